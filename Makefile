@@ -1,0 +1,44 @@
+# The two commands a newcomer needs are `make run` and `make test`; the rest serve development.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+RUN := $(UV) run --frozen
+
+.PHONY: help sync run test test-fast lint format docs deadletters
+
+help:
+	@echo "make run    - the whole system on this machine (embedded store unless MONGODB_URL is set)"
+	@echo "make test   - every test (real RabbitMQ, real wire-protocol store, real processes)"
+	@echo "make lint   - ruff, mypy and the import boundaries"
+	@echo "make docs   - rebuild docs/events.md from the services' AsyncAPI documents"
+
+sync:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
+		|| python3 -m pip install --quiet uv \
+		|| python3 -m pip install --quiet --user --break-system-packages uv
+	@$(UV) sync --frozen --quiet
+
+run: sync
+	$(RUN) python scripts/run.py
+
+test: sync
+	$(RUN) lint-imports --no-cache
+	$(RUN) pytest
+
+test-fast: sync
+	$(RUN) pytest -m "unit"
+
+lint: sync
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) mypy shared/contracts/src shared/kit/src services/*/src scripts
+	$(RUN) lint-imports --no-cache
+
+format: sync
+	$(RUN) ruff format .
+	$(RUN) ruff check --fix .
+
+docs: sync
+	$(RUN) python scripts/build_catalogue.py
+
+deadletters: sync
+	$(RUN) together-deadletters --help

@@ -1,0 +1,1 @@
+pytest_plugins = ["together_kit.testing.plugin"]

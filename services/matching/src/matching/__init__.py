@@ -1,0 +1,1 @@
+"""matching: community event listings, volunteer matching by distance, interests and availability."""

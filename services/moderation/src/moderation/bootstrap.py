@@ -1,0 +1,13 @@
+"""The composition root of moderation: the only place its clients and adapters are built."""
+
+from fastapi import FastAPI
+from together_kit.runtime import ServiceRuntime
+
+from moderation.settings import Settings
+
+
+def create_app(settings: Settings) -> FastAPI:
+    runtime = ServiceRuntime.build(settings)
+    app = runtime.app(title="together moderation")
+    app.state.runtime = runtime
+    return app

@@ -1,0 +1,1 @@
+"""Stories, listings under review and decisions. Imports nothing that does I/O."""

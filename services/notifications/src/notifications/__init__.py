@@ -1,0 +1,1 @@
+"""notifications: email and webhooks to volunteers and authors, in English and Welsh."""

@@ -1,0 +1,24 @@
+"""Contacts in the notifications database, keyed by person id so a repeated write is a no-op."""
+
+from dataclasses import asdict
+from typing import Any, Protocol
+
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
+
+from notifications.domain.contacts import Contact
+
+
+class ContactRepository(Protocol):
+    async def add(self, contact: Contact) -> None: ...
+
+
+class MongoContactRepository:
+    def __init__(self, collection: AsyncCollection[dict[str, Any]]) -> None:
+        self.collection = collection
+
+    async def add(self, contact: Contact) -> None:
+        try:
+            await self.collection.insert_one({"_id": contact.person_id, **asdict(contact)})
+        except DuplicateKeyError:
+            pass

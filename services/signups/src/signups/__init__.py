@@ -1,0 +1,1 @@
+"""signups: join forms and API for volunteers, community groups and organisations."""

@@ -1,0 +1,157 @@
+"""The guard around every consumer: context, inbox, retries with backoff, dead letters.
+
+Declared, not defaulted (docs/adr/0003-messaging.md): subscribers use `AckPolicy.NACK_ON_ERROR`,
+and this middleware turns every handler failure into a decision of its own before FastStream sees it:
+
+- an event that cannot be read (bad JSON, fails validation, unknown version) or raises
+  `PermanentError` goes straight to `<service>.dead` with the error in its headers;
+- any other handler error is retried through `<queue>.retry` with exponential backoff, up to
+  `max_attempts`, then dead-lettered the same way;
+- a store or broker outage is not the event's fault: the message is requeued after a pause, with
+  RabbitMQ's `x-delivery-limit` as the backstop.
+
+The original message is acknowledged only after its retry or dead letter is confirmed, so a crash
+in between duplicates it (absorbed by the inbox) and never loses it.
+"""
+
+import asyncio
+import json
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from aio_pika.exceptions import AMQPError
+from faststream import BaseMiddleware
+from faststream.message import StreamMessage
+from faststream.rabbit import RabbitBroker
+from pydantic import ValidationError
+from pymongo.errors import ConnectionFailure
+
+from together_kit.inbox import Inbox
+from together_kit.metrics import Metrics
+from together_kit.topology import ConsumerTopology
+
+log = structlog.get_logger("together.consumer")
+
+ERROR_HEADER_LIMIT = 2000
+
+
+class PermanentError(Exception):
+    """Raised by a handler for an event that no retry can make succeed."""
+
+
+_UNREADABLE = (ValidationError, json.JSONDecodeError, UnicodeDecodeError, PermanentError)
+_OUTAGES = (ConnectionFailure, AMQPError, ConnectionError, TimeoutError)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int
+    backoff_seconds: float
+    backoff_max_seconds: float
+
+    def delay(self, attempt: int) -> float:
+        return float(min(self.backoff_seconds * 2 ** (attempt - 1), self.backoff_max_seconds))
+
+
+@dataclass
+class ConsumerGuard:
+    """A FastStream middleware factory for one consumer queue."""
+
+    topology: ConsumerTopology
+    broker: Callable[[], RabbitBroker]
+    inbox: Inbox
+    metrics: Metrics
+    retry: RetryPolicy
+
+    def __call__(self, msg: Any, /, **kwargs: Any) -> BaseMiddleware:
+        return _Guarded(msg, guard=self, **kwargs)
+
+    async def forward(self, msg: StreamMessage[Any], *, queue: str, headers: dict[str, Any], expiration: float | None = None) -> None:
+        raw = msg.raw_message
+        await self.broker().publish(
+            raw.body,
+            queue=queue,
+            headers={**(raw.headers or {}), **headers},
+            message_id=raw.message_id,
+            correlation_id=raw.correlation_id,
+            message_type=raw.type,
+            content_type=raw.content_type,
+            expiration=expiration,
+            persist=True,
+        )
+
+
+class _Guarded(BaseMiddleware):
+    def __init__(self, msg: Any, /, *, guard: ConsumerGuard, **kwargs: Any) -> None:
+        super().__init__(msg, **kwargs)
+        self.guard = guard
+
+    async def consume_scope(self, call_next: Callable[[Any], Awaitable[Any]], msg: StreamMessage[Any]) -> Any:
+        raw = msg.raw_message
+        queue = self.guard.topology.name
+        event_id = str(raw.message_id or "")
+        event_type = str(raw.type or raw.routing_key or "")
+        attempt = int((raw.headers or {}).get("x-attempt", 1))
+        structlog.contextvars.bind_contextvars(
+            event_id=event_id, event_type=event_type, correlation_id=raw.correlation_id,
+            queue=queue, attempt=attempt,
+        )
+        started = time.perf_counter()
+        try:
+            outcome = await self._process(call_next, msg, queue=queue, event_id=event_id, event_type=event_type, attempt=attempt)
+            self.guard.metrics.consumed.labels(queue, event_type, outcome).inc()
+            log.info("event consumed", outcome=outcome, duration_ms=round((time.perf_counter() - started) * 1000, 1))
+        finally:
+            structlog.contextvars.unbind_contextvars("event_id", "event_type", "correlation_id", "queue", "attempt")
+
+    async def _process(self, call_next: Callable[[Any], Awaitable[Any]], msg: StreamMessage[Any], *, queue: str, event_id: str, event_type: str, attempt: int) -> str:
+        guard = self.guard
+        try:
+            if event_id and await guard.inbox.seen(consumer=queue, event_id=event_id):
+                return "duplicate"
+            await call_next(msg)
+            if event_id:
+                await guard.inbox.record(consumer=queue, event_id=event_id, event_type=event_type)
+            return "processed"
+        except _UNREADABLE as error:
+            await self._dead_letter(msg, error, attempt)
+            return "dead"
+        except _OUTAGES as error:
+            log.warning("dependency unavailable; requeueing", error=repr(error))
+            await asyncio.sleep(guard.retry.backoff_seconds)
+            raise
+        except Exception as error:
+            guard.metrics.failed.labels(queue, event_type).inc()
+            if attempt >= guard.retry.max_attempts:
+                await self._dead_letter(msg, error, attempt)
+                return "dead"
+            delay = guard.retry.delay(attempt)
+            log.warning("handler failed; retrying", error=repr(error), retry_in_s=delay)
+            await guard.forward(
+                msg, queue=guard.topology.retry_name, expiration=delay,
+                headers={"x-attempt": attempt + 1, "x-last-error": _describe(error)},
+            )
+            return "retried"
+
+    async def _dead_letter(self, msg: StreamMessage[Any], error: BaseException, attempt: int) -> None:
+        log.error("event dead-lettered", error=_describe(error))
+        await self.guard.forward(
+            msg,
+            queue=self.guard.topology.dead_name,
+            headers={
+                "x-error": _describe(error),
+                "x-error-type": type(error).__name__,
+                "x-original-queue": self.guard.topology.name,
+                "x-original-routing-key": msg.raw_message.type or msg.raw_message.routing_key or "",
+                "x-attempts": attempt,
+                "x-dead-lettered-at": datetime.now(UTC).isoformat(),
+            },
+        )
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:ERROR_HEADER_LIMIT]

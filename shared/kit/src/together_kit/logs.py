@@ -1,0 +1,33 @@
+"""structlog, configured once per process: JSON off a terminal, coloured console on one."""
+
+import logging
+import sys
+from typing import Any
+
+import structlog
+
+
+def configure_logging(*, service: str, level: str = "INFO", fmt: str = "auto") -> None:
+    renderer: Any
+    as_json = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
+    if as_json:
+        renderer = structlog.processors.JSONRenderer()
+    else:
+        renderer = structlog.dev.ConsoleRenderer()
+    processors: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.StackInfoRenderer(),
+        structlog.processors.format_exc_info if as_json else structlog.dev.set_exc_info,
+        renderer,
+    ]
+    structlog.configure(
+        processors=processors,
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=False,
+    )
+    structlog.contextvars.clear_contextvars()
+    structlog.contextvars.bind_contextvars(service=service)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(name)s %(message)s")

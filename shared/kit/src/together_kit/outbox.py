@@ -1,0 +1,91 @@
+"""Pending events kept inside the document whose change caused them (docs/adr/0002-outbox.md).
+
+A state change and its events are one single-document write, atomic on MongoDB and on the embedded
+store alike, with no multi-document transaction. Each such document carries:
+
+- `version`: bumped by every write; writers filter on it (optimistic concurrency);
+- `outbox`: the envelopes not yet published, oldest first (per-aggregate order);
+- `outbox_pending`: how many there are, so the relay's query is a plain indexed `$gt`;
+- `outbox_lease_until`: epoch seconds until which one relay owns the document.
+
+Arrays are always written whole with `$set`: the embedded store corrupts sub-documents added by `$push`.
+"""
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
+
+from pymongo import ASCENDING
+from pymongo.asynchronous.collection import AsyncCollection
+from together_contracts import Event
+
+Document = dict[str, Any]
+Change = tuple[Mapping[str, Any], Sequence[Event]]
+
+
+class ConcurrentWriteError(Exception):
+    """Another writer changed the document between our read and our write, too many times."""
+
+
+class AggregateNotFoundError(LookupError):
+    pass
+
+
+def staged(events: Sequence[Event]) -> list[Document]:
+    return [event.model_dump(mode="json") for event in events]
+
+
+class AggregateCollection:
+    """A collection whose documents carry their own pending events; the relay drains them."""
+
+    def __init__(self, collection: AsyncCollection[Document], *, on_staged: Callable[[], None]):
+        self.collection = collection
+        self._on_staged = on_staged
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_index([("outbox_pending", ASCENDING)])
+
+    async def insert(self, document: Mapping[str, Any], events: Sequence[Event]) -> None:
+        pending = staged(events)
+        await self.collection.insert_one(
+            {
+                **document,
+                "version": 1,
+                "outbox": pending,
+                "outbox_pending": len(pending),
+                "outbox_lease_until": 0.0,
+            }
+        )
+        self._staged(pending)
+
+    async def update(
+        self,
+        document_id: Any,
+        change: Callable[[Document], Change | Awaitable[Change]],
+        *,
+        attempts: int = 8,
+    ) -> Document:
+        """Apply `change` (current document -> fields to set, events) under optimistic concurrency."""
+        for _ in range(attempts):
+            current = await self.collection.find_one({"_id": document_id})
+            if current is None:
+                raise AggregateNotFoundError(document_id)
+            result = change(current)
+            fields, events = await result if isinstance(result, Awaitable) else result
+            outbox = list(current.get("outbox", [])) + staged(events)
+            updated = {
+                **fields,
+                "version": current["version"] + 1,
+                "outbox": outbox,
+                "outbox_pending": len(outbox),
+            }
+            written = await self.collection.update_one(
+                {"_id": document_id, "version": current["version"]}, {"$set": updated}
+            )
+            if written.modified_count == 1:
+                self._staged(events)
+                return {**current, **updated}
+        raise ConcurrentWriteError(document_id)
+
+    def _staged(self, pending: Sequence[object]) -> None:
+        if pending:
+            self._on_staged()

@@ -1,0 +1,119 @@
+"""The outbox relay: publishes pending events with publisher confirms, then removes them.
+
+A relay claims one document at a time with a lease (`outbox_lease_until`), so two replicas never
+publish the same document's events at once, and publishes that document's events in order. A relay
+that dies mid-way leaves its lease to expire; the next pass of any relay (this one restarted, or
+another replica) re-claims the document and publishes what is left: that is the sweeper. An event
+may therefore be published twice, never lost; consumers' inboxes absorb the duplicates.
+"""
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+from uuid import uuid4
+
+import structlog
+from pymongo import ReturnDocument
+from pymongo.asynchronous.collection import AsyncCollection
+
+Document = dict[str, Any]
+Publish = Callable[[Document], Awaitable[None]]
+
+log = structlog.get_logger("together.relay")
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        *,
+        publish: Publish,
+        collections: Sequence[AsyncCollection[Document]] = (),
+        lease_seconds: float = 30.0,
+        poll_seconds: float = 1.0,
+        concurrency: int = 8,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._collections = list(collections)
+        self._publish = publish
+        self._lease_seconds = lease_seconds
+        self._poll_seconds = poll_seconds
+        self._concurrency = concurrency
+        self._clock = clock
+        self._owner = uuid4().hex
+        self._wake = asyncio.Event()
+
+    def watch(self, collection: AsyncCollection[Document]) -> None:
+        self._collections.append(collection)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Drain until cancelled; sleep until woken or the poll interval passes."""
+        while True:
+            try:
+                published = await self.drain()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # the store or broker is down: try again after a pause
+                log.warning("outbox relay pass failed", error=repr(error))
+                published = 0
+            if published:
+                continue
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
+            except TimeoutError:
+                pass
+
+    async def drain(self) -> int:
+        """Publish every pending event this relay can claim now; return how many it published."""
+        total = 0
+        for collection in self._collections:
+            while claimed := await self._claim_batch(collection):
+                counts = await asyncio.gather(*(self._publish_document(collection, d) for d in claimed))
+                total += sum(counts)
+        return total
+
+    async def backlog(self) -> int:
+        total = 0
+        for collection in self._collections:
+            pipeline: list[Document] = [
+                {"$match": {"outbox_pending": {"$gt": 0}}},
+                {"$group": {"_id": None, "n": {"$sum": "$outbox_pending"}}},
+            ]
+            async for row in await collection.aggregate(pipeline):
+                total += int(row["n"])
+        return total
+
+    async def claim(self, collection: AsyncCollection[Document]) -> Document | None:
+        now = self._clock()
+        return await collection.find_one_and_update(
+            {"outbox_pending": {"$gt": 0}, "outbox_lease_until": {"$lt": now}},
+            {"$set": {"outbox_lease_until": now + self._lease_seconds, "outbox_lease_owner": self._owner}},
+            return_document=ReturnDocument.AFTER,
+        )
+
+    async def _claim_batch(self, collection: AsyncCollection[Document]) -> list[Document]:
+        batch: list[Document] = []
+        while len(batch) < self._concurrency and (document := await self.claim(collection)):
+            batch.append(document)
+        return batch
+
+    async def _publish_document(self, collection: AsyncCollection[Document], document: Document) -> int:
+        published: list[str] = []
+        try:
+            for event in document["outbox"]:
+                await self._publish(event)
+                published.append(event["id"])
+        finally:
+            await collection.update_one(
+                {"_id": document["_id"], "outbox_lease_owner": self._owner},
+                {
+                    "$pull": {"outbox": {"id": {"$in": published}}},
+                    "$inc": {"outbox_pending": -len(published), "version": 1},
+                    "$set": {"outbox_lease_until": 0.0 if published else self._clock() + 1.0},
+                },
+            )
+        return len(published)

@@ -1,0 +1,195 @@
+"""What every service's composition root builds: store, broker, relay, inbox, metrics, lifespan.
+
+A service's `bootstrap.py` calls `ServiceRuntime.build(settings)`, asks it for its aggregate
+collections and consumers, registers its routes and subscribers, and calls `app()`. Nothing here is
+built at import time, so tests build a runtime from their own `Settings`.
+"""
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+from aio_pika.exceptions import AMQPError
+from fastapi import APIRouter, FastAPI
+from faststream.middlewares import AckPolicy
+from faststream.rabbit import Channel, RabbitBroker, RabbitRouter
+from faststream.rabbit.subscriber import RabbitSubscriber
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import ConnectionFailure
+from together_contracts import Event
+
+from together_kit import mongo
+from together_kit.consuming import ConsumerGuard, RetryPolicy
+from together_kit.health import health_router
+from together_kit.http import install_http_middleware
+from together_kit.inbox import Inbox
+from together_kit.metrics import Metrics
+from together_kit.outbox import AggregateCollection
+from together_kit.publishing import EventPublisher
+from together_kit.relay import OutboxRelay
+from together_kit.settings import ServiceSettings
+from together_kit.topology import EVENTS, ConsumerTopology, dead_queue
+
+log = structlog.get_logger("together.runtime")
+STARTUP_PATIENCE_SECONDS = 60.0
+
+Document = dict[str, Any]
+DELIVERY_LIMIT = 50
+
+
+async def retry_until_up(start: Callable[[], Awaitable[None]], *, what: str) -> None:
+    """Wait for a dependency at start-up, so services may start in any order."""
+    deadline = asyncio.get_running_loop().time() + STARTUP_PATIENCE_SECONDS
+    while True:
+        try:
+            await start()
+            return
+        except (AMQPError, ConnectionFailure, ConnectionError, OSError) as error:
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+            log.warning(f"{what} unavailable at start-up; retrying", error=repr(error))
+            await asyncio.sleep(1.0)
+
+
+@dataclass
+class Consumer:
+    """One consumer queue: its topology and the router whose subscribers read it."""
+
+    topology: ConsumerTopology
+    router: RabbitRouter
+    prefetch: int
+
+    def subscriber(self) -> RabbitSubscriber:
+        """Use as `@consumer.subscriber()` above a handler whose parameter is the event model."""
+        return self.router.subscriber(
+            self.topology.queue(self.topology.routing_keys[0]),
+            EVENTS,
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            channel=Channel(prefetch_count=self.prefetch),
+        )
+
+
+@dataclass
+class ServiceRuntime:
+    settings: ServiceSettings
+    metrics: Metrics
+    broker: RabbitBroker
+    client: AsyncMongoClient[Document]
+    db: AsyncDatabase[Document]
+    inbox: Inbox
+    relay: OutboxRelay
+    aggregates: list[AggregateCollection] = field(default_factory=list)
+    consumers: list[Consumer] = field(default_factory=list)
+    startup_hooks: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, settings: ServiceSettings) -> "ServiceRuntime":
+        metrics = Metrics()
+        broker = RabbitBroker(settings.rabbitmq_url, graceful_timeout=15.0, logger=None)
+        client = mongo.connect(settings)
+        db = mongo.database(client, settings)
+        relay = OutboxRelay(
+            publish=EventPublisher(broker, metrics),
+            lease_seconds=settings.outbox_lease_seconds,
+            poll_seconds=settings.outbox_poll_seconds,
+        )
+        return cls(settings, metrics, broker, client, db, Inbox(db["inbox"]), relay)
+
+    def aggregate(self, name: str) -> AggregateCollection:
+        """A collection whose documents carry pending events that this service's relay publishes."""
+        collection = AggregateCollection(self.db[name], on_staged=self.relay.wake)
+        self.aggregates.append(collection)
+        self.relay.watch(collection.collection)
+        return collection
+
+    def tells(self, *models: type[Event]) -> None:
+        """Document the events this service publishes (through its outbox) in its AsyncAPI."""
+        for model in models:
+            self.broker.publisher(
+                exchange=EVENTS,
+                routing_key=model.routing_key,
+                schema=model,
+                title=f"{model.routing_key}:publish",
+                description=model.__doc__,
+            )
+
+    def consumer(self, purpose: str, routing_keys: Sequence[str]) -> Consumer:
+        topology = ConsumerTopology(
+            service=self.settings.service_name,
+            purpose=purpose,
+            routing_keys=tuple(routing_keys),
+            delivery_limit=DELIVERY_LIMIT,
+        )
+        guard = ConsumerGuard(
+            topology=topology,
+            broker=lambda: self.broker,
+            inbox=self.inbox,
+            metrics=self.metrics,
+            retry=RetryPolicy(
+                max_attempts=self.settings.max_attempts,
+                backoff_seconds=self.settings.retry_backoff_seconds,
+                backoff_max_seconds=self.settings.retry_backoff_max_seconds,
+            ),
+        )
+        consumer = Consumer(topology, RabbitRouter(middlewares=[guard]), self.settings.prefetch)
+        self.broker.include_router(consumer.router)
+        self.consumers.append(consumer)
+        return consumer
+
+    async def ready(self) -> dict[str, bool]:
+        timeout = self.settings.readiness_timeout_seconds
+        store, broker = await asyncio.gather(
+            mongo.ping(self.client), self.broker.ping(timeout=timeout)
+        )
+        return {"store": store, "broker": bool(broker)}
+
+    def app(self, *, title: str, routers: Iterable[APIRouter] = (), **fastapi_args: Any) -> FastAPI:
+        app = FastAPI(title=title, lifespan=self._lifespan, **fastapi_args)
+        install_http_middleware(app, metrics=self.metrics, max_body_bytes=self.settings.max_body_bytes)
+        app.include_router(health_router(self, title=title))
+        for router in routers:
+            app.include_router(router)
+        return app
+
+    @asynccontextmanager
+    async def _lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
+        async with self.running():
+            yield
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator["ServiceRuntime"]:
+        """Connect, declare, start consuming and relaying; undo it all on exit."""
+        await retry_until_up(self.broker.start, what="broker")
+        await self._declare_topology()
+        await retry_until_up(self._prepare_store, what="store")
+        relay_task = asyncio.create_task(self.relay.run(), name="outbox-relay")
+        log.info("service started", port=self.settings.port)
+        try:
+            yield self
+        finally:
+            relay_task.cancel()
+            await asyncio.gather(relay_task, return_exceptions=True)
+            await self.broker.stop()
+            await self.client.close()
+            log.info("service stopped")
+
+    async def _prepare_store(self) -> None:
+        for aggregate in self.aggregates:
+            await aggregate.ensure_indexes()
+        await self.inbox.ensure_indexes()
+        for hook in self.startup_hooks:
+            await hook()
+
+    async def _declare_topology(self) -> None:
+        await self.broker.declare_exchange(EVENTS)
+        await self.broker.declare_queue(dead_queue(self.settings.service_name))
+        for consumer in self.consumers:
+            topology = consumer.topology
+            await self.broker.declare_queue(topology.retry_queue())
+            for key in topology.routing_keys[1:]:
+                queue = await self.broker.declare_queue(topology.queue(key))
+                await queue.bind(EVENTS.name, routing_key=key)

@@ -1,0 +1,39 @@
+"""The settings base every service's `Settings` extends (one env prefix per service)."""
+
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """Shared connection settings come from unprefixed variables; the rest from `<SERVICE>_*`."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True, frozen=True)
+
+    service_name: str
+    rabbitmq_url: str = Field(
+        "amqp://guest:guest@localhost:5672/", validation_alias=AliasChoices("RABBITMQ_URL")
+    )
+    mongodb_url: str = Field(
+        "mongodb://127.0.0.1:27017/", validation_alias=AliasChoices("MONGODB_URL")
+    )
+    log_level: str = Field("INFO", validation_alias=AliasChoices("LOG_LEVEL"))
+    log_format: Literal["auto", "json", "console"] = Field(
+        "auto", validation_alias=AliasChoices("LOG_FORMAT")
+    )
+    host: str = "127.0.0.1"
+    port: int
+    mongodb_database: str = ""
+    max_body_bytes: int = 64 * 1024
+    prefetch: int = 16
+    max_attempts: int = 5
+    retry_backoff_seconds: float = 0.5
+    retry_backoff_max_seconds: float = 30.0
+    outbox_lease_seconds: float = 30.0
+    outbox_poll_seconds: float = 1.0
+    readiness_timeout_seconds: float = 2.0
+
+    @property
+    def database_name(self) -> str:
+        return self.mongodb_database or f"together_{self.service_name}"

@@ -1,0 +1,27 @@
+"""pytest fixtures for every service's tests (enabled by the root conftest.py)."""
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from together_kit.testing import infra
+
+
+@pytest.fixture(scope="session")
+def rabbitmq_url() -> Iterator[str]:
+    with infra.broker_url() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def mongodb_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with infra.store_url(Path(tmp_path_factory.mktemp("store"))) as url:
+        yield url
+
+
+@pytest.fixture
+def database_name() -> str:
+    """A database of its own for each test, so tests never see each other's documents."""
+    return f"t{uuid.uuid4().hex[:12]}"

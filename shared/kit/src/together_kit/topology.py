@@ -1,0 +1,86 @@
+"""Every exchange and queue the system declares, in one place (docs/adr/0003-messaging.md).
+
+Each consumer owns a durable quorum queue `<service>.<purpose>` bound to `together.events` by the
+routing keys it needs. A failed message goes to `<service>.<purpose>.retry`, waits there for its
+backoff (per-message TTL) and dead-letters back to its queue; after `max_attempts` it is published to
+`<service>.dead` with the error in its headers. `x-delivery-limit` is the backstop for a message that
+kills its consumer before the code can decide: RabbitMQ then dead-letters it to `<service>.dead`
+itself, at least once (RabbitMQ 3.10 sets no delivery limit by default and drops dead letters
+unless the strategy says otherwise).
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from faststream.rabbit import ExchangeType, QueueType, RabbitExchange, RabbitQueue
+from together_contracts import EXCHANGE
+
+EVENTS = RabbitExchange(EXCHANGE, type=ExchangeType.TOPIC, durable=True)
+
+_AT_LEAST_ONCE: dict[str, Any] = {
+    "x-dead-letter-strategy": "at-least-once",
+    "x-overflow": "reject-publish",
+}
+
+
+def dead_letter_queue_name(service: str) -> str:
+    return f"{service}.dead"
+
+
+@dataclass(frozen=True)
+class ConsumerTopology:
+    """The queues of one consumer: the queue it reads, its retry queue and its service's dead queue."""
+
+    service: str
+    purpose: str
+    routing_keys: tuple[str, ...]
+    delivery_limit: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.service}.{self.purpose}"
+
+    @property
+    def retry_name(self) -> str:
+        return f"{self.name}.retry"
+
+    @property
+    def dead_name(self) -> str:
+        return dead_letter_queue_name(self.service)
+
+    def queues(self) -> list[RabbitQueue]:
+        """Each routing key needs its own binding, so the main queue is listed once per key."""
+        return [self.queue(key) for key in self.routing_keys]
+
+    def queue(self, routing_key: str) -> RabbitQueue:
+        return RabbitQueue(
+            self.name,
+            queue_type=QueueType.QUORUM,
+            durable=True,
+            routing_key=routing_key,
+            arguments={
+                "x-delivery-limit": self.delivery_limit,
+                "x-dead-letter-exchange": "",
+                "x-dead-letter-routing-key": self.dead_name,
+                **_AT_LEAST_ONCE,
+            },
+        )
+
+    def retry_queue(self) -> RabbitQueue:
+        return RabbitQueue(
+            self.retry_name,
+            queue_type=QueueType.QUORUM,
+            durable=True,
+            arguments={
+                "x-dead-letter-exchange": "",
+                "x-dead-letter-routing-key": self.name,
+                **_AT_LEAST_ONCE,
+            },
+        )
+
+    def dead_queue(self) -> RabbitQueue:
+        return dead_queue(self.service)
+
+
+def dead_queue(service: str) -> RabbitQueue:
+    return RabbitQueue(dead_letter_queue_name(service), queue_type=QueueType.QUORUM, durable=True)

@@ -1,0 +1,136 @@
+"""The consumer guard against the real broker and store: inbox, retries, dead letters."""
+
+import json
+import uuid
+from collections import Counter
+
+import pytest
+from together_contracts import VolunteerRegistered, VolunteerRegisteredData
+from together_kit.runtime import ServiceRuntime
+from together_kit.testing.probe import publish_raw, read_queue
+from together_kit.testing.waiting import eventually
+
+pytestmark = pytest.mark.integration
+
+
+def registered(name: str = "Ann") -> VolunteerRegistered:
+    return VolunteerRegistered(
+        producer="tests",
+        correlation_id="corr-1",
+        data=VolunteerRegisteredData(person_id=uuid.uuid4(), name=name, email="ann@example.org"),
+    )
+
+
+async def send(url: str, event: VolunteerRegistered, *, body: bytes | None = None) -> None:
+    await publish_raw(
+        url,
+        body if body is not None else event.model_dump_json().encode(),
+        routing_key=event.type,
+        message_id=str(event.id),
+        correlation_id=event.correlation_id,
+    )
+
+
+async def dead_letters(url: str, runtime: ServiceRuntime, count: int) -> list[object]:
+    taken: list[object] = []
+
+    async def take() -> list[object]:
+        taken.extend(await read_queue(url, f"{runtime.settings.service_name}.dead"))
+        return taken
+
+    return await eventually(take, until=lambda got: len(got) >= count, what="dead letters")
+
+
+def counting_consumer(runtime: ServiceRuntime, *, fail_first: int = 0, fail_always: bool = False) -> Counter[str]:
+    """A handler with a deliberately non-idempotent effect, so duplicates would show."""
+    effects: Counter[str] = Counter()
+    consumer = runtime.consumer("volunteers", [VolunteerRegistered.routing_key])
+
+    @consumer.subscriber()
+    async def on_registered(event: VolunteerRegistered) -> None:
+        if fail_always or effects["failures"] < fail_first:
+            effects["failures"] += 1
+            raise RuntimeError("handler failed on purpose")
+        effects[event.data.name] += 1
+
+    return effects
+
+
+async def test_same_event_three_times_takes_effect_once(runtime: ServiceRuntime, rabbitmq_url: str) -> None:
+    effects = counting_consumer(runtime)
+    event = registered()
+    marker = registered(name="Marker")
+    async with runtime.running():
+        for _ in range(3):
+            await send(rabbitmq_url, event)
+        await send(rabbitmq_url, marker)
+        await eventually(lambda: _value(effects["Marker"]), what="marker processed")
+        duplicates = await eventually(
+            lambda: _value(_consumed(runtime, "duplicate")), until=lambda n: n == 2, what="2 duplicates"
+        )
+    assert effects["Ann"] == 1
+    assert duplicates == 2
+
+
+async def test_malformed_event_is_dead_lettered_and_the_next_is_processed(
+    runtime: ServiceRuntime, rabbitmq_url: str
+) -> None:
+    effects = counting_consumer(runtime)
+    bad = registered()
+    async with runtime.running():
+        await send(rabbitmq_url, bad, body=b'{"id": "not even an envelope"')
+        await send(rabbitmq_url, registered(name="Next"))
+        await eventually(lambda: _value(effects["Next"]), what="next good event processed")
+        [dead] = await dead_letters(rabbitmq_url, runtime, 1)
+    assert dead.message_id == str(bad.id)  # type: ignore[attr-defined]
+    headers = dead.headers  # type: ignore[attr-defined]
+    assert headers["x-error-type"] in {"ValidationError", "JSONDecodeError"}
+    assert headers["x-original-queue"] == f"{runtime.settings.service_name}.volunteers"
+
+
+async def test_unknown_version_goes_to_dead_letters(runtime: ServiceRuntime, rabbitmq_url: str) -> None:
+    effects = counting_consumer(runtime)
+    future = registered()
+    body = json.loads(future.model_dump_json())
+    body["version"] = 2
+    async with runtime.running():
+        await send(rabbitmq_url, future, body=json.dumps(body).encode())
+        [dead] = await dead_letters(rabbitmq_url, runtime, 1)
+    assert "version" in dead.headers["x-error"]  # type: ignore[attr-defined]
+    assert effects["Ann"] == 0
+
+
+async def test_failing_handler_is_retried_then_succeeds(runtime: ServiceRuntime, rabbitmq_url: str) -> None:
+    effects = counting_consumer(runtime, fail_first=2)
+    async with runtime.running():
+        await send(rabbitmq_url, registered())
+        await eventually(lambda: _value(effects["Ann"]), what="processed after retries")
+    assert effects["failures"] == 2
+    assert effects["Ann"] == 1
+
+
+async def test_handler_failing_every_time_is_dead_lettered_with_its_error(
+    runtime: ServiceRuntime, rabbitmq_url: str
+) -> None:
+    counting_consumer(runtime, fail_always=True)
+    event = registered()
+    async with runtime.running():
+        await send(rabbitmq_url, event)
+        [dead] = await dead_letters(rabbitmq_url, runtime, 1)
+    headers = dead.headers  # type: ignore[attr-defined]
+    assert headers["x-error"] == "RuntimeError: handler failed on purpose"
+    assert headers["x-attempts"] == runtime.settings.max_attempts
+    assert json.loads(dead.body)["id"] == str(event.id)  # type: ignore[attr-defined]
+
+
+async def _value(value: int) -> int:
+    return value
+
+
+def _consumed(runtime: ServiceRuntime, outcome: str) -> int:
+    total = 0.0
+    for metric in runtime.metrics.consumed.collect():
+        for sample in metric.samples:
+            if sample.name.endswith("_total") and sample.labels.get("outcome") == outcome:
+                total += sample.value
+    return int(total)
