@@ -38,7 +38,3 @@ class Inbox:
             )
         except DuplicateKeyError:
             pass
-
-    async def forget(self, *, consumer: str, event_id: str) -> None:
-        """Used by dead-letter replay, so a replayed event takes effect if it never did."""
-        await self.collection.delete_one({"_id": f"{consumer}:{event_id}"})

@@ -22,6 +22,9 @@ Publish = Callable[[Document], Awaitable[None]]
 
 log = structlog.get_logger("together.relay")
 
+FAILURE_PAUSE = 1.0
+"""Seconds a document whose publishing failed waits before any relay tries it again."""
+
 
 class OutboxRelay:
     def __init__(
@@ -103,17 +106,19 @@ class OutboxRelay:
 
     async def _publish_document(self, collection: AsyncCollection[Document], document: Document) -> int:
         published: list[str] = []
+        completed = False
         try:
             for event in document["outbox"]:
                 await self._publish(event)
                 published.append(event["id"])
+            completed = True
         finally:
             await collection.update_one(
                 {"_id": document["_id"], "outbox_lease_owner": self._owner},
                 {
                     "$pull": {"outbox": {"id": {"$in": published}}},
                     "$inc": {"outbox_pending": -len(published), "version": 1},
-                    "$set": {"outbox_lease_until": 0.0 if published else self._clock() + 1.0},
+                    "$set": {"outbox_lease_until": 0.0 if completed else self._clock() + FAILURE_PAUSE},
                 },
             )
         return len(published)

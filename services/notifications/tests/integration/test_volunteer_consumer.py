@@ -1,0 +1,190 @@
+"""The notifications app in-process: volunteer.registered from the real broker into its own store.
+
+The queue `notifications.volunteers` is shared by every notifications app in this test session's
+virtual host, so each test looks only at its own database and its own event ids, and stops its app
+before it ends.
+"""
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from notifications.bootstrap import create_app
+from notifications.settings import Settings
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+from together_contracts import VolunteerRegistered, VolunteerRegisteredData
+from together_kit.runtime import ServiceRuntime
+from together_kit.testing.probe import publish_raw
+from together_kit.testing.waiting import eventually
+
+pytestmark = pytest.mark.integration
+
+Document = dict[str, Any]
+QUEUE = "notifications.volunteers"
+
+
+@dataclass
+class Notifications:
+    app: FastAPI
+    db: AsyncDatabase[Document]
+
+    @property
+    def runtime(self) -> ServiceRuntime:
+        runtime: ServiceRuntime = self.app.state.runtime
+        return runtime
+
+    def consumed(self, outcome: str) -> int:
+        """Messages this app's consumer took from its queue with this outcome."""
+        total = 0.0
+        for metric in self.runtime.metrics.consumed.collect():
+            for sample in metric.samples:
+                labels = sample.labels
+                if (
+                    sample.name.endswith("_total")
+                    and labels.get("queue") == QUEUE
+                    and labels.get("outcome") == outcome
+                ):
+                    total += sample.value
+        return int(total)
+
+    async def contact(self, person_id: uuid.UUID) -> Document | None:
+        return await self.db["contacts"].find_one({"_id": str(person_id)})
+
+    async def inbox_records(self, event: VolunteerRegistered) -> int:
+        return await self.db["inbox"].count_documents({"event_id": str(event.id)})
+
+
+@pytest.fixture
+async def notifications(
+    rabbitmq_url: str, mongodb_url: str, database_name: str
+) -> AsyncIterator[Notifications]:
+    app = create_app(
+        Settings(
+            rabbitmq_url=rabbitmq_url,
+            mongodb_url=mongodb_url,
+            mongodb_database=database_name,
+            port=0,
+        )
+    )
+    inspector: AsyncMongoClient[Document] = AsyncMongoClient(
+        mongodb_url, tz_aware=True, uuidRepresentation="standard"
+    )
+    try:
+        async with app.router.lifespan_context(app):
+            yield Notifications(app, inspector[database_name])
+    finally:
+        await inspector.close()
+
+
+def registered(name: str, *, language: str = "en") -> VolunteerRegistered:
+    return VolunteerRegistered(
+        producer="signups",
+        correlation_id=f"corr-{uuid.uuid4().hex[:8]}",
+        data=VolunteerRegisteredData(
+            person_id=uuid.uuid4(),
+            name=name,
+            email=f"{name.lower()}.{uuid.uuid4().hex[:8]}@example.org",
+            language=language,  # type: ignore[arg-type]
+        ),
+    )
+
+
+async def send(url: str, event: VolunteerRegistered) -> None:
+    await publish_raw(
+        url,
+        event.model_dump_json().encode(),
+        routing_key=event.type,
+        message_id=str(event.id),
+        correlation_id=event.correlation_id,
+    )
+
+
+async def recorded(notifications: Notifications, event: VolunteerRegistered) -> Document:
+    """Wait until the event's contact is stored and the inbox has recorded the event."""
+
+    async def look() -> tuple[Document | None, int]:
+        return (
+            await notifications.contact(event.data.person_id),
+            await notifications.inbox_records(event),
+        )
+
+    contact, _ = await eventually(
+        look,
+        until=lambda found: found[0] is not None and found[1] >= 1,
+        what=f"contact and inbox record for {event.data.name}",
+    )
+    assert contact is not None
+    return contact
+
+
+async def test_registration_becomes_a_contact(
+    notifications: Notifications, rabbitmq_url: str
+) -> None:
+    event = registered("Bethan", language="cy")
+
+    await send(rabbitmq_url, event)
+    contact = await recorded(notifications, event)
+
+    assert contact["_id"] == str(event.data.person_id)
+    assert contact["person_id"] == str(event.data.person_id)
+    assert contact["name"] == "Bethan"
+    assert contact["email"] == event.data.email
+    assert contact["language"] == "cy"
+    assert contact["registered_event_id"] == str(event.id)
+    assert abs(contact["registered_at"] - event.occurred_at) < timedelta(milliseconds=1)
+
+
+async def test_redelivered_event_takes_effect_once(
+    notifications: Notifications, rabbitmq_url: str
+) -> None:
+    first = registered("Ann")
+    second = registered("Cai")
+
+    await send(rabbitmq_url, first)
+    await recorded(notifications, first)
+    await send(rabbitmq_url, first)
+    await send(rabbitmq_url, second)
+    await recorded(notifications, second)
+    await eventually(
+        lambda: _value(notifications.consumed("duplicate")),
+        until=lambda n: n >= 1,
+        what="the repeated event consumed as a duplicate",
+    )
+
+    contacts = notifications.db["contacts"]
+    assert await contacts.count_documents({"_id": str(first.data.person_id)}) == 1
+    assert await contacts.count_documents({"email": first.data.email}) == 1
+    assert await notifications.inbox_records(first) == 1
+    assert await notifications.inbox_records(second) == 1
+    assert (await notifications.contact(first.data.person_id) or {})["name"] == "Ann"
+
+
+async def test_same_event_delivered_twice_at_once_still_one_contact(
+    notifications: Notifications, rabbitmq_url: str
+) -> None:
+    """Both copies may reach the handler before either is in the inbox; the write is keyed."""
+    event = registered("Dafydd")
+    before = notifications.consumed("processed") + notifications.consumed("duplicate")
+
+    await send(rabbitmq_url, event)
+    await send(rabbitmq_url, event)
+    await recorded(notifications, event)
+    await eventually(
+        lambda: _value(
+            notifications.consumed("processed") + notifications.consumed("duplicate") - before
+        ),
+        until=lambda n: n >= 2,
+        what="both copies consumed",
+    )
+
+    assert await notifications.db["contacts"].count_documents({"email": event.data.email}) == 1
+    assert await notifications.inbox_records(event) == 1
+
+
+async def _value(value: int) -> int:
+    return value

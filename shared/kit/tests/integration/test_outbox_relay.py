@@ -1,0 +1,127 @@
+"""The outbox and its relay against the real store and broker."""
+
+import time
+import uuid
+from typing import Any
+
+import pytest
+from together_contracts import VolunteerRegistered, VolunteerRegisteredData
+from together_kit.outbox import AggregateCollection, ConcurrentWriteError
+from together_kit.relay import OutboxRelay
+from together_kit.runtime import ServiceRuntime
+from together_kit.testing.probe import event_probe
+
+pytestmark = pytest.mark.integration
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def registered(person_id: uuid.UUID, name: str) -> VolunteerRegistered:
+    return VolunteerRegistered(
+        producer="tests",
+        correlation_id="corr",
+        data=VolunteerRegisteredData(person_id=person_id, name=name, email="a@example.org"),
+    )
+
+
+def rename(name: str, person_id: uuid.UUID) -> Any:
+    def change(_current: dict[str, Any]) -> tuple[dict[str, Any], list[VolunteerRegistered]]:
+        return {"name": name}, [registered(person_id, name)]
+
+    return change
+
+
+async def test_relay_publishes_each_aggregates_events_in_order(runtime: ServiceRuntime, rabbitmq_url: str) -> None:
+    people = runtime.aggregate("people")
+    ids = [uuid.uuid4() for _ in range(5)]
+    async with event_probe(rabbitmq_url, [VolunteerRegistered.routing_key]) as probe:
+        async with runtime.running():
+            for person_id in ids:
+                await people.insert({"_id": str(person_id)}, [registered(person_id, "v0")])
+            for version in range(1, 4):
+                for person_id in ids:
+                    await people.update(str(person_id), rename(f"v{version}", person_id))
+            events = await probe.wait_for(20)
+            assert await runtime.relay.backlog() == 0
+    for person_id in ids:
+        names = [e["data"]["name"] for e in events if e["data"]["person_id"] == str(person_id)]
+        assert names == ["v0", "v1", "v2", "v3"]
+    assert len({e["id"] for e in events}) == 20
+
+
+async def test_second_writer_with_a_stale_version_loses(runtime: ServiceRuntime) -> None:
+    people = runtime.aggregate("people")
+    await people.insert({"_id": "p1", "name": "first"}, [])
+    interloper_wrote = False
+
+    async def stale_change(current: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
+        nonlocal interloper_wrote
+        if not interloper_wrote:
+            interloper_wrote = True
+            await people.collection.update_one({"_id": "p1"}, {"$set": {"name": "interloper"}, "$inc": {"version": 1}})
+        return {"name": f"{current['name']}+mine"}, []
+
+    updated = await people.update("p1", stale_change)
+    assert updated["name"] == "interloper+mine"
+    assert updated["version"] == 3
+
+    async def always_stale(current: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
+        await people.collection.update_one({"_id": "p1"}, {"$inc": {"version": 1}})
+        return {"name": "never"}, []
+
+    with pytest.raises(ConcurrentWriteError):
+        await people.update("p1", always_stale, attempts=3)
+    stored = await people.collection.find_one({"_id": "p1"})
+    assert stored is not None and stored["name"] == "interloper+mine"
+
+
+async def test_events_left_by_a_relay_that_died_are_swept_up(runtime: ServiceRuntime, rabbitmq_url: str) -> None:
+    """A relay claims a document and dies before publishing; another relay publishes once the lease ends."""
+    people: AggregateCollection = runtime.aggregate("people")
+    published: list[dict[str, Any]] = []
+
+    async def publish(event: dict[str, Any]) -> None:
+        published.append(event)
+
+    person_id = uuid.uuid4()
+    await people.insert({"_id": str(person_id)}, [registered(person_id, "a"), registered(person_id, "b")])
+    clock = Clock()
+    dead = OutboxRelay(publish=publish, collections=[people.collection], lease_seconds=30, clock=clock)
+    assert await dead.claim(people.collection) is not None
+
+    sweeper = OutboxRelay(publish=publish, collections=[people.collection], lease_seconds=30, clock=clock)
+    assert await sweeper.drain() == 0, "a live lease must keep other relays away"
+    clock.now += 31
+    assert await sweeper.drain() == 2
+    assert [e["data"]["name"] for e in published] == ["a", "b"]
+    assert await sweeper.backlog() == 0
+
+
+async def test_a_publish_failure_keeps_the_unpublished_events(runtime: ServiceRuntime) -> None:
+    people = runtime.aggregate("people")
+    attempts: list[str] = []
+
+    async def flaky(event: dict[str, Any]) -> None:
+        attempts.append(event["data"]["name"])
+        if event["data"]["name"] == "b" and attempts.count("b") == 1:
+            raise ConnectionError("broker went away")
+
+    person_id = uuid.uuid4()
+    await people.insert({"_id": str(person_id)}, [registered(person_id, n) for n in ("a", "b", "c")])
+    clock = Clock()
+    relay = OutboxRelay(publish=flaky, collections=[people.collection], clock=clock)
+    with pytest.raises(ConnectionError):
+        await relay.drain()
+    stored = await people.collection.find_one({"_id": str(person_id)})
+    assert stored is not None
+    assert [e["data"]["name"] for e in stored["outbox"]] == ["b", "c"]
+    assert await relay.drain() == 0, "a failed document is held back for a second"
+    clock.now += 1.5
+    assert await relay.drain() == 2
+    assert attempts == ["a", "b", "b", "c"]

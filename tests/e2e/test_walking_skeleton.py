@@ -1,0 +1,94 @@
+"""The walking skeleton across real processes: signups -> outbox -> RabbitMQ -> notifications."""
+
+import asyncio
+import shutil
+import uuid
+
+import httpx
+import pytest
+from pymongo import AsyncMongoClient
+from together_kit.devstack import close_vhost_connections
+from together_kit.testing.waiting import eventually
+
+from .conftest import System
+
+pytestmark = pytest.mark.e2e
+
+SERVICES = ("signups", "moderation", "matching", "notifications")
+READY_WITHIN_SECONDS = 30.0
+
+
+def test_all_four_services_become_ready(system: System) -> None:
+    processes = [system.start(name) for name in SERVICES]
+    for process in processes:
+        process.wait_ready(timeout=READY_WITHIN_SECONDS)
+    for process in processes:
+        response = httpx.get(f"{process.url}/asyncapi.json", timeout=5)
+        assert response.status_code == 200
+        assert response.json()["asyncapi"].startswith("3.")
+
+
+async def post_signups(signups_url: str, count: int, sent: list[str], *, pause_every: int = 10) -> None:
+    async with httpx.AsyncClient(base_url=signups_url, timeout=10) as client:
+        for n in range(count):
+            response = await client.post(
+                "/api/v1/signups",
+                json={"name": f"Volunteer {n}", "email": f"v{n}-{uuid.uuid4().hex[:6]}@example.org"},
+                headers={"X-Request-ID": f"stream-{n}"},
+            )
+            assert response.status_code == 201, response.text
+            sent.append(response.json()["id"])
+            if n % pause_every == 0:
+                await asyncio.sleep(0.05)  # a stream, not a burst: faults land mid-way
+
+
+async def recorded_once(system: System, person_ids: list[str]) -> None:
+    client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(system.mongodb_url)
+    db = client[system.database("notifications")]
+    try:
+        async def contacts() -> int:
+            return await db.contacts.count_documents({"_id": {"$in": person_ids}})
+
+        await eventually(contacts, until=lambda n: n == len(person_ids), timeout=60, what="every signup recorded")
+        inbox = [doc async for doc in db.inbox.find({"consumer": "notifications.volunteers"})]
+        event_ids = [doc["event_id"] for doc in inbox]
+        assert len(event_ids) == len(set(event_ids)) == len(person_ids)
+        stored = [doc async for doc in db.contacts.find({"_id": {"$in": person_ids}})]
+        assert sorted(str(doc["_id"]) for doc in stored) == sorted(person_ids)
+    finally:
+        await client.close()
+
+
+async def test_notifications_killed_mid_stream_records_every_signup_once(system: System) -> None:
+    signups = system.start("signups")
+    notifications = system.start("notifications")
+    signups.wait_ready()
+    notifications.wait_ready()
+    sent: list[str] = []
+    stream = asyncio.create_task(post_signups(signups.url, 60, sent))
+    await eventually(lambda: _len(sent), until=lambda n: n >= 20, what="a third of the stream sent")
+    notifications.kill()
+    await eventually(lambda: _len(sent), until=lambda n: n >= 40, what="two thirds sent while it was down")
+    system.start("notifications").wait_ready()
+    await stream
+    await recorded_once(system, sent)
+
+
+@pytest.mark.skipif(not shutil.which("rabbitmqctl"), reason="needs rabbitmqctl to drop connections")
+async def test_services_reconnect_after_the_broker_drops_them(system: System) -> None:
+    signups = system.start("signups")
+    notifications = system.start("notifications")
+    signups.wait_ready()
+    notifications.wait_ready()
+    sent: list[str] = []
+    stream = asyncio.create_task(post_signups(signups.url, 60, sent))
+    await eventually(lambda: _len(sent), until=lambda n: n >= 20, what="a third of the stream sent")
+    await asyncio.to_thread(close_vhost_connections, system.vhost)
+    await stream
+    await recorded_once(system, sent)
+    signups.wait_ready(timeout=15)
+    notifications.wait_ready(timeout=15)
+
+
+async def _len(items: list[str]) -> int:
+    return len(items)
