@@ -30,7 +30,9 @@ class System:
             f"{service.upper()}_OUTBOX_POLL_SECONDS": "0.2",
         }
         previous = self.processes.get(service)
-        process = ServiceProcess(service, env, self.log_dir, **({"port": previous.port} if previous else {}))
+        process = ServiceProcess(
+            service, env, self.log_dir, **({"port": previous.port} if previous else {})
+        )
         self.processes[service] = process.start()
         return process
 

@@ -28,12 +28,17 @@ def test_all_four_services_become_ready(system: System) -> None:
         assert response.json()["asyncapi"].startswith("3.")
 
 
-async def post_signups(signups_url: str, count: int, sent: list[str], *, pause_every: int = 10) -> None:
+async def post_signups(
+    signups_url: str, count: int, sent: list[str], *, pause_every: int = 10
+) -> None:
     async with httpx.AsyncClient(base_url=signups_url, timeout=10) as client:
         for n in range(count):
             response = await client.post(
                 "/api/v1/signups",
-                json={"name": f"Volunteer {n}", "email": f"v{n}-{uuid.uuid4().hex[:6]}@example.org"},
+                json={
+                    "name": f"Volunteer {n}",
+                    "email": f"v{n}-{uuid.uuid4().hex[:6]}@example.org",
+                },
                 headers={"X-Request-ID": f"stream-{n}"},
             )
             assert response.status_code == 201, response.text
@@ -46,10 +51,13 @@ async def recorded_once(system: System, person_ids: list[str]) -> None:
     client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(system.mongodb_url)
     db = client[system.database("notifications")]
     try:
+
         async def contacts() -> int:
             return await db.contacts.count_documents({"_id": {"$in": person_ids}})
 
-        await eventually(contacts, until=lambda n: n == len(person_ids), timeout=60, what="every signup recorded")
+        await eventually(
+            contacts, until=lambda n: n == len(person_ids), timeout=60, what="every signup recorded"
+        )
         inbox = [doc async for doc in db.inbox.find({"consumer": "notifications.volunteers"})]
         event_ids = [doc["event_id"] for doc in inbox]
         assert len(event_ids) == len(set(event_ids)) == len(person_ids)
@@ -68,7 +76,9 @@ async def test_notifications_killed_mid_stream_records_every_signup_once(system:
     stream = asyncio.create_task(post_signups(signups.url, 60, sent))
     await eventually(lambda: _len(sent), until=lambda n: n >= 20, what="a third of the stream sent")
     notifications.kill()
-    await eventually(lambda: _len(sent), until=lambda n: n >= 40, what="two thirds sent while it was down")
+    await eventually(
+        lambda: _len(sent), until=lambda n: n >= 40, what="two thirds sent while it was down"
+    )
     system.start("notifications").wait_ready()
     await stream
     await recorded_once(system, sent)

@@ -19,7 +19,9 @@ class RegisterVolunteer:
 
 
 async def register_volunteer(command: RegisterVolunteer, *, people: PeopleRepository) -> Volunteer:
-    volunteer = Volunteer.register(name=command.name, email=command.email, language=command.language)
+    volunteer = Volunteer.register(
+        name=command.name, email=command.email, language=command.language
+    )
     registered = VolunteerRegistered(
         producer=PRODUCER,
         correlation_id=command.correlation_id,

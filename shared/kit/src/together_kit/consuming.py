@@ -70,7 +70,14 @@ class ConsumerGuard:
     def __call__(self, msg: Any, /, **kwargs: Any) -> BaseMiddleware:
         return _Guarded(msg, guard=self, **kwargs)
 
-    async def forward(self, msg: StreamMessage[Any], *, queue: str, headers: dict[str, Any], expiration: float | None = None) -> None:
+    async def forward(
+        self,
+        msg: StreamMessage[Any],
+        *,
+        queue: str,
+        headers: dict[str, Any],
+        expiration: float | None = None,
+    ) -> None:
         raw = msg.raw_message
         await self.broker().publish(
             raw.body,
@@ -90,25 +97,52 @@ class _Guarded(BaseMiddleware):
         super().__init__(msg, **kwargs)
         self.guard = guard
 
-    async def consume_scope(self, call_next: Callable[[Any], Awaitable[Any]], msg: StreamMessage[Any]) -> Any:
+    async def consume_scope(
+        self, call_next: Callable[[Any], Awaitable[Any]], msg: StreamMessage[Any]
+    ) -> Any:
         raw = msg.raw_message
         queue = self.guard.topology.name
         event_id = str(raw.message_id or "")
         event_type = str(raw.type or raw.routing_key or "")
         attempt = int((raw.headers or {}).get("x-attempt", 1))
         structlog.contextvars.bind_contextvars(
-            event_id=event_id, event_type=event_type, correlation_id=raw.correlation_id,
-            queue=queue, attempt=attempt,
+            event_id=event_id,
+            event_type=event_type,
+            correlation_id=raw.correlation_id,
+            queue=queue,
+            attempt=attempt,
         )
         started = time.perf_counter()
         try:
-            outcome = await self._process(call_next, msg, queue=queue, event_id=event_id, event_type=event_type, attempt=attempt)
+            outcome = await self._process(
+                call_next,
+                msg,
+                queue=queue,
+                event_id=event_id,
+                event_type=event_type,
+                attempt=attempt,
+            )
             self.guard.metrics.consumed.labels(queue, event_type, outcome).inc()
-            log.info("event consumed", outcome=outcome, duration_ms=round((time.perf_counter() - started) * 1000, 1))
+            log.info(
+                "event consumed",
+                outcome=outcome,
+                duration_ms=round((time.perf_counter() - started) * 1000, 1),
+            )
         finally:
-            structlog.contextvars.unbind_contextvars("event_id", "event_type", "correlation_id", "queue", "attempt")
+            structlog.contextvars.unbind_contextvars(
+                "event_id", "event_type", "correlation_id", "queue", "attempt"
+            )
 
-    async def _process(self, call_next: Callable[[Any], Awaitable[Any]], msg: StreamMessage[Any], *, queue: str, event_id: str, event_type: str, attempt: int) -> str:
+    async def _process(
+        self,
+        call_next: Callable[[Any], Awaitable[Any]],
+        msg: StreamMessage[Any],
+        *,
+        queue: str,
+        event_id: str,
+        event_type: str,
+        attempt: int,
+    ) -> str:
         guard = self.guard
         try:
             if event_id and await guard.inbox.seen(consumer=queue, event_id=event_id):
@@ -132,12 +166,16 @@ class _Guarded(BaseMiddleware):
             delay = guard.retry.delay(attempt)
             log.warning("handler failed; retrying", error=repr(error), retry_in_s=delay)
             await guard.forward(
-                msg, queue=guard.topology.retry_name, expiration=delay,
+                msg,
+                queue=guard.topology.retry_name,
+                expiration=delay,
                 headers={"x-attempt": attempt + 1, "x-last-error": _describe(error)},
             )
             return "retried"
 
-    async def _dead_letter(self, msg: StreamMessage[Any], error: BaseException, attempt: int) -> None:
+    async def _dead_letter(
+        self, msg: StreamMessage[Any], error: BaseException, attempt: int
+    ) -> None:
         log.error("event dead-lettered", error=_describe(error))
         await self.guard.forward(
             msg,

@@ -57,10 +57,14 @@ class EmbeddedStore:
         self.process = subprocess.Popen(
             [
                 command,
-                "--data-dir", str(self.data_dir),
-                "--pid-file", str(self.data_dir / "nx-27017.pid"),
-                "--host", "127.0.0.1",
-                "-p", str(self.port),
+                "--data-dir",
+                str(self.data_dir),
+                "--pid-file",
+                str(self.data_dir / "nx-27017.pid"),
+                "--host",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
             ],
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -25,7 +25,9 @@ def health_router(runtime: "ServiceRuntime", *, title: str) -> APIRouter:
         """Alive: the process answers."""
         return {"status": "ok"}
 
-    @router.get("/readyz", responses={503: {"description": "The broker or the store is unreachable"}})
+    @router.get(
+        "/readyz", responses={503: {"description": "The broker or the store is unreachable"}}
+    )
     async def readyz() -> JSONResponse:
         """Ready: the broker and the store both answer."""
         checks = await runtime.ready()

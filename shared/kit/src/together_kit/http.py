@@ -18,7 +18,9 @@ log = structlog.get_logger("together.http")
 
 def install_http_middleware(app: FastAPI, *, metrics: Metrics, max_body_bytes: int) -> None:
     @app.middleware("http")
-    async def request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    async def request_context(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         request_id = request.headers.get(REQUEST_ID_HEADER) or uuid.uuid4().hex
         structlog.contextvars.bind_contextvars(correlation_id=request_id)
         started = time.perf_counter()
@@ -26,18 +28,26 @@ def install_http_middleware(app: FastAPI, *, metrics: Metrics, max_body_bytes: i
             declared = request.headers.get("content-length")
             if declared is not None and declared.isdigit() and int(declared) > max_body_bytes:
                 response: Response = JSONResponse(
-                    {"detail": f"Request body is larger than {max_body_bytes} bytes."}, status_code=413
+                    {"detail": f"Request body is larger than {max_body_bytes} bytes."},
+                    status_code=413,
                 )
             else:
                 response = await call_next(request)
             elapsed = time.perf_counter() - started
             route = request.scope.get("route")
             path = getattr(route, "path", "unmatched")
-            metrics.request_latency.labels(request.method, path, str(response.status_code)).observe(elapsed)
+            metrics.request_latency.labels(request.method, path, str(response.status_code)).observe(
+                elapsed
+            )
             response.headers[REQUEST_ID_HEADER] = request_id
             if path not in {"/healthz", "/readyz", "/metrics"}:
-                log.info("request", method=request.method, path=path, status=response.status_code,
-                         duration_ms=round(elapsed * 1000, 1))
+                log.info(
+                    "request",
+                    method=request.method,
+                    path=path,
+                    status=response.status_code,
+                    duration_ms=round(elapsed * 1000, 1),
+                )
             return response
         finally:
             structlog.contextvars.unbind_contextvars("correlation_id")

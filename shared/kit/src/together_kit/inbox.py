@@ -6,6 +6,7 @@ their writes idempotent under the event id (insert keyed by it, or an update gua
 inbox turns every ordinary redelivery into a no-op without touching the handler at all.
 """
 
+import contextlib
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,10 +24,13 @@ class Inbox:
         await self.collection.create_index("consumer")
 
     async def seen(self, *, consumer: str, event_id: str) -> bool:
-        return await self.collection.find_one({"_id": f"{consumer}:{event_id}"}, {"_id": 1}) is not None
+        return (
+            await self.collection.find_one({"_id": f"{consumer}:{event_id}"}, {"_id": 1})
+            is not None
+        )
 
     async def record(self, *, consumer: str, event_id: str, event_type: str) -> None:
-        try:
+        with contextlib.suppress(DuplicateKeyError):
             await self.collection.insert_one(
                 {
                     "_id": f"{consumer}:{event_id}",
@@ -36,5 +40,3 @@ class Inbox:
                     "processed_at": datetime.now(UTC),
                 }
             )
-        except DuplicateKeyError:
-            pass

@@ -10,10 +10,7 @@ import structlog
 def configure_logging(*, service: str, level: str = "INFO", fmt: str = "auto") -> None:
     renderer: Any
     as_json = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
-    if as_json:
-        renderer = structlog.processors.JSONRenderer()
-    else:
-        renderer = structlog.dev.ConsoleRenderer()
+    renderer = structlog.processors.JSONRenderer() if as_json else structlog.dev.ConsoleRenderer()
     processors: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,

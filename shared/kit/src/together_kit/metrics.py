@@ -23,11 +23,15 @@ class Metrics:
             registry=self.registry,
         )
         self.published = Counter(
-            "messages_published_total", "Events published by the outbox relay", ["event_type"],
+            "messages_published_total",
+            "Events published by the outbox relay",
+            ["event_type"],
             registry=self.registry,
         )
         self.failed = Counter(
-            "messages_failed_total", "Handler failures (each retry counts)", ["queue", "event_type"],
+            "messages_failed_total",
+            "Handler failures (each retry counts)",
+            ["queue", "event_type"],
             registry=self.registry,
         )
         self.outbox_backlog = Gauge(

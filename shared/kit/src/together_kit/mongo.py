@@ -18,7 +18,9 @@ def connect(settings: ServiceSettings) -> AsyncMongoClient[Document]:
     )
 
 
-def database(client: AsyncMongoClient[Document], settings: ServiceSettings) -> AsyncDatabase[Document]:
+def database(
+    client: AsyncMongoClient[Document], settings: ServiceSettings
+) -> AsyncDatabase[Document]:
     return client[settings.database_name]
 
 

@@ -8,6 +8,7 @@ may therefore be published twice, never lost; consumers' inboxes absorb the dupl
 """
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -65,17 +66,17 @@ class OutboxRelay:
             if published:
                 continue
             self._wake.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
-            except TimeoutError:
-                pass
 
     async def drain(self) -> int:
         """Publish every pending event this relay can claim now; return how many it published."""
         total = 0
         for collection in self._collections:
             while claimed := await self._claim_batch(collection):
-                counts = await asyncio.gather(*(self._publish_document(collection, d) for d in claimed))
+                counts = await asyncio.gather(
+                    *(self._publish_document(collection, d) for d in claimed)
+                )
                 total += sum(counts)
         return total
 
@@ -94,7 +95,12 @@ class OutboxRelay:
         now = self._clock()
         return await collection.find_one_and_update(
             {"outbox_pending": {"$gt": 0}, "outbox_lease_until": {"$lt": now}},
-            {"$set": {"outbox_lease_until": now + self._lease_seconds, "outbox_lease_owner": self._owner}},
+            {
+                "$set": {
+                    "outbox_lease_until": now + self._lease_seconds,
+                    "outbox_lease_owner": self._owner,
+                }
+            },
             return_document=ReturnDocument.AFTER,
         )
 
@@ -104,7 +110,9 @@ class OutboxRelay:
             batch.append(document)
         return batch
 
-    async def _publish_document(self, collection: AsyncCollection[Document], document: Document) -> int:
+    async def _publish_document(
+        self, collection: AsyncCollection[Document], document: Document
+    ) -> int:
         published: list[str] = []
         completed = False
         try:
@@ -118,7 +126,9 @@ class OutboxRelay:
                 {
                     "$pull": {"outbox": {"id": {"$in": published}}},
                     "$inc": {"outbox_pending": -len(published), "version": 1},
-                    "$set": {"outbox_lease_until": 0.0 if completed else self._clock() + FAILURE_PAUSE},
+                    "$set": {
+                        "outbox_lease_until": 0.0 if completed else self._clock() + FAILURE_PAUSE
+                    },
                 },
             )
         return len(published)

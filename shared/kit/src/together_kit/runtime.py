@@ -115,6 +115,7 @@ class ServiceRuntime:
                 schema=model,
                 title=f"{model.routing_key}:publish",
                 description=model.__doc__,
+                persist=True,
             )
 
     def consumer(self, purpose: str, routing_keys: Sequence[str]) -> Consumer:
@@ -149,7 +150,9 @@ class ServiceRuntime:
 
     def app(self, *, title: str, routers: Iterable[APIRouter] = (), **fastapi_args: Any) -> FastAPI:
         app = FastAPI(title=title, lifespan=self._lifespan, **fastapi_args)
-        install_http_middleware(app, metrics=self.metrics, max_body_bytes=self.settings.max_body_bytes)
+        install_http_middleware(
+            app, metrics=self.metrics, max_body_bytes=self.settings.max_body_bytes
+        )
         app.include_router(health_router(self, title=title))
         for router in routers:
             app.include_router(router)

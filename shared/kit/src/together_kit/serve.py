@@ -13,7 +13,9 @@ S = TypeVar("S", bound=ServiceSettings)
 
 
 def serve(settings: S, create_app: Callable[[S], FastAPI]) -> None:
-    configure_logging(service=settings.service_name, level=settings.log_level, fmt=settings.log_format)
+    configure_logging(
+        service=settings.service_name, level=settings.log_level, fmt=settings.log_format
+    )
     uvicorn.run(
         create_app(settings),
         host=settings.host,

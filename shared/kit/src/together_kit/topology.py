@@ -10,10 +10,13 @@ unless the strategy says otherwise).
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from faststream.rabbit import ExchangeType, QueueType, RabbitExchange, RabbitQueue
 from together_contracts import EXCHANGE
+
+if TYPE_CHECKING:
+    from faststream.rabbit.schemas.queue import QuorumQueueArgs
 
 EVENTS = RabbitExchange(EXCHANGE, type=ExchangeType.TOPIC, durable=True)
 
@@ -21,6 +24,11 @@ _AT_LEAST_ONCE: dict[str, Any] = {
     "x-dead-letter-strategy": "at-least-once",
     "x-overflow": "reject-publish",
 }
+
+
+def _quorum_args(arguments: dict[str, Any]) -> "QuorumQueueArgs":
+    """Every queue that dead-letters does so at least once (needs the `stream_queue` feature flag)."""
+    return cast("QuorumQueueArgs", {**arguments, **_AT_LEAST_ONCE})
 
 
 def dead_letter_queue_name(service: str) -> str:
@@ -58,12 +66,13 @@ class ConsumerTopology:
             queue_type=QueueType.QUORUM,
             durable=True,
             routing_key=routing_key,
-            arguments={
-                "x-delivery-limit": self.delivery_limit,
-                "x-dead-letter-exchange": "",
-                "x-dead-letter-routing-key": self.dead_name,
-                **_AT_LEAST_ONCE,
-            },
+            arguments=_quorum_args(
+                {
+                    "x-delivery-limit": self.delivery_limit,
+                    "x-dead-letter-exchange": "",
+                    "x-dead-letter-routing-key": self.dead_name,
+                }
+            ),
         )
 
     def retry_queue(self) -> RabbitQueue:
@@ -71,11 +80,9 @@ class ConsumerTopology:
             self.retry_name,
             queue_type=QueueType.QUORUM,
             durable=True,
-            arguments={
-                "x-dead-letter-exchange": "",
-                "x-dead-letter-routing-key": self.name,
-                **_AT_LEAST_ONCE,
-            },
+            arguments=_quorum_args(
+                {"x-dead-letter-exchange": "", "x-dead-letter-routing-key": self.name}
+            ),
         )
 
     def dead_queue(self) -> RabbitQueue:

@@ -41,7 +41,9 @@ async def dead_letters(url: str, runtime: ServiceRuntime, count: int) -> list[ob
     return await eventually(take, until=lambda got: len(got) >= count, what="dead letters")
 
 
-def counting_consumer(runtime: ServiceRuntime, *, fail_first: int = 0, fail_always: bool = False) -> Counter[str]:
+def counting_consumer(
+    runtime: ServiceRuntime, *, fail_first: int = 0, fail_always: bool = False
+) -> Counter[str]:
     """A handler with a deliberately non-idempotent effect, so duplicates would show."""
     effects: Counter[str] = Counter()
     consumer = runtime.consumer("volunteers", [VolunteerRegistered.routing_key])
@@ -56,7 +58,9 @@ def counting_consumer(runtime: ServiceRuntime, *, fail_first: int = 0, fail_alwa
     return effects
 
 
-async def test_same_event_three_times_takes_effect_once(runtime: ServiceRuntime, rabbitmq_url: str) -> None:
+async def test_same_event_three_times_takes_effect_once(
+    runtime: ServiceRuntime, rabbitmq_url: str
+) -> None:
     effects = counting_consumer(runtime)
     event = registered()
     marker = registered(name="Marker")
@@ -66,7 +70,9 @@ async def test_same_event_three_times_takes_effect_once(runtime: ServiceRuntime,
         await send(rabbitmq_url, marker)
         await eventually(lambda: _value(effects["Marker"]), what="marker processed")
         duplicates = await eventually(
-            lambda: _value(_consumed(runtime, "duplicate")), until=lambda n: n == 2, what="2 duplicates"
+            lambda: _value(_consumed(runtime, "duplicate")),
+            until=lambda n: n == 2,
+            what="2 duplicates",
         )
     assert effects["Ann"] == 1
     assert duplicates == 2
@@ -88,7 +94,9 @@ async def test_malformed_event_is_dead_lettered_and_the_next_is_processed(
     assert headers["x-original-queue"] == f"{runtime.settings.service_name}.volunteers"
 
 
-async def test_unknown_version_goes_to_dead_letters(runtime: ServiceRuntime, rabbitmq_url: str) -> None:
+async def test_unknown_version_goes_to_dead_letters(
+    runtime: ServiceRuntime, rabbitmq_url: str
+) -> None:
     effects = counting_consumer(runtime)
     future = registered()
     body = json.loads(future.model_dump_json())
@@ -100,7 +108,9 @@ async def test_unknown_version_goes_to_dead_letters(runtime: ServiceRuntime, rab
     assert effects["Ann"] == 0
 
 
-async def test_failing_handler_is_retried_then_succeeds(runtime: ServiceRuntime, rabbitmq_url: str) -> None:
+async def test_failing_handler_is_retried_then_succeeds(
+    runtime: ServiceRuntime, rabbitmq_url: str
+) -> None:
     effects = counting_consumer(runtime, fail_first=2)
     async with runtime.running():
         await send(rabbitmq_url, registered())

@@ -37,18 +37,22 @@ def rename(name: str, person_id: uuid.UUID) -> Any:
     return change
 
 
-async def test_relay_publishes_each_aggregates_events_in_order(runtime: ServiceRuntime, rabbitmq_url: str) -> None:
+async def test_relay_publishes_each_aggregates_events_in_order(
+    runtime: ServiceRuntime, rabbitmq_url: str
+) -> None:
     people = runtime.aggregate("people")
     ids = [uuid.uuid4() for _ in range(5)]
-    async with event_probe(rabbitmq_url, [VolunteerRegistered.routing_key]) as probe:
-        async with runtime.running():
+    async with (
+        event_probe(rabbitmq_url, [VolunteerRegistered.routing_key]) as probe,
+        runtime.running(),
+    ):
+        for person_id in ids:
+            await people.insert({"_id": str(person_id)}, [registered(person_id, "v0")])
+        for version in range(1, 4):
             for person_id in ids:
-                await people.insert({"_id": str(person_id)}, [registered(person_id, "v0")])
-            for version in range(1, 4):
-                for person_id in ids:
-                    await people.update(str(person_id), rename(f"v{version}", person_id))
-            events = await probe.wait_for(20)
-            assert await runtime.relay.backlog() == 0
+                await people.update(str(person_id), rename(f"v{version}", person_id))
+        events = await probe.wait_for(20)
+        assert await runtime.relay.backlog() == 0
     for person_id in ids:
         names = [e["data"]["name"] for e in events if e["data"]["person_id"] == str(person_id)]
         assert names == ["v0", "v1", "v2", "v3"]
@@ -64,7 +68,9 @@ async def test_second_writer_with_a_stale_version_loses(runtime: ServiceRuntime)
         nonlocal interloper_wrote
         if not interloper_wrote:
             interloper_wrote = True
-            await people.collection.update_one({"_id": "p1"}, {"$set": {"name": "interloper"}, "$inc": {"version": 1}})
+            await people.collection.update_one(
+                {"_id": "p1"}, {"$set": {"name": "interloper"}, "$inc": {"version": 1}}
+            )
         return {"name": f"{current['name']}+mine"}, []
 
     updated = await people.update("p1", stale_change)
@@ -78,10 +84,13 @@ async def test_second_writer_with_a_stale_version_loses(runtime: ServiceRuntime)
     with pytest.raises(ConcurrentWriteError):
         await people.update("p1", always_stale, attempts=3)
     stored = await people.collection.find_one({"_id": "p1"})
-    assert stored is not None and stored["name"] == "interloper+mine"
+    assert stored is not None
+    assert stored["name"] == "interloper+mine"
 
 
-async def test_events_left_by_a_relay_that_died_are_swept_up(runtime: ServiceRuntime, rabbitmq_url: str) -> None:
+async def test_events_left_by_a_relay_that_died_are_swept_up(
+    runtime: ServiceRuntime, rabbitmq_url: str
+) -> None:
     """A relay claims a document and dies before publishing; another relay publishes once the lease ends."""
     people: AggregateCollection = runtime.aggregate("people")
     published: list[dict[str, Any]] = []
@@ -90,12 +99,18 @@ async def test_events_left_by_a_relay_that_died_are_swept_up(runtime: ServiceRun
         published.append(event)
 
     person_id = uuid.uuid4()
-    await people.insert({"_id": str(person_id)}, [registered(person_id, "a"), registered(person_id, "b")])
+    await people.insert(
+        {"_id": str(person_id)}, [registered(person_id, "a"), registered(person_id, "b")]
+    )
     clock = Clock()
-    dead = OutboxRelay(publish=publish, collections=[people.collection], lease_seconds=30, clock=clock)
+    dead = OutboxRelay(
+        publish=publish, collections=[people.collection], lease_seconds=30, clock=clock
+    )
     assert await dead.claim(people.collection) is not None
 
-    sweeper = OutboxRelay(publish=publish, collections=[people.collection], lease_seconds=30, clock=clock)
+    sweeper = OutboxRelay(
+        publish=publish, collections=[people.collection], lease_seconds=30, clock=clock
+    )
     assert await sweeper.drain() == 0, "a live lease must keep other relays away"
     clock.now += 31
     assert await sweeper.drain() == 2
@@ -113,7 +128,9 @@ async def test_a_publish_failure_keeps_the_unpublished_events(runtime: ServiceRu
             raise ConnectionError("broker went away")
 
     person_id = uuid.uuid4()
-    await people.insert({"_id": str(person_id)}, [registered(person_id, n) for n in ("a", "b", "c")])
+    await people.insert(
+        {"_id": str(person_id)}, [registered(person_id, n) for n in ("a", "b", "c")]
+    )
     clock = Clock()
     relay = OutboxRelay(publish=flaky, collections=[people.collection], clock=clock)
     with pytest.raises(ConnectionError):

@@ -1,5 +1,6 @@
 """Contacts in the notifications database, keyed by person id so a repeated write is a no-op."""
 
+import contextlib
 from dataclasses import asdict
 from typing import Any, Protocol
 
@@ -18,7 +19,5 @@ class MongoContactRepository:
         self.collection = collection
 
     async def add(self, contact: Contact) -> None:
-        try:
+        with contextlib.suppress(DuplicateKeyError):
             await self.collection.insert_one({"_id": contact.person_id, **asdict(contact)})
-        except DuplicateKeyError:
-            pass

@@ -51,5 +51,7 @@ async def create_signup(body: SignupCreate, people: PeopleDep) -> SignupPublic:
     try:
         volunteer = await handlers.register_volunteer(command, people=people)
     except EmailAlreadyRegisteredError as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, "This email address has already joined.") from error
+        raise HTTPException(
+            status.HTTP_409_CONFLICT, "This email address has already joined."
+        ) from error
     return SignupPublic(id=volunteer.id)

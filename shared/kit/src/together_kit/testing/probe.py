@@ -9,8 +9,8 @@ from typing import Any
 import aio_pika
 from aio_pika.abc import AbstractIncomingMessage
 
-from together_kit.topology import EVENTS
 from together_kit.testing.waiting import eventually
+from together_kit.topology import EVENTS
 
 
 @dataclass
@@ -35,7 +35,9 @@ async def event_probe(url: str, routing_keys: Sequence[str] = ("#",)) -> AsyncIt
     connection = await aio_pika.connect_robust(url)
     try:
         channel = await connection.channel()
-        exchange = await channel.declare_exchange(EVENTS.name, aio_pika.ExchangeType.TOPIC, durable=True)
+        exchange = await channel.declare_exchange(
+            EVENTS.name, aio_pika.ExchangeType.TOPIC, durable=True
+        )
         queue = await channel.declare_queue(exclusive=True, auto_delete=True)
         for key in routing_keys:
             await queue.bind(exchange, routing_key=key)
@@ -57,10 +59,16 @@ async def publish_raw(
     connection = await aio_pika.connect(url)
     try:
         channel = await connection.channel(publisher_confirms=True)
-        exchange = await channel.declare_exchange(EVENTS.name, aio_pika.ExchangeType.TOPIC, durable=True)
+        exchange = await channel.declare_exchange(
+            EVENTS.name, aio_pika.ExchangeType.TOPIC, durable=True
+        )
         message = aio_pika.Message(
-            body, message_id=message_id, type=routing_key, content_type="application/json",
-            delivery_mode=aio_pika.DeliveryMode.PERSISTENT, **properties,
+            body,
+            message_id=message_id,
+            type=routing_key,
+            content_type="application/json",
+            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            **properties,
         )
         await exchange.publish(message, routing_key=routing_key)
     finally:

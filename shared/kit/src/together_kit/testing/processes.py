@@ -28,12 +28,14 @@ class ServiceProcess:
         prefix = self.name.upper()
         env = {**os.environ, **self.env, f"{prefix}_PORT": str(self.port), "LOG_FORMAT": "json"}
         log = (self.log_dir / f"{self.name}.log").open("ab")
-        self.process = subprocess.Popen([sys.executable, "-m", self.name], env=env, stdout=log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", self.name], env=env, stdout=log, stderr=subprocess.STDOUT
+        )
         return self
 
     def ready(self) -> bool:
         try:
-            with urllib.request.urlopen(f"{self.url}/readyz", timeout=1) as response:
+            with urllib.request.urlopen(f"{self.url}/readyz", timeout=3) as response:  # noqa: S310 (http only)
                 return bool(response.status == 200)
         except OSError:
             return False
@@ -43,9 +45,13 @@ class ServiceProcess:
         started = time.monotonic()
         while not self.ready():
             if self.process and self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with {self.process.returncode}; see {self.log_dir}")
+                raise RuntimeError(
+                    f"{self.name} exited with {self.process.returncode}; see {self.log_dir}"
+                )
             if time.monotonic() - started > timeout:
-                raise TimeoutError(f"{self.name} not ready within {timeout:.0f}s; see {self.log_dir}")
+                raise TimeoutError(
+                    f"{self.name} not ready within {timeout:.0f}s; see {self.log_dir}"
+                )
             time.sleep(0.1)
         return time.monotonic() - started
 

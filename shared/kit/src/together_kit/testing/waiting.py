@@ -23,5 +23,7 @@ async def eventually(
         if until(result):
             return result
         if time.monotonic() > deadline:
-            raise AssertionError(f"{what} not reached within {timeout:.0f}s; last value: {result!r}")
+            raise AssertionError(
+                f"{what} not reached within {timeout:.0f}s; last value: {result!r}"
+            )
         await asyncio.sleep(interval)

@@ -1,0 +1,48 @@
+import pytest
+from pydantic_settings import SettingsConfigDict
+from together_kit.consuming import RetryPolicy
+from together_kit.settings import ServiceSettings
+from together_kit.topology import ConsumerTopology
+
+pytestmark = pytest.mark.unit
+
+
+def test_backoff_doubles_up_to_its_cap() -> None:
+    policy = RetryPolicy(max_attempts=6, backoff_seconds=0.5, backoff_max_seconds=3)
+    assert [policy.delay(n) for n in range(1, 6)] == [0.5, 1.0, 2.0, 3.0, 3.0]
+
+
+def test_consumer_queues_follow_the_naming_and_dead_letter_rules() -> None:
+    topology = ConsumerTopology(
+        "notifications", "volunteers", ("volunteer.registered",), delivery_limit=7
+    )
+    queue = topology.queue("volunteer.registered")
+    assert queue.name == "notifications.volunteers"
+    assert queue.routing_key == "volunteer.registered"
+    assert queue.arguments == {
+        "x-queue-type": "quorum",
+        "x-delivery-limit": 7,
+        "x-dead-letter-exchange": "",
+        "x-dead-letter-routing-key": "notifications.dead",
+        "x-dead-letter-strategy": "at-least-once",
+        "x-overflow": "reject-publish",
+    }
+    retry = topology.retry_queue()
+    assert retry.name == "notifications.volunteers.retry"
+    assert retry.arguments is not None
+    assert retry.arguments["x-dead-letter-routing-key"] == "notifications.volunteers"
+    assert topology.dead_queue().name == "notifications.dead"
+
+
+def test_settings_read_shared_and_prefixed_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Settings(ServiceSettings):
+        model_config = SettingsConfigDict(env_prefix="DEMO_")
+        service_name: str = "demo"
+        port: int = 8009
+
+    monkeypatch.setenv("RABBITMQ_URL", "amqp://u:p@broker:5672/")
+    monkeypatch.setenv("DEMO_PORT", "9100")
+    settings = Settings()
+    assert settings.rabbitmq_url == "amqp://u:p@broker:5672/"
+    assert settings.port == 9100
+    assert settings.database_name == "together_demo"
