@@ -45,7 +45,9 @@ class Signups:
 
 
 @pytest.fixture
-async def signups(rabbitmq_url: str, mongodb_url: str, database_name: str) -> AsyncIterator[Signups]:
+async def signups(
+    rabbitmq_url: str, mongodb_url: str, database_name: str
+) -> AsyncIterator[Signups]:
     settings = Settings(
         rabbitmq_url=rabbitmq_url,
         mongodb_url=mongodb_url,
@@ -193,6 +195,23 @@ async def test_body_over_the_limit_is_413(signups: Signups) -> None:
 
     response = await signups.http.post(
         SIGNUPS, content=content, headers={"Content-Type": "application/json"}
+    )
+
+    assert response.status_code == 413, response.text
+    assert await signups.db["people"].count_documents({}) == 0
+
+
+async def test_chunked_body_over_the_limit_is_413(signups: Signups) -> None:
+    valid = f'{{"name": "Ann", "email": "{unique_email()}"'.encode()
+
+    async def chunks() -> AsyncIterator[bytes]:
+        yield valid
+        for _ in range(8):
+            yield b" " * 256  # JSON whitespace: the body stays valid, only too large
+        yield b"}"
+
+    response = await signups.http.post(
+        SIGNUPS, content=chunks(), headers={"Content-Type": "application/json"}
     )
 
     assert response.status_code == 413, response.text

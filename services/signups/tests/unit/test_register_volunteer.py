@@ -26,13 +26,17 @@ class InMemoryPeople:
 
 
 def command(
-    name: str = "  Ann   Jones ", email: str = " Ann.Jones@Example.ORG ", correlation_id: str = "corr-42"
+    name: str = "  Ann   Jones ",
+    email: str = " Ann.Jones@Example.ORG ",
+    correlation_id: str = "corr-42",
 ) -> RegisterVolunteer:
     return RegisterVolunteer(name=name, email=email, language="cy", correlation_id=correlation_id)
 
 
 def test_register_collapses_whitespace_and_lowercases_email() -> None:
-    volunteer = Volunteer.register(name="\tAnn \n  Jones  ", email="  ANN@Example.Org ", language="cy")
+    volunteer = Volunteer.register(
+        name="\tAnn \n  Jones  ", email="  ANN@Example.Org ", language="cy"
+    )
 
     assert volunteer.name == "Ann Jones"
     assert volunteer.email == "ann@example.org"

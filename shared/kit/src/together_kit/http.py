@@ -16,7 +16,7 @@ REQUEST_ID_HEADER = "X-Request-ID"
 log = structlog.get_logger("together.http")
 
 
-def install_http_middleware(app: FastAPI, *, metrics: Metrics, max_body_bytes: int) -> None:
+def install_http_middleware(app: FastAPI, *, metrics: Metrics) -> None:
     @app.middleware("http")
     async def request_context(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
@@ -25,14 +25,7 @@ def install_http_middleware(app: FastAPI, *, metrics: Metrics, max_body_bytes: i
         structlog.contextvars.bind_contextvars(correlation_id=request_id)
         started = time.perf_counter()
         try:
-            declared = request.headers.get("content-length")
-            if declared is not None and declared.isdigit() and int(declared) > max_body_bytes:
-                response: Response = JSONResponse(
-                    {"detail": f"Request body is larger than {max_body_bytes} bytes."},
-                    status_code=413,
-                )
-            else:
-                response = await call_next(request)
+            response = await call_next(request)
             elapsed = time.perf_counter() - started
             route = request.scope.get("route")
             path = getattr(route, "path", "unmatched")

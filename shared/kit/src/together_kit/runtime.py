@@ -116,6 +116,7 @@ class ServiceRuntime:
                 title=f"{model.routing_key}:publish",
                 description=model.__doc__,
                 persist=True,
+                mandatory=False,
             )
 
     def consumer(self, purpose: str, routing_keys: Sequence[str]) -> Consumer:
@@ -149,10 +150,13 @@ class ServiceRuntime:
         return {"store": store, "broker": bool(broker)}
 
     def app(self, *, title: str, routers: Iterable[APIRouter] = (), **fastapi_args: Any) -> FastAPI:
-        app = FastAPI(title=title, lifespan=self._lifespan, **fastapi_args)
-        install_http_middleware(
-            app, metrics=self.metrics, max_body_bytes=self.settings.max_body_bytes
+        app = FastAPI(
+            title=title,
+            lifespan=self._lifespan,
+            max_body_size=self.settings.max_body_bytes,
+            **fastapi_args,
         )
+        install_http_middleware(app, metrics=self.metrics)
         app.include_router(health_router(self, title=title))
         for router in routers:
             app.include_router(router)
