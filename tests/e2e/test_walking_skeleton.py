@@ -67,15 +67,21 @@ async def recorded_once(system: System, person_ids: list[str]) -> None:
         await client.close()
 
 
-async def test_notifications_killed_mid_stream_records_every_signup_once(system: System) -> None:
+async def start_stream(system: System, sent: list[str]) -> asyncio.Task[None]:
+    """Signups and notifications running, 60 signups streaming in, a third of them already sent."""
     signups = system.start("signups")
     notifications = system.start("notifications")
     signups.wait_ready()
     notifications.wait_ready()
-    sent: list[str] = []
     stream = asyncio.create_task(post_signups(signups.url, 60, sent))
     await eventually(lambda: _len(sent), until=lambda n: n >= 20, what="a third of the stream sent")
-    notifications.kill()
+    return stream
+
+
+async def test_notifications_killed_mid_stream_records_every_signup_once(system: System) -> None:
+    sent: list[str] = []
+    stream = await start_stream(system, sent)
+    system.processes["notifications"].kill()
     await eventually(
         lambda: _len(sent), until=lambda n: n >= 40, what="two thirds sent while it was down"
     )
@@ -86,18 +92,13 @@ async def test_notifications_killed_mid_stream_records_every_signup_once(system:
 
 @pytest.mark.skipif(not shutil.which("rabbitmqctl"), reason="needs rabbitmqctl to drop connections")
 async def test_services_reconnect_after_the_broker_drops_them(system: System) -> None:
-    signups = system.start("signups")
-    notifications = system.start("notifications")
-    signups.wait_ready()
-    notifications.wait_ready()
     sent: list[str] = []
-    stream = asyncio.create_task(post_signups(signups.url, 60, sent))
-    await eventually(lambda: _len(sent), until=lambda n: n >= 20, what="a third of the stream sent")
+    stream = await start_stream(system, sent)
     await asyncio.to_thread(close_vhost_connections, system.vhost)
     await stream
     await recorded_once(system, sent)
-    signups.wait_ready(timeout=15)
-    notifications.wait_ready(timeout=15)
+    for process in system.processes.values():
+        process.wait_ready(timeout=15)
 
 
 async def _len(items: list[str]) -> int:

@@ -19,7 +19,7 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from together_contracts import VolunteerRegistered, VolunteerRegisteredData
 from together_kit.runtime import ServiceRuntime
-from together_kit.testing.probe import publish_raw
+from together_kit.testing.probe import publish_event
 from together_kit.testing.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -94,16 +94,6 @@ def registered(name: str, *, language: str = "en") -> VolunteerRegistered:
     )
 
 
-async def send(url: str, event: VolunteerRegistered) -> None:
-    await publish_raw(
-        url,
-        event.model_dump_json().encode(),
-        routing_key=event.type,
-        message_id=str(event.id),
-        correlation_id=event.correlation_id,
-    )
-
-
 async def recorded(notifications: Notifications, event: VolunteerRegistered) -> Document:
     """Wait until the event's contact is stored and the inbox has recorded the event."""
 
@@ -127,7 +117,7 @@ async def test_registration_becomes_a_contact(
 ) -> None:
     event = registered("Bethan", language="cy")
 
-    await send(rabbitmq_url, event)
+    await publish_event(rabbitmq_url, event)
     contact = await recorded(notifications, event)
 
     assert contact["_id"] == str(event.data.person_id)
@@ -145,10 +135,10 @@ async def test_redelivered_event_takes_effect_once(
     first = registered("Ann")
     second = registered("Cai")
 
-    await send(rabbitmq_url, first)
+    await publish_event(rabbitmq_url, first)
     await recorded(notifications, first)
-    await send(rabbitmq_url, first)
-    await send(rabbitmq_url, second)
+    await publish_event(rabbitmq_url, first)
+    await publish_event(rabbitmq_url, second)
     await recorded(notifications, second)
     await eventually(
         lambda: _value(notifications.consumed("duplicate")),
@@ -171,8 +161,8 @@ async def test_same_event_delivered_twice_at_once_still_one_contact(
     event = registered("Dafydd")
     before = notifications.consumed("processed") + notifications.consumed("duplicate")
 
-    await send(rabbitmq_url, event)
-    await send(rabbitmq_url, event)
+    await publish_event(rabbitmq_url, event)
+    await publish_event(rabbitmq_url, event)
     await recorded(notifications, event)
     await eventually(
         lambda: _value(

@@ -1,34 +1,16 @@
 """The consumer guard against the real broker and store: inbox, retries, dead letters."""
 
 import json
-import uuid
 from collections import Counter
 
 import pytest
-from together_contracts import VolunteerRegistered, VolunteerRegisteredData
+from together_contracts import VolunteerRegistered
 from together_kit.runtime import ServiceRuntime
-from together_kit.testing.probe import publish_raw, read_queue
+from together_kit.testing.events import volunteer_registered
+from together_kit.testing.probe import publish_event, read_queue
 from together_kit.testing.waiting import eventually
 
 pytestmark = pytest.mark.integration
-
-
-def registered(name: str = "Ann") -> VolunteerRegistered:
-    return VolunteerRegistered(
-        producer="tests",
-        correlation_id="corr-1",
-        data=VolunteerRegisteredData(person_id=uuid.uuid4(), name=name, email="ann@example.org"),
-    )
-
-
-async def send(url: str, event: VolunteerRegistered, *, body: bytes | None = None) -> None:
-    await publish_raw(
-        url,
-        body if body is not None else event.model_dump_json().encode(),
-        routing_key=event.type,
-        message_id=str(event.id),
-        correlation_id=event.correlation_id,
-    )
 
 
 async def dead_letters(url: str, runtime: ServiceRuntime, count: int) -> list[object]:
@@ -49,7 +31,7 @@ def counting_consumer(
     consumer = runtime.consumer("volunteers", [VolunteerRegistered.routing_key])
 
     @consumer.subscriber()
-    async def on_registered(event: VolunteerRegistered) -> None:
+    async def on_volunteer_registered(event: VolunteerRegistered) -> None:
         if fail_always or effects["failures"] < fail_first:
             effects["failures"] += 1
             raise RuntimeError("handler failed on purpose")
@@ -62,12 +44,12 @@ async def test_same_event_three_times_takes_effect_once(
     runtime: ServiceRuntime, rabbitmq_url: str
 ) -> None:
     effects = counting_consumer(runtime)
-    event = registered()
-    marker = registered(name="Marker")
+    event = volunteer_registered()
+    marker = volunteer_registered(name="Marker")
     async with runtime.running():
         for _ in range(3):
-            await send(rabbitmq_url, event)
-        await send(rabbitmq_url, marker)
+            await publish_event(rabbitmq_url, event)
+        await publish_event(rabbitmq_url, marker)
         await eventually(lambda: _value(effects["Marker"]), what="marker processed")
         duplicates = await eventually(
             lambda: _value(_consumed(runtime, "duplicate")),
@@ -82,10 +64,10 @@ async def test_malformed_event_is_dead_lettered_and_the_next_is_processed(
     runtime: ServiceRuntime, rabbitmq_url: str
 ) -> None:
     effects = counting_consumer(runtime)
-    bad = registered()
+    bad = volunteer_registered()
     async with runtime.running():
-        await send(rabbitmq_url, bad, body=b'{"id": "not even an envelope"')
-        await send(rabbitmq_url, registered(name="Next"))
+        await publish_event(rabbitmq_url, bad, body=b'{"id": "not even an envelope"')
+        await publish_event(rabbitmq_url, volunteer_registered(name="Next"))
         await eventually(lambda: _value(effects["Next"]), what="next good event processed")
         [dead] = await dead_letters(rabbitmq_url, runtime, 1)
     assert dead.message_id == str(bad.id)  # type: ignore[attr-defined]
@@ -98,11 +80,11 @@ async def test_unknown_version_goes_to_dead_letters(
     runtime: ServiceRuntime, rabbitmq_url: str
 ) -> None:
     effects = counting_consumer(runtime)
-    future = registered()
+    future = volunteer_registered()
     body = json.loads(future.model_dump_json())
     body["version"] = 2
     async with runtime.running():
-        await send(rabbitmq_url, future, body=json.dumps(body).encode())
+        await publish_event(rabbitmq_url, future, body=json.dumps(body).encode())
         [dead] = await dead_letters(rabbitmq_url, runtime, 1)
     assert "version" in dead.headers["x-error"]  # type: ignore[attr-defined]
     assert effects["Ann"] == 0
@@ -113,7 +95,7 @@ async def test_failing_handler_is_retried_then_succeeds(
 ) -> None:
     effects = counting_consumer(runtime, fail_first=2)
     async with runtime.running():
-        await send(rabbitmq_url, registered())
+        await publish_event(rabbitmq_url, volunteer_registered())
         await eventually(lambda: _value(effects["Ann"]), what="processed after retries")
     assert effects["failures"] == 2
     assert effects["Ann"] == 1
@@ -123,9 +105,9 @@ async def test_handler_failing_every_time_is_dead_lettered_with_its_error(
     runtime: ServiceRuntime, rabbitmq_url: str
 ) -> None:
     counting_consumer(runtime, fail_always=True)
-    event = registered()
+    event = volunteer_registered()
     async with runtime.running():
-        await send(rabbitmq_url, event)
+        await publish_event(rabbitmq_url, event)
         [dead] = await dead_letters(rabbitmq_url, runtime, 1)
     headers = dead.headers  # type: ignore[attr-defined]
     assert headers["x-error"] == "RuntimeError: handler failed on purpose"

@@ -1,35 +1,17 @@
 """Dead letters against the real broker: listed without being consumed, replayed exactly once."""
 
 import asyncio
-import uuid
 from collections import Counter
 
 import pytest
-from together_contracts import VolunteerRegistered, VolunteerRegisteredData
+from together_contracts import VolunteerRegistered
 from together_kit.deadletters import DeadLetter, list_dead, main, replay
 from together_kit.runtime import ServiceRuntime
-from together_kit.testing.probe import publish_raw
+from together_kit.testing.events import volunteer_registered
+from together_kit.testing.probe import publish_event
 from together_kit.testing.waiting import eventually
 
 pytestmark = pytest.mark.integration
-
-
-def registered(name: str = "Ann") -> VolunteerRegistered:
-    return VolunteerRegistered(
-        producer="tests",
-        correlation_id="corr-1",
-        data=VolunteerRegisteredData(person_id=uuid.uuid4(), name=name, email="ann@example.org"),
-    )
-
-
-async def send(url: str, event: VolunteerRegistered) -> None:
-    await publish_raw(
-        url,
-        event.model_dump_json().encode(),
-        routing_key=event.type,
-        message_id=str(event.id),
-        correlation_id=event.correlation_id,
-    )
 
 
 def failing_consumer(runtime: ServiceRuntime, failing: set[str]) -> Counter[str]:
@@ -38,7 +20,7 @@ def failing_consumer(runtime: ServiceRuntime, failing: set[str]) -> Counter[str]
     consumer = runtime.consumer("volunteers", [VolunteerRegistered.routing_key])
 
     @consumer.subscriber()
-    async def on_registered(event: VolunteerRegistered) -> None:
+    async def on_volunteer_registered(event: VolunteerRegistered) -> None:
         if "on" in failing:
             raise RuntimeError("handler failed on purpose")
         effects[event.data.name] += 1
@@ -57,9 +39,9 @@ async def test_dead_letter_is_listed_then_replayed_once(
     failing = {"on"}
     effects = failing_consumer(runtime, failing)
     service = runtime.settings.service_name
-    event = registered()
+    event = volunteer_registered()
     async with runtime.running():
-        await send(rabbitmq_url, event)
+        await publish_event(rabbitmq_url, event)
         [dead] = await dead_lettered(rabbitmq_url, runtime)
         assert dead.event_id == str(event.id)
         assert dead.event_type == event.type
@@ -71,7 +53,7 @@ async def test_dead_letter_is_listed_then_replayed_once(
         failing.clear()
         assert await replay(rabbitmq_url, service, {str(event.id)}) == 1
         await eventually(lambda: _value(effects["Ann"]), what="replayed event processed")
-        await send(rabbitmq_url, registered(name="Marker"))
+        await publish_event(rabbitmq_url, volunteer_registered(name="Marker"))
         await eventually(lambda: _value(effects["Marker"]), what="marker processed")
         assert await list_dead(rabbitmq_url, service) == []
     assert effects["Ann"] == 1
@@ -83,7 +65,7 @@ async def test_replay_of_an_unknown_id_fails_and_keeps_the_dead_letters(
     failing_consumer(runtime, {"on"})
     service = runtime.settings.service_name
     async with runtime.running():
-        await send(rabbitmq_url, registered())
+        await publish_event(rabbitmq_url, volunteer_registered())
         [dead] = await dead_lettered(rabbitmq_url, runtime)
         code = await asyncio.to_thread(
             main, ["replay", "--service", service, "--id", "nope", "--url", rabbitmq_url]
@@ -97,9 +79,9 @@ async def test_cli_lists_and_shows_a_dead_letter(
 ) -> None:
     failing_consumer(runtime, {"on"})
     service = runtime.settings.service_name
-    event = registered()
+    event = volunteer_registered()
     async with runtime.running():
-        await send(rabbitmq_url, event)
+        await publish_event(rabbitmq_url, event)
         await dead_lettered(rabbitmq_url, runtime)
         listed = await asyncio.to_thread(
             main, ["list", "--service", service, "--url", rabbitmq_url]

@@ -8,6 +8,7 @@ from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractIncomingMessage
+from together_contracts import Event
 
 from together_kit.testing.waiting import eventually
 from together_kit.topology import EVENTS
@@ -88,3 +89,14 @@ async def read_queue(url: str, queue_name: str) -> list[AbstractIncomingMessage]
     finally:
         await connection.close()
     return taken
+
+
+async def publish_event(url: str, event: Event, *, body: bytes | None = None) -> None:
+    """Publish an envelope as a service's relay would; `body` replaces it to send something broken."""
+    await publish_raw(
+        url,
+        event.model_dump_json().encode() if body is None else body,
+        routing_key=event.type,
+        message_id=str(event.id),
+        correlation_id=event.correlation_id,
+    )
