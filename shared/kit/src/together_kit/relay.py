@@ -56,6 +56,7 @@ class OutboxRelay:
     async def run(self) -> None:
         """Drain until cancelled; sleep until woken or the poll interval passes."""
         while True:
+            self._wake.clear()
             try:
                 published = await self.drain()
             except asyncio.CancelledError:
@@ -65,7 +66,6 @@ class OutboxRelay:
                 published = 0
             if published:
                 continue
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
 
