@@ -68,6 +68,7 @@ class EmbeddedStore:
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + timeout
         while not port_open("127.0.0.1", self.port):
