@@ -1,20 +1,100 @@
 """The composition root of signups: the only place its clients and adapters are built."""
 
-from fastapi import FastAPI
-from together_contracts import VolunteerRegistered
-from together_kit.runtime import ServiceRuntime
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
 
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from together_contracts import (
+    ErasureLinkRequested,
+    OrganisationJoined,
+    PersonErasureRequested,
+    PledgeMade,
+    VolunteerConfirmed,
+    VolunteerRegistered,
+    VolunteerUnsubscribed,
+    VolunteerUpdated,
+)
+from together_kit.idempotency import IdempotencyStore
+from together_kit.ratelimit import RateLimiter, rate_limited
+from together_kit.runtime import ServiceRuntime
+from together_kit.security import require_admin_key
+from together_kit.web import WebPages, mount_static
+
+from signups.adapters.erasures import MongoErasureRepository
+from signups.adapters.organisations import MongoOrganisationRepository
 from signups.adapters.people import MongoPeopleRepository
-from signups.entrypoints import api
+from signups.adapters.tokens import Links, Tokens
+from signups.entrypoints import consumers, web
+from signups.entrypoints.api import api_router
+from signups.handlers import Context, erasure
 from signups.settings import Settings
 
+WEB = Path(__file__).parent / "entrypoints" / "web"
 
-def create_app(settings: Settings) -> FastAPI:
+
+def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> FastAPI:
     runtime = ServiceRuntime.build(settings)
     people = MongoPeopleRepository(runtime.aggregate("people"))
-    runtime.startup_hooks.append(people.ensure_indexes)
-    runtime.tells(VolunteerRegistered)
-    app = runtime.app(title="together signups", routers=[api.router])
+    organisations = MongoOrganisationRepository(runtime.aggregate("organisations"))
+    secret = settings.secret_key.get_secret_value()
+    erasures = MongoErasureRepository(
+        runtime.aggregate("erasures"), runtime.db["tombstones"], key=secret.encode()
+    )
+    tokens = Tokens(secret)
+    ctx = Context(
+        people=people,
+        organisations=organisations,
+        erasures=erasures,
+        tokens=tokens,
+        links=Links(settings.public_base_url, tokens),
+        clock=clock or (lambda: datetime.now(UTC)),
+        form_version=settings.form_version,
+    )
+    runtime.startup_hooks += [
+        people.ensure_indexes,
+        organisations.ensure_indexes,
+        erasures.ensure_indexes,
+    ]
+    runtime.tells(
+        VolunteerRegistered,
+        VolunteerConfirmed,
+        VolunteerUpdated,
+        VolunteerUnsubscribed,
+        OrganisationJoined,
+        PledgeMade,
+        ErasureLinkRequested,
+        PersonErasureRequested,
+    )
+    consumers.register(runtime, ctx=ctx)
+    runtime.every(
+        settings.purge_interval_seconds,
+        lambda: erasure.purge_unconfirmed(ctx=ctx),
+        name="purge-unconfirmed",
+    )
+
+    join_limit = rate_limited(RateLimiter(settings.join_rate_limit), scope="join")
+    admin = require_admin_key(settings.admin_api_key)
+    pages = WebPages(templates=WEB / "templates", locales=WEB / "locales")
+    app = runtime.app(
+        title="together signups",
+        description="Volunteers, community groups and organisations join the coalition here.",
+        routers=[
+            api_router(join_limit=join_limit, admin=admin),
+            web.web_router(pages, join_limit=join_limit),
+        ],
+    )
+    mount_static(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["POST"],
+            allow_headers=["Content-Type", "Idempotency-Key", "X-Request-ID"],
+        )
     app.state.runtime = runtime
-    app.state.people = people
+    app.state.settings = settings
+    app.state.context = ctx
+    app.state.idempotency = IdempotencyStore(runtime.db["idempotency"])
     return app

@@ -1,3 +1,4 @@
+from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 from together_kit.settings import ServiceSettings
 
@@ -7,3 +8,14 @@ class Settings(ServiceSettings):
 
     service_name: str = "signups"
     port: int = 8001
+    public_base_url: str = "http://127.0.0.1:8001"
+    """Where people reach signups; the links in emails start with it."""
+    admin_api_key: SecretStr | None = None
+    cors_origins: tuple[str, ...] = ()
+    """Partner sites whose browser forms may post to the API."""
+    join_rate_limit: str = "10/minute"
+    form_version: str = "2026-11"
+    """Recorded with every consent, so we know which wording was agreed to."""
+    purge_interval_seconds: float = 3600.0
+    erasure_services: tuple[str, ...] = ("moderation", "matching", "notifications")
+    """The services whose `person.erased` answers an erasure waits for (besides signups)."""

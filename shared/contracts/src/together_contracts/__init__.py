@@ -4,15 +4,69 @@ Depends on pydantic alone, so any service (or a partner) can import it without t
 """
 
 from together_contracts.envelope import EXCHANGE, Event, EventData
-from together_contracts.registry import EVENT_MODELS, model_for
-from together_contracts.volunteers import VolunteerRegistered, VolunteerRegisteredData
+from together_contracts.erasure import (
+    ErasureLinkRequested,
+    ErasureLinkRequestedData,
+    PersonErased,
+    PersonErasedData,
+    PersonErasureRequested,
+    PersonErasureRequestedData,
+)
+from together_contracts.organisations import (
+    OrganisationJoined,
+    OrganisationJoinedData,
+    PledgeMade,
+    PledgeMadeData,
+)
+from together_contracts.registry import ALL_EVENTS, EVENT_MODELS, model_for
+from together_contracts.taxonomy import (
+    Availability,
+    Consent,
+    Interest,
+    Language,
+    OrganisationType,
+)
+from together_contracts.volunteers import (
+    VolunteerConfirmed,
+    VolunteerConfirmedData,
+    VolunteerProfile,
+    VolunteerRegistered,
+    VolunteerRegisteredData,
+    VolunteerUnsubscribed,
+    VolunteerUnsubscribedData,
+    VolunteerUpdated,
+    VolunteerUpdatedData,
+)
 
 __all__ = [
+    "ALL_EVENTS",
     "EVENT_MODELS",
     "EXCHANGE",
+    "Availability",
+    "Consent",
+    "ErasureLinkRequested",
+    "ErasureLinkRequestedData",
     "Event",
     "EventData",
+    "Interest",
+    "Language",
+    "OrganisationJoined",
+    "OrganisationJoinedData",
+    "OrganisationType",
+    "PersonErased",
+    "PersonErasedData",
+    "PersonErasureRequested",
+    "PersonErasureRequestedData",
+    "PledgeMade",
+    "PledgeMadeData",
+    "VolunteerConfirmed",
+    "VolunteerConfirmedData",
+    "VolunteerProfile",
     "VolunteerRegistered",
     "VolunteerRegisteredData",
+    "VolunteerUnsubscribed",
+    "VolunteerUnsubscribedData",
+    "VolunteerUpdated",
+    "VolunteerUpdatedData",
     "model_for",
 ]

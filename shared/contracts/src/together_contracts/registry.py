@@ -1,11 +1,30 @@
 """Every event model by (type, version): what the catalogue lists and consumers look up."""
 
 from together_contracts.envelope import Event
-from together_contracts.volunteers import VolunteerRegistered
+from together_contracts.erasure import ErasureLinkRequested, PersonErased, PersonErasureRequested
+from together_contracts.organisations import OrganisationJoined, PledgeMade
+from together_contracts.volunteers import (
+    VolunteerConfirmed,
+    VolunteerRegistered,
+    VolunteerUnsubscribed,
+    VolunteerUpdated,
+)
+
+ALL_EVENTS: tuple[type[Event], ...] = (
+    VolunteerRegistered,
+    VolunteerConfirmed,
+    VolunteerUpdated,
+    VolunteerUnsubscribed,
+    OrganisationJoined,
+    PledgeMade,
+    ErasureLinkRequested,
+    PersonErasureRequested,
+    PersonErased,
+)
 
 EVENT_MODELS: dict[tuple[str, int], type[Event]] = {
     (model.model_fields["type"].default, model.model_fields["version"].default): model
-    for model in (VolunteerRegistered,)
+    for model in ALL_EVENTS
 }
 
 

@@ -1,4 +1,8 @@
-"""Events about volunteers, told by signups."""
+"""Events about volunteers, told by signups.
+
+Matching hears `volunteer.confirmed`, `volunteer.updated` and `volunteer.unsubscribed`, so those
+carry no name, email, phone or full postcode: only the outward code and the profile.
+"""
 
 from typing import Literal
 from uuid import UUID
@@ -6,8 +10,7 @@ from uuid import UUID
 from pydantic import EmailStr, Field
 
 from together_contracts.envelope import Event, EventData
-
-Language = Literal["en", "cy"]
+from together_contracts.taxonomy import Availability, Consent, Interest, Language
 
 
 class VolunteerRegisteredData(EventData):
@@ -15,11 +18,67 @@ class VolunteerRegisteredData(EventData):
     name: str = Field(min_length=1, max_length=200)
     email: EmailStr
     language: Language = "en"
+    confirm_url: str = Field(default="", description="Single-use link that confirms the address")
+    unsubscribe_url: str = Field(default="", description="Link that withdraws email consent")
 
 
 class VolunteerRegistered(Event):
-    """Someone filled in the join form; their email address is not yet confirmed."""
+    """Someone joined, or joined again while still unconfirmed (at most once per 10 minutes):
+    send them the confirmation link."""
 
     type: Literal["volunteer.registered"] = "volunteer.registered"
     version: Literal[1] = 1
     data: VolunteerRegisteredData
+
+
+class VolunteerProfile(EventData):
+    """What matching may know of a volunteer: where roughly, what, when, how far."""
+
+    outward_code: str = Field(max_length=4, examples=["SW1A"])
+    interests: list[Interest] = Field(default_factory=list)
+    availability: list[Availability] = Field(default_factory=list)
+    travel_radius_km: int = Field(ge=1, le=200)
+    language: Language = "en"
+    connector: bool = False
+    consents: list[Consent] = Field(default_factory=list)
+
+
+class VolunteerConfirmedData(EventData):
+    person_id: UUID
+    profile: VolunteerProfile
+
+
+class VolunteerConfirmed(Event):
+    """A volunteer followed their confirmation link: they may now be matched and told of events."""
+
+    type: Literal["volunteer.confirmed"] = "volunteer.confirmed"
+    version: Literal[1] = 1
+    data: VolunteerConfirmedData
+
+
+class VolunteerUpdatedData(EventData):
+    person_id: UUID
+    confirmed: bool
+    profile: VolunteerProfile
+
+
+class VolunteerUpdated(Event):
+    """A volunteer joined again with changed details; the profile is the whole new one."""
+
+    type: Literal["volunteer.updated"] = "volunteer.updated"
+    version: Literal[1] = 1
+    data: VolunteerUpdatedData
+
+
+class VolunteerUnsubscribedData(EventData):
+    person_id: UUID
+    withdrawn: list[Consent]
+    source: Literal["link", "form", "api", "notifications"] = "link"
+
+
+class VolunteerUnsubscribed(Event):
+    """A volunteer withdrew consent to email: send them nothing more of what they withdrew."""
+
+    type: Literal["volunteer.unsubscribed"] = "volunteer.unsubscribed"
+    version: Literal[1] = 1
+    data: VolunteerUnsubscribedData

@@ -71,6 +71,8 @@ class AggregateCollection:
                 raise AggregateNotFoundError(document_id)
             result = change(current)
             fields, events = await result if isinstance(result, Awaitable) else result
+            if not events and all(current.get(key) == value for key, value in fields.items()):
+                return current
             outbox = list(current.get("outbox", [])) + staged(events)
             updated = {
                 **fields,
@@ -85,6 +87,11 @@ class AggregateCollection:
                 self._staged(events)
                 return {**current, **updated}
         raise ConcurrentWriteError(document_id)
+
+    async def delete(self, document_id: Any) -> bool:
+        """Delete a document; its unpublished events go with it (use only when that is intended)."""
+        deleted = await self.collection.delete_one({"_id": document_id})
+        return deleted.deleted_count == 1
 
     def _staged(self, pending: Sequence[object]) -> None:
         if pending:

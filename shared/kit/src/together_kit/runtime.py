@@ -85,6 +85,9 @@ class ServiceRuntime:
     aggregates: list[AggregateCollection] = field(default_factory=list)
     consumers: list[Consumer] = field(default_factory=list)
     startup_hooks: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    periodic_jobs: list[tuple[str, float, Callable[[], Awaitable[object]]]] = field(
+        default_factory=list
+    )
 
     @classmethod
     def build(cls, settings: ServiceSettings) -> "ServiceRuntime":
@@ -105,6 +108,10 @@ class ServiceRuntime:
         self.aggregates.append(collection)
         self.relay.watch(collection.collection)
         return collection
+
+    def every(self, seconds: float, job: Callable[[], Awaitable[object]], *, name: str) -> None:
+        """Run `job` now and then every `seconds` while the service runs (each replica runs it)."""
+        self.periodic_jobs.append((name, seconds, job))
 
     def tells(self, *models: type[Event]) -> None:
         """Document the events this service publishes (through its outbox) in its AsyncAPI."""
@@ -173,13 +180,18 @@ class ServiceRuntime:
         await retry_until_up(self.broker.start, what="broker")
         await self._declare_topology()
         await retry_until_up(self._prepare_store, what="store")
-        relay_task = asyncio.create_task(self.relay.run(), name="outbox-relay")
+        tasks = [asyncio.create_task(self.relay.run(), name="outbox-relay")]
+        tasks += [
+            asyncio.create_task(_every(seconds, job, name), name=name)
+            for name, seconds, job in self.periodic_jobs
+        ]
         log.info("service started", port=self.settings.port)
         try:
             yield self
         finally:
-            relay_task.cancel()
-            await asyncio.gather(relay_task, return_exceptions=True)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             await self.broker.stop()
             await self.client.close()
             log.info("service stopped")
@@ -200,3 +212,13 @@ class ServiceRuntime:
             for key in topology.routing_keys[1:]:
                 queue = await self.broker.declare_queue(topology.queue(key))
                 await queue.bind(EVENTS.name, routing_key=key)
+
+
+async def _every(seconds: float, job: Callable[[], Awaitable[object]], name: str) -> None:
+    while True:
+        try:
+            result = await job()
+            log.info("periodic job ran", job=name, result=result)
+        except Exception as error:  # the job runs again next time; the service carries on
+            log.warning("periodic job failed", job=name, error=repr(error))
+        await asyncio.sleep(seconds)

@@ -2,8 +2,10 @@
 
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105 (a known placeholder, refused in production)
 
 
 class ServiceSettings(BaseSettings):
@@ -22,6 +24,10 @@ class ServiceSettings(BaseSettings):
     log_format: Literal["auto", "json", "console"] = Field(
         "auto", validation_alias=AliasChoices("LOG_FORMAT")
     )
+    environment: Literal["development", "test", "production"] = Field(
+        "development", validation_alias=AliasChoices("ENVIRONMENT")
+    )
+    secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
     host: str = "127.0.0.1"
     port: int
     mongodb_database: str = ""
@@ -36,4 +42,12 @@ class ServiceSettings(BaseSettings):
 
     @property
     def database_name(self) -> str:
-        return self.mongodb_database or f"together_{self.service_name}"
+        return self.mongodb_database or self.service_name
+
+    @model_validator(mode="after")
+    def _real_secrets_outside_development(self) -> "ServiceSettings":
+        secret = self.secret_key.get_secret_value()
+        if self.environment == "production" and (secret == DEVELOPMENT_SECRET or len(secret) < 32):
+            prefix = self.model_config.get("env_prefix", "")
+            raise ValueError(f"set {prefix}SECRET_KEY to a random value of 32 characters or more")
+        return self

@@ -45,4 +45,4 @@ def test_settings_read_shared_and_prefixed_variables(monkeypatch: pytest.MonkeyP
     settings = Settings()
     assert settings.rabbitmq_url == "amqp://u:p@broker:5672/"
     assert settings.port == 9100
-    assert settings.database_name == "together_demo"
+    assert settings.database_name == "demo"

@@ -1,17 +1,35 @@
 """People in the signups database; each write carries the events it causes (the outbox)."""
 
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import AsyncIterator, Callable, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
 
 from pymongo.errors import DuplicateKeyError
-from together_contracts import Event
-from together_kit.outbox import AggregateCollection
+from together_contracts import Availability, Consent, Event, Interest
+from together_kit.outbox import AggregateCollection, AggregateNotFoundError
 
-from signups.domain.volunteers import EmailAlreadyRegisteredError, Volunteer
+from signups.domain.people import ConsentRecord, Person, Status, VolunteerDetails
+
+
+class EmailAlreadyRegisteredError(Exception):
+    """Another request created a person with this email first."""
+
+
+class PersonNotFoundError(LookupError):
+    pass
+
+
+PersonChange = Callable[[Person], Sequence[Event]]
 
 
 class PeopleRepository(Protocol):
-    async def add(self, volunteer: Volunteer, *, events: Sequence[Event]) -> None: ...
+    async def add(self, person: Person, *, events: Sequence[Event]) -> None: ...
+    async def get(self, person_id: UUID) -> Person | None: ...
+    async def find_by_email(self, email: str) -> Person | None: ...
+    async def change(self, person_id: UUID, change: PersonChange) -> Person: ...
+    async def delete(self, person_id: UUID) -> bool: ...
+    def pending_joined_before(self, cutoff: datetime) -> AsyncIterator[Person]: ...
 
 
 class MongoPeopleRepository:
@@ -20,17 +38,111 @@ class MongoPeopleRepository:
 
     async def ensure_indexes(self) -> None:
         await self.people.collection.create_index("email", unique=True)
+        await self.people.collection.create_index([("status", 1), ("joined_at", 1)])
 
-    async def add(self, volunteer: Volunteer, *, events: Sequence[Event]) -> None:
-        document = {
-            "_id": str(volunteer.id),
-            "kind": "volunteer",
-            "name": volunteer.name,
-            "email": volunteer.email,
-            "language": volunteer.language,
-            "registered_at": volunteer.registered_at,
-        }
+    async def add(self, person: Person, *, events: Sequence[Event]) -> None:
         try:
-            await self.people.insert(document, events)
+            await self.people.insert(to_document(person), events)
         except DuplicateKeyError as error:
-            raise EmailAlreadyRegisteredError(volunteer.email) from error
+            raise EmailAlreadyRegisteredError(person.details.email) from error
+
+    async def get(self, person_id: UUID) -> Person | None:
+        document = await self.people.collection.find_one({"_id": str(person_id)})
+        return from_document(document) if document else None
+
+    async def find_by_email(self, email: str) -> Person | None:
+        document = await self.people.collection.find_one({"email": email})
+        return from_document(document) if document else None
+
+    async def change(self, person_id: UUID, change: PersonChange) -> Person:
+        """Apply `change` to the stored person under optimistic concurrency, with its events."""
+        changed: list[Person] = []
+
+        def apply(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[Event]]:
+            person = from_document(document)
+            events = change(person)
+            changed[:] = [person]
+            return to_document(person), events
+
+        try:
+            await self.people.update(str(person_id), apply)
+        except AggregateNotFoundError as error:
+            raise PersonNotFoundError(person_id) from error
+        return changed[0]
+
+    async def delete(self, person_id: UUID) -> bool:
+        return await self.people.delete(str(person_id))
+
+    async def pending_joined_before(self, cutoff: datetime) -> AsyncIterator[Person]:
+        query = {"status": Status.PENDING.value, "joined_at": {"$lt": cutoff}}
+        async for document in self.people.collection.find(query):
+            yield from_document(document)
+
+
+def to_document(person: Person) -> dict[str, Any]:
+    details = person.details
+    return {
+        "_id": str(person.id),
+        "name": details.name,
+        "email": details.email,
+        "postcode": details.postcode,
+        "outward_code": details.outward_code,
+        "phone": details.phone,
+        "travel_radius_km": details.travel_radius_km,
+        "language": details.language,
+        "interests": [str(i) for i in details.interests],
+        "availability": [str(a) for a in details.availability],
+        "consents": sorted(str(c) for c in details.consents),
+        "connector": details.connector,
+        "status": person.status.value,
+        "joined_at": person.joined_at,
+        "confirmed_at": person.confirmed_at,
+        "confirmation_sent_at": person.confirmation_sent_at,
+        "confirmation_nonce": person.confirmation_nonce,
+        "consent_log": [
+            {
+                "consent": str(record.consent),
+                "granted": record.granted,
+                "form_version": record.form_version,
+                "source": record.source,
+                "at": record.at,
+            }
+            for record in person.consent_log
+        ],
+    }
+
+
+def from_document(document: dict[str, Any]) -> Person:
+    details = VolunteerDetails(
+        name=document["name"],
+        email=document["email"],
+        postcode=document["postcode"],
+        outward_code=document["outward_code"],
+        phone=document.get("phone"),
+        travel_radius_km=document["travel_radius_km"],
+        language=document["language"],
+        interests=tuple(Interest(i) for i in document.get("interests", [])),
+        availability=tuple(Availability(a) for a in document.get("availability", [])),
+        consents=frozenset(Consent(c) for c in document.get("consents", [])),
+        connector=document.get("connector", False),
+    )
+    return Person(
+        details=details,
+        joined_at=document["joined_at"],
+        id=UUID(document["_id"]),
+        status=Status(document["status"]),
+        confirmed_at=document.get("confirmed_at"),
+        confirmation_sent_at=document.get("confirmation_sent_at"),
+        confirmation_nonce=document.get("confirmation_nonce"),
+        consent_log=[
+            ConsentRecord(
+                consent=Consent(r["consent"]),
+                granted=r["granted"],
+                form_version=r["form_version"],
+                source=r["source"],
+                at=r["at"],
+            )
+            for r in document.get("consent_log", [])
+        ],
+        version=document.get("version", 0),
+    )

@@ -1,57 +1,144 @@
-"""HTTP API of signups: parse, build a command, call a handler."""
+"""JSON API of signups: parse, build a command, call a handler."""
 
-from typing import Annotated, Literal
+from collections.abc import Awaitable, Callable
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from together_kit.http import current_correlation_id
+from together_kit.idempotency import IdempotencyKey, StoredResponse, run_once
 
-from signups import handlers
-from signups.adapters.people import PeopleRepository
-from signups.domain.volunteers import EmailAlreadyRegisteredError
-
-
-def get_people(request: Request) -> PeopleRepository:
-    people: PeopleRepository = request.app.state.people
-    return people
-
-
-PeopleDep = Annotated[PeopleRepository, Depends(get_people)]
-
-
-class SignupCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    name: str = Field(min_length=1, max_length=200)
-    email: EmailStr
-    language: Literal["en", "cy"] = "en"
-
-
-class SignupPublic(BaseModel):
-    id: UUID
-    status: Literal["registered"] = "registered"
-
-
-router = APIRouter(prefix="/api/v1", tags=["signups"])
-
-
-@router.post(
-    "/signups",
-    status_code=status.HTTP_201_CREATED,
-    responses={409: {"description": "This email address has already joined"}},
+from signups.domain.people import Person
+from signups.entrypoints.dependencies import ContextDep, IdempotencyDep, SettingsDep
+from signups.entrypoints.schemas import (
+    ErasureStatus,
+    OrganisationCreate,
+    OrganisationPublic,
+    SignupCreate,
+    SignupPublic,
+    VolunteerAdmin,
 )
-async def create_signup(body: SignupCreate, people: PeopleDep) -> SignupPublic:
-    command = handlers.RegisterVolunteer(
-        name=body.name,
-        email=str(body.email),
-        language=body.language,
-        correlation_id=current_correlation_id(),
+from signups.handlers import erasure, organisations, volunteers
+
+
+def api_router(
+    *, join_limit: Callable[..., Awaitable[None]], admin: Callable[..., None]
+) -> APIRouter:
+    router = APIRouter(prefix="/api/v1", tags=["signups"])
+    admin_only = [Depends(admin)]
+
+    @router.post(
+        "/signups",
+        status_code=status.HTTP_201_CREATED,
+        dependencies=[Depends(join_limit)],
+        responses={
+            200: {"model": SignupPublic, "description": "Already known: details saved"},
+            429: {"description": "Too many requests from this client"},
+        },
     )
-    try:
-        volunteer = await handlers.register_volunteer(command, people=people)
-    except EmailAlreadyRegisteredError as error:
-        raise HTTPException(
-            status.HTTP_409_CONFLICT, "This email address has already joined."
-        ) from error
-    return SignupPublic(id=volunteer.id)
+    async def create_signup(
+        body: SignupCreate,
+        request: Request,
+        ctx: ContextDep,
+        store: IdempotencyDep,
+        key: IdempotencyKey = None,
+    ) -> SignupPublic:
+        """Join as a volunteer. A confirmation email follows; the same email never joins twice."""
+
+        async def run() -> StoredResponse:
+            command = volunteers.JoinVolunteer(
+                details=body.details(), source="api", correlation_id=current_correlation_id()
+            )
+            joined = await volunteers.join_volunteer(command, ctx)
+            public = SignupPublic(
+                id=joined.person_id,
+                status=joined.outcome.value,
+                confirmation_sent=joined.confirmation_sent,
+            )
+            created = joined.outcome is volunteers.JoinOutcome.REGISTERED
+            return StoredResponse(201 if created else 200, public.model_dump(mode="json"))
+
+        return await run_once(request, store, key, scope="signups", run=run)  # type: ignore[return-value]
+
+    @router.post(
+        "/organisations",
+        status_code=status.HTTP_201_CREATED,
+        dependencies=[Depends(join_limit)],
+        responses={429: {"description": "Too many requests from this client"}},
+    )
+    async def create_organisation(
+        body: OrganisationCreate,
+        request: Request,
+        ctx: ContextDep,
+        store: IdempotencyDep,
+        key: IdempotencyKey = None,
+    ) -> OrganisationPublic:
+        """Join as an organisation with a pledge; the contact confirms by email before it is public."""
+
+        async def run() -> StoredResponse:
+            command = organisations.JoinOrganisation(
+                details=body.details(),
+                pledge=body.pledge_made(),
+                correlation_id=current_correlation_id(),
+            )
+            organisation_id = await organisations.join_organisation(command, ctx)
+            public = OrganisationPublic(id=organisation_id)
+            return StoredResponse(201, public.model_dump(mode="json"))
+
+        return await run_once(request, store, key, scope="organisations", run=run)  # type: ignore[return-value]
+
+    @router.get("/signups/{person_id}", dependencies=admin_only, responses={404: {}})
+    async def read_signup(person_id: UUID, ctx: ContextDep) -> VolunteerAdmin:
+        """Admin: one volunteer."""
+        person = await ctx.people.get(person_id)
+        if person is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "No such person.")
+        return admin_view(person)
+
+    @router.get("/signups", dependencies=admin_only)
+    async def search_signups(
+        ctx: ContextDep, email: str = Query(min_length=3, max_length=254)
+    ) -> list[VolunteerAdmin]:
+        """Admin: find a volunteer by email (case and surrounding spaces ignored)."""
+        person = await ctx.people.find_by_email(email.strip().lower())
+        return [admin_view(person)] if person else []
+
+    @router.get("/erasures/{erasure_id}", dependencies=admin_only, responses={404: {}})
+    async def read_erasure(
+        erasure_id: UUID, ctx: ContextDep, settings: SettingsDep
+    ) -> ErasureStatus:
+        """Admin: which services have confirmed an erasure with `person.erased`."""
+        record = await ctx.erasures.get(erasure_id)
+        if record is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "No such erasure.")
+        answered = {service: at.isoformat() for service, at in record.get("answers", {}).items()}
+        waiting = [s for s in [erasure.SERVICE, *settings.erasure_services] if s not in answered]
+        return ErasureStatus(
+            id=erasure_id,
+            requested_at=record["requested_at"].isoformat(),
+            reason=record["reason"],
+            answered=answered,
+            waiting_for=waiting,
+            complete=not waiting,
+        )
+
+    return router
+
+
+def admin_view(person: Person) -> VolunteerAdmin:
+    details = person.details
+    return VolunteerAdmin(
+        id=person.id,
+        name=details.name,
+        email=details.email,
+        postcode=details.postcode,
+        phone=details.phone,
+        status=person.status.value,
+        interests=list(details.interests),
+        availability=list(details.availability),
+        travel_radius_km=details.travel_radius_km,
+        language=details.language,
+        consents=sorted(details.consents),
+        connector=details.connector,
+        joined_at=person.joined_at.isoformat(),
+        confirmed_at=person.confirmed_at.isoformat() if person.confirmed_at else None,
+    )

@@ -1,0 +1,15 @@
+"""Subscribers of signups: the event model in each signature is the contract."""
+
+from together_contracts import PersonErased
+from together_kit.runtime import ServiceRuntime
+
+from signups.handlers import Context, erasure
+
+
+def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
+    erasures = runtime.consumer("erasures", [PersonErased.routing_key])
+
+    @erasures.subscriber()
+    async def on_person_erased(event: PersonErased) -> None:
+        """Note which service has deleted a person's data, for the erasure's status."""
+        await erasure.record_erased(event, ctx)

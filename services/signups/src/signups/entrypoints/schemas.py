@@ -1,0 +1,171 @@
+"""Request and response models shared by the JSON API and the HTML forms (one validation)."""
+
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+)
+from together_contracts import Availability, Consent, Interest, Language, OrganisationType
+from together_kit.text import multi_line, single_line
+
+from signups.domain.organisations import OrganisationDetails, Pledge
+from signups.domain.people import VolunteerDetails
+from signups.domain.postcodes import InvalidPostcodeError, normalise_postcode, outward_code
+
+
+def _postcode(value: str) -> str:
+    try:
+        return normalise_postcode(value)
+    except InvalidPostcodeError as error:
+        raise ValueError(str(error)) from error
+
+
+def _email(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+Email = Annotated[EmailStr, BeforeValidator(_email), Field(max_length=254)]
+Postcode = Annotated[str, Field(max_length=16), AfterValidator(_postcode)]
+Phone = Annotated[
+    str,
+    BeforeValidator(lambda v: v.strip() if isinstance(v, str) else v),
+    Field(max_length=20, pattern=r"^\+?[0-9 ()-]{7,20}$"),
+]
+
+VOLUNTEER_EXAMPLE: dict[str, Any] = {
+    "name": "Ann Jones",
+    "email": "ann.jones@example.org",
+    "postcode": "CF10 1AA",
+    "phone": "029 2000 0000",
+    "interests": ["befriending-and-loneliness", "food-and-mutual-aid"],
+    "availability": ["weekday-evenings", "weekends"],
+    "travel_radius_km": 10,
+    "language": "cy",
+    "consent_matched_events": True,
+    "consent_news": False,
+    "connector": False,
+}
+
+
+class SignupCreate(BaseModel):
+    """A volunteer joining; joining again with the same email updates the same person."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [dict(VOLUNTEER_EXAMPLE)]}
+    )
+
+    name: Annotated[str, single_line(200)]
+    email: Email
+    postcode: Postcode
+    phone: Phone | None = None
+    interests: list[Interest] = Field(default_factory=list, max_length=len(Interest))
+    availability: list[Availability] = Field(default_factory=list, max_length=len(Availability))
+    travel_radius_km: int = Field(10, ge=1, le=200)
+    language: Language = "en"
+    consent_matched_events: bool = False
+    consent_news: bool = False
+    connector: bool = False
+
+    def details(self) -> VolunteerDetails:
+        consents = {Consent.MATCHED_EVENTS} if self.consent_matched_events else set()
+        if self.consent_news:
+            consents.add(Consent.NEWS)
+        return VolunteerDetails(
+            name=self.name,
+            email=str(self.email),
+            postcode=self.postcode,
+            outward_code=outward_code(self.postcode),
+            phone=self.phone,
+            interests=tuple(dict.fromkeys(self.interests)),
+            availability=tuple(dict.fromkeys(self.availability)),
+            travel_radius_km=self.travel_radius_km,
+            language=self.language,
+            consents=frozenset(consents),
+            connector=self.connector,
+        )
+
+
+class SignupPublic(BaseModel):
+    id: UUID
+    status: Literal["registered", "updated", "unchanged"]
+    confirmation_sent: bool
+
+
+ORGANISATION_EXAMPLE: dict[str, Any] = {
+    "name": "Riverside Community Kitchen",
+    "organisation_type": "community-group",
+    "contact_name": "Sam Patel",
+    "contact_email": "sam@riverside.example.org",
+    "postcode": "M1 1AE",
+    "language": "en",
+    "pledge": "We will host a monthly community lunch open to everyone in the neighbourhood.",
+    "pledge_categories": ["food-and-mutual-aid", "community-events"],
+}
+
+
+class OrganisationCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [ORGANISATION_EXAMPLE]}
+    )
+
+    name: Annotated[str, single_line(200)]
+    organisation_type: OrganisationType
+    contact_name: Annotated[str, single_line(200)]
+    contact_email: Email
+    postcode: Postcode
+    language: Language = "en"
+    pledge: Annotated[str, multi_line(2000)]
+    pledge_categories: list[Interest] = Field(default_factory=list, max_length=len(Interest))
+
+    def details(self) -> OrganisationDetails:
+        return OrganisationDetails(
+            name=self.name,
+            organisation_type=self.organisation_type,
+            contact_name=self.contact_name,
+            contact_email=str(self.contact_email),
+            postcode=self.postcode,
+            outward_code=outward_code(self.postcode),
+            language=self.language,
+        )
+
+    def pledge_made(self) -> Pledge:
+        return Pledge(text=self.pledge, categories=tuple(dict.fromkeys(self.pledge_categories)))
+
+
+class OrganisationPublic(BaseModel):
+    id: UUID
+    status: Literal["pending-confirmation"] = "pending-confirmation"
+
+
+class VolunteerAdmin(BaseModel):
+    """What an admin may read about a person."""
+
+    id: UUID
+    name: str
+    email: str
+    postcode: str
+    phone: str | None
+    status: str
+    interests: list[Interest]
+    availability: list[Availability]
+    travel_radius_km: int
+    language: Language
+    consents: list[Consent]
+    connector: bool
+    joined_at: str
+    confirmed_at: str | None
+
+
+class ErasureStatus(BaseModel):
+    id: UUID
+    requested_at: str
+    reason: str
+    answered: dict[str, str]
+    waiting_for: list[str]
+    complete: bool

@@ -1,0 +1,23 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from signups.adapters.erasures import ErasureRepository
+from signups.adapters.organisations import OrganisationRepository
+from signups.adapters.people import PeopleRepository
+from signups.adapters.tokens import Links, Tokens
+
+PRODUCER = "signups"
+
+
+@dataclass(frozen=True)
+class Context:
+    """The ports every handler may use; bootstrap builds the real ones, unit tests small fakes."""
+
+    people: PeopleRepository
+    organisations: OrganisationRepository
+    erasures: ErasureRepository
+    tokens: Tokens
+    links: Links
+    clock: Callable[[], datetime]
+    form_version: str

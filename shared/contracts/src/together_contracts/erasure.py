@@ -1,0 +1,52 @@
+"""Erasure (UK GDPR right to erasure) across services: asked once, answered by each."""
+
+from typing import Literal
+from uuid import UUID
+
+from pydantic import EmailStr, Field
+
+from together_contracts.envelope import Event, EventData
+from together_contracts.taxonomy import Language
+
+
+class ErasureLinkRequestedData(EventData):
+    request_id: UUID
+    name: str = Field(min_length=1, max_length=200)
+    email: EmailStr
+    language: Language = "en"
+    confirm_url: str
+
+
+class ErasureLinkRequested(Event):
+    """Someone asked to be forgotten: email them the link that confirms it is really them."""
+
+    type: Literal["person.erasure_link_requested"] = "person.erasure_link_requested"
+    version: Literal[1] = 1
+    data: ErasureLinkRequestedData
+
+
+class PersonErasureRequestedData(EventData):
+    erasure_id: UUID
+    person_id: UUID
+
+
+class PersonErasureRequested(Event):
+    """Signups has deleted a person's data: every service deletes what it holds of them."""
+
+    type: Literal["person.erasure_requested"] = "person.erasure_requested"
+    version: Literal[1] = 1
+    data: PersonErasureRequestedData
+
+
+class PersonErasedData(EventData):
+    erasure_id: UUID
+    person_id: UUID
+    service: str
+
+
+class PersonErased(Event):
+    """One service has deleted everything it held about the person."""
+
+    type: Literal["person.erased"] = "person.erased"
+    version: Literal[1] = 1
+    data: PersonErasedData

@@ -1,0 +1,47 @@
+"""Events about organisations and their pledges, told by signups."""
+
+from typing import Literal
+from uuid import UUID
+
+from pydantic import EmailStr, Field
+
+from together_contracts.envelope import Event, EventData
+from together_contracts.taxonomy import Interest, Language, OrganisationType
+
+
+class OrganisationJoinedData(EventData):
+    organisation_id: UUID
+    name: str = Field(min_length=1, max_length=200)
+    organisation_type: OrganisationType
+    contact_name: str = Field(min_length=1, max_length=200)
+    contact_email: EmailStr
+    outward_code: str = Field(max_length=4)
+    language: Language = "en"
+    confirm_url: str = Field(
+        default="", description="Single-use link the contact follows to confirm"
+    )
+
+
+class OrganisationJoined(Event):
+    """A community group, charity, faith group, business or public body joined the coalition;
+    its contact is sent the link that confirms the address and makes the pledge public."""
+
+    type: Literal["organisation.joined"] = "organisation.joined"
+    version: Literal[1] = 1
+    data: OrganisationJoinedData
+
+
+class PledgeMadeData(EventData):
+    pledge_id: UUID
+    organisation_id: UUID
+    organisation_name: str = Field(min_length=1, max_length=200)
+    text: str = Field(min_length=1, max_length=2000)
+    categories: list[Interest] = Field(default_factory=list)
+
+
+class PledgeMade(Event):
+    """An organisation confirmed its pledge of what it will do for the decade of reconnection."""
+
+    type: Literal["pledge.made"] = "pledge.made"
+    version: Literal[1] = 1
+    data: PledgeMadeData
