@@ -96,5 +96,6 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     app.state.runtime = runtime
     app.state.settings = settings
     app.state.context = ctx
+    app.state.pages = pages
     app.state.idempotency = IdempotencyStore(runtime.db["idempotency"])
     return app
