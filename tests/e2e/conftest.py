@@ -22,8 +22,9 @@ class System:
     def database(self, service: str) -> str:
         return f"e2e{self.run_id}_{service}"
 
-    def start(self, service: str) -> ServiceProcess:
+    def start(self, service: str, **extra_env: str) -> ServiceProcess:
         env = {
+            **extra_env,
             "RABBITMQ_URL": self.rabbitmq_url,
             "MONGODB_URL": self.mongodb_url,
             f"{service.upper()}_MONGODB_DATABASE": self.database(service),

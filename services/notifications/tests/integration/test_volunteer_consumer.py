@@ -17,9 +17,15 @@ from notifications.bootstrap import create_app
 from notifications.settings import Settings
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
-from together_contracts import VolunteerRegistered, VolunteerRegisteredData
+from together_contracts import (
+    PersonErased,
+    PersonErasureRequested,
+    PersonErasureRequestedData,
+    VolunteerRegistered,
+    VolunteerRegisteredData,
+)
 from together_kit.runtime import ServiceRuntime
-from together_kit.testing.probe import publish_event
+from together_kit.testing.probe import event_probe, publish_event
 from together_kit.testing.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -178,3 +184,41 @@ async def test_same_event_delivered_twice_at_once_still_one_contact(
 
 async def _value(value: int) -> int:
     return value
+
+
+async def test_erasure_request_deletes_the_contact_and_answers_once(
+    notifications: Notifications, rabbitmq_url: str
+) -> None:
+    joined = registered("Erin")
+    await publish_event(rabbitmq_url, joined)
+    await recorded(notifications, joined)
+    request = PersonErasureRequested(
+        producer="signups",
+        correlation_id="erase-1",
+        data=PersonErasureRequestedData(erasure_id=uuid.uuid4(), person_id=joined.data.person_id),
+    )
+    async with event_probe(rabbitmq_url, [PersonErased.routing_key]) as probe:
+        for _ in range(2):
+            await publish_event(rabbitmq_url, request)
+
+        async def answers() -> list[dict[str, Any]]:
+            return [
+                e for e in probe.events if e["data"]["erasure_id"] == str(request.data.erasure_id)
+            ]
+
+        [answer] = await eventually(
+            answers, until=lambda found: len(found) >= 1, what="person.erased"
+        )
+        await eventually(
+            lambda: _inbox_count(notifications, request),
+            until=lambda n: n == 1,
+            what="both handled",
+        )
+    assert await notifications.contact(joined.data.person_id) is None
+    assert answer["data"]["service"] == "notifications"
+    assert answer["causation_id"] == str(request.id)
+    assert len(await answers()) == 1
+
+
+async def _inbox_count(notifications: Notifications, event: PersonErasureRequested) -> int:
+    return await notifications.db["inbox"].count_documents({"event_id": str(event.id)})

@@ -3,13 +3,27 @@
 from typing import Literal
 from uuid import UUID
 
-from pydantic import EmailStr, Field
+from pydantic import ConfigDict, EmailStr, Field
 
 from together_contracts.envelope import Event, EventData
 from together_contracts.taxonomy import Language
 
 
 class ErasureLinkRequestedData(EventData):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "request_id": "00000000-0000-4000-8000-000000000004",
+                    "name": "Ann Jones",
+                    "email": "ann.jones@example.org",
+                    "language": "cy",
+                    "confirm_url": "https://join.together.example/forget/eyJ…",
+                }
+            ]
+        }
+    )
+
     request_id: UUID
     name: str = Field(min_length=1, max_length=200)
     email: EmailStr
@@ -26,6 +40,17 @@ class ErasureLinkRequested(Event):
 
 
 class PersonErasureRequestedData(EventData):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "erasure_id": "00000000-0000-4000-8000-000000000005",
+                    "person_id": "00000000-0000-4000-8000-000000000001",
+                }
+            ]
+        }
+    )
+
     erasure_id: UUID
     person_id: UUID
 
@@ -39,6 +64,18 @@ class PersonErasureRequested(Event):
 
 
 class PersonErasedData(EventData):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "erasure_id": "00000000-0000-4000-8000-000000000005",
+                    "person_id": "00000000-0000-4000-8000-000000000001",
+                    "service": "notifications",
+                }
+            ]
+        }
+    )
+
     erasure_id: UUID
     person_id: UUID
     service: str

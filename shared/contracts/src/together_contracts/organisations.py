@@ -3,13 +3,30 @@
 from typing import Literal
 from uuid import UUID
 
-from pydantic import EmailStr, Field
+from pydantic import ConfigDict, EmailStr, Field
 
 from together_contracts.envelope import Event, EventData
 from together_contracts.taxonomy import Interest, Language, OrganisationType
 
 
 class OrganisationJoinedData(EventData):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "organisation_id": "00000000-0000-4000-8000-000000000002",
+                    "name": "Riverside Community Kitchen",
+                    "organisation_type": "community-group",
+                    "contact_name": "Sam Patel",
+                    "contact_email": "sam@riverside.example.org",
+                    "outward_code": "M1",
+                    "language": "en",
+                    "confirm_url": "https://join.together.example/confirm/eyJ…",
+                }
+            ]
+        }
+    )
+
     organisation_id: UUID
     name: str = Field(min_length=1, max_length=200)
     organisation_type: OrganisationType
@@ -32,6 +49,20 @@ class OrganisationJoined(Event):
 
 
 class PledgeMadeData(EventData):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "pledge_id": "00000000-0000-4000-8000-000000000003",
+                    "organisation_id": "00000000-0000-4000-8000-000000000002",
+                    "organisation_name": "Riverside Community Kitchen",
+                    "text": "A monthly community lunch open to everyone.",
+                    "categories": ["food-and-mutual-aid"],
+                }
+            ]
+        }
+    )
+
     pledge_id: UUID
     organisation_id: UUID
     organisation_name: str = Field(min_length=1, max_length=200)

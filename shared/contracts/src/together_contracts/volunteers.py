@@ -7,13 +7,28 @@ carry no name, email, phone or full postcode: only the outward code and the prof
 from typing import Literal
 from uuid import UUID
 
-from pydantic import EmailStr, Field
+from pydantic import ConfigDict, EmailStr, Field
 
 from together_contracts.envelope import Event, EventData
 from together_contracts.taxonomy import Availability, Consent, Interest, Language
 
 
 class VolunteerRegisteredData(EventData):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "person_id": "00000000-0000-4000-8000-000000000001",
+                    "name": "Ann Jones",
+                    "email": "ann.jones@example.org",
+                    "language": "cy",
+                    "confirm_url": "https://join.together.example/confirm/eyJ…",
+                    "unsubscribe_url": "https://join.together.example/unsubscribe/eyJ…",
+                }
+            ]
+        }
+    )
+
     person_id: UUID
     name: str = Field(min_length=1, max_length=200)
     email: EmailStr
@@ -32,6 +47,22 @@ class VolunteerRegistered(Event):
 
 
 class VolunteerProfile(EventData):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "outward_code": "CF10",
+                    "interests": ["befriending-and-loneliness"],
+                    "availability": ["weekends"],
+                    "travel_radius_km": 10,
+                    "language": "cy",
+                    "connector": False,
+                    "consents": ["matched-events"],
+                }
+            ]
+        }
+    )
+
     """What matching may know of a volunteer: where roughly, what, when, how far."""
 
     outward_code: str = Field(max_length=4, examples=["SW1A"])
@@ -44,6 +75,25 @@ class VolunteerProfile(EventData):
 
 
 class VolunteerConfirmedData(EventData):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "person_id": "00000000-0000-4000-8000-000000000001",
+                    "profile": {
+                        "outward_code": "CF10",
+                        "interests": ["befriending-and-loneliness"],
+                        "availability": ["weekends"],
+                        "travel_radius_km": 10,
+                        "language": "cy",
+                        "connector": False,
+                        "consents": ["matched-events"],
+                    },
+                }
+            ]
+        }
+    )
+
     person_id: UUID
     profile: VolunteerProfile
 
@@ -57,6 +107,26 @@ class VolunteerConfirmed(Event):
 
 
 class VolunteerUpdatedData(EventData):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "person_id": "00000000-0000-4000-8000-000000000001",
+                    "confirmed": True,
+                    "profile": {
+                        "outward_code": "CF10",
+                        "interests": ["sport"],
+                        "availability": ["weekday-evenings"],
+                        "travel_radius_km": 5,
+                        "language": "en",
+                        "connector": True,
+                        "consents": ["matched-events", "news"],
+                    },
+                }
+            ]
+        }
+    )
+
     person_id: UUID
     confirmed: bool
     profile: VolunteerProfile
@@ -71,6 +141,18 @@ class VolunteerUpdated(Event):
 
 
 class VolunteerUnsubscribedData(EventData):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "person_id": "00000000-0000-4000-8000-000000000001",
+                    "withdrawn": ["matched-events", "news"],
+                    "source": "link",
+                }
+            ]
+        }
+    )
+
     person_id: UUID
     withdrawn: list[Consent]
     source: Literal["link", "form", "api", "notifications"] = "link"

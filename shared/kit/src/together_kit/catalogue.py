@@ -5,6 +5,7 @@ consumes and from which queue (`receive` operations), with the payload schemas F
 from the event models; the catalogue joins them by event type and version.
 """
 
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ class CatalogueEntry:
     version: int
     description: str = ""
     schema: Mapping[str, Any] = field(default_factory=dict)
+    types: dict[str, Mapping[str, Any]] = field(default_factory=dict)
     producers: set[str] = field(default_factory=set)
     consumers: set[tuple[str, str]] = field(default_factory=set)
 
@@ -59,11 +61,29 @@ def collect(documents: Mapping[str, AsyncAPIDocument]) -> list[CatalogueEntry]:
                     )
                     entry.description = entry.description or schema.get("description", "")
                     entry.schema = _data_schema(document, schema)
+                    entry.types.update(_referenced(document, entry.schema))
                     if operation["action"] == "send":
                         entry.producers.add(service)
                     else:
                         entry.consumers.add((service, queue))
     return [entries[key] for key in sorted(entries)]
+
+
+def _referenced(document: AsyncAPIDocument, schema: Any) -> dict[str, Mapping[str, Any]]:
+    """Every named schema a data schema refers to, directly or through others."""
+    found: dict[str, Mapping[str, Any]] = {}
+    if isinstance(schema, Mapping):
+        if "$ref" in schema:
+            name = schema["$ref"].rsplit("/", 1)[-1]
+            target = _resolve(document, schema["$ref"])
+            found[name] = target
+            found.update(_referenced(document, target))
+        for value in schema.values():
+            found.update(_referenced(document, value))
+    elif isinstance(schema, list):
+        for item in schema:
+            found.update(_referenced(document, item))
+    return found
 
 
 def _data_schema(document: AsyncAPIDocument, envelope: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -73,6 +93,10 @@ def _data_schema(document: AsyncAPIDocument, envelope: Mapping[str, Any]) -> Map
 
 
 def _field_type(spec: Mapping[str, Any]) -> str:
+    if "$ref" in spec:
+        return f"`{spec['$ref'].rsplit('/', 1)[-1]}`"
+    if spec.get("type") == "array" and "items" in spec:
+        return f"list of {_field_type(spec['items'])}"
     if "anyOf" in spec:
         return " or ".join(_field_type(option) for option in spec["anyOf"])
     if "enum" in spec:
@@ -113,6 +137,25 @@ def render(documents: Mapping[str, AsyncAPIDocument]) -> str:
         for name, spec in entry.schema.get("properties", {}).items():
             lines.append(
                 f"| `{name}` | {_field_type(spec)} | {'yes' if name in required else 'no'} |"
+            )
+        for example in entry.schema.get("examples", [])[:1]:
+            rendered = json.dumps(example, indent=2, ensure_ascii=False)
+            lines += ["", "Example `data`:", "", "```json", rendered, "```"]
+    types: dict[str, Mapping[str, Any]] = {}
+    for entry in entries:
+        types.update(entry.types)
+    if types:
+        lines += ["", "## Shared types"]
+    for name, schema in sorted(types.items()):
+        lines += ["", f"### {name}", ""]
+        if "enum" in schema:
+            lines.append("One of: " + ", ".join(f"`{value}`" for value in schema["enum"]) + ".")
+            continue
+        required = set(schema.get("required", []))
+        lines += ["| field | type | required |", "|---|---|---|"]
+        for field_name, spec in schema.get("properties", {}).items():
+            lines.append(
+                f"| `{field_name}` | {_field_type(spec)} | {'yes' if field_name in required else 'no'} |"
             )
     return "\n".join(lines) + "\n"
 

@@ -12,6 +12,7 @@ from notifications.domain.contacts import Contact
 
 class ContactRepository(Protocol):
     async def add(self, contact: Contact) -> None: ...
+    async def forget(self, person_id: str) -> None: ...
 
 
 class MongoContactRepository:
@@ -21,3 +22,6 @@ class MongoContactRepository:
     async def add(self, contact: Contact) -> None:
         with contextlib.suppress(DuplicateKeyError):
             await self.collection.insert_one({"_id": contact.person_id, **asdict(contact)})
+
+    async def forget(self, person_id: str) -> None:
+        await self.collection.delete_one({"_id": person_id})
