@@ -167,6 +167,8 @@ def print_urls(names: list[str]) -> None:
     for name in names:
         base = f"http://127.0.0.1:{port_of(name)}"
         lines.append(f"{name:<{WIDTH}}  {base}/docs  {base}/asyncapi.json")
+    if "signups" in names:
+        lines += ["", f"Join form: http://127.0.0.1:{port_of('signups')}/join"]
     lines += ["", "RabbitMQ management (if enabled): http://127.0.0.1:15672", "Ctrl-C stops all."]
     width = max(map(len, lines))
     print("┌" + "─" * (width + 2) + "┐")
