@@ -92,6 +92,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
             allow_origins=settings.cors_origins,
             allow_methods=["POST"],
             allow_headers=["Content-Type", "Idempotency-Key", "X-Request-ID"],
+            expose_headers=["Retry-After", "Idempotent-Replayed", "X-Request-ID"],
         )
     app.state.runtime = runtime
     app.state.settings = settings

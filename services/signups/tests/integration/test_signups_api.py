@@ -1,26 +1,64 @@
-"""The signups app in-process against the real broker and store: HTTP in, events out."""
+"""The signups app in-process against the real broker and store: HTTP in, documents and events out.
+
+Each test has its own database; the queue `signups.erasures` is shared by every signups app in the
+session's virtual host, and only one app runs at a time. Events are told apart by person id or by
+correlation id (the `X-Request-ID` of the request that caused them).
+"""
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import httpx
 import pytest
+from bson import json_util
 from fastapi import FastAPI
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from signups.bootstrap import create_app
+from signups.entrypoints.schemas import ORGANISATION_EXAMPLE, VOLUNTEER_EXAMPLE
+from signups.handlers import Context, erasure
+from signups.handlers.erasure import ErasureOutcome
 from signups.settings import Settings
-from together_kit.runtime import ServiceRuntime
-from together_kit.testing.probe import EventProbe, event_probe
+from together_contracts import PersonErased, PersonErasedData
+from together_kit.testing.probe import EventProbe, event_probe, publish_event
 from together_kit.testing.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
 Document = dict[str, Any]
 SIGNUPS = "/api/v1/signups"
-MAX_BODY_BYTES = 512
+ORGANISATIONS = "/api/v1/organisations"
+BASE_URL = "http://signups.test"
+ADMIN_KEY = "test-admin-key-123"
+ADMIN = {"X-API-Key": ADMIN_KEY}
+SIGNUPS_EVENTS = (
+    "volunteer.registered",
+    "volunteer.confirmed",
+    "volunteer.updated",
+    "volunteer.unsubscribed",
+    "organisation.joined",
+    "pledge.made",
+    "person.erasure_link_requested",
+    "person.erasure_requested",
+)
+
+
+class Clock:
+    """The app's clock, moved on by the test (the 10-minute resend rule)."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
 
 
 @dataclass
@@ -28,51 +66,74 @@ class Signups:
     app: FastAPI
     http: httpx.AsyncClient
     db: AsyncDatabase[Document]
+    clock: Clock
 
     @property
-    def runtime(self) -> ServiceRuntime:
-        runtime: ServiceRuntime = self.app.state.runtime
-        return runtime
+    def ctx(self) -> Context:
+        ctx: Context = self.app.state.context
+        return ctx
 
-    def published(self) -> int:
-        """How many events this app's relay has published (its own metrics registry)."""
-        total = 0.0
-        for metric in self.runtime.metrics.published.collect():
-            for sample in metric.samples:
-                if sample.name.endswith("_total"):
-                    total += sample.value
-        return int(total)
+    async def join(self, request_id: str | None = None, **body: Any) -> httpx.Response:
+        headers = {"X-Request-ID": request_id} if request_id else {}
+        return await self.http.post(SIGNUPS, json=volunteer(**body), headers=headers)
+
+    async def everything_stored(self) -> str:
+        """Every document of every collection of this app's database, as one JSON text."""
+        documents = []
+        for name in await self.db.list_collection_names():
+            documents += await self.db[name].find().to_list()
+        return json_util.dumps(documents)
+
+
+StartSignups = Callable[..., AbstractAsyncContextManager[Signups]]
 
 
 @pytest.fixture
-async def signups(
-    rabbitmq_url: str, mongodb_url: str, database_name: str
-) -> AsyncIterator[Signups]:
-    settings = Settings(
-        rabbitmq_url=rabbitmq_url,
-        mongodb_url=mongodb_url,
-        mongodb_database=database_name,
-        port=0,
-        max_body_bytes=MAX_BODY_BYTES,
-        outbox_poll_seconds=0.2,
-    )
-    app = create_app(settings)
-    inspector: AsyncMongoClient[Document] = AsyncMongoClient(
-        mongodb_url, tz_aware=True, uuidRepresentation="standard"
-    )
-    try:
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http,
-        ):
-            yield Signups(app, http, inspector[database_name])
-    finally:
-        await inspector.close()
+def start_signups(rabbitmq_url: str, mongodb_url: str, database_name: str) -> StartSignups:
+    @asynccontextmanager
+    async def start(**settings: Any) -> AsyncIterator[Signups]:
+        options: dict[str, Any] = {
+            "public_base_url": BASE_URL,
+            "admin_api_key": ADMIN_KEY,
+            "join_rate_limit": "1000/minute",
+            "outbox_poll_seconds": 0.2,
+            **settings,
+        }
+        app = create_app(
+            Settings(
+                rabbitmq_url=rabbitmq_url,
+                mongodb_url=mongodb_url,
+                mongodb_database=database_name,
+                port=0,
+                **options,
+            ),
+            clock=(clock := Clock()),
+        )
+        inspector: AsyncMongoClient[Document] = AsyncMongoClient(
+            mongodb_url, tz_aware=True, uuidRepresentation="standard"
+        )
+        transport = httpx.ASGITransport(app=app)
+        try:
+            async with (
+                app.router.lifespan_context(app),
+                httpx.AsyncClient(transport=transport, base_url="http://test") as http,
+            ):
+                yield Signups(app, http, inspector[database_name], clock)
+        finally:
+            await inspector.close()
+
+    return start
+
+
+@pytest.fixture
+async def signups(start_signups: StartSignups) -> AsyncIterator[Signups]:
+    async with start_signups() as app:
+        yield app
 
 
 @pytest.fixture
 async def probe(rabbitmq_url: str) -> AsyncIterator[EventProbe]:
-    async with event_probe(rabbitmq_url, ["volunteer.registered"]) as probe:
+    async with event_probe(rabbitmq_url, SIGNUPS_EVENTS) as probe:
         yield probe
 
 
@@ -80,118 +141,407 @@ def unique_email(local: str = "ann") -> str:
     return f"{local}.{uuid.uuid4().hex[:8]}@example.org"
 
 
-async def outbox_drained(signups: Signups, person_id: str) -> Document:
-    async def find() -> Document | None:
-        return await signups.db["people"].find_one({"_id": person_id})
-
-    document = await eventually(
-        find,
-        until=lambda doc: doc is not None and doc["outbox"] == [] and doc["outbox_pending"] == 0,
-        what="person stored with an empty outbox",
-    )
-    assert document is not None
-    return document
+def volunteer(**changes: Any) -> dict[str, Any]:
+    return {**VOLUNTEER_EXAMPLE, "email": unique_email(), **changes}
 
 
-def events_for(probe: EventProbe, person_id: str) -> list[dict[str, Any]]:
-    return [event for event in probe.events if event["data"]["person_id"] == person_id]
+def path_of(url: str) -> str:
+    """The path of a link in an email, to follow it in this app."""
+    assert url.startswith(f"{BASE_URL}/")
+    return url.removeprefix(BASE_URL)
 
 
-async def test_signup_is_stored_and_its_event_published_once(
-    signups: Signups, probe: EventProbe
-) -> None:
-    email = unique_email()
-    request_id = f"req-{uuid.uuid4().hex}"
-
-    response = await signups.http.post(
-        SIGNUPS,
-        json={"name": "  Ann   Jones ", "email": email.upper(), "language": "cy"},
-        headers={"X-Request-ID": request_id},
-    )
-
-    assert response.status_code == 201, response.text
-    assert response.headers["X-Request-ID"] == request_id
-    body = response.json()
-    person_id = str(uuid.UUID(body["id"]))
-    assert body["status"] == "registered"
-
-    document = await outbox_drained(signups, person_id)
-    assert document["name"] == "Ann Jones"
-    assert document["email"] == email
-    assert document["language"] == "cy"
-    assert document["kind"] == "volunteer"
-
-    await eventually(
-        lambda: _value(len(events_for(probe, person_id))), what="volunteer.registered event"
-    )
-    assert signups.published() == 1
-    [event] = events_for(probe, person_id)
-    assert event["type"] == "volunteer.registered"
-    assert event["producer"] == "signups"
-    assert event["correlation_id"] == request_id
-    assert event["data"] == {
-        "person_id": person_id,
-        "name": "Ann Jones",
-        "email": email,
-        "language": "cy",
-    }
-    [message] = [m for m in probe.messages if m.message_id == event["id"]]
-    assert message.correlation_id == request_id
+def token_in(url: str, path: str) -> str:
+    parts = urlsplit(url)
+    assert f"{parts.scheme}://{parts.netloc}" == BASE_URL
+    prefix, _, token = parts.path.rpartition("/")
+    assert prefix == f"/{path}"
+    return unquote(token)
 
 
-async def test_request_without_request_id_gets_one(signups: Signups) -> None:
-    response = await signups.http.post(SIGNUPS, json={"name": "Ann", "email": unique_email()})
+async def events(
+    probe: EventProbe, *, until: Callable[[list[Document]], bool], what: str
+) -> list[Document]:
+    async def seen() -> list[Document]:
+        return probe.events
 
-    assert response.status_code == 201, response.text
-    assert response.headers["X-Request-ID"]
-
-
-@pytest.mark.parametrize(
-    ("body", "location"),
-    [
-        ({"name": "Ann", "email": "not-an-email"}, ["body", "email"]),
-        ({"email": "ann@example.org"}, ["body", "name"]),
-        ({"name": "   ", "email": "ann@example.org"}, ["body", "name"]),
-        ({"name": "Ann", "email": "ann@example.org", "language": "fr"}, ["body", "language"]),
-        ({"name": "Ann", "email": "ann@example.org", "admin": True}, ["body", "admin"]),
-    ],
-    ids=["bad-email", "missing-name", "blank-name", "unknown-language", "unknown-field"],
-)
-async def test_invalid_body_is_422_naming_the_field_and_writes_nothing(
-    signups: Signups, body: dict[str, Any], location: list[str]
-) -> None:
-    response = await signups.http.post(SIGNUPS, json=body)
-
-    assert response.status_code == 422, response.text
-    assert location in [error["loc"] for error in response.json()["detail"]]
-    assert await signups.db["people"].count_documents({}) == 0
+    return await eventually(seen, until=until, what=what)
 
 
-async def test_same_email_twice_is_409_and_publishes_once(
+async def event_caused_by(probe: EventProbe, request_id: str, event_type: str) -> Document:
+    def match(seen: list[Document]) -> list[Document]:
+        return [e for e in seen if e["correlation_id"] == request_id and e["type"] == event_type]
+
+    found = await events(probe, until=lambda seen: bool(match(seen)), what=event_type)
+    [event] = match(found)
+    return event
+
+
+def of_person(probe: EventProbe, person_id: str) -> list[tuple[str, str]]:
+    """(type, correlation id) of each event about one person, in the order published."""
+    return [
+        (e["type"], e["correlation_id"])
+        for e in probe.events
+        if e["data"].get("person_id") == person_id
+    ]
+
+
+# Joining, rejoining, confirming, unsubscribing
+
+
+async def test_join_stores_a_pending_person_and_sends_a_confirmation_link(
     signups: Signups, probe: EventProbe
 ) -> None:
     email = unique_email("bethan")
 
-    first = await signups.http.post(SIGNUPS, json={"name": "Bethan", "email": email})
-    second = await signups.http.post(
-        SIGNUPS, json={"name": "Bethan Again", "email": f"  {email.upper()}  "}
+    response = await signups.join("join-1", email=f"  {email.upper()} ", postcode="cf101aa")
+
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body == {"id": body["id"], "status": "registered", "confirmation_sent": True}
+    document = await signups.db["people"].find_one({"_id": body["id"]})
+    assert document is not None
+    assert (document["email"], document["postcode"], document["status"]) == (
+        email,
+        "CF10 1AA",
+        "pending",
     )
+    assert [(c["consent"], c["granted"], c["source"]) for c in document["consent_log"]] == [
+        ("matched-events", True, "api")
+    ]
+    registered = await event_caused_by(probe, "join-1", "volunteer.registered")
+    assert registered["producer"] == "signups"
+    data = registered["data"]
+    assert (data["person_id"], data["email"], data["name"]) == (body["id"], email, "Ann Jones")
+    claims = signups.ctx.tokens.read(token_in(data["confirm_url"], "confirm"), max_age=60)
+    assert str(claims.subject) == body["id"]
+    assert token_in(data["unsubscribe_url"], "unsubscribe")
+
+
+async def test_rejoin_updates_the_same_person_and_resends_only_after_ten_minutes(
+    signups: Signups, probe: EventProbe
+) -> None:
+    email = unique_email("cai")
+    first = await signups.join("first", email=email)
+    person_id = first.json()["id"]
+    signups.clock.advance(minutes=5)
+
+    second = await signups.join("second", email=email.upper(), travel_radius_km=40)
+    signups.clock.advance(minutes=6)
+    third = await signups.join("third", email=f" {email} ", travel_radius_km=40)
 
     assert first.status_code == 201, first.text
-    assert second.status_code == 409, second.text
-    person_id = first.json()["id"]
-    await outbox_drained(signups, person_id)
-    await eventually(lambda: _value(len(events_for(probe, person_id))), what="first event")
+    assert (second.status_code, second.json()) == (
+        200,
+        {"id": person_id, "status": "updated", "confirmation_sent": False},
+    )
+    assert (third.status_code, third.json()) == (
+        200,
+        {"id": person_id, "status": "unchanged", "confirmation_sent": True},
+    )
     assert await signups.db["people"].count_documents({}) == 1
-    assert signups.published() == 1
-    assert [event["data"]["email"] for event in probe.events].count(email) == 1
+    document = await signups.db["people"].find_one({"_id": person_id})
+    assert document is not None
+    assert document["travel_radius_km"] == 40
+    await event_caused_by(probe, "third", "volunteer.registered")
+    # One person's events are published in order, so all the earlier ones are in by now.
+    assert of_person(probe, person_id) == [
+        ("volunteer.registered", "first"),
+        ("volunteer.updated", "second"),
+        ("volunteer.registered", "third"),
+    ]
+    [updated] = [e for e in probe.events if e["type"] == "volunteer.updated"]
+    assert updated["data"]["profile"]["travel_radius_km"] == 40
+    assert email not in str(updated)
 
 
-async def test_body_over_the_limit_is_413(signups: Signups) -> None:
-    content = httpx.Request(
-        "POST", "http://t", json={"name": "A" * MAX_BODY_BYTES, "email": unique_email()}
-    ).content
-    assert len(content) > MAX_BODY_BYTES
+async def test_confirming_twice_tells_once_and_unsubscribing_tells_too(
+    signups: Signups, probe: EventProbe
+) -> None:
+    joined = await signups.join("join")
+    person_id = joined.json()["id"]
+    registered = await event_caused_by(probe, "join", "volunteer.registered")
+    confirm_url = registered["data"]["confirm_url"]
+    unsubscribe_url = registered["data"]["unsubscribe_url"]
+
+    first = await signups.http.get(path_of(confirm_url), headers={"X-Request-ID": "confirm-1"})
+    second = await signups.http.get(path_of(confirm_url), headers={"X-Request-ID": "confirm-2"})
+    left = await signups.http.post(path_of(unsubscribe_url), headers={"X-Request-ID": "leave"})
+
+    assert (first.status_code, second.status_code) == (200, 200), second.text
+    assert left.status_code == 200, left.text
+    unsubscribed = await event_caused_by(probe, "leave", "volunteer.unsubscribed")
+    assert unsubscribed["data"]["withdrawn"] == ["matched-events"]
+    assert of_person(probe, person_id) == [
+        ("volunteer.registered", "join"),
+        ("volunteer.confirmed", "confirm-1"),
+        ("volunteer.unsubscribed", "leave"),
+    ]
+    [confirmed] = [e for e in probe.events if e["type"] == "volunteer.confirmed"]
+    assert confirmed["data"]["profile"]["outward_code"] == "CF10"
+    assert "Ann Jones" not in str(confirmed)
+    document = await signups.db["people"].find_one({"_id": person_id})
+    assert document is not None
+    assert (document["status"], document["consents"]) == ("confirmed", [])
+
+
+# Erasure
+
+
+async def test_erasure_deletes_the_person_leaves_a_tombstone_and_collects_answers(
+    signups: Signups, probe: EventProbe, rabbitmq_url: str
+) -> None:
+    email = unique_email("dylan")
+    joined = await signups.join("join", name="Dylan Thomas", email=email, phone="01234 567890")
+    person_id = joined.json()["id"]
+    await event_caused_by(probe, "join", "volunteer.registered")
+    assert email in await signups.everything_stored()
+
+    # Through the handlers the /forget pages call, with the app's own context.
+    await erasure.request_erasure_link(email, correlation_id="forget", ctx=signups.ctx)
+    link = await event_caused_by(probe, "forget", "person.erasure_link_requested")
+    assert link["data"]["email"] == email
+    token = token_in(link["data"]["confirm_url"], "forget")
+    outcome = await erasure.erase(token, correlation_id="erase", ctx=signups.ctx)
+
+    assert outcome is ErasureOutcome.ERASED
+    requested = await event_caused_by(probe, "erase", "person.erasure_requested")
+    assert requested["data"]["person_id"] == person_id
+    erasure_id = requested["data"]["erasure_id"]
+    assert await signups.db["people"].count_documents({}) == 0
+    assert await signups.db["tombstones"].count_documents({}) == 1
+    stored = (await signups.everything_stored()).lower()
+    for personal in (email, "dylan thomas", "01234 567890", "cf10 1aa"):
+        assert personal not in stored
+
+    status = await signups.http.get(f"/api/v1/erasures/{erasure_id}", headers=ADMIN)
+    assert status.status_code == 200, status.text
+    assert set(status.json()["answered"]) == {"signups"}
+    assert status.json()["waiting_for"] == ["moderation", "matching", "notifications"]
+    assert status.json()["complete"] is False
+
+    await publish_event(
+        rabbitmq_url,
+        PersonErased(
+            producer="matching",
+            correlation_id="erase",
+            data=PersonErasedData(
+                erasure_id=uuid.UUID(erasure_id), person_id=uuid.UUID(person_id), service="matching"
+            ),
+        ),
+    )
+
+    async def read_status() -> Document:
+        response = await signups.http.get(f"/api/v1/erasures/{erasure_id}", headers=ADMIN)
+        body: Document = response.json()
+        return body
+
+    answered = await eventually(
+        read_status, until=lambda s: "matching" in s["answered"], what="matching's answer"
+    )
+    assert answered["waiting_for"] == ["moderation", "notifications"]
+    again = await erasure.erase(token, correlation_id="erase-again", ctx=signups.ctx)
+    assert again is ErasureOutcome.ALREADY_ERASED
+
+    rejoined = await signups.join("rejoin", email=email)
+    assert rejoined.status_code == 201, rejoined.text
+    assert rejoined.json()["id"] != person_id
+
+
+# Admin reads
+
+
+async def test_admin_reads_need_the_admin_key(signups: Signups) -> None:
+    email = unique_email("eira")
+    person_id = (await signups.join(email=email, phone="029 2000 0000")).json()["id"]
+    erasure_path = f"/api/v1/erasures/{uuid.uuid4()}"
+
+    for path in (f"{SIGNUPS}/{person_id}", f"{SIGNUPS}?email={email}", erasure_path):
+        assert (await signups.http.get(path)).status_code == 401, path
+        wrong = await signups.http.get(path, headers={"X-API-Key": "not-the-key"})
+        assert wrong.status_code == 401, path
+
+    one = await signups.http.get(f"{SIGNUPS}/{person_id}", headers=ADMIN)
+    assert one.status_code == 200, one.text
+    assert (one.json()["email"], one.json()["phone"], one.json()["status"]) == (
+        email,
+        "029 2000 0000",
+        "pending",
+    )
+    found = await signups.http.get(SIGNUPS, params={"email": f"  {email.upper()} "}, headers=ADMIN)
+    assert found.status_code == 200, found.text
+    assert [p["id"] for p in found.json()] == [person_id]
+    nobody = await signups.http.get(SIGNUPS, params={"email": unique_email()}, headers=ADMIN)
+    assert nobody.json() == []
+    missing = await signups.http.get(f"{SIGNUPS}/{uuid.uuid4()}", headers=ADMIN)
+    assert missing.status_code == 404
+    assert (await signups.http.get(erasure_path, headers=ADMIN)).status_code == 404
+
+
+async def test_admin_reads_are_refused_when_no_key_is_configured(
+    start_signups: StartSignups,
+) -> None:
+    async with start_signups(admin_api_key=None) as signups:
+        response = await signups.http.get(f"{SIGNUPS}/{uuid.uuid4()}", headers=ADMIN)
+
+    assert response.status_code == 401
+
+
+# Organisations
+
+
+async def test_an_organisation_joins_and_confirming_makes_its_pledge(
+    signups: Signups, probe: EventProbe
+) -> None:
+    response = await signups.http.post(
+        ORGANISATIONS,
+        json={**ORGANISATION_EXAMPLE, "contact_email": " Sam@Riverside.Example.ORG "},
+        headers={"X-Request-ID": "org"},
+    )
+
+    assert response.status_code == 201, response.text
+    organisation_id = response.json()["id"]
+    assert response.json() == {"id": organisation_id, "status": "pending-confirmation"}
+    joined = await event_caused_by(probe, "org", "organisation.joined")
+    assert joined["data"]["organisation_id"] == organisation_id
+    assert joined["data"]["contact_email"] == "sam@riverside.example.org"
+    assert joined["data"]["outward_code"] == "M1"
+
+    confirm_url = joined["data"]["confirm_url"]
+    token_in(confirm_url, "confirm")
+    followed = await signups.http.get(path_of(confirm_url), headers={"X-Request-ID": "pledge"})
+
+    assert followed.status_code == 200, followed.text
+    pledge = await event_caused_by(probe, "pledge", "pledge.made")
+    assert pledge["data"]["organisation_id"] == organisation_id
+    assert pledge["data"]["organisation_name"] == "Riverside Community Kitchen"
+    assert pledge["data"]["categories"] == ["food-and-mutual-aid", "community-events"]
+    document = await signups.db["organisations"].find_one({"_id": organisation_id})
+    assert document is not None
+    assert document["confirmed_at"] is not None
+
+
+# Idempotency-Key
+
+
+async def test_a_retried_post_with_its_idempotency_key_replays_the_first_response(
+    signups: Signups, probe: EventProbe
+) -> None:
+    body = volunteer()
+    headers = {"Idempotency-Key": f"retry-{uuid.uuid4()}"}
+
+    first = await signups.http.post(SIGNUPS, json=body, headers={**headers, "X-Request-ID": "a"})
+    again = await signups.http.post(SIGNUPS, json=body, headers={**headers, "X-Request-ID": "b"})
+
+    assert first.status_code == again.status_code == 201, again.text
+    assert again.json() == first.json()
+    assert "Idempotent-Replayed" not in first.headers
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert await signups.db["people"].count_documents({}) == 1
+    await event_caused_by(probe, "a", "volunteer.registered")
+    assert of_person(probe, first.json()["id"]) == [("volunteer.registered", "a")]
+
+
+async def test_an_idempotency_key_reused_for_another_body_is_refused(signups: Signups) -> None:
+    headers = {"Idempotency-Key": f"reuse-{uuid.uuid4()}"}
+    first = await signups.http.post(SIGNUPS, json=volunteer(), headers=headers)
+
+    other = await signups.http.post(SIGNUPS, json=volunteer(), headers=headers)
+
+    assert first.status_code == 201, first.text
+    assert other.status_code == 422, other.text
+    assert [e["loc"] for e in other.json()["detail"]] == [["header", "Idempotency-Key"]]
+    assert await signups.db["people"].count_documents({}) == 1
+
+
+async def test_the_same_idempotency_key_in_each_api_is_its_own(signups: Signups) -> None:
+    headers = {"Idempotency-Key": f"shared-{uuid.uuid4()}"}
+
+    person = await signups.http.post(SIGNUPS, json=volunteer(), headers=headers)
+    organisation = await signups.http.post(
+        ORGANISATIONS, json=ORGANISATION_EXAMPLE, headers=headers
+    )
+
+    assert (person.status_code, organisation.status_code) == (201, 201), organisation.text
+    assert "Idempotent-Replayed" not in organisation.headers
+
+
+# Bad input and abuse
+
+
+@pytest.mark.parametrize(
+    ("path", "changes", "location"),
+    [
+        (SIGNUPS, {"admin": True}, ["body", "admin"]),
+        (SIGNUPS, {"postcode": "nonsense"}, ["body", "postcode"]),
+        (SIGNUPS, {"email": "not-an-email"}, ["body", "email"]),
+        (SIGNUPS, {"interests": ["knitting"]}, ["body", "interests", 0]),
+        (SIGNUPS, {"travel_radius_km": 500}, ["body", "travel_radius_km"]),
+        (SIGNUPS, {"name": "\x00 \u200b"}, ["body", "name"]),
+        (ORGANISATIONS, {"verified": True}, ["body", "verified"]),
+        (ORGANISATIONS, {"postcode": "SW1A"}, ["body", "postcode"]),
+        (ORGANISATIONS, {"pledge": "p" * 2001}, ["body", "pledge"]),
+    ],
+)
+async def test_a_bad_body_is_422_naming_the_field_and_stores_nothing(
+    signups: Signups, path: str, changes: Document, location: list[object]
+) -> None:
+    body = {**(volunteer() if path == SIGNUPS else ORGANISATION_EXAMPLE), **changes}
+
+    response = await signups.http.post(path, json=body)
+
+    assert response.status_code == 422, response.text
+    errors = response.json()["detail"]
+    assert [e["loc"] for e in errors] == [location]
+    assert all(e["msg"] for e in errors)
+    assert await signups.db["people"].count_documents({}) == 0
+    assert await signups.db["organisations"].count_documents({}) == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "location"),
+    [
+        (b'{"name": "\\ud800", "email": "ann@example.org", "postcode": "SW1A 1AA"}', "name"),
+        (b'{"name": "Ann", "email": "\\udfff@example.org", "postcode": "SW1A 1AA"}', "email"),
+        (
+            b'{"name": "Ann", "email": "ann@example.org", "postcode": "SW1A 1AA", '
+            b'"travel_radius_km": 1e400}',
+            "travel_radius_km",
+        ),
+        (
+            b'{"name": "Ann", "email": "ann@example.org", "postcode": "SW1A 1AA", '
+            b'"travel_radius_km": NaN}',
+            "travel_radius_km",
+        ),
+    ],
+    ids=["surrogate-name", "surrogate-email", "infinite-radius", "nan-radius"],
+)
+async def test_an_input_json_cannot_echo_is_still_a_422(
+    signups: Signups, content: bytes, location: str
+) -> None:
+    response = await signups.http.post(
+        SIGNUPS, content=content, headers={"Content-Type": "application/json"}
+    )
+
+    assert response.status_code == 422, response.text
+    assert ["body", location] in [e["loc"] for e in response.json()["detail"]]
+    assert await signups.db["people"].count_documents({}) == 0
+
+
+async def test_a_body_that_is_not_json_is_422(signups: Signups) -> None:
+    response = await signups.http.post(
+        SIGNUPS, content=b'{"name": ', headers={"Content-Type": "application/json"}
+    )
+
+    assert response.status_code == 422, response.text
+
+
+LIMIT = 64 * 1024
+
+
+async def test_a_body_over_64_kb_is_413(signups: Signups) -> None:
+    content = httpx.Request("POST", "http://t", json=volunteer(name="A" * LIMIT)).content
+    assert len(content) > LIMIT
 
     response = await signups.http.post(
         SIGNUPS, content=content, headers={"Content-Type": "application/json"}
@@ -201,13 +551,13 @@ async def test_body_over_the_limit_is_413(signups: Signups) -> None:
     assert await signups.db["people"].count_documents({}) == 0
 
 
-async def test_chunked_body_over_the_limit_is_413(signups: Signups) -> None:
-    valid = f'{{"name": "Ann", "email": "{unique_email()}"'.encode()
+async def test_a_chunked_body_over_64_kb_is_413(signups: Signups) -> None:
+    start = httpx.Request("POST", "http://t", json=volunteer()).content[:-1]
 
     async def chunks() -> AsyncIterator[bytes]:
-        yield valid
-        for _ in range(8):
-            yield b" " * 256  # JSON whitespace: the body stays valid, only too large
+        yield start
+        for _ in range(65):
+            yield b" " * 1024  # JSON whitespace: the body stays valid, only too large
         yield b"}"
 
     response = await signups.http.post(
@@ -218,48 +568,115 @@ async def test_chunked_body_over_the_limit_is_413(signups: Signups) -> None:
     assert await signups.db["people"].count_documents({}) == 0
 
 
-async def test_health_and_readiness(signups: Signups) -> None:
+async def test_joining_too_often_is_429_with_retry_after(start_signups: StartSignups) -> None:
+    async with start_signups(join_rate_limit="3/minute") as signups:
+        allowed = [(await signups.join()).status_code for _ in range(3)]
+        refused = await signups.join()
+        organisation = await signups.http.post(ORGANISATIONS, json=ORGANISATION_EXAMPLE)
+        admin = await signups.http.get(SIGNUPS, params={"email": unique_email()}, headers=ADMIN)
+        stored = await signups.db["people"].count_documents({})
+
+    assert allowed == [201, 201, 201]
+    assert refused.status_code == 429, refused.text
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert organisation.status_code == 429
+    assert admin.status_code == 200
+    assert stored == 3
+
+
+# CORS
+
+
+PREFLIGHT = {
+    "Access-Control-Request-Method": "POST",
+    "Access-Control-Request-Headers": "content-type,idempotency-key",
+}
+
+
+async def test_partner_origins_may_post_from_a_browser_and_others_may_not(
+    start_signups: StartSignups,
+) -> None:
+    async with start_signups(cors_origins=("https://partner.example",)) as signups:
+        allowed = await signups.http.options(
+            SIGNUPS, headers={"Origin": "https://partner.example", **PREFLIGHT}
+        )
+        refused = await signups.http.options(
+            SIGNUPS, headers={"Origin": "https://elsewhere.example", **PREFLIGHT}
+        )
+        posted = await signups.http.post(
+            SIGNUPS, json=volunteer(), headers={"Origin": "https://partner.example"}
+        )
+
+    assert allowed.status_code == 200, allowed.text
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://partner.example"
+    assert "POST" in allowed.headers["Access-Control-Allow-Methods"]
+    assert "idempotency-key" in allowed.headers["Access-Control-Allow-Headers"].lower()
+    assert refused.status_code == 400
+    assert "Access-Control-Allow-Origin" not in refused.headers
+    assert posted.status_code == 201, posted.text
+    assert posted.headers["Access-Control-Allow-Origin"] == "https://partner.example"
+
+
+async def test_without_partner_origins_no_cross_origin_post_is_allowed(signups: Signups) -> None:
+    response = await signups.http.options(
+        SIGNUPS, headers={"Origin": "https://partner.example", **PREFLIGHT}
+    )
+
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+# Operations and documentation
+
+
+async def test_health_readiness_and_metrics(signups: Signups) -> None:
+    created = await signups.join()
+    assert created.status_code == 201, created.text
+
+    async def drained() -> int:
+        return await signups.db["people"].count_documents({"outbox_pending": {"$gt": 0}})
+
+    await eventually(drained, until=lambda n: n == 0, what="outbox drained")
     healthz = await signups.http.get("/healthz")
     readyz = await signups.http.get("/readyz")
+    metrics = await signups.http.get("/metrics")
 
-    assert healthz.status_code == 200
+    assert healthz.json() == {"status": "ok"}
     assert readyz.status_code == 200, readyz.text
     assert readyz.json() == {"status": "ready", "checks": {"store": True, "broker": True}}
+    assert 'messages_published_total{event_type="volunteer.registered"} 1.0' in metrics.text
+    assert "outbox_backlog 0.0" in metrics.text
 
 
-async def test_metrics_show_publishing_and_backlog(signups: Signups) -> None:
-    created = await signups.http.post(SIGNUPS, json={"name": "Cai", "email": unique_email("cai")})
-    assert created.status_code == 201, created.text
-    await outbox_drained(signups, created.json()["id"])
+async def test_asyncapi_lists_every_event_signups_tells_and_hears(signups: Signups) -> None:
+    document = (await signups.http.get("/asyncapi.json")).json()
 
-    response = await signups.http.get("/metrics")
+    channels = document["channels"]
+    sent = [o["channel"]["$ref"] for o in document["operations"].values() if o["action"] == "send"]
+    received = [
+        o["channel"]["$ref"] for o in document["operations"].values() if o["action"] == "receive"
+    ]
 
-    assert response.status_code == 200
-    text = response.text
-    assert 'messages_published_total{event_type="volunteer.registered"} 1.0' in text
-    assert "outbox_backlog 0.0" in text
-
-
-async def test_asyncapi_lists_the_registered_publication(signups: Signups) -> None:
-    response = await signups.http.get("/asyncapi.json")
-
-    assert response.status_code == 200
-    document = response.json()
-    channel = document["channels"]["volunteer.registered:publish"]
-    assert channel["address"] == "volunteer.registered"
-    assert channel["bindings"]["amqp"]["exchange"]["name"] == "together.events"
-    operation = document["operations"]["volunteer.registered:publish"]
-    assert operation["action"] == "send"
-    assert "VolunteerRegistered" in document["components"]["schemas"]
+    assert sorted(channels[ref.rpartition("/")[2]]["address"] for ref in sent) == sorted(
+        SIGNUPS_EVENTS
+    )
+    for event_type in SIGNUPS_EVENTS:
+        channel = channels[f"{event_type}:publish"]
+        assert channel["bindings"]["amqp"]["exchange"]["name"] == "together.events"
+    assert [channels[ref.rpartition("/")[2]]["address"] for ref in received] == ["person.erased"]
 
 
-async def test_openapi_lists_the_signups_route(signups: Signups) -> None:
-    response = await signups.http.get("/openapi.json")
+async def test_openapi_documents_both_posts_with_complete_examples(signups: Signups) -> None:
+    document = (await signups.http.get("/openapi.json")).json()
+    schemas = document["components"]["schemas"]
 
-    assert response.status_code == 200
-    assert "/api/v1/signups" in response.json()["paths"]
-    assert "post" in response.json()["paths"]["/api/v1/signups"]
-
-
-async def _value(value: int) -> int:
-    return value
+    for path, example in ((SIGNUPS, VOLUNTEER_EXAMPLE), (ORGANISATIONS, ORGANISATION_EXAMPLE)):
+        operation = document["paths"][path]["post"]
+        reference = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        schema = schemas[reference.rpartition("/")[2]]
+        assert schema["examples"] == [example]
+        assert set(example) == set(schema["properties"]), path
+        assert schema["additionalProperties"] is False
+        assert {"201", "422", "429"} <= set(operation["responses"])
+        assert any(p["name"] == "Idempotency-Key" for p in operation["parameters"])
+    for path in (f"{SIGNUPS}/{{person_id}}", SIGNUPS, "/api/v1/erasures/{erasure_id}"):
+        assert document["paths"][path]["get"]["security"], path

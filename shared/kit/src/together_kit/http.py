@@ -1,11 +1,15 @@
 """HTTP plumbing every service shares: request ids, body limits, latency metrics, dependency errors."""
 
+import math
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import structlog
 from fastapi import FastAPI, Request, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pymongo.errors import ConnectionFailure
 
@@ -45,6 +49,13 @@ def install_http_middleware(app: FastAPI, *, metrics: Metrics) -> None:
         finally:
             structlog.contextvars.unbind_contextvars("correlation_id")
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> Response:
+        """422 naming each field in error; inputs JSON cannot carry are spelled out as text."""
+        return JSONResponse(
+            {"detail": _sendable(jsonable_encoder(error.errors()))}, status_code=422
+        )
+
     @app.exception_handler(ConnectionFailure)
     async def store_unavailable(request: Request, error: ConnectionFailure) -> Response:
         log.warning("store unavailable", error=repr(error))
@@ -59,3 +70,16 @@ def current_correlation_id() -> str:
     """The correlation id bound for this request or message, or a fresh one."""
     bound = structlog.contextvars.get_contextvars().get("correlation_id")
     return str(bound) if bound else uuid.uuid4().hex
+
+
+def _sendable(value: Any) -> Any:
+    """FastAPI echoes bad input back; lone surrogates and non-finite floats cannot be JSON."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {_sendable(key): _sendable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_sendable(item) for item in value]
+    return value

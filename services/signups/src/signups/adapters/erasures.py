@@ -4,6 +4,7 @@ A tombstone is a keyed hash (HMAC-SHA256 with the service's secret) of the norma
 says that an address was erased without keeping the address, and does not stop a later rejoin.
 """
 
+import contextlib
 import hashlib
 import hmac
 from collections.abc import Sequence
@@ -14,7 +15,7 @@ from uuid import UUID
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 from together_contracts import Event
-from together_kit.outbox import AggregateCollection
+from together_kit.outbox import AggregateCollection, AggregateNotFoundError
 
 
 class ErasureRepository(Protocol):
@@ -88,9 +89,19 @@ class MongoErasureRepository:
         return await self.erasures.collection.find_one({"_id": str(erasure_id)})
 
     async def answered(self, *, erasure_id: UUID, service: str, at: datetime) -> None:
-        await self.erasures.collection.update_one(
-            {"_id": str(erasure_id)}, {"$set": {f"answers.{service}": at}}
-        )
+        """Note a service's answer once; an answer to an unknown erasure is ignored.
+
+        The answers are written whole (no `answers.<service>` path): the embedded store turns a
+        datetime set through a dotted path into a string.
+        """
+
+        def answer(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[Event]]:
+            answers = dict(document.get("answers", {}))
+            answers.setdefault(service, at)
+            return {"answers": answers}, []
+
+        with contextlib.suppress(AggregateNotFoundError):
+            await self.erasures.update(str(erasure_id), answer)
 
     async def tombstoned(self, email: str) -> bool:
         return await self.tombstones.find_one({"_id": self.email_hash(email)}) is not None

@@ -16,7 +16,12 @@ from together_kit.text import multi_line, single_line
 
 from signups.domain.organisations import OrganisationDetails, Pledge
 from signups.domain.people import VolunteerDetails
-from signups.domain.postcodes import InvalidPostcodeError, normalise_postcode, outward_code
+from signups.domain.postcodes import (
+    WRITTEN_FORM,
+    InvalidPostcodeError,
+    normalise_postcode,
+    outward_code,
+)
 
 
 def _postcode(value: str) -> str:
@@ -31,7 +36,15 @@ def _email(value: Any) -> Any:
 
 
 Email = Annotated[EmailStr, BeforeValidator(_email), Field(max_length=254)]
-Postcode = Annotated[str, Field(max_length=16), AfterValidator(_postcode)]
+Postcode = Annotated[
+    str,
+    Field(
+        max_length=16,
+        description="A UK postcode; any case and spacing is accepted and stored as `SW1A 1AA`.",
+        json_schema_extra={"pattern": WRITTEN_FORM},
+    ),
+    AfterValidator(_postcode),
+]
 Phone = Annotated[
     str,
     BeforeValidator(lambda v: v.strip() if isinstance(v, str) else v),

@@ -1,0 +1,687 @@
+"""The handlers of signups driven with small in-memory fakes of its ports, real tokens and links."""
+
+import copy
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import unquote, urlsplit
+from uuid import UUID
+
+import pytest
+from itsdangerous import TimestampSigner
+from signups.adapters.organisations import OrganisationChange, OrganisationNotFoundError
+from signups.adapters.people import EmailAlreadyRegisteredError, PersonChange, PersonNotFoundError
+from signups.adapters.tokens import Links, Purpose, Tokens
+from signups.domain.organisations import Organisation, OrganisationDetails, Pledge
+from signups.domain.people import JoinContext, Person, Status, VolunteerDetails
+from signups.handlers import Context, erasure, links, organisations, volunteers
+from signups.handlers.erasure import ErasureOutcome
+from signups.handlers.links import LinkOutcome
+from signups.handlers.volunteers import JoinOutcome, JoinVolunteer
+from together_contracts import Availability, Consent, Event, Interest, OrganisationType
+
+pytestmark = pytest.mark.unit
+
+START = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+BASE_URL = "https://signups.example"
+SECRET = "unit-test-secret-of-at-least-thirty-two-characters"
+
+
+class Clock:
+    def __init__(self, now: datetime = START) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class FakePeople:
+    """A `PeopleRepository` in memory: one person per email, each write with its staged events."""
+
+    people: dict[UUID, Person] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+
+    async def add(self, person: Person, *, events: Sequence[Event]) -> None:
+        if await self.find_by_email(person.details.email) is not None:
+            raise EmailAlreadyRegisteredError(person.details.email)
+        self.people[person.id] = copy.deepcopy(person)
+        self.events += events
+
+    async def get(self, person_id: UUID) -> Person | None:
+        person = self.people.get(person_id)
+        return copy.deepcopy(person) if person else None
+
+    async def find_by_email(self, email: str) -> Person | None:
+        found = [p for p in self.people.values() if p.details.email == email]
+        return copy.deepcopy(found[0]) if found else None
+
+    async def change(self, person_id: UUID, change: PersonChange) -> Person:
+        if person_id not in self.people:
+            raise PersonNotFoundError(person_id)
+        person = copy.deepcopy(self.people[person_id])
+        self.events += change(person)
+        self.people[person_id] = person
+        return copy.deepcopy(person)
+
+    async def delete(self, person_id: UUID) -> bool:
+        return self.people.pop(person_id, None) is not None
+
+    async def pending_joined_before(self, cutoff: datetime) -> AsyncIterator[Person]:
+        for person in list(self.people.values()):
+            if person.status is Status.PENDING and person.joined_at < cutoff:
+                yield copy.deepcopy(person)
+
+
+@dataclass
+class FakeOrganisations:
+    organisations: dict[UUID, Organisation] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+
+    async def add(self, organisation: Organisation, *, events: Sequence[Event]) -> None:
+        self.organisations[organisation.id] = copy.deepcopy(organisation)
+        self.events += events
+
+    async def change(self, organisation_id: UUID, change: OrganisationChange) -> Organisation:
+        if organisation_id not in self.organisations:
+            raise OrganisationNotFoundError(organisation_id)
+        organisation = copy.deepcopy(self.organisations[organisation_id])
+        self.events += change(organisation)
+        self.organisations[organisation_id] = organisation
+        return copy.deepcopy(organisation)
+
+    async def confirmed_pledges(self, *, limit: int) -> AsyncIterator[Organisation]:
+        for organisation in list(self.organisations.values())[:limit]:
+            if organisation.confirmed:
+                yield organisation
+
+
+@dataclass
+class FakeErasures:
+    records: dict[UUID, dict[str, Any]] = field(default_factory=dict)
+    tombstones: set[str] = field(default_factory=set)
+    events: list[Event] = field(default_factory=list)
+
+    async def record(
+        self,
+        *,
+        erasure_id: UUID,
+        person_id: UUID,
+        reason: str,
+        email: str | None,
+        at: datetime,
+        events: Sequence[Event],
+    ) -> bool:
+        if email is not None:
+            self.tombstones.add(email)
+        if await self.for_person(person_id) is not None:
+            return False
+        self.records[erasure_id] = {
+            "_id": str(erasure_id),
+            "person_id": str(person_id),
+            "reason": reason,
+            "requested_at": at,
+            "answers": {},
+        }
+        self.events += events
+        return True
+
+    async def for_person(self, person_id: UUID) -> dict[str, Any] | None:
+        found = [r for r in self.records.values() if r["person_id"] == str(person_id)]
+        return found[0] if found else None
+
+    async def get(self, erasure_id: UUID) -> dict[str, Any] | None:
+        return self.records.get(erasure_id)
+
+    async def answered(self, *, erasure_id: UUID, service: str, at: datetime) -> None:
+        if erasure_id in self.records:
+            self.records[erasure_id]["answers"][service] = at
+
+
+@dataclass
+class World:
+    ctx: Context
+    people: FakePeople
+    organisations: FakeOrganisations
+    erasures: FakeErasures
+    clock: Clock
+
+    @property
+    def events(self) -> list[Event]:
+        return [*self.people.events, *self.organisations.events, *self.erasures.events]
+
+    def of_type(self, event_type: str) -> list[Event]:
+        return [event for event in self.events if event.type == event_type]
+
+
+@pytest.fixture
+def world() -> World:
+    people, orgs, erasures, clock = FakePeople(), FakeOrganisations(), FakeErasures(), Clock()
+    tokens = Tokens(SECRET)
+    ctx = Context(
+        people=people,
+        organisations=orgs,
+        erasures=erasures,
+        tokens=tokens,
+        links=Links(BASE_URL, tokens),
+        clock=clock,
+        form_version="2026-11",
+    )
+    return World(ctx, people, orgs, erasures, clock)
+
+
+ANN = VolunteerDetails(
+    name="Ann Jones",
+    email="ann.jones@example.org",
+    postcode="CF10 1AA",
+    outward_code="CF10",
+    travel_radius_km=10,
+    language="cy",
+    phone="029 2000 0000",
+    interests=(Interest.BEFRIENDING, Interest.FOOD_AND_MUTUAL_AID),
+    availability=(Availability.WEEKENDS,),
+    consents=frozenset({Consent.MATCHED_EVENTS, Consent.NEWS}),
+)
+PII = (ANN.name, ANN.email, "029 2000 0000", ANN.postcode)
+
+
+def join(details: VolunteerDetails = ANN, *, source: str = "form") -> JoinVolunteer:
+    return JoinVolunteer(details=details, source=source, correlation_id="corr-1")
+
+
+def token_of(url: str, path: str) -> str:
+    parts = urlsplit(url)
+    assert f"{parts.scheme}://{parts.netloc}" == BASE_URL
+    prefix, _, token = parts.path.rpartition("/")
+    assert prefix == f"/{path}"
+    return unquote(token)
+
+
+def assert_no_pii(event: Event) -> None:
+    text = event.model_dump_json()
+    for value in PII:
+        assert value not in text, f"{event.type} carries {value!r}"
+
+
+IssueAt = Callable[[float, Callable[[], str]], str]
+
+
+@pytest.fixture
+def issued_days_ago(monkeypatch: pytest.MonkeyPatch) -> IssueAt:
+    """Issue a token as if at a past moment: itsdangerous reads its clock through `get_timestamp`."""
+
+    def issue(days: float, make: Callable[[], str]) -> str:
+        past = int(time.time() - days * 24 * 3600)
+        with monkeypatch.context() as patched:
+            patched.setattr(TimestampSigner, "get_timestamp", lambda _self: past)
+            return make()
+
+    return issue
+
+
+# Joining and rejoining
+
+
+async def test_a_new_email_registers_a_pending_person_with_its_confirmation(world: World) -> None:
+    joined = await volunteers.join_volunteer(join(source="api"), world.ctx)
+
+    assert joined.outcome is JoinOutcome.REGISTERED
+    assert joined.confirmation_sent is True
+    person = world.people.people[joined.person_id]
+    assert person.status is Status.PENDING
+    assert person.confirmation_sent_at == START
+    assert {(r.consent, r.granted, r.source, r.form_version) for r in person.consent_log} == {
+        (Consent.MATCHED_EVENTS, True, "api", "2026-11"),
+        (Consent.NEWS, True, "api", "2026-11"),
+    }
+    [event] = world.events
+    assert event.type == "volunteer.registered"
+    assert event.producer == "signups"
+    assert event.correlation_id == "corr-1"
+    data = event.model_dump(mode="json")["data"]
+    assert data["person_id"] == str(person.id)
+    assert (data["name"], data["email"], data["language"]) == (ANN.name, ANN.email, "cy")
+    claims = world.ctx.tokens.read(token_of(data["confirm_url"], "confirm"), max_age=60)
+    assert (claims.purpose, claims.subject) == (Purpose.CONFIRM_PERSON, person.id)
+    assert claims.nonce == person.confirmation_nonce
+    claims = world.ctx.tokens.read(token_of(data["unsubscribe_url"], "unsubscribe"), max_age=60)
+    assert (claims.purpose, claims.subject) == (Purpose.UNSUBSCRIBE, person.id)
+
+
+async def test_rejoining_unchanged_within_ten_minutes_does_nothing(world: World) -> None:
+    first = await volunteers.join_volunteer(join(), world.ctx)
+    world.clock.advance(minutes=5)
+
+    again = await volunteers.join_volunteer(join(), world.ctx)
+
+    assert again.person_id == first.person_id
+    assert again.outcome is JoinOutcome.UNCHANGED
+    assert again.confirmation_sent is False
+    assert len(world.people.people) == 1
+    assert [e.type for e in world.events] == ["volunteer.registered"]
+
+
+async def test_rejoining_with_changes_saves_them_and_tells_without_personal_data(
+    world: World,
+) -> None:
+    first = await volunteers.join_volunteer(join(), world.ctx)
+    world.clock.advance(minutes=1)
+    changed = replace(
+        ANN, travel_radius_km=30, interests=(Interest.SPORT,), consents=frozenset({Consent.NEWS})
+    )
+
+    again = await volunteers.join_volunteer(join(changed, source="partner"), world.ctx)
+
+    assert again.person_id == first.person_id
+    assert again.outcome is JoinOutcome.UPDATED
+    assert again.confirmation_sent is False
+    person = world.people.people[first.person_id]
+    assert person.details == changed
+    assert (person.consent_log[-1].consent, person.consent_log[-1].granted) == (
+        Consent.MATCHED_EVENTS,
+        False,
+    )
+    assert person.consent_log[-1].source == "partner"
+    assert [e.type for e in world.events] == ["volunteer.registered", "volunteer.updated"]
+    updated = world.events[-1]
+    assert_no_pii(updated)
+    assert updated.model_dump(mode="json")["data"] == {
+        "person_id": str(first.person_id),
+        "confirmed": False,
+        "profile": {
+            "outward_code": "CF10",
+            "interests": ["sport"],
+            "availability": ["weekends"],
+            "travel_radius_km": 30,
+            "language": "cy",
+            "connector": False,
+            "consents": ["news"],
+        },
+    }
+
+
+async def test_at_most_one_confirmation_per_ten_minutes_however_often_one_joins(
+    world: World,
+) -> None:
+    for _ in range(5):
+        await volunteers.join_volunteer(join(), world.ctx)
+        world.clock.advance(minutes=1)
+    assert len(world.of_type("volunteer.registered")) == 1
+
+    world.clock.advance(minutes=6)  # eleven minutes after the first
+    again = await volunteers.join_volunteer(join(), world.ctx)
+
+    assert again.outcome is JoinOutcome.UNCHANGED
+    assert again.confirmation_sent is True
+    assert len(world.of_type("volunteer.registered")) == 2
+    assert len(world.people.people) == 1
+
+
+async def test_a_confirmed_person_rejoining_is_sent_no_confirmation(world: World) -> None:
+    joined = await volunteers.join_volunteer(join(), world.ctx)
+    await links.confirm(confirm_token(world), correlation_id="c", ctx=world.ctx)
+    world.clock.advance(days=1)
+
+    again = await volunteers.join_volunteer(join(replace(ANN, connector=True)), world.ctx)
+
+    assert again.outcome is JoinOutcome.UPDATED
+    assert again.confirmation_sent is False
+    assert len(world.of_type("volunteer.registered")) == 1
+    [updated] = world.of_type("volunteer.updated")
+    assert updated.model_dump()["data"]["confirmed"] is True
+    assert world.people.people[joined.person_id].details.connector is True
+
+
+class RacingPeople(FakePeople):
+    """Another request registers the same email between our look-up and our insert."""
+
+    async def find_by_email(self, email: str) -> Person | None:
+        if not self.people:
+            rival = Person.join(replace(ANN, name="Rival"), JoinContext(START, "form", "v"))
+            self.people[rival.id] = rival
+            return None
+        return await super().find_by_email(email)
+
+
+async def test_losing_a_race_to_register_the_same_email_rejoins_instead(world: World) -> None:
+    people = RacingPeople()
+    ctx = replace(world.ctx, people=people)
+
+    joined = await volunteers.join_volunteer(join(), ctx)
+
+    assert joined.outcome is JoinOutcome.UPDATED
+    assert len(people.people) == 1
+    assert people.people[joined.person_id].details.name == ANN.name
+
+
+# Following links
+
+
+def confirm_token(world: World, index: int = 0) -> str:
+    registered = world.of_type("volunteer.registered")[index]
+    return token_of(registered.model_dump()["data"]["confirm_url"], "confirm")
+
+
+def unsubscribe_token(world: World) -> str:
+    registered = world.of_type("volunteer.registered")[0]
+    return token_of(registered.model_dump()["data"]["unsubscribe_url"], "unsubscribe")
+
+
+async def test_confirming_tells_once_without_personal_data(world: World) -> None:
+    joined = await volunteers.join_volunteer(join(), world.ctx)
+    world.clock.advance(hours=2)
+
+    first = await links.confirm(confirm_token(world), correlation_id="c1", ctx=world.ctx)
+    second = await links.confirm(confirm_token(world), correlation_id="c2", ctx=world.ctx)
+
+    assert first == links.Followed(LinkOutcome.CONFIRMED, organisation=False)
+    assert second.outcome is LinkOutcome.ALREADY_CONFIRMED
+    person = world.people.people[joined.person_id]
+    assert person.status is Status.CONFIRMED
+    assert person.confirmed_at == START + timedelta(hours=2)
+    [confirmed] = world.of_type("volunteer.confirmed")
+    assert confirmed.correlation_id == "c1"
+    assert_no_pii(confirmed)
+    data = confirmed.model_dump(mode="json")["data"]
+    assert data["person_id"] == str(joined.person_id)
+    assert data["profile"]["outward_code"] == "CF10"
+    assert data["profile"]["consents"] == ["matched-events", "news"]
+
+
+async def test_a_resent_confirmation_link_confirms_too(world: World) -> None:
+    await volunteers.join_volunteer(join(), world.ctx)
+    world.clock.advance(minutes=11)
+    await volunteers.join_volunteer(join(), world.ctx)
+
+    followed = await links.confirm(confirm_token(world, 1), correlation_id="c", ctx=world.ctx)
+
+    assert followed.outcome is LinkOutcome.CONFIRMED
+
+
+async def test_a_confirmation_link_older_than_seven_days_has_expired(
+    world: World, issued_days_ago: IssueAt
+) -> None:
+    joined = await volunteers.join_volunteer(join(), world.ctx)
+    person = world.people.people[joined.person_id]
+    nonce = person.confirmation_nonce or ""
+
+    def link(days: float) -> str:
+        return issued_days_ago(days, lambda: world.ctx.links.confirm_person(person.id, nonce))
+
+    expired = await links.confirm(
+        token_of(link(7.01), "confirm"), correlation_id="c", ctx=world.ctx
+    )
+    assert expired.outcome is LinkOutcome.EXPIRED
+    assert not world.of_type("volunteer.confirmed")
+
+    fresh = await links.confirm(token_of(link(6.9), "confirm"), correlation_id="c", ctx=world.ctx)
+    assert fresh.outcome is LinkOutcome.CONFIRMED
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "not-a-token",
+        Tokens("another-secret-of-at-least-thirty-two-chars").issue(
+            Purpose.CONFIRM_PERSON, uuid.uuid4(), "n"
+        ),
+    ],
+    ids=["garbage", "signed-elsewhere"],
+)
+async def test_a_forged_confirmation_link_is_invalid(world: World, token: str) -> None:
+    await volunteers.join_volunteer(join(), world.ctx)
+
+    followed = await links.confirm(token, correlation_id="c", ctx=world.ctx)
+
+    assert followed.outcome is LinkOutcome.INVALID
+    assert not world.of_type("volunteer.confirmed")
+
+
+async def test_a_tampered_confirmation_link_is_invalid(world: World) -> None:
+    await volunteers.join_volunteer(join(), world.ctx)
+    token = confirm_token(world)
+    tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+
+    assert (await links.confirm(tampered, correlation_id="c", ctx=world.ctx)).outcome is (
+        LinkOutcome.INVALID
+    )
+
+
+async def test_links_of_other_purposes_or_unknown_people_do_not_confirm(world: World) -> None:
+    joined = await volunteers.join_volunteer(join(), world.ctx)
+    nonce = world.people.people[joined.person_id].confirmation_nonce or ""
+    tokens = world.ctx.tokens
+
+    for token in [
+        unsubscribe_token(world),
+        tokens.issue(Purpose.ERASE, joined.person_id, nonce),
+        tokens.issue(Purpose.CONFIRM_PERSON, uuid.uuid4(), nonce),
+        tokens.issue(Purpose.CONFIRM_PERSON, joined.person_id, "wrong-nonce"),
+        tokens.issue(Purpose.CONFIRM_ORGANISATION, joined.person_id, nonce),
+    ]:
+        followed = await links.confirm(token, correlation_id="c", ctx=world.ctx)
+        assert followed.outcome is LinkOutcome.INVALID, token
+
+    assert world.people.people[joined.person_id].status is Status.PENDING
+    assert not world.of_type("volunteer.confirmed")
+
+
+async def test_unsubscribing_withdraws_email_consent_once_without_personal_data(
+    world: World,
+) -> None:
+    joined = await volunteers.join_volunteer(join(), world.ctx)
+    world.clock.advance(days=3)
+
+    first = await links.unsubscribe(unsubscribe_token(world), correlation_id="u1", ctx=world.ctx)
+    second = await links.unsubscribe(unsubscribe_token(world), correlation_id="u2", ctx=world.ctx)
+
+    assert first.outcome is LinkOutcome.UNSUBSCRIBED
+    assert second.outcome is LinkOutcome.UNSUBSCRIBED
+    person = world.people.people[joined.person_id]
+    assert person.details.consents == frozenset()
+    assert [(r.consent, r.granted, r.source, r.at) for r in person.consent_log[-2:]] == [
+        (Consent.MATCHED_EVENTS, False, "link", START + timedelta(days=3)),
+        (Consent.NEWS, False, "link", START + timedelta(days=3)),
+    ]
+    [unsubscribed] = world.of_type("volunteer.unsubscribed")
+    assert_no_pii(unsubscribed)
+    assert unsubscribed.model_dump(mode="json")["data"] == {
+        "person_id": str(joined.person_id),
+        "withdrawn": ["matched-events", "news"],
+        "source": "link",
+    }
+
+
+async def test_unsubscribe_refuses_other_links(world: World) -> None:
+    joined = await volunteers.join_volunteer(join(), world.ctx)
+
+    for token in [
+        confirm_token(world),
+        "garbage",
+        world.ctx.tokens.issue(Purpose.UNSUBSCRIBE, uuid.uuid4()),
+    ]:
+        followed = await links.unsubscribe(token, correlation_id="u", ctx=world.ctx)
+        assert followed.outcome is LinkOutcome.INVALID
+
+    assert world.people.people[joined.person_id].details.consents == ANN.consents
+    assert not world.of_type("volunteer.unsubscribed")
+
+
+# Organisations
+
+
+RIVERSIDE = OrganisationDetails(
+    name="Riverside Kitchen",
+    organisation_type=OrganisationType.COMMUNITY_GROUP,
+    contact_name="Sam Patel",
+    contact_email="sam@example.org",
+    postcode="M1 1AE",
+    outward_code="M1",
+)
+PLEDGE = Pledge("A monthly community lunch.", (Interest.FOOD_AND_MUTUAL_AID,))
+
+
+async def test_an_organisation_joins_pending_and_confirming_makes_its_pledge(
+    world: World,
+) -> None:
+    command = organisations.JoinOrganisation(RIVERSIDE, PLEDGE, correlation_id="o1")
+
+    organisation_id = await organisations.join_organisation(command, world.ctx)
+
+    organisation = world.organisations.organisations[organisation_id]
+    assert not organisation.confirmed
+    [joined] = world.events
+    assert joined.type == "organisation.joined"
+    data = joined.model_dump(mode="json")["data"]
+    assert data["organisation_id"] == str(organisation_id)
+    assert (data["name"], data["contact_email"], data["outward_code"]) == (
+        "Riverside Kitchen",
+        "sam@example.org",
+        "M1",
+    )
+    token = token_of(data["confirm_url"], "confirm")
+
+    first = await links.confirm(token, correlation_id="o2", ctx=world.ctx)
+    second = await links.confirm(token, correlation_id="o3", ctx=world.ctx)
+
+    assert first == links.Followed(LinkOutcome.CONFIRMED, organisation=True)
+    assert second == links.Followed(LinkOutcome.ALREADY_CONFIRMED, organisation=True)
+    assert world.organisations.organisations[organisation_id].confirmed_at == START
+    [pledge] = world.of_type("pledge.made")
+    assert pledge.correlation_id == "o2"
+    assert pledge.model_dump(mode="json")["data"] == {
+        "pledge_id": str(PLEDGE.id),
+        "organisation_id": str(organisation_id),
+        "organisation_name": "Riverside Kitchen",
+        "text": "A monthly community lunch.",
+        "categories": ["food-and-mutual-aid"],
+    }
+    assert "sam@example.org" not in pledge.model_dump_json()
+
+
+async def test_an_organisation_link_with_a_wrong_nonce_is_invalid(world: World) -> None:
+    command = organisations.JoinOrganisation(RIVERSIDE, PLEDGE, correlation_id="o1")
+    organisation_id = await organisations.join_organisation(command, world.ctx)
+    token = world.ctx.tokens.issue(Purpose.CONFIRM_ORGANISATION, organisation_id, "wrong")
+
+    followed = await links.confirm(token, correlation_id="c", ctx=world.ctx)
+
+    assert followed == links.Followed(LinkOutcome.INVALID, organisation=True)
+    assert not world.of_type("pledge.made")
+
+
+# Erasure
+
+
+def erase_token(world: World) -> str:
+    [requested] = world.of_type("person.erasure_link_requested")
+    return token_of(requested.model_dump()["data"]["confirm_url"], "forget")
+
+
+async def test_asking_for_an_unknown_email_says_and_sends_nothing(world: World) -> None:
+    await volunteers.join_volunteer(join(), world.ctx)
+
+    await erasure.request_erasure_link("nobody@example.org", correlation_id="e", ctx=world.ctx)
+
+    assert not world.of_type("person.erasure_link_requested")
+
+
+async def test_erasure_deletes_the_person_keeps_a_tombstone_and_tells_everyone(
+    world: World,
+) -> None:
+    joined = await volunteers.join_volunteer(join(), world.ctx)
+    await erasure.request_erasure_link(ANN.email, correlation_id="e1", ctx=world.ctx)
+    [requested] = world.of_type("person.erasure_link_requested")
+    data = requested.model_dump(mode="json")["data"]
+    assert (data["name"], data["email"], data["language"]) == (ANN.name, ANN.email, "cy")
+    assert joined.person_id in world.people.people
+    world.clock.advance(hours=1)
+
+    outcome = await erasure.erase(erase_token(world), correlation_id="e2", ctx=world.ctx)
+
+    assert outcome is ErasureOutcome.ERASED
+    assert world.people.people == {}
+    assert world.erasures.tombstones == {ANN.email}
+    [record] = world.erasures.records.values()
+    assert record["person_id"] == str(joined.person_id)
+    assert record["reason"] == "asked"
+    assert record["answers"] == {"signups": START + timedelta(hours=1)}
+    [told] = world.of_type("person.erasure_requested")
+    assert told.correlation_id == "e2"
+    assert told.model_dump(mode="json")["data"] == {
+        "erasure_id": record["_id"],
+        "person_id": str(joined.person_id),
+    }
+    assert_no_pii(told)
+
+    again = await erasure.erase(erase_token(world), correlation_id="e3", ctx=world.ctx)
+    assert again is ErasureOutcome.ALREADY_ERASED
+    assert len(world.of_type("person.erasure_requested")) == 1
+
+
+async def test_after_erasure_the_same_email_may_join_again(world: World) -> None:
+    first = await volunteers.join_volunteer(join(), world.ctx)
+    await erasure.request_erasure_link(ANN.email, correlation_id="e", ctx=world.ctx)
+    await erasure.erase(erase_token(world), correlation_id="e", ctx=world.ctx)
+
+    again = await volunteers.join_volunteer(join(), world.ctx)
+
+    assert again.outcome is JoinOutcome.REGISTERED
+    assert again.person_id != first.person_id
+
+
+async def test_an_erasure_link_older_than_a_day_has_expired(
+    world: World, issued_days_ago: IssueAt
+) -> None:
+    joined = await volunteers.join_volunteer(join(), world.ctx)
+    old = issued_days_ago(1.1, lambda: world.ctx.tokens.issue(Purpose.ERASE, joined.person_id))
+
+    outcome = await erasure.erase(old, correlation_id="e", ctx=world.ctx)
+
+    assert outcome is ErasureOutcome.EXPIRED
+    assert joined.person_id in world.people.people
+
+
+async def test_erase_refuses_other_links(world: World) -> None:
+    joined = await volunteers.join_volunteer(join(), world.ctx)
+
+    for token in [
+        confirm_token(world),
+        unsubscribe_token(world),
+        "garbage",
+        world.ctx.tokens.issue(Purpose.ERASE, uuid.uuid4()),
+    ]:
+        assert await erasure.erase(token, correlation_id="e", ctx=world.ctx) is (
+            ErasureOutcome.INVALID
+        )
+
+    assert joined.person_id in world.people.people
+    assert not world.of_type("person.erasure_requested")
+
+
+async def test_purge_erases_only_people_pending_for_30_days(world: World) -> None:
+    old = await volunteers.join_volunteer(join(), world.ctx)
+    confirmed = await volunteers.join_volunteer(
+        join(replace(ANN, email="bethan@example.org")), world.ctx
+    )
+    await links.confirm(confirm_token(world, 1), correlation_id="c", ctx=world.ctx)
+    world.clock.advance(days=20)
+    recent = await volunteers.join_volunteer(join(replace(ANN, email="cai@example.org")), world.ctx)
+    world.clock.advance(days=10, seconds=1)
+
+    purged = await erasure.purge_unconfirmed(ctx=world.ctx)
+
+    assert purged == 1
+    assert set(world.people.people) == {confirmed.person_id, recent.person_id}
+    [record] = world.erasures.records.values()
+    assert (record["person_id"], record["reason"]) == (str(old.person_id), "unconfirmed")
+    assert world.erasures.tombstones == set()
+    [told] = world.of_type("person.erasure_requested")
+    assert told.model_dump(mode="json")["data"]["person_id"] == str(old.person_id)
+    assert await erasure.purge_unconfirmed(ctx=world.ctx) == 0

@@ -1,0 +1,202 @@
+"""The rules about people and organisations: consents, double opt-in, rejoining, purging."""
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from signups.domain.organisations import Organisation, OrganisationDetails, Pledge
+from signups.domain.people import (
+    ConfirmOutcome,
+    ConsentRecord,
+    JoinContext,
+    Person,
+    Status,
+    VolunteerDetails,
+)
+from together_contracts import Availability, Consent, Interest, OrganisationType
+
+pytestmark = pytest.mark.unit
+
+NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+
+
+def details(**changes: object) -> VolunteerDetails:
+    ann = VolunteerDetails(
+        name="Ann Jones",
+        email="ann@example.org",
+        postcode="CF10 1AA",
+        outward_code="CF10",
+        travel_radius_km=10,
+        language="cy",
+        interests=(Interest.BEFRIENDING,),
+        availability=(Availability.WEEKENDS,),
+        consents=frozenset({Consent.MATCHED_EVENTS}),
+    )
+    return replace(ann, **changes)  # type: ignore[arg-type]
+
+
+def context(
+    now: datetime = NOW, *, source: str = "form", form_version: str = "2026-11"
+) -> JoinContext:
+    return JoinContext(now=now, source=source, form_version=form_version)
+
+
+def joined(**changes: object) -> Person:
+    return Person.join(details(**changes), context())
+
+
+def test_join_is_pending_and_records_each_consent_given() -> None:
+    person = Person.join(
+        details(consents=frozenset({Consent.MATCHED_EVENTS, Consent.NEWS})),
+        context(source="api", form_version="2026-11"),
+    )
+
+    assert person.status is Status.PENDING
+    assert not person.confirmed
+    assert person.joined_at == NOW
+    assert person.confirmation_nonce
+    assert person.consent_log == [
+        ConsentRecord(Consent.MATCHED_EVENTS, True, "2026-11", "api", NOW),
+        ConsentRecord(Consent.NEWS, True, "2026-11", "api", NOW),
+    ]
+
+
+def test_join_without_consents_records_none() -> None:
+    assert joined(consents=frozenset()).consent_log == []
+
+
+def test_rejoin_with_the_same_details_changes_nothing() -> None:
+    person = joined()
+
+    changed = person.rejoin(details(), context(NOW + timedelta(days=1)))
+
+    assert changed is False
+    assert len(person.consent_log) == 1
+
+
+def test_rejoin_with_changed_details_saves_them_and_logs_consent_changes() -> None:
+    person = joined()
+    later = NOW + timedelta(days=2)
+
+    changed = person.rejoin(
+        details(travel_radius_km=25, consents=frozenset({Consent.NEWS})),
+        context(later, source="partner", form_version="2027-01"),
+    )
+
+    assert changed is True
+    assert person.details.travel_radius_km == 25
+    assert person.details.consents == frozenset({Consent.NEWS})
+    assert person.consent_log[1:] == [
+        ConsentRecord(Consent.MATCHED_EVENTS, False, "2027-01", "partner", later),
+        ConsentRecord(Consent.NEWS, True, "2027-01", "partner", later),
+    ]
+
+
+def test_rejoin_changing_only_details_logs_no_consent() -> None:
+    person = joined()
+
+    assert person.rejoin(details(name="Ann Morgan"), context()) is True
+    assert len(person.consent_log) == 1
+
+
+def test_a_pending_person_never_sent_a_confirmation_is_sent_one() -> None:
+    assert joined().should_send_confirmation(NOW) is True
+
+
+@pytest.mark.parametrize(
+    ("minutes_ago", "send"),
+    [(0, False), (5, False), (9, False), (10, True), (11, True)],
+)
+def test_at_most_one_confirmation_per_ten_minutes(minutes_ago: int, send: bool) -> None:
+    person = joined()
+    person.confirmation_sent(NOW - timedelta(minutes=minutes_ago))
+
+    assert person.should_send_confirmation(NOW) is send
+
+
+def test_a_confirmed_person_is_never_sent_another_confirmation() -> None:
+    person = joined()
+    assert person.confirm(person.confirmation_nonce or "", NOW) is ConfirmOutcome.CONFIRMED
+
+    assert person.should_send_confirmation(NOW + timedelta(days=1)) is False
+
+
+def test_confirm_with_the_right_nonce_confirms_once() -> None:
+    person = joined()
+    nonce = person.confirmation_nonce or ""
+    later = NOW + timedelta(hours=1)
+
+    assert person.confirm(nonce, later) is ConfirmOutcome.CONFIRMED
+    assert person.status is Status.CONFIRMED
+    assert person.confirmed_at == later
+    assert person.confirmation_nonce is None
+    assert person.confirm(nonce, later) is ConfirmOutcome.ALREADY_CONFIRMED
+    assert person.confirmed_at == later
+
+
+def test_confirm_with_a_wrong_nonce_is_invalid_and_changes_nothing() -> None:
+    person = joined()
+
+    assert person.confirm("not-the-nonce", NOW) is ConfirmOutcome.INVALID
+    assert person.status is Status.PENDING
+    assert person.confirmed_at is None
+
+
+def test_withdraw_email_consent_returns_what_was_given_and_logs_it() -> None:
+    person = joined(consents=frozenset({Consent.MATCHED_EVENTS, Consent.NEWS}))
+    later = NOW + timedelta(days=3)
+
+    withdrawn = person.withdraw_email_consent(context(later, source="link"))
+
+    assert withdrawn == frozenset({Consent.MATCHED_EVENTS, Consent.NEWS})
+    assert person.details.consents == frozenset()
+    assert person.consent_log[2:] == [
+        ConsentRecord(Consent.MATCHED_EVENTS, False, "2026-11", "link", later),
+        ConsentRecord(Consent.NEWS, False, "2026-11", "link", later),
+    ]
+    assert person.withdraw_email_consent(context(later)) == frozenset()
+    assert len(person.consent_log) == 4
+
+
+@pytest.mark.parametrize(
+    ("age", "purgeable"),
+    [(timedelta(days=29, hours=23), False), (timedelta(days=30), True), (timedelta(days=45), True)],
+)
+def test_a_pending_person_is_purgeable_after_30_days(age: timedelta, purgeable: bool) -> None:
+    assert joined().purgeable(NOW + age) is purgeable
+
+
+def test_a_confirmed_person_is_never_purgeable() -> None:
+    person = joined()
+    person.confirm(person.confirmation_nonce or "", NOW)
+
+    assert person.purgeable(NOW + timedelta(days=365)) is False
+
+
+def organisation() -> Organisation:
+    return Organisation(
+        details=OrganisationDetails(
+            name="Riverside Kitchen",
+            organisation_type=OrganisationType.COMMUNITY_GROUP,
+            contact_name="Sam Patel",
+            contact_email="sam@example.org",
+            postcode="M1 1AE",
+            outward_code="M1",
+        ),
+        pledge=Pledge("A monthly community lunch.", (Interest.FOOD_AND_MUTUAL_AID,)),
+        joined_at=NOW,
+    )
+
+
+def test_organisation_confirms_with_the_right_nonce_once() -> None:
+    org = organisation()
+    nonce = org.confirmation_nonce or ""
+    assert not org.confirmed
+
+    assert org.confirm("wrong", NOW) is ConfirmOutcome.INVALID
+    assert not org.confirmed
+    assert org.confirm(nonce, NOW) is ConfirmOutcome.CONFIRMED
+    assert org.confirmed
+    assert org.confirmed_at == NOW
+    assert org.confirmation_nonce is None
+    assert org.confirm(nonce, NOW) is ConfirmOutcome.ALREADY_CONFIRMED
