@@ -29,6 +29,7 @@ class System:
             "MONGODB_URL": self.mongodb_url,
             f"{service.upper()}_MONGODB_DATABASE": self.database(service),
             f"{service.upper()}_OUTBOX_POLL_SECONDS": "0.2",
+            "SIGNUPS_JOIN_RATE_LIMIT": "100000/minute",
         }
         previous = self.processes.get(service)
         process = ServiceProcess(

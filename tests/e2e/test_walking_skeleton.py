@@ -38,6 +38,7 @@ async def post_signups(
                 json={
                     "name": f"Volunteer {n}",
                     "email": f"v{n}-{uuid.uuid4().hex[:6]}@example.org",
+                    "postcode": "SW1A 1AA",
                 },
                 headers={"X-Request-ID": f"stream-{n}"},
             )

@@ -12,6 +12,13 @@ from together_contracts.erasure import (
     PersonErasureRequested,
     PersonErasureRequestedData,
 )
+from together_contracts.listings import (
+    EventSubmitted,
+    EventSubmittedData,
+    ListingApproved,
+    ListingDecisionData,
+    ListingRejected,
+)
 from together_contracts.organisations import (
     OrganisationJoined,
     OrganisationJoinedData,
@@ -19,6 +26,17 @@ from together_contracts.organisations import (
     PledgeMadeData,
 )
 from together_contracts.registry import ALL_EVENTS, EVENT_MODELS, model_for
+from together_contracts.stories import (
+    BacklogAlert,
+    BacklogAlertData,
+    Prompt,
+    StoryApproved,
+    StoryHeld,
+    StoryOutcomeData,
+    StoryRejected,
+    StorySubmitted,
+    StorySubmittedData,
+)
 from together_contracts.taxonomy import (
     Availability,
     Consent,
@@ -43,13 +61,20 @@ __all__ = [
     "EVENT_MODELS",
     "EXCHANGE",
     "Availability",
+    "BacklogAlert",
+    "BacklogAlertData",
     "Consent",
     "ErasureLinkRequested",
     "ErasureLinkRequestedData",
     "Event",
     "EventData",
+    "EventSubmitted",
+    "EventSubmittedData",
     "Interest",
     "Language",
+    "ListingApproved",
+    "ListingDecisionData",
+    "ListingRejected",
     "OrganisationJoined",
     "OrganisationJoinedData",
     "OrganisationType",
@@ -59,6 +84,13 @@ __all__ = [
     "PersonErasureRequestedData",
     "PledgeMade",
     "PledgeMadeData",
+    "Prompt",
+    "StoryApproved",
+    "StoryHeld",
+    "StoryOutcomeData",
+    "StoryRejected",
+    "StorySubmitted",
+    "StorySubmittedData",
     "VolunteerConfirmed",
     "VolunteerConfirmedData",
     "VolunteerProfile",

@@ -2,7 +2,15 @@
 
 from together_contracts.envelope import Event
 from together_contracts.erasure import ErasureLinkRequested, PersonErased, PersonErasureRequested
+from together_contracts.listings import EventSubmitted, ListingApproved, ListingRejected
 from together_contracts.organisations import OrganisationJoined, PledgeMade
+from together_contracts.stories import (
+    BacklogAlert,
+    StoryApproved,
+    StoryHeld,
+    StoryRejected,
+    StorySubmitted,
+)
 from together_contracts.volunteers import (
     VolunteerConfirmed,
     VolunteerRegistered,
@@ -20,6 +28,14 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     ErasureLinkRequested,
     PersonErasureRequested,
     PersonErased,
+    StorySubmitted,
+    StoryApproved,
+    StoryRejected,
+    StoryHeld,
+    BacklogAlert,
+    EventSubmitted,
+    ListingApproved,
+    ListingRejected,
 )
 
 EVENT_MODELS: dict[tuple[str, int], type[Event]] = {

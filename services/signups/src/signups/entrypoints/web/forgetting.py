@@ -1,0 +1,71 @@
+"""The right to erasure: ask at /forget, then confirm with the link we email.
+
+The reply to an address is the same whether or not we know it, so the page reveals nobody.
+"""
+
+from fastapi import APIRouter, Request, status
+from fastapi.responses import HTMLResponse
+from together_kit.http import current_correlation_id
+
+from signups.adapters.tokens import ERASURE_MAX_AGE_SECONDS, Purpose
+from signups.entrypoints.dependencies import ContextDep
+from signups.entrypoints.web import forms
+from signups.entrypoints.web.links import readable
+from signups.entrypoints.web.site import Site
+from signups.handlers import erasure
+from signups.handlers.erasure import ErasureOutcome
+
+ERASED_STATUS = {
+    ErasureOutcome.EXPIRED: status.HTTP_410_GONE,
+    ErasureOutcome.INVALID: status.HTTP_404_NOT_FOUND,
+}
+
+
+def forget_pages(site: Site) -> APIRouter:
+    router = APIRouter()
+
+    def outcome_page(request: Request, outcome: ErasureOutcome) -> HTMLResponse:
+        if outcome is ErasureOutcome.INVALID:
+            return site.render(request, "link_invalid.html", status_code=status.HTTP_404_NOT_FOUND)
+        return site.render(
+            request,
+            "forgotten.html",
+            {"outcome": outcome.value},
+            status_code=ERASED_STATUS.get(outcome, status.HTTP_200_OK),
+        )
+
+    @router.get("/forget")
+    async def forget_form(request: Request) -> HTMLResponse:
+        return site.render(request, "forget.html", {"values": {}, "errors": {}})
+
+    @router.post("/forget")
+    async def forget(request: Request, ctx: ContextDep) -> HTMLResponse:
+        if refused := await site.over_limit(request):
+            return refused
+        form = await site.form(request)
+        entered = forms.text(form, "email")
+        email, errors = forms.check_email(entered)
+        if email is None:
+            context = {"values": {"email": entered}, "errors": site.translated(request, errors)}
+            return site.render(
+                request,
+                "forget.html",
+                context,
+                status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+            )
+        await erasure.request_erasure_link(email, correlation_id=current_correlation_id(), ctx=ctx)
+        return site.render(request, "forget_sent.html")
+
+    @router.get("/forget/{token}")
+    async def erase_form(token: str, request: Request, ctx: ContextDep) -> HTMLResponse:
+        state = readable(ctx.tokens, token, Purpose.ERASE, max_age=ERASURE_MAX_AGE_SECONDS)
+        if state != "valid":
+            return outcome_page(request, ErasureOutcome(state))
+        return site.render(request, "forget_confirm.html")
+
+    @router.post("/forget/{token}")
+    async def erase(token: str, request: Request, ctx: ContextDep) -> HTMLResponse:
+        outcome = await erasure.erase(token, correlation_id=current_correlation_id(), ctx=ctx)
+        return outcome_page(request, outcome)
+
+    return router

@@ -1,0 +1,65 @@
+"""Pages for the signed links in emails: confirm an address, unsubscribe.
+
+Only confirming acts on GET, as its email asks. Unsubscribing shows a button first: mail scanners
+fetch the links in an email, and must not unsubscribe anyone by doing so.
+"""
+
+from fastapi import APIRouter, Request, status
+from fastapi.responses import HTMLResponse
+from together_kit.http import current_correlation_id
+
+from signups.adapters.tokens import Purpose, TokenExpiredError, TokenInvalidError, Tokens
+from signups.entrypoints.dependencies import ContextDep
+from signups.entrypoints.web.site import Site
+from signups.handlers import links
+from signups.handlers.links import LinkOutcome
+
+CONFIRM_STATUS = {
+    LinkOutcome.EXPIRED: status.HTTP_410_GONE,
+    LinkOutcome.INVALID: status.HTTP_404_NOT_FOUND,
+}
+
+
+def link_pages(site: Site) -> APIRouter:
+    router = APIRouter()
+
+    def broken_link(request: Request) -> HTMLResponse:
+        return site.render(request, "link_invalid.html", status_code=status.HTTP_404_NOT_FOUND)
+
+    @router.get("/confirm/{token}")
+    async def confirm(token: str, request: Request, ctx: ContextDep) -> HTMLResponse:
+        followed = await links.confirm(token, correlation_id=current_correlation_id(), ctx=ctx)
+        if followed.outcome is LinkOutcome.INVALID:
+            return broken_link(request)
+        return site.render(
+            request,
+            "confirmed.html",
+            {"outcome": followed.outcome.value, "organisation": followed.organisation},
+            status_code=CONFIRM_STATUS.get(followed.outcome, status.HTTP_200_OK),
+        )
+
+    @router.get("/unsubscribe/{token}")
+    async def unsubscribe_form(token: str, request: Request, ctx: ContextDep) -> HTMLResponse:
+        if readable(ctx.tokens, token, Purpose.UNSUBSCRIBE, max_age=None) != "valid":
+            return broken_link(request)
+        return site.render(request, "unsubscribe.html")
+
+    @router.post("/unsubscribe/{token}")
+    async def unsubscribe(token: str, request: Request, ctx: ContextDep) -> HTMLResponse:
+        followed = await links.unsubscribe(token, correlation_id=current_correlation_id(), ctx=ctx)
+        if followed.outcome is not LinkOutcome.UNSUBSCRIBED:
+            return broken_link(request)
+        return site.render(request, "unsubscribed.html")
+
+    return router
+
+
+def readable(tokens: Tokens, token: str, purpose: Purpose, *, max_age: int | None) -> str:
+    """Whether a link could still work (`valid`, `expired` or `invalid`), without following it."""
+    try:
+        claims = tokens.read(token, max_age=max_age)
+    except TokenExpiredError:
+        return "expired"
+    except TokenInvalidError:
+        return "invalid"
+    return "valid" if claims.purpose is purpose else "invalid"

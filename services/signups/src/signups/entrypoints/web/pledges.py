@@ -1,0 +1,45 @@
+"""The public list of confirmed pledges: organisation names and what they promised, nothing personal."""
+
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from signups.entrypoints.dependencies import ContextDep
+from signups.entrypoints.web import labels
+from signups.entrypoints.web.site import Site
+
+SHOWN = 200
+
+
+@dataclass(frozen=True)
+class PublicPledge:
+    organisation: str
+    organisation_type: str
+    paragraphs: list[str]
+    categories: list[str]
+
+
+def pledge_pages(site: Site) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/pledges")
+    async def pledges(request: Request, ctx: ContextDep) -> HTMLResponse:
+        translate = site.translator(request)
+        shown = [
+            PublicPledge(
+                organisation=organisation.details.name,
+                organisation_type=labels.label(
+                    labels.ORGANISATION_TYPES, organisation.details.organisation_type, translate
+                ),
+                paragraphs=[line for line in organisation.pledge.text.splitlines() if line.strip()],
+                categories=[
+                    labels.label(labels.INTERESTS, category, translate)
+                    for category in organisation.pledge.categories
+                ],
+            )
+            async for organisation in ctx.organisations.confirmed_pledges(limit=SHOWN)
+        ]
+        return site.render(request, "pledges.html", {"pledges": shown})
+
+    return router

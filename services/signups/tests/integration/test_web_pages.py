@@ -1,0 +1,512 @@
+"""The public pages of signups in-process against the real broker and store: forms in, people out."""
+
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+from signups.bootstrap import create_app
+from signups.settings import Settings
+from together_kit.testing.probe import EventProbe, event_probe
+from together_kit.testing.waiting import eventually
+
+pytestmark = pytest.mark.integration
+
+Document = dict[str, Any]
+LINK_EVENTS = ["volunteer.registered", "organisation.joined", "person.erasure_link_requested"]
+
+
+@dataclass
+class Site:
+    app: FastAPI
+    http: httpx.AsyncClient
+    db: AsyncDatabase[Document]
+    settings: Settings
+
+
+@pytest.fixture
+async def site_factory(
+    rabbitmq_url: str, mongodb_url: str, database_name: str
+) -> AsyncIterator[Callable[..., Awaitable[Site]]]:
+    """Start the app with a given join rate limit; every app started is stopped at the end."""
+    inspector: AsyncMongoClient[Document] = AsyncMongoClient(
+        mongodb_url, tz_aware=True, uuidRepresentation="standard"
+    )
+    async with AsyncExitStack() as stack:
+        stack.push_async_callback(inspector.close)
+
+        async def start(join_rate_limit: str = "1000/minute") -> Site:
+            settings = Settings(
+                rabbitmq_url=rabbitmq_url,
+                mongodb_url=mongodb_url,
+                mongodb_database=database_name,
+                port=0,
+                join_rate_limit=join_rate_limit,
+                outbox_poll_seconds=0.2,
+            )
+            app = create_app(settings)
+            await stack.enter_async_context(app.router.lifespan_context(app))
+            http = await stack.enter_async_context(
+                httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+            )
+            return Site(app, http, inspector[database_name], settings)
+
+        yield start
+
+
+@pytest.fixture
+async def site(site_factory: Callable[..., Awaitable[Site]]) -> Site:
+    return await site_factory()
+
+
+@pytest.fixture
+async def probe(rabbitmq_url: str) -> AsyncIterator[EventProbe]:
+    async with event_probe(rabbitmq_url, LINK_EVENTS) as probe:
+        yield probe
+
+
+class Page(HTMLParser):
+    """The parts of a page these tests look at: elements by id, labels, links, visible text."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.elements: list[tuple[str, dict[str, str]]] = []
+        self.text_parts: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, {name: value or "" for name, value in attrs}))
+
+    def handle_data(self, data: str) -> None:
+        self.text_parts.append(data)
+
+    @property
+    def text(self) -> str:
+        return " ".join(" ".join(self.text_parts).split())
+
+    def find(self, tag: str, **wanted: str) -> list[dict[str, str]]:
+        return [
+            attrs
+            for name, attrs in self.elements
+            if name == tag and all(attrs.get(k) == v for k, v in wanted.items())
+        ]
+
+    def by_id(self, element_id: str) -> dict[str, str]:
+        [found] = [attrs for _, attrs in self.elements if attrs.get("id") == element_id]
+        return found
+
+    def controls(self) -> list[dict[str, str]]:
+        return [
+            attrs
+            for tag, attrs in self.elements
+            if tag in {"input", "select", "textarea"} and attrs.get("type") != "hidden"
+        ]
+
+    def summary_links(self) -> list[str]:
+        links = [attrs["href"] for tag, attrs in self.elements if tag == "a" and "href" in attrs]
+        return [href for href in links if href.startswith("#field-")]
+
+
+def unique_email(local: str = "ann") -> str:
+    return f"{local}.{uuid.uuid4().hex[:8]}@example.org"
+
+
+def volunteer_form(email: str, **changes: Any) -> dict[str, Any]:
+    form: dict[str, Any] = {
+        "name": "Ann Jones",
+        "email": email,
+        "postcode": "cf10 1aa",
+        "phone": "",
+        "interests": ["befriending-and-loneliness", "sport"],
+        "availability": ["weekends"],
+        "travel_radius_km": "15",
+        "language": "cy",
+        "consent_matched_events": "yes",
+        "consent_news": "yes",
+        "website": "",
+    }
+    return {**form, **changes}
+
+
+def organisation_form(email: str, **changes: Any) -> dict[str, Any]:
+    form: dict[str, Any] = {
+        "name": f"Riverside Kitchen {uuid.uuid4().hex[:6]}",
+        "organisation_type": "community-group",
+        "contact_name": "Sam Patel",
+        "contact_email": email,
+        "postcode": "M1 1AE",
+        "language": "en",
+        "pledge": "We will host a monthly lunch.\n\nEveryone is welcome.",
+        "pledge_categories": ["food-and-mutual-aid", "community-events"],
+        "website": "",
+    }
+    return {**form, **changes}
+
+
+async def link_for(
+    probe: EventProbe, event_type: str, email: str, link: str = "confirm_url"
+) -> str:
+    """The path of a link an event carries for `email`, as its email would show it."""
+
+    async def matching() -> list[dict[str, Any]]:
+        return [
+            event
+            for event in probe.events
+            if event["type"] == event_type
+            and email in {event["data"].get("email"), event["data"].get("contact_email")}
+        ]
+
+    [event, *_] = await eventually(matching, what=f"{event_type} for {email}")
+    return str(urlsplit(event["data"][link]).path)
+
+
+async def joined(site: Site, email: str, **changes: Any) -> Document:
+    response = await site.http.post("/join", data=volunteer_form(email, **changes))
+    assert response.status_code == 303, response.text
+    person = await site.db["people"].find_one({"email": email})
+    assert person is not None
+    return person
+
+
+async def test_join_form_labels_every_control_and_has_a_honeypot(site: Site) -> None:
+    response = await site.http.get("/join")
+
+    assert response.status_code == 200
+    page = Page(response.text)
+    labelled = {attrs["for"] for attrs in page.find("label")}
+    controls = page.controls()
+    assert {c["name"] for c in controls} >= {
+        "name",
+        "email",
+        "postcode",
+        "phone",
+        "interests",
+        "availability",
+        "travel_radius_km",
+        "language",
+        "consent_matched_events",
+        "consent_news",
+        "connector",
+        "website",
+    }
+    assert [c["id"] for c in controls if c["id"] not in labelled] == []
+    honeypot = page.by_id("field-website")
+    assert honeypot["tabindex"] == "-1"
+    assert honeypot["autocomplete"] == "off"
+    assert page.find("form", method="post")[0].get("novalidate") is not None
+    assert page.by_id("field-travel_radius_km")["value"] == "10"
+    assert "checked" not in page.by_id("field-consent_news")
+
+
+async def test_join_with_errors_shows_each_and_keeps_the_values(site: Site) -> None:
+    form = volunteer_form(
+        "ann@", name="  ", postcode="nonsense", travel_radius_km="500", phone="012"
+    )
+
+    response = await site.http.post("/join", data=form)
+
+    assert response.status_code == 422
+    page = Page(response.text)
+    assert page.summary_links() == [
+        "#field-name",
+        "#field-email",
+        "#field-postcode",
+        "#field-phone",
+        "#field-travel_radius_km",
+    ]
+    assert page.by_id("error-summary")["tabindex"] == "-1"
+    assert "Enter your name" in page.text
+    assert "Enter your email address in the correct format, like name@example.com" in page.text
+    assert "Enter a real UK postcode, like SW1A 1AA" in page.text
+    assert "Enter a whole number of kilometres from 1 to 200" in page.text
+    assert page.by_id("email-error")
+    assert page.by_id("field-email")["aria-invalid"] == "true"
+    assert page.by_id("field-email")["value"] == "ann@"
+    assert page.by_id("field-postcode")["value"] == "nonsense"
+    assert page.by_id("field-travel_radius_km")["value"] == "500"
+    assert "checked" in page.by_id("field-consent_news")
+    checked = {a["value"] for a in page.find("input", name="interests") if "checked" in a}
+    assert checked == {"befriending-and-loneliness", "sport"}
+    assert response.text.count("<title>Error:") == 1
+    assert "ValidationError" not in response.text
+    assert await site.db["people"].count_documents({}) == 0
+
+
+async def test_missing_answers_ask_for_them(site: Site) -> None:
+    response = await site.http.post("/join", data={"travel_radius_km": ""})
+
+    assert response.status_code == 422
+    page = Page(response.text)
+    assert page.summary_links() == [
+        "#field-name",
+        "#field-email",
+        "#field-postcode",
+        "#field-travel_radius_km",
+    ]
+    for message in (
+        "Enter your email address",
+        "Enter your postcode",
+        "Enter how far you could travel, in kilometres",
+    ):
+        assert message in page.text
+
+
+async def test_join_stores_the_person_and_redirects_to_thanks(site: Site) -> None:
+    email = unique_email()
+
+    response = await site.http.post("/join", data=volunteer_form(email.upper()))
+
+    assert response.status_code == 303
+    assert response.headers["location"] == "/join/thanks"
+    person = await site.db["people"].find_one({"email": email})
+    assert person is not None
+    assert person["postcode"] == "CF10 1AA"
+    assert person["interests"] == ["befriending-and-loneliness", "sport"]
+    assert person["availability"] == ["weekends"]
+    assert person["travel_radius_km"] == 15
+    assert person["language"] == "cy"
+    assert person["consents"] == ["matched-events", "news"]
+    assert person["connector"] is False
+    assert {record["source"] for record in person["consent_log"]} == {"form"}
+    thanks = await site.http.get(response.headers["location"])
+    assert thanks.status_code == 200
+    assert "A confirmation email is on its way to you" in thanks.text
+    assert "If you have joined before with this email address" in thanks.text
+
+
+async def test_joining_again_updates_the_same_person(site: Site) -> None:
+    email = unique_email()
+    first = await joined(site, email)
+
+    again = await joined(site, email, travel_radius_km="30", connector="yes")
+
+    assert again["_id"] == first["_id"]
+    assert again["travel_radius_km"] == 30
+    assert again["connector"] is True
+    assert await site.db["people"].count_documents({}) == 1
+
+
+async def test_filled_honeypot_is_thanked_and_nothing_stored(site: Site) -> None:
+    form = volunteer_form(unique_email(), website="https://spam.example")
+
+    response = await site.http.post("/join", data=form)
+
+    assert response.status_code == 303
+    assert response.headers["location"] == "/join/thanks"
+    assert await site.db["people"].count_documents({}) == 0
+
+
+async def test_too_many_joins_get_a_page_asking_to_wait(
+    site_factory: Callable[..., Awaitable[Site]],
+) -> None:
+    site = await site_factory(join_rate_limit="1/minute")
+    await joined(site, unique_email())
+
+    response = await site.http.post("/join", data=volunteer_form(unique_email()))
+
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) >= 1
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Too many attempts" in response.text
+    assert await site.db["people"].count_documents({}) == 1
+
+
+async def test_organisation_joins_with_a_pledge(site: Site) -> None:
+    form = organisation_form(unique_email("sam"))
+
+    response = await site.http.post("/join/organisation", data=form)
+
+    assert response.status_code == 303
+    assert response.headers["location"] == "/join/organisation/thanks"
+    organisation = await site.db["organisations"].find_one({"name": form["name"]})
+    assert organisation is not None
+    assert organisation["organisation_type"] == "community-group"
+    assert organisation["postcode"] == "M1 1AE"
+    assert organisation["pledge"]["categories"] == ["food-and-mutual-aid", "community-events"]
+    assert organisation["confirmed_at"] is None
+    thanks = await site.http.get("/join/organisation/thanks")
+    assert "Thank you for your pledge" in thanks.text
+
+
+async def test_organisation_form_errors_keep_the_values(site: Site) -> None:
+    form = organisation_form("sam@example", organisation_type="", pledge=" ")
+
+    response = await site.http.post("/join/organisation", data=form)
+
+    assert response.status_code == 422
+    page = Page(response.text)
+    assert page.summary_links() == [
+        "#field-organisation_type",
+        "#field-contact_email",
+        "#field-pledge",
+    ]
+    assert "Choose the type of organisation" in page.text
+    assert "Enter your pledge" in page.text
+    assert page.by_id("field-name")["value"] == form["name"]
+    assert page.by_id("field-contact_email")["value"] == "sam@example"
+    assert await site.db["organisations"].count_documents({}) == 0
+
+
+async def test_filled_honeypot_on_the_organisation_form_stores_nothing(site: Site) -> None:
+    form = organisation_form(unique_email("sam"), website="buy now")
+
+    response = await site.http.post("/join/organisation", data=form)
+
+    assert response.status_code == 303
+    assert await site.db["organisations"].count_documents({}) == 0
+
+
+async def test_confirm_link_confirms_once(site: Site, probe: EventProbe) -> None:
+    email = unique_email()
+    person = await joined(site, email)
+    link = await link_for(probe, "volunteer.registered", email)
+
+    first = await site.http.get(link)
+    second = await site.http.get(link)
+
+    assert first.status_code == 200
+    assert "Your email address is confirmed" in first.text
+    assert second.status_code == 200
+    assert "Your email address is already confirmed" in second.text
+    stored = await site.db["people"].find_one({"_id": person["_id"]})
+    assert stored is not None
+    assert stored["status"] == "confirmed"
+
+
+async def test_broken_and_expired_confirm_links(site: Site) -> None:
+    broken = await site.http.get("/confirm/not-a-token")
+    week_ago = int(time.time()) - 8 * 24 * 3600
+
+    class IssuedLastWeek(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return week_ago
+
+    serializer = URLSafeTimedSerializer(
+        site.settings.secret_key.get_secret_value(),
+        salt="together.signups.links",
+        signer=IssuedLastWeek,
+    )
+    token = serializer.dumps(["confirm-person", str(uuid.uuid4()), "nonce"])
+    expired = await site.http.get(f"/confirm/{token}")
+
+    assert broken.status_code == 404
+    assert "This link does not work" in broken.text
+    assert expired.status_code == 410
+    assert "This link has expired" in expired.text
+
+
+async def test_confirmed_pledge_is_public_without_contact_details(
+    site: Site, probe: EventProbe
+) -> None:
+    email = unique_email("sam")
+    form = organisation_form(email, contact_name="Samira Contactperson")
+    await site.http.post("/join/organisation", data=form)
+    hidden = await site.http.get("/pledges")
+    link = await link_for(probe, "organisation.joined", email)
+
+    confirmed = await site.http.get(link)
+    pledges = await site.http.get("/pledges")
+
+    assert form["name"] not in hidden.text
+    assert confirmed.status_code == 200
+    assert "Your pledge is now public" in confirmed.text
+    assert 'href="/pledges"' in confirmed.text
+    page = Page(pledges.text)
+    assert form["name"] in page.text
+    assert "We will host a monthly lunch." in page.text
+    assert "Everyone is welcome." in page.text
+    assert "Food and mutual aid" in page.text
+    assert "food-and-mutual-aid" not in pledges.text
+    for private in (email, "Samira Contactperson", "M1 1AE"):
+        assert private not in pledges.text
+
+
+async def test_unsubscribe_asks_first_then_withdraws(site: Site, probe: EventProbe) -> None:
+    email = unique_email()
+    person = await joined(site, email)
+    link = await link_for(probe, "volunteer.registered", email, "unsubscribe_url")
+
+    shown = await site.http.get(link)
+    before = await site.db["people"].find_one({"_id": person["_id"]})
+    done = await site.http.post(link)
+    after = await site.db["people"].find_one({"_id": person["_id"]})
+
+    assert shown.status_code == 200
+    assert Page(shown.text).find("form", method="post")
+    assert before is not None
+    assert before["consents"] == ["matched-events", "news"]
+    assert done.status_code == 200
+    assert "You will get no more emails from us." in done.text
+    assert after is not None
+    assert after["consents"] == []
+
+
+async def test_broken_unsubscribe_link(site: Site) -> None:
+    shown = await site.http.get("/unsubscribe/garbage")
+    posted = await site.http.post("/unsubscribe/garbage")
+
+    assert shown.status_code == 404
+    assert posted.status_code == 404
+    assert "This link does not work" in posted.text
+
+
+async def test_forget_erases_after_the_emailed_link(site: Site, probe: EventProbe) -> None:
+    email = unique_email()
+    person = await joined(site, email)
+
+    asked = await site.http.post("/forget", data={"email": f"  {email.upper()} "})
+    link = await link_for(probe, "person.erasure_link_requested", email)
+    shown = await site.http.get(link)
+    still_there = await site.db["people"].count_documents({"_id": person["_id"]})
+    erased = await site.http.post(link)
+    again = await site.http.post(link)
+
+    assert asked.status_code == 200
+    assert "If we hold details for that address" in asked.text
+    assert shown.status_code == 200
+    assert Page(shown.text).find("form", method="post")
+    assert still_there == 1
+    assert erased.status_code == 200
+    assert "Your details have been deleted" in erased.text
+    assert await site.db["people"].count_documents({"_id": person["_id"]}) == 0
+    assert again.status_code == 200
+    assert "Your details were already deleted" in again.text
+
+
+async def test_forget_says_the_same_for_an_unknown_address(site: Site) -> None:
+    known = unique_email()
+    await joined(site, known)
+
+    for_known = await site.http.post("/forget", data={"email": known})
+    for_unknown = await site.http.post("/forget", data={"email": unique_email("nobody")})
+
+    assert for_unknown.status_code == for_known.status_code == 200
+    assert Page(for_unknown.text).text == Page(for_known.text).text
+
+
+async def test_forget_refuses_a_malformed_address(site: Site) -> None:
+    response = await site.http.post("/forget", data={"email": "not an email"})
+
+    assert response.status_code == 422
+    page = Page(response.text)
+    assert page.summary_links() == ["#field-email"]
+    assert page.by_id("field-email")["value"] == "not an email"
+    assert "Enter your email address in the correct format" in page.text
+
+
+async def test_broken_forget_link(site: Site) -> None:
+    shown = await site.http.get("/forget/garbage")
+    posted = await site.http.post("/forget/garbage")
+
+    assert shown.status_code == 404
+    assert posted.status_code == 404

@@ -1,0 +1,264 @@
+"""Every public page of signups in Welsh: no English left from the catalogues, nothing untranslated."""
+
+import re
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from html import unescape
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from signups.adapters.tokens import Purpose, Tokens
+from signups.bootstrap import WEB, create_app
+from signups.entrypoints.web import forms, labels
+from signups.settings import Settings
+from together_kit.i18n import Catalogues, template_messages
+from together_kit.testing.probe import event_probe
+from together_kit.testing.waiting import eventually
+from together_kit.web import WebPages
+
+pytestmark = pytest.mark.integration
+
+SHORTEST_CHECKED = 4
+"""Shorter msgids (a word like "Iaith") could turn up inside other text by chance."""
+PLACEHOLDER = re.compile(r"%\(\w+\)s")
+
+
+@dataclass
+class Welsh:
+    app: FastAPI
+    settings: Settings
+    pages: WebPages
+
+    def client(self) -> httpx.AsyncClient:
+        """A client of its own, so no language cookie carries over from another request."""
+        return httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=self.app), base_url="http://test"
+        )
+
+
+@pytest.fixture
+async def welsh(rabbitmq_url: str, mongodb_url: str, database_name: str) -> AsyncIterator[Welsh]:
+    settings = Settings(
+        rabbitmq_url=rabbitmq_url,
+        mongodb_url=mongodb_url,
+        mongodb_database=database_name,
+        port=0,
+        join_rate_limit="1000/minute",
+        outbox_poll_seconds=0.2,
+    )
+    app = create_app(settings)
+    pages = getattr(app.state, "pages", None) or WebPages(
+        templates=WEB / "templates", locales=WEB / "locales"
+    )
+    async with app.router.lifespan_context(app):
+        yield Welsh(app, settings, pages)
+
+
+class VisibleText(HTMLParser):
+    """A page's text as a reader meets it, leaving out any part marked as English on purpose
+    (the language switch offers "English" in English)."""
+
+    VOID = frozenset({"area", "br", "hr", "img", "input", "link", "meta", "source", "wbr"})
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.stack: list[bool] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        english = tag != "html" and dict(attrs).get("lang") == "en"
+        hidden = tag in {"script", "style"} or english
+        self.stack.append(hidden or (bool(self.stack) and self.stack[-1]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not (self.stack and self.stack[-1]):
+            self.parts.append(data)
+
+    @property
+    def text(self) -> str:
+        return " ".join(unescape(" ".join(self.parts)).split())
+
+
+def english_left(html: str, entries: dict[str, str]) -> list[str]:
+    """The msgids with a different Welsh translation whose English shows on the page."""
+    text = VisibleText(html).text
+    left = []
+    for msgid, msgstr in entries.items():
+        if msgid == msgstr:
+            continue
+        pieces = [" ".join(p.split()) for p in PLACEHOLDER.split(msgid)]
+        if any(len(p) >= SHORTEST_CHECKED and p in text for p in pieces):
+            left.append(msgid)
+    return left
+
+
+def in_welsh(choice: str) -> dict[str, Any]:
+    """Request arguments that ask for Welsh one way or the other."""
+    if choice == "query":
+        return {"params": {"lang": "cy"}}
+    return {"headers": {"Accept-Language": "cy-GB,cy;q=0.9,en;q=0.5"}}
+
+
+def issued_days_ago(welsh: Welsh, days: int, claims: list[str]) -> str:
+    """A link token signed with the service's secret as it would have been `days` ago."""
+    then = int(time.time()) - days * 24 * 3600
+
+    class Then(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return then
+
+    secret = welsh.settings.secret_key.get_secret_value()
+    serializer = URLSafeTimedSerializer(secret, salt="together.signups.links", signer=Then)
+    return str(serializer.dumps(claims))
+
+
+def public_pages(welsh: Welsh) -> dict[str, tuple[str, str, dict[str, Any] | None, int]]:
+    """name -> (method, path, form, expected status) for pages reached without a journey."""
+    tokens = Tokens(welsh.settings.secret_key.get_secret_value())
+    unsubscribe = tokens.issue(Purpose.UNSUBSCRIBE, uuid.uuid4())
+    erase = tokens.issue(Purpose.ERASE, uuid.uuid4())
+    old_confirm = issued_days_ago(welsh, 8, ["confirm-person", str(uuid.uuid4()), "n"])
+    old_erase = issued_days_ago(welsh, 2, ["erase", str(uuid.uuid4()), ""])
+    return {
+        "join": ("GET", "/join", None, 200),
+        "join errors": ("POST", "/join", {"email": "x", "travel_radius_km": "0"}, 422),
+        "join thanks": ("GET", "/join/thanks", None, 200),
+        "organisation": ("GET", "/join/organisation", None, 200),
+        "organisation errors": (
+            "POST",
+            "/join/organisation",
+            {"organisation_type": "x", "contact_email": "y", "name": "n" * 201},
+            422,
+        ),
+        "organisation thanks": ("GET", "/join/organisation/thanks", None, 200),
+        "confirm invalid": ("GET", "/confirm/not-a-token", None, 404),
+        "confirm expired": ("GET", f"/confirm/{old_confirm}", None, 410),
+        "unsubscribe form": ("GET", f"/unsubscribe/{unsubscribe}", None, 200),
+        "unsubscribe broken": ("POST", "/unsubscribe/not-a-token", {}, 404),
+        "forget": ("GET", "/forget", None, 200),
+        "forget errors": ("POST", "/forget", {"email": "nope"}, 422),
+        "forget sent": ("POST", "/forget", {"email": "nobody@example.org"}, 200),
+        "forget confirm": ("GET", f"/forget/{erase}", None, 200),
+        "forget expired": ("GET", f"/forget/{old_erase}", None, 410),
+        "forget broken": ("POST", f"/forget/{erase}", {}, 404),
+        "pledges": ("GET", "/pledges", None, 200),
+    }
+
+
+async def journey_pages(welsh: Welsh, rabbitmq_url: str, choice: str) -> dict[str, str]:
+    """Pages reached only by following emailed links: confirm, unsubscribe, erase, each twice."""
+    volunteer = f"ann.{uuid.uuid4().hex[:8]}@example.org"
+    contact = f"sam.{uuid.uuid4().hex[:8]}@example.org"
+    organisation = {
+        "name": "Cegin Glan yr Afon",
+        "organisation_type": "charity",
+        "contact_name": "Sam",
+        "contact_email": contact,
+        "postcode": "CF10 1AA",
+        "pledge": "Cinio misol i bawb.",
+        "pledge_categories": [str(value) for value in labels.INTERESTS],
+    }
+    person = {"name": "Ann", "email": volunteer, "postcode": "CF10 1AA", "consent_news": "yes"}
+    person |= {"travel_radius_km": "10"}
+    keys = ["volunteer.registered", "organisation.joined", "person.erasure_link_requested"]
+    welsh_please = in_welsh(choice)
+    pages: dict[str, str] = {}
+    async with event_probe(rabbitmq_url, keys) as probe, welsh.client() as http:
+
+        async def link(event_type: str, email: str, field: str = "confirm_url") -> str:
+            async def sent() -> list[dict[str, Any]]:
+                return [
+                    event
+                    for event in probe.events
+                    if event["type"] == event_type
+                    and email in {event["data"].get("email"), event["data"].get("contact_email")}
+                ]
+
+            [event, *_] = await eventually(sent, what=f"{event_type} for {email}")
+            return str(urlsplit(event["data"][field]).path)
+
+        async def visit(name: str, method: str, path: str, data: Any = None) -> None:
+            response = await http.request(method, path, data=data, **welsh_please)
+            assert response.status_code == 200, (name, response.status_code)
+            pages[name] = response.text
+
+        assert (await http.post("/join/organisation", data=organisation)).status_code == 303
+        assert (await http.post("/join", data=person)).status_code == 303
+        confirm_organisation = await link("organisation.joined", contact)
+        await visit("organisation confirmed", "GET", confirm_organisation)
+        await visit("organisation already confirmed", "GET", confirm_organisation)
+        await visit("pledges with a pledge", "GET", "/pledges")
+        confirm_person = await link("volunteer.registered", volunteer)
+        await visit("volunteer confirmed", "GET", confirm_person)
+        await visit("volunteer already confirmed", "GET", confirm_person)
+        unsubscribe = await link("volunteer.registered", volunteer, "unsubscribe_url")
+        await visit("unsubscribed", "POST", unsubscribe)
+        await visit("forget asked", "POST", "/forget", {"email": volunteer})
+        erase = await link("person.erasure_link_requested", volunteer)
+        await visit("erased", "POST", erase)
+        await visit("already erased", "POST", erase)
+    return pages
+
+
+@pytest.mark.parametrize("choice", ["accept-language", "query"])
+async def test_every_public_page_is_in_welsh(welsh: Welsh, rabbitmq_url: str, choice: str) -> None:
+    entries = welsh.pages.catalogues.catalogue_entries("cy")
+    rendered = await journey_pages(welsh, rabbitmq_url, choice)
+    for name, (method, path, form, expected) in public_pages(welsh).items():
+        async with welsh.client() as http:
+            response = await http.request(method, path, data=form, **in_welsh(choice))
+        assert response.status_code == expected, (name, response.text)
+        assert response.headers["content-language"] == "cy", name
+        rendered[name] = response.text
+
+    for name, html in rendered.items():
+        assert '<html lang="cy">' in html, name
+        assert english_left(html, entries) == [], name
+    assert "Elusen" in rendered["pledges with a pledge"]
+    assert "Mae eich addewid bellach yn gyhoeddus" in rendered["organisation confirmed"]
+    assert "Mae problem wedi codi" in rendered["join errors"]
+
+
+async def test_english_is_the_default_and_the_check_sees_it(welsh: Welsh) -> None:
+    async with welsh.client() as http:
+        response = await http.get("/join")
+
+    assert '<html lang="en">' in response.text
+    left = english_left(response.text, welsh.pages.catalogues.catalogue_entries("cy"))
+    assert {"Join as a volunteer", "Email address", "Community events"} <= set(left)
+
+
+def test_service_catalogue_is_complete() -> None:
+    service = Catalogues(WEB / "locales")
+
+    assert service.untranslated("cy") == []
+    assert service.catalogue_entries("cy")
+
+
+def test_every_message_has_a_welsh_translation() -> None:
+    merged = WebPages(templates=WEB / "templates", locales=WEB / "locales").catalogues
+    welsh = merged.catalogue_entries("cy")
+    in_templates = template_messages(WEB / "templates")
+    in_code = {text for mapping in labels.ALL for text in mapping.values()} | {
+        text
+        for mapping in forms.ALL
+        for said in mapping.values()
+        for text in (said.missing, said.invalid, said.too_long)
+        if text
+    }
+
+    assert sorted((in_templates | in_code) - welsh.keys()) == []

@@ -1,0 +1,128 @@
+"""Events about stories shared through moderation; only approved text ever leaves it for the public."""
+
+from typing import Literal
+from uuid import UUID
+
+from pydantic import ConfigDict, EmailStr, Field
+
+from together_contracts.envelope import Event, EventData
+from together_contracts.taxonomy import Language
+
+Prompt = Literal["lockdown", "unites-us", "divides-us", "closer"]
+
+
+class StorySubmittedData(EventData):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "story_id": "00000000-0000-4000-8000-000000000010",
+                    "prompt": "unites-us",
+                    "region": "CF10",
+                    "language": "cy",
+                    "flags": ["link"],
+                    "safeguarding": False,
+                }
+            ]
+        }
+    )
+
+    story_id: UUID
+    prompt: Prompt
+    region: str = Field(max_length=40)
+    language: Language = "en"
+    flags: list[str] = Field(default_factory=list, description="What automatic screening found")
+    safeguarding: bool = False
+
+
+class StorySubmitted(Event):
+    """A story was shared and awaits a moderator; its text stays inside moderation."""
+
+    type: Literal["story.submitted"] = "story.submitted"
+    version: Literal[1] = 1
+    data: StorySubmittedData
+
+
+class StoryOutcomeData(EventData):
+    """Sent to notifications only when the author left an email and asked to hear the outcome."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "story_id": "00000000-0000-4000-8000-000000000010",
+                    "title": "The street choir",
+                    "author_email": "ann@example.org",
+                    "author_name": "Ann",
+                    "language": "en",
+                    "reason": None,
+                    "public_url": "https://share.together.example/stories#s10",
+                }
+            ]
+        }
+    )
+
+    story_id: UUID
+    title: str = Field(max_length=200)
+    author_email: EmailStr | None = None
+    author_name: str | None = Field(default=None, max_length=100)
+    language: Language = "en"
+    reason: str | None = Field(default=None, max_length=500)
+    public_url: str | None = None
+
+
+class StoryApproved(Event):
+    """A moderator approved a story (perhaps with redactions); it is now public."""
+
+    type: Literal["story.approved"] = "story.approved"
+    version: Literal[1] = 1
+    data: StoryOutcomeData
+
+
+class StoryRejected(Event):
+    """A moderator rejected a story, with a reason from the list."""
+
+    type: Literal["story.rejected"] = "story.rejected"
+    version: Literal[1] = 1
+    data: StoryOutcomeData
+
+
+class StoryHeld(Event):
+    """Screening found a possible safeguarding disclosure: a lead must decide; if the author left an
+    email, notifications sends a kind holding message with signposting."""
+
+    type: Literal["story.held"] = "story.held"
+    version: Literal[1] = 1
+    data: StoryOutcomeData
+
+
+class BacklogAlertData(EventData):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "item_id": "00000000-0000-4000-8000-000000000011",
+                    "kind": "story",
+                    "safeguarding": True,
+                    "age_hours": 4.5,
+                    "target_hours": 4,
+                    "lead_emails": ["lead@together.example"],
+                }
+            ]
+        }
+    )
+
+    item_id: UUID
+    kind: Literal["story", "listing"]
+    safeguarding: bool
+    age_hours: float
+    target_hours: float
+    lead_emails: list[EmailStr] = Field(default_factory=list)
+
+
+class BacklogAlert(Event):
+    """A pending item passed its time target (told once per item): leads are alerted by email."""
+
+    type: Literal["moderation.backlog_alert"] = "moderation.backlog_alert"
+    version: Literal[1] = 1
+    data: BacklogAlertData
