@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import NoReturn
 from urllib.parse import urlsplit
 
+import uvicorn
+from mailsink import MailSink
 from together_kit.devstack import EmbeddedStore, port_open, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +33,8 @@ WIDTH = max(map(len, SERVICES))
 DEFAULT_RABBITMQ_URL = "amqp://guest:guest@localhost:5672/"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 STORE_PORT = 27017
+MAIL_SMTP_PORT = 1025
+MAIL_PAGE_PORT = 8025
 BROKER_TIMEOUT = 60.0
 READY_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
@@ -169,6 +173,7 @@ def print_urls(names: list[str]) -> None:
         lines.append(f"{name:<{WIDTH}}  {base}/docs  {base}/asyncapi.json")
     if "signups" in names:
         lines += ["", f"Join form: http://127.0.0.1:{port_of('signups')}/join"]
+    lines.append(f"Mail sent (local inbox): http://127.0.0.1:{MAIL_PAGE_PORT}")
     lines += ["", "RabbitMQ management (if enabled): http://127.0.0.1:15672", "Ctrl-C stops all."]
     width = max(map(len, lines))
     print("┌" + "─" * (width + 2) + "┐")
@@ -191,13 +196,20 @@ async def terminate(children: Children) -> None:
         await asyncio.gather(*(p.wait() for p in running))
 
 
-async def supervise(names: list[str], env: dict[str, str]) -> int:
+async def serve_mail_page(sink: MailSink) -> None:
+    config = uvicorn.Config(sink.app(), host="127.0.0.1", port=MAIL_PAGE_PORT, log_level="warning")
+    await uvicorn.Server(config).serve()
+
+
+async def supervise(names: list[str], env: dict[str, str], sink: MailSink | None) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     children: Children = {}
     pumps: list[asyncio.Task[None]] = []
+    if sink is not None:
+        pumps.append(asyncio.create_task(serve_mail_page(sink)))
     try:
         for name in names:
             children[name] = proc = await spawn(name, env)
@@ -216,8 +228,22 @@ async def supervise(names: list[str], env: dict[str, str]) -> int:
         return 0
     finally:
         await terminate(children)
+        for task in pumps:
+            task.cancel()
         if pumps:
             await asyncio.wait(pumps, timeout=2)
+
+
+def start_mail_sink(env: dict[str, str]) -> MailSink:
+    sink = MailSink(folder=ROOT / "var" / "mail", smtp_port=MAIL_SMTP_PORT)
+    sink.start()
+    env["NOTIFICATIONS_SMTP_HOST"] = "127.0.0.1"
+    env["NOTIFICATIONS_SMTP_PORT"] = str(MAIL_SMTP_PORT)
+    say(
+        "mail",
+        f"SMTP sink on 127.0.0.1:{MAIL_SMTP_PORT}; inbox at http://127.0.0.1:{MAIL_PAGE_PORT}",
+    )
+    return sink
 
 
 def parse_services(value: str) -> list[str]:
@@ -240,11 +266,14 @@ def main() -> int:
     store = None if env.get("MONGODB_URL") else start_store()
     if store is not None:
         env["MONGODB_URL"] = store.url
+    sink = None if env.get("NOTIFICATIONS_SMTP_HOST") else start_mail_sink(env)
     try:
-        return asyncio.run(supervise(names, env))
+        return asyncio.run(supervise(names, env, sink))
     except KeyboardInterrupt:
         return 0
     finally:
+        if sink is not None:
+            sink.stop()
         if store is not None:
             store.stop()
             say("store", "stopped")
