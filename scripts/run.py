@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
 from urllib.parse import urlsplit
@@ -196,9 +197,12 @@ async def terminate(children: Children) -> None:
         await asyncio.gather(*(p.wait() for p in running))
 
 
-async def serve_mail_page(sink: MailSink) -> None:
-    config = uvicorn.Config(sink.app(), host="127.0.0.1", port=MAIL_PAGE_PORT, log_level="warning")
-    await uvicorn.Server(config).serve()
+class QuietServer(uvicorn.Server):
+    """uvicorn without its own signal handling: the supervisor owns Ctrl-C."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
 
 
 async def supervise(names: list[str], env: dict[str, str], sink: MailSink | None) -> int:
@@ -208,8 +212,13 @@ async def supervise(names: list[str], env: dict[str, str], sink: MailSink | None
         loop.add_signal_handler(sig, stop.set)
     children: Children = {}
     pumps: list[asyncio.Task[None]] = []
+    mail_page = None
     if sink is not None:
-        pumps.append(asyncio.create_task(serve_mail_page(sink)))
+        config = uvicorn.Config(
+            sink.app(), host="127.0.0.1", port=MAIL_PAGE_PORT, log_level="warning"
+        )
+        mail_page = QuietServer(config)
+        pumps.append(asyncio.create_task(mail_page.serve()))
     try:
         for name in names:
             children[name] = proc = await spawn(name, env)
@@ -228,8 +237,8 @@ async def supervise(names: list[str], env: dict[str, str], sink: MailSink | None
         return 0
     finally:
         await terminate(children)
-        for task in pumps:
-            task.cancel()
+        if mail_page is not None:
+            mail_page.should_exit = True
         if pumps:
             await asyncio.wait(pumps, timeout=2)
 
