@@ -31,6 +31,7 @@ from together_kit.metrics import Metrics
 from together_kit.outbox import AggregateCollection
 from together_kit.publishing import EventPublisher
 from together_kit.relay import OutboxRelay
+from together_kit.schedule import JobLeases, run_every
 from together_kit.settings import ServiceSettings
 from together_kit.topology import EVENTS, ConsumerTopology, dead_queue
 
@@ -110,7 +111,7 @@ class ServiceRuntime:
         return collection
 
     def every(self, seconds: float, job: Callable[[], Awaitable[object]], *, name: str) -> None:
-        """Run `job` now and then every `seconds` while the service runs (each replica runs it)."""
+        """Run `job` now and then every `seconds`, once per interval across all replicas."""
         self.periodic_jobs.append((name, seconds, job))
 
     def tells(self, *models: type[Event]) -> None:
@@ -180,9 +181,10 @@ class ServiceRuntime:
         await retry_until_up(self.broker.start, what="broker")
         await self._declare_topology()
         await retry_until_up(self._prepare_store, what="store")
+        leases = JobLeases(self.db["jobs"])
         tasks = [asyncio.create_task(self.relay.run(), name="outbox-relay")]
         tasks += [
-            asyncio.create_task(_every(seconds, job, name), name=name)
+            asyncio.create_task(run_every(leases, name=name, seconds=seconds, job=job), name=name)
             for name, seconds, job in self.periodic_jobs
         ]
         log.info("service started", port=self.settings.port)
@@ -212,13 +214,3 @@ class ServiceRuntime:
             for key in topology.routing_keys[1:]:
                 queue = await self.broker.declare_queue(topology.queue(key))
                 await queue.bind(EVENTS.name, routing_key=key)
-
-
-async def _every(seconds: float, job: Callable[[], Awaitable[object]], name: str) -> None:
-    while True:
-        try:
-            result = await job()
-            log.info("periodic job ran", job=name, result=result)
-        except Exception as error:  # the job runs again next time; the service carries on
-            log.warning("periodic job failed", job=name, error=repr(error))
-        await asyncio.sleep(seconds)

@@ -1,0 +1,55 @@
+"""Periodic jobs that run once per interval across all replicas of a service.
+
+Each run is claimed with a lease in the service's `jobs` collection: the replica whose conditional
+update (or first insert) wins runs the job; the others find the lease taken and wait for the next
+interval. A replica that dies mid-run leaves a lease that simply expires.
+"""
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import uuid4
+
+import structlog
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
+
+log = structlog.get_logger("together.schedule")
+
+Job = Callable[[], Awaitable[object]]
+
+
+@dataclass
+class JobLeases:
+    collection: AsyncCollection[dict[str, Any]]
+    clock: Callable[[], float] = time.time
+    owner: str = field(default_factory=lambda: uuid4().hex)
+
+    async def claim(self, name: str, *, seconds: float) -> bool:
+        """Take the job for the next `seconds` unless another replica holds it."""
+        now = self.clock()
+        lease = {"$set": {"lease_until": now + seconds, "owner": self.owner, "claimed_at": now}}
+        try:
+            claimed = await self.collection.find_one_and_update(
+                {"_id": name, "lease_until": {"$lte": now}}, lease
+            )
+            if claimed is not None:
+                return True
+            await self.collection.insert_one({"_id": name, **lease["$set"]})
+        except DuplicateKeyError:
+            return False
+        return True
+
+
+async def run_every(leases: JobLeases, *, name: str, seconds: float, job: Job) -> None:
+    """Until cancelled: claim, run, wait. Failures are logged; the job runs again next time."""
+    while True:
+        try:
+            if await leases.claim(name, seconds=seconds * 0.9):
+                result = await job()
+                log.info("periodic job ran", job=name, result=result)
+        except Exception as error:
+            log.warning("periodic job failed", job=name, error=repr(error))
+        await asyncio.sleep(seconds)
