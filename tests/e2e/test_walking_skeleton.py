@@ -59,8 +59,14 @@ async def recorded_once(system: System, person_ids: list[str]) -> None:
         await eventually(
             contacts, until=lambda n: n == len(person_ids), timeout=60, what="every signup recorded"
         )
-        inbox = [doc async for doc in db.inbox.find({"consumer": "notifications.volunteers"})]
-        event_ids = [doc["event_id"] for doc in inbox]
+
+        async def inbox() -> list[str]:
+            records = db.inbox.find({"consumer": "notifications.volunteers"})
+            return [str(doc["event_id"]) async for doc in records]
+
+        event_ids = await eventually(
+            inbox, until=lambda ids: len(ids) >= len(person_ids), what="every event in the inbox"
+        )
         assert len(event_ids) == len(set(event_ids)) == len(person_ids)
         stored = [doc async for doc in db.contacts.find({"_id": {"$in": person_ids}})]
         assert sorted(str(doc["_id"]) for doc in stored) == sorted(person_ids)

@@ -1,13 +1,93 @@
 """The composition root of moderation: the only place its clients and adapters are built."""
 
-from fastapi import FastAPI
-from together_kit.runtime import ServiceRuntime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from together_contracts import (
+    BacklogAlert,
+    ListingApproved,
+    ListingRejected,
+    PersonErased,
+    StoryApproved,
+    StoryHeld,
+    StoryRejected,
+    StorySubmitted,
+)
+from together_kit.erasure import ErasureAnswers
+from together_kit.idempotency import IdempotencyStore
+from together_kit.ratelimit import RateLimiter, rate_limited
+from together_kit.runtime import ServiceRuntime
+from together_kit.web import WebPages, mount_static
+
+from moderation.adapters.items import MongoItemRepository
+from moderation.domain.targets import Targets
+from moderation.entrypoints import consumers, web
+from moderation.entrypoints.api import api_router
+from moderation.handlers import Context, backlog
 from moderation.settings import Settings
 
+WEB = Path(__file__).parent / "entrypoints" / "web"
 
-def create_app(settings: Settings) -> FastAPI:
+
+def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> FastAPI:
     runtime = ServiceRuntime.build(settings)
-    app = runtime.app(title="together moderation")
+    items = MongoItemRepository(runtime.aggregate("items"))
+    ctx = Context(
+        items=items,
+        answers=ErasureAnswers(runtime.aggregate("erasures"), service=settings.service_name),
+        clock=clock or (lambda: datetime.now(UTC)),
+        targets=Targets(
+            standard=timedelta(hours=settings.target_hours),
+            safeguarding=timedelta(hours=settings.safeguarding_target_hours),
+        ),
+        public_base_url=settings.public_base_url,
+        lead_emails=tuple(str(email) for email in settings.lead_emails),
+        duplicate_window=settings.duplicate_window,
+    )
+    runtime.startup_hooks.append(items.ensure_indexes)
+    runtime.tells(
+        StorySubmitted,
+        StoryHeld,
+        StoryApproved,
+        StoryRejected,
+        ListingApproved,
+        ListingRejected,
+        BacklogAlert,
+        PersonErased,
+    )
+    consumers.register(runtime, ctx=ctx)
+    runtime.every(
+        settings.backlog_check_seconds,
+        lambda: backlog.alert_breaches(ctx=ctx),
+        name="backlog-alerts",
+    )
+
+    share_limit = rate_limited(RateLimiter(settings.share_rate_limit), scope="share")
+    pages = WebPages(templates=WEB / "templates", locales=WEB / "locales")
+    app = runtime.app(
+        title="together moderation",
+        description="Stories shared with the coalition, screened and read by moderators before "
+        "they are published; community event listings are moderated here too.",
+        routers=[
+            api_router(share_limit=share_limit),
+            web.web_router(pages, share_limit=share_limit),
+        ],
+    )
+    mount_static(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "Idempotency-Key", "X-Request-ID"],
+            expose_headers=["Retry-After", "Idempotent-Replayed", "X-Request-ID"],
+        )
     app.state.runtime = runtime
+    app.state.settings = settings
+    app.state.context = ctx
+    app.state.pages = pages
+    app.state.idempotency = IdempotencyStore(runtime.db["idempotency"])
     return app

@@ -1,3 +1,4 @@
+from pydantic import EmailStr
 from pydantic_settings import SettingsConfigDict
 from together_kit.settings import ServiceSettings
 
@@ -7,3 +8,18 @@ class Settings(ServiceSettings):
 
     service_name: str = "moderation"
     port: int = 8002
+    public_base_url: str = "http://127.0.0.1:8002"
+    """Where people reach the public pages; links to published stories start with it."""
+    share_rate_limit: str = "10/minute"
+    """Per client, on the story form and `POST /api/v1/stories`."""
+    cors_origins: tuple[str, ...] = ()
+    """Partner sites whose browser forms may post stories to the API."""
+    target_hours: float = 48.0
+    """An open item older than this is highlighted, and leads are alerted once."""
+    safeguarding_target_hours: float = 4.0
+    backlog_check_seconds: float = 300.0
+    lead_emails: tuple[EmailStr, ...] = ()
+    """Who the backlog alerts are addressed to (until the moderator accounts say who the leads are)."""
+    duplicate_window: int = 500
+    """How many recent items of the same kind a submission is compared with for near-duplicates."""
+    stories_per_page: int = 20

@@ -1,21 +1,128 @@
 """The composition root of notifications: the only place its clients and adapters are built."""
 
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
 from fastapi import FastAPI
-from together_contracts import PersonErased
+from together_contracts import PersonErased, VolunteerUnsubscribed
+from together_contracts.notifications import NotificationFailed, NotificationSent
 from together_kit.erasure import ErasureAnswers
 from together_kit.runtime import ServiceRuntime
+from together_kit.security import require_admin_key
+from together_kit.web import WebPages, mount_static
 
+from notifications.adapters.channels import Channel
+from notifications.adapters.channels.smtp import SmtpChannel, SmtpConfig
+from notifications.adapters.channels.webhook import WebhookChannel, WebhookConfig
 from notifications.adapters.contacts import MongoContactRepository
+from notifications.adapters.messages import MongoMessageRepository
+from notifications.adapters.rendering import Renderer
+from notifications.adapters.suppressions import MongoSuppressionRepository
+from notifications.adapters.tokens import UnsubscribeLinks
+from notifications.domain.messages import RetryPlan
+from notifications.domain.policy import Kindness
 from notifications.entrypoints import consumers
+from notifications.entrypoints.api import api_router
+from notifications.entrypoints.dispatcher import Dispatcher
+from notifications.entrypoints.web import web_router
+from notifications.handlers import Context, delivery
 from notifications.settings import Settings
 
+WEB = Path(__file__).parent / "entrypoints" / "web"
 
-def create_app(settings: Settings) -> FastAPI:
+
+def build_channels(settings: Settings) -> dict[str, Channel]:
+    smtp = SmtpConfig(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        security=settings.smtp_security,
+        username=settings.smtp_username,
+        password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+        sender=settings.mail_from,
+        timeout_seconds=settings.smtp_timeout_seconds,
+        message_id_domain=settings.message_id_domain,
+    )
+    webhook = WebhookConfig(
+        secret=settings.webhook_secret.get_secret_value().encode(),
+        attempts=settings.webhook_attempts,
+        backoff_seconds=settings.webhook_backoff_seconds,
+    )
+    return {"email": SmtpChannel(smtp), "webhook": WebhookChannel(webhook)}
+
+
+def create_app(
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    channels: Mapping[str, Channel] | None = None,
+) -> FastAPI:
     runtime = ServiceRuntime.build(settings)
-    contacts = MongoContactRepository(runtime.db["contacts"])
-    answers = ErasureAnswers(runtime.aggregate("erasures"), service=settings.service_name)
-    runtime.tells(PersonErased)
-    consumers.register(runtime, contacts=contacts, answers=answers)
-    app = runtime.app(title="together notifications")
+    contacts = MongoContactRepository(runtime.aggregate("contacts"))
+    messages = MongoMessageRepository(runtime.aggregate("messages"))
+    suppressions = MongoSuppressionRepository(runtime.db["suppressions"])
+    secret = settings.secret_key.get_secret_value()
+    dispatcher = Dispatcher(poll_seconds=settings.dispatch_poll_seconds)
+    channels = channels if channels is not None else build_channels(settings)
+    ctx = Context(
+        contacts=contacts,
+        messages=messages,
+        suppressions=suppressions,
+        answers=ErasureAnswers(runtime.aggregate("erasures"), service=settings.service_name),
+        renderer=Renderer(),
+        channels=channels,
+        links=UnsubscribeLinks(secret=secret, base_url=settings.public_base_url),
+        clock=clock or (lambda: datetime.now(UTC)),
+        address_key=secret.encode(),
+        retry=RetryPlan(
+            max_attempts=settings.send_attempts,
+            first=timedelta(seconds=settings.send_backoff_seconds),
+            cap=timedelta(seconds=settings.send_backoff_max_seconds),
+        ),
+        kindness=Kindness(weekly_cap=settings.weekly_invitation_cap),
+        webhook_url=settings.webhook_url,
+        staff_language=settings.staff_language,
+        keep_sent_context=settings.dev_pages,
+        wake=dispatcher.wake,
+    )
+    stale_after = timedelta(seconds=settings.sending_stale_seconds)
+
+    async def reconcile() -> int:
+        return await delivery.reconcile(ctx, stale_after=stale_after)
+
+    async def reconcile_at_start() -> None:
+        await reconcile()
+
+    runtime.startup_hooks += [
+        messages.ensure_indexes,
+        suppressions.ensure_indexes,
+        reconcile_at_start,
+    ]
+    runtime.tells(PersonErased, VolunteerUnsubscribed, NotificationSent, NotificationFailed)
+    consumers.register(runtime, ctx=ctx)
+    runtime.every(settings.reconcile_interval_seconds, reconcile, name="reconcile-sending")
+
+    pages = WebPages(templates=WEB / "templates", locales=WEB / "locales")
+    app = runtime.app(
+        title="together notifications",
+        description="Email and webhooks to volunteers, authors, organisations and moderators.",
+        routers=[api_router(admin=require_admin_key(settings.admin_api_key)), web_router()],
+    )
+    mount_static(app)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        async with runtime.running(), dispatcher.running(ctx):
+            try:
+                yield
+            finally:
+                for channel in channels.values():
+                    await channel.close()
+
+    app.router.lifespan_context = lifespan
     app.state.runtime = runtime
+    app.state.settings = settings
+    app.state.context = ctx
+    app.state.pages = pages
     return app

@@ -680,3 +680,21 @@ async def test_openapi_documents_both_posts_with_complete_examples(signups: Sign
         assert any(p["name"] == "Idempotency-Key" for p in operation["parameters"])
     for path in (f"{SIGNUPS}/{{person_id}}", SIGNUPS, "/api/v1/erasures/{erasure_id}"):
         assert document["paths"][path]["get"]["security"], path
+
+
+async def test_dates_survive_repeated_rejoins(signups: Signups) -> None:
+    """Each rejoin rewrites the person; stored times must stay times, not strings."""
+    body = {
+        "name": "Rhian",
+        "email": f"rhian-{uuid.uuid4().hex[:6]}@example.org",
+        "postcode": "SA1 1AA",
+    }
+    first = await signups.http.post(SIGNUPS, json=body)
+    for radius in (5, 6, 7):
+        signups.clock.advance(minutes=11)
+        again = await signups.http.post(SIGNUPS, json={**body, "travel_radius_km": radius})
+        assert again.status_code == 200, again.text
+    stored = await signups.db["people"].find_one({"_id": first.json()["id"]})
+    assert stored is not None
+    assert isinstance(stored["joined_at"], datetime)
+    assert isinstance(stored["confirmation_sent_at"], datetime)

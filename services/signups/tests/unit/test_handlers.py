@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 from uuid import UUID
 
 import pytest
+from together_contracts import email_sha256
 from itsdangerous import TimestampSigner
 from signups.adapters.organisations import OrganisationChange, OrganisationNotFoundError
 from signups.adapters.people import EmailAlreadyRegisteredError, PersonChange, PersonNotFoundError
@@ -617,6 +618,7 @@ async def test_erasure_deletes_the_person_keeps_a_tombstone_and_tells_everyone(
     assert told.model_dump(mode="json")["data"] == {
         "erasure_id": record["_id"],
         "person_id": str(joined.person_id),
+        "email_sha256": email_sha256(ANN.email),
     }
     assert_no_pii(told)
 

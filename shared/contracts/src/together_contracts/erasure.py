@@ -1,5 +1,6 @@
 """Erasure (UK GDPR right to erasure) across services: asked once, answered by each."""
 
+import hashlib
 from typing import Literal
 from uuid import UUID
 
@@ -39,6 +40,11 @@ class ErasureLinkRequested(Event):
     data: ErasureLinkRequestedData
 
 
+def email_sha256(email: str) -> str:
+    """The digest services compare instead of an address: SHA-256 of the trimmed, lower-cased email."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
 class PersonErasureRequestedData(EventData):
     model_config = ConfigDict(
         json_schema_extra={
@@ -46,6 +52,7 @@ class PersonErasureRequestedData(EventData):
                 {
                     "erasure_id": "00000000-0000-4000-8000-000000000005",
                     "person_id": "00000000-0000-4000-8000-000000000001",
+                    "email_sha256": "3f1b3f1b3f1b3f1b3f1b3f1b3f1b3f1b3f1b3f1b3f1b3f1b3f1b3f1b3f1b3f1b",
                 }
             ]
         }
@@ -53,6 +60,12 @@ class PersonErasureRequestedData(EventData):
 
     erasure_id: UUID
     person_id: UUID
+    email_sha256: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="Set when the person asked: lets services that hold submissions by email "
+        "(moderation) find them without being told the address",
+    )
 
 
 class PersonErasureRequested(Event):

@@ -3,6 +3,17 @@
 from together_contracts.envelope import Event
 from together_contracts.erasure import ErasureLinkRequested, PersonErased, PersonErasureRequested
 from together_contracts.listings import EventSubmitted, ListingApproved, ListingRejected
+from together_contracts.matches import (
+    AttendanceRecorded,
+    EventCancelled,
+    EventChanged,
+    EventPublished,
+    MatchAccepted,
+    MatchDeclined,
+    MatchProposed,
+    VolunteerUnmatched,
+)
+from together_contracts.notifications import NotificationFailed, NotificationSent
 from together_contracts.organisations import OrganisationJoined, PledgeMade
 from together_contracts.stories import (
     BacklogAlert,
@@ -36,6 +47,16 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     EventSubmitted,
     ListingApproved,
     ListingRejected,
+    EventPublished,
+    EventChanged,
+    EventCancelled,
+    MatchProposed,
+    MatchAccepted,
+    MatchDeclined,
+    VolunteerUnmatched,
+    AttendanceRecorded,
+    NotificationSent,
+    NotificationFailed,
 )
 
 EVENT_MODELS: dict[tuple[str, int], type[Event]] = {

@@ -8,7 +8,10 @@ store alike, with no multi-document transaction. Each such document carries:
 - `outbox_pending`: how many there are, so the relay's query is a plain indexed `$gt`;
 - `outbox_lease_until`: epoch seconds until which one relay owns the document.
 
-Arrays are always written whole with `$set`: the embedded store corrupts sub-documents added by `$push`.
+Updates replace the whole document under a version filter: the embedded store corrupts
+sub-documents added by `$push` and turns top-level datetimes written by `$set` into strings, while
+inserts and replacements keep every type. The relay's lease claim bumps `version` too, so a writer
+never puts back a lease it read before the claim.
 """
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -75,17 +78,18 @@ class AggregateCollection:
                 return current
             outbox = list(current.get("outbox", [])) + staged(events)
             updated = {
+                **current,
                 **fields,
                 "version": current["version"] + 1,
                 "outbox": outbox,
                 "outbox_pending": len(outbox),
             }
-            written = await self.collection.update_one(
-                {"_id": document_id, "version": current["version"]}, {"$set": updated}
+            written = await self.collection.replace_one(
+                {"_id": document_id, "version": current["version"]}, updated
             )
             if written.modified_count == 1:
                 self._staged(events)
-                return {**current, **updated}
+                return updated
         raise ConcurrentWriteError(document_id)
 
     async def delete(self, document_id: Any) -> bool:

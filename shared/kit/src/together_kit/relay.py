@@ -99,7 +99,8 @@ class OutboxRelay:
                 "$set": {
                     "outbox_lease_until": now + self._lease_seconds,
                     "outbox_lease_owner": self._owner,
-                }
+                },
+                "$inc": {"version": 1},
             },
             return_document=ReturnDocument.AFTER,
         )

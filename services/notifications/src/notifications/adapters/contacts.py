@@ -1,27 +1,73 @@
-"""Contacts in the notifications database, keyed by person id so a repeated write is a no-op."""
+"""Contacts in the notifications database, keyed by person id so a repeated write is a no-op.
+
+Contacts are an aggregate (they carry `volunteer.unsubscribed` in their outbox when a person
+unsubscribes through one of our links), so a preference change and its event are one write.
+"""
 
 import contextlib
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any, Protocol
 
-from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
+from together_contracts import Event
+from together_kit.outbox import AggregateCollection, AggregateNotFoundError
 
 from notifications.domain.contacts import Contact
 
 
 class ContactRepository(Protocol):
     async def add(self, contact: Contact) -> None: ...
+    async def get(self, person_id: str) -> Contact | None: ...
     async def forget(self, person_id: str) -> None: ...
+    async def set_preferences(
+        self, person_id: str, *, withdrawn: Sequence[str], events: Sequence[Event] = ()
+    ) -> bool: ...
 
 
 class MongoContactRepository:
-    def __init__(self, collection: AsyncCollection[dict[str, Any]]) -> None:
-        self.collection = collection
+    def __init__(self, contacts: AggregateCollection) -> None:
+        self.contacts = contacts
 
     async def add(self, contact: Contact) -> None:
+        document = {"_id": contact.person_id, **asdict(contact)}
+        document["withdrawn"] = list(contact.withdrawn)
         with contextlib.suppress(DuplicateKeyError):
-            await self.collection.insert_one({"_id": contact.person_id, **asdict(contact)})
+            await self.contacts.insert(document, [])
+
+    async def get(self, person_id: str) -> Contact | None:
+        document = await self.contacts.collection.find_one({"_id": person_id})
+        return from_document(document) if document else None
 
     async def forget(self, person_id: str) -> None:
-        await self.collection.delete_one({"_id": person_id})
+        await self.contacts.delete(person_id)
+
+    async def set_preferences(
+        self, person_id: str, *, withdrawn: Sequence[str], events: Sequence[Event] = ()
+    ) -> bool:
+        """Save the withdrawn consents, with `events` only if they changed; False if unknown."""
+        wanted = sorted(set(withdrawn))
+
+        def change(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[Event]]:
+            if sorted(document.get("withdrawn", [])) == wanted:
+                return {}, []
+            return {"withdrawn": wanted}, events
+
+        try:
+            await self.contacts.update(person_id, change)
+        except AggregateNotFoundError:
+            return False
+        return True
+
+
+def from_document(document: dict[str, Any]) -> Contact:
+    return Contact(
+        person_id=document["person_id"],
+        name=document["name"],
+        email=document["email"],
+        language=document.get("language", "en"),
+        registered_event_id=document["registered_event_id"],
+        registered_at=document["registered_at"],
+        withdrawn=tuple(document.get("withdrawn", [])),
+        digest=bool(document.get("digest", False)),
+    )

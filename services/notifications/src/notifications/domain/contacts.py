@@ -15,3 +15,7 @@ class Contact:
     language: Language
     registered_event_id: str
     registered_at: datetime
+    withdrawn: tuple[str, ...] = ()
+    """Consents the person withdrew (`matched-events`, `news`): nothing of those is sent."""
+    digest: bool = False
+    """Invitations gathered into one weekly email instead of one each."""

@@ -1,26 +1,138 @@
 """Subscribers of notifications: the event model in each signature is the contract."""
 
-from together_contracts import PersonErasureRequested, VolunteerRegistered
-from together_kit.erasure import ErasureAnswers
+from typing import Annotated
+
+from pydantic import Field
+from together_contracts import (
+    BacklogAlert,
+    ErasureLinkRequested,
+    OrganisationJoined,
+    PersonErasureRequested,
+    StoryApproved,
+    StoryHeld,
+    StoryRejected,
+    VolunteerConfirmed,
+    VolunteerRegistered,
+    VolunteerUnsubscribed,
+)
+from together_contracts.matches import (
+    EventCancelled,
+    EventChanged,
+    EventPublished,
+    MatchAccepted,
+    MatchProposed,
+    VolunteerUnmatched,
+)
 from together_kit.runtime import ServiceRuntime
 
-from notifications import handlers
-from notifications.adapters.contacts import ContactRepository
+from notifications.handlers import Context, matching, messages, people
+
+VolunteerEvent = Annotated[
+    VolunteerRegistered | VolunteerConfirmed | VolunteerUnsubscribed,
+    Field(discriminator="type"),
+]
+ModerationEvent = Annotated[
+    StoryApproved | StoryRejected | StoryHeld | BacklogAlert, Field(discriminator="type")
+]
+MatchingEvent = Annotated[
+    MatchProposed
+    | MatchAccepted
+    | EventChanged
+    | EventCancelled
+    | EventPublished
+    | VolunteerUnmatched,
+    Field(discriminator="type"),
+]
+ErasureEvent = Annotated[PersonErasureRequested | ErasureLinkRequested, Field(discriminator="type")]
 
 
-def register(
-    runtime: ServiceRuntime, *, contacts: ContactRepository, answers: ErasureAnswers
-) -> None:
-    volunteers = runtime.consumer("volunteers", [VolunteerRegistered.routing_key])
+def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
+    volunteers = runtime.consumer(
+        "volunteers",
+        [
+            VolunteerRegistered.routing_key,
+            VolunteerConfirmed.routing_key,
+            VolunteerUnsubscribed.routing_key,
+        ],
+    )
 
     @volunteers.subscriber()
-    async def on_volunteer_registered(event: VolunteerRegistered) -> None:
-        """Keep the new volunteer's contact details, to confirm their address and tell them of matches."""
-        await handlers.record_registration(event, contacts=contacts)
+    async def on_volunteer_event(event: VolunteerEvent) -> None:
+        """Keep volunteers' contact details and preferences; send the confirmation link on
+        registering and a welcome on confirming."""
+        if isinstance(event, VolunteerRegistered):
+            await people.record_registration(event, contacts=ctx.contacts)
+            await messages.confirm_registration(event, ctx)
+        elif isinstance(event, VolunteerConfirmed):
+            await people.record_confirmation(event, ctx)
+            await messages.welcome_volunteer(event, ctx)
+        else:
+            await people.record_unsubscribe(event, ctx)
 
-    erasures = runtime.consumer("erasures", [PersonErasureRequested.routing_key])
+    organisations = runtime.consumer("organisations", [OrganisationJoined.routing_key])
+
+    @organisations.subscriber()
+    async def on_organisation_joined(event: OrganisationJoined) -> None:
+        """Welcome a new organisation's contact with the link that publishes its pledge."""
+        await messages.welcome_organisation(event, ctx)
+
+    moderation = runtime.consumer(
+        "moderation",
+        [
+            StoryApproved.routing_key,
+            StoryRejected.routing_key,
+            StoryHeld.routing_key,
+            BacklogAlert.routing_key,
+        ],
+    )
+
+    @moderation.subscriber()
+    async def on_moderation_event(event: ModerationEvent) -> None:
+        """Tell authors who asked what became of their story (a held story gets a kind holding
+        message with where to find help); alert lead moderators to an overdue item."""
+        if isinstance(event, BacklogAlert):
+            await messages.alert_leads(event, ctx)
+        else:
+            await messages.tell_story_outcome(event, ctx)
+
+    matches = runtime.consumer(
+        "matches",
+        [
+            MatchProposed.routing_key,
+            MatchAccepted.routing_key,
+            EventChanged.routing_key,
+            EventCancelled.routing_key,
+            EventPublished.routing_key,
+            VolunteerUnmatched.routing_key,
+        ],
+    )
+
+    @matches.subscriber()
+    async def on_matching_event(event: MatchingEvent) -> None:
+        """Invite volunteers to matched events (never at night, a few a week at most), confirm
+        places, tell them of changes and cancellations, give the organiser their links, and send
+        a kind word to volunteers still waiting for a match."""
+        if isinstance(event, MatchProposed):
+            await matching.invite(event, ctx)
+        elif isinstance(event, MatchAccepted):
+            await matching.confirm_place(event, ctx)
+        elif isinstance(event, EventChanged):
+            await matching.tell_change(event, ctx)
+        elif isinstance(event, EventCancelled):
+            await matching.tell_cancellation(event, ctx)
+        elif isinstance(event, EventPublished):
+            await matching.tell_organiser(event, ctx)
+        else:
+            await matching.encourage(event, ctx)
+
+    erasures = runtime.consumer(
+        "erasures", [PersonErasureRequested.routing_key, ErasureLinkRequested.routing_key]
+    )
 
     @erasures.subscriber()
-    async def on_person_erasure_requested(event: PersonErasureRequested) -> None:
-        """Forget everything held about a person who asked to be erased."""
-        await handlers.forget_person(event, contacts=contacts, answers=answers)
+    async def on_erasure_event(event: ErasureEvent) -> None:
+        """Email the link that confirms an erasure; when one is confirmed, forget the person."""
+        if isinstance(event, ErasureLinkRequested):
+            await messages.send_erasure_link(event, ctx)
+        else:
+            await people.forget_person(event, ctx)

@@ -64,8 +64,8 @@ class MongoErasureRepository:
     ) -> bool:
         """Record an erasure once per person; return False when one was recorded already."""
         if email is not None:
-            await self.tombstones.update_one(
-                {"_id": self.email_hash(email)}, {"$set": {"erased_at": at}}, upsert=True
+            await self.tombstones.replace_one(
+                {"_id": self.email_hash(email)}, {"erased_at": at}, upsert=True
             )
         try:
             await self.erasures.insert(

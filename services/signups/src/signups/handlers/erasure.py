@@ -11,6 +11,7 @@ from together_contracts import (
     PersonErased,
     PersonErasureRequested,
     PersonErasureRequestedData,
+    email_sha256,
 )
 
 from signups.adapters.people import PersonNotFoundError
@@ -88,7 +89,11 @@ async def erase_person(person: Person, *, reason: str, correlation_id: str, ctx:
     requested = PersonErasureRequested(
         producer=PRODUCER,
         correlation_id=correlation_id,
-        data=PersonErasureRequestedData(erasure_id=erasure_id, person_id=person.id),
+        data=PersonErasureRequestedData(
+            erasure_id=erasure_id,
+            person_id=person.id,
+            email_sha256=email_sha256(person.details.email) if reason == "asked" else None,
+        ),
     )
     await ctx.erasures.record(
         erasure_id=erasure_id,

@@ -1,0 +1,191 @@
+"""Items as stored documents and back. Decisions are kept inside their item (see handlers.decisions)."""
+
+from typing import Any
+from uuid import UUID
+
+from together_contracts import email_sha256
+
+from moderation.domain.decisions import Action, Decision, Reason, Role
+from moderation.domain.items import (
+    Claim,
+    Item,
+    Kind,
+    ListingDetails,
+    Status,
+    StoryDetails,
+)
+from moderation.domain.screening import Finding, Flag, Screening
+
+Document = dict[str, Any]
+
+
+def priority(item: Item) -> int:
+    """Held and escalated items first in the queue, then everything else oldest first."""
+    return 0 if item.for_leads else 1
+
+
+def to_document(item: Item) -> Document:
+    details = item.details
+    document: Document = {
+        "_id": str(item.id),
+        "kind": item.kind.value,
+        "status": item.status.value,
+        "priority": priority(item),
+        "title": item.title,
+        "text": item.text,
+        "region": item.region,
+        "region_key": item.region.casefold(),
+        "language": item.language,
+        "created_at": item.created_at,
+        "flags": [flag.value for flag in item.screening.flags],
+        "safeguarding": item.safeguarding,
+        "screening": screening_document(item.screening),
+        "sketch": list(item.screening.sketch),
+        "claim": (
+            {"moderator": item.claim.moderator, "until": item.claim.until} if item.claim else None
+        ),
+        "decisions": [decision_document(d) for d in item.decisions],
+        "decided_at": item.decided_at,
+        "first_decision_at": item.first_decision_at,
+        "last_decision_at": item.last_decision_at,
+        "published_title": item.published_title,
+        "published_text": item.published_text,
+        "breach_told_at": item.breach_told_at,
+        "breach_told": item.breach_told_at is not None,
+        "extra": item.extra,
+    }
+    if isinstance(details, StoryDetails):
+        document |= {
+            "prompt": details.prompt,
+            "consent_to_publish": details.consent_to_publish,
+            "author_name": details.author_name,
+            "author_email": details.author_email,
+            "author_email_sha256": email_sha256(details.author_email)
+            if details.author_email
+            else None,
+            "notify_outcome": details.notify_outcome,
+        }
+    else:
+        document |= {
+            "event_type": details.event_type,
+            "starts_at": details.starts_at,
+            "ends_at": details.ends_at,
+            "places": details.places,
+            "online": details.online,
+            "outward_code": details.outward_code,
+        }
+    return document
+
+
+def screening_document(screening: Screening) -> Document:
+    return {
+        "findings": [
+            {
+                "flag": f.flag.value,
+                "field": f.field,
+                "text": f.text,
+                "kind": f.kind,
+                "start": f.start,
+                "end": f.end,
+            }
+            for f in screening.findings
+        ],
+        "suggested_title": screening.suggested_title,
+        "suggested_text": screening.suggested_text,
+        "duplicate_of": screening.duplicate_of,
+    }
+
+
+def decision_document(decision: Decision) -> Document:
+    return {
+        "id": str(decision.id),
+        "moderator": decision.moderator,
+        "role": decision.role.value,
+        "at": decision.at,
+        "action": decision.action.value,
+        "reason": decision.reason.value if decision.reason else None,
+        "note": decision.note,
+        "before": decision.before,
+        "after": decision.after,
+    }
+
+
+def from_document(document: Document) -> Item:
+    kind = Kind(document["kind"])
+    details: StoryDetails | ListingDetails
+    if kind is Kind.STORY:
+        details = StoryDetails(
+            prompt=document["prompt"],
+            consent_to_publish=document["consent_to_publish"],
+            author_name=document.get("author_name"),
+            author_email=document.get("author_email"),
+            notify_outcome=document.get("notify_outcome", False),
+        )
+    else:
+        details = ListingDetails(
+            event_type=document["event_type"],
+            starts_at=document["starts_at"],
+            ends_at=document["ends_at"],
+            places=document["places"],
+            online=document.get("online", False),
+            outward_code=document.get("outward_code"),
+        )
+    claim = document.get("claim")
+    return Item(
+        kind=kind,
+        title=document["title"],
+        text=document["text"],
+        region=document["region"],
+        created_at=document["created_at"],
+        details=details,
+        screening=screening_from(document),
+        language=document.get("language", "en"),
+        id=UUID(document["_id"]),
+        status=Status(document["status"]),
+        claim=Claim(claim["moderator"], claim["until"]) if claim else None,
+        decisions=[decision_from(d) for d in document.get("decisions", [])],
+        published_title=document.get("published_title"),
+        published_text=document.get("published_text"),
+        decided_at=document.get("decided_at"),
+        breach_told_at=document.get("breach_told_at"),
+        version=document.get("version", 0),
+        extra=dict(document.get("extra") or {}),
+    )
+
+
+def screening_from(item: Document) -> Screening:
+    """The sketch is kept at the top of the item: projecting `screening.sketch` comes back from
+    the embedded store under a dotted key rather than nested."""
+    document: Document = item.get("screening") or {}
+    return Screening(
+        flags=tuple(Flag(flag) for flag in item.get("flags", [])),
+        findings=tuple(
+            Finding(
+                flag=Flag(f["flag"]),
+                field=f["field"],
+                text=f["text"],
+                kind=f.get("kind", ""),
+                start=f.get("start"),
+                end=f.get("end"),
+            )
+            for f in document.get("findings", [])
+        ),
+        suggested_title=document.get("suggested_title"),
+        suggested_text=document.get("suggested_text"),
+        sketch=list(item.get("sketch", [])),
+        duplicate_of=document.get("duplicate_of"),
+    )
+
+
+def decision_from(document: Document) -> Decision:
+    return Decision(
+        moderator=document["moderator"],
+        role=Role(document["role"]),
+        at=document["at"],
+        action=Action(document["action"]),
+        reason=Reason(document["reason"]) if document.get("reason") else None,
+        note=document.get("note", ""),
+        before=document.get("before"),
+        after=document.get("after"),
+        id=UUID(document["id"]),
+    )

@@ -1,0 +1,176 @@
+"""Items under review in the moderation database; each write carries the events it causes.
+
+Queries the moderator UI builds on: `queue` (open items, held and escalated first, then oldest
+first, narrowed by a `QueueFilter`), `counts`, `get`, and `decided_between` for the audit.
+"""
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from pymongo import ASCENDING, DESCENDING
+from pymongo.errors import DuplicateKeyError
+from together_contracts import Event
+from together_kit.outbox import AggregateCollection, AggregateNotFoundError
+
+from moderation.adapters.documents import Document, from_document, to_document
+from moderation.domain.items import FOR_LEADS, OPEN, Item, Kind, Status
+from moderation.domain.queue import QueueCounts, QueueFilter
+from moderation.domain.screening import Flag
+
+ItemChange = Callable[[Item], Sequence[Event]]
+Sketches = list[tuple[str, list[int]]]
+
+
+class ItemNotFoundError(LookupError):
+    pass
+
+
+class ItemRepository(Protocol):
+    async def add(self, item: Item, *, events: Sequence[Event]) -> bool: ...
+    async def get(self, item_id: UUID) -> Item | None: ...
+    async def change(self, item_id: UUID, change: ItemChange) -> Item: ...
+    async def recent_sketches(self, kind: Kind, *, limit: int) -> Sketches: ...
+    async def queue(
+        self, query: QueueFilter, *, now: datetime, limit: int = 50, offset: int = 0
+    ) -> list[Item]: ...
+    async def counts(self, query: QueueFilter, *, now: datetime) -> QueueCounts: ...
+    async def published(
+        self, *, theme: str | None, region: str | None, limit: int, offset: int
+    ) -> tuple[list[Item], int]: ...
+    async def by_author_digest(self, digest: str) -> list[Item]: ...
+    def open_created_before(self, cutoff: datetime) -> AsyncIterator[Item]: ...
+    def decided_between(self, start: datetime, end: datetime) -> AsyncIterator[Item]: ...
+
+
+class MongoItemRepository:
+    def __init__(self, items: AggregateCollection) -> None:
+        self.items = items
+
+    async def ensure_indexes(self) -> None:
+        collection = self.items.collection
+        await collection.create_index([("status", 1), ("priority", 1), ("created_at", 1)])
+        await collection.create_index([("kind", 1), ("status", 1), ("created_at", 1)])
+        await collection.create_index([("flags", 1), ("status", 1)])
+        await collection.create_index([("region_key", 1), ("status", 1)])
+        await collection.create_index([("status", 1), ("prompt", 1), ("decided_at", -1)])
+        await collection.create_index("author_email_sha256", sparse=True)
+        await collection.create_index([("status", 1), ("breach_told", 1), ("created_at", 1)])
+        await collection.create_index([("last_decision_at", 1), ("first_decision_at", 1)])
+
+    async def add(self, item: Item, *, events: Sequence[Event]) -> bool:
+        """Store a new item with its events; False if one with its id exists (a redelivery)."""
+        try:
+            await self.items.insert(to_document(item), events)
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def get(self, item_id: UUID) -> Item | None:
+        document = await self.items.collection.find_one({"_id": str(item_id)})
+        return from_document(document) if document else None
+
+    async def change(self, item_id: UUID, change: ItemChange) -> Item:
+        """Apply `change` under optimistic concurrency with its events; its errors propagate."""
+        changed: list[Item] = []
+
+        def apply(document: Document) -> tuple[Document, Sequence[Event]]:
+            item = from_document(document)
+            events = change(item)
+            changed[:] = [item]
+            fields = to_document(item)
+            del fields["_id"]
+            return fields, events
+
+        try:
+            await self.items.update(str(item_id), apply)
+        except AggregateNotFoundError as error:
+            raise ItemNotFoundError(item_id) from error
+        return changed[0]
+
+    async def recent_sketches(self, kind: Kind, *, limit: int) -> Sketches:
+        """The duplicate sketches of the `limit` newest items of `kind` that still have content."""
+        query = {"kind": kind.value, "status": {"$ne": Status.ERASED.value}}
+        cursor = self.items.collection.find(query, {"sketch": 1})
+        cursor = cursor.sort("created_at", DESCENDING).limit(limit)
+        return [(d["_id"], list(d.get("sketch", []))) async for d in cursor]
+
+    async def queue(
+        self, query: QueueFilter, *, now: datetime, limit: int = 50, offset: int = 0
+    ) -> list[Item]:
+        cursor = self.items.collection.find(_queue_query(query, now))
+        cursor = cursor.sort([("priority", ASCENDING), ("created_at", ASCENDING)])
+        return [from_document(d) async for d in cursor.skip(offset).limit(limit)]
+
+    async def counts(self, query: QueueFilter, *, now: datetime) -> QueueCounts:
+        """How many items match `query`, in all and by status, kind and flag."""
+        base = _queue_query(query, now)
+        count = self.items.collection.count_documents
+        statuses = query.statuses or (FOR_LEADS if query.for_leads else OPEN)
+        return QueueCounts(
+            total=await count(base),
+            by_status={s.value: await count({**base, "status": s.value}) for s in statuses},
+            by_kind={k.value: await count({**base, "kind": k.value}) for k in Kind},
+            by_flag={f.value: await count(_with_flag(base, f)) for f in Flag},
+        )
+
+    async def published(
+        self, *, theme: str | None, region: str | None, limit: int, offset: int
+    ) -> tuple[list[Item], int]:
+        """Approved stories, newest decision first."""
+        query: Document = {"kind": Kind.STORY.value, "status": Status.APPROVED.value}
+        if theme:
+            query["prompt"] = theme
+        if region:
+            query["region_key"] = region.casefold()
+        cursor = self.items.collection.find(query)
+        cursor = cursor.sort([("decided_at", DESCENDING), ("_id", ASCENDING)])
+        found = [from_document(d) async for d in cursor.skip(offset).limit(limit)]
+        return found, await self.items.collection.count_documents(query)
+
+    async def by_author_digest(self, digest: str) -> list[Item]:
+        """Stories whose author email has this SHA-256 (see together_contracts.email_sha256)."""
+        cursor = self.items.collection.find({"author_email_sha256": digest})
+        return [from_document(d) async for d in cursor]
+
+    async def open_created_before(self, cutoff: datetime) -> AsyncIterator[Item]:
+        """Open items created before `cutoff` whose breach has not been told yet.
+
+        Filters on the boolean `breach_told`: the embedded store does not match `None` reliably
+        when combined with other conditions (ADR 0001 lists its other gaps)."""
+        query = {
+            "status": {"$in": sorted(s.value for s in OPEN)},
+            "breach_told": False,
+            "created_at": {"$lt": cutoff},
+        }
+        async for document in self.items.collection.find(query).sort("created_at", ASCENDING):
+            yield from_document(document)
+
+    async def decided_between(self, start: datetime, end: datetime) -> AsyncIterator[Item]:
+        """Items with decisions in [start, end), for the audit export; an item may also carry
+        decisions outside the range, so filter `item.decisions` by `at`."""
+        query = {"first_decision_at": {"$lt": end}, "last_decision_at": {"$gte": start}}
+        cursor = self.items.collection.find(query).sort("last_decision_at", ASCENDING)
+        async for document in cursor:
+            yield from_document(document)
+
+
+def _queue_query(query: QueueFilter, now: datetime) -> Document:
+    statuses = query.statuses or (FOR_LEADS if query.for_leads else OPEN)
+    found: Document = {"status": {"$in": sorted(s.value for s in statuses)}}
+    if query.kind is not None:
+        found["kind"] = query.kind.value
+    if query.flag is not None:
+        found["flags"] = query.flag.value
+    if query.region:
+        found["region_key"] = query.region.casefold()
+    if query.older_than is not None:
+        found["created_at"] = {"$lt": now - query.older_than}
+    return found
+
+
+def _with_flag(query: Document, flag: Flag) -> Document:
+    if "flags" in query and query["flags"] != flag.value:
+        return {**query, "_id": None}
+    return {**query, "flags": flag.value}

@@ -1,0 +1,96 @@
+"""What a moderator may decide about an item, and the append-only record of each decision."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID, uuid4
+
+
+class Role(StrEnum):
+    MODERATOR = "moderator"
+    LEAD = "lead"
+
+
+@dataclass(frozen=True)
+class Moderator:
+    """Who decides: the moderator UI passes the signed-in account's name and role."""
+
+    name: str
+    role: Role = Role.MODERATOR
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role is Role.LEAD
+
+
+class Action(StrEnum):
+    APPROVE = "approve"
+    APPROVE_WITH_REDACTIONS = "approve-with-redactions"
+    REJECT = "reject"
+    ESCALATE = "escalate"
+
+
+class Reason(StrEnum):
+    """The fixed list a rejection or an escalation is given from (shown in the UI, kept in events)."""
+
+    PERSONAL_DATA = "personal-data"
+    ABUSIVE = "abusive"
+    OFF_TOPIC = "off-topic"
+    SPAM = "spam"
+    DUPLICATE = "duplicate"
+    NOT_SAFE = "not-safe"
+    INCOMPLETE = "incomplete"
+    NOT_A_COMMUNITY_EVENT = "not-a-community-event"
+    COMMERCIAL = "commercial"
+    SAFEGUARDING = "safeguarding"
+    UNSURE = "unsure"
+    LEGAL = "legal"
+    OTHER = "other"
+
+
+REJECT_REASONS: frozenset[Reason] = frozenset(Reason) - {Reason.UNSURE, Reason.LEGAL}
+ESCALATE_REASONS: frozenset[Reason] = frozenset(
+    {Reason.SAFEGUARDING, Reason.UNSURE, Reason.LEGAL, Reason.OTHER}
+)
+MAX_NOTE_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One entry of the audit trail; never changed once written (erasure blanks its texts only)."""
+
+    moderator: str
+    role: Role
+    at: datetime
+    action: Action
+    reason: Reason | None = None
+    note: str = ""
+    before: str | None = None
+    after: str | None = None
+    id: UUID = field(default_factory=uuid4)
+
+
+class DecisionError(Exception):
+    """A decision the rules refuse; the message says why, for the moderator."""
+
+
+class ClaimHeldError(DecisionError):
+    def __init__(self, holder: str, until: datetime) -> None:
+        super().__init__(f"{holder} is reviewing this item until {until:%H:%M} UTC.")
+        self.holder = holder
+        self.until = until
+
+
+class AlreadyDecidedError(DecisionError):
+    def __init__(self, status: str) -> None:
+        super().__init__(f"This item has already been decided ({status}).")
+        self.status = status
+
+
+class LeadRequiredError(DecisionError):
+    def __init__(self) -> None:
+        super().__init__("Only a lead moderator can decide this item.")
+
+
+class InvalidDecisionError(DecisionError):
+    pass

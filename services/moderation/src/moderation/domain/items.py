@@ -1,0 +1,253 @@
+"""An item under review (a story or an event listing), its claim and the rules of deciding it.
+
+An item is open while it is `pending`, `held` (screening found a possible safeguarding
+disclosure) or `escalated` (a moderator asked a lead). Held and escalated items are decided only
+by a lead. Opening an item claims it for `CLAIM_DURATION`, so two moderators never decide the
+same one; a decision by anyone else while the claim lasts is refused. Every decision is appended
+to `decisions` and never changed.
+"""
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, Literal
+from uuid import UUID, uuid4
+
+from moderation.domain.decisions import (
+    ESCALATE_REASONS,
+    MAX_NOTE_LENGTH,
+    REJECT_REASONS,
+    Action,
+    AlreadyDecidedError,
+    ClaimHeldError,
+    Decision,
+    InvalidDecisionError,
+    LeadRequiredError,
+    Moderator,
+    Reason,
+)
+from moderation.domain.screening import Screening
+
+CLAIM_DURATION = timedelta(minutes=10)
+
+Prompt = Literal["lockdown", "unites-us", "divides-us", "closer"]
+
+
+class Kind(StrEnum):
+    STORY = "story"
+    LISTING = "listing"
+
+
+class Status(StrEnum):
+    PENDING = "pending"
+    HELD = "held"
+    ESCALATED = "escalated"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    ERASED = "erased"
+
+
+OPEN = frozenset({Status.PENDING, Status.HELD, Status.ESCALATED})
+FOR_LEADS = frozenset({Status.HELD, Status.ESCALATED})
+
+
+@dataclass(frozen=True)
+class StoryDetails:
+    prompt: Prompt
+    consent_to_publish: bool
+    author_name: str | None = None
+    author_email: str | None = None
+    notify_outcome: bool = False
+    """The author asked to hear whether the story was published (only with an email)."""
+
+
+@dataclass(frozen=True)
+class ListingDetails:
+    """What matching sent about a listing, kept to show the moderator (no organiser contact)."""
+
+    event_type: str
+    starts_at: datetime
+    ends_at: datetime
+    places: int
+    online: bool = False
+    outward_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    moderator: str
+    until: datetime
+
+    def held_by_another(self, moderator: Moderator, now: datetime) -> bool:
+        return self.moderator != moderator.name and now < self.until
+
+
+@dataclass
+class Item:
+    kind: Kind
+    title: str
+    text: str
+    region: str
+    created_at: datetime
+    details: StoryDetails | ListingDetails
+    screening: Screening = field(default_factory=Screening)
+    language: str = "en"
+    id: UUID = field(default_factory=uuid4)
+    status: Status = Status.PENDING
+    claim: Claim | None = None
+    decisions: list[Decision] = field(default_factory=list)
+    published_title: str | None = None
+    published_text: str | None = None
+    decided_at: datetime | None = None
+    breach_told_at: datetime | None = None
+    version: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.status is Status.PENDING and self.screening.safeguarding:
+            self.status = Status.HELD
+
+    @property
+    def open(self) -> bool:
+        return self.status in OPEN
+
+    @property
+    def safeguarding(self) -> bool:
+        return self.screening.safeguarding
+
+    @property
+    def for_leads(self) -> bool:
+        return self.status in FOR_LEADS
+
+    @property
+    def story(self) -> StoryDetails:
+        if not isinstance(self.details, StoryDetails):
+            raise TypeError(f"item {self.id} is a {self.kind}, not a story")
+        return self.details
+
+    @property
+    def first_decision_at(self) -> datetime | None:
+        return self.decisions[0].at if self.decisions else None
+
+    @property
+    def last_decision_at(self) -> datetime | None:
+        return self.decisions[-1].at if self.decisions else None
+
+    def age(self, now: datetime) -> timedelta:
+        return now - self.created_at
+
+    def take_claim(self, moderator: Moderator, now: datetime) -> Claim:
+        """Claim (or renew the claim on) this item for `CLAIM_DURATION`."""
+        self._refuse_unless_open()
+        self._refuse_if_claimed(moderator, now)
+        self.claim = Claim(moderator.name, now + CLAIM_DURATION)
+        return self.claim
+
+    def release(self, moderator: Moderator) -> None:
+        if self.claim is not None and self.claim.moderator == moderator.name:
+            self.claim = None
+
+    def approve(
+        self,
+        moderator: Moderator,
+        now: datetime,
+        *,
+        redacted_text: str | None = None,
+        redacted_title: str | None = None,
+        note: str = "",
+    ) -> Decision:
+        """Publish the text, or the moderator's redacted version of it (the original is kept)."""
+        self._check(moderator, now, deciding=True)
+        after_text = redacted_text if redacted_text is not None else self.text
+        after_title = redacted_title if redacted_title is not None else self.title
+        redacted = (after_text, after_title) != (self.text, self.title)
+        if redacted and self.kind is Kind.LISTING:
+            raise InvalidDecisionError("Listings are approved as submitted or rejected.")
+        if redacted and not (after_text.strip() and after_title.strip()):
+            raise InvalidDecisionError("The published title and text cannot be empty.")
+        action = Action.APPROVE_WITH_REDACTIONS if redacted else Action.APPROVE
+        decision = self._decided(moderator, now, action, None, note, after=after_text)
+        self.status = Status.APPROVED
+        self.published_text, self.published_title = after_text, after_title
+        return decision
+
+    def reject(self, moderator: Moderator, now: datetime, *, reason: Reason, note: str) -> Decision:
+        self._check(moderator, now, deciding=True)
+        if reason not in REJECT_REASONS:
+            raise InvalidDecisionError(f"{reason} is not a reason to reject.")
+        decision = self._decided(moderator, now, Action.REJECT, reason, note, after=None)
+        self.status = Status.REJECTED
+        return decision
+
+    def escalate(
+        self, moderator: Moderator, now: datetime, *, reason: Reason, note: str
+    ) -> Decision:
+        """Hand the item to the leads; it stays open."""
+        self._check(moderator, now, deciding=False)
+        if self.for_leads:
+            raise InvalidDecisionError("This item is already waiting for a lead.")
+        if reason not in ESCALATE_REASONS:
+            raise InvalidDecisionError(f"{reason} is not a reason to escalate.")
+        decision = self._decided(moderator, now, Action.ESCALATE, reason, note, after=self.text)
+        self.status = Status.ESCALATED
+        self.decided_at = None
+        return decision
+
+    def forget_author(self) -> bool:
+        """Erasure: drop the author's name and email. A published story whose author consented to
+        publication stays, anonymised; anything else is emptied (the record of it stays, without
+        content, so its pending events still go out). Return whether the story stays published."""
+        if not isinstance(self.details, StoryDetails):
+            return False
+        self.details = replace(self.details, author_name=None, author_email=None)
+        self.details = replace(self.details, notify_outcome=False)
+        if self.status is Status.APPROVED and self.details.consent_to_publish:
+            return True
+        self.status = Status.ERASED
+        self.title = self.text = ""
+        self.published_title = self.published_text = None
+        self.screening = Screening(flags=self.screening.flags)
+        self.decisions = [replace(d, before=None, after=None, note="") for d in self.decisions]
+        self.claim = None
+        return False
+
+    def _check(self, moderator: Moderator, now: datetime, *, deciding: bool) -> None:
+        self._refuse_unless_open()
+        self._refuse_if_claimed(moderator, now)
+        if deciding and self.for_leads and not moderator.is_lead:
+            raise LeadRequiredError
+
+    def _refuse_unless_open(self) -> None:
+        if not self.open:
+            raise AlreadyDecidedError(self.status.value)
+
+    def _refuse_if_claimed(self, moderator: Moderator, now: datetime) -> None:
+        if self.claim is not None and self.claim.held_by_another(moderator, now):
+            raise ClaimHeldError(self.claim.moderator, self.claim.until)
+
+    def _decided(
+        self,
+        moderator: Moderator,
+        now: datetime,
+        action: Action,
+        reason: Reason | None,
+        note: str,
+        *,
+        after: str | None,
+    ) -> Decision:
+        if len(note) > MAX_NOTE_LENGTH:
+            raise InvalidDecisionError(f"Notes are at most {MAX_NOTE_LENGTH} characters.")
+        decision = Decision(
+            moderator=moderator.name,
+            role=moderator.role,
+            at=now,
+            action=action,
+            reason=reason,
+            note=note,
+            before=self.text,
+            after=after,
+        )
+        self.decisions = [*self.decisions, decision]
+        self.claim = None
+        self.decided_at = now
+        return decision

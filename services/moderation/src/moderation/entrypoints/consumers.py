@@ -1,0 +1,22 @@
+"""Subscribers of moderation: the event model in each signature is the contract."""
+
+from together_contracts import EventSubmitted, PersonErasureRequested
+from together_kit.runtime import ServiceRuntime
+
+from moderation.handlers import Context, erasure, listings
+
+
+def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
+    submitted = runtime.consumer("listings", [EventSubmitted.routing_key])
+
+    @submitted.subscriber()
+    async def on_event_submitted(event: EventSubmitted) -> None:
+        """Queue an organiser's event listing for a moderator, screened like a story."""
+        await listings.receive_listing(event, ctx)
+
+    erasures = runtime.consumer("erasures", [PersonErasureRequested.routing_key])
+
+    @erasures.subscriber()
+    async def on_person_erasure_requested(event: PersonErasureRequested) -> None:
+        """Forget an author's name and email in their stories, then answer `person.erased`."""
+        await erasure.forget_author(event, ctx)

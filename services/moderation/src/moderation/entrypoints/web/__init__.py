@@ -1,0 +1,17 @@
+"""Public web pages of moderation (server-rendered, English and Welsh, working without JavaScript):
+the story form and the published stories. The moderator UI lives beside them, not here."""
+
+from fastapi import APIRouter
+from together_kit.web import WebPages
+
+from moderation.entrypoints.web.reading import story_pages
+from moderation.entrypoints.web.sharing import share_pages
+from moderation.entrypoints.web.site import RateLimit, Site
+
+
+def web_router(pages: WebPages, *, share_limit: RateLimit) -> APIRouter:
+    site = Site(pages, share_limit=share_limit)
+    router = APIRouter(include_in_schema=False)
+    for pages_of in (share_pages, story_pages):
+        router.include_router(pages_of(site))
+    return router

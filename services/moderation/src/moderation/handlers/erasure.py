@@ -1,0 +1,34 @@
+"""Erasure: forget an author's name and email in their stories, then answer `person.erased`.
+
+`person.erasure_requested` names a person by signups' id, which moderation never sees: stories
+are anonymous submissions with an optional email. When the person asked, the request carries the
+SHA-256 of their email (`email_sha256`), and moderation finds their stories by the same digest of
+the author email it stored; it is never told the address. Without a digest there is nothing to
+match, and it answers at once. It always answers, so the erasure completes.
+"""
+
+from together_contracts import Event, PersonErasureRequested
+
+from moderation.adapters.items import ItemNotFoundError
+from moderation.domain.items import Item
+from moderation.handlers.context import Context
+
+
+async def forget_author(request: PersonErasureRequested, ctx: Context) -> int:
+    """Anonymise or empty every story the requester submitted; return how many were touched."""
+    digest = request.data.email_sha256
+    touched = 0
+    if digest:
+        for found in await ctx.items.by_author_digest(digest):
+
+            def forget(item: Item) -> list[Event]:
+                item.forget_author()
+                return []
+
+            try:
+                await ctx.items.change(found.id, forget)
+            except ItemNotFoundError:
+                continue
+            touched += 1
+    await ctx.answers.answer(request)
+    return touched

@@ -1,0 +1,98 @@
+"""The events moderation tells, built from an item. Story text never leaves in them."""
+
+from uuid import UUID
+
+from together_contracts import (
+    BacklogAlert,
+    BacklogAlertData,
+    Event,
+    ListingApproved,
+    ListingDecisionData,
+    ListingRejected,
+    StoryApproved,
+    StoryHeld,
+    StoryOutcomeData,
+    StoryRejected,
+    StorySubmitted,
+    StorySubmittedData,
+)
+
+from moderation.domain.decisions import Reason
+from moderation.domain.items import Item, Kind, Status
+from moderation.handlers.context import PRODUCER, Context
+
+
+def story_submitted(item: Item, correlation_id: str) -> StorySubmitted:
+    return StorySubmitted(
+        producer=PRODUCER,
+        correlation_id=correlation_id,
+        data=StorySubmittedData(
+            story_id=item.id,
+            prompt=item.story.prompt,
+            region=item.region,
+            language="cy" if item.language == "cy" else "en",
+            flags=[flag.value for flag in item.screening.flags],
+            safeguarding=item.safeguarding,
+        ),
+    )
+
+
+def story_held(item: Item, correlation_id: str) -> StoryHeld:
+    """For the holding message: carries the author's email whenever they left one."""
+    story = item.story
+    return StoryHeld(
+        producer=PRODUCER,
+        correlation_id=correlation_id,
+        data=_outcome(item, email=story.author_email),
+    )
+
+
+def decided(item: Item, *, reason: Reason | None, correlation_id: str, ctx: Context) -> Event:
+    """`story.approved`/`story.rejected` or `listing.approved`/`listing.rejected` for a decision."""
+    approved = item.status is Status.APPROVED
+    if item.kind is Kind.LISTING:
+        data = ListingDecisionData(event_id=item.id, reason=reason.value if reason else None)
+        listing = ListingApproved if approved else ListingRejected
+        submitted = item.extra.get("submitted_event_id")
+        return listing(
+            producer=PRODUCER,
+            correlation_id=correlation_id,
+            causation_id=UUID(submitted) if submitted else None,
+            data=data,
+        )
+    story = item.story
+    email = story.author_email if story.notify_outcome else None
+    outcome = _outcome(item, email=email, reason=reason.value if reason else None)
+    if approved:
+        url = f"{ctx.public_base_url.rstrip('/')}/stories/{item.id}"
+        outcome = outcome.model_copy(update={"public_url": url})
+        return StoryApproved(producer=PRODUCER, correlation_id=correlation_id, data=outcome)
+    return StoryRejected(producer=PRODUCER, correlation_id=correlation_id, data=outcome)
+
+
+def backlog_alert(item: Item, *, correlation_id: str, ctx: Context) -> BacklogAlert:
+    now = ctx.clock()
+    return BacklogAlert(
+        producer=PRODUCER,
+        correlation_id=correlation_id,
+        data=BacklogAlertData(
+            item_id=item.id,
+            kind="story" if item.kind is Kind.STORY else "listing",
+            safeguarding=item.safeguarding,
+            age_hours=round(item.age(now).total_seconds() / 3600, 2),
+            target_hours=ctx.targets.for_item(item).total_seconds() / 3600,
+            lead_emails=list(ctx.lead_emails),
+        ),
+    )
+
+
+def _outcome(item: Item, *, email: str | None, reason: str | None = None) -> StoryOutcomeData:
+    story = item.story
+    return StoryOutcomeData(
+        story_id=item.id,
+        title=(item.published_title or item.title)[:200],
+        author_email=email,
+        author_name=story.author_name if email else None,
+        language="cy" if item.language == "cy" else "en",
+        reason=reason,
+    )

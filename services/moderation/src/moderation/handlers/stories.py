@@ -1,0 +1,60 @@
+"""Sharing a story: screened, stored pending (or held for a lead), told as `story.submitted`."""
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from together_contracts import Event
+
+from moderation.domain.items import Item, Kind, Prompt, StoryDetails
+from moderation.domain.screening import screen
+from moderation.handlers import events
+from moderation.handlers.context import Context
+
+
+@dataclass(frozen=True)
+class SubmitStory:
+    prompt: Prompt
+    title: str
+    text: str
+    region: str
+    consent_to_publish: bool
+    correlation_id: str
+    language: str = "en"
+    author_name: str | None = None
+    author_email: str | None = None
+    notify_outcome: bool = False
+
+
+@dataclass(frozen=True)
+class Submitted:
+    story_id: UUID
+    held: bool
+
+
+async def submit_story(command: SubmitStory, ctx: Context) -> Submitted:
+    """Store the story with what screening found; a possible safeguarding disclosure is held for
+    a lead and told as `story.held` too, so an author who left an email hears from us kindly."""
+    if not command.consent_to_publish:
+        raise ValueError("a story is stored only with the author's consent to publish it")
+    earlier = await ctx.items.recent_sketches(Kind.STORY, limit=ctx.duplicate_window)
+    item = Item(
+        kind=Kind.STORY,
+        title=command.title,
+        text=command.text,
+        region=command.region,
+        created_at=ctx.clock(),
+        language=command.language,
+        details=StoryDetails(
+            prompt=command.prompt,
+            consent_to_publish=True,
+            author_name=command.author_name,
+            author_email=command.author_email.strip().lower() if command.author_email else None,
+            notify_outcome=bool(command.author_email) and command.notify_outcome,
+        ),
+        screening=screen(title=command.title, text=command.text, earlier=earlier),
+    )
+    told: list[Event] = [events.story_submitted(item, command.correlation_id)]
+    if item.safeguarding:
+        told.append(events.story_held(item, command.correlation_id))
+    await ctx.items.add(item, events=told)
+    return Submitted(item.id, held=item.safeguarding)

@@ -1,0 +1,98 @@
+"""The moderation app in-process against the real broker and store, with a clock the test moves.
+
+Each test has its own database; the queues `moderation.listings` and `moderation.erasures` are
+shared by every moderation app in the session's virtual host, and only one app runs at a time.
+"""
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from moderation.bootstrap import create_app
+from moderation.handlers import Context
+from moderation.settings import Settings
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+Document = dict[str, Any]
+BASE_URL = "http://moderation.test"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class Moderation:
+    app: FastAPI
+    http: httpx.AsyncClient
+    db: AsyncDatabase[Document]
+    clock: Clock
+    settings: Settings
+
+    @property
+    def ctx(self) -> Context:
+        ctx: Context = self.app.state.context
+        return ctx
+
+    def client(self) -> httpx.AsyncClient:
+        """A client of its own, so no language cookie carries over from another request."""
+        transport = httpx.ASGITransport(app=self.app)
+        return httpx.AsyncClient(transport=transport, base_url="http://test")
+
+
+StartModeration = Callable[..., AbstractAsyncContextManager[Moderation]]
+
+
+@pytest.fixture
+def start_moderation(rabbitmq_url: str, mongodb_url: str, database_name: str) -> StartModeration:
+    @asynccontextmanager
+    async def start(**settings: Any) -> AsyncIterator[Moderation]:
+        options: dict[str, Any] = {
+            "public_base_url": BASE_URL,
+            "share_rate_limit": "1000/minute",
+            "outbox_poll_seconds": 0.2,
+            "backlog_check_seconds": 3600,
+            "lead_emails": ["lead@example.org"],
+            **settings,
+        }
+        built = Settings(
+            rabbitmq_url=rabbitmq_url,
+            mongodb_url=mongodb_url,
+            mongodb_database=database_name,
+            port=0,
+            **options,
+        )
+        app = create_app(built, clock=(clock := Clock()))
+        inspector: AsyncMongoClient[Document] = AsyncMongoClient(
+            mongodb_url, tz_aware=True, uuidRepresentation="standard"
+        )
+        transport = httpx.ASGITransport(app=app)
+        try:
+            async with (
+                app.router.lifespan_context(app),
+                httpx.AsyncClient(transport=transport, base_url="http://test") as http,
+            ):
+                yield Moderation(app, http, inspector[database_name], clock, built)
+        finally:
+            await inspector.close()
+
+    return start
+
+
+@pytest.fixture
+async def moderation(start_moderation: StartModeration) -> AsyncIterator[Moderation]:
+    async with start_moderation() as started:
+        yield started

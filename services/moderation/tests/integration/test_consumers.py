@@ -1,0 +1,124 @@
+"""What moderation consumes, on the real broker: listings from matching, erasure requests."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from moderation.domain.decisions import Moderator
+from moderation.domain.items import Kind
+from moderation.domain.queue import QueueFilter
+from moderation.entrypoints.schemas import STORY_EXAMPLE
+from moderation.handlers import decisions, erasure
+from together_contracts import (
+    EventSubmitted,
+    EventSubmittedData,
+    Interest,
+    PersonErasureRequested,
+    PersonErasureRequestedData,
+    email_sha256,
+)
+from together_kit.testing.probe import event_probe, publish_event
+from together_kit.testing.waiting import eventually
+
+from .conftest import Moderation
+
+pytestmark = pytest.mark.integration
+
+ANN = Moderator("ann")
+
+
+def listing(description: str = "Soup and chat for everyone on the estate.") -> EventSubmitted:
+    starts = datetime.now(UTC) + timedelta(days=5)
+    return EventSubmitted(
+        producer="matching",
+        correlation_id=f"test-{uuid.uuid4().hex[:8]}",
+        data=EventSubmittedData(
+            event_id=uuid.uuid4(),
+            title="Community lunch",
+            description=description,
+            event_type=Interest.FOOD_AND_MUTUAL_AID,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            outward_code="M1",
+            places=6,
+        ),
+    )
+
+
+async def test_a_listing_is_queued_screened_and_approved(
+    moderation: Moderation, rabbitmq_url: str
+) -> None:
+    submitted = listing("Lunch at 12 Oxford Road. Details at https://lunch.example.org")
+    event_id = str(submitted.data.event_id)
+    async with event_probe(rabbitmq_url, ["listing.*"]) as probe:
+        await publish_event(rabbitmq_url, submitted)
+        await publish_event(rabbitmq_url, submitted)
+
+        async def queued() -> list[Any]:
+            return await moderation.ctx.items.queue(
+                QueueFilter(kind=Kind.LISTING), now=moderation.clock()
+            )
+
+        [item] = await eventually(queued, what="the listing in the queue")
+        assert str(item.id) == event_id
+        assert item.screening.flags == ("personal-data", "link")
+        await decisions.approve(item.id, ANN, ctx=moderation.ctx)
+        [approved] = await probe.wait_for(1)
+    assert approved["type"] == "listing.approved"
+    assert approved["data"] == {"event_id": event_id, "reason": None}
+    assert approved["causation_id"] == str(submitted.id)
+    assert await moderation.db["items"].count_documents({}) == 1
+
+
+async def test_an_erasure_request_is_answered(moderation: Moderation, rabbitmq_url: str) -> None:
+    request = PersonErasureRequested(
+        producer="signups",
+        correlation_id=f"test-{uuid.uuid4().hex[:8]}",
+        data=PersonErasureRequestedData(erasure_id=uuid.uuid4(), person_id=uuid.uuid4()),
+    )
+    async with event_probe(rabbitmq_url, ["person.erased"]) as probe:
+        await publish_event(rabbitmq_url, request)
+        await publish_event(rabbitmq_url, request)
+        [erased] = await probe.wait_for(1)
+
+        async def answers() -> int:
+            return await moderation.db["erasures"].count_documents({})
+
+        await eventually(answers, what="the answer recorded")
+    assert erased["data"] == {
+        "erasure_id": str(request.data.erasure_id),
+        "person_id": str(request.data.person_id),
+        "service": "moderation",
+    }
+    assert erased["causation_id"] == str(request.id)
+    assert len(probe.events) == 1
+
+
+async def test_erasure_by_email_forgets_the_author(moderation: Moderation) -> None:
+    """Through the handler: the request carries the SHA-256 of the author email, never the address."""
+    created = await moderation.http.post("/api/v1/stories", json=STORY_EXAMPLE)
+    story_id = uuid.UUID(created.json()["id"])
+    await decisions.approve(story_id, ANN, ctx=moderation.ctx)
+    request = PersonErasureRequested(
+        producer="signups",
+        correlation_id="test-erasure",
+        data=PersonErasureRequestedData(
+            erasure_id=uuid.uuid4(),
+            person_id=uuid.uuid4(),
+            email_sha256=email_sha256("ANN@example.org "),
+        ),
+    )
+
+    assert await erasure.forget_author(request, moderation.ctx) == 1
+
+    stored = await moderation.db["items"].find_one({"_id": str(story_id)})
+    assert stored is not None
+    assert (stored["author_name"], stored["author_email"], stored["status"]) == (
+        None,
+        None,
+        "approved",
+    )
+    public = (await moderation.http.get(f"/api/v1/stories/{story_id}")).json()
+    assert public["name"] is None
+    assert await moderation.db["erasures"].count_documents({}) == 1

@@ -1,0 +1,171 @@
+"""The public pages of moderation in Welsh: no English left from the catalogues, nothing untranslated."""
+
+import re
+import uuid
+from html import unescape
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from moderation.bootstrap import WEB
+from moderation.domain.decisions import Moderator
+from moderation.entrypoints.web import forms, labels
+from moderation.handlers import decisions
+from together_kit.i18n import Catalogues, template_messages
+from together_kit.web import WebPages
+
+from .conftest import Moderation, StartModeration
+
+pytestmark = pytest.mark.integration
+
+SHORTEST_CHECKED = 4
+"""Shorter msgids could turn up inside other text by chance."""
+PLACEHOLDER = re.compile(r"%\(\w+\)s")
+
+
+class VisibleText(HTMLParser):
+    """A page's text as a reader meets it, leaving out any part marked as English on purpose
+    (the language switch, and stories written in English)."""
+
+    VOID = frozenset({"area", "br", "hr", "img", "input", "link", "meta", "source", "wbr"})
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.stack: list[bool] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        english = tag != "html" and dict(attrs).get("lang") == "en"
+        hidden = tag in {"script", "style", "title"} or english
+        self.stack.append(hidden or (bool(self.stack) and self.stack[-1]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not (self.stack and self.stack[-1]):
+            self.parts.append(data)
+
+    @property
+    def text(self) -> str:
+        return " ".join(unescape(" ".join(self.parts)).split())
+
+
+def english_left(html: str, entries: dict[str, str]) -> list[str]:
+    text = VisibleText(html).text
+    left = []
+    for msgid, msgstr in entries.items():
+        if msgid == msgstr:
+            continue
+        pieces = [" ".join(p.split()) for p in PLACEHOLDER.split(msgid)]
+        if any(len(p) >= SHORTEST_CHECKED and p in text for p in pieces):
+            left.append(msgid)
+    return left
+
+
+def in_welsh(choice: str) -> dict[str, Any]:
+    if choice == "query":
+        return {"params": {"lang": "cy"}}
+    return {"headers": {"Accept-Language": "cy-GB,cy;q=0.9,en;q=0.5"}}
+
+
+STORY = {
+    "prompt": "unites-us",
+    "title": "Côr y stryd",
+    "text": "Bob nos Iau roedden ni'n canu ar garreg y drws.",
+    "name": "Siân",
+    "region": "Wales",
+    "language": "cy",
+    "consent_to_publish": "yes",
+}
+
+
+async def rendered_pages(moderation: Moderation, choice: str) -> dict[str, str]:
+    pages: dict[str, str] = {}
+    welsh = in_welsh(choice)
+
+    async def visit(name: str, method: str, path: str, expected: int, data: Any = None) -> None:
+        async with moderation.client() as http:
+            response = await http.request(method, path, data=data, **welsh)
+        assert response.status_code == expected, (name, response.status_code)
+        assert response.headers["content-language"] == "cy", name
+        pages[name] = response.text
+
+    await visit("share", "GET", "/share", 200)
+    await visit("share errors", "POST", "/share", 422, {"email": "x", "text": "y" * 5001})
+    await visit("share thanks", "GET", "/share/thanks", 200)
+    await visit("no stories", "GET", "/stories", 200)
+    await visit("story missing", "GET", f"/stories/{uuid.uuid4()}", 404)
+    async with moderation.client() as http:
+        assert (await http.post("/share", data=STORY)).status_code == 303
+    stored = await moderation.db["items"].find_one({})
+    assert stored is not None
+    await decisions.approve(uuid.UUID(stored["_id"]), Moderator("ann"), ctx=moderation.ctx)
+    await visit("stories", "GET", "/stories", 200)
+    await visit("story", "GET", f"/stories/{stored['_id']}", 200)
+    return pages
+
+
+@pytest.mark.parametrize("choice", ["accept-language", "query"])
+async def test_every_public_page_is_in_welsh(moderation: Moderation, choice: str) -> None:
+    pages: WebPages = moderation.app.state.pages
+    entries = pages.catalogues.catalogue_entries("cy")
+
+    rendered = await rendered_pages(moderation, choice)
+
+    for name, html in rendered.items():
+        assert '<html lang="cy">' in html, name
+        assert english_left(html, entries) == [], name
+    assert "Mae problem wedi codi" in rendered["share errors"]
+    assert "Rhaid i&#39;ch stori fod yn 5,000 nod neu lai" in rendered["share errors"]
+    assert "Wedi'i rhannu gan Siân, Cymru" in VisibleText(rendered["stories"]).text
+
+
+async def test_the_wait_page_is_in_welsh(start_moderation: StartModeration) -> None:
+    async with (
+        start_moderation(share_rate_limit="1/minute") as moderation,
+        moderation.client() as http,
+    ):
+        await http.post("/share", data={}, headers={"Accept-Language": "cy"})
+        page = await http.post("/share", data={}, headers={"Accept-Language": "cy"})
+    assert page.status_code == 429
+    entries = moderation.app.state.pages.catalogues.catalogue_entries("cy")
+    assert english_left(page.text, entries) == []
+    assert "Gormod o ymdrechion" in page.text
+
+
+async def test_english_is_the_default_and_the_check_sees_it(moderation: Moderation) -> None:
+    async with moderation.client() as http:
+        response = await http.get("/share")
+
+    assert '<html lang="en">' in response.text
+    left = english_left(
+        response.text, moderation.app.state.pages.catalogues.catalogue_entries("cy")
+    )
+    assert {"Share your story", "What unites us?", "Send your story"} <= set(left)
+
+
+def test_service_catalogue_is_complete() -> None:
+    service = Catalogues(WEB / "locales")
+
+    assert service.untranslated("cy") == []
+    assert service.catalogue_entries("cy")
+
+
+def test_every_message_has_a_welsh_translation() -> None:
+    merged = WebPages(templates=WEB / "templates", locales=WEB / "locales").catalogues
+    welsh = merged.catalogue_entries("cy")
+    in_templates = template_messages(WEB / "templates")
+    in_code = {text for mapping in labels.ALL for text in mapping.values()} | {
+        text
+        for mapping in forms.ALL
+        for said in mapping.values()
+        for text in (said.missing, said.invalid, said.too_long)
+        if text
+    }
+
+    assert sorted((in_templates | in_code) - welsh.keys()) == []

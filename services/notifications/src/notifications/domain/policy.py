@@ -1,0 +1,63 @@
+"""Kindness rules for invitations: quiet hours, a weekly cap, and an optional weekly digest.
+
+Pure functions of the time they are given, so tests drive them with any clock.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@dataclass(frozen=True)
+class Kindness:
+    weekly_cap: int = 3
+    quiet_start: time = time(21, 0)
+    quiet_end: time = time(8, 0)
+    zone: ZoneInfo = LONDON
+
+
+def in_quiet_hours(now: datetime, *, rules: Kindness) -> bool:
+    local = now.astimezone(rules.zone).time()
+    if rules.quiet_start > rules.quiet_end:
+        return local >= rules.quiet_start or local < rules.quiet_end
+    return rules.quiet_start <= local < rules.quiet_end
+
+
+def next_morning(now: datetime, *, rules: Kindness) -> datetime:
+    """When quiet hours that hold at `now` end (local wall-clock time, across clock changes)."""
+    local = now.astimezone(rules.zone)
+    day = local.date() if local.time() < rules.quiet_end else local.date() + timedelta(days=1)
+    return datetime.combine(day, rules.quiet_end, tzinfo=rules.zone)
+
+
+def send_at(now: datetime, *, rules: Kindness) -> datetime:
+    """The earliest moment an invitation may go: now, or the end of the quiet hours."""
+    return next_morning(now, rules=rules) if in_quiet_hours(now, rules=rules) else now
+
+
+def week_start(now: datetime, *, rules: Kindness) -> datetime:
+    """Monday 00:00 London time of the week containing `now`: the cap counts per such week."""
+    local = now.astimezone(rules.zone)
+    monday = local.date() - timedelta(days=local.weekday())
+    return datetime.combine(monday, time(0, 0), tzinfo=rules.zone)
+
+
+def within_cap(sent_this_week: Sequence[datetime], now: datetime, *, rules: Kindness) -> bool:
+    """Whether one more invitation fits under the weekly cap, counting those of this week."""
+    start = week_start(now, rules=rules)
+    return sum(1 for at in sent_this_week if at >= start) < rules.weekly_cap
+
+
+def next_digest(
+    now: datetime, *, rules: Kindness, weekday: int = 0, at: time = time(9, 0)
+) -> datetime:
+    """The next digest moment (by default Monday 09:00 London) strictly after `now`."""
+    local = now.astimezone(rules.zone)
+    days = (weekday - local.weekday()) % 7
+    candidate = datetime.combine(local.date() + timedelta(days=days), at, tzinfo=rules.zone)
+    if candidate <= local:
+        candidate += timedelta(days=7)
+    return candidate

@@ -1,0 +1,83 @@
+"""Pages of notifications: one-click unsubscribe (RFC 8058), the support page, a development page."""
+
+import hmac
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi.responses import HTMLResponse
+from fastapi.security import HTTPBasic, HTTPBasicCredentials
+from together_kit.http import current_correlation_id
+
+from notifications.entrypoints.api import MAX_MESSAGES, messages_to
+from notifications.entrypoints.dependencies import ContextDep, PagesDep, SettingsDep
+from notifications.handlers import people
+
+basic = HTTPBasic(realm="together support", auto_error=False)
+LINK = re.compile(r"https?://[^\s\"'<>]+")
+
+
+def support_login(
+    settings: SettingsDep, credentials: Annotated[HTTPBasicCredentials | None, Depends(basic)]
+) -> None:
+    """Support staff sign in with any user name and the admin key as password."""
+    key = settings.admin_api_key.get_secret_value() if settings.admin_api_key else ""
+    given = credentials.password if credentials else ""
+    if not key or not hmac.compare_digest(given.encode(), key.encode()):
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "Sign in with the admin key.",
+            headers={"WWW-Authenticate": 'Basic realm="together support"'},
+        )
+
+
+def web_router() -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/unsubscribe/{token}")
+    async def unsubscribe_form(
+        token: str, request: Request, ctx: ContextDep, pages: PagesDep
+    ) -> HTMLResponse:
+        """Mail scanners follow links, so the GET only shows a button."""
+        if ctx.links.read(token) is None:
+            return pages.render(request, "link_invalid.html", status_code=404)
+        return pages.render(request, "unsubscribe.html")
+
+    @router.post("/unsubscribe/{token}")
+    async def unsubscribe(
+        token: str, request: Request, ctx: ContextDep, pages: PagesDep
+    ) -> HTMLResponse:
+        """The button, or a mail client's one-click POST (`List-Unsubscribe=One-Click`)."""
+        done = await people.unsubscribe(token, correlation_id=current_correlation_id(), ctx=ctx)
+        if not done:
+            return pages.render(request, "link_invalid.html", status_code=404)
+        return pages.render(request, "unsubscribed.html")
+
+    @router.get("/support/messages", dependencies=[Depends(support_login)])
+    async def support_messages(
+        request: Request, ctx: ContextDep, pages: PagesDep, recipient: str = ""
+    ) -> HTMLResponse:
+        found = await messages_to(recipient, ctx) if recipient.strip() else []
+        return pages.render(
+            request, "messages.html", {"messages": found, "recipient": recipient, "dev": False}
+        )
+
+    @router.get("/dev/messages")
+    async def dev_messages(
+        request: Request, ctx: ContextDep, pages: PagesDep, settings: SettingsDep
+    ) -> HTMLResponse:
+        """Development only: the latest messages with the links they carried."""
+        if not settings.dev_pages:
+            raise HTTPException(status.HTTP_404_NOT_FOUND)
+        found = [_with_links(m) for m in await ctx.messages.recent(limit=MAX_MESSAGES)]
+        return pages.render(
+            request, "messages.html", {"messages": found, "recipient": "", "dev": True}
+        )
+
+    return router
+
+
+def _with_links(message: dict[str, Any]) -> dict[str, Any]:
+    context = message.get("context", {})
+    links = [v for v in context.values() if isinstance(v, str) and LINK.fullmatch(v)]
+    return {**message, "links": links}

@@ -1,0 +1,39 @@
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from together_kit.erasure import ErasureAnswers
+
+from notifications.adapters.channels import Channel
+from notifications.adapters.contacts import ContactRepository
+from notifications.adapters.messages import MessageRepository
+from notifications.adapters.rendering import Renderer
+from notifications.adapters.suppressions import SuppressionRepository
+from notifications.adapters.tokens import UnsubscribeLinks
+from notifications.domain.messages import RetryPlan
+from notifications.domain.policy import Kindness
+
+PRODUCER = "notifications"
+
+
+@dataclass(frozen=True)
+class Context:
+    """The ports every handler may use; bootstrap builds the real ones, unit tests small fakes."""
+
+    contacts: ContactRepository
+    messages: MessageRepository
+    suppressions: SuppressionRepository
+    answers: ErasureAnswers | None
+    renderer: Renderer
+    channels: Mapping[str, Channel]
+    links: UnsubscribeLinks
+    clock: Callable[[], datetime]
+    address_key: bytes
+    retry: RetryPlan
+    kindness: Kindness = field(default_factory=Kindness)
+    webhook_url: str | None = None
+    staff_language: str = "en"
+    keep_sent_context: bool = False
+    """Keep what a sent message was rendered from (its links), for the development page only."""
+    wake: Callable[[], None] = lambda: None
+    """Tells the dispatcher that a message is waiting, so it need not wait for its next poll."""

@@ -1,0 +1,219 @@
+"""Never twice: record the intent, claim it, send it, record the outcome.
+
+1. `request` writes the message under its key (cause event id, recipient, template) as `queued`,
+   or as `suppressed`, before anything is sent. A redelivered event finds the key taken: no-op.
+2. `send_one` claims a due message (`queued` -> `sending`, atomically, so one dispatcher wins),
+   renders it and hands it to its channel, then records `sent` with `notification.sent`.
+3. A temporary failure puts it back to `queued` with a later `not_before` (exponential backoff);
+   when the tries run out, or on a permanent failure, it ends `failed` with `notification.failed`,
+   and a permanent failure suppresses the address.
+4. A crash after the claim leaves `sending`. Nothing ever claims a `sending` message again, so it is
+   never sent twice; `reconcile` marks it `unknown` once it is older than any send could take. The
+   price is that a crash between claim and hand-over loses that one message (at most once), which
+   the log shows. The Message-ID is derived from the key, so any manual resend is recognisable.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import structlog
+from together_contracts.notifications import (
+    NotificationFailed,
+    NotificationFailedData,
+    NotificationSent,
+    NotificationSentData,
+)
+
+from notifications.adapters.channels import Outgoing, PermanentDeliveryError, TemporaryDeliveryError
+from notifications.adapters.suppressions import BOUNCED, blocks
+from notifications.domain import policy
+from notifications.domain.messages import MessageRequest, Status, address_hash, message_key
+from notifications.handlers.context import PRODUCER, Context
+
+log = structlog.get_logger("notifications.delivery")
+BATCH = 50
+
+Document = dict[str, Any]
+
+
+async def request(wanted: MessageRequest, ctx: Context) -> str:
+    """Record one message to send (or why not); returns its key."""
+    now = ctx.clock()
+    recipient = wanted.recipient
+    recipient_hash = address_hash(recipient.address, key=ctx.address_key)
+    key = message_key(
+        cause_event_id=wanted.cause_event_id,
+        recipient_hash=recipient_hash,
+        template=wanted.template,
+    )
+    suppression = await ctx.suppressions.reason(recipient_hash)
+    suppressed = suppression is not None and blocks(suppression, kind=wanted.kind)
+    not_before = wanted.not_before or now
+    if wanted.kind == "invitation":
+        not_before = policy.send_at(max(not_before, now), rules=ctx.kindness)
+    document: Document = {
+        "_id": key,
+        "cause_event_id": wanted.cause_event_id,
+        "correlation_id": wanted.correlation_id,
+        "template": wanted.template,
+        "channel": wanted.channel,
+        "kind": wanted.kind,
+        "recipient": recipient.address,
+        "recipient_hash": recipient_hash,
+        "recipient_name": recipient.name,
+        "language": recipient.language,
+        "person_id": recipient.person_id,
+        "context": wanted.context,
+        "status": (Status.SUPPRESSED if suppressed else Status.QUEUED).value,
+        "reason": f"address suppressed: {suppression}" if suppressed else "",
+        "attempts": 0,
+        "queued_at": now,
+        "not_before": not_before,
+    }
+    if await ctx.messages.record(document) and not suppressed:
+        ctx.wake()
+    return key
+
+
+async def dispatch_due(ctx: Context) -> int:
+    """Send every message that is due now; returns how many were attempted."""
+    attempted = 0
+    while keys := await ctx.messages.due(ctx.clock(), limit=BATCH):
+        for key in keys:
+            attempted += await send_one(key, ctx)
+        if len(keys) < BATCH:
+            break
+    return attempted
+
+
+async def send_one(key: str, ctx: Context) -> int:
+    now = ctx.clock()
+    message = await ctx.messages.claim(key, now=now)
+    if message is None:
+        return 0
+    if message["kind"] == "invitation" and not await _within_cap(message, now, ctx):
+        start = policy.week_start(now, rules=ctx.kindness) + timedelta(days=7)
+        await ctx.messages.requeue(
+            key, not_before=policy.send_at(start, rules=ctx.kindness), reason="weekly cap reached"
+        )
+        return 0
+    channel = ctx.channels[message["channel"]]
+    try:
+        await channel.send(outgoing(message, ctx))
+    except TemporaryDeliveryError as failure:
+        await _temporary(message, failure.reason, now, ctx)
+    except PermanentDeliveryError as failure:
+        await _failed(message, failure.reason, permanent=True, ctx=ctx)
+    else:
+        await ctx.messages.finish(
+            key,
+            status=Status.SENT,
+            fields={
+                "sent_at": ctx.clock(),
+                "reason": "",
+                **({} if ctx.keep_sent_context else {"context": {}}),
+            },
+            events=[_sent(message)],
+        )
+    return 1
+
+
+async def reconcile(ctx: Context, *, stale_after: timedelta) -> int:
+    """Mark messages interrupted while `sending` as `unknown`; they are never sent again."""
+    now = ctx.clock()
+    return await ctx.messages.mark_unknown(sending_before=now - stale_after, now=now)
+
+
+def outgoing(message: Document, ctx: Context) -> Outgoing:
+    recipient_hash = message["recipient_hash"]
+    unsubscribe = ctx.links.url(recipient_hash=recipient_hash, person_id=message["person_id"])
+    context = {
+        "name": message["recipient_name"],
+        **message["context"],
+        "unsubscribe_url": unsubscribe,
+    }
+    rendered = ctx.renderer.render(
+        message["template"], language=message["language"], context=context
+    )
+    return Outgoing(
+        key=message["_id"],
+        to=message["recipient"],
+        to_name=message["recipient_name"],
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Content-Language": rendered.language,
+        },
+        payload={"template": message["template"], **message["context"]},
+    )
+
+
+async def _within_cap(message: Document, now: datetime, ctx: Context) -> bool:
+    since = policy.week_start(now, rules=ctx.kindness)
+    others = await ctx.messages.invitations_since(
+        message["recipient_hash"], since, excluding=message["_id"]
+    )
+    return policy.within_cap(others, now, rules=ctx.kindness)
+
+
+async def _temporary(message: Document, reason: str, now: datetime, ctx: Context) -> None:
+    wait = ctx.retry.after(message["attempts"])
+    if wait is None:
+        await _failed(message, reason, permanent=False, ctx=ctx)
+        return
+    log.warning("temporary failure; will retry", key=message["_id"], reason=reason, wait=wait)
+    await ctx.messages.requeue(message["_id"], not_before=now + wait, reason=reason)
+
+
+async def _failed(message: Document, reason: str, *, permanent: bool, ctx: Context) -> None:
+    now = ctx.clock()
+    log.warning("message failed", key=message["_id"], reason=reason, permanent=permanent)
+    if permanent:
+        await ctx.suppressions.add(
+            message["recipient_hash"],
+            reason=BOUNCED,
+            at=now,
+            person_id=message["person_id"],
+            detail=reason,
+        )
+    failed = NotificationFailed(
+        producer=PRODUCER,
+        correlation_id=message["correlation_id"] or message["cause_event_id"],
+        causation_id=UUID(message["cause_event_id"]),
+        data=NotificationFailedData(
+            message_id=message["_id"],
+            template=message["template"],
+            channel=message["channel"],
+            person_id=message["person_id"],
+            cause_event_id=message["cause_event_id"],
+            attempts=max(1, message["attempts"]),
+            permanent=permanent,
+            reason=reason[:500],
+        ),
+    )
+    await ctx.messages.finish(
+        message["_id"],
+        status=Status.FAILED,
+        fields={"failed_at": now, "reason": reason, "permanent": permanent},
+        events=[failed],
+    )
+
+
+def _sent(message: Document) -> NotificationSent:
+    return NotificationSent(
+        producer=PRODUCER,
+        correlation_id=message["correlation_id"] or message["cause_event_id"],
+        causation_id=UUID(message["cause_event_id"]),
+        data=NotificationSentData(
+            message_id=message["_id"],
+            template=message["template"],
+            channel=message["channel"],
+            person_id=message["person_id"],
+            cause_event_id=message["cause_event_id"],
+            attempts=message["attempts"],
+        ),
+    )

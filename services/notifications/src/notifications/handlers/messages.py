@@ -1,0 +1,135 @@
+"""Which message each event asks for, and for whom. Each becomes an intent in the delivery log."""
+
+from together_contracts import (
+    BacklogAlert,
+    ErasureLinkRequested,
+    Event,
+    OrganisationJoined,
+    StoryApproved,
+    StoryHeld,
+    StoryRejected,
+    VolunteerConfirmed,
+    VolunteerRegistered,
+)
+
+from notifications.domain.messages import MessageRequest, Recipient
+from notifications.handlers import delivery
+from notifications.handlers.context import Context
+
+KIND_IN_WELSH = {"story": "stori", "listing": "rhestriad"}
+
+
+class ContactNotYetKnownError(Exception):
+    """An event about a person arrived before the one that told us how to reach them (retried)."""
+
+
+def _request(event: Event, template: str, recipient: Recipient, **fields: object) -> MessageRequest:
+    kind = str(fields.pop("kind", "requested"))
+    return MessageRequest(
+        cause_event_id=str(event.id),
+        template=template,
+        recipient=recipient,
+        context=dict(fields),
+        kind=kind,
+        correlation_id=event.correlation_id,
+    )
+
+
+async def confirm_registration(event: VolunteerRegistered, ctx: Context) -> None:
+    data = event.data
+    recipient = Recipient(str(data.email), data.name, data.language, str(data.person_id))
+    await delivery.request(
+        _request(event, "volunteer_confirm", recipient, confirm_url=data.confirm_url), ctx
+    )
+
+
+async def welcome_volunteer(event: VolunteerConfirmed, ctx: Context) -> None:
+    contact = await ctx.contacts.get(str(event.data.person_id))
+    if contact is None:
+        raise ContactNotYetKnownError(str(event.data.person_id))
+    recipient = Recipient(
+        contact.email, contact.name, event.data.profile.language, contact.person_id
+    )
+    await delivery.request(
+        _request(event, "volunteer_welcome", recipient, kind="volunteering"), ctx
+    )
+
+
+async def welcome_organisation(event: OrganisationJoined, ctx: Context) -> None:
+    data = event.data
+    recipient = Recipient(str(data.contact_email), data.contact_name, data.language)
+    await delivery.request(
+        _request(
+            event,
+            "organisation_welcome",
+            recipient,
+            organisation=data.name,
+            confirm_url=data.confirm_url,
+        ),
+        ctx,
+    )
+
+
+async def tell_story_outcome(
+    event: StoryApproved | StoryRejected | StoryHeld, ctx: Context
+) -> None:
+    """Only authors who left an address (and so asked to hear) are told."""
+    data = event.data
+    if data.author_email is None:
+        return
+    template = event.type.replace(".", "_")
+    recipient = Recipient(str(data.author_email), data.author_name or "", data.language)
+    await delivery.request(
+        _request(
+            event,
+            template,
+            recipient,
+            title=data.title,
+            reason=data.reason or "",
+            public_url=data.public_url or "",
+        ),
+        ctx,
+    )
+
+
+async def alert_leads(event: BacklogAlert, ctx: Context) -> None:
+    data = event.data
+    fields: dict[str, object] = {
+        "item_kind": data.kind,
+        "item_id": str(data.item_id),
+        "safeguarding": data.safeguarding,
+        "age_hours": f"{data.age_hours:g}",
+        "target_hours": f"{data.target_hours:g}",
+    }
+    for lead in data.lead_emails:
+        recipient = Recipient(str(lead), language=ctx.staff_language)
+        await delivery.request(
+            _request(
+                event,
+                "backlog_alert",
+                recipient,
+                kind="staff",
+                kind_cy=KIND_IN_WELSH[data.kind],
+                **fields,
+            ),
+            ctx,
+        )
+    if ctx.webhook_url:
+        hook = MessageRequest(
+            cause_event_id=str(event.id),
+            template="backlog_alert",
+            recipient=Recipient(ctx.webhook_url),
+            context={"event": event.type, **fields},
+            channel="webhook",
+            kind="staff",
+            correlation_id=event.correlation_id,
+        )
+        await delivery.request(hook, ctx)
+
+
+async def send_erasure_link(event: ErasureLinkRequested, ctx: Context) -> None:
+    data = event.data
+    recipient = Recipient(str(data.email), data.name, data.language)
+    await delivery.request(
+        _request(event, "erasure_link", recipient, confirm_url=data.confirm_url), ctx
+    )

@@ -1,0 +1,95 @@
+"""Contacts and preferences: kept from signups' events, changed by our unsubscribe links, erased."""
+
+from uuid import UUID
+
+from together_contracts import (
+    Consent,
+    PersonErasureRequested,
+    VolunteerConfirmed,
+    VolunteerRegistered,
+    VolunteerUnsubscribed,
+    VolunteerUnsubscribedData,
+)
+
+from notifications.adapters.contacts import ContactRepository
+from notifications.adapters.suppressions import UNSUBSCRIBED
+from notifications.domain.contacts import Contact
+from notifications.domain.messages import address_hash
+from notifications.handlers.context import PRODUCER, Context
+
+ALL_CONSENTS = tuple(str(consent) for consent in Consent)
+
+
+async def record_registration(event: VolunteerRegistered, *, contacts: ContactRepository) -> None:
+    await contacts.add(
+        Contact(
+            person_id=str(event.data.person_id),
+            name=event.data.name,
+            email=str(event.data.email),
+            language=event.data.language,
+            registered_event_id=str(event.id),
+            registered_at=event.occurred_at,
+        )
+    )
+
+
+async def record_confirmation(event: VolunteerConfirmed, ctx: Context) -> None:
+    """Confirming is consenting afresh: what the profile consents to is no longer withdrawn,
+    and an earlier unsubscribe through our links is lifted."""
+    person_id = str(event.data.person_id)
+    contact = await ctx.contacts.get(person_id)
+    if contact is None:
+        return
+    consents = {str(consent) for consent in event.data.profile.consents}
+    withdrawn = [c for c in contact.withdrawn if c not in consents]
+    await ctx.contacts.set_preferences(person_id, withdrawn=withdrawn)
+    if consents:
+        recipient_hash = address_hash(contact.email, key=ctx.address_key)
+        await ctx.suppressions.lift(recipient_hash, reason=UNSUBSCRIBED)
+
+
+async def record_unsubscribe(event: VolunteerUnsubscribed, ctx: Context) -> None:
+    """Signups told us someone withdrew consent (or we told ourselves): keep it on the contact."""
+    contact = await ctx.contacts.get(str(event.data.person_id))
+    if contact is None:
+        return
+    withdrawn = sorted({*contact.withdrawn, *(str(c) for c in event.data.withdrawn)})
+    await ctx.contacts.set_preferences(contact.person_id, withdrawn=withdrawn)
+
+
+async def unsubscribe(token: str, *, correlation_id: str, ctx: Context) -> bool:
+    """One click (RFC 8058): suppress the address; a known volunteer withdraws every consent and
+    `volunteer.unsubscribed` is told, once. False when the link is not one of ours."""
+    claims = ctx.links.read(token)
+    if claims is None:
+        return False
+    await ctx.suppressions.add(
+        claims.recipient_hash,
+        reason=UNSUBSCRIBED,
+        at=ctx.clock(),
+        person_id=claims.person_id,
+        detail="one-click unsubscribe link",
+    )
+    if claims.person_id:
+        told = VolunteerUnsubscribed(
+            producer=PRODUCER,
+            correlation_id=correlation_id,
+            data=VolunteerUnsubscribedData(
+                person_id=UUID(claims.person_id),
+                withdrawn=list(Consent),
+                source="notifications",
+            ),
+        )
+        await ctx.contacts.set_preferences(claims.person_id, withdrawn=ALL_CONSENTS, events=[told])
+    return True
+
+
+async def forget_person(event: PersonErasureRequested, ctx: Context) -> None:
+    """Delete the contact, strip the delivery log of who and what (keys and statuses stay, so
+    nothing is sent twice), drop unsubscribes; then say so with `person.erased`."""
+    person_id = str(event.data.person_id)
+    await ctx.contacts.forget(person_id)
+    await ctx.messages.scrub_person(person_id)
+    await ctx.suppressions.forget_person(person_id)
+    if ctx.answers is not None:
+        await ctx.answers.answer(event)

@@ -1,0 +1,170 @@
+"""A real SMTP server (aiosmtpd) on a free port, and the notifications app wired to it.
+
+Queues are shared by every notifications app in this test session's virtual host, so each test
+sends to addresses of its own and looks only at mail for them.
+"""
+
+import email
+import email.policy
+import threading
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from fastapi import FastAPI
+from notifications.bootstrap import create_app
+from notifications.settings import Settings
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+from together_kit.devstack import free_port
+from together_kit.testing.waiting import eventually
+
+Document = dict[str, Any]
+ADMIN_KEY = "admin-key-for-tests"
+
+
+@dataclass
+class SinkHandler:
+    """Collects what it accepts; `replies` answers DATA for an address with a scripted code."""
+
+    received: list[EmailMessage] = field(default_factory=list)
+    replies: dict[str, list[str]] = field(default_factory=dict)
+    refuse: dict[str, str] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook name)
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(  # noqa: N802 (aiosmtpd's hook name)
+        self, server: SMTP, session: Session, envelope: Envelope
+    ) -> str:
+        with self.lock:
+            for address in envelope.rcpt_tos:
+                scripted = self.replies.get(address)
+                if scripted:
+                    return scripted.pop(0)
+            content = envelope.content
+            assert isinstance(content, bytes)
+            message = email.message_from_bytes(content, policy=email.policy.default)
+            assert isinstance(message, EmailMessage)
+            self.received.append(message)
+        return "250 Message accepted"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        with self.lock:
+            return [m for m in self.received if address in str(m["To"])]
+
+
+@dataclass
+class Sink:
+    handler: SinkHandler
+    port: int
+
+    async def wait_for(
+        self, address: str, count: int = 1, timeout: float = 20.0
+    ) -> list[EmailMessage]:
+        async def look() -> list[EmailMessage]:
+            return self.handler.to(address)
+
+        return await eventually(
+            look,
+            until=lambda found: len(found) >= count,
+            timeout=timeout,
+            what=f"mail to {address}",
+        )
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[Sink]:
+    handler = SinkHandler()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield Sink(handler, port)
+    finally:
+        controller.stop()
+
+
+@dataclass
+class Notifications:
+    app: FastAPI
+    db: AsyncDatabase[Document]
+
+    async def message(self, **query: Any) -> Document | None:
+        return await self.db["messages"].find_one(query)
+
+    async def messages(self, **query: Any) -> list[Document]:
+        return [d async for d in self.db["messages"].find(query)]
+
+
+def test_settings(
+    *, rabbitmq_url: str, mongodb_url: str, database_name: str, smtp_port: int, **overrides: Any
+) -> Settings:
+    values: dict[str, Any] = {
+        "rabbitmq_url": rabbitmq_url,
+        "mongodb_url": mongodb_url,
+        "mongodb_database": database_name,
+        "port": 0,
+        "smtp_port": smtp_port,
+        "send_backoff_seconds": 0.05,
+        "send_backoff_max_seconds": 0.2,
+        "send_attempts": 3,
+        "dispatch_poll_seconds": 0.1,
+        "retry_backoff_seconds": 0.05,
+        "retry_backoff_max_seconds": 0.2,
+        "admin_api_key": ADMIN_KEY,
+        "public_base_url": "http://notifications.test",
+        **overrides,
+    }
+    return Settings(**values)
+
+
+@pytest.fixture
+def settings_for(
+    rabbitmq_url: str, mongodb_url: str, database_name: str, smtp_sink: Sink
+) -> Callable[..., Settings]:
+    def build(**overrides: Any) -> Settings:
+        return test_settings(
+            rabbitmq_url=rabbitmq_url,
+            mongodb_url=mongodb_url,
+            database_name=database_name,
+            smtp_port=smtp_sink.port,
+            **overrides,
+        )
+
+    return build
+
+
+@pytest.fixture
+async def inspector(mongodb_url: str, database_name: str) -> AsyncIterator[AsyncDatabase[Document]]:
+    client: AsyncMongoClient[Document] = AsyncMongoClient(
+        mongodb_url, tz_aware=True, uuidRepresentation="standard"
+    )
+    try:
+        yield client[database_name]
+    finally:
+        await client.close()
+
+
+@pytest.fixture
+async def notifications(
+    settings_for: Callable[..., Settings], inspector: AsyncDatabase[Document]
+) -> AsyncIterator[Notifications]:
+    app = create_app(settings_for())
+    async with app.router.lifespan_context(app):
+        yield Notifications(app, inspector)
+
+
+def unique_address(name: str) -> str:
+    return f"{name.lower()}.{uuid.uuid4().hex[:10]}@example.org"

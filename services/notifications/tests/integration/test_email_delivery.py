@@ -1,0 +1,360 @@
+"""Events from the real broker become emails at a real SMTP server, each exactly once."""
+
+import asyncio
+import uuid
+from collections.abc import Callable
+from email.message import EmailMessage
+from typing import Any
+
+import httpx
+import pytest
+from notifications.bootstrap import create_app
+from notifications.settings import Settings
+from pymongo.asynchronous.database import AsyncDatabase
+from together_contracts import (
+    OrganisationJoined,
+    OrganisationJoinedData,
+    VolunteerConfirmed,
+    VolunteerConfirmedData,
+    VolunteerProfile,
+    VolunteerRegistered,
+    VolunteerRegisteredData,
+)
+from together_kit.testing.probe import event_probe, publish_event
+from together_kit.testing.waiting import eventually
+
+from .conftest import ADMIN_KEY, Notifications, Sink, unique_address
+
+pytestmark = pytest.mark.integration
+
+Document = dict[str, Any]
+
+
+def registered(address: str, *, language: str = "en") -> VolunteerRegistered:
+    return VolunteerRegistered(
+        producer="signups",
+        correlation_id=f"corr-{uuid.uuid4().hex[:8]}",
+        data=VolunteerRegisteredData(
+            person_id=uuid.uuid4(),
+            name="Bethan Evans",
+            email=address,
+            language=language,  # type: ignore[arg-type]
+            confirm_url=f"https://join.example/confirm/{uuid.uuid4().hex}",
+        ),
+    )
+
+
+def parts(message: EmailMessage) -> tuple[str, str]:
+    text = message.get_body(preferencelist=("plain",))
+    html = message.get_body(preferencelist=("html",))
+    assert text is not None
+    assert html is not None
+    return text.get_content(), html.get_content()
+
+
+async def status_of(db: AsyncDatabase[Document], address: str, template: str) -> Document:
+    async def look() -> Document | None:
+        return await db["messages"].find_one({"recipient": address, "template": template})
+
+    found = await eventually(look, what=f"{template} to {address} in the log")
+    assert found is not None
+    return found
+
+
+async def final(db: AsyncDatabase[Document], address: str, template: str) -> Document:
+    async def look() -> Document | None:
+        return await db["messages"].find_one(
+            {"recipient": address, "template": template, "status": {"$in": ["sent", "failed"]}}
+        )
+
+    found = await eventually(look, what=f"{template} to {address} finished")
+    assert found is not None
+    return found
+
+
+async def test_registration_sends_the_confirmation_link_once_for_three_deliveries(
+    notifications: Notifications, smtp_sink: Sink, rabbitmq_url: str
+) -> None:
+    address = unique_address("ann")
+    event = registered(address)
+
+    for _ in range(3):
+        await publish_event(rabbitmq_url, event)
+    [mail] = await smtp_sink.wait_for(address)
+    await final(notifications.db, address, "volunteer_confirm")
+    await eventually(
+        lambda: notifications.db["inbox"].count_documents({"event_id": str(event.id)}),
+        until=lambda n: n >= 1,
+        what="inbox record",
+    )
+
+    text, html = parts(mail)
+    assert event.data.confirm_url in text
+    assert f'href="{event.data.confirm_url}"' in html
+    assert mail["Subject"] == "Confirm your email address"
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert mail["List-Unsubscribe"].startswith("<http://notifications.test/unsubscribe/")
+    assert mail["Message-ID"].startswith("<")
+    assert len(smtp_sink.handler.to(address)) == 1
+    assert await notifications.db["messages"].count_documents({"recipient": address}) == 1
+
+
+async def test_welsh_registration_is_in_welsh(
+    notifications: Notifications, smtp_sink: Sink, rabbitmq_url: str
+) -> None:
+    address = unique_address("cai")
+    await publish_event(rabbitmq_url, registered(address, language="cy"))
+
+    [mail] = await smtp_sink.wait_for(address)
+    text, html = parts(mail)
+    assert mail["Subject"] == "Cadarnhewch eich cyfeiriad e-bost"
+    assert mail["Content-Language"] == "cy"
+    assert "Diolch am ymuno" in text
+    assert '<html lang="cy">' in html
+
+
+async def test_451_is_retried_and_sent_once(
+    notifications: Notifications, smtp_sink: Sink, rabbitmq_url: str
+) -> None:
+    address = unique_address("dai")
+    smtp_sink.handler.replies[address] = ["451 4.3.0 Try again later"]
+
+    await publish_event(rabbitmq_url, registered(address))
+    [_mail] = await smtp_sink.wait_for(address)
+    logged = await final(notifications.db, address, "volunteer_confirm")
+
+    assert logged["status"] == "sent"
+    assert logged["attempts"] == 2
+    assert len(smtp_sink.handler.to(address)) == 1
+
+
+async def test_451_every_time_fails_with_notification_failed(
+    notifications: Notifications, smtp_sink: Sink, rabbitmq_url: str
+) -> None:
+    address = unique_address("eli")
+    smtp_sink.handler.replies[address] = ["451 4.3.0 Try again later"] * 10
+    event = registered(address)
+
+    async with event_probe(rabbitmq_url, ["notification.failed"]) as probe:
+        await publish_event(rabbitmq_url, event)
+        logged = await final(notifications.db, address, "volunteer_confirm")
+        failures = await eventually(
+            lambda: _mine(probe.events, event),
+            until=lambda found: len(found) >= 1,
+            what="notification.failed",
+        )
+
+    assert logged["status"] == "failed"
+    assert logged["attempts"] == 3
+    assert "451" in logged["reason"]
+    assert failures[0]["data"]["permanent"] is False
+    assert failures[0]["causation_id"] == str(event.id)
+    assert smtp_sink.handler.to(address) == []
+
+
+async def _mine(events: list[dict[str, Any]], cause: VolunteerRegistered) -> list[dict[str, Any]]:
+    return [e for e in events if e["data"]["cause_event_id"] == str(cause.id)]
+
+
+async def test_550_suppresses_the_address(
+    notifications: Notifications, smtp_sink: Sink, rabbitmq_url: str
+) -> None:
+    address = unique_address("fflur")
+    smtp_sink.handler.refuse[address] = "550 5.1.1 No such mailbox"
+    first = registered(address)
+
+    async with event_probe(rabbitmq_url, ["notification.failed"]) as probe:
+        await publish_event(rabbitmq_url, first)
+        logged = await final(notifications.db, address, "volunteer_confirm")
+        [failure] = await eventually(
+            lambda: _mine(probe.events, first), until=bool, what="notification.failed"
+        )
+    assert logged["status"] == "failed"
+    assert logged["permanent"]
+    assert failure["data"]["permanent"] is True
+    assert await notifications.db["suppressions"].count_documents({"reason": "bounced"}) == 1
+    assert address not in str(await notifications.db["suppressions"].find_one({}))
+
+    del smtp_sink.handler.refuse[address]
+    again = registered(address)
+    await publish_event(rabbitmq_url, again)
+    later = await eventually(
+        lambda: notifications.db["messages"].find_one({"cause_event_id": str(again.id)}),
+        what="second message logged",
+    )
+    assert later is not None
+    assert later["status"] == "suppressed"
+    assert smtp_sink.handler.to(address) == []
+
+
+async def test_confirmed_volunteer_is_welcomed_and_organisation_gets_its_link(
+    notifications: Notifications, smtp_sink: Sink, rabbitmq_url: str
+) -> None:
+    address = unique_address("gwen")
+    joined = registered(address, language="cy")
+    await publish_event(rabbitmq_url, joined)
+    await smtp_sink.wait_for(address)
+    confirmed = VolunteerConfirmed(
+        producer="signups",
+        correlation_id="c-1",
+        data=VolunteerConfirmedData(
+            person_id=joined.data.person_id,
+            profile=VolunteerProfile(outward_code="CF10", travel_radius_km=5, language="cy"),
+        ),
+    )
+    await publish_event(rabbitmq_url, confirmed)
+    mails = await smtp_sink.wait_for(address, 2)
+    assert mails[1]["Subject"] == "Croeso i together"
+
+    contact = unique_address("sam")
+    organisation = OrganisationJoined(
+        producer="signups",
+        correlation_id="c-2",
+        data=OrganisationJoinedData(
+            organisation_id=uuid.uuid4(),
+            name="Riverside Kitchen",
+            organisation_type="community-group",  # type: ignore[arg-type]
+            contact_name="Sam Patel",
+            contact_email=contact,
+            outward_code="M1",
+            confirm_url="https://join.example/confirm/org-token",
+        ),
+    )
+    await publish_event(rabbitmq_url, organisation)
+    [mail] = await smtp_sink.wait_for(contact)
+    text, html = parts(mail)
+    assert "Riverside Kitchen" in mail["Subject"]
+    assert "https://join.example/confirm/org-token" in text
+    assert 'href="https://join.example/confirm/org-token"' in html
+
+
+async def test_one_click_unsubscribe_tells_and_suppresses(
+    notifications: Notifications, smtp_sink: Sink, rabbitmq_url: str
+) -> None:
+    address = unique_address("huw")
+    joined = registered(address)
+    await publish_event(rabbitmq_url, joined)
+    [mail] = await smtp_sink.wait_for(address)
+    link = mail["List-Unsubscribe"].strip("<>")
+    path = link.removeprefix("http://notifications.test")
+
+    transport = httpx.ASGITransport(app=notifications.app)
+    async with (
+        event_probe(rabbitmq_url, ["volunteer.unsubscribed"]) as probe,
+        httpx.AsyncClient(transport=transport, base_url="http://notifications.test") as client,
+    ):
+        page = await client.get(path)
+        assert page.status_code == 200
+        assert '<form method="post">' in page.text
+        for _ in range(2):
+            done = await client.post(path, content=b"List-Unsubscribe=One-Click")
+            assert done.status_code == 200
+        told = await eventually(
+            lambda: _about(probe.events, joined), until=bool, what="volunteer.unsubscribed"
+        )
+        assert (await client.post(path + "x")).status_code == 404
+
+    assert told[0]["data"]["source"] == "notifications"
+    assert sorted(told[0]["data"]["withdrawn"]) == ["matched-events", "news"]
+    assert len(told) == 1
+    contact = await notifications.db["contacts"].find_one({"_id": str(joined.data.person_id)})
+    assert contact is not None
+    assert sorted(contact["withdrawn"]) == ["matched-events", "news"]
+
+    welcome = VolunteerConfirmed(
+        producer="signups",
+        correlation_id="c-3",
+        data=VolunteerConfirmedData(
+            person_id=joined.data.person_id,
+            profile=VolunteerProfile(outward_code="CF10", travel_radius_km=5),
+        ),
+    )
+    await publish_event(rabbitmq_url, welcome)
+    logged = await eventually(
+        lambda: notifications.db["messages"].find_one({"cause_event_id": str(welcome.id)}),
+        what="welcome logged",
+    )
+    assert logged is not None
+    assert logged["status"] == "suppressed"
+
+
+async def _about(events: list[dict[str, Any]], joined: VolunteerRegistered) -> list[dict[str, Any]]:
+    return [e for e in events if e["data"]["person_id"] == str(joined.data.person_id)]
+
+
+async def test_delivery_log_api_needs_the_admin_key(
+    notifications: Notifications, smtp_sink: Sink, rabbitmq_url: str
+) -> None:
+    address = unique_address("iolo")
+    await publish_event(rabbitmq_url, registered(address))
+    await smtp_sink.wait_for(address)
+    await final(notifications.db, address, "volunteer_confirm")
+
+    transport = httpx.ASGITransport(app=notifications.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        refused = await client.get("/api/v1/messages", params={"recipient": address})
+        answer = await client.get(
+            "/api/v1/messages",
+            params={"recipient": f"  {address.upper()} "},
+            headers={"X-API-Key": ADMIN_KEY},
+        )
+        page = await client.get(
+            "/support/messages", params={"recipient": address}, auth=("support", ADMIN_KEY)
+        )
+        no_page = await client.get("/support/messages", params={"recipient": address})
+
+    assert refused.status_code == 401
+    assert answer.status_code == 200
+    [logged] = answer.json()
+    assert logged["template"] == "volunteer_confirm"
+    assert logged["status"] == "sent"
+    assert logged["recipient"] == address
+    assert page.status_code == 200
+    assert "volunteer_confirm" in page.text
+    assert no_page.status_code == 401
+
+
+async def test_crash_between_send_and_record_sends_nothing_twice(
+    settings_for: Callable[..., Settings],
+    inspector: AsyncDatabase[Document],
+    smtp_sink: Sink,
+    rabbitmq_url: str,
+) -> None:
+    """The first app hands the email to SMTP and dies before recording it; after a restart the
+    same event (redelivered) is recognised and the interrupted message is never resent."""
+    from notifications.bootstrap import build_channels
+
+    settings = settings_for(sending_stale_seconds=0.0)
+    real = build_channels(settings)
+
+    class SendThenDie:
+        name = "email"
+
+        async def send(self, message: Any) -> None:
+            await real["email"].send(message)
+            raise asyncio.CancelledError  # the dispatcher dies here, as in a SIGKILL
+
+        async def close(self) -> None:
+            await real["email"].close()
+
+    address = unique_address("jac")
+    event = registered(address)
+    first = create_app(settings, channels={"email": SendThenDie(), "webhook": real["webhook"]})
+    async with first.router.lifespan_context(first):
+        await publish_event(rabbitmq_url, event)
+        await smtp_sink.wait_for(address)
+        logged = await status_of(inspector, address, "volunteer_confirm")
+        assert logged["status"] == "sending"
+
+    second = create_app(settings)
+    async with second.router.lifespan_context(second):
+        await publish_event(rabbitmq_url, event)
+        await eventually(
+            lambda: inspector["inbox"].count_documents({"event_id": str(event.id)}),
+            until=lambda n: n >= 1,
+            what="the redelivered event consumed",
+        )
+        logged = await status_of(inspector, address, "volunteer_confirm")
+
+    assert logged["status"] == "unknown"
+    assert len(smtp_sink.handler.to(address)) == 1

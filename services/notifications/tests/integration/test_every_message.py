@@ -1,0 +1,306 @@
+"""Every message type, from its event on the real broker to a real SMTP server, in both languages:
+subject, a plain-text part and an HTML part, the links in both, and the unsubscribe headers."""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+
+import pytest
+from notifications.bootstrap import create_app
+from notifications.settings import Settings
+from together_contracts import (
+    BacklogAlert,
+    BacklogAlertData,
+    ErasureLinkRequested,
+    ErasureLinkRequestedData,
+    Event,
+    OrganisationJoined,
+    OrganisationJoinedData,
+    StoryApproved,
+    StoryHeld,
+    StoryOutcomeData,
+    StoryRejected,
+    VolunteerConfirmed,
+    VolunteerConfirmedData,
+    VolunteerProfile,
+    VolunteerRegistered,
+    VolunteerRegisteredData,
+)
+from together_contracts.matches import (
+    EventCancelled,
+    EventCancelledData,
+    EventChanged,
+    EventChangedData,
+    EventPublished,
+    EventPublishedData,
+    EventSummary,
+    MatchAccepted,
+    MatchAcceptedData,
+    MatchProposed,
+    MatchProposedData,
+    NearbyEvent,
+    VolunteerUnmatched,
+    VolunteerUnmatchedData,
+)
+from together_kit.testing.probe import publish_event
+
+from .conftest import Sink, unique_address
+
+pytestmark = pytest.mark.integration
+
+LINK = "https://links.example/"
+DAYTIME = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+"""Invitations wait out quiet hours, so the app's clock says it is midday."""
+NOON_SOON = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0) + timedelta(
+    days=3
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    make: Callable[[str, uuid.UUID, str], Event]
+    links: tuple[str, ...]
+    needs_contact: bool = False
+    words: dict[str, str] | None = None
+
+
+def env(data: object, cls: type[Event]) -> Event:
+    return cls(producer="tests", correlation_id="every-message", data=data)
+
+
+def summary() -> EventSummary:
+    return EventSummary(
+        event_id=uuid.uuid4(),
+        title="Community lunch",
+        event_type="food-and-mutual-aid",  # type: ignore[arg-type]
+        starts_at=NOON_SOON,
+        ends_at=NOON_SOON + timedelta(hours=2),
+        outward_code="M1",
+    )
+
+
+def outcome(address: str, language: str) -> StoryOutcomeData:
+    return StoryOutcomeData(
+        story_id=uuid.uuid4(),
+        title="The street choir",
+        author_email=address,
+        author_name="Ann",
+        language=language,  # type: ignore[arg-type]
+        reason="It names a private person.",
+        public_url=f"{LINK}story",
+    )
+
+
+CASES: dict[str, Case] = {
+    "volunteer_confirm": Case(
+        lambda a, p, lang: env(
+            VolunteerRegisteredData(
+                person_id=p, name="Ann", email=a, language=lang, confirm_url=f"{LINK}confirm"
+            ),
+            VolunteerRegistered,
+        ),
+        (f"{LINK}confirm",),
+    ),
+    "volunteer_welcome": Case(
+        lambda a, p, lang: env(
+            VolunteerConfirmedData(
+                person_id=p,
+                profile=VolunteerProfile(outward_code="CF10", travel_radius_km=5, language=lang),
+            ),
+            VolunteerConfirmed,
+        ),
+        (),
+        needs_contact=True,
+    ),
+    "organisation_welcome": Case(
+        lambda a, p, lang: env(
+            OrganisationJoinedData(
+                organisation_id=p,
+                name="Riverside Kitchen",
+                organisation_type="charity",
+                contact_name="Sam",
+                contact_email=a,
+                outward_code="M1",
+                language=lang,
+                confirm_url=f"{LINK}org",
+            ),
+            OrganisationJoined,
+        ),
+        (f"{LINK}org",),
+    ),
+    "story_approved": Case(
+        lambda a, p, lang: env(outcome(a, lang), StoryApproved), (f"{LINK}story",)
+    ),
+    "story_rejected": Case(
+        lambda a, p, lang: env(outcome(a, lang), StoryRejected),
+        (),
+        words={"en": "It names a private person.", "cy": "It names a private person."},
+    ),
+    "story_held": Case(
+        lambda a, p, lang: env(outcome(a, lang), StoryHeld),
+        (),
+        words={"en": "116 123", "cy": "0808 2000 247"},
+    ),
+    "backlog_alert": Case(
+        lambda a, p, lang: env(
+            BacklogAlertData(
+                item_id=p,
+                kind="story",
+                safeguarding=True,
+                age_hours=4.5,
+                target_hours=4,
+                lead_emails=[a],
+            ),
+            BacklogAlert,
+        ),
+        (),
+        words={"en": "4.5 hours", "cy": "4.5 awr"},
+    ),
+    "erasure_link": Case(
+        lambda a, p, lang: env(
+            ErasureLinkRequestedData(
+                request_id=p, name="Ann", email=a, language=lang, confirm_url=f"{LINK}forget"
+            ),
+            ErasureLinkRequested,
+        ),
+        (f"{LINK}forget",),
+    ),
+    "match_invitation": Case(
+        lambda a, p, lang: env(
+            MatchProposedData(
+                match_id=uuid.uuid4(),
+                person_id=p,
+                event=summary(),
+                distance_km=2.1,
+                reasons=["2.1 km away", "likes food"],
+                reasons_text="2.1 km away · likes food",
+                respond_url=f"{LINK}respond",
+                accept_url=f"{LINK}accept",
+                decline_url=f"{LINK}decline",
+            ),
+            MatchProposed,
+        ),
+        (f"{LINK}accept", f"{LINK}decline"),
+        needs_contact=True,
+        words={"en": "likes food", "cy": "likes food"},
+    ),
+    "match_accepted": Case(
+        lambda a, p, lang: env(
+            MatchAcceptedData(
+                match_id=uuid.uuid4(),
+                person_id=p,
+                event=summary(),
+                outcome="accepted",
+                respond_url=f"{LINK}respond",
+            ),
+            MatchAccepted,
+        ),
+        (f"{LINK}respond",),
+        needs_contact=True,
+    ),
+    "event_changed": Case(
+        lambda a, p, lang: env(
+            EventChangedData(event=summary(), changes=["starts_at"], accepted=[p]), EventChanged
+        ),
+        (),
+        needs_contact=True,
+        words={"en": "12:00", "cy": "12:00"},
+    ),
+    "event_cancelled": Case(
+        lambda a, p, lang: env(EventCancelledData(event=summary(), accepted=[p]), EventCancelled),
+        (),
+        needs_contact=True,
+    ),
+    "volunteer_unmatched": Case(
+        lambda a, p, lang: env(
+            VolunteerUnmatchedData(
+                person_id=p,
+                language=lang,
+                days_waiting=7,
+                nearest_events=[
+                    NearbyEvent(
+                        event_id=uuid.uuid4(),
+                        title="Park tidy",
+                        starts_at=NOON_SOON,
+                        distance_km=18.4,
+                    )
+                ],
+            ),
+            VolunteerUnmatched,
+        ),
+        (),
+        needs_contact=True,
+        words={"en": "Park tidy", "cy": "Park tidy"},
+    ),
+    "event_published": Case(
+        lambda a, p, lang: env(
+            EventPublishedData(
+                event=summary().model_copy(update={"language": lang}),
+                places=6,
+                organiser_email=a,
+                public_url=f"{LINK}event",
+                cancel_url=f"{LINK}cancel",
+            ),
+            EventPublished,
+        ),
+        (f"{LINK}event", f"{LINK}cancel"),
+    ),
+}
+
+
+def bodies(mail: EmailMessage) -> tuple[str, str]:
+    text = mail.get_body(preferencelist=("plain",))
+    html = mail.get_body(preferencelist=("html",))
+    assert text is not None
+    assert html is not None
+    return text.get_content(), html.get_content()
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+@pytest.mark.parametrize("template", sorted(CASES))
+async def test_message_renders_with_both_parts_and_working_links(
+    settings_for: Callable[..., Settings],
+    smtp_sink: Sink,
+    rabbitmq_url: str,
+    template: str,
+    language: str,
+) -> None:
+    app = create_app(settings_for(staff_language=language), clock=lambda: DAYTIME)
+    async with app.router.lifespan_context(app):
+        await _renders(smtp_sink, rabbitmq_url, template, language)
+
+
+async def _renders(smtp_sink: Sink, rabbitmq_url: str, template: str, language: str) -> None:
+    case = CASES[template]
+    address = unique_address(template.replace("_", ""))
+    person_id = uuid.uuid4()
+    expected = 1
+    if case.needs_contact:
+        joined = CASES["volunteer_confirm"].make(address, person_id, language)
+        await publish_event(rabbitmq_url, joined)
+        await smtp_sink.wait_for(address)
+        expected = 2
+
+    await publish_event(rabbitmq_url, case.make(address, person_id, language))
+    mail = (await smtp_sink.wait_for(address, expected))[-1]
+
+    text, html = bodies(mail)
+    assert mail["Content-Language"] == language
+    assert f'<html lang="{language}">' in html
+    assert mail["Subject"].strip()
+    assert mail.get_content_type() == "multipart/alternative"
+    unsubscribe = mail["List-Unsubscribe"].strip("<>")
+    assert unsubscribe.startswith("http://notifications.test/unsubscribe/")
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert unsubscribe in text
+    assert f'href="{unsubscribe}"' in html
+    for link in case.links:
+        assert link in text
+        assert f'href="{link}"' in html
+    word = (case.words or {}).get(language, "")
+    assert word in text
+    assert word in html
+    footer = "Atal e-byst gennym ni" if language == "cy" else "Stop emails from us"
+    assert footer in text

@@ -1,0 +1,104 @@
+"""The webhook channel against a tiny HTTP server on 127.0.0.1: signed, retried on 503."""
+
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from notifications.adapters.channels import Outgoing, PermanentDeliveryError
+from notifications.adapters.channels.webhook import (
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    WebhookChannel,
+    WebhookConfig,
+    verify,
+)
+
+pytestmark = pytest.mark.integration
+SECRET = b"partner-shared-secret"
+
+
+@dataclass
+class Receiver:
+    statuses: list[int]
+    requests: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    url: str = ""
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    state = Receiver(statuses=[])
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            state.requests.append((dict(self.headers.items()), body))
+            code = state.statuses.pop(0) if state.statuses else 200
+            self.send_response(code)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def outgoing(url: str) -> Outgoing:
+    return Outgoing(
+        key="k1",
+        to=url,
+        subject="",
+        text="",
+        html="",
+        payload={"event": "moderation.backlog_alert", "item_id": "i1", "age_hours": "4.5"},
+    )
+
+
+async def test_signature_verifies_and_503_is_retried(receiver: Receiver) -> None:
+    receiver.statuses = [503, 503]
+    delays: list[float] = []
+
+    async def no_wait(seconds: float) -> None:
+        delays.append(seconds)
+
+    channel = WebhookChannel(WebhookConfig(secret=SECRET, backoff_seconds=0.5), sleep=no_wait)
+    try:
+        await channel.send(outgoing(receiver.url))
+    finally:
+        await channel.close()
+
+    assert len(receiver.requests) == 3
+    assert delays == [0.5, 1.0]
+    headers, body = receiver.requests[-1]
+    assert json.loads(body)["item_id"] == "i1"
+    assert verify(
+        SECRET, timestamp=headers[TIMESTAMP_HEADER], body=body, presented=headers[SIGNATURE_HEADER]
+    )
+    assert not verify(
+        b"wrong",
+        timestamp=headers[TIMESTAMP_HEADER],
+        body=body,
+        presented=headers[SIGNATURE_HEADER],
+    )
+    assert headers["X-Together-Delivery"] == "k1"
+
+
+async def test_client_error_is_permanent_and_not_retried(receiver: Receiver) -> None:
+    receiver.statuses = [410]
+    channel = WebhookChannel(WebhookConfig(secret=SECRET, backoff_seconds=0.01))
+    try:
+        with pytest.raises(PermanentDeliveryError):
+            await channel.send(outgoing(receiver.url))
+    finally:
+        await channel.close()
+    assert len(receiver.requests) == 1

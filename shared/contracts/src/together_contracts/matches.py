@@ -1,0 +1,310 @@
+"""Events about published community events and the matches matching proposes, told by matching.
+
+Volunteers appear only by `person_id` (notifications keeps their contact details). The organiser's
+email is carried once, in `event.published`, so notifications can send them the cancel link.
+"""
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from pydantic import ConfigDict, EmailStr, Field, JsonValue
+
+from together_contracts.envelope import Event, EventData
+from together_contracts.taxonomy import Interest, Language
+
+_EVENT = "00000000-0000-4000-8000-000000000020"
+_MATCH = "00000000-0000-4000-8000-000000000030"
+_PERSON = "00000000-0000-4000-8000-000000000001"
+
+EventLanguage = Literal["en", "cy", "bilingual"]
+
+_SUMMARY: dict[str, JsonValue] = {
+    "event_id": _EVENT,
+    "title": "Community lunch",
+    "event_type": "food-and-mutual-aid",
+    "starts_at": "2026-12-05T12:00:00Z",
+    "ends_at": "2026-12-05T14:00:00Z",
+    "outward_code": "M1",
+    "online": False,
+    "language": "en",
+}
+_NEARBY: dict[str, JsonValue] = {
+    "event_id": _EVENT,
+    "title": "Community lunch",
+    "starts_at": "2026-12-05T12:00:00Z",
+    "outward_code": "M1",
+    "distance_km": 18.4,
+}
+
+
+class EventSummary(EventData):
+    """What a message about an event shows: what, when, roughly where."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_SUMMARY]})
+
+    event_id: UUID
+    title: str = Field(min_length=1, max_length=200)
+    event_type: Interest
+    starts_at: datetime
+    ends_at: datetime
+    outward_code: str | None = Field(default=None, max_length=4)
+    online: bool = False
+    language: EventLanguage = "en"
+
+
+class EventPublishedData(EventData):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "event": _SUMMARY,
+                    "places": 6,
+                    "organiser_email": "sam@riverside.example.org",
+                    "public_url": "https://events.together.example/events#e20",
+                    "cancel_url": "https://events.together.example/events/cancel/eyJ…",
+                    "attendance_url": "https://events.together.example/events/attendance/eyJ…",
+                }
+            ]
+        }
+    )
+
+    event: EventSummary
+    places: int = Field(ge=1)
+    organiser_email: EmailStr = Field(description="So notifications can send the organiser links")
+    public_url: str
+    cancel_url: str = Field(description="Signed link with which the organiser cancels the event")
+    attendance_url: str | None = Field(
+        default=None, description="Signed link with which the organiser marks who came, after it"
+    )
+
+
+class EventPublished(Event):
+    """A moderator approved an event listing: it is public and matching proposes volunteers."""
+
+    type: Literal["event.published"] = "event.published"
+    version: Literal[1] = 1
+    data: EventPublishedData
+
+
+class EventChangedData(EventData):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "event": _SUMMARY,
+                    "changes": ["starts_at", "ends_at"],
+                    "accepted": [_PERSON],
+                }
+            ]
+        }
+    )
+
+    event: EventSummary
+    changes: list[str] = Field(description="The names of the fields that changed")
+    accepted: list[UUID] = Field(default_factory=list, description="Volunteers to tell")
+
+
+class EventChanged(Event):
+    """A published event changed its time or place: notifications tells accepted volunteers."""
+
+    type: Literal["event.changed"] = "event.changed"
+    version: Literal[1] = 1
+    data: EventChangedData
+
+
+class EventCancelledData(EventData):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "event": _SUMMARY,
+                    "accepted": [_PERSON],
+                    "waitlisted": [],
+                }
+            ]
+        }
+    )
+
+    event: EventSummary
+    accepted: list[UUID] = Field(default_factory=list)
+    waitlisted: list[UUID] = Field(default_factory=list)
+
+
+class EventCancelled(Event):
+    """The organiser cancelled an event: notifications tells everyone who had a place or was waiting."""
+
+    type: Literal["event.cancelled"] = "event.cancelled"
+    version: Literal[1] = 1
+    data: EventCancelledData
+
+
+class MatchProposedData(EventData):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "match_id": _MATCH,
+                    "person_id": _PERSON,
+                    "event": _SUMMARY,
+                    "distance_km": 2.1,
+                    "reasons": ["2.1 km away", "likes food and mutual aid", "free at weekends"],
+                    "reasons_text": "2.1 km away · likes food and mutual aid · free at weekends",
+                    "respond_url": "https://events.together.example/r/eyJ…",
+                    "accept_url": "https://events.together.example/r/eyJ…?answer=accept",
+                    "decline_url": "https://events.together.example/r/eyJ…?answer=decline",
+                }
+            ]
+        }
+    )
+
+    match_id: UUID
+    person_id: UUID
+    event: EventSummary
+    distance_km: float | None = Field(default=None, ge=0, description="None for online events")
+    reasons: list[str] = Field(description="Why this event suits this volunteer, each short")
+    reasons_text: str = Field(description="The reasons joined for a message")
+    respond_url: str
+    accept_url: str
+    decline_url: str
+
+
+class MatchProposed(Event):
+    """Matching suggests an event to a volunteer, with the reasons; they accept or decline by link."""
+
+    type: Literal["match.proposed"] = "match.proposed"
+    version: Literal[1] = 1
+    data: MatchProposedData
+
+
+class MatchAcceptedData(EventData):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "match_id": _MATCH,
+                    "person_id": _PERSON,
+                    "event": _SUMMARY,
+                    "outcome": "accepted",
+                    "waitlist_position": None,
+                    "from_waitlist": False,
+                    "respond_url": "https://events.together.example/r/eyJ…",
+                }
+            ]
+        }
+    )
+
+    match_id: UUID
+    person_id: UUID
+    event: EventSummary
+    outcome: Literal["accepted", "waitlisted"]
+    waitlist_position: int | None = Field(default=None, ge=1)
+    from_waitlist: bool = Field(
+        default=False, description="A place opened up and the first on the waitlist was given it"
+    )
+    respond_url: str = Field(description="Where they can give the place up again")
+
+
+class MatchAccepted(Event):
+    """A volunteer said yes: they have a place, or are on the waitlist when places are all taken."""
+
+    type: Literal["match.accepted"] = "match.accepted"
+    version: Literal[1] = 1
+    data: MatchAcceptedData
+
+
+class MatchDeclinedData(EventData):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "match_id": _MATCH,
+                    "person_id": _PERSON,
+                    "event_id": _EVENT,
+                    "withdrawn": False,
+                }
+            ]
+        }
+    )
+
+    match_id: UUID
+    person_id: UUID
+    event_id: UUID
+    withdrawn: bool = Field(
+        default=False, description="True when they had accepted (or were waiting) and gave it up"
+    )
+
+
+class MatchDeclined(Event):
+    """A volunteer said no, or gave up a place they had accepted."""
+
+    type: Literal["match.declined"] = "match.declined"
+    version: Literal[1] = 1
+    data: MatchDeclinedData
+
+
+class NearbyEvent(EventData):
+    model_config = ConfigDict(json_schema_extra={"examples": [_NEARBY]})
+
+    event_id: UUID
+    title: str = Field(min_length=1, max_length=200)
+    starts_at: datetime
+    outward_code: str | None = Field(default=None, max_length=4)
+    distance_km: float = Field(ge=0)
+
+
+class VolunteerUnmatchedData(EventData):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "person_id": _PERSON,
+                    "language": "cy",
+                    "days_waiting": 7,
+                    "nearest_events": [_NEARBY],
+                    "connector_invitation": True,
+                }
+            ]
+        }
+    )
+
+    person_id: UUID
+    language: Language = "en"
+    days_waiting: int = Field(ge=0)
+    nearest_events: list[NearbyEvent] = Field(
+        default_factory=list, description="The nearest upcoming events beyond their radius"
+    )
+    connector_invitation: bool = Field(
+        default=True, description="Invite them to become a community connector"
+    )
+
+
+class VolunteerUnmatched(Event):
+    """A confirmed volunteer has had no proposal for 7 days (told once): send a kind message."""
+
+    type: Literal["volunteer.unmatched"] = "volunteer.unmatched"
+    version: Literal[1] = 1
+    data: VolunteerUnmatchedData
+
+
+class AttendanceRecordedData(EventData):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"event_id": _EVENT, "person_id": _PERSON, "match_id": _MATCH, "attended": True}
+            ]
+        }
+    )
+
+    event_id: UUID
+    person_id: UUID
+    match_id: UUID
+    attended: bool
+
+
+class AttendanceRecorded(Event):
+    """After an event the organiser marked a volunteer as attended or a no-show."""
+
+    type: Literal["attendance.recorded"] = "attendance.recorded"
+    version: Literal[1] = 1
+    data: AttendanceRecordedData
