@@ -24,7 +24,13 @@ from signups.entrypoints.schemas import ORGANISATION_EXAMPLE, VOLUNTEER_EXAMPLE
 from signups.handlers import Context, erasure
 from signups.handlers.erasure import ErasureOutcome
 from signups.settings import Settings
-from together_contracts import PersonErased, PersonErasedData
+from together_contracts import (
+    Consent,
+    PersonErased,
+    PersonErasedData,
+    VolunteerUnsubscribed,
+    VolunteerUnsubscribedData,
+)
 from together_kit.testing.probe import EventProbe, event_probe, publish_event
 from together_kit.testing.waiting import eventually
 
@@ -662,7 +668,10 @@ async def test_asyncapi_lists_every_event_signups_tells_and_hears(signups: Signu
     for event_type in SIGNUPS_EVENTS:
         channel = channels[f"{event_type}:publish"]
         assert channel["bindings"]["amqp"]["exchange"]["name"] == "together.events"
-    assert [channels[ref.rpartition("/")[2]]["address"] for ref in received] == ["person.erased"]
+    assert [channels[ref.rpartition("/")[2]]["address"] for ref in received] == [
+        "person.erased",
+        "volunteer.unsubscribed",
+    ]
 
 
 async def test_openapi_documents_both_posts_with_complete_examples(signups: Signups) -> None:
@@ -698,3 +707,29 @@ async def test_dates_survive_repeated_rejoins(signups: Signups) -> None:
     assert stored is not None
     assert isinstance(stored["joined_at"], datetime)
     assert isinstance(stored["confirmation_sent_at"], datetime)
+
+
+async def test_an_unsubscribe_told_by_notifications_is_kept_in_the_consent_log(
+    signups: Signups, rabbitmq_url: str
+) -> None:
+    joined = await signups.join(consent_matched_events=True, consent_news=True)
+    person_id = uuid.UUID(joined.json()["id"])
+    told = VolunteerUnsubscribed(
+        producer="notifications",
+        correlation_id="one-click",
+        data=VolunteerUnsubscribedData(
+            person_id=person_id, withdrawn=[Consent.MATCHED_EVENTS, Consent.NEWS], source="link"
+        ),
+    )
+    await publish_event(rabbitmq_url, told)
+
+    async def consents() -> list[str]:
+        stored = await signups.db["people"].find_one({"_id": str(person_id)})
+        return list(stored["consents"]) if stored else ["missing"]
+
+    assert await eventually(consents, until=lambda c: c == [], what="consents withdrawn") == []
+    stored = await signups.db["people"].find_one({"_id": str(person_id)})
+    assert stored is not None
+    withdrawals = [r for r in stored["consent_log"] if not r["granted"]]
+    assert {r["source"] for r in withdrawals} == {"notifications"}
+    assert len(withdrawals) == 2

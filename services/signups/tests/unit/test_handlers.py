@@ -11,7 +11,6 @@ from urllib.parse import unquote, urlsplit
 from uuid import UUID
 
 import pytest
-from together_contracts import email_sha256
 from itsdangerous import TimestampSigner
 from signups.adapters.organisations import OrganisationChange, OrganisationNotFoundError
 from signups.adapters.people import EmailAlreadyRegisteredError, PersonChange, PersonNotFoundError
@@ -22,7 +21,14 @@ from signups.handlers import Context, erasure, links, organisations, volunteers
 from signups.handlers.erasure import ErasureOutcome
 from signups.handlers.links import LinkOutcome
 from signups.handlers.volunteers import JoinOutcome, JoinVolunteer
-from together_contracts import Availability, Consent, Event, Interest, OrganisationType
+from together_contracts import (
+    Availability,
+    Consent,
+    Event,
+    Interest,
+    OrganisationType,
+    email_sha256,
+)
 
 pytestmark = pytest.mark.unit
 

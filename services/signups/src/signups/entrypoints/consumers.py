@@ -1,9 +1,9 @@
 """Subscribers of signups: the event model in each signature is the contract."""
 
-from together_contracts import PersonErased
+from together_contracts import PersonErased, VolunteerUnsubscribed
 from together_kit.runtime import ServiceRuntime
 
-from signups.handlers import Context, erasure
+from signups.handlers import Context, erasure, volunteers
 
 
 def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
@@ -13,3 +13,10 @@ def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
     async def on_person_erased(event: PersonErased) -> None:
         """Note which service has deleted a person's data, for the erasure's status."""
         await erasure.record_erased(event, ctx)
+
+    unsubscribes = runtime.consumer("unsubscribes", [VolunteerUnsubscribed.routing_key])
+
+    @unsubscribes.subscriber()
+    async def on_volunteer_unsubscribed(event: VolunteerUnsubscribed) -> None:
+        """Keep the consent log whole when someone unsubscribes through an email's own link."""
+        await volunteers.note_unsubscribed_elsewhere(event, ctx)

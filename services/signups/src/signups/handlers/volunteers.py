@@ -1,5 +1,6 @@
 """Joining, rejoining, confirming and unsubscribing volunteers."""
 
+import contextlib
 from dataclasses import dataclass
 from enum import StrEnum
 from uuid import UUID
@@ -18,7 +19,7 @@ from together_contracts import (
     VolunteerUpdatedData,
 )
 
-from signups.adapters.people import EmailAlreadyRegisteredError
+from signups.adapters.people import EmailAlreadyRegisteredError, PersonNotFoundError
 from signups.domain.people import JoinContext, Person, VolunteerDetails
 from signups.handlers.context import PRODUCER, Context
 
@@ -138,3 +139,23 @@ def unsubscribed(
         correlation_id=correlation_id,
         data=VolunteerUnsubscribedData(person_id=person.id, withdrawn=withdrawn),
     )
+
+
+async def note_unsubscribed_elsewhere(event: VolunteerUnsubscribed, ctx: Context) -> None:
+    """Record in the consent log an unsubscribe made through notifications' one-click link.
+
+    Signups hears its own `volunteer.unsubscribed` too; those are already recorded. Nothing is
+    told again: the event that brought the news is the telling.
+    """
+    if event.producer == PRODUCER:
+        return
+    context = JoinContext(
+        now=event.occurred_at, source=event.producer, form_version=ctx.form_version
+    )
+
+    def withdraw(person: Person) -> list[Event]:
+        person.withdraw_email_consent(context)
+        return []
+
+    with contextlib.suppress(PersonNotFoundError):
+        await ctx.people.change(event.data.person_id, withdraw)
