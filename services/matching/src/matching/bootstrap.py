@@ -1,13 +1,118 @@
 """The composition root of matching: the only place its clients and adapters are built."""
 
-from fastapi import FastAPI
-from together_kit.runtime import ServiceRuntime
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
 
+from fastapi import FastAPI
+from together_contracts import EventSubmitted, PersonErased
+from together_contracts.matches import (
+    EventCancelled,
+    EventPublished,
+    MatchAccepted,
+    MatchDeclined,
+    MatchProposed,
+    VolunteerUnmatched,
+)
+from together_kit.erasure import ErasureAnswers
+from together_kit.idempotency import IdempotencyStore
+from together_kit.ratelimit import RateLimiter, rate_limited
+from together_kit.runtime import ServiceRuntime
+from together_kit.web import WebPages, mount_static
+
+from matching.adapters.events import MongoEventRepository
+from matching.adapters.geocoding import CachedGeocoder, Geocoder, GeoNamesTable, PostcodesIo
+from matching.adapters.matches import MongoMatchRepository
+from matching.adapters.tokens import Links, Tokens
+from matching.adapters.volunteers import MongoVolunteerRepository
+from matching.domain.geo import Point
+from matching.entrypoints import consumers, web
+from matching.entrypoints.api import api_router
+from matching.handlers import Context, MatchingRules, volunteers
 from matching.settings import Settings
 
+WEB = Path(__file__).parent / "entrypoints" / "web"
 
-def create_app(settings: Settings) -> FastAPI:
+
+def geocoder(settings: Settings, runtime: ServiceRuntime) -> Geocoder:
+    if settings.geocoder == "postcodes.io":
+        return PostcodesIo(settings.postcodes_io_url, timeout=settings.geocode_timeout_seconds)
+    table = GeoNamesTable(settings.geonames_path)
+    runtime.startup_hooks.append(table.load)
+    return table
+
+
+def outline_of(source: Geocoder) -> Callable[[], list[Point]]:
+    """The gap map's outline of Great Britain: every district centroid, when the table has them."""
+    if isinstance(source, GeoNamesTable):
+        return lambda: list(source.centroids.values())
+    return list
+
+
+def create_app(
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    source: Geocoder | None = None,
+) -> FastAPI:
     runtime = ServiceRuntime.build(settings)
-    app = runtime.app(title="together matching")
+    source = source or geocoder(settings, runtime)
+    events = MongoEventRepository(runtime.aggregate("events"))
+    profiles = MongoVolunteerRepository(runtime.aggregate("volunteers"))
+    matches = MongoMatchRepository(runtime.aggregate("matches"))
+    tokens = Tokens(settings.secret_key.get_secret_value())
+    ctx = Context(
+        events=events,
+        volunteers=profiles,
+        matches=matches,
+        geocoder=CachedGeocoder(source, runtime.db["geocode_cache"]),
+        tokens=tokens,
+        links=Links(settings.public_base_url, tokens),
+        clock=clock or (lambda: datetime.now(UTC)),
+        rules=MatchingRules(
+            proposals_per_place=settings.proposals_per_place,
+            weekly_cap=settings.weekly_cap,
+            events_per_new_volunteer=settings.events_per_new_volunteer,
+            unmatched_after_days=settings.unmatched_after_days,
+        ),
+    )
+    runtime.startup_hooks += [
+        events.ensure_indexes,
+        profiles.ensure_indexes,
+        matches.ensure_indexes,
+    ]
+    runtime.tells(
+        EventSubmitted,
+        EventPublished,
+        EventCancelled,
+        MatchProposed,
+        MatchAccepted,
+        MatchDeclined,
+        VolunteerUnmatched,
+        PersonErased,
+    )
+    answers = ErasureAnswers(runtime.aggregate("erasures"), service=settings.service_name)
+    consumers.register(runtime, ctx=ctx, answers=answers)
+    runtime.every(
+        settings.unmatched_interval_seconds,
+        lambda: volunteers.tell_unmatched(ctx),
+        name="tell-unmatched",
+    )
+
+    submit_limit = rate_limited(RateLimiter(settings.submit_rate_limit), scope="events")
+    pages = WebPages(templates=WEB / "templates", locales=WEB / "locales")
+    app = runtime.app(
+        title="together matching",
+        description="Community events near volunteers: listings, matching and responses.",
+        routers=[
+            api_router(submit_limit=submit_limit),
+            web.web_router(pages, submit_limit=submit_limit, outline=outline_of(source)),
+        ],
+    )
+    mount_static(app)
     app.state.runtime = runtime
+    app.state.settings = settings
+    app.state.context = ctx
+    app.state.pages = pages
+    app.state.idempotency = IdempotencyStore(runtime.db["idempotency"])
     return app

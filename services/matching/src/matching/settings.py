@@ -1,5 +1,11 @@
+from pathlib import Path
+from typing import Literal
+
 from pydantic_settings import SettingsConfigDict
 from together_kit.settings import ServiceSettings
+
+REPO_ROOT = Path(__file__).resolve().parents[4]
+DEFAULT_GEONAMES = (REPO_ROOT / "../shared/data/geonames/GB.txt").resolve()
 
 
 class Settings(ServiceSettings):
@@ -7,3 +13,19 @@ class Settings(ServiceSettings):
 
     service_name: str = "matching"
     port: int = 8003
+    public_base_url: str = "http://127.0.0.1:8003"
+    """Where people reach matching; links in messages start with it."""
+    geocoder: Literal["geonames", "postcodes.io"] = "geonames"
+    geonames_path: Path = DEFAULT_GEONAMES
+    """GeoNames postal-code file (tab-separated, no header); read by path, never committed."""
+    postcodes_io_url: str = "https://api.postcodes.io"
+    geocode_timeout_seconds: float = 5.0
+    proposals_per_place: int = 3
+    """K: an event with n places is proposed to at most n x K volunteers."""
+    weekly_cap: int = 2
+    """At most this many proposals per volunteer in any 7 days."""
+    events_per_new_volunteer: int = 3
+    """N: the best upcoming events proposed to a newly confirmed volunteer."""
+    unmatched_after_days: int = 7
+    unmatched_interval_seconds: float = 3600.0
+    submit_rate_limit: str = "10/minute"

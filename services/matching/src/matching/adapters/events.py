@@ -1,0 +1,170 @@
+"""Community events in the matching database; places are taken under optimistic concurrency.
+
+Many volunteers may answer at once, so `change` retries far more than the kit's default, with a
+short random pause between attempts (50 concurrent accepts each lose at most 49 races).
+"""
+
+import asyncio
+import random
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from pymongo import ASCENDING
+from together_contracts import Event, Interest
+from together_kit.outbox import AggregateCollection, AggregateNotFoundError, ConcurrentWriteError
+
+from matching.domain.events import CommunityEvent, EventStatus, Venue
+from matching.domain.geo import Point, cells, covering
+
+EventChange = Callable[[CommunityEvent], Sequence[Event]]
+CHANGE_ATTEMPTS = 200
+
+
+class EventNotFoundError(LookupError):
+    pass
+
+
+class EventRepository(Protocol):
+    async def add(self, event: CommunityEvent, *, events: Sequence[Event]) -> None: ...
+    async def get(self, event_id: UUID) -> CommunityEvent | None: ...
+    async def change(self, event_id: UUID, change: EventChange) -> CommunityEvent: ...
+    async def upcoming(
+        self,
+        *,
+        now: datetime,
+        near: tuple[Point, float] | None = None,
+        event_type: Interest | None = None,
+        until: datetime | None = None,
+        limit: int = 200,
+    ) -> list[CommunityEvent]: ...
+
+
+class MongoEventRepository:
+    def __init__(self, events: AggregateCollection) -> None:
+        self.events = events
+
+    async def ensure_indexes(self) -> None:
+        collection = self.events.collection
+        await collection.create_index([("status", ASCENDING), ("starts_at", ASCENDING)])
+        for field in ("h3_7", "h3_5", "h3_4"):
+            await collection.create_index([(field, ASCENDING), ("status", ASCENDING)])
+
+    async def add(self, event: CommunityEvent, *, events: Sequence[Event]) -> None:
+        await self.events.insert(to_document(event), events)
+
+    async def get(self, event_id: UUID) -> CommunityEvent | None:
+        document = await self.events.collection.find_one({"_id": str(event_id)})
+        return from_document(document) if document else None
+
+    async def change(self, event_id: UUID, change: EventChange) -> CommunityEvent:
+        changed: list[CommunityEvent] = []
+
+        def apply(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[Event]]:
+            event = from_document(document)
+            staged = change(event)
+            changed[:] = [event]
+            return to_document(event), staged
+
+        for _ in range(CHANGE_ATTEMPTS):
+            try:
+                await self.events.update(str(event_id), apply, attempts=1)
+            except AggregateNotFoundError as error:
+                raise EventNotFoundError(event_id) from error
+            except ConcurrentWriteError:
+                await asyncio.sleep(random.uniform(0.001, 0.02))  # noqa: S311 (jitter, not secrecy)
+                continue
+            return changed[0]
+        raise ConcurrentWriteError(event_id)
+
+    async def upcoming(
+        self,
+        *,
+        now: datetime,
+        near: tuple[Point, float] | None = None,
+        event_type: Interest | None = None,
+        until: datetime | None = None,
+        limit: int = 200,
+    ) -> list[CommunityEvent]:
+        """Published events starting after `now`, soonest first; `near` finds only located ones
+        in the cells covering the circle (the caller checks the exact distance)."""
+        starts: dict[str, datetime] = {"$gt": now}
+        if until is not None:
+            starts["$lt"] = until
+        query: dict[str, Any] = {"status": EventStatus.PUBLISHED.value, "starts_at": starts}
+        if event_type is not None:
+            query["event_type"] = str(event_type)
+        if near is not None:
+            field, disk = covering(*near)
+            query[field] = {"$in": disk}
+        cursor = self.events.collection.find(query).sort("starts_at", ASCENDING).limit(limit)
+        return [from_document(document) async for document in cursor]
+
+
+def to_document(event: CommunityEvent) -> dict[str, Any]:
+    venue = event.venue
+    location = venue.location
+    return {
+        "_id": str(event.id),
+        "title": event.title,
+        "description": event.description,
+        "event_type": str(event.event_type),
+        "also_suits": [str(i) for i in event.also_suits],
+        "starts_at": event.starts_at,
+        "ends_at": event.ends_at,
+        "online": venue.online,
+        "postcode": venue.postcode,
+        "outward_code": venue.outward_code,
+        "latitude": location.latitude if location else None,
+        "longitude": location.longitude if location else None,
+        **(cells(location) if location else {"h3_7": None, "h3_5": None, "h3_4": None}),
+        "places": event.places,
+        "roles": list(event.roles),
+        "accessibility": event.accessibility,
+        "language": event.language,
+        "organiser_email": event.organiser_email,
+        "submitted_at": event.submitted_at,
+        "status": event.status.value,
+        "accepted": [str(p) for p in event.accepted],
+        "waitlist": [str(p) for p in event.waitlist],
+        "declined": [str(p) for p in event.declined],
+        "attendance": {str(p): came for p, came in event.attendance.items()},
+        "proposed": event.proposed,
+        "erased": event.erased,
+    }
+
+
+def from_document(document: dict[str, Any]) -> CommunityEvent:
+    latitude, longitude = document.get("latitude"), document.get("longitude")
+    return CommunityEvent(
+        id=UUID(document["_id"]),
+        title=document["title"],
+        description=document["description"],
+        event_type=Interest(document["event_type"]),
+        also_suits=tuple(Interest(i) for i in document.get("also_suits", [])),
+        starts_at=document["starts_at"],
+        ends_at=document["ends_at"],
+        venue=Venue(
+            online=document["online"],
+            postcode=document.get("postcode"),
+            outward_code=document.get("outward_code"),
+            location=Point(latitude, longitude)
+            if latitude is not None and longitude is not None
+            else None,
+        ),
+        places=document["places"],
+        roles=tuple(document.get("roles", [])),
+        accessibility=document.get("accessibility", ""),
+        language=document.get("language", "en"),
+        organiser_email=document["organiser_email"],
+        submitted_at=document["submitted_at"],
+        status=EventStatus(document["status"]),
+        accepted=[UUID(p) for p in document.get("accepted", [])],
+        waitlist=[UUID(p) for p in document.get("waitlist", [])],
+        declined=[UUID(p) for p in document.get("declined", [])],
+        attendance={UUID(p): came for p, came in document.get("attendance", {}).items()},
+        proposed=document.get("proposed", 0),
+        erased=document.get("erased", 0),
+        version=document.get("version", 0),
+    )

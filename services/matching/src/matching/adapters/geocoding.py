@@ -1,0 +1,142 @@
+"""Postcodes to coordinates, behind one interface: an offline GeoNames table or postcodes.io.
+
+The GeoNames postal-code file for Great Britain holds outward codes only (tab-separated, no header:
+country, postal code, place name, three levels of admin names and codes, latitude, longitude,
+accuracy); a district's centroid is the average of its rows. A full postcode is located at its
+outward code's centroid. postcodes.io (self-hostable) locates full postcodes and outward codes.
+Either is wrapped in `CachedGeocoder`, which keeps answers in the store (`geocode_cache`).
+"""
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import quote
+
+import httpx
+from pymongo.asynchronous.collection import AsyncCollection
+
+from matching.domain.geo import Point
+from matching.domain.postcodes import normalise, outward_code
+
+
+class UnknownPostcodeError(LookupError):
+    def __init__(self, postcode: str) -> None:
+        super().__init__(f"We could not find the postcode {postcode}")
+        self.postcode = postcode
+
+
+@dataclass(frozen=True)
+class Place:
+    outward_code: str
+    point: Point
+
+
+class Geocoder(Protocol):
+    async def locate(self, postcode: str) -> Place:
+        """A normalised postcode or outward code; raises `UnknownPostcodeError`."""
+        ...
+
+
+class GeoNamesTable:
+    """Outward-code centroids from a GeoNames postal-code file, read once, when first needed
+    (or by `load` at start-up, so a wrong path stops the service with a clear message)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._centroids: dict[str, Point] | None = None
+
+    @property
+    def centroids(self) -> dict[str, Point]:
+        if self._centroids is None:
+            self._centroids = read_centroids(self.path)
+        return self._centroids
+
+    async def load(self) -> None:
+        if not self.path.is_file():
+            raise GeoNamesMissingError(self.path)
+        _ = self.centroids
+
+    async def locate(self, postcode: str) -> Place:
+        district = outward_code(postcode)
+        point = self.centroids.get(district)
+        if point is None:
+            raise UnknownPostcodeError(postcode)
+        return Place(district, point)
+
+
+class GeoNamesMissingError(FileNotFoundError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"No GeoNames postal-code file at {path}: set MATCHING_GEONAMES_PATH to it "
+            "(e.g. ../shared/data/geonames/GB.txt), or MATCHING_GEOCODER=postcodes.io"
+        )
+
+
+def read_centroids(path: Path) -> dict[str, Point]:
+    """The average latitude and longitude of each outward code's rows."""
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    with path.open(encoding="utf-8", newline="") as rows:
+        for row in csv.reader(rows, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if len(row) < 11 or not row[9] or not row[10]:
+                continue
+            total = sums["".join(row[1].split()).upper()]
+            total[0] += float(row[9])
+            total[1] += float(row[10])
+            total[2] += 1
+    return {code: Point(lat / n, lon / n) for code, (lat, lon, n) in sums.items()}
+
+
+class PostcodesIo:
+    """postcodes.io: `/postcodes/{postcode}` for a full postcode, `/outcodes/{code}` for a district."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float = 5.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.transport = transport
+
+    async def locate(self, postcode: str) -> Place:
+        path = "postcodes" if " " in postcode else "outcodes"
+        async with httpx.AsyncClient(timeout=self.timeout, transport=self.transport) as client:
+            response = await client.get(f"{self.base_url}/{path}/{quote(postcode)}")
+        if response.status_code == httpx.codes.NOT_FOUND:
+            raise UnknownPostcodeError(postcode)
+        response.raise_for_status()
+        result: dict[str, Any] = response.json().get("result") or {}
+        if result.get("latitude") is None or result.get("longitude") is None:
+            raise UnknownPostcodeError(postcode)
+        district = str(result.get("outcode") or outward_code(postcode))
+        return Place(district, Point(float(result["latitude"]), float(result["longitude"])))
+
+
+class CachedGeocoder:
+    """Answers from `geocode_cache` when known; otherwise asks `source` and remembers the answer.
+
+    Unknown postcodes are not cached: a newly issued postcode becomes known to the source later.
+    """
+
+    def __init__(self, source: Geocoder, cache: AsyncCollection[dict[str, Any]]) -> None:
+        self.source = source
+        self.cache = cache
+
+    async def locate(self, postcode: str) -> Place:
+        key = normalise(postcode)
+        cached = await self.cache.find_one({"_id": key})
+        if cached is not None:
+            return Place(cached["outward_code"], Point(cached["latitude"], cached["longitude"]))
+        place = await self.source.locate(key)
+        cached_place = {
+            "outward_code": place.outward_code,
+            "latitude": place.point.latitude,
+            "longitude": place.point.longitude,
+        }
+        # An upsert by `$set`: the embedded store's `replace_one(..., upsert=True)` drops the `_id`.
+        await self.cache.update_one({"_id": key}, {"$set": cached_place}, upsert=True)
+        return place

@@ -1,0 +1,73 @@
+"""Proposals of one event to one volunteer; the match id is derived from both, so a proposal is
+made at most once however often matching runs."""
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from pymongo import ASCENDING
+from pymongo.errors import DuplicateKeyError
+from together_contracts import Event
+from together_kit.outbox import AggregateCollection
+
+MATCH_NAMESPACE = uuid.UUID("6f1c2a4e-3b1d-4c8e-9a57-0d6c1e2b7f30")
+
+
+class AlreadyProposedError(Exception):
+    pass
+
+
+def match_id(event_id: UUID, person_id: UUID) -> UUID:
+    return uuid.uuid5(MATCH_NAMESPACE, f"{event_id}:{person_id}")
+
+
+class MatchRepository(Protocol):
+    async def add(
+        self, *, event_id: UUID, person_id: UUID, at: datetime, events: Sequence[Event]
+    ) -> UUID: ...
+    async def get(self, match_id: UUID) -> dict[str, Any] | None: ...
+    async def people_proposed(self, event_id: UUID) -> set[UUID]: ...
+    async def events_of(self, person_id: UUID) -> set[UUID]: ...
+    async def delete_for_person(self, person_id: UUID) -> int: ...
+
+
+class MongoMatchRepository:
+    def __init__(self, matches: AggregateCollection) -> None:
+        self.matches = matches
+
+    async def ensure_indexes(self) -> None:
+        await self.matches.collection.create_index([("event_id", ASCENDING)])
+        await self.matches.collection.create_index([("person_id", ASCENDING)])
+
+    async def add(
+        self, *, event_id: UUID, person_id: UUID, at: datetime, events: Sequence[Event]
+    ) -> UUID:
+        identifier = match_id(event_id, person_id)
+        document = {
+            "_id": str(identifier),
+            "event_id": str(event_id),
+            "person_id": str(person_id),
+            "proposed_at": at,
+        }
+        try:
+            await self.matches.insert(document, events)
+        except DuplicateKeyError as error:
+            raise AlreadyProposedError(identifier) from error
+        return identifier
+
+    async def get(self, match_id: UUID) -> dict[str, Any] | None:
+        return await self.matches.collection.find_one({"_id": str(match_id)})
+
+    async def people_proposed(self, event_id: UUID) -> set[UUID]:
+        cursor = self.matches.collection.find({"event_id": str(event_id)}, {"person_id": 1})
+        return {UUID(document["person_id"]) async for document in cursor}
+
+    async def events_of(self, person_id: UUID) -> set[UUID]:
+        cursor = self.matches.collection.find({"person_id": str(person_id)}, {"event_id": 1})
+        return {UUID(document["event_id"]) async for document in cursor}
+
+    async def delete_for_person(self, person_id: UUID) -> int:
+        deleted = await self.matches.collection.delete_many({"person_id": str(person_id)})
+        return deleted.deleted_count

@@ -1,0 +1,132 @@
+"""A community event listed by an organiser, and the places volunteers take on it.
+
+Places are taken in the event's own document under optimistic concurrency (see
+`adapters/events.py`): the change functions here decide; the store makes sure only one writer's
+decision per version stands.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+from uuid import UUID, uuid4
+
+from together_contracts import Interest
+
+from matching.domain.geo import Point
+
+EventLanguage = Literal["en", "cy", "bilingual"]
+
+
+class EventStatus(StrEnum):
+    SUBMITTED = "submitted"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+class Answer(StrEnum):
+    ACCEPTED = "accepted"
+    WAITLISTED = "waitlisted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Venue:
+    online: bool
+    postcode: str | None = None
+    outward_code: str | None = None
+    location: Point | None = None
+
+
+@dataclass
+class CommunityEvent:
+    title: str
+    description: str
+    event_type: Interest
+    starts_at: datetime
+    ends_at: datetime
+    venue: Venue
+    places: int
+    organiser_email: str
+    submitted_at: datetime
+    roles: tuple[str, ...] = ()
+    accessibility: str = ""
+    language: EventLanguage = "en"
+    also_suits: tuple[Interest, ...] = ()
+    id: UUID = field(default_factory=uuid4)
+    status: EventStatus = EventStatus.SUBMITTED
+    accepted: list[UUID] = field(default_factory=list)
+    waitlist: list[UUID] = field(default_factory=list)
+    declined: list[UUID] = field(default_factory=list)
+    attendance: dict[UUID, bool] = field(default_factory=dict)
+    """After the event: who came (True) and who did not (False), marked by the organiser."""
+    proposed: int = 0
+    erased: int = 0
+    """How many of its volunteers asked to be forgotten: an anonymous count."""
+    version: int = 0
+
+    @property
+    def interests(self) -> frozenset[Interest]:
+        return frozenset((self.event_type, *self.also_suits))
+
+    @property
+    def open(self) -> bool:
+        return self.status is EventStatus.PUBLISHED
+
+    def answer(self, person_id: UUID, *, accept: bool) -> tuple[Answer, int | None]:
+        """Take a place, join the waitlist, or decline; answering again keeps the first answer
+        except that declining after accepting gives the place up (see `give_up`)."""
+        if not self.open:
+            return Answer.CLOSED, None
+        if person_id in self.accepted:
+            return Answer.ACCEPTED, None
+        if person_id in self.waitlist:
+            return Answer.WAITLISTED, self.waitlist.index(person_id) + 1
+        if not accept:
+            if person_id not in self.declined:
+                self.declined.append(person_id)
+            return Answer.DECLINED, None
+        if person_id in self.declined:
+            self.declined.remove(person_id)
+        if len(self.accepted) < self.places:
+            self.accepted.append(person_id)
+            return Answer.ACCEPTED, None
+        self.waitlist.append(person_id)
+        return Answer.WAITLISTED, len(self.waitlist)
+
+    def give_up(self, person_id: UUID) -> tuple[bool, UUID | None]:
+        """Leave the event; a freed place goes to the first on the waitlist, who is returned."""
+        if person_id in self.waitlist:
+            self.waitlist.remove(person_id)
+            return True, None
+        if person_id not in self.accepted:
+            return False, None
+        self.accepted.remove(person_id)
+        promoted = self.waitlist.pop(0) if self.waitlist and self.open else None
+        if promoted is not None:
+            self.accepted.append(promoted)
+        return True, promoted
+
+    def mark(self, person_id: UUID, *, attended: bool, now: datetime) -> bool:
+        """Record attendance for someone who had a place, once the event has begun; True if
+        this changed what was recorded."""
+        if person_id not in self.accepted or now < self.starts_at:
+            return False
+        if self.attendance.get(person_id) == attended:
+            return False
+        self.attendance[person_id] = attended
+        return True
+
+    def forget(self, person_id: UUID) -> UUID | None:
+        """Erasure: drop the person everywhere, keep only a count; a freed place is passed on."""
+        known = person_id in (*self.accepted, *self.waitlist, *self.declined, *self.attendance)
+        _, promoted = self.give_up(person_id)
+        if person_id in self.declined:
+            self.declined.remove(person_id)
+        self.attendance.pop(person_id, None)
+        if known:
+            self.erased += 1
+        return promoted

@@ -1,0 +1,89 @@
+"""Distances on the Earth and the H3 grid cells that find who is near whom without a full scan.
+
+Every located volunteer and event stores its H3 cell at three resolutions (`h3_7`, `h3_5`,
+`h3_4`). A search for "within r km" picks the finest of them whose disk of cells covering r km
+stays small (`search_resolution`), asks the store for documents whose cell at that resolution is
+in the disk (an indexed `$in`), and then checks the exact distance here: the store has no
+`$near` on the embedded server, and the disk is a superset of the circle.
+
+Volunteers each have their own radius, so "whose radius reaches this event" is asked per band:
+a volunteer's `band` is the resolution of the first of `BANDS` their radius fits, and the event
+asks each band for the volunteers in the disk of that band's largest radius.
+"""
+
+import math
+from dataclasses import dataclass
+
+import h3
+
+EARTH_RADIUS_KM = 6371.0088
+RESOLUTIONS = (7, 5, 4)
+"""Stored cell resolutions: about 1.4 km, 9.9 km and 26 km edges."""
+_MAX_DISK_RINGS = 12
+"""At most 469 cells per query: searches that would need more use a coarser resolution."""
+
+
+@dataclass(frozen=True)
+class Point:
+    latitude: float
+    longitude: float
+
+
+def distance_km(a: Point, b: Point) -> float:
+    """Great-circle (haversine) distance in kilometres."""
+    lat1, lat2 = math.radians(a.latitude), math.radians(b.latitude)
+    dlat = lat2 - lat1
+    dlon = math.radians(b.longitude - a.longitude)
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def cells(point: Point) -> dict[str, str]:
+    """The point's cell at every stored resolution, as document fields."""
+    return {
+        f"h3_{resolution}": str(h3.latlng_to_cell(point.latitude, point.longitude, resolution))
+        for resolution in RESOLUTIONS
+    }
+
+
+def rings_for(radius_km: float, resolution: int) -> int:
+    """How many rings of cells around a centre cover `radius_km` from anywhere in that cell.
+
+    Neighbouring cell centres are at least about 1.5 edges apart across a ring; a margin of one ring
+    (and a 20 % smaller edge, for H3's distortion) covers the point's offset within its own cell.
+    """
+    edge = float(h3.average_hexagon_edge_length(resolution, unit="km")) * 0.8
+    return math.ceil(radius_km / (1.5 * edge)) + 1
+
+
+BANDS = ((15.0, 7), (60.0, 5), (200.0, 4))
+"""(largest radius in km, resolution) of each radius band."""
+
+
+def band_of(radius_km: float) -> int:
+    return next((resolution for limit, resolution in BANDS if radius_km <= limit), BANDS[-1][1])
+
+
+def band_searches(point: Point) -> list[tuple[int, str, list[str]]]:
+    """For each band: its resolution, the cell field to query and the cells reaching `point`."""
+    searches = []
+    for limit, resolution in BANDS:
+        centre = h3.latlng_to_cell(point.latitude, point.longitude, resolution)
+        disk = sorted(h3.grid_disk(centre, rings_for(limit, resolution)))
+        searches.append((resolution, f"h3_{resolution}", disk))
+    return searches
+
+
+def search_resolution(radius_km: float) -> int:
+    for resolution in RESOLUTIONS:
+        if rings_for(radius_km, resolution) <= _MAX_DISK_RINGS:
+            return resolution
+    return RESOLUTIONS[-1]
+
+
+def covering(point: Point, radius_km: float) -> tuple[str, list[str]]:
+    """The document field and the cells that together cover a circle of `radius_km` around point."""
+    resolution = search_resolution(radius_km)
+    centre = h3.latlng_to_cell(point.latitude, point.longitude, resolution)
+    disk = h3.grid_disk(centre, rings_for(radius_km, resolution))
+    return f"h3_{resolution}", sorted(disk)

@@ -1,0 +1,69 @@
+"""A volunteer as matching knows them: where roughly, what, when, how far; never who."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from uuid import UUID
+
+from together_contracts import Availability, Interest, Language
+
+from matching.domain.geo import Point
+
+WEEK = timedelta(days=7)
+
+
+class Status(StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    UNSUBSCRIBED = "unsubscribed"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    event_id: UUID
+    at: datetime
+
+
+@dataclass
+class Volunteer:
+    person_id: UUID
+    outward_code: str
+    location: Point | None
+    interests: frozenset[Interest]
+    availability: frozenset[Availability]
+    travel_radius_km: int
+    language: Language = "en"
+    connector: bool = False
+    wants_matches: bool = True
+    """They consented to hear of matched events (and have not withdrawn it)."""
+    status: Status = Status.CONFIRMED
+    confirmed_at: datetime | None = None
+    proposals: list[Proposal] = field(default_factory=list)
+    """Proposals of the last 7 days, for the weekly cap and fairness."""
+    last_proposed_at: datetime | None = None
+    accepted: int = 0
+    declined: int = 0
+    attended: int = 0
+    no_shows: int = 0
+    proposed: int = 0
+    unmatched_told: bool = False
+    version: int = 0
+
+    @property
+    def matchable(self) -> bool:
+        return self.status is Status.CONFIRMED and self.wants_matches and self.location is not None
+
+    def proposals_this_week(self, now: datetime) -> int:
+        return sum(1 for proposal in self.proposals if proposal.at > now - WEEK)
+
+    def under_cap(self, now: datetime, cap: int) -> bool:
+        return self.proposals_this_week(now) < cap
+
+    def was_proposed(self, event_id: UUID) -> bool:
+        return any(proposal.event_id == event_id for proposal in self.proposals)
+
+    def record_proposal(self, event_id: UUID, now: datetime) -> None:
+        self.proposals = [p for p in self.proposals if p.at > now - WEEK]
+        self.proposals.append(Proposal(event_id, now))
+        self.last_proposed_at = now
+        self.proposed += 1

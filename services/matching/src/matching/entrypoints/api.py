@@ -1,0 +1,177 @@
+"""JSON API of matching: parse, build a command, call a handler."""
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from together_contracts import Interest
+from together_kit.http import current_correlation_id
+from together_kit.idempotency import IdempotencyKey, StoredResponse, run_once
+
+from matching.adapters.geocoding import UnknownPostcodeError
+from matching.domain.geo import Point, distance_km
+from matching.domain.postcodes import InvalidPostcodeError
+from matching.entrypoints.dependencies import ContextDep, IdempotencyDep
+from matching.entrypoints.schemas import (
+    EventCreate,
+    EventListing,
+    EventPublic,
+    GapPublic,
+    london,
+)
+from matching.handlers import Context, events, gaps
+
+
+def unknown_postcode(where: list[str], message: str) -> HTTPException:
+    return HTTPException(
+        status.HTTP_422_UNPROCESSABLE_CONTENT,
+        [{"loc": where, "msg": message, "type": "unknown_postcode"}],
+    )
+
+
+def submit_command(body: EventCreate) -> events.SubmitEvent:
+    coordinates = None
+    if body.latitude is not None and body.longitude is not None:
+        coordinates = Point(body.latitude, body.longitude)
+    return events.SubmitEvent(
+        title=body.title,
+        description=body.description,
+        event_type=body.event_type,
+        also_suits=tuple(dict.fromkeys(i for i in body.also_suits if i != body.event_type)),
+        starts_at=body.starts_at,
+        ends_at=body.ends_at,
+        online=body.online,
+        postcode=body.postcode,
+        coordinates=coordinates,
+        places=body.places,
+        organiser_email=str(body.organiser_email),
+        roles=tuple(body.roles),
+        accessibility=body.accessibility,
+        language=body.language,
+        correlation_id=current_correlation_id(),
+    )
+
+
+async def listings(
+    ctx: Context,
+    *,
+    near: str | None,
+    within_km: float,
+    event_type: Interest | None,
+    starts_after: datetime | None,
+    starts_before: datetime | None,
+) -> list[EventListing]:
+    """Published upcoming events, soonest first; raises `UnknownPostcodeError` for `near`."""
+    now = ctx.clock()
+    after = max(now, _aware(starts_after)) if starts_after else now
+    centre: Point | None = None
+    if near:
+        centre = (await ctx.geocoder.locate(near)).point
+    found = await ctx.events.upcoming(
+        now=after,
+        near=(centre, within_km) if centre else None,
+        event_type=event_type,
+        until=_aware(starts_before) if starts_before else None,
+    )
+    shown = []
+    for event in found:
+        distance = None
+        if centre is not None and event.venue.location is not None:
+            distance = distance_km(centre, event.venue.location)
+            if distance > within_km:
+                continue
+        shown.append(EventListing.of(event, distance))
+    return shown
+
+
+def _aware(value: datetime) -> datetime:
+    """A filter bound; a time out of range is as good as no bound at all."""
+    try:
+        return london(value)
+    except ValueError:
+        return value.replace(tzinfo=UTC)
+
+
+def api_router(*, submit_limit: Callable[..., Awaitable[None]]) -> APIRouter:
+    router = APIRouter(prefix="/api/v1", tags=["events"])
+
+    @router.post(
+        "/events",
+        status_code=status.HTTP_201_CREATED,
+        dependencies=[Depends(submit_limit)],
+        responses={
+            422: {"description": "A field is missing or wrong, or the postcode is unknown"},
+            429: {"description": "Too many requests from this client"},
+        },
+    )
+    async def create_event(
+        body: EventCreate,
+        request: Request,
+        ctx: ContextDep,
+        store: IdempotencyDep,
+        key: IdempotencyKey = None,
+    ) -> EventPublic:
+        """List a community event. It is public once a moderator approves it; the response's
+        `cancel_url` is the organiser's signed link to cancel it."""
+
+        async def run() -> StoredResponse:
+            try:
+                submitted = await events.submit_event(submit_command(body), ctx)
+            except UnknownPostcodeError as error:
+                raise unknown_postcode(["body", "postcode"], str(error)) from error
+            public = EventPublic(
+                id=submitted.event.id,
+                cancel_url=submitted.cancel_url,
+                attendance_url=submitted.attendance_url,
+            )
+            return StoredResponse(201, public.model_dump(mode="json"))
+
+        return await run_once(request, store, key, scope="events", run=run)  # type: ignore[return-value]
+
+    @router.get("/events")
+    async def list_events(
+        ctx: ContextDep,
+        near: Annotated[
+            str | None, Query(max_length=16, description="Postcode or outward code")
+        ] = None,
+        within_km: Annotated[float, Query(gt=0, le=200)] = 10,
+        event_type: Annotated[Interest | None, Query(alias="type")] = None,
+        starts_after: datetime | None = None,
+        starts_before: datetime | None = None,
+    ) -> list[EventListing]:
+        """Published upcoming events, soonest first; `near` a postcode within `within_km`."""
+        try:
+            return await listings(
+                ctx,
+                near=near,
+                within_km=within_km,
+                event_type=event_type,
+                starts_after=starts_after,
+                starts_before=starts_before,
+            )
+        except (UnknownPostcodeError, InvalidPostcodeError) as error:
+            raise unknown_postcode(["query", "near"], str(error)) from error
+
+    @router.get("/gaps", tags=["gaps"])
+    async def list_gaps(
+        ctx: ContextDep,
+        reach_km: Annotated[float, Query(gt=0, le=100)] = 10,
+        limit: Annotated[int, Query(ge=1, le=5000)] = 100,
+    ) -> list[GapPublic]:
+        """Districts ranked by confirmed volunteers against upcoming published events within
+        `reach_km` of the district's centre: where new events are most needed first."""
+        found = await gaps.find_gaps(ctx, reach_km=reach_km)
+        return [
+            GapPublic(
+                outward_code=gap.outward_code,
+                volunteers=gap.volunteers,
+                events_in_reach=gap.events_in_reach,
+                score=round(gap.score, 3),
+                latitude=gap.centroid.latitude,
+                longitude=gap.centroid.longitude,
+            )
+            for gap in found[:limit]
+        ]
+
+    return router

@@ -1,0 +1,162 @@
+"""The posted event form: read it into `EventCreate` and say, per field, what is wrong.
+
+The form validates with the API's model; only the messages differ. Each message is an English
+msgid, translated when the page is rendered. Dates and times arrive as separate inputs and are
+read as Europe/London time.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from matching.entrypoints.schemas import EventCreate
+
+HONEYPOT = "website"
+
+
+@dataclass(frozen=True)
+class Messages:
+    """What to say about one field: nothing entered, wrong, too long, or against a rule."""
+
+    missing: str
+    invalid: str
+    too_long: str | None = None
+    rule: str | None = None
+
+    def for_error(self, error_type: str, entered: object) -> str:
+        if entered is None or (isinstance(entered, str) and not entered.strip()):
+            return self.missing
+        if error_type == "string_too_long" and self.too_long:
+            return self.too_long
+        if error_type == "value_error" and self.rule:
+            return self.rule
+        return self.invalid
+
+
+CHECK = Messages("Check this answer", "Check this answer")
+EVENT: Mapping[str, Messages] = {
+    "title": Messages(
+        "Enter the event's title",
+        "Enter the event's title",
+        "The title must be 200 characters or fewer",
+    ),
+    "description": Messages(
+        "Describe the event and what volunteers will do",
+        "Describe the event and what volunteers will do",
+        "The description must be 5,000 characters or fewer",
+    ),
+    "event_type": Messages("Choose the kind of event", "Choose the kind of event"),
+    "start_date": Messages(
+        "Enter the date and time the event starts",
+        "Enter a real date and time, like 6 March 2027 at 12:00",
+        rule="The start must be in the future",
+    ),
+    "end_date": Messages(
+        "Enter the date and time the event ends",
+        "Enter a real date and time, like 6 March 2027 at 14:30",
+        rule="The end must be after the start",
+    ),
+    "where": Messages(
+        "Say whether the event is at a venue or online",
+        "Say whether the event is at a venue or online",
+    ),
+    "postcode": Messages("Enter the venue's postcode", "Enter a real UK postcode, like M1 1AE"),
+    "places": Messages(
+        "Enter how many volunteers you need", "Enter a whole number of volunteers from 1 to 1,000"
+    ),
+    "roles": Messages("Check the roles", "Each role must be 100 characters or fewer"),
+    "accessibility": Messages(
+        "Check the access information",
+        "Check the access information",
+        "Access information must be 1,000 characters or fewer",
+    ),
+    "organiser_email": Messages(
+        "Enter your email address",
+        "Enter your email address in the correct format, like name@example.com",
+        "Email address must be 254 characters or fewer",
+    ),
+    "language": Messages("Choose the event's language", "Choose the event's language"),
+}
+UNKNOWN_POSTCODE = "We could not find this postcode. Check it and try again"
+FIELDS = (
+    "title",
+    "description",
+    "event_type",
+    "start_date",
+    "start_time",
+    "end_date",
+    "end_time",
+    "where",
+    "postcode",
+    "places",
+    "roles",
+    "accessibility",
+    "organiser_email",
+    "language",
+)
+FORM_FIELD = {"starts_at": "start_date", "ends_at": "end_date", "online": "where"}
+
+
+def text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def from_a_bot(form: FormData) -> bool:
+    return bool(text(form, HONEYPOT).strip())
+
+
+def event_values(form: FormData) -> dict[str, str]:
+    """What was entered, by form field, to show again."""
+    return {name: text(form, name) for name in FIELDS}
+
+
+def event_input(values: Mapping[str, str]) -> dict[str, Any]:
+    """The form's values as `EventCreate` reads them."""
+    where = values["where"]
+    roles = [line for line in values["roles"].splitlines() if line.strip()]
+    return {
+        "title": values["title"],
+        "description": values["description"],
+        "event_type": values["event_type"],
+        "starts_at": _when(values["start_date"], values["start_time"]),
+        "ends_at": _when(values["end_date"] or values["start_date"], values["end_time"]),
+        "postcode": values["postcode"] if where == "venue" else None,
+        "online": where == "online",
+        "places": values["places"].strip(),
+        "roles": roles,
+        "accessibility": values["accessibility"],
+        "organiser_email": values["organiser_email"],
+        "language": values["language"] or "en",
+    }
+
+
+def _when(date: str, time: str) -> str:
+    return f"{date.strip()}T{time.strip()}" if date.strip() and time.strip() else ""
+
+
+def check(values: Mapping[str, str]) -> tuple[EventCreate | None, dict[str, str]]:
+    data = event_input(values)
+    try:
+        return EventCreate.model_validate(data), {}
+    except ValidationError as error:
+        return None, field_errors(error, data)
+
+
+def field_errors(error: ValidationError, data: Mapping[str, Any]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for detail in error.errors():
+        name = str(detail["loc"][0]) if detail["loc"] else ""
+        field = FORM_FIELD.get(name, name)
+        if field in found:
+            continue
+        entered = data.get(name)
+        if name == "online":
+            if data.get("postcode") is not None:
+                continue
+            entered = None
+        found[field] = EVENT.get(field, CHECK).for_error(detail["type"], entered)
+    return {name: found[name] for name in [*EVENT, *found] if name in found}

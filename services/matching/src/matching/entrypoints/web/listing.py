@@ -1,0 +1,119 @@
+"""The organiser's form at /events/new, its thank-you page, and the public list at /events."""
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import HTMLResponse, Response
+from together_contracts import Interest
+
+from matching.adapters.geocoding import UnknownPostcodeError
+from matching.domain.availability import LONDON
+from matching.domain.postcodes import InvalidPostcodeError
+from matching.entrypoints.api import listings, submit_command
+from matching.entrypoints.dependencies import ContextDep
+from matching.entrypoints.web import forms, labels
+from matching.entrypoints.web.site import Site
+from matching.handlers import events
+
+RADII = ("2", "5", "10", "25", "50")
+
+
+def listing_pages(site: Site) -> APIRouter:
+    router = APIRouter()
+
+    def event_form(
+        request: Request,
+        values: Mapping[str, str],
+        errors: Mapping[str, str] | None = None,
+        *,
+        status_code: int = status.HTTP_200_OK,
+    ) -> HTMLResponse:
+        translate = site.translator(request)
+        context = {
+            "values": values,
+            "errors": site.translated(request, errors or {}),
+            "types": labels.options(labels.INTERESTS, translate),
+            "where": labels.options(labels.WHERE, translate),
+            "languages": labels.options(labels.EVENT_LANGUAGES, translate),
+        }
+        return site.render(request, "event_new.html", context, status_code=status_code)
+
+    @router.get("/events/new")
+    async def new_event_form(request: Request) -> HTMLResponse:
+        return event_form(request, {"language": site.pages.language(request), "where": "venue"})
+
+    @router.post("/events/new")
+    async def new_event(request: Request, ctx: ContextDep) -> Response:
+        if refused := await site.over_limit(request):
+            return refused
+        form = await site.form(request)
+        if forms.from_a_bot(form):
+            return site.render(
+                request, "event_thanks.html", {"cancel_url": None, "attendance_url": None}
+            )
+        values = forms.event_values(form)
+        body, errors = forms.check(values)
+        if body is None:
+            return event_form(
+                request, values, errors, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT
+            )
+        try:
+            submitted = await events.submit_event(submit_command(body), ctx)
+        except UnknownPostcodeError:
+            errors = {"postcode": forms.UNKNOWN_POSTCODE}
+            return event_form(
+                request, values, errors, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT
+            )
+        links = {"cancel_url": submitted.cancel_url, "attendance_url": submitted.attendance_url}
+        return site.render(request, "event_thanks.html", links)
+
+    @router.get("/events")
+    async def list_events(
+        request: Request,
+        ctx: ContextDep,
+        near: str = "",
+        within_km: str = "10",
+        event_type: Annotated[str, Query(alias="type")] = "",
+        date_from: str = "",
+        date_to: str = "",
+    ) -> HTMLResponse:
+        translate = site.translator(request)
+        radius = within_km if within_km in RADII else "10"
+        chosen = event_type if event_type in labels.INTERESTS else ""
+        error = None
+        shown = []
+        try:
+            shown = await listings(
+                ctx,
+                near=near.strip()[:16] or None,
+                within_km=float(radius),
+                event_type=Interest(chosen) if chosen else None,
+                starts_after=_day(date_from),
+                starts_before=_day(date_to, end=True),
+            )
+        except (UnknownPostcodeError, InvalidPostcodeError):
+            error = translate(forms.UNKNOWN_POSTCODE)
+        context = {
+            "events": shown,
+            "values": {"near": near, "within_km": radius, "type": chosen},
+            "dates": {"date_from": date_from, "date_to": date_to},
+            "error": error,
+            "types": labels.options(labels.INTERESTS, translate),
+            "type_label": lambda value: labels.label(labels.INTERESTS, value, translate),
+            "radii": [(r, f"{r} km") for r in RADII],
+            "london": LONDON,
+        }
+        return site.render(request, "events.html", context)
+
+    return router
+
+
+def _day(value: str, *, end: bool = False) -> datetime | None:
+    """A `YYYY-MM-DD` from the filter form as London midnight (the next one for an end date)."""
+    try:
+        day = datetime.strptime(value.strip(), "%Y-%m-%d").replace(tzinfo=LONDON)
+    except ValueError:
+        return None
+    return day.replace(hour=23, minute=59, second=59) if end else day

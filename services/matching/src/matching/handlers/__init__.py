@@ -1,0 +1,3 @@
+from matching.handlers.context import Context, MatchingRules
+
+__all__ = ["Context", "MatchingRules"]

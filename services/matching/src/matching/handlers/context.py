@@ -1,0 +1,49 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from together_contracts.matches import EventSummary
+
+from matching.adapters.events import EventRepository
+from matching.adapters.geocoding import Geocoder
+from matching.adapters.matches import MatchRepository
+from matching.adapters.tokens import Links, Tokens
+from matching.adapters.volunteers import VolunteerRepository
+from matching.domain.events import CommunityEvent
+
+PRODUCER = "matching"
+
+
+@dataclass(frozen=True)
+class MatchingRules:
+    proposals_per_place: int = 3
+    weekly_cap: int = 2
+    events_per_new_volunteer: int = 3
+    unmatched_after_days: int = 7
+
+
+@dataclass(frozen=True)
+class Context:
+    """The ports every handler may use; bootstrap builds the real ones, unit tests small fakes."""
+
+    events: EventRepository
+    volunteers: VolunteerRepository
+    matches: MatchRepository
+    geocoder: Geocoder
+    tokens: Tokens
+    links: Links
+    clock: Callable[[], datetime]
+    rules: MatchingRules
+
+
+def summary(event: CommunityEvent) -> EventSummary:
+    return EventSummary(
+        event_id=event.id,
+        title=event.title,
+        event_type=event.event_type,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        outward_code=event.venue.outward_code,
+        online=event.venue.online,
+        language=event.language,
+    )

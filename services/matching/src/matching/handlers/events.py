@@ -1,0 +1,194 @@
+"""Organisers list events; moderation's decision publishes or rejects them; organisers cancel."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from together_contracts import (
+    Event,
+    EventSubmitted,
+    EventSubmittedData,
+    Interest,
+    ListingApproved,
+    ListingRejected,
+)
+from together_contracts.matches import (
+    EventCancelled,
+    EventCancelledData,
+    EventPublished,
+    EventPublishedData,
+)
+
+from matching.adapters.events import EventNotFoundError
+from matching.adapters.tokens import (
+    ORGANISER_MAX_AGE_SECONDS,
+    Purpose,
+    TokenExpiredError,
+    TokenInvalidError,
+)
+from matching.domain.events import CommunityEvent, EventLanguage, EventStatus, Venue
+from matching.domain.geo import Point
+from matching.handlers.context import PRODUCER, Context, summary
+
+
+@dataclass(frozen=True)
+class SubmitEvent:
+    title: str
+    description: str
+    event_type: Interest
+    starts_at: datetime
+    ends_at: datetime
+    online: bool
+    postcode: str | None
+    coordinates: Point | None
+    places: int
+    organiser_email: str
+    correlation_id: str
+    roles: tuple[str, ...] = ()
+    accessibility: str = ""
+    language: EventLanguage = "en"
+    also_suits: tuple[Interest, ...] = ()
+
+
+@dataclass(frozen=True)
+class Submitted:
+    event: CommunityEvent
+    cancel_url: str
+    attendance_url: str
+
+
+async def submit_event(command: SubmitEvent, ctx: Context) -> Submitted:
+    """Store the listing as submitted and ask moderation; raises `UnknownPostcodeError`."""
+    venue = Venue(online=True)
+    if command.postcode is not None:
+        place = await ctx.geocoder.locate(command.postcode)
+        venue = Venue(False, command.postcode, place.outward_code, place.point)
+    elif command.coordinates is not None:
+        venue = Venue(False, location=command.coordinates)
+    event = CommunityEvent(
+        title=command.title,
+        description=command.description,
+        event_type=command.event_type,
+        also_suits=command.also_suits,
+        starts_at=command.starts_at,
+        ends_at=command.ends_at,
+        venue=venue,
+        places=command.places,
+        organiser_email=command.organiser_email,
+        submitted_at=ctx.clock(),
+        roles=command.roles,
+        accessibility=command.accessibility,
+        language=command.language,
+    )
+    submitted = EventSubmitted(
+        producer=PRODUCER,
+        correlation_id=command.correlation_id,
+        data=EventSubmittedData(
+            event_id=event.id,
+            title=event.title,
+            description=event.description,
+            event_type=event.event_type,
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            outward_code=venue.outward_code,
+            online=venue.online,
+            places=event.places,
+        ),
+    )
+    await ctx.events.add(event, events=[submitted])
+    return Submitted(event, ctx.links.cancel_event(event.id), ctx.links.attendance(event.id))
+
+
+async def publish_event(decision: ListingApproved, ctx: Context) -> CommunityEvent | None:
+    """Make a submitted event public (once); `None` if it is unknown, rejected or cancelled."""
+
+    def publish(event: CommunityEvent) -> list[Event]:
+        if event.status is not EventStatus.SUBMITTED:
+            return []
+        event.status = EventStatus.PUBLISHED
+        return [
+            EventPublished(
+                producer=PRODUCER,
+                correlation_id=decision.correlation_id,
+                causation_id=decision.id,
+                data=EventPublishedData(
+                    event=summary(event),
+                    places=event.places,
+                    organiser_email=event.organiser_email,
+                    public_url=ctx.links.public_event(event.id),
+                    cancel_url=ctx.links.cancel_event(event.id),
+                    attendance_url=ctx.links.attendance(event.id),
+                ),
+            )
+        ]
+
+    try:
+        event = await ctx.events.change(decision.data.event_id, publish)
+    except EventNotFoundError:
+        return None
+    return event if event.status is EventStatus.PUBLISHED else None
+
+
+async def reject_event(decision: ListingRejected, ctx: Context) -> None:
+    def reject(event: CommunityEvent) -> list[Event]:
+        if event.status is EventStatus.SUBMITTED:
+            event.status = EventStatus.REJECTED
+        return []
+
+    try:
+        await ctx.events.change(decision.data.event_id, reject)
+    except EventNotFoundError:
+        return
+
+
+class CancelOutcome(StrEnum):
+    CANCELLED = "cancelled"
+    ALREADY = "already-cancelled"
+    EXPIRED = "expired"
+    INVALID = "invalid"
+
+
+def cancellable(token: str, ctx: Context) -> tuple[CancelOutcome, UUID | None]:
+    """Whether an organiser link could work, and for which event (it also opens attendance)."""
+    try:
+        return CancelOutcome.CANCELLED, ctx.tokens.read(
+            token, Purpose.ORGANISER, max_age=ORGANISER_MAX_AGE_SECONDS
+        )
+    except TokenExpiredError:
+        return CancelOutcome.EXPIRED, None
+    except TokenInvalidError:
+        return CancelOutcome.INVALID, None
+
+
+async def cancel_event(token: str, *, correlation_id: str, ctx: Context) -> CancelOutcome:
+    """The organiser's signed link: cancel, and tell everyone with a place or waiting."""
+    outcome, event_id = cancellable(token, ctx)
+    if event_id is None:
+        return outcome
+    already = False
+
+    def cancel(event: CommunityEvent) -> list[Event]:
+        nonlocal already
+        already = event.status is EventStatus.CANCELLED
+        was_public = event.status is EventStatus.PUBLISHED
+        event.status = EventStatus.CANCELLED
+        if not was_public:
+            return []
+        return [
+            EventCancelled(
+                producer=PRODUCER,
+                correlation_id=correlation_id,
+                data=EventCancelledData(
+                    event=summary(event),
+                    accepted=list(event.accepted),
+                    waitlisted=list(event.waitlist),
+                ),
+            )
+        ]
+
+    try:
+        await ctx.events.change(event_id, cancel)
+    except EventNotFoundError:
+        return CancelOutcome.INVALID
+    return CancelOutcome.ALREADY if already else CancelOutcome.CANCELLED

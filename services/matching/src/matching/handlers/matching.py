@@ -1,0 +1,137 @@
+"""Proposing events to volunteers: when an event is published, and when a volunteer is confirmed.
+
+A proposal first claims a slot in the volunteer's week (their profile, under its version, so the
+weekly cap holds however many matchings run at once), then records the match with its
+`match.proposed` event. Should the process die between the two, the slot stays used and that one
+proposal is not made: the safe side of the cap.
+"""
+
+from uuid import UUID
+
+from together_contracts import Event
+from together_contracts.matches import MatchProposed, MatchProposedData
+
+from matching.adapters.matches import AlreadyProposedError, match_id
+from matching.adapters.volunteers import VolunteerNotFoundError
+from matching.domain import scoring
+from matching.domain.events import CommunityEvent
+from matching.domain.scoring import Candidate
+from matching.domain.volunteers import Volunteer
+from matching.handlers.context import PRODUCER, Context, summary
+
+ONLINE_CANDIDATES_PER_PROPOSAL = 20
+
+
+async def match_event(event: CommunityEvent, *, correlation_id: str, ctx: Context) -> int:
+    """Propose a published event to up to places x K eligible volunteers, best first."""
+    now = ctx.clock()
+    wanted = event.places * ctx.rules.proposals_per_place - event.proposed
+    if wanted <= 0 or not event.open or event.starts_at <= now:
+        return 0
+    if event.venue.online:
+        limit = wanted * ONLINE_CANDIDATES_PER_PROPOSAL
+        found = await ctx.volunteers.liking(event.interests, limit=limit)
+    elif event.venue.location is not None:
+        found = await ctx.volunteers.reaching(event.venue.location, event.interests)
+    else:
+        return 0
+    already = await ctx.matches.people_proposed(event.id)
+    fresh = [volunteer for volunteer in found if volunteer.person_id not in already]
+    ranked = scoring.ranked(fresh, event, now=now, cap=ctx.rules.weekly_cap)
+    made = 0
+    for candidate in ranked:
+        if made >= wanted:
+            break
+        made += await propose(candidate, event, correlation_id=correlation_id, ctx=ctx)
+    if made:
+        await _count_proposals(event.id, made, ctx)
+    return made
+
+
+async def match_volunteer(person_id: UUID, *, correlation_id: str, ctx: Context) -> int:
+    """A newly confirmed volunteer: propose the best N upcoming events within their reach."""
+    volunteer = await ctx.volunteers.get(person_id)
+    if volunteer is None or not volunteer.matchable or volunteer.location is None:
+        return 0
+    now = ctx.clock()
+    events = await ctx.events.upcoming(
+        now=now, near=(volunteer.location, float(volunteer.travel_radius_km))
+    )
+    already = await ctx.matches.events_of(person_id)
+    scored: list[tuple[float, CommunityEvent, Candidate]] = []
+    for event in events:
+        if event.id in already or event.proposed >= event.places * ctx.rules.proposals_per_place:
+            continue
+        for candidate in scoring.ranked([volunteer], event, now=now, cap=ctx.rules.weekly_cap):
+            scored.append((candidate.score, event, candidate))
+    scored.sort(key=lambda item: (-item[0], item[1].starts_at))
+    made = 0
+    for _, event, candidate in scored[: ctx.rules.events_per_new_volunteer]:
+        if await propose(candidate, event, correlation_id=correlation_id, ctx=ctx):
+            await _count_proposals(event.id, 1, ctx)
+            made += 1
+    return made
+
+
+async def propose(
+    candidate: Candidate, event: CommunityEvent, *, correlation_id: str, ctx: Context
+) -> int:
+    """1 if the proposal was made, 0 if the volunteer's week or state no longer allowed it."""
+    now = ctx.clock()
+    claimed = False
+
+    def claim(volunteer: Volunteer) -> list[Event]:
+        nonlocal claimed
+        claimed = scoring.eligible(volunteer, event, now=now, cap=ctx.rules.weekly_cap)
+        if claimed:
+            volunteer.record_proposal(event.id, now)
+        return []
+
+    person_id = candidate.volunteer.person_id
+    try:
+        await ctx.volunteers.change(person_id, claim)
+    except VolunteerNotFoundError:
+        return 0
+    if not claimed:
+        return 0
+    try:
+        await ctx.matches.add(
+            event_id=event.id,
+            person_id=person_id,
+            at=now,
+            events=[proposed(candidate, event, correlation_id=correlation_id, ctx=ctx)],
+        )
+    except AlreadyProposedError:
+        return 0
+    return 1
+
+
+def proposed(
+    candidate: Candidate, event: CommunityEvent, *, correlation_id: str, ctx: Context
+) -> MatchProposed:
+    identifier = match_id(event.id, candidate.volunteer.person_id)
+    said = scoring.reasons(candidate, event)
+    distance = candidate.distance_km
+    return MatchProposed(
+        producer=PRODUCER,
+        correlation_id=correlation_id,
+        data=MatchProposedData(
+            match_id=identifier,
+            person_id=candidate.volunteer.person_id,
+            event=summary(event),
+            distance_km=None if distance is None else round(distance, 1),
+            reasons=said,
+            reasons_text=" · ".join(said),
+            respond_url=ctx.links.respond(identifier),
+            accept_url=ctx.links.respond(identifier, "accept"),
+            decline_url=ctx.links.respond(identifier, "decline"),
+        ),
+    )
+
+
+async def _count_proposals(event_id: UUID, made: int, ctx: Context) -> None:
+    def count(event: CommunityEvent) -> list[Event]:
+        event.proposed += made
+        return []
+
+    await ctx.events.change(event_id, count)

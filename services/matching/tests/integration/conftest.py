@@ -1,0 +1,193 @@
+"""The matching app in-process against the real broker and store, with helpers to drive it.
+
+Queues (`matching.volunteers`, `matching.listings`) are shared by every matching app in the test
+session's virtual host, so only one app runs at a time, each test has its own database, and tests
+tell their events apart by ids of their own.
+"""
+
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from matching.bootstrap import create_app
+from matching.handlers import Context
+from matching.settings import Settings
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+from together_contracts import (
+    Availability,
+    Consent,
+    Interest,
+    ListingApproved,
+    ListingDecisionData,
+    VolunteerConfirmed,
+    VolunteerConfirmedData,
+    VolunteerProfile,
+)
+from together_kit.testing.probe import EventProbe, event_probe, publish_event
+from together_kit.testing.waiting import eventually
+
+Document = dict[str, Any]
+BASE_URL = "http://matching.test"
+GEONAMES = (Path(__file__).resolve().parents[4] / "../shared/data/geonames/GB.txt").resolve()
+"""The repository root is parents[4]; the data sits beside it, never inside."""
+MATCHING_EVENTS = ("event.*", "match.*", "volunteer.unmatched", "attendance.*", "person.erased")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class Matching:
+    app: FastAPI
+    http: httpx.AsyncClient
+    db: AsyncDatabase[Document]
+    clock: Clock
+    rabbitmq_url: str
+
+    @property
+    def ctx(self) -> Context:
+        ctx: Context = self.app.state.context
+        return ctx
+
+    async def confirm_volunteer(self, **profile: Any) -> uuid.UUID:
+        """Publish `volunteer.confirmed` and wait until matching keeps the profile."""
+        person_id = uuid.uuid4()
+        fields: dict[str, Any] = {
+            "outward_code": "M1",
+            "interests": [Interest.FOOD_AND_MUTUAL_AID],
+            "availability": [Availability.WEEKENDS],
+            "travel_radius_km": 10,
+            "consents": [Consent.MATCHED_EVENTS],
+            **profile,
+        }
+        event = VolunteerConfirmed(
+            producer="tests",
+            correlation_id=f"test-{person_id.hex[:8]}",
+            data=VolunteerConfirmedData(person_id=person_id, profile=VolunteerProfile(**fields)),
+        )
+        await publish_event(self.rabbitmq_url, event)
+        await eventually(
+            lambda: self.db["volunteers"].find_one({"_id": str(person_id)}),
+            what=f"profile of {person_id}",
+        )
+        return person_id
+
+    async def submit(self, **changes: Any) -> httpx.Response:
+        return await self.http.post("/api/v1/events", json=event_body(**changes))
+
+    async def approve(self, event_id: str) -> None:
+        decision = ListingApproved(
+            producer="tests",
+            correlation_id=f"approve-{event_id[:8]}",
+            data=ListingDecisionData(event_id=uuid.UUID(event_id)),
+        )
+        await publish_event(self.rabbitmq_url, decision)
+
+
+def next_saturday_noon(now: datetime) -> datetime:
+    days = (5 - now.weekday()) % 7 or 7
+    return (now + timedelta(days=days)).replace(hour=12, minute=0, second=0, microsecond=0)
+
+
+def event_body(**changes: Any) -> dict[str, Any]:
+    starts = next_saturday_noon(datetime.now(UTC))
+    return {
+        "title": "Community lunch",
+        "description": "Soup and a chat; help set up and serve.",
+        "event_type": "food-and-mutual-aid",
+        "starts_at": starts.isoformat(),
+        "ends_at": (starts + timedelta(hours=2)).isoformat(),
+        "postcode": "M1 1AE",
+        "places": 6,
+        "organiser_email": "sam@riverside.example.org",
+        **changes,
+    }
+
+
+def token_of(url: str) -> str:
+    parts = urlsplit(url)
+    return unquote(parts.path.rpartition("/")[2])
+
+
+StartMatching = Callable[..., AbstractAsyncContextManager[Matching]]
+
+
+@pytest.fixture
+def start_matching(rabbitmq_url: str, mongodb_url: str, database_name: str) -> StartMatching:
+    if not GEONAMES.is_file():
+        pytest.skip(f"GeoNames postal codes not found at {GEONAMES} (../shared/data/geonames)")
+
+    @asynccontextmanager
+    async def start(**settings: Any) -> AsyncIterator[Matching]:
+        options: dict[str, Any] = {
+            "public_base_url": BASE_URL,
+            "submit_rate_limit": "1000/minute",
+            "outbox_poll_seconds": 0.2,
+            "geonames_path": GEONAMES,
+            "unmatched_interval_seconds": 3600,
+            **settings,
+        }
+        app = create_app(
+            Settings(
+                rabbitmq_url=rabbitmq_url,
+                mongodb_url=mongodb_url,
+                mongodb_database=database_name,
+                port=0,
+                **options,
+            ),
+            clock=(clock := Clock()),
+        )
+        inspector: AsyncMongoClient[Document] = AsyncMongoClient(
+            mongodb_url, tz_aware=True, uuidRepresentation="standard"
+        )
+        transport = httpx.ASGITransport(app=app)
+        try:
+            async with (
+                app.router.lifespan_context(app),
+                httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http,
+            ):
+                yield Matching(app, http, inspector[database_name], clock, rabbitmq_url)
+        finally:
+            await inspector.close()
+
+    return start
+
+
+@pytest.fixture
+async def matching(start_matching: StartMatching) -> AsyncIterator[Matching]:
+    async with start_matching() as app:
+        yield app
+
+
+@pytest.fixture
+async def probe(rabbitmq_url: str) -> AsyncIterator[EventProbe]:
+    async with event_probe(rabbitmq_url, MATCHING_EVENTS) as probe:
+        yield probe
+
+
+async def seen(
+    probe: EventProbe, event_type: str, *, count: int = 1, where: Callable[[Document], bool]
+) -> list[Document]:
+    """Wait until the probe has `count` events of a type that satisfy `where`; return them."""
+
+    async def found() -> list[Document]:
+        return [e for e in probe.events if e["type"] == event_type and where(e)]
+
+    return await eventually(found, until=lambda f: len(f) >= count, what=f"{count} {event_type}")

@@ -1,0 +1,91 @@
+"""Volunteer confirmed → event submitted → listing approved → proposals, on the real broker."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from matching.handlers.volunteers import tell_unmatched
+from together_kit.testing.probe import EventProbe
+
+from .conftest import Matching, next_saturday_noon, seen, token_of
+
+pytestmark = pytest.mark.integration
+
+
+async def test_an_approved_event_is_proposed_to_volunteers_near_it(
+    matching: Matching, probe: EventProbe
+) -> None:
+    near = await matching.confirm_volunteer(outward_code="M1")
+    other_interest = await matching.confirm_volunteer(interests=["sport"])
+    far = await matching.confirm_volunteer(outward_code="CF10", travel_radius_km=20)
+
+    created = await matching.submit()
+    assert created.status_code == 201, created.text
+    event_id = created.json()["id"]
+    await seen(probe, "event.submitted", where=lambda e: e["data"]["event_id"] == event_id)
+    listed = await matching.http.get("/api/v1/events")
+    assert [e["id"] for e in listed.json()] == []
+
+    await matching.approve(event_id)
+    await seen(probe, "event.published", where=lambda e: e["data"]["event"]["event_id"] == event_id)
+    proposals = await seen(
+        probe, "match.proposed", where=lambda e: e["data"]["event"]["event_id"] == event_id
+    )
+    proposed_to = {p["data"]["person_id"] for p in proposals}
+    assert str(near) in proposed_to
+    assert str(other_interest) not in proposed_to
+    assert str(far) not in proposed_to
+    reasons = proposals[0]["data"]["reasons_text"]
+    assert "km away" in reasons
+    assert "likes food and mutual aid" in reasons
+    assert "free at weekends" in reasons
+    listed = await matching.http.get("/api/v1/events", params={"near": "M1 1AE", "within_km": 5})
+    assert [e["id"] for e in listed.json()] == [event_id]
+
+    page = await matching.http.get(f"/r/{token_of(proposals[0]['data']['respond_url'])}")
+    assert page.status_code == 200
+    assert "Community lunch" in page.text
+
+
+async def test_a_confirmed_volunteer_is_proposed_the_best_upcoming_events(
+    matching: Matching, probe: EventProbe
+) -> None:
+    created = await matching.submit(title="Street clean-up", event_type="environment")
+    event_id = created.json()["id"]
+    await matching.approve(event_id)
+    await seen(probe, "event.published", where=lambda e: e["data"]["event"]["event_id"] == event_id)
+
+    person_id = await matching.confirm_volunteer(interests=["environment"])
+    proposal = await seen(
+        probe, "match.proposed", where=lambda e: e["data"]["person_id"] == str(person_id)
+    )
+    assert proposal[0]["data"]["event"]["event_id"] == event_id
+
+
+async def test_a_volunteer_without_a_proposal_for_seven_days_is_told_once(
+    matching: Matching, probe: EventProbe
+) -> None:
+    starts = next_saturday_noon(datetime.now(UTC)) + timedelta(days=14)
+    far_event = await matching.submit(
+        postcode="LS1 1UR",
+        event_type="sport",
+        starts_at=starts.isoformat(),
+        ends_at=(starts + timedelta(hours=2)).isoformat(),
+    )
+    await matching.approve(far_event.json()["id"])
+    await seen(
+        probe,
+        "event.published",
+        where=lambda e: e["data"]["event"]["event_id"] == far_event.json()["id"],
+    )
+    person_id = await matching.confirm_volunteer(interests=["sport"], travel_radius_km=5)
+
+    assert await tell_unmatched(matching.ctx) == 0
+    matching.clock.advance(days=8)
+    assert await tell_unmatched(matching.ctx) == 1
+    assert await tell_unmatched(matching.ctx) == 0
+    told = await seen(
+        probe, "volunteer.unmatched", where=lambda e: e["data"]["person_id"] == str(person_id)
+    )
+    nearest = told[0]["data"]["nearest_events"]
+    assert [n["event_id"] for n in nearest] == [far_event.json()["id"]]
+    assert nearest[0]["distance_km"] > 5

@@ -1,0 +1,232 @@
+"""Small in-memory fakes of matching's ports; `reaching` uses the same cells and bands as the
+store query, so the fakes exercise the grid search too."""
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from matching.adapters.events import EventChange
+from matching.adapters.matches import AlreadyProposedError, match_id
+from matching.adapters.tokens import Links, Tokens
+from matching.adapters.volunteers import VolunteerChange, VolunteerNotFoundError
+from matching.domain.events import CommunityEvent, EventStatus
+from matching.domain.gaps import District
+from matching.domain.geo import Point, band_of, band_searches, cells, covering
+from matching.domain.volunteers import Status, Volunteer
+from matching.handlers import Context, MatchingRules
+from together_contracts import Event, Interest, PersonErasureRequested
+
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+SECRET = "unit-test-secret-of-at-least-thirty-two-characters"
+
+
+class Clock:
+    def __init__(self, now: datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class Outbox:
+    events: list[Event] = field(default_factory=list)
+
+    def of_type(self, event_type: str) -> list[Any]:
+        return [event for event in self.events if event.type == event_type]
+
+
+@dataclass
+class FakeVolunteers:
+    outbox: Outbox
+    stored: dict[UUID, Volunteer] = field(default_factory=dict)
+
+    async def get(self, person_id: UUID) -> Volunteer | None:
+        found = self.stored.get(person_id)
+        return copy.deepcopy(found) if found else None
+
+    async def put(self, volunteer: Volunteer, *, events: Sequence[Event] = ()) -> None:
+        volunteer.version += 1
+        self.stored[volunteer.person_id] = copy.deepcopy(volunteer)
+        self.outbox.events += events
+
+    async def change(self, person_id: UUID, change: VolunteerChange) -> Volunteer:
+        current = await self.get(person_id)
+        if current is None:
+            raise VolunteerNotFoundError(person_id)
+        self.outbox.events += change(current)
+        current.version += 1
+        self.stored[person_id] = copy.deepcopy(current)
+        return current
+
+    async def delete(self, person_id: UUID) -> bool:
+        return self.stored.pop(person_id, None) is not None
+
+    async def reaching(self, point: Point, interests: frozenset[Interest]) -> list[Volunteer]:
+        found = []
+        for band, name, disk in band_searches(point):
+            wanted = set(disk)
+            for volunteer in self.stored.values():
+                if volunteer.location is None or volunteer.status is not Status.CONFIRMED:
+                    continue
+                if band_of(volunteer.travel_radius_km) != band:
+                    continue
+                if cells(volunteer.location)[name] in wanted and volunteer.interests & interests:
+                    found.append(copy.deepcopy(volunteer))
+        return found
+
+    async def liking(self, interests: frozenset[Interest], *, limit: int) -> list[Volunteer]:
+        return [
+            copy.deepcopy(v)
+            for v in self.stored.values()
+            if v.status is Status.CONFIRMED and v.interests & interests
+        ][:limit]
+
+    async def waiting_since(self, cutoff: datetime, *, limit: int) -> list[Volunteer]:
+        return [
+            copy.deepcopy(v)
+            for v in self.stored.values()
+            if v.status is Status.CONFIRMED
+            and v.last_proposed_at is None
+            and not v.unmatched_told
+            and v.confirmed_at is not None
+            and v.confirmed_at < cutoff
+        ][:limit]
+
+    async def districts(self) -> list[District]:
+        counts: dict[str, list[Any]] = {}
+        for v in self.stored.values():
+            if v.status is Status.CONFIRMED and v.location is not None:
+                counts.setdefault(v.outward_code, [0, v.location])[0] += 1
+        return [District(code, n, point) for code, (n, point) in counts.items()]
+
+
+@dataclass
+class FakeEvents:
+    outbox: Outbox
+    stored: dict[UUID, CommunityEvent] = field(default_factory=dict)
+
+    async def add(self, event: CommunityEvent, *, events: Sequence[Event]) -> None:
+        self.stored[event.id] = copy.deepcopy(event)
+        self.outbox.events += events
+
+    async def get(self, event_id: UUID) -> CommunityEvent | None:
+        found = self.stored.get(event_id)
+        return copy.deepcopy(found) if found else None
+
+    async def change(self, event_id: UUID, change: EventChange) -> CommunityEvent:
+        from matching.adapters.events import EventNotFoundError
+
+        current = await self.get(event_id)
+        if current is None:
+            raise EventNotFoundError(event_id)
+        self.outbox.events += change(current)
+        current.version += 1
+        self.stored[event_id] = copy.deepcopy(current)
+        return current
+
+    async def upcoming(
+        self,
+        *,
+        now: datetime,
+        near: tuple[Point, float] | None = None,
+        event_type: Interest | None = None,
+        until: datetime | None = None,
+        limit: int = 200,
+    ) -> list[CommunityEvent]:
+        found = []
+        for event in sorted(self.stored.values(), key=lambda e: e.starts_at):
+            if event.status is not EventStatus.PUBLISHED or event.starts_at <= now:
+                continue
+            if near is not None:
+                if event.venue.location is None:
+                    continue
+                name, disk = covering(*near)
+                if cells(event.venue.location)[name] not in disk:
+                    continue
+            found.append(copy.deepcopy(event))
+        return found[:limit]
+
+
+@dataclass
+class FakeMatches:
+    outbox: Outbox
+    stored: dict[UUID, dict[str, Any]] = field(default_factory=dict)
+
+    async def add(
+        self, *, event_id: UUID, person_id: UUID, at: datetime, events: Sequence[Event]
+    ) -> UUID:
+        identifier = match_id(event_id, person_id)
+        if identifier in self.stored:
+            raise AlreadyProposedError(identifier)
+        self.stored[identifier] = {
+            "_id": str(identifier),
+            "event_id": str(event_id),
+            "person_id": str(person_id),
+        }
+        self.outbox.events += events
+        return identifier
+
+    async def get(self, identifier: UUID) -> dict[str, Any] | None:
+        return self.stored.get(identifier)
+
+    async def people_proposed(self, event_id: UUID) -> set[UUID]:
+        return {
+            UUID(m["person_id"]) for m in self.stored.values() if m["event_id"] == str(event_id)
+        }
+
+    async def events_of(self, person_id: UUID) -> set[UUID]:
+        return {
+            UUID(m["event_id"]) for m in self.stored.values() if m["person_id"] == str(person_id)
+        }
+
+    async def delete_for_person(self, person_id: UUID) -> int:
+        gone = [k for k, m in self.stored.items() if m["person_id"] == str(person_id)]
+        for key in gone:
+            del self.stored[key]
+        return len(gone)
+
+
+class FakeGeocoder:
+    async def locate(self, postcode: str) -> Any:
+        from matching.adapters.geocoding import Place, UnknownPostcodeError
+        from matching.domain.postcodes import outward_code
+
+        known = {"M1": Point(53.4809, -2.2374), "CF10": Point(51.48, -3.18)}
+        district = outward_code(postcode)
+        if district not in known:
+            raise UnknownPostcodeError(postcode)
+        return Place(district, known[district])
+
+
+@dataclass
+class FakeAnswers:
+    answered: list[PersonErasureRequested] = field(default_factory=list)
+
+    async def answer(self, request: PersonErasureRequested) -> None:
+        if all(r.data.erasure_id != request.data.erasure_id for r in self.answered):
+            self.answered.append(request)
+
+
+def context(
+    rules: MatchingRules | None = None, clock: Clock | None = None
+) -> tuple[Context, Outbox]:
+    outbox = Outbox()
+    tokens = Tokens(SECRET)
+    ctx = Context(
+        events=FakeEvents(outbox),
+        volunteers=FakeVolunteers(outbox),
+        matches=FakeMatches(outbox),
+        geocoder=FakeGeocoder(),
+        tokens=tokens,
+        links=Links("https://matching.example", tokens),
+        clock=clock or Clock(),
+        rules=rules or MatchingRules(),
+    )
+    return ctx, outbox

@@ -1,0 +1,85 @@
+"""Geocoding: the real GeoNames file by path, postcodes.io through a mock transport, postcodes."""
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+from matching.adapters.geocoding import GeoNamesTable, PostcodesIo, UnknownPostcodeError
+from matching.domain.postcodes import InvalidPostcodeError, normalise, outward_code
+
+pytestmark = pytest.mark.unit
+
+GEONAMES = (Path(__file__).resolve().parents[4] / "../shared/data/geonames/GB.txt").resolve()
+"""parents[4] is the repository root; the data sits beside it (never committed)."""
+
+
+@pytest.fixture(scope="module")
+def table() -> GeoNamesTable:
+    if not GEONAMES.is_file():
+        pytest.skip(f"GeoNames postal codes not found at {GEONAMES}")
+    return GeoNamesTable(GEONAMES)
+
+
+def test_every_outward_code_of_great_britain_is_read(table: GeoNamesTable) -> None:
+    assert len(table.centroids) == 3002
+
+
+async def test_a_district_is_at_the_average_of_its_rows(table: GeoNamesTable) -> None:
+    rows = [
+        line.split("\t")
+        for line in GEONAMES.read_text(encoding="utf-8").splitlines()
+        if line.split("\t")[1] == "M1"
+    ]
+    latitude = sum(float(r[9]) for r in rows) / len(rows)
+    place = await table.locate("M1 1AE")
+    assert place.outward_code == "M1"
+    assert place.point.latitude == pytest.approx(latitude)
+
+
+async def test_an_outward_code_alone_is_located(table: GeoNamesTable) -> None:
+    place = await table.locate("CF10")
+    assert place.point.latitude == pytest.approx(51.48, abs=0.05)
+
+
+async def test_an_unknown_district_is_an_error(table: GeoNamesTable) -> None:
+    with pytest.raises(UnknownPostcodeError):
+        await table.locate("ZE9 9ZZ")
+
+
+def test_postcodes_are_normalised() -> None:
+    assert normalise(" m11ae ") == "M1 1AE"
+    assert normalise("sw1a") == "SW1A"
+    assert outward_code("cf10 1aa") == "CF10"
+    with pytest.raises(InvalidPostcodeError):
+        normalise("NOT A CODE")
+
+
+def postcodes_io(routes: dict[str, tuple[int, object]]) -> PostcodesIo:
+    def answer(request: httpx.Request) -> httpx.Response:
+        status, body = routes.get(
+            request.url.raw_path.decode(), (404, {"status": 404, "error": "not found"})
+        )
+        return httpx.Response(status, content=json.dumps(body))
+
+    return PostcodesIo("https://api.postcodes.io/", transport=httpx.MockTransport(answer))
+
+
+async def test_postcodes_io_locates_postcodes_and_outward_codes() -> None:
+    geocoder = postcodes_io(
+        {
+            "/postcodes/M1%201AE": (
+                200,
+                {"result": {"latitude": 53.47, "longitude": -2.23, "outcode": "M1"}},
+            ),
+            "/outcodes/CF10": (
+                200,
+                {"result": {"latitude": 51.47, "longitude": -3.17, "outcode": "CF10"}},
+            ),
+        }
+    )
+    full = await geocoder.locate("M1 1AE")
+    assert (full.outward_code, full.point.latitude) == ("M1", 53.47)
+    assert (await geocoder.locate("CF10")).point.longitude == -3.17
+    with pytest.raises(UnknownPostcodeError):
+        await geocoder.locate("ZE9 9ZZ")
