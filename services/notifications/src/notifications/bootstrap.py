@@ -23,11 +23,12 @@ from notifications.adapters.suppressions import MongoSuppressionRepository
 from notifications.adapters.tokens import UnsubscribeLinks
 from notifications.domain.messages import RetryPlan
 from notifications.domain.policy import Kindness
+from notifications.domain.reminders import ReminderTimes
 from notifications.entrypoints import consumers
 from notifications.entrypoints.api import api_router
 from notifications.entrypoints.dispatcher import Dispatcher
 from notifications.entrypoints.web import web_router
-from notifications.handlers import Context, delivery
+from notifications.handlers import Context, delivery, digest
 from notifications.settings import Settings
 
 WEB = Path(__file__).parent / "entrypoints" / "web"
@@ -81,6 +82,9 @@ def create_app(
             cap=timedelta(seconds=settings.send_backoff_max_seconds),
         ),
         kindness=Kindness(weekly_cap=settings.weekly_invitation_cap),
+        reminders=ReminderTimes(
+            day_before=settings.reminder_day_before_at, morning=settings.reminder_morning_at
+        ),
         webhook_url=settings.webhook_url,
         staff_language=settings.staff_language,
         keep_sent_context=settings.dev_pages,
@@ -102,6 +106,11 @@ def create_app(
     runtime.tells(PersonErased, VolunteerUnsubscribed, NotificationSent, NotificationFailed)
     consumers.register(runtime, ctx=ctx)
     runtime.every(settings.reconcile_interval_seconds, reconcile, name="reconcile-sending")
+
+    async def send_digests() -> int:
+        return await digest.send_digests(ctx)
+
+    runtime.every(settings.digest_check_seconds, send_digests, name="send-digests")
 
     pages = WebPages(templates=WEB / "templates", locales=WEB / "locales")
     app = runtime.app(

@@ -1,8 +1,11 @@
+from datetime import time
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 from together_kit.settings import ServiceSettings
+
+DEVELOPMENT_WEBHOOK_SECRET = "development-only-webhook-secret"  # noqa: S105 (refused in production)
 
 
 class Settings(ServiceSettings):
@@ -39,8 +42,28 @@ class Settings(ServiceSettings):
     staff_language: Literal["en", "cy"] = "en"
     """The language of messages to coalition staff (backlog alerts), whose own is not known."""
     weekly_invitation_cap: int = 3
+    digest_check_seconds: float = 300.0
+    """How often the weekly digest job looks for digests due (Monday 08:00 London)."""
+    reminder_day_before_at: time = time(10, 0)
+    """London time, the day before an accepted event, of the first reminder."""
+    reminder_morning_at: time = time(8, 0)
+    """London time, on the day of an accepted event, of the second (if the event starts later)."""
     webhook_url: str | None = None
     """A partner system that also receives moderation backlog alerts, as signed JSON."""
-    webhook_secret: SecretStr = SecretStr("development-only-webhook-secret")
+    webhook_secret: SecretStr = SecretStr(DEVELOPMENT_WEBHOOK_SECRET)
     webhook_attempts: int = 4
     webhook_backoff_seconds: float = 0.5
+
+    @model_validator(mode="after")
+    def _real_webhook_secret_in_production(self) -> "Settings":
+        """Partners verify our signatures with the secret: a known placeholder would let anyone
+        sign as us."""
+        secret = self.webhook_secret.get_secret_value()
+        placeholder = secret == DEVELOPMENT_WEBHOOK_SECRET or len(secret) < 32
+        if self.environment == "production" and self.webhook_url and placeholder:
+            raise ValueError(
+                "NOTIFICATIONS_WEBHOOK_URL is set in production: set NOTIFICATIONS_WEBHOOK_SECRET"
+                " to a random value of 32 characters or more (shared with the partner), not the"
+                " development placeholder"
+            )
+        return self

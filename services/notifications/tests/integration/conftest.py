@@ -10,6 +10,7 @@ import threading
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
 
@@ -21,7 +22,9 @@ from notifications.bootstrap import create_app
 from notifications.settings import Settings
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
+from together_contracts import VolunteerRegistered, VolunteerRegisteredData
 from together_kit.devstack import free_port
+from together_kit.testing.probe import publish_event
 from together_kit.testing.waiting import eventually
 
 Document = dict[str, Any]
@@ -168,3 +171,43 @@ async def notifications(
 
 def unique_address(name: str) -> str:
     return f"{name.lower()}.{uuid.uuid4().hex[:10]}@example.org"
+
+
+@dataclass
+class Clock:
+    """The app's clock, moved by the test."""
+
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+async def join(
+    rabbitmq_url: str, sink: Sink, *, name: str = "Nia", language: str = "en"
+) -> tuple[uuid.UUID, str, EmailMessage]:
+    """A volunteer registers (so notifications keeps their contact); returns the confirmation."""
+    address = unique_address(name)
+    person_id = uuid.uuid4()
+    joined = VolunteerRegistered(
+        producer="signups",
+        correlation_id=f"join-{name}",
+        data=VolunteerRegisteredData(
+            person_id=person_id,
+            name=name,
+            email=address,
+            language=language,  # type: ignore[arg-type]
+        ),
+    )
+    await publish_event(rabbitmq_url, joined)
+    [confirmation] = await sink.wait_for(address)
+    return person_id, address, confirmation
+
+
+def bodies(mail: EmailMessage) -> tuple[str, str]:
+    """The plain-text and HTML parts of a multipart/alternative email."""
+    text = mail.get_body(preferencelist=("plain",))
+    html = mail.get_body(preferencelist=("html",))
+    assert text is not None
+    assert html is not None
+    return text.get_content(), html.get_content()

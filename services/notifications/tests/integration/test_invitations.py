@@ -2,7 +2,6 @@
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,18 +15,10 @@ from together_contracts.matches import EventSummary, MatchProposed, MatchPropose
 from together_kit.testing.probe import publish_event
 from together_kit.testing.waiting import eventually
 
-from .conftest import Sink, unique_address
+from .conftest import Clock, Sink, unique_address
 
 pytestmark = pytest.mark.integration
 Document = dict[str, Any]
-
-
-@dataclass
-class Clock:
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def proposal(person_id: uuid.UUID, title: str) -> MatchProposed:

@@ -7,6 +7,7 @@ from notifications.domain.policy import (
     LONDON,
     Kindness,
     in_quiet_hours,
+    last_digest,
     next_digest,
     send_at,
     week_start,
@@ -72,6 +73,18 @@ def test_weekly_cap_counts_this_week_only() -> None:
 
 
 def test_digest_is_next_monday_morning() -> None:
-    assert next_digest(london(2026, 11, 26, 10, 0), rules=RULES) == london(2026, 11, 30, 9, 0)
-    assert next_digest(london(2026, 11, 30, 8, 59), rules=RULES) == london(2026, 11, 30, 9, 0)
-    assert next_digest(london(2026, 11, 30, 9, 0), rules=RULES) == london(2026, 12, 7, 9, 0)
+    assert next_digest(london(2026, 11, 26, 10, 0), rules=RULES) == london(2026, 11, 30, 8, 0)
+    assert next_digest(london(2026, 11, 30, 7, 59), rules=RULES) == london(2026, 11, 30, 8, 0)
+    assert next_digest(london(2026, 11, 30, 8, 0), rules=RULES) == london(2026, 12, 7, 8, 0)
+
+
+def test_the_last_digest_moment_is_the_latest_monday_eight_oclock() -> None:
+    assert last_digest(london(2026, 11, 30, 8, 0), rules=RULES) == london(2026, 11, 30, 8, 0)
+    assert last_digest(london(2026, 11, 30, 7, 59), rules=RULES) == london(2026, 11, 23, 8, 0)
+    assert last_digest(london(2026, 12, 6, 23, 0), rules=RULES) == london(2026, 11, 30, 8, 0)
+
+
+def test_digest_moment_is_london_time_across_the_clock_change() -> None:
+    """Monday 30 March 2026 is in summer time: 08:00 London is 07:00 UTC."""
+    moment = last_digest(datetime(2026, 3, 30, 7, 30, tzinfo=UTC), rules=RULES)
+    assert moment.astimezone(UTC) == datetime(2026, 3, 30, 7, 0, tzinfo=UTC)

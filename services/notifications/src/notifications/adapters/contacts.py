@@ -1,7 +1,8 @@
 """Contacts in the notifications database, keyed by person id so a repeated write is a no-op.
 
 Contacts are an aggregate (they carry `volunteer.unsubscribed` in their outbox when a person
-unsubscribes through one of our links), so a preference change and its event are one write.
+unsubscribes through one of our links), so a preference change and its event are one write. The
+choice of a weekly digest is ours alone (set on our preferences page; no contract carries it).
 """
 
 import contextlib
@@ -23,6 +24,7 @@ class ContactRepository(Protocol):
     async def set_preferences(
         self, person_id: str, *, withdrawn: Sequence[str], events: Sequence[Event] = ()
     ) -> bool: ...
+    async def set_digest(self, person_id: str, *, digest: bool) -> bool: ...
 
 
 class MongoContactRepository:
@@ -52,6 +54,20 @@ class MongoContactRepository:
             if sorted(document.get("withdrawn", [])) == wanted:
                 return {}, []
             return {"withdrawn": wanted}, events
+
+        try:
+            await self.contacts.update(person_id, change)
+        except AggregateNotFoundError:
+            return False
+        return True
+
+    async def set_digest(self, person_id: str, *, digest: bool) -> bool:
+        """Choose the weekly digest of invitations (or one email each); False if unknown."""
+
+        def change(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[Event]]:
+            if bool(document.get("digest", False)) == digest:
+                return {}, []
+            return {"digest": digest}, []
 
         try:
             await self.contacts.update(person_id, change)

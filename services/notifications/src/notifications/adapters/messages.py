@@ -14,10 +14,19 @@ from pymongo.errors import DuplicateKeyError
 from together_contracts import Event
 from together_kit.outbox import AggregateCollection
 
-from notifications.domain.messages import Status
+from notifications.domain.messages import WAITING, Status
 
 Document = dict[str, Any]
-TIMES = ("queued_at", "not_before", "sending_at", "sent_at", "failed_at", "unknown_at")
+TIMES = (
+    "queued_at",
+    "not_before",
+    "sending_at",
+    "sent_at",
+    "failed_at",
+    "unknown_at",
+    "cancelled_at",
+    "gathered_at",
+)
 """Stored as epoch seconds: the embedded store keeps a datetime written by `$set` as a string,
 which would no longer compare with the datetimes it was inserted with."""
 
@@ -47,6 +56,22 @@ class MessageRepository(Protocol):
     async def for_recipient(self, recipient_hash: str, *, limit: int) -> list[Document]: ...
     async def recent(self, *, limit: int) -> list[Document]: ...
     async def scrub_person(self, person_id: str) -> None: ...
+    async def cancel_waiting(
+        self,
+        *,
+        event_id: str,
+        kinds: Sequence[str],
+        reason: str,
+        now: datetime,
+        person_id: str | None = None,
+        sparing_cause: str | None = None,
+    ) -> list[Document]: ...
+    async def cancel_keys(self, keys: Sequence[str], *, reason: str, now: datetime) -> int: ...
+    async def held_for_digest(self, *, before: datetime) -> list[Document]: ...
+    async def mark_in_digest(
+        self, keys: Sequence[str], *, digest_key: str, now: datetime
+    ) -> int: ...
+    async def release_digest(self, person_id: str, *, not_before: datetime) -> int: ...
 
 
 class MongoMessageRepository:
@@ -60,6 +85,7 @@ class MongoMessageRepository:
             [("recipient_hash", ASCENDING), ("queued_at", DESCENDING)]
         )
         await self.collection.create_index("person_id")
+        await self.collection.create_index("event_id")
 
     async def record(self, document: Document) -> bool:
         """Insert the intent; False if this key was recorded before (then nothing changes)."""
@@ -153,7 +179,10 @@ class MongoMessageRepository:
         return [loaded(d) async for d in cursor]
 
     async def scrub_person(self, person_id: str) -> None:
-        """Erasure: keep each key and status (so nothing is sent twice), drop who and what."""
+        """Erasure: keep each key and status (so nothing is sent twice), drop who and what;
+        whatever still waits (reminders, held invitations) is cancelled, as it has no address."""
+        waiting = {"person_id": person_id, "status": {"$in": [s.value for s in WAITING]}}
+        await self._change(waiting, {"status": Status.CANCELLED.value, "reason": "person erased"})
         await self.collection.update_many(
             {"person_id": person_id},
             {
@@ -161,6 +190,60 @@ class MongoMessageRepository:
                 "$inc": {"version": 1},
             },
         )
+
+    async def cancel_waiting(
+        self,
+        *,
+        event_id: str,
+        kinds: Sequence[str],
+        reason: str,
+        now: datetime,
+        person_id: str | None = None,
+        sparing_cause: str | None = None,
+    ) -> list[Document]:
+        """Cancel what still waits about an event (for one person, if given); returns those
+        cancelled. `sparing_cause` spares messages caused by that event (a redelivery)."""
+        query: Document = {
+            "event_id": event_id,
+            "kind": {"$in": list(kinds)},
+            "status": {"$in": [status.value for status in WAITING]},
+        }
+        if person_id is not None:
+            query["person_id"] = person_id
+        if sparing_cause is not None:
+            query["cause_event_id"] = {"$ne": sparing_cause}
+        found = [loaded(d) async for d in self.collection.find(query, {"outbox": 0})]
+        return [d for d in found if await self._cancel(d["_id"], reason=reason, now=now)]
+
+    async def cancel_keys(self, keys: Sequence[str], *, reason: str, now: datetime) -> int:
+        return sum([await self._cancel(key, reason=reason, now=now) for key in keys])
+
+    async def _cancel(self, key: str, *, reason: str, now: datetime) -> bool:
+        """waiting -> cancelled; False if a dispatcher claimed it first (then it goes)."""
+        waiting = {"_id": key, "status": {"$in": [status.value for status in WAITING]}}
+        fields = {"status": Status.CANCELLED.value, "reason": reason, "cancelled_at": now}
+        return await self._change(waiting, fields) == 1
+
+    async def held_for_digest(self, *, before: datetime) -> list[Document]:
+        """Invitations held for a digest that were recorded before `before`, oldest first."""
+        query = {"status": Status.DIGEST.value, "queued_at": {"$lt": before.timestamp()}}
+        cursor = self.collection.find(query, {"outbox": 0}).sort("queued_at", ASCENDING)
+        return [loaded(d) async for d in cursor]
+
+    async def mark_in_digest(self, keys: Sequence[str], *, digest_key: str, now: datetime) -> int:
+        held = {"_id": {"$in": list(keys)}, "status": Status.DIGEST.value}
+        status = Status.IN_DIGEST.value
+        fields = {"status": status, "digest_key": digest_key, "gathered_at": now, "reason": ""}
+        return await self._change(held, fields)
+
+    async def release_digest(self, person_id: str, *, not_before: datetime) -> int:
+        """The person no longer wants the digest: what it held goes one by one after all."""
+        held = {"person_id": person_id, "status": Status.DIGEST.value}
+        return await self._change(held, {"status": Status.QUEUED.value, "not_before": not_before})
+
+    async def _change(self, query: Document, fields: Document) -> int:
+        update = {"$set": stored(fields), "$inc": {"version": 1}}
+        return (await self.collection.update_many(query, update)).modified_count
 
 
 _PUBLIC = {"context": 0, "outbox": 0}

@@ -1,8 +1,9 @@
 """Addresses we must not write to, keyed by the address's HMAC (no address is stored).
 
 `bounced` (the server refused the address for good) blocks every message; `unsubscribed` blocks
-what a person can unsubscribe from (welcomes, invitations) but not what they have just asked for
-(a confirmation link, an erasure link, the outcome of their story).
+what a person can unsubscribe from (welcomes, invitations, the invitation digest) but not what they
+have asked for (a confirmation link, an erasure link, the outcome of their story, news of a place
+they accepted and its reminders).
 """
 
 from datetime import datetime
@@ -13,7 +14,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 Document = dict[str, Any]
 BOUNCED = "bounced"
 UNSUBSCRIBED = "unsubscribed"
-UNSUBSCRIBABLE_KINDS = frozenset({"volunteering", "invitation"})
+UNSUBSCRIBABLE_KINDS = frozenset({"volunteering", "invitation", "digest"})
 
 
 def blocks(reason: str, *, kind: str) -> bool:

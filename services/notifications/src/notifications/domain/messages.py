@@ -1,10 +1,15 @@
 """A message in the delivery log: one per (cause event id, recipient, template), never two.
 
-Life of a message: `queued` (intent recorded before anything is sent; may wait for `not_before`)
--> `sending` (claimed by one dispatcher) -> `sent`, or back to `queued` after a temporary failure,
-or `failed` once temporary failures outlast their retries, or a permanent refusal. A message for a
-suppressed address is recorded as `suppressed` and never sent. A message left in `sending` by a
-crash is not sent again: the reconciler marks it `unknown` (see `Status.UNKNOWN`).
+Life of a message: `queued` (intent recorded before anything is sent; may wait for `not_before`,
+as reminders wait for their moment) -> `sending` (claimed by one dispatcher) -> `sent`, or back to
+`queued` after a temporary failure, or `failed` once temporary failures outlast their retries, or a
+permanent refusal. A message for a suppressed address is recorded as `suppressed` and never sent
+(also when the address is suppressed while it waits). A message left in `sending` by a crash is not
+sent again: the reconciler marks it `unknown` (see `Status.UNKNOWN`).
+
+An invitation to a person who chose the weekly digest is recorded as `digest` instead of `queued`,
+and ends `sent-in-digest` once the digest that gathers it is recorded. A waiting message that is no
+longer wanted (a place given up, an event cancelled or moved) ends `cancelled`, with the reason.
 """
 
 import hashlib
@@ -23,9 +28,26 @@ class Status(StrEnum):
     SUPPRESSED = "suppressed"
     UNKNOWN = "unknown"
     """Left in `sending` by a crash: it may have gone out, so it is never sent again."""
+    DIGEST = "digest"
+    """An invitation held for the person's weekly digest."""
+    IN_DIGEST = "sent-in-digest"
+    """Gathered into a digest (its key is in `digest_key`); never sent on its own."""
+    CANCELLED = "cancelled"
+    """No longer wanted before it went (the reason says why); never sent."""
 
 
-FINAL = frozenset({Status.SENT, Status.FAILED, Status.SUPPRESSED, Status.UNKNOWN})
+FINAL = frozenset(
+    {
+        Status.SENT,
+        Status.FAILED,
+        Status.SUPPRESSED,
+        Status.UNKNOWN,
+        Status.IN_DIGEST,
+        Status.CANCELLED,
+    }
+)
+WAITING = (Status.QUEUED, Status.DIGEST)
+"""What may still be cancelled: nothing has been handed to a channel yet."""
 
 
 def normalise_address(address: str) -> str:
@@ -63,6 +85,12 @@ class MessageRequest:
     """`transactional` (asked for, sent even after an unsubscribe) or `invitation` (policy applies)."""
     correlation_id: str = ""
     not_before: datetime | None = None
+    event_id: str | None = None
+    """The community event it is about, so it can be cancelled or moved with the event."""
+    digest: bool = False
+    """Hold it for the recipient's weekly digest instead of sending it on its own."""
+    gathers: tuple[str, ...] = ()
+    """For a digest: the keys of the invitations it gathers."""
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,9 @@
 """Kindness rules for invitations: quiet hours, a weekly cap, and an optional weekly digest.
 
-Pure functions of the time they are given, so tests drive them with any clock.
+Pure functions of the time they are given, so tests drive them with any clock. Only invitations
+are held to them: reminders of an accepted place are asked for by accepting, so they go at their
+moment even in quiet hours and are not counted by the cap (see `domain.reminders`); the weekly
+digest counts as no invitation either.
 """
 
 from collections.abc import Sequence
@@ -17,6 +20,9 @@ class Kindness:
     quiet_start: time = time(21, 0)
     quiet_end: time = time(8, 0)
     zone: ZoneInfo = LONDON
+    digest_weekday: int = 0
+    """The digest goes on this weekday (0 = Monday) at `digest_at`, London time."""
+    digest_at: time = time(8, 0)
 
 
 def in_quiet_hours(now: datetime, *, rules: Kindness) -> bool:
@@ -51,13 +57,17 @@ def within_cap(sent_this_week: Sequence[datetime], now: datetime, *, rules: Kind
     return sum(1 for at in sent_this_week if at >= start) < rules.weekly_cap
 
 
-def next_digest(
-    now: datetime, *, rules: Kindness, weekday: int = 0, at: time = time(9, 0)
-) -> datetime:
-    """The next digest moment (by default Monday 09:00 London) strictly after `now`."""
+def next_digest(now: datetime, *, rules: Kindness) -> datetime:
+    """The next digest moment (by default Monday 08:00 London) strictly after `now`."""
+    return last_digest(now, rules=rules) + timedelta(days=7)
+
+
+def last_digest(now: datetime, *, rules: Kindness) -> datetime:
+    """The latest digest moment at or before `now`: invitations held before it are due."""
     local = now.astimezone(rules.zone)
-    days = (weekday - local.weekday()) % 7
-    candidate = datetime.combine(local.date() + timedelta(days=days), at, tzinfo=rules.zone)
-    if candidate <= local:
-        candidate += timedelta(days=7)
+    days = (local.weekday() - rules.digest_weekday) % 7
+    day = local.date() - timedelta(days=days)
+    candidate = datetime.combine(day, rules.digest_at, tzinfo=rules.zone)
+    if candidate > local:
+        candidate = datetime.combine(day - timedelta(days=7), rules.digest_at, tzinfo=rules.zone)
     return candidate

@@ -20,12 +20,13 @@ from together_contracts.matches import (
     EventChanged,
     EventPublished,
     MatchAccepted,
+    MatchDeclined,
     MatchProposed,
     VolunteerUnmatched,
 )
 from together_kit.runtime import ServiceRuntime
 
-from notifications.handlers import Context, matching, messages, people
+from notifications.handlers import Context, matching, messages, people, reminders
 
 VolunteerEvent = Annotated[
     VolunteerRegistered | VolunteerConfirmed | VolunteerUnsubscribed,
@@ -37,6 +38,7 @@ ModerationEvent = Annotated[
 MatchingEvent = Annotated[
     MatchProposed
     | MatchAccepted
+    | MatchDeclined
     | EventChanged
     | EventCancelled
     | EventPublished
@@ -100,6 +102,7 @@ def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
         [
             MatchProposed.routing_key,
             MatchAccepted.routing_key,
+            MatchDeclined.routing_key,
             EventChanged.routing_key,
             EventCancelled.routing_key,
             EventPublished.routing_key,
@@ -109,16 +112,23 @@ def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
 
     @matches.subscriber()
     async def on_matching_event(event: MatchingEvent) -> None:
-        """Invite volunteers to matched events (never at night, a few a week at most), confirm
-        places, tell them of changes and cancellations, give the organiser their links, and send
-        a kind word to volunteers still waiting for a match."""
+        """Invite volunteers to matched events (never at night, a few a week at most, or in a
+        weekly digest), confirm places and schedule their reminders (the day before and the
+        morning of), tell of changes (reminders move) and cancellations (reminders are cancelled,
+        as when a place is given up), give the organiser their links, and send a kind word to
+        volunteers still waiting for a match."""
         if isinstance(event, MatchProposed):
             await matching.invite(event, ctx)
         elif isinstance(event, MatchAccepted):
             await matching.confirm_place(event, ctx)
+            await reminders.schedule(event, ctx)
+        elif isinstance(event, MatchDeclined):
+            await reminders.give_up(event, ctx)
         elif isinstance(event, EventChanged):
             await matching.tell_change(event, ctx)
+            await reminders.reschedule(event, ctx)
         elif isinstance(event, EventCancelled):
+            await reminders.cancel_for_event(event, ctx)
             await matching.tell_cancellation(event, ctx)
         elif isinstance(event, EventPublished):
             await matching.tell_organiser(event, ctx)

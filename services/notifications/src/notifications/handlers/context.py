@@ -12,6 +12,7 @@ from notifications.adapters.suppressions import SuppressionRepository
 from notifications.adapters.tokens import UnsubscribeLinks
 from notifications.domain.messages import RetryPlan
 from notifications.domain.policy import Kindness
+from notifications.domain.reminders import ReminderTimes
 
 PRODUCER = "notifications"
 
@@ -31,6 +32,7 @@ class Context:
     address_key: bytes
     retry: RetryPlan
     kindness: Kindness = field(default_factory=Kindness)
+    reminders: ReminderTimes = field(default_factory=ReminderTimes)
     webhook_url: str | None = None
     staff_language: str = "en"
     keep_sent_context: bool = False

@@ -1,9 +1,13 @@
 """Never twice: record the intent, claim it, send it, record the outcome.
 
-1. `request` writes the message under its key (cause event id, recipient, template) as `queued`,
-   or as `suppressed`, before anything is sent. A redelivered event finds the key taken: no-op.
+1. `request` writes the message under its key (cause event id, recipient, template) as `queued`
+   (or `digest`, held for a weekly digest), or as `suppressed`, before anything is sent. A
+   redelivered event finds the key taken: no-op. Only invitations wait out quiet hours; anything
+   may wait for its own `not_before` (reminders wait for their moment).
 2. `send_one` claims a due message (`queued` -> `sending`, atomically, so one dispatcher wins),
-   renders it and hands it to its channel, then records `sent` with `notification.sent`.
+   ends it `suppressed` if the address was suppressed while it waited, holds an invitation over
+   the weekly cap (only invitations count) until next week, renders it and hands it to its
+   channel, then records `sent` with `notification.sent`.
 3. A temporary failure puts it back to `queued` with a later `not_before` (exponential backoff);
    when the tries run out, or on a permanent failure, it ends `failed` with `notification.failed`,
    and a permanent failure suppresses the address.
@@ -52,6 +56,7 @@ async def request(wanted: MessageRequest, ctx: Context) -> str:
     not_before = wanted.not_before or now
     if wanted.kind == "invitation":
         not_before = policy.send_at(max(not_before, now), rules=ctx.kindness)
+    status = Status.DIGEST if wanted.digest else Status.QUEUED
     document: Document = {
         "_id": key,
         "cause_event_id": wanted.cause_event_id,
@@ -65,13 +70,15 @@ async def request(wanted: MessageRequest, ctx: Context) -> str:
         "language": recipient.language,
         "person_id": recipient.person_id,
         "context": wanted.context,
-        "status": (Status.SUPPRESSED if suppressed else Status.QUEUED).value,
+        "status": (Status.SUPPRESSED if suppressed else status).value,
         "reason": f"address suppressed: {suppression}" if suppressed else "",
         "attempts": 0,
         "queued_at": now,
         "not_before": not_before,
+        "event_id": wanted.event_id,
+        "gathers": list(wanted.gathers),
     }
-    if await ctx.messages.record(document) and not suppressed:
+    if await ctx.messages.record(document) and not suppressed and status is Status.QUEUED:
         ctx.wake()
     return key
 
@@ -91,6 +98,13 @@ async def send_one(key: str, ctx: Context) -> int:
     now = ctx.clock()
     message = await ctx.messages.claim(key, now=now)
     if message is None:
+        return 0
+    suppression = await ctx.suppressions.reason(message["recipient_hash"])
+    if suppression is not None and blocks(suppression, kind=message["kind"]):
+        reason = f"address suppressed while waiting: {suppression}"
+        await ctx.messages.finish(
+            key, status=Status.SUPPRESSED, fields={"reason": reason}, events=[]
+        )
         return 0
     if message["kind"] == "invitation" and not await _within_cap(message, now, ctx):
         start = policy.week_start(now, rules=ctx.kindness) + timedelta(days=7)

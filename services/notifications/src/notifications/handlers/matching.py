@@ -1,4 +1,8 @@
-"""Messages about matched events: invitations, places, changes, cancellations, a kind word."""
+"""Messages about matched events: invitations, places, changes, cancellations, a kind word.
+
+Reminders of an accepted place, and what happens to them when the place or the event changes, are
+in `handlers.reminders`; the weekly digest of invitations in `handlers.digest`.
+"""
 
 import structlog
 from together_contracts import Event
@@ -42,8 +46,10 @@ async def _to_volunteer(
         return
     summary = fields.pop("summary", None)
     context = dict(fields)
+    event_id = None
     if isinstance(summary, EventSummary):
         context |= describe(summary, contact.language)
+        event_id = str(summary.event_id)
     await delivery.request(
         MessageRequest(
             cause_event_id=str(cause.id),
@@ -52,13 +58,16 @@ async def _to_volunteer(
             context=context,
             kind=kind,
             correlation_id=cause.correlation_id,
+            event_id=event_id,
+            digest=kind == "invitation" and contact.digest,
         ),
         ctx,
     )
 
 
 async def invite(event: MatchProposed, ctx: Context) -> None:
-    """An invitation: kept out of quiet hours and under the weekly cap by the dispatcher."""
+    """An invitation: kept out of quiet hours and under the weekly cap by the dispatcher, or held
+    for the weekly digest when the person chose it (see `handlers.digest`)."""
     data = event.data
     await _to_volunteer(
         event,
@@ -67,6 +76,7 @@ async def invite(event: MatchProposed, ctx: Context) -> None:
         ctx,
         kind="invitation",
         summary=data.event,
+        starts_at=data.event.starts_at.timestamp(),
         reasons=list(data.reasons),
         accept_url=data.accept_url,
         decline_url=data.decline_url,

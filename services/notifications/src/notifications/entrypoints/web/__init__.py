@@ -1,17 +1,18 @@
-"""Pages of notifications: one-click unsubscribe (RFC 8058), the support page, a development page."""
+"""Pages of notifications: one-click unsubscribe (RFC 8058) with the choice of a weekly digest of
+invitations, the support page, a development page."""
 
 import hmac
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from together_kit.http import current_correlation_id
 
 from notifications.entrypoints.api import MAX_MESSAGES, messages_to
 from notifications.entrypoints.dependencies import ContextDep, PagesDep, SettingsDep
-from notifications.handlers import people
+from notifications.handlers import digest, people
 
 basic = HTTPBasic(realm="together support", auto_error=False)
 LINK = re.compile(r"https?://[^\s\"'<>]+")
@@ -39,9 +40,29 @@ def web_router() -> APIRouter:
         token: str, request: Request, ctx: ContextDep, pages: PagesDep
     ) -> HTMLResponse:
         """Mail scanners follow links, so the GET only shows a button."""
-        if ctx.links.read(token) is None:
+        claims = ctx.links.read(token)
+        if claims is None:
             return pages.render(request, "link_invalid.html", status_code=404)
-        return pages.render(request, "unsubscribe.html")
+        contact = await ctx.contacts.get(claims.person_id) if claims.person_id else None
+        choice = None if contact is None else ("weekly" if contact.digest else "each")
+        return pages.render(request, "unsubscribe.html", {"token": token, "choice": choice})
+
+    @router.post("/preferences/{token}")
+    async def choose_invitations(
+        token: str,
+        request: Request,
+        ctx: ContextDep,
+        pages: PagesDep,
+        invitations: Annotated[Literal["each", "weekly"], Form()],
+    ) -> HTMLResponse:
+        """How a volunteer wants invitations: one email each, or a weekly digest."""
+        claims = ctx.links.read(token)
+        weekly = invitations == "weekly"
+        if claims is None or claims.person_id is None:
+            return pages.render(request, "link_invalid.html", status_code=404)
+        if not await digest.choose(claims.person_id, weekly=weekly, ctx=ctx):
+            return pages.render(request, "link_invalid.html", status_code=404)
+        return pages.render(request, "preferences_saved.html", {"weekly": weekly})
 
     @router.post("/unsubscribe/{token}")
     async def unsubscribe(
