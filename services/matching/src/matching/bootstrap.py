@@ -76,11 +76,7 @@ def create_app(
             unmatched_after_days=settings.unmatched_after_days,
         ),
     )
-    runtime.startup_hooks += [
-        events.ensure_indexes,
-        profiles.ensure_indexes,
-        matches.ensure_indexes,
-    ]
+    runtime.indexes(events, profiles, matches)
     runtime.tells(
         EventSubmitted,
         EventPublished,

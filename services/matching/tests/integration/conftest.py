@@ -20,7 +20,6 @@ from fastapi import FastAPI
 from matching.bootstrap import create_app
 from matching.handlers import Context
 from matching.settings import Settings
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from together_contracts import (
     Availability,
@@ -32,6 +31,8 @@ from together_contracts import (
     VolunteerConfirmedData,
     VolunteerProfile,
 )
+from together_kit.testing.apps import running
+from together_kit.testing.clock import Clock
 from together_kit.testing.probe import EventProbe, event_probe, publish_event
 from together_kit.testing.waiting import eventually
 
@@ -40,17 +41,6 @@ BASE_URL = "http://matching.test"
 GEONAMES = (Path(__file__).resolve().parents[4] / "../shared/data/geonames/GB.txt").resolve()
 """The repository root is parents[4]; the data sits beside it, never inside."""
 MATCHING_EVENTS = ("event.*", "match.*", "volunteer.unmatched", "attendance.*", "person.erased")
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @dataclass
@@ -130,7 +120,7 @@ StartMatching = Callable[..., AbstractAsyncContextManager[Matching]]
 
 
 @pytest.fixture
-def start_matching(rabbitmq_url: str, mongodb_url: str, database_name: str) -> StartMatching:
+def start_matching(service_settings: dict[str, Any]) -> StartMatching:
     if not GEONAMES.is_file():
         pytest.skip(f"GeoNames postal codes not found at {GEONAMES} (../shared/data/geonames)")
 
@@ -142,30 +132,17 @@ def start_matching(rabbitmq_url: str, mongodb_url: str, database_name: str) -> S
             "outbox_poll_seconds": 0.2,
             "geonames_path": GEONAMES,
             "unmatched_interval_seconds": 3600,
+            **service_settings,
             **settings,
         }
-        app = create_app(
-            Settings(
-                rabbitmq_url=rabbitmq_url,
-                mongodb_url=mongodb_url,
-                mongodb_database=database_name,
-                port=0,
-                **options,
-            ),
-            clock=(clock := Clock()),
-        )
-        inspector: AsyncMongoClient[Document] = AsyncMongoClient(
-            mongodb_url, tz_aware=True, uuidRepresentation="standard"
-        )
-        transport = httpx.ASGITransport(app=app)
-        try:
-            async with (
-                app.router.lifespan_context(app),
-                httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http,
-            ):
-                yield Matching(app, http, inspector[database_name], clock, rabbitmq_url)
-        finally:
-            await inspector.close()
+        app = create_app(Settings(**options), clock=(clock := Clock()))
+        url, database = service_settings["mongodb_url"], service_settings["mongodb_database"]
+        broker = service_settings["rabbitmq_url"]
+        async with running(app, mongodb_url=url, database_name=database, base_url=BASE_URL) as (
+            http,
+            db,
+        ):
+            yield Matching(app, http, db, clock, broker)
 
     return start
 

@@ -4,7 +4,7 @@ store query, so the fakes exercise the grid search too."""
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -18,20 +18,10 @@ from matching.domain.geo import Point, band_of, band_searches, cells, covering
 from matching.domain.volunteers import Status, Volunteer
 from matching.handlers import Context, MatchingRules
 from together_contracts import Event, Interest, PersonErasureRequested
+from together_kit.testing.clock import Clock
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 SECRET = "unit-test-secret-of-at-least-thirty-two-characters"
-
-
-class Clock:
-    def __init__(self, now: datetime = NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @dataclass
@@ -226,7 +216,7 @@ def context(
         geocoder=FakeGeocoder(),
         tokens=tokens,
         links=Links("https://matching.example", tokens),
-        clock=clock or Clock(),
+        clock=clock or Clock(NOW),
         rules=rules or MatchingRules(),
     )
     return ctx, outbox

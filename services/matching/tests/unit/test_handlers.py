@@ -196,7 +196,7 @@ async def test_answering_takes_places_then_waitlists_then_promotes() -> None:
 
 
 async def test_tampered_and_expired_links_are_told_apart() -> None:
-    clock = Clock()
+    clock = Clock(NOW)
     ctx, _ = context(clock=clock)
     assert (await responses.read_link("tampered", ctx))[0] is responses.LinkState.INVALID
     outcome, _ = events.cancellable("tampered", ctx)
@@ -204,7 +204,7 @@ async def test_tampered_and_expired_links_are_told_apart() -> None:
 
 
 async def test_unmatched_volunteers_are_told_once() -> None:
-    clock = Clock()
+    clock = Clock(NOW)
     ctx, outbox = context(clock=clock)
     joined = confirmed(interests=[Interest.SPORT])
     await volunteers.volunteer_confirmed(joined, ctx)
@@ -219,7 +219,7 @@ async def test_unmatched_volunteers_are_told_once() -> None:
 
 
 async def test_a_repeated_confirmation_never_proposes_an_event_twice() -> None:
-    clock = Clock()
+    clock = Clock(NOW)
     ctx, outbox = context(clock=clock)
     submitted = await events.submit_event(submit(starts_at=SATURDAY + timedelta(days=14)), ctx)
     await events.publish_event(approved(submitted.event.id), ctx)

@@ -64,7 +64,7 @@ def located(person: Person) -> Point:
 
 
 async def run(population: list[Person], places: int, online: bool, cap: int) -> None:
-    clock = Clock()
+    clock = Clock(NOW)
     ctx, outbox = context(MatchingRules(weekly_cap=cap, proposals_per_place=3), clock)
     listed = event(places=places, venue=Venue(online=True) if online else event().venue)
     await ctx.events.add(listed, events=[])

@@ -3,7 +3,9 @@
 from pathlib import Path
 
 import pytest
-from matching.entrypoints.web import forms, labels
+from matching.entrypoints.web import choices, forms
+from together_kit import labels
+from together_kit.forms import CHECK, texts_of
 from together_kit.i18n import KIT_LOCALES, Catalogues, template_messages
 
 pytestmark = pytest.mark.unit
@@ -13,15 +15,21 @@ WEB = Path(__file__).resolve().parents[2] / "src" / "matching" / "entrypoints" /
 
 def shown_messages() -> set[str]:
     messages = set(template_messages(WEB / "templates"))
-    for choices in labels.ALL:
-        messages |= set(choices.values())
+    for shown in (*choices.ALL, labels.INTERESTS):
+        messages |= set(shown.values())
     for said in forms.EVENT.values():
-        messages |= {m for m in (said.missing, said.invalid, said.too_long, said.rule) if m}
-    return messages | {forms.UNKNOWN_POSTCODE, forms.CHECK.missing}
+        messages |= texts_of(said)
+    return messages | {forms.UNKNOWN_POSTCODE, *texts_of(CHECK)}
 
 
 def test_the_service_catalogue_is_complete() -> None:
     assert Catalogues(WEB / "locales").untranslated("cy") == []
+
+
+def test_the_service_catalogue_repeats_nothing_of_the_kits() -> None:
+    service = Catalogues(WEB / "locales").catalogue_entries("cy")
+    kit = Catalogues(KIT_LOCALES).catalogue_entries("cy")
+    assert sorted(service.keys() & kit.keys()) == []
 
 
 def test_every_message_has_a_welsh_translation() -> None:

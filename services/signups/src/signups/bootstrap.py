@@ -52,11 +52,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         clock=clock or (lambda: datetime.now(UTC)),
         form_version=settings.form_version,
     )
-    runtime.startup_hooks += [
-        people.ensure_indexes,
-        organisations.ensure_indexes,
-        erasures.ensure_indexes,
-    ]
+    runtime.indexes(people, organisations, erasures)
     runtime.tells(
         VolunteerRegistered,
         VolunteerConfirmed,

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -17,7 +17,6 @@ import httpx
 import pytest
 from bson import json_util
 from fastapi import FastAPI
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from signups.bootstrap import create_app
 from signups.entrypoints.schemas import ORGANISATION_EXAMPLE, VOLUNTEER_EXAMPLE
@@ -31,6 +30,8 @@ from together_contracts import (
     VolunteerUnsubscribed,
     VolunteerUnsubscribedData,
 )
+from together_kit.testing.apps import running
+from together_kit.testing.clock import Clock
 from together_kit.testing.probe import EventProbe, event_probe, publish_event
 from together_kit.testing.waiting import eventually
 
@@ -52,19 +53,6 @@ SIGNUPS_EVENTS = (
     "person.erasure_link_requested",
     "person.erasure_requested",
 )
-
-
-class Clock:
-    """The app's clock, moved on by the test (the 10-minute resend rule)."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @dataclass
@@ -95,7 +83,7 @@ StartSignups = Callable[..., AbstractAsyncContextManager[Signups]]
 
 
 @pytest.fixture
-def start_signups(rabbitmq_url: str, mongodb_url: str, database_name: str) -> StartSignups:
+def start_signups(service_settings: dict[str, Any]) -> StartSignups:
     @asynccontextmanager
     async def start(**settings: Any) -> AsyncIterator[Signups]:
         options: dict[str, Any] = {
@@ -103,30 +91,14 @@ def start_signups(rabbitmq_url: str, mongodb_url: str, database_name: str) -> St
             "admin_api_key": ADMIN_KEY,
             "join_rate_limit": "1000/minute",
             "outbox_poll_seconds": 0.2,
+            **service_settings,
             **settings,
         }
-        app = create_app(
-            Settings(
-                rabbitmq_url=rabbitmq_url,
-                mongodb_url=mongodb_url,
-                mongodb_database=database_name,
-                port=0,
-                **options,
-            ),
-            clock=(clock := Clock()),
-        )
-        inspector: AsyncMongoClient[Document] = AsyncMongoClient(
-            mongodb_url, tz_aware=True, uuidRepresentation="standard"
-        )
-        transport = httpx.ASGITransport(app=app)
-        try:
-            async with (
-                app.router.lifespan_context(app),
-                httpx.AsyncClient(transport=transport, base_url="http://test") as http,
-            ):
-                yield Signups(app, http, inspector[database_name], clock)
-        finally:
-            await inspector.close()
+        app = create_app(Settings(**options), clock=(clock := Clock()))
+        database = service_settings["mongodb_database"]
+        url = service_settings["mongodb_url"]
+        async with running(app, mongodb_url=url, database_name=database) as (http, db):
+            yield Signups(app, http, db, clock)
 
     return start
 

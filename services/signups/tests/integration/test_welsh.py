@@ -16,9 +16,11 @@ from fastapi import FastAPI
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from signups.adapters.tokens import Purpose, Tokens
 from signups.bootstrap import WEB, create_app
-from signups.entrypoints.web import forms, labels
+from signups.entrypoints.web import forms
 from signups.settings import Settings
-from together_kit.i18n import Catalogues, template_messages
+from together_kit import labels
+from together_kit.forms import texts_of
+from together_kit.i18n import KIT_LOCALES, Catalogues, template_messages
 from together_kit.testing.probe import event_probe
 from together_kit.testing.waiting import eventually
 from together_kit.web import WebPages
@@ -249,16 +251,19 @@ def test_service_catalogue_is_complete() -> None:
     assert service.catalogue_entries("cy")
 
 
+def test_the_service_catalogue_repeats_nothing_of_the_kits() -> None:
+    service = Catalogues(WEB / "locales").catalogue_entries("cy")
+    kit = Catalogues(KIT_LOCALES).catalogue_entries("cy")
+
+    assert sorted(service.keys() & kit.keys()) == []
+
+
 def test_every_message_has_a_welsh_translation() -> None:
     merged = WebPages(templates=WEB / "templates", locales=WEB / "locales").catalogues
     welsh = merged.catalogue_entries("cy")
     in_templates = template_messages(WEB / "templates")
     in_code = {text for mapping in labels.ALL for text in mapping.values()} | {
-        text
-        for mapping in forms.ALL
-        for said in mapping.values()
-        for text in (said.missing, said.invalid, said.too_long)
-        if text
+        text for mapping in forms.ALL for said in mapping.values() for text in texts_of(said)
     }
 
     assert sorted((in_templates | in_code) - welsh.keys()) == []

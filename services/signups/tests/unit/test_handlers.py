@@ -29,23 +29,13 @@ from together_contracts import (
     OrganisationType,
     email_sha256,
 )
+from together_kit.testing.clock import Clock
 
 pytestmark = pytest.mark.unit
 
 START = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 BASE_URL = "https://signups.example"
 SECRET = "unit-test-secret-of-at-least-thirty-two-characters"
-
-
-class Clock:
-    def __init__(self, now: datetime = START) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @dataclass
@@ -169,7 +159,7 @@ class World:
 
 @pytest.fixture
 def world() -> World:
-    people, orgs, erasures, clock = FakePeople(), FakeOrganisations(), FakeErasures(), Clock()
+    people, orgs, erasures, clock = FakePeople(), FakeOrganisations(), FakeErasures(), Clock(START)
     tokens = Tokens(SECRET)
     ctx = Context(
         people=people,

@@ -6,7 +6,7 @@ falls back to its msgid, which is the English text.
 """
 
 import gettext
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from io import BytesIO
 from pathlib import Path
 
@@ -18,6 +18,9 @@ from babel.messages.pofile import read_po
 SUPPORTED_LANGUAGES = ("en", "cy")
 DEFAULT_LANGUAGE = "en"
 KIT_LOCALES = Path(__file__).parent / "locales"
+
+Translate = Callable[[str], str]
+"""An English msgid in, the text in one request's language out."""
 
 
 def negotiate_language(

@@ -9,7 +9,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 from aio_pika.exceptions import AMQPError
@@ -74,6 +74,10 @@ class Consumer:
         )
 
 
+class Indexed(Protocol):
+    async def ensure_indexes(self) -> None: ...
+
+
 @dataclass
 class ServiceRuntime:
     settings: ServiceSettings
@@ -109,6 +113,10 @@ class ServiceRuntime:
         self.aggregates.append(collection)
         self.relay.watch(collection.collection)
         return collection
+
+    def indexes(self, *stores: Indexed) -> None:
+        """Ensure each store's indexes when the service starts, before it takes any work."""
+        self.startup_hooks += [store.ensure_indexes for store in stores]
 
     def every(self, seconds: float, job: Callable[[], Awaitable[object]], *, name: str) -> None:
         """Run `job` now and then every `seconds`, once per interval across all replicas."""

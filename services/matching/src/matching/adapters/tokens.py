@@ -6,7 +6,7 @@ from enum import StrEnum
 from urllib.parse import quote
 from uuid import UUID
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from together_kit.signing import Signer
 
 RESPONSE_MAX_AGE_SECONDS = 90 * 24 * 3600
 ORGANISER_MAX_AGE_SECONDS = 365 * 24 * 3600
@@ -17,32 +17,9 @@ class Purpose(StrEnum):
     ORGANISER = "organiser"
 
 
-class TokenExpiredError(Exception):
-    pass
-
-
-class TokenInvalidError(Exception):
-    pass
-
-
-class Tokens:
+class Tokens(Signer[Purpose]):
     def __init__(self, secret: str) -> None:
-        self._serializer = URLSafeTimedSerializer(secret, salt="together.matching.links")
-
-    def issue(self, purpose: Purpose, subject: UUID) -> str:
-        return str(self._serializer.dumps([purpose.value, str(subject)]))
-
-    def read(self, token: str, purpose: Purpose, *, max_age: int) -> UUID:
-        """The subject of a token issued for `purpose`; raises for any other, or a tampered one."""
-        try:
-            issued_for, subject = self._serializer.loads(token, max_age=max_age)
-            if issued_for != purpose.value:
-                raise TokenInvalidError
-            return UUID(subject)
-        except SignatureExpired as error:
-            raise TokenExpiredError from error
-        except (BadSignature, ValueError, TypeError) as error:
-            raise TokenInvalidError from error
+        super().__init__(secret, salt="together.matching.links", purposes=Purpose)
 
 
 @dataclass(frozen=True)

@@ -2,23 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from together_kit.idempotency import IdempotencyStore
+from together_kit.state import from_state
 
 from matching.handlers import Context
 
-
-def get_context(request: Request) -> Context:
-    context: Context = request.app.state.context
-    return context
-
-
-ContextDep = Annotated[Context, Depends(get_context)]
-
-
-def get_idempotency(request: Request) -> IdempotencyStore:
-    store: IdempotencyStore = request.app.state.idempotency
-    return store
-
-
-IdempotencyDep = Annotated[IdempotencyStore, Depends(get_idempotency)]
+ContextDep = Annotated[Context, Depends(from_state("context", Context))]
+IdempotencyDep = Annotated[IdempotencyStore, Depends(from_state("idempotency", IdempotencyStore))]

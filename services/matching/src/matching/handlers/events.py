@@ -19,14 +19,10 @@ from together_contracts.matches import (
     EventPublished,
     EventPublishedData,
 )
+from together_kit.signing import TokenExpiredError, TokenInvalidError
 
 from matching.adapters.events import EventNotFoundError
-from matching.adapters.tokens import (
-    ORGANISER_MAX_AGE_SECONDS,
-    Purpose,
-    TokenExpiredError,
-    TokenInvalidError,
-)
+from matching.adapters.tokens import ORGANISER_MAX_AGE_SECONDS, Purpose
 from matching.domain.events import CommunityEvent, EventLanguage, EventStatus, Venue
 from matching.domain.geo import Point
 from matching.handlers.context import PRODUCER, Context, summary
@@ -152,7 +148,7 @@ class CancelOutcome(StrEnum):
 def cancellable(token: str, ctx: Context) -> tuple[CancelOutcome, UUID | None]:
     """Whether an organiser link could work, and for which event (it also opens attendance)."""
     try:
-        return CancelOutcome.CANCELLED, ctx.tokens.read(
+        return CancelOutcome.CANCELLED, ctx.tokens.subject(
             token, Purpose.ORGANISER, max_age=ORGANISER_MAX_AGE_SECONDS
         )
     except TokenExpiredError:

@@ -16,15 +16,11 @@ from together_contracts.matches import (
     MatchDeclined,
     MatchDeclinedData,
 )
+from together_kit.signing import TokenExpiredError, TokenInvalidError
 
 from matching.adapters.events import EventNotFoundError
 from matching.adapters.matches import match_id
-from matching.adapters.tokens import (
-    RESPONSE_MAX_AGE_SECONDS,
-    Purpose,
-    TokenExpiredError,
-    TokenInvalidError,
-)
+from matching.adapters.tokens import RESPONSE_MAX_AGE_SECONDS, Purpose
 from matching.adapters.volunteers import VolunteerNotFoundError
 from matching.domain.events import Answer, CommunityEvent
 from matching.domain.volunteers import Volunteer
@@ -57,7 +53,7 @@ class Proposal:
 
 async def read_link(token: str, ctx: Context) -> tuple[LinkState, Proposal | None]:
     try:
-        identifier = ctx.tokens.read(token, Purpose.RESPOND, max_age=RESPONSE_MAX_AGE_SECONDS)
+        identifier = ctx.tokens.subject(token, Purpose.RESPOND, max_age=RESPONSE_MAX_AGE_SECONDS)
     except TokenExpiredError:
         return LinkState.EXPIRED, None
     except TokenInvalidError:

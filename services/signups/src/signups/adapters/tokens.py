@@ -5,7 +5,7 @@ from enum import StrEnum
 from urllib.parse import quote
 from uuid import UUID
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from together_kit.signing import Signer
 
 CONFIRMATION_MAX_AGE_SECONDS = 7 * 24 * 3600
 ERASURE_MAX_AGE_SECONDS = 24 * 3600
@@ -18,36 +18,12 @@ class Purpose(StrEnum):
     ERASE = "erase"
 
 
-class TokenExpiredError(Exception):
-    pass
+class Tokens(Signer[Purpose]):
+    """Every signups token carries a nonce, so a confirmation or erasure link is spent once the
+    person's nonce changes."""
 
-
-class TokenInvalidError(Exception):
-    pass
-
-
-@dataclass(frozen=True)
-class TokenClaims:
-    purpose: Purpose
-    subject: UUID
-    nonce: str
-
-
-class Tokens:
     def __init__(self, secret: str) -> None:
-        self._serializer = URLSafeTimedSerializer(secret, salt="together.signups.links")
-
-    def issue(self, purpose: Purpose, subject: UUID, nonce: str = "") -> str:
-        return str(self._serializer.dumps([purpose.value, str(subject), nonce]))
-
-    def read(self, token: str, *, max_age: int | None) -> TokenClaims:
-        try:
-            purpose, subject, nonce = self._serializer.loads(token, max_age=max_age)
-            return TokenClaims(Purpose(purpose), UUID(subject), nonce)
-        except SignatureExpired as error:
-            raise TokenExpiredError from error
-        except (BadSignature, ValueError, TypeError) as error:
-            raise TokenInvalidError from error
+        super().__init__(secret, salt="together.signups.links", purposes=Purpose, nonce=True)
 
 
 @dataclass(frozen=True)

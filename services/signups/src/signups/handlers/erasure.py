@@ -13,14 +13,10 @@ from together_contracts import (
     PersonErasureRequestedData,
     email_sha256,
 )
+from together_kit.signing import TokenExpiredError, TokenInvalidError
 
 from signups.adapters.people import PersonNotFoundError
-from signups.adapters.tokens import (
-    ERASURE_MAX_AGE_SECONDS,
-    Purpose,
-    TokenExpiredError,
-    TokenInvalidError,
-)
+from signups.adapters.tokens import ERASURE_MAX_AGE_SECONDS, Purpose
 from signups.domain.people import Person
 from signups.handlers.context import PRODUCER, Context
 

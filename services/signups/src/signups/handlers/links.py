@@ -4,15 +4,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from together_contracts import Event, PledgeMade, PledgeMadeData
+from together_kit.signing import TokenExpiredError, TokenInvalidError
 
 from signups.adapters.organisations import OrganisationNotFoundError
 from signups.adapters.people import PersonNotFoundError
-from signups.adapters.tokens import (
-    CONFIRMATION_MAX_AGE_SECONDS,
-    Purpose,
-    TokenExpiredError,
-    TokenInvalidError,
-)
+from signups.adapters.tokens import CONFIRMATION_MAX_AGE_SECONDS, Purpose
 from signups.domain.organisations import Organisation
 from signups.domain.people import ConfirmOutcome, JoinContext, Person
 from signups.handlers.context import PRODUCER, Context

@@ -3,6 +3,7 @@
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,3 +26,15 @@ def mongodb_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def database_name() -> str:
     """A database of its own for each test, so tests never see each other's documents."""
     return f"t{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def service_settings(rabbitmq_url: str, mongodb_url: str, database_name: str) -> dict[str, Any]:
+    """The settings every service's `Settings` takes to run against the test broker and store,
+    in a database of the test's own: `Settings(**service_settings, **its_own)`."""
+    return {
+        "rabbitmq_url": rabbitmq_url,
+        "mongodb_url": mongodb_url,
+        "mongodb_database": database_name,
+        "port": 0,
+    }

@@ -1,16 +1,17 @@
 """Public web pages of matching (server-rendered, English and Welsh, working without JavaScript)."""
 
 from fastapi import APIRouter
+from together_kit.pages import RateLimit, Site
 from together_kit.web import WebPages
 
+from matching.entrypoints.web.dates import when
 from matching.entrypoints.web.gaps import Outline, gap_pages
 from matching.entrypoints.web.links import link_pages
 from matching.entrypoints.web.listing import listing_pages
-from matching.entrypoints.web.site import RateLimit, Site
 
 
 def web_router(pages: WebPages, *, submit_limit: RateLimit, outline: Outline) -> APIRouter:
-    site = Site(pages, submit_limit=submit_limit)
+    site = Site(pages, limit=submit_limit, common={"when": when})
     router = APIRouter(include_in_schema=False)
     for pages_of in (listing_pages, link_pages):
         router.include_router(pages_of(site))

@@ -6,37 +6,14 @@ read as Europe/London time.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 from starlette.datastructures import FormData
+from together_kit.forms import EMAIL, Messages, field_errors, text
 
 from matching.entrypoints.schemas import EventCreate
 
-HONEYPOT = "website"
-
-
-@dataclass(frozen=True)
-class Messages:
-    """What to say about one field: nothing entered, wrong, too long, or against a rule."""
-
-    missing: str
-    invalid: str
-    too_long: str | None = None
-    rule: str | None = None
-
-    def for_error(self, error_type: str, entered: object) -> str:
-        if entered is None or (isinstance(entered, str) and not entered.strip()):
-            return self.missing
-        if error_type == "string_too_long" and self.too_long:
-            return self.too_long
-        if error_type == "value_error" and self.rule:
-            return self.rule
-        return self.invalid
-
-
-CHECK = Messages("Check this answer", "Check this answer")
 EVENT: Mapping[str, Messages] = {
     "title": Messages(
         "Enter the event's title",
@@ -73,11 +50,7 @@ EVENT: Mapping[str, Messages] = {
         "Check the access information",
         "Access information must be 1,000 characters or fewer",
     ),
-    "organiser_email": Messages(
-        "Enter your email address",
-        "Enter your email address in the correct format, like name@example.com",
-        "Email address must be 254 characters or fewer",
-    ),
+    "organiser_email": EMAIL,
     "language": Messages("Choose the event's language", "Choose the event's language"),
 }
 UNKNOWN_POSTCODE = "We could not find this postcode. Check it and try again"
@@ -98,15 +71,6 @@ FIELDS = (
     "language",
 )
 FORM_FIELD = {"starts_at": "start_date", "ends_at": "end_date", "online": "where"}
-
-
-def text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value if isinstance(value, str) else ""
-
-
-def from_a_bot(form: FormData) -> bool:
-    return bool(text(form, HONEYPOT).strip())
 
 
 def event_values(form: FormData) -> dict[str, str]:
@@ -143,20 +107,16 @@ def check(values: Mapping[str, str]) -> tuple[EventCreate | None, dict[str, str]
     try:
         return EventCreate.model_validate(data), {}
     except ValidationError as error:
-        return None, field_errors(error, data)
+        return None, event_errors(error, data)
 
 
-def field_errors(error: ValidationError, data: Mapping[str, Any]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for detail in error.errors():
-        name = str(detail["loc"][0]) if detail["loc"] else ""
-        field = FORM_FIELD.get(name, name)
-        if field in found:
-            continue
-        entered = data.get(name)
-        if name == "online":
-            if data.get("postcode") is not None:
-                continue
-            entered = None
-        found[field] = EVENT.get(field, CHECK).for_error(detail["type"], entered)
-    return {name: found[name] for name in [*EVENT, *found] if name in found}
+def event_errors(error: ValidationError, data: Mapping[str, Any]) -> dict[str, str]:
+    """Per form field; "give a postcode or say online" speaks only when no postcode was given,
+    and then as a missing choice of where."""
+    venue_given = data.get("postcode") is not None
+    errors = [
+        detail
+        for detail in error.errors()
+        if not (venue_given and detail["loc"] and detail["loc"][0] == "online")
+    ]
+    return field_errors(errors, {**data, "online": None}, EVENT, form_fields=FORM_FIELD)

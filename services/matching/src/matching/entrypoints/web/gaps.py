@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
+from together_kit.pages import Site
 
 from matching.domain import gaps as drawing
 from matching.domain.geo import Point
 from matching.entrypoints.dependencies import ContextDep
-from matching.entrypoints.web.site import Site
 from matching.handlers.gaps import find_gaps
 
 REACHES = (5, 10, 25)

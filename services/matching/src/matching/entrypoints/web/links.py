@@ -6,12 +6,12 @@ not accept, decline or cancel anything by doing so.
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse
+from together_kit import labels
 from together_kit.http import current_correlation_id
+from together_kit.pages import Site
 
 from matching.domain.events import Answer, CommunityEvent
 from matching.entrypoints.dependencies import ContextDep
-from matching.entrypoints.web import labels
-from matching.entrypoints.web.site import Site
 from matching.handlers import attendance, events, responses
 from matching.handlers.events import CancelOutcome
 from matching.handlers.responses import LinkState

@@ -1,20 +1,21 @@
 """The organiser's form at /events/new, its thank-you page, and the public list at /events."""
 
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from together_contracts import Interest
+from together_kit import labels
+from together_kit.forms import from_a_bot
+from together_kit.pages import Site
 
 from matching.adapters.geocoding import UnknownPostcodeError
 from matching.domain.availability import LONDON
 from matching.domain.postcodes import InvalidPostcodeError
 from matching.entrypoints.api import listings, submit_command
 from matching.entrypoints.dependencies import ContextDep
-from matching.entrypoints.web import forms, labels
-from matching.entrypoints.web.site import Site
+from matching.entrypoints.web import choices, forms
 from matching.handlers import events
 
 RADII = ("2", "5", "10", "25", "50")
@@ -23,22 +24,12 @@ RADII = ("2", "5", "10", "25", "50")
 def listing_pages(site: Site) -> APIRouter:
     router = APIRouter()
 
-    def event_form(
-        request: Request,
-        values: Mapping[str, str],
-        errors: Mapping[str, str] | None = None,
-        *,
-        status_code: int = status.HTTP_200_OK,
-    ) -> HTMLResponse:
-        translate = site.translator(request)
-        context = {
-            "values": values,
-            "errors": site.translated(request, errors or {}),
-            "types": labels.options(labels.INTERESTS, translate),
-            "where": labels.options(labels.WHERE, translate),
-            "languages": labels.options(labels.EVENT_LANGUAGES, translate),
-        }
-        return site.render(request, "event_new.html", context, status_code=status_code)
+    event_form = site.form_page(
+        "event_new.html",
+        types=labels.INTERESTS,
+        where=choices.WHERE,
+        languages=choices.EVENT_LANGUAGES,
+    )
 
     @router.get("/events/new")
     async def new_event_form(request: Request) -> HTMLResponse:
@@ -49,23 +40,18 @@ def listing_pages(site: Site) -> APIRouter:
         if refused := await site.over_limit(request):
             return refused
         form = await site.form(request)
-        if forms.from_a_bot(form):
+        if from_a_bot(form):
             return site.render(
                 request, "event_thanks.html", {"cancel_url": None, "attendance_url": None}
             )
         values = forms.event_values(form)
         body, errors = forms.check(values)
         if body is None:
-            return event_form(
-                request, values, errors, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT
-            )
+            return event_form(request, values, errors)
         try:
             submitted = await events.submit_event(submit_command(body), ctx)
         except UnknownPostcodeError:
-            errors = {"postcode": forms.UNKNOWN_POSTCODE}
-            return event_form(
-                request, values, errors, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT
-            )
+            return event_form(request, values, {"postcode": forms.UNKNOWN_POSTCODE})
         links = {"cancel_url": submitted.cancel_url, "attendance_url": submitted.attendance_url}
         return site.render(request, "event_thanks.html", links)
 

@@ -5,13 +5,14 @@ The reply to an address is the same whether or not we know it, so the page revea
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse
+from together_kit.forms import text
 from together_kit.http import current_correlation_id
+from together_kit.pages import Site
 
 from signups.adapters.tokens import ERASURE_MAX_AGE_SECONDS, Purpose
 from signups.entrypoints.dependencies import ContextDep
 from signups.entrypoints.web import forms
 from signups.entrypoints.web.links import readable
-from signups.entrypoints.web.site import Site
 from signups.handlers import erasure
 from signups.handlers.erasure import ErasureOutcome
 
@@ -34,25 +35,21 @@ def forget_pages(site: Site) -> APIRouter:
             status_code=ERASED_STATUS.get(outcome, status.HTTP_200_OK),
         )
 
+    forget_page = site.form_page("forget.html")
+
     @router.get("/forget")
     async def forget_form(request: Request) -> HTMLResponse:
-        return site.render(request, "forget.html", {"values": {}, "errors": {}})
+        return forget_page(request, {})
 
     @router.post("/forget")
     async def forget(request: Request, ctx: ContextDep) -> HTMLResponse:
         if refused := await site.over_limit(request):
             return refused
         form = await site.form(request)
-        entered = forms.text(form, "email")
+        entered = text(form, "email")
         email, errors = forms.check_email(entered)
         if email is None:
-            context = {"values": {"email": entered}, "errors": site.translated(request, errors)}
-            return site.render(
-                request,
-                "forget.html",
-                context,
-                status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
-            )
+            return forget_page(request, {"email": entered}, errors)
         await erasure.request_erasure_link(email, correlation_id=current_correlation_id(), ctx=ctx)
         return site.render(request, "forget_sent.html")
 

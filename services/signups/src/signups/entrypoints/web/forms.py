@@ -5,46 +5,31 @@ is an English msgid, translated when the page is rendered.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 from starlette.datastructures import FormData
+from together_kit.forms import (
+    CHECK,
+    EMAIL,
+    EMAIL_FORMAT,
+    EMAIL_TOO_LONG,
+    Messages,
+    field_errors,
+    text,
+    texts,
+    ticked,
+)
 
 from signups.entrypoints.schemas import Email
 
-M = TypeVar("M", bound=BaseModel)
-
-HONEYPOT = "website"
-"""A field people never see or fill in; a form that arrives with it filled in came from a bot."""
-
-
-@dataclass(frozen=True)
-class Messages:
-    """What to say about one field: when nothing was entered, when it is wrong, when too long."""
-
-    missing: str
-    invalid: str
-    too_long: str | None = None
-
-    def for_error(self, error_type: str, entered: object) -> str:
-        if entered is None or (isinstance(entered, str) and not entered.strip()):
-            return self.missing
-        if error_type == "string_too_long" and self.too_long:
-            return self.too_long
-        return self.invalid
-
-
-EMAIL_FORMAT = "Enter your email address in the correct format, like name@example.com"
-EMAIL_TOO_LONG = "Email address must be 254 characters or fewer"
 POSTCODE_INVALID = "Enter a real UK postcode, like SW1A 1AA"
 CHOOSE_FROM_LIST = "Choose from the options shown"
 LANGUAGE = Messages("Choose English or Welsh", "Choose English or Welsh")
-OTHERWISE = Messages("Check this answer", "Check this answer")
 
 VOLUNTEER: Mapping[str, Messages] = {
     "name": Messages("Enter your name", "Enter your name", "Name must be 200 characters or fewer"),
-    "email": Messages("Enter your email address", EMAIL_FORMAT, EMAIL_TOO_LONG),
+    "email": EMAIL,
     "postcode": Messages("Enter your postcode", POSTCODE_INVALID),
     "phone": Messages(
         "Enter a phone number, like 01632 960 001 or 07700 900 982",
@@ -83,28 +68,9 @@ ORGANISATION: Mapping[str, Messages] = {
     "pledge_categories": Messages(CHOOSE_FROM_LIST, CHOOSE_FROM_LIST),
 }
 
-FORGET: Mapping[str, Messages] = {
-    "email": Messages("Enter your email address", EMAIL_FORMAT, EMAIL_TOO_LONG),
-}
+FORGET: Mapping[str, Messages] = {"email": EMAIL}
 
-ALL: tuple[Mapping[str, Messages], ...] = (VOLUNTEER, ORGANISATION, FORGET, {"": OTHERWISE})
-
-
-def text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value if isinstance(value, str) else ""
-
-
-def texts(form: FormData, name: str) -> list[str]:
-    return [value for value in form.getlist(name) if isinstance(value, str)]
-
-
-def ticked(form: FormData, name: str) -> bool:
-    return bool(text(form, name))
-
-
-def from_a_bot(form: FormData) -> bool:
-    return bool(text(form, HONEYPOT).strip())
+ALL: tuple[Mapping[str, Messages], ...] = (VOLUNTEER, ORGANISATION, FORGET, {"": CHECK})
 
 
 def volunteer_input(form: FormData) -> dict[str, Any]:
@@ -138,16 +104,6 @@ def organisation_input(form: FormData) -> dict[str, Any]:
     }
 
 
-def check(
-    model: type[M], data: dict[str, Any], messages: Mapping[str, Messages]
-) -> tuple[M | None, dict[str, str]]:
-    """The validated model, or `None` and a message for each field in error, in form order."""
-    try:
-        return model.model_validate(data), {}
-    except ValidationError as error:
-        return None, field_errors(error, data, messages)
-
-
 _EMAIL: TypeAdapter[str] = TypeAdapter(Email)
 
 
@@ -156,22 +112,4 @@ def check_email(raw: str) -> tuple[str | None, dict[str, str]]:
     try:
         return str(_EMAIL.validate_python(raw)), {}
     except ValidationError as error:
-        return None, field_errors(error, {"email": raw}, FORGET, field="email")
-
-
-def field_errors(
-    error: ValidationError,
-    data: Mapping[str, Any],
-    messages: Mapping[str, Messages],
-    *,
-    field: str | None = None,
-) -> dict[str, str]:
-    """The first message per field; `field` names the field when the value stood alone."""
-    found: dict[str, str] = {}
-    for detail in error.errors():
-        name = field or (str(detail["loc"][0]) if detail["loc"] else "")
-        if name not in found:
-            said = messages.get(name, OTHERWISE)
-            found[name] = said.for_error(detail["type"], data.get(name))
-    ordered = [name for name in messages if name in found]
-    return {name: found[name] for name in [*ordered, *(n for n in found if n not in ordered)]}
+        return None, field_errors(error.errors(), {"email": raw}, FORGET, field="email")

@@ -1,16 +1,15 @@
 """The join forms for volunteers and for organisations with a pledge, and their thank-you pages."""
 
-from collections.abc import Mapping
-from typing import Any
-
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from together_kit import labels
+from together_kit.forms import check, from_a_bot
 from together_kit.http import current_correlation_id
+from together_kit.pages import Site
 
 from signups.entrypoints.dependencies import ContextDep
 from signups.entrypoints.schemas import OrganisationCreate, SignupCreate
-from signups.entrypoints.web import forms, labels
-from signups.entrypoints.web.site import Site
+from signups.entrypoints.web import forms
 from signups.handlers.organisations import JoinOrganisation, join_organisation
 from signups.handlers.volunteers import JoinVolunteer, join_volunteer
 
@@ -20,39 +19,18 @@ DEFAULT_TRAVEL_RADIUS_KM = "10"
 def join_pages(site: Site) -> APIRouter:
     router = APIRouter()
 
-    def volunteer_form(
-        request: Request,
-        values: Mapping[str, Any],
-        errors: Mapping[str, str] | None = None,
-        *,
-        status_code: int = status.HTTP_200_OK,
-    ) -> HTMLResponse:
-        translate = site.translator(request)
-        context = {
-            "values": values,
-            "errors": site.translated(request, errors or {}),
-            "interests": labels.options(labels.INTERESTS, translate),
-            "availability": labels.options(labels.AVAILABILITY, translate),
-            "languages": labels.options(labels.LANGUAGES, translate),
-        }
-        return site.render(request, "join.html", context, status_code=status_code)
-
-    def organisation_form(
-        request: Request,
-        values: Mapping[str, Any],
-        errors: Mapping[str, str] | None = None,
-        *,
-        status_code: int = status.HTTP_200_OK,
-    ) -> HTMLResponse:
-        translate = site.translator(request)
-        context = {
-            "values": values,
-            "errors": site.translated(request, errors or {}),
-            "organisation_types": labels.options(labels.ORGANISATION_TYPES, translate),
-            "categories": labels.options(labels.INTERESTS, translate),
-            "languages": labels.options(labels.LANGUAGES, translate),
-        }
-        return site.render(request, "organisation.html", context, status_code=status_code)
+    volunteer_form = site.form_page(
+        "join.html",
+        interests=labels.INTERESTS,
+        availability=labels.AVAILABILITY,
+        languages=labels.LANGUAGES,
+    )
+    organisation_form = site.form_page(
+        "organisation.html",
+        organisation_types=labels.ORGANISATION_TYPES,
+        categories=labels.INTERESTS,
+        languages=labels.LANGUAGES,
+    )
 
     @router.get("/join")
     async def join_form(request: Request) -> HTMLResponse:
@@ -66,14 +44,12 @@ def join_pages(site: Site) -> APIRouter:
         if refused := await site.over_limit(request):
             return refused
         form = await site.form(request)
-        if forms.from_a_bot(form):
+        if from_a_bot(form):
             return site.see_other(request, "/join/thanks")
         values = forms.volunteer_input(form)
-        signup, errors = forms.check(SignupCreate, values, forms.VOLUNTEER)
+        signup, errors = check(SignupCreate, values, forms.VOLUNTEER)
         if signup is None:
-            return volunteer_form(
-                request, values, errors, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT
-            )
+            return volunteer_form(request, values, errors)
         command = JoinVolunteer(
             details=signup.details(), source="form", correlation_id=current_correlation_id()
         )
@@ -93,14 +69,12 @@ def join_pages(site: Site) -> APIRouter:
         if refused := await site.over_limit(request):
             return refused
         form = await site.form(request)
-        if forms.from_a_bot(form):
+        if from_a_bot(form):
             return site.see_other(request, "/join/organisation/thanks")
         values = forms.organisation_input(form)
-        organisation, errors = forms.check(OrganisationCreate, values, forms.ORGANISATION)
+        organisation, errors = check(OrganisationCreate, values, forms.ORGANISATION)
         if organisation is None:
-            return organisation_form(
-                request, values, errors, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT
-            )
+            return organisation_form(request, values, errors)
         command = JoinOrganisation(
             details=organisation.details(),
             pledge=organisation.pledge_made(),

@@ -7,10 +7,11 @@ fetch the links in an email, and must not unsubscribe anyone by doing so.
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse
 from together_kit.http import current_correlation_id
+from together_kit.pages import Site
+from together_kit.signing import TokenExpiredError, TokenInvalidError
 
-from signups.adapters.tokens import Purpose, TokenExpiredError, TokenInvalidError, Tokens
+from signups.adapters.tokens import Purpose, Tokens
 from signups.entrypoints.dependencies import ContextDep
-from signups.entrypoints.web.site import Site
 from signups.handlers import links
 from signups.handlers.links import LinkOutcome
 

@@ -4,10 +4,10 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from together_kit import labels
+from together_kit.pages import Site
 
 from signups.entrypoints.dependencies import ContextDep
-from signups.entrypoints.web import labels
-from signups.entrypoints.web.site import Site
 
 SHOWN = 200
 

@@ -1,0 +1,22 @@
+"""Typed FastAPI dependencies for what a service's composition root keeps on `app.state`.
+
+ContextDep = Annotated[Context, Depends(from_state("context", Context))]
+"""
+
+from collections.abc import Callable
+from typing import TypeVar, cast
+
+from fastapi import Request
+
+T = TypeVar("T")
+
+
+def from_state(name: str, kind: type[T]) -> Callable[[Request], T]:
+    """A dependency returning `request.app.state.<name>`, typed as `kind` (not checked at run time,
+    so a test may put a fake there)."""
+
+    def read(request: Request) -> T:
+        return cast(T, getattr(request.app.state, name))
+
+    read.__name__ = f"get_{name}"
+    return read
