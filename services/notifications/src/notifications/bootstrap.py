@@ -98,11 +98,8 @@ def create_app(
     async def reconcile_at_start() -> None:
         await reconcile()
 
-    runtime.startup_hooks += [
-        messages.ensure_indexes,
-        suppressions.ensure_indexes,
-        reconcile_at_start,
-    ]
+    runtime.indexes(messages, suppressions)
+    runtime.startup_hooks.append(reconcile_at_start)
     runtime.tells(PersonErased, VolunteerUnsubscribed, NotificationSent, NotificationFailed)
     consumers.register(runtime, ctx=ctx)
     runtime.every(settings.reconcile_interval_seconds, reconcile, name="reconcile-sending")
