@@ -2,13 +2,10 @@
 
 import re
 
-_OUTWARD = (
-    "[A-PR-UWYZ][0-9]{1,2}"
-    "|[A-PR-UWYZ][A-HK-Y][0-9]{1,2}"
-    "|[A-PR-UWYZ][0-9][ABCDEFGHJKPSTUW]"
-    "|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY]"
-)
-_INWARD = "[0-9][ABD-HJLNP-UW-Z]{2}"
+from together_contracts.postcodes import INWARD_PATTERN, OUTWARD_PATTERN
+
+_OUTWARD = OUTWARD_PATTERN
+_INWARD = INWARD_PATTERN
 _POSTCODE = re.compile(f"(?P<outward>{_OUTWARD})(?P<inward>{_INWARD})|(?P<gir>GIR0AA)")
 _BFPO = re.compile("BFPO(?P<number>[0-9]{1,4})")
 
