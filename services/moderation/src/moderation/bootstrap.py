@@ -23,10 +23,15 @@ from together_kit.runtime import ServiceRuntime
 from together_kit.web import WebPages, mount_static
 
 from moderation.adapters.items import MongoItemRepository
+from moderation.adapters.moderators import MongoModeratorRepository, Passwords
+from moderation.adapters.sessions import MongoSessionRepository
+from moderation.domain.moderators import Lockout
 from moderation.domain.targets import Targets
 from moderation.entrypoints import consumers, web
 from moderation.entrypoints.api import api_router
+from moderation.entrypoints.web import moderator
 from moderation.handlers import Context, backlog
+from moderation.handlers.moderators import Accounts
 from moderation.settings import Settings
 
 WEB = Path(__file__).parent / "entrypoints" / "web"
@@ -48,6 +53,9 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         duplicate_window=settings.duplicate_window,
     )
     runtime.startup_hooks.append(items.ensure_indexes)
+    accounts = build_accounts(runtime, settings, clock=ctx.clock)
+    runtime.startup_hooks += [accounts.moderators.ensure_indexes, accounts.sessions.ensure_indexes]
+    runtime.every(3600, lambda: accounts.sessions.sweep(now=ctx.clock()), name="session-sweep")
     runtime.tells(
         StorySubmitted,
         StoryHeld,
@@ -90,4 +98,22 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     app.state.context = ctx
     app.state.pages = pages
     app.state.idempotency = IdempotencyStore(runtime.db["idempotency"])
+    moderator.install(app, pages=pages, accounts=accounts, settings=settings)
     return app
+
+
+def build_accounts(
+    runtime: ServiceRuntime, settings: Settings, *, clock: Callable[[], datetime]
+) -> Accounts:
+    """Moderator accounts, their sessions and password hashing (the CLI builds its own)."""
+    return Accounts(
+        moderators=MongoModeratorRepository(runtime.db["moderators"]),
+        sessions=MongoSessionRepository(runtime.db["sessions"]),
+        passwords=Passwords(concurrency=settings.moderator_hash_concurrency),
+        clock=clock,
+        lockout=Lockout(
+            failures=settings.moderator_lockout_failures,
+            duration=timedelta(minutes=settings.moderator_lockout_minutes),
+        ),
+        session_lifetime=timedelta(hours=settings.moderator_session_hours),
+    )

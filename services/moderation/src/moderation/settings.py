@@ -23,3 +23,11 @@ class Settings(ServiceSettings):
     duplicate_window: int = 500
     """How many recent items of the same kind a submission is compared with for near-duplicates."""
     stories_per_page: int = 20
+    moderator_session_hours: float = 8.0
+    """How long a moderator stays signed in (server-side sessions; sign-out ends one at once)."""
+    moderator_hash_concurrency: int = 2
+    """How many argon2id password hashes may be computed at once (each in a worker thread)."""
+    moderator_lockout_failures: int = 5
+    moderator_lockout_minutes: float = 15.0
+    moderator_secure_cookies: bool = False
+    """Mark session cookies Secure even on plain-HTTP requests (behind a TLS-terminating proxy)."""

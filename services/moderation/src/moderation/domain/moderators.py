@@ -1,0 +1,92 @@
+"""Moderator accounts: who may sign in to the moderator UI, with which role, and the lockout rule.
+
+Passwords are never held here in the clear; `password_hash` is an argon2id string made by the
+adapter. Five failed sign-ins in a row lock an account for fifteen minutes (both settings); a
+successful sign-in clears the count.
+"""
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from uuid import UUID, uuid4
+
+from moderation.domain.decisions import Moderator, Role
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 256
+MAX_NAME_LENGTH = 80
+MAX_EMAIL_LENGTH = 254
+
+
+class AccountError(ValueError):
+    """A change to an account the rules refuse; the message is for the lead or the CLI user."""
+
+
+@dataclass(frozen=True)
+class Lockout:
+    failures: int = 5
+    duration: timedelta = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Account:
+    email: str
+    name: str
+    role: Role
+    password_hash: str
+    created_at: datetime
+    id: UUID = field(default_factory=uuid4)
+    active: bool = True
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    must_change_password: bool = False
+
+    @property
+    def moderator(self) -> Moderator:
+        """Who decides, as the decision handlers know them (display names are unique)."""
+        return Moderator(self.name, self.role)
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role is Role.LEAD
+
+    def locked(self, now: datetime) -> bool:
+        return self.locked_until is not None and now < self.locked_until
+
+    def failed(self, now: datetime, lockout: Lockout) -> "Account":
+        """One more failed sign-in; the last one allowed locks the account and starts afresh."""
+        failures = self.failed_logins + 1
+        if failures >= lockout.failures:
+            return replace(self, failed_logins=0, locked_until=now + lockout.duration)
+        return replace(self, failed_logins=failures)
+
+    def signed_in(self) -> "Account":
+        return replace(self, failed_logins=0, locked_until=None)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().casefold()
+
+
+def name_key(name: str) -> str:
+    """Display names are unique regardless of case and spacing: the audit and claims show them."""
+    return " ".join(name.split()).casefold()
+
+
+def check_new_account(*, email: str, name: str) -> tuple[str, str]:
+    """The normalised email and tidied name, or an `AccountError` saying what is wrong."""
+    email = normalise_email(email)
+    name = " ".join(name.split())
+    local, _, domain = email.partition("@")
+    if not local or "." not in domain or len(email) > MAX_EMAIL_LENGTH or " " in email:
+        raise AccountError("Enter an email address like name@example.org.")
+    if not name or len(name) > MAX_NAME_LENGTH:
+        raise AccountError(f"Enter a display name of up to {MAX_NAME_LENGTH} characters.")
+    return email, name
+
+
+def check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(f"A password has at most {MAX_PASSWORD_LENGTH} characters.")
+    return password

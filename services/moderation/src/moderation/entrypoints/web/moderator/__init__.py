@@ -1,0 +1,67 @@
+"""The moderator UI at /moderation: sign-in, the queue, items, and the leads' pages.
+
+`install` adds it to the app bootstrap builds: its routes, its security headers, its static
+scripts (at /moderation/static, since the page policy allows no inline script) and the answers to
+"not signed in" (a redirect), "forbidden" (403) and "no such item" (404).
+"""
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from together_kit.web import WebPages
+
+from moderation.adapters.items import ItemNotFoundError
+from moderation.entrypoints.web.moderator.auth import auth_pages
+from moderation.entrypoints.web.moderator.desk import Desk, desk_of
+from moderation.entrypoints.web.moderator.items import item_pages
+from moderation.entrypoints.web.moderator.leads import lead_pages
+from moderation.entrypoints.web.moderator.queue import queue_pages
+from moderation.entrypoints.web.moderator.reports import report_pages
+from moderation.entrypoints.web.moderator.security import (
+    PREFIX,
+    ForbiddenError,
+    NotSignedInError,
+    SecurityHeaders,
+)
+from moderation.handlers.moderators import Accounts
+from moderation.settings import Settings
+
+STATIC = Path(__file__).parent / "static"
+
+
+def install(app: FastAPI, *, pages: WebPages, accounts: Accounts, settings: Settings) -> None:
+    app.state.accounts = accounts
+    app.state.desk = Desk(pages, accounts=accounts, settings=settings, ctx=app.state.context)
+    for pages_of in (auth_pages, queue_pages, item_pages, lead_pages, report_pages):
+        app.include_router(pages_of(), prefix=PREFIX, include_in_schema=False)
+    app.mount(PREFIX + "/static", StaticFiles(directory=STATIC), name="moderator-static")
+    app.add_middleware(SecurityHeaders)
+    app.add_exception_handler(NotSignedInError, _sign_in_first)
+    app.add_exception_handler(ForbiddenError, _forbidden)
+    app.add_exception_handler(ItemNotFoundError, _no_such_item)
+
+
+async def _sign_in_first(request: Request, error: Exception) -> Response:
+    to = error.to if isinstance(error, NotSignedInError) else "/login"
+    location = request.scope.get("root_path", "") + PREFIX + to
+    return RedirectResponse(location, status_code=status.HTTP_303_SEE_OTHER)
+
+
+async def _forbidden(request: Request, error: Exception) -> HTMLResponse:
+    return desk_of(request).render(
+        request,
+        "moderator/problem.html",
+        {"heading": "Not allowed", "problem": str(error)},
+        status_code=status.HTTP_403_FORBIDDEN,
+    )
+
+
+async def _no_such_item(request: Request, error: Exception) -> HTMLResponse:
+    return desk_of(request).render(
+        request,
+        "moderator/problem.html",
+        {"heading": "No such item", "problem": "There is no item with this address."},
+        status_code=status.HTTP_404_NOT_FOUND,
+    )

@@ -1,0 +1,89 @@
+"""What every moderator page needs: render with the signed-in moderator and their CSRF token, and
+redirect after a POST. The moderator UI is in English; every value is escaped by autoescaping."""
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from fastapi import Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse
+from together_kit.web import WebPages
+
+from moderation.entrypoints.web.moderator.security import PREFIX, Me
+from moderation.handlers.context import Context
+from moderation.handlers.moderators import Accounts
+from moderation.settings import Settings
+
+FLASHES = {
+    "approved": "Approved: the item is published.",
+    "rejected": "Rejected.",
+    "escalated": "Escalated to the lead moderators.",
+    "released": "Released: others can open the item now.",
+    "reassigned": "The claim is released.",
+    "bulk": "Bulk decision made.",
+    "password": "Your password is changed.",
+    "signed-out": "You are signed out.",
+    "account": "The account is changed.",
+}
+"""Messages shown after a redirect, chosen by key so a link cannot put its own words on a page."""
+
+
+class Desk:
+    def __init__(
+        self, pages: WebPages, *, accounts: Accounts, settings: Settings, ctx: Context
+    ) -> None:
+        self.pages = pages
+        self.accounts = accounts
+        self.settings = settings
+        self.ctx = ctx
+
+    def now(self) -> datetime:
+        return self.ctx.clock()
+
+    def render(
+        self,
+        request: Request,
+        template: str,
+        context: Mapping[str, Any] | None = None,
+        *,
+        me: Me | None = None,
+        status_code: int = status.HTTP_200_OK,
+    ) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        shared = {
+            "root": root,
+            "base": root + PREFIX,
+            "assets": root + PREFIX + "/static",
+            "me": me.account if me else None,
+            "csrf": me.csrf if me else "",
+            "flash": FLASHES.get(request.query_params.get("done", ""), ""),
+        }
+        return self.pages.render(
+            request, template, {**shared, **(context or {})}, status_code=status_code
+        )
+
+    @staticmethod
+    def see_other(request: Request, path: str) -> RedirectResponse:
+        location = request.scope.get("root_path", "") + PREFIX + path
+        return RedirectResponse(location, status_code=status.HTTP_303_SEE_OTHER)
+
+
+def desk_of(request: Request) -> Desk:
+    desk: Desk = request.app.state.desk
+    return desk
+
+
+def age_text(age: timedelta) -> str:
+    """An age as a moderator reads it: "3 min", "5 h 20 min", "2 d 4 h"."""
+    minutes = max(0, int(age.total_seconds() // 60))
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min"
+
+
+def clock_text(moment: datetime) -> str:
+    return f"{moment:%H:%M} UTC"

@@ -1,0 +1,175 @@
+"""One item: opening it claims it for ten minutes; approve (as sent or with redactions), reject
+with a reason, escalate to a lead, release; leads also reassign it and read its audit."""
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Request, status
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
+
+from moderation.adapters.items import ItemNotFoundError
+from moderation.domain.decisions import (
+    ESCALATE_REASONS,
+    REJECT_REASONS,
+    ClaimHeldError,
+    DecisionError,
+    Reason,
+)
+from moderation.domain.items import Item, Kind
+from moderation.domain.queue import QueueFilter
+from moderation.entrypoints.web.moderator.desk import Desk, clock_text, desk_of
+from moderation.entrypoints.web.moderator.queue import queue_filter
+from moderation.entrypoints.web.moderator.security import (
+    LeadDep,
+    LeadPostedDep,
+    Me,
+    MeDep,
+    PostedDep,
+    form_of,
+)
+from moderation.entrypoints.web.moderator.views import item_view
+from moderation.handlers import decisions
+from moderation.handlers.moderators import reassign
+
+Decide = Callable[[FormData], Awaitable[object]]
+
+
+async def next_item(desk: Desk, me: Me, current: UUID) -> str | None:
+    """The oldest other open item this moderator could open now."""
+    now = desk.now()
+    query: QueueFilter = queue_filter(me, kind="", flag="", region="", age="")
+    for item in await desk.ctx.items.queue(query, now=now, limit=10):
+        held = item.claim is not None and item.claim.held_by_another(me.account.moderator, now)
+        if item.id != current and not held:
+            return str(item.id)
+    return None
+
+
+def item_pages() -> APIRouter:
+    router = APIRouter()
+
+    async def show(
+        request: Request,
+        me: Me,
+        item: Item,
+        *,
+        conflict: str = "",
+        error: str = "",
+        read_only: bool = False,
+        status_code: int = status.HTTP_200_OK,
+    ) -> HTMLResponse:
+        desk = desk_of(request)
+        context: dict[str, Any] = {
+            **item_view(item),
+            "conflict": conflict,
+            "error": error,
+            "claim_until": clock_text(item.claim.until) if item.claim else "",
+            "read_only": read_only,
+            "may_decide": item.open
+            and not (conflict or read_only)
+            and (me.account.is_lead or not item.for_leads),
+            "reject_reasons": sorted(r.value for r in REJECT_REASONS),
+            "escalate_reasons": sorted(r.value for r in ESCALATE_REASONS),
+            "next_id": await next_item(desk, me, item.id),
+            "is_story": item.kind is Kind.STORY,
+        }
+        return desk.render(request, "moderator/item.html", context, me=me, status_code=status_code)
+
+    async def found(request: Request, item_id: UUID) -> Item:
+        item = await desk_of(request).ctx.items.get(item_id)
+        if item is None:
+            raise ItemNotFoundError(item_id)
+        return item
+
+    @router.get("/items/{item_id}")
+    async def open_item(request: Request, item_id: UUID, me: MeDep) -> HTMLResponse:
+        desk = desk_of(request)
+        item = await found(request, item_id)
+        conflict = ""
+        if item.open and (me.account.is_lead or not item.for_leads):
+            try:
+                await decisions.claim(item_id, me.account.moderator, ctx=desk.ctx)
+            except ClaimHeldError as held:
+                conflict = f"{held.holder} is working on this until {clock_text(held.until)}."
+            item = await found(request, item_id)
+        return await show(request, me, item, conflict=conflict)
+
+    async def decided(
+        request: Request, me: Me, item_id: UUID, decide: Decide, *, done: str
+    ) -> Response:
+        form = await form_of(request)
+        try:
+            await decide(form)
+        except (DecisionError, ValueError) as refused:
+            item = await found(request, item_id)
+            return await show(
+                request, me, item, error=str(refused), status_code=status.HTTP_409_CONFLICT
+            )
+        return desk_of(request).see_other(request, f"?done={done}")
+
+    @router.post("/items/{item_id}/approve")
+    async def approve(request: Request, item_id: UUID, me: PostedDep) -> Response:
+        async def decide(form: FormData) -> object:
+            edited = "text" in form
+            return await decisions.approve(
+                item_id,
+                me.account.moderator,
+                ctx=desk_of(request).ctx,
+                redacted_text=_text(form, "text") if edited else None,
+                redacted_title=_text(form, "title") if edited else None,
+                note=_text(form, "note"),
+            )
+
+        return await decided(request, me, item_id, decide, done="approved")
+
+    @router.post("/items/{item_id}/reject")
+    async def reject(request: Request, item_id: UUID, me: PostedDep) -> Response:
+        async def decide(form: FormData) -> object:
+            return await decisions.reject(
+                item_id,
+                me.account.moderator,
+                reason=Reason(_text(form, "reason")),
+                note=_text(form, "note"),
+                ctx=desk_of(request).ctx,
+            )
+
+        return await decided(request, me, item_id, decide, done="rejected")
+
+    @router.post("/items/{item_id}/escalate")
+    async def escalate(request: Request, item_id: UUID, me: PostedDep) -> Response:
+        async def decide(form: FormData) -> object:
+            return await decisions.escalate(
+                item_id,
+                me.account.moderator,
+                reason=Reason(_text(form, "reason")),
+                note=_text(form, "note"),
+                ctx=desk_of(request).ctx,
+            )
+
+        return await decided(request, me, item_id, decide, done="escalated")
+
+    @router.post("/items/{item_id}/release")
+    async def release(request: Request, item_id: UUID, me: PostedDep) -> Response:
+        desk = desk_of(request)
+        await decisions.release(item_id, me.account.moderator, ctx=desk.ctx)
+        return desk.see_other(request, "?done=released")
+
+    @router.post("/items/{item_id}/reassign")
+    async def reassign_item(request: Request, item_id: UUID, me: LeadPostedDep) -> Response:
+        desk = desk_of(request)
+        await reassign(item_id, ctx=desk.ctx)
+        return desk.see_other(request, f"/items/{item_id}/audit?done=reassigned")
+
+    @router.get("/items/{item_id}/audit")
+    async def audit(request: Request, item_id: UUID, me: LeadDep) -> HTMLResponse:
+        """The item without claiming it, with its decisions and a way to free its claim."""
+        return await show(request, me, await found(request, item_id), read_only=True)
+
+    return router
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name, "")
+    return value.replace("\r\n", "\n") if isinstance(value, str) else ""

@@ -1,0 +1,156 @@
+"""The queue: open items oldest first (held and escalated first for leads), filters, counts, live
+updates of its list (`/moderation/queue/fragment`, polled by `queue.js`) and bulk decisions."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import HTMLResponse, Response
+
+from moderation.domain.decisions import REJECT_REASONS, Action, Reason
+from moderation.domain.items import Item, Kind, Status
+from moderation.domain.queue import QueueFilter
+from moderation.domain.screening import Flag
+from moderation.entrypoints.web.moderator.desk import Desk, age_text, clock_text, desk_of
+from moderation.entrypoints.web.moderator.security import Me, MeDep, PostedDep, form_of
+from moderation.handlers import decisions
+
+PAGE_SIZE = 50
+AGES = {"4h": timedelta(hours=4), "24h": timedelta(hours=24), "48h": timedelta(hours=48)}
+AGES["7d"] = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    kind: str
+    title: str
+    region: str
+    status: str
+    flags: list[str]
+    age: str
+    overdue: bool
+    held_by: str
+
+
+def row(item: Item, *, desk: Desk, now: datetime) -> Row:
+    claim = item.claim
+    held_by = ""
+    if claim is not None and now < claim.until:
+        held_by = f"{claim.moderator} until {clock_text(claim.until)}"
+    return Row(
+        id=str(item.id),
+        kind=item.kind.value,
+        title=item.title,
+        region=item.region,
+        status=item.status.value,
+        flags=[flag.value for flag in item.screening.flags],
+        age=age_text(item.age(now)),
+        overdue=desk.ctx.targets.breached(item, now),
+        held_by=held_by,
+    )
+
+
+def queue_filter(me: Me, *, kind: str, flag: str, region: str, age: str) -> QueueFilter:
+    """Leads see every open item, held and escalated first; moderators the pending ones."""
+    return QueueFilter(
+        kind=Kind(kind) if kind in Kind.__members__.values() else None,
+        flag=Flag(flag) if flag in Flag.__members__.values() else None,
+        region=region.strip() or None,
+        older_than=AGES.get(age),
+        statuses=None if me.account.is_lead else frozenset({Status.PENDING}),
+    )
+
+
+def queue_pages() -> APIRouter:
+    router = APIRouter()
+
+    async def listed(request: Request, me: Me, chosen: dict[str, str]) -> dict[str, Any]:
+        desk = desk_of(request)
+        now = desk.now()
+        query = queue_filter(me, **chosen)
+        items = await desk.ctx.items.queue(query, now=now, limit=PAGE_SIZE)
+        return {
+            "rows": [row(item, desk=desk, now=now) for item in items],
+            "counts": await desk.ctx.items.counts(query, now=now),
+            "chosen": chosen,
+            "page_size": PAGE_SIZE,
+        }
+
+    def choices(kind: str, flag: str, region: str, age: str) -> dict[str, str]:
+        return {"kind": kind, "flag": flag, "region": region, "age": age}
+
+    @router.get("")
+    async def queue(
+        request: Request,
+        me: MeDep,
+        kind: str = Query("", max_length=10),
+        flag: str = Query("", max_length=20),
+        region: str = Query("", max_length=40),
+        age: str = Query("", max_length=4),
+    ) -> HTMLResponse:
+        context = await listed(request, me, choices(kind, flag, region, age))
+        context |= {
+            "kinds": [k.value for k in Kind],
+            "flags": [f.value for f in Flag],
+            "ages": list(AGES),
+            "reasons": sorted(r.value for r in REJECT_REASONS),
+        }
+        return desk_of(request).render(request, "moderator/queue.html", context, me=me)
+
+    @router.get("/queue/fragment")
+    async def fragment(
+        request: Request,
+        me: MeDep,
+        kind: str = Query("", max_length=10),
+        flag: str = Query("", max_length=20),
+        region: str = Query("", max_length=40),
+        age: str = Query("", max_length=4),
+    ) -> HTMLResponse:
+        context = await listed(request, me, choices(kind, flag, region, age))
+        return desk_of(request).render(request, "moderator/_queue_list.html", context, me=me)
+
+    @router.post("/bulk")
+    async def bulk(request: Request, me: PostedDep) -> Response:
+        desk = desk_of(request)
+        form = await form_of(request)
+        action = str(form.get("action", ""))
+        reason = str(form.get("reason", ""))
+        ids = [_uuid(value) for value in form.getlist("item")]
+        chosen = [item_id for item_id in ids if item_id is not None]
+        problem = ""
+        if action not in {Action.APPROVE.value, Action.REJECT.value} or not chosen:
+            problem = "Choose items and approve or reject them."
+        elif action == Action.REJECT.value and reason not in {r.value for r in REJECT_REASONS}:
+            problem = "Choose a reason to reject them."
+        if problem:
+            context: dict[str, Any] = {"problem": problem, "outcome": None}
+            return desk.render(
+                request,
+                "moderator/bulk.html",
+                context,
+                me=me,
+                status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+            )
+        outcome = await decisions.bulk_decide(
+            chosen,
+            me.account.moderator,
+            action=Action(action),
+            reason=Reason(reason) if reason else None,
+            note=str(form.get("note", ""))[:2000],
+            ctx=desk.ctx,
+        )
+        refused = [(str(item_id), why) for item_id, why in outcome.refused.items()]
+        context = {"problem": "", "outcome": outcome, "refused": refused, "action": action}
+        return desk.render(request, "moderator/bulk.html", context, me=me)
+
+    return router
+
+
+def _uuid(value: object) -> UUID | None:
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return None

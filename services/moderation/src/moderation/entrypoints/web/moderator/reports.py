@@ -1,0 +1,124 @@
+"""For leads: the audit as CSV (decisions between two dates) and the dashboard."""
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from moderation.domain.items import Item
+from moderation.domain.queue import QueueFilter
+from moderation.entrypoints.web.moderator.charts import (
+    BACKLOG_BUCKETS,
+    bar_chart,
+    buckets,
+    figures,
+)
+from moderation.entrypoints.web.moderator.desk import desk_of
+from moderation.entrypoints.web.moderator.security import LeadDep
+
+COLUMNS = [
+    "item_id",
+    "kind",
+    "moderator",
+    "role",
+    "time",
+    "action",
+    "reason",
+    "note",
+    "before",
+    "after",
+]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+DASHBOARD_DAYS = 14
+DEFAULT_AUDIT_DAYS = 30
+
+
+def cell(value: object) -> str:
+    """A CSV cell a spreadsheet will not run: text starting like a formula gets a quote first."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def audit_rows(items: Iterable[Item], start: datetime, end: datetime) -> Iterable[list[str]]:
+    for item in items:
+        for decision in item.decisions:
+            if start <= decision.at < end:
+                yield [
+                    cell(value)
+                    for value in (
+                        item.id,
+                        item.kind.value,
+                        decision.moderator,
+                        decision.role.value,
+                        decision.at.isoformat(),
+                        decision.action.value,
+                        decision.reason.value if decision.reason else "",
+                        decision.note,
+                        decision.before,
+                        decision.after,
+                    )
+                ]
+
+
+def _day(value: str, default: date) -> date:
+    try:
+        return date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+def report_pages() -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/audit.csv")
+    async def audit_csv(
+        request: Request,
+        me: LeadDep,
+        start: str = Query("", max_length=10, description="First day, YYYY-MM-DD"),
+        end: str = Query("", max_length=10, description="Last day, YYYY-MM-DD (included)"),
+    ) -> Response:
+        desk = desk_of(request)
+        today = desk.now().date()
+        last = _day(end, today)
+        first = _day(start, last - timedelta(days=DEFAULT_AUDIT_DAYS))
+        since = datetime.combine(first, datetime.min.time(), UTC)
+        until = datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC)
+        items = [item async for item in desk.ctx.items.decided_between(since, until)]
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(COLUMNS)
+        writer.writerows(audit_rows(items, since, until))
+        name = f"moderation-audit-{first}-{last}.csv"
+        return Response(
+            out.getvalue(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+    @router.get("/dashboard")
+    async def dashboard(request: Request, me: LeadDep) -> HTMLResponse:
+        desk = desk_of(request)
+        now = desk.now()
+        first = now.date() - timedelta(days=DASHBOARD_DAYS - 1)
+        since = datetime.combine(first, datetime.min.time(), UTC)
+        items = [
+            item async for item in desk.ctx.items.decided_between(since, now + timedelta(seconds=1))
+        ]
+        numbers = figures(items, start=first, days=DASHBOARD_DAYS)
+        older = []
+        for _, age in BACKLOG_BUCKETS:
+            query = QueueFilter(older_than=age or None)
+            older.append((await desk.ctx.items.counts(query, now=now)).total)
+        charts = [
+            bar_chart("Items decided per day", numbers.per_day),
+            bar_chart("Median hours from submission to decision", numbers.median_hours_per_day),
+            bar_chart("Open items by age", buckets(older)),
+            bar_chart("Decisions by reason", numbers.by_reason),
+        ]
+        context = {"charts": charts, "median_hours": numbers.median_hours, "days": DASHBOARD_DAYS}
+        return desk.render(request, "moderator/dashboard.html", context, me=me)
+
+    return router

@@ -1,0 +1,170 @@
+"""Who is signed in, what they may reach, and the checks every moderator POST passes.
+
+- The session cookie is HttpOnly, SameSite=Lax, scoped to /moderation, and Secure on HTTPS (or
+  always, with `MODERATION_MODERATOR_SECURE_COOKIES`).
+- Every POST must come from our own origin (Origin, or Referer when a client sends no Origin) and,
+  once signed in, carry the session's CSRF token as the form field `csrf`; otherwise 403.
+- Every response under /moderation carries a strict Content-Security-Policy (no inline script or
+  style), nosniff, same-origin referrers and no caching.
+"""
+
+import hmac
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import Depends, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from moderation.adapters.sessions import Session
+from moderation.domain.moderators import Account
+from moderation.handlers.moderators import Accounts, signed_in
+
+PREFIX = "/moderation"
+COOKIE = "moderation_session"
+CSRF_FIELD = "csrf"
+MAX_FORM_FIELDS = 256
+UNLOCKED = {"password", "logout"}
+"""What an account with a temporary password may reach before choosing its own."""
+HEADERS = {
+    "content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+    "cache-control": "no-store",
+    "x-frame-options": "DENY",
+}
+
+
+class NotSignedInError(Exception):
+    """Answered with a redirect to the sign-in page (or to the password page, `to`)."""
+
+    def __init__(self, to: str = "/login") -> None:
+        super().__init__(to)
+        self.to = to
+
+
+class ForbiddenError(Exception):
+    """Answered with 403: a cross-site or token-less POST, or a moderator on a lead's page."""
+
+
+@dataclass(frozen=True)
+class Me:
+    account: Account
+    session: Session
+
+    @property
+    def csrf(self) -> str:
+        return self.session.csrf
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware adding `HEADERS` to every response under /moderation."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if not (path == PREFIX or path.startswith(PREFIX + "/")):
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {name.lower() for name in HEADERS}
+                kept = [(k, v) for k, v in message.get("headers", []) if k.decode() not in names]
+                added = [(k.encode(), v.encode()) for k, v in HEADERS.items()]
+                message = {**message, "headers": kept + added}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def accounts_of(request: Request) -> Accounts:
+    accounts: Accounts = request.app.state.accounts
+    return accounts
+
+
+def set_session_cookie(request: Request, response: Response, session: Session) -> None:
+    secure = request.url.scheme == "https" or request.app.state.settings.moderator_secure_cookies
+    response.set_cookie(
+        COOKIE,
+        session.token,
+        max_age=int(session.expires - session.created),
+        path=request.scope.get("root_path", "") + PREFIX,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+    )
+
+
+def clear_session_cookie(request: Request, response: Response) -> None:
+    response.delete_cookie(
+        COOKIE, path=request.scope.get("root_path", "") + PREFIX, httponly=True, samesite="lax"
+    )
+
+
+async def current(request: Request) -> Me:
+    token = request.cookies.get(COOKIE, "")
+    found = await signed_in(token, accounts=accounts_of(request)) if token else None
+    if found is None:
+        raise NotSignedInError
+    me = Me(*found)
+    if me.account.must_change_password and request.url.path.rsplit("/", 1)[-1] not in UNLOCKED:
+        raise NotSignedInError("/password")
+    return me
+
+
+async def signed_in_lead(me: Annotated[Me, Depends(current)]) -> Me:
+    if not me.account.is_lead:
+        raise ForbiddenError("Only lead moderators can open this page.")
+    return me
+
+
+def check_origin(request: Request) -> None:
+    """Refuse a POST whose Origin (or, lacking one, Referer) is not this site."""
+    claimed = request.headers.get("origin") or _origin_of(request.headers.get("referer", ""))
+    if claimed is None:
+        return
+    ours = {f"{request.url.scheme}://{request.headers.get('host', '')}".lower()}
+    public = _origin_of(request.app.state.settings.public_base_url)
+    if public:
+        ours.add(public)
+    if claimed.lower() not in ours:
+        raise ForbiddenError("This form was sent from another site.")
+
+
+async def form_of(request: Request) -> FormData:
+    return await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
+
+
+async def posted(request: Request) -> Me:
+    """A signed-in POST from our own page: same origin, and the session's CSRF token."""
+    check_origin(request)
+    me = await current(request)
+    token = (await form_of(request)).get(CSRF_FIELD)
+    if not isinstance(token, str) or not hmac.compare_digest(token.encode(), me.csrf.encode()):
+        raise ForbiddenError("This form has expired or did not come from our pages.")
+    return me
+
+
+async def posted_by_lead(me: Annotated[Me, Depends(posted)]) -> Me:
+    return await signed_in_lead(me)
+
+
+def _origin_of(url: str) -> str | None:
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return "null"
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+MeDep = Annotated[Me, Depends(current)]
+LeadDep = Annotated[Me, Depends(signed_in_lead)]
+PostedDep = Annotated[Me, Depends(posted)]
+LeadPostedDep = Annotated[Me, Depends(posted_by_lead)]

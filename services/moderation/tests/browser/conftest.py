@@ -1,0 +1,112 @@
+"""Moderation as a real process on the real broker and store, a lead made with the CLI, and a
+Chromium driven by Playwright."""
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from moderation.entrypoints.schemas import STORY_EXAMPLE
+from playwright.async_api import Browser, Page, async_playwright
+from together_kit.testing.processes import ServiceProcess
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LEAD_EMAIL = "lena@example.org"
+LEAD_PASSWORD = "lena's long passphrase"
+
+if not CHROMIUM.exists():
+    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+
+@dataclass
+class Service:
+    process: ServiceProcess
+
+    @property
+    def url(self) -> str:
+        return self.process.url
+
+    async def share(self, **changes: Any) -> str:
+        body = {**STORY_EXAMPLE, "title": f"Story {uuid.uuid4().hex[:6]}", **changes}
+        async with httpx.AsyncClient(timeout=10) as client:
+            response = await client.post(f"{self.url}/api/v1/stories", json=body)
+        assert response.status_code == 201, response.text
+        return str(response.json()["id"])
+
+
+@pytest.fixture
+def service(
+    rabbitmq_url: str, mongodb_url: str, database_name: str, tmp_path: Path
+) -> Iterator[Service]:
+    env = {
+        "RABBITMQ_URL": rabbitmq_url,
+        "MONGODB_URL": mongodb_url,
+        "MODERATION_MONGODB_DATABASE": database_name,
+        "MODERATION_SHARE_RATE_LIMIT": "1000/minute",
+    }
+    process = ServiceProcess("moderation", env=env, log_dir=tmp_path).start()
+    try:
+        process.wait_ready()
+        created = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "moderation.cli",
+                "create-lead",
+                "--email",
+                LEAD_EMAIL,
+                "--name",
+                "Lena",
+                "--password-stdin",
+            ],
+            input=LEAD_PASSWORD + "\n",
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert created.returncode == 0, created.stderr
+        assert "Created lead moderator Lena" in created.stdout
+        yield Service(process)
+    finally:
+        process.stop()
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+@pytest.fixture
+async def page(browser: Browser) -> Page:
+    context = await browser.new_context(locale="en-GB")
+    return await context.new_page()
+
+
+async def sign_in(page: Page, url: str, email: str, password: str) -> None:
+    await page.goto(f"{url}/moderation/login")
+    await page.get_by_label("Email address").fill(email)
+    await page.get_by_label("Password").fill(password)
+    await page.get_by_role("button", name="Sign in").click()
