@@ -52,9 +52,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         lead_emails=tuple(str(email) for email in settings.lead_emails),
         duplicate_window=settings.duplicate_window,
     )
-    runtime.startup_hooks.append(items.ensure_indexes)
     accounts = build_accounts(runtime, settings, clock=ctx.clock)
-    runtime.startup_hooks += [accounts.moderators.ensure_indexes, accounts.sessions.ensure_indexes]
+    runtime.indexes(items, accounts.moderators, accounts.sessions)
     runtime.every(3600, lambda: accounts.sessions.sweep(now=ctx.clock()), name="session-sweep")
     runtime.tells(
         StorySubmitted,

@@ -7,7 +7,6 @@ shared by every moderation app in the session's virtual host, and only one app r
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -16,22 +15,12 @@ from fastapi import FastAPI
 from moderation.bootstrap import create_app
 from moderation.handlers import Context
 from moderation.settings import Settings
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
+from together_kit.testing.apps import running
+from together_kit.testing.clock import Clock
 
 Document = dict[str, Any]
 BASE_URL = "http://moderation.test"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @dataclass
@@ -57,7 +46,7 @@ StartModeration = Callable[..., AbstractAsyncContextManager[Moderation]]
 
 
 @pytest.fixture
-def start_moderation(rabbitmq_url: str, mongodb_url: str, database_name: str) -> StartModeration:
+def start_moderation(service_settings: dict[str, Any]) -> StartModeration:
     @asynccontextmanager
     async def start(**settings: Any) -> AsyncIterator[Moderation]:
         options: dict[str, Any] = {
@@ -66,28 +55,14 @@ def start_moderation(rabbitmq_url: str, mongodb_url: str, database_name: str) ->
             "outbox_poll_seconds": 0.2,
             "backlog_check_seconds": 3600,
             "lead_emails": ["lead@example.org"],
+            **service_settings,
             **settings,
         }
-        built = Settings(
-            rabbitmq_url=rabbitmq_url,
-            mongodb_url=mongodb_url,
-            mongodb_database=database_name,
-            port=0,
-            **options,
-        )
+        built = Settings(**options)
         app = create_app(built, clock=(clock := Clock()))
-        inspector: AsyncMongoClient[Document] = AsyncMongoClient(
-            mongodb_url, tz_aware=True, uuidRepresentation="standard"
-        )
-        transport = httpx.ASGITransport(app=app)
-        try:
-            async with (
-                app.router.lifespan_context(app),
-                httpx.AsyncClient(transport=transport, base_url="http://test") as http,
-            ):
-                yield Moderation(app, http, inspector[database_name], clock, built)
-        finally:
-            await inspector.close()
+        url, database = service_settings["mongodb_url"], service_settings["mongodb_database"]
+        async with running(app, mongodb_url=url, database_name=database) as (http, db):
+            yield Moderation(app, http, db, clock, built)
 
     return start
 

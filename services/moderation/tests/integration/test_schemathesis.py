@@ -1,25 +1,21 @@
 """Property test of the JSON API against its own OpenAPI: no 5xx, no response that breaks the schema.
 
 Schemathesis reaches the ASGI app in-process and runs the app's lifespan itself (broker, store,
-relay) on its own event-loop thread; the lifespan ends with the test (`shutdown_lifespans`).
+relay) on its own event-loop thread; the lifespan ends with the test.
 """
 
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import schemathesis
-from hypothesis import HealthCheck, given, settings
 from moderation.bootstrap import create_app
 from moderation.settings import Settings
 from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error, response_schema_conformance
-from schemathesis.python.asgi import shutdown_lifespans
 from schemathesis.schemas import BaseSchema
+from together_kit.testing.contract import MODES, answers_as_documented, openapi_of
 
 pytestmark = pytest.mark.integration
 
-MAX_EXAMPLES = 50
 OPERATIONS = [
     ("POST", "/api/v1/stories"),
     ("GET", "/api/v1/stories"),
@@ -28,38 +24,17 @@ OPERATIONS = [
 
 
 @pytest.fixture
-def schema(rabbitmq_url: str, mongodb_url: str, database_name: str) -> Iterator[BaseSchema]:
-    app = create_app(
-        Settings(
-            rabbitmq_url=rabbitmq_url,
-            mongodb_url=mongodb_url,
-            mongodb_database=database_name,
-            port=0,
-            share_rate_limit="100000/minute",
-            backlog_check_seconds=3600,
-        )
+def schema(service_settings: dict[str, Any]) -> Iterator[BaseSchema]:
+    settings = Settings(
+        **service_settings, share_rate_limit="100000/minute", backlog_check_seconds=3600
     )
-    try:
-        yield schemathesis.openapi.from_asgi("/openapi.json", app)
-    finally:
-        shutdown_lifespans()
+    with openapi_of(create_app(settings)) as schema:
+        yield schema
 
 
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
-@pytest.mark.parametrize("mode", list(GenerationMode), ids=str)
+@pytest.mark.parametrize("mode", MODES, ids=str)
 def test_the_api_answers_as_documented_and_never_fails(
     schema: BaseSchema, method: str, path: str, mode: GenerationMode
 ) -> None:
-    operation = schema[path][method]
-
-    @settings(
-        max_examples=MAX_EXAMPLES,
-        deadline=None,
-        database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-    )
-    @given(case=operation.as_strategy(generation_mode=mode))
-    def answers_as_documented(case: Any) -> None:
-        case.call_and_validate(checks=[not_a_server_error, response_schema_conformance])
-
-    answers_as_documented()
+    answers_as_documented(schema, method, path, mode)

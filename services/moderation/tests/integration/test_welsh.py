@@ -11,7 +11,9 @@ from moderation.bootstrap import WEB
 from moderation.domain.decisions import Moderator
 from moderation.entrypoints.web import forms, labels
 from moderation.handlers import decisions
-from together_kit.i18n import Catalogues, template_messages
+from together_kit import labels as kit_labels
+from together_kit.forms import CHECK, texts_of
+from together_kit.i18n import KIT_LOCALES, Catalogues, template_messages
 from together_kit.web import WebPages
 
 from .conftest import Moderation, StartModeration
@@ -156,16 +158,20 @@ def test_service_catalogue_is_complete() -> None:
     assert service.catalogue_entries("cy")
 
 
+def test_the_service_catalogue_repeats_nothing_of_the_kits() -> None:
+    service = Catalogues(WEB / "locales").catalogue_entries("cy")
+    kit = Catalogues(KIT_LOCALES).catalogue_entries("cy")
+
+    assert sorted(service.keys() & kit.keys()) == []
+
+
 def test_every_message_has_a_welsh_translation() -> None:
     merged = WebPages(templates=WEB / "templates", locales=WEB / "locales").catalogues
     welsh = merged.catalogue_entries("cy")
     in_templates = template_messages(WEB / "templates")
-    in_code = {text for mapping in labels.ALL for text in mapping.values()} | {
-        text
-        for mapping in forms.ALL
-        for said in mapping.values()
-        for text in (said.missing, said.invalid, said.too_long)
-        if text
+    shown_labels = (*labels.ALL, kit_labels.LANGUAGES)
+    in_code = {text for mapping in shown_labels for text in mapping.values()} | {
+        text for said in (*forms.STORY.values(), CHECK) for text in texts_of(said)
     }
 
     assert sorted((in_templates | in_code) - welsh.keys()) == []

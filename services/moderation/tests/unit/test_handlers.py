@@ -23,6 +23,7 @@ from together_contracts import (
     PersonErasureRequestedData,
     email_sha256,
 )
+from together_kit.testing.clock import Clock
 
 pytestmark = pytest.mark.unit
 
@@ -30,17 +31,6 @@ START = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 ANN = Moderator("ann")
 BOB = Moderator("bob")
 LEAD = Moderator("lena", Role.LEAD)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @dataclass
@@ -125,7 +115,7 @@ class World:
 
 @pytest.fixture
 def world() -> World:
-    items, answers, clock = FakeItems(), FakeAnswers(), Clock()
+    items, answers, clock = FakeItems(), FakeAnswers(), Clock(START)
     ctx = Context(
         items=items,
         answers=answers,

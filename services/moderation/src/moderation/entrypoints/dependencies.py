@@ -2,28 +2,13 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from together_kit.idempotency import IdempotencyStore
+from together_kit.state import from_state
 
 from moderation.handlers import Context
 from moderation.settings import Settings
 
-
-def get_context(request: Request) -> Context:
-    context: Context = request.app.state.context
-    return context
-
-
-def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def get_idempotency(request: Request) -> IdempotencyStore:
-    store: IdempotencyStore = request.app.state.idempotency
-    return store
-
-
-ContextDep = Annotated[Context, Depends(get_context)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-IdempotencyDep = Annotated[IdempotencyStore, Depends(get_idempotency)]
+ContextDep = Annotated[Context, Depends(from_state("context", Context))]
+SettingsDep = Annotated[Settings, Depends(from_state("settings", Settings))]
+IdempotencyDep = Annotated[IdempotencyStore, Depends(from_state("idempotency", IdempotencyStore))]

@@ -1,39 +1,14 @@
-"""The posted story form: read it into the API's request model and say, per field, what is wrong.
+"""The posted story form: read it into the API's request model, with what to say per field.
 
-The form validates with the same model as the JSON API; only the messages differ. Each message is
-an English msgid, translated when the page is rendered.
+The form validates with the same model as the JSON API (`together_kit.forms.check`); only the
+messages differ. Each message is an English msgid, translated when the page is rendered.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
-
-M = TypeVar("M", bound=BaseModel)
-
-HONEYPOT = "website"
-"""A field people never see or fill in; a form that arrives with it filled in came from a bot."""
-
-
-@dataclass(frozen=True)
-class Messages:
-    """What to say about one field: when nothing was entered, when it is wrong, when too long."""
-
-    missing: str
-    invalid: str
-    too_long: str | None = None
-
-    def for_error(self, error_type: str, entered: object) -> str:
-        if entered is None or (isinstance(entered, str) and not entered.strip()):
-            return self.missing
-        if error_type == "string_too_long" and self.too_long:
-            return self.too_long
-        return self.invalid
-
-
-OTHERWISE = Messages("Check this answer", "Check this answer")
+from together_kit.forms import CHECK, EMAIL_FORMAT, EMAIL_TOO_LONG, Messages, text, ticked
 
 STORY: Mapping[str, Messages] = {
     "prompt": Messages(
@@ -61,28 +36,11 @@ STORY: Mapping[str, Messages] = {
         "Agree that your story can be published, or we cannot share it",
         "Agree that your story can be published, or we cannot share it",
     ),
-    "email": Messages(
-        "Enter your email address in the correct format, like name@example.com",
-        "Enter your email address in the correct format, like name@example.com",
-        "Email address must be 254 characters or fewer",
-    ),
-    "notify_outcome": OTHERWISE,
+    "email": Messages(EMAIL_FORMAT, EMAIL_FORMAT, EMAIL_TOO_LONG),
+    "notify_outcome": CHECK,
 }
-
-ALL: tuple[Mapping[str, Messages], ...] = (STORY, {"": OTHERWISE})
-
-
-def text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value if isinstance(value, str) else ""
-
-
-def ticked(form: FormData, name: str) -> bool:
-    return bool(text(form, name))
-
-
-def from_a_bot(form: FormData) -> bool:
-    return bool(text(form, HONEYPOT).strip())
+"""The email address is optional, so an empty one is no error: anything said about it is its
+format or its length."""
 
 
 def story_input(form: FormData) -> dict[str, Any]:
@@ -98,27 +56,3 @@ def story_input(form: FormData) -> dict[str, Any]:
         "email": text(form, "email").strip() or None,
         "notify_outcome": ticked(form, "notify_outcome"),
     }
-
-
-def check(
-    model: type[M], data: dict[str, Any], messages: Mapping[str, Messages]
-) -> tuple[M | None, dict[str, str]]:
-    """The validated model, or `None` and a message for each field in error, in form order."""
-    try:
-        return model.model_validate(data), {}
-    except ValidationError as error:
-        return None, field_errors(error, data, messages)
-
-
-def field_errors(
-    error: ValidationError, data: Mapping[str, Any], messages: Mapping[str, Messages]
-) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for detail in error.errors():
-        name = str(detail["loc"][0]) if detail["loc"] else ""
-        if name not in found:
-            said = messages.get(name, OTHERWISE)
-            entered = data.get(name)
-            found[name] = said.for_error(detail["type"], None if entered is False else entered)
-    ordered = [name for name in messages if name in found]
-    return {name: found[name] for name in [*ordered, *(n for n in found if n not in ordered)]}

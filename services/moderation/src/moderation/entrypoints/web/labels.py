@@ -1,8 +1,7 @@
-"""What the pages show for each fixed choice: English msgids, translated when a page is rendered."""
+"""What the pages show for moderation's own fixed choices: English msgids, translated when a page
+is rendered. The languages, and `options`/`label`, are the kit's (`together_kit.labels`)."""
 
-from collections.abc import Callable, Mapping
-
-Translate = Callable[[str], str]
+from collections.abc import Mapping
 
 PROMPTS: Mapping[str, str] = {
     "lockdown": "How was lockdown for you?",
@@ -10,8 +9,6 @@ PROMPTS: Mapping[str, str] = {
     "divides-us": "What divides us?",
     "closer": "What would bring us closer?",
 }
-
-LANGUAGES: Mapping[str, str] = {"en": "English", "cy": "Welsh"}
 
 REGIONS: Mapping[str, str] = {
     "Wales": "Wales",
@@ -28,13 +25,5 @@ REGIONS: Mapping[str, str] = {
     "South West": "South West",
 }
 
-ALL: tuple[Mapping[str, str], ...] = (PROMPTS, LANGUAGES, REGIONS)
-
-
-def options(labels: Mapping[str, str], translate: Translate) -> list[tuple[str, str]]:
-    """`(value, label)` pairs for the form macros, labels in the page's language."""
-    return [(str(value), translate(label)) for value, label in labels.items()]
-
-
-def label(labels: Mapping[str, str], value: str, translate: Translate) -> str:
-    return translate(labels.get(value, value))
+ALL: tuple[Mapping[str, str], ...] = (PROMPTS, REGIONS)
+"""The labels whose Welsh is in moderation's catalogue."""

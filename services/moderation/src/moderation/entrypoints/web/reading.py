@@ -6,13 +6,15 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import HTMLResponse
+from together_kit.i18n import Translate
+from together_kit.labels import label, options
+from together_kit.pages import Site
 
 from moderation.domain.items import Kind, Status
 from moderation.entrypoints.api import story_page
 from moderation.entrypoints.dependencies import ContextDep, SettingsDep
 from moderation.entrypoints.schemas import StoryPublic
 from moderation.entrypoints.web import labels
-from moderation.entrypoints.web.site import Site, Translate
 
 
 @dataclass(frozen=True)
@@ -30,10 +32,10 @@ def shown(story: StoryPublic, translate: Translate) -> ShownStory:
     return ShownStory(
         id=str(story.id),
         title=story.title,
-        prompt=labels.label(labels.PROMPTS, story.prompt, translate),
+        prompt=label(labels.PROMPTS, story.prompt, translate),
         paragraphs=[line for line in story.text.splitlines() if line.strip()],
         name=story.name,
-        region=labels.label(labels.REGIONS, story.region, translate),
+        region=label(labels.REGIONS, story.region, translate),
         language=story.language,
     )
 
@@ -67,7 +69,7 @@ def story_pages(site: Site) -> APIRouter:
 
         context = {
             "stories": [shown(story, translate) for story in found.stories],
-            "prompts": labels.options(labels.PROMPTS, translate),
+            "prompts": options(labels.PROMPTS, translate),
             "theme": chosen,
             "region": region,
             "page": page,
