@@ -5,7 +5,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from together_contracts import (
     BacklogAlert,
     ListingApproved,
@@ -17,6 +16,7 @@ from together_contracts import (
     StorySubmitted,
 )
 from together_kit.erasure import ErasureAnswers
+from together_kit.http import allow_partner_origins
 from together_kit.idempotency import IdempotencyStore
 from together_kit.ratelimit import RateLimiter, rate_limited
 from together_kit.runtime import ServiceRuntime
@@ -84,14 +84,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         ],
     )
     mount_static(app)
-    if settings.cors_origins:
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST"],
-            allow_headers=["Content-Type", "Idempotency-Key", "X-Request-ID"],
-            expose_headers=["Retry-After", "Idempotent-Replayed", "X-Request-ID"],
-        )
+    allow_partner_origins(app, settings.cors_origins, methods=["GET", "POST"])
     app.state.runtime = runtime
     app.state.settings = settings
     app.state.context = ctx

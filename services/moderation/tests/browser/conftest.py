@@ -13,23 +13,14 @@ from typing import Any
 import httpx
 import pytest
 from moderation.entrypoints.schemas import STORY_EXAMPLE
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page
+from together_kit.testing.browser import chromium, require_chromium
 from together_kit.testing.processes import ServiceProcess
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 LEAD_EMAIL = "lena@example.org"
 LEAD_PASSWORD = "lena's long passphrase"
 
-if not CHROMIUM.exists():
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+require_chromium()
 
 
 @dataclass
@@ -89,14 +80,8 @@ def service(
 
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield launched
-        finally:
-            await launched.close()
+    async with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

@@ -6,27 +6,18 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Page, ViewportSize, async_playwright, expect
+from playwright.async_api import Page, ViewportSize, expect
 from pymongo import AsyncMongoClient
+from together_kit.testing.browser import chromium, require_chromium
 from together_kit.testing.processes import ServiceProcess
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PHONE: ViewportSize = {"width": 390, "height": 844}
 SCREENSHOT = Path(tempfile.gettempdir()) / "join-errors.png"
 """Kept for a person to look at: the error state on a phone-sized screen."""
 
-if not CHROMIUM.exists():
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+require_chromium()
 
 
 @pytest.fixture
@@ -52,15 +43,9 @@ def signups(
 
 @pytest.fixture
 async def page() -> AsyncIterator[Page]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            context = await browser.new_context(viewport=PHONE, locale="en-GB")
-            yield await context.new_page()
-        finally:
-            await browser.close()
+    async with chromium() as browser:
+        context = await browser.new_context(viewport=PHONE, locale="en-GB")
+        yield await context.new_page()
 
 
 async def focused_id(page: Page) -> str:

@@ -3,13 +3,14 @@
 import math
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import structlog
 from fastapi import FastAPI, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from pymongo.errors import ConnectionFailure
 
@@ -83,3 +84,16 @@ def _sendable(value: Any) -> Any:
     if isinstance(value, list):
         return [_sendable(item) for item in value]
     return value
+
+
+def allow_partner_origins(app: FastAPI, origins: Sequence[str], *, methods: Sequence[str]) -> None:
+    """Let partner sites' browser forms call the API; nothing is allowed when `origins` is empty."""
+    if not origins:
+        return
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(origins),
+        allow_methods=list(methods),
+        allow_headers=["Content-Type", "Idempotency-Key", "X-Request-ID"],
+        expose_headers=["Retry-After", "Idempotent-Replayed", "X-Request-ID"],
+    )
