@@ -1,9 +1,6 @@
 """The public pages of moderation in Welsh: no English left from the catalogues, nothing untranslated."""
 
-import re
 import uuid
-from html import unescape
-from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -13,66 +10,12 @@ from moderation.entrypoints.web import forms, labels
 from moderation.handlers import decisions
 from together_kit import labels as kit_labels
 from together_kit.forms import CHECK, texts_of
-from together_kit.i18n import KIT_LOCALES, Catalogues, template_messages
+from together_kit.testing.welsh import VisibleText, catalogue_gaps, english_left, in_welsh
 from together_kit.web import WebPages
 
 from .conftest import Moderation, StartModeration
 
 pytestmark = pytest.mark.integration
-
-SHORTEST_CHECKED = 4
-"""Shorter msgids could turn up inside other text by chance."""
-PLACEHOLDER = re.compile(r"%\(\w+\)s")
-
-
-class VisibleText(HTMLParser):
-    """A page's text as a reader meets it, leaving out any part marked as English on purpose
-    (the language switch, and stories written in English)."""
-
-    VOID = frozenset({"area", "br", "hr", "img", "input", "link", "meta", "source", "wbr"})
-
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.stack: list[bool] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.VOID:
-            return
-        english = tag != "html" and dict(attrs).get("lang") == "en"
-        hidden = tag in {"script", "style", "title"} or english
-        self.stack.append(hidden or (bool(self.stack) and self.stack[-1]))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag not in self.VOID and self.stack:
-            self.stack.pop()
-
-    def handle_data(self, data: str) -> None:
-        if not (self.stack and self.stack[-1]):
-            self.parts.append(data)
-
-    @property
-    def text(self) -> str:
-        return " ".join(unescape(" ".join(self.parts)).split())
-
-
-def english_left(html: str, entries: dict[str, str]) -> list[str]:
-    text = VisibleText(html).text
-    left = []
-    for msgid, msgstr in entries.items():
-        if msgid == msgstr:
-            continue
-        pieces = [" ".join(p.split()) for p in PLACEHOLDER.split(msgid)]
-        if any(len(p) >= SHORTEST_CHECKED and p in text for p in pieces):
-            left.append(msgid)
-    return left
-
-
-def in_welsh(choice: str) -> dict[str, Any]:
-    if choice == "query":
-        return {"params": {"lang": "cy"}}
-    return {"headers": {"Accept-Language": "cy-GB,cy;q=0.9,en;q=0.5"}}
 
 
 STORY = {
@@ -121,7 +64,7 @@ async def test_every_public_page_is_in_welsh(moderation: Moderation, choice: str
 
     for name, html in rendered.items():
         assert '<html lang="cy">' in html, name
-        assert english_left(html, entries) == [], name
+        assert english_left_in_page(html, entries) == [], name
     assert "Mae problem wedi codi" in rendered["share errors"]
     assert "Rhaid i&#39;ch stori fod yn 5,000 nod neu lai" in rendered["share errors"]
     assert "Wedi'i rhannu gan Siân, Cymru" in VisibleText(rendered["stories"]).text
@@ -136,7 +79,7 @@ async def test_the_wait_page_is_in_welsh(start_moderation: StartModeration) -> N
         page = await http.post("/share", data={}, headers={"Accept-Language": "cy"})
     assert page.status_code == 429
     entries = moderation.app.state.pages.catalogues.catalogue_entries("cy")
-    assert english_left(page.text, entries) == []
+    assert english_left_in_page(page.text, entries) == []
     assert "Gormod o ymdrechion" in page.text
 
 
@@ -145,33 +88,24 @@ async def test_english_is_the_default_and_the_check_sees_it(moderation: Moderati
         response = await http.get("/share")
 
     assert '<html lang="en">' in response.text
-    left = english_left(
+    left = english_left_in_page(
         response.text, moderation.app.state.pages.catalogues.catalogue_entries("cy")
     )
     assert {"Share your story", "What unites us?", "Send your story"} <= set(left)
 
 
-def test_service_catalogue_is_complete() -> None:
-    service = Catalogues(WEB / "locales")
+def test_the_welsh_catalogue_is_complete_and_repeats_nothing_of_the_kits() -> None:
+    in_code = {
+        text for mapping in (*labels.ALL, kit_labels.LANGUAGES) for text in mapping.values()
+    } | {text for said in (*forms.STORY.values(), CHECK) for text in texts_of(said)}
 
-    assert service.untranslated("cy") == []
-    assert service.catalogue_entries("cy")
-
-
-def test_the_service_catalogue_repeats_nothing_of_the_kits() -> None:
-    service = Catalogues(WEB / "locales").catalogue_entries("cy")
-    kit = Catalogues(KIT_LOCALES).catalogue_entries("cy")
-
-    assert sorted(service.keys() & kit.keys()) == []
-
-
-def test_every_message_has_a_welsh_translation() -> None:
-    merged = WebPages(templates=WEB / "templates", locales=WEB / "locales").catalogues
-    welsh = merged.catalogue_entries("cy")
-    in_templates = template_messages(WEB / "templates")
-    shown_labels = (*labels.ALL, kit_labels.LANGUAGES)
-    in_code = {text for mapping in shown_labels for text in mapping.values()} | {
-        text for said in (*forms.STORY.values(), CHECK) for text in texts_of(said)
+    assert catalogue_gaps(WEB, in_code=in_code) == {
+        "untranslated": [],
+        "repeats_kit": [],
+        "missing": [],
     }
 
-    assert sorted((in_templates | in_code) - welsh.keys()) == []
+
+def english_left_in_page(html: str, entries: dict[str, str]) -> list[str]:
+    """As the kit's check, also leaving out the page title (the browser tab, not the page)."""
+    return english_left(html, entries, skip=("script", "style", "title"))

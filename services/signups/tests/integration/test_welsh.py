@@ -1,12 +1,9 @@
 """Every public page of signups in Welsh: no English left from the catalogues, nothing untranslated."""
 
-import re
 import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from html import unescape
-from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,16 +17,14 @@ from signups.entrypoints.web import forms
 from signups.settings import Settings
 from together_kit import labels
 from together_kit.forms import texts_of
-from together_kit.i18n import KIT_LOCALES, Catalogues, template_messages
 from together_kit.testing.probe import event_probe
 from together_kit.testing.waiting import eventually
+from together_kit.testing.welsh import catalogue_gaps, english_left, in_welsh
 from together_kit.web import WebPages
 
 pytestmark = pytest.mark.integration
 
-SHORTEST_CHECKED = 4
 """Shorter msgids (a word like "Iaith") could turn up inside other text by chance."""
-PLACEHOLDER = re.compile(r"%\(\w+\)s")
 
 
 @dataclass
@@ -61,58 +56,6 @@ async def welsh(rabbitmq_url: str, mongodb_url: str, database_name: str) -> Asyn
     )
     async with app.router.lifespan_context(app):
         yield Welsh(app, settings, pages)
-
-
-class VisibleText(HTMLParser):
-    """A page's text as a reader meets it, leaving out any part marked as English on purpose
-    (the language switch offers "English" in English)."""
-
-    VOID = frozenset({"area", "br", "hr", "img", "input", "link", "meta", "source", "wbr"})
-
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.stack: list[bool] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.VOID:
-            return
-        english = tag != "html" and dict(attrs).get("lang") == "en"
-        hidden = tag in {"script", "style"} or english
-        self.stack.append(hidden or (bool(self.stack) and self.stack[-1]))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag not in self.VOID and self.stack:
-            self.stack.pop()
-
-    def handle_data(self, data: str) -> None:
-        if not (self.stack and self.stack[-1]):
-            self.parts.append(data)
-
-    @property
-    def text(self) -> str:
-        return " ".join(unescape(" ".join(self.parts)).split())
-
-
-def english_left(html: str, entries: dict[str, str]) -> list[str]:
-    """The msgids with a different Welsh translation whose English shows on the page."""
-    text = VisibleText(html).text
-    left = []
-    for msgid, msgstr in entries.items():
-        if msgid == msgstr:
-            continue
-        pieces = [" ".join(p.split()) for p in PLACEHOLDER.split(msgid)]
-        if any(len(p) >= SHORTEST_CHECKED and p in text for p in pieces):
-            left.append(msgid)
-    return left
-
-
-def in_welsh(choice: str) -> dict[str, Any]:
-    """Request arguments that ask for Welsh one way or the other."""
-    if choice == "query":
-        return {"params": {"lang": "cy"}}
-    return {"headers": {"Accept-Language": "cy-GB,cy;q=0.9,en;q=0.5"}}
 
 
 def issued_days_ago(welsh: Welsh, days: int, claims: list[str]) -> str:
@@ -244,26 +187,13 @@ async def test_english_is_the_default_and_the_check_sees_it(welsh: Welsh) -> Non
     assert {"Join as a volunteer", "Email address", "Community events"} <= set(left)
 
 
-def test_service_catalogue_is_complete() -> None:
-    service = Catalogues(WEB / "locales")
-
-    assert service.untranslated("cy") == []
-    assert service.catalogue_entries("cy")
-
-
-def test_the_service_catalogue_repeats_nothing_of_the_kits() -> None:
-    service = Catalogues(WEB / "locales").catalogue_entries("cy")
-    kit = Catalogues(KIT_LOCALES).catalogue_entries("cy")
-
-    assert sorted(service.keys() & kit.keys()) == []
-
-
-def test_every_message_has_a_welsh_translation() -> None:
-    merged = WebPages(templates=WEB / "templates", locales=WEB / "locales").catalogues
-    welsh = merged.catalogue_entries("cy")
-    in_templates = template_messages(WEB / "templates")
+def test_the_welsh_catalogue_is_complete_and_repeats_nothing_of_the_kits() -> None:
     in_code = {text for mapping in labels.ALL for text in mapping.values()} | {
         text for mapping in forms.ALL for said in mapping.values() for text in texts_of(said)
     }
 
-    assert sorted((in_templates | in_code) - welsh.keys()) == []
+    assert catalogue_gaps(WEB, in_code=in_code) == {
+        "untranslated": [],
+        "repeats_kit": [],
+        "missing": [],
+    }
