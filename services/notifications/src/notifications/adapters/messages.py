@@ -181,15 +181,11 @@ class MongoMessageRepository:
     async def scrub_person(self, person_id: str) -> None:
         """Erasure: keep each key and status (so nothing is sent twice), drop who and what;
         whatever still waits (reminders, held invitations) is cancelled, as it has no address."""
+        scrubbed = {"recipient": "", "recipient_name": "", "context": {}, "erased": True}
         waiting = {"person_id": person_id, "status": {"$in": [s.value for s in WAITING]}}
-        await self._change(waiting, {"status": Status.CANCELLED.value, "reason": "person erased"})
-        await self.collection.update_many(
-            {"person_id": person_id},
-            {
-                "$set": {"recipient": "", "recipient_name": "", "context": {}, "erased": True},
-                "$inc": {"version": 1},
-            },
-        )
+        cancelled = {"status": Status.CANCELLED.value, "reason": "person erased"}
+        await self._change(waiting, {**cancelled, **scrubbed})
+        await self._change({"person_id": person_id}, scrubbed)
 
     async def cancel_waiting(
         self,
