@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 RUN := $(UV) run --frozen
 
-.PHONY: help sync run test test-fast lint format docs deadletters
+.PHONY: help sync run test test-fast lint format docs
 
 help:
 	@echo "make run    - the whole system on this machine (embedded store unless MONGODB_URL is set)"
@@ -39,6 +39,3 @@ format: sync
 
 docs: sync
 	$(RUN) python scripts/build_catalogue.py
-
-deadletters: sync
-	$(RUN) together-deadletters --help

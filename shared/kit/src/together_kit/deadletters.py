@@ -1,28 +1,28 @@
-"""Inspect and replay a service's dead letters (`<service>.dead`, docs/adr/0003-messaging.md).
+"""Inspect, replay and purge a service's dead letters (`<service>.dead`, docs/adr/0003-messaging.md).
 
-    together-deadletters list   --service notifications
-    together-deadletters show   --service notifications --id EVENT_ID
-    together-deadletters replay --service notifications (--id EVENT_ID | --all)
+The operator commands are `together dlq list|show|replay|purge --service NAME` (together_kit.cli);
+`together-deadletters` is the same command group under its old name. This module holds the logic.
 
 Reading never consumes: every message is fetched unacknowledged, all of them before any is handed
-back, then requeued. Replay publishes a message to the queue it failed on, through the default
-exchange with its body and properties, minus the headers that record its failure; its dead letter
-is acknowledged only once the broker has confirmed that publish.
+back, then requeued. Replay publishes a message back to the queue that failed it (the queue bound to
+`together.events` by the event's original routing key), through the default exchange with its body
+and properties, minus the headers that record its failure: only the consumer that failed receives it
+again; the others already processed the event. Its dead letter is acknowledged only once the broker
+has confirmed that publish. Purge acknowledges the chosen dead letters and requeues the rest.
 
-A replayed event takes effect if it never did, with no change to the inbox: the consumer guard
-records an event id only after its handler succeeded, so a dead-lettered event is not in it.
+Replay is idempotent: the consumer guard records an event id in its inbox only after the handler
+succeeded, so a dead-lettered event takes effect once when replayed, and a second replay of the same
+event id (a duplicate dead letter, or the same event replayed again) is skipped as a duplicate.
 """
 
-import argparse
 import asyncio
-import json
-import os
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
@@ -31,12 +31,16 @@ from aio_pika.exceptions import AMQPError, ChannelNotFoundEntity
 from together_kit.topology import dead_letter_queue_name
 
 DEFAULT_URL = "amqp://guest:guest@localhost:5672/"
-_FAILURE_HEADERS = ("x-error", "x-attempt", "x-last-error", "x-dead-lettered-at")
+_FAILURE_HEADERS = ("x-error", "x-attempt", "x-last-error", "x-dead-lettered-at", "x-original-")
 _DEATH_HEADERS = ("x-death", "x-first-death-", "x-last-death-", "x-delivery-count")
 
 
 class DeadLetterError(Exception):
-    """A replay or lookup that cannot be done as asked."""
+    """A lookup, replay or purge that cannot be done as asked (nothing was changed)."""
+
+
+class BrokerUnreachableError(DeadLetterError):
+    """RabbitMQ did not accept a connection."""
 
 
 @dataclass(frozen=True)
@@ -44,10 +48,19 @@ class DeadLetter:
     event_id: str
     event_type: str
     original_queue: str | None
+    original_routing_key: str | None
+    attempts: int | None
     error: str
     dead_lettered_at: str
     headers: dict[str, Any]
     body: bytes
+    content_type: str | None = None
+
+
+def redacted(url: str) -> str:
+    """The broker address without its credentials, for messages."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or '?'}:{parts.port or 5672}{parts.path or '/'}"
 
 
 @asynccontextmanager
@@ -55,14 +68,21 @@ async def _borrowed(
     url: str, service: str
 ) -> AsyncIterator[tuple[AbstractChannel, list[AbstractIncomingMessage]]]:
     """Every message now in the dead queue, unacknowledged; those not acked are requeued on exit."""
-    connection = await aio_pika.connect(url)
+    try:
+        connection = await aio_pika.connect(url, timeout=10)
+    except (TimeoutError, AMQPError, OSError) as error:
+        raise BrokerUnreachableError(
+            f"cannot reach RabbitMQ at {redacted(url)}: {error}"
+        ) from error
     try:
         channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
         name = dead_letter_queue_name(service)
         try:
             queue = await channel.get_queue(name, ensure=True)
         except ChannelNotFoundEntity as error:
-            raise DeadLetterError(f"no queue {name}") from error
+            raise DeadLetterError(
+                f"no queue {name}: is {service!r} a service that has started once?"
+            ) from error
         messages: list[AbstractIncomingMessage] = []
         try:
             while (message := await queue.get(no_ack=False, fail=False)) is not None:
@@ -93,6 +113,27 @@ def _original_queue(headers: dict[str, Any]) -> str | None:
     return next((str(c) for c in candidates if c), None)
 
 
+def _original_routing_key(message: AbstractIncomingMessage, headers: dict[str, Any]) -> str | None:
+    keys = _latest_death(headers).get("routing-keys")
+    candidates = (
+        headers.get("x-original-routing-key"),
+        message.type,
+        keys[0] if isinstance(keys, list) and keys else None,
+    )
+    return next((str(c) for c in candidates if c), None)
+
+
+def _attempts(headers: dict[str, Any]) -> int | None:
+    for value in (
+        headers.get("x-attempts"),
+        headers.get("x-delivery-count"),
+        _latest_death(headers).get("count"),
+    ):
+        if isinstance(value, int):
+            return value
+    return None
+
+
 def _event_id(message: AbstractIncomingMessage) -> str:
     return message.message_id or ""
 
@@ -106,16 +147,39 @@ def _describe(message: AbstractIncomingMessage) -> DeadLetter:
         event_id=_event_id(message),
         event_type=str(message.type or headers.get("x-original-routing-key") or ""),
         original_queue=_original_queue(headers),
+        original_routing_key=_original_routing_key(message, headers),
+        attempts=_attempts(headers),
         error=str(error or f"dead-lettered by RabbitMQ ({latest.get('reason', 'unknown')})"),
         dead_lettered_at=at.isoformat() if isinstance(at, datetime) else str(at),
         headers=headers,
         body=message.body,
+        content_type=message.content_type,
     )
 
 
+def _choose(
+    service: str, messages: list[AbstractIncomingMessage], event_ids: set[str] | None
+) -> list[AbstractIncomingMessage]:
+    """The messages with these event ids (every message for None); an id not there is an error."""
+    chosen = [m for m in messages if event_ids is None or _event_id(m) in event_ids]
+    missing = (event_ids or set()) - {_event_id(m) for m in chosen}
+    if missing:
+        raise DeadLetterError(
+            f"not in {dead_letter_queue_name(service)}: {', '.join(sorted(missing))}"
+        )
+    return chosen
+
+
 async def list_dead(url: str, service: str) -> list[DeadLetter]:
+    """Every dead letter of a service, oldest first; none is consumed."""
     async with _borrowed(url, service) as (_, messages):
         return [_describe(message) for message in messages]
+
+
+async def show(url: str, service: str, event_id: str) -> DeadLetter:
+    """The dead letter with this event id (the first, if the broker holds it twice)."""
+    async with _borrowed(url, service) as (_, messages):
+        return _describe(_choose(service, messages, {event_id})[0])
 
 
 def _replayable(message: AbstractIncomingMessage) -> aio_pika.Message:
@@ -140,12 +204,10 @@ def _replayable(message: AbstractIncomingMessage) -> aio_pika.Message:
 
 
 async def replay(url: str, service: str, event_ids: set[str] | None) -> int:
-    """Replay the dead letters with these event ids (all of them for None); return how many."""
+    """Replay the dead letters with these event ids (all of them for None) to the queue that failed
+    each; return how many. Nothing is replayed if an id is not there or a queue is unknown."""
     async with _borrowed(url, service) as (channel, messages):
-        chosen = [m for m in messages if event_ids is None or _event_id(m) in event_ids]
-        missing = (event_ids or set()) - {_event_id(m) for m in chosen}
-        if missing:
-            raise DeadLetterError(f"not in {service}.dead: {', '.join(sorted(missing))}")
+        chosen = _choose(service, messages, event_ids)
         targets = [(m, _original_queue(dict(m.headers or {})) or "") for m in chosen]
         if lost := [_event_id(m) or "?" for m, queue in targets if not queue]:
             raise DeadLetterError(f"original queue unknown for: {', '.join(lost)}")
@@ -155,68 +217,41 @@ async def replay(url: str, service: str, event_ids: set[str] | None) -> int:
         return len(targets)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="together-deadletters", description="Inspect and replay dead letters."
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
-    for name, text in (("list", "list dead letters"), ("show", "show one"), ("replay", "replay")):
-        command = commands.add_parser(name, help=text)
-        command.add_argument("--service", required=True)
-        command.add_argument("--url", default=os.environ.get("RABBITMQ_URL", DEFAULT_URL))
-        if name == "show":
-            command.add_argument("--id", required=True, dest="event_id")
-        if name == "replay":
-            which = command.add_mutually_exclusive_group(required=True)
-            which.add_argument("--id", dest="event_id")
-            which.add_argument("--all", action="store_true")
-    return parser
+Confirm = Callable[[list[DeadLetter]], bool]
 
 
-def _print_list(letters: list[DeadLetter], service: str) -> None:
-    if not letters:
-        print(f"no dead letters in {dead_letter_queue_name(service)}")
-    for position, d in enumerate(letters, start=1):
-        error = d.error if len(d.error) <= 60 else d.error[:57] + "..."
-        print(
-            f"{position:>3}  {d.event_id}  {d.event_type}  {d.original_queue or '?'}"
-            f"  {error}  {d.dead_lettered_at}"
-        )
+async def purge(
+    url: str, service: str, event_ids: set[str] | None, confirm: Confirm | None = None
+) -> int:
+    """Drop the dead letters with these event ids (all of them for None); return how many.
 
-
-def _print_one(letter: DeadLetter) -> None:
-    print(json.dumps(letter.headers, indent=2, sort_keys=True, default=str))
-    try:
-        print(json.dumps(json.loads(letter.body), indent=2, ensure_ascii=False))
-    except ValueError:
-        print(letter.body.decode(errors="replace"))
-
-
-async def _run(args: argparse.Namespace) -> None:
-    if args.command == "replay":
-        ids = None if args.all else {args.event_id}
-        print(f"replayed {await replay(args.url, args.service, ids)}")
-        return
-    letters = await list_dead(args.url, args.service)
-    if args.command == "list":
-        _print_list(letters, args.service)
-        return
-    found = [d for d in letters if d.event_id == args.event_id]
-    if not found:
-        raise DeadLetterError(f"not in {args.service}.dead: {args.event_id}")
-    _print_one(found[0])
+    `confirm` sees exactly the dead letters that would go, while they are held, and may refuse
+    (it runs in a worker thread, so it may prompt); then nothing is dropped and 0 is returned."""
+    async with _borrowed(url, service) as (_, messages):
+        chosen = _choose(service, messages, event_ids)
+        if not chosen:
+            return 0
+        if confirm is not None and not await asyncio.to_thread(
+            confirm, [_describe(m) for m in chosen]
+        ):
+            return 0
+        for message in chosen:
+            await message.ack()
+        return len(chosen)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    """`together-deadletters`: the `together dlq` commands under their old name."""
+    import typer
+
+    from together_kit.cli import dlq  # the CLI imports this module
+
     try:
-        asyncio.run(_run(args))
-    except DeadLetterError as error:
-        print(f"together-deadletters: {error}", file=sys.stderr)
-        return 1
-    except (AMQPError, OSError) as error:
-        print(f"together-deadletters: broker error: {error!r}", file=sys.stderr)
-        return 1
+        typer.main.get_command(dlq).main(
+            args=list(argv) if argv is not None else None, prog_name="together-deadletters"
+        )
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     return 0
 
 

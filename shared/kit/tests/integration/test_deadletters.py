@@ -1,11 +1,20 @@
-"""Dead letters against the real broker: listed without being consumed, replayed exactly once."""
+"""Dead letters against the real broker: listed without being consumed, replayed exactly once,
+purged only as chosen and confirmed."""
 
 import asyncio
 from collections import Counter
 
 import pytest
 from together_contracts import VolunteerRegistered
-from together_kit.deadletters import DeadLetter, list_dead, main, replay
+from together_kit.deadletters import (
+    DeadLetter,
+    DeadLetterError,
+    list_dead,
+    main,
+    purge,
+    replay,
+    show,
+)
 from together_kit.runtime import ServiceRuntime
 from together_kit.testing.events import volunteer_registered
 from together_kit.testing.probe import publish_event
@@ -74,7 +83,37 @@ async def test_replay_of_an_unknown_id_fails_and_keeps_the_dead_letters(
         assert [d.event_id for d in await list_dead(rabbitmq_url, service)] == [dead.event_id]
 
 
-async def test_cli_lists_and_shows_a_dead_letter(
+async def test_purge_drops_what_was_confirmed_and_requeues_the_rest(
+    runtime: ServiceRuntime, rabbitmq_url: str
+) -> None:
+    failing_consumer(runtime, {"on"})
+    service = runtime.settings.service_name
+    ann, bob = volunteer_registered(), volunteer_registered(name="Bob")
+    seen: list[list[str]] = []
+
+    def refuse(letters: list[DeadLetter]) -> bool:
+        seen.append([d.event_id for d in letters])
+        return False
+
+    async with runtime.running():
+        await publish_event(rabbitmq_url, ann)
+        await publish_event(rabbitmq_url, bob)
+        await eventually(
+            lambda: list_dead(rabbitmq_url, service), until=lambda d: len(d) == 2, what="2 dead"
+        )
+        assert (await show(rabbitmq_url, service, str(bob.id))).original_routing_key == bob.type
+        with pytest.raises(DeadLetterError, match="nope"):
+            await purge(rabbitmq_url, service, {str(ann.id), "nope"})
+        assert await purge(rabbitmq_url, service, {str(ann.id)}, refuse) == 0
+        assert seen == [[str(ann.id)]]
+        assert len(await list_dead(rabbitmq_url, service)) == 2
+        assert await purge(rabbitmq_url, service, {str(ann.id)}, lambda _: True) == 1
+        assert [d.event_id for d in await list_dead(rabbitmq_url, service)] == [str(bob.id)]
+        assert await purge(rabbitmq_url, service, None) == 1
+        assert await list_dead(rabbitmq_url, service) == []
+
+
+async def test_together_deadletters_still_lists_and_shows_a_dead_letter(
     runtime: ServiceRuntime, rabbitmq_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     failing_consumer(runtime, {"on"})
