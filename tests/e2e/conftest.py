@@ -1,16 +1,48 @@
+import importlib.util
+import os
 import shutil
+import subprocess
+import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from together_kit.devstack import local_vhost, vhost_of
+from together_kit.devstack import free_port, local_vhost, vhost_of
 from together_kit.testing.processes import ServiceProcess
+
+SERVICES = ("signups", "moderation", "matching", "notifications")
+MAILSINK = Path(__file__).resolve().parents[2] / "scripts" / "mailsink.py"
+
+
+@dataclass
+class LaunchedProcess(ServiceProcess):
+    """A service process started by `command` instead of `python -m <service>` (a test launcher
+    that runs the service's own app, e.g. with its clock set)."""
+
+    command: Sequence[str] | None = None
+
+    def start(self) -> "LaunchedProcess":
+        if self.command is None:
+            super().start()
+            return self
+        prefix = self.name.upper()
+        env = {**os.environ, **self.env, f"{prefix}_PORT": str(self.port), "LOG_FORMAT": "json"}
+        log = (self.log_dir / f"{self.name}.log").open("ab")
+        self.process = subprocess.Popen(
+            list(self.command), env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        return self
 
 
 class System:
-    """Services of one test as real processes, sharing a fresh vhost and databases of their own."""
+    """Services of one test as real processes, sharing a fresh vhost and databases of their own.
+
+    Every service's port is chosen up front, so each process can be told every public URL (the
+    links in emails point at the test's own processes) before any of them starts.
+    """
 
     def __init__(self, *, rabbitmq_url: str, mongodb_url: str, log_dir: Path) -> None:
         self.rabbitmq_url = rabbitmq_url
@@ -18,12 +50,20 @@ class System:
         self.log_dir = log_dir
         self.run_id = uuid.uuid4().hex[:8]
         self.processes: dict[str, ServiceProcess] = {}
+        self.ports: dict[str, int] = {name: free_port() for name in SERVICES}
 
     def database(self, service: str) -> str:
         return f"e2e{self.run_id}_{service}"
 
-    def start(self, service: str, **extra_env: str) -> ServiceProcess:
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.ports[service]}"
+
+    def start(
+        self, service: str, *, command: Sequence[str] | None = None, **extra_env: str
+    ) -> ServiceProcess:
+        public_urls = {f"{name.upper()}_PUBLIC_BASE_URL": self.url(name) for name in self.ports}
         env = {
+            **public_urls,
             **extra_env,
             "RABBITMQ_URL": self.rabbitmq_url,
             "MONGODB_URL": self.mongodb_url,
@@ -31,10 +71,8 @@ class System:
             f"{service.upper()}_OUTBOX_POLL_SECONDS": "0.2",
             "SIGNUPS_JOIN_RATE_LIMIT": "100000/minute",
         }
-        previous = self.processes.get(service)
-        process = ServiceProcess(
-            service, env, self.log_dir, **({"port": previous.port} if previous else {})
-        )
+        port = self.ports.setdefault(service, free_port())
+        process = LaunchedProcess(service, env, self.log_dir, port=port, command=command)
         self.processes[service] = process.start()
         return process
 
@@ -56,3 +94,26 @@ def system(rabbitmq_url: str, mongodb_url: str, tmp_path: Path) -> Iterator[Syst
         running = System(rabbitmq_url=url, mongodb_url=mongodb_url, log_dir=tmp_path)
         stack.callback(running.stop_all)
         yield running
+
+
+def _mailsink_class() -> type:
+    """`scripts/mailsink.py`'s `MailSink` (scripts/ is no package: loaded by path)."""
+    spec = importlib.util.spec_from_file_location("together_mailsink", MAILSINK)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("together_mailsink", module)
+    spec.loader.exec_module(module)
+    return module.MailSink  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def mail_sink(tmp_path: Path) -> Iterator[object]:
+    """The local SMTP sink of `make run`, in this process on a free port: `.smtp_port`, and
+    `.messages` (parsed `EmailMessage`s, in arrival order)."""
+    sink = _mailsink_class()(folder=tmp_path / "mail", smtp_port=free_port())
+    sink.start()
+    try:
+        yield sink
+    finally:
+        sink.stop()

@@ -56,6 +56,7 @@ class MessageRepository(Protocol):
     async def for_recipient(self, recipient_hash: str, *, limit: int) -> list[Document]: ...
     async def recent(self, *, limit: int) -> list[Document]: ...
     async def scrub_person(self, person_id: str) -> None: ...
+    async def scrub_address(self, digest: str) -> None: ...
     async def cancel_waiting(
         self,
         *,
@@ -86,6 +87,7 @@ class MongoMessageRepository:
         )
         await self.collection.create_index("person_id")
         await self.collection.create_index("event_id")
+        await self.collection.create_index("email_sha256")
 
     async def record(self, document: Document) -> bool:
         """Insert the intent; False if this key was recorded before (then nothing changes)."""
@@ -186,6 +188,11 @@ class MongoMessageRepository:
         cancelled = {"status": Status.CANCELLED.value, "reason": "person erased"}
         await self._change(waiting, {**cancelled, **scrubbed})
         await self._change({"person_id": person_id}, scrubbed)
+
+    async def scrub_address(self, digest: str) -> None:
+        """Erasure of messages recorded by address alone (the erasure link, outcomes to authors)."""
+        scrubbed = {"recipient": "", "recipient_name": "", "context": {}, "erased": True}
+        await self._change({"email_sha256": digest}, scrubbed)
 
     async def cancel_waiting(
         self,

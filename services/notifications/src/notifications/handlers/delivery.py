@@ -22,6 +22,7 @@ from typing import Any
 from uuid import UUID
 
 import structlog
+from together_contracts.erasure import email_sha256
 from together_contracts.notifications import (
     NotificationFailed,
     NotificationFailedData,
@@ -66,6 +67,7 @@ async def request(wanted: MessageRequest, ctx: Context) -> str:
         "kind": wanted.kind,
         "recipient": recipient.address,
         "recipient_hash": recipient_hash,
+        "email_sha256": email_sha256(recipient.address),
         "recipient_name": recipient.name,
         "language": recipient.language,
         "person_id": recipient.person_id,

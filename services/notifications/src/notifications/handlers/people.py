@@ -90,6 +90,8 @@ async def forget_person(event: PersonErasureRequested, ctx: Context) -> None:
     person_id = str(event.data.person_id)
     await ctx.contacts.forget(person_id)
     await ctx.messages.scrub_person(person_id)
+    if event.data.email_sha256:
+        await ctx.messages.scrub_address(event.data.email_sha256)
     await ctx.suppressions.forget_person(person_id)
     if ctx.answers is not None:
         await ctx.answers.answer(event)
