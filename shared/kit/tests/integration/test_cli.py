@@ -5,10 +5,10 @@ from collections import Counter
 
 import aio_pika
 import pytest
-from together_contracts import VolunteerRegistered
 from together_kit.cli import app
 from together_kit.deadletters import DeadLetter, list_dead
 from together_kit.runtime import ServiceRuntime
+from together_kit.testing.consumers import counting_consumer
 from together_kit.testing.events import volunteer_registered
 from together_kit.testing.probe import publish_event
 from together_kit.testing.waiting import eventually
@@ -20,20 +20,6 @@ pytestmark = pytest.mark.integration
 async def together(*args: str, input: str | None = None) -> Result:
     """Run the CLI in a thread: it starts its own event loop, and the test already runs in one."""
     return await asyncio.to_thread(CliRunner().invoke, app, list(args), input=input)
-
-
-def failing_consumer(runtime: ServiceRuntime, failing: set[str]) -> Counter[str]:
-    """A handler that fails while `failing` holds "on", and counts its effects otherwise."""
-    effects: Counter[str] = Counter()
-    consumer = runtime.consumer("volunteers", [VolunteerRegistered.routing_key])
-
-    @consumer.subscriber()
-    async def on_volunteer_registered(event: VolunteerRegistered) -> None:
-        if "on" in failing:
-            raise RuntimeError("handler failed on purpose")
-        effects[event.data.name] += 1
-
-    return effects
 
 
 async def dead_letters(url: str, service: str, count: int = 1) -> list[DeadLetter]:
@@ -68,7 +54,7 @@ async def redeposit(url: str, service: str, dead: DeadLetter) -> None:
 
 
 async def test_list_and_show(runtime: ServiceRuntime, rabbitmq_url: str) -> None:
-    failing_consumer(runtime, {"on"})
+    counting_consumer(runtime, fail_while=lambda: True)
     service = runtime.settings.service_name
     event = volunteer_registered()
     async with runtime.running():
@@ -98,7 +84,7 @@ async def test_replay_takes_effect_once_and_a_second_replay_has_no_effect(
     runtime: ServiceRuntime, rabbitmq_url: str
 ) -> None:
     failing = {"on"}
-    effects = failing_consumer(runtime, failing)
+    effects = counting_consumer(runtime, fail_while=lambda: "on" in failing)
     service = runtime.settings.service_name
     event = volunteer_registered()
     replay = ("dlq", "replay", "--service", service, "--id", str(event.id), "--url", rabbitmq_url)
@@ -127,7 +113,7 @@ async def test_replay_takes_effect_once_and_a_second_replay_has_no_effect(
 async def test_purge_drops_only_the_chosen_dead_letter(
     runtime: ServiceRuntime, rabbitmq_url: str
 ) -> None:
-    failing_consumer(runtime, {"on"})
+    counting_consumer(runtime, fail_while=lambda: True)
     service = runtime.settings.service_name
     ann, bob = volunteer_registered(), volunteer_registered(name="Bob")
     async with runtime.running():
@@ -152,7 +138,7 @@ async def test_purge_drops_only_the_chosen_dead_letter(
 async def test_an_unknown_id_fails_and_changes_nothing(
     runtime: ServiceRuntime, rabbitmq_url: str, command: str
 ) -> None:
-    failing_consumer(runtime, {"on"})
+    counting_consumer(runtime, fail_while=lambda: True)
     service = runtime.settings.service_name
     async with runtime.running():
         await publish_event(rabbitmq_url, volunteer_registered())

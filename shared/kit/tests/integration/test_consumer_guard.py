@@ -1,11 +1,10 @@
 """The consumer guard against the real broker and store: inbox, retries, dead letters."""
 
 import json
-from collections import Counter
 
 import pytest
-from together_contracts import VolunteerRegistered
 from together_kit.runtime import ServiceRuntime
+from together_kit.testing.consumers import counting_consumer
 from together_kit.testing.events import volunteer_registered
 from together_kit.testing.probe import publish_event, read_queue
 from together_kit.testing.waiting import eventually
@@ -21,23 +20,6 @@ async def dead_letters(url: str, runtime: ServiceRuntime, count: int) -> list[ob
         return taken
 
     return await eventually(take, until=lambda got: len(got) >= count, what="dead letters")
-
-
-def counting_consumer(
-    runtime: ServiceRuntime, *, fail_first: int = 0, fail_always: bool = False
-) -> Counter[str]:
-    """A handler with a deliberately non-idempotent effect, so duplicates would show."""
-    effects: Counter[str] = Counter()
-    consumer = runtime.consumer("volunteers", [VolunteerRegistered.routing_key])
-
-    @consumer.subscriber()
-    async def on_volunteer_registered(event: VolunteerRegistered) -> None:
-        if fail_always or effects["failures"] < fail_first:
-            effects["failures"] += 1
-            raise RuntimeError("handler failed on purpose")
-        effects[event.data.name] += 1
-
-    return effects
 
 
 async def test_same_event_three_times_takes_effect_once(
@@ -104,7 +86,7 @@ async def test_failing_handler_is_retried_then_succeeds(
 async def test_handler_failing_every_time_is_dead_lettered_with_its_error(
     runtime: ServiceRuntime, rabbitmq_url: str
 ) -> None:
-    counting_consumer(runtime, fail_always=True)
+    counting_consumer(runtime, fail_while=lambda: True)
     event = volunteer_registered()
     async with runtime.running():
         await publish_event(rabbitmq_url, event)

@@ -2,10 +2,8 @@
 purged only as chosen and confirmed."""
 
 import asyncio
-from collections import Counter
 
 import pytest
-from together_contracts import VolunteerRegistered
 from together_kit.deadletters import (
     DeadLetter,
     DeadLetterError,
@@ -16,25 +14,12 @@ from together_kit.deadletters import (
     show,
 )
 from together_kit.runtime import ServiceRuntime
+from together_kit.testing.consumers import counting_consumer
 from together_kit.testing.events import volunteer_registered
 from together_kit.testing.probe import publish_event
 from together_kit.testing.waiting import eventually
 
 pytestmark = pytest.mark.integration
-
-
-def failing_consumer(runtime: ServiceRuntime, failing: set[str]) -> Counter[str]:
-    """A handler that fails while `failing` holds "on", and counts its effects otherwise."""
-    effects: Counter[str] = Counter()
-    consumer = runtime.consumer("volunteers", [VolunteerRegistered.routing_key])
-
-    @consumer.subscriber()
-    async def on_volunteer_registered(event: VolunteerRegistered) -> None:
-        if "on" in failing:
-            raise RuntimeError("handler failed on purpose")
-        effects[event.data.name] += 1
-
-    return effects
 
 
 async def dead_lettered(url: str, runtime: ServiceRuntime) -> list[DeadLetter]:
@@ -46,7 +31,7 @@ async def test_dead_letter_is_listed_then_replayed_once(
     runtime: ServiceRuntime, rabbitmq_url: str
 ) -> None:
     failing = {"on"}
-    effects = failing_consumer(runtime, failing)
+    effects = counting_consumer(runtime, fail_while=lambda: "on" in failing)
     service = runtime.settings.service_name
     event = volunteer_registered()
     async with runtime.running():
@@ -71,7 +56,7 @@ async def test_dead_letter_is_listed_then_replayed_once(
 async def test_replay_of_an_unknown_id_fails_and_keeps_the_dead_letters(
     runtime: ServiceRuntime, rabbitmq_url: str
 ) -> None:
-    failing_consumer(runtime, {"on"})
+    counting_consumer(runtime, fail_while=lambda: True)
     service = runtime.settings.service_name
     async with runtime.running():
         await publish_event(rabbitmq_url, volunteer_registered())
@@ -86,7 +71,7 @@ async def test_replay_of_an_unknown_id_fails_and_keeps_the_dead_letters(
 async def test_purge_drops_what_was_confirmed_and_requeues_the_rest(
     runtime: ServiceRuntime, rabbitmq_url: str
 ) -> None:
-    failing_consumer(runtime, {"on"})
+    counting_consumer(runtime, fail_while=lambda: True)
     service = runtime.settings.service_name
     ann, bob = volunteer_registered(), volunteer_registered(name="Bob")
     seen: list[list[str]] = []
@@ -116,7 +101,7 @@ async def test_purge_drops_what_was_confirmed_and_requeues_the_rest(
 async def test_together_deadletters_still_lists_and_shows_a_dead_letter(
     runtime: ServiceRuntime, rabbitmq_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    failing_consumer(runtime, {"on"})
+    counting_consumer(runtime, fail_while=lambda: True)
     service = runtime.settings.service_name
     event = volunteer_registered()
     async with runtime.running():
