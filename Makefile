@@ -3,13 +3,15 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 RUN := $(UV) run --frozen
 
-.PHONY: help sync run test test-fast lint format docs
+.PHONY: help sync run test test-fast lint format docs reliability bench
 
 help:
 	@echo "make run    - the whole system on this machine (embedded store unless MONGODB_URL is set)"
 	@echo "make test   - every test (real RabbitMQ, real wire-protocol store, real processes)"
 	@echo "make lint   - ruff, mypy and the import boundaries"
 	@echo "make docs   - rebuild docs/events.md from the services' AsyncAPI documents"
+	@echo "make reliability - every fault scenario (long ones too), then a table of what was lost or doubled"
+	@echo "make bench  - the benchmarks B1-B7 with ratios to limits measured in the same run (var/bench/)"
 
 sync:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
@@ -39,3 +41,9 @@ format: sync
 
 docs: sync
 	$(RUN) python scripts/build_catalogue.py
+
+reliability: sync
+	$(RUN) pytest tests/reliability -m reliability -q
+
+bench: sync
+	$(RUN) python -m bench
