@@ -10,6 +10,7 @@ import pytest
 from argon2 import PasswordHasher
 from moderation.adapters.moderators import Passwords
 from moderation.domain.decisions import Role
+from together_kit.web import PAGE_SECURITY_HEADERS
 
 from .conftest import Moderation
 from .moderator_support import PASSWORD, accounts, add_account, csrf_of, share, signed_in
@@ -177,8 +178,9 @@ async def test_moderator_pages_send_strict_security_headers(moderation: Moderati
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["referrer-policy"] == "same-origin"
         assert headers["cache-control"] == "no-store"
-    public = await moderation.http.get("/stories")
-    assert "content-security-policy" not in public.headers
+    public = (await moderation.http.get("/stories")).headers
+    assert public["content-security-policy"] == PAGE_SECURITY_HEADERS["Content-Security-Policy"]
+    assert public.get("cache-control") != "no-store"
 
 
 @pytest.mark.parametrize(

@@ -4,24 +4,37 @@ import math
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from html import escape
 from typing import Any
 
 import structlog
 from fastapi import FastAPI, Request, Response
 from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from pymongo.errors import ConnectionFailure
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from together_kit.metrics import Metrics
+from together_kit.shedding import LoadShedding
 
 REQUEST_ID_HEADER = "X-Request-ID"
 
 log = structlog.get_logger("together.http")
 
 
-def install_http_middleware(app: FastAPI, *, metrics: Metrics) -> None:
+def install_http_middleware(
+    app: FastAPI, *, metrics: Metrics, max_body_bytes: int, max_in_flight: int
+) -> None:
+    # Starlette runs the last added outermost: request context, then shedding, then body limit.
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_middleware(LoadShedding, max_in_flight=max_in_flight)
+
     @app.middleware("http")
     async def request_context(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
@@ -57,6 +70,14 @@ def install_http_middleware(app: FastAPI, *, metrics: Metrics) -> None:
             {"detail": _sendable(jsonable_encoder(error.errors()))}, status_code=422
         )
 
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        """A body that cannot be read is 422 naming where, as any other invalid body is
+        (Starlette and FastAPI answer 400, which no operation documents)."""
+        if error.status_code == 400 and (unreadable := _unreadable_body(error)):
+            return JSONResponse({"detail": [unreadable]}, status_code=422)
+        return await http_exception_handler(request, error)
+
     @app.exception_handler(ConnectionFailure)
     async def store_unavailable(request: Request, error: ConnectionFailure) -> Response:
         log.warning("store unavailable", error=repr(error))
@@ -67,10 +88,83 @@ def install_http_middleware(app: FastAPI, *, metrics: Metrics) -> None:
         )
 
 
+class BodyLimit:
+    """413 for a request body over `max_bytes`, before any route runs, whether the body's size is
+    declared (`Content-Length`) or only found out while it streams in (chunked).
+
+    The body is read ahead (it is small: at most `max_bytes`) and handed on unchanged, so a route
+    that never reads its body is protected too. The answer is JSON, or a page for a browser.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await self.too_large(scope, receive, send)
+            return
+        received: list[Message] = []
+        size = 0
+        while True:
+            message = await receive()
+            received.append(message)
+            if message["type"] != "http.request":
+                break
+            size += len(message.get("body", b""))
+            if size > self.max_bytes:
+                await self.too_large(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
+
+        async def replay() -> Message:
+            return received.pop(0) if received else await receive()
+
+        await self.app(scope, replay, send)
+
+    async def too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        said = f"The request body is larger than the {self.max_bytes} bytes this service accepts."
+        accepts = Headers(scope=scope).get("accept", "")
+        response: Response
+        if "text/html" in accepts:
+            page = (
+                '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+                f"<title>Too large</title></head><body><h1>Too large</h1><p>{escape(said)}</p>"
+                "</body></html>"
+            )
+            response = HTMLResponse(page, status_code=413)
+        else:
+            response = JSONResponse({"detail": said}, status_code=413)
+        response.headers["Connection"] = "close"  # the rest of the body is not read
+        await response(scope, receive, send)
+
+
 def current_correlation_id() -> str:
     """The correlation id bound for this request or message, or a fresh one."""
     bound = structlog.contextvars.get_contextvars().get("correlation_id")
     return str(bound) if bound else uuid.uuid4().hex
+
+
+def _unreadable_body(error: HTTPException) -> dict[str, Any] | None:
+    """The validation error for a 400 that FastAPI or Starlette raised while reading the body:
+    JSON that is not UTF-8, or a form (urlencoded or multipart) the parser gave up on."""
+    cause = error.__cause__ or error.__context__
+    if isinstance(cause, UnicodeDecodeError):
+        return {
+            "type": "json_invalid",
+            "loc": ["body", cause.start],
+            "msg": "JSON decode error",
+            "input": {},
+            "ctx": {"error": "The body is not UTF-8 text"},
+        }
+    if isinstance(cause, MultiPartException):
+        return {"type": "form_invalid", "loc": ["body"], "msg": cause.message, "input": {}}
+    return None
 
 
 def _sendable(value: Any) -> Any:

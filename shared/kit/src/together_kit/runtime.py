@@ -169,10 +169,14 @@ class ServiceRuntime:
         app = FastAPI(
             title=title,
             lifespan=self._lifespan,
-            max_body_size=self.settings.max_body_bytes,
             **fastapi_args,
         )
-        install_http_middleware(app, metrics=self.metrics)
+        install_http_middleware(
+            app,
+            metrics=self.metrics,
+            max_body_bytes=self.settings.max_body_bytes,
+            max_in_flight=self.settings.max_in_flight,
+        )
         app.include_router(health_router(self, title=title))
         for router in routers:
             app.include_router(router)

@@ -2,10 +2,16 @@
 
 import hmac
 from collections.abc import Callable
+from typing import Any
 
 from fastapi import HTTPException, Security, status
 from fastapi.security import APIKeyHeader
 from pydantic import SecretStr
+
+ADMIN_KEY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "No valid X-API-Key header, or the admin API is disabled"}
+}
+"""For `responses=` of a route that depends on `require_admin_key`."""
 
 admin_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="Admin API key")
 

@@ -32,6 +32,7 @@ class ServiceSettings(BaseSettings):
     port: int
     mongodb_database: str = ""
     max_body_bytes: int = 64 * 1024
+    max_in_flight: int = 100
     prefetch: int = 16
     max_attempts: int = 5
     retry_backoff_seconds: float = 0.5

@@ -101,6 +101,7 @@ def api_router(*, submit_limit: Callable[..., Awaitable[None]]) -> APIRouter:
         status_code=status.HTTP_201_CREATED,
         dependencies=[Depends(submit_limit)],
         responses={
+            413: {"description": "The request body is too large"},
             422: {"description": "A field is missing or wrong, or the postcode is unknown"},
             429: {"description": "Too many requests from this client"},
         },

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
+from together_kit.security import ADMIN_KEY_RESPONSES
 
 from notifications.domain.messages import address_hash
 from notifications.entrypoints.dependencies import ContextDep
@@ -60,7 +61,7 @@ async def messages_to(recipient: str, ctx: Context) -> list[dict[str, Any]]:
 def api_router(*, admin: Callable[..., None]) -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["notifications"])
 
-    @router.get("/messages", dependencies=[Depends(admin)])
+    @router.get("/messages", dependencies=[Depends(admin)], responses=ADMIN_KEY_RESPONSES)
     async def list_messages(
         ctx: ContextDep, recipient: str = Query(min_length=3, max_length=254)
     ) -> list[MessagePublic]:

@@ -6,6 +6,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from together_kit.http import current_correlation_id
 from together_kit.idempotency import IdempotencyKey, StoredResponse, run_once
+from together_kit.security import ADMIN_KEY_RESPONSES
 
 from signups.domain.people import Person
 from signups.entrypoints.dependencies import ContextDep, IdempotencyDep, SettingsDep
@@ -32,6 +33,7 @@ def api_router(
         dependencies=[Depends(join_limit)],
         responses={
             200: {"model": SignupPublic, "description": "Already known: details saved"},
+            413: {"description": "The request body is too large"},
             429: {"description": "Too many requests from this client"},
         },
     )
@@ -63,7 +65,10 @@ def api_router(
         "/organisations",
         status_code=status.HTTP_201_CREATED,
         dependencies=[Depends(join_limit)],
-        responses={429: {"description": "Too many requests from this client"}},
+        responses={
+            413: {"description": "The request body is too large"},
+            429: {"description": "Too many requests from this client"},
+        },
     )
     async def create_organisation(
         body: OrganisationCreate,
@@ -86,7 +91,9 @@ def api_router(
 
         return await run_once(request, store, key, scope="organisations", run=run)  # type: ignore[return-value]
 
-    @router.get("/signups/{person_id}", dependencies=admin_only, responses={404: {}})
+    @router.get(
+        "/signups/{person_id}", dependencies=admin_only, responses={404: {}, **ADMIN_KEY_RESPONSES}
+    )
     async def read_signup(person_id: UUID, ctx: ContextDep) -> VolunteerAdmin:
         """Admin: one volunteer."""
         person = await ctx.people.get(person_id)
@@ -94,7 +101,7 @@ def api_router(
             raise HTTPException(status.HTTP_404_NOT_FOUND, "No such person.")
         return admin_view(person)
 
-    @router.get("/signups", dependencies=admin_only)
+    @router.get("/signups", dependencies=admin_only, responses=ADMIN_KEY_RESPONSES)
     async def search_signups(
         ctx: ContextDep, email: str = Query(min_length=3, max_length=254)
     ) -> list[VolunteerAdmin]:
@@ -102,7 +109,11 @@ def api_router(
         person = await ctx.people.find_by_email(email.strip().lower())
         return [admin_view(person)] if person else []
 
-    @router.get("/erasures/{erasure_id}", dependencies=admin_only, responses={404: {}})
+    @router.get(
+        "/erasures/{erasure_id}",
+        dependencies=admin_only,
+        responses={404: {}, **ADMIN_KEY_RESPONSES},
+    )
     async def read_erasure(
         erasure_id: UUID, ctx: ContextDep, settings: SettingsDep
     ) -> ErasureStatus:
