@@ -37,6 +37,10 @@ from together_kit.topology import EVENTS, ConsumerTopology, dead_queue
 
 log = structlog.get_logger("together.runtime")
 STARTUP_PATIENCE_SECONDS = 60.0
+BROKER_GRACEFUL_SECONDS = 15.0
+"""How long a stopping replica waits for the messages in flight to finish (deploy/k8s's
+terminationGracePeriodSeconds covers the preStop pause + HTTP drain + this + the last relay pass)."""
+RELAY_LAST_PASS_SECONDS = 5.0
 
 Document = dict[str, Any]
 DELIVERY_LIMIT = 50
@@ -97,7 +101,9 @@ class ServiceRuntime:
     @classmethod
     def build(cls, settings: ServiceSettings) -> "ServiceRuntime":
         metrics = Metrics()
-        broker = RabbitBroker(settings.rabbitmq_url, graceful_timeout=15.0, logger=None)
+        broker = RabbitBroker(
+            settings.rabbitmq_url, graceful_timeout=BROKER_GRACEFUL_SECONDS, logger=None
+        )
         client = mongo.connect(settings)
         db = mongo.database(client, settings)
         relay = OutboxRelay(
@@ -194,8 +200,8 @@ class ServiceRuntime:
         await self._declare_topology()
         await retry_until_up(self._prepare_store, what="store")
         leases = JobLeases(self.db["jobs"])
-        tasks = [asyncio.create_task(self.relay.run(), name="outbox-relay")]
-        tasks += [
+        relay = asyncio.create_task(self.relay.run(), name="outbox-relay")
+        jobs = [
             asyncio.create_task(run_every(leases, name=name, seconds=seconds, job=job), name=name)
             for name, seconds, job in self.periodic_jobs
         ]
@@ -203,12 +209,29 @@ class ServiceRuntime:
         try:
             yield self
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            await self.broker.stop()
-            await self.client.close()
-            log.info("service stopped")
+            await self._stop(relay, jobs)
+
+    async def _stop(self, relay: "asyncio.Task[None]", jobs: list["asyncio.Task[None]"]) -> None:
+        """Drain in order: stop taking messages and finish those in flight (other replicas get the
+        rest), publish what they staged, then close the broker and the store."""
+        for job in jobs:
+            job.cancel()
+        await asyncio.gather(*jobs, return_exceptions=True)
+        consumers = asyncio.gather(
+            *(subscriber.stop() for subscriber in self.broker.subscribers), return_exceptions=True
+        )
+        try:  # a broker that is away would hold the cancel of each consumer forever
+            await asyncio.wait_for(consumers, timeout=BROKER_GRACEFUL_SECONDS + 5.0)
+        except TimeoutError:
+            log.warning("consumers did not stop in time; closing the connection instead")
+        self.relay.stop()
+        try:
+            await asyncio.wait_for(relay, timeout=RELAY_LAST_PASS_SECONDS)
+        except Exception as error:  # its leases expire; another replica publishes the rest
+            log.warning("outbox relay did not finish its last pass", error=repr(error))
+        await self.broker.stop()
+        await self.client.close()
+        log.info("service stopped")
 
     async def _prepare_store(self) -> None:
         for aggregate in self.aggregates:

@@ -11,6 +11,10 @@ from together_kit.settings import ServiceSettings
 
 S = TypeVar("S", bound=ServiceSettings)
 
+HTTP_GRACEFUL_SECONDS = 10
+"""On SIGTERM uvicorn stops listening, lets requests in progress finish for up to this long, then
+runs the lifespan's exit: ServiceRuntime drains the consumers and the outbox relay (runtime.py)."""
+
 
 def serve(settings: S, create_app: Callable[[S], FastAPI]) -> None:
     configure_logging(
@@ -22,5 +26,5 @@ def serve(settings: S, create_app: Callable[[S], FastAPI]) -> None:
         port=settings.port,
         log_level="warning",
         access_log=False,
-        timeout_graceful_shutdown=10,
+        timeout_graceful_shutdown=HTTP_GRACEFUL_SECONDS,
     )

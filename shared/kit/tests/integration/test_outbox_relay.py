@@ -142,3 +142,31 @@ async def test_a_publish_failure_keeps_the_unpublished_events(runtime: ServiceRu
     clock.now += 1.5
     assert await relay.drain() == 2
     assert attempts == ["a", "b", "b", "c"]
+
+
+async def test_a_claim_whose_reply_was_lost_is_released_without_waiting_out_the_lease(
+    runtime: ServiceRuntime,
+) -> None:
+    """The store applied a claim but the connection broke before its reply: the relay holds a
+    lease on a document it never saw, and after a failed pass gives its own leases back."""
+    people = runtime.aggregate("people")
+    published: list[dict[str, Any]] = []
+
+    async def publish(event: dict[str, Any]) -> None:
+        published.append(event)
+
+    person_id = uuid.uuid4()
+    await people.insert({"_id": str(person_id)}, [registered(person_id, "a")])
+    other = uuid.uuid4()
+    await people.insert({"_id": str(other)}, [registered(other, "b")])
+    clock = Clock()
+    relay = OutboxRelay(publish=publish, collections=[people.collection], clock=clock)
+    rival = OutboxRelay(publish=publish, collections=[people.collection], clock=clock)
+    assert await relay.claim(people.collection) is not None  # ...and its reply never arrived
+    assert await rival.claim(people.collection) is not None  # a live relay's lease
+    assert await relay.drain() == 0
+
+    assert await relay.release_own_leases() == 1, "only its own lease"
+    assert await relay.drain() == 1
+    assert len(published) == 1
+    assert await relay.backlog() == 1, "the rival's document waits for the rival"

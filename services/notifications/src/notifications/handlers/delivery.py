@@ -15,13 +15,19 @@
    never sent twice; `reconcile` marks it `unknown` once it is older than any send could take. The
    price is that a crash between claim and hand-over loses that one message (at most once), which
    the log shows. The Message-ID is derived from the key, so any manual resend is recognisable.
+   A store outage after the claim is not a crash: the outcome (or, before the hand-over, giving
+   the message back to `queued`) is retried until the store answers again.
 """
 
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 import structlog
+from pymongo.errors import ConnectionFailure
 from together_contracts.erasure import email_sha256
 from together_contracts.notifications import (
     NotificationFailed,
@@ -38,6 +44,9 @@ from notifications.handlers.context import PRODUCER, Context
 
 log = structlog.get_logger("notifications.delivery")
 BATCH = 50
+OUTCOME_RETRY_SECONDS = 1.0
+OUTCOME_PATIENCE_SECONDS = 300.0
+"""How long a claimed message's outcome is retried through a store outage before giving up."""
 
 Document = dict[str, Any]
 
@@ -101,38 +110,71 @@ async def send_one(key: str, ctx: Context) -> int:
     message = await ctx.messages.claim(key, now=now)
     if message is None:
         return 0
-    suppression = await ctx.suppressions.reason(message["recipient_hash"])
-    if suppression is not None and blocks(suppression, kind=message["kind"]):
-        reason = f"address suppressed while waiting: {suppression}"
-        await ctx.messages.finish(
-            key, status=Status.SUPPRESSED, fields={"reason": reason}, events=[]
+    try:
+        suppression = await ctx.suppressions.reason(message["recipient_hash"])
+        if suppression is not None and blocks(suppression, kind=message["kind"]):
+            reason = f"address suppressed while waiting: {suppression}"
+            await ctx.messages.finish(
+                key, status=Status.SUPPRESSED, fields={"reason": reason}, events=[]
+            )
+            return 0
+        if message["kind"] == "invitation" and not await _within_cap(message, now, ctx):
+            start = policy.week_start(now, rules=ctx.kindness) + timedelta(days=7)
+            await ctx.messages.requeue(
+                key,
+                not_before=policy.send_at(start, rules=ctx.kindness),
+                reason="weekly cap reached",
+            )
+            return 0
+    except ConnectionFailure:
+        # Not handed over: give it back, or it would stay `sending` and never be sent.
+        await _through_store_outage(
+            lambda: ctx.messages.requeue(key, not_before=now, reason="store unavailable")
         )
-        return 0
-    if message["kind"] == "invitation" and not await _within_cap(message, now, ctx):
-        start = policy.week_start(now, rules=ctx.kindness) + timedelta(days=7)
-        await ctx.messages.requeue(
-            key, not_before=policy.send_at(start, rules=ctx.kindness), reason="weekly cap reached"
-        )
-        return 0
+        raise
     channel = ctx.channels[message["channel"]]
     try:
         await channel.send(outgoing(message, ctx))
     except TemporaryDeliveryError as failure:
-        await _temporary(message, failure.reason, now, ctx)
+        why = failure.reason
+        await _through_store_outage(lambda: _temporary(message, why, now, ctx))
     except PermanentDeliveryError as failure:
-        await _failed(message, failure.reason, permanent=True, ctx=ctx)
+        why = failure.reason
+        await _through_store_outage(lambda: _failed(message, why, permanent=True, ctx=ctx))
     else:
-        await ctx.messages.finish(
-            key,
-            status=Status.SENT,
-            fields={
-                "sent_at": ctx.clock(),
-                "reason": "",
-                **({} if ctx.keep_sent_context else {"context": {}}),
-            },
-            events=[_sent(message)],
+        sent_at = ctx.clock()
+        await _through_store_outage(
+            lambda: ctx.messages.finish(
+                key,
+                status=Status.SENT,
+                fields={
+                    "sent_at": sent_at,
+                    "reason": "",
+                    **({} if ctx.keep_sent_context else {"context": {}}),
+                },
+                events=[_sent(message)],
+            )
         )
     return 1
+
+
+async def _through_store_outage(write: Callable[[], Awaitable[None]]) -> None:
+    """Write a claimed message's outcome, waiting out a store outage.
+
+    A message left `sending` is never sent again (at most once), so an outcome lost to a store
+    blip would strand it: a sent email without `notification.sent`, or a requeue that never
+    happens. Every outcome write is idempotent (a no-op once the message is no longer `sending`),
+    so repeating one whose reply was lost is harmless."""
+    deadline = time.monotonic() + OUTCOME_PATIENCE_SECONDS
+    while True:
+        try:
+            await write()
+            return
+        except ConnectionFailure as error:
+            if time.monotonic() > deadline:
+                raise
+            log.warning("store unavailable; outcome not yet recorded", error=repr(error))
+            await asyncio.sleep(OUTCOME_RETRY_SECONDS)
 
 
 async def reconcile(ctx: Context, *, stale_after: timedelta) -> int:

@@ -1,0 +1,104 @@
+"""A store outage after a message is claimed must not strand it `sending` (found by
+tests/reliability: the store stopped for 10 s left one sent email without `notification.sent`)."""
+
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any, cast
+
+import pytest
+from notifications.domain.messages import Status
+from notifications.handlers import delivery
+from notifications.handlers.context import Context
+from pymongo.errors import AutoReconnect
+
+pytestmark = pytest.mark.unit
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+class FlakyMessages:
+    """Claims one message; the first `outage` writes of an outcome fail as the store would."""
+
+    def __init__(self, outage: int) -> None:
+        self.outage = outage
+        self.finished: list[Status] = []
+        self.requeued: list[str] = []
+        self.message: dict[str, Any] = {
+            "_id": "key-1",
+            "recipient_hash": "hash",
+            "kind": "transactional",
+            "channel": "email",
+            "attempts": 1,
+            "cause_event_id": "00000000-0000-0000-0000-000000000001",
+            "correlation_id": "corr",
+            "template": "volunteer_confirm",
+            "person_id": None,
+        }
+
+    def _blip(self) -> None:
+        if self.outage:
+            self.outage -= 1
+            raise AutoReconnect("connection refused")
+
+    async def claim(self, key: str, *, now: datetime) -> dict[str, Any]:
+        return self.message
+
+    async def finish(self, key: str, *, status: Status, fields: Any, events: Any) -> None:
+        self._blip()
+        self.finished.append(status)
+
+    async def requeue(self, key: str, *, not_before: datetime, reason: str) -> None:
+        self._blip()
+        self.requeued.append(reason)
+
+
+class Suppressions:
+    def __init__(self, *, down: bool = False) -> None:
+        self.down = down
+
+    async def reason(self, recipient_hash: str) -> str | None:
+        if self.down:
+            raise AutoReconnect("connection refused")
+        return None
+
+
+class Channel:
+    def __init__(self) -> None:
+        self.sent = 0
+
+    async def send(self, outgoing: Any) -> None:
+        self.sent += 1
+
+
+def context(messages: FlakyMessages, suppressions: Suppressions, channel: Channel) -> Context:
+    return cast(
+        Context,
+        SimpleNamespace(
+            messages=messages,
+            suppressions=suppressions,
+            channels={"email": channel},
+            clock=lambda: NOW,
+            keep_sent_context=False,
+        ),
+    )
+
+
+@pytest.fixture(autouse=True)
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(delivery, "OUTCOME_RETRY_SECONDS", 0.0)
+    monkeypatch.setattr(delivery, "outgoing", lambda message, ctx: message)
+    monkeypatch.setattr(delivery, "_sent", lambda message: "notification.sent")
+
+
+async def test_a_sent_message_is_recorded_sent_once_the_store_is_back() -> None:
+    messages, channel = FlakyMessages(outage=3), Channel()
+    await delivery.send_one("key-1", context(messages, Suppressions(), channel))
+    assert channel.sent == 1
+    assert messages.finished == [Status.SENT]
+
+
+async def test_a_message_claimed_when_the_store_went_away_is_given_back_not_stranded() -> None:
+    messages, channel = FlakyMessages(outage=2), Channel()
+    with pytest.raises(AutoReconnect):
+        await delivery.send_one("key-1", context(messages, Suppressions(down=True), channel))
+    assert channel.sent == 0
+    assert messages.requeued == ["store unavailable"]
