@@ -32,7 +32,7 @@ test-fast: sync
 lint: sync
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
-	$(RUN) mypy shared/contracts/src shared/kit/src services/*/src scripts
+	$(RUN) mypy shared/contracts/src shared/kit/src services/*/src scripts bench
 	$(RUN) lint-imports --no-cache
 
 format: sync
