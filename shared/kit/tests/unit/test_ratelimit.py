@@ -27,6 +27,21 @@ def test_keys_are_counted_apart() -> None:
     assert limiter.hit("bob") is not None
 
 
+def test_the_window_moves_and_idle_keys_are_forgotten() -> None:
+    now = [1000.0]
+    limiter = RateLimiter("2/minute", clock=lambda: now[0])
+    assert limiter.hit("ann") is None
+    now[0] += 30
+    assert limiter.hit("ann") is None
+    assert limiter.hit("ann") == 30  # the first hit leaves the window in 30 s
+    now[0] += 30
+    assert limiter.hit("ann") is None  # ... and has
+    assert limiter.hit("ann") == 30
+    now[0] += 120
+    assert limiter.hit("bob") is None  # a sweep: ann was idle for a whole window
+    assert "ann" not in limiter._hits
+
+
 def test_a_nonsense_rate_is_refused_at_construction() -> None:
     with pytest.raises(ValueError, match="couldn't parse"):
         RateLimiter("lots")

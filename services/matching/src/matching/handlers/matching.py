@@ -6,6 +6,7 @@ weekly cap holds however many matchings run at once), then records the match wit
 proposal is not made: the safe side of the cap.
 """
 
+import asyncio
 from uuid import UUID
 
 from together_contracts import Event
@@ -39,10 +40,15 @@ async def match_event(event: CommunityEvent, *, correlation_id: str, ctx: Contex
     fresh = [volunteer for volunteer in found if volunteer.person_id not in already]
     ranked = scoring.ranked(fresh, event, now=now, cap=ctx.rules.weekly_cap)
     made = 0
-    for candidate in ranked:
-        if made >= wanted:
-            break
-        made += await propose(candidate, event, correlation_id=correlation_id, ctx=ctx)
+    tried = 0
+    while made < wanted and tried < len(ranked):
+        # The next best as many as are still wanted, at once: each claims a slot on a different
+        # volunteer, so they never contend, and a wave can never make more than are wanted.
+        # Serially, a proposal's three round trips to the store made matching's time.
+        wave = ranked[tried : tried + wanted - made]
+        tried += len(wave)
+        proposals = [propose(c, event, correlation_id=correlation_id, ctx=ctx) for c in wave]
+        made += sum(await asyncio.gather(*proposals))
     if made:
         await _count_proposals(event.id, made, ctx)
     return made

@@ -1,0 +1,286 @@
+"""The raw hops each limit is made of, measured with the same clients the services use."""
+
+import asyncio
+import json
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import aio_pika
+import aiosmtplib
+from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractQueue
+from pymongo import AsyncMongoClient
+from together_contracts import Event
+from together_kit.devstack import free_port, wait_for_port
+from together_kit.topology import EVENTS
+
+from bench.stack import LaunchedService
+
+Document = dict[str, Any]
+PUBLISH_WINDOW = 256
+"""Confirmed publishes in flight at once when pipelining."""
+
+
+def mongo_client(url: str) -> AsyncMongoClient[Document]:
+    """Built like the services' (`together_kit.mongo.connect`)."""
+    return AsyncMongoClient(url, tz_aware=True, uuidRepresentation="standard")
+
+
+@contextmanager
+def bare_app(log_dir: Path) -> Iterator[LaunchedService]:
+    """The tiny FastAPI app of `bench.bare_app` as a process; yields it ready."""
+    port = free_port()
+    process = LaunchedService(
+        "bare",
+        {},
+        log_dir,
+        port=port,
+        command=[sys.executable, "-m", "bench.bare_app", "--port", str(port)],
+    )
+    log_dir.mkdir(parents=True, exist_ok=True)
+    process.start()
+    try:
+        wait_for_port("127.0.0.1", port, timeout=30)
+        yield process
+    finally:
+        process.stop()
+
+
+def start_bare_app_timed(log_dir: Path) -> tuple[LaunchedService, float]:
+    """Start the bare app and time it to its first answer (the floor for start-to-ready)."""
+    port = free_port()
+    log_dir.mkdir(parents=True, exist_ok=True)
+    process = LaunchedService(
+        "bare",
+        {},
+        log_dir,
+        port=port,
+        command=[sys.executable, "-m", "bench.bare_app", "--port", str(port)],
+    ).start()
+    return process, process.wait_ready(timeout=30)
+
+
+async def insert_rate(url: str, documents: list[Document], *, concurrency: int) -> float:
+    """insert_one of each document from `concurrency` tasks on one client: documents/s."""
+    client = mongo_client(url)
+    collection = client[f"benchraw{uuid.uuid4().hex[:8]}"]["people"]
+    await collection.create_index("email", unique=True)
+    queue = iter(documents)
+
+    async def worker() -> None:
+        for document in queue:
+            await collection.insert_one(dict(document))
+
+    try:
+        await collection.insert_one({"_id": "warm-up", "email": "warm@up"})
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    finally:
+        await client.drop_database(collection.database.name)
+        await client.close()
+    return len(documents) / elapsed
+
+
+async def insert_latencies(url: str, documents: list[Document]) -> list[float]:
+    """One insert_one at a time: seconds each."""
+    client = mongo_client(url)
+    collection = client[f"benchraw{uuid.uuid4().hex[:8]}"]["people"]
+    await collection.create_index("email", unique=True)
+    took = []
+    try:
+        for document in documents:
+            started = time.perf_counter()
+            await collection.insert_one(dict(document))
+            took.append(time.perf_counter() - started)
+    finally:
+        await client.drop_database(collection.database.name)
+        await client.close()
+    return took
+
+
+@asynccontextmanager
+async def events_exchange(url: str) -> AsyncIterator[tuple[AbstractChannel, AbstractExchange]]:
+    connection = await aio_pika.connect(url)
+    try:
+        channel = await connection.channel(publisher_confirms=True)
+        exchange = await channel.declare_exchange(
+            EVENTS.name, aio_pika.ExchangeType.TOPIC, durable=True
+        )
+        yield channel, exchange
+    finally:
+        await connection.close()
+
+
+def message(body: bytes, routing_key: str) -> aio_pika.Message:
+    return aio_pika.Message(
+        body,
+        message_id=str(uuid.uuid4()),
+        type=routing_key,
+        content_type="application/json",
+        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+    )
+
+
+async def bound_queue(
+    channel: AbstractChannel, exchange: AbstractExchange, key: str
+) -> AbstractQueue:
+    queue = await channel.declare_queue(exclusive=True, auto_delete=True)
+    await queue.bind(exchange, routing_key=key)
+    return queue
+
+
+async def publish_many(exchange: AbstractExchange, bodies: list[bytes], key: str) -> float:
+    """Confirmed publishes, `PUBLISH_WINDOW` in flight: seconds for all."""
+    started = time.perf_counter()
+    for start in range(0, len(bodies), PUBLISH_WINDOW):
+        window = bodies[start : start + PUBLISH_WINDOW]
+        await asyncio.gather(*(exchange.publish(message(b, key), routing_key=key) for b in window))
+    return time.perf_counter() - started
+
+
+async def publish_rate(url: str, bodies: list[bytes]) -> float:
+    """P: pipelined confirmed publishes of persistent messages to a bound queue, per second."""
+    key = f"bench.raw.{uuid.uuid4().hex[:8]}"
+    async with events_exchange(url) as (channel, exchange):
+        await bound_queue(channel, exchange, key)
+        return len(bodies) / await publish_many(exchange, bodies, key)
+
+
+async def publish_latencies(url: str, bodies: list[bytes]) -> list[float]:
+    """One confirmed publish at a time: seconds each."""
+    key = f"bench.raw.{uuid.uuid4().hex[:8]}"
+    took = []
+    async with events_exchange(url) as (channel, exchange):
+        await bound_queue(channel, exchange, key)
+        for body in bodies:
+            started = time.perf_counter()
+            await exchange.publish(message(body, key), routing_key=key)
+            took.append(time.perf_counter() - started)
+    return took
+
+
+async def consume_latencies(url: str, bodies: list[bytes]) -> list[float]:
+    """Publish one message, wait for it on a consumer: the broker-to-consumer hop, seconds each
+    (publish confirm excluded: the publish hop is measured on its own)."""
+    key = f"bench.raw.{uuid.uuid4().hex[:8]}"
+    took: list[float] = []
+    async with events_exchange(url) as (channel, exchange):
+        queue = await bound_queue(channel, exchange, key)
+        arrived: asyncio.Queue[float] = asyncio.Queue()
+
+        async def on_message(incoming: aio_pika.abc.AbstractIncomingMessage) -> None:
+            arrived.put_nowait(time.perf_counter())
+            await incoming.ack()
+
+        await queue.consume(on_message)
+        for body in bodies:
+            confirmed = time.perf_counter()
+            await exchange.publish(message(body, key), routing_key=key)
+            confirmed = time.perf_counter()
+            got = await asyncio.wait_for(arrived.get(), 10)
+            took.append(max(0.0, got - confirmed))
+    return took
+
+
+async def consume_rate(url: str, bodies: list[bytes], *, prefetch: int) -> float:
+    """Raw aio-pika consume + ack of a queue already holding the messages, per second."""
+    key = f"bench.raw.{uuid.uuid4().hex[:8]}"
+    async with events_exchange(url) as (channel, exchange):
+        queue = await channel.declare_queue(
+            f"bench.raw.{uuid.uuid4().hex[:8]}", durable=True, arguments={"x-queue-type": "quorum"}
+        )
+        await queue.bind(exchange, routing_key=key)
+        await publish_many(exchange, bodies, key)
+        connection = await aio_pika.connect(url)
+        try:
+            consuming = await connection.channel()
+            await consuming.set_qos(prefetch_count=prefetch)
+            source = await consuming.get_queue(queue.name)
+            done = asyncio.Event()
+            count = 0
+
+            async def on_message(incoming: aio_pika.abc.AbstractIncomingMessage) -> None:
+                nonlocal count
+                json.loads(incoming.body)
+                await incoming.ack()
+                count += 1
+                if count >= len(bodies):
+                    done.set()
+
+            started = time.perf_counter()
+            await source.consume(on_message)
+            await asyncio.wait_for(done.wait(), 120)
+            elapsed = time.perf_counter() - started
+        finally:
+            await connection.close()
+        await queue.delete(if_unused=False, if_empty=False)
+    return len(bodies) / elapsed
+
+
+def sample_email(n: int, *, size: int = 1500) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = "together <hello@together.example>"
+    email["To"] = f"raw{n}@bench.example.org"
+    email["Subject"] = "You're invited: a community lunch near you"
+    email.set_content("x" * size)
+    return email
+
+
+async def smtp_rate(port: int, count: int, *, size: int) -> float:
+    """Raw aiosmtplib sends over one connection (as notifications uses), messages/s."""
+    client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, timeout=30)
+    await client.connect()
+    try:
+        emails = [sample_email(n, size=size) for n in range(count)]
+        started = time.perf_counter()
+        for email in emails:
+            await client.send_message(email)
+        return count / (time.perf_counter() - started)
+    finally:
+        await client.quit()
+
+
+async def smtp_latencies(port: int, count: int, *, size: int) -> list[float]:
+    client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, timeout=30)
+    await client.connect()
+    took = []
+    try:
+        for n in range(count):
+            email = sample_email(n, size=size)
+            started = time.perf_counter()
+            await client.send_message(email)
+            took.append(time.perf_counter() - started)
+    finally:
+        await client.quit()
+    return took
+
+
+def envelope_message(event: Event) -> aio_pika.Message:
+    """An event as a service's relay publishes it (`together_kit.publishing.EventPublisher`)."""
+    return aio_pika.Message(
+        event.model_dump_json().encode(),
+        message_id=str(event.id),
+        correlation_id=event.correlation_id,
+        type=event.type,
+        content_type="application/json",
+        headers={"x-event-version": event.version, "x-producer": event.producer},
+        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+    )
+
+
+async def publish_events(url: str, events: Sequence[Event]) -> float:
+    """Publish envelopes with confirms, `PUBLISH_WINDOW` in flight; seconds for all."""
+    async with events_exchange(url) as (_channel, exchange):
+        started = time.perf_counter()
+        for start in range(0, len(events), PUBLISH_WINDOW):
+            window = events[start : start + PUBLISH_WINDOW]
+            await asyncio.gather(
+                *(exchange.publish(envelope_message(e), routing_key=e.type) for e in window)
+            )
+        return time.perf_counter() - started

@@ -1,0 +1,165 @@
+"""The table on the terminal, results.json and the SVG charts."""
+
+import json
+import math
+import platform
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pygal  # type: ignore[import-untyped]
+
+from bench.results import ScenarioResult
+
+RESULTS = "results.json"
+
+
+def _number(value: float) -> str:
+    if math.isnan(value):
+        return "-"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.3g}"
+
+
+def table(results: Sequence[ScenarioResult]) -> str:
+    header = ("", "figure", "value", "unit", "limit", "limit is", "ratio", "goal", "ok")
+    rows: list[tuple[str, ...]] = [header]
+    for result in results:
+        for figure in result.figures:
+            met = {True: "yes", False: "NO", None: ""}[figure.met]
+            rows.append(
+                (
+                    result.key,
+                    figure.name,
+                    _number(figure.value),
+                    figure.unit,
+                    _number(figure.limit),
+                    figure.limit_name,
+                    _number(figure.ratio),
+                    figure.goal_text(),
+                    met,
+                )
+            )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in rows
+    ]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _clean(value: Any) -> Any:
+    """NaN and infinities become null: results.json stays strict JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def write_json(results: Sequence[ScenarioResult], out: Path, *, args: dict[str, Any]) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC)
+    document = _clean(
+        {
+            "generated_at": stamp.isoformat(),
+            "machine": {"python": platform.python_version(), "node": platform.node()},
+            "args": args,
+            "scenarios": {result.key: result.as_json() for result in results},
+        }
+    )
+    path = out / RESULTS
+    text = json.dumps(document, indent=2, allow_nan=False)
+    path.write_text(text, encoding="utf-8")
+    history = out / "history"
+    history.mkdir(exist_ok=True)
+    (history / f"{stamp:%Y%m%dT%H%M%SZ}.json").write_text(text, encoding="utf-8")
+    return path
+
+
+def _style() -> Any:
+    return pygal.style.CleanStyle
+
+
+def latency_chart(results: Sequence[ScenarioResult], out: Path) -> Path | None:
+    """Latency distributions (ms by percentile) of every scenario that kept one."""
+    chart = pygal.XY(
+        style=_style(),
+        title="Latency distributions (ms by percentile)",
+        x_title="percentile",
+        y_title="ms",
+        logarithmic=True,
+        show_dots=False,
+        legend_at_bottom=True,
+    )
+    drawn = False
+    for result in results:
+        for name, points in result.series.get("latency_curves", {}).items():
+            values = [(q, max(v, 0.01)) for q, v in points if v is not None and math.isfinite(v)]
+            if values:
+                chart.add(f"{result.key} {name}", values)
+                drawn = True
+    if not drawn:
+        return None
+    path = out / "latency-distributions.svg"
+    chart.render_to_file(str(path))
+    return path
+
+
+def matching_chart(results: Sequence[ScenarioResult], out: Path) -> Path | None:
+    """B3: time to all proposals against the number of volunteer profiles."""
+    b3 = next((r for r in results if r.key == "B3"), None)
+    if b3 is None or not b3.series.get("by_volunteers"):
+        return None
+    rows: list[dict[str, float]] = b3.series["by_volunteers"]
+    chart = pygal.XY(
+        style=_style(),
+        title="B3 matching: time to all proposals vs volunteer profiles",
+        x_title="volunteer profiles (log)",
+        y_title="ms",
+        logarithmic=True,
+        legend_at_bottom=True,
+    )
+    for key, label in (
+        ("p50_ms", "p50"),
+        ("p95_ms", "p95"),
+        ("limit_p50_ms", "limit (read k by id), p50"),
+    ):
+        chart.add(label, [(row["volunteers"], max(row[key], 0.01)) for row in rows])
+    path = out / "matching-vs-volunteers.svg"
+    chart.render_to_file(str(path))
+    return path
+
+
+def ratio_chart(results: Sequence[ScenarioResult], out: Path) -> Path | None:
+    """Every figure's ratio to its limit, one bar each."""
+    chart = pygal.HorizontalBar(
+        style=_style(), title="Figure / limit (same run)", legend_at_bottom=True
+    )
+    labels: list[str] = []
+    values: list[float | None] = []
+    for result in results:
+        for figure in result.figures:
+            labels.append(f"{result.key} {figure.name}")
+            ratio = figure.ratio
+            values.append(ratio if math.isfinite(ratio) else None)
+    if not labels:
+        return None
+    chart.x_labels = labels
+    chart.add("ratio", values)
+    path = out / "ratios.svg"
+    chart.render_to_file(str(path))
+    return path
+
+
+def charts(results: Sequence[ScenarioResult], out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    drawn = [latency_chart(results, out), matching_chart(results, out), ratio_chart(results, out)]
+    return [path for path in drawn if path is not None]

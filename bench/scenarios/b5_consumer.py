@@ -1,0 +1,80 @@
+"""B5 consumer with inbox: `volunteer.confirmed` through matching's own consumer.
+
+matching runs as a process; N `volunteer.confirmed` events are published as signups' relay would.
+Each goes through the kit's ConsumerGuard (inbox check, handler, inbox record, ack) into
+matching's handler, which geocodes the outward code (cached in the store), writes the profile
+and looks for events to propose (none here). Figure: events/s from the first publish until the
+N-th id is in matching's inbox. Limit: raw aio-pika consume + JSON parse + ack of the same bodies
+from a quorum queue already holding them, with the service's prefetch.
+"""
+
+import time
+
+from together_contracts import VolunteerConfirmed, VolunteerConfirmedData, VolunteerProfile
+
+from bench import raw
+from bench.context import RunContext, poll_until
+from bench.results import Figure, ScenarioResult
+from bench.stats import rate
+
+CONSUMER = "matching.volunteers"
+PREFETCH = 16
+"""The services' default `<SERVICE>_PREFETCH`."""
+
+
+async def run(ctx: RunContext) -> ScenarioResult:
+    p = ctx.params
+    count = p.b5_events
+    result = ScenarioResult("B5", "Consumer with inbox (matching, volunteer.confirmed)")
+    result.params = {"events": count, "prefetch": PREFETCH}
+    people = ctx.population(5)
+    events = []
+    for n in range(count):
+        district = people.district()
+        events.append(
+            VolunteerConfirmed(
+                producer="signups",
+                correlation_id=f"bench-b5-{n}",
+                data=VolunteerConfirmedData(
+                    person_id=people.uuid(),
+                    profile=VolunteerProfile(
+                        outward_code=district.code,
+                        interests=people.interests(),
+                        availability=people.availability(),
+                        travel_radius_km=people.radius(),
+                        consents=["matched-events"],
+                    ),
+                ),
+            )
+        )
+    database = ctx.stack.database("matching_b5")
+    matching = ctx.stack.service("matching", database=database)
+    matching.wait_ready()
+    client = raw.mongo_client(ctx.stack.mongodb_url)
+    inbox = client[database]["inbox"]
+
+    async def processed() -> int:
+        return await inbox.count_documents({"consumer": CONSUMER})
+
+    try:
+        started = time.perf_counter()
+        await raw.publish_events(ctx.stack.rabbitmq_url, list(events))
+        done = await poll_until(processed, count, timeout=120 + count / 5, every=0.1)
+        ctx.stack.stop(matching)
+        bodies = [event.model_dump_json().encode() for event in events]
+        limit = await raw.consume_rate(ctx.stack.rabbitmq_url, bodies, prefetch=PREFETCH)
+    finally:
+        await client.drop_database(database)
+        await client.close()
+    result.limits = {"raw_consume_ack_per_s": limit}
+    result.add(
+        Figure(
+            "events/s",
+            rate(count, done - started),
+            "/s",
+            limit,
+            "raw aio-pika consume+ack, same prefetch",
+            goal_ratio=0.5,
+        )
+    )
+    return result
