@@ -33,6 +33,9 @@ from .faultproxy import FaultProxy
 MAILSINK = Path(__file__).resolve().parents[2] / "scripts" / "mailsink.py"
 DOMAIN = "reliability.example"
 STRANDED = frozenset({"sending", "unknown"})
+HANDED_OVER_NOT_RECORDED = "unknown"
+"""The one loss a SIGKILL of notifications may cause: killed inside the SMTP exchange itself, after
+the point of no return was recorded (a message claimed but not handed over is sent again)."""
 """Delivery-log states of a message whose sender was killed mid-send: never sent again."""
 RETRY_AFTER_CAP = 1.0
 """A client honours Retry-After, capped so a scenario does not sleep out the whole outage."""
@@ -137,6 +140,9 @@ class Rig:
             "NOTIFICATIONS_SMTP_HOST": "127.0.0.1",
             "NOTIFICATIONS_SMTP_PORT": str(self.sink.smtp_port),
             "NOTIFICATIONS_DISPATCH_POLL_SECONDS": "0.2",
+            "NOTIFICATIONS_CLAIM_STALE_SECONDS": "3",
+            "NOTIFICATIONS_SENDING_STALE_SECONDS": "5",
+            "NOTIFICATIONS_RECONCILE_INTERVAL_SECONDS": "2",
             "LOG_LEVEL": os.environ.get("RELIABILITY_LOG_LEVEL", "INFO"),
         }
 
@@ -362,10 +368,10 @@ async def settle(
     """Wait for one email per address (or the timeout), then `quiet` seconds more for any late
     duplicate; count what arrived, what was doubled and what never came.
 
-    With `at_most_once` (notifications was killed), a message left `sending` by the killed
-    process is never sent again (notifications.handlers.delivery, by design): once every address
-    has its email or such a stranded message, and that has held for 3 s, there is no more to wait
-    for."""
+    With `at_most_once` (notifications was killed), a message the killed process had handed over
+    but not recorded is never sent again (notifications.handlers.delivery, by design): once every
+    address has its email or such a message, and that has held for 3 s, there is no more to wait
+    for. One it had claimed but not handed over is queued again and does arrive."""
     deadline = time.monotonic() + timeout
     all_in_at: float | None = None
     stable = 0
@@ -377,7 +383,7 @@ async def settle(
         if at_most_once:
             missing = addresses - set(counts)
             statuses = await rig.message_statuses(missing)
-            stranded = {a for a, st in statuses.items() if st in STRANDED}
+            stranded = {a for a, st in statuses.items() if st == HANDED_OVER_NOT_RECORDED}
             stable = stable + 1 if stranded == missing else 0
             if stable >= 3:
                 all_in_at = time.monotonic() - 2.0

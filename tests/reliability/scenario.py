@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from together_kit.testing.probe import read_queue
 from together_kit.testing.waiting import eventually
 
-from .harness import STRANDED, Load, Outcome, Rig, settle
+from .harness import HANDED_OVER_NOT_RECORDED, STRANDED, Load, Outcome, Rig, settle
 
 Fault = Callable[[Load], Awaitable[str]]
 """Waits for its moment in the load, does its damage, undoes it, returns a note for the report."""
@@ -62,7 +62,7 @@ async def run_scenario(
     if outcome.lost:
         missing = result.accepted - set(rig.sink.per_recipient(result.accepted))
         statuses = await rig.message_statuses(missing)
-        stranded = sum(1 for status in statuses.values() if status in STRANDED)
+        stranded = sum(1 for status in statuses.values() if status == HANDED_OVER_NOT_RECORDED)
         outcome.notes += f"; lost emails' delivery log {dict(Counter(statuses.values()))}"
     record(outcome)
 

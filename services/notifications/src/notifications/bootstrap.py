@@ -90,10 +90,13 @@ def create_app(
         keep_sent_context=settings.dev_pages,
         wake=dispatcher.wake,
     )
+    claim_stale_after = timedelta(seconds=settings.claim_stale_seconds)
     stale_after = timedelta(seconds=settings.sending_stale_seconds)
 
     async def reconcile() -> int:
-        return await delivery.reconcile(ctx, stale_after=stale_after)
+        return await delivery.reconcile(
+            ctx, claim_stale_after=claim_stale_after, stale_after=stale_after
+        )
 
     async def reconcile_at_start() -> None:
         await reconcile()

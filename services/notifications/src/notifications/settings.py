@@ -35,8 +35,12 @@ class Settings(ServiceSettings):
     send_backoff_seconds: float = 30.0
     send_backoff_max_seconds: float = 1800.0
     dispatch_poll_seconds: float = 1.0
+    claim_stale_seconds: float = 120.0
+    """A message claimed this long ago and never handed to its channel was interrupted by a crash:
+    queued again (it was not sent). Longer than connecting to the SMTP server can take."""
     sending_stale_seconds: float = 600.0
-    """A message `sending` longer than this was interrupted by a crash: marked unknown, not resent."""
+    """A message handed over this long ago and never recorded was interrupted by a crash: marked
+    unknown, not resent (it may have gone)."""
     reconcile_interval_seconds: float = 60.0
 
     staff_language: Literal["en", "cy"] = "en"

@@ -314,6 +314,51 @@ async def test_delivery_log_api_needs_the_admin_key(
     assert no_page.status_code == 401
 
 
+async def test_crash_between_claim_and_hand_over_sends_once_after_restart(
+    settings_for: Callable[..., Settings],
+    inspector: AsyncDatabase[Document],
+    smtp_sink: Sink,
+    rabbitmq_url: str,
+) -> None:
+    """The first app claims the email and dies before handing it to SMTP (as in a SIGKILL while
+    rendering); after a restart the message is queued again and sent exactly once."""
+    from notifications.bootstrap import build_channels
+
+    settings = settings_for(claim_stale_seconds=0.0)
+    real = build_channels(settings)
+
+    class DieBeforeHandOver:
+        name = "email"
+
+        async def send(self, message: Any, *, handing_over: Any) -> None:
+            raise asyncio.CancelledError  # the dispatcher dies before its point of no return
+
+        async def close(self) -> None:
+            await real["email"].close()
+
+    address = unique_address("ffion")
+    event = registered(address)
+    first = create_app(
+        settings, channels={"email": DieBeforeHandOver(), "webhook": real["webhook"]}
+    )
+    async with first.router.lifespan_context(first):
+        await publish_event(rabbitmq_url, event)
+        await eventually(
+            lambda: status_of(inspector, address, "volunteer_confirm"),
+            until=lambda logged: logged["status"] == "sending",
+            what="the message claimed by the dying dispatcher",
+        )
+
+    second = create_app(settings)
+    async with second.router.lifespan_context(second):
+        await smtp_sink.wait_for(address)
+        logged = await final(inspector, address, "volunteer_confirm")
+
+    assert logged["status"] == "sent"
+    assert logged["attempts"] == 2
+    assert len(smtp_sink.handler.to(address)) == 1
+
+
 async def test_crash_between_send_and_record_sends_nothing_twice(
     settings_for: Callable[..., Settings],
     inspector: AsyncDatabase[Document],
@@ -330,8 +375,8 @@ async def test_crash_between_send_and_record_sends_nothing_twice(
     class SendThenDie:
         name = "email"
 
-        async def send(self, message: Any) -> None:
-            await real["email"].send(message)
+        async def send(self, message: Any, *, handing_over: Any) -> None:
+            await real["email"].send(message, handing_over=handing_over)
             raise asyncio.CancelledError  # the dispatcher dies here, as in a SIGKILL
 
         async def close(self) -> None:

@@ -18,8 +18,10 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 class FlakyMessages:
     """Claims one message; the first `outage` writes of an outcome fail as the store would."""
 
-    def __init__(self, outage: int) -> None:
+    def __init__(self, outage: int, *, hand_over_fails: bool = False) -> None:
         self.outage = outage
+        self.hand_over_fails = hand_over_fails
+        self.handed_over = 0
         self.finished: list[Status] = []
         self.requeued: list[str] = []
         self.message: dict[str, Any] = {
@@ -41,6 +43,12 @@ class FlakyMessages:
 
     async def claim(self, key: str, *, now: datetime) -> dict[str, Any]:
         return self.message
+
+    async def mark_handed_over(self, key: str, *, attempt: int, now: datetime) -> bool:
+        if self.hand_over_fails:
+            raise AutoReconnect("connection refused")
+        self.handed_over += 1
+        return True
 
     async def finish(self, key: str, *, status: Status, fields: Any, events: Any) -> None:
         self._blip()
@@ -65,7 +73,8 @@ class Channel:
     def __init__(self) -> None:
         self.sent = 0
 
-    async def send(self, outgoing: Any) -> None:
+    async def send(self, outgoing: Any, *, handing_over: Any) -> None:
+        await handing_over()
         self.sent += 1
 
 
@@ -102,3 +111,17 @@ async def test_a_message_claimed_when_the_store_went_away_is_given_back_not_stra
         await delivery.send_one("key-1", context(messages, Suppressions(down=True), channel))
     assert channel.sent == 0
     assert messages.requeued == ["store unavailable"]
+
+
+async def test_a_store_outage_at_the_point_of_no_return_sends_nothing_and_gives_it_back() -> None:
+    messages, channel = FlakyMessages(outage=1, hand_over_fails=True), Channel()
+    with pytest.raises(AutoReconnect):
+        await delivery.send_one("key-1", context(messages, Suppressions(), channel))
+    assert channel.sent == 0
+    assert messages.requeued == ["store unavailable"]
+
+
+async def test_a_sent_message_was_marked_handed_over_first() -> None:
+    messages, channel = FlakyMessages(outage=0), Channel()
+    await delivery.send_one("key-1", context(messages, Suppressions(), channel))
+    assert (messages.handed_over, channel.sent) == (1, 1)

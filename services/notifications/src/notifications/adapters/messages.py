@@ -21,6 +21,7 @@ TIMES = (
     "queued_at",
     "not_before",
     "sending_at",
+    "handed_over_at",
     "sent_at",
     "failed_at",
     "unknown_at",
@@ -29,6 +30,9 @@ TIMES = (
 )
 """Stored as epoch seconds: the embedded store keeps a datetime written by `$set` as a string,
 which would no longer compare with the datetimes it was inserted with."""
+NOT_HANDED_OVER = 0.0
+"""`handed_over_at` of a claimed message not yet handed to its channel (a number, not null: the
+embedded store does not match null reliably in compound filters)."""
 
 
 def stored(document: Document) -> Document:
@@ -49,6 +53,8 @@ class MessageRepository(Protocol):
     async def finish(
         self, key: str, *, status: Status, fields: Document, events: Sequence[Event]
     ) -> None: ...
+    async def mark_handed_over(self, key: str, *, attempt: int, now: datetime) -> bool: ...
+    async def requeue_interrupted(self, *, claimed_before: datetime, now: datetime) -> int: ...
     async def mark_unknown(self, *, sending_before: datetime, now: datetime) -> int: ...
     async def invitations_since(
         self, recipient_hash: str, since: datetime, *, excluding: str
@@ -111,12 +117,50 @@ class MongoMessageRepository:
         document = await self.collection.find_one_and_update(
             {"_id": key, "status": Status.QUEUED.value, "not_before": {"$lte": now.timestamp()}},
             {
-                "$set": {"status": Status.SENDING.value, "sending_at": now.timestamp()},
+                "$set": {
+                    "status": Status.SENDING.value,
+                    "sending_at": now.timestamp(),
+                    "handed_over_at": NOT_HANDED_OVER,
+                },
                 "$inc": {"attempts": 1, "version": 1},
             },
             return_document=ReturnDocument.AFTER,
         )
         return loaded(document) if document else None
+
+    async def mark_handed_over(self, key: str, *, attempt: int, now: datetime) -> bool:
+        """Record the point of no return; False if this claim (its attempt) was lost, given back
+        and perhaps claimed again meanwhile."""
+        updated = await self.collection.update_one(
+            {
+                "_id": key,
+                "status": Status.SENDING.value,
+                "attempts": attempt,
+                "handed_over_at": NOT_HANDED_OVER,
+            },
+            {"$set": {"handed_over_at": now.timestamp()}, "$inc": {"version": 1}},
+        )
+        return updated.modified_count == 1
+
+    async def requeue_interrupted(self, *, claimed_before: datetime, now: datetime) -> int:
+        """Give back messages claimed by a dispatcher that died before handing them over: they
+        were never sent, so sending them now sends them once."""
+        updated = await self.collection.update_many(
+            {
+                "status": Status.SENDING.value,
+                "handed_over_at": NOT_HANDED_OVER,
+                "sending_at": {"$lt": claimed_before.timestamp()},
+            },
+            {
+                "$set": {
+                    "status": Status.QUEUED.value,
+                    "not_before": now.timestamp(),
+                    "reason": "interrupted before hand-over: queued again",
+                },
+                "$inc": {"version": 1},
+            },
+        )
+        return updated.modified_count
 
     async def requeue(self, key: str, *, not_before: datetime, reason: str) -> None:
         await self.collection.update_one(

@@ -4,8 +4,9 @@ Life of a message: `queued` (intent recorded before anything is sent; may wait f
 as reminders wait for their moment) -> `sending` (claimed by one dispatcher) -> `sent`, or back to
 `queued` after a temporary failure, or `failed` once temporary failures outlast their retries, or a
 permanent refusal. A message for a suppressed address is recorded as `suppressed` and never sent
-(also when the address is suppressed while it waits). A message left in `sending` by a crash is not
-sent again: the reconciler marks it `unknown` (see `Status.UNKNOWN`).
+(also when the address is suppressed while it waits). A message a crash left in `sending` goes back
+to `queued` if it was never handed to its channel, and otherwise becomes `unknown` (see
+`Status.UNKNOWN`): it is never sent twice.
 
 An invitation to a person who chose the weekly digest is recorded as `digest` instead of `queued`,
 and ends `sent-in-digest` once the digest that gathers it is recorded. A waiting message that is no
@@ -27,7 +28,8 @@ class Status(StrEnum):
     FAILED = "failed"
     SUPPRESSED = "suppressed"
     UNKNOWN = "unknown"
-    """Left in `sending` by a crash: it may have gone out, so it is never sent again."""
+    """Left in `sending` by a crash after it was handed over: it may have gone out, so it is never
+    sent again."""
     DIGEST = "digest"
     """An invitation held for the person's weekly digest."""
     IN_DIGEST = "sent-in-digest"

@@ -46,10 +46,9 @@ class Dispatcher:
         finally:
             self._stopping = True
             self._woken.set()
-            try:
-                await asyncio.wait_for(asyncio.shield(task), FINISH_PASS_SECONDS)
-            except TimeoutError:
+            finished, _ = await asyncio.wait({task}, timeout=FINISH_PASS_SECONDS)
+            if not finished:
                 log.warning("dispatch pass still running at stop; cancelling it")
                 task.cancel()
-                with suppress(asyncio.CancelledError):
-                    await task
+            with suppress(asyncio.CancelledError):
+                await task

@@ -11,10 +11,13 @@
 3. A temporary failure puts it back to `queued` with a later `not_before` (exponential backoff);
    when the tries run out, or on a permanent failure, it ends `failed` with `notification.failed`,
    and a permanent failure suppresses the address.
-4. A crash after the claim leaves `sending`. Nothing ever claims a `sending` message again, so it is
-   never sent twice; `reconcile` marks it `unknown` once it is older than any send could take. The
-   price is that a crash between claim and hand-over loses that one message (at most once), which
-   the log shows. The Message-ID is derived from the key, so any manual resend is recognisable.
+4. A crash after the claim leaves `sending`. The channel records its point of no return
+   (`handed_over_at`, written just before the message itself goes, on an open SMTP connection).
+   `reconcile` gives a message that was claimed but never handed over back to `queued` (it was not
+   sent, so it is sent once), and marks one handed over but never recorded `unknown`: it may have
+   gone out, so it is never sent twice. What remains is a crash inside the SMTP exchange itself
+   (a few milliseconds): that one message is lost rather than doubled, and the log shows it. The
+   Message-ID is derived from the key, so any manual resend is recognisable.
    A store outage after the claim is not a crash: the outcome (or, before the hand-over, giving
    the message back to `queued`) is retried until the store answers again.
 """
@@ -133,8 +136,24 @@ async def send_one(key: str, ctx: Context) -> int:
         )
         raise
     channel = ctx.channels[message["channel"]]
+
+    async def handing_over() -> None:
+        if not await ctx.messages.mark_handed_over(
+            key, attempt=message["attempts"], now=ctx.clock()
+        ):
+            raise ClaimLostError(key)
+
     try:
-        await channel.send(outgoing(message, ctx))
+        await channel.send(outgoing(message, ctx), handing_over=handing_over)
+    except ClaimLostError:
+        log.warning("claim lost before hand-over; another dispatcher has the message", key=key)
+        return 0
+    except ConnectionFailure:
+        # The point of no return could not be recorded, so nothing was sent: give it back.
+        await _through_store_outage(
+            lambda: ctx.messages.requeue(key, not_before=now, reason="store unavailable")
+        )
+        raise
     except TemporaryDeliveryError as failure:
         why = failure.reason
         await _through_store_outage(lambda: _temporary(message, why, now, ctx))
@@ -177,10 +196,20 @@ async def _through_store_outage(write: Callable[[], Awaitable[None]]) -> None:
             await asyncio.sleep(OUTCOME_RETRY_SECONDS)
 
 
-async def reconcile(ctx: Context, *, stale_after: timedelta) -> int:
-    """Mark messages interrupted while `sending` as `unknown`; they are never sent again."""
+async def reconcile(ctx: Context, *, claim_stale_after: timedelta, stale_after: timedelta) -> int:
+    """Deal with messages a crash left `sending`: those never handed over go back to `queued`,
+    those handed over become `unknown` and are never sent again."""
     now = ctx.clock()
-    return await ctx.messages.mark_unknown(sending_before=now - stale_after, now=now)
+    requeued = await ctx.messages.requeue_interrupted(
+        claimed_before=now - claim_stale_after, now=now
+    )
+    if requeued:
+        ctx.wake()
+    return requeued + await ctx.messages.mark_unknown(sending_before=now - stale_after, now=now)
+
+
+class ClaimLostError(Exception):
+    """The message was given back (its claim had gone stale) before this dispatcher handed it over."""
 
 
 def outgoing(message: Document, ctx: Context) -> Outgoing:

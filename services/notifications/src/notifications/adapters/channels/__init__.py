@@ -2,10 +2,17 @@
 
 A channel either returns (accepted), or raises `TemporaryDeliveryError` (try again later) or
 `PermanentDeliveryError` (never again to this address). Handlers and the dispatcher see only this.
+
+Every channel awaits `handing_over()` at its point of no return, as late as it can (for SMTP: on an
+open connection, just before the message itself goes). Until then a crash loses nothing: the
+message was never handed over and is queued again. If `handing_over` raises, nothing is sent.
 """
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
+
+HandingOver = Callable[[], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,6 @@ class PermanentDeliveryError(DeliveryError):
 class Channel(Protocol):
     name: str
 
-    async def send(self, message: Outgoing) -> None: ...
+    async def send(self, message: Outgoing, *, handing_over: HandingOver) -> None: ...
 
     async def close(self) -> None: ...

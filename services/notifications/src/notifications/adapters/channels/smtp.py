@@ -12,7 +12,12 @@ from email.utils import formataddr, formatdate
 
 import aiosmtplib
 
-from notifications.adapters.channels import Outgoing, PermanentDeliveryError, TemporaryDeliveryError
+from notifications.adapters.channels import (
+    HandingOver,
+    Outgoing,
+    PermanentDeliveryError,
+    TemporaryDeliveryError,
+)
 
 
 @dataclass(frozen=True)
@@ -50,11 +55,13 @@ class SmtpChannel:
         self._client: aiosmtplib.SMTP | None = None
         self._lock = asyncio.Lock()
 
-    async def send(self, message: Outgoing) -> None:
+    async def send(self, message: Outgoing, *, handing_over: HandingOver) -> None:
         email = build_email(message, config=self.config)
         async with self._lock:
             try:
-                await self._send_once(email, retry_on_disconnect=True)
+                client = await self._connected()
+                await handing_over()
+                await self._send_once(client, email, retry_on_disconnect=True)
             except aiosmtplib.SMTPResponseException as error:
                 await self._drop()
                 raise _classified(error.code, error.message) from error
@@ -67,15 +74,16 @@ class SmtpChannel:
                 await self._drop()
                 raise TemporaryDeliveryError(f"connection: {error!r}") from error
 
-    async def _send_once(self, email: EmailMessage, *, retry_on_disconnect: bool) -> None:
-        client = await self._connected()
+    async def _send_once(
+        self, client: aiosmtplib.SMTP, email: EmailMessage, *, retry_on_disconnect: bool
+    ) -> None:
         try:
             await client.send_message(email)
         except aiosmtplib.SMTPServerDisconnected:
             await self._drop()
             if not retry_on_disconnect:
                 raise
-            await self._send_once(email, retry_on_disconnect=False)
+            await self._send_once(await self._connected(), email, retry_on_disconnect=False)
 
     async def _connected(self) -> aiosmtplib.SMTP:
         if self._client is not None and self._client.is_connected:

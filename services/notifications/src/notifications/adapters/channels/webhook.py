@@ -15,7 +15,12 @@ from dataclasses import dataclass
 
 import httpx
 
-from notifications.adapters.channels import Outgoing, PermanentDeliveryError, TemporaryDeliveryError
+from notifications.adapters.channels import (
+    HandingOver,
+    Outgoing,
+    PermanentDeliveryError,
+    TemporaryDeliveryError,
+)
 
 SIGNATURE_HEADER = "X-Together-Signature"
 TIMESTAMP_HEADER = "X-Together-Timestamp"
@@ -56,8 +61,9 @@ class WebhookChannel:
         self._client = client or httpx.AsyncClient(timeout=config.timeout_seconds)
         self._sleep = sleep
 
-    async def send(self, message: Outgoing) -> None:
+    async def send(self, message: Outgoing, *, handing_over: HandingOver) -> None:
         body = json.dumps(message.payload, separators=(",", ":"), sort_keys=True).encode()
+        await handing_over()
         reason = ""
         for attempt in range(1, self.config.attempts + 1):
             timestamp = str(int(time.time()))
