@@ -7,7 +7,7 @@ matters, `limits` offers the same moving window on Redis
 
 The window is kept here rather than in `limits`' `MemoryStorage`, which starts a timer thread
 every 10 ms while hits arrive and copies a key's whole list on each hit: under a signup surge
-that was measurable in the signups process (var/bench/profile-notes.md). Here each key keeps a
+that was measurable in the signups process (`python -m bench B1 --profile`). Here each key keeps a
 deque of its accepted hits in the window, trimmed as it is hit; idle keys are dropped once a
 window. No thread, and O(1) per hit.
 """
