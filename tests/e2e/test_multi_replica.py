@@ -91,12 +91,21 @@ async def sign_up(urls: list[str]) -> list[tuple[str, str]]:
     gate = asyncio.Semaphore(CONCURRENCY)
 
     async def one(client: httpx.AsyncClient, n: int) -> tuple[str, str]:
+        """A kept-alive connection the server closes as a request goes out is retried, as a real
+        client would, with the same Idempotency-Key, so the retry cannot make a second person."""
         email = f"r{n}-{uuid.uuid4().hex[:8]}@example.org"
         async with gate:
-            response = await client.post(
-                f"{urls[n % len(urls)]}/api/v1/signups",
-                json={"name": f"Volunteer {n}", "email": email, "postcode": "SW1A 1AA"},
-            )
+            for attempt in range(3):
+                try:
+                    response = await client.post(
+                        f"{urls[n % len(urls)]}/api/v1/signups",
+                        json={"name": f"Volunteer {n}", "email": email, "postcode": "SW1A 1AA"},
+                        headers={"Idempotency-Key": f"multi-replica-{email}"},
+                    )
+                    break
+                except httpx.TransportError:
+                    if attempt == 2:
+                        raise
         assert response.status_code == 201, response.text
         return str(response.json()["id"]), email
 
