@@ -31,9 +31,8 @@ log = structlog.get_logger("together.http")
 def install_http_middleware(
     app: FastAPI, *, metrics: Metrics, max_body_bytes: int, max_in_flight: int
 ) -> None:
-    # Starlette runs the last added outermost: request context, then shedding, then body limit.
+    # Starlette runs the last added outermost: shedding, then request context, then body limit.
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
-    app.add_middleware(LoadShedding, max_in_flight=max_in_flight)
 
     @app.middleware("http")
     async def request_context(
@@ -62,6 +61,8 @@ def install_http_middleware(
             return response
         finally:
             structlog.contextvars.unbind_contextvars("correlation_id")
+
+    app.add_middleware(LoadShedding, max_in_flight=max_in_flight, metrics=metrics)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:

@@ -34,6 +34,11 @@ class Metrics:
             ["queue", "event_type"],
             registry=self.registry,
         )
+        self.shed = Counter(
+            "http_requests_shed_total",
+            "Requests refused with 503 because too many were in flight",
+            registry=self.registry,
+        )
         self.outbox_backlog = Gauge(
             "outbox_backlog", "Events written but not yet published", registry=self.registry
         )
