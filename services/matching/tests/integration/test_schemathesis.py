@@ -13,7 +13,9 @@ from matching.settings import Settings
 from schemathesis import GenerationMode
 from schemathesis.schemas import BaseSchema
 from together_kit.testing.contract import (
+    KIT_OPERATIONS,
     MODES,
+    Operation,
     answers_as_documented,
     documented_operations,
     openapi_of,
@@ -23,11 +25,8 @@ from .conftest import GEONAMES
 
 pytestmark = pytest.mark.integration
 
-OPERATIONS: list[tuple[str, str, dict[str, str]]] = [
-    ("GET", "/healthz", {}),
-    ("GET", "/readyz", {}),
-    ("GET", "/metrics", {}),
-    ("GET", "/asyncapi.json", {}),
+OPERATIONS: list[Operation] = [
+    *KIT_OPERATIONS,
     ("POST", "/api/v1/events", {}),
     ("GET", "/api/v1/events", {}),
     ("GET", "/api/v1/gaps", {}),

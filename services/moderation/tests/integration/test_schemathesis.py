@@ -13,7 +13,9 @@ from moderation.settings import Settings
 from schemathesis import GenerationMode
 from schemathesis.schemas import BaseSchema
 from together_kit.testing.contract import (
+    KIT_OPERATIONS,
     MODES,
+    Operation,
     answers_as_documented,
     documented_operations,
     openapi_of,
@@ -21,11 +23,8 @@ from together_kit.testing.contract import (
 
 pytestmark = pytest.mark.integration
 
-OPERATIONS: list[tuple[str, str, dict[str, str]]] = [
-    ("GET", "/healthz", {}),
-    ("GET", "/readyz", {}),
-    ("GET", "/metrics", {}),
-    ("GET", "/asyncapi.json", {}),
+OPERATIONS: list[Operation] = [
+    *KIT_OPERATIONS,
     ("POST", "/api/v1/stories", {}),
     ("GET", "/api/v1/stories", {}),
     ("GET", "/api/v1/stories/{story_id}", {}),

@@ -13,7 +13,9 @@ from notifications.settings import Settings
 from schemathesis import GenerationMode
 from schemathesis.schemas import BaseSchema
 from together_kit.testing.contract import (
+    KIT_OPERATIONS,
     MODES,
+    Operation,
     answers_as_documented,
     documented_operations,
     openapi_of,
@@ -24,11 +26,8 @@ from .conftest import ADMIN_KEY
 pytestmark = pytest.mark.integration
 
 ADMIN = {"X-API-Key": ADMIN_KEY}
-OPERATIONS: list[tuple[str, str, dict[str, str]]] = [
-    ("GET", "/healthz", {}),
-    ("GET", "/readyz", {}),
-    ("GET", "/metrics", {}),
-    ("GET", "/asyncapi.json", {}),
+OPERATIONS: list[Operation] = [
+    *KIT_OPERATIONS,
     ("GET", "/api/v1/messages", ADMIN),
 ]
 

@@ -13,7 +13,9 @@ from schemathesis.schemas import BaseSchema
 from signups.bootstrap import create_app
 from signups.settings import Settings
 from together_kit.testing.contract import (
+    KIT_OPERATIONS,
     MODES,
+    Operation,
     answers_as_documented,
     documented_operations,
     openapi_of,
@@ -23,11 +25,8 @@ pytestmark = pytest.mark.integration
 
 ADMIN_KEY = "test-admin-key-123"
 ADMIN = {"X-API-Key": ADMIN_KEY}
-OPERATIONS = [
-    ("GET", "/healthz", {}),
-    ("GET", "/readyz", {}),
-    ("GET", "/metrics", {}),
-    ("GET", "/asyncapi.json", {}),
+OPERATIONS: list[Operation] = [
+    *KIT_OPERATIONS,
     ("POST", "/api/v1/signups", {}),
     ("POST", "/api/v1/organisations", {}),
     ("GET", "/api/v1/signups", ADMIN),

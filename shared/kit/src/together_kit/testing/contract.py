@@ -32,6 +32,15 @@ CHECKS = [
     response_schema_conformance,
 ]
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "options", "head", "trace"}
+Operation = tuple[str, str, dict[str, str]]
+"""(method, path, headers to send): one operation a service's contract test covers."""
+KIT_OPERATIONS: list[Operation] = [
+    ("GET", "/healthz", {}),
+    ("GET", "/readyz", {}),
+    ("GET", "/metrics", {}),
+    ("GET", "/asyncapi.json", {}),
+]
+"""What every service serves through the kit's runtime, besides its own API."""
 
 
 @contextmanager
