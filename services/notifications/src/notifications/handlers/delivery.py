@@ -130,10 +130,7 @@ async def send_one(key: str, ctx: Context) -> int:
             )
             return 0
     except ConnectionFailure:
-        # Not handed over: give it back, or it would stay `sending` and never be sent.
-        await _through_store_outage(
-            lambda: ctx.messages.requeue(key, not_before=now, reason="store unavailable")
-        )
+        await _give_back(key, now, ctx)
         raise
     channel = ctx.channels[message["channel"]]
 
@@ -148,11 +145,8 @@ async def send_one(key: str, ctx: Context) -> int:
     except ClaimLostError:
         log.warning("claim lost before hand-over; another dispatcher has the message", key=key)
         return 0
-    except ConnectionFailure:
-        # The point of no return could not be recorded, so nothing was sent: give it back.
-        await _through_store_outage(
-            lambda: ctx.messages.requeue(key, not_before=now, reason="store unavailable")
-        )
+    except ConnectionFailure:  # the point of no return could not be recorded: nothing was sent
+        await _give_back(key, now, ctx)
         raise
     except TemporaryDeliveryError as failure:
         why = failure.reason
@@ -175,6 +169,14 @@ async def send_one(key: str, ctx: Context) -> int:
             )
         )
     return 1
+
+
+async def _give_back(key: str, now: datetime, ctx: Context) -> None:
+    """A claimed message not handed over goes back to `queued` once the store answers again, or
+    it would stay `sending` until the reconciler finds it."""
+    await _through_store_outage(
+        lambda: ctx.messages.requeue(key, not_before=now, reason="store unavailable")
+    )
 
 
 async def _through_store_outage(write: Callable[[], Awaitable[None]]) -> None:
