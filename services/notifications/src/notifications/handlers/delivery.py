@@ -12,12 +12,13 @@
    when the tries run out, or on a permanent failure, it ends `failed` with `notification.failed`,
    and a permanent failure suppresses the address.
 4. A crash after the claim leaves `sending`. The channel records its point of no return
-   (`handed_over_at`, written just before the message itself goes, on an open SMTP connection).
-   `reconcile` gives a message that was claimed but never handed over back to `queued` (it was not
-   sent, so it is sent once), and marks one handed over but never recorded `unknown`: it may have
-   gone out, so it is never sent twice. What remains is a crash inside the SMTP exchange itself
-   (a few milliseconds): that one message is lost rather than doubled, and the log shows it. The
-   Message-ID is derived from the key, so any manual resend is recognisable.
+   (`handed_over_at`, written with the whole message on the SMTP server, before the final dot
+   that commits it). `reconcile` gives a message that was claimed but never handed over back to
+   `queued` (it was not sent, so it is sent once), and marks one handed over but never recorded
+   `unknown`: it may have gone out, so it is never sent twice. What remains is a crash between the
+   store's reply to that write and the dot (one store round trip): that one message is lost
+   rather than doubled, and the log shows it. The Message-ID is derived from the key, so any
+   manual resend is recognisable.
    A store outage after the claim is not a crash: the outcome (or, before the hand-over, giving
    the message back to `queued`) is retried until the store answers again.
 """

@@ -3,9 +3,10 @@
 A channel either returns (accepted), or raises `TemporaryDeliveryError` (try again later) or
 `PermanentDeliveryError` (never again to this address). Handlers and the dispatcher see only this.
 
-Every channel awaits `handing_over()` at its point of no return, as late as it can (for SMTP: on an
-open connection, just before the message itself goes). Until then a crash loses nothing: the
-message was never handed over and is queued again. If `handing_over` raises, nothing is sent.
+Every channel awaits `handing_over()` at its point of no return, as late as it can (for SMTP: with
+the whole message on the server, before the final dot that commits it). Until then a crash loses
+nothing: the message was never handed over and is queued again. If `handing_over` raises, nothing
+is sent.
 """
 
 from collections.abc import Awaitable, Callable

@@ -3,14 +3,22 @@
 Each email has a plain-text part and an HTML alternative, and a Message-ID derived from the
 delivery log's key, so the same message can always be recognised (and any resend deduplicated by
 the receiving mail system) however it came to be sent.
+
+The point of no return is the final dot of DATA. The transaction (MAIL, RCPT, DATA and the whole
+body) is opened first; `handing_over` is awaited with the server still waiting for the dot; only
+then does the dot go. A server discards a transaction whose data never ended (RFC 5321 4.1.1.4),
+so a crash or a failed `handing_over` before the dot delivers nothing: the connection is closed
+mid-DATA, never with QUIT, which the server would read as part of the body.
 """
 
 import asyncio
+import re
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate
+from email.utils import formataddr, formatdate, parseaddr
 
 import aiosmtplib
+from aiosmtplib.email import flatten_message
 
 from notifications.adapters.channels import (
     HandingOver,
@@ -59,9 +67,15 @@ class SmtpChannel:
         email = build_email(message, config=self.config)
         async with self._lock:
             try:
-                client = await self._connected()
-                await handing_over()
-                await self._send_once(client, email, retry_on_disconnect=True)
+                client = await self._open_transaction(email, retry_on_disconnect=True)
+                try:
+                    await handing_over()
+                except BaseException:
+                    self._abandon()
+                    raise
+                response = await client.execute_command(b".")
+                if response.code != aiosmtplib.SMTPStatus.completed:
+                    raise aiosmtplib.SMTPResponseException(response.code, response.message)
             except aiosmtplib.SMTPResponseException as error:
                 await self._drop()
                 raise _classified(error.code, error.message) from error
@@ -71,19 +85,24 @@ class SmtpChannel:
                 code = refused.code if refused else 550
                 raise _classified(code, refused.message if refused else str(error)) from error
             except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
-                await self._drop()
+                self._abandon()
                 raise TemporaryDeliveryError(f"connection: {error!r}") from error
 
-    async def _send_once(
-        self, client: aiosmtplib.SMTP, email: EmailMessage, *, retry_on_disconnect: bool
-    ) -> None:
+    async def _open_transaction(
+        self, email: EmailMessage, *, retry_on_disconnect: bool
+    ) -> aiosmtplib.SMTP:
+        """MAIL, RCPT, DATA and the body, on a connection left waiting for the final dot.
+
+        A pooled connection the server has since closed is rebuilt once."""
+        client = await self._connected()
         try:
-            await client.send_message(email)
+            await _send_all_but_the_dot(client, email, sender=self.config.sender)
         except aiosmtplib.SMTPServerDisconnected:
-            await self._drop()
+            self._abandon()
             if not retry_on_disconnect:
                 raise
-            await self._send_once(await self._connected(), email, retry_on_disconnect=False)
+            return await self._open_transaction(email, retry_on_disconnect=False)
+        return client
 
     async def _connected(self) -> aiosmtplib.SMTP:
         if self._client is not None and self._client.is_connected:
@@ -99,8 +118,19 @@ class SmtpChannel:
             timeout=config.timeout_seconds,
         )
         await client.connect()
+        if client.is_ehlo_or_helo_needed:
+            try:
+                await client.ehlo()
+            except aiosmtplib.SMTPHeloError:
+                await client.helo()
         self._client = client
         return client
+
+    def _abandon(self) -> None:
+        """Close without a word: mid-DATA, even QUIT would be read as part of the body."""
+        client, self._client = self._client, None
+        if client is not None:
+            client.close()
 
     async def _drop(self) -> None:
         client, self._client = self._client, None
@@ -113,6 +143,37 @@ class SmtpChannel:
     async def close(self) -> None:
         async with self._lock:
             await self._drop()
+
+
+async def _send_all_but_the_dot(
+    client: aiosmtplib.SMTP, email: EmailMessage, *, sender: str
+) -> None:
+    recipient = parseaddr(str(email["To"]))[1]
+    utf8 = not (sender + recipient).isascii()
+    options = ["SMTPUTF8"] if utf8 else []
+    eight_bit = client.supports_extension("8BITMIME")
+    if eight_bit:
+        options.append("BODY=8BITMIME")
+    body = flatten_message(email, utf8=utf8, cte_type="8bit" if eight_bit else "7bit")
+    encoding = "utf-8" if utf8 else "ascii"
+    await client.mail(parseaddr(sender)[1], options=options, encoding=encoding)
+    await client.rcpt(recipient, encoding=encoding)
+    started = await client.execute_command(b"DATA")
+    if started.code != aiosmtplib.SMTPStatus.start_input:
+        raise aiosmtplib.SMTPDataError(started.code, started.message)
+    if client.protocol is None:
+        raise aiosmtplib.SMTPServerDisconnected("Connection lost")
+    client.protocol.write(_data_lines(body))
+
+
+_LINE_START_DOT = re.compile(rb"(?m)^\.")
+_LINE_ENDING = re.compile(rb"\r\n|\n|\r")
+
+
+def _data_lines(body: bytes) -> bytes:
+    """The body as DATA carries it: CRLF line endings, leading dots doubled, ending in CRLF."""
+    lines = _LINE_START_DOT.sub(b"..", _LINE_ENDING.sub(b"\r\n", body))
+    return lines if lines.endswith(b"\r\n") else lines + b"\r\n"
 
 
 def _classified(code: int, text: str) -> TemporaryDeliveryError | PermanentDeliveryError:

@@ -1,0 +1,140 @@
+"""The SMTP channel against a real SMTP server: the final dot of DATA is the point of no return.
+
+Everything that can fail (connection, sender, recipient, DATA) is settled before `handing_over`
+runs; whatever stops the sender at or before that moment, a SIGKILL included, delivers nothing.
+"""
+
+import asyncio
+import signal
+import sys
+import textwrap
+
+import pytest
+from notifications.adapters.channels import Outgoing, PermanentDeliveryError
+from notifications.adapters.channels.smtp import SmtpChannel, SmtpConfig
+
+from .conftest import Sink, unique_address
+
+
+def outgoing(address: str, *, text: str = "Hello.\n.a line that starts with a dot\n") -> Outgoing:
+    return Outgoing(
+        key=f"key-{address.partition('@')[0]}",
+        to=address,
+        to_name="Siân Jones",
+        subject="Croeso",
+        text=text,
+        html="<p>Hello.</p>",
+    )
+
+
+async def test_the_server_holds_the_message_until_the_hand_over_is_recorded(
+    smtp_sink: Sink,
+) -> None:
+    channel = SmtpChannel(SmtpConfig(port=smtp_sink.port))
+    address = unique_address("held")
+    seen_while_handing_over: list[int] = []
+
+    async def handing_over() -> None:
+        await asyncio.sleep(0.2)
+        seen_while_handing_over.append(len(smtp_sink.handler.to(address)))
+
+    try:
+        await channel.send(outgoing(address), handing_over=handing_over)
+    finally:
+        await channel.close()
+
+    assert seen_while_handing_over == [0]
+    [mail] = smtp_sink.handler.to(address)
+    assert mail["Message-ID"] == f"<{outgoing(address).key}@notifications.together.example>"
+    assert mail["To"].addresses[0].display_name == "Siân Jones"
+    assert ".a line that starts with a dot" in mail.get_body(("plain",)).get_content()
+
+
+async def test_a_refused_recipient_fails_before_the_point_of_no_return(smtp_sink: Sink) -> None:
+    channel = SmtpChannel(SmtpConfig(port=smtp_sink.port))
+    address = unique_address("refused")
+    smtp_sink.handler.refuse[address] = "550 5.1.1 No such mailbox"
+    handed_over: list[str] = []
+
+    async def handing_over() -> None:
+        handed_over.append(address)
+
+    try:
+        with pytest.raises(PermanentDeliveryError) as failure:
+            await channel.send(outgoing(address), handing_over=handing_over)
+    finally:
+        await channel.close()
+
+    assert failure.value.code == 550
+    assert handed_over == []
+
+
+async def test_a_failed_hand_over_abandons_the_transaction_and_the_next_message_goes(
+    smtp_sink: Sink,
+) -> None:
+    channel = SmtpChannel(SmtpConfig(port=smtp_sink.port))
+    abandoned, next_one = unique_address("abandoned"), unique_address("next")
+
+    async def refused_hand_over() -> None:
+        raise RuntimeError("the store refused the mark")
+
+    async def handing_over() -> None:
+        return None
+
+    try:
+        with pytest.raises(RuntimeError, match="refused the mark"):
+            await channel.send(outgoing(abandoned), handing_over=refused_hand_over)
+        await channel.send(outgoing(next_one), handing_over=handing_over)
+    finally:
+        await channel.close()
+
+    assert len(smtp_sink.handler.to(next_one)) == 1
+    assert smtp_sink.handler.to(abandoned) == []
+
+
+SENDER_KILLED_AT_THE_POINT_OF_NO_RETURN = textwrap.dedent(
+    """
+    import asyncio, os, signal, sys
+    from notifications.adapters.channels import Outgoing
+    from notifications.adapters.channels.smtp import SmtpChannel, SmtpConfig
+
+    async def main(port: int, address: str) -> None:
+        async def handing_over() -> None:
+            print("handing over", flush=True)
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        message = Outgoing(key="k", to=address, subject="s", text="t", html="<p>t</p>")
+        await SmtpChannel(SmtpConfig(port=port)).send(message, handing_over=handing_over)
+
+    asyncio.run(main(int(sys.argv[1]), sys.argv[2]))
+    """
+)
+
+
+async def test_a_sender_killed_at_the_point_of_no_return_delivers_nothing(smtp_sink: Sink) -> None:
+    killed, after = unique_address("killed"), unique_address("after")
+    sender = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        SENDER_KILLED_AT_THE_POINT_OF_NO_RETURN,
+        str(smtp_sink.port),
+        killed,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(sender.communicate(), timeout=60)
+    assert sender.returncode == -signal.SIGKILL, stderr.decode()
+    assert stdout == b"handing over\n"
+
+    channel = SmtpChannel(SmtpConfig(port=smtp_sink.port))
+
+    async def handing_over() -> None:
+        return None
+
+    try:
+        await channel.send(outgoing(after), handing_over=handing_over)
+    finally:
+        await channel.close()
+
+    assert len(smtp_sink.handler.to(after)) == 1
+    assert smtp_sink.handler.to(killed) == []
