@@ -49,7 +49,9 @@ async def run(ctx: RunContext) -> ScenarioResult:
             seconds=p.b2_seconds,
         )
         await wait_while_progressing(lambda: sink.count, count)
-        due = {emails[i]: o.due for i, o in enumerate(sorted(load.outcomes, key=lambda o: o.due))}
+        in_order = sorted(load.outcomes, key=lambda o: o.due)
+        due = {emails[i]: o.due for i, o in enumerate(in_order)}
+        accepted = {emails[i] for i, o in enumerate(in_order) if 200 <= o.status < 300}
         latencies = [sink.arrived[e] - due[e] for e in emails if e in sink.arrived and e in due]
         template = await person_template(ctx.stack.mongodb_url, ctx.stack.database("signups"))
         ctx.stack.stop_all()
@@ -94,10 +96,17 @@ async def run(ctx: RunContext) -> ScenarioResult:
         )
     )
     result.series["latency_curves"] = {"signup->email": [(q, ms(v)) for q, v in curve(latencies)]}
-    missing = count - len(latencies)
+    missing = len(accepted - set(sink.arrived))
     result.params.update(
-        emails=len(latencies), not_2xx=len(load.outcomes) - len(load.latencies()), missing=missing
+        emails=len(latencies), not_2xx=len(load.outcomes) - len(accepted), missing=missing
     )
     if missing:
-        result.notes.append(f"{missing} of {count} confirmation emails did not arrive in time")
+        result.notes.append(
+            f"{missing} of {len(accepted)} accepted signups' confirmation emails did not arrive"
+            " in time"
+        )
+    if len(accepted) < count:
+        result.notes.append(
+            f"{count - len(accepted)} of {count} signups were not accepted (not 2xx)"
+        )
     return result
