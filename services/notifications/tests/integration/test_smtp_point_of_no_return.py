@@ -8,12 +8,19 @@ import asyncio
 import signal
 import sys
 import textwrap
+from dataclasses import replace
 
 import pytest
-from notifications.adapters.channels import Outgoing, PermanentDeliveryError
+from aiosmtpd.controller import Controller
+from notifications.adapters.channels import (
+    Outgoing,
+    PermanentDeliveryError,
+    TemporaryDeliveryError,
+)
 from notifications.adapters.channels.smtp import SmtpChannel, SmtpConfig
+from together_kit.devstack import free_port
 
-from .conftest import Sink, unique_address
+from .conftest import Sink, SinkHandler, unique_address
 
 
 def outgoing(address: str, *, text: str = "Hello.\n.a line that starts with a dot\n") -> Outgoing:
@@ -67,6 +74,37 @@ async def test_a_refused_recipient_fails_before_the_point_of_no_return(smtp_sink
 
     assert failure.value.code == 550
     assert handed_over == []
+
+
+async def test_a_non_ascii_address_goes_with_smtputf8_and_fails_early_without(
+    smtp_sink: Sink,
+) -> None:
+    address = f"siân.{unique_address('utf8')}"
+    handed_over: list[str] = []
+
+    async def handing_over() -> None:
+        handed_over.append(address)
+
+    message = replace(outgoing(address), to_name="")
+    channel = SmtpChannel(SmtpConfig(port=smtp_sink.port))
+    try:
+        await channel.send(message, handing_over=handing_over)
+    finally:
+        await channel.close()
+    assert len(smtp_sink.handler.to(address)) == 1
+
+    plain = SinkHandler()
+    controller = Controller(plain, hostname="127.0.0.1", port=free_port(), enable_SMTPUTF8=False)
+    controller.start()
+    channel = SmtpChannel(SmtpConfig(port=controller.port))
+    try:
+        with pytest.raises(TemporaryDeliveryError, match="SMTPUTF8"):
+            await channel.send(message, handing_over=handing_over)
+    finally:
+        await channel.close()
+        controller.stop()
+    assert handed_over == [address]
+    assert plain.received == []
 
 
 async def test_a_failed_hand_over_abandons_the_transaction_and_the_next_message_goes(

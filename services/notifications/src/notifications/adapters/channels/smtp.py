@@ -79,11 +79,6 @@ class SmtpChannel:
             except aiosmtplib.SMTPResponseException as error:
                 await self._drop()
                 raise _classified(error.code, error.message) from error
-            except aiosmtplib.SMTPRecipientsRefused as error:
-                await self._drop()
-                refused = error.recipients[0] if error.recipients else None
-                code = refused.code if refused else 550
-                raise _classified(code, refused.message if refused else str(error)) from error
             except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
                 self._abandon()
                 raise TemporaryDeliveryError(f"connection: {error!r}") from error
@@ -148,15 +143,17 @@ class SmtpChannel:
 async def _send_all_but_the_dot(
     client: aiosmtplib.SMTP, email: EmailMessage, *, sender: str
 ) -> None:
-    recipient = parseaddr(str(email["To"]))[1]
-    utf8 = not (sender + recipient).isascii()
+    sender_address, recipient = parseaddr(sender)[1], parseaddr(str(email["To"]))[1]
+    utf8 = not (sender_address + recipient).isascii()
+    if utf8 and not client.supports_extension("smtputf8"):
+        raise aiosmtplib.SMTPNotSupported("a non-ASCII address needs SMTPUTF8")
     options = ["SMTPUTF8"] if utf8 else []
     eight_bit = client.supports_extension("8BITMIME")
     if eight_bit:
         options.append("BODY=8BITMIME")
     body = flatten_message(email, utf8=utf8, cte_type="8bit" if eight_bit else "7bit")
     encoding = "utf-8" if utf8 else "ascii"
-    await client.mail(parseaddr(sender)[1], options=options, encoding=encoding)
+    await client.mail(sender_address, options=options, encoding=encoding)
     await client.rcpt(recipient, encoding=encoding)
     started = await client.execute_command(b"DATA")
     if started.code != aiosmtplib.SMTPStatus.start_input:
