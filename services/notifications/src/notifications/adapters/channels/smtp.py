@@ -44,7 +44,7 @@ class SmtpConfig:
 def build_email(message: Outgoing, *, config: SmtpConfig) -> EmailMessage:
     email = EmailMessage()
     email["From"] = config.sender
-    email["To"] = formataddr((message.to_name, message.to)) if message.to_name else message.to
+    email["To"] = _recipient(message)
     email["Subject"] = message.subject
     email["Date"] = formatdate(localtime=False, usegmt=True)
     email["Message-ID"] = f"<{message.key}@{config.message_id_domain}>"
@@ -53,6 +53,16 @@ def build_email(message: Outgoing, *, config: SmtpConfig) -> EmailMessage:
     for name, value in message.headers.items():
         email[name] = value
     return email
+
+
+def _recipient(message: Outgoing) -> str:
+    if not message.to_name:
+        return message.to
+    if message.to.isascii():
+        return formataddr((message.to_name, message.to))
+    # formataddr refuses a non-ASCII address; under SMTPUTF8 the header travels as UTF-8.
+    name = message.to_name.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{name}" <{message.to}>'
 
 
 class SmtpChannel:
