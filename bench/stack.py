@@ -5,7 +5,6 @@ notifications through the e2e launcher that runs it with a daytime clock, so qui
 hold an invitation back whatever time the bench runs.
 """
 
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -15,14 +14,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 
 from together_kit.devstack import EmbeddedStore, free_port, local_vhost
 from together_kit.testing.processes import ServiceProcess
 
 ROOT = Path(__file__).resolve().parent.parent
 DAYTIME_NOTIFICATIONS = ROOT / "tests" / "e2e" / "daytime_notifications.py"
-MAILSINK = ROOT / "scripts" / "mailsink.py"
 LOCAL_RABBITMQ = "amqp://guest:guest@127.0.0.1:5672/"
 READY_TIMEOUT = 120.0
 """Generous: on a shared 2-core machine a service took over 30 s to answer /readyz."""
@@ -151,14 +148,3 @@ def stack(work_dir: Path) -> Iterator[Stack]:
         running = Stack(rabbitmq, mongodb, work_dir, store_pid=store_pid)
         exits.callback(running.stop_all)
         yield running
-
-
-def mailsink_module() -> ModuleType:
-    """`scripts/mailsink.py` (scripts/ is no package: loaded by path, as the e2e tests do)."""
-    spec = importlib.util.spec_from_file_location("together_mailsink", MAILSINK)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("together_mailsink", module)
-    spec.loader.exec_module(module)
-    return module

@@ -24,8 +24,8 @@ from typing import NoReturn
 from urllib.parse import urlsplit
 
 import uvicorn
-from mailsink import MailSink
 from together_kit.devstack import EmbeddedStore, port_open, wait_for_port
+from together_kit.mailsink import MailSink
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = {"signups": 8001, "moderation": 8002, "matching": 8003, "notifications": 8004}

@@ -36,7 +36,7 @@ async def run(ctx: RunContext) -> ScenarioResult:
             "notifications",
             daytime=True,
             NOTIFICATIONS_SMTP_HOST="127.0.0.1",
-            NOTIFICATIONS_SMTP_PORT=str(sink.port),
+            NOTIFICATIONS_SMTP_PORT=str(sink.smtp_port),
         )
         signups.wait_ready()
         notifications.wait_ready()
@@ -48,7 +48,7 @@ async def run(ctx: RunContext) -> ScenarioResult:
             rate=p.b2_rate,
             seconds=p.b2_seconds,
         )
-        await wait_while_progressing(lambda: sink.count, count)
+        await wait_while_progressing(lambda: len(sink.messages), count)
         in_order = sorted(load.outcomes, key=lambda o: o.due)
         due = {emails[i]: o.due for i, o in enumerate(in_order)}
         accepted = {emails[i] for i, o in enumerate(in_order) if 200 <= o.status < 300}
@@ -67,7 +67,7 @@ async def run(ctx: RunContext) -> ScenarioResult:
             ),
             "publish": await raw.publish_latencies(ctx.stack.rabbitmq_url, [event] * p.hop_samples),
             "consume": await raw.consume_latencies(ctx.stack.rabbitmq_url, [event] * p.hop_samples),
-            "smtp": await raw.smtp_latencies(sink.port, p.hop_samples, size=MESSAGE_BYTES),
+            "smtp": await raw.smtp_latencies(sink.smtp_port, p.hop_samples, size=MESSAGE_BYTES),
         }
     for name, took in hops.items():
         result.limits[f"{name}_p50_ms"] = ms(percentile(took, 50))

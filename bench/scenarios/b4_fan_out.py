@@ -89,20 +89,20 @@ async def run(ctx: RunContext) -> ScenarioResult:
                 database=database,
                 daytime=True,
                 NOTIFICATIONS_SMTP_HOST="127.0.0.1",
-                NOTIFICATIONS_SMTP_PORT=str(sink.port),
+                NOTIFICATIONS_SMTP_PORT=str(sink.smtp_port),
             )
             notifications.wait_ready()
             folder = p.out / "profiles"
             with recording(notifications.pid, folder, "b4-notifications", enabled=p.profile):
                 started = time.perf_counter()
                 await raw.publish_events(ctx.stack.rabbitmq_url, events)
-                await wait_while_progressing(lambda: sink.count, count)
+                await wait_while_progressing(lambda: len(sink.messages), count)
                 finished = time.perf_counter()
-            delivered = sink.count
+            delivered = len(sink.messages)
             ctx.stack.stop(notifications)
-            sizes = [len(bytes(m)) for m in sink.sink.messages[:50]]
+            sizes = [len(bytes(m)) for m in sink.messages[:50]]
             size = sum(sizes) // max(1, len(sizes))
-            limit = await raw.smtp_rate(sink.port, count, size=size)
+            limit = await raw.smtp_rate(sink.smtp_port, count, size=size)
     finally:
         await client.drop_database(database)
         await client.close()

@@ -1,8 +1,6 @@
-import importlib.util
 import os
 import shutil
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
@@ -11,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from together_kit.devstack import free_port, local_vhost, vhost_of
+from together_kit.mailsink import MailSink
 from together_kit.testing.processes import ServiceProcess
 
 SERVICES = ("signups", "moderation", "matching", "notifications")
-MAILSINK = Path(__file__).resolve().parents[2] / "scripts" / "mailsink.py"
 
 
 @dataclass
@@ -96,22 +94,11 @@ def system(rabbitmq_url: str, mongodb_url: str, tmp_path: Path) -> Iterator[Syst
         yield running
 
 
-def _mailsink_class() -> type:
-    """`scripts/mailsink.py`'s `MailSink` (scripts/ is no package: loaded by path)."""
-    spec = importlib.util.spec_from_file_location("together_mailsink", MAILSINK)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("together_mailsink", module)
-    spec.loader.exec_module(module)
-    return module.MailSink  # type: ignore[no-any-return]
-
-
 @pytest.fixture
 def mail_sink(tmp_path: Path) -> Iterator[object]:
     """The local SMTP sink of `make run`, in this process on a free port: `.smtp_port`, and
     `.messages` (parsed `EmailMessage`s, in arrival order)."""
-    sink = _mailsink_class()(folder=tmp_path / "mail", smtp_port=free_port())
+    sink = MailSink(folder=tmp_path / "mail", smtp_port=free_port())
     sink.start()
     try:
         yield sink

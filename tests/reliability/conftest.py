@@ -17,7 +17,7 @@ import pytest
 from together_kit.devstack import EmbeddedStore, local_vhost
 from together_kit.testing.infra import LOCAL_RABBITMQ
 
-from .harness import Outcome, Rig, SlowableSink
+from .harness import Outcome, Rig, ScenarioSink
 
 ROWS = pytest.StashKey[list[dict[str, Any]]]()
 COLUMNS = (
@@ -80,7 +80,7 @@ def running_rig(folder: Path, services: tuple[str, ...]) -> Iterator[Rig]:
         url = stack.enter_context(local_vhost(LOCAL_RABBITMQ, prefix="together-reliability"))
         store = EmbeddedStore(folder / "store").start()
         stack.callback(store.stop)
-        sink = SlowableSink(folder / "mail")
+        sink = ScenarioSink(folder / "mail")
         sink.start()
         stack.callback(sink.stop)
         logs = folder / "logs"

@@ -7,18 +7,15 @@ unless the scenario sent poison on purpose).
 """
 
 import asyncio
-import importlib.util
 import os
 import random
 import re
-import sys
 import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from email.message import EmailMessage
 from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
@@ -26,11 +23,11 @@ from typing import Any
 import httpx
 from pymongo import AsyncMongoClient
 from together_kit.devstack import EmbeddedStore, free_port
+from together_kit.mailsink import MailSink
 from together_kit.testing.processes import ServiceProcess
 
 from .faultproxy import FaultProxy
 
-MAILSINK = Path(__file__).resolve().parents[2] / "scripts" / "mailsink.py"
 DOMAIN = "reliability.example"
 STRANDED = frozenset({"sending", "unknown"})
 HANDED_OVER_NOT_RECORDED = "unknown"
@@ -41,43 +38,11 @@ RETRY_AFTER_CAP = 1.0
 """A client honours Retry-After, capped so a scenario does not sleep out the whole outage."""
 
 
-def mailsink_class() -> type:
-    """`scripts/mailsink.py`'s `MailSink` (scripts/ is no package: loaded by path)."""
-    spec = importlib.util.spec_from_file_location("together_mailsink", MAILSINK)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("together_mailsink", module)
-    spec.loader.exec_module(module)
-    return module.MailSink  # type: ignore[no-any-return]
-
-
-class SlowableSink:
-    """The local SMTP sink, with an optional delay before it accepts each message."""
+class ScenarioSink(MailSink):
+    """The local SMTP sink on a free port; `delay_seconds` makes it a slow server."""
 
     def __init__(self, folder: Path) -> None:
-        base = mailsink_class()
-        sink = self
-
-        class _Sink(base):  # type: ignore[misc, valid-type]
-            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-                if sink.delay:
-                    await asyncio.sleep(sink.delay)
-                return await super().handle_DATA(server, session, envelope)  # type: ignore[no-any-return]
-
-        self.delay = 0.0
-        self.smtp_port = free_port()
-        self._sink = _Sink(folder=folder, smtp_port=self.smtp_port)
-
-    @property
-    def messages(self) -> list[EmailMessage]:
-        return self._sink.messages  # type: ignore[no-any-return]
-
-    def start(self) -> None:
-        self._sink.start()
-
-    def stop(self) -> None:
-        self._sink.stop()
+        super().__init__(folder=folder, smtp_port=free_port())
 
     def per_recipient(self, addresses: set[str]) -> Counter[str]:
         counts: Counter[str] = Counter()
@@ -98,7 +63,7 @@ class Rig:
 
     rabbitmq_url: str
     store: EmbeddedStore
-    sink: SlowableSink
+    sink: ScenarioSink
     log_dir: Path
     services: tuple[str, ...] = ("signups", "notifications")
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])

@@ -164,11 +164,11 @@ async def test_slow_smtp_bounds_memory_and_in_flight_work(
 
     async def fault(load: Load) -> str:
         await load.reached(SIGNUPS // 10)
-        rig.sink.delay = SLOW_SMTP_SECONDS
+        rig.sink.delay_seconds = SLOW_SMTP_SECONDS
         sampler = threading.Thread(target=sample_unacked, daemon=True)
         sampler.start()
         await asyncio.sleep(SLOW_WINDOW_SECONDS)
-        rig.sink.delay = 0.0
+        rig.sink.delay_seconds = 0.0
         stop.set()
         sampler.join(10)
         return (

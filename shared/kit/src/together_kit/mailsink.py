@@ -5,10 +5,12 @@ so a person trying the system can open the confirmation email and follow its lin
 also written to var/mail/ as .eml files.
 """
 
+import asyncio
 import email
 import email.policy
 import html
 import re
+import time
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -26,16 +28,29 @@ pre{{white-space:pre-wrap}}</style><h1>{title}</h1>{body}</html>"""
 
 
 class MailSink:
+    """Keeps every message it accepts (`messages`), and when the first one to each recipient
+    arrived (`arrived`, `time.perf_counter()` seconds, lower-cased address: for benchmarks).
+
+    `delay_seconds` holds each message that long before accepting it: a slow server, for the
+    fault scenarios."""
+
     def __init__(self, *, folder: Path, smtp_port: int = 1025) -> None:
         self.folder = folder
         self.smtp_port = smtp_port
         self.messages: list[EmailMessage] = []
+        self.arrived: dict[str, float] = {}
+        self.delay_seconds = 0.0
         self._controller: Controller | None = None
 
     async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # noqa: N802
+        if self.delay_seconds:
+            await asyncio.sleep(self.delay_seconds)
         raw: bytes = envelope.original_content or envelope.content
         message = email.message_from_bytes(raw, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
+        now = time.perf_counter()
+        for address in envelope.rcpt_tos:
+            self.arrived.setdefault(str(address).lower(), now)
         self.messages.append(message)
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / f"{len(self.messages):05d}.eml").write_bytes(raw)
