@@ -403,3 +403,48 @@ async def test_crash_between_send_and_record_sends_nothing_twice(
 
     assert logged["status"] == "unknown"
     assert len(smtp_sink.handler.to(address)) == 1
+
+
+async def test_an_outcome_recorded_late_overrules_the_reconcilers_unknown(
+    settings_for: Callable[..., Settings],
+    inspector: AsyncDatabase[Document],
+    smtp_sink: Sink,
+    rabbitmq_url: str,
+) -> None:
+    """A live dispatcher whose outcome waited out a store outage longer than the stale limit
+    finds its message marked `unknown` by the reconciler; what it knows (sent) is recorded."""
+    from notifications.bootstrap import build_channels
+
+    settings = settings_for(sending_stale_seconds=0.0, reconcile_interval_seconds=0.2)
+    real = build_channels(settings)
+    address = unique_address("late")
+
+    class SendThenWaitOutTheReconciler:
+        name = "email"
+
+        async def send(self, message: Any, *, handing_over: Any) -> None:
+            await real["email"].send(message, handing_over=handing_over)
+            marked = await status_of(inspector, address, "volunteer_confirm")
+            await eventually(
+                lambda: inspector["messages"].find_one({"_id": marked["_id"]}),
+                until=lambda found: found is not None and found["status"] == "unknown",
+                what="the reconciler's unknown",
+            )
+
+        async def close(self) -> None:
+            await real["email"].close()
+
+    app = create_app(
+        settings, channels={"email": SendThenWaitOutTheReconciler(), "webhook": real["webhook"]}
+    )
+    async with app.router.lifespan_context(app):
+        await publish_event(rabbitmq_url, registered(address))
+        await smtp_sink.wait_for(address)
+        logged = await eventually(
+            lambda: status_of(inspector, address, "volunteer_confirm"),
+            until=lambda found: found["status"] == "sent",
+            what="the dispatcher's own outcome",
+        )
+
+    assert logged["attempts"] == 1
+    assert len(smtp_sink.handler.to(address)) == 1

@@ -50,11 +50,13 @@ class FlakyMessages:
         self.handed_over += 1
         return True
 
-    async def finish(self, key: str, *, status: Status, fields: Any, events: Any) -> None:
+    async def finish(
+        self, key: str, *, attempt: int, status: Status, fields: Any, events: Any
+    ) -> None:
         self._blip()
         self.finished.append(status)
 
-    async def requeue(self, key: str, *, not_before: datetime, reason: str) -> None:
+    async def requeue(self, key: str, *, attempt: int, not_before: datetime, reason: str) -> None:
         self._blip()
         self.requeued.append(reason)
 

@@ -39,6 +39,10 @@ def stored(document: Document) -> Document:
     return {k: v.timestamp() if isinstance(v, datetime) else v for k, v in document.items()}
 
 
+OUTCOME_PENDING = frozenset({Status.SENDING.value, Status.UNKNOWN.value})
+"""States in which the dispatcher that claimed a message may still record what became of it."""
+
+
 def loaded(document: Document) -> Document:
     times = {k: datetime.fromtimestamp(document[k], UTC) for k in TIMES if document.get(k)}
     return {**document, **times}
@@ -49,9 +53,11 @@ class MessageRepository(Protocol):
     async def get(self, key: str) -> Document | None: ...
     async def due(self, now: datetime, *, limit: int) -> list[str]: ...
     async def claim(self, key: str, *, now: datetime) -> Document | None: ...
-    async def requeue(self, key: str, *, not_before: datetime, reason: str) -> None: ...
+    async def requeue(
+        self, key: str, *, attempt: int, not_before: datetime, reason: str
+    ) -> None: ...
     async def finish(
-        self, key: str, *, status: Status, fields: Document, events: Sequence[Event]
+        self, key: str, *, attempt: int, status: Status, fields: Document, events: Sequence[Event]
     ) -> None: ...
     async def mark_handed_over(self, key: str, *, attempt: int, now: datetime) -> bool: ...
     async def requeue_interrupted(self, *, claimed_before: datetime, now: datetime) -> int: ...
@@ -162,9 +168,10 @@ class MongoMessageRepository:
         )
         return updated.modified_count
 
-    async def requeue(self, key: str, *, not_before: datetime, reason: str) -> None:
+    async def requeue(self, key: str, *, attempt: int, not_before: datetime, reason: str) -> None:
+        """The dispatcher holding `attempt` gives the message back to `queued` (see `finish`)."""
         await self.collection.update_one(
-            {"_id": key, "status": Status.SENDING.value},
+            {"_id": key, "status": {"$in": list(OUTCOME_PENDING)}, "attempts": attempt},
             {
                 "$set": {
                     "status": Status.QUEUED.value,
@@ -176,12 +183,16 @@ class MongoMessageRepository:
         )
 
     async def finish(
-        self, key: str, *, status: Status, fields: Document, events: Sequence[Event]
+        self, key: str, *, attempt: int, status: Status, fields: Document, events: Sequence[Event]
     ) -> None:
-        """sending -> a final status, with the events that tell it (nothing if not `sending`)."""
+        """The dispatcher holding `attempt` records its outcome, with the events that tell it.
+
+        From `sending`, or from `unknown`: the reconciler's guess about a message whose outcome
+        waited out a store outage longer than the stale limit; the dispatcher knows better. A
+        message given back and claimed again has another attempt, so a late outcome is a no-op."""
 
         def change(document: Document) -> tuple[Document, Sequence[Event]]:
-            if document["status"] != Status.SENDING.value:
+            if document["status"] not in OUTCOME_PENDING or document["attempts"] != attempt:
                 return {}, []
             return {**stored(fields), "status": status.value}, events
 

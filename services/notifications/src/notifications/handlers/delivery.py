@@ -20,7 +20,9 @@
    rather than doubled, and the log shows it. The Message-ID is derived from the key, so any
    manual resend is recognisable.
    A store outage after the claim is not a crash: the outcome (or, before the hand-over, giving
-   the message back to `queued`) is retried until the store answers again.
+   the message back to `queued`) is retried until the store answers again. If that took longer
+   than the stale limit and the reconciler meanwhile guessed `unknown`, the dispatcher's outcome
+   still lands: it holds the claim's attempt, and what it knows beats the guess.
 """
 
 import asyncio
@@ -119,19 +121,24 @@ async def send_one(key: str, ctx: Context) -> int:
         if suppression is not None and blocks(suppression, kind=message["kind"]):
             reason = f"address suppressed while waiting: {suppression}"
             await ctx.messages.finish(
-                key, status=Status.SUPPRESSED, fields={"reason": reason}, events=[]
+                key,
+                attempt=message["attempts"],
+                status=Status.SUPPRESSED,
+                fields={"reason": reason},
+                events=[],
             )
             return 0
         if message["kind"] == "invitation" and not await _within_cap(message, now, ctx):
             start = policy.week_start(now, rules=ctx.kindness) + timedelta(days=7)
             await ctx.messages.requeue(
                 key,
+                attempt=message["attempts"],
                 not_before=policy.send_at(start, rules=ctx.kindness),
                 reason="weekly cap reached",
             )
             return 0
     except ConnectionFailure:
-        await _give_back(key, now, ctx)
+        await _give_back(message, now, ctx)
         raise
     channel = ctx.channels[message["channel"]]
 
@@ -147,7 +154,7 @@ async def send_one(key: str, ctx: Context) -> int:
         log.warning("claim lost before hand-over; another dispatcher has the message", key=key)
         return 0
     except ConnectionFailure:  # the point of no return could not be recorded: nothing was sent
-        await _give_back(key, now, ctx)
+        await _give_back(message, now, ctx)
         raise
     except TemporaryDeliveryError as failure:
         why = failure.reason
@@ -160,6 +167,7 @@ async def send_one(key: str, ctx: Context) -> int:
         await _through_store_outage(
             lambda: ctx.messages.finish(
                 key,
+                attempt=message["attempts"],
                 status=Status.SENT,
                 fields={
                     "sent_at": sent_at,
@@ -172,11 +180,13 @@ async def send_one(key: str, ctx: Context) -> int:
     return 1
 
 
-async def _give_back(key: str, now: datetime, ctx: Context) -> None:
+async def _give_back(message: Document, now: datetime, ctx: Context) -> None:
     """A claimed message not handed over goes back to `queued` once the store answers again, or
     it would stay `sending` until the reconciler finds it."""
     await _through_store_outage(
-        lambda: ctx.messages.requeue(key, not_before=now, reason="store unavailable")
+        lambda: ctx.messages.requeue(
+            message["_id"], attempt=message["attempts"], not_before=now, reason="store unavailable"
+        )
     )
 
 
@@ -256,7 +266,9 @@ async def _temporary(message: Document, reason: str, now: datetime, ctx: Context
         await _failed(message, reason, permanent=False, ctx=ctx)
         return
     log.warning("temporary failure; will retry", key=message["_id"], reason=reason, wait=wait)
-    await ctx.messages.requeue(message["_id"], not_before=now + wait, reason=reason)
+    await ctx.messages.requeue(
+        message["_id"], attempt=message["attempts"], not_before=now + wait, reason=reason
+    )
 
 
 async def _failed(message: Document, reason: str, *, permanent: bool, ctx: Context) -> None:
@@ -287,6 +299,7 @@ async def _failed(message: Document, reason: str, *, permanent: bool, ctx: Conte
     )
     await ctx.messages.finish(
         message["_id"],
+        attempt=message["attempts"],
         status=Status.FAILED,
         fields={"failed_at": now, "reason": reason, "permanent": permanent},
         events=[failed],
