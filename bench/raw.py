@@ -232,18 +232,29 @@ def sample_email(n: int, *, size: int = 1500) -> EmailMessage:
     return email
 
 
-async def smtp_rate(port: int, count: int, *, size: int) -> float:
-    """Raw aiosmtplib sends over one connection (as notifications uses), messages/s."""
-    client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, timeout=30)
-    await client.connect()
-    try:
-        emails = [sample_email(n, size=size) for n in range(count)]
-        started = time.perf_counter()
-        for email in emails:
+async def smtp_rate(port: int, count: int, *, size: int, connections: int) -> float:
+    """Raw aiosmtplib sends over `connections` connections at once (as notifications does),
+    messages/s."""
+    clients = [
+        aiosmtplib.SMTP(hostname="127.0.0.1", port=port, timeout=30) for _ in range(connections)
+    ]
+    for client in clients:
+        await client.connect()
+    emails = [sample_email(n, size=size) for n in range(count)]
+
+    async def send_share(client: aiosmtplib.SMTP, share: list[EmailMessage]) -> None:
+        for email in share:
             await client.send_message(email)
+
+    try:
+        started = time.perf_counter()
+        await asyncio.gather(
+            *(send_share(c, emails[n::connections]) for n, c in enumerate(clients))
+        )
         return count / (time.perf_counter() - started)
     finally:
-        await client.quit()
+        for client in clients:
+            await client.quit()
 
 
 async def smtp_latencies(port: int, count: int, *, size: int) -> list[float]:

@@ -50,7 +50,10 @@ def build_channels(settings: Settings) -> dict[str, Channel]:
         attempts=settings.webhook_attempts,
         backoff_seconds=settings.webhook_backoff_seconds,
     )
-    return {"email": SmtpChannel(smtp), "webhook": WebhookChannel(webhook)}
+    return {
+        "email": SmtpChannel(smtp, connections=settings.smtp_connections),
+        "webhook": WebhookChannel(webhook),
+    }
 
 
 def create_app(
@@ -87,6 +90,7 @@ def create_app(
         ),
         webhook_url=settings.webhook_url,
         staff_language=settings.staff_language,
+        senders=settings.smtp_connections,
         keep_sent_context=settings.dev_pages,
         wake=dispatcher.wake,
     )

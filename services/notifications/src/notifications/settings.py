@@ -1,7 +1,7 @@
 from datetime import time
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 from together_kit.settings import ServiceSettings
 
@@ -27,6 +27,9 @@ class Settings(ServiceSettings):
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     smtp_timeout_seconds: float = 30.0
+    smtp_connections: int = Field(default=4, ge=1, le=32)
+    """Messages sent at once, each over its own kept-open SMTP connection (never two at once to
+    one address)."""
     mail_from: str = "together <hello@together.example>"
     message_id_domain: str = "notifications.together.example"
 

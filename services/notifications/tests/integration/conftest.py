@@ -38,6 +38,8 @@ class SinkHandler:
     received: list[EmailMessage] = field(default_factory=list)
     replies: dict[str, list[str]] = field(default_factory=dict)
     refuse: dict[str, str] = field(default_factory=dict)
+    peers: set[object] = field(default_factory=set)
+    """The client end of every connection a message arrived on."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook name)
@@ -61,6 +63,7 @@ class SinkHandler:
             message = email.message_from_bytes(content, policy=email.policy.default)
             assert isinstance(message, EmailMessage)
             self.received.append(message)
+            self.peers.add(session.peer)
         return "250 Message accepted"
 
     def to(self, address: str) -> list[EmailMessage]:

@@ -177,3 +177,21 @@ async def test_a_sender_killed_at_the_point_of_no_return_delivers_nothing(smtp_s
 
     assert len(smtp_sink.handler.to(after)) == 1
     assert smtp_sink.handler.to(killed) == []
+
+
+async def test_messages_go_at_once_over_as_many_connections_as_configured(smtp_sink: Sink) -> None:
+    channel = SmtpChannel(SmtpConfig(port=smtp_sink.port), connections=3)
+    addresses = [unique_address(f"pool{n}") for n in range(9)]
+
+    async def handing_over() -> None:
+        await asyncio.sleep(0.05)
+
+    try:
+        await asyncio.gather(
+            *(channel.send(outgoing(a), handing_over=handing_over) for a in addresses)
+        )
+    finally:
+        await channel.close()
+
+    assert [len(smtp_sink.handler.to(a)) for a in addresses] == [1] * 9
+    assert len(smtp_sink.handler.peers) == 3

@@ -7,7 +7,7 @@ claim a message, and a stale writer never undoes a newer state.
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
@@ -39,6 +39,13 @@ def stored(document: Document) -> Document:
     return {k: v.timestamp() if isinstance(v, datetime) else v for k, v in document.items()}
 
 
+class Due(NamedTuple):
+    """A message due to be sent: its key, and whom it is for (one at a time per address)."""
+
+    key: str
+    recipient_hash: str
+
+
 OUTCOME_PENDING = frozenset({Status.SENDING.value, Status.UNKNOWN.value})
 """States in which the dispatcher that claimed a message may still record what became of it."""
 
@@ -51,7 +58,7 @@ def loaded(document: Document) -> Document:
 class MessageRepository(Protocol):
     async def record(self, document: Document) -> bool: ...
     async def get(self, key: str) -> Document | None: ...
-    async def due(self, now: datetime, *, limit: int) -> list[str]: ...
+    async def due(self, now: datetime, *, limit: int) -> list[Due]: ...
     async def claim(self, key: str, *, now: datetime) -> Document | None: ...
     async def requeue(
         self, key: str, *, attempt: int, not_before: datetime, reason: str
@@ -113,10 +120,11 @@ class MongoMessageRepository:
         document = await self.collection.find_one({"_id": key})
         return loaded(document) if document else None
 
-    async def due(self, now: datetime, *, limit: int) -> list[str]:
+    async def due(self, now: datetime, *, limit: int) -> list[Due]:
         query = {"status": Status.QUEUED.value, "not_before": {"$lte": now.timestamp()}}
-        cursor = self.collection.find(query, {"_id": 1}).sort("not_before", ASCENDING).limit(limit)
-        return [document["_id"] async for document in cursor]
+        fields = {"_id": 1, "recipient_hash": 1}
+        cursor = self.collection.find(query, fields).sort("not_before", ASCENDING).limit(limit)
+        return [Due(d["_id"], d["recipient_hash"]) async for d in cursor]
 
     async def claim(self, key: str, *, now: datetime) -> Document | None:
         """queued -> sending for exactly one caller, counting the attempt."""

@@ -37,5 +37,7 @@ class Context:
     staff_language: str = "en"
     keep_sent_context: bool = False
     """Keep what a sent message was rendered from (its links), for the development page only."""
+    senders: int = 1
+    """Messages the dispatcher sends at once (each email over its own SMTP connection)."""
     wake: Callable[[], None] = lambda: None
     """Tells the dispatcher that a message is waiting, so it need not wait for its next poll."""

@@ -27,7 +27,7 @@
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -43,6 +43,7 @@ from together_contracts.notifications import (
 )
 
 from notifications.adapters.channels import Outgoing, PermanentDeliveryError, TemporaryDeliveryError
+from notifications.adapters.messages import Due
 from notifications.adapters.suppressions import BOUNCED, blocks
 from notifications.domain import policy
 from notifications.domain.messages import MessageRequest, Status, address_hash, message_key
@@ -101,14 +102,33 @@ async def request(wanted: MessageRequest, ctx: Context) -> str:
 
 
 async def dispatch_due(ctx: Context) -> int:
-    """Send every message that is due now; returns how many were attempted."""
+    """Send every message that is due now, `ctx.senders` at a time; returns how many were
+    attempted. A store outage ends the pass once the messages in flight are settled."""
     attempted = 0
-    while keys := await ctx.messages.due(ctx.clock(), limit=BATCH):
-        for key in keys:
-            attempted += await send_one(key, ctx)
-        if len(keys) < BATCH:
+    while due := await ctx.messages.due(ctx.clock(), limit=BATCH):
+        for wave in waves(due, width=ctx.senders):
+            outcomes = await asyncio.gather(
+                *(send_one(item.key, ctx) for item in wave), return_exceptions=True
+            )
+            for outcome in outcomes:
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                attempted += outcome
+        if len(due) < BATCH:
             break
     return attempted
+
+
+def waves(due: Sequence[Due], *, width: int) -> list[list[Due]]:
+    """`due` in order, cut into groups of at most `width` sent at once, none with two messages to
+    one address: the weekly cap of one must see the other, and nobody gets two at once."""
+    cut: list[list[Due]] = [[]]
+    for item in due:
+        wave = cut[-1]
+        if len(wave) == width or any(i.recipient_hash == item.recipient_hash for i in wave):
+            cut.append(wave := [])
+        wave.append(item)
+    return [wave for wave in cut if wave]
 
 
 async def send_one(key: str, ctx: Context) -> int:

@@ -1,4 +1,4 @@
-"""Email over SMTP with aiosmtplib: one connection reused between messages, rebuilt when lost.
+"""Email over SMTP with aiosmtplib: a few connections kept open, each rebuilt when lost.
 
 Each email has a plain-text part and an HTML alternative, and a Message-ID derived from the
 delivery log's key, so the same message can always be recognised (and any resend deduplicated by
@@ -66,39 +66,64 @@ def _recipient(message: Outgoing) -> str:
 
 
 class SmtpChannel:
+    """Sends over up to `connections` SMTP connections at once, each kept open between messages."""
+
     name = "email"
+
+    def __init__(self, config: SmtpConfig, *, connections: int = 1) -> None:
+        self.config = config
+        self._idle: asyncio.Queue[_Line] = asyncio.Queue()
+        for _ in range(connections):
+            self._idle.put_nowait(_Line(config))
+        self._lines = connections
+
+    async def send(self, message: Outgoing, *, handing_over: HandingOver) -> None:
+        email = build_email(message, config=self.config)
+        line = await self._idle.get()
+        try:
+            await line.send(email, handing_over=handing_over)
+        finally:
+            self._idle.put_nowait(line)
+
+    async def close(self) -> None:
+        """Waits for sends in progress, closes every connection; the channel stays usable."""
+        lines = [await self._idle.get() for _ in range(self._lines)]
+        for line in lines:
+            await line.drop()
+            self._idle.put_nowait(line)
+
+
+class _Line:
+    """One SMTP connection, opened when first needed and rebuilt when lost."""
 
     def __init__(self, config: SmtpConfig) -> None:
         self.config = config
         self._client: aiosmtplib.SMTP | None = None
-        self._lock = asyncio.Lock()
 
-    async def send(self, message: Outgoing, *, handing_over: HandingOver) -> None:
-        email = build_email(message, config=self.config)
-        async with self._lock:
+    async def send(self, email: EmailMessage, *, handing_over: HandingOver) -> None:
+        try:
+            client = await self._open_transaction(email, retry_on_disconnect=True)
             try:
-                client = await self._open_transaction(email, retry_on_disconnect=True)
-                try:
-                    await handing_over()
-                except BaseException:
-                    self._abandon()
-                    raise
-                response = await client.execute_command(b".")
-                if response.code != aiosmtplib.SMTPStatus.completed:
-                    raise aiosmtplib.SMTPResponseException(response.code, response.message)
-            except aiosmtplib.SMTPResponseException as error:
-                await self._drop()
-                raise _classified(error.code, error.message) from error
-            except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
+                await handing_over()
+            except BaseException:
                 self._abandon()
-                raise TemporaryDeliveryError(f"connection: {error!r}") from error
+                raise
+            response = await client.execute_command(b".")
+            if response.code != aiosmtplib.SMTPStatus.completed:
+                raise aiosmtplib.SMTPResponseException(response.code, response.message)
+        except aiosmtplib.SMTPResponseException as error:
+            await self.drop()
+            raise _classified(error.code, error.message) from error
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
+            self._abandon()
+            raise TemporaryDeliveryError(f"connection: {error!r}") from error
 
     async def _open_transaction(
         self, email: EmailMessage, *, retry_on_disconnect: bool
     ) -> aiosmtplib.SMTP:
         """MAIL, RCPT, DATA and the body, on a connection left waiting for the final dot.
 
-        A pooled connection the server has since closed is rebuilt once."""
+        A kept connection the server has since closed is rebuilt once."""
         client = await self._connected()
         try:
             await _send_all_but_the_dot(client, email, sender=self.config.sender)
@@ -137,17 +162,13 @@ class SmtpChannel:
         if client is not None:
             client.close()
 
-    async def _drop(self) -> None:
+    async def drop(self) -> None:
         client, self._client = self._client, None
         if client is not None and client.is_connected:
             try:
                 await client.quit()
             except (aiosmtplib.SMTPException, OSError, TimeoutError):
                 client.close()
-
-    async def close(self) -> None:
-        async with self._lock:
-            await self._drop()
 
 
 async def _send_all_but_the_dot(
