@@ -100,10 +100,10 @@ class MongoMessageRepository:
         self.collection = messages.collection
 
     async def ensure_indexes(self) -> None:
-        await self.collection.create_index([("status", ASCENDING), ("not_before", ASCENDING)])
-        await self.collection.create_index(
-            [("recipient_hash", ASCENDING), ("queued_at", DESCENDING)]
-        )
+        """Single-field indexes, which both stores use (nx-27017 ignores compound ones, ADR 0001):
+        `status` narrows `due` to the queued, `recipient_hash` to one person's few messages."""
+        await self.collection.create_index("status")
+        await self.collection.create_index("recipient_hash")
         await self.collection.create_index("person_id")
         await self.collection.create_index("event_id")
         await self.collection.create_index("email_sha256")
