@@ -24,7 +24,7 @@ from bench.results import Figure, ScenarioResult
 from bench.scenarios.b3_matching import next_saturday_morning
 from bench.stats import rate
 
-CONNECTIONS = 4
+CONNECTIONS = 1
 """NOTIFICATIONS_SMTP_CONNECTIONS for the run (its default), and the raw limit's connections."""
 
 
@@ -117,7 +117,7 @@ async def run(ctx: RunContext) -> ScenarioResult:
             rate(delivered, finished - started),
             "/s",
             limit,
-            f"raw aiosmtplib send, {CONNECTIONS} connections",
+            f"raw aiosmtplib send, {CONNECTIONS} connection(s)",
             goal_ratio=0.7,
         )
     )

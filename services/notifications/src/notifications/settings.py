@@ -27,9 +27,10 @@ class Settings(ServiceSettings):
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     smtp_timeout_seconds: float = 30.0
-    smtp_connections: int = Field(default=4, ge=1, le=32)
+    smtp_connections: int = Field(default=1, ge=1, le=32)
     """Messages sent at once, each over its own kept-open SMTP connection (never two at once to
-    one address)."""
+    one address). Each one more can also be lost to a crash at its point of no return (ADR 0007):
+    worth it for a distant relay, not for a local one."""
     mail_from: str = "together <hello@together.example>"
     message_id_domain: str = "notifications.together.example"
 
