@@ -95,10 +95,11 @@ def matching() -> FastAPI:
 
 
 def notifications() -> FastAPI:
+    from notifications.adapters.handover_journal import IN_MEMORY
     from notifications.bootstrap import create_app
     from notifications.settings import Settings
 
-    return create_app(Settings())
+    return create_app(Settings(handover_journal_path=IN_MEMORY))
 
 
 PAGES: list[tuple[Callable[[], FastAPI], str]] = [

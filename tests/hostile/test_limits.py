@@ -66,10 +66,12 @@ def matching_app(service_settings: dict[str, Any]) -> FastAPI:
 
 
 def notifications_app(service_settings: dict[str, Any]) -> FastAPI:
+    from notifications.adapters.handover_journal import IN_MEMORY
     from notifications.bootstrap import create_app
     from notifications.settings import Settings
 
-    return create_app(Settings(**service_settings, admin_api_key="k" * 16))
+    journal = {"handover_journal_path": IN_MEMORY}
+    return create_app(Settings(**service_settings, **journal, admin_api_key="k" * 16))
 
 
 SERVICES: dict[str, Callable[[dict[str, Any]], FastAPI]] = {

@@ -30,7 +30,6 @@ from .faultproxy import FaultProxy
 
 DOMAIN = "reliability.example"
 STRANDED = frozenset({"sending", "unknown"})
-HANDED_OVER_NOT_RECORDED = "unknown"
 """The one loss a SIGKILL of notifications may cause: killed inside the SMTP exchange itself, after
 the point of no return was recorded (a message claimed but not handed over is sent again)."""
 """Delivery-log states of a message whose sender was killed mid-send: never sent again."""
@@ -108,6 +107,7 @@ class Rig:
             "NOTIFICATIONS_CLAIM_STALE_SECONDS": "3",
             "NOTIFICATIONS_SENDING_STALE_SECONDS": "5",
             "NOTIFICATIONS_RECONCILE_INTERVAL_SECONDS": "2",
+            "NOTIFICATIONS_HANDOVER_JOURNAL_PATH": str(self.log_dir / "notifications.handover"),
             "LOG_LEVEL": os.environ.get("RELIABILITY_LOG_LEVEL", "INFO"),
         }
 
@@ -328,33 +328,16 @@ async def settle(
     started: float,
     quiet: float = 2.0,
     notes: str = "",
-    at_most_once: bool = False,
 ) -> Outcome:
     """Wait for one email per address (or the timeout), then `quiet` seconds more for any late
-    duplicate; count what arrived, what was doubled and what never came.
-
-    With `at_most_once` (notifications was killed), a message the killed process had handed over
-    but not recorded is never sent again (notifications.handlers.delivery, by design): once every
-    address has its email or such a message, and that has held for 3 s, there is no more to wait
-    for. One it had claimed but not handed over is queued again and does arrive."""
+    duplicate; count what arrived, what was doubled and what never came."""
     deadline = time.monotonic() + timeout
     all_in_at: float | None = None
-    stable = 0
     while time.monotonic() < deadline:
         counts = rig.sink.per_recipient(addresses)
         if len(counts) >= len(addresses):
             all_in_at = time.monotonic()
             break
-        if at_most_once:
-            missing = addresses - set(counts)
-            statuses = await rig.message_statuses(missing)
-            stranded = {a for a, st in statuses.items() if st == HANDED_OVER_NOT_RECORDED}
-            stable = stable + 1 if stranded == missing else 0
-            if stable >= 3:
-                all_in_at = time.monotonic() - 2.0
-                break
-            await asyncio.sleep(1.0)
-            continue
         await asyncio.sleep(0.2)
     await asyncio.sleep(quiet)
     counts = rig.sink.per_recipient(addresses)

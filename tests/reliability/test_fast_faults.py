@@ -47,7 +47,6 @@ async def test_sigkill_one_service_mid_load(rig: Rig, report: Record) -> None:
         name=f"sigkill {service} (fast)",
         total=KILL_SIGNUPS,
         fault=fault,
-        notifications_kills=int(service == "notifications"),
     )
 
 

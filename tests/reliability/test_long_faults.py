@@ -79,7 +79,6 @@ async def test_sigkill_each_service_in_turn(fresh_rig: Callable[..., Rig], repor
         fault=fault,
         concurrency=CONCURRENCY,
         timeout=SETTLE,
-        notifications_kills=1,
     )
 
 

@@ -17,6 +17,7 @@ from notifications.adapters.channels import Channel
 from notifications.adapters.channels.smtp import SmtpChannel, SmtpConfig
 from notifications.adapters.channels.webhook import WebhookChannel, WebhookConfig
 from notifications.adapters.contacts import MongoContactRepository
+from notifications.adapters.handover_journal import HandoverJournal
 from notifications.adapters.messages import MongoMessageRepository
 from notifications.adapters.rendering import Renderer
 from notifications.adapters.suppressions import MongoSuppressionRepository
@@ -91,6 +92,7 @@ def create_app(
         webhook_url=settings.webhook_url,
         staff_language=settings.staff_language,
         senders=settings.smtp_connections,
+        journal=HandoverJournal(settings.journal_path()),
         keep_sent_context=settings.dev_pages,
         wake=dispatcher.wake,
     )
@@ -103,6 +105,8 @@ def create_app(
         )
 
     async def reconcile_at_start() -> None:
+        """Before the dispatcher starts: what the last run of this process left, then the rest."""
+        await delivery.recover_handovers(ctx)
         await reconcile()
 
     runtime.indexes(messages, suppressions)
@@ -132,6 +136,7 @@ def create_app(
             finally:
                 for channel in channels.values():
                     await channel.close()
+                ctx.journal.close()
 
     app.router.lifespan_context = lifespan
     app.state.runtime = runtime

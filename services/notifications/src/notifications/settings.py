@@ -1,4 +1,6 @@
+import tempfile
 from datetime import time
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
@@ -31,6 +33,11 @@ class Settings(ServiceSettings):
     """Messages sent at once, each over its own kept-open SMTP connection (never two at once to
     one address). Each one more can also be lost to a crash at its point of no return (ADR 0007):
     worth it for a distant relay, not for a local one."""
+    handover_journal_path: Path | None = None
+    """This process's own record of the final SMTP dots it wrote (ADR 0007), which settles after a
+    crash what the delivery log cannot. It must outlive the process (not the machine) and belong
+    to this process alone. Default: `together-notifications-<port>.handover` in the temporary
+    folder (in Kubernetes, the pod's own /tmp, kept across container restarts)."""
     mail_from: str = "together <hello@together.example>"
     message_id_domain: str = "notifications.together.example"
 
@@ -43,8 +50,8 @@ class Settings(ServiceSettings):
     """A message claimed this long ago and never handed to its channel was interrupted by a crash:
     queued again (it was not sent). Longer than connecting to the SMTP server can take."""
     sending_stale_seconds: float = 600.0
-    """A message handed over this long ago and never recorded was interrupted by a crash: marked
-    unknown, not resent (it may have gone)."""
+    """A message handed over this long ago, never recorded and not settled by its own restarted
+    process (which reads its handover journal) is marked unknown, not resent (it may have gone)."""
     reconcile_interval_seconds: float = 60.0
 
     staff_language: Literal["en", "cy"] = "en"
@@ -61,6 +68,10 @@ class Settings(ServiceSettings):
     webhook_secret: SecretStr = SecretStr(DEVELOPMENT_WEBHOOK_SECRET)
     webhook_attempts: int = 4
     webhook_backoff_seconds: float = 0.5
+
+    def journal_path(self) -> Path:
+        default = Path(tempfile.gettempdir()) / f"together-notifications-{self.port}.handover"
+        return self.handover_journal_path or default
 
     @model_validator(mode="after")
     def _real_webhook_secret_in_production(self) -> "Settings":

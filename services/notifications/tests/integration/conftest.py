@@ -18,6 +18,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from fastapi import FastAPI
+from notifications.adapters.handover_journal import IN_MEMORY
 from notifications.bootstrap import create_app
 from notifications.settings import Settings
 from pymongo import AsyncMongoClient
@@ -131,6 +132,7 @@ def test_settings(
         "retry_backoff_max_seconds": 0.2,
         "admin_api_key": ADMIN_KEY,
         "public_base_url": "http://notifications.test",
+        "handover_journal_path": IN_MEMORY,
         **overrides,
     }
     return Settings(**values)

@@ -4,6 +4,7 @@ import asyncio
 import uuid
 from collections.abc import Callable
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -330,7 +331,7 @@ async def test_crash_between_claim_and_hand_over_sends_once_after_restart(
     class DieBeforeHandOver:
         name = "email"
 
-        async def send(self, message: Any, *, handing_over: Any) -> None:
+        async def send(self, message: Any, *, handing_over: Any, committing: Any) -> None:
             raise asyncio.CancelledError  # the dispatcher dies before its point of no return
 
         async def close(self) -> None:
@@ -359,32 +360,95 @@ async def test_crash_between_claim_and_hand_over_sends_once_after_restart(
     assert len(smtp_sink.handler.to(address)) == 1
 
 
-async def test_crash_between_send_and_record_sends_nothing_twice(
+class DiesAt:
+    """The real email channel, in a dispatcher that dies (as in a SIGKILL) at `moment`: after
+    recording the hand-over, or after the final dot."""
+
+    name = "email"
+
+    def __init__(self, real: Any, moment: str) -> None:
+        self.real, self.moment = real, moment
+
+    async def send(self, message: Any, *, handing_over: Any, committing: Any) -> None:
+        if self.moment == "before the dot":
+            await handing_over()
+            raise asyncio.CancelledError
+        await self.real.send(message, handing_over=handing_over, committing=committing)
+        raise asyncio.CancelledError
+
+    async def close(self) -> None:
+        await self.real.close()
+
+
+@pytest.mark.parametrize(
+    ("moment", "status", "attempts", "reason"),
+    [
+        ("before the dot", "sent", 2, ""),
+        ("after the dot", "sent", 1, "sent just before a crash; the server's reply was not seen"),
+    ],
+)
+async def test_a_dispatcher_killed_at_its_point_of_no_return_settles_it_on_restart(
+    settings_for: Callable[..., Settings],
+    inspector: AsyncDatabase[Document],
+    smtp_sink: Sink,
+    rabbitmq_url: str,
+    tmp_path: Path,
+    moment: str,
+    status: str,
+    attempts: int,
+    reason: str,
+) -> None:
+    """The hand-over is in the delivery log either way; the restarted dispatcher's journal tells
+    whether the dot went: then the message is sent (with `notification.sent`), else it is queued
+    again and sent once."""
+    from notifications.bootstrap import build_channels
+
+    settings = settings_for(handover_journal_path=tmp_path / "journal", sending_stale_seconds=0.0)
+    real = build_channels(settings)
+    address = unique_address(moment.replace(" ", "-"))
+    event = registered(address)
+    first = create_app(
+        settings, channels={"email": DiesAt(real["email"], moment), **_webhook(real)}
+    )
+    async with first.router.lifespan_context(first):
+        await publish_event(rabbitmq_url, event)
+        await eventually(
+            lambda: status_of(inspector, address, "volunteer_confirm"),
+            until=lambda logged: logged["status"] == "sending" and logged["handed_over_at"] > 0,
+            what="the message handed over by the dying dispatcher",
+        )
+
+    async with event_probe(rabbitmq_url, ["notification.sent"]) as probe:
+        second = create_app(settings)
+        async with second.router.lifespan_context(second):
+            await smtp_sink.wait_for(address)
+            logged = await final(inspector, address, "volunteer_confirm")
+            await probe.wait_for(1)
+            told = [e for e in probe.events if e["data"]["message_id"] == logged["_id"]]
+    assert len(told) == 1
+
+    assert (logged["status"], logged["attempts"], logged["reason"]) == (status, attempts, reason)
+    assert len(smtp_sink.handler.to(address)) == 1
+
+
+async def test_a_message_whose_dispatcher_never_returns_is_marked_unknown_and_never_resent(
     settings_for: Callable[..., Settings],
     inspector: AsyncDatabase[Document],
     smtp_sink: Sink,
     rabbitmq_url: str,
 ) -> None:
-    """The first app hands the email to SMTP and dies before recording it; after a restart the
-    same event (redelivered) is recognised and the interrupted message is never resent."""
+    """Its journal is gone with it (each app here has its own, in memory): the reconciler cannot
+    know whether the dot went, so the message ends `unknown` and a redelivered event sends
+    nothing again."""
     from notifications.bootstrap import build_channels
 
     settings = settings_for(sending_stale_seconds=0.0)
     real = build_channels(settings)
-
-    class SendThenDie:
-        name = "email"
-
-        async def send(self, message: Any, *, handing_over: Any) -> None:
-            await real["email"].send(message, handing_over=handing_over)
-            raise asyncio.CancelledError  # the dispatcher dies here, as in a SIGKILL
-
-        async def close(self) -> None:
-            await real["email"].close()
-
     address = unique_address("jac")
     event = registered(address)
-    first = create_app(settings, channels={"email": SendThenDie(), "webhook": real["webhook"]})
+    first = create_app(
+        settings, channels={"email": DiesAt(real["email"], "after the dot"), **_webhook(real)}
+    )
     async with first.router.lifespan_context(first):
         await publish_event(rabbitmq_url, event)
         await smtp_sink.wait_for(address)
@@ -405,6 +469,10 @@ async def test_crash_between_send_and_record_sends_nothing_twice(
     assert len(smtp_sink.handler.to(address)) == 1
 
 
+def _webhook(channels: dict[str, Any]) -> dict[str, Any]:
+    return {"webhook": channels["webhook"]}
+
+
 async def test_an_outcome_recorded_late_overrules_the_reconcilers_unknown(
     settings_for: Callable[..., Settings],
     inspector: AsyncDatabase[Document],
@@ -422,8 +490,8 @@ async def test_an_outcome_recorded_late_overrules_the_reconcilers_unknown(
     class SendThenWaitOutTheReconciler:
         name = "email"
 
-        async def send(self, message: Any, *, handing_over: Any) -> None:
-            await real["email"].send(message, handing_over=handing_over)
+        async def send(self, message: Any, *, handing_over: Any, committing: Any) -> None:
+            await real["email"].send(message, handing_over=handing_over, committing=committing)
             marked = await status_of(inspector, address, "volunteer_confirm")
             await eventually(
                 lambda: inspector["messages"].find_one({"_id": marked["_id"]}),

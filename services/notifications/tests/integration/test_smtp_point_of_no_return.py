@@ -2,6 +2,7 @@
 
 Everything that can fail (connection, sender, recipient, DATA) is settled before `handing_over`
 runs; whatever stops the sender at or before that moment, a SIGKILL included, delivers nothing.
+`committing` is called immediately before the dot: a sender killed just after it has sent the dot.
 """
 
 import asyncio
@@ -12,6 +13,8 @@ import textwrap
 import pytest
 from aiosmtpd.controller import Controller
 from notifications.adapters.channels import (
+    Committing,
+    HandingOver,
     Outgoing,
     PermanentDeliveryError,
     TemporaryDeliveryError,
@@ -20,6 +23,10 @@ from notifications.adapters.channels.smtp import SmtpChannel, SmtpConfig
 from together_kit.devstack import free_port
 
 from .conftest import Sink, SinkHandler, unique_address
+
+
+def nothing_to_record() -> None:
+    return None
 
 
 def outgoing(address: str, *, text: str = "Hello.\n.a line that starts with a dot\n") -> Outgoing:
@@ -40,16 +47,24 @@ async def test_the_server_holds_the_message_until_the_hand_over_is_recorded(
     address = unique_address("held")
     seen_while_handing_over: list[int] = []
 
+    seen_while_committing: list[int] = []
+
     async def handing_over() -> None:
         await asyncio.sleep(0.2)
         seen_while_handing_over.append(len(smtp_sink.handler.to(address)))
 
+    def committing() -> None:
+        seen_while_committing.append(
+            len(seen_while_handing_over) + len(smtp_sink.handler.to(address))
+        )
+
     try:
-        await channel.send(outgoing(address), handing_over=handing_over)
+        await channel.send(outgoing(address), handing_over=handing_over, committing=committing)
     finally:
         await channel.close()
 
     assert seen_while_handing_over == [0]
+    assert seen_while_committing == [1]  # after the hand-over, before the server had the message
     [mail] = smtp_sink.handler.to(address)
     assert mail["Message-ID"] == f"<{outgoing(address).key}@notifications.together.example>"
     assert mail["To"].addresses[0].display_name == "Siân Jones"
@@ -67,7 +82,9 @@ async def test_a_refused_recipient_fails_before_the_point_of_no_return(smtp_sink
 
     try:
         with pytest.raises(PermanentDeliveryError) as failure:
-            await channel.send(outgoing(address), handing_over=handing_over)
+            await channel.send(
+                outgoing(address), handing_over=handing_over, committing=nothing_to_record
+            )
     finally:
         await channel.close()
 
@@ -87,7 +104,7 @@ async def test_a_non_ascii_address_goes_with_smtputf8_and_fails_early_without(
     message = outgoing(address)
     channel = SmtpChannel(SmtpConfig(port=smtp_sink.port))
     try:
-        await channel.send(message, handing_over=handing_over)
+        await channel.send(message, handing_over=handing_over, committing=nothing_to_record)
     finally:
         await channel.close()
     [mail] = smtp_sink.handler.to(address)
@@ -100,7 +117,7 @@ async def test_a_non_ascii_address_goes_with_smtputf8_and_fails_early_without(
     channel = SmtpChannel(SmtpConfig(port=controller.port))
     try:
         with pytest.raises(TemporaryDeliveryError, match="SMTPUTF8"):
-            await channel.send(message, handing_over=handing_over)
+            await channel.send(message, handing_over=handing_over, committing=nothing_to_record)
     finally:
         await channel.close()
         controller.stop()
@@ -108,22 +125,43 @@ async def test_a_non_ascii_address_goes_with_smtputf8_and_fails_early_without(
     assert plain.received == []
 
 
+async def refused_mark() -> None:
+    raise RuntimeError("the store refused the mark")
+
+
+def refused_journal_row() -> None:
+    raise RuntimeError("the journal refused the row")
+
+
+async def mark_recorded() -> None:
+    return None
+
+
+@pytest.mark.parametrize(
+    ("handing_over", "committing", "why"),
+    [
+        (refused_mark, nothing_to_record, "refused the mark"),
+        (mark_recorded, refused_journal_row, "refused the row"),
+    ],
+    ids=["handing_over", "committing"],
+)
 async def test_a_failed_hand_over_abandons_the_transaction_and_the_next_message_goes(
     smtp_sink: Sink,
+    handing_over: HandingOver,
+    committing: Committing,
+    why: str,
 ) -> None:
     channel = SmtpChannel(SmtpConfig(port=smtp_sink.port))
     abandoned, next_one = unique_address("abandoned"), unique_address("next")
 
-    async def refused_hand_over() -> None:
-        raise RuntimeError("the store refused the mark")
-
-    async def handing_over() -> None:
-        return None
-
     try:
-        with pytest.raises(RuntimeError, match="refused the mark"):
-            await channel.send(outgoing(abandoned), handing_over=refused_hand_over)
-        await channel.send(outgoing(next_one), handing_over=handing_over)
+        with pytest.raises(RuntimeError, match=why):
+            await channel.send(
+                outgoing(abandoned), handing_over=handing_over, committing=committing
+            )
+        await channel.send(
+            outgoing(next_one), handing_over=mark_recorded, committing=nothing_to_record
+        )
     finally:
         await channel.close()
 
@@ -131,52 +169,68 @@ async def test_a_failed_hand_over_abandons_the_transaction_and_the_next_message_
     assert smtp_sink.handler.to(abandoned) == []
 
 
-SENDER_KILLED_AT_THE_POINT_OF_NO_RETURN = textwrap.dedent(
+SENDER_KILLED = textwrap.dedent(
     """
     import asyncio, os, signal, sys
     from notifications.adapters.channels import Outgoing
     from notifications.adapters.channels.smtp import SmtpChannel, SmtpConfig
 
-    async def main(port: int, address: str) -> None:
+    def die() -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    async def main(port: int, address: str, moment: str) -> None:
         async def handing_over() -> None:
             print("handing over", flush=True)
-            os.kill(os.getpid(), signal.SIGKILL)
+            if moment == "handing_over":
+                die()
+
+        def committing() -> None:
+            print("committing", flush=True)
+            asyncio.get_running_loop().call_soon(die)  # at the next await: after the dot
 
         message = Outgoing(key="k", to=address, subject="s", text="t", html="<p>t</p>")
-        await SmtpChannel(SmtpConfig(port=port)).send(message, handing_over=handing_over)
+        channel = SmtpChannel(SmtpConfig(port=port))
+        await channel.send(message, handing_over=handing_over, committing=committing)
+        print("sent", flush=True)
 
-    asyncio.run(main(int(sys.argv[1]), sys.argv[2]))
+    asyncio.run(main(int(sys.argv[1]), sys.argv[2], sys.argv[3]))
     """
 )
 
 
-async def test_a_sender_killed_at_the_point_of_no_return_delivers_nothing(smtp_sink: Sink) -> None:
-    killed, after = unique_address("killed"), unique_address("after")
+@pytest.mark.parametrize(
+    ("moment", "said", "delivered"),
+    [("handing_over", b"handing over\n", 0), ("committing", b"handing over\ncommitting\n", 1)],
+)
+async def test_a_sender_killed_at_the_point_of_no_return_delivers_nothing_and_after_it_all(
+    smtp_sink: Sink, moment: str, said: bytes, delivered: int
+) -> None:
+    """Killed while handing over: nothing goes. Killed just after `committing`: the dot went."""
+    killed, after = unique_address(f"killed-{moment}"), unique_address("after")
     sender = await asyncio.create_subprocess_exec(
         sys.executable,
         "-c",
-        SENDER_KILLED_AT_THE_POINT_OF_NO_RETURN,
+        SENDER_KILLED,
         str(smtp_sink.port),
         killed,
+        moment,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
     stdout, stderr = await asyncio.wait_for(sender.communicate(), timeout=60)
     assert sender.returncode == -signal.SIGKILL, stderr.decode()
-    assert stdout == b"handing over\n"
+    assert stdout == said
 
     channel = SmtpChannel(SmtpConfig(port=smtp_sink.port))
-
-    async def handing_over() -> None:
-        return None
-
     try:
-        await channel.send(outgoing(after), handing_over=handing_over)
+        await channel.send(
+            outgoing(after), handing_over=mark_recorded, committing=nothing_to_record
+        )
     finally:
         await channel.close()
 
     assert len(smtp_sink.handler.to(after)) == 1
-    assert smtp_sink.handler.to(killed) == []
+    assert len(smtp_sink.handler.to(killed)) == delivered
 
 
 async def test_messages_go_at_once_over_as_many_connections_as_configured(smtp_sink: Sink) -> None:
@@ -188,7 +242,10 @@ async def test_messages_go_at_once_over_as_many_connections_as_configured(smtp_s
 
     try:
         await asyncio.gather(
-            *(channel.send(outgoing(a), handing_over=handing_over) for a in addresses)
+            *(
+                channel.send(outgoing(a), handing_over=handing_over, committing=nothing_to_record)
+                for a in addresses
+            )
         )
     finally:
         await channel.close()

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from notifications.adapters.handover_journal import IN_MEMORY
 from notifications.bootstrap import create_app
 from notifications.settings import Settings
 from pymongo import AsyncMongoClient
@@ -75,6 +76,7 @@ async def notifications(
             mongodb_url=mongodb_url,
             mongodb_database=database_name,
             port=0,
+            handover_journal_path=IN_MEMORY,
         )
     )
     inspector: AsyncMongoClient[Document] = AsyncMongoClient(

@@ -64,6 +64,10 @@ def outgoing(url: str) -> Outgoing:
     )
 
 
+def recorded() -> None:
+    return None
+
+
 async def handed_over() -> None:
     """The dispatcher's point-of-no-return record, which these channel tests do not need."""
 
@@ -77,7 +81,7 @@ async def test_signature_verifies_and_503_is_retried(receiver: Receiver) -> None
 
     channel = WebhookChannel(WebhookConfig(secret=SECRET, backoff_seconds=0.5), sleep=no_wait)
     try:
-        await channel.send(outgoing(receiver.url), handing_over=handed_over)
+        await channel.send(outgoing(receiver.url), handing_over=handed_over, committing=recorded)
     finally:
         await channel.close()
 
@@ -102,7 +106,9 @@ async def test_client_error_is_permanent_and_not_retried(receiver: Receiver) -> 
     channel = WebhookChannel(WebhookConfig(secret=SECRET, backoff_seconds=0.01))
     try:
         with pytest.raises(PermanentDeliveryError):
-            await channel.send(outgoing(receiver.url), handing_over=handed_over)
+            await channel.send(
+                outgoing(receiver.url), handing_over=handed_over, committing=recorded
+            )
     finally:
         await channel.close()
     assert len(receiver.requests) == 1

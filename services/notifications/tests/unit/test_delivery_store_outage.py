@@ -6,6 +6,7 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
+from notifications.adapters.handover_journal import IN_MEMORY, HandoverJournal
 from notifications.domain.messages import Status
 from notifications.handlers import delivery
 from notifications.handlers.context import Context
@@ -44,7 +45,7 @@ class FlakyMessages:
     async def claim(self, key: str, *, now: datetime) -> dict[str, Any]:
         return self.message
 
-    async def mark_handed_over(self, key: str, *, attempt: int, now: datetime) -> bool:
+    async def mark_handed_over(self, key: str, *, attempt: int, now: datetime, by: str) -> bool:
         if self.hand_over_fails:
             raise AutoReconnect("connection refused")
         self.handed_over += 1
@@ -75,8 +76,9 @@ class Channel:
     def __init__(self) -> None:
         self.sent = 0
 
-    async def send(self, outgoing: Any, *, handing_over: Any) -> None:
+    async def send(self, outgoing: Any, *, handing_over: Any, committing: Any) -> None:
         await handing_over()
+        committing()
         self.sent += 1
 
 
@@ -89,6 +91,7 @@ def context(messages: FlakyMessages, suppressions: Suppressions, channel: Channe
             channels={"email": channel},
             clock=lambda: NOW,
             keep_sent_context=False,
+            journal=HandoverJournal(IN_MEMORY),
         ),
     )
 

@@ -37,7 +37,8 @@ class NotificationSentData(EventData):
 
 
 class NotificationSent(Event):
-    """A message was handed to its channel (the SMTP server accepted it)."""
+    """A message was handed to its channel: the SMTP server accepted it, or (told after a crash
+    of the sender) its final dot had gone and the reply was not seen."""
 
     type: Literal["notification.sent"] = "notification.sent"
     version: Literal[1] = 1

@@ -66,7 +66,8 @@ class MessageRepository(Protocol):
     async def finish(
         self, key: str, *, attempt: int, status: Status, fields: Document, events: Sequence[Event]
     ) -> None: ...
-    async def mark_handed_over(self, key: str, *, attempt: int, now: datetime) -> bool: ...
+    async def mark_handed_over(self, key: str, *, attempt: int, now: datetime, by: str) -> bool: ...
+    async def handed_over_by(self, instance: str) -> list[Document]: ...
     async def requeue_interrupted(self, *, claimed_before: datetime, now: datetime) -> int: ...
     async def mark_unknown(self, *, sending_before: datetime, now: datetime) -> int: ...
     async def invitations_since(
@@ -135,6 +136,7 @@ class MongoMessageRepository:
                     "status": Status.SENDING.value,
                     "sending_at": now.timestamp(),
                     "handed_over_at": NOT_HANDED_OVER,
+                    "handed_over_by": "",
                 },
                 "$inc": {"attempts": 1, "version": 1},
             },
@@ -142,9 +144,9 @@ class MongoMessageRepository:
         )
         return loaded(document) if document else None
 
-    async def mark_handed_over(self, key: str, *, attempt: int, now: datetime) -> bool:
-        """Record the point of no return; False if this claim (its attempt) was lost, given back
-        and perhaps claimed again meanwhile."""
+    async def mark_handed_over(self, key: str, *, attempt: int, now: datetime, by: str) -> bool:
+        """Record the point of no return, and whose handover journal knows whether the dot went;
+        False if this claim (its attempt) was lost, given back and perhaps claimed again."""
         updated = await self.collection.update_one(
             {
                 "_id": key,
@@ -152,9 +154,20 @@ class MongoMessageRepository:
                 "attempts": attempt,
                 "handed_over_at": NOT_HANDED_OVER,
             },
-            {"$set": {"handed_over_at": now.timestamp()}, "$inc": {"version": 1}},
+            {
+                "$set": {"handed_over_at": now.timestamp(), "handed_over_by": by},
+                "$inc": {"version": 1},
+            },
         )
         return updated.modified_count == 1
+
+    async def handed_over_by(self, instance: str) -> list[Document]:
+        """Messages handed over by the dispatcher whose journal is `instance`, outcome unrecorded."""
+        found: list[Document] = []
+        for status in sorted(OUTCOME_PENDING):
+            query = {"status": status, "handed_over_by": instance}
+            found += [loaded(d) async for d in self.collection.find(query, {"outbox": 0})]
+        return found
 
     async def requeue_interrupted(self, *, claimed_before: datetime, now: datetime) -> int:
         """Give back messages claimed by a dispatcher that died before handing them over: they

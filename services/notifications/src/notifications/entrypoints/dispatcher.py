@@ -12,8 +12,9 @@ from notifications.handlers.context import Context
 log = structlog.get_logger("notifications.dispatcher")
 
 FINISH_PASS_SECONDS = 10.0
-"""How long a stopping service lets the pass in progress finish: a message cut off between its
-claim and the SMTP hand-over is marked unknown and never sent, so stopping should not cut one."""
+"""How long a stopping service lets the pass in progress finish: a message cut off after its
+hand-over waits for this process's restart (and its journal) to be settled, so stopping should
+not cut one."""
 
 
 class Dispatcher:

@@ -6,6 +6,7 @@ from together_kit.erasure import ErasureAnswers
 
 from notifications.adapters.channels import Channel
 from notifications.adapters.contacts import ContactRepository
+from notifications.adapters.handover_journal import IN_MEMORY, HandoverJournal
 from notifications.adapters.messages import MessageRepository
 from notifications.adapters.rendering import Renderer
 from notifications.adapters.suppressions import SuppressionRepository
@@ -39,5 +40,7 @@ class Context:
     """Keep what a sent message was rendered from (its links), for the development page only."""
     senders: int = 1
     """Messages the dispatcher sends at once (each email over its own SMTP connection)."""
+    journal: HandoverJournal = field(default_factory=lambda: HandoverJournal(IN_MEMORY))
+    """Which final dots this process wrote (adapters.handover_journal); in memory for unit tests."""
     wake: Callable[[], None] = lambda: None
     """Tells the dispatcher that a message is waiting, so it need not wait for its next poll."""

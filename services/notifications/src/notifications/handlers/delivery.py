@@ -12,13 +12,14 @@
    when the tries run out, or on a permanent failure, it ends `failed` with `notification.failed`,
    and a permanent failure suppresses the address.
 4. A crash after the claim leaves `sending`. The channel records its point of no return
-   (`handed_over_at`, written with the whole message on the SMTP server, before the final dot
-   that commits it). `reconcile` gives a message that was claimed but never handed over back to
-   `queued` (it was not sent, so it is sent once), and marks one handed over but never recorded
-   `unknown`: it may have gone out, so it is never sent twice. What remains is a crash between the
-   store's reply to that write and the dot (one store round trip): that one message is lost
-   rather than doubled, and the log shows it. The Message-ID is derived from the key, so any
-   manual resend is recognisable.
+   (`handed_over_at` and `handed_over_by`, written with the whole message on the SMTP server,
+   before the final dot that commits it), then writes a row to this process's handover journal
+   and the dot, with no await between them. `reconcile` gives a message that was claimed but
+   never handed over back to `queued` (it was not sent, so it is sent once). One handed over is
+   settled by its own dispatcher when it restarts (`recover_handovers`): a journal row means the
+   dot went (`sent`), none means it did not (`queued` again). If that dispatcher never returns,
+   `reconcile` marks the message `unknown` after the stale limit: it may have gone out, so it is
+   never sent twice. The Message-ID is derived from the key, so any manual resend is recognisable.
    A store outage after the claim is not a crash: the outcome (or, before the hand-over, giving
    the message back to `queued`) is retried until the store answers again. If that took longer
    than the stale limit and the reconciler meanwhile guessed `unknown`, the dispatcher's outcome
@@ -43,6 +44,7 @@ from together_contracts.notifications import (
 )
 
 from notifications.adapters.channels import Outgoing, PermanentDeliveryError, TemporaryDeliveryError
+from notifications.adapters.handover_journal import JournalError
 from notifications.adapters.messages import Due
 from notifications.adapters.suppressions import BOUNCED, blocks
 from notifications.domain import policy
@@ -161,33 +163,40 @@ async def send_one(key: str, ctx: Context) -> int:
         await _give_back(message, now, ctx)
         raise
     channel = ctx.channels[message["channel"]]
+    attempt = message["attempts"]
 
     async def handing_over() -> None:
+        instance = ctx.journal.instance
         if not await ctx.messages.mark_handed_over(
-            key, attempt=message["attempts"], now=ctx.clock()
+            key, attempt=attempt, now=ctx.clock(), by=instance
         ):
             raise ClaimLostError(key)
 
+    def committing() -> None:
+        ctx.journal.committing(key, attempt)
+
     try:
-        await channel.send(outgoing(message, ctx), handing_over=handing_over)
+        await channel.send(outgoing(message, ctx), handing_over=handing_over, committing=committing)
     except ClaimLostError:
         log.warning("claim lost before hand-over; another dispatcher has the message", key=key)
         return 0
-    except ConnectionFailure:  # the point of no return could not be recorded: nothing was sent
+    except (ConnectionFailure, JournalError):  # the point of no return was not recorded: not sent
         await _give_back(message, now, ctx)
         raise
     except TemporaryDeliveryError as failure:
         why = failure.reason
         await _through_store_outage(lambda: _temporary(message, why, now, ctx))
+        ctx.journal.settle(key, attempt)
     except PermanentDeliveryError as failure:
         why = failure.reason
         await _through_store_outage(lambda: _failed(message, why, permanent=True, ctx=ctx))
+        ctx.journal.settle(key, attempt)
     else:
         sent_at = ctx.clock()
         await _through_store_outage(
             lambda: ctx.messages.finish(
                 key,
-                attempt=message["attempts"],
+                attempt=attempt,
                 status=Status.SENT,
                 fields={
                     "sent_at": sent_at,
@@ -197,6 +206,7 @@ async def send_one(key: str, ctx: Context) -> int:
                 events=[_sent(message)],
             )
         )
+    ctx.journal.settle(key, attempt)
     return 1
 
 
@@ -229,9 +239,44 @@ async def _through_store_outage(write: Callable[[], Awaitable[None]]) -> None:
             await asyncio.sleep(OUTCOME_RETRY_SECONDS)
 
 
+async def recover_handovers(ctx: Context) -> int:
+    """Settle what this dispatcher's last run handed over but never recorded (it was killed): a
+    row in its handover journal means the final dot went, so the message was sent; none means it
+    did not, so it goes back to `queued` and is sent once. Returns how many were settled."""
+    committed = ctx.journal.entries()
+    settled = await ctx.messages.handed_over_by(ctx.journal.instance)
+    for message in settled:
+        key, attempt = message["_id"], message["attempts"]
+        if committed.get(key) == attempt:
+            log.info("recovered: the final dot went before the crash", key=key)
+            await ctx.messages.finish(
+                key,
+                attempt=attempt,
+                status=Status.SENT,
+                fields={
+                    "sent_at": message["handed_over_at"],
+                    "reason": "sent just before a crash; the server's reply was not seen",
+                    **({} if ctx.keep_sent_context else {"context": {}}),
+                },
+                events=[_sent(message)],
+            )
+        else:
+            log.info("recovered: stopped before the final dot, queued again", key=key)
+            await ctx.messages.requeue(
+                key,
+                attempt=attempt,
+                not_before=ctx.clock(),
+                reason="stopped after the hand-over was recorded, before the final dot: queued again",
+            )
+            ctx.wake()
+    ctx.journal.forget(committed)
+    return len(settled)
+
+
 async def reconcile(ctx: Context, *, claim_stale_after: timedelta, stale_after: timedelta) -> int:
     """Deal with messages a crash left `sending`: those never handed over go back to `queued`,
-    those handed over become `unknown` and are never sent again."""
+    those handed over and not settled by their own dispatcher within `stale_after` become
+    `unknown` and are never sent again."""
     now = ctx.clock()
     requeued = await ctx.messages.requeue_interrupted(
         claimed_before=now - claim_stale_after, now=now

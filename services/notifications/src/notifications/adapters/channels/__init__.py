@@ -4,9 +4,10 @@ A channel either returns (accepted), or raises `TemporaryDeliveryError` (try aga
 `PermanentDeliveryError` (never again to this address). Handlers and the dispatcher see only this.
 
 Every channel awaits `handing_over()` at its point of no return, as late as it can (for SMTP: with
-the whole message on the server, before the final dot that commits it). Until then a crash loses
-nothing: the message was never handed over and is queued again. If `handing_over` raises, nothing
-is sent.
+the whole message on the server, before the final dot that commits it), then calls `committing()`
+immediately before the write that commits the message, with no await between the two. Until then a
+crash loses nothing: the message was never handed over and is queued again. If either raises,
+nothing is sent.
 """
 
 from collections.abc import Awaitable, Callable
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 HandingOver = Callable[[], Awaitable[None]]
+Committing = Callable[[], None]
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class PermanentDeliveryError(DeliveryError):
 class Channel(Protocol):
     name: str
 
-    async def send(self, message: Outgoing, *, handing_over: HandingOver) -> None: ...
+    async def send(
+        self, message: Outgoing, *, handing_over: HandingOver, committing: Committing
+    ) -> None: ...
 
     async def close(self) -> None: ...

@@ -5,10 +5,11 @@ delivery log's key, so the same message can always be recognised (and any resend
 the receiving mail system) however it came to be sent.
 
 The point of no return is the final dot of DATA. The transaction (MAIL, RCPT, DATA and the whole
-body) is opened first; `handing_over` is awaited with the server still waiting for the dot; only
-then does the dot go. A server discards a transaction whose data never ended (RFC 5321 4.1.1.4),
-so a crash or a failed `handing_over` before the dot delivers nothing: the connection is closed
-mid-DATA, never with QUIT, which the server would read as part of the body.
+body) is opened first; `handing_over` is awaited with the server still waiting for the dot; then
+`committing` is called and the dot written with no await between them. A server discards a
+transaction whose data never ended (RFC 5321 4.1.1.4), so a crash, or a failed `handing_over` or
+`committing`, before the dot delivers nothing: the connection is closed mid-DATA, never with QUIT,
+which the server would read as part of the body.
 """
 
 import asyncio
@@ -21,6 +22,7 @@ import aiosmtplib
 from aiosmtplib.email import flatten_message
 
 from notifications.adapters.channels import (
+    Committing,
     HandingOver,
     Outgoing,
     PermanentDeliveryError,
@@ -77,11 +79,13 @@ class SmtpChannel:
             self._idle.put_nowait(_Line(config))
         self._lines = connections
 
-    async def send(self, message: Outgoing, *, handing_over: HandingOver) -> None:
+    async def send(
+        self, message: Outgoing, *, handing_over: HandingOver, committing: Committing
+    ) -> None:
         email = build_email(message, config=self.config)
         line = await self._idle.get()
         try:
-            await line.send(email, handing_over=handing_over)
+            await line.send(email, handing_over=handing_over, committing=committing)
         finally:
             self._idle.put_nowait(line)
 
@@ -100,14 +104,18 @@ class _Line:
         self.config = config
         self._client: aiosmtplib.SMTP | None = None
 
-    async def send(self, email: EmailMessage, *, handing_over: HandingOver) -> None:
+    async def send(
+        self, email: EmailMessage, *, handing_over: HandingOver, committing: Committing
+    ) -> None:
         try:
             client = await self._open_transaction(email, retry_on_disconnect=True)
             try:
                 await handing_over()
+                committing()
             except BaseException:
                 self._abandon()
                 raise
+            # execute_command writes the dot before its first await: nothing runs in between.
             response = await client.execute_command(b".")
             if response.code != aiosmtplib.SMTPStatus.completed:
                 raise aiosmtplib.SMTPResponseException(response.code, response.message)

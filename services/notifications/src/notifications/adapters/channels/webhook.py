@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import httpx
 
 from notifications.adapters.channels import (
+    Committing,
     HandingOver,
     Outgoing,
     PermanentDeliveryError,
@@ -61,9 +62,12 @@ class WebhookChannel:
         self._client = client or httpx.AsyncClient(timeout=config.timeout_seconds)
         self._sleep = sleep
 
-    async def send(self, message: Outgoing, *, handing_over: HandingOver) -> None:
+    async def send(
+        self, message: Outgoing, *, handing_over: HandingOver, committing: Committing
+    ) -> None:
         body = json.dumps(message.payload, separators=(",", ":"), sort_keys=True).encode()
         await handing_over()
+        committing()
         reason = ""
         for attempt in range(1, self.config.attempts + 1):
             timestamp = str(int(time.time()))
