@@ -5,10 +5,15 @@ publish the same document's events at once, and publishes that document's events
 that dies mid-way leaves its lease to expire; the next pass of any relay (this one restarted, or
 another replica) re-claims the document and publishes what is left: that is the sweeper. An event
 may therefore be published twice, never lost; consumers' inboxes absorb the duplicates.
+
+Woken by a write that staged events, a pass drains only the collections written to since the last
+pass; every collection is swept at start, after a failure, on the last pass and whenever a poll
+interval passes without a wake. Each claim is a store round trip, and one that finds nothing costs
+as much as one that finds something: draining every collection on every wake made those empty
+claims 5 of notifications' 17 store commands per email.
 """
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -46,12 +51,16 @@ class OutboxRelay:
         self._clock = clock
         self._owner = uuid4().hex
         self._wake = asyncio.Event()
+        self._written: set[str] = set()
         self._stopping = False
 
     def watch(self, collection: AsyncCollection[Document]) -> None:
         self._collections.append(collection)
 
-    def wake(self) -> None:
+    def wake(self, collection: AsyncCollection[Document] | None = None) -> None:
+        """Events were staged in `collection` (or anywhere, if not said): drain it now."""
+        if collection is not None:
+            self._written.add(collection.full_name)
         self._wake.set()
 
     def stop(self) -> None:
@@ -63,13 +72,15 @@ class OutboxRelay:
         """Drain until stopped or cancelled; sleep until woken or the poll interval passes."""
         self._stopping = False  # a runtime may be started again after a stop
         failed = False
+        sweep = True
         while True:
             self._wake.clear()
             stopping = self._stopping
+            chosen = self._collections if sweep or stopping else self._written_since()
             try:
                 if failed:
                     await self.release_own_leases()
-                published = await self.drain()
+                published = await self.drain(chosen)
                 failed = False
             except asyncio.CancelledError:
                 raise
@@ -79,15 +90,25 @@ class OutboxRelay:
                 failed = True
             if stopping:
                 return
+            sweep = failed
             if published:
                 continue
-            with contextlib.suppress(TimeoutError):
+            try:
                 await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
+            except TimeoutError:
+                sweep = True
 
-    async def drain(self) -> int:
-        """Publish every pending event this relay can claim now; return how many it published."""
+    def _written_since(self) -> list[AsyncCollection[Document]]:
+        """The collections staged in since the last pass, forgotten now: staging during this
+        pass marks them again."""
+        written, self._written = self._written, set()
+        return [c for c in self._collections if c.full_name in written]
+
+    async def drain(self, collections: Sequence[AsyncCollection[Document]] | None = None) -> int:
+        """Publish every pending event this relay can claim now (in `collections`, by default
+        all); return how many it published."""
         total = 0
-        for collection in self._collections:
+        for collection in self._collections if collections is None else collections:
             while claimed := await self._claim_batch(collection):
                 # every document settles before a failure propagates: none is still being
                 # published when the next pass gives this relay's leases back
@@ -99,6 +120,8 @@ class OutboxRelay:
                 for result in results:
                     if isinstance(result, BaseException):
                         raise result
+                if len(claimed) < self._concurrency:
+                    break  # the last claim found nothing: staged since, it was woken for again
         return total
 
     async def release_own_leases(self) -> int:

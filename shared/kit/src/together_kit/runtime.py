@@ -115,7 +115,8 @@ class ServiceRuntime:
 
     def aggregate(self, name: str) -> AggregateCollection:
         """A collection whose documents carry pending events that this service's relay publishes."""
-        collection = AggregateCollection(self.db[name], on_staged=self.relay.wake)
+        raw = self.db[name]
+        collection = AggregateCollection(raw, on_staged=lambda: self.relay.wake(raw))
         self.aggregates.append(collection)
         self.relay.watch(collection.collection)
         return collection
