@@ -66,15 +66,25 @@ class AggregateCollection:
         change: Callable[[Document], Change | Awaitable[Change]],
         *,
         attempts: int = 8,
+        known: Document | None = None,
     ) -> Document:
-        """Apply `change` (current document -> fields to set, events) under optimistic concurrency."""
+        """Apply `change` (current document -> fields to set, events) under optimistic concurrency.
+
+        `known`: the document as its caller last wrote or read it, tried first instead of reading
+        it again (one round trip fewer); if it is no longer current, the version filter refuses
+        the write and the document is read as usual."""
         for _ in range(attempts):
-            current = await self.collection.find_one({"_id": document_id})
+            current, known = known, None
+            read = current is None
+            if current is None:
+                current = await self.collection.find_one({"_id": document_id})
             if current is None:
                 raise AggregateNotFoundError(document_id)
             result = change(current)
             fields, events = await result if isinstance(result, Awaitable) else result
             if not events and all(current.get(key) == value for key, value in fields.items()):
+                if not read:
+                    continue  # nothing to do by a copy that may be stale: ask the store
                 return current
             outbox = list(current.get("outbox", [])) + staged(events)
             updated = {

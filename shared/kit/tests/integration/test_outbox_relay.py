@@ -216,3 +216,37 @@ async def test_a_wake_drains_the_collection_written_to_and_a_quiet_poll_sweeps_t
 
 async def _value(published: list[str]) -> list[str]:
     return list(published)
+
+
+async def test_a_known_copy_saves_the_read_and_a_stale_one_is_read_again(
+    runtime: ServiceRuntime,
+) -> None:
+    people = runtime.aggregate("people")
+    await people.insert({"_id": "k", "name": "first", "visits": 0}, [])
+    copy = await people.collection.find_one({"_id": "k"})
+    assert copy is not None
+
+    def visit(current: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
+        return {"visits": current["visits"] + 1}, []
+
+    written = await people.update("k", visit, known=copy)
+    assert (written["visits"], written["version"]) == (1, 2)
+
+    stale = copy  # version 1: the store holds version 2
+    written = await people.update("k", visit, known=stale)
+    assert (written["visits"], written["version"]) == (2, 3)
+
+    def only_if_never_visited(current: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
+        return ({"name": "fresh"}, []) if current["visits"] == 0 else ({}, [])
+
+    unchanged = await people.update("k", only_if_never_visited, known=stale)
+    assert (unchanged["name"], unchanged["version"]) == ("first", 3)
+    stored = await people.collection.find_one({"_id": "k"})
+    assert stored is not None
+    assert (stored["name"], stored["visits"], stored["version"]) == ("first", 2, 3)
+
+    def once_a_regular(current: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
+        return ({"name": "regular"}, []) if current["visits"] == 2 else ({}, [])
+
+    written = await people.update("k", once_a_regular, known=stale)  # a no-op by the stale copy
+    assert (written["name"], written["version"]) == ("regular", 4)

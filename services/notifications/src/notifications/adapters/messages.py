@@ -95,10 +95,16 @@ class MessageRepository(Protocol):
     async def release_digest(self, person_id: str, *, not_before: datetime) -> int: ...
 
 
+HELD_LIMIT = 1024
+"""Claimed documents remembered for their outcome write; more means some were never settled."""
+
+
 class MongoMessageRepository:
     def __init__(self, messages: AggregateCollection) -> None:
         self.messages = messages
         self.collection = messages.collection
+        self._held: dict[str, Document] = {}
+        """Each message claimed here, as last written: its outcome write need not read it back."""
 
     async def ensure_indexes(self) -> None:
         """Single-field indexes, which both stores use (nx-27017 ignores compound ones, ADR 0001):
@@ -142,11 +148,17 @@ class MongoMessageRepository:
             },
             return_document=ReturnDocument.AFTER,
         )
-        return loaded(document) if document else None
+        if document is None:
+            return None
+        if len(self._held) >= HELD_LIMIT:
+            self._held.clear()
+        self._held[key] = document
+        return loaded(document)
 
     async def mark_handed_over(self, key: str, *, attempt: int, now: datetime, by: str) -> bool:
         """Record the point of no return, and whose handover journal knows whether the dot went;
         False if this claim (its attempt) was lost, given back and perhaps claimed again."""
+        marked = {"handed_over_at": now.timestamp(), "handed_over_by": by}
         updated = await self.collection.update_one(
             {
                 "_id": key,
@@ -154,12 +166,14 @@ class MongoMessageRepository:
                 "attempts": attempt,
                 "handed_over_at": NOT_HANDED_OVER,
             },
-            {
-                "$set": {"handed_over_at": now.timestamp(), "handed_over_by": by},
-                "$inc": {"version": 1},
-            },
+            {"$set": marked, "$inc": {"version": 1}},
         )
-        return updated.modified_count == 1
+        held = self._held.pop(key, None)
+        if updated.modified_count != 1:
+            return False
+        if held is not None:
+            self._held[key] = {**held, **marked, "version": held["version"] + 1}
+        return True
 
     async def handed_over_by(self, instance: str) -> list[Document]:
         """Messages handed over by the dispatcher whose journal is `instance`, outcome unrecorded."""
@@ -191,6 +205,7 @@ class MongoMessageRepository:
 
     async def requeue(self, key: str, *, attempt: int, not_before: datetime, reason: str) -> None:
         """The dispatcher holding `attempt` gives the message back to `queued` (see `finish`)."""
+        self._held.pop(key, None)
         await self.collection.update_one(
             {"_id": key, "status": {"$in": list(OUTCOME_PENDING)}, "attempts": attempt},
             {
@@ -217,7 +232,7 @@ class MongoMessageRepository:
                 return {}, []
             return {**stored(fields), "status": status.value}, events
 
-        await self.messages.update(key, change)
+        await self.messages.update(key, change, known=self._held.pop(key, None))
 
     async def mark_unknown(self, *, sending_before: datetime, now: datetime) -> int:
         updated = await self.collection.update_many(
