@@ -186,11 +186,9 @@ async def send_one(key: str, ctx: Context) -> int:
     except TemporaryDeliveryError as failure:
         why = failure.reason
         await _through_store_outage(lambda: _temporary(message, why, now, ctx))
-        ctx.journal.settle(key, attempt)
     except PermanentDeliveryError as failure:
         why = failure.reason
         await _through_store_outage(lambda: _failed(message, why, permanent=True, ctx=ctx))
-        ctx.journal.settle(key, attempt)
     else:
         sent_at = ctx.clock()
         await _through_store_outage(
