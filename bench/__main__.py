@@ -63,7 +63,7 @@ def parse(argv: list[str]) -> tuple[list[str], Params]:
         "--b3-sizes",
         type=sizes,
         default=Params.b3_sizes,
-        help="volunteer profile counts for B3 (default 10000,100000; add 1000000 for 1M)",
+        help="volunteer profile counts for B3 (default 10000,100000,1000000)",
     )
     parser.add_argument("--b1-signups", type=int, default=Params.b1_signups, help="B1 surge size")
     parser.add_argument(

@@ -19,10 +19,10 @@ class Params:
     b2_seconds: float = 20.0
     hop_samples: int = 200
     # B3 matching
-    b3_sizes: tuple[int, ...] = (10_000, 100_000)
-    """1,000,000 too with `--b3-sizes 10000,100000,1000000`: loading it into nx-27017 took
-    about 6 minutes on a quiet 2-core machine (about 3,000 profiles/s) and over 20 on a shared one
-    (about 700/s), so it is not in the default run."""
+    b3_sizes: tuple[int, ...] = (10_000, 100_000, 1_000_000)
+    """The issue's three. The million is most of a full run: loading it into nx-27017 took 6 to 20
+    minutes (3,000 to 700 profiles/s, quiet or shared machine; 16 minutes on 2026-11-26) and
+    matching 50 events against it 21 more; `--b3-sizes 10000,100000` leaves it out."""
     b3_events: int = 50
     b3_places: int = 10
     # B4 fan-out
