@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from notifications.domain.contacts import Contact
+from notifications.settings import Settings as NotificationsSettings
 from together_contracts import Interest
 from together_contracts.matches import EventSummary, MatchProposed, MatchProposedData
 
@@ -24,7 +25,7 @@ from bench.results import Figure, ScenarioResult
 from bench.scenarios.b3_matching import next_saturday_morning
 from bench.stats import rate
 
-CONNECTIONS = 1
+CONNECTIONS: int = NotificationsSettings.model_fields["smtp_connections"].default
 """NOTIFICATIONS_SMTP_CONNECTIONS for the run (its default), and the raw limit's connections."""
 
 

@@ -29,10 +29,10 @@ class Settings(ServiceSettings):
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     smtp_timeout_seconds: float = 30.0
-    smtp_connections: int = Field(default=1, ge=1, le=32)
+    smtp_connections: int = Field(default=4, ge=1, le=32)
     """Messages sent at once, each over its own kept-open SMTP connection (never two at once to
-    one address). Each one more can also be lost to a crash at its point of no return (ADR 0007):
-    worth it for a distant relay, not for a local one."""
+    one address). Sending is a chain of round trips (store and SMTP), so one connection leaves
+    both waiting; a crash settles every one of them from the handover journal (ADR 0007)."""
     handover_journal_path: Path | None = None
     """This process's own record of the final SMTP dots it wrote (ADR 0007), which settles after a
     crash what the delivery log cannot. It must outlive the process (not the machine) and belong
