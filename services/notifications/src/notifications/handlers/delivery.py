@@ -191,19 +191,7 @@ async def send_one(key: str, ctx: Context) -> int:
         await _through_store_outage(lambda: _failed(message, why, permanent=True, ctx=ctx))
     else:
         sent_at = ctx.clock()
-        await _through_store_outage(
-            lambda: ctx.messages.finish(
-                key,
-                attempt=attempt,
-                status=Status.SENT,
-                fields={
-                    "sent_at": sent_at,
-                    "reason": "",
-                    **({} if ctx.keep_sent_context else {"context": {}}),
-                },
-                events=[_sent(message)],
-            )
-        )
+        await _through_store_outage(lambda: _record_sent(message, at=sent_at, reason="", ctx=ctx))
     ctx.journal.settle(key, attempt)
     return 1
 
@@ -247,17 +235,8 @@ async def recover_handovers(ctx: Context) -> int:
         key, attempt = message["_id"], message["attempts"]
         if committed.get(key) == attempt:
             log.info("recovered: the final dot went before the crash", key=key)
-            await ctx.messages.finish(
-                key,
-                attempt=attempt,
-                status=Status.SENT,
-                fields={
-                    "sent_at": message["handed_over_at"],
-                    "reason": "sent just before a crash; the server's reply was not seen",
-                    **({} if ctx.keep_sent_context else {"context": {}}),
-                },
-                events=[_sent(message)],
-            )
+            reason = "sent just before a crash; the server's reply was not seen"
+            await _record_sent(message, at=message["handed_over_at"], reason=reason, ctx=ctx)
         else:
             log.info("recovered: stopped before the final dot, queued again", key=key)
             await ctx.messages.requeue(
@@ -366,6 +345,21 @@ async def _failed(message: Document, reason: str, *, permanent: bool, ctx: Conte
         status=Status.FAILED,
         fields={"failed_at": now, "reason": reason, "permanent": permanent},
         events=[failed],
+    )
+
+
+async def _record_sent(message: Document, *, at: datetime, reason: str, ctx: Context) -> None:
+    """`sent`, with `notification.sent`; what it was rendered from is dropped unless kept."""
+    await ctx.messages.finish(
+        message["_id"],
+        attempt=message["attempts"],
+        status=Status.SENT,
+        fields={
+            "sent_at": at,
+            "reason": reason,
+            **({} if ctx.keep_sent_context else {"context": {}}),
+        },
+        events=[_sent(message)],
     )
 
 
