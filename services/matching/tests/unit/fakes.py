@@ -1,8 +1,8 @@
-"""Small in-memory fakes of matching's ports; `reaching` uses the same cells and bands as the
-store query, so the fakes exercise the grid search too."""
+"""Small in-memory fakes of matching's ports; `nearest` reads the same blocks and `reach` keys as
+the store query, so the fakes exercise the grid search too."""
 
 import copy
-from collections.abc import Sequence
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -14,7 +14,8 @@ from matching.adapters.tokens import Links, Tokens
 from matching.adapters.volunteers import VolunteerChange, VolunteerNotFoundError
 from matching.domain.events import CommunityEvent, EventStatus
 from matching.domain.gaps import District
-from matching.domain.geo import Point, band_of, band_searches, cells, covering
+from matching.domain.geo import Point, cells, covering
+from matching.domain.nearby import blocks_reaching, reach_key
 from matching.domain.volunteers import Status, Volunteer
 from matching.handlers import Context, MatchingRules
 from together_contracts import Event, Interest, PersonErasureRequested
@@ -58,18 +59,35 @@ class FakeVolunteers:
     async def delete(self, person_id: UUID) -> bool:
         return self.stored.pop(person_id, None) is not None
 
-    async def reaching(self, point: Point, interests: frozenset[Interest]) -> list[Volunteer]:
-        found = []
-        for band, name, disk in band_searches(point):
-            wanted = set(disk)
-            for volunteer in self.stored.values():
-                if volunteer.location is None or volunteer.status is not Status.CONFIRMED:
-                    continue
-                if band_of(volunteer.travel_radius_km) != band:
-                    continue
-                if cells(volunteer.location)[name] in wanted and volunteer.interests & interests:
-                    found.append(copy.deepcopy(volunteer))
-        return found
+    async def nearest(self, event: CommunityEvent, *, page: int) -> AsyncGenerator[list[Volunteer]]:
+        """One block at a time, nearest first, `page` volunteers at a time, longest waiting first."""
+        if event.venue.location is None:
+            return
+        keyed = {}
+        for volunteer in self.stored.values():
+            key = reach_key(
+                volunteer.person_id,
+                volunteer.location,
+                volunteer.travel_radius_km,
+                volunteer.last_proposed_at,
+            )
+            if (
+                key is not None
+                and volunteer.status is Status.CONFIRMED
+                and volunteer.wants_matches
+                and volunteer.interests & event.interests
+                and (event.language != "cy" or volunteer.language == "cy")
+            ):
+                keyed[key] = volunteer
+        for block in blocks_reaching(event.venue.location):
+            inside = sorted(
+                key
+                for key, volunteer in keyed.items()
+                if block.first_key < key < block.end_key
+                and volunteer.travel_radius_km >= block.nearest_km
+            )
+            for start in range(0, len(inside), page):
+                yield [copy.deepcopy(keyed[key]) for key in inside[start : start + page]]
 
     async def liking(self, interests: frozenset[Interest], *, limit: int) -> list[Volunteer]:
         return [

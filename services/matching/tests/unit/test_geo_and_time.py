@@ -1,12 +1,14 @@
 """Distance, grid cells covering a radius, and the time slot of an event."""
 
 from datetime import UTC, datetime
+from uuid import uuid4
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matching.domain.availability import available, slot
-from matching.domain.geo import Point, band_of, band_searches, cells, covering, distance_km
+from matching.domain.geo import Point, band_of, cells, covering, distance_km
+from matching.domain.nearby import blocks_reaching, reach_key
 from together_contracts import Availability
 
 pytestmark = pytest.mark.unit
@@ -67,17 +69,40 @@ def test_the_cells_covering_a_radius_contain_every_point_within_it(
     north=st.floats(-1, 1),
     east=st.floats(-1, 1),
 )
-def test_band_searches_find_every_volunteer_whose_radius_reaches(
+def test_a_volunteer_whose_radius_reaches_is_in_a_block_read_no_later_than_their_distance(
     lat: float, lon: float, radius: int, north: float, east: float
 ) -> None:
     event = Point(lat, lon)
     volunteer = offset(event, north * radius * 0.7, east * radius * 0.7)
-    if distance_km(event, volunteer) > radius:
+    distance = distance_km(event, volunteer)
+    if distance > radius:
         return
-    band = band_of(radius)
-    searches = {resolution: (name, set(disk)) for resolution, name, disk in band_searches(event)}
-    name, disk = searches[band]
-    assert cells(volunteer)[name] in disk
+    key = reach_key(uuid4(), volunteer, radius, None)
+    assert key is not None
+    holding = [b for b in blocks_reaching(event) if b.first_key < key < b.end_key]
+    assert len(holding) == 1
+    assert holding[0].nearest_km <= distance
+
+
+def test_blocks_are_listed_nearest_first_and_none_is_beyond_its_bands_reach() -> None:
+    blocks = blocks_reaching(LONDON)
+    assert [b.nearest_km for b in blocks] == sorted(b.nearest_km for b in blocks)
+    assert {b.band for b in blocks if b.nearest_km == 0} == {7, 5, 4}
+    limits = {7: 15, 5: 60, 4: 200}
+    assert all(b.nearest_km <= limits[b.band] for b in blocks)
+    assert len(blocks) < 60
+
+
+def test_the_longest_waiting_sort_first_within_a_block() -> None:
+    person = uuid4()
+    never = reach_key(person, LONDON, 10, None)
+    earlier = reach_key(person, LONDON, 10, datetime(2026, 1, 2, 9, 0, tzinfo=UTC))
+    later = reach_key(person, LONDON, 10, datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    assert never is not None
+    assert earlier is not None
+    assert later is not None
+    assert never < earlier < later
+    assert reach_key(person, None, 10, None) is None
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,8 @@
-"""Volunteer profiles in the matching database, found by grid cell and interest, never scanned."""
+"""Volunteer profiles in the matching database, read nearest block first, never scanned."""
 
-from collections.abc import Callable, Sequence
+import asyncio
+from collections import deque
+from collections.abc import AsyncGenerator, Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -9,11 +11,17 @@ from pymongo import ASCENDING
 from together_contracts import Availability, Event, Interest
 from together_kit.outbox import AggregateCollection, AggregateNotFoundError
 
+from matching.domain.events import CommunityEvent
 from matching.domain.gaps import District
-from matching.domain.geo import Point, band_of, band_searches, cells
+from matching.domain.geo import Point, band_of, cells
+from matching.domain.nearby import Block, blocks_reaching, reach_key
 from matching.domain.volunteers import Proposal, Status, Volunteer
 
 VolunteerChange = Callable[[Volunteer], Sequence[Event]]
+CONCURRENT_BLOCKS = 4
+"""Blocks read at once in each wave of `nearest`."""
+READ_LIMIT = 4096
+"""Candidate documents remembered for a proposal's write; more are forgotten all at once."""
 
 
 class VolunteerNotFoundError(LookupError):
@@ -25,7 +33,7 @@ class VolunteerRepository(Protocol):
     async def put(self, volunteer: Volunteer, *, events: Sequence[Event] = ()) -> None: ...
     async def change(self, person_id: UUID, change: VolunteerChange) -> Volunteer: ...
     async def delete(self, person_id: UUID) -> bool: ...
-    async def reaching(self, point: Point, interests: frozenset[Interest]) -> list[Volunteer]: ...
+    def nearest(self, event: CommunityEvent, *, page: int) -> AsyncGenerator[list[Volunteer]]: ...
     async def liking(self, interests: frozenset[Interest], *, limit: int) -> list[Volunteer]: ...
     async def waiting_since(self, cutoff: datetime, *, limit: int) -> list[Volunteer]: ...
     async def districts(self) -> list[District]: ...
@@ -34,15 +42,30 @@ class VolunteerRepository(Protocol):
 class MongoVolunteerRepository:
     def __init__(self, volunteers: AggregateCollection) -> None:
         self.volunteers = volunteers
+        self._read: dict[str, dict[str, Any]] = {}
+        """Candidates as `nearest` read them: a proposal's claim tries this copy before reading
+        the profile again (the version filter refuses it if it changed since)."""
 
     async def ensure_indexes(self) -> None:
         collection = self.volunteers.collection
-        for field in ("h3_7", "h3_5", "h3_4"):
-            await collection.create_index([("band", ASCENDING), (field, ASCENDING)])
+        await collection.create_index([("reach", ASCENDING)])
         await collection.create_index([("interests", ASCENDING), ("last_proposed_at", ASCENDING)])
         await collection.create_index(
             [("status", ASCENDING), ("ever_proposed", ASCENDING), ("confirmed_at", ASCENDING)]
         )
+        await self._file_unfiled()
+
+    async def _file_unfiled(self) -> None:
+        """Give a `reach` key to located profiles stored before keys existed (a one-off at the
+        first start after the upgrade; each later start finds only the unlocated, if any). A
+        profile changed meanwhile keeps the key its own write gave it (the version filter)."""
+        collection = self.volunteers.collection
+        async for document in collection.find({"reach": None, "latitude": {"$ne": None}}):
+            key = reach_key_of(from_document(document))
+            await collection.update_one(
+                {"_id": document["_id"], "version": document.get("version", 0), "reach": None},
+                {"$set": {"reach": key}},
+            )
 
     async def get(self, person_id: UUID) -> Volunteer | None:
         document = await self.volunteers.collection.find_one({"_id": str(person_id)})
@@ -64,29 +87,64 @@ class MongoVolunteerRepository:
             changed[:] = [volunteer]
             return to_document(volunteer), events
 
+        key = str(person_id)
         try:
-            await self.volunteers.update(str(person_id), apply)
+            await self.volunteers.update(key, apply, known=self._read.pop(key, None))
         except AggregateNotFoundError as error:
             raise VolunteerNotFoundError(person_id) from error
         return changed[0]
 
     async def delete(self, person_id: UUID) -> bool:
+        self._read.pop(str(person_id), None)
         return await self.volunteers.delete(str(person_id))
 
-    async def reaching(self, point: Point, interests: frozenset[Interest]) -> list[Volunteer]:
-        """Confirmed volunteers in the cells around `point` for their radius band, sharing an
-        interest; a superset of those whose radius reaches it (the caller checks the distance)."""
-        found: list[Volunteer] = []
-        for band, field, disk in band_searches(point):
-            query = {
-                "band": band,
-                field: {"$in": disk},
-                "interests": {"$in": sorted(interests)},
-                "status": Status.CONFIRMED.value,
-            }
-            async for document in self.volunteers.collection.find(query):
-                found.append(from_document(document))
-        return found
+    async def nearest(self, event: CommunityEvent, *, page: int) -> AsyncGenerator[list[Volunteer]]:
+        """Confirmed volunteers sharing an interest with a located event, who may reach it, in
+        waves: the nearest blocks first, each block longest waiting first, `page` at a time; a
+        block with more to read comes back before farther ones. The caller checks the exact
+        distance and stops reading when it has enough (ADR 0008)."""
+        location = event.venue.location
+        if location is None:
+            return
+        wanted: dict[str, Any] = {
+            "status": Status.CONFIRMED.value,
+            "wants_matches": True,
+            "interests": {"$in": sorted(event.interests)},
+        }
+        if event.language == "cy":
+            wanted["language"] = "cy"
+        unread = deque((block, block.first_key) for block in blocks_reaching(location))
+        unfinished: deque[tuple[Block, str]] = deque()
+        while unread or unfinished:
+            wave = [unfinished.popleft() for _ in range(min(CONCURRENT_BLOCKS, len(unfinished)))]
+            while len(wave) < CONCURRENT_BLOCKS and unread:
+                wave.append(unread.popleft())
+            pages = await asyncio.gather(
+                *(self._page(block, after, wanted, page) for block, after in wave)
+            )
+            found: list[Volunteer] = []
+            for (block, _), documents in zip(wave, pages, strict=True):
+                self._remember(documents)
+                found += [from_document(document) for document in documents]
+                if len(documents) == page:
+                    unfinished.append((block, documents[-1]["reach"]))
+            yield found
+
+    def _remember(self, documents: list[dict[str, Any]]) -> None:
+        if len(self._read) + len(documents) > READ_LIMIT:
+            self._read.clear()
+        self._read.update((document["_id"], document) for document in documents)
+
+    async def _page(
+        self, block: Block, after: str, wanted: dict[str, Any], page: int
+    ) -> list[dict[str, Any]]:
+        query = {
+            "reach": {"$gt": after, "$lt": block.end_key},
+            "travel_radius_km": {"$gte": block.nearest_km},
+            **wanted,
+        }
+        cursor = self.volunteers.collection.find(query).sort("reach", ASCENDING).limit(page)
+        return await cursor.to_list()
 
     async def liking(self, interests: frozenset[Interest], *, limit: int) -> list[Volunteer]:
         """For online events: confirmed volunteers sharing an interest, longest-waiting first."""
@@ -151,6 +209,7 @@ def to_document(volunteer: Volunteer) -> dict[str, Any]:
         "longitude": location.longitude if location else None,
         **(cells(location) if location else {"h3_7": None, "h3_5": None, "h3_4": None}),
         "band": band_of(volunteer.travel_radius_km),
+        "reach": reach_key_of(volunteer),
         "interests": sorted(str(i) for i in volunteer.interests),
         "availability": sorted(str(a) for a in volunteer.availability),
         "travel_radius_km": volunteer.travel_radius_km,
@@ -169,6 +228,15 @@ def to_document(volunteer: Volunteer) -> dict[str, Any]:
         "proposed": volunteer.proposed,
         "unmatched_told": volunteer.unmatched_told,
     }
+
+
+def reach_key_of(volunteer: Volunteer) -> str | None:
+    return reach_key(
+        volunteer.person_id,
+        volunteer.location,
+        volunteer.travel_radius_km,
+        volunteer.last_proposed_at,
+    )
 
 
 def from_document(document: dict[str, Any]) -> Volunteer:

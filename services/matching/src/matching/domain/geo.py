@@ -7,8 +7,8 @@ in the disk (an indexed `$in`), and then checks the exact distance here: the sto
 `$near` on the embedded server, and the disk is a superset of the circle.
 
 Volunteers each have their own radius, so "whose radius reaches this event" is asked per band:
-a volunteer's `band` is the resolution of the first of `BANDS` their radius fits, and the event
-asks each band for the volunteers in the disk of that band's largest radius.
+a volunteer's `band` is the resolution of the first of `BANDS` their radius fits. Volunteers are
+read by blocks of cells per band, nearest first (`nearby`).
 """
 
 import math
@@ -62,16 +62,6 @@ BANDS = ((15.0, 7), (60.0, 5), (200.0, 4))
 
 def band_of(radius_km: float) -> int:
     return next((resolution for limit, resolution in BANDS if radius_km <= limit), BANDS[-1][1])
-
-
-def band_searches(point: Point) -> list[tuple[int, str, list[str]]]:
-    """For each band: its resolution, the cell field to query and the cells reaching `point`."""
-    searches = []
-    for limit, resolution in BANDS:
-        centre = h3.latlng_to_cell(point.latitude, point.longitude, resolution)
-        disk = sorted(h3.grid_disk(centre, rings_for(limit, resolution)))
-        searches.append((resolution, f"h3_{resolution}", disk))
-    return searches
 
 
 def search_resolution(radius_km: float) -> int:

@@ -7,13 +7,14 @@ proposal is not made: the safe side of the cap.
 """
 
 import asyncio
+from contextlib import aclosing
 from uuid import UUID
 
 from together_contracts import Event
 from together_contracts.matches import MatchProposed, MatchProposedData
 
 from matching.adapters.matches import AlreadyProposedError, match_id
-from matching.adapters.volunteers import VolunteerNotFoundError
+from matching.adapters.volunteers import CONCURRENT_BLOCKS, VolunteerNotFoundError
 from matching.domain import scoring
 from matching.domain.events import CommunityEvent
 from matching.domain.scoring import Candidate
@@ -21,6 +22,9 @@ from matching.domain.volunteers import Volunteer
 from matching.handlers.context import PRODUCER, Context, summary
 
 ONLINE_CANDIDATES_PER_PROPOSAL = 20
+CANDIDATES_PER_PROPOSAL = 4
+"""Eligible volunteers read per proposal wanted for a located event, nearest blocks first: the
+score chooses among them (ADR 0008)."""
 
 
 async def match_event(event: CommunityEvent, *, correlation_id: str, ctx: Context) -> int:
@@ -29,14 +33,14 @@ async def match_event(event: CommunityEvent, *, correlation_id: str, ctx: Contex
     wanted = event.places * ctx.rules.proposals_per_place - event.proposed
     if wanted <= 0 or not event.open or event.starts_at <= now:
         return 0
+    already = await ctx.matches.people_proposed(event.id)
     if event.venue.online:
         limit = wanted * ONLINE_CANDIDATES_PER_PROPOSAL
         found = await ctx.volunteers.liking(event.interests, limit=limit)
     elif event.venue.location is not None:
-        found = await ctx.volunteers.reaching(event.venue.location, event.interests)
+        found = await _candidates_near(event, wanted, already, ctx)
     else:
         return 0
-    already = await ctx.matches.people_proposed(event.id)
     fresh = [volunteer for volunteer in found if volunteer.person_id not in already]
     ranked = scoring.ranked(fresh, event, now=now, cap=ctx.rules.weekly_cap)
     made = 0
@@ -52,6 +56,26 @@ async def match_event(event: CommunityEvent, *, correlation_id: str, ctx: Contex
     if made:
         await _count_proposals(event.id, made, ctx)
     return made
+
+
+async def _candidates_near(
+    event: CommunityEvent, wanted: int, already: set[UUID], ctx: Context
+) -> list[Volunteer]:
+    """Eligible volunteers from the nearest blocks, until there are enough to choose among."""
+    enough = wanted * CANDIDATES_PER_PROPOSAL
+    page = -(-enough // CONCURRENT_BLOCKS)
+    now = ctx.clock()
+    found: dict[UUID, Volunteer] = {}
+    async with aclosing(ctx.volunteers.nearest(event, page=page)) as waves:
+        async for wave in waves:
+            for volunteer in wave:
+                if volunteer.person_id not in already and scoring.eligible(
+                    volunteer, event, now=now, cap=ctx.rules.weekly_cap
+                ):
+                    found[volunteer.person_id] = volunteer
+            if len(found) >= enough:
+                break
+    return list(found.values())
 
 
 async def match_volunteer(person_id: UUID, *, correlation_id: str, ctx: Context) -> int:

@@ -1,0 +1,99 @@
+"""Reading the volunteers who may reach an event a little at a time, nearest blocks first.
+
+Every located volunteer is filed under one `reach` key (`reach_key`):
+
+    {band}:{block}:{waited}:{person}
+
+- band:   the resolution of their radius band (`geo.BANDS`: 7 up to 15 km, 5 up to 60, 4 beyond)
+- block:  the H3 cell, at `BLOCKS[band]`, their location lies in (about 17, 45 and 120 km across)
+- waited: when they were last proposed an event, "0" if never, so the longest waiting sort first
+- person: their id, so every key is unique and a page can resume after the last key it read
+
+One indexed range on this key reads a block's volunteers of one band, longest waiting first, and
+stops after a page (a single-field index both stores serve; the embedded one ignores compound
+indexes and never indexes `$in`). `blocks_reaching` lists the blocks whose band's largest radius
+reaches an event, each with the nearest any point in it can be, so the caller reads the nearest
+blocks first and stops once it has enough candidates (ADR 0008): what matching reads grows with
+the places to fill, not with the number of volunteers.
+"""
+
+import functools
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from uuid import UUID
+
+import h3
+
+from matching.domain.geo import BANDS, Point, band_of, distance_km, rings_for
+
+BLOCKS = {7: 5, 5: 4, 4: 3}
+"""Band (its resolution) -> the resolution of the blocks its volunteers are filed under."""
+NEVER = "0"
+"""`waited` for someone never proposed an event: before every timestamp."""
+_BOUNDARY_MARGIN = 1.02
+"""H3 edges bulge slightly beyond the straight line between their vertices."""
+
+
+@dataclass(frozen=True)
+class Block:
+    band: int
+    cell: str
+    nearest_km: float
+    """No point of the block is nearer the event than this."""
+
+    @property
+    def first_key(self) -> str:
+        """Every `reach` key of this block and band sorts after this one..."""
+        return f"{self.band}:{self.cell}:"
+
+    @property
+    def end_key(self) -> str:
+        """...and before this one (";" follows ":" in ASCII)."""
+        return f"{self.band}:{self.cell};"
+
+
+def reach_key(
+    person_id: UUID, location: Point | None, radius_km: float, last_proposed_at: datetime | None
+) -> str | None:
+    """The volunteer's `reach` key; None for someone not located (never a candidate)."""
+    if location is None:
+        return None
+    band = band_of(radius_km)
+    block = h3.latlng_to_cell(location.latitude, location.longitude, BLOCKS[band])
+    waited = NEVER if last_proposed_at is None else _sortable(last_proposed_at)
+    return f"{band}:{block}:{waited}:{person_id}"
+
+
+def _sortable(moment: datetime) -> str:
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).strftime("%Y%m%dT%H%M%S%f")
+
+
+def blocks_reaching(point: Point) -> list[Block]:
+    """Every block holding someone whose band's largest radius could reach `point`, nearest
+    first (then the shorter band): a superset of the volunteers who reach it."""
+    found = []
+    for limit, band in BANDS:
+        resolution = BLOCKS[band]
+        centre = h3.latlng_to_cell(point.latitude, point.longitude, resolution)
+        for cell in h3.grid_disk(centre, rings_for(limit, resolution)):
+            nearest = _nearest_km(point, cell)
+            if nearest <= limit:
+                found.append(Block(band, str(cell), nearest))
+    found.sort(key=lambda block: (block.nearest_km, -block.band, block.cell))
+    return found
+
+
+def _nearest_km(point: Point, cell: str) -> float:
+    """A lower bound of the distance from `point` to anywhere in `cell`: to its centre, less the
+    distance from its centre to its farthest vertex."""
+    centre, reach = _extent(cell)
+    return max(0.0, distance_km(point, centre) - reach)
+
+
+@functools.lru_cache(maxsize=8192)
+def _extent(cell: str) -> tuple[Point, float]:
+    """A block's centre and the distance from it to its farthest vertex (with the margin)."""
+    centre = Point(*h3.cell_to_latlng(cell))
+    reach = max(distance_km(centre, Point(*vertex)) for vertex in h3.cell_to_boundary(cell))
+    return centre, reach * _BOUNDARY_MARGIN

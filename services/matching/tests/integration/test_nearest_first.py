@@ -1,0 +1,141 @@
+"""Matching reads a bounded number of candidates, nearest blocks first, longest waiting first (ADR
+0008), on the real store: what it reads grows with the places to fill, not with the volunteers."""
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from matching.adapters.volunteers import CONCURRENT_BLOCKS, MongoVolunteerRepository, to_document
+from matching.domain.events import CommunityEvent, EventStatus, Venue
+from matching.domain.geo import Point
+from matching.domain.volunteers import Status, Volunteer
+from matching.handlers.matching import CANDIDATES_PER_PROPOSAL, match_event
+from together_contracts import Availability, Interest
+
+from .conftest import Matching, next_saturday_noon
+
+pytestmark = pytest.mark.integration
+
+Document = dict[str, Any]
+MANCHESTER = Point(53.4809, -2.2374)
+SALFORD = Point(53.4875, -2.2901)
+"""About 3.6 km from Manchester's centroid: in the same block for every band."""
+STOCKPORT = Point(53.4084, -2.1494)
+"""About 10 km away."""
+SHEFFIELD = Point(53.3811, -1.4701)
+"""About 52 km away: only for the wider bands."""
+
+
+def volunteer(location: Point, radius: int = 15, **fields: Any) -> Volunteer:
+    return Volunteer(
+        person_id=uuid.uuid4(),
+        outward_code="M1",
+        location=location,
+        interests=frozenset({Interest.FOOD_AND_MUTUAL_AID}),
+        availability=frozenset({Availability.WEEKENDS}),
+        travel_radius_km=radius,
+        confirmed_at=datetime.now(UTC) - timedelta(days=30),
+        **fields,
+    )
+
+
+def document(person: Volunteer) -> Document:
+    """What `AggregateCollection.insert` stores for a new profile."""
+    return {**to_document(person), "version": 1, "outbox": [], "outbox_pending": 0}
+
+
+def lunch(places: int = 2, at: Point = MANCHESTER) -> CommunityEvent:
+    starts = next_saturday_noon(datetime.now(UTC))
+    return CommunityEvent(
+        title="Community lunch",
+        description="Soup and a chat.",
+        event_type=Interest.FOOD_AND_MUTUAL_AID,
+        also_suits=(),
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        venue=Venue(online=False, postcode="M1 1AE", outward_code="M1", location=at),
+        places=places,
+        organiser_email="sam@riverside.example.org",
+        submitted_at=datetime.now(UTC),
+        status=EventStatus.PUBLISHED,
+    )
+
+
+async def test_every_candidate_is_read_once_nearest_blocks_first_a_page_at_a_time(
+    matching: Matching,
+) -> None:
+    repository: MongoVolunteerRepository = matching.ctx.volunteers  # type: ignore[assignment]
+    near = [volunteer(SALFORD) for _ in range(12)]
+    farther = [volunteer(SHEFFIELD, radius=60) for _ in range(3)]
+    unreachable = [
+        volunteer(SHEFFIELD, radius=15),
+        volunteer(SALFORD, status=Status.PENDING),
+        volunteer(SALFORD, wants_matches=False),
+    ]
+    other = volunteer(SALFORD)
+    other.interests = frozenset({Interest.SPORT})
+    people = [*near, *farther, *unreachable, other]
+    await matching.db["volunteers"].insert_many([document(p) for p in people])
+
+    page = 5
+    waves = [[v.person_id for v in wave] async for wave in repository.nearest(lunch(), page=page)]
+    read = [person for wave in waves for person in wave]
+
+    assert sorted(read) == sorted(p.person_id for p in [*near, *farther])
+    assert all(len(wave) <= CONCURRENT_BLOCKS * page for wave in waves)
+    assert set(waves[0][:page]) <= {p.person_id for p in near}
+
+
+async def test_an_event_reads_only_enough_candidates_and_the_next_turns_to_others(
+    matching: Matching,
+) -> None:
+    places = 1
+    wanted = places * matching.ctx.rules.proposals_per_place
+    enough = wanted * CANDIDATES_PER_PROPOSAL
+    crowd = [volunteer(SALFORD) for _ in range(enough * 4)]
+    await matching.db["volunteers"].insert_many([document(p) for p in crowd])
+
+    read: list[uuid.UUID] = []
+    repository: MongoVolunteerRepository = matching.ctx.volunteers  # type: ignore[assignment]
+    original = repository.nearest
+
+    async def counting(event: CommunityEvent, *, page: int) -> AsyncIterator[list[Volunteer]]:
+        async for wave in original(event, page=page):
+            read.extend(v.person_id for v in wave)
+            yield wave
+
+    repository.nearest = counting  # type: ignore[method-assign]
+    first, second = lunch(places), lunch(places)
+    for event in (first, second):
+        await matching.ctx.events.add(event, events=[])
+    made_first = await match_event(first, correlation_id="test", ctx=matching.ctx)
+    read_first = len(read)
+    made_second = await match_event(second, correlation_id="test", ctx=matching.ctx)
+
+    assert made_first == made_second == wanted
+    assert enough <= read_first < len(crowd)
+    first_people = await matching.ctx.matches.people_proposed(first.id)
+    second_people = await matching.ctx.matches.people_proposed(second.id)
+    assert first_people.isdisjoint(second_people)
+
+
+async def test_profiles_stored_before_reach_keys_are_filed_at_start(
+    start_matching: Any,
+) -> None:
+    old = volunteer(STOCKPORT)
+    unlocated = volunteer(STOCKPORT)
+    unlocated.location = None
+    async with start_matching() as matching:
+        before = [document(old), document(unlocated)]
+        for stored in before:
+            del stored["reach"]
+        await matching.db["volunteers"].insert_many(before)
+    async with start_matching() as matching:
+        repository: MongoVolunteerRepository = matching.ctx.volunteers  # type: ignore[assignment]
+        found = [v.person_id async for wave in repository.nearest(lunch(), page=10) for v in wave]
+        assert found == [old.person_id]
+        stored = await matching.db["volunteers"].find_one({"_id": str(unlocated.person_id)})
+        assert stored is not None
+        assert stored.get("reach") is None
