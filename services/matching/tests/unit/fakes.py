@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from matching.adapters.events import EventChange
-from matching.adapters.matches import AlreadyProposedError, match_id
+from matching.adapters.matches import Proposed, match_id
 from matching.adapters.tokens import Links, Tokens
 from matching.adapters.volunteers import VolunteerChange, VolunteerNotFoundError
 from matching.domain.events import CommunityEvent, EventStatus
@@ -168,18 +168,21 @@ class FakeMatches:
     stored: dict[UUID, dict[str, Any]] = field(default_factory=dict)
 
     async def add(
-        self, *, event_id: UUID, person_id: UUID, at: datetime, events: Sequence[Event]
-    ) -> UUID:
-        identifier = match_id(event_id, person_id)
-        if identifier in self.stored:
-            raise AlreadyProposedError(identifier)
-        self.stored[identifier] = {
-            "_id": str(identifier),
-            "event_id": str(event_id),
-            "person_id": str(person_id),
-        }
-        self.outbox.events += events
-        return identifier
+        self, *, event_id: UUID, at: datetime, proposals: Sequence[Proposed]
+    ) -> set[UUID]:
+        made = set()
+        for person_id, event in proposals:
+            identifier = match_id(event_id, person_id)
+            if identifier in self.stored:
+                continue
+            self.stored[identifier] = {
+                "_id": str(identifier),
+                "event_id": str(event_id),
+                "person_id": str(person_id),
+            }
+            self.outbox.events.append(event)
+            made.add(person_id)
+        return made
 
     async def get(self, identifier: UUID) -> dict[str, Any] | None:
         return self.stored.get(identifier)

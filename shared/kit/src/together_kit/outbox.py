@@ -19,10 +19,12 @@ from typing import Any
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import BulkWriteError
 from together_contracts import Event
 
 Document = dict[str, Any]
 Change = tuple[Mapping[str, Any], Sequence[Event]]
+DUPLICATE_KEY = 11000
 
 
 class ConcurrentWriteError(Exception):
@@ -37,6 +39,17 @@ def staged(events: Sequence[Event]) -> list[Document]:
     return [event.model_dump(mode="json") for event in events]
 
 
+def _new(document: Mapping[str, Any], events: Sequence[Event]) -> Document:
+    pending = staged(events)
+    return {
+        **document,
+        "version": 1,
+        "outbox": pending,
+        "outbox_pending": len(pending),
+        "outbox_lease_until": 0.0,
+    }
+
+
 class AggregateCollection:
     """A collection whose documents carry their own pending events; the relay drains them."""
 
@@ -48,17 +61,27 @@ class AggregateCollection:
         await self.collection.create_index([("outbox_pending", ASCENDING)])
 
     async def insert(self, document: Mapping[str, Any], events: Sequence[Event]) -> None:
-        pending = staged(events)
-        await self.collection.insert_one(
-            {
-                **document,
-                "version": 1,
-                "outbox": pending,
-                "outbox_pending": len(pending),
-                "outbox_lease_until": 0.0,
-            }
-        )
-        self._staged(pending)
+        new = _new(document, events)
+        await self.collection.insert_one(new)
+        self._staged(new["outbox"])
+
+    async def insert_new(self, items: Sequence[Change]) -> list[Any]:
+        """Insert documents, each with its events, in one round trip; the ids of those inserted.
+        A document whose `_id` is taken is left out, and the others are inserted all the same."""
+        documents = [_new(document, events) for document, events in items]
+        if not documents:
+            return []
+        taken: set[int] = set()
+        try:
+            await self.collection.insert_many(documents, ordered=False)
+        except BulkWriteError as error:
+            errors = error.details.get("writeErrors", [])
+            if any(e.get("code") != DUPLICATE_KEY for e in errors):
+                raise
+            taken = {e["index"] for e in errors}
+        inserted = [d for index, d in enumerate(documents) if index not in taken]
+        self._staged([event for d in inserted for event in d["outbox"]])
+        return [d["_id"] for d in inserted]
 
     async def update(
         self,

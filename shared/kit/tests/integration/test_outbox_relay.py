@@ -250,3 +250,29 @@ async def test_a_known_copy_saves_the_read_and_a_stale_one_is_read_again(
 
     written = await people.update("k", once_a_regular, known=stale)  # a no-op by the stale copy
     assert (written["name"], written["version"]) == ("regular", 4)
+
+
+async def test_documents_inserted_together_publish_their_events_and_a_taken_id_is_left_out(
+    runtime: ServiceRuntime, rabbitmq_url: str
+) -> None:
+    people = runtime.aggregate("people")
+    first, taken, last = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    await people.insert({"_id": str(taken), "name": "already here"}, [])
+    async with (
+        event_probe(rabbitmq_url, [VolunteerRegistered.routing_key]) as probe,
+        runtime.running(),
+    ):
+        inserted = await people.insert_new(
+            [
+                ({"_id": str(person), "name": name}, [registered(person, name)])
+                for person, name in ((first, "a"), (taken, "b"), (last, "c"))
+            ]
+        )
+        assert inserted == [str(first), str(last)]
+        events = await probe.wait_for(2)
+        await eventually(runtime.relay.backlog, until=lambda n: n == 0, what="an empty outbox")
+        kept = await people.collection.find_one({"_id": str(taken)})
+        assert await people.insert_new([]) == []
+    assert sorted(e["data"]["name"] for e in events) == ["a", "c"]
+    assert kept is not None
+    assert (kept["name"], kept["version"], kept["outbox"]) == ("already here", 1, [])

@@ -8,15 +8,14 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from pymongo import ASCENDING
-from pymongo.errors import DuplicateKeyError
 from together_contracts import Event
 from together_kit.outbox import AggregateCollection
 
 MATCH_NAMESPACE = uuid.UUID("6f1c2a4e-3b1d-4c8e-9a57-0d6c1e2b7f30")
 
 
-class AlreadyProposedError(Exception):
-    pass
+Proposed = tuple[UUID, Event]
+"""A person proposed an event, and the `match.proposed` that tells them."""
 
 
 def match_id(event_id: UUID, person_id: UUID) -> UUID:
@@ -25,8 +24,8 @@ def match_id(event_id: UUID, person_id: UUID) -> UUID:
 
 class MatchRepository(Protocol):
     async def add(
-        self, *, event_id: UUID, person_id: UUID, at: datetime, events: Sequence[Event]
-    ) -> UUID: ...
+        self, *, event_id: UUID, at: datetime, proposals: Sequence[Proposed]
+    ) -> set[UUID]: ...
     async def get(self, match_id: UUID) -> dict[str, Any] | None: ...
     async def people_proposed(self, event_id: UUID) -> set[UUID]: ...
     async def events_of(self, person_id: UUID) -> set[UUID]: ...
@@ -42,20 +41,25 @@ class MongoMatchRepository:
         await self.matches.collection.create_index([("person_id", ASCENDING)])
 
     async def add(
-        self, *, event_id: UUID, person_id: UUID, at: datetime, events: Sequence[Event]
-    ) -> UUID:
-        identifier = match_id(event_id, person_id)
-        document = {
-            "_id": str(identifier),
-            "event_id": str(event_id),
-            "person_id": str(person_id),
-            "proposed_at": at,
-        }
-        try:
-            await self.matches.insert(document, events)
-        except DuplicateKeyError as error:
-            raise AlreadyProposedError(identifier) from error
-        return identifier
+        self, *, event_id: UUID, at: datetime, proposals: Sequence[Proposed]
+    ) -> set[UUID]:
+        """Record the matches of an event with their `match.proposed`, in one write; the people
+        whose match was recorded now (one already proposed this event is left out)."""
+        ids = {person_id: str(match_id(event_id, person_id)) for person_id, _ in proposals}
+        items = [
+            (
+                {
+                    "_id": ids[person_id],
+                    "event_id": str(event_id),
+                    "person_id": str(person_id),
+                    "proposed_at": at,
+                },
+                [event],
+            )
+            for person_id, event in proposals
+        ]
+        inserted = set(await self.matches.insert_new(items))
+        return {person_id for person_id, identifier in ids.items() if identifier in inserted}
 
     async def get(self, match_id: UUID) -> dict[str, Any] | None:
         return await self.matches.collection.find_one({"_id": str(match_id)})

@@ -2,8 +2,9 @@
 
 A proposal first claims a slot in the volunteer's week (their profile, under its version, so the
 weekly cap holds however many matchings run at once), then records the match with its
-`match.proposed` event. Should the process die between the two, the slot stays used and that one
-proposal is not made: the safe side of the cap.
+`match.proposed` event. A wave of proposals claims its slots at once and records its matches in
+one write. Should the process die between the two, the slots stay used and those proposals are
+not made: the safe side of the cap.
 """
 
 import asyncio
@@ -13,7 +14,7 @@ from uuid import UUID
 from together_contracts import Event
 from together_contracts.matches import MatchProposed, MatchProposedData
 
-from matching.adapters.matches import AlreadyProposedError, match_id
+from matching.adapters.matches import match_id
 from matching.adapters.volunteers import CONCURRENT_BLOCKS, VolunteerNotFoundError
 from matching.domain import scoring
 from matching.domain.events import CommunityEvent
@@ -48,11 +49,9 @@ async def match_event(event: CommunityEvent, *, correlation_id: str, ctx: Contex
     while made < wanted and tried < len(ranked):
         # The next best as many as are still wanted, at once: each claims a slot on a different
         # volunteer, so they never contend, and a wave can never make more than are wanted.
-        # Serially, a proposal's three round trips to the store made matching's time.
         wave = ranked[tried : tried + wanted - made]
         tried += len(wave)
-        proposals = [propose(c, event, correlation_id=correlation_id, ctx=ctx) for c in wave]
-        made += sum(await asyncio.gather(*proposals))
+        made += await propose(wave, event, correlation_id=correlation_id, ctx=ctx)
     if made:
         await _count_proposals(event.id, made, ctx)
     return made
@@ -97,16 +96,33 @@ async def match_volunteer(person_id: UUID, *, correlation_id: str, ctx: Context)
     scored.sort(key=lambda item: (-item[0], item[1].starts_at))
     made = 0
     for _, event, candidate in scored[: ctx.rules.events_per_new_volunteer]:
-        if await propose(candidate, event, correlation_id=correlation_id, ctx=ctx):
+        if await propose([candidate], event, correlation_id=correlation_id, ctx=ctx):
             await _count_proposals(event.id, 1, ctx)
             made += 1
     return made
 
 
 async def propose(
-    candidate: Candidate, event: CommunityEvent, *, correlation_id: str, ctx: Context
+    candidates: list[Candidate], event: CommunityEvent, *, correlation_id: str, ctx: Context
 ) -> int:
-    """1 if the proposal was made, 0 if the volunteer's week or state no longer allowed it."""
+    """Propose the event to each candidate whose week and state still allow it; how many were."""
+    now = ctx.clock()
+    claims = [_claim_slot(c.volunteer.person_id, event, ctx) for c in candidates]
+    claimed = [c for c, ok in zip(candidates, await asyncio.gather(*claims), strict=True) if ok]
+    if not claimed:
+        return 0
+    made = await ctx.matches.add(
+        event_id=event.id,
+        at=now,
+        proposals=[
+            (c.volunteer.person_id, proposed(c, event, correlation_id=correlation_id, ctx=ctx))
+            for c in claimed
+        ],
+    )
+    return len(made)
+
+
+async def _claim_slot(person_id: UUID, event: CommunityEvent, ctx: Context) -> bool:
     now = ctx.clock()
     claimed = False
 
@@ -117,23 +133,11 @@ async def propose(
             volunteer.record_proposal(event.id, now)
         return []
 
-    person_id = candidate.volunteer.person_id
     try:
         await ctx.volunteers.change(person_id, claim)
     except VolunteerNotFoundError:
-        return 0
-    if not claimed:
-        return 0
-    try:
-        await ctx.matches.add(
-            event_id=event.id,
-            person_id=person_id,
-            at=now,
-            events=[proposed(candidate, event, correlation_id=correlation_id, ctx=ctx)],
-        )
-    except AlreadyProposedError:
-        return 0
-    return 1
+        return False
+    return claimed
 
 
 def proposed(
