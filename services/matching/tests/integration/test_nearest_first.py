@@ -2,12 +2,17 @@
 0008), on the real store: what it reads grows with the places to fill, not with the volunteers."""
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from matching.adapters.volunteers import CONCURRENT_BLOCKS, MongoVolunteerRepository, to_document
+from matching.adapters.volunteers import (
+    FIRST_WAVE_BLOCKS,
+    MIN_PAGE,
+    MongoVolunteerRepository,
+    to_document,
+)
 from matching.domain.events import CommunityEvent, EventStatus, Venue
 from matching.domain.geo import Point
 from matching.domain.volunteers import Status, Volunteer
@@ -63,9 +68,7 @@ def lunch(places: int = 2, at: Point = MANCHESTER) -> CommunityEvent:
     )
 
 
-async def test_every_candidate_is_read_once_nearest_blocks_first_a_page_at_a_time(
-    matching: Matching,
-) -> None:
+async def test_every_candidate_is_read_once_nearest_blocks_first(matching: Matching) -> None:
     repository: MongoVolunteerRepository = matching.ctx.volunteers  # type: ignore[assignment]
     near = [volunteer(SALFORD) for _ in range(12)]
     farther = [volunteer(SHEFFIELD, radius=60) for _ in range(3)]
@@ -76,16 +79,24 @@ async def test_every_candidate_is_read_once_nearest_blocks_first_a_page_at_a_tim
     ]
     other = volunteer(SALFORD)
     other.interests = frozenset({Interest.SPORT})
-    people = [*near, *farther, *unreachable, other]
-    await matching.db["volunteers"].insert_many([document(p) for p in people])
+    await matching.db["volunteers"].insert_many(
+        [document(p) for p in [*near, *farther, *unreachable, other]]
+    )
+    seen: list[uuid.UUID] = []
 
-    page = 5
-    waves = [[v.person_id for v in wave] async for wave in repository.nearest(lunch(), page=page)]
-    read = [person for wave in waves for person in wave]
+    def keep(candidate: Volunteer) -> bool:
+        seen.append(candidate.person_id)
+        return True
 
-    assert sorted(read) == sorted(p.person_id for p in [*near, *farther])
-    assert all(len(wave) <= CONCURRENT_BLOCKS * page for wave in waves)
-    assert set(waves[0][:page]) <= {p.person_id for p in near}
+    everyone = await repository.nearest(lunch(), enough=1000, keep=keep)
+
+    assert sorted(v.person_id for v in everyone) == sorted(p.person_id for p in [*near, *farther])
+    assert sorted(seen) == sorted(v.person_id for v in everyone)
+    assert set(seen[:MIN_PAGE]) <= {p.person_id for p in near}
+
+    few = await repository.nearest(lunch(), enough=2, keep=lambda _: True)
+    assert len(few) <= FIRST_WAVE_BLOCKS * MIN_PAGE
+    assert {v.person_id for v in few} <= {p.person_id for p in near}
 
 
 async def test_an_event_reads_only_enough_candidates_and_the_next_turns_to_others(
@@ -94,17 +105,21 @@ async def test_an_event_reads_only_enough_candidates_and_the_next_turns_to_other
     places = 1
     wanted = places * matching.ctx.rules.proposals_per_place
     enough = wanted * CANDIDATES_PER_PROPOSAL
-    crowd = [volunteer(SALFORD) for _ in range(enough * 4)]
+    crowd = [volunteer(SALFORD) for _ in range(enough * 8)]
     await matching.db["volunteers"].insert_many([document(p) for p in crowd])
 
     read: list[uuid.UUID] = []
     repository: MongoVolunteerRepository = matching.ctx.volunteers  # type: ignore[assignment]
     original = repository.nearest
 
-    async def counting(event: CommunityEvent, *, page: int) -> AsyncIterator[list[Volunteer]]:
-        async for wave in original(event, page=page):
-            read.extend(v.person_id for v in wave)
-            yield wave
+    async def counting(
+        event: CommunityEvent, *, enough: int, keep: Callable[[Volunteer], bool]
+    ) -> list[Volunteer]:
+        def counted(candidate: Volunteer) -> bool:
+            read.append(candidate.person_id)
+            return keep(candidate)
+
+        return await original(event, enough=enough, keep=counted)
 
     repository.nearest = counting  # type: ignore[method-assign]
     first, second = lunch(places), lunch(places)
@@ -115,7 +130,7 @@ async def test_an_event_reads_only_enough_candidates_and_the_next_turns_to_other
     made_second = await match_event(second, correlation_id="test", ctx=matching.ctx)
 
     assert made_first == made_second == wanted
-    assert enough <= read_first < len(crowd)
+    assert enough <= read_first <= max(enough, FIRST_WAVE_BLOCKS * MIN_PAGE)
     first_people = await matching.ctx.matches.people_proposed(first.id)
     second_people = await matching.ctx.matches.people_proposed(second.id)
     assert first_people.isdisjoint(second_people)
@@ -134,8 +149,8 @@ async def test_profiles_stored_before_reach_keys_are_filed_at_start(
         await matching.db["volunteers"].insert_many(before)
     async with start_matching() as matching:
         repository: MongoVolunteerRepository = matching.ctx.volunteers  # type: ignore[assignment]
-        found = [v.person_id async for wave in repository.nearest(lunch(), page=10) for v in wave]
-        assert found == [old.person_id]
+        found = await repository.nearest(lunch(), enough=10, keep=lambda _: True)
+        assert [v.person_id for v in found] == [old.person_id]
         stored = await matching.db["volunteers"].find_one({"_id": str(unlocated.person_id)})
         assert stored is not None
         assert stored.get("reach") is None

@@ -2,7 +2,7 @@
 the store query, so the fakes exercise the grid search too."""
 
 import copy
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -59,10 +59,12 @@ class FakeVolunteers:
     async def delete(self, person_id: UUID) -> bool:
         return self.stored.pop(person_id, None) is not None
 
-    async def nearest(self, event: CommunityEvent, *, page: int) -> AsyncGenerator[list[Volunteer]]:
-        """One block at a time, nearest first, `page` volunteers at a time, longest waiting first."""
+    async def nearest(
+        self, event: CommunityEvent, *, enough: int, keep: Callable[[Volunteer], bool]
+    ) -> list[Volunteer]:
+        """Block by block, nearest first, longest waiting first, until `enough` are kept."""
         if event.venue.location is None:
-            return
+            return []
         keyed = {}
         for volunteer in self.stored.values():
             key = reach_key(
@@ -79,15 +81,14 @@ class FakeVolunteers:
                 and (event.language != "cy" or volunteer.language == "cy")
             ):
                 keyed[key] = volunteer
+        kept: list[Volunteer] = []
         for block in blocks_reaching(event.venue.location):
-            inside = sorted(
-                key
-                for key, volunteer in keyed.items()
-                if block.first_key < key < block.end_key
-                and volunteer.travel_radius_km >= block.nearest_km
-            )
-            for start in range(0, len(inside), page):
-                yield [copy.deepcopy(keyed[key]) for key in inside[start : start + page]]
+            for key in sorted(k for k in keyed if block.first_key < k < block.end_key):
+                volunteer = keyed[key]
+                reaches = volunteer.travel_radius_km >= block.nearest_km
+                if len(kept) < enough and reaches and keep(volunteer):
+                    kept.append(copy.deepcopy(volunteer))
+        return kept
 
     async def liking(self, interests: frozenset[Interest], *, limit: int) -> list[Volunteer]:
         return [

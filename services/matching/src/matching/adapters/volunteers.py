@@ -2,7 +2,7 @@
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncGenerator, Callable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -18,8 +18,10 @@ from matching.domain.nearby import Block, blocks_reaching, reach_key
 from matching.domain.volunteers import Proposal, Status, Volunteer
 
 VolunteerChange = Callable[[Volunteer], Sequence[Event]]
-CONCURRENT_BLOCKS = 4
-"""Blocks read at once in each wave of `nearest`."""
+FIRST_WAVE_BLOCKS = 4
+MAX_WAVE_BLOCKS = 32
+"""Blocks read at once by `nearest`: 4 in its first wave, twice as many in each next one."""
+MIN_PAGE = 8
 READ_LIMIT = 4096
 """Candidate documents remembered for a proposal's write; more are forgotten all at once."""
 
@@ -33,7 +35,9 @@ class VolunteerRepository(Protocol):
     async def put(self, volunteer: Volunteer, *, events: Sequence[Event] = ()) -> None: ...
     async def change(self, person_id: UUID, change: VolunteerChange) -> Volunteer: ...
     async def delete(self, person_id: UUID) -> bool: ...
-    def nearest(self, event: CommunityEvent, *, page: int) -> AsyncGenerator[list[Volunteer]]: ...
+    async def nearest(
+        self, event: CommunityEvent, *, enough: int, keep: Callable[[Volunteer], bool]
+    ) -> list[Volunteer]: ...
     async def liking(self, interests: frozenset[Interest], *, limit: int) -> list[Volunteer]: ...
     async def waiting_since(self, cutoff: datetime, *, limit: int) -> list[Volunteer]: ...
     async def districts(self) -> list[District]: ...
@@ -98,14 +102,20 @@ class MongoVolunteerRepository:
         self._read.pop(str(person_id), None)
         return await self.volunteers.delete(str(person_id))
 
-    async def nearest(self, event: CommunityEvent, *, page: int) -> AsyncGenerator[list[Volunteer]]:
-        """Confirmed volunteers sharing an interest with a located event, who may reach it, in
-        waves: the nearest blocks first, each block longest waiting first, `page` at a time; a
-        block with more to read comes back before farther ones. The caller checks the exact
-        distance and stops reading when it has enough (ADR 0008)."""
+    async def nearest(
+        self, event: CommunityEvent, *, enough: int, keep: Callable[[Volunteer], bool]
+    ) -> list[Volunteer]:
+        """Confirmed volunteers sharing an interest with a located event who pass `keep` (the
+        caller's exact checks), read nearest blocks first, each block longest waiting first,
+        until `enough` pass or every block is read (ADR 0008).
+
+        Each wave reads a page from each of 4 blocks at once, a page being a quarter of `enough`;
+        a block with more to read comes back before farther ones. While every block of a wave
+        comes back short (sparse country) the next wave reads twice as many, with pages of what
+        is still wanted shared among them, so few round trips cover many blocks."""
         location = event.venue.location
         if location is None:
-            return
+            return []
         wanted: dict[str, Any] = {
             "status": Status.CONFIRMED.value,
             "wants_matches": True,
@@ -115,20 +125,28 @@ class MongoVolunteerRepository:
             wanted["language"] = "cy"
         unread = deque((block, block.first_key) for block in blocks_reaching(location))
         unfinished: deque[tuple[Block, str]] = deque()
-        while unread or unfinished:
-            wave = [unfinished.popleft() for _ in range(min(CONCURRENT_BLOCKS, len(unfinished)))]
-            while len(wave) < CONCURRENT_BLOCKS and unread:
+        kept: dict[UUID, Volunteer] = {}
+        width = FIRST_WAVE_BLOCKS
+        full_page = -(-enough // FIRST_WAVE_BLOCKS)
+        while (unread or unfinished) and len(kept) < enough:
+            wave = [unfinished.popleft() for _ in range(min(width, len(unfinished)))]
+            while len(wave) < width and unread:
                 wave.append(unread.popleft())
+            shared = -(-(enough - len(kept)) // len(wave))
+            page = full_page if width == FIRST_WAVE_BLOCKS else max(MIN_PAGE, shared)
             pages = await asyncio.gather(
                 *(self._page(block, after, wanted, page) for block, after in wave)
             )
-            found: list[Volunteer] = []
             for (block, _), documents in zip(wave, pages, strict=True):
                 self._remember(documents)
-                found += [from_document(document) for document in documents]
+                for document in documents:
+                    volunteer = from_document(document)
+                    if keep(volunteer):
+                        kept[volunteer.person_id] = volunteer
                 if len(documents) == page:
                     unfinished.append((block, documents[-1]["reach"]))
-            yield found
+            width = FIRST_WAVE_BLOCKS if unfinished else min(width * 2, MAX_WAVE_BLOCKS)
+        return list(kept.values())
 
     def _remember(self, documents: list[dict[str, Any]]) -> None:
         if len(self._read) + len(documents) > READ_LIMIT:

@@ -8,14 +8,13 @@ not made: the safe side of the cap.
 """
 
 import asyncio
-from contextlib import aclosing
 from uuid import UUID
 
 from together_contracts import Event
 from together_contracts.matches import MatchProposed, MatchProposedData
 
 from matching.adapters.matches import match_id
-from matching.adapters.volunteers import CONCURRENT_BLOCKS, VolunteerNotFoundError
+from matching.adapters.volunteers import VolunteerNotFoundError
 from matching.domain import scoring
 from matching.domain.events import CommunityEvent
 from matching.domain.scoring import Candidate
@@ -60,21 +59,15 @@ async def match_event(event: CommunityEvent, *, correlation_id: str, ctx: Contex
 async def _candidates_near(
     event: CommunityEvent, wanted: int, already: set[UUID], ctx: Context
 ) -> list[Volunteer]:
-    """Eligible volunteers from the nearest blocks, until there are enough to choose among."""
-    enough = wanted * CANDIDATES_PER_PROPOSAL
-    page = -(-enough // CONCURRENT_BLOCKS)
+    """Eligible volunteers from the nearest blocks, enough to choose among (ADR 0008)."""
     now = ctx.clock()
-    found: dict[UUID, Volunteer] = {}
-    async with aclosing(ctx.volunteers.nearest(event, page=page)) as waves:
-        async for wave in waves:
-            for volunteer in wave:
-                if volunteer.person_id not in already and scoring.eligible(
-                    volunteer, event, now=now, cap=ctx.rules.weekly_cap
-                ):
-                    found[volunteer.person_id] = volunteer
-            if len(found) >= enough:
-                break
-    return list(found.values())
+
+    def keep(volunteer: Volunteer) -> bool:
+        return volunteer.person_id not in already and scoring.eligible(
+            volunteer, event, now=now, cap=ctx.rules.weekly_cap
+        )
+
+    return await ctx.volunteers.nearest(event, enough=wanted * CANDIDATES_PER_PROPOSAL, keep=keep)
 
 
 async def match_volunteer(person_id: UUID, *, correlation_id: str, ctx: Context) -> int:
