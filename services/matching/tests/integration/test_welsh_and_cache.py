@@ -23,7 +23,7 @@ async def test_the_event_form_and_its_errors_are_in_welsh(matching: Matching) ->
     assert "Digwyddiadau cymunedol" in listed.text
 
 
-async def test_geocoding_answers_are_cached_in_the_store(matching: Matching) -> None:
+async def test_geocoding_answers_are_cached_in_the_store_and_in_memory(matching: Matching) -> None:
     asked: list[str] = []
 
     class Source:
@@ -37,6 +37,12 @@ async def test_geocoding_answers_are_cached_in_the_store(matching: Matching) -> 
     assert first == second
     assert asked == ["M1 1AE"]
     assert await matching.db["geocode_cache"].find_one({"_id": "M1 1AE"}) is not None
+
+    restarted = CachedGeocoder(Source(), matching.db["geocode_cache"])
+    assert await restarted.locate("M1 1AE") == first
+    await matching.db["geocode_cache"].delete_many({})
+    assert await restarted.locate("M1 1AE") == first
+    assert asked == ["M1 1AE"]
 
 
 async def test_the_gap_map_is_in_welsh(matching: Matching) -> None:

@@ -20,6 +20,9 @@ from pymongo.asynchronous.collection import AsyncCollection
 from matching.domain.geo import Point
 from matching.domain.postcodes import normalise, outward_code
 
+KNOWN_LIMIT = 20_000
+"""Places kept in memory by `CachedGeocoder`; when full it starts again from empty."""
+
 
 class UnknownPostcodeError(LookupError):
     def __init__(self, postcode: str) -> None:
@@ -117,7 +120,9 @@ class PostcodesIo:
 
 
 class CachedGeocoder:
-    """Answers from `geocode_cache` when known; otherwise asks `source` and remembers the answer.
+    """Answers from memory, then from `geocode_cache`; otherwise asks `source` and remembers the
+    answer in both (a place does not move: outward codes are a few thousand, so memory holds the
+    districts volunteers give and the postcodes of recent events).
 
     Unknown postcodes are not cached: a newly issued postcode becomes known to the source later.
     """
@@ -125,12 +130,18 @@ class CachedGeocoder:
     def __init__(self, source: Geocoder, cache: AsyncCollection[dict[str, Any]]) -> None:
         self.source = source
         self.cache = cache
+        self._known: dict[str, Place] = {}
 
     async def locate(self, postcode: str) -> Place:
         key = normalise(postcode)
+        known = self._known.get(key)
+        if known is not None:
+            return known
         cached = await self.cache.find_one({"_id": key})
         if cached is not None:
-            return Place(cached["outward_code"], Point(cached["latitude"], cached["longitude"]))
+            place = Place(cached["outward_code"], Point(cached["latitude"], cached["longitude"]))
+            self._remember(key, place)
+            return place
         place = await self.source.locate(key)
         cached_place = {
             "outward_code": place.outward_code,
@@ -139,4 +150,10 @@ class CachedGeocoder:
         }
         # An upsert by `$set`: the embedded store's `replace_one(..., upsert=True)` drops the `_id`.
         await self.cache.update_one({"_id": key}, {"$set": cached_place}, upsert=True)
+        self._remember(key, place)
         return place
+
+    def _remember(self, key: str, place: Place) -> None:
+        if len(self._known) >= KNOWN_LIMIT:
+            self._known.clear()
+        self._known[key] = place

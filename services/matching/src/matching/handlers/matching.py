@@ -70,16 +70,18 @@ async def _candidates_near(
     return await ctx.volunteers.nearest(event, enough=wanted * CANDIDATES_PER_PROPOSAL, keep=keep)
 
 
-async def match_volunteer(person_id: UUID, *, correlation_id: str, ctx: Context) -> int:
-    """A newly confirmed volunteer: propose the best N upcoming events within their reach."""
-    volunteer = await ctx.volunteers.get(person_id)
-    if volunteer is None or not volunteer.matchable or volunteer.location is None:
+async def match_volunteer(volunteer: Volunteer, *, correlation_id: str, ctx: Context) -> int:
+    """A newly confirmed volunteer, as just stored: propose the best N upcoming events within
+    their reach."""
+    if not volunteer.matchable or volunteer.location is None:
         return 0
     now = ctx.clock()
     events = await ctx.events.upcoming(
         now=now, near=(volunteer.location, float(volunteer.travel_radius_km))
     )
-    already = await ctx.matches.events_of(person_id)
+    if not events:
+        return 0
+    already = await ctx.matches.events_of(volunteer.person_id)
     scored: list[tuple[float, CommunityEvent, Candidate]] = []
     for event in events:
         if event.id in already or event.proposed >= event.places * ctx.rules.proposals_per_place:

@@ -70,8 +70,8 @@ async def save_profile(
 
 
 async def volunteer_confirmed(event: VolunteerConfirmed, ctx: Context) -> None:
-    await save_profile(event, confirmed=True, ctx=ctx)
-    await match_volunteer(event.data.person_id, correlation_id=event.correlation_id, ctx=ctx)
+    volunteer = await save_profile(event, confirmed=True, ctx=ctx)
+    await match_volunteer(volunteer, correlation_id=event.correlation_id, ctx=ctx)
 
 
 async def volunteer_updated(event: VolunteerUpdated, ctx: Context) -> None:
