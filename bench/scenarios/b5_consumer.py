@@ -53,7 +53,14 @@ async def run(ctx: RunContext) -> ScenarioResult:
     client = raw.mongo_client(ctx.stack.mongodb_url)
     inbox = client[database]["inbox"]
 
+    last = f"{CONSUMER}:{events[-1].id}"
+
     async def processed() -> int:
+        """How many are in the inbox, counted only once the last one published is: a count is
+        an aggregation on the embedded store, and polling it every 0.1 s took a third of the
+        store's time away from the consumer being measured."""
+        if await inbox.find_one({"_id": last}, {"_id": 1}) is None:
+            return 0
         return await inbox.count_documents({"consumer": CONSUMER})
 
     try:
