@@ -64,8 +64,10 @@ class MongoVolunteerRepository:
         first start after the upgrade; each later start finds only the unlocated, if any). A
         profile changed meanwhile keeps the key its own write gave it (the version filter)."""
         collection = self.volunteers.collection
-        async for document in collection.find({"reach": None, "latitude": {"$ne": None}}):
+        async for document in collection.find({"reach": None}):  # alone: see ADR 0001
             key = reach_key_of(from_document(document))
+            if key is None:
+                continue
             await collection.update_one(
                 {"_id": document["_id"], "version": document.get("version", 0), "reach": None},
                 {"$set": {"reach": key}},
