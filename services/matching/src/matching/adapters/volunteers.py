@@ -13,7 +13,7 @@ from together_kit.outbox import AggregateCollection, AggregateNotFoundError
 
 from matching.domain.events import CommunityEvent
 from matching.domain.gaps import District
-from matching.domain.geo import Point, band_of, cells
+from matching.domain.geo import Point
 from matching.domain.nearby import Block, blocks_reaching, reach_key
 from matching.domain.volunteers import Proposal, Status, Volunteer
 
@@ -227,8 +227,6 @@ def to_document(volunteer: Volunteer) -> dict[str, Any]:
         "outward_code": volunteer.outward_code,
         "latitude": location.latitude if location else None,
         "longitude": location.longitude if location else None,
-        **(cells(location) if location else {"h3_7": None, "h3_5": None, "h3_4": None}),
-        "band": band_of(volunteer.travel_radius_km),
         "reach": reach_key_of(volunteer),
         "interests": sorted(str(i) for i in volunteer.interests),
         "availability": sorted(str(a) for a in volunteer.availability),

@@ -1,14 +1,14 @@
 """Distances on the Earth and the H3 grid cells that find who is near whom without a full scan.
 
-Every located volunteer and event stores its H3 cell at three resolutions (`h3_7`, `h3_5`,
-`h3_4`). A search for "within r km" picks the finest of them whose disk of cells covering r km
-stays small (`search_resolution`), asks the store for documents whose cell at that resolution is
-in the disk (an indexed `$in`), and then checks the exact distance here: the store has no
-`$near` on the embedded server, and the disk is a superset of the circle.
+Every located event stores its H3 cell at three resolutions (`h3_7`, `h3_5`, `h3_4`). A search
+for events "within r km" picks the finest of them whose disk of cells covering r km stays small
+(`search_resolution`), asks the store for events whose cell at that resolution is in the disk,
+and then checks the exact distance here: the store has no `$near` on the embedded server, and the
+disk is a superset of the circle.
 
 Volunteers each have their own radius, so "whose radius reaches this event" is asked per band:
-a volunteer's `band` is the resolution of the first of `BANDS` their radius fits. Volunteers are
-read by blocks of cells per band, nearest first (`nearby`).
+a volunteer's band is the resolution of the first of `BANDS` their radius fits. Volunteers are
+filed and read by blocks of cells per band, nearest first (`nearby`).
 """
 
 import math
