@@ -29,6 +29,7 @@ from pyinstrument import Profiler
 from pymongo.asynchronous.database import AsyncDatabase
 from together_contracts import Availability, Interest
 from together_kit.outbox import AggregateCollection
+from together_kit.serve import settle_heap
 
 from bench import raw
 from bench.context import RunContext
@@ -176,6 +177,7 @@ async def run(ctx: RunContext) -> ScenarioResult:
                 flush=True,
             )
             loaded = size
+            settle_heap()  # as a matching process does once it has started (together_kit.serve)
             times, limits, made = [], [], []
             profiling = p.profile and size == max(p.b3_sizes)
             profiler = Profiler(async_mode="enabled") if profiling else None

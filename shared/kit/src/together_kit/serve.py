@@ -1,5 +1,6 @@
 """Running one service process: logging configured once, then uvicorn with the service's app."""
 
+import gc
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -20,11 +21,21 @@ def serve(settings: S, create_app: Callable[[S], FastAPI]) -> None:
     configure_logging(
         service=settings.service_name, level=settings.log_level, fmt=settings.log_format
     )
+    app = create_app(settings)
+    settle_heap()
     uvicorn.run(
-        create_app(settings),
+        app,
         host=settings.host,
         port=settings.port,
         log_level="warning",
         access_log=False,
         timeout_graceful_shutdown=HTTP_GRACEFUL_SECONDS,
     )
+
+
+def settle_heap() -> None:
+    """Move everything built so far (modules, the app, its models: most of the process's objects,
+    alive until it exits) out of the garbage collector's sight. Under load every full collection
+    walked them all again: pauses of tens of ms that set a handler's p95 (bench B3)."""
+    gc.collect()
+    gc.freeze()
