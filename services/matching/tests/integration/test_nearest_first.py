@@ -41,7 +41,7 @@ def volunteer(location: Point, radius: int = 15, **fields: Any) -> Volunteer:
         interests=frozenset({Interest.FOOD_AND_MUTUAL_AID}),
         availability=frozenset({Availability.WEEKENDS}),
         travel_radius_km=radius,
-        confirmed_at=datetime.now(UTC) - timedelta(days=30),
+        confirmed_at=datetime.now(UTC),  # too recent for the unmatched job to touch them
         **fields,
     )
 
@@ -154,3 +154,40 @@ async def test_profiles_stored_before_reach_keys_are_filed_at_start(
         stored = await matching.db["volunteers"].find_one({"_id": str(unlocated.person_id)})
         assert stored is not None
         assert stored.get("reach") is None
+
+
+async def test_slots_are_claimed_in_one_write_and_a_profile_changed_since_the_read_keeps_its_change(
+    matching: Matching,
+) -> None:
+    repository: MongoVolunteerRepository = matching.ctx.volunteers  # type: ignore[assignment]
+    changed, erased, untouched, refused = (volunteer(SALFORD) for _ in range(4))
+    people = [changed, erased, untouched, refused]
+    await matching.db["volunteers"].insert_many([document(p) for p in people])
+    event = lunch()
+    read = await repository.nearest(event, enough=10, keep=lambda _: True)
+    assert {v.person_id for v in read} == {p.person_id for p in people}
+
+    # Behind the repository's back, as another replica would: its copies are now stale.
+    await matching.db["volunteers"].update_one(
+        {"_id": str(changed.person_id)}, {"$set": {"connector": True}, "$inc": {"version": 1}}
+    )
+    await matching.db["volunteers"].delete_one({"_id": str(erased.person_id)})
+
+    at = datetime.now(UTC)
+    claimed = await repository.claim_slots(
+        [p.person_id for p in people],
+        event_id=event.id,
+        at=at,
+        allowed=lambda v: v.person_id != refused.person_id,
+    )
+
+    assert claimed == {changed.person_id, untouched.person_id}
+    assert await repository.get(erased.person_id) is None
+    for person in (changed, untouched, refused):
+        stored = await repository.get(person.person_id)
+        assert stored is not None
+        recorded = [p for p in stored.proposals if p.event_id == event.id]
+        assert len(recorded) == (0 if person is refused else 1)
+    kept = await repository.get(changed.person_id)
+    assert kept is not None
+    assert kept.connector

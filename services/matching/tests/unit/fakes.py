@@ -56,6 +56,23 @@ class FakeVolunteers:
         self.stored[person_id] = copy.deepcopy(current)
         return current
 
+    async def claim_slots(
+        self,
+        person_ids: Sequence[UUID],
+        *,
+        event_id: UUID,
+        at: datetime,
+        allowed: Callable[[Volunteer], bool],
+    ) -> set[UUID]:
+        claimed = set()
+        for person_id in person_ids:
+            volunteer = self.stored.get(person_id)
+            if volunteer is not None and allowed(volunteer):
+                volunteer.record_proposal(event_id, at)
+                volunteer.version += 1
+                claimed.add(person_id)
+        return claimed
+
     async def delete(self, person_id: UUID) -> bool:
         return self.stored.pop(person_id, None) is not None
 

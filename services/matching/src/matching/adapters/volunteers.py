@@ -3,11 +3,11 @@
 import asyncio
 from collections import deque
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 from uuid import UUID
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, ReplaceOne
 from together_contracts import Availability, Event, Interest
 from together_kit.outbox import AggregateCollection, AggregateNotFoundError
 
@@ -22,6 +22,9 @@ FIRST_WAVE_BLOCKS = 4
 MAX_WAVE_BLOCKS = 32
 """Blocks read at once by `nearest`: 4 in its first wave, twice as many in each next one."""
 MIN_PAGE = 8
+"""The least a widened wave asks of each block."""
+STORED_PRECISION = timedelta(milliseconds=1)
+"""Stores keep datetimes to the millisecond."""
 READ_LIMIT = 4096
 """Candidate documents remembered for a proposal's write; more are forgotten all at once."""
 
@@ -34,6 +37,14 @@ class VolunteerRepository(Protocol):
     async def get(self, person_id: UUID) -> Volunteer | None: ...
     async def put(self, volunteer: Volunteer, *, events: Sequence[Event] = ()) -> None: ...
     async def change(self, person_id: UUID, change: VolunteerChange) -> Volunteer: ...
+    async def claim_slots(
+        self,
+        person_ids: Sequence[UUID],
+        *,
+        event_id: UUID,
+        at: datetime,
+        allowed: Callable[[Volunteer], bool],
+    ) -> set[UUID]: ...
     async def delete(self, person_id: UUID) -> bool: ...
     async def nearest(
         self, event: CommunityEvent, *, enough: int, keep: Callable[[Volunteer], bool]
@@ -99,6 +110,75 @@ class MongoVolunteerRepository:
         except AggregateNotFoundError as error:
             raise VolunteerNotFoundError(person_id) from error
         return changed[0]
+
+    async def claim_slots(
+        self,
+        person_ids: Sequence[UUID],
+        *,
+        event_id: UUID,
+        at: datetime,
+        allowed: Callable[[Volunteer], bool],
+    ) -> set[UUID]:
+        """Record a proposal of `event_id` at `at` in the week of each volunteer whose profile
+        still passes `allowed` (the weekly cap, under each profile's version); the ids recorded.
+
+        Profiles `nearest` has just read are written together, in one unordered bulk write, each
+        under the version read. When some are refused (changed since), each written one is read
+        back: the proposal is in it, or that volunteer is claimed again the usual way (read,
+        check, write), as is any without a fresh copy."""
+        collection = self.volunteers.collection
+        written: dict[UUID, dict[str, Any]] = {}
+        again: list[UUID] = []
+        for person_id in person_ids:
+            known = self._read.pop(str(person_id), None)
+            volunteer = None if known is None else from_document(known)
+            if known is None or volunteer is None or not allowed(volunteer):
+                again.append(person_id)
+                continue
+            volunteer.record_proposal(event_id, at)
+            written[person_id] = {
+                **known,
+                **to_document(volunteer),
+                "version": known["version"] + 1,
+            }
+        claimed: set[UUID] = set()
+        if written:
+            replacements = [
+                ReplaceOne({"_id": new["_id"], "version": new["version"] - 1}, new)
+                for new in written.values()
+            ]
+            result = await collection.bulk_write(replacements, ordered=False)
+            if result.modified_count == len(written):
+                claimed |= set(written)
+            else:
+                ids = [str(person_id) for person_id in written]
+                stored = {d["_id"]: d async for d in collection.find({"_id": {"$in": ids}})}
+                for person_id in written:
+                    current = stored.get(str(person_id))
+                    if current is not None and _holds(from_document(current), event_id, at):
+                        claimed.add(person_id)
+                    elif current is not None:
+                        again.append(person_id)
+
+        async def claim_again(person_id: UUID) -> bool:
+            recorded = False
+
+            def claim(volunteer: Volunteer) -> list[Event]:
+                nonlocal recorded
+                recorded = allowed(volunteer)
+                if recorded:
+                    volunteer.record_proposal(event_id, at)
+                return []
+
+            try:
+                await self.change(person_id, claim)
+            except VolunteerNotFoundError:
+                return False
+            return recorded
+
+        outcomes = await asyncio.gather(*(claim_again(person_id) for person_id in again))
+        claimed |= {person_id for person_id, ok in zip(again, outcomes, strict=True) if ok}
+        return claimed
 
     async def delete(self, person_id: UUID) -> bool:
         self._read.pop(str(person_id), None)
@@ -246,6 +326,13 @@ def to_document(volunteer: Volunteer) -> dict[str, Any]:
         "proposed": volunteer.proposed,
         "unmatched_told": volunteer.unmatched_told,
     }
+
+
+def _holds(volunteer: Volunteer, event_id: UUID, at: datetime) -> bool:
+    """The profile records the proposal of `event_id` made at `at` (to the stored precision)."""
+    return any(
+        p.event_id == event_id and abs(p.at - at) < STORED_PRECISION for p in volunteer.proposals
+    )
 
 
 def reach_key_of(volunteer: Volunteer) -> str | None:

@@ -2,19 +2,17 @@
 
 A proposal first claims a slot in the volunteer's week (their profile, under its version, so the
 weekly cap holds however many matchings run at once), then records the match with its
-`match.proposed` event. A wave of proposals claims its slots at once and records its matches in
-one write. Should the process die between the two, the slots stay used and those proposals are
+`match.proposed` event. A wave of proposals claims its slots in one write and records its matches
+in one write (ADR 0008). Should the process die between the two, the slots stay used and those proposals are
 not made: the safe side of the cap.
 """
 
-import asyncio
 from uuid import UUID
 
 from together_contracts import Event
 from together_contracts.matches import MatchProposed, MatchProposedData
 
 from matching.adapters.matches import match_id
-from matching.adapters.volunteers import VolunteerNotFoundError
 from matching.domain import scoring
 from matching.domain.events import CommunityEvent
 from matching.domain.scoring import Candidate
@@ -102,8 +100,14 @@ async def propose(
 ) -> int:
     """Propose the event to each candidate whose week and state still allow it; how many were."""
     now = ctx.clock()
-    claims = [_claim_slot(c.volunteer.person_id, event, ctx) for c in candidates]
-    claimed = [c for c, ok in zip(candidates, await asyncio.gather(*claims), strict=True) if ok]
+
+    def allowed(volunteer: Volunteer) -> bool:
+        return scoring.eligible(volunteer, event, now=now, cap=ctx.rules.weekly_cap)
+
+    slots = await ctx.volunteers.claim_slots(
+        [c.volunteer.person_id for c in candidates], event_id=event.id, at=now, allowed=allowed
+    )
+    claimed = [c for c in candidates if c.volunteer.person_id in slots]
     if not claimed:
         return 0
     made = await ctx.matches.add(
@@ -115,24 +119,6 @@ async def propose(
         ],
     )
     return len(made)
-
-
-async def _claim_slot(person_id: UUID, event: CommunityEvent, ctx: Context) -> bool:
-    now = ctx.clock()
-    claimed = False
-
-    def claim(volunteer: Volunteer) -> list[Event]:
-        nonlocal claimed
-        claimed = scoring.eligible(volunteer, event, now=now, cap=ctx.rules.weekly_cap)
-        if claimed:
-            volunteer.record_proposal(event.id, now)
-        return []
-
-    try:
-        await ctx.volunteers.change(person_id, claim)
-    except VolunteerNotFoundError:
-        return False
-    return claimed
 
 
 def proposed(
