@@ -31,7 +31,7 @@ from together_kit.metrics import Metrics
 from together_kit.outbox import AggregateCollection
 from together_kit.publishing import EventPublisher
 from together_kit.relay import OutboxRelay
-from together_kit.schedule import JobLeases, run_every
+from together_kit.schedule import JobLeases, cancel_all, run_every
 from together_kit.settings import ServiceSettings
 from together_kit.topology import EVENTS, ConsumerTopology, dead_queue
 
@@ -215,9 +215,7 @@ class ServiceRuntime:
     async def _stop(self, relay: "asyncio.Task[None]", jobs: list["asyncio.Task[None]"]) -> None:
         """Drain in order: stop taking messages and finish those in flight (other replicas get the
         rest), publish what they staged, then close the broker and the store."""
-        for job in jobs:
-            job.cancel()
-        await asyncio.gather(*jobs, return_exceptions=True)
+        await cancel_all(jobs)
         consumers = asyncio.gather(
             *(subscriber.stop() for subscriber in self.broker.subscribers), return_exceptions=True
         )

@@ -7,7 +7,7 @@ interval. A replica that dies mid-run leaves a lease that simply expires.
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import uuid4
@@ -53,3 +53,20 @@ async def run_every(leases: JobLeases, *, name: str, seconds: float, job: Job) -
         except Exception as error:
             log.warning("periodic job failed", job=name, error=repr(error))
         await asyncio.sleep(seconds)
+
+
+async def cancel_all(tasks: Sequence["asyncio.Task[Any]"], *, patience: float = 10.0) -> None:
+    """Cancel `tasks` and wait until they have ended, cancelling again any still running each
+    second: an await deep inside a job can swallow a cancellation that lands as it completes
+    (seen at shutdown: the job finished its run and went to sleep for its whole interval). After
+    `patience` seconds the rest are left, with a warning."""
+    pending = {task for task in tasks if not task.done()}
+    deadline = time.monotonic() + patience
+    while pending and time.monotonic() < deadline:
+        for task in pending:
+            task.cancel()
+        _, pending = await asyncio.wait(pending, timeout=1.0)
+    if pending:
+        log.warning(
+            "tasks did not stop when cancelled", tasks=sorted(t.get_name() for t in pending)
+        )
