@@ -131,8 +131,11 @@ class MongoVolunteerRepository:
         again: list[UUID] = []
         for person_id in person_ids:
             known = self._read.pop(str(person_id), None)
-            volunteer = None if known is None else from_document(known)
-            if known is None or volunteer is None or not allowed(volunteer):
+            if known is None:
+                again.append(person_id)
+                continue
+            volunteer = from_document(known)
+            if not allowed(volunteer):  # the copy may be stale: ask the store
                 again.append(person_id)
                 continue
             volunteer.record_proposal(event_id, at)
