@@ -15,7 +15,7 @@ from matching.adapters.volunteers import VolunteerChange, VolunteerNotFoundError
 from matching.domain.events import CommunityEvent, EventStatus
 from matching.domain.gaps import District
 from matching.domain.geo import Point, cells, covering
-from matching.domain.nearby import blocks_reaching, reach_key
+from matching.domain.nearby import blocks_reaching, filed_under
 from matching.domain.volunteers import Status, Volunteer
 from matching.handlers import Context, MatchingRules
 from together_contracts import Event, Interest, PersonErasureRequested
@@ -84,12 +84,7 @@ class FakeVolunteers:
             return []
         keyed = {}
         for volunteer in self.stored.values():
-            key = reach_key(
-                volunteer.person_id,
-                volunteer.location,
-                volunteer.travel_radius_km,
-                volunteer.last_proposed_at,
-            )
+            key = filed_under(volunteer)
             if (
                 key is not None
                 and volunteer.status is Status.CONFIRMED

@@ -14,7 +14,7 @@ from together_kit.outbox import AggregateCollection, AggregateNotFoundError
 from matching.domain.events import CommunityEvent
 from matching.domain.gaps import District
 from matching.domain.geo import Point
-from matching.domain.nearby import Block, blocks_reaching, reach_key
+from matching.domain.nearby import Block, blocks_reaching, filed_under
 from matching.domain.volunteers import Proposal, Status, Volunteer
 
 VolunteerChange = Callable[[Volunteer], Sequence[Event]]
@@ -76,7 +76,7 @@ class MongoVolunteerRepository:
         profile changed meanwhile keeps the key its own write gave it (the version filter)."""
         collection = self.volunteers.collection
         async for document in collection.find({"reach": None}):  # alone: see ADR 0001
-            key = reach_key_of(from_document(document))
+            key = filed_under(from_document(document))
             if key is None:
                 continue
             await collection.update_one(
@@ -310,7 +310,7 @@ def to_document(volunteer: Volunteer) -> dict[str, Any]:
         "outward_code": volunteer.outward_code,
         "latitude": location.latitude if location else None,
         "longitude": location.longitude if location else None,
-        "reach": reach_key_of(volunteer),
+        "reach": filed_under(volunteer),
         "interests": sorted(str(i) for i in volunteer.interests),
         "availability": sorted(str(a) for a in volunteer.availability),
         "travel_radius_km": volunteer.travel_radius_km,
@@ -335,15 +335,6 @@ def _holds(volunteer: Volunteer, event_id: UUID, at: datetime) -> bool:
     """The profile records the proposal of `event_id` made at `at` (to the stored precision)."""
     return any(
         p.event_id == event_id and abs(p.at - at) < STORED_PRECISION for p in volunteer.proposals
-    )
-
-
-def reach_key_of(volunteer: Volunteer) -> str | None:
-    return reach_key(
-        volunteer.person_id,
-        volunteer.location,
-        volunteer.travel_radius_km,
-        volunteer.last_proposed_at,
     )
 
 

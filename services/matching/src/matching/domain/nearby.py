@@ -25,6 +25,7 @@ from uuid import UUID
 import h3
 
 from matching.domain.geo import BANDS, Point, band_of, distance_km, rings_for
+from matching.domain.volunteers import Volunteer
 
 BLOCKS = {7: 5, 5: 4, 4: 3}
 """Band (its resolution) -> the resolution of the blocks its volunteers are filed under."""
@@ -62,6 +63,16 @@ def reach_key(
     block = h3.latlng_to_cell(location.latitude, location.longitude, BLOCKS[band])
     waited = NEVER if last_proposed_at is None else _sortable(last_proposed_at)
     return f"{band}:{block}:{waited}:{person_id}"
+
+
+def filed_under(volunteer: Volunteer) -> str | None:
+    """The `reach` key a profile is stored with."""
+    return reach_key(
+        volunteer.person_id,
+        volunteer.location,
+        volunteer.travel_radius_km,
+        volunteer.last_proposed_at,
+    )
 
 
 def _sortable(moment: datetime) -> str:
