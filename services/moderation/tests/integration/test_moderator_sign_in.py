@@ -263,3 +263,22 @@ async def test_a_lead_resets_a_lost_second_factor(moderation: Moderation) -> Non
     assert again.secret != enrolled.secret
     old_code = pyotp.TOTP(enrolled.secret).at(moderation.clock.now + timedelta(seconds=30))
     assert (await sign_in_again(moderation, bob, enrolled, code=old_code)).status_code == 401
+
+
+async def test_a_secret_sealed_under_another_key_fails_closed(
+    start_moderation: StartModeration,
+) -> None:
+    async with start_moderation(secret_key="k" * 40) as moderation:
+        email = await add_account(moderation, "Ann")
+        enrolled = await enrol(moderation, moderation.client(), email)
+    for key, answer in (("other" * 8, 401), ("k" * 40, 303)):
+        async with start_moderation(secret_key=key) as moderation:
+            code = pyotp.TOTP(enrolled.secret).at(moderation.clock.now + timedelta(seconds=30))
+            client = moderation.client()
+            login = await client.post(
+                "/moderation/login", data={"email": email, "password": PASSWORD}
+            )
+            assert login.headers["location"] == "/moderation/code"
+            csrf = await csrf_of(client, "/moderation/code")
+            done = await client.post("/moderation/code", data={"csrf": csrf, "code": code})
+            assert done.status_code == answer, key

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography.exceptions import InvalidTag
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
@@ -118,10 +119,18 @@ class MongoModeratorRepository:
             current = await self.collection.find_one({"_id": str(account_id)})
             if current is None:
                 raise AccountNotFoundError(account_id)
-            changed = change(from_document(current, self.box))
+            before = from_document(current, self.box)
+            changed = change(before)
+            document = to_document(changed, self.box)
+            if (changed.totp_secret, changed.totp_enrolled) == (
+                before.totp_secret,
+                before.totp_enrolled,
+            ):
+                # Unchanged: keep the sealed text as stored (one that no longer opens, too).
+                document["totp_secret"] = current.get("totp_secret", "")
             written = await self.collection.replace_one(
                 {"_id": str(account_id), "version": current["version"]},
-                {**to_document(changed, self.box), "version": current["version"] + 1},
+                {**document, "version": current["version"] + 1},
             )
             if written.modified_count == 1:
                 return changed
@@ -161,8 +170,17 @@ def from_document(document: Document, box: SecretBox) -> Account:
         failed_logins=int(document.get("failed_logins", 0)),
         locked_until=datetime.fromtimestamp(locked_until, UTC) if locked_until else None,
         must_change_password=bool(document.get("must_change_password", False)),
-        totp_secret=box.open(str(document.get("totp_secret") or ""), bound_to=document["_id"]),
+        totp_secret=_opened(box, str(document.get("totp_secret") or ""), document["_id"]),
         totp_enrolled=bool(document.get("totp_enrolled", False)),
         last_totp_step=int(document.get("last_totp_step", 0)),
         recovery_codes=tuple(str(code) for code in document.get("recovery_codes") or ()),
     )
+
+
+def _opened(box: SecretBox, sealed: str, account_id: str) -> str:
+    """The TOTP secret, or "" if it was sealed under another key (SECRET_KEY changed): the
+    account then fails closed, accepting no code, until a lead resets its second factor."""
+    try:
+        return box.open(sealed, bound_to=account_id)
+    except (InvalidTag, ValueError):
+        return ""

@@ -33,7 +33,8 @@ class MongoSignInThrottle:
         found = await self.collection.find_one({"_id": keyed_digest(self.key, address)})
         if found is None:
             return 0.0
-        return max(0.0, float(found.get("blocked_until", 0.0)) - now.timestamp())
+        wait = float(found.get("blocked_until", 0.0)) - now.timestamp()
+        return max(0.0, round(wait, 3))  # epoch floats: 2.0000001 s is a 2-second wait
 
     async def failed(self, address: str, *, now: datetime) -> float:
         """Count a failure from `address`; the seconds it must now wait."""
