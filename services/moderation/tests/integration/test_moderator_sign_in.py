@@ -233,7 +233,7 @@ async def test_the_store_purges_a_session_past_its_ttl_date(moderation: Moderati
     await sessions.ensure_indexes()
     past = datetime.now(UTC) - timedelta(minutes=1)
     await sessions.collection.insert_one(
-        {"_id": "x" * 64, "moderator_id": "gone", "expire_at": past, "expires": 0.0}
+        {"_id": "x" * 64, "moderator_id": "gone", "expire_at": past}
     )
     await sessions.collection.insert_one(
         {"_id": "y" * 64, "moderator_id": "kept", "expire_at": past + timedelta(hours=1)}
