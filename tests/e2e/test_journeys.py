@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import httpx
+import pyotp
 import pytest
 from pymongo import AsyncMongoClient
 from together_kit.testing.probe import event_probe, publish_raw
@@ -141,11 +142,24 @@ async def moderator(system: System) -> AsyncIterator[httpx.AsyncClient]:
         signed_in = await client.post(
             "/moderation/login", data={"email": LEAD_EMAIL, "password": LEAD_PASSWORD}
         )
-        assert signed_in.status_code == 303, signed_in.text
+        assert signed_in.headers.get("location") == "/moderation/enrol", signed_in.text
+        await enrol_second_factor(client)
         assert "moderation_session" in client.cookies
         queue = await client.get("/moderation")
         assert queue.status_code == 200
         yield client
+
+
+async def enrol_second_factor(client: httpx.AsyncClient) -> None:
+    """The first sign-in's enrolment, as an authenticator app would do it: read the key off the
+    page and answer with the code it gives now."""
+    page = await client.get("/moderation/enrol")
+    found = re.search(r'id="totp-secret">([^<]+)<', page.text)
+    assert found, page.text
+    code = pyotp.TOTP(found.group(1).replace(" ", "")).now()
+    done = await client.post("/moderation/enrol", data={"csrf": csrf_of(page.text), "code": code})
+    assert done.status_code == 200, done.text
+    assert "Your recovery codes" in done.text
 
 
 async def item_in_queue(client: httpx.AsyncClient, title: str) -> str:

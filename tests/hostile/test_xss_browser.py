@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import pyotp
 import pytest
 from playwright.async_api import Browser, BrowserContext, Dialog, Page, expect
 from together_kit.testing.browser import chromium, require_chromium
@@ -333,6 +334,10 @@ async def test_stories_and_listings_show_hostile_text_as_text(
     await page.get_by_label("Email address").fill(LEAD_EMAIL)
     await page.get_by_label("Password").fill(LEAD_PASSWORD)
     await page.get_by_role("button", name="Sign in").click()
+    secret = (await page.locator("#totp-secret").inner_text()).replace(" ", "")
+    await page.get_by_label("Code from your app").fill(pyotp.TOTP(secret).now())
+    await page.get_by_role("button", name="Turn on the second factor").click()
+    await page.get_by_role("link", name="I have kept them: continue").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Queue")
     queue = page.locator("#queue-list tbody tr", has_text=tag)
     await expect(queue).to_have_count(2 * len(XSS), timeout=30_000)

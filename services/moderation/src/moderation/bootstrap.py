@@ -3,8 +3,10 @@
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
+from pymongo.asynchronous.database import AsyncDatabase
 from together_contracts import (
     BacklogAlert,
     ListingApproved,
@@ -24,8 +26,11 @@ from together_kit.web import WebPages, mount_static
 
 from moderation.adapters.items import MongoItemRepository
 from moderation.adapters.moderators import MongoModeratorRepository, Passwords
+from moderation.adapters.secrets import SecretBox, derive_key
+from moderation.adapters.security_log import MongoSecurityLog
 from moderation.adapters.sessions import MongoSessionRepository
-from moderation.domain.moderators import Lockout
+from moderation.adapters.throttle import MongoSignInThrottle
+from moderation.domain.moderators import Backoff, Lockout
 from moderation.domain.targets import Targets
 from moderation.entrypoints import consumers, web
 from moderation.entrypoints.api import api_router
@@ -53,8 +58,10 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         duplicate_window=settings.duplicate_window,
     )
     accounts = build_accounts(runtime, settings, clock=ctx.clock)
-    runtime.indexes(items, accounts.moderators, accounts.sessions)
-    runtime.every(3600, lambda: accounts.sessions.sweep(now=ctx.clock()), name="session-sweep")
+    runtime.indexes(
+        items, accounts.moderators, accounts.sessions, accounts.security_log, accounts.throttle
+    )
+    runtime.every(300, lambda: sweep_sign_ins(accounts), name="session-sweep")
     runtime.tells(
         StorySubmitted,
         StoryHeld,
@@ -90,6 +97,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     app.state.context = ctx
     app.state.pages = pages
     app.state.idempotency = IdempotencyStore(runtime.db["idempotency"])
+    app.state.security_log = accounts.security_log
     moderator.install(app, pages=pages, accounts=accounts, settings=settings)
     return app
 
@@ -97,15 +105,46 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
 def build_accounts(
     runtime: ServiceRuntime, settings: Settings, *, clock: Callable[[], datetime]
 ) -> Accounts:
-    """Moderator accounts, their sessions and password hashing (the CLI builds its own)."""
+    """Moderator accounts, their sessions, password hashing, the sign-in throttle and the
+    security log."""
+    return accounts_in(runtime.db, settings, clock=clock)
+
+
+def accounts_in(
+    db: AsyncDatabase[dict[str, Any]], settings: Settings, *, clock: Callable[[], datetime]
+) -> Accounts:
+    """`Accounts` on the collections of `db` (the CLI calls this with its own client)."""
+    secret = settings.secret_key.get_secret_value()
+    backoff = Backoff(
+        free=settings.moderator_throttle_free_failures,
+        first=timedelta(seconds=settings.moderator_throttle_first_wait_seconds),
+        most=timedelta(seconds=settings.moderator_throttle_max_wait_seconds),
+        window=timedelta(minutes=settings.moderator_throttle_window_minutes),
+    )
+    idle = timedelta(minutes=settings.moderator_session_idle_minutes)
     return Accounts(
-        moderators=MongoModeratorRepository(runtime.db["moderators"]),
-        sessions=MongoSessionRepository(runtime.db["sessions"]),
+        moderators=MongoModeratorRepository(db["moderators"], box=SecretBox.for_totp(secret)),
+        sessions=MongoSessionRepository(db["sessions"], idle=idle),
         passwords=Passwords(concurrency=settings.moderator_hash_concurrency),
         clock=clock,
+        security_log=MongoSecurityLog(db["security_log"]),
+        throttle=MongoSignInThrottle(
+            db["sign_in_throttle"],
+            key=derive_key(secret, "together/moderation/sign-in-throttle"),
+            backoff=backoff,
+        ),
         lockout=Lockout(
             failures=settings.moderator_lockout_failures,
             duration=timedelta(minutes=settings.moderator_lockout_minutes),
         ),
         session_lifetime=timedelta(hours=settings.moderator_session_hours),
+        second_factor_window=timedelta(minutes=settings.moderator_second_factor_minutes),
+        issuer=settings.moderator_totp_issuer,
     )
+
+
+async def sweep_sign_ins(accounts: Accounts) -> None:
+    """Ended and idle sessions, and throttle records past their window."""
+    now = accounts.clock()
+    await accounts.sessions.sweep(now=now)
+    await accounts.throttle.sweep(now=now)

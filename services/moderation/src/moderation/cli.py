@@ -3,7 +3,8 @@
     python -m moderation.cli create-lead --email lead@example.org --name "Lena"
 
 asks for the password twice (without echoing it); `--password-stdin` reads it from the first line
-of standard input instead, for scripts. It reaches the store with the service's own settings
+of standard input instead, for scripts. The lead sets up their second factor (an authenticator
+app) when they first sign in. It reaches the store with the service's own settings
 (`MONGODB_URL`, `MODERATION_MONGODB_DATABASE`, …).
 """
 
@@ -16,15 +17,11 @@ from datetime import UTC, datetime
 
 from together_kit import mongo
 
-from moderation.adapters.moderators import (
-    AccountExistsError,
-    MongoModeratorRepository,
-    Passwords,
-)
-from moderation.adapters.sessions import MongoSessionRepository
+from moderation.adapters.moderators import AccountExistsError
+from moderation.bootstrap import accounts_in
 from moderation.domain.decisions import Role
 from moderation.domain.moderators import AccountError
-from moderation.handlers.moderators import Accounts, create_account
+from moderation.handlers.moderators import create_account
 from moderation.settings import Settings
 
 
@@ -64,13 +61,9 @@ async def create_lead(email: str, name: str, password: str) -> int:
     client = mongo.connect(settings)
     try:
         db = mongo.database(client, settings)
-        accounts = Accounts(
-            moderators=MongoModeratorRepository(db["moderators"]),
-            sessions=MongoSessionRepository(db["sessions"]),
-            passwords=Passwords(concurrency=1),
-            clock=lambda: datetime.now(UTC),
-        )
+        accounts = accounts_in(db, settings, clock=lambda: datetime.now(UTC))
         await accounts.moderators.ensure_indexes()
+        await accounts.security_log.ensure_indexes()
         account = await create_account(
             email=email, name=name, role=Role.LEAD, password=password, accounts=accounts
         )

@@ -31,3 +31,16 @@ class Settings(ServiceSettings):
     moderator_lockout_minutes: float = 15.0
     moderator_secure_cookies: bool = False
     """Mark session cookies Secure even on plain-HTTP requests (behind a TLS-terminating proxy)."""
+    moderator_session_idle_minutes: float = 30.0
+    """A moderator session unused for this long ends, whatever is left of its absolute lifetime."""
+    moderator_second_factor_minutes: float = 10.0
+    """How long, after a right password, a code or an enrolment is awaited."""
+    moderator_throttle_free_failures: int = 10
+    """Failed sign-ins one client address may make before it has to wait."""
+    moderator_throttle_first_wait_seconds: float = 1.0
+    """The first wait after those; each further failure doubles it."""
+    moderator_throttle_max_wait_seconds: float = 900.0
+    moderator_throttle_window_minutes: float = 60.0
+    """An address whose last failure is older than this starts afresh."""
+    moderator_totp_issuer: str = "together moderation"
+    """The name authenticator apps show beside a moderator's account."""

@@ -2,8 +2,10 @@
 Chromium driven by Playwright."""
 
 import os
+import re
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -11,14 +13,35 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pyotp
 import pytest
 from moderation.entrypoints.schemas import STORY_EXAMPLE
-from playwright.async_api import Browser, Page
+from playwright.async_api import Browser, Page, expect
 from together_kit.testing.browser import chromium, require_chromium
 from together_kit.testing.processes import ServiceProcess
 
 LEAD_EMAIL = "lena@example.org"
 LEAD_PASSWORD = "lena's long passphrase"
+STEP = 30
+
+
+@dataclass
+class SecondFactor:
+    """What a person's authenticator app knows: the secret, and the last code it gave."""
+
+    secret: str
+    last_step: int = 0
+    recovery_codes: tuple[str, ...] = ()
+
+    def next_code(self) -> str:
+        """The current code, or the next step's (accepted too) if the current one was used."""
+        step = max(int(time.time()) // STEP, self.last_step + 1)
+        self.last_step = step
+        return pyotp.TOTP(self.secret).at(step * STEP)
+
+
+APPS: dict[tuple[str, str], SecondFactor] = {}
+"""Each person's app, by service URL and email, learned when they enrol."""
 
 require_chromium()
 
@@ -91,7 +114,31 @@ async def page(browser: Browser) -> Page:
 
 
 async def sign_in(page: Page, url: str, email: str, password: str) -> None:
+    """Sign in as a person would: the password, then enrol a second factor (first time) or type
+    the code the app shows. A wrong password leaves the page on the sign-in form."""
     await page.goto(f"{url}/moderation/login")
     await page.get_by_label("Email address").fill(email)
     await page.get_by_label("Password").fill(password)
-    await page.get_by_role("button", name="Sign in").click()
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="Sign in").click()
+    if page.url.endswith("/moderation/enrol"):
+        await enrol(page, url, email)
+    elif page.url.endswith("/moderation/code"):
+        await page.get_by_label("Code").fill(APPS[(url, email)].next_code())
+        async with page.expect_navigation():
+            await page.get_by_role("button", name="Continue").click()
+
+
+async def enrol(page: Page, url: str, email: str) -> list[str]:
+    """Read the key off the enrolment page into the "app", confirm it with a code, keep the
+    recovery codes, and continue; returns the recovery codes."""
+    secret = re.sub(r"\s", "", await page.locator("#totp-secret").inner_text())
+    app = APPS[(url, email)] = SecondFactor(secret)
+    await page.get_by_label("Code from your app").fill(app.next_code())
+    await page.get_by_role("button", name="Turn on the second factor").click()
+    await expect(page.locator("#recovery-codes code")).to_have_count(10)
+    codes = await page.locator("#recovery-codes code").all_inner_texts()
+    app.recovery_codes = tuple(codes)
+    async with page.expect_navigation():
+        await page.get_by_role("link", name="I have kept them: continue").click()
+    return codes

@@ -99,16 +99,16 @@ async def test_a_cross_site_post_without_the_token_is_refused(service: Service, 
 
 
 async def test_five_wrong_passwords_lock_the_account(service: Service, page: Page) -> None:
-    for _ in range(4):
+    for _ in range(5):
         await sign_in(page, service.url, LEAD_EMAIL, "not the password")
-        await expect(page.locator("#error-summary")).to_contain_text(
+        await expect(page.locator("#error-summary")).to_have_text(
             "The email address or password is not right."
         )
-    await sign_in(page, service.url, LEAD_EMAIL, "not the password")
-    await expect(page.locator("#error-summary")).to_contain_text("this account is locked until")
 
     await sign_in(page, service.url, LEAD_EMAIL, LEAD_PASSWORD)
 
-    await expect(page.locator("#error-summary")).to_contain_text("this account is locked until")
+    await expect(page.locator("#error-summary")).to_have_text(
+        "The email address or password is not right."
+    )
     await page.goto(f"{service.url}/moderation")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to moderate")

@@ -1,10 +1,15 @@
-"""Helpers for the moderator UI tests: accounts made through the handlers, sign-in over HTTP."""
+"""Helpers for the moderator UI tests: accounts made through the handlers, sign-in over HTTP
+with a real second factor (the secret read from the enrolment page, codes computed with pyotp at
+the app's clock)."""
 
+import html
 import re
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import pyotp
 from moderation.domain.decisions import Role
 from moderation.entrypoints.schemas import STORY_EXAMPLE
 from moderation.handlers import moderators
@@ -14,6 +19,15 @@ from .conftest import Moderation
 
 PASSWORD = "correct horse battery staple"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+SECRET = re.compile(r'id="totp-secret">([^<]+)<')
+RECOVERY = re.compile(r"<li><code>([a-z2-7-]+)</code></li>")
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    email: str
+    secret: str
+    recovery_codes: list[str]
 
 
 def accounts(moderation: Moderation) -> Accounts:
@@ -32,12 +46,52 @@ async def add_account(moderation: Moderation, name: str, role: Role = Role.MODER
 async def signed_in(
     moderation: Moderation, name: str, role: Role = Role.MODERATOR, *, base_url: str = "http://test"
 ) -> httpx.AsyncClient:
-    """A client of its own, signed in as a new account called `name`."""
+    """A client of its own, signed in as a new account called `name` (enrolled on the way)."""
     email = await add_account(moderation, name, role)
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=moderation.app), base_url=base_url)
-    response = await client.post("/moderation/login", data={"email": email, "password": PASSWORD})
-    assert response.status_code == 303, response.text
+    await enrol(moderation, client, email)
     return client
+
+
+def code_now(moderation: Moderation, secret: str) -> str:
+    return pyotp.TOTP(secret).at(moderation.clock.now)
+
+
+async def enrol(
+    moderation: Moderation, client: httpx.AsyncClient, email: str, password: str = PASSWORD
+) -> Enrolled:
+    """A first sign-in: the password, then the enrolment page's secret confirmed by a code."""
+    login = await client.post("/moderation/login", data={"email": email, "password": password})
+    assert (login.status_code, login.headers["location"]) == (303, "/moderation/enrol"), login.text
+    page = await client.get("/moderation/enrol")
+    found = SECRET.search(page.text)
+    assert found, page.text
+    secret = html.unescape(found.group(1)).replace(" ", "")
+    confirmed = await client.post(
+        "/moderation/enrol",
+        data={
+            "csrf": await csrf_of(client, "/moderation/enrol"),
+            "code": code_now(moderation, secret),
+        },
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    codes = RECOVERY.findall(confirmed.text)
+    assert len(codes) == 10, confirmed.text
+    return Enrolled(email, secret, codes)
+
+
+async def sign_in_again(
+    moderation: Moderation, client: httpx.AsyncClient, enrolled: Enrolled, *, code: str = ""
+) -> httpx.Response:
+    """The password, then a code from the app (30 seconds later, so it is a new code)."""
+    login = await client.post(
+        "/moderation/login", data={"email": enrolled.email, "password": PASSWORD}
+    )
+    assert (login.status_code, login.headers["location"]) == (303, "/moderation/code"), login.text
+    moderation.clock.advance(seconds=30)
+    typed = code or code_now(moderation, enrolled.secret)
+    csrf = await csrf_of(client, "/moderation/code")
+    return await client.post("/moderation/code", data={"csrf": csrf, "code": typed})
 
 
 async def csrf_of(client: httpx.AsyncClient, path: str = "/moderation") -> str:

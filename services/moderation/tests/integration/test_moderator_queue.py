@@ -23,7 +23,9 @@ def listed_ids(html: str) -> list[str]:
 async def test_the_queue_lists_pending_items_oldest_first_with_counts_and_ages(
     start_moderation: StartModeration,
 ) -> None:
-    async with start_moderation(moderator_session_hours=72) as moderation:
+    async with start_moderation(
+        moderator_session_hours=72, moderator_session_idle_minutes=72 * 60
+    ) as moderation:
         await queue_with_ages(moderation)
 
 

@@ -13,10 +13,12 @@ from uuid import UUID
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography.exceptions import InvalidTag
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
+from moderation.adapters.secrets import SecretBox
 from moderation.domain.decisions import Role
 from moderation.domain.moderators import Account, name_key, normalise_email
 
@@ -78,8 +80,11 @@ class Passwords:
 
 
 class MongoModeratorRepository:
-    def __init__(self, collection: AsyncCollection[Document]) -> None:
+    """Accounts; the TOTP secret is sealed with `box` before it is written."""
+
+    def __init__(self, collection: AsyncCollection[Document], *, box: SecretBox) -> None:
         self.collection = collection
+        self.box = box
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index("email", unique=True)
@@ -87,21 +92,21 @@ class MongoModeratorRepository:
 
     async def add(self, account: Account) -> None:
         try:
-            await self.collection.insert_one({**to_document(account), "version": 1})
+            await self.collection.insert_one({**to_document(account, self.box), "version": 1})
         except DuplicateKeyError as error:
             raise AccountExistsError(account.email) from error
 
     async def get(self, account_id: UUID) -> Account | None:
         document = await self.collection.find_one({"_id": str(account_id)})
-        return from_document(document) if document else None
+        return from_document(document, self.box) if document else None
 
     async def by_email(self, email: str) -> Account | None:
         document = await self.collection.find_one({"email": normalise_email(email)})
-        return from_document(document) if document else None
+        return from_document(document, self.box) if document else None
 
     async def all(self) -> list[Account]:
         cursor = self.collection.find({}).sort("name_key", ASCENDING)
-        return [from_document(document) async for document in cursor]
+        return [from_document(document, self.box) async for document in cursor]
 
     async def count_leads(self) -> int:
         return await self.collection.count_documents({"role": Role.LEAD.value, "active": True})
@@ -114,17 +119,25 @@ class MongoModeratorRepository:
             current = await self.collection.find_one({"_id": str(account_id)})
             if current is None:
                 raise AccountNotFoundError(account_id)
-            changed = change(from_document(current))
+            before = from_document(current, self.box)
+            changed = change(before)
+            document = to_document(changed, self.box)
+            if (changed.totp_secret, changed.totp_enrolled) == (
+                before.totp_secret,
+                before.totp_enrolled,
+            ):
+                # Unchanged: keep the sealed text as stored (one that no longer opens, too).
+                document["totp_secret"] = current.get("totp_secret", "")
             written = await self.collection.replace_one(
                 {"_id": str(account_id), "version": current["version"]},
-                {**to_document(changed), "version": current["version"] + 1},
+                {**document, "version": current["version"] + 1},
             )
             if written.modified_count == 1:
                 return changed
         raise ConcurrentAccountChangeError(account_id)
 
 
-def to_document(account: Account) -> Document:
+def to_document(account: Account, box: SecretBox) -> Document:
     return {
         "_id": str(account.id),
         "email": normalise_email(account.email),
@@ -137,10 +150,14 @@ def to_document(account: Account) -> Document:
         "failed_logins": account.failed_logins,
         "locked_until": account.locked_until.timestamp() if account.locked_until else 0.0,
         "must_change_password": account.must_change_password,
+        "totp_secret": box.seal(account.totp_secret, bound_to=str(account.id)),
+        "totp_enrolled": account.totp_enrolled,
+        "last_totp_step": account.last_totp_step,
+        "recovery_codes": list(account.recovery_codes),
     }
 
 
-def from_document(document: Document) -> Account:
+def from_document(document: Document, box: SecretBox) -> Account:
     locked_until = float(document.get("locked_until") or 0.0)
     return Account(
         id=UUID(document["_id"]),
@@ -153,4 +170,17 @@ def from_document(document: Document) -> Account:
         failed_logins=int(document.get("failed_logins", 0)),
         locked_until=datetime.fromtimestamp(locked_until, UTC) if locked_until else None,
         must_change_password=bool(document.get("must_change_password", False)),
+        totp_secret=_opened(box, str(document.get("totp_secret") or ""), document["_id"]),
+        totp_enrolled=bool(document.get("totp_enrolled", False)),
+        last_totp_step=int(document.get("last_totp_step", 0)),
+        recovery_codes=tuple(str(code) for code in document.get("recovery_codes") or ()),
     )
+
+
+def _opened(box: SecretBox, sealed: str, account_id: str) -> str:
+    """The TOTP secret, or "" if it was sealed under another key (SECRET_KEY changed): the
+    account then fails closed, accepting no code, until a lead resets its second factor."""
+    try:
+        return box.open(sealed, bound_to=account_id)
+    except (InvalidTag, ValueError):
+        return ""

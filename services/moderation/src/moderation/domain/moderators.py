@@ -1,8 +1,14 @@
 """Moderator accounts: who may sign in to the moderator UI, with which role, and the lockout rule.
 
 Passwords are never held here in the clear; `password_hash` is an argon2id string made by the
-adapter. Five failed sign-ins in a row lock an account for fifteen minutes (both settings); a
-successful sign-in clears the count.
+adapter. Five failed sign-ins in a row (a wrong password or a wrong second-factor code) lock an
+account for fifteen minutes (both settings); a successful sign-in clears the count. In front of
+that, each client address has its own throttle: after `Backoff.free` failures, each further one
+makes the address wait twice as long as the one before, up to `Backoff.most`.
+
+Every account signs in with a second factor (see `second_factor`): `totp_secret` is set at the
+first sign-in and `totp_enrolled` once the moderator has typed a code from it; the adapter keeps
+the secret encrypted. `recovery_codes` holds the digests of the unused recovery codes.
 """
 
 from dataclasses import dataclass, field, replace
@@ -28,6 +34,25 @@ class Lockout:
 
 
 @dataclass(frozen=True)
+class Backoff:
+    """The per-address sign-in throttle: `free` failures, then waits of `first`, twice that, …"""
+
+    free: int = 10
+    first: timedelta = timedelta(seconds=1)
+    most: timedelta = timedelta(minutes=15)
+    window: timedelta = timedelta(hours=1)
+    """An address whose last failure is older than this starts afresh."""
+
+    def wait_after(self, failures: int) -> timedelta:
+        """How long an address must wait after its `failures`-th failure in a row."""
+        beyond = failures - self.free
+        if beyond <= 0:
+            return timedelta(0)
+        wait: timedelta = self.first * (2 ** min(beyond - 1, 32))
+        return min(wait, self.most)
+
+
+@dataclass(frozen=True)
 class Account:
     email: str
     name: str
@@ -39,6 +64,11 @@ class Account:
     failed_logins: int = 0
     locked_until: datetime | None = None
     must_change_password: bool = False
+    totp_secret: str = ""
+    totp_enrolled: bool = False
+    last_totp_step: int = 0
+    recovery_codes: tuple[str, ...] = ()
+    """SHA-256 digests of the recovery codes not used yet."""
 
     @property
     def moderator(self) -> Moderator:
@@ -61,6 +91,12 @@ class Account:
 
     def signed_in(self) -> "Account":
         return replace(self, failed_logins=0, locked_until=None)
+
+    def second_factor_reset(self) -> "Account":
+        """A lead clears the second factor (a lost phone): the next sign-in enrols afresh."""
+        return replace(
+            self, totp_secret="", totp_enrolled=False, last_totp_step=0, recovery_codes=()
+        )
 
 
 def normalise_email(email: str) -> str:

@@ -1,8 +1,6 @@
-"""Moderator accounts and sign-in: create, sign in and out, lock out, deactivate, change roles.
+"""Moderator accounts: create, deactivate, change roles and passwords, reset a second factor.
 
-Every sign-in attempt costs one password hash, whether the email has an account or not and
-whether the account is locked, so neither the answer nor its timing says which emails exist;
-only a locked account says it is locked (after five wrong passwords, which proves little).
+Every change is written to the security log. Signing in is in `sign_in`.
 """
 
 import secrets
@@ -14,7 +12,9 @@ from uuid import UUID
 from together_contracts import Event
 
 from moderation.adapters.moderators import MongoModeratorRepository, Passwords
-from moderation.adapters.sessions import MongoSessionRepository, Session
+from moderation.adapters.security_log import MongoSecurityLog
+from moderation.adapters.sessions import MongoSessionRepository
+from moderation.adapters.throttle import MongoSignInThrottle
 from moderation.domain.decisions import Role
 from moderation.domain.items import Item
 from moderation.domain.moderators import (
@@ -24,7 +24,11 @@ from moderation.domain.moderators import (
     check_new_account,
     check_password,
 )
+from moderation.domain.security_log import Outcome, SecurityAction
 from moderation.handlers.context import Context
+from moderation.handlers.security_log import record_security_event
+
+CLI = "command line"
 
 
 @dataclass(frozen=True)
@@ -35,60 +39,33 @@ class Accounts:
     sessions: MongoSessionRepository
     passwords: Passwords
     clock: Callable[[], datetime]
+    security_log: MongoSecurityLog
+    throttle: MongoSignInThrottle
     lockout: Lockout = field(default_factory=Lockout)
     session_lifetime: timedelta = timedelta(hours=8)
+    second_factor_window: timedelta = timedelta(minutes=10)
+    """How long a session whose password was right waits for a code or an enrolment."""
+    issuer: str = "together moderation"
+    """The name authenticator apps show beside the account."""
 
 
-@dataclass(frozen=True)
-class SignIn:
-    session: Session | None = None
-    account: Account | None = None
-    locked_until: datetime | None = None
-
-
-async def sign_in(email: str, password: str, *, accounts: Accounts) -> SignIn:
-    now = accounts.clock()
-    account = await accounts.moderators.by_email(email)
-    if account is None:
-        await accounts.passwords.spend(password)
-        return SignIn()
-    if account.locked(now):
-        await accounts.passwords.spend(password)
-        return SignIn(locked_until=account.locked_until)
-    if not await accounts.passwords.verify(account.password_hash, password):
-        failed = await accounts.moderators.change(
-            account.id, lambda current: current.failed(now, accounts.lockout)
-        )
-        return SignIn(locked_until=failed.locked_until if failed.locked(now) else None)
-    if not account.active:
-        return SignIn()
-    rehash = await accounts.passwords.hash(password) if _stale(account, accounts) else None
-    account = await accounts.moderators.change(
-        account.id,
-        lambda current: replace(current.signed_in(), password_hash=rehash or current.password_hash),
+async def log(
+    accounts: Accounts,
+    actor: Account | str,
+    action: SecurityAction,
+    target_id: object,
+    outcome: Outcome,
+    detail: str = "",
+) -> None:
+    await record_security_event(
+        accounts.security_log,
+        at=accounts.clock(),
+        actor=actor,
+        action=action,
+        target_id=target_id,
+        outcome=outcome,
+        detail=detail,
     )
-    session = await accounts.sessions.start(account.id, now=now, lifetime=accounts.session_lifetime)
-    return SignIn(session=session, account=account)
-
-
-def _stale(account: Account, accounts: Accounts) -> bool:
-    return accounts.passwords.needs_rehash(account.password_hash)
-
-
-async def signed_in(token: str, *, accounts: Accounts) -> tuple[Account, Session] | None:
-    """The active account and live session a session cookie names, if any."""
-    session = await accounts.sessions.find(token, now=accounts.clock())
-    if session is None:
-        return None
-    account = await accounts.moderators.get(session.moderator_id)
-    if account is None or not account.active:
-        await accounts.sessions.end(token)
-        return None
-    return account, session
-
-
-async def sign_out(token: str, *, accounts: Accounts) -> None:
-    await accounts.sessions.end(token)
 
 
 async def create_account(
@@ -99,8 +76,10 @@ async def create_account(
     password: str,
     accounts: Accounts,
     must_change_password: bool = False,
+    by: Account | None = None,
 ) -> Account:
-    """Raises `AccountError` for bad input, `AccountExistsError` for a taken email or name."""
+    """Raises `AccountError` for bad input, `AccountExistsError` for a taken email or name.
+    `by` is the lead adding it; None for the command line."""
     email, name = check_new_account(email=email, name=name)
     account = Account(
         email=email,
@@ -111,11 +90,14 @@ async def create_account(
         must_change_password=must_change_password,
     )
     await accounts.moderators.add(account)
+    await log(
+        accounts, by or CLI, SecurityAction.ACCOUNT_CREATED, account.id, Outcome.SUCCESS, role
+    )
     return account
 
 
 async def create_with_temporary_password(
-    *, email: str, name: str, role: Role, accounts: Accounts
+    *, email: str, name: str, role: Role, accounts: Accounts, by: Account | None = None
 ) -> tuple[Account, str]:
     """A lead adds a moderator; the temporary password is shown once and must be changed."""
     temporary = secrets.token_urlsafe(12)
@@ -126,6 +108,7 @@ async def create_with_temporary_password(
         password=temporary,
         accounts=accounts,
         must_change_password=True,
+        by=by,
     )
     return account, temporary
 
@@ -135,6 +118,7 @@ async def change_password(
 ) -> Account:
     """Change a password and end the account's other sessions."""
     if not await accounts.passwords.verify(account.password_hash, current):
+        await log(accounts, account, SecurityAction.PASSWORD_CHANGE, account.id, Outcome.FAILURE)
         raise AccountError("Your current password is not right.")
     if current == new:
         raise AccountError("Choose a password different from the current one.")
@@ -144,6 +128,7 @@ async def change_password(
         lambda found: replace(found, password_hash=new_hash, must_change_password=False),
     )
     await accounts.sessions.end_others(account.id, keep=session_token)
+    await log(accounts, account, SecurityAction.PASSWORD_CHANGE, account.id, Outcome.SUCCESS)
     return changed
 
 
@@ -153,6 +138,7 @@ async def deactivate(account_id: UUID, *, by: Account, accounts: Accounts) -> Ac
         raise AccountError("You cannot deactivate your own account.")
     changed = await accounts.moderators.change(account_id, lambda a: replace(a, active=False))
     await accounts.sessions.end_all(account_id)
+    await log(accounts, by, SecurityAction.ACCOUNT_DEACTIVATED, account_id, Outcome.SUCCESS)
     return changed
 
 
@@ -161,6 +147,18 @@ async def change_role(account_id: UUID, role: Role, *, by: Account, accounts: Ac
         raise AccountError("Ask another lead to change your own role.")
     changed = await accounts.moderators.change(account_id, lambda a: replace(a, role=role))
     await accounts.sessions.end_all(account_id)
+    await log(accounts, by, SecurityAction.ROLE_CHANGE, account_id, Outcome.SUCCESS, role)
+    return changed
+
+
+async def reset_second_factor(account_id: UUID, *, by: Account, accounts: Accounts) -> Account:
+    """A lead clears someone's second factor (lost phone and codes): they enrol again at their
+    next sign-in, and every session they have ends."""
+    if account_id == by.id:
+        raise AccountError("Ask another lead to reset your own second factor.")
+    changed = await accounts.moderators.change(account_id, Account.second_factor_reset)
+    await accounts.sessions.end_all(account_id)
+    await log(accounts, by, SecurityAction.SECOND_FACTOR_RESET, account_id, Outcome.SUCCESS)
     return changed
 
 

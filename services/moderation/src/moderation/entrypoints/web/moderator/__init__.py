@@ -25,6 +25,7 @@ from moderation.entrypoints.web.moderator.security import (
     NotSignedInError,
     SecurityHeaders,
 )
+from moderation.entrypoints.web.moderator.security_log import security_log_pages
 from moderation.handlers.moderators import Accounts
 from moderation.settings import Settings
 
@@ -36,6 +37,7 @@ def install(app: FastAPI, *, pages: WebPages, accounts: Accounts, settings: Sett
     app.state.desk = Desk(pages, accounts=accounts, settings=settings, ctx=app.state.context)
     for pages_of in (auth_pages, queue_pages, item_pages, lead_pages, report_pages):
         app.include_router(pages_of(), prefix=PREFIX, include_in_schema=False)
+    app.include_router(security_log_pages(), prefix=PREFIX, include_in_schema=False)
     app.mount(PREFIX + "/static", StaticFiles(directory=STATIC), name="moderator-static")
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(NotSignedInError, _sign_in_first)

@@ -1,4 +1,5 @@
-"""Leads manage moderators: add one with a temporary password, deactivate, change role."""
+"""Leads manage moderators: add one with a temporary password, deactivate, change role, reset
+a second factor."""
 
 from uuid import UUID
 
@@ -44,6 +45,7 @@ def lead_pages() -> APIRouter:
                 name=str(form.get("name", "")),
                 role=Role(role) if role in {r.value for r in Role} else Role.MODERATOR,
                 accounts=desk.accounts,
+                by=me.account,
             )
         except (AccountError, AccountExistsError) as error:
             problem = (
@@ -76,6 +78,19 @@ def lead_pages() -> APIRouter:
             await moderators.change_role(
                 account_id, Role(role), by=me.account, accounts=desk.accounts
             )
+        except (AccountError, AccountNotFoundError) as error:
+            return await listing(
+                request, me, error=_why(error), status_code=status.HTTP_409_CONFLICT
+            )
+        return desk.see_other(request, "/moderators?done=account")
+
+    @router.post("/moderators/{account_id}/second-factor")
+    async def reset_second_factor(
+        request: Request, account_id: UUID, me: LeadPostedDep
+    ) -> Response:
+        desk = desk_of(request)
+        try:
+            await moderators.reset_second_factor(account_id, by=me.account, accounts=desk.accounts)
         except (AccountError, AccountNotFoundError) as error:
             return await listing(
                 request, me, error=_why(error), status_code=status.HTTP_409_CONFLICT

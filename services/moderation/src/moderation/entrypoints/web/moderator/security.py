@@ -20,7 +20,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from moderation.adapters.sessions import Session
 from moderation.domain.moderators import Account
-from moderation.handlers.moderators import Accounts, signed_in
+from moderation.handlers.moderators import Accounts
+from moderation.handlers.sign_in import pending, signed_in
 
 PREFIX = "/moderation"
 COOKIE = "moderation_session"
@@ -118,6 +119,27 @@ async def current(request: Request) -> Me:
     return me
 
 
+async def awaiting_second_factor(request: Request) -> Me:
+    """Someone whose password was right, on the enrolment or code page."""
+    token = request.cookies.get(COOKIE, "")
+    found = await pending(token, accounts=accounts_of(request)) if token else None
+    if found is None:
+        raise NotSignedInError
+    return Me(*found)
+
+
+async def posted_awaiting_second_factor(request: Request) -> Me:
+    check_origin(request)
+    me = await awaiting_second_factor(request)
+    await _check_csrf(request, me)
+    return me
+
+
+def client_address(request: Request) -> str:
+    """The address the sign-in throttle counts (uvicorn has already applied trusted proxies)."""
+    return request.client.host if request.client else "unknown"
+
+
 async def signed_in_lead(me: Annotated[Me, Depends(current)]) -> Me:
     if not me.account.is_lead:
         raise ForbiddenError("Only lead moderators can open this page.")
@@ -145,10 +167,14 @@ async def posted(request: Request) -> Me:
     """A signed-in POST from our own page: same origin, and the session's CSRF token."""
     check_origin(request)
     me = await current(request)
+    await _check_csrf(request, me)
+    return me
+
+
+async def _check_csrf(request: Request, me: Me) -> None:
     token = (await form_of(request)).get(CSRF_FIELD)
     if not isinstance(token, str) or not hmac.compare_digest(token.encode(), me.csrf.encode()):
         raise ForbiddenError("This form has expired or did not come from our pages.")
-    return me
 
 
 async def posted_by_lead(me: Annotated[Me, Depends(posted)]) -> Me:
@@ -168,3 +194,5 @@ MeDep = Annotated[Me, Depends(current)]
 LeadDep = Annotated[Me, Depends(signed_in_lead)]
 PostedDep = Annotated[Me, Depends(posted)]
 LeadPostedDep = Annotated[Me, Depends(posted_by_lead)]
+PendingDep = Annotated[Me, Depends(awaiting_second_factor)]
+PendingPostedDep = Annotated[Me, Depends(posted_awaiting_second_factor)]
