@@ -10,6 +10,7 @@ from together_contracts import (
     OrganisationJoined,
     PersonErasureRequested,
     PledgeMade,
+    VolunteerChangeRequested,
     VolunteerConfirmed,
     VolunteerRegistered,
     VolunteerUnsubscribed,
@@ -23,6 +24,7 @@ from together_kit.security import require_admin_key
 from together_kit.web import WebPages, mount_static
 
 from signups.adapters.erasures import MongoErasureRepository
+from signups.adapters.mail_quota import MongoMailQuota
 from signups.adapters.organisations import MongoOrganisationRepository
 from signups.adapters.people import MongoPeopleRepository
 from signups.adapters.tokens import Links, Tokens
@@ -43,6 +45,9 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         runtime.aggregate("erasures"), runtime.db["tombstones"], key=secret.encode()
     )
     tokens = Tokens(secret)
+    mail_quota = MongoMailQuota(
+        runtime.db["mail_quota"], key=secret.encode(), per_day=settings.emails_per_address_per_day
+    )
     ctx = Context(
         people=people,
         organisations=organisations,
@@ -51,13 +56,15 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         links=Links(settings.public_base_url, tokens),
         clock=clock or (lambda: datetime.now(UTC)),
         form_version=settings.form_version,
+        mail_quota=mail_quota,
     )
-    runtime.indexes(people, organisations, erasures)
+    runtime.indexes(people, organisations, erasures, mail_quota)
     runtime.tells(
         VolunteerRegistered,
         VolunteerConfirmed,
         VolunteerUpdated,
         VolunteerUnsubscribed,
+        VolunteerChangeRequested,
         OrganisationJoined,
         PledgeMade,
         ErasureLinkRequested,

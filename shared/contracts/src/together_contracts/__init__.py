@@ -72,6 +72,8 @@ from together_contracts.taxonomy import (
     OrganisationType,
 )
 from together_contracts.volunteers import (
+    VolunteerChangeRequested,
+    VolunteerChangeRequestedData,
     VolunteerConfirmed,
     VolunteerConfirmedData,
     VolunteerProfile,
@@ -138,6 +140,8 @@ __all__ = [
     "StoryRejected",
     "StorySubmitted",
     "StorySubmittedData",
+    "VolunteerChangeRequested",
+    "VolunteerChangeRequestedData",
     "VolunteerConfirmed",
     "VolunteerConfirmedData",
     "VolunteerProfile",

@@ -23,6 +23,7 @@ from together_contracts.stories import (
     StorySubmitted,
 )
 from together_contracts.volunteers import (
+    VolunteerChangeRequested,
     VolunteerConfirmed,
     VolunteerRegistered,
     VolunteerUnsubscribed,
@@ -34,6 +35,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     VolunteerConfirmed,
     VolunteerUpdated,
     VolunteerUnsubscribed,
+    VolunteerChangeRequested,
     OrganisationJoined,
     PledgeMade,
     ErasureLinkRequested,
