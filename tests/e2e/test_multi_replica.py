@@ -93,7 +93,7 @@ async def sign_up(system: System, urls: list[str]) -> list[tuple[str, str]]:
     """SIGNUPS people join, round-robin over the replicas, CONCURRENCY at a time: (id, email)."""
     gate = asyncio.Semaphore(CONCURRENCY)
 
-    async def one(client: httpx.AsyncClient, n: int) -> tuple[str, str]:
+    async def one(client: httpx.AsyncClient, n: int) -> str:
         """A kept-alive connection the server closes as a request goes out is retried, as a real
         client would, with the same Idempotency-Key, so the retry cannot make a second person."""
         email = f"r{n}-{uuid.uuid4().hex[:8]}@example.org"
