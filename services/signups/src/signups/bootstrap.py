@@ -30,7 +30,7 @@ from signups.adapters.people import MongoPeopleRepository
 from signups.adapters.tokens import Links, Tokens
 from signups.entrypoints import consumers, web
 from signups.entrypoints.api import api_router
-from signups.handlers import Context, erasure
+from signups.handlers import Context, erasure, volunteers
 from signups.settings import Settings
 
 WEB = Path(__file__).parent / "entrypoints" / "web"
@@ -75,6 +75,11 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         settings.purge_interval_seconds,
         lambda: erasure.purge_unconfirmed(ctx=ctx),
         name="purge-unconfirmed",
+    )
+    runtime.every(
+        settings.purge_interval_seconds,
+        lambda: volunteers.drop_stale_changes(ctx=ctx),
+        name="drop-stale-changes",
     )
 
     join_limit = rate_limited(RateLimiter(settings.join_rate_limit), scope="join")

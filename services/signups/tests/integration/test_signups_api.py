@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from pymongo.asynchronous.database import AsyncDatabase
 from signups.bootstrap import create_app
 from signups.entrypoints.schemas import ORGANISATION_EXAMPLE, VOLUNTEER_EXAMPLE, JoinAccepted
-from signups.handlers import Context, erasure
+from signups.handlers import Context, erasure, volunteers
 from signups.handlers.erasure import ErasureOutcome
 from signups.settings import Settings
 from together_contracts import (
@@ -758,6 +758,13 @@ async def test_dates_survive_repeated_rejoins(signups: Signups) -> None:
     assert isinstance(stored["joined_at"], datetime)
     assert isinstance(stored["confirmation_sent_at"], datetime)
     assert isinstance(stored["pending_change"]["requested_at"], datetime)
+
+    signups.clock.advance(days=8)
+    assert await volunteers.drop_stale_changes(ctx=signups.ctx) == 1
+    dropped = await signups.db["people"].find_one({"email": body["email"]})
+    assert dropped is not None
+    assert dropped["pending_change"] is None
+    assert "Rhian" in dropped["name"]
 
 
 async def test_an_unsubscribe_told_by_notifications_is_kept_in_the_consent_log(

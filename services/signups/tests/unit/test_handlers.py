@@ -75,6 +75,12 @@ class FakePeople:
             if person.status is Status.PENDING and person.joined_at < cutoff:
                 yield copy.deepcopy(person)
 
+    async def changes_requested_before(self, cutoff: datetime) -> AsyncIterator[Person]:
+        for person in list(self.people.values()):
+            pending = person.pending_change
+            if pending is not None and pending.requested_at <= cutoff:
+                yield copy.deepcopy(person)
+
 
 @dataclass
 class FakeOrganisations:
@@ -875,3 +881,20 @@ async def test_looking_at_a_confirm_link_confirms_nothing(world: World) -> None:
     assert [e.type for e in world.events] == ["volunteer.registered", "organisation.joined"]
     forged = await links.preview("garbage", ctx=world.ctx)
     assert forged.outcome is LinkOutcome.INVALID
+
+
+async def test_a_change_nobody_confirmed_is_forgotten_when_its_link_expires(world: World) -> None:
+    person_id = await confirmed_ann(world)
+    await volunteers.join_volunteer(join(CHANGED), world.ctx)
+    token = change_token(world)
+    world.clock.advance(days=6, hours=23)
+    assert await volunteers.drop_stale_changes(ctx=world.ctx) == 0
+    world.clock.advance(hours=1)
+
+    assert await volunteers.drop_stale_changes(ctx=world.ctx) == 1
+
+    person = world.people.people[person_id]
+    assert (person.details, person.pending_change) == (ANN, None)
+    assert (await links.confirm(token, correlation_id="late", ctx=world.ctx)).outcome is (
+        LinkOutcome.INVALID
+    )

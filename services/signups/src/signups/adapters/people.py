@@ -36,6 +36,7 @@ class PeopleRepository(Protocol):
     async def change(self, person_id: UUID, change: PersonChange) -> Person: ...
     async def delete(self, person_id: UUID) -> bool: ...
     def pending_joined_before(self, cutoff: datetime) -> AsyncIterator[Person]: ...
+    def changes_requested_before(self, cutoff: datetime) -> AsyncIterator[Person]: ...
 
 
 class MongoPeopleRepository:
@@ -45,6 +46,7 @@ class MongoPeopleRepository:
     async def ensure_indexes(self) -> None:
         await self.people.collection.create_index("email", unique=True)
         await self.people.collection.create_index([("status", 1), ("joined_at", 1)])
+        await self.people.collection.create_index("pending_change.requested_at", sparse=True)
 
     async def add(self, person: Person, *, events: Sequence[Event]) -> None:
         try:
@@ -81,6 +83,11 @@ class MongoPeopleRepository:
 
     async def pending_joined_before(self, cutoff: datetime) -> AsyncIterator[Person]:
         query = {"status": Status.PENDING.value, "joined_at": {"$lt": cutoff}}
+        async for document in self.people.collection.find(query):
+            yield from_document(document)
+
+    async def changes_requested_before(self, cutoff: datetime) -> AsyncIterator[Person]:
+        query = {"pending_change.requested_at": {"$lte": cutoff}}
         async for document in self.people.collection.find(query):
             yield from_document(document)
 

@@ -14,6 +14,8 @@ from together_contracts import Availability, Consent, Interest, Language
 
 CONFIRMATION_RESEND_AFTER = timedelta(minutes=10)
 PENDING_PURGED_AFTER = timedelta(days=30)
+PENDING_CHANGE_KEPT_FOR = timedelta(days=7)
+"""As long as the link that confirms a change works; then the change is dropped."""
 CHANGE_LINK_SOURCE = "change-link"
 """The consent log's source for what a confirmed "confirm these changes" link applied."""
 
@@ -174,6 +176,14 @@ class Person:
             self.confirmed_at = now
             self.confirmation_nonce = None
         return ConfirmOutcome.CONFIRMED
+
+    def drop_stale_change(self, now: datetime) -> bool:
+        """Forget a change its link can no longer confirm; return whether there was one."""
+        pending = self.pending_change
+        if pending is None or now - pending.requested_at < PENDING_CHANGE_KEPT_FOR:
+            return False
+        self.pending_change = None
+        return True
 
     def would_confirm(self, nonce: str) -> ConfirmOutcome:
         """What following the confirmation link with `nonce` would do, without doing it."""

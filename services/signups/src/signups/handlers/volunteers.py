@@ -23,7 +23,13 @@ from together_contracts import (
 )
 
 from signups.adapters.people import EmailAlreadyRegisteredError, PersonNotFoundError
-from signups.domain.people import JoinContext, Mail, Person, VolunteerDetails
+from signups.domain.people import (
+    PENDING_CHANGE_KEPT_FOR,
+    JoinContext,
+    Mail,
+    Person,
+    VolunteerDetails,
+)
 from signups.handlers.context import PRODUCER, Context
 
 JOIN_ATTEMPTS = 3
@@ -101,6 +107,23 @@ async def _rejoin(
         return Joined(None, JoinOutcome.UNCHANGED)
     outcome = JoinOutcome.CHANGE_PENDING if mail is Mail.CONFIRM_CHANGE else JoinOutcome.UNCHANGED
     return Joined(existing.id, outcome, mail)
+
+
+async def drop_stale_changes(*, ctx: Context) -> int:
+    """Forget the details of changes nobody confirmed while their link worked; return how many."""
+    now = ctx.clock()
+    cutoff = now - PENDING_CHANGE_KEPT_FOR
+    dropped = 0
+
+    def drop(person: Person) -> list[Event]:
+        nonlocal dropped
+        dropped += person.drop_stale_change(now)
+        return []
+
+    async for person in ctx.people.changes_requested_before(cutoff):
+        with contextlib.suppress(PersonNotFoundError):
+            await ctx.people.change(person.id, drop)
+    return dropped
 
 
 def profile(person: Person) -> VolunteerProfile:
