@@ -19,6 +19,8 @@ from together_contracts import (
     VolunteerChangeRequestedData,
     VolunteerConfirmed,
     VolunteerConfirmedData,
+    VolunteerContactChanged,
+    VolunteerContactChangedData,
     VolunteerProfile,
     VolunteerRegistered,
     VolunteerRegisteredData,
@@ -569,3 +571,42 @@ async def test_emails_to_unconfirmed_addresses_carry_nothing_the_joiner_wrote(
     assert changed["Subject"] == "Cadarnhewch y newidiadau i'ch manylion"
     assert "https://join.example/confirm/change-token" in text
     assert 'href="https://join.example/confirm/change-token"' in html
+
+
+async def test_a_confirmed_change_of_name_is_the_name_written_to_from_then_on(
+    notifications: Notifications, smtp_sink: Sink, rabbitmq_url: str
+) -> None:
+    """The name from `volunteer.registered` was given before anyone proved the address; the one
+    the address's owner confirmed replaces it (and the welcome uses it)."""
+    address = unique_address("iolo")
+    joined = registered(address)
+    await publish_event(rabbitmq_url, joined)
+    await smtp_sink.wait_for(address)
+    person_id = joined.data.person_id
+
+    for event in (
+        VolunteerContactChanged(
+            producer="signups",
+            correlation_id="c-5",
+            data=VolunteerContactChangedData(
+                person_id=person_id, name="Iolo Morgan", language="en"
+            ),
+        ),
+        VolunteerConfirmed(
+            producer="signups",
+            correlation_id="c-5",
+            data=VolunteerConfirmedData(
+                person_id=person_id,
+                profile=VolunteerProfile(outward_code="CF10", travel_radius_km=5, language="en"),
+            ),
+        ),
+    ):
+        await publish_event(rabbitmq_url, event)
+    welcome = (await smtp_sink.wait_for(address, 2))[-1]
+
+    text, html = parts(welcome)
+    assert "Iolo Morgan" in text
+    assert "Bethan Evans" not in text + html + str(welcome["To"])
+    contact = await notifications.db["contacts"].find_one({"_id": str(person_id)})
+    assert contact is not None
+    assert contact["name"] == "Iolo Morgan"

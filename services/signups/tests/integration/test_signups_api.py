@@ -51,6 +51,7 @@ SIGNUPS_EVENTS = (
     "volunteer.updated",
     "volunteer.unsubscribed",
     "volunteer.change_requested",
+    "volunteer.contact_changed",
     "organisation.joined",
     "pledge.made",
     "person.erasure_link_requested",
@@ -266,6 +267,7 @@ async def test_joining_again_changes_nothing_until_the_emailed_change_is_confirm
         ("volunteer.registered", "first"),
         ("volunteer.confirmed", of_person(probe, person_id)[1][1]),
         ("volunteer.change_requested", "second"),
+        ("volunteer.contact_changed", "apply"),
         ("volunteer.updated", "apply"),
     ]
 

@@ -367,7 +367,13 @@ async def test_following_the_change_link_applies_it_tells_updated_and_logs_the_l
     assert [(r.consent, r.granted, r.source, r.at) for r in person.consent_log[-1:]] == [
         (Consent.MATCHED_EVENTS, False, "change-link", START + timedelta(days=1, hours=3))
     ]
-    [updated] = world.of_type("volunteer.updated")
+    [contact, updated] = world.events[-2:]
+    assert contact.model_dump(mode="json")["data"] == {
+        "person_id": str(person_id),
+        "name": "Someone Else",
+        "language": "cy",
+    }
+    assert updated.type == "volunteer.updated"
     assert updated.correlation_id == "ch1"
     assert_no_pii(updated)
     assert updated.model_dump(mode="json")["data"] == {
@@ -440,6 +446,10 @@ async def test_an_unconfirmed_person_joining_with_other_details_keeps_them_pendi
     assert followed.outcome is LinkOutcome.CONFIRMED
     person = world.people.people[joined.person_id]
     assert (person.details, person.status) == (CHANGED, Status.CONFIRMED)
+    assert [e.type for e in world.events[-2:]] == [
+        "volunteer.contact_changed",
+        "volunteer.confirmed",
+    ]
     [confirmed] = world.of_type("volunteer.confirmed")
     assert confirmed.model_dump(mode="json")["data"]["profile"]["outward_code"] == "M1"
     assert_no_pii(confirmed)

@@ -25,6 +25,7 @@ from together_contracts.stories import (
 from together_contracts.volunteers import (
     VolunteerChangeRequested,
     VolunteerConfirmed,
+    VolunteerContactChanged,
     VolunteerRegistered,
     VolunteerUnsubscribed,
     VolunteerUpdated,
@@ -36,6 +37,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     VolunteerUpdated,
     VolunteerUnsubscribed,
     VolunteerChangeRequested,
+    VolunteerContactChanged,
     OrganisationJoined,
     PledgeMade,
     ErasureLinkRequested,

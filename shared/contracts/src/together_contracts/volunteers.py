@@ -195,3 +195,30 @@ class VolunteerChangeRequested(Event):
     type: Literal["volunteer.change_requested"] = "volunteer.change_requested"
     version: Literal[1] = 1
     data: VolunteerChangeRequestedData
+
+
+class VolunteerContactChangedData(EventData):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "person_id": "00000000-0000-4000-8000-000000000001",
+                    "name": "Ann Morgan",
+                    "language": "cy",
+                }
+            ]
+        }
+    )
+
+    person_id: UUID
+    name: str = Field(min_length=1, max_length=200)
+    language: Language = "en"
+
+
+class VolunteerContactChanged(Event):
+    """The owner of a volunteer's address confirmed a new name or language: write to them so
+    from now on. Only notifications hears it (it carries a name, which matching must not see)."""
+
+    type: Literal["volunteer.contact_changed"] = "volunteer.contact_changed"
+    version: Literal[1] = 1
+    data: VolunteerContactChangedData

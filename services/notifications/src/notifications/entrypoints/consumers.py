@@ -13,6 +13,7 @@ from together_contracts import (
     StoryRejected,
     VolunteerChangeRequested,
     VolunteerConfirmed,
+    VolunteerContactChanged,
     VolunteerRegistered,
     VolunteerUnsubscribed,
 )
@@ -30,7 +31,11 @@ from together_kit.runtime import ServiceRuntime
 from notifications.handlers import Context, matching, messages, people, reminders
 
 VolunteerEvent = Annotated[
-    VolunteerRegistered | VolunteerConfirmed | VolunteerUnsubscribed | VolunteerChangeRequested,
+    VolunteerRegistered
+    | VolunteerConfirmed
+    | VolunteerUnsubscribed
+    | VolunteerChangeRequested
+    | VolunteerContactChanged,
     Field(discriminator="type"),
 ]
 ModerationEvent = Annotated[
@@ -57,6 +62,7 @@ def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
             VolunteerConfirmed.routing_key,
             VolunteerUnsubscribed.routing_key,
             VolunteerChangeRequested.routing_key,
+            VolunteerContactChanged.routing_key,
         ],
     )
 
@@ -66,6 +72,8 @@ def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
         registering, the link that confirms changed details, and a welcome on confirming."""
         if isinstance(event, VolunteerChangeRequested):
             await messages.confirm_change(event, ctx)
+        elif isinstance(event, VolunteerContactChanged):
+            await people.record_contact_change(event, ctx)
         elif isinstance(event, VolunteerRegistered):
             await people.record_registration(event, contacts=ctx.contacts)
             await messages.confirm_registration(event, ctx)

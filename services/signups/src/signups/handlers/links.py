@@ -17,7 +17,7 @@ from signups.adapters.tokens import CONFIRMATION_MAX_AGE_SECONDS, Purpose
 from signups.domain.organisations import Organisation
 from signups.domain.people import ConfirmOutcome, JoinContext, Person, VolunteerDetails
 from signups.handlers.context import PRODUCER, Context
-from signups.handlers.volunteers import confirmed, unsubscribed, updated
+from signups.handlers.volunteers import confirmed, contact_changed, unsubscribed, updated
 
 CONFIRMING = (Purpose.CONFIRM_PERSON, Purpose.CONFIRM_CHANGE, Purpose.CONFIRM_ORGANISATION)
 
@@ -112,12 +112,15 @@ async def confirm(token: str, *, correlation_id: str, ctx: Context) -> Followed:
             def confirm_change(person: Person) -> list[Event]:
                 nonlocal outcome
                 was_confirmed = person.confirmed
+                before = (person.details.name, person.details.language)
                 outcome = person.confirm_change(claims.nonce, now)
                 if outcome is not ConfirmOutcome.CONFIRMED:
                     return []
-                if was_confirmed:
-                    return [updated(person, correlation_id)]
-                return [confirmed(person, correlation_id)]
+                events: list[Event] = []
+                if (person.details.name, person.details.language) != before:
+                    events.append(contact_changed(person, correlation_id))
+                told = updated if was_confirmed else confirmed
+                return [*events, told(person, correlation_id)]
 
             await ctx.people.change(claims.subject, confirm_change)
         elif claims.purpose is Purpose.CONFIRM_PERSON:

@@ -13,6 +13,8 @@ from together_contracts import (
     VolunteerChangeRequestedData,
     VolunteerConfirmed,
     VolunteerConfirmedData,
+    VolunteerContactChanged,
+    VolunteerContactChangedData,
     VolunteerProfile,
     VolunteerRegistered,
     VolunteerRegisteredData,
@@ -165,6 +167,17 @@ def change_requested(person: Person, correlation_id: str, ctx: Context) -> Volun
             email=person.details.email,
             language=person.details.language,
             confirm_url=ctx.links.confirm_change(person.id, pending.nonce if pending else ""),
+        ),
+    )
+
+
+def contact_changed(person: Person, correlation_id: str) -> VolunteerContactChanged:
+    """The confirmed name and language to write to, for notifications alone."""
+    return VolunteerContactChanged(
+        producer=PRODUCER,
+        correlation_id=correlation_id,
+        data=VolunteerContactChangedData(
+            person_id=person.id, name=person.details.name, language=person.details.language
         ),
     )
 
