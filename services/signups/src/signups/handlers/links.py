@@ -6,7 +6,6 @@ A link shows what it is for (`preview`, on GET) and acts only when its page's bu
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from together_contracts import Event, PledgeMade, PledgeMadeData
 from together_kit.signing import TokenExpiredError, TokenInvalidError
@@ -48,17 +47,6 @@ class Preview:
     purpose: Purpose | None = None
     volunteer: VolunteerDetails | None = None
     organisation: Organisation | None = None
-
-    @property
-    def shown(self) -> dict[str, Any]:
-        return {
-            "outcome": self.outcome.value,
-            "organisation": self.purpose is Purpose.CONFIRM_ORGANISATION,
-            "change": self.purpose is Purpose.CONFIRM_CHANGE,
-            "volunteer_details": self.volunteer,
-            "organisation_details": self.organisation.details if self.organisation else None,
-            "pledge": self.organisation.pledge if self.organisation else None,
-        }
 
 
 async def preview(token: str, *, ctx: Context) -> Preview:

@@ -39,7 +39,7 @@ def link_pages(site: Site) -> APIRouter:
         return site.render(request, "link_invalid.html", status_code=status.HTTP_404_NOT_FOUND)
 
     def confirm_outcome(
-        request: Request, outcome: LinkOutcome, shown: dict[str, Any]
+        request: Request, outcome: LinkOutcome, what: dict[str, Any]
     ) -> HTMLResponse:
         if outcome is LinkOutcome.INVALID:
             return broken_link(request)
@@ -47,7 +47,7 @@ def link_pages(site: Site) -> APIRouter:
         response = site.render(
             request,
             template,
-            {**shown, "outcome": outcome.value, "labels": LABELS},
+            {**what, "outcome": outcome.value, "labels": LABELS},
             status_code=CONFIRM_STATUS.get(outcome, status.HTTP_200_OK),
         )
         response.headers["Cache-Control"] = "no-store"
@@ -56,13 +56,13 @@ def link_pages(site: Site) -> APIRouter:
     @router.get("/confirm/{token}")
     async def confirm_form(token: str, request: Request, ctx: ContextDep) -> HTMLResponse:
         preview = await links.preview(token, ctx=ctx)
-        return confirm_outcome(request, preview.outcome, preview.shown)
+        return confirm_outcome(request, preview.outcome, shown(preview))
 
     @router.post("/confirm/{token}")
     async def confirm(token: str, request: Request, ctx: ContextDep) -> HTMLResponse:
         followed = await links.confirm(token, correlation_id=current_correlation_id(), ctx=ctx)
-        shown = {"organisation": followed.organisation, "change": followed.change}
-        return confirm_outcome(request, followed.outcome, shown)
+        what = {"organisation": followed.organisation, "change": followed.change}
+        return confirm_outcome(request, followed.outcome, what)
 
     @router.get("/unsubscribe/{token}")
     async def unsubscribe_form(token: str, request: Request, ctx: ContextDep) -> HTMLResponse:
@@ -78,6 +78,18 @@ def link_pages(site: Site) -> APIRouter:
         return site.render(request, "unsubscribed.html")
 
     return router
+
+
+def shown(preview: links.Preview) -> dict[str, Any]:
+    """What the confirmation page shows of what its button would confirm."""
+    organisation = preview.organisation
+    return {
+        "organisation": preview.purpose is Purpose.CONFIRM_ORGANISATION,
+        "change": preview.purpose is Purpose.CONFIRM_CHANGE,
+        "volunteer_details": preview.volunteer,
+        "organisation_details": organisation.details if organisation else None,
+        "pledge": organisation.pledge if organisation else None,
+    }
 
 
 def readable(tokens: Tokens, token: str, purpose: Purpose, *, max_age: int | None) -> str:
