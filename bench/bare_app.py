@@ -30,7 +30,7 @@ class Answer(BaseModel):
 def create_app() -> FastAPI:
     app = FastAPI(title="bench bare app")
 
-    @app.post("/api/v1/signups", status_code=status.HTTP_201_CREATED)
+    @app.post("/api/v1/signups", status_code=status.HTTP_202_ACCEPTED)
     async def create(body: Body) -> Answer:
         return Answer(id=body.email, status="registered")
 

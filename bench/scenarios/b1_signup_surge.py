@@ -73,7 +73,7 @@ async def run(ctx: RunContext) -> ScenarioResult:
             ),
         ):
             load = await closed_loop(host, port, requests, concurrency=p.b1_concurrency)
-            created = load.count(lambda s: s == 201)
+            created = load.count(lambda s: s == 202)
             last = await seen.wait_for(created, timeout=120 + created / 5)
         event_bodies = list(seen.bodies)
         peak_rate = rate(created, last - load.started)
@@ -100,7 +100,7 @@ async def run(ctx: RunContext) -> ScenarioResult:
         one_by_one = await closed_loop(
             host, bare.port, bare_requests[: p.hop_samples], concurrency=1
         )
-    h = rate(bare_load.count(lambda s: s == 201), bare_load.seconds)
+    h = rate(bare_load.count(lambda s: s == 202), bare_load.seconds)
     s = await raw.insert_rate(
         ctx.stack.mongodb_url, copies(template, p.b1_signups), concurrency=p.b1_concurrency
     )
@@ -149,9 +149,9 @@ async def run(ctx: RunContext) -> ScenarioResult:
         half_rate=round(half, 1),
         half_rate_answered=len(steady.outcomes),
         half_rate_not_2xx=len(steady.outcomes) - len(ok),
-        surge_not_201=errors,
+        surge_not_202=errors,
         signups_rss_peak_mb=round(peak[0], 1),
     )
     if errors:
-        result.notes.append(f"{errors} of {len(load.outcomes)} surge requests were not 201")
+        result.notes.append(f"{errors} of {len(load.outcomes)} surge requests were not 202")
     return result

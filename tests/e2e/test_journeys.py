@@ -231,7 +231,9 @@ async def join_and_confirm(
     confirmation = await mail_to(sink, email, "Confirm your email address")
     confirm_url = link(plain_text(confirmation), f"{system.url('signups')}/confirm/")
     async with httpx.AsyncClient(timeout=30) as browser:
-        confirmed = await browser.get(confirm_url)
+        shown = await browser.get(confirm_url)
+        assert shown.status_code == 200, shown.text
+        confirmed = await browser.post(confirm_url)
     assert confirmed.status_code == 200, confirmed.text
 
 

@@ -89,11 +89,11 @@ def replicas(system: System, mail_sink: Any) -> dict[str, list[LaunchedProcess]]
     return started
 
 
-async def sign_up(urls: list[str]) -> list[tuple[str, str]]:
+async def sign_up(system: System, urls: list[str]) -> list[tuple[str, str]]:
     """SIGNUPS people join, round-robin over the replicas, CONCURRENCY at a time: (id, email)."""
     gate = asyncio.Semaphore(CONCURRENCY)
 
-    async def one(client: httpx.AsyncClient, n: int) -> tuple[str, str]:
+    async def one(client: httpx.AsyncClient, n: int) -> str:
         """A kept-alive connection the server closes as a request goes out is retried, as a real
         client would, with the same Idempotency-Key, so the retry cannot make a second person."""
         email = f"r{n}-{uuid.uuid4().hex[:8]}@example.org"
@@ -109,11 +109,24 @@ async def sign_up(urls: list[str]) -> list[tuple[str, str]]:
                 except httpx.TransportError:
                     if attempt == 2:
                         raise
-        assert response.status_code == 201, response.text
-        return str(response.json()["id"]), email
+        assert response.status_code == 202, response.text
+        return email
 
     async with httpx.AsyncClient(timeout=30) as client:
-        return await asyncio.gather(*(one(client, n) for n in range(SIGNUPS)))
+        emails = await asyncio.gather(*(one(client, n) for n in range(SIGNUPS)))
+    return await ids_of(system, emails)
+
+
+async def ids_of(system: System, emails: list[str]) -> list[tuple[str, str]]:
+    """(id, email) of each person stored: no answer to a join says whom it stored."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(system.mongodb_url)
+    try:
+        people = client[system.database("signups")]["people"]
+        found = {d["email"]: str(d["_id"]) async for d in people.find({"email": {"$in": emails}})}
+    finally:
+        await client.close()
+    assert set(found) == set(emails)
+    return [(found[email], email) for email in emails]
 
 
 def metric(text: str, name: str, **labels: str) -> float:
@@ -173,7 +186,7 @@ async def test_two_replicas_each_publish_consume_and_schedule_once(
     signups, notifications = replicas["signups"], replicas["notifications"]
 
     async with event_probe(system.rabbitmq_url, ["volunteer.registered"]) as probe:
-        joined = await sign_up([process.url for process in signups])
+        joined = await sign_up(system, [process.url for process in signups])
         await probe.wait_for(SIGNUPS, timeout=STEP)
         emails = {email for _id, email in joined}
 

@@ -260,7 +260,7 @@ class Load:
                 await asyncio.sleep(0.3)
                 continue
             self.result.statuses[response.status_code] += 1
-            if response.status_code in (200, 201):
+            if response.status_code in (200, 201, 202):
                 self.result.accepted.add(email)
                 self.done += 1
                 return

@@ -15,8 +15,12 @@ from pymongo.asynchronous.database import AsyncDatabase
 from together_contracts import (
     OrganisationJoined,
     OrganisationJoinedData,
+    VolunteerChangeRequested,
+    VolunteerChangeRequestedData,
     VolunteerConfirmed,
     VolunteerConfirmedData,
+    VolunteerContactChanged,
+    VolunteerContactChangedData,
     VolunteerProfile,
     VolunteerRegistered,
     VolunteerRegisteredData,
@@ -224,7 +228,7 @@ async def test_confirmed_volunteer_is_welcomed_and_organisation_gets_its_link(
     await publish_event(rabbitmq_url, organisation)
     [mail] = await smtp_sink.wait_for(contact)
     text, html = parts(mail)
-    assert "Riverside Kitchen" in mail["Subject"]
+    assert mail["Subject"] == "Confirm your organisation's pledge"
     assert "https://join.example/confirm/org-token" in text
     assert 'href="https://join.example/confirm/org-token"' in html
 
@@ -516,3 +520,93 @@ async def test_an_outcome_recorded_late_overrules_the_reconcilers_unknown(
 
     assert logged["attempts"] == 1
     assert len(smtp_sink.handler.to(address)) == 1
+
+
+async def test_emails_to_unconfirmed_addresses_carry_nothing_the_joiner_wrote(
+    notifications: Notifications, smtp_sink: Sink, rabbitmq_url: str
+) -> None:
+    """Whoever joins may not own the address: no name or organisation name they chose reaches it,
+    in the subject, the To header or either body (issue 16, point 4)."""
+    chosen = "Visit evil.example now"
+    volunteer = unique_address("ffion")
+    joined = registered(volunteer)
+    joined = joined.model_copy(update={"data": joined.data.model_copy(update={"name": chosen})})
+    contact = unique_address("gethin")
+    organisation = OrganisationJoined(
+        producer="signups",
+        correlation_id="c-3",
+        data=OrganisationJoinedData(
+            organisation_id=uuid.uuid4(),
+            name=f"{chosen} Ltd",
+            organisation_type="business",  # type: ignore[arg-type]
+            contact_name=chosen,
+            contact_email=contact,
+            outward_code="M1",
+            confirm_url="https://join.example/confirm/org-token",
+        ),
+    )
+    person_id = uuid.uuid4()
+    change = VolunteerChangeRequested(
+        producer="signups",
+        correlation_id="c-4",
+        data=VolunteerChangeRequestedData(
+            person_id=person_id,
+            email=unique_address("heledd"),
+            language="cy",
+            confirm_url="https://join.example/confirm/change-token",
+        ),
+    )
+
+    for event in (joined, organisation, change):
+        await publish_event(rabbitmq_url, event)
+    mails = [*(await smtp_sink.wait_for(volunteer)), *(await smtp_sink.wait_for(contact))]
+    for mail in mails:
+        text, html = parts(mail)
+        for part in (mail["Subject"], mail["To"], text, html):
+            assert "evil.example" not in part, mail["Subject"]
+
+    [changed] = await smtp_sink.wait_for(str(change.data.email))
+    text, html = parts(changed)
+    assert "evil.example" not in str(changed)
+    assert changed["Subject"] == "Cadarnhewch y newidiadau i'ch manylion"
+    assert "https://join.example/confirm/change-token" in text
+    assert 'href="https://join.example/confirm/change-token"' in html
+
+
+async def test_a_confirmed_change_of_name_is_the_name_written_to_from_then_on(
+    notifications: Notifications, smtp_sink: Sink, rabbitmq_url: str
+) -> None:
+    """The name from `volunteer.registered` was given before anyone proved the address; the one
+    the address's owner confirmed replaces it (and the welcome uses it)."""
+    address = unique_address("iolo")
+    joined = registered(address)
+    await publish_event(rabbitmq_url, joined)
+    await smtp_sink.wait_for(address)
+    person_id = joined.data.person_id
+
+    for event in (
+        VolunteerContactChanged(
+            producer="signups",
+            correlation_id="c-5",
+            data=VolunteerContactChangedData(
+                person_id=person_id, name="Iolo Morgan", language="en"
+            ),
+        ),
+        VolunteerConfirmed(
+            producer="signups",
+            correlation_id="c-5",
+            data=VolunteerConfirmedData(
+                person_id=person_id,
+                profile=VolunteerProfile(outward_code="CF10", travel_radius_km=5, language="en"),
+            ),
+        ),
+    ):
+        await publish_event(rabbitmq_url, event)
+    welcome = (await smtp_sink.wait_for(address, 2))[-1]
+
+    text, html = parts(welcome)
+    assert "Iolo Morgan" in text
+    assert "Bethan Evans" not in text + html + str(welcome["To"])
+    contact = await notifications.db["contacts"].find_one({"_id": str(person_id)})
+    assert contact is not None
+    assert contact["name"] == "Iolo Morgan"

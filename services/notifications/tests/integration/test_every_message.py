@@ -22,6 +22,8 @@ from together_contracts import (
     StoryHeld,
     StoryOutcomeData,
     StoryRejected,
+    VolunteerChangeRequested,
+    VolunteerChangeRequestedData,
     VolunteerConfirmed,
     VolunteerConfirmedData,
     VolunteerProfile,
@@ -102,6 +104,15 @@ CASES: dict[str, Case] = {
             VolunteerRegistered,
         ),
         (f"{LINK}confirm",),
+    ),
+    "volunteer_change": Case(
+        lambda a, p, lang: env(
+            VolunteerChangeRequestedData(
+                person_id=p, email=a, language=lang, confirm_url=f"{LINK}change"
+            ),
+            VolunteerChangeRequested,
+        ),
+        (f"{LINK}change",),
     ),
     "volunteer_welcome": Case(
         lambda a, p, lang: env(

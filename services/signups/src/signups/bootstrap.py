@@ -10,7 +10,9 @@ from together_contracts import (
     OrganisationJoined,
     PersonErasureRequested,
     PledgeMade,
+    VolunteerChangeRequested,
     VolunteerConfirmed,
+    VolunteerContactChanged,
     VolunteerRegistered,
     VolunteerUnsubscribed,
     VolunteerUpdated,
@@ -23,12 +25,13 @@ from together_kit.security import require_admin_key
 from together_kit.web import WebPages, mount_static
 
 from signups.adapters.erasures import MongoErasureRepository
+from signups.adapters.mail_quota import MongoMailQuota
 from signups.adapters.organisations import MongoOrganisationRepository
 from signups.adapters.people import MongoPeopleRepository
 from signups.adapters.tokens import Links, Tokens
 from signups.entrypoints import consumers, web
 from signups.entrypoints.api import api_router
-from signups.handlers import Context, erasure
+from signups.handlers import Context, erasure, volunteers
 from signups.settings import Settings
 
 WEB = Path(__file__).parent / "entrypoints" / "web"
@@ -43,6 +46,9 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         runtime.aggregate("erasures"), runtime.db["tombstones"], key=secret.encode()
     )
     tokens = Tokens(secret)
+    mail_quota = MongoMailQuota(
+        runtime.db["mail_quota"], key=secret.encode(), per_day=settings.emails_per_address_per_day
+    )
     ctx = Context(
         people=people,
         organisations=organisations,
@@ -51,13 +57,16 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         links=Links(settings.public_base_url, tokens),
         clock=clock or (lambda: datetime.now(UTC)),
         form_version=settings.form_version,
+        mail_quota=mail_quota,
     )
-    runtime.indexes(people, organisations, erasures)
+    runtime.indexes(people, organisations, erasures, mail_quota)
     runtime.tells(
         VolunteerRegistered,
         VolunteerConfirmed,
         VolunteerUpdated,
         VolunteerUnsubscribed,
+        VolunteerChangeRequested,
+        VolunteerContactChanged,
         OrganisationJoined,
         PledgeMade,
         ErasureLinkRequested,
@@ -68,6 +77,11 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         settings.purge_interval_seconds,
         lambda: erasure.purge_unconfirmed(ctx=ctx),
         name="purge-unconfirmed",
+    )
+    runtime.every(
+        settings.purge_interval_seconds,
+        lambda: volunteers.drop_stale_changes(ctx=ctx),
+        name="drop-stale-changes",
     )
 
     join_limit = rate_limited(RateLimiter(settings.join_rate_limit), scope="join")

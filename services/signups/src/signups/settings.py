@@ -1,4 +1,4 @@
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 from together_kit.settings import ServiceSettings
 
@@ -16,6 +16,9 @@ class Settings(ServiceSettings):
     join_rate_limit: str = "10/minute"
     form_version: str = "2026-11"
     """Recorded with every consent, so we know which wording was agreed to."""
+    emails_per_address_per_day: int = Field(3, ge=0)
+    """At most this many confirmation or change emails to one address per UTC day, whatever
+    asks for them (volunteer and organisation joins); a join beyond it changes nothing."""
     purge_interval_seconds: float = 3600.0
     erasure_services: tuple[str, ...] = ("moderation", "matching", "notifications")
     """The services whose `person.erased` answers an erasure waits for (besides signups)."""

@@ -19,8 +19,8 @@ from bson import json_util
 from fastapi import FastAPI
 from pymongo.asynchronous.database import AsyncDatabase
 from signups.bootstrap import create_app
-from signups.entrypoints.schemas import ORGANISATION_EXAMPLE, VOLUNTEER_EXAMPLE
-from signups.handlers import Context, erasure
+from signups.entrypoints.schemas import ORGANISATION_EXAMPLE, VOLUNTEER_EXAMPLE, JoinAccepted
+from signups.handlers import Context, erasure, volunteers
 from signups.handlers.erasure import ErasureOutcome
 from signups.settings import Settings
 from together_contracts import (
@@ -43,11 +43,15 @@ ORGANISATIONS = "/api/v1/organisations"
 BASE_URL = "http://signups.test"
 ADMIN_KEY = "test-admin-key-123"
 ADMIN = {"X-API-Key": ADMIN_KEY}
+ACCEPTED = JoinAccepted().model_dump(mode="json")
+"""The one answer to every join, known address or not."""
 SIGNUPS_EVENTS = (
     "volunteer.registered",
     "volunteer.confirmed",
     "volunteer.updated",
     "volunteer.unsubscribed",
+    "volunteer.change_requested",
+    "volunteer.contact_changed",
     "organisation.joined",
     "pledge.made",
     "person.erasure_link_requested",
@@ -70,6 +74,19 @@ class Signups:
     async def join(self, request_id: str | None = None, **body: Any) -> httpx.Response:
         headers = {"X-Request-ID": request_id} if request_id else {}
         return await self.http.post(SIGNUPS, json=volunteer(**body), headers=headers)
+
+    async def join_id(self, request_id: str | None = None, **body: Any) -> str:
+        """Join, and the id of the person stored for the email (no answer says it)."""
+        sent = volunteer(**body)
+        headers = {"X-Request-ID": request_id} if request_id else {}
+        response = await self.http.post(SIGNUPS, json=sent, headers=headers)
+        assert response.is_success, response.text
+        return await self.id_of(sent["email"].strip().lower())
+
+    async def id_of(self, email: str) -> str:
+        document = await self.db["people"].find_one({"email": email})
+        assert document is not None, email
+        return str(document["_id"])
 
     async def everything_stored(self) -> str:
         """Every document of every collection of this app's database, as one JSON text."""
@@ -174,9 +191,8 @@ async def test_join_stores_a_pending_person_and_sends_a_confirmation_link(
 
     response = await signups.join("join-1", email=f"  {email.upper()} ", postcode="cf101aa")
 
-    assert response.status_code == 201, response.text
-    body = response.json()
-    assert body == {"id": body["id"], "status": "registered", "confirmation_sent": True}
+    assert (response.status_code, response.json()) == (202, ACCEPTED), response.text
+    body = {"id": await signups.id_of(email)}
     document = await signups.db["people"].find_one({"_id": body["id"]})
     assert document is not None
     assert (document["email"], document["postcode"], document["status"]) == (
@@ -196,57 +212,117 @@ async def test_join_stores_a_pending_person_and_sends_a_confirmation_link(
     assert token_in(data["unsubscribe_url"], "unsubscribe")
 
 
-async def test_rejoin_updates_the_same_person_and_resends_only_after_ten_minutes(
+async def test_joining_again_changes_nothing_until_the_emailed_change_is_confirmed(
     signups: Signups, probe: EventProbe
 ) -> None:
     email = unique_email("cai")
-    first = await signups.join("first", email=email)
-    person_id = first.json()["id"]
-    signups.clock.advance(minutes=5)
+    person_id = await signups.join_id("first", email=email, consent_news=True)
+    registered = await event_caused_by(probe, "first", "volunteer.registered")
+    confirm = path_of(registered["data"]["confirm_url"])
+    assert (await signups.http.post(confirm)).status_code == 200
+    stored = await signups.db["people"].find_one({"_id": person_id})
+    signups.clock.advance(days=1)
 
-    second = await signups.join("second", email=email.upper(), travel_radius_km=40)
-    signups.clock.advance(minutes=6)
-    third = await signups.join("third", email=f" {email} ", travel_radius_km=40)
+    rewrite = {"name": "Mallory", "postcode": "M1 1AE", "phone": "0161 496 0000"}
+    again = await signups.join(
+        "second", email=email.upper(), travel_radius_km=40, consent_news=False, **rewrite
+    )
 
-    assert first.status_code == 201, first.text
-    assert (second.status_code, second.json()) == (
-        200,
-        {"id": person_id, "status": "updated", "confirmation_sent": False},
-    )
-    assert (third.status_code, third.json()) == (
-        200,
-        {"id": person_id, "status": "unchanged", "confirmation_sent": True},
-    )
-    assert await signups.db["people"].count_documents({}) == 1
-    document = await signups.db["people"].find_one({"_id": person_id})
-    assert document is not None
-    assert document["travel_radius_km"] == 40
-    await event_caused_by(probe, "third", "volunteer.registered")
-    # One person's events are published in order, so all the earlier ones are in by now.
-    assert of_person(probe, person_id) == [
-        ("volunteer.registered", "first"),
-        ("volunteer.updated", "second"),
-        ("volunteer.registered", "third"),
-    ]
-    [updated] = [e for e in probe.events if e["type"] == "volunteer.updated"]
+    after = await signups.db["people"].find_one({"_id": person_id})
+    assert stored is not None
+    assert after is not None
+    for kept in ("name", "postcode", "phone", "consents", "travel_radius_km", "consent_log"):
+        assert after[kept] == stored[kept], kept
+    assert (again.status_code, again.json()) == (202, ACCEPTED), again.text
+    requested = await event_caused_by(probe, "second", "volunteer.change_requested")
+    assert requested["data"]["email"] == email
+    assert "Mallory" not in str(requested)
+    change = path_of(requested["data"]["confirm_url"])
+
+    shown = await signups.http.get(change, headers={"X-Request-ID": "look"})
+    assert shown.status_code == 200, shown.text
+    assert "Mallory" in shown.text
+    assert (await signups.db["people"].find_one({"_id": person_id}) or {})["name"] == "Ann Jones"
+
+    applied = await signups.http.post(change, headers={"X-Request-ID": "apply"})
+    assert applied.status_code == 200, applied.text
+    updated = await event_caused_by(probe, "apply", "volunteer.updated")
     assert updated["data"]["profile"]["travel_radius_km"] == 40
     assert email not in str(updated)
+    document = await signups.db["people"].find_one({"_id": person_id})
+    assert document is not None
+    assert (document["name"], document["postcode"], document["consents"]) == (
+        "Mallory",
+        "M1 1AE",
+        ["matched-events"],
+    )
+    assert document["consent_log"][-1] | {"at": None} == {
+        "consent": "news",
+        "granted": False,
+        "form_version": "2026-11",
+        "source": "change-link",
+        "at": None,
+    }
+    assert of_person(probe, person_id) == [
+        ("volunteer.registered", "first"),
+        ("volunteer.confirmed", of_person(probe, person_id)[1][1]),
+        ("volunteer.change_requested", "second"),
+        ("volunteer.contact_changed", "apply"),
+        ("volunteer.updated", "apply"),
+    ]
+
+
+async def test_every_join_gets_the_same_answer_known_or_not(signups: Signups) -> None:
+    email = unique_email("gwen")
+    answers = [
+        await signups.join(email=email),
+        await signups.join(email=email),
+        await signups.join(email=email, name="Someone Else"),
+        await signups.http.post(
+            ORGANISATIONS, json={**ORGANISATION_EXAMPLE, "contact_email": email}
+        ),
+    ]
+
+    assert {(a.status_code, a.text) for a in answers} == {(202, answers[0].text)}
+    assert answers[0].json() == ACCEPTED
+
+
+async def test_an_address_gets_at_most_its_daily_emails_whatever_asks(
+    start_signups: StartSignups, probe: EventProbe
+) -> None:
+    email = unique_email("huw")
+    organisation = {**ORGANISATION_EXAMPLE, "contact_email": email}
+    async with start_signups(emails_per_address_per_day=2) as signups:
+        asked = [
+            await signups.http.post(ORGANISATIONS, json=organisation, headers={"X-Request-ID": r})
+            for r in ("o1", "o2", "o3", "o4")
+        ]
+        asked.append(await signups.join("v1", email=email))
+        await event_caused_by(probe, "o2", "organisation.joined")
+        stored = await signups.db["organisations"].count_documents({})
+        people = await signups.db["people"].count_documents({})
+
+    assert (stored, people) == (2, 0)
+    told = [e["correlation_id"] for e in probe.events if e["type"] == "organisation.joined"]
+    assert sorted(told) == ["o1", "o2"]
+    assert "v1" not in {e["correlation_id"] for e in probe.events}
+    assert {(a.status_code, a.text) for a in asked} == {(202, asked[0].text)}
 
 
 async def test_confirming_twice_tells_once_and_unsubscribing_tells_too(
     signups: Signups, probe: EventProbe
 ) -> None:
-    joined = await signups.join("join")
-    person_id = joined.json()["id"]
+    person_id = await signups.join_id("join")
     registered = await event_caused_by(probe, "join", "volunteer.registered")
     confirm_url = registered["data"]["confirm_url"]
     unsubscribe_url = registered["data"]["unsubscribe_url"]
 
-    first = await signups.http.get(path_of(confirm_url), headers={"X-Request-ID": "confirm-1"})
-    second = await signups.http.get(path_of(confirm_url), headers={"X-Request-ID": "confirm-2"})
+    looked = await signups.http.get(path_of(confirm_url), headers={"X-Request-ID": "look"})
+    first = await signups.http.post(path_of(confirm_url), headers={"X-Request-ID": "confirm-1"})
+    second = await signups.http.post(path_of(confirm_url), headers={"X-Request-ID": "confirm-2"})
     left = await signups.http.post(path_of(unsubscribe_url), headers={"X-Request-ID": "leave"})
 
-    assert (first.status_code, second.status_code) == (200, 200), second.text
+    assert (looked.status_code, first.status_code, second.status_code) == (200, 200, 200)
     assert left.status_code == 200, left.text
     unsubscribed = await event_caused_by(probe, "leave", "volunteer.unsubscribed")
     assert unsubscribed["data"]["withdrawn"] == ["matched-events"]
@@ -270,8 +346,9 @@ async def test_erasure_deletes_the_person_leaves_a_tombstone_and_collects_answer
     signups: Signups, probe: EventProbe, rabbitmq_url: str
 ) -> None:
     email = unique_email("dylan")
-    joined = await signups.join("join", name="Dylan Thomas", email=email, phone="01234 567890")
-    person_id = joined.json()["id"]
+    person_id = await signups.join_id(
+        "join", name="Dylan Thomas", email=email, phone="01234 567890"
+    )
     await event_caused_by(probe, "join", "volunteer.registered")
     assert email in await signups.everything_stored()
 
@@ -321,9 +398,7 @@ async def test_erasure_deletes_the_person_leaves_a_tombstone_and_collects_answer
     again = await erasure.erase(token, correlation_id="erase-again", ctx=signups.ctx)
     assert again is ErasureOutcome.ALREADY_ERASED
 
-    rejoined = await signups.join("rejoin", email=email)
-    assert rejoined.status_code == 201, rejoined.text
-    assert rejoined.json()["id"] != person_id
+    assert await signups.join_id("rejoin", email=email) != person_id
 
 
 # Admin reads
@@ -331,7 +406,7 @@ async def test_erasure_deletes_the_person_leaves_a_tombstone_and_collects_answer
 
 async def test_admin_reads_need_the_admin_key(signups: Signups) -> None:
     email = unique_email("eira")
-    person_id = (await signups.join(email=email, phone="029 2000 0000")).json()["id"]
+    person_id = await signups.join_id(email=email, phone="029 2000 0000")
     erasure_path = f"/api/v1/erasures/{uuid.uuid4()}"
 
     for path in (f"{SIGNUPS}/{person_id}", f"{SIGNUPS}?email={email}", erasure_path):
@@ -377,17 +452,21 @@ async def test_an_organisation_joins_and_confirming_makes_its_pledge(
         headers={"X-Request-ID": "org"},
     )
 
-    assert response.status_code == 201, response.text
-    organisation_id = response.json()["id"]
-    assert response.json() == {"id": organisation_id, "status": "pending-confirmation"}
+    assert (response.status_code, response.json()) == (202, ACCEPTED), response.text
     joined = await event_caused_by(probe, "org", "organisation.joined")
-    assert joined["data"]["organisation_id"] == organisation_id
+    organisation_id = joined["data"]["organisation_id"]
     assert joined["data"]["contact_email"] == "sam@riverside.example.org"
     assert joined["data"]["outward_code"] == "M1"
 
     confirm_url = joined["data"]["confirm_url"]
     token_in(confirm_url, "confirm")
-    followed = await signups.http.get(path_of(confirm_url), headers={"X-Request-ID": "pledge"})
+    shown = await signups.http.get(path_of(confirm_url), headers={"X-Request-ID": "look"})
+    assert shown.status_code == 200, shown.text
+    assert "Riverside Community Kitchen" in shown.text
+    assert (await signups.db["organisations"].find_one({"_id": organisation_id}) or {}).get(
+        "confirmed_at"
+    ) is None
+    followed = await signups.http.post(path_of(confirm_url), headers={"X-Request-ID": "pledge"})
 
     assert followed.status_code == 200, followed.text
     pledge = await event_caused_by(probe, "pledge", "pledge.made")
@@ -411,13 +490,14 @@ async def test_a_retried_post_with_its_idempotency_key_replays_the_first_respons
     first = await signups.http.post(SIGNUPS, json=body, headers={**headers, "X-Request-ID": "a"})
     again = await signups.http.post(SIGNUPS, json=body, headers={**headers, "X-Request-ID": "b"})
 
-    assert first.status_code == again.status_code == 201, again.text
+    assert first.status_code == again.status_code == 202, again.text
     assert again.json() == first.json()
     assert "Idempotent-Replayed" not in first.headers
     assert again.headers["Idempotent-Replayed"] == "true"
     assert await signups.db["people"].count_documents({}) == 1
     await event_caused_by(probe, "a", "volunteer.registered")
-    assert of_person(probe, first.json()["id"]) == [("volunteer.registered", "a")]
+    person_id = await signups.id_of(body["email"])
+    assert of_person(probe, person_id) == [("volunteer.registered", "a")]
 
 
 async def test_an_idempotency_key_reused_for_another_body_is_refused(signups: Signups) -> None:
@@ -426,7 +506,7 @@ async def test_an_idempotency_key_reused_for_another_body_is_refused(signups: Si
 
     other = await signups.http.post(SIGNUPS, json=volunteer(), headers=headers)
 
-    assert first.status_code == 201, first.text
+    assert first.status_code == 202, first.text
     assert other.status_code == 422, other.text
     assert [e["loc"] for e in other.json()["detail"]] == [["header", "Idempotency-Key"]]
     assert await signups.db["people"].count_documents({}) == 1
@@ -440,7 +520,7 @@ async def test_the_same_idempotency_key_in_each_api_is_its_own(signups: Signups)
         ORGANISATIONS, json=ORGANISATION_EXAMPLE, headers=headers
     )
 
-    assert (person.status_code, organisation.status_code) == (201, 201), organisation.text
+    assert (person.status_code, organisation.status_code) == (202, 202), organisation.text
     assert "Idempotent-Replayed" not in organisation.headers
 
 
@@ -554,7 +634,7 @@ async def test_joining_too_often_is_429_with_retry_after(start_signups: StartSig
         admin = await signups.http.get(SIGNUPS, params={"email": unique_email()}, headers=ADMIN)
         stored = await signups.db["people"].count_documents({})
 
-    assert allowed == [201, 201, 201]
+    assert allowed == [202, 202, 202]
     assert refused.status_code == 429, refused.text
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
     assert organisation.status_code == 429
@@ -591,7 +671,7 @@ async def test_partner_origins_may_post_from_a_browser_and_others_may_not(
     assert "idempotency-key" in allowed.headers["Access-Control-Allow-Headers"].lower()
     assert refused.status_code == 400
     assert "Access-Control-Allow-Origin" not in refused.headers
-    assert posted.status_code == 201, posted.text
+    assert posted.status_code == 202, posted.text
     assert posted.headers["Access-Control-Allow-Origin"] == "https://partner.example"
 
 
@@ -608,7 +688,7 @@ async def test_without_partner_origins_no_cross_origin_post_is_allowed(signups: 
 
 async def test_health_readiness_and_metrics(signups: Signups) -> None:
     created = await signups.join()
-    assert created.status_code == 201, created.text
+    assert created.status_code == 202, created.text
 
     async def drained() -> int:
         return await signups.db["people"].count_documents({"outbox_pending": {"$gt": 0}})
@@ -657,7 +737,7 @@ async def test_openapi_documents_both_posts_with_complete_examples(signups: Sign
         assert schema["examples"] == [example]
         assert set(example) == set(schema["properties"]), path
         assert schema["additionalProperties"] is False
-        assert {"201", "422", "429"} <= set(operation["responses"])
+        assert {"202", "422", "429"} <= set(operation["responses"])
         assert any(p["name"] == "Idempotency-Key" for p in operation["parameters"])
     for path in (f"{SIGNUPS}/{{person_id}}", SIGNUPS, "/api/v1/erasures/{erasure_id}"):
         assert document["paths"][path]["get"]["security"], path
@@ -670,22 +750,29 @@ async def test_dates_survive_repeated_rejoins(signups: Signups) -> None:
         "email": f"rhian-{uuid.uuid4().hex[:6]}@example.org",
         "postcode": "SA1 1AA",
     }
-    first = await signups.http.post(SIGNUPS, json=body)
+    await signups.http.post(SIGNUPS, json=body)
     for radius in (5, 6, 7):
         signups.clock.advance(minutes=11)
         again = await signups.http.post(SIGNUPS, json={**body, "travel_radius_km": radius})
-        assert again.status_code == 200, again.text
-    stored = await signups.db["people"].find_one({"_id": first.json()["id"]})
+        assert again.status_code == 202, again.text
+    stored = await signups.db["people"].find_one({"email": body["email"]})
     assert stored is not None
     assert isinstance(stored["joined_at"], datetime)
     assert isinstance(stored["confirmation_sent_at"], datetime)
+    assert isinstance(stored["pending_change"]["requested_at"], datetime)
+
+    signups.clock.advance(days=8)
+    assert await volunteers.drop_stale_changes(ctx=signups.ctx) == 1
+    dropped = await signups.db["people"].find_one({"email": body["email"]})
+    assert dropped is not None
+    assert dropped["pending_change"] is None
+    assert "Rhian" in dropped["name"]
 
 
 async def test_an_unsubscribe_told_by_notifications_is_kept_in_the_consent_log(
     signups: Signups, rabbitmq_url: str
 ) -> None:
-    joined = await signups.join(consent_matched_events=True, consent_news=True)
-    person_id = uuid.UUID(joined.json()["id"])
+    person_id = uuid.UUID(await signups.join_id(consent_matched_events=True, consent_news=True))
     told = VolunteerUnsubscribed(
         producer="notifications",
         correlation_id="one-click",

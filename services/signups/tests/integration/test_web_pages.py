@@ -23,7 +23,12 @@ from together_kit.testing.waiting import eventually
 pytestmark = pytest.mark.integration
 
 Document = dict[str, Any]
-LINK_EVENTS = ["volunteer.registered", "organisation.joined", "person.erasure_link_requested"]
+LINK_EVENTS = [
+    "volunteer.registered",
+    "volunteer.change_requested",
+    "organisation.joined",
+    "person.erasure_link_requested",
+]
 
 
 @dataclass
@@ -280,20 +285,37 @@ async def test_join_stores_the_person_and_redirects_to_thanks(site: Site) -> Non
     assert {record["source"] for record in person["consent_log"]} == {"form"}
     thanks = await site.http.get(response.headers["location"])
     assert thanks.status_code == 200
-    assert "A confirmation email is on its way to you" in thanks.text
-    assert "If you have joined before with this email address" in thanks.text
+    assert "We are sending an email to the address you gave" in thanks.text
+    assert "nothing changes until you follow the link" in thanks.text
 
 
-async def test_joining_again_updates_the_same_person(site: Site) -> None:
+async def test_joining_again_changes_nothing_and_shows_the_same_page(
+    site: Site, probe: EventProbe
+) -> None:
     email = unique_email()
     first = await joined(site, email)
+    confirmed = await site.http.post(await link_for(probe, "volunteer.registered", email))
+    assert confirmed.status_code == 200
+    known = await site.http.post("/join", data=volunteer_form(email, name="Mallory"))
+    new = await site.http.post("/join", data=volunteer_form(unique_email()))
 
-    again = await joined(site, email, travel_radius_km="30", connector="yes")
+    again = await site.db["people"].find_one({"email": email})
 
+    assert (known.status_code, known.headers["location"]) == (303, "/join/thanks")
+    assert (new.status_code, new.headers["location"]) == (303, "/join/thanks")
+    assert again is not None
     assert again["_id"] == first["_id"]
-    assert again["travel_radius_km"] == 30
-    assert again["connector"] is True
-    assert await site.db["people"].count_documents({}) == 1
+    assert (again["name"], again["status"]) == ("Ann Jones", "confirmed")
+    assert again["pending_change"]["details"]["name"] == "Mallory"
+    change = await link_for(probe, "volunteer.change_requested", email)
+    shown = await site.http.get(change)
+    assert "Confirm the changes to your details" in shown.text
+    assert "Mallory" in shown.text
+    applied = await site.http.post(change)
+    assert "Your changes are saved" in applied.text
+    after = await site.db["people"].find_one({"email": email})
+    assert after is not None
+    assert (after["name"], after["pending_change"]) == ("Mallory", None)
 
 
 async def test_filled_honeypot_is_thanked_and_nothing_stored(site: Site) -> None:
@@ -366,14 +388,27 @@ async def test_filled_honeypot_on_the_organisation_form_stores_nothing(site: Sit
     assert await site.db["organisations"].count_documents({}) == 0
 
 
-async def test_confirm_link_confirms_once(site: Site, probe: EventProbe) -> None:
+async def test_confirm_link_shows_a_button_and_only_the_button_confirms_once(
+    site: Site, probe: EventProbe
+) -> None:
     email = unique_email()
     person = await joined(site, email)
     link = await link_for(probe, "volunteer.registered", email)
 
-    first = await site.http.get(link)
-    second = await site.http.get(link)
+    looked = await site.http.get(link)
+    looked_again = await site.http.get(link)
+    unconfirmed = await site.db["people"].find_one({"_id": person["_id"]})
+    first = await site.http.post(link)
+    second = await site.http.post(link)
 
+    assert unconfirmed is not None
+    assert unconfirmed["status"] == "pending"
+    for page in (looked, looked_again):
+        assert page.status_code == 200
+        assert page.headers["cache-control"] == "no-store"
+        assert "Confirm your email address" in page.text
+        assert Page(page.text).find("form", method="post")
+        assert "CF10 1AA" in page.text
     assert first.status_code == 200
     assert "Your email address is confirmed" in first.text
     assert second.status_code == 200
@@ -414,10 +449,15 @@ async def test_confirmed_pledge_is_public_without_contact_details(
     hidden = await site.http.get("/pledges")
     link = await link_for(probe, "organisation.joined", email)
 
-    confirmed = await site.http.get(link)
+    looked = await site.http.get(link)
+    still_hidden = await site.http.get("/pledges")
+    confirmed = await site.http.post(link)
     pledges = await site.http.get("/pledges")
 
+    assert form["name"] in looked.text
+    assert "Confirm and publish our pledge" in looked.text
     assert form["name"] not in hidden.text
+    assert form["name"] not in still_hidden.text
     assert confirmed.status_code == 200
     assert "Your pledge is now public" in confirmed.text
     assert 'href="/pledges"' in confirmed.text

@@ -119,7 +119,12 @@ async def journey_pages(welsh: Welsh, rabbitmq_url: str, choice: str) -> dict[st
     }
     person = {"name": "Ann", "email": volunteer, "postcode": "CF10 1AA", "consent_news": "yes"}
     person |= {"travel_radius_km": "10"}
-    keys = ["volunteer.registered", "organisation.joined", "person.erasure_link_requested"]
+    keys = [
+        "volunteer.registered",
+        "volunteer.change_requested",
+        "organisation.joined",
+        "person.erasure_link_requested",
+    ]
     welsh_please = in_welsh(choice)
     pages: dict[str, str] = {}
     async with event_probe(rabbitmq_url, keys) as probe, welsh.client() as http:
@@ -144,12 +149,20 @@ async def journey_pages(welsh: Welsh, rabbitmq_url: str, choice: str) -> dict[st
         assert (await http.post("/join/organisation", data=organisation)).status_code == 303
         assert (await http.post("/join", data=person)).status_code == 303
         confirm_organisation = await link("organisation.joined", contact)
-        await visit("organisation confirmed", "GET", confirm_organisation)
+        await visit("organisation to confirm", "GET", confirm_organisation)
+        await visit("organisation confirmed", "POST", confirm_organisation)
         await visit("organisation already confirmed", "GET", confirm_organisation)
         await visit("pledges with a pledge", "GET", "/pledges")
         confirm_person = await link("volunteer.registered", volunteer)
-        await visit("volunteer confirmed", "GET", confirm_person)
-        await visit("volunteer already confirmed", "GET", confirm_person)
+        await visit("volunteer to confirm", "GET", confirm_person)
+        await visit("volunteer confirmed", "POST", confirm_person)
+        await visit("volunteer already confirmed", "POST", confirm_person)
+        changed = {**person, "name": "Ann Arall", "connector": "yes", "phone": "029 2000 0000"}
+        assert (await http.post("/join", data=changed)).status_code == 303
+        confirm_change = await link("volunteer.change_requested", volunteer)
+        await visit("change to confirm", "GET", confirm_change)
+        await visit("change confirmed", "POST", confirm_change)
+        await visit("change already confirmed", "GET", confirm_change)
         unsubscribe = await link("volunteer.registered", volunteer, "unsubscribe_url")
         await visit("unsubscribed", "POST", unsubscribe)
         await visit("forget asked", "POST", "/forget", {"email": volunteer})
@@ -175,6 +188,8 @@ async def test_every_public_page_is_in_welsh(welsh: Welsh, rabbitmq_url: str, ch
         assert english_left(html, entries) == [], name
     assert "Elusen" in rendered["pledges with a pledge"]
     assert "Mae eich addewid bellach yn gyhoeddus" in rendered["organisation confirmed"]
+    assert "Cadarnhau'r newidiadau hyn" in rendered["change to confirm"]
+    assert "Mae eich newidiadau wedi" in rendered["change confirmed"]
     assert "Mae problem wedi codi" in rendered["join errors"]
 
 

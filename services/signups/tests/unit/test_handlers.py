@@ -16,7 +16,7 @@ from signups.adapters.organisations import OrganisationChange, OrganisationNotFo
 from signups.adapters.people import EmailAlreadyRegisteredError, PersonChange, PersonNotFoundError
 from signups.adapters.tokens import Links, Purpose, Tokens
 from signups.domain.organisations import Organisation, OrganisationDetails, Pledge
-from signups.domain.people import JoinContext, Person, Status, VolunteerDetails
+from signups.domain.people import JoinContext, Mail, Person, Status, VolunteerDetails
 from signups.handlers import Context, erasure, links, organisations, volunteers
 from signups.handlers.erasure import ErasureOutcome
 from signups.handlers.links import LinkOutcome
@@ -75,6 +75,12 @@ class FakePeople:
             if person.status is Status.PENDING and person.joined_at < cutoff:
                 yield copy.deepcopy(person)
 
+    async def changes_requested_before(self, cutoff: datetime) -> AsyncIterator[Person]:
+        for person in list(self.people.values()):
+            pending = person.pending_change
+            if pending is not None and pending.requested_at <= cutoff:
+                yield copy.deepcopy(person)
+
 
 @dataclass
 class FakeOrganisations:
@@ -84,6 +90,10 @@ class FakeOrganisations:
     async def add(self, organisation: Organisation, *, events: Sequence[Event]) -> None:
         self.organisations[organisation.id] = copy.deepcopy(organisation)
         self.events += events
+
+    async def get(self, organisation_id: UUID) -> Organisation | None:
+        organisation = self.organisations.get(organisation_id)
+        return copy.deepcopy(organisation) if organisation else None
 
     async def change(self, organisation_id: UUID, change: OrganisationChange) -> Organisation:
         if organisation_id not in self.organisations:
@@ -142,6 +152,21 @@ class FakeErasures:
 
 
 @dataclass
+class FakeMailQuota:
+    """A `MailQuota` in memory: emails counted per address and UTC day."""
+
+    per_day: int = 3
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    async def take(self, email: str, *, now: datetime) -> bool:
+        key = (email, now.astimezone(UTC).date().isoformat())
+        if self.counts.get(key, 0) >= self.per_day:
+            return False
+        self.counts[key] = self.counts.get(key, 0) + 1
+        return True
+
+
+@dataclass
 class World:
     ctx: Context
     people: FakePeople
@@ -169,6 +194,7 @@ def world() -> World:
         links=Links(BASE_URL, tokens),
         clock=clock,
         form_version="2026-11",
+        mail_quota=FakeMailQuota(per_day=100),
     )
     return World(ctx, people, orgs, erasures, clock)
 
@@ -229,7 +255,7 @@ async def test_a_new_email_registers_a_pending_person_with_its_confirmation(worl
     joined = await volunteers.join_volunteer(join(source="api"), world.ctx)
 
     assert joined.outcome is JoinOutcome.REGISTERED
-    assert joined.confirmation_sent is True
+    assert joined.mail is Mail.CONFIRM_ADDRESS
     person = world.people.people[joined.person_id]
     assert person.status is Status.PENDING
     assert person.confirmation_sent_at == START
@@ -259,40 +285,102 @@ async def test_rejoining_unchanged_within_ten_minutes_does_nothing(world: World)
 
     assert again.person_id == first.person_id
     assert again.outcome is JoinOutcome.UNCHANGED
-    assert again.confirmation_sent is False
+    assert again.mail is None
     assert len(world.people.people) == 1
     assert [e.type for e in world.events] == ["volunteer.registered"]
 
 
-async def test_rejoining_with_changes_saves_them_and_tells_without_personal_data(
+CHANGED = replace(
+    ANN,
+    name="Someone Else",
+    postcode="M1 1AE",
+    outward_code="M1",
+    phone="0161 000 0000",
+    travel_radius_km=30,
+    interests=(Interest.SPORT,),
+    consents=frozenset({Consent.NEWS}),
+)
+
+
+def change_token(world: World, index: int = -1) -> str:
+    requested = world.of_type("volunteer.change_requested")[index]
+    return token_of(requested.model_dump()["data"]["confirm_url"], "confirm")
+
+
+async def confirmed_ann(world: World) -> UUID:
+    joined = await volunteers.join_volunteer(join(), world.ctx)
+    await links.confirm(confirm_token(world), correlation_id="c", ctx=world.ctx)
+    assert joined.person_id is not None
+    return joined.person_id
+
+
+async def test_joining_again_with_other_details_changes_nothing_and_asks_the_address(
     world: World,
 ) -> None:
-    first = await volunteers.join_volunteer(join(), world.ctx)
-    world.clock.advance(minutes=1)
-    changed = replace(
-        ANN, travel_radius_km=30, interests=(Interest.SPORT,), consents=frozenset({Consent.NEWS})
-    )
+    person_id = await confirmed_ann(world)
+    before = copy.deepcopy(world.people.people[person_id])
+    world.clock.advance(days=1)
 
-    again = await volunteers.join_volunteer(join(changed, source="partner"), world.ctx)
+    again = await volunteers.join_volunteer(join(CHANGED, source="api"), world.ctx)
 
-    assert again.person_id == first.person_id
-    assert again.outcome is JoinOutcome.UPDATED
-    assert again.confirmation_sent is False
-    person = world.people.people[first.person_id]
-    assert person.details == changed
-    assert (person.consent_log[-1].consent, person.consent_log[-1].granted) == (
-        Consent.MATCHED_EVENTS,
-        False,
+    assert (again.person_id, again.outcome, again.mail) == (
+        person_id,
+        JoinOutcome.CHANGE_PENDING,
+        Mail.CONFIRM_CHANGE,
     )
-    assert person.consent_log[-1].source == "partner"
-    assert [e.type for e in world.events] == ["volunteer.registered", "volunteer.updated"]
-    updated = world.events[-1]
+    person = world.people.people[person_id]
+    assert person.details == before.details
+    assert person.consent_log == before.consent_log
+    assert person.pending_change is not None
+    assert person.pending_change.details == CHANGED
+    assert not world.of_type("volunteer.updated")
+    [requested] = world.of_type("volunteer.change_requested")
+    data = requested.model_dump(mode="json")["data"]
+    assert (data["person_id"], data["email"], data["language"]) == (str(person_id), ANN.email, "cy")
+    for given in ("Someone Else", "M1 1AE", "0161 000 0000", ANN.name):
+        assert given not in requested.model_dump_json()
+    claims = world.ctx.tokens.read(change_token(world), max_age=60)
+    assert (claims.purpose, claims.subject) == (Purpose.CONFIRM_CHANGE, person_id)
+    assert claims.nonce == person.pending_change.nonce
+
+
+async def test_following_the_change_link_applies_it_tells_updated_and_logs_the_link(
+    world: World,
+) -> None:
+    person_id = await confirmed_ann(world)
+    world.clock.advance(days=1)
+    await volunteers.join_volunteer(join(CHANGED, source="api"), world.ctx)
+    world.clock.advance(hours=3)
+
+    shown = await links.preview(change_token(world), ctx=world.ctx)
+    assert (shown.outcome, shown.volunteer) == (LinkOutcome.READY, CHANGED)
+    assert world.people.people[person_id].details == ANN
+
+    first = await links.confirm(change_token(world), correlation_id="ch1", ctx=world.ctx)
+    second = await links.confirm(change_token(world), correlation_id="ch2", ctx=world.ctx)
+
+    assert first == links.Followed(LinkOutcome.CONFIRMED, change=True)
+    assert second.outcome is LinkOutcome.ALREADY_CONFIRMED
+    person = world.people.people[person_id]
+    assert person.details == CHANGED
+    assert person.pending_change is None
+    assert [(r.consent, r.granted, r.source, r.at) for r in person.consent_log[-1:]] == [
+        (Consent.MATCHED_EVENTS, False, "change-link", START + timedelta(days=1, hours=3))
+    ]
+    [contact, updated] = world.events[-2:]
+    assert contact.model_dump(mode="json")["data"] == {
+        "person_id": str(person_id),
+        "name": "Someone Else",
+        "language": "cy",
+    }
+    assert updated.type == "volunteer.updated"
+    assert updated.correlation_id == "ch1"
     assert_no_pii(updated)
     assert updated.model_dump(mode="json")["data"] == {
-        "person_id": str(first.person_id),
-        "confirmed": False,
+        "person_id": str(person_id),
+        "confirmed": True,
         "profile": {
-            "outward_code": "CF10",
+            "outward_code": "M1",
             "interests": ["sport"],
             "availability": ["weekends"],
             "travel_radius_km": 30,
@@ -301,6 +389,70 @@ async def test_rejoining_with_changes_saves_them_and_tells_without_personal_data
             "consents": ["news"],
         },
     }
+
+
+async def test_only_the_latest_change_link_works(world: World) -> None:
+    person_id = await confirmed_ann(world)
+    await volunteers.join_volunteer(join(CHANGED), world.ctx)
+    older = change_token(world)
+    await volunteers.join_volunteer(join(replace(CHANGED, connector=True)), world.ctx)
+
+    stale = await links.confirm(older, correlation_id="old", ctx=world.ctx)
+    latest = await links.confirm(change_token(world), correlation_id="new", ctx=world.ctx)
+
+    assert stale.outcome is LinkOutcome.INVALID
+    assert latest.outcome is LinkOutcome.CONFIRMED
+    assert world.people.people[person_id].details == replace(CHANGED, connector=True)
+
+
+async def test_the_same_change_again_within_ten_minutes_sends_nothing_more(world: World) -> None:
+    await confirmed_ann(world)
+    await volunteers.join_volunteer(join(CHANGED), world.ctx)
+    world.clock.advance(minutes=5)
+
+    again = await volunteers.join_volunteer(join(CHANGED), world.ctx)
+
+    assert (again.outcome, again.mail) == (JoinOutcome.UNCHANGED, None)
+    assert len(world.of_type("volunteer.change_requested")) == 1
+
+
+async def test_a_confirmed_person_joining_with_the_same_details_is_sent_nothing(
+    world: World,
+) -> None:
+    await confirmed_ann(world)
+    world.clock.advance(days=1)
+
+    again = await volunteers.join_volunteer(join(), world.ctx)
+
+    assert (again.outcome, again.mail) == (JoinOutcome.UNCHANGED, None)
+    assert [e.type for e in world.events] == ["volunteer.registered", "volunteer.confirmed"]
+
+
+async def test_an_unconfirmed_person_joining_with_other_details_keeps_them_pending(
+    world: World,
+) -> None:
+    joined = await volunteers.join_volunteer(join(), world.ctx)
+    assert joined.person_id is not None
+    world.clock.advance(minutes=1)
+
+    again = await volunteers.join_volunteer(join(CHANGED), world.ctx)
+
+    assert again.outcome is JoinOutcome.CHANGE_PENDING
+    person = world.people.people[joined.person_id]
+    assert person.details == ANN
+    assert person.status is Status.PENDING
+    # Following the change link proves the mailbox: the change applies and the address is confirmed.
+    followed = await links.confirm(change_token(world), correlation_id="ch", ctx=world.ctx)
+    assert followed.outcome is LinkOutcome.CONFIRMED
+    person = world.people.people[joined.person_id]
+    assert (person.details, person.status) == (CHANGED, Status.CONFIRMED)
+    assert [e.type for e in world.events[-2:]] == [
+        "volunteer.contact_changed",
+        "volunteer.confirmed",
+    ]
+    [confirmed] = world.of_type("volunteer.confirmed")
+    assert confirmed.model_dump(mode="json")["data"]["profile"]["outward_code"] == "M1"
+    assert_no_pii(confirmed)
 
 
 async def test_at_most_one_confirmation_per_ten_minutes_however_often_one_joins(
@@ -315,24 +467,9 @@ async def test_at_most_one_confirmation_per_ten_minutes_however_often_one_joins(
     again = await volunteers.join_volunteer(join(), world.ctx)
 
     assert again.outcome is JoinOutcome.UNCHANGED
-    assert again.confirmation_sent is True
+    assert again.mail is Mail.CONFIRM_ADDRESS
     assert len(world.of_type("volunteer.registered")) == 2
     assert len(world.people.people) == 1
-
-
-async def test_a_confirmed_person_rejoining_is_sent_no_confirmation(world: World) -> None:
-    joined = await volunteers.join_volunteer(join(), world.ctx)
-    await links.confirm(confirm_token(world), correlation_id="c", ctx=world.ctx)
-    world.clock.advance(days=1)
-
-    again = await volunteers.join_volunteer(join(replace(ANN, connector=True)), world.ctx)
-
-    assert again.outcome is JoinOutcome.UPDATED
-    assert again.confirmation_sent is False
-    assert len(world.of_type("volunteer.registered")) == 1
-    [updated] = world.of_type("volunteer.updated")
-    assert updated.model_dump()["data"]["confirmed"] is True
-    assert world.people.people[joined.person_id].details.connector is True
 
 
 class RacingPeople(FakePeople):
@@ -352,9 +489,13 @@ async def test_losing_a_race_to_register_the_same_email_rejoins_instead(world: W
 
     joined = await volunteers.join_volunteer(join(), ctx)
 
-    assert joined.outcome is JoinOutcome.UPDATED
+    assert joined.outcome is JoinOutcome.CHANGE_PENDING
     assert len(people.people) == 1
-    assert people.people[joined.person_id].details.name == ANN.name
+    assert joined.person_id is not None
+    stored = people.people[joined.person_id]
+    assert stored.details.name == "Rival"
+    assert stored.pending_change is not None
+    assert stored.pending_change.details.name == ANN.name
 
 
 # Following links
@@ -683,3 +824,87 @@ async def test_purge_erases_only_people_pending_for_30_days(world: World) -> Non
     [told] = world.of_type("person.erasure_requested")
     assert told.model_dump(mode="json")["data"]["person_id"] == str(old.person_id)
     assert await erasure.purge_unconfirmed(ctx=world.ctx) == 0
+
+
+# At most a few emails to one address a day, whatever asks for them
+
+
+async def test_emails_to_one_address_stop_at_the_daily_allowance_whatever_asks(
+    world: World,
+) -> None:
+    ctx = replace(world.ctx, mail_quota=FakeMailQuota(per_day=3))
+    contact = replace(RIVERSIDE, contact_email=ANN.email)
+    joined = await volunteers.join_volunteer(join(), ctx)
+    await organisations.join_organisation(
+        organisations.JoinOrganisation(contact, PLEDGE, correlation_id="o"), ctx
+    )
+    await volunteers.join_volunteer(join(CHANGED), ctx)
+    before = copy.deepcopy(world.people.people)
+
+    over = await volunteers.join_volunteer(join(replace(CHANGED, connector=True)), ctx)
+    org_over = await organisations.join_organisation(
+        organisations.JoinOrganisation(contact, PLEDGE, correlation_id="o2"), ctx
+    )
+
+    assert (over.outcome, over.mail, org_over) == (JoinOutcome.LIMITED, None, None)
+    assert world.people.people == before
+    assert len(world.organisations.organisations) == 1
+    assert [e.type for e in world.events] == [
+        "volunteer.registered",
+        "volunteer.change_requested",
+        "organisation.joined",
+    ]
+    world.clock.advance(days=1)
+    tomorrow = await volunteers.join_volunteer(join(replace(CHANGED, connector=True)), ctx)
+    assert (tomorrow.person_id, tomorrow.mail) == (joined.person_id, Mail.CONFIRM_CHANGE)
+
+
+async def test_a_new_address_past_its_allowance_is_not_even_stored(world: World) -> None:
+    ctx = replace(world.ctx, mail_quota=FakeMailQuota(per_day=0))
+
+    joined = await volunteers.join_volunteer(join(), ctx)
+
+    assert (joined.person_id, joined.outcome) == (None, JoinOutcome.LIMITED)
+    assert world.people.people == {}
+    assert world.events == []
+
+
+async def test_looking_at_a_confirm_link_confirms_nothing(world: World) -> None:
+    joined = await volunteers.join_volunteer(join(), world.ctx)
+    assert joined.person_id is not None
+    organisation_id = await organisations.join_organisation(
+        organisations.JoinOrganisation(RIVERSIDE, PLEDGE, correlation_id="o"), world.ctx
+    )
+    assert organisation_id is not None
+    [org_joined] = world.of_type("organisation.joined")
+    org_token = token_of(org_joined.model_dump()["data"]["confirm_url"], "confirm")
+
+    person = await links.preview(confirm_token(world), ctx=world.ctx)
+    organisation = await links.preview(org_token, ctx=world.ctx)
+
+    assert (person.outcome, person.volunteer) == (LinkOutcome.READY, ANN)
+    assert organisation.outcome is LinkOutcome.READY
+    assert organisation.organisation is not None
+    assert organisation.organisation.details == RIVERSIDE
+    assert world.people.people[joined.person_id].status is Status.PENDING
+    assert not world.organisations.organisations[organisation_id].confirmed
+    assert [e.type for e in world.events] == ["volunteer.registered", "organisation.joined"]
+    forged = await links.preview("garbage", ctx=world.ctx)
+    assert forged.outcome is LinkOutcome.INVALID
+
+
+async def test_a_change_nobody_confirmed_is_forgotten_when_its_link_expires(world: World) -> None:
+    person_id = await confirmed_ann(world)
+    await volunteers.join_volunteer(join(CHANGED), world.ctx)
+    token = change_token(world)
+    world.clock.advance(days=6, hours=23)
+    assert await volunteers.drop_stale_changes(ctx=world.ctx) == 0
+    world.clock.advance(hours=1)
+
+    assert await volunteers.drop_stale_changes(ctx=world.ctx) == 1
+
+    person = world.people.people[person_id]
+    assert (person.details, person.pending_change) == (ANN, None)
+    assert (await links.confirm(token, correlation_id="late", ctx=world.ctx)).outcome is (
+        LinkOutcome.INVALID
+    )

@@ -9,6 +9,7 @@ from signups.domain.people import (
     ConfirmOutcome,
     ConsentRecord,
     JoinContext,
+    Mail,
     Person,
     Status,
     VolunteerDetails,
@@ -65,37 +66,61 @@ def test_join_without_consents_records_none() -> None:
     assert joined(consents=frozenset()).consent_log == []
 
 
-def test_rejoin_with_the_same_details_changes_nothing() -> None:
+def test_rejoin_with_the_same_details_changes_nothing_but_may_resend_the_confirmation() -> None:
     person = joined()
+    person.confirmation_sent(NOW)
 
-    changed = person.rejoin(details(), context(NOW + timedelta(days=1)))
+    mail = person.rejoin(details(), context(NOW + timedelta(days=1)))
 
-    assert changed is False
-    assert len(person.consent_log) == 1
+    assert mail is Mail.CONFIRM_ADDRESS
+    assert person.confirmation_sent_at == NOW + timedelta(days=1)
+    assert (person.details, len(person.consent_log), person.pending_change) == (details(), 1, None)
 
 
-def test_rejoin_with_changed_details_saves_them_and_logs_consent_changes() -> None:
+def test_rejoin_with_changed_details_only_keeps_them_pending() -> None:
     person = joined()
+    assert person.confirm(person.confirmation_nonce or "", NOW) is ConfirmOutcome.CONFIRMED
     later = NOW + timedelta(days=2)
+    new = details(name="Someone Else", travel_radius_km=25, consents=frozenset({Consent.NEWS}))
 
-    changed = person.rejoin(
-        details(travel_radius_km=25, consents=frozenset({Consent.NEWS})),
-        context(later, source="partner", form_version="2027-01"),
-    )
+    mail = person.rejoin(new, context(later, source="partner", form_version="2027-01"))
 
-    assert changed is True
-    assert person.details.travel_radius_km == 25
-    assert person.details.consents == frozenset({Consent.NEWS})
+    assert mail is Mail.CONFIRM_CHANGE
+    assert person.details == details()
+    assert len(person.consent_log) == 1
+    assert person.pending_change is not None
+    assert (person.pending_change.details, person.pending_change.requested_at) == (new, later)
+
+
+def test_confirming_the_change_applies_it_and_logs_consents_as_given_through_the_link() -> None:
+    person = joined()
+    assert person.confirm(person.confirmation_nonce or "", NOW) is ConfirmOutcome.CONFIRMED
+    new = details(travel_radius_km=25, consents=frozenset({Consent.NEWS}))
+    person.rejoin(new, context(NOW, source="partner", form_version="2027-01"))
+    assert person.pending_change is not None
+    nonce = person.pending_change.nonce
+    later = NOW + timedelta(hours=1)
+
+    assert person.confirm_change("wrong", later) is ConfirmOutcome.INVALID
+    assert person.details == details()
+    assert person.confirm_change(nonce, later) is ConfirmOutcome.CONFIRMED
+    assert person.confirm_change(nonce, later) is ConfirmOutcome.ALREADY_CONFIRMED
+
+    assert person.details == new
     assert person.consent_log[1:] == [
-        ConsentRecord(Consent.MATCHED_EVENTS, False, "2027-01", "partner", later),
-        ConsentRecord(Consent.NEWS, True, "2027-01", "partner", later),
+        ConsentRecord(Consent.MATCHED_EVENTS, False, "2027-01", "change-link", later),
+        ConsentRecord(Consent.NEWS, True, "2027-01", "change-link", later),
     ]
 
 
-def test_rejoin_changing_only_details_logs_no_consent() -> None:
+def test_rejoin_changing_only_details_logs_no_consent_when_confirmed() -> None:
     person = joined()
+    person.rejoin(details(name="Ann Morgan"), context())
+    assert person.pending_change is not None
 
-    assert person.rejoin(details(name="Ann Morgan"), context()) is True
+    assert person.confirm_change(person.pending_change.nonce, NOW) is ConfirmOutcome.CONFIRMED
+    assert person.details.name == "Ann Morgan"
+    assert person.confirmed
     assert len(person.consent_log) == 1
 
 

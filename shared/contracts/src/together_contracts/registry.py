@@ -23,7 +23,9 @@ from together_contracts.stories import (
     StorySubmitted,
 )
 from together_contracts.volunteers import (
+    VolunteerChangeRequested,
     VolunteerConfirmed,
+    VolunteerContactChanged,
     VolunteerRegistered,
     VolunteerUnsubscribed,
     VolunteerUpdated,
@@ -34,6 +36,8 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     VolunteerConfirmed,
     VolunteerUpdated,
     VolunteerUnsubscribed,
+    VolunteerChangeRequested,
+    VolunteerContactChanged,
     OrganisationJoined,
     PledgeMade,
     ErasureLinkRequested,

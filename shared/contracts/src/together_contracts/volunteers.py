@@ -133,7 +133,8 @@ class VolunteerUpdatedData(EventData):
 
 
 class VolunteerUpdated(Event):
-    """A volunteer joined again with changed details; the profile is the whole new one."""
+    """A volunteer's changed details took effect: the owner of the address confirmed them through
+    the emailed link. The profile is the whole new one."""
 
     type: Literal["volunteer.updated"] = "volunteer.updated"
     version: Literal[1] = 1
@@ -164,3 +165,60 @@ class VolunteerUnsubscribed(Event):
     type: Literal["volunteer.unsubscribed"] = "volunteer.unsubscribed"
     version: Literal[1] = 1
     data: VolunteerUnsubscribedData
+
+
+class VolunteerChangeRequestedData(EventData):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "person_id": "00000000-0000-4000-8000-000000000001",
+                    "email": "ann.jones@example.org",
+                    "language": "cy",
+                    "confirm_url": "https://join.together.example/confirm/eyJ…",
+                }
+            ]
+        }
+    )
+
+    person_id: UUID
+    email: EmailStr
+    language: Language = "en"
+    confirm_url: str = Field(description="Single-use link to the page that applies the change")
+
+
+class VolunteerChangeRequested(Event):
+    """Someone joined again with an address we know and different details: nothing changes
+    until the address's owner confirms them through the emailed link. It carries no name or
+    other details given with the change, since whoever sent them may not own the address."""
+
+    type: Literal["volunteer.change_requested"] = "volunteer.change_requested"
+    version: Literal[1] = 1
+    data: VolunteerChangeRequestedData
+
+
+class VolunteerContactChangedData(EventData):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "person_id": "00000000-0000-4000-8000-000000000001",
+                    "name": "Ann Morgan",
+                    "language": "cy",
+                }
+            ]
+        }
+    )
+
+    person_id: UUID
+    name: str = Field(min_length=1, max_length=200)
+    language: Language = "en"
+
+
+class VolunteerContactChanged(Event):
+    """The owner of a volunteer's address confirmed a new name or language: write to them so
+    from now on. Only notifications hears it (it carries a name, which matching must not see)."""
+
+    type: Literal["volunteer.contact_changed"] = "volunteer.contact_changed"
+    version: Literal[1] = 1
+    data: VolunteerContactChangedData

@@ -25,6 +25,7 @@ class ContactRepository(Protocol):
         self, person_id: str, *, withdrawn: Sequence[str], events: Sequence[Event] = ()
     ) -> bool: ...
     async def set_digest(self, person_id: str, *, digest: bool) -> bool: ...
+    async def set_name(self, person_id: str, *, name: str, language: str) -> bool: ...
 
 
 class MongoContactRepository:
@@ -68,6 +69,20 @@ class MongoContactRepository:
             if bool(document.get("digest", False)) == digest:
                 return {}, []
             return {"digest": digest}, []
+
+        try:
+            await self.contacts.update(person_id, change)
+        except AggregateNotFoundError:
+            return False
+        return True
+
+    async def set_name(self, person_id: str, *, name: str, language: str) -> bool:
+        """The name and language the person confirmed through signups; False if unknown."""
+
+        def change(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[Event]]:
+            if (document.get("name"), document.get("language")) == (name, language):
+                return {}, []
+            return {"name": name, "language": language}, []
 
         try:
             await self.contacts.update(person_id, change)

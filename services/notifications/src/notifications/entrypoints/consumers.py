@@ -11,7 +11,9 @@ from together_contracts import (
     StoryApproved,
     StoryHeld,
     StoryRejected,
+    VolunteerChangeRequested,
     VolunteerConfirmed,
+    VolunteerContactChanged,
     VolunteerRegistered,
     VolunteerUnsubscribed,
 )
@@ -29,7 +31,11 @@ from together_kit.runtime import ServiceRuntime
 from notifications.handlers import Context, matching, messages, people, reminders
 
 VolunteerEvent = Annotated[
-    VolunteerRegistered | VolunteerConfirmed | VolunteerUnsubscribed,
+    VolunteerRegistered
+    | VolunteerConfirmed
+    | VolunteerUnsubscribed
+    | VolunteerChangeRequested
+    | VolunteerContactChanged,
     Field(discriminator="type"),
 ]
 ModerationEvent = Annotated[
@@ -55,14 +61,20 @@ def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
             VolunteerRegistered.routing_key,
             VolunteerConfirmed.routing_key,
             VolunteerUnsubscribed.routing_key,
+            VolunteerChangeRequested.routing_key,
+            VolunteerContactChanged.routing_key,
         ],
     )
 
     @volunteers.subscriber()
     async def on_volunteer_event(event: VolunteerEvent) -> None:
         """Keep volunteers' contact details and preferences; send the confirmation link on
-        registering and a welcome on confirming."""
-        if isinstance(event, VolunteerRegistered):
+        registering, the link that confirms changed details, and a welcome on confirming."""
+        if isinstance(event, VolunteerChangeRequested):
+            await messages.confirm_change(event, ctx)
+        elif isinstance(event, VolunteerContactChanged):
+            await people.record_contact_change(event, ctx)
+        elif isinstance(event, VolunteerRegistered):
             await people.record_registration(event, contacts=ctx.contacts)
             await messages.confirm_registration(event, ctx)
         elif isinstance(event, VolunteerConfirmed):

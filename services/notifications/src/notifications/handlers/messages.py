@@ -8,6 +8,7 @@ from together_contracts import (
     StoryApproved,
     StoryHeld,
     StoryRejected,
+    VolunteerChangeRequested,
     VolunteerConfirmed,
     VolunteerRegistered,
 )
@@ -36,10 +37,22 @@ def _request(event: Event, template: str, recipient: Recipient, **fields: object
 
 
 async def confirm_registration(event: VolunteerRegistered, ctx: Context) -> None:
+    """The address is not confirmed yet, so whoever joined may not own it: the email carries
+    nothing they wrote (no name, not even in the To header), only our words and the link."""
     data = event.data
-    recipient = Recipient(str(data.email), data.name, data.language, str(data.person_id))
+    recipient = Recipient(str(data.email), "", data.language, str(data.person_id))
     await delivery.request(
         _request(event, "volunteer_confirm", recipient, confirm_url=data.confirm_url), ctx
+    )
+
+
+async def confirm_change(event: VolunteerChangeRequested, ctx: Context) -> None:
+    """Someone asked to change the details held for this address: its owner decides on the page
+    behind the link, and the email carries nothing the asker wrote."""
+    data = event.data
+    recipient = Recipient(str(data.email), "", data.language, str(data.person_id))
+    await delivery.request(
+        _request(event, "volunteer_change", recipient, confirm_url=data.confirm_url), ctx
     )
 
 
@@ -56,17 +69,12 @@ async def welcome_volunteer(event: VolunteerConfirmed, ctx: Context) -> None:
 
 
 async def welcome_organisation(event: OrganisationJoined, ctx: Context) -> None:
+    """Sent to an address not yet confirmed: no organisation or contact name, which whoever
+    joined chose; the page behind the link shows them to the address's owner."""
     data = event.data
-    recipient = Recipient(str(data.contact_email), data.contact_name, data.language)
+    recipient = Recipient(str(data.contact_email), "", data.language)
     await delivery.request(
-        _request(
-            event,
-            "organisation_welcome",
-            recipient,
-            organisation=data.name,
-            confirm_url=data.confirm_url,
-        ),
-        ctx,
+        _request(event, "organisation_welcome", recipient, confirm_url=data.confirm_url), ctx
     )
 
 

@@ -6,6 +6,7 @@ from together_contracts import (
     Consent,
     PersonErasureRequested,
     VolunteerConfirmed,
+    VolunteerContactChanged,
     VolunteerRegistered,
     VolunteerUnsubscribed,
     VolunteerUnsubscribedData,
@@ -31,6 +32,13 @@ async def record_registration(event: VolunteerRegistered, *, contacts: ContactRe
             registered_at=event.occurred_at,
         )
     )
+
+
+async def record_contact_change(event: VolunteerContactChanged, ctx: Context) -> None:
+    """The person confirmed a new name or language in signups: write to them so from now on.
+    (The name kept from `volunteer.registered` was given before anyone proved the address.)"""
+    data = event.data
+    await ctx.contacts.set_name(str(data.person_id), name=data.name, language=data.language)
 
 
 async def record_confirmation(event: VolunteerConfirmed, ctx: Context) -> None:

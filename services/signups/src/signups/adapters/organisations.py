@@ -18,6 +18,7 @@ class OrganisationNotFoundError(LookupError):
 
 class OrganisationRepository(Protocol):
     async def add(self, organisation: Organisation, *, events: Sequence[Event]) -> None: ...
+    async def get(self, organisation_id: UUID) -> Organisation | None: ...
     async def change(self, organisation_id: UUID, change: OrganisationChange) -> Organisation: ...
     def confirmed_pledges(self, *, limit: int) -> AsyncIterator[Organisation]: ...
 
@@ -31,6 +32,10 @@ class MongoOrganisationRepository:
 
     async def add(self, organisation: Organisation, *, events: Sequence[Event]) -> None:
         await self.organisations.insert(to_document(organisation), events)
+
+    async def get(self, organisation_id: UUID) -> Organisation | None:
+        document = await self.organisations.collection.find_one({"_id": str(organisation_id)})
+        return from_document(document) if document else None
 
     async def change(self, organisation_id: UUID, change: OrganisationChange) -> Organisation:
         changed: list[Organisation] = []

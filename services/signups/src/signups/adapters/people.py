@@ -9,7 +9,13 @@ from pymongo.errors import DuplicateKeyError
 from together_contracts import Availability, Consent, Event, Interest
 from together_kit.outbox import AggregateCollection, AggregateNotFoundError
 
-from signups.domain.people import ConsentRecord, Person, Status, VolunteerDetails
+from signups.domain.people import (
+    ConsentRecord,
+    PendingChange,
+    Person,
+    Status,
+    VolunteerDetails,
+)
 
 
 class EmailAlreadyRegisteredError(Exception):
@@ -30,6 +36,7 @@ class PeopleRepository(Protocol):
     async def change(self, person_id: UUID, change: PersonChange) -> Person: ...
     async def delete(self, person_id: UUID) -> bool: ...
     def pending_joined_before(self, cutoff: datetime) -> AsyncIterator[Person]: ...
+    def changes_requested_before(self, cutoff: datetime) -> AsyncIterator[Person]: ...
 
 
 class MongoPeopleRepository:
@@ -39,6 +46,7 @@ class MongoPeopleRepository:
     async def ensure_indexes(self) -> None:
         await self.people.collection.create_index("email", unique=True)
         await self.people.collection.create_index([("status", 1), ("joined_at", 1)])
+        await self.people.collection.create_index("pending_change.requested_at", sparse=True)
 
     async def add(self, person: Person, *, events: Sequence[Event]) -> None:
         try:
@@ -78,22 +86,17 @@ class MongoPeopleRepository:
         async for document in self.people.collection.find(query):
             yield from_document(document)
 
+    async def changes_requested_before(self, cutoff: datetime) -> AsyncIterator[Person]:
+        query = {"pending_change.requested_at": {"$lte": cutoff}}
+        async for document in self.people.collection.find(query):
+            yield from_document(document)
+
 
 def to_document(person: Person) -> dict[str, Any]:
-    details = person.details
+    pending = person.pending_change
     return {
         "_id": str(person.id),
-        "name": details.name,
-        "email": details.email,
-        "postcode": details.postcode,
-        "outward_code": details.outward_code,
-        "phone": details.phone,
-        "travel_radius_km": details.travel_radius_km,
-        "language": details.language,
-        "interests": [str(i) for i in details.interests],
-        "availability": [str(a) for a in details.availability],
-        "consents": sorted(str(c) for c in details.consents),
-        "connector": details.connector,
+        **_details_document(person.details),
         "status": person.status.value,
         "joined_at": person.joined_at,
         "confirmed_at": person.confirmed_at,
@@ -109,25 +112,39 @@ def to_document(person: Person) -> dict[str, Any]:
             }
             for record in person.consent_log
         ],
+        "pending_change": None
+        if pending is None
+        else {
+            "details": _details_document(pending.details),
+            "requested_at": pending.requested_at,
+            "source": pending.source,
+            "form_version": pending.form_version,
+            "nonce": pending.nonce,
+        },
+        "applied_change_nonce": person.applied_change_nonce,
+    }
+
+
+def _details_document(details: VolunteerDetails) -> dict[str, Any]:
+    return {
+        "name": details.name,
+        "email": details.email,
+        "postcode": details.postcode,
+        "outward_code": details.outward_code,
+        "phone": details.phone,
+        "travel_radius_km": details.travel_radius_km,
+        "language": details.language,
+        "interests": [str(i) for i in details.interests],
+        "availability": [str(a) for a in details.availability],
+        "consents": sorted(str(c) for c in details.consents),
+        "connector": details.connector,
     }
 
 
 def from_document(document: dict[str, Any]) -> Person:
-    details = VolunteerDetails(
-        name=document["name"],
-        email=document["email"],
-        postcode=document["postcode"],
-        outward_code=document["outward_code"],
-        phone=document.get("phone"),
-        travel_radius_km=document["travel_radius_km"],
-        language=document["language"],
-        interests=tuple(Interest(i) for i in document.get("interests", [])),
-        availability=tuple(Availability(a) for a in document.get("availability", [])),
-        consents=frozenset(Consent(c) for c in document.get("consents", [])),
-        connector=document.get("connector", False),
-    )
+    pending = document.get("pending_change")
     return Person(
-        details=details,
+        details=_details(document),
         joined_at=document["joined_at"],
         id=UUID(document["_id"]),
         status=Status(document["status"]),
@@ -144,5 +161,31 @@ def from_document(document: dict[str, Any]) -> Person:
             )
             for r in document.get("consent_log", [])
         ],
+        pending_change=None
+        if not pending
+        else PendingChange(
+            details=_details(pending["details"]),
+            requested_at=pending["requested_at"],
+            source=pending["source"],
+            form_version=pending["form_version"],
+            nonce=pending["nonce"],
+        ),
+        applied_change_nonce=document.get("applied_change_nonce"),
         version=document.get("version", 0),
+    )
+
+
+def _details(document: dict[str, Any]) -> VolunteerDetails:
+    return VolunteerDetails(
+        name=document["name"],
+        email=document["email"],
+        postcode=document["postcode"],
+        outward_code=document["outward_code"],
+        phone=document.get("phone"),
+        travel_radius_km=document["travel_radius_km"],
+        language=document["language"],
+        interests=tuple(Interest(i) for i in document.get("interests", [])),
+        availability=tuple(Availability(a) for a in document.get("availability", [])),
+        consents=frozenset(Consent(c) for c in document.get("consents", [])),
+        connector=document.get("connector", False),
     )

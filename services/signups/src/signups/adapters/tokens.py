@@ -16,6 +16,7 @@ class Purpose(StrEnum):
     CONFIRM_ORGANISATION = "confirm-organisation"
     UNSUBSCRIBE = "unsubscribe"
     ERASE = "erase"
+    CONFIRM_CHANGE = "confirm-change"
 
 
 class Tokens(Signer[Purpose]):
@@ -42,6 +43,9 @@ class Links:
     def confirm_organisation(self, organisation_id: UUID, nonce: str) -> str:
         token = self.tokens.issue(Purpose.CONFIRM_ORGANISATION, organisation_id, nonce)
         return self._url("confirm", token)
+
+    def confirm_change(self, person_id: UUID, nonce: str) -> str:
+        return self._url("confirm", self.tokens.issue(Purpose.CONFIRM_CHANGE, person_id, nonce))
 
     def unsubscribe(self, person_id: UUID) -> str:
         return self._url("unsubscribe", self.tokens.issue(Purpose.UNSUBSCRIBE, person_id))

@@ -43,11 +43,18 @@ class Organisation:
     def confirmed(self) -> bool:
         return self.confirmed_at is not None
 
-    def confirm(self, nonce: str, now: datetime) -> ConfirmOutcome:
+    def would_confirm(self, nonce: str) -> ConfirmOutcome:
+        """What following the confirmation link with `nonce` would do, without doing it."""
         if self.confirmed:
             return ConfirmOutcome.ALREADY_CONFIRMED
         if nonce != self.confirmation_nonce:
             return ConfirmOutcome.INVALID
+        return ConfirmOutcome.CONFIRMED
+
+    def confirm(self, nonce: str, now: datetime) -> ConfirmOutcome:
+        outcome = self.would_confirm(nonce)
+        if outcome is not ConfirmOutcome.CONFIRMED:
+            return outcome
         self.confirmed_at = now
         self.confirmation_nonce = None
         return ConfirmOutcome.CONFIRMED

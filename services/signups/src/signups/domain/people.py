@@ -1,4 +1,9 @@
-"""A person who joined as a volunteer: details, double opt-in, consents, rejoining."""
+"""A person who joined as a volunteer: details, double opt-in, consents, rejoining.
+
+Only the owner of an address changes what we hold about it. A join for an address we know
+changes nothing at once: different details wait as the person's pending change until the link
+emailed to that address is followed (`confirm_change`).
+"""
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -9,6 +14,10 @@ from together_contracts import Availability, Consent, Interest, Language
 
 CONFIRMATION_RESEND_AFTER = timedelta(minutes=10)
 PENDING_PURGED_AFTER = timedelta(days=30)
+PENDING_CHANGE_KEPT_FOR = timedelta(days=7)
+"""As long as the link that confirms a change works; then the change is dropped."""
+CHANGE_LINK_SOURCE = "change-link"
+"""The consent log's source for what a confirmed "confirm these changes" link applied."""
 
 
 class Status(StrEnum):
@@ -20,6 +29,13 @@ class ConfirmOutcome(StrEnum):
     CONFIRMED = "confirmed"
     ALREADY_CONFIRMED = "already-confirmed"
     INVALID = "invalid"
+
+
+class Mail(StrEnum):
+    """The email a join asks signups to send to its address."""
+
+    CONFIRM_ADDRESS = "confirm-address"
+    CONFIRM_CHANGE = "confirm-change"
 
 
 @dataclass(frozen=True)
@@ -57,6 +73,17 @@ class JoinContext:
     form_version: str
 
 
+@dataclass(frozen=True)
+class PendingChange:
+    """Details given by a later join, waiting for the address's owner to confirm them."""
+
+    details: VolunteerDetails
+    requested_at: datetime
+    source: str
+    form_version: str
+    nonce: str = field(default_factory=lambda: uuid4().hex)
+
+
 @dataclass
 class Person:
     details: VolunteerDetails
@@ -67,6 +94,8 @@ class Person:
     confirmation_sent_at: datetime | None = None
     confirmation_nonce: str | None = field(default_factory=lambda: uuid4().hex)
     consent_log: list[ConsentRecord] = field(default_factory=list)
+    pending_change: PendingChange | None = None
+    applied_change_nonce: str | None = None
     version: int = 0
 
     @classmethod
@@ -89,19 +118,85 @@ class Person:
     def confirmation_sent(self, now: datetime) -> None:
         self.confirmation_sent_at = now
 
-    def rejoin(self, details: VolunteerDetails, context: JoinContext) -> bool:
-        """Save changed details from a second join; return whether anything changed."""
-        changes = _consent_changes(self.details.consents, details.consents, context)
-        changed = details != self.details
-        self.details = details
-        self.consent_log.extend(changes)
-        return changed
+    def rejoin(self, details: VolunteerDetails, context: JoinContext) -> Mail | None:
+        """Someone joined again with this address: what they sent changes nothing yet.
 
-    def confirm(self, nonce: str, now: datetime) -> ConfirmOutcome:
+        The same details again ask for the confirmation link anew while the address is
+        unconfirmed (at most once per ten minutes). Different details become the pending change,
+        replacing any earlier one (whose link stops working), and ask for the link that confirms
+        them, unless the same change was asked for in the last ten minutes. Returns the email to
+        send, if any.
+        """
+        if details == self.details:
+            if not self.should_send_confirmation(context.now):
+                return None
+            self.confirmation_sent(context.now)
+            return Mail.CONFIRM_ADDRESS
+        pending = self.pending_change
+        if (
+            pending is not None
+            and pending.details == details
+            and context.now - pending.requested_at < CONFIRMATION_RESEND_AFTER
+        ):
+            return None
+        self.pending_change = PendingChange(
+            details=details,
+            requested_at=context.now,
+            source=context.source,
+            form_version=context.form_version,
+        )
+        return Mail.CONFIRM_CHANGE
+
+    def would_confirm_change(self, nonce: str) -> ConfirmOutcome:
+        """What following the link for the pending change with `nonce` would do, without doing
+        it: only the latest change's link works, and once only."""
+        pending = self.pending_change
+        if pending is not None and nonce == pending.nonce:
+            return ConfirmOutcome.CONFIRMED
+        if nonce and nonce == self.applied_change_nonce:
+            return ConfirmOutcome.ALREADY_CONFIRMED
+        return ConfirmOutcome.INVALID
+
+    def confirm_change(self, nonce: str, now: datetime) -> ConfirmOutcome:
+        """The address's owner followed the link for the pending change: apply it, log the consents
+        it gives or withdraws as given through the link, and confirm the address if it was not."""
+        pending = self.pending_change
+        outcome = self.would_confirm_change(nonce)
+        if pending is None or outcome is not ConfirmOutcome.CONFIRMED:
+            return outcome
+        context = JoinContext(now=now, source=CHANGE_LINK_SOURCE, form_version=pending.form_version)
+        self.consent_log.extend(
+            _consent_changes(self.details.consents, pending.details.consents, context)
+        )
+        self.details = pending.details
+        self.pending_change = None
+        self.applied_change_nonce = pending.nonce
+        if not self.confirmed:
+            self.status = Status.CONFIRMED
+            self.confirmed_at = now
+            self.confirmation_nonce = None
+        return ConfirmOutcome.CONFIRMED
+
+    def drop_stale_change(self, now: datetime) -> bool:
+        """Forget a change its link can no longer confirm; return whether there was one."""
+        pending = self.pending_change
+        if pending is None or now - pending.requested_at < PENDING_CHANGE_KEPT_FOR:
+            return False
+        self.pending_change = None
+        return True
+
+    def would_confirm(self, nonce: str) -> ConfirmOutcome:
+        """What following the confirmation link with `nonce` would do, without doing it."""
         if self.confirmed:
             return ConfirmOutcome.ALREADY_CONFIRMED
         if nonce != self.confirmation_nonce:
             return ConfirmOutcome.INVALID
+        return ConfirmOutcome.CONFIRMED
+
+    def confirm(self, nonce: str, now: datetime) -> ConfirmOutcome:
+        outcome = self.would_confirm(nonce)
+        if outcome is not ConfirmOutcome.CONFIRMED:
+            return outcome
         self.status = Status.CONFIRMED
         self.confirmed_at = now
         self.confirmation_nonce = None

@@ -12,10 +12,9 @@ from signups.domain.people import Person
 from signups.entrypoints.dependencies import ContextDep, IdempotencyDep, SettingsDep
 from signups.entrypoints.schemas import (
     ErasureStatus,
+    JoinAccepted,
     OrganisationCreate,
-    OrganisationPublic,
     SignupCreate,
-    SignupPublic,
     VolunteerAdmin,
 )
 from signups.handlers import erasure, organisations, volunteers
@@ -29,10 +28,9 @@ def api_router(
 
     @router.post(
         "/signups",
-        status_code=status.HTTP_201_CREATED,
+        status_code=status.HTTP_202_ACCEPTED,
         dependencies=[Depends(join_limit)],
         responses={
-            200: {"model": SignupPublic, "description": "Already known: details saved"},
             413: {"description": "The request body is too large"},
             429: {"description": "Too many requests from this client"},
         },
@@ -43,27 +41,23 @@ def api_router(
         ctx: ContextDep,
         store: IdempotencyDep,
         key: IdempotencyKey = None,
-    ) -> SignupPublic:
-        """Join as a volunteer. A confirmation email follows; the same email never joins twice."""
+    ) -> JoinAccepted:
+        """Join as a volunteer. An email follows to confirm the address, or, for an address we
+        already know, to confirm the changed details: nothing changes until its link is followed.
+        The answer is the same whether or not the address is known."""
 
         async def run() -> StoredResponse:
             command = volunteers.JoinVolunteer(
                 details=body.details(), source="api", correlation_id=current_correlation_id()
             )
-            joined = await volunteers.join_volunteer(command, ctx)
-            public = SignupPublic(
-                id=joined.person_id,
-                status=joined.outcome.value,
-                confirmation_sent=joined.confirmation_sent,
-            )
-            created = joined.outcome is volunteers.JoinOutcome.REGISTERED
-            return StoredResponse(201 if created else 200, public.model_dump(mode="json"))
+            await volunteers.join_volunteer(command, ctx)
+            return StoredResponse(202, JoinAccepted().model_dump(mode="json"))
 
         return await run_once(request, store, key, scope="signups", run=run)  # type: ignore[return-value]
 
     @router.post(
         "/organisations",
-        status_code=status.HTTP_201_CREATED,
+        status_code=status.HTTP_202_ACCEPTED,
         dependencies=[Depends(join_limit)],
         responses={
             413: {"description": "The request body is too large"},
@@ -76,8 +70,9 @@ def api_router(
         ctx: ContextDep,
         store: IdempotencyDep,
         key: IdempotencyKey = None,
-    ) -> OrganisationPublic:
-        """Join as an organisation with a pledge; the contact confirms by email before it is public."""
+    ) -> JoinAccepted:
+        """Join as an organisation with a pledge; the contact confirms by email before it is public.
+        The answer is the same whatever the contact's address."""
 
         async def run() -> StoredResponse:
             command = organisations.JoinOrganisation(
@@ -85,9 +80,8 @@ def api_router(
                 pledge=body.pledge_made(),
                 correlation_id=current_correlation_id(),
             )
-            organisation_id = await organisations.join_organisation(command, ctx)
-            public = OrganisationPublic(id=organisation_id)
-            return StoredResponse(201, public.model_dump(mode="json"))
+            await organisations.join_organisation(command, ctx)
+            return StoredResponse(202, JoinAccepted().model_dump(mode="json"))
 
         return await run_once(request, store, key, scope="organisations", run=run)  # type: ignore[return-value]
 

@@ -60,7 +60,8 @@ VOLUNTEER_EXAMPLE: dict[str, Any] = {
 
 
 class SignupCreate(BaseModel):
-    """A volunteer joining; joining again with the same email updates the same person."""
+    """A volunteer joining; joining again with the same email changes the same person once the
+    owner of the address confirms the change through the link emailed to it."""
 
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [dict(VOLUNTEER_EXAMPLE)]}
@@ -97,10 +98,16 @@ class SignupCreate(BaseModel):
         )
 
 
-class SignupPublic(BaseModel):
-    id: UUID
-    status: Literal["registered", "updated", "unchanged"]
-    confirmation_sent: bool
+class JoinAccepted(BaseModel):
+    """The one answer to every join, whether the address is new, known or has had its emails for
+    today, so that no answer tells anyone whether an address is known."""
+
+    status: Literal["accepted"] = "accepted"
+    detail: str = (
+        "Thank you. We will email the address given (unless it has had several emails from us "
+        "today). Nothing is confirmed, and nothing already held is changed, until the link in "
+        "that email is followed."
+    )
 
 
 ORGANISATION_EXAMPLE: dict[str, Any] = {
@@ -142,11 +149,6 @@ class OrganisationCreate(BaseModel):
 
     def pledge_made(self) -> Pledge:
         return Pledge(text=self.pledge, categories=tuple(dict.fromkeys(self.pledge_categories)))
-
-
-class OrganisationPublic(BaseModel):
-    id: UUID
-    status: Literal["pending-confirmation"] = "pending-confirmation"
 
 
 class VolunteerAdmin(BaseModel):

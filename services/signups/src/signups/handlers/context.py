@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from signups.adapters.erasures import ErasureRepository
+from signups.adapters.mail_quota import MailQuota
 from signups.adapters.organisations import OrganisationRepository
 from signups.adapters.people import PeopleRepository
 from signups.adapters.tokens import Links, Tokens
@@ -21,3 +22,5 @@ class Context:
     links: Links
     clock: Callable[[], datetime]
     form_version: str
+    mail_quota: MailQuota
+    """Confirmation and change emails each address may still be sent today (issue 16, point 4)."""

@@ -1,4 +1,8 @@
-"""Following the signed links sent by email: confirm an address, unsubscribe."""
+"""Following the signed links sent by email: confirm an address or a change, unsubscribe.
+
+A link shows what it is for (`preview`, on GET) and acts only when its page's button is pressed
+(`confirm`, on POST): mail scanners fetch links, and must not confirm anything by doing so.
+"""
 
 from dataclasses import dataclass
 from enum import StrEnum
@@ -10,12 +14,16 @@ from signups.adapters.organisations import OrganisationNotFoundError
 from signups.adapters.people import PersonNotFoundError
 from signups.adapters.tokens import CONFIRMATION_MAX_AGE_SECONDS, Purpose
 from signups.domain.organisations import Organisation
-from signups.domain.people import ConfirmOutcome, JoinContext, Person
+from signups.domain.people import ConfirmOutcome, JoinContext, Person, VolunteerDetails
 from signups.handlers.context import PRODUCER, Context
-from signups.handlers.volunteers import confirmed, unsubscribed
+from signups.handlers.volunteers import confirmed, contact_changed, unsubscribed, updated
+
+CONFIRMING = (Purpose.CONFIRM_PERSON, Purpose.CONFIRM_CHANGE, Purpose.CONFIRM_ORGANISATION)
 
 
 class LinkOutcome(StrEnum):
+    READY = "ready"
+    """The link works: its page may show what it confirms and the button that does it."""
     CONFIRMED = "confirmed"
     ALREADY_CONFIRMED = "already-confirmed"
     EXPIRED = "expired"
@@ -27,10 +35,57 @@ class LinkOutcome(StrEnum):
 class Followed:
     outcome: LinkOutcome
     organisation: bool = False
+    change: bool = False
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a confirmation link would confirm: a volunteer's details (joining, or a change to
+    them) or an organisation with its pledge, shown only to whoever holds the link."""
+
+    outcome: LinkOutcome
+    purpose: Purpose | None = None
+    volunteer: VolunteerDetails | None = None
+    organisation: Organisation | None = None
+
+
+async def preview(token: str, *, ctx: Context) -> Preview:
+    """What `confirm` would do with this link, without doing it (for the page behind a GET)."""
+    try:
+        claims = ctx.tokens.read(token, max_age=CONFIRMATION_MAX_AGE_SECONDS)
+    except TokenExpiredError:
+        return Preview(LinkOutcome.EXPIRED)
+    except TokenInvalidError:
+        return Preview(LinkOutcome.INVALID)
+    purpose = claims.purpose
+    if purpose is Purpose.CONFIRM_ORGANISATION:
+        organisation = await ctx.organisations.get(claims.subject)
+        if organisation is None:
+            return Preview(LinkOutcome.INVALID, purpose)
+        outcome = organisation.would_confirm(claims.nonce)
+        return Preview(_ready(outcome), purpose, organisation=organisation)
+    if purpose not in CONFIRMING:
+        return Preview(LinkOutcome.INVALID)
+    person = await ctx.people.get(claims.subject)
+    if person is None:
+        return Preview(LinkOutcome.INVALID, purpose)
+    if purpose is Purpose.CONFIRM_CHANGE:
+        outcome = person.would_confirm_change(claims.nonce)
+        pending = person.pending_change
+        details = pending.details if pending is not None else None
+        return Preview(_ready(outcome), purpose, volunteer=details)
+    return Preview(_ready(person.would_confirm(claims.nonce)), purpose, volunteer=person.details)
+
+
+def _ready(outcome: ConfirmOutcome) -> LinkOutcome:
+    if outcome is ConfirmOutcome.CONFIRMED:
+        return LinkOutcome.READY
+    return LinkOutcome(outcome.value)
 
 
 async def confirm(token: str, *, correlation_id: str, ctx: Context) -> Followed:
-    """Confirm a person's or an organisation's address; the event is told exactly once."""
+    """Confirm a person's or an organisation's address, or apply a volunteer's pending change;
+    the event is told exactly once."""
     try:
         claims = ctx.tokens.read(token, max_age=CONFIRMATION_MAX_AGE_SECONDS)
     except TokenExpiredError:
@@ -40,7 +95,23 @@ async def confirm(token: str, *, correlation_id: str, ctx: Context) -> Followed:
     now = ctx.clock()
     outcome = ConfirmOutcome.INVALID
     try:
-        if claims.purpose is Purpose.CONFIRM_PERSON:
+        if claims.purpose is Purpose.CONFIRM_CHANGE:
+
+            def confirm_change(person: Person) -> list[Event]:
+                nonlocal outcome
+                was_confirmed = person.confirmed
+                before = (person.details.name, person.details.language)
+                outcome = person.confirm_change(claims.nonce, now)
+                if outcome is not ConfirmOutcome.CONFIRMED:
+                    return []
+                events: list[Event] = []
+                if (person.details.name, person.details.language) != before:
+                    events.append(contact_changed(person, correlation_id))
+                told = updated if was_confirmed else confirmed
+                return [*events, told(person, correlation_id)]
+
+            await ctx.people.change(claims.subject, confirm_change)
+        elif claims.purpose is Purpose.CONFIRM_PERSON:
 
             def confirm_person(person: Person) -> list[Event]:
                 nonlocal outcome
@@ -61,7 +132,9 @@ async def confirm(token: str, *, correlation_id: str, ctx: Context) -> Followed:
     except (PersonNotFoundError, OrganisationNotFoundError):
         return Followed(LinkOutcome.INVALID)
     return Followed(
-        LinkOutcome(outcome.value), organisation=claims.purpose is Purpose.CONFIRM_ORGANISATION
+        LinkOutcome(outcome.value),
+        organisation=claims.purpose is Purpose.CONFIRM_ORGANISATION,
+        change=claims.purpose is Purpose.CONFIRM_CHANGE,
     )
 
 

@@ -16,8 +16,14 @@ class JoinOrganisation:
     correlation_id: str
 
 
-async def join_organisation(command: JoinOrganisation, ctx: Context) -> UUID:
-    organisation = Organisation(command.details, command.pledge, joined_at=ctx.clock())
+async def join_organisation(command: JoinOrganisation, ctx: Context) -> UUID | None:
+    """A pending organisation whose contact is sent the confirmation link, or nothing at all (None)
+    when the contact's address has had all its emails for today. An organisation joining again
+    is a new pending one: nothing already stored is changed by a join."""
+    now = ctx.clock()
+    if not await ctx.mail_quota.take(command.details.contact_email, now=now):
+        return None
+    organisation = Organisation(command.details, command.pledge, joined_at=now)
     details = organisation.details
     joined = OrganisationJoined(
         producer=PRODUCER,

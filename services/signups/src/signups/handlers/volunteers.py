@@ -1,6 +1,7 @@
 """Joining, rejoining, confirming and unsubscribing volunteers."""
 
 import contextlib
+import copy
 from dataclasses import dataclass
 from enum import StrEnum
 from uuid import UUID
@@ -8,8 +9,12 @@ from uuid import UUID
 from together_contracts import (
     Consent,
     Event,
+    VolunteerChangeRequested,
+    VolunteerChangeRequestedData,
     VolunteerConfirmed,
     VolunteerConfirmedData,
+    VolunteerContactChanged,
+    VolunteerContactChangedData,
     VolunteerProfile,
     VolunteerRegistered,
     VolunteerRegisteredData,
@@ -20,16 +25,26 @@ from together_contracts import (
 )
 
 from signups.adapters.people import EmailAlreadyRegisteredError, PersonNotFoundError
-from signups.domain.people import JoinContext, Person, VolunteerDetails
+from signups.domain.people import (
+    PENDING_CHANGE_KEPT_FOR,
+    JoinContext,
+    Mail,
+    Person,
+    VolunteerDetails,
+)
 from signups.handlers.context import PRODUCER, Context
 
 JOIN_ATTEMPTS = 3
 
 
 class JoinOutcome(StrEnum):
+    """What a join did. Only logs and tests see it: every caller answers every join alike."""
+
     REGISTERED = "registered"
-    UPDATED = "updated"
+    CHANGE_PENDING = "change-pending"
     UNCHANGED = "unchanged"
+    LIMITED = "limited"
+    """The address had all its emails for today; nothing was stored or sent."""
 
 
 @dataclass(frozen=True)
@@ -41,48 +56,76 @@ class JoinVolunteer:
 
 @dataclass(frozen=True)
 class Joined:
-    person_id: UUID
+    person_id: UUID | None
     outcome: JoinOutcome
-    confirmation_sent: bool
+    mail: Mail | None = None
 
 
 async def join_volunteer(command: JoinVolunteer, ctx: Context) -> Joined:
-    """A new email registers a person; a known one saves changed details and never duplicates."""
+    """A new address registers a pending person. A known one changes nothing until the owner of
+    the address confirms (`Person.rejoin`), and never duplicates. Every email a join asks for
+    counts against the address's allowance for the day; past it, the join does nothing."""
     join = JoinContext(now=ctx.clock(), source=command.source, form_version=ctx.form_version)
+    email = command.details.email
+    counted = False
     for _ in range(JOIN_ATTEMPTS):
-        existing = await ctx.people.find_by_email(command.details.email)
-        if existing is None:
-            person = Person.join(command.details, join)
-            person.confirmation_sent(join.now)
-            try:
-                await ctx.people.add(person, events=[registered(person, command, ctx)])
-            except EmailAlreadyRegisteredError:
-                continue
-            return Joined(person.id, JoinOutcome.REGISTERED, confirmation_sent=True)
-        return await _rejoin(existing, command, join, ctx)
-    raise EmailAlreadyRegisteredError(command.details.email)
+        existing = await ctx.people.find_by_email(email)
+        if existing is not None:
+            return await _rejoin(existing, command, join, ctx, counted=counted)
+        if not counted and not await ctx.mail_quota.take(email, now=join.now):
+            return Joined(None, JoinOutcome.LIMITED)
+        counted = True
+        person = Person.join(command.details, join)
+        person.confirmation_sent(join.now)
+        try:
+            await ctx.people.add(person, events=[registered(person, command, ctx)])
+        except EmailAlreadyRegisteredError:
+            continue
+        return Joined(person.id, JoinOutcome.REGISTERED, Mail.CONFIRM_ADDRESS)
+    raise EmailAlreadyRegisteredError(email)
 
 
 async def _rejoin(
-    existing: Person, command: JoinVolunteer, join: JoinContext, ctx: Context
+    existing: Person, command: JoinVolunteer, join: JoinContext, ctx: Context, *, counted: bool
 ) -> Joined:
-    outcome = JoinOutcome.UNCHANGED
-    sent = False
+    if copy.deepcopy(existing).rejoin(command.details, join) is None:
+        return Joined(existing.id, JoinOutcome.UNCHANGED)
+    if not counted and not await ctx.mail_quota.take(command.details.email, now=join.now):
+        return Joined(existing.id, JoinOutcome.LIMITED)
+    mail: Mail | None = None
 
     def change(person: Person) -> list[Event]:
-        nonlocal outcome, sent
-        events: list[Event] = []
-        if person.rejoin(command.details, join):
-            outcome = JoinOutcome.UPDATED
-            events.append(updated(person, command.correlation_id))
-        sent = person.should_send_confirmation(join.now)
-        if sent:
-            person.confirmation_sent(join.now)
-            events.append(registered(person, command, ctx))
-        return events
+        nonlocal mail
+        mail = person.rejoin(command.details, join)
+        if mail is Mail.CONFIRM_ADDRESS:
+            return [registered(person, command, ctx)]
+        if mail is Mail.CONFIRM_CHANGE:
+            return [change_requested(person, command.correlation_id, ctx)]
+        return []
 
-    await ctx.people.change(existing.id, change)
-    return Joined(existing.id, outcome, confirmation_sent=sent)
+    try:
+        await ctx.people.change(existing.id, change)
+    except PersonNotFoundError:
+        return Joined(None, JoinOutcome.UNCHANGED)
+    outcome = JoinOutcome.CHANGE_PENDING if mail is Mail.CONFIRM_CHANGE else JoinOutcome.UNCHANGED
+    return Joined(existing.id, outcome, mail)
+
+
+async def drop_stale_changes(*, ctx: Context) -> int:
+    """Forget the details of changes nobody confirmed while their link worked; return how many."""
+    now = ctx.clock()
+    cutoff = now - PENDING_CHANGE_KEPT_FOR
+    dropped = 0
+
+    def drop(person: Person) -> list[Event]:
+        nonlocal dropped
+        dropped += person.drop_stale_change(now)
+        return []
+
+    async for person in ctx.people.changes_requested_before(cutoff):
+        with contextlib.suppress(PersonNotFoundError):
+            await ctx.people.change(person.id, drop)
+    return dropped
 
 
 def profile(person: Person) -> VolunteerProfile:
@@ -109,6 +152,32 @@ def registered(person: Person, command: JoinVolunteer, ctx: Context) -> Voluntee
             language=person.details.language,
             confirm_url=ctx.links.confirm_person(person.id, person.confirmation_nonce or ""),
             unsubscribe_url=ctx.links.unsubscribe(person.id),
+        ),
+    )
+
+
+def change_requested(person: Person, correlation_id: str, ctx: Context) -> VolunteerChangeRequested:
+    """The email asking the address's owner to confirm the pending change: no name, no details."""
+    pending = person.pending_change
+    return VolunteerChangeRequested(
+        producer=PRODUCER,
+        correlation_id=correlation_id,
+        data=VolunteerChangeRequestedData(
+            person_id=person.id,
+            email=person.details.email,
+            language=person.details.language,
+            confirm_url=ctx.links.confirm_change(person.id, pending.nonce if pending else ""),
+        ),
+    )
+
+
+def contact_changed(person: Person, correlation_id: str) -> VolunteerContactChanged:
+    """The confirmed name and language to write to, for notifications alone."""
+    return VolunteerContactChanged(
+        producer=PRODUCER,
+        correlation_id=correlation_id,
+        data=VolunteerContactChangedData(
+            person_id=person.id, name=person.details.name, language=person.details.language
         ),
     )
 

@@ -1,11 +1,14 @@
-"""Pages for the signed links in emails: confirm an address, unsubscribe.
+"""Pages for the signed links in emails: confirm an address or a change, unsubscribe.
 
-Only confirming acts on GET, as its email asks. Unsubscribing shows a button first: mail scanners
-fetch the links in an email, and must not unsubscribe anyone by doing so.
+No link acts on GET. Each shows what it is for and a button that acts (POST): mail scanners
+fetch the links in an email, and must not confirm or unsubscribe anyone by doing so.
 """
+
+from typing import Any
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse
+from together_kit import labels as kit_labels
 from together_kit.http import current_correlation_id
 from together_kit.pages import Site
 from together_kit.signing import TokenExpiredError, TokenInvalidError
@@ -14,6 +17,14 @@ from signups.adapters.tokens import Purpose, Tokens
 from signups.entrypoints.dependencies import ContextDep
 from signups.handlers import links
 from signups.handlers.links import LinkOutcome
+
+LABELS = {
+    "interests": kit_labels.INTERESTS,
+    "availability": kit_labels.AVAILABILITY,
+    "languages": kit_labels.LANGUAGES,
+    "organisation_types": kit_labels.ORGANISATION_TYPES,
+}
+"""How the confirmation page names the choices it shows (translated in the template)."""
 
 CONFIRM_STATUS = {
     LinkOutcome.EXPIRED: status.HTTP_410_GONE,
@@ -27,17 +38,31 @@ def link_pages(site: Site) -> APIRouter:
     def broken_link(request: Request) -> HTMLResponse:
         return site.render(request, "link_invalid.html", status_code=status.HTTP_404_NOT_FOUND)
 
+    def confirm_outcome(
+        request: Request, outcome: LinkOutcome, what: dict[str, Any]
+    ) -> HTMLResponse:
+        if outcome is LinkOutcome.INVALID:
+            return broken_link(request)
+        template = "confirm.html" if outcome is LinkOutcome.READY else "confirmed.html"
+        response = site.render(
+            request,
+            template,
+            {**what, "outcome": outcome.value, "labels": LABELS},
+            status_code=CONFIRM_STATUS.get(outcome, status.HTTP_200_OK),
+        )
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
     @router.get("/confirm/{token}")
+    async def confirm_form(token: str, request: Request, ctx: ContextDep) -> HTMLResponse:
+        preview = await links.preview(token, ctx=ctx)
+        return confirm_outcome(request, preview.outcome, shown(preview))
+
+    @router.post("/confirm/{token}")
     async def confirm(token: str, request: Request, ctx: ContextDep) -> HTMLResponse:
         followed = await links.confirm(token, correlation_id=current_correlation_id(), ctx=ctx)
-        if followed.outcome is LinkOutcome.INVALID:
-            return broken_link(request)
-        return site.render(
-            request,
-            "confirmed.html",
-            {"outcome": followed.outcome.value, "organisation": followed.organisation},
-            status_code=CONFIRM_STATUS.get(followed.outcome, status.HTTP_200_OK),
-        )
+        what = {"organisation": followed.organisation, "change": followed.change}
+        return confirm_outcome(request, followed.outcome, what)
 
     @router.get("/unsubscribe/{token}")
     async def unsubscribe_form(token: str, request: Request, ctx: ContextDep) -> HTMLResponse:
@@ -53,6 +78,18 @@ def link_pages(site: Site) -> APIRouter:
         return site.render(request, "unsubscribed.html")
 
     return router
+
+
+def shown(preview: links.Preview) -> dict[str, Any]:
+    """What the confirmation page shows of what its button would confirm."""
+    organisation = preview.organisation
+    return {
+        "organisation": preview.purpose is Purpose.CONFIRM_ORGANISATION,
+        "change": preview.purpose is Purpose.CONFIRM_CHANGE,
+        "volunteer_details": preview.volunteer,
+        "organisation_details": organisation.details if organisation else None,
+        "pledge": organisation.pledge if organisation else None,
+    }
 
 
 def readable(tokens: Tokens, token: str, purpose: Purpose, *, max_age: int | None) -> str:

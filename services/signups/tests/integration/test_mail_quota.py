@@ -1,0 +1,67 @@
+"""The daily allowance of emails per address, on the real store: counted atomically, kept by a
+keyed digest (never the address), dropped by a TTL index after its day."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from bson import json_util
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.collection import AsyncCollection
+from signups.adapters.mail_quota import MongoMailQuota
+
+pytestmark = pytest.mark.integration
+
+KEY = b"a-test-key-of-at-least-thirty-two-bytes!"
+NOON = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def collection(
+    mongodb_url: str, database_name: str
+) -> AsyncIterator[AsyncCollection[dict[str, Any]]]:
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongodb_url, tz_aware=True)
+    try:
+        yield client[database_name]["mail_quota"]
+    finally:
+        await client.close()
+
+
+async def test_an_address_gets_its_allowance_a_day_and_no_more(
+    collection: AsyncCollection[dict[str, Any]],
+) -> None:
+    quota = MongoMailQuota(collection, key=KEY, per_day=3)
+    await quota.ensure_indexes()
+
+    today = [await quota.take("ann@example.org", now=NOON + timedelta(hours=h)) for h in range(5)]
+    other = await quota.take("bob@example.org", now=NOON)
+    tomorrow = await quota.take("ann@example.org", now=NOON + timedelta(hours=12))
+
+    assert today == [True, True, True, False, False]
+    assert (other, tomorrow) == (True, True)
+    stored = json_util.dumps(await collection.find().to_list())
+    assert "ann" not in stored
+    assert "example.org" not in stored
+    ttl = [i for i in (await collection.index_information()).values() if "expireAfterSeconds" in i]
+    assert [(i["key"], i["expireAfterSeconds"]) for i in ttl] == [([("expires_at", 1)], 0)]
+
+
+async def test_concurrent_asks_never_exceed_the_allowance(
+    collection: AsyncCollection[dict[str, Any]],
+) -> None:
+    quota = MongoMailQuota(collection, key=KEY, per_day=3)
+
+    taken = await asyncio.gather(*(quota.take("cai@example.org", now=NOON) for _ in range(12)))
+
+    assert sorted(taken) == [False] * 9 + [True] * 3
+
+
+async def test_an_allowance_of_none_sends_nothing(
+    collection: AsyncCollection[dict[str, Any]],
+) -> None:
+    quota = MongoMailQuota(collection, key=KEY, per_day=0)
+
+    assert await quota.take("dai@example.org", now=NOON) is False
+    assert await collection.count_documents({}) == 0
