@@ -42,7 +42,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     erasures = MongoErasureRepository(
         runtime.aggregate("erasures"), runtime.db["tombstones"], key=secret.encode()
     )
-    tokens = Tokens(secret)
+    tokens = Tokens(settings.secret_keys(), legacy=settings.legacy_links)
     ctx = Context(
         people=people,
         organisations=organisations,
