@@ -73,8 +73,8 @@ class ServiceSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _production_refuses_weak_keys_and_dev_pages(self) -> "ServiceSettings":
-        """In production: previous secrets and admin keys (any `*admin_api_key` setting) of 32
-        characters or more, and no development pages (a `dev_pages` setting)."""
+        """In production: previous secrets and admin keys (any `*admin_api_key` or `*admin_key`
+        setting) of 32 characters or more, and no development pages (a `dev_pages` setting)."""
         if self.environment != "production":
             return self
         prefix = self.model_config.get("env_prefix", "")
@@ -86,7 +86,7 @@ class ServiceSettings(BaseSettings):
             )
         for name, value in self:
             weak = isinstance(value, SecretStr) and len(value.get_secret_value()) < MIN_KEY_LENGTH
-            if name.endswith("admin_api_key") and weak:
+            if name.endswith(("admin_api_key", "admin_key")) and weak:
                 raise ValueError(
                     f"set {prefix}{name.upper()} to a random value of {MIN_KEY_LENGTH} characters"
                     " or more, or leave it unset"

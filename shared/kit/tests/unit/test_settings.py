@@ -18,6 +18,7 @@ class Example(ServiceSettings):
     service_name: str = "example"
     port: int = 8999
     admin_api_key: SecretStr | None = None
+    export_admin_key: SecretStr | None = None
     dev_pages: bool = False
 
 
@@ -50,6 +51,11 @@ def test_production_refuses_a_short_previous_secret() -> None:
 def test_production_refuses_an_admin_key_under_32_characters(key: str) -> None:
     with pytest.raises(ValidationError, match="EXAMPLE_ADMIN_API_KEY"):
         Example(environment="production", secret_key=REAL, admin_api_key=key)
+
+
+def test_production_refuses_any_short_admin_key_setting() -> None:
+    with pytest.raises(ValidationError, match="EXAMPLE_EXPORT_ADMIN_KEY"):
+        Example(environment="production", secret_key=REAL, export_admin_key="k" * 20)
 
 
 def test_production_refuses_development_pages() -> None:
