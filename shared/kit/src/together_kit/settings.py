@@ -92,5 +92,7 @@ class ServiceSettings(BaseSettings):
                     " or more, or leave it unset"
                 )
         if getattr(self, "dev_pages", False):
-            raise ValueError(f"{prefix}DEV_PAGES shows the delivery log: never in production")
+            raise ValueError(
+                f"{prefix}DEV_PAGES serves development pages (the delivery log and its links): never in production"
+            )
         return self
