@@ -93,6 +93,7 @@ class ServiceSettings(BaseSettings):
                 )
         if getattr(self, "dev_pages", False):
             raise ValueError(
-                f"{prefix}DEV_PAGES serves development pages (the delivery log and its links): never in production"
+                f"{prefix}DEV_PAGES serves development pages (the delivery log and its links):"
+                " never in production"
             )
         return self
