@@ -1,6 +1,7 @@
 """The compose file and the shared Dockerfile wire every service the same way."""
 
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,7 @@ def test_service_listens_and_is_probed_on_its_port(
     prefix = name.upper()
     assert service["environment"][f"{prefix}_HOST"] == "0.0.0.0"
     assert str(service["environment"][f"{prefix}_PORT"]) == str(port)
-    assert f"{port}:{port}" in service["ports"]
+    assert f"127.0.0.1:{port}:{port}" in service["ports"]
     assert f"127.0.0.1:{port}/readyz" in command_text(service["healthcheck"]["test"])
 
 
@@ -101,3 +102,55 @@ def test_dockerfile_healthcheck_probes_readyz(dockerfile: str) -> None:
     healthcheck = re.search(r"^HEALTHCHECK\b.*?(?<!\\)$", dockerfile, re.MULTILINE | re.DOTALL)
     assert healthcheck
     assert "/readyz" in healthcheck.group(0)
+
+
+# --- nothing listens beyond the machine; no credential is written in the file ------------------
+
+REQUIRED = re.compile(r"\$\{([A-Z][A-Z0-9_]*):\?[^}]*\}")
+
+
+@pytest.fixture(scope="module")
+def compose_text() -> str:
+    return (ROOT / "docker-compose.yml").read_text()
+
+
+def test_every_port_is_bound_to_the_loopback_address(services: dict[str, Any]) -> None:
+    published = [(name, port) for name, s in services.items() for port in s.get("ports", [])]
+    assert len(published) >= len(SERVICES) + len(INFRASTRUCTURE)
+    for name, port in published:
+        assert isinstance(port, str), f"{name}: write ports as 127.0.0.1:HOST:CONTAINER"
+        assert port.startswith("127.0.0.1:"), f"{name} publishes {port} on every interface"
+
+
+def test_credentials_come_from_the_env_file(services: dict[str, Any], compose_text: str) -> None:
+    """Compose refuses to start (`${NAME:?...}`) until .env gives every credential."""
+    assert "guest" not in compose_text
+    rabbitmq = services["rabbitmq"]["environment"]
+    mongodb = services["mongodb"]["environment"]
+    for value in (
+        rabbitmq["RABBITMQ_DEFAULT_USER"],
+        rabbitmq["RABBITMQ_DEFAULT_PASS"],
+        mongodb["MONGO_INITDB_ROOT_USERNAME"],
+        mongodb["MONGO_INITDB_ROOT_PASSWORD"],
+    ):
+        assert REQUIRED.fullmatch(value), value
+    for name in SERVICES:
+        environment = services[name]["environment"]
+        for variable in ("RABBITMQ_URL", "MONGODB_URL"):
+            assert len(REQUIRED.findall(environment[variable])) == 2, (name, variable)
+        secret = environment[f"{name.upper()}_SECRET_KEY"]
+        assert REQUIRED.fullmatch(secret), name
+
+
+def test_the_env_example_names_every_credential_and_env_is_ignored(compose_text: str) -> None:
+    example = (ROOT / ".env.example").read_text()
+    given = dict(
+        line.split("=", 1) for line in example.splitlines() if line and not line.startswith("#")
+    )
+    assert set(REQUIRED.findall(compose_text)) == set(given)
+    secrets = {name: value for name, value in given.items() if not name.endswith("_USER")}
+    assert all(value.startswith("change-me") for value in secrets.values()), "placeholders only"
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", ".env"], cwd=ROOT, check=False, capture_output=True
+    )
+    assert ignored.returncode == 0, ".env must be git-ignored"

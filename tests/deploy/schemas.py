@@ -1,6 +1,7 @@
 """The fields our custom resources rely on, as JSON schemas (kubernetes-validate knows only the
 built-in kinds). Written from the operators' CRDs: RabbitMQ Cluster Operator (rabbitmq.com/v1beta1),
-MongoDB Community Operator (mongodbcommunity.mongodb.com/v1), KEDA (keda.sh/v1alpha1)."""
+RabbitMQ Messaging Topology Operator (rabbitmq.com/v1beta1 Vhost, User, Permission), MongoDB
+Community Operator (mongodbcommunity.mongodb.com/v1), KEDA (keda.sh/v1alpha1)."""
 
 from typing import Any
 
@@ -61,7 +62,86 @@ RABBITMQ_CLUSTER = _resource(
                 "additionalProperties": False,
             },
             "service": {"type": "object"},
+            "tls": {
+                "type": "object",
+                "required": ["secretName"],
+                "properties": {
+                    "secretName": {"type": "string"},
+                    "caSecretName": {"type": "string"},
+                    "disableNonTLSListeners": {"type": "boolean"},
+                },
+                "additionalProperties": False,
+            },
             "affinity": {"type": "object"},
+        },
+        "additionalProperties": False,
+    },
+)
+
+_NAME_REF: Schema = {
+    "type": "object",
+    "required": ["name"],
+    "properties": {"name": {"type": "string"}},
+    "additionalProperties": False,
+}
+_CLUSTER_REF: Schema = {
+    "type": "object",
+    "required": ["name"],
+    "properties": {"name": {"type": "string"}, "namespace": {"type": "string"}},
+    "additionalProperties": False,
+}
+VHOST = _resource(
+    "rabbitmq.com/v1beta1",
+    "Vhost",
+    {
+        "type": "object",
+        "required": ["name", "rabbitmqClusterReference"],
+        "properties": {
+            "name": {"type": "string"},
+            "defaultQueueType": {"enum": ["quorum", "classic", "stream"]},
+            "rabbitmqClusterReference": _CLUSTER_REF,
+        },
+        "additionalProperties": False,
+    },
+)
+USER = _resource(
+    "rabbitmq.com/v1beta1",
+    "User",
+    {
+        "type": "object",
+        "required": ["rabbitmqClusterReference", "importCredentialsSecret"],
+        "properties": {
+            "tags": {
+                "type": "array",
+                "items": {"enum": ["management", "policymaker", "monitoring", "administrator"]},
+            },
+            "rabbitmqClusterReference": _CLUSTER_REF,
+            "importCredentialsSecret": _NAME_REF,
+        },
+        "additionalProperties": False,
+    },
+)
+PERMISSION = _resource(
+    "rabbitmq.com/v1beta1",
+    "Permission",
+    {
+        "type": "object",
+        "required": ["vhost", "userReference", "permissions", "rabbitmqClusterReference"],
+        "properties": {
+            "vhost": {"type": "string"},
+            "user": {"type": "string"},
+            "userReference": _NAME_REF,
+            "permissions": {
+                "type": "object",
+                "required": ["configure", "write", "read"],
+                "properties": {
+                    "configure": {"type": "string"},
+                    "write": {"type": "string"},
+                    "read": {"type": "string"},
+                },
+                "additionalProperties": False,
+            },
+            "rabbitmqClusterReference": _CLUSTER_REF,
         },
         "additionalProperties": False,
     },
@@ -112,7 +192,19 @@ MONGODB_COMMUNITY = _resource(
                         "properties": {
                             "modes": {"type": "array", "items": {"enum": ["SCRAM", "SCRAM-SHA-1"]}}
                         },
-                    }
+                    },
+                    "tls": {
+                        "type": "object",
+                        "required": ["enabled", "certificateKeySecretRef"],
+                        "properties": {
+                            "enabled": {"type": "boolean"},
+                            "optional": {"type": "boolean"},
+                            "certificateKeySecretRef": _NAME_REF,
+                            "caConfigMapRef": _NAME_REF,
+                            "caCertificateSecretRef": _NAME_REF,
+                        },
+                        "additionalProperties": False,
+                    },
                 },
             },
             "users": {"type": "array", "minItems": 1, "items": _USER},
@@ -195,6 +287,9 @@ TRIGGER_AUTHENTICATION = _resource(
 
 CUSTOM: dict[tuple[str, str], Schema] = {
     ("rabbitmq.com/v1beta1", "RabbitmqCluster"): RABBITMQ_CLUSTER,
+    ("rabbitmq.com/v1beta1", "Vhost"): VHOST,
+    ("rabbitmq.com/v1beta1", "User"): USER,
+    ("rabbitmq.com/v1beta1", "Permission"): PERMISSION,
     ("mongodbcommunity.mongodb.com/v1", "MongoDBCommunity"): MONGODB_COMMUNITY,
     ("keda.sh/v1alpha1", "ScaledObject"): SCALED_OBJECT,
     ("keda.sh/v1alpha1", "TriggerAuthentication"): TRIGGER_AUTHENTICATION,

@@ -25,12 +25,18 @@ pytestmark = pytest.mark.unit
 
 APP_OVERLAYS = ("dev", "production")
 DATA_NAMESPACE = "together-data"
-ALLOWED_EGRESS = {5672, 27017}
+ALLOWED_EGRESS = {5671, 27017}  # AMQP over TLS only (no 5672), MongoDB with TLS required
 EXTRA_EGRESS = {"notifications": {587, 465, 25, 443}, "matching": {443}}
 INGRESS_FROM = {"ingress-nginx", "monitoring"}
 STAND_INS = {
-    "RABBITMQ_URL": "amqp://signups:secret@together-rabbitmq.together-data.svc:5672/together",
-    "MONGODB_URL": "mongodb://u:p@together-mongodb-0.together-mongodb-svc:27017/admin?w=majority",
+    "RABBITMQ_URL": (
+        "amqps://signups:secret@together-rabbitmq.together-data.svc:5671/together"
+        "?cafile=/etc/together/ca/ca.crt"
+    ),
+    "MONGODB_URL": (
+        "mongodb://u:p@together-mongodb-0.together-mongodb-svc:27017/admin?w=majority"
+        "&tls=true&tlsCAFile=/etc/together/ca/ca.crt"
+    ),
 }
 
 
@@ -121,7 +127,8 @@ def test_every_configured_variable_is_a_real_setting_of_its_service(
 
 def secret_references(resources: list[Resource]) -> set[tuple[str, str]]:
     """(secret, key) pairs the manifests read: env secretKeyRefs, KEDA's trigger authentication,
-    the MongoDB users' password secrets, the ingress certificate."""
+    the MongoDB users' password secrets, the RabbitMQ users' credentials, the engines' and the
+    ingress's certificates."""
     found: set[tuple[str, str]] = set()
     for deployment in of_kind(resources, "Deployment"):
         for container in all_containers(deployment):
@@ -137,6 +144,15 @@ def secret_references(resources: list[Resource]) -> set[tuple[str, str]]:
         for user in mongo["spec"]["users"]:
             ref = user["passwordSecretRef"]
             found.add((ref["name"], ref.get("key", "password")))
+    for user in of_kind(resources, "User"):
+        secret = user["spec"]["importCredentialsSecret"]["name"]
+        found |= {(secret, "username"), (secret, "password")}
+    for cluster in of_kind(resources, "RabbitmqCluster"):
+        if tls := cluster["spec"].get("tls"):
+            found.add((tls["secretName"], "tls.crt"))
+    for mongo in of_kind(resources, "MongoDBCommunity"):
+        if tls := mongo["spec"]["security"].get("tls"):
+            found.add((tls["certificateKeySecretRef"]["name"], "tls.crt"))
     for ingress in of_kind(resources, "Ingress"):
         found |= {(tls["secretName"], "tls.crt") for tls in ingress["spec"].get("tls", [])}
     return found

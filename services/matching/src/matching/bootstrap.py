@@ -60,7 +60,7 @@ def create_app(
     events = MongoEventRepository(runtime.aggregate("events"))
     profiles = MongoVolunteerRepository(runtime.aggregate("volunteers"))
     matches = MongoMatchRepository(runtime.aggregate("matches"))
-    tokens = Tokens(settings.secret_key.get_secret_value())
+    tokens = Tokens(settings.secret_keys(), legacy=settings.legacy_links)
     ctx = Context(
         events=events,
         volunteers=profiles,

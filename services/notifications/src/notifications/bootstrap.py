@@ -77,7 +77,11 @@ def create_app(
         answers=ErasureAnswers(runtime.aggregate("erasures"), service=settings.service_name),
         renderer=Renderer(),
         channels=channels,
-        links=UnsubscribeLinks(secret=secret, base_url=settings.public_base_url),
+        links=UnsubscribeLinks(
+            keys=settings.secret_keys(),
+            base_url=settings.public_base_url,
+            legacy=settings.legacy_links,
+        ),
         clock=clock or (lambda: datetime.now(UTC)),
         address_key=secret.encode(),
         retry=RetryPlan(

@@ -41,3 +41,14 @@ def test_the_placeholder_is_fine_without_a_webhook_or_outside_production(
 ) -> None:
     settings = Settings(environment=environment, secret_key=REAL_SECRET, webhook_url=webhook_url)
     assert settings.webhook_secret.get_secret_value() == DEVELOPMENT_WEBHOOK_SECRET
+
+
+def test_production_refuses_an_admin_key_under_32_characters() -> None:
+    with pytest.raises(ValidationError, match="NOTIFICATIONS_ADMIN_API_KEY"):
+        Settings(environment="production", secret_key=REAL_SECRET, admin_api_key="k" * 31)
+
+
+def test_production_refuses_the_development_pages() -> None:
+    with pytest.raises(ValidationError, match="NOTIFICATIONS_DEV_PAGES"):
+        Settings(environment="production", secret_key=REAL_SECRET, dev_pages=True)
+    assert Settings(environment="development", dev_pages=True).dev_pages

@@ -45,9 +45,11 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     erasures = MongoErasureRepository(
         runtime.aggregate("erasures"), runtime.db["tombstones"], key=secret.encode()
     )
-    tokens = Tokens(secret)
+    tokens = Tokens(settings.secret_keys(), legacy=settings.legacy_links)
     mail_quota = MongoMailQuota(
-        runtime.db["mail_quota"], key=secret.encode(), per_day=settings.emails_per_address_per_day
+        runtime.db["mail_quota"],
+        key=settings.secret_keys().derive("together.signups.mail-quota"),
+        per_day=settings.emails_per_address_per_day,
     )
     ctx = Context(
         people=people,

@@ -5,7 +5,12 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from together_kit.keys import SecretKeys, parse_previous
+
 DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105 (a known placeholder, refused in production)
+
+
+MIN_KEY_LENGTH = 32
 
 
 class ServiceSettings(BaseSettings):
@@ -28,6 +33,12 @@ class ServiceSettings(BaseSettings):
         "development", validation_alias=AliasChoices("ENVIRONMENT")
     )
     secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
+    previous_secret_keys: SecretStr = SecretStr("")
+    """Secrets replaced by `secret_key`, comma-separated, oldest first: links signed with them
+    still verify (together_kit.keys). Drop one once its links no longer matter."""
+    legacy_links: bool = True
+    """Also accept links in the form issued before keys were derived (HMAC-SHA1 keyed by a raw
+    secret). Timed ones expire as before; turn off once those still in inboxes do not matter."""
     host: str = "127.0.0.1"
     port: int
     mongodb_database: str = ""
@@ -45,10 +56,44 @@ class ServiceSettings(BaseSettings):
     def database_name(self) -> str:
         return self.mongodb_database or self.service_name
 
+    def secret_keys(self) -> SecretKeys:
+        """The current and previous secrets, from which each purpose's keys are derived."""
+        return SecretKeys(
+            self.secret_key.get_secret_value(),
+            parse_previous(self.previous_secret_keys.get_secret_value()),
+        )
+
     @model_validator(mode="after")
     def _real_secrets_outside_development(self) -> "ServiceSettings":
         secret = self.secret_key.get_secret_value()
         if self.environment == "production" and (secret == DEVELOPMENT_SECRET or len(secret) < 32):
             prefix = self.model_config.get("env_prefix", "")
             raise ValueError(f"set {prefix}SECRET_KEY to a random value of 32 characters or more")
+        return self
+
+    @model_validator(mode="after")
+    def _production_refuses_weak_keys_and_dev_pages(self) -> "ServiceSettings":
+        """In production: previous secrets and admin keys (any `*admin_api_key` or `*admin_key`
+        setting) of 32 characters or more, and no development pages (a `dev_pages` setting)."""
+        if self.environment != "production":
+            return self
+        prefix = self.model_config.get("env_prefix", "")
+        previous = parse_previous(self.previous_secret_keys.get_secret_value())
+        if any(len(secret) < MIN_KEY_LENGTH or secret == DEVELOPMENT_SECRET for secret in previous):
+            raise ValueError(
+                f"every key in {prefix}PREVIOUS_SECRET_KEYS must be {MIN_KEY_LENGTH} characters"
+                " or more"
+            )
+        for name, value in self:
+            weak = isinstance(value, SecretStr) and len(value.get_secret_value()) < MIN_KEY_LENGTH
+            if name.endswith(("admin_api_key", "admin_key")) and weak:
+                raise ValueError(
+                    f"set {prefix}{name.upper()} to a random value of {MIN_KEY_LENGTH} characters"
+                    " or more, or leave it unset"
+                )
+        if getattr(self, "dev_pages", False):
+            raise ValueError(
+                f"{prefix}DEV_PAGES serves development pages (the delivery log and its links):"
+                " never in production"
+            )
         return self

@@ -9,6 +9,7 @@ itself, at least once (RabbitMQ 3.10 sets no delivery limit by default and drops
 unless the strategy says otherwise).
 """
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -33,6 +34,30 @@ def _quorum_args(arguments: dict[str, Any]) -> "QuorumQueueArgs":
 
 def dead_letter_queue_name(service: str) -> str:
     return f"{service}.dead"
+
+
+@dataclass(frozen=True)
+class BrokerPermissions:
+    """A service's RabbitMQ permissions (regexes on exchange and queue names, in its vhost)."""
+
+    configure: str
+    write: str
+    read: str
+
+
+def broker_permissions(service: str) -> BrokerPermissions:
+    """Least privilege for one service (deploy/k8s/engines grants exactly this): its own
+    `<service>.*` queues, and `together.events`, which every service declares, binds its queues
+    to and publishes to. Writing to the default exchange (`amq.default`) too: the service puts
+    failed messages into its retry and dead queues through it, and RabbitMQ asks for it to
+    declare a queue that dead-letters through it (`x-dead-letter-exchange: ""`)."""
+    own = rf"{re.escape(service)}\..*"
+    events = re.escape(EXCHANGE)
+    return BrokerPermissions(
+        configure=f"^({events}|{own})$",
+        write=rf"^({events}|amq\.default|{own})$",
+        read=f"^({events}|{own})$",
+    )
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from enum import StrEnum
 from urllib.parse import quote
 from uuid import UUID
 
+from together_kit.keys import SecretKeys
 from together_kit.signing import Signer
 
 RESPONSE_MAX_AGE_SECONDS = 90 * 24 * 3600
@@ -18,8 +19,8 @@ class Purpose(StrEnum):
 
 
 class Tokens(Signer[Purpose]):
-    def __init__(self, secret: str) -> None:
-        super().__init__(secret, salt="together.matching.links", purposes=Purpose)
+    def __init__(self, keys: SecretKeys | str, *, legacy: bool = False) -> None:
+        super().__init__(keys, salt="together.matching.links", purposes=Purpose, legacy=legacy)
 
 
 @dataclass(frozen=True)

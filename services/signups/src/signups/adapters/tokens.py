@@ -5,6 +5,7 @@ from enum import StrEnum
 from urllib.parse import quote
 from uuid import UUID
 
+from together_kit.keys import SecretKeys
 from together_kit.signing import Signer
 
 CONFIRMATION_MAX_AGE_SECONDS = 7 * 24 * 3600
@@ -23,8 +24,10 @@ class Tokens(Signer[Purpose]):
     """Every signups token carries a nonce, so a confirmation or erasure link is spent once the
     person's nonce changes."""
 
-    def __init__(self, secret: str) -> None:
-        super().__init__(secret, salt="together.signups.links", purposes=Purpose, nonce=True)
+    def __init__(self, keys: SecretKeys | str, *, legacy: bool = False) -> None:
+        super().__init__(
+            keys, salt="together.signups.links", purposes=Purpose, nonce=True, legacy=legacy
+        )
 
 
 @dataclass(frozen=True)
