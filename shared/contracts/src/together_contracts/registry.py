@@ -14,7 +14,12 @@ from together_contracts.matches import (
     VolunteerUnmatched,
 )
 from together_contracts.notifications import NotificationFailed, NotificationSent
-from together_contracts.organisations import OrganisationJoined, PledgeMade
+from together_contracts.organisations import (
+    OrganisationJoined,
+    PledgeApproved,
+    PledgeMade,
+    PledgeRejected,
+)
 from together_contracts.stories import (
     BacklogAlert,
     StoryApproved,
@@ -36,6 +41,8 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     VolunteerUnsubscribed,
     OrganisationJoined,
     PledgeMade,
+    PledgeApproved,
+    PledgeRejected,
     ErasureLinkRequested,
     PersonErasureRequested,
     PersonErased,
