@@ -15,9 +15,10 @@ from signups.adapters.tokens import Purpose, Tokens
 from signups.bootstrap import WEB, create_app
 from signups.entrypoints.web import forms
 from signups.settings import Settings
+from together_contracts import PledgeApproved, PledgeOutcomeData
 from together_kit import labels
 from together_kit.forms import texts_of
-from together_kit.testing.probe import event_probe
+from together_kit.testing.probe import EventProbe, event_probe, publish_event
 from together_kit.testing.waiting import eventually
 from together_kit.testing.welsh import catalogue_gaps, english_left, in_welsh
 from together_kit.web import WebPages
@@ -120,6 +121,7 @@ async def journey_pages(welsh: Welsh, rabbitmq_url: str, choice: str) -> dict[st
     person = {"name": "Ann", "email": volunteer, "postcode": "CF10 1AA", "consent_news": "yes"}
     person |= {"travel_radius_km": "10"}
     keys = ["volunteer.registered", "organisation.joined", "person.erasure_link_requested"]
+    keys.append("pledge.made")
     welsh_please = in_welsh(choice)
     pages: dict[str, str] = {}
     async with event_probe(rabbitmq_url, keys) as probe, welsh.client() as http:
@@ -146,6 +148,12 @@ async def journey_pages(welsh: Welsh, rabbitmq_url: str, choice: str) -> dict[st
         confirm_organisation = await link("organisation.joined", contact)
         await visit("organisation confirmed", "GET", confirm_organisation)
         await visit("organisation already confirmed", "GET", confirm_organisation)
+        await approve_pledge(probe, rabbitmq_url, organisation["name"])
+
+        async def pledges_shown() -> str:
+            return (await http.get("/pledges")).text
+
+        await eventually(pledges_shown, until=lambda page: organisation["name"] in page)
         await visit("pledges with a pledge", "GET", "/pledges")
         confirm_person = await link("volunteer.registered", volunteer)
         await visit("volunteer confirmed", "GET", confirm_person)
@@ -157,6 +165,30 @@ async def journey_pages(welsh: Welsh, rabbitmq_url: str, choice: str) -> dict[st
         await visit("erased", "POST", erase)
         await visit("already erased", "POST", erase)
     return pages
+
+
+async def approve_pledge(probe: EventProbe, rabbitmq_url: str, name: str) -> None:
+    """As moderation does when a moderator approves the pledge."""
+
+    async def made() -> list[dict[str, Any]]:
+        return [
+            event["data"]
+            for event in probe.events
+            if event["type"] == "pledge.made" and event["data"]["organisation_name"] == name
+        ]
+
+    [pledge, *_] = await eventually(made, what=f"pledge.made for {name}")
+    approved = PledgeApproved(
+        producer="moderation",
+        correlation_id="welsh",
+        data=PledgeOutcomeData(
+            pledge_id=pledge["pledge_id"],
+            organisation_id=pledge["organisation_id"],
+            organisation_name=name,
+            text=pledge["text"],
+        ),
+    )
+    await publish_event(rabbitmq_url, approved)
 
 
 @pytest.mark.parametrize("choice", ["accept-language", "query"])
@@ -174,7 +206,7 @@ async def test_every_public_page_is_in_welsh(welsh: Welsh, rabbitmq_url: str, ch
         assert '<html lang="cy">' in html, name
         assert english_left(html, entries) == [], name
     assert "Elusen" in rendered["pledges with a pledge"]
-    assert "Mae eich addewid bellach yn gyhoeddus" in rendered["organisation confirmed"]
+    assert "Bydd cymedrolwr yn darllen eich addewid" in rendered["organisation confirmed"]
     assert "Mae problem wedi codi" in rendered["join errors"]
 
 
