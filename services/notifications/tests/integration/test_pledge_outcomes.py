@@ -54,7 +54,7 @@ async def test_the_contact_is_told_the_outcome_of_their_pledge(
             contact_name="Sam",
             contact_email=address,
             outward_code="M1",
-            language=language,  # type: ignore[arg-type]
+            language=language,
             confirm_url="https://links.example/org",
         ),
     )

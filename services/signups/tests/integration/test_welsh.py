@@ -148,12 +148,13 @@ async def journey_pages(welsh: Welsh, rabbitmq_url: str, choice: str) -> dict[st
         confirm_organisation = await link("organisation.joined", contact)
         await visit("organisation confirmed", "GET", confirm_organisation)
         await visit("organisation already confirmed", "GET", confirm_organisation)
-        await approve_pledge(probe, rabbitmq_url, organisation["name"])
+        name = str(organisation["name"])
+        await approve_pledge(probe, rabbitmq_url, name)
 
         async def pledges_shown() -> str:
             return (await http.get("/pledges")).text
 
-        await eventually(pledges_shown, until=lambda page: organisation["name"] in page)
+        await eventually(pledges_shown, until=lambda page: name in page)
         await visit("pledges with a pledge", "GET", "/pledges")
         confirm_person = await link("volunteer.registered", volunteer)
         await visit("volunteer confirmed", "GET", confirm_person)
