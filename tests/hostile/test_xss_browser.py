@@ -22,8 +22,9 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from playwright.async_api import Browser, BrowserContext, Dialog, Page, expect
+from together_contracts import PledgeApproved, PledgeOutcomeData
 from together_kit.testing.browser import chromium, require_chromium
-from together_kit.testing.probe import EventProbe, event_probe
+from together_kit.testing.probe import EventProbe, event_probe, publish_event
 from together_kit.testing.processes import ServiceProcess
 from together_kit.testing.waiting import eventually
 from together_kit.text import clean_text
@@ -194,7 +195,7 @@ async def test_signups_pages_show_hostile_text_as_text(
         await watched.assert_inert(f"/forget echo #{n}")
         await assert_echoed(watched, f"/forget echo #{n}", {"email": payload})
 
-    async with event_probe(rabbitmq_url, ["organisation.joined"]) as probe:
+    async with event_probe(rabbitmq_url, ["organisation.joined", "pledge.made"]) as probe:
         tag = uuid.uuid4().hex[:8]
         emails = []
         async with httpx.AsyncClient(base_url=signups.url, timeout=10) as http:
@@ -214,7 +215,13 @@ async def test_signups_pages_show_hostile_text_as_text(
             path = await confirm_path(probe, email)
             await page.goto(f"{signups.url}{path}")
             await watched.assert_inert(f"confirming {email}")
+        await approve_every_pledge(probe, rabbitmq_url, count=len(XSS))
 
+    async def pledges_page() -> str:
+        async with httpx.AsyncClient(base_url=signups.url, timeout=10) as http:
+            return (await http.get("/pledges")).text
+
+    await eventually(pledges_page, until=lambda page: page.count('class="pledge"') >= len(XSS))
     await page.goto(f"{signups.url}/pledges")
     await watched.assert_inert("/pledges")
     await watched.assert_text(
@@ -225,6 +232,25 @@ async def test_signups_pages_show_hostile_text_as_text(
     await page.wait_for_timeout(300)  # handlers that would fire after load, given their chance
     await watched.assert_inert("the end")
     await context.close()
+
+
+async def approve_every_pledge(probe: EventProbe, rabbitmq_url: str, *, count: int) -> None:
+    """As moderation does when a moderator approves each pledge as sent (pledges are public only
+    once approved)."""
+
+    async def made() -> list[dict[str, Any]]:
+        return [e["data"] for e in probe.events if e["type"] == "pledge.made"]
+
+    pledges = await eventually(made, until=lambda found: len(found) >= count, what="pledges made")
+    for pledge in pledges:
+        data = PledgeOutcomeData(
+            pledge_id=pledge["pledge_id"],
+            organisation_id=pledge["organisation_id"],
+            organisation_name=pledge["organisation_name"],
+            text=pledge["text"],
+        )
+        approved = PledgeApproved(producer="moderation", correlation_id="xss", data=data)
+        await publish_event(rabbitmq_url, approved)
 
 
 async def confirm_path(probe: EventProbe, email: str) -> str:
