@@ -431,3 +431,13 @@ async def test_a_rejected_pledge_is_told_with_its_reason_and_without_its_text(
     data = rejected.model_dump(mode="json")["data"]
     assert rejected.type == "pledge.rejected"
     assert (data["reason"], data["text"]) == ("commercial", "")
+
+
+async def test_an_overdue_pledge_is_alerted_as_a_pledge(world: World) -> None:
+    await pledges.receive_pledge(pledge_made("A monthly lunch."), world.ctx)
+
+    world.clock.advance(hours=49)
+    assert await backlog.alert_breaches(ctx=world.ctx) == 1
+
+    [alert] = world.items.events
+    assert alert.model_dump(mode="json")["data"]["kind"] == "pledge"
