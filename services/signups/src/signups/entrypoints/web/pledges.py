@@ -1,4 +1,4 @@
-"""The public list of pledges a moderator approved: organisation names and what they promised, nothing personal."""
+"""The public list of approved pledges: organisation names and what they promised, nothing personal."""
 
 from dataclasses import dataclass
 
