@@ -23,8 +23,9 @@ import httpx
 import pyotp
 import pytest
 from playwright.async_api import Browser, BrowserContext, Dialog, Page, expect
+from together_contracts import PledgeApproved, PledgeOutcomeData
 from together_kit.testing.browser import chromium, require_chromium
-from together_kit.testing.probe import EventProbe, event_probe
+from together_kit.testing.probe import EventProbe, event_probe, publish_event
 from together_kit.testing.processes import ServiceProcess
 from together_kit.testing.waiting import eventually
 from together_kit.text import clean_text
@@ -195,7 +196,7 @@ async def test_signups_pages_show_hostile_text_as_text(
         await watched.assert_inert(f"/forget echo #{n}")
         await assert_echoed(watched, f"/forget echo #{n}", {"email": payload})
 
-    async with event_probe(rabbitmq_url, ["organisation.joined"]) as probe:
+    async with event_probe(rabbitmq_url, ["organisation.joined", "pledge.made"]) as probe:
         tag = uuid.uuid4().hex[:8]
         emails = []
         async with httpx.AsyncClient(base_url=signups.url, timeout=10) as http:
@@ -218,7 +219,13 @@ async def test_signups_pages_show_hostile_text_as_text(
             await page.click("form[method=post] button[type=submit]")
             await page.wait_for_load_state()
             await watched.assert_inert(f"confirming {email}")
+        await approve_every_pledge(probe, rabbitmq_url, count=len(XSS))
 
+    async def pledges_page() -> str:
+        async with httpx.AsyncClient(base_url=signups.url, timeout=10) as http:
+            return (await http.get("/pledges")).text
+
+    await eventually(pledges_page, until=lambda page: page.count('class="pledge"') >= len(XSS))
     await page.goto(f"{signups.url}/pledges")
     await watched.assert_inert("/pledges")
     await watched.assert_text(
@@ -229,6 +236,25 @@ async def test_signups_pages_show_hostile_text_as_text(
     await page.wait_for_timeout(300)  # handlers that would fire after load, given their chance
     await watched.assert_inert("the end")
     await context.close()
+
+
+async def approve_every_pledge(probe: EventProbe, rabbitmq_url: str, *, count: int) -> None:
+    """As moderation does when a moderator approves each pledge as sent (pledges are public only
+    once approved)."""
+
+    async def made() -> list[dict[str, Any]]:
+        return [e["data"] for e in probe.events if e["type"] == "pledge.made"]
+
+    pledges = await eventually(made, until=lambda found: len(found) >= count, what="pledges made")
+    for pledge in pledges:
+        data = PledgeOutcomeData(
+            pledge_id=pledge["pledge_id"],
+            organisation_id=pledge["organisation_id"],
+            organisation_name=pledge["organisation_name"],
+            text=pledge["text"],
+        )
+        approved = PledgeApproved(producer="moderation", correlation_id="xss", data=data)
+        await publish_event(rabbitmq_url, approved)
 
 
 async def confirm_path(probe: EventProbe, email: str) -> str:
@@ -342,12 +368,16 @@ async def test_stories_and_listings_show_hostile_text_as_text(
     await page.get_by_role("button", name="Turn on the second factor").click()
     await page.get_by_role("link", name="I have kept them: continue").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Queue")
-    queue = page.locator("#queue-list tbody tr", has_text=tag)
-    await expect(queue).to_have_count(2 * len(XSS), timeout=30_000)
     await watched.assert_inert("the moderation queue")
-    links = await queue.locator("a.item-link").evaluate_all(
-        "links => links.map(a => [a.href, a.textContent])"
-    )
+    links = []
+    for kind in ("story", "listing"):  # by kind: pledges other tests' signups made may be queued
+        await page.goto(f"{moderation.url}/moderation?kind={kind}")
+        queue = page.locator("#queue-list tbody tr", has_text=tag)
+        await expect(queue).to_have_count(len(XSS), timeout=30_000)
+        await watched.assert_inert(f"the moderation queue of each {kind}")
+        links += await queue.locator("a.item-link").evaluate_all(
+            "links => links.map(a => [a.href, a.textContent])"
+        )
     for link, title in links:
         payload = XSS[int(title.strip().split(" ")[0][1:].removesuffix(tag))]
         await page.goto(link)

@@ -12,6 +12,8 @@ from together_contracts import (
     ListingApproved,
     ListingRejected,
     PersonErased,
+    PledgeApproved,
+    PledgeRejected,
     StoryApproved,
     StoryHeld,
     StoryRejected,
@@ -69,6 +71,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         StoryRejected,
         ListingApproved,
         ListingRejected,
+        PledgeApproved,
+        PledgeRejected,
         BacklogAlert,
         PersonErased,
     )

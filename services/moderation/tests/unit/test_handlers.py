@@ -9,11 +9,18 @@ from uuid import UUID
 
 import pytest
 from moderation.adapters.items import ItemChange, ItemNotFoundError, Sketches
-from moderation.domain.decisions import Action, ClaimHeldError, Moderator, Reason, Role
+from moderation.domain.decisions import (
+    Action,
+    ClaimHeldError,
+    LeadRequiredError,
+    Moderator,
+    Reason,
+    Role,
+)
 from moderation.domain.items import OPEN, Item, Kind, Status
 from moderation.domain.queue import QueueCounts, QueueFilter
 from moderation.domain.targets import Targets
-from moderation.handlers import Context, backlog, decisions, erasure, listings, stories
+from moderation.handlers import Context, backlog, decisions, erasure, listings, pledges, stories
 from together_contracts import (
     Event,
     EventSubmitted,
@@ -21,6 +28,8 @@ from together_contracts import (
     Interest,
     PersonErasureRequested,
     PersonErasureRequestedData,
+    PledgeMade,
+    PledgeMadeData,
     email_sha256,
 )
 from together_kit.testing.clock import Clock
@@ -333,3 +342,102 @@ async def test_erasure_without_an_email_is_answered_at_once(world: World) -> Non
 
     assert await erasure.forget_author(request, world.ctx) == 0
     assert world.answers.answered == [request]
+
+
+# Pledges
+
+
+def pledge_made(text: str, *, name: str = "Riverside Kitchen") -> PledgeMade:
+    return PledgeMade(
+        producer="signups",
+        correlation_id="p1",
+        data=PledgeMadeData(
+            pledge_id=uuid.uuid4(),
+            organisation_id=uuid.uuid4(),
+            organisation_name=name,
+            text=text,
+            categories=[Interest.FOOD_AND_MUTUAL_AID],
+            outward_code="M1",
+        ),
+    )
+
+
+async def test_a_pledge_joins_the_queue_once_screened_like_a_story(world: World) -> None:
+    event = pledge_made("A monthly lunch. Ring Sam on 07700 900982 to help.")
+
+    assert await pledges.receive_pledge(event, world.ctx)
+    assert not await pledges.receive_pledge(event, world.ctx)
+
+    item = world.items.items[event.data.pledge_id]
+    assert (item.kind, item.title, item.region, item.status) == (
+        Kind.PLEDGE,
+        "Riverside Kitchen",
+        "M1",
+        Status.PENDING,
+    )
+    assert item.screening.flags == ("personal-data",)
+    assert (
+        item.screening.suggested_text
+        == "A monthly lunch. Ring Sam on [phone number removed] to help."
+    )
+    assert [i.id for i in await world.items.queue(QueueFilter(), now=START)] == [item.id]
+    assert world.items.events == [], "nothing is told until a moderator decides"
+
+
+async def test_a_pledge_disclosing_harm_is_held_for_a_lead(world: World) -> None:
+    event = pledge_made("We help anyone who wants to kill myself thoughts to find support.")
+    await pledges.receive_pledge(event, world.ctx)
+
+    item = world.items.items[event.data.pledge_id]
+    assert item.status is Status.HELD
+    with pytest.raises(LeadRequiredError):
+        await decisions.approve(item.id, ANN, ctx=world.ctx)
+
+
+async def test_an_approved_pledge_is_told_with_the_redacted_text(world: World) -> None:
+    event = pledge_made("A monthly lunch. Ring Sam on 07700 900982 to help.")
+    await pledges.receive_pledge(event, world.ctx)
+    item = world.items.items[event.data.pledge_id]
+
+    await decisions.approve(
+        item.id,
+        ANN,
+        redacted_title=item.title,
+        redacted_text=item.screening.suggested_text,
+        ctx=world.ctx,
+    )
+
+    [approved] = world.items.events
+    assert approved.type == "pledge.approved"
+    assert approved.causation_id == event.id
+    assert approved.model_dump(mode="json")["data"] == {
+        "pledge_id": str(event.data.pledge_id),
+        "organisation_id": str(event.data.organisation_id),
+        "organisation_name": "Riverside Kitchen",
+        "text": "A monthly lunch. Ring Sam on [phone number removed] to help.",
+        "reason": None,
+    }
+
+
+async def test_a_rejected_pledge_is_told_with_its_reason_and_without_its_text(
+    world: World,
+) -> None:
+    event = pledge_made("Buy our products at a discount!")
+    await pledges.receive_pledge(event, world.ctx)
+
+    await decisions.reject(event.data.pledge_id, ANN, reason=Reason.COMMERCIAL, ctx=world.ctx)
+
+    [rejected] = world.items.events
+    data = rejected.model_dump(mode="json")["data"]
+    assert rejected.type == "pledge.rejected"
+    assert (data["reason"], data["text"]) == ("commercial", "")
+
+
+async def test_an_overdue_pledge_is_alerted_as_a_pledge(world: World) -> None:
+    await pledges.receive_pledge(pledge_made("A monthly lunch."), world.ctx)
+
+    world.clock.advance(hours=49)
+    assert await backlog.alert_breaches(ctx=world.ctx) == 1
+
+    [alert] = world.items.events
+    assert alert.model_dump(mode="json")["data"]["kind"] == "pledge"

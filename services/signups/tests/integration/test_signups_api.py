@@ -5,6 +5,7 @@ session's virtual host, and only one app runs at a time. Events are told apart b
 correlation id (the `X-Request-ID` of the request that caused them).
 """
 
+import json
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -720,10 +721,13 @@ async def test_asyncapi_lists_every_event_signups_tells_and_hears(signups: Signu
     for event_type in SIGNUPS_EVENTS:
         channel = channels[f"{event_type}:publish"]
         assert channel["bindings"]["amqp"]["exchange"]["name"] == "together.events"
-    assert [channels[ref.rpartition("/")[2]]["address"] for ref in received] == [
+    assert sorted(channels[ref.rpartition("/")[2]]["address"] for ref in received) == [
         "person.erased",
+        "pledge.approved",
         "volunteer.unsubscribed",
     ]
+    heard = json.dumps(document["components"]["schemas"])
+    assert '"default": "pledge.rejected"' in heard, "one queue hears both decisions on pledges"
 
 
 async def test_openapi_documents_both_posts_with_complete_examples(signups: Signups) -> None:

@@ -5,6 +5,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,7 +18,8 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from signups.bootstrap import create_app
 from signups.settings import Settings
-from together_kit.testing.probe import EventProbe, event_probe
+from together_contracts import PledgeApproved, PledgeOutcomeData, PledgeRejected
+from together_kit.testing.probe import EventProbe, event_probe, publish_event
 from together_kit.testing.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -440,35 +442,151 @@ async def test_broken_and_expired_confirm_links(site: Site) -> None:
     assert "This link has expired" in expired.text
 
 
-async def test_confirmed_pledge_is_public_without_contact_details(
+async def test_a_confirmed_pledge_is_public_only_once_approved_and_without_contact_details(
     site: Site, probe: EventProbe
 ) -> None:
     email = unique_email("sam")
     form = organisation_form(email, contact_name="Samira Contactperson")
     await site.http.post("/join/organisation", data=form)
-    hidden = await site.http.get("/pledges")
     link = await link_for(probe, "organisation.joined", email)
 
     looked = await site.http.get(link)
-    still_hidden = await site.http.get("/pledges")
+    not_yet = await site.http.get("/pledges")
     confirmed = await site.http.post(link)
-    pledges = await site.http.get("/pledges")
+    waiting = await site.http.get("/pledges")
+    organisation = await site.db["organisations"].find_one({"name": form["name"]})
+    assert organisation is not None
+    await publish_event(site.settings.rabbitmq_url, pledge_decided(PledgeApproved, organisation))
+    pledges = await pledges_page(site, until=lambda page: form["name"] in page)
 
     assert form["name"] in looked.text
-    assert "Confirm and publish our pledge" in looked.text
-    assert form["name"] not in hidden.text
-    assert form["name"] not in still_hidden.text
+    assert "Confirm our pledge" in looked.text
+    assert form["name"] not in not_yet.text
     assert confirmed.status_code == 200
-    assert "Your pledge is now public" in confirmed.text
+    assert "A moderator will read your pledge" in confirmed.text
     assert 'href="/pledges"' in confirmed.text
-    page = Page(pledges.text)
-    assert form["name"] in page.text
+    assert form["name"] not in waiting.text
+    page = Page(pledges)
     assert "We will host a monthly lunch." in page.text
     assert "Everyone is welcome." in page.text
     assert "Food and mutual aid" in page.text
-    assert "food-and-mutual-aid" not in pledges.text
+    assert "food-and-mutual-aid" not in pledges
     for private in (email, "Samira Contactperson", "M1 1AE"):
-        assert private not in pledges.text
+        assert private not in pledges
+
+
+async def test_a_rejected_pledge_is_taken_down_and_a_late_approval_never_shows_it(
+    site: Site, probe: EventProbe
+) -> None:
+    email = unique_email("sam")
+    form = organisation_form(email)
+    await site.http.post("/join/organisation", data=form)
+    await site.http.post(await link_for(probe, "organisation.joined", email))
+    organisation = await site.db["organisations"].find_one({"name": form["name"]})
+    assert organisation is not None
+    url = site.settings.rabbitmq_url
+    await publish_event(url, pledge_decided(PledgeApproved, organisation))
+    await pledges_page(site, until=lambda page: form["name"] in page)
+
+    await publish_event(url, pledge_decided(PledgeRejected, organisation, reason="off-topic"))
+    await pledges_page(site, until=lambda page: form["name"] not in page)
+    late = pledge_decided(PledgeApproved, organisation)
+    await publish_event(url, late)
+    await eventually(
+        lambda: site.db["inbox"].find_one({"event_id": str(late.id)}),
+        what="the late approval consumed",
+    )
+
+    assert form["name"] not in await pledges_page(site)
+    stored = await site.db["organisations"].find_one({"_id": organisation["_id"]})
+    assert stored is not None
+    assert stored["pledge_status"] == "rejected"
+    assert stored["pledge_decision"]["reason"] == "off-topic"
+
+
+async def test_pledges_shown_before_moderation_stay_public_after_the_upgrade(
+    site_factory: Callable[..., Awaitable[Site]], mongodb_url: str, database_name: str
+) -> None:
+    """Documents as the code before pledge moderation wrote them: no `pledge_status`."""
+    client: AsyncMongoClient[Document] = AsyncMongoClient(mongodb_url, tz_aware=True)
+    confirmed_at = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
+    try:
+        organisations = client[database_name]["organisations"]
+        shown = legacy_organisation("Old Mill Trust", confirmed_at=confirmed_at)
+        never_confirmed = legacy_organisation("Unconfirmed Club", confirmed_at=None)
+        await organisations.insert_many([shown, never_confirmed])
+
+        site = await site_factory()
+        page = await pledges_page(site)
+        kept = await organisations.find_one({"_id": shown["_id"]})
+        pending = await organisations.find_one({"_id": never_confirmed["_id"]})
+    finally:
+        await client.close()
+
+    assert "Old Mill Trust" in page
+    assert "We keep the old mill open for everyone." in page
+    assert "Unconfirmed Club" not in page
+    assert kept is not None
+    assert pending is not None
+    assert kept["pledge_status"] == "approved"
+    assert kept["pledge_decision"]["before_moderation"] is True
+    assert kept["pledge_decided_at"] == confirmed_at
+    assert kept["version"] == shown["version"] + 1
+    assert pending["pledge_status"] == "unconfirmed"
+
+
+def legacy_organisation(name: str, *, confirmed_at: datetime | None) -> Document:
+    return {
+        "_id": str(uuid.uuid4()),
+        "name": name,
+        "organisation_type": "charity",
+        "contact_name": "Pat",
+        "contact_email": unique_email("pat"),
+        "postcode": "M1 1AE",
+        "outward_code": "M1",
+        "language": "en",
+        "pledge": {
+            "id": str(uuid.uuid4()),
+            "text": "We keep the old mill open for everyone.",
+            "categories": ["community-events"],
+        },
+        "joined_at": datetime(2026, 9, 1, tzinfo=UTC),
+        "confirmed_at": confirmed_at,
+        "confirmation_nonce": None if confirmed_at else "nonce",
+        "version": 3,
+        "outbox": [],
+        "outbox_pending": 0,
+    }
+
+
+def pledge_decided(
+    model: type[PledgeApproved] | type[PledgeRejected],
+    organisation: Document,
+    *,
+    reason: str | None = None,
+) -> PledgeApproved | PledgeRejected:
+    """The event moderation tells when a moderator decides the pledge."""
+    approved = model is PledgeApproved
+    return model(
+        producer="moderation",
+        correlation_id=f"pledge-{uuid.uuid4().hex[:6]}",
+        data=PledgeOutcomeData(
+            pledge_id=organisation["pledge"]["id"],
+            organisation_id=organisation["_id"],
+            organisation_name=organisation["name"],
+            text=organisation["pledge"]["text"] if approved else "",
+            reason=reason,
+        ),
+    )
+
+
+async def pledges_page(site: Site, *, until: Callable[[str], bool] = bool) -> str:
+    async def page() -> str:
+        response = await site.http.get("/pledges")
+        assert response.status_code == 200
+        return response.text
+
+    return await eventually(page, until=until, what="/pledges")
 
 
 async def test_unsubscribe_asks_first_then_withdraws(site: Site, probe: EventProbe) -> None:

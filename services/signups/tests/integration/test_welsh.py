@@ -15,9 +15,10 @@ from signups.adapters.tokens import Purpose, Tokens
 from signups.bootstrap import WEB, create_app
 from signups.entrypoints.web import forms
 from signups.settings import Settings
+from together_contracts import PledgeApproved, PledgeOutcomeData
 from together_kit import labels
 from together_kit.forms import texts_of
-from together_kit.testing.probe import event_probe
+from together_kit.testing.probe import EventProbe, event_probe, publish_event
 from together_kit.testing.waiting import eventually
 from together_kit.testing.welsh import catalogue_gaps, english_left, in_welsh
 from together_kit.web import WebPages
@@ -124,6 +125,7 @@ async def journey_pages(welsh: Welsh, rabbitmq_url: str, choice: str) -> dict[st
         "volunteer.change_requested",
         "organisation.joined",
         "person.erasure_link_requested",
+        "pledge.made",
     ]
     welsh_please = in_welsh(choice)
     pages: dict[str, str] = {}
@@ -152,6 +154,13 @@ async def journey_pages(welsh: Welsh, rabbitmq_url: str, choice: str) -> dict[st
         await visit("organisation to confirm", "GET", confirm_organisation)
         await visit("organisation confirmed", "POST", confirm_organisation)
         await visit("organisation already confirmed", "GET", confirm_organisation)
+        name = str(organisation["name"])
+        await approve_pledge(probe, rabbitmq_url, name)
+
+        async def pledges_shown() -> str:
+            return (await http.get("/pledges")).text
+
+        await eventually(pledges_shown, until=lambda page: name in page)
         await visit("pledges with a pledge", "GET", "/pledges")
         confirm_person = await link("volunteer.registered", volunteer)
         await visit("volunteer to confirm", "GET", confirm_person)
@@ -172,6 +181,30 @@ async def journey_pages(welsh: Welsh, rabbitmq_url: str, choice: str) -> dict[st
     return pages
 
 
+async def approve_pledge(probe: EventProbe, rabbitmq_url: str, name: str) -> None:
+    """As moderation does when a moderator approves the pledge."""
+
+    async def made() -> list[dict[str, Any]]:
+        return [
+            event["data"]
+            for event in probe.events
+            if event["type"] == "pledge.made" and event["data"]["organisation_name"] == name
+        ]
+
+    [pledge, *_] = await eventually(made, what=f"pledge.made for {name}")
+    approved = PledgeApproved(
+        producer="moderation",
+        correlation_id="welsh",
+        data=PledgeOutcomeData(
+            pledge_id=pledge["pledge_id"],
+            organisation_id=pledge["organisation_id"],
+            organisation_name=name,
+            text=pledge["text"],
+        ),
+    )
+    await publish_event(rabbitmq_url, approved)
+
+
 @pytest.mark.parametrize("choice", ["accept-language", "query"])
 async def test_every_public_page_is_in_welsh(welsh: Welsh, rabbitmq_url: str, choice: str) -> None:
     entries = welsh.pages.catalogues.catalogue_entries("cy")
@@ -187,7 +220,7 @@ async def test_every_public_page_is_in_welsh(welsh: Welsh, rabbitmq_url: str, ch
         assert '<html lang="cy">' in html, name
         assert english_left(html, entries) == [], name
     assert "Elusen" in rendered["pledges with a pledge"]
-    assert "Mae eich addewid bellach yn gyhoeddus" in rendered["organisation confirmed"]
+    assert "Bydd cymedrolwr yn darllen eich addewid" in rendered["organisation confirmed"]
     assert "Cadarnhau'r newidiadau hyn" in rendered["change to confirm"]
     assert "Mae eich newidiadau wedi" in rendered["change confirmed"]
     assert "Mae problem wedi codi" in rendered["join errors"]

@@ -17,7 +17,8 @@ from signups.adapters.people import EmailAlreadyRegisteredError, PersonChange, P
 from signups.adapters.tokens import Links, Purpose, Tokens
 from signups.domain.organisations import Organisation, OrganisationDetails, Pledge
 from signups.domain.people import JoinContext, Mail, Person, Status, VolunteerDetails
-from signups.handlers import Context, erasure, links, organisations, volunteers
+from signups.domain.pledges import DecisionOutcome, PledgeStatus
+from signups.handlers import Context, erasure, links, organisations, pledges, volunteers
 from signups.handlers.erasure import ErasureOutcome
 from signups.handlers.links import LinkOutcome
 from signups.handlers.volunteers import JoinOutcome, JoinVolunteer
@@ -27,6 +28,9 @@ from together_contracts import (
     Event,
     Interest,
     OrganisationType,
+    PledgeApproved,
+    PledgeOutcomeData,
+    PledgeRejected,
     email_sha256,
 )
 from together_kit.testing.clock import Clock
@@ -103,9 +107,9 @@ class FakeOrganisations:
         self.organisations[organisation_id] = organisation
         return copy.deepcopy(organisation)
 
-    async def confirmed_pledges(self, *, limit: int) -> AsyncIterator[Organisation]:
+    async def approved_pledges(self, *, limit: int) -> AsyncIterator[Organisation]:
         for organisation in list(self.organisations.values())[:limit]:
-            if organisation.confirmed:
+            if organisation.pledge_status is PledgeStatus.APPROVED:
                 yield organisation
 
 
@@ -699,6 +703,8 @@ async def test_an_organisation_joins_pending_and_confirming_makes_its_pledge(
         "organisation_name": "Riverside Kitchen",
         "text": "A monthly community lunch.",
         "categories": ["food-and-mutual-aid"],
+        "language": "en",
+        "outward_code": "M1",
     }
     assert "sam@example.org" not in pledge.model_dump_json()
 
@@ -908,3 +914,77 @@ async def test_a_change_nobody_confirmed_is_forgotten_when_its_link_expires(worl
     assert (await links.confirm(token, correlation_id="late", ctx=world.ctx)).outcome is (
         LinkOutcome.INVALID
     )
+
+
+# Moderators' decisions on pledges
+
+
+def decided(
+    model: type[PledgeApproved] | type[PledgeRejected],
+    organisation: Organisation,
+    *,
+    text: str = "",
+    reason: str | None = None,
+) -> PledgeApproved | PledgeRejected:
+    data = PledgeOutcomeData(
+        pledge_id=organisation.pledge.id,
+        organisation_id=organisation.id,
+        organisation_name=organisation.details.name,
+        text=text,
+        reason=reason,
+    )
+    return model(producer="moderation", correlation_id="m1", data=data)
+
+
+async def confirmed_organisation(world: World) -> Organisation:
+    command = organisations.JoinOrganisation(RIVERSIDE, PLEDGE, correlation_id="o1")
+    organisation_id = await organisations.join_organisation(command, world.ctx)
+    [joined] = world.of_type("organisation.joined")
+    token = token_of(joined.model_dump(mode="json")["data"]["confirm_url"], "confirm")
+    await links.confirm(token, correlation_id="o2", ctx=world.ctx)
+    return world.organisations.organisations[organisation_id]
+
+
+async def shown(world: World) -> list[str]:
+    return [
+        organisation.pledge_decision.text
+        async for organisation in world.organisations.approved_pledges(limit=10)
+        if organisation.pledge_decision is not None
+    ]
+
+
+async def test_a_confirmed_pledge_is_shown_only_once_a_moderator_approves_it(
+    world: World,
+) -> None:
+    organisation = await confirmed_organisation(world)
+    assert await shown(world) == []
+
+    approval = decided(PledgeApproved, organisation, text="A monthly lunch [redacted].")
+    outcome = await pledges.record_decision(approval, world.ctx)
+
+    assert outcome is DecisionOutcome.PUBLISHED
+    assert await shown(world) == ["A monthly lunch [redacted]."]
+    assert world.of_type("pledge.approved") == [], "signups tells nothing of it"
+
+
+async def test_a_rejected_pledge_is_taken_down_and_never_shown_again(world: World) -> None:
+    organisation = await confirmed_organisation(world)
+    await pledges.record_decision(decided(PledgeApproved, organisation, text="Lunch"), world.ctx)
+
+    rejected = await pledges.record_decision(
+        decided(PledgeRejected, organisation, reason="off-topic"), world.ctx
+    )
+    again = await pledges.record_decision(
+        decided(PledgeApproved, organisation, text="Lunch"), world.ctx
+    )
+
+    assert (rejected, again) == (DecisionOutcome.WITHDRAWN, DecisionOutcome.REFUSED)
+    assert await shown(world) == []
+
+
+async def test_a_decision_on_an_unknown_organisation_is_ignored(world: World) -> None:
+    stranger = Organisation(RIVERSIDE, PLEDGE, joined_at=START)
+
+    outcome = await pledges.record_decision(decided(PledgeApproved, stranger), world.ctx)
+
+    assert outcome is DecisionOutcome.REFUSED

@@ -49,8 +49,11 @@ from together_contracts.notifications import (
 from together_contracts.organisations import (
     OrganisationJoined,
     OrganisationJoinedData,
+    PledgeApproved,
     PledgeMade,
     PledgeMadeData,
+    PledgeOutcomeData,
+    PledgeRejected,
 )
 from together_contracts.registry import ALL_EVENTS, EVENT_MODELS, model_for
 from together_contracts.stories import (
@@ -133,8 +136,11 @@ __all__ = [
     "PersonErasedData",
     "PersonErasureRequested",
     "PersonErasureRequestedData",
+    "PledgeApproved",
     "PledgeMade",
     "PledgeMadeData",
+    "PledgeOutcomeData",
+    "PledgeRejected",
     "Prompt",
     "StoryApproved",
     "StoryHeld",

@@ -14,7 +14,12 @@ from together_contracts.matches import (
     VolunteerUnmatched,
 )
 from together_contracts.notifications import NotificationFailed, NotificationSent
-from together_contracts.organisations import OrganisationJoined, PledgeMade
+from together_contracts.organisations import (
+    OrganisationJoined,
+    PledgeApproved,
+    PledgeMade,
+    PledgeRejected,
+)
 from together_contracts.stories import (
     BacklogAlert,
     StoryApproved,
@@ -40,6 +45,8 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     VolunteerContactChanged,
     OrganisationJoined,
     PledgeMade,
+    PledgeApproved,
+    PledgeRejected,
     ErasureLinkRequested,
     PersonErasureRequested,
     PersonErased,

@@ -113,7 +113,7 @@ class BacklogAlertData(EventData):
     )
 
     item_id: UUID
-    kind: Literal["story", "listing"]
+    kind: Literal["story", "listing", "pledge"]
     safeguarding: bool
     age_hours: float
     target_hours: float

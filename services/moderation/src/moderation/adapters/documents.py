@@ -14,6 +14,7 @@ from moderation.domain.items import (
     Status,
     StoryDetails,
 )
+from moderation.domain.pledges import PledgeDetails
 from moderation.domain.screening import Finding, Flag, Screening
 
 Document = dict[str, Any]
@@ -65,6 +66,8 @@ def to_document(item: Item) -> Document:
             else None,
             "notify_outcome": details.notify_outcome,
         }
+    elif isinstance(details, PledgeDetails):
+        document |= pledge_document(details)
     else:
         document |= {
             "event_type": details.event_type,
@@ -75,6 +78,17 @@ def to_document(item: Item) -> Document:
             "outward_code": details.outward_code,
         }
     return document
+
+
+def pledge_document(details: PledgeDetails) -> Document:
+    return {"organisation_id": details.organisation_id, "categories": list(details.categories)}
+
+
+def pledge_from(document: Document) -> PledgeDetails:
+    return PledgeDetails(
+        organisation_id=document["organisation_id"],
+        categories=tuple(document.get("categories", [])),
+    )
 
 
 def screening_document(screening: Screening) -> Document:
@@ -112,8 +126,10 @@ def decision_document(decision: Decision) -> Document:
 
 def from_document(document: Document) -> Item:
     kind = Kind(document["kind"])
-    details: StoryDetails | ListingDetails
-    if kind is Kind.STORY:
+    details: StoryDetails | ListingDetails | PledgeDetails
+    if kind is Kind.PLEDGE:
+        details = pledge_from(document)
+    elif kind is Kind.STORY:
         details = StoryDetails(
             prompt=document["prompt"],
             consent_to_publish=document["consent_to_publish"],

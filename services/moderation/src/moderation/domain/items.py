@@ -1,4 +1,4 @@
-"""An item under review (a story or an event listing), its claim and the rules of deciding it.
+"""An item under review (a story, a listing or a pledge), its claim and the rules of deciding it.
 
 An item is open while it is `pending`, `held` (screening found a possible safeguarding
 disclosure) or `escalated` (a moderator asked a lead). Held and escalated items are decided only
@@ -26,6 +26,7 @@ from moderation.domain.decisions import (
     Moderator,
     Reason,
 )
+from moderation.domain.pledges import PledgeDetails
 from moderation.domain.screening import Screening
 
 CLAIM_DURATION = timedelta(minutes=10)
@@ -36,6 +37,7 @@ Prompt = Literal["lockdown", "unites-us", "divides-us", "closer"]
 class Kind(StrEnum):
     STORY = "story"
     LISTING = "listing"
+    PLEDGE = "pledge"
 
 
 class Status(StrEnum):
@@ -89,7 +91,7 @@ class Item:
     text: str
     region: str
     created_at: datetime
-    details: StoryDetails | ListingDetails
+    details: StoryDetails | ListingDetails | PledgeDetails
     screening: Screening = field(default_factory=Screening)
     language: str = "en"
     id: UUID = field(default_factory=uuid4)

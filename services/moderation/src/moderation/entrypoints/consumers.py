@@ -1,9 +1,9 @@
 """Subscribers of moderation: the event model in each signature is the contract."""
 
-from together_contracts import EventSubmitted, PersonErasureRequested
+from together_contracts import EventSubmitted, PersonErasureRequested, PledgeMade
 from together_kit.runtime import ServiceRuntime
 
-from moderation.handlers import Context, erasure, listings
+from moderation.handlers import Context, erasure, listings, pledges
 
 
 def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
@@ -13,6 +13,13 @@ def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
     async def on_event_submitted(event: EventSubmitted) -> None:
         """Queue an organiser's event listing for a moderator, screened like a story."""
         await listings.receive_listing(event, ctx)
+
+    pledged = runtime.consumer("pledges", [PledgeMade.routing_key])
+
+    @pledged.subscriber()
+    async def on_pledge_made(event: PledgeMade) -> None:
+        """Queue an organisation's confirmed pledge for a moderator, screened like a story."""
+        await pledges.receive_pledge(event, ctx)
 
     erasures = runtime.consumer("erasures", [PersonErasureRequested.routing_key])
 

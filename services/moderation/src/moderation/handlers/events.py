@@ -1,5 +1,6 @@
 """The events moderation tells, built from an item. Story text never leaves in them."""
 
+from typing import Literal
 from uuid import UUID
 
 from together_contracts import (
@@ -20,6 +21,13 @@ from together_contracts import (
 from moderation.domain.decisions import Reason
 from moderation.domain.items import Item, Kind, Status
 from moderation.handlers.context import PRODUCER, Context
+from moderation.handlers.pledges import pledge_decided
+
+ALERT_KINDS: dict[Kind, Literal["story", "listing", "pledge"]] = {
+    Kind.STORY: "story",
+    Kind.LISTING: "listing",
+    Kind.PLEDGE: "pledge",
+}
 
 
 def story_submitted(item: Item, correlation_id: str) -> StorySubmitted:
@@ -48,8 +56,11 @@ def story_held(item: Item, correlation_id: str) -> StoryHeld:
 
 
 def decided(item: Item, *, reason: Reason | None, correlation_id: str, ctx: Context) -> Event:
-    """`story.approved`/`story.rejected` or `listing.approved`/`listing.rejected` for a decision."""
+    """`story.approved`/`story.rejected`, `listing.approved`/`listing.rejected` or
+    `pledge.approved`/`pledge.rejected` for a decision."""
     approved = item.status is Status.APPROVED
+    if item.kind is Kind.PLEDGE:
+        return pledge_decided(item, reason=reason, correlation_id=correlation_id)
     if item.kind is Kind.LISTING:
         data = ListingDecisionData(event_id=item.id, reason=reason.value if reason else None)
         listing = ListingApproved if approved else ListingRejected
@@ -77,7 +88,7 @@ def backlog_alert(item: Item, *, correlation_id: str, ctx: Context) -> BacklogAl
         correlation_id=correlation_id,
         data=BacklogAlertData(
             item_id=item.id,
-            kind="story" if item.kind is Kind.STORY else "listing",
+            kind=ALERT_KINDS[item.kind],
             safeguarding=item.safeguarding,
             age_hours=round(item.age(now).total_seconds() / 3600, 2),
             target_hours=ctx.targets.for_item(item).total_seconds() / 3600,

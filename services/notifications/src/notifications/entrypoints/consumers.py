@@ -8,6 +8,8 @@ from together_contracts import (
     ErasureLinkRequested,
     OrganisationJoined,
     PersonErasureRequested,
+    PledgeApproved,
+    PledgeRejected,
     StoryApproved,
     StoryHeld,
     StoryRejected,
@@ -28,7 +30,7 @@ from together_contracts.matches import (
 )
 from together_kit.runtime import ServiceRuntime
 
-from notifications.handlers import Context, matching, messages, people, reminders
+from notifications.handlers import Context, matching, messages, people, pledges, reminders
 
 VolunteerEvent = Annotated[
     VolunteerRegistered
@@ -51,6 +53,7 @@ MatchingEvent = Annotated[
     | VolunteerUnmatched,
     Field(discriminator="type"),
 ]
+PledgeDecided = Annotated[PledgeApproved | PledgeRejected, Field(discriminator="type")]
 ErasureEvent = Annotated[PersonErasureRequested | ErasureLinkRequested, Field(discriminator="type")]
 
 
@@ -87,8 +90,19 @@ def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
 
     @organisations.subscriber()
     async def on_organisation_joined(event: OrganisationJoined) -> None:
-        """Welcome a new organisation's contact with the link that publishes its pledge."""
+        """Welcome a new organisation's contact with the link that publishes its pledge, and
+        keep the contact to tell them what moderators decide about the pledge."""
+        await pledges.record_organisation_contact(event, ctx)
         await messages.welcome_organisation(event, ctx)
+
+    pledge_outcomes = runtime.consumer(
+        "pledges", [PledgeApproved.routing_key, PledgeRejected.routing_key]
+    )
+
+    @pledge_outcomes.subscriber()
+    async def on_pledge_decided(event: PledgeDecided) -> None:
+        """Tell an organisation's contact whether its pledge was published."""
+        await pledges.tell_pledge_outcome(event, ctx)
 
     moderation = runtime.consumer(
         "moderation",

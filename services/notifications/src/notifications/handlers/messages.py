@@ -17,7 +17,7 @@ from notifications.domain.messages import MessageRequest, Recipient
 from notifications.handlers import delivery
 from notifications.handlers.context import Context
 
-KIND_IN_WELSH = {"story": "stori", "listing": "rhestriad"}
+KIND_IN_WELSH = {"story": "stori", "listing": "rhestriad", "pledge": "addewid"}
 
 
 class ContactNotYetKnownError(Exception):

@@ -1,4 +1,10 @@
-"""Organisations and their pledges; the pledge lives in its organisation's document (one write)."""
+"""Organisations and their pledges; the pledge lives in its organisation's document (one write).
+
+`pledge_status` is stored beside the moderator's decision so /pledges reads approved pledges by
+an index. Documents written before pledges were moderated have no `pledge_status`: at start-up
+`ensure_indexes` finds them by that and keeps public the confirmed ones, which were already
+shown, as approved `before_moderation` (`Organisation.keep_pledge_shown_before_moderation`).
+"""
 
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any, Protocol
@@ -8,6 +14,7 @@ from together_contracts import Event, Interest, OrganisationType
 from together_kit.outbox import AggregateCollection, AggregateNotFoundError
 
 from signups.domain.organisations import Organisation, OrganisationDetails, Pledge
+from signups.domain.pledges import PledgeDecision, PledgeStatus
 
 OrganisationChange = Callable[[Organisation], Sequence[Event]]
 
@@ -20,7 +27,7 @@ class OrganisationRepository(Protocol):
     async def add(self, organisation: Organisation, *, events: Sequence[Event]) -> None: ...
     async def get(self, organisation_id: UUID) -> Organisation | None: ...
     async def change(self, organisation_id: UUID, change: OrganisationChange) -> Organisation: ...
-    def confirmed_pledges(self, *, limit: int) -> AsyncIterator[Organisation]: ...
+    def approved_pledges(self, *, limit: int) -> AsyncIterator[Organisation]: ...
 
 
 class MongoOrganisationRepository:
@@ -29,6 +36,27 @@ class MongoOrganisationRepository:
 
     async def ensure_indexes(self) -> None:
         await self.organisations.collection.create_index([("confirmed_at", -1)])
+        await self.organisations.collection.create_index(
+            [("pledge_status", 1), ("pledge_decided_at", -1)]
+        )
+        await self.keep_pledges_shown_before_moderation()
+
+    async def keep_pledges_shown_before_moderation(self) -> int:
+        """Give documents from before pledge moderation a status; return how many were shown."""
+        cursor = self.organisations.collection.find(
+            {"pledge_status": {"$exists": False}}, {"_id": 1}
+        )
+        older = [UUID(document["_id"]) async for document in cursor]
+        kept = 0
+
+        def keep(organisation: Organisation) -> Sequence[Event]:
+            nonlocal kept
+            kept += organisation.keep_pledge_shown_before_moderation()
+            return []
+
+        for organisation_id in older:
+            await self.change(organisation_id, keep)
+        return kept
 
     async def add(self, organisation: Organisation, *, events: Sequence[Event]) -> None:
         await self.organisations.insert(to_document(organisation), events)
@@ -52,10 +80,11 @@ class MongoOrganisationRepository:
             raise OrganisationNotFoundError(organisation_id) from error
         return changed[0]
 
-    async def confirmed_pledges(self, *, limit: int) -> AsyncIterator[Organisation]:
+    async def approved_pledges(self, *, limit: int) -> AsyncIterator[Organisation]:
+        """Pledges a moderator approved, most recently approved first."""
         cursor = (
-            self.organisations.collection.find({"confirmed_at": {"$ne": None}})
-            .sort("confirmed_at", -1)
+            self.organisations.collection.find({"pledge_status": PledgeStatus.APPROVED.value})
+            .sort("pledge_decided_at", -1)
             .limit(limit)
         )
         async for document in cursor:
@@ -64,6 +93,7 @@ class MongoOrganisationRepository:
 
 def to_document(organisation: Organisation) -> dict[str, Any]:
     details = organisation.details
+    decision = organisation.pledge_decision
     return {
         "_id": str(organisation.id),
         "name": details.name,
@@ -81,7 +111,34 @@ def to_document(organisation: Organisation) -> dict[str, Any]:
         "joined_at": organisation.joined_at,
         "confirmed_at": organisation.confirmed_at,
         "confirmation_nonce": organisation.confirmation_nonce,
+        "pledge_status": organisation.pledge_status.value,
+        "pledge_decided_at": decision.at if decision else None,
+        "pledge_decision": decision_document(decision) if decision else None,
     }
+
+
+def decision_document(decision: PledgeDecision) -> dict[str, Any]:
+    return {
+        "approved": decision.approved,
+        "at": decision.at,
+        "organisation_name": decision.organisation_name,
+        "text": decision.text,
+        "reason": decision.reason,
+        "before_moderation": decision.before_moderation,
+    }
+
+
+def decision_from(document: dict[str, Any] | None) -> PledgeDecision | None:
+    if not document:
+        return None
+    return PledgeDecision(
+        approved=document["approved"],
+        at=document["at"],
+        organisation_name=document.get("organisation_name", ""),
+        text=document.get("text", ""),
+        reason=document.get("reason"),
+        before_moderation=document.get("before_moderation", False),
+    )
 
 
 def from_document(document: dict[str, Any]) -> Organisation:
@@ -106,4 +163,5 @@ def from_document(document: dict[str, Any]) -> Organisation:
         confirmed_at=document.get("confirmed_at"),
         confirmation_nonce=document.get("confirmation_nonce"),
         version=document.get("version", 0),
+        pledge_decision=decision_from(document.get("pledge_decision")),
     )

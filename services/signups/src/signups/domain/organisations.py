@@ -7,6 +7,14 @@ from uuid import UUID, uuid4
 from together_contracts import Interest, Language, OrganisationType
 
 from signups.domain.people import ConfirmOutcome
+from signups.domain.pledges import (
+    DecisionOutcome,
+    PledgeDecision,
+    PledgeStatus,
+    approval_outcome,
+    rejection_outcome,
+    status_of,
+)
 
 
 @dataclass(frozen=True)
@@ -29,7 +37,8 @@ class OrganisationDetails:
 
 @dataclass
 class Organisation:
-    """Pending until its contact confirms their address; only then is its pledge public."""
+    """Pending until its contact confirms their address; then its pledge waits for a moderator,
+    and only an approved pledge is public (`signups.domain.pledges`)."""
 
     details: OrganisationDetails
     pledge: Pledge
@@ -38,10 +47,15 @@ class Organisation:
     confirmed_at: datetime | None = None
     confirmation_nonce: str | None = field(default_factory=lambda: uuid4().hex)
     version: int = 0
+    pledge_decision: PledgeDecision | None = None
 
     @property
     def confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+    @property
+    def pledge_status(self) -> PledgeStatus:
+        return status_of(confirmed=self.confirmed, decision=self.pledge_decision)
 
     def would_confirm(self, nonce: str) -> ConfirmOutcome:
         """What following the confirmation link with `nonce` would do, without doing it."""
@@ -58,3 +72,41 @@ class Organisation:
         self.confirmed_at = now
         self.confirmation_nonce = None
         return ConfirmOutcome.CONFIRMED
+
+    def approve_pledge(
+        self, pledge_id: UUID, *, organisation_name: str, text: str, now: datetime
+    ) -> DecisionOutcome:
+        """Publish the pledge as the moderator approved it (name and text perhaps redacted)."""
+        outcome = approval_outcome(self.pledge_status)
+        if pledge_id != self.pledge.id:
+            return DecisionOutcome.REFUSED
+        if outcome is DecisionOutcome.PUBLISHED:
+            self.pledge_decision = PledgeDecision(
+                approved=True, at=now, organisation_name=organisation_name, text=text
+            )
+        return outcome
+
+    def reject_pledge(
+        self, pledge_id: UUID, *, reason: str | None, now: datetime
+    ) -> DecisionOutcome:
+        """Never show the pledge (again)."""
+        outcome = rejection_outcome(self.pledge_status)
+        if pledge_id != self.pledge.id:
+            return DecisionOutcome.REFUSED
+        if outcome is DecisionOutcome.WITHDRAWN:
+            self.pledge_decision = PledgeDecision(approved=False, at=now, reason=reason)
+        return outcome
+
+    def keep_pledge_shown_before_moderation(self) -> bool:
+        """A confirmed pledge stored before pledges were moderated was already public: it stays
+        public as it was, marked as such. Return whether this one was."""
+        if self.confirmed_at is None or self.pledge_decision is not None:
+            return False
+        self.pledge_decision = PledgeDecision(
+            approved=True,
+            at=self.confirmed_at,
+            organisation_name=self.details.name,
+            text=self.pledge.text,
+            before_moderation=True,
+        )
+        return True

@@ -169,5 +169,7 @@ def pledge_made(organisation: Organisation, correlation_id: str) -> PledgeMade:
             organisation_name=organisation.details.name,
             text=organisation.pledge.text,
             categories=list(organisation.pledge.categories),
+            language=organisation.details.language,
+            outward_code=organisation.details.outward_code,
         ),
     )

@@ -1,4 +1,4 @@
-"""The public list of confirmed pledges: organisation names and what they promised, nothing personal."""
+"""The public list of approved pledges: organisation names and what they promised, nothing personal."""
 
 from dataclasses import dataclass
 
@@ -28,17 +28,18 @@ def pledge_pages(site: Site) -> APIRouter:
         translate = site.translator(request)
         shown = [
             PublicPledge(
-                organisation=organisation.details.name,
+                organisation=decision.organisation_name,
                 organisation_type=labels.label(
                     labels.ORGANISATION_TYPES, organisation.details.organisation_type, translate
                 ),
-                paragraphs=[line for line in organisation.pledge.text.splitlines() if line.strip()],
+                paragraphs=[line for line in decision.text.splitlines() if line.strip()],
                 categories=[
                     labels.label(labels.INTERESTS, category, translate)
                     for category in organisation.pledge.categories
                 ],
             )
-            async for organisation in ctx.organisations.confirmed_pledges(limit=SHOWN)
+            async for organisation in ctx.organisations.approved_pledges(limit=SHOWN)
+            if (decision := organisation.pledge_decision) is not None
         ]
         return site.render(request, "pledges.html", {"pledges": shown})
 

@@ -74,6 +74,7 @@ def item_pages() -> APIRouter:
             "escalate_reasons": sorted(r.value for r in ESCALATE_REASONS),
             "next_id": await next_item(desk, me, item.id),
             "is_story": item.kind is Kind.STORY,
+            "may_redact": item.kind is not Kind.LISTING,
         }
         return desk.render(request, "moderator/item.html", context, me=me, status_code=status_code)
 

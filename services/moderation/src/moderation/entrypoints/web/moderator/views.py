@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from moderation.domain.items import Item, ListingDetails
+from moderation.domain.pledges import PledgeDetails
 from moderation.domain.screening import Finding
 
 
@@ -62,6 +63,8 @@ def item_view(item: Item) -> dict[str, Any]:
             ("Places", str(listing.places)),
             ("Where", "Online" if listing.online else (listing.outward_code or "Not given")),
         ]
+    elif isinstance(item.details, PledgeDetails):
+        details = pledge_details(item.details)
     else:
         story = item.story
         details = [
@@ -79,6 +82,14 @@ def item_view(item: Item) -> dict[str, Any]:
         "suggested_title": item.screening.suggested_title or item.title,
         "suggested_text": item.screening.suggested_text or item.text,
     }
+
+
+def pledge_details(pledge: PledgeDetails) -> list[tuple[str, str]]:
+    """The title is the organisation's name, the text its pledge."""
+    return [
+        ("Organisation", pledge.organisation_id),
+        ("Themes", ", ".join(pledge.categories) or "None chosen"),
+    ]
 
 
 def _when(moment: datetime) -> str:

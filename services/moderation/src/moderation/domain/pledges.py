@@ -1,0 +1,16 @@
+"""A pledge under review: an organisation's promise, told by signups once its contact confirmed.
+
+It is screened like a story (title: the organisation's name; text: the pledge) and decided with
+the same decisions: approved as sent or with redactions (signups then shows the published name
+and text on /pledges), rejected with a reason, escalated, or held for a lead when screening finds
+a possible safeguarding disclosure. Moderation never sees the organisation's contact: pledges
+are not personal submissions, so erasure has nothing to forget here.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PledgeDetails:
+    organisation_id: str
+    categories: tuple[str, ...] = ()

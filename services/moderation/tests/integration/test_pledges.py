@@ -1,0 +1,101 @@
+"""Pledges on the real broker and store: `pledge.made` joins the queue screened like a story, a
+moderator decides it, and the decision goes out as `pledge.approved` or `pledge.rejected`."""
+
+import uuid
+from typing import Any
+
+import pytest
+from moderation.domain.decisions import Moderator, Reason
+from moderation.domain.items import Kind, Status
+from moderation.domain.pledges import PledgeDetails
+from moderation.domain.queue import QueueFilter
+from moderation.domain.screening import Flag
+from moderation.handlers import decisions
+from together_contracts import Interest, PledgeMade, PledgeMadeData
+from together_kit.testing.probe import event_probe, publish_event
+from together_kit.testing.waiting import eventually
+
+from .conftest import Moderation
+
+pytestmark = pytest.mark.integration
+
+ANN = Moderator("ann")
+DECISIONS = ["pledge.approved", "pledge.rejected"]
+
+
+def pledge(text: str) -> PledgeMade:
+    return PledgeMade(
+        producer="signups",
+        correlation_id=f"test-{uuid.uuid4().hex[:8]}",
+        data=PledgeMadeData(
+            pledge_id=uuid.uuid4(),
+            organisation_id=uuid.uuid4(),
+            organisation_name="Riverside Kitchen",
+            text=text,
+            categories=[Interest.FOOD_AND_MUTUAL_AID],
+            language="cy",
+            outward_code="CF10",
+        ),
+    )
+
+
+async def queued_pledges(moderation: Moderation) -> list[Any]:
+    return await moderation.ctx.items.queue(QueueFilter(kind=Kind.PLEDGE), now=moderation.clock())
+
+
+async def test_a_pledge_is_queued_flagged_and_approved_with_redactions(
+    moderation: Moderation, rabbitmq_url: str
+) -> None:
+    made = pledge("A monthly lunch for all.\nRing Sam on 07700 900982 to lend a hand.")
+    async with event_probe(rabbitmq_url, DECISIONS) as probe:
+        await publish_event(rabbitmq_url, made)
+        await publish_event(rabbitmq_url, made)
+
+        [item] = await eventually(lambda: queued_pledges(moderation), what="the pledge queued")
+        assert item.id == made.data.pledge_id
+        assert item.screening.flags == (Flag.PERSONAL_DATA,)
+        assert [f.kind for f in item.screening.findings] == ["phone"]
+        assert (item.title, item.region, item.language) == ("Riverside Kitchen", "CF10", "cy")
+        assert item.details == PledgeDetails(
+            organisation_id=str(made.data.organisation_id), categories=("food-and-mutual-aid",)
+        )
+        counts = await moderation.ctx.items.counts(QueueFilter(), now=moderation.clock())
+        assert counts.by_kind["pledge"] == 1
+        assert counts.by_flag["personal-data"] == 1
+
+        await decisions.approve(
+            item.id,
+            ANN,
+            redacted_title=item.title,
+            redacted_text=item.screening.suggested_text,
+            ctx=moderation.ctx,
+        )
+        [approved] = await probe.wait_for(1)
+
+    assert approved["type"] == "pledge.approved"
+    assert approved["causation_id"] == str(made.id)
+    assert approved["data"] == {
+        "pledge_id": str(made.data.pledge_id),
+        "organisation_id": str(made.data.organisation_id),
+        "organisation_name": "Riverside Kitchen",
+        "text": "A monthly lunch for all.\nRing Sam on [phone number removed] to lend a hand.",
+        "reason": None,
+    }
+    stored = await moderation.ctx.items.get(item.id)
+    assert stored is not None
+    assert stored.status is Status.APPROVED
+    assert await moderation.db["items"].count_documents({}) == 1
+
+
+async def test_a_rejected_pledge_is_told_without_its_text(
+    moderation: Moderation, rabbitmq_url: str
+) -> None:
+    made = pledge("Twenty per cent off our kitchens this week only.")
+    async with event_probe(rabbitmq_url, DECISIONS) as probe:
+        await publish_event(rabbitmq_url, made)
+        [item] = await eventually(lambda: queued_pledges(moderation), what="the pledge queued")
+        await decisions.reject(item.id, ANN, reason=Reason.COMMERCIAL, ctx=moderation.ctx)
+        [rejected] = await probe.wait_for(1)
+
+    assert rejected["type"] == "pledge.rejected"
+    assert (rejected["data"]["reason"], rejected["data"]["text"]) == ("commercial", "")
