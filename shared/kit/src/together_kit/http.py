@@ -112,8 +112,8 @@ UNLOGGED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
 class RequestContext:
-    """Each request's id (`X-Request-ID`, taken if plausible or made, bound to the logs as `correlation_id` and
-    returned), its latency in the metrics and a log line.
+    """Each request's id (`X-Request-ID`, taken if plausible or made, bound to the logs as
+    `correlation_id` and returned), its latency in the metrics and a log line.
 
     Plain ASGI: Starlette's `BaseHTTPMiddleware` (what `@app.middleware("http")` builds) runs
     the app in a task of its own and streams the response through it, which cost signups about
