@@ -1,8 +1,9 @@
 """The settings base every service's `Settings` extends (one env prefix per service)."""
 
+import ipaddress
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105 (a known placeholder, refused in production)
@@ -29,6 +30,10 @@ class ServiceSettings(BaseSettings):
     )
     secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
     host: str = "127.0.0.1"
+    forwarded_allow_ips: str = Field("", validation_alias=AliasChoices("FORWARDED_ALLOW_IPS"))
+    """The reverse proxies whose `X-Forwarded-For` names the client (rate limits count by it):
+    addresses or networks, comma-separated (`10.0.0.0/8`). Empty: no proxy is trusted, and the
+    connection's address is the client's. Handed to uvicorn (`together_kit.serve`)."""
     port: int
     mongodb_database: str = ""
     max_body_bytes: int = 64 * 1024
@@ -42,6 +47,10 @@ class ServiceSettings(BaseSettings):
     readiness_timeout_seconds: float = 2.0
 
     @property
+    def trusted_proxies(self) -> list[str]:
+        return [entry.strip() for entry in self.forwarded_allow_ips.split(",") if entry.strip()]
+
+    @property
     def database_name(self) -> str:
         return self.mongodb_database or self.service_name
 
@@ -52,3 +61,16 @@ class ServiceSettings(BaseSettings):
             prefix = self.model_config.get("env_prefix", "")
             raise ValueError(f"set {prefix}SECRET_KEY to a random value of 32 characters or more")
         return self
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxies_are_addresses(cls, value: str) -> str:
+        """Only addresses and networks: uvicorn takes a typo for a host name, and `*` trusts anyone."""
+        for entry in filter(None, (entry.strip() for entry in value.split(","))):
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"FORWARDED_ALLOW_IPS: {entry!r} is not an address or a network (10.0.0.0/8)"
+                ) from None
+        return value
