@@ -163,8 +163,10 @@ async def test_the_forwarded_client_is_counted_only_from_a_trusted_proxy(
 
 
 async def windows_in(mongodb_url: str, database_name: str) -> set[str]:
+    """The keys counted (each count's `_id` is the key and a part of the window)."""
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongodb_url)
     try:
-        return {str(doc["_id"]) async for doc in client[database_name]["rate_limits"].find()}
+        windows = client[database_name]["rate_limits"].find()
+        return {str(window["_id"]).rsplit("|", 1)[0] async for window in windows}
     finally:
         await client.close()

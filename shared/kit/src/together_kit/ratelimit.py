@@ -1,8 +1,8 @@
 """Per-client rate limits for public POST endpoints: abuse protection, not quotas.
 
 Services count in the store every replica shares (`SharedRateLimiter`): a client spread across
-replicas gets the rate once, not once per replica. `RateLimiter` keeps the same moving window
-in this process's memory, for what runs as one process.
+replicas gets the rate once, not once per replica. `RateLimiter` keeps an exact moving window in
+this process's memory, for what runs as one process.
 
 The client is the connection's address. Behind a reverse proxy (the Kubernetes ingress) that is
 the proxy's, so uvicorn takes the client from the `X-Forwarded-For` the proxy adds, but only from
@@ -11,8 +11,9 @@ uvicorn's `forwarded_allow_ips` by `together_kit.serve`): from any other peer th
 ignored, so a client cannot pick its own key by writing it.
 
 Why not `limits`' storages: its asynchronous MongoDB storage is built on Motor (deprecated, and a
-second driver), its synchronous one would block the event loop, and both rely on `$not` and
-array-index queries that nx-27017 lacks (ADR 0001). `limits` still parses the rates.
+second driver), its synchronous one would block the event loop, and both rely on `$not`,
+array-index queries and pipeline updates that nx-27017 lacks (ADR 0001). `limits` still parses
+the rates.
 """
 
 import math
@@ -26,9 +27,6 @@ from fastapi import HTTPException, Request
 from limits import parse
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
-
-ATTEMPTS = 5
-"""Writes of one key's window that may lose a race with other replicas before a hit is refused."""
 
 
 class Limiter(Protocol):
@@ -86,18 +84,25 @@ class RateLimiter:
             del self._hits[key]
 
 
+BUCKETS = 12
+"""Parts of a window that a shared limiter counts apart (5 seconds of a minute)."""
+
+
 class SharedRateLimiter:
-    """At most `rate` hits per key in any moving window, counted in `windows`, a collection of
-    the service's database that all its replicas share.
+    """At most `rate` hits per key in a moving window, counted in `windows`, a collection of the
+    service's database that all its replicas share.
 
-    One document per key: the times of its accepted hits in the window (oldest first, at most
-    `rate`'s amount), a version, and when it may be deleted (a TTL index; nx-27017 keeps them).
-    A hit reads the document and writes it back under the version it read, so two replicas
-    counting the same key at once cannot both take the last place: the one that loses reads again.
-    A refused hit is not counted, so retrying early does not push the window further out.
+    The window is cut into `BUCKETS` parts, and each key's hits are counted per part, one small
+    document each (`{key}|{part number}`) whatever the rate (the bench's `1000000/minute` too).
+    A hit reads the counts of the window's earlier parts, then takes a place in the current part
+    with one conditional `$inc`: it may not pass what the earlier parts leave, so replicas
+    counting the same key at once never both take the last place, and a surge from one address
+    never has to retry. A refused hit is not counted. The window moves a part at a time: a
+    minute's rate is counted over the last 55 to 60 seconds. Counts are deleted by a TTL index
+    once out of every window.
 
-    The times are the replicas' clocks (`time.time`), which must agree to within a fraction of
-    the window: NTP does that.
+    The parts follow the replicas' clocks (`time.time`), which must agree to within a small part
+    of a window: NTP does that.
     """
 
     def __init__(
@@ -109,7 +114,7 @@ class SharedRateLimiter:
     ) -> None:
         item = parse(rate)
         self._limit = int(item.amount)
-        self._window = float(item.get_expiry())
+        self._part = float(item.get_expiry()) / BUCKETS
         self._clock = clock
         self.windows = windows
 
@@ -117,30 +122,50 @@ class SharedRateLimiter:
         await self.windows.create_index("expires_at", expireAfterSeconds=0)
 
     async def acquire(self, key: str) -> int | None:
-        for _ in range(ATTEMPTS):
-            now = self._clock()
-            window = await self.windows.find_one({"_id": key})
-            stored: list[float] = (window or {}).get("hits", [])
-            hits = [hit for hit in stored if hit > now - self._window]
-            if len(hits) >= self._limit:
-                return max(1, math.ceil(hits[-self._limit] + self._window - now))
-            version = int(window["version"]) if window else 0
-            written = {
-                "_id": key,
-                "hits": [*hits, now],
-                "version": version + 1,
-                "expires_at": datetime.fromtimestamp(now + self._window, UTC),
-            }
-            if window is None:
-                try:
-                    await self.windows.insert_one(written)
-                except DuplicateKeyError:
-                    continue  # another replica counted this key's first hit meanwhile
+        now = self._clock()
+        part = math.floor(now / self._part)
+        earlier = await self._counts(key, first=part - BUCKETS + 1, last=part - 1)
+        room = self._limit - sum(earlier.values())
+        if room >= 1:
+            expires_at = datetime.fromtimestamp((part + BUCKETS) * self._part, UTC)
+            try:
+                await self.windows.update_one(
+                    {"_id": _part_id(key, part), "count": {"$lt": room}},
+                    {"$inc": {"count": 1}, "$setOnInsert": {"expires_at": expires_at}},
+                    upsert=True,
+                )
                 return None
-            replaced = await self.windows.replace_one({"_id": key, "version": version}, written)
-            if replaced.matched_count:
-                return None
-        return 1  # the key is being hit faster than its window can be written: wait a second
+            except DuplicateKeyError:
+                pass  # the current part already holds all the room left
+        counts = {**earlier, **await self._counts(key, first=part, last=part)}
+        return max(1, math.ceil(self._next_place(counts) - now))
+
+    async def _counts(self, key: str, *, first: int, last: int) -> dict[int, int]:
+        """The counts of `key` in parts `first` to `last`: one range of `_id`s, which both
+        stores serve from the primary index (nx-27017 never does for `$in`)."""
+        found = self.windows.find(
+            {"_id": {"$gte": _part_id(key, first), "$lte": _part_id(key, last)}}, {"count": 1}
+        )
+        return {
+            int(str(window["_id"]).rsplit("|", 1)[1]): int(window["count"])
+            async for window in found
+        }
+
+    def _next_place(self, counts: dict[int, int]) -> float:
+        """When enough of the oldest counted hits have left the window for one more to fit."""
+        to_leave = sum(counts.values()) + 1 - self._limit
+        if to_leave <= 0:  # room was made between the counting and the taking
+            return 0.0
+        for part in sorted(counts):
+            to_leave -= counts[part]
+            if to_leave <= 0:
+                return (part + BUCKETS) * self._part
+        return (max(counts, default=0) + BUCKETS) * self._part
+
+
+def _part_id(key: str, part: int) -> str:
+    """Zero-padded, so that `_id` order is the parts' order within a key."""
+    return f"{key}|{part:015d}"
 
 
 def rate_limited(limiter: Limiter, *, scope: str) -> Callable[[Request], Awaitable[None]]:

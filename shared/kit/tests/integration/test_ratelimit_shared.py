@@ -6,6 +6,8 @@ through once per replica. Here two limiters, each on its own connection to the s
 """
 
 import asyncio
+import math
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -65,7 +67,7 @@ async def test_hits_at_the_same_moment_take_each_place_once(
 async def test_the_window_moves(
     replicas: tuple[AsyncCollection[Document], AsyncCollection[Document]],
 ) -> None:
-    now = [1_000_000.0]
+    now = [math.floor(time.time() / 5) * 5.0]  # at the start of a part, and not yet expired
     one, two = (SharedRateLimiter("2/minute", w, clock=lambda: now[0]) for w in replicas)
 
     assert await one.acquire("events:ann") is None
@@ -77,18 +79,34 @@ async def test_the_window_moves(
     assert await one.acquire("events:ann") == 30
 
 
-async def test_windows_are_deleted_by_a_ttl_index(
+async def test_a_window_is_a_few_small_counts_whatever_the_rate(
     replicas: tuple[AsyncCollection[Document], AsyncCollection[Document]],
 ) -> None:
     windows = replicas[0]
-    limiter = SharedRateLimiter("1/minute", windows)
+    start = math.floor(time.time() / 5) * 5  # now (or the TTL index deletes them), at a part
+    now = [float(start)]
+    limiter = SharedRateLimiter("1000000/minute", windows, clock=lambda: now[0])
     await limiter.ensure_indexes()
-    await limiter.acquire("join:ann")
+    for _ in range(50):
+        assert await limiter.acquire("join:bench") is None
+        now[0] += 1
 
+    stored = [window async for window in windows.find({}).sort("_id")]
     indexes = await windows.index_information()
     [ttl] = [index for index in indexes.values() if index["key"] == [("expires_at", 1)]]
-    stored = await windows.find_one({"_id": "join:ann"})
 
+    assert [window["count"] for window in stored] == [5] * 10  # one count per 5 seconds
     assert ttl["expireAfterSeconds"] == 0
-    assert stored is not None
-    assert stored["expires_at"].timestamp() == pytest.approx(stored["hits"][-1] + 60)
+    assert stored[0]["_id"] == f"join:bench|{start // 5:015d}"
+    assert stored[0]["expires_at"].timestamp() == start + 60
+
+
+async def test_a_client_hitting_one_replica_does_not_limit_another_key(
+    replicas: tuple[AsyncCollection[Document], AsyncCollection[Document]],
+) -> None:
+    one, two = (SharedRateLimiter("1/minute", windows) for windows in replicas)
+
+    assert await one.acquire("join:1.2.3.4") is None
+    assert await two.acquire("join:1.2.3.45") is None
+    assert await two.acquire("join:1.2.3.4") is not None
+    assert await one.acquire("join:1.2.3.45") is not None
