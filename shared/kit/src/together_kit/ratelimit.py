@@ -126,19 +126,28 @@ class SharedRateLimiter:
         part = math.floor(now / self._part)
         earlier = await self._counts(key, first=part - BUCKETS + 1, last=part - 1)
         room = self._limit - sum(earlier.values())
-        if room >= 1:
-            expires_at = datetime.fromtimestamp((part + BUCKETS) * self._part, UTC)
-            try:
-                await self.windows.update_one(
-                    {"_id": _part_id(key, part), "count": {"$lt": room}},
-                    {"$inc": {"count": 1}, "$setOnInsert": {"expires_at": expires_at}},
-                    upsert=True,
-                )
-                return None
-            except DuplicateKeyError:
-                pass  # the current part already holds all the room left
+        if room >= 1 and await self._take(key, part, room):
+            return None
         counts = {**earlier, **await self._counts(key, first=part, last=part)}
         return max(1, math.ceil(self._next_place(counts) - now))
+
+    async def _take(self, key: str, part: int, room: int) -> bool:
+        """Count a hit in `part` if its count is under `room`."""
+        under_room = {"_id": _part_id(key, part), "count": {"$lt": room}}
+        expires_at = datetime.fromtimestamp((part + BUCKETS) * self._part, UTC)
+        try:
+            await self.windows.update_one(
+                under_room,
+                {"$inc": {"count": 1}, "$setOnInsert": {"expires_at": expires_at}},
+                upsert=True,
+            )
+            return True
+        except DuplicateKeyError:
+            # The part's count exists: it is full, or another hit (on this replica or another)
+            # created it since this one looked, which MongoDB does not retry for a query with a
+            # condition besides `_id`. Now that it exists, take a place in it if there is one.
+            taken = await self.windows.update_one(under_room, {"$inc": {"count": 1}})
+            return taken.modified_count == 1
 
     async def _counts(self, key: str, *, first: int, last: int) -> dict[int, int]:
         """The counts of `key` in parts `first` to `last`: one range of `_id`s, which both

@@ -64,6 +64,16 @@ async def test_hits_at_the_same_moment_take_each_place_once(
     assert all(wait is not None and wait >= 1 for wait in answers if wait is not None)
 
 
+async def test_a_surge_under_the_rate_is_never_refused(
+    replicas: tuple[AsyncCollection[Document], AsyncCollection[Document]],
+) -> None:
+    one, two = (SharedRateLimiter("1000/minute", windows) for windows in replicas)
+
+    answers = await asyncio.gather(*(limiter.acquire("join:bench") for limiter in [one, two] * 25))
+
+    assert answers == [None] * 50
+
+
 async def test_the_window_moves(
     replicas: tuple[AsyncCollection[Document], AsyncCollection[Document]],
 ) -> None:
