@@ -30,7 +30,12 @@ REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,64}")
 causes, so anything longer or with other characters is replaced by a fresh id, never echoed."""
 RESPONSE_HEADERS = {"Referrer-Policy": "no-referrer"}
 """On every response of every service: no page's address (a token in a confirmation or erasure
-link, a moderator's item) leaks to another site through the `Referer` of a link followed."""
+link, a moderator's item) leaks to another site through the `Referer` of a link followed.
+
+A response that sets its own keeps it: the moderator pages send `same-origin` (no referrer to
+any other site either), because under `no-referrer` a browser sends `Origin: null` with a form's
+POST, and their cross-site check needs the real origin (Fetch, "append a request Origin header").
+"""
 
 log = structlog.get_logger("together.http")
 
@@ -81,7 +86,7 @@ def _outermost(app: FastAPI, middleware: Callable[..., ASGIApp], **options: Any)
 
 
 class ResponseHeaders:
-    """`headers` set on every HTTP response, whatever answered it."""
+    """`headers` on every HTTP response, whatever answered it, unless it set its own."""
 
     def __init__(self, app: ASGIApp, *, headers: dict[str, str]) -> None:
         self.app = app
@@ -96,7 +101,7 @@ class ResponseHeaders:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in self.headers.items():
-                    headers[name] = value
+                    headers.setdefault(name, value)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

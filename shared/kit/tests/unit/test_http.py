@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Request, Response
 from pydantic import BaseModel
 from together_kit.http import current_correlation_id, install_http_middleware
 from together_kit.metrics import Metrics
@@ -188,3 +188,17 @@ async def test_an_implausible_request_id_is_replaced_never_echoed(
     returned = response.headers["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{32}", returned)
     assert response.json() == {"correlation_id": returned}
+
+
+async def test_a_response_that_sets_its_own_referrer_policy_keeps_it() -> None:
+    app = make_app()
+
+    @app.get("/own-policy")
+    async def own_policy() -> Response:
+        return Response(headers={"Referrer-Policy": "same-origin"})
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.get("/own-policy")
+
+    assert response.headers.get_list("Referrer-Policy") == ["same-origin"]
