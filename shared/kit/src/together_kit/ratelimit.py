@@ -96,8 +96,9 @@ class SharedRateLimiter:
     document each (`{key}|{part number}`) whatever the rate (the bench's `1000000/minute` too).
     A hit reads the counts of the window's earlier parts, then takes a place in the current part
     with one conditional `$inc`: it may not pass what the earlier parts leave, so replicas
-    counting the same key at once never both take the last place, and a surge from one address
-    never has to retry. A refused hit is not counted. The window moves a part at a time: a
+    counting the same key at once never both take the last place (save in the instant a part
+    turns, when a hit still being counted in the old part can be missed by one in the new), and
+    a surge from one address never has to retry. A refused hit is not counted. The window moves a part at a time: a
     minute's rate is counted over the last 55 to 60 seconds. Counts are deleted by a TTL index
     once out of every window.
 
