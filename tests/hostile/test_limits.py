@@ -11,6 +11,7 @@ route is covered without being listed here (and fails here if it misbehaves):
   (a link that is not valid, a moderator not signed in): it is never a 5xx.
 """
 
+import re
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -256,3 +257,30 @@ def test_every_documented_body_operation_documents_413_and_422(service: Service)
         if code not in spec.get("responses", {})
     ]
     assert not undocumented, "\n".join(undocumented)
+
+
+async def test_every_answer_sends_no_referrer_and_only_a_plausible_request_id(
+    service: Service,
+) -> None:
+    """Issue 16, point 18: `Referrer-Policy: no-referrer` on every response of every service,
+    and an `X-Request-ID` that is too long or has other characters is replaced, not echoed."""
+    bad_ids = ["x" * 65, "<script>alert(1)</script>", "a b"]
+    failures = []
+    for n, bad_id in enumerate(bad_ids):
+        headers = {"X-Request-ID": bad_id, "Accept": "text/html"}
+        answers = [
+            await service.http.get("/", headers=headers),
+            await service.http.get("/healthz", headers=headers),
+            await service.http.get(f"/nowhere-{n}", headers=headers),
+            *[
+                await service.send(operation, content=b"a" * (LIMIT + 1), headers=headers)
+                for operation in service.operations
+            ],
+        ]
+        for answer in answers:
+            where = f"{answer.request.method} {answer.request.url.path} {answer.status_code}"
+            if answer.headers.get("Referrer-Policy") != "no-referrer":
+                failures.append(f"{where}: Referrer-Policy {answer.headers.get('Referrer-Policy')}")
+            if not re.fullmatch(r"[0-9a-f]{32}", answer.headers.get("X-Request-ID", "")):
+                failures.append(f"{where}: X-Request-ID {answer.headers.get('X-Request-ID')!r}")
+    assert not failures, "\n".join(failures)

@@ -16,7 +16,7 @@ from together_contracts.matches import (
 )
 from together_kit.erasure import ErasureAnswers
 from together_kit.idempotency import IdempotencyStore
-from together_kit.ratelimit import RateLimiter, rate_limited
+from together_kit.ratelimit import SharedRateLimiter, rate_limited
 from together_kit.runtime import ServiceRuntime
 from together_kit.web import WebPages, mount_static
 
@@ -95,7 +95,9 @@ def create_app(
         name="tell-unmatched",
     )
 
-    submit_limit = rate_limited(RateLimiter(settings.submit_rate_limit), scope="events")
+    submit_limiter = SharedRateLimiter(settings.submit_rate_limit, runtime.db["rate_limits"])
+    runtime.indexes(submit_limiter)
+    submit_limit = rate_limited(submit_limiter, scope="events")
     pages = WebPages(templates=WEB / "templates", locales=WEB / "locales")
     app = runtime.app(
         title="together matching",

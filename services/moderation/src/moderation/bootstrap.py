@@ -22,7 +22,7 @@ from together_contracts import (
 from together_kit.erasure import ErasureAnswers
 from together_kit.http import allow_partner_origins
 from together_kit.idempotency import IdempotencyStore
-from together_kit.ratelimit import RateLimiter, rate_limited
+from together_kit.ratelimit import SharedRateLimiter, rate_limited
 from together_kit.runtime import ServiceRuntime
 from together_kit.web import WebPages, mount_static
 
@@ -83,7 +83,9 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         name="backlog-alerts",
     )
 
-    share_limit = rate_limited(RateLimiter(settings.share_rate_limit), scope="share")
+    share_limiter = SharedRateLimiter(settings.share_rate_limit, runtime.db["rate_limits"])
+    runtime.indexes(share_limiter)
+    share_limit = rate_limited(share_limiter, scope="share")
     pages = WebPages(templates=WEB / "templates", locales=WEB / "locales")
     app = runtime.app(
         title="together moderation",

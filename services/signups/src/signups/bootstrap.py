@@ -19,7 +19,7 @@ from together_contracts import (
 )
 from together_kit.http import allow_partner_origins
 from together_kit.idempotency import IdempotencyStore
-from together_kit.ratelimit import RateLimiter, rate_limited
+from together_kit.ratelimit import SharedRateLimiter, rate_limited
 from together_kit.runtime import ServiceRuntime
 from together_kit.security import require_admin_key
 from together_kit.web import WebPages, mount_static
@@ -86,7 +86,9 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         name="drop-stale-changes",
     )
 
-    join_limit = rate_limited(RateLimiter(settings.join_rate_limit), scope="join")
+    join_limiter = SharedRateLimiter(settings.join_rate_limit, runtime.db["rate_limits"])
+    runtime.indexes(join_limiter)
+    join_limit = rate_limited(join_limiter, scope="join")
     admin = require_admin_key(settings.admin_api_key)
     pages = WebPages(templates=WEB / "templates", locales=WEB / "locales")
     app = runtime.app(

@@ -1,9 +1,10 @@
 """HTTP plumbing every service shares: request ids, body limits, latency metrics, dependency errors."""
 
 import math
+import re
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
 
@@ -24,6 +25,17 @@ from together_kit.metrics import Metrics
 from together_kit.shedding import LoadShedding
 
 REQUEST_ID_HEADER = "X-Request-ID"
+REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,64}")
+"""What an incoming `X-Request-ID` may be: it is logged, returned and carried in every event it
+causes, so anything longer or with other characters is replaced by a fresh id, never echoed."""
+RESPONSE_HEADERS = {"Referrer-Policy": "no-referrer"}
+"""On every response of every service: no page's address (a token in a confirmation or erasure
+link, a moderator's item) leaks to another site through the `Referer` of a link followed.
+
+A response that sets its own keeps it: the moderator pages send `same-origin` (no referrer to
+any other site either), because under `no-referrer` a browser sends `Origin: null` with a form's
+POST, and their cross-site check needs the real origin (Fetch, "append a request Origin header").
+"""
 
 log = structlog.get_logger("together.http")
 
@@ -35,6 +47,7 @@ def install_http_middleware(
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     app.add_middleware(RequestContext, metrics=metrics)
     app.add_middleware(LoadShedding, max_in_flight=max_in_flight, metrics=metrics)
+    _outermost(app, ResponseHeaders, headers=RESPONSE_HEADERS)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:
@@ -61,12 +74,51 @@ def install_http_middleware(
         )
 
 
+def _outermost(app: FastAPI, middleware: Callable[..., ASGIApp], **options: Any) -> None:
+    """Wrap `middleware` around Starlette's `ServerErrorMiddleware` too, which `add_middleware`
+    cannot: so even the 500 it sends for an unhandled error goes through `middleware`."""
+    build = app.build_middleware_stack
+
+    def build_wrapped() -> ASGIApp:
+        return middleware(build(), **options)
+
+    app.build_middleware_stack = build_wrapped  # type: ignore[method-assign]
+
+
+class ResponseHeaders:
+    """`headers` on every HTTP response, whatever answered it, unless it set its own."""
+
+    def __init__(self, app: ASGIApp, *, headers: dict[str, str]) -> None:
+        self.app = app
+        self.headers = headers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in self.headers.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def request_id_of(headers: Headers) -> str:
+    """The request's own id if it is a plausible one (`REQUEST_ID_PATTERN`), else a fresh one."""
+    given = headers.get(REQUEST_ID_HEADER, "")
+    return given if REQUEST_ID_PATTERN.fullmatch(given) else uuid.uuid4().hex
+
+
 UNLOGGED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
 class RequestContext:
-    """Each request's id (`X-Request-ID`, taken or made, bound to the logs as `correlation_id` and
-    returned), its latency in the metrics and a log line.
+    """Each request's id (`X-Request-ID`, taken if plausible or made, bound to the logs as
+    `correlation_id` and returned), its latency in the metrics and a log line.
 
     Plain ASGI: Starlette's `BaseHTTPMiddleware` (what `@app.middleware("http")` builds) runs
     the app in a task of its own and streams the response through it, which cost signups about
@@ -80,7 +132,7 @@ class RequestContext:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = Headers(scope=scope).get(REQUEST_ID_HEADER) or uuid.uuid4().hex
+        request_id = request_id_of(Headers(scope=scope))
         status = 500
 
         async def send_with_id(message: Message) -> None:

@@ -1,28 +1,50 @@
 """Per-client rate limits for public POST endpoints: abuse protection, not quotas.
 
-Counts are kept in this process's memory with a moving window, so each replica keeps its own
-window and a client spread across `n` replicas may get up to `n` times the rate. If that ever
-matters, `limits` offers the same moving window on Redis
-(`MovingWindowRateLimiter(storage_from_string("redis://..."))`).
+Services count in the store every replica shares (`SharedRateLimiter`): a client spread across
+replicas gets the rate once, not once per replica. `RateLimiter` keeps an exact moving window in
+this process's memory, for what runs as one process.
 
-The window is kept here rather than in `limits`' `MemoryStorage`, which starts a timer thread
-every 10 ms while hits arrive and copies a key's whole list on each hit: under a signup surge
-that was measurable in the signups process (`python -m bench B1 --profile`). Here each key keeps a
-deque of its accepted hits in the window, trimmed as it is hit; idle keys are dropped once a
-window. No thread, and O(1) per hit.
+The client is the connection's address. Behind a reverse proxy (the Kubernetes ingress) that is
+the proxy's, so uvicorn takes the client from the `X-Forwarded-For` the proxy adds, but only from
+the proxies named in `FORWARDED_ALLOW_IPS` (`ServiceSettings.forwarded_allow_ips`, handed to
+uvicorn's `forwarded_allow_ips` by `together_kit.serve`): from any other peer the header is
+ignored, so a client cannot pick its own key by writing it.
+
+Why not `limits`' storages: its asynchronous MongoDB storage is built on Motor (deprecated, and a
+second driver), its synchronous one would block the event loop, and both rely on `$not`,
+array-index queries and pipeline updates that nx-27017 lacks (ADR 0001). `limits` still parses
+the rates.
 """
 
 import math
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any, Protocol
 
 from fastapi import HTTPException, Request
 from limits import parse
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
+
+
+class Limiter(Protocol):
+    async def acquire(self, key: str) -> int | None:
+        """Count a hit for `key`: `None` if allowed, else whole seconds (at least 1) to wait."""
+        ...
 
 
 class RateLimiter:
-    """At most `rate` hits per key in any moving window, e.g. `RateLimiter("10/minute")`."""
+    """At most `rate` hits per key in any moving window, e.g. `RateLimiter("10/minute")`,
+    counted in this process's memory.
+
+    The window is kept here rather than in `limits`' `MemoryStorage`, which starts a timer thread
+    every 10 ms while hits arrive and copies a key's whole list on each hit: under a signup surge
+    that was measurable in the signups process (`python -m bench B1 --profile`). Here each key
+    keeps a deque of its accepted hits in the window, trimmed as it is hit; idle keys are dropped
+    once a window. No thread, and O(1) per hit.
+    """
 
     def __init__(self, rate: str, *, clock: Callable[[], float] = time.monotonic) -> None:
         item = parse(rate)
@@ -31,6 +53,9 @@ class RateLimiter:
         self._clock = clock
         self._hits: dict[str, deque[float]] = {}
         self._next_sweep = 0.0
+
+    async def acquire(self, key: str) -> int | None:
+        return self.hit(key)
 
     def hit(self, key: str) -> int | None:
         """Count a hit for `key`: `None` if allowed, else whole seconds (at least 1) to wait.
@@ -59,19 +84,109 @@ class RateLimiter:
             del self._hits[key]
 
 
-def rate_limited(
-    limiter: RateLimiter, *, scope: str, trusted_proxy_header: str | None = None
-) -> Callable[[Request], Awaitable[None]]:
+BUCKETS = 12
+"""Parts of a window that a shared limiter counts apart (5 seconds of a minute)."""
+
+
+class SharedRateLimiter:
+    """At most `rate` hits per key in a moving window, counted in `windows`, a collection of the
+    service's database that all its replicas share.
+
+    The window is cut into `BUCKETS` parts, and each key's hits are counted per part, one small
+    document each (`{key}|{part number}`) whatever the rate (the bench's `1000000/minute` too).
+    A hit reads the counts of the window's earlier parts, then takes a place in the current part
+    with one conditional `$inc`: it may not pass what the earlier parts leave, so replicas
+    counting the same key at once never both take the last place (save in the instant a part
+    turns, when a hit still being counted in the old part can be missed by one in the new), and
+    a surge from one address never has to retry. A refused hit is not counted. The window moves a part at a time: a
+    minute's rate is counted over the last 55 to 60 seconds. Counts are deleted by a TTL index
+    once out of every window.
+
+    The parts follow the replicas' clocks (`time.time`), which must agree to within a small part
+    of a window: NTP does that.
+    """
+
+    def __init__(
+        self,
+        rate: str,
+        windows: AsyncCollection[dict[str, Any]],
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        item = parse(rate)
+        self._limit = int(item.amount)
+        self._part = float(item.get_expiry()) / BUCKETS
+        self._clock = clock
+        self.windows = windows
+
+    async def ensure_indexes(self) -> None:
+        await self.windows.create_index("expires_at", expireAfterSeconds=0)
+
+    async def acquire(self, key: str) -> int | None:
+        now = self._clock()
+        part = math.floor(now / self._part)
+        earlier = await self._counts(key, first=part - BUCKETS + 1, last=part - 1)
+        room = self._limit - sum(earlier.values())
+        if room >= 1 and await self._take(key, part, room):
+            return None
+        counts = {**earlier, **await self._counts(key, first=part, last=part)}
+        return max(1, math.ceil(self._next_place(counts) - now))
+
+    async def _take(self, key: str, part: int, room: int) -> bool:
+        """Count a hit in `part` if its count is under `room`."""
+        under_room = {"_id": _part_id(key, part), "count": {"$lt": room}}
+        expires_at = datetime.fromtimestamp((part + BUCKETS) * self._part, UTC)
+        try:
+            await self.windows.update_one(
+                under_room,
+                {"$inc": {"count": 1}, "$setOnInsert": {"expires_at": expires_at}},
+                upsert=True,
+            )
+            return True
+        except DuplicateKeyError:
+            # The part's count exists: it is full, or another hit (on this replica or another)
+            # created it since this one looked, which MongoDB does not retry for a query with a
+            # condition besides `_id`. Now that it exists, take a place in it if there is one.
+            taken = await self.windows.update_one(under_room, {"$inc": {"count": 1}})
+            return taken.modified_count == 1
+
+    async def _counts(self, key: str, *, first: int, last: int) -> dict[int, int]:
+        """The counts of `key` in parts `first` to `last`: one range of `_id`s, which both
+        stores serve from the primary index (nx-27017 never does for `$in`)."""
+        found = self.windows.find(
+            {"_id": {"$gte": _part_id(key, first), "$lte": _part_id(key, last)}}, {"count": 1}
+        )
+        return {
+            int(str(window["_id"]).rsplit("|", 1)[1]): int(window["count"])
+            async for window in found
+        }
+
+    def _next_place(self, counts: dict[int, int]) -> float:
+        """When enough of the oldest counted hits have left the window for one more to fit."""
+        to_leave = sum(counts.values()) + 1 - self._limit
+        if to_leave <= 0:  # room was made between the counting and the taking
+            return 0.0
+        for part in sorted(counts):
+            to_leave -= counts[part]
+            if to_leave <= 0:
+                return (part + BUCKETS) * self._part
+        return (max(counts, default=0) + BUCKETS) * self._part
+
+
+def _part_id(key: str, part: int) -> str:
+    """Zero-padded, so that `_id` order is the parts' order within a key."""
+    return f"{key}|{part:015d}"
+
+
+def rate_limited(limiter: Limiter, *, scope: str) -> Callable[[Request], Awaitable[None]]:
     """A FastAPI dependency that answers 429 with `Retry-After` once a client is over the limit.
 
-    Clients are told apart by the connection's address. Behind a reverse proxy, name the header it
-    sets (e.g. `X-Forwarded-For`); the last address in it is used, being the one the proxy added
-    rather than one the client wrote. Name a header only if every request comes through that
-    proxy: otherwise clients can set it themselves and pick their own key.
+    Clients are told apart by `client_address`: the connection's address, or the one a trusted
+    proxy forwarded (see the module's docstring).
     """
 
     async def check_rate(request: Request) -> None:
-        retry_after = limiter.hit(f"{scope}:{_client_address(request, trusted_proxy_header)}")
+        retry_after = await limiter.acquire(f"{scope}:{client_address(request)}")
         if retry_after is not None:
             raise HTTPException(
                 429,
@@ -82,9 +197,7 @@ def rate_limited(
     return check_rate
 
 
-def _client_address(request: Request, trusted_proxy_header: str | None) -> str:
-    if trusted_proxy_header:
-        forwarded = request.headers.get(trusted_proxy_header, "").rsplit(",", 1)[-1].strip()
-        if forwarded:
-            return forwarded
+def client_address(request: Request) -> str:
+    """The client's address: the connection's, which uvicorn has already replaced by the one in
+    `X-Forwarded-For` if the connection came from a trusted proxy."""
     return request.client.host if request.client else "unknown"

@@ -2,7 +2,7 @@
 
 import gc
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import uvicorn
 from fastapi import FastAPI
@@ -23,14 +23,21 @@ def serve(settings: S, create_app: Callable[[S], FastAPI]) -> None:
     )
     app = create_app(settings)
     settle_heap()
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level="warning",
-        access_log=False,
-        timeout_graceful_shutdown=HTTP_GRACEFUL_SECONDS,
-    )
+    uvicorn.run(app, **uvicorn_options(settings))
+
+
+def uvicorn_options(settings: ServiceSettings) -> dict[str, Any]:
+    """How uvicorn serves a service. The client's address is taken from `X-Forwarded-For` only
+    on connections from `FORWARDED_ALLOW_IPS` (none by default): see `together_kit.ratelimit`."""
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": "warning",
+        "access_log": False,
+        "timeout_graceful_shutdown": HTTP_GRACEFUL_SECONDS,
+        "proxy_headers": True,
+        "forwarded_allow_ips": settings.trusted_proxies,
+    }
 
 
 def settle_heap() -> None:

@@ -1,8 +1,9 @@
 """The settings base every service's `Settings` extends (one env prefix per service)."""
 
+import ipaddress
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from together_kit.keys import SecretKeys, parse_previous
@@ -40,6 +41,10 @@ class ServiceSettings(BaseSettings):
     """Also accept links in the form issued before keys were derived (HMAC-SHA1 keyed by a raw
     secret). Timed ones expire as before; turn off once those still in inboxes do not matter."""
     host: str = "127.0.0.1"
+    forwarded_allow_ips: str = Field("", validation_alias=AliasChoices("FORWARDED_ALLOW_IPS"))
+    """The reverse proxies whose `X-Forwarded-For` names the client (rate limits count by it):
+    addresses or networks, comma-separated (`10.0.0.0/8`). Empty: no proxy is trusted, and the
+    connection's address is the client's. Handed to uvicorn (`together_kit.serve`)."""
     port: int
     mongodb_database: str = ""
     max_body_bytes: int = 64 * 1024
@@ -51,6 +56,10 @@ class ServiceSettings(BaseSettings):
     outbox_lease_seconds: float = 30.0
     outbox_poll_seconds: float = 1.0
     readiness_timeout_seconds: float = 2.0
+
+    @property
+    def trusted_proxies(self) -> list[str]:
+        return [entry.strip() for entry in self.forwarded_allow_ips.split(",") if entry.strip()]
 
     @property
     def database_name(self) -> str:
@@ -97,3 +106,16 @@ class ServiceSettings(BaseSettings):
                 " never in production"
             )
         return self
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxies_are_addresses(cls, value: str) -> str:
+        """Only addresses and networks: uvicorn takes a typo for a host name, and `*` trusts anyone."""
+        for entry in filter(None, (entry.strip() for entry in value.split(","))):
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"FORWARDED_ALLOW_IPS: {entry!r} is not an address or a network (10.0.0.0/8)"
+                ) from None
+        return value

@@ -1,4 +1,5 @@
-"""The HTTP plumbing every service shares: body limits and bodies that cannot be read.
+"""The HTTP plumbing every service shares: body limits, bodies that cannot be read, request ids
+and the headers on every response.
 
 Regression tests for what the hostile-input tests (tests/hostile) found: a body over the limit
 answered in plain text when its size was declared, a chunked one let through to a route that
@@ -6,13 +7,14 @@ never read it, and JSON that is not UTF-8 or a broken multipart form answered 40
 operation documents.
 """
 
+import re
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Request, Response
 from pydantic import BaseModel
-from together_kit.http import install_http_middleware
+from together_kit.http import current_correlation_id, install_http_middleware
 from together_kit.metrics import Metrics
 
 pytestmark = pytest.mark.unit
@@ -48,12 +50,20 @@ def make_app() -> FastAPI:
     async def missing() -> None:
         raise HTTPException(404, "No such thing.")
 
+    @app.get("/correlation")
+    async def correlation() -> dict[str, str]:
+        return {"correlation_id": current_correlation_id()}
+
+    @app.get("/broken")
+    async def broken() -> None:
+        raise RuntimeError("a bug")
+
     return app
 
 
 @pytest.fixture
 async def http() -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=make_app())
+    transport = httpx.ASGITransport(app=make_app(), raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         yield client
 
@@ -133,3 +143,62 @@ async def test_other_http_errors_are_answered_as_before(http: httpx.AsyncClient)
 
     assert response.status_code == 404
     assert response.json() == {"detail": "No such thing."}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/correlation", 200),
+        ("GET", "/missing", 404),
+        ("GET", "/nowhere", 404),
+        ("POST", "/json", 422),
+        ("POST", "/echo", 413),
+        ("GET", "/broken", 500),
+    ],
+)
+async def test_every_response_sends_no_referrer(
+    http: httpx.AsyncClient, method: str, path: str, status: int
+) -> None:
+    body = b"a" * (LIMIT + 1) if status == 413 else b"{}"
+    response = await http.request(method, path, content=body)
+
+    assert response.status_code == status
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+async def test_a_plausible_request_id_is_kept_logged_and_returned(http: httpx.AsyncClient) -> None:
+    given = "Stream-7.retry_2-" + "a" * 47
+
+    response = await http.get("/correlation", headers={"X-Request-ID": given})
+
+    assert len(given) == 64
+    assert response.headers["X-Request-ID"] == given
+    assert response.json() == {"correlation_id": given}
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["a" * 65, "two words", "<script>alert(1)</script>", "id;drop", "caf\u00e9", "a/b", "%0a"],
+)
+async def test_an_implausible_request_id_is_replaced_never_echoed(
+    http: httpx.AsyncClient, given: str
+) -> None:
+    response = await http.get("/correlation", headers=[(b"X-Request-ID", given.encode("latin-1"))])
+
+    returned = response.headers["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", returned)
+    assert response.json() == {"correlation_id": returned}
+
+
+async def test_a_response_that_sets_its_own_referrer_policy_keeps_it() -> None:
+    app = make_app()
+
+    @app.get("/own-policy")
+    async def own_policy() -> Response:
+        return Response(headers={"Referrer-Policy": "same-origin"})
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.get("/own-policy")
+
+    assert response.headers.get_list("Referrer-Policy") == ["same-origin"]

@@ -47,11 +47,9 @@ def test_a_nonsense_rate_is_refused_at_construction() -> None:
         RateLimiter("lots")
 
 
-def demo_app(limiter: RateLimiter, *, trusted_proxy_header: str | None = None) -> FastAPI:
+def demo_app(limiter: RateLimiter) -> FastAPI:
     app = FastAPI()
-    limit_signups = rate_limited(
-        limiter, scope="signups", trusted_proxy_header=trusted_proxy_header
-    )
+    limit_signups = rate_limited(limiter, scope="signups")
     limit_stories = rate_limited(limiter, scope="stories")
 
     @app.post("/signups", dependencies=[Depends(limit_signups)], status_code=201)
@@ -104,19 +102,10 @@ async def test_clients_and_scopes_are_limited_apart(client_for: ClientFactory) -
         assert (await ann.post("/signups")).status_code == 429
 
 
-async def test_forwarded_headers_are_ignored_unless_trusted(client_for: ClientFactory) -> None:
+async def test_forwarded_headers_are_ignored_by_the_limiter_itself(
+    client_for: ClientFactory,
+) -> None:
     async with client_for(demo_app(RateLimiter("1/minute"))) as client:
         assert (await client.post("/signups", headers={"X-Forwarded-For": "1.1.1.1"})).is_success
         refused = await client.post("/signups", headers={"X-Forwarded-For": "2.2.2.2"})
     assert refused.status_code == 429
-
-
-async def test_a_trusted_proxy_header_keys_on_the_address_the_proxy_added(
-    client_for: ClientFactory,
-) -> None:
-    app = demo_app(RateLimiter("1/minute"), trusted_proxy_header="X-Forwarded-For")
-    async with client_for(app, "10.0.0.2") as proxy:
-        first = await proxy.post("/signups", headers={"X-Forwarded-For": "6.6.6.6, 198.51.100.1"})
-        spoofed = await proxy.post("/signups", headers={"X-Forwarded-For": "7.7.7.7, 198.51.100.1"})
-        other = await proxy.post("/signups", headers={"X-Forwarded-For": "198.51.100.2"})
-    assert (first.status_code, spoofed.status_code, other.status_code) == (201, 429, 201)

@@ -3,8 +3,8 @@
 from together_contracts import EventSubmitted
 
 from moderation.domain.items import Item, Kind, ListingDetails
-from moderation.domain.screening import screen
 from moderation.handlers.context import Context
+from moderation.handlers.screening import screened
 
 ONLINE = "online"
 
@@ -14,6 +14,7 @@ async def receive_listing(event: EventSubmitted, ctx: Context) -> bool:
     data = event.data
     earlier = await ctx.items.recent_sketches(Kind.LISTING, limit=ctx.duplicate_window)
     earlier = [(item_id, sketch) for item_id, sketch in earlier if item_id != str(data.event_id)]
+    screening = await screened(title=data.title, text=data.description, earlier=earlier)
     item = Item(
         kind=Kind.LISTING,
         id=data.event_id,
@@ -29,7 +30,7 @@ async def receive_listing(event: EventSubmitted, ctx: Context) -> bool:
             online=data.online,
             outward_code=data.outward_code,
         ),
-        screening=screen(title=data.title, text=data.description, earlier=earlier),
+        screening=screening,
         extra={"submitted_event_id": str(event.id)},
     )
     return await ctx.items.add(item, events=[])

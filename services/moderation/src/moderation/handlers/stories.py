@@ -6,9 +6,9 @@ from uuid import UUID
 from together_contracts import Event
 
 from moderation.domain.items import Item, Kind, Prompt, StoryDetails
-from moderation.domain.screening import screen
 from moderation.handlers import events
 from moderation.handlers.context import Context
+from moderation.handlers.screening import screened
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ async def submit_story(command: SubmitStory, ctx: Context) -> Submitted:
     if not command.consent_to_publish:
         raise ValueError("a story is stored only with the author's consent to publish it")
     earlier = await ctx.items.recent_sketches(Kind.STORY, limit=ctx.duplicate_window)
+    screening = await screened(title=command.title, text=command.text, earlier=earlier)
     item = Item(
         kind=Kind.STORY,
         title=command.title,
@@ -51,7 +52,7 @@ async def submit_story(command: SubmitStory, ctx: Context) -> Submitted:
             author_email=command.author_email.strip().lower() if command.author_email else None,
             notify_outcome=bool(command.author_email) and command.notify_outcome,
         ),
-        screening=screen(title=command.title, text=command.text, earlier=earlier),
+        screening=screening,
     )
     told: list[Event] = [events.story_submitted(item, command.correlation_id)]
     if item.safeguarding:

@@ -1,0 +1,25 @@
+"""Screening off the event loop: in a thread of its own, so the loop answers other requests and
+messages while a long text is screened.
+
+Screening is plain CPU work (patterns on RE2, word lists, a sketch): linear in the text, but a
+5,000-character story still takes a few milliseconds that the loop should not be kept from.
+Two threads at most, apart from the loop's default executor (which resolves names for the
+driver and the broker), so a burst of stories queues here instead of taking every thread.
+"""
+
+import asyncio
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+
+from moderation.domain.screening import Screening, screen
+
+WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="screening")
+
+
+async def screened(
+    *, title: str, text: str, earlier: Iterable[tuple[str, Sequence[int]]]
+) -> Screening:
+    """`screen(...)` run in a screening thread; `earlier` is read there, so pass a list."""
+    job = partial(screen, title=title, text=text, earlier=list(earlier))
+    return await asyncio.get_running_loop().run_in_executor(WORKERS, job)

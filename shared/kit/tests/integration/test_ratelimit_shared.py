@@ -1,0 +1,129 @@
+"""The shared rate limiter on the real store: replicas, each with its own client, count together.
+
+Behind the ingress a service runs as several replicas; a per-process count would let a client
+through once per replica. Here two limiters, each on its own connection to the same database
+(as two replicas are), share one count, also when they are hit at the same moment.
+"""
+
+import asyncio
+import math
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.collection import AsyncCollection
+from together_kit.ratelimit import SharedRateLimiter
+
+pytestmark = pytest.mark.integration
+
+Document = dict[str, Any]
+
+
+@pytest.fixture
+async def replicas(
+    mongodb_url: str, database_name: str
+) -> AsyncIterator[tuple[AsyncCollection[Document], AsyncCollection[Document]]]:
+    """The `rate_limits` collection as two replicas see it: through two clients of their own."""
+    first: AsyncMongoClient[Document] = AsyncMongoClient(mongodb_url, tz_aware=True)
+    second: AsyncMongoClient[Document] = AsyncMongoClient(mongodb_url, tz_aware=True)
+    try:
+        yield first[database_name]["rate_limits"], second[database_name]["rate_limits"]
+    finally:
+        await first.close()
+        await second.close()
+
+
+def moment() -> float:
+    """Now, fixed inside one part of a minute's window: all the hits of a test fall in it."""
+    return math.floor(time.time() / 5) * 5 + 1.0
+
+
+async def test_two_replicas_share_one_count(
+    replicas: tuple[AsyncCollection[Document], AsyncCollection[Document]],
+) -> None:
+    one, two = (SharedRateLimiter("3/minute", windows) for windows in replicas)
+    await one.ensure_indexes()
+
+    allowed = [await one.acquire("join:ann"), await two.acquire("join:ann")]
+    allowed.append(await one.acquire("join:ann"))
+    refused_by_two = await two.acquire("join:ann")
+    refused_by_one = await one.acquire("join:ann")
+
+    assert allowed == [None, None, None]
+    assert refused_by_two is not None
+    assert 1 <= refused_by_two <= 60
+    assert refused_by_one is not None
+    assert await two.acquire("join:bob") is None
+
+
+async def test_hits_at_the_same_moment_take_each_place_once(
+    replicas: tuple[AsyncCollection[Document], AsyncCollection[Document]],
+) -> None:
+    now = moment()
+    one, two = (SharedRateLimiter("3/minute", w, clock=lambda: now) for w in replicas)
+
+    answers = await asyncio.gather(*(limiter.acquire("share:x") for limiter in [one, two] * 4))
+
+    assert answers.count(None) == 3
+    assert all(wait is not None and wait >= 1 for wait in answers if wait is not None)
+
+
+async def test_a_surge_under_the_rate_is_never_refused(
+    replicas: tuple[AsyncCollection[Document], AsyncCollection[Document]],
+) -> None:
+    now = moment()
+    one, two = (SharedRateLimiter("1000/minute", w, clock=lambda: now) for w in replicas)
+
+    answers = await asyncio.gather(*(limiter.acquire("join:bench") for limiter in [one, two] * 25))
+
+    assert answers == [None] * 50
+
+
+async def test_the_window_moves(
+    replicas: tuple[AsyncCollection[Document], AsyncCollection[Document]],
+) -> None:
+    now = [math.floor(time.time() / 5) * 5.0]  # at the start of a part, and not yet expired
+    one, two = (SharedRateLimiter("2/minute", w, clock=lambda: now[0]) for w in replicas)
+
+    assert await one.acquire("events:ann") is None
+    now[0] += 30
+    assert await two.acquire("events:ann") is None
+    assert await one.acquire("events:ann") == 30  # the first hit leaves the window in 30 s
+    now[0] += 30
+    assert await two.acquire("events:ann") is None  # ... and has
+    assert await one.acquire("events:ann") == 30
+
+
+async def test_a_window_is_a_few_small_counts_whatever_the_rate(
+    replicas: tuple[AsyncCollection[Document], AsyncCollection[Document]],
+) -> None:
+    windows = replicas[0]
+    start = math.floor(time.time() / 5) * 5  # now (or the TTL index deletes them), at a part
+    now = [float(start)]
+    limiter = SharedRateLimiter("1000000/minute", windows, clock=lambda: now[0])
+    await limiter.ensure_indexes()
+    for _ in range(50):
+        assert await limiter.acquire("join:bench") is None
+        now[0] += 1
+
+    stored = [window async for window in windows.find({}).sort("_id")]
+    indexes = await windows.index_information()
+    [ttl] = [index for index in indexes.values() if index["key"] == [("expires_at", 1)]]
+
+    assert [window["count"] for window in stored] == [5] * 10  # one count per 5 seconds
+    assert ttl["expireAfterSeconds"] == 0
+    assert stored[0]["_id"] == f"join:bench|{start // 5:015d}"
+    assert stored[0]["expires_at"].timestamp() == start + 60
+
+
+async def test_a_client_hitting_one_replica_does_not_limit_another_key(
+    replicas: tuple[AsyncCollection[Document], AsyncCollection[Document]],
+) -> None:
+    one, two = (SharedRateLimiter("1/minute", windows) for windows in replicas)
+
+    assert await one.acquire("join:1.2.3.4") is None
+    assert await two.acquire("join:1.2.3.45") is None
+    assert await two.acquire("join:1.2.3.4") is not None
+    assert await one.acquire("join:1.2.3.45") is not None
