@@ -167,10 +167,24 @@ async def test_a_cross_site_or_tokenless_post_is_refused(moderation: Moderation)
         approve, data={"csrf": csrf}, headers={"Referer": "https://evil.example/page"}
     )
     opaque = await client.post(approve, data={"csrf": csrf}, headers={"Origin": "null"})
+    opaque_cross = await client.post(
+        approve,
+        data={"csrf": csrf},
+        headers={"Origin": "null", "Sec-Fetch-Site": "cross-site"},
+    )
+    fetched_cross = await client.post(
+        approve, data={"csrf": csrf}, headers={"Sec-Fetch-Site": "same-site"}
+    )
 
-    assert [r.status_code for r in (without, wrong, cross, cross_referer, opaque)] == [403] * 5
+    refused = (without, wrong, cross, cross_referer, opaque, opaque_cross, fetched_cross)
+    assert [r.status_code for r in refused] == [403] * 7
     assert (await moderation.db["items"].find_one({"_id": str(item)}) or {})["status"] == "pending"
-    same = await client.post(approve, data={"csrf": csrf}, headers={"Origin": "http://test"})
+    # What a browser sends from our own page under `Referrer-Policy: no-referrer`.
+    same = await client.post(
+        approve,
+        data={"csrf": csrf},
+        headers={"Origin": "null", "Sec-Fetch-Site": "same-origin"},
+    )
     assert same.status_code == 303
 
 
@@ -183,7 +197,7 @@ async def test_moderator_pages_send_strict_security_headers(moderation: Moderati
         assert "frame-ancestors 'none'" in policy
         assert "form-action 'self'" in policy
         assert headers["x-content-type-options"] == "nosniff"
-        assert headers["referrer-policy"] == "same-origin"
+        assert headers["referrer-policy"] == "no-referrer"
         assert headers["cache-control"] == "no-store"
     public = (await moderation.http.get("/stories")).headers
     assert public["content-security-policy"] == PAGE_SECURITY_HEADERS["Content-Security-Policy"]

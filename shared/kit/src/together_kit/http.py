@@ -32,9 +32,9 @@ RESPONSE_HEADERS = {"Referrer-Policy": "no-referrer"}
 """On every response of every service: no page's address (a token in a confirmation or erasure
 link, a moderator's item) leaks to another site through the `Referer` of a link followed.
 
-A response that sets its own keeps it: the moderator pages send `same-origin` (no referrer to
-any other site either), because under `no-referrer` a browser sends `Origin: null` with a form's
-POST, and their cross-site check needs the real origin (Fetch, "append a request Origin header").
+A response that sets its own keeps it. Under `no-referrer` a browser sends `Origin: null` with a
+form's POST (Fetch, "append a request Origin header"), so a same-site check reads the browser's
+`Sec-Fetch-Site` instead (the moderator pages do).
 """
 
 log = structlog.get_logger("together.http")

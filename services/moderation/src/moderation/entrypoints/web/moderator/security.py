@@ -2,10 +2,12 @@
 
 - The session cookie is HttpOnly, SameSite=Lax, scoped to /moderation, and Secure on HTTPS (or
   always, with `MODERATION_MODERATOR_SECURE_COOKIES`).
-- Every POST must come from our own origin (Origin, or Referer when a client sends no Origin) and,
-  once signed in, carry the session's CSRF token as the form field `csrf`; otherwise 403.
+- Every POST must come from our own origin and, once signed in, carry the session's CSRF token as
+  the form field `csrf`; otherwise 403. The origin is the browser's `Sec-Fetch-Site` where it
+  sends one, then `Origin`, then `Referer`. Pages send no referrer at all, so a browser's form
+  POST says `Origin: null`; that passes only with `Sec-Fetch-Site: same-origin`.
 - Every response under /moderation carries a strict Content-Security-Policy (no inline script or
-  style), nosniff, same-origin referrers and no caching.
+  style), nosniff, no referrer and no caching.
 """
 
 import hmac
@@ -27,13 +29,15 @@ PREFIX = "/moderation"
 COOKIE = "moderation_session"
 CSRF_FIELD = "csrf"
 MAX_FORM_FIELDS = 256
+SAME_SITE_FETCHES = {"same-origin", "none"}
+"""`Sec-Fetch-Site` values of a request made by our own page, or typed by the person."""
 UNLOCKED = {"password", "logout"}
 """What an account with a temporary password may reach before choosing its own."""
 HEADERS = {
     "content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
     "x-content-type-options": "nosniff",
-    "referrer-policy": "same-origin",
+    "referrer-policy": "no-referrer",
     "cache-control": "no-store",
     "x-frame-options": "DENY",
 }
@@ -147,8 +151,17 @@ async def signed_in_lead(me: Annotated[Me, Depends(current)]) -> Me:
 
 
 def check_origin(request: Request) -> None:
-    """Refuse a POST whose Origin (or, lacking one, Referer) is not this site."""
-    claimed = request.headers.get("origin") or _origin_of(request.headers.get("referer", ""))
+    """Refuse a POST that a browser says came from another site, or whose Origin (or, lacking one,
+    Referer) is not this site."""
+    fetched_from = request.headers.get("sec-fetch-site")
+    if fetched_from is not None and fetched_from not in SAME_SITE_FETCHES:
+        raise ForbiddenError("This form was sent from another site.")
+    origin = request.headers.get("origin")
+    if origin == "null":
+        if fetched_from is None:
+            raise ForbiddenError("This form was sent from a page with no origin.")
+        return
+    claimed = origin or _origin_of(request.headers.get("referer", ""))
     if claimed is None:
         return
     ours = {f"{request.url.scheme}://{request.headers.get('host', '')}".lower()}
