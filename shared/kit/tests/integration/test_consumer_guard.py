@@ -2,12 +2,16 @@
 
 import json
 
+import aio_pika
 import pytest
+from together_kit.deadletters import list_dead
 from together_kit.runtime import ServiceRuntime
 from together_kit.testing.consumers import counting_consumer
 from together_kit.testing.events import volunteer_registered
 from together_kit.testing.probe import publish_event, read_queue
 from together_kit.testing.waiting import eventually
+
+from .conftest import SettingsFactory
 
 pytestmark = pytest.mark.integration
 
@@ -108,3 +112,45 @@ def _consumed(runtime: ServiceRuntime, outcome: str) -> int:
             if sample.name.endswith("_total") and sample.labels.get("outcome") == outcome:
                 total += sample.value
     return int(total)
+
+
+async def test_a_dead_letter_older_than_its_ttl_is_gone(
+    settings_for: SettingsFactory, rabbitmq_url: str
+) -> None:
+    """`dead_letter_ttl_days` on the real broker, on a dead queue declared without any TTL (as
+    queues of deployments from before the setting are): the broker drops the message itself."""
+    runtime = ServiceRuntime.build(settings_for(dead_letter_ttl_days=3 / 86_400))
+    counting_consumer(runtime)
+    bad = volunteer_registered()
+    dead = f"{runtime.settings.service_name}.dead"
+    try:
+        async with runtime.running():
+            await publish_event(rabbitmq_url, bad, body=b"not an envelope")
+            listed = await eventually(
+                lambda: list_dead(rabbitmq_url, runtime.settings.service_name),
+                until=lambda found: len(found) == 1,
+                what="the dead letter",
+            )
+            assert listed[0].event_id == str(bad.id)
+            assert (
+                await eventually(
+                    lambda: _messages_in(rabbitmq_url, dead),
+                    until=lambda count: count == 0,
+                    timeout=15,
+                    what="the dead letter dropped by the broker",
+                )
+                == 0
+            )
+            assert await list_dead(rabbitmq_url, runtime.settings.service_name) == []
+    finally:
+        await runtime.client.close()
+
+
+async def _messages_in(url: str, queue: str) -> int:
+    connection = await aio_pika.connect(url)
+    try:
+        channel = await connection.channel()
+        declared = await channel.declare_queue(queue, passive=True)
+        return int(declared.declaration_result.message_count or 0)
+    finally:
+        await connection.close()
