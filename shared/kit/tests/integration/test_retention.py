@@ -7,27 +7,16 @@ from typing import Any
 
 import pytest
 from pymongo import AsyncMongoClient
-from pymongo.asynchronous.collection import AsyncCollection
 from together_kit.retention import Retention, days
 from together_kit.runtime import ServiceRuntime
 from together_kit.testing.clock import Clock
+from together_kit.testing.retention import ids, ttl_seconds
 from together_kit.testing.waiting import eventually
 
 from .conftest import SettingsFactory
 
 pytestmark = pytest.mark.integration
 Document = dict[str, Any]
-
-
-async def ids(records: AsyncCollection[Document]) -> list[str]:
-    return sorted([str(document["_id"]) async for document in records.find({}, {"_id": 1})])
-
-
-def ttl_of(indexes: dict[str, Document], field: str) -> int | None:
-    for index in indexes.values():
-        if [key for key, _ in index["key"]] == [field]:
-            return index.get("expireAfterSeconds")
-    return None
 
 
 async def test_the_index_expires_on_the_date_and_the_sweep_deletes_what_it_would(
@@ -39,7 +28,7 @@ async def test_the_index_expires_on_the_date_and_the_sweep_deletes_what_it_would
         clock = Clock()
         retention = Retention(records, "kept_from", timedelta(days=14), clock)
         await retention.ensure_indexes()
-        assert ttl_of(await records.index_information(), "kept_from") == 14 * 86_400
+        assert await ttl_seconds(records, "kept_from") == 14 * 86_400
         now = clock()
         await records.insert_many(
             [
@@ -62,9 +51,9 @@ async def test_a_changed_setting_changes_the_index(mongodb_url: str, database_na
         records = client[database_name][f"records{uuid.uuid4().hex[:6]}"]
         await records.create_index("kept_from")  # a plain index from before retention
         await Retention(records, "kept_from", timedelta(days=14)).ensure_indexes()
-        assert ttl_of(await records.index_information(), "kept_from") == 14 * 86_400
+        assert await ttl_seconds(records, "kept_from") == 14 * 86_400
         await Retention(records, "kept_from", timedelta(days=30)).ensure_indexes()
-        assert ttl_of(await records.index_information(), "kept_from") == 30 * 86_400
+        assert await ttl_seconds(records, "kept_from") == 30 * 86_400
     finally:
         await client.close()
 
@@ -78,7 +67,7 @@ async def test_a_service_sweeps_idempotency_records_past_their_retention(
     records = store.collection
     stale = {"_id": "api:old-key", "request_hash": "x", "status_code": 202, "body": {}}
     async with runtime.running():
-        assert ttl_of(await records.index_information(), "created_at") == 86_400
+        assert await ttl_seconds(records, "created_at") == 86_400
         now = datetime.now(UTC)
         await records.insert_one({**stale, "created_at": now - days(2)})
         await records.insert_one({**stale, "_id": "api:new-key", "created_at": now})
