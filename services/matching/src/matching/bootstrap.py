@@ -15,7 +15,6 @@ from together_contracts.matches import (
     VolunteerUnmatched,
 )
 from together_kit.erasure import ErasureAnswers
-from together_kit.idempotency import IdempotencyStore
 from together_kit.ratelimit import RateLimiter, rate_limited
 from together_kit.runtime import ServiceRuntime
 from together_kit.web import WebPages, mount_static
@@ -110,5 +109,5 @@ def create_app(
     app.state.settings = settings
     app.state.context = ctx
     app.state.pages = pages
-    app.state.idempotency = IdempotencyStore(runtime.db["idempotency"])
+    app.state.idempotency = runtime.idempotency()
     return app

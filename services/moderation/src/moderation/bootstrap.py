@@ -17,11 +17,12 @@ from together_contracts import (
 )
 from together_kit.erasure import ErasureAnswers
 from together_kit.http import allow_partner_origins
-from together_kit.idempotency import IdempotencyStore
 from together_kit.ratelimit import RateLimiter, rate_limited
+from together_kit.retention import days
 from together_kit.runtime import ServiceRuntime
 from together_kit.web import WebPages, mount_static
 
+from moderation.adapters.documents import REJECTED_AT
 from moderation.adapters.items import MongoItemRepository
 from moderation.adapters.moderators import MongoModeratorRepository, Passwords
 from moderation.adapters.sessions import MongoSessionRepository
@@ -54,6 +55,12 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     )
     accounts = build_accounts(runtime, settings, clock=ctx.clock)
     runtime.indexes(items, accounts.moderators, accounts.sessions)
+    runtime.retain(
+        runtime.db["items"],
+        field=REJECTED_AT,
+        keep=days(settings.rejected_story_retention_days),
+        clock=ctx.clock,
+    )
     runtime.every(3600, lambda: accounts.sessions.sweep(now=ctx.clock()), name="session-sweep")
     runtime.tells(
         StorySubmitted,
@@ -89,7 +96,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     app.state.settings = settings
     app.state.context = ctx
     app.state.pages = pages
-    app.state.idempotency = IdempotencyStore(runtime.db["idempotency"])
+    app.state.idempotency = runtime.idempotency()
     moderator.install(app, pages=pages, accounts=accounts, settings=settings)
     return app
 

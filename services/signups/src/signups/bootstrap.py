@@ -16,7 +16,6 @@ from together_contracts import (
     VolunteerUpdated,
 )
 from together_kit.http import allow_partner_origins
-from together_kit.idempotency import IdempotencyStore
 from together_kit.ratelimit import RateLimiter, rate_limited
 from together_kit.runtime import ServiceRuntime
 from together_kit.security import require_admin_key
@@ -87,5 +86,5 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     app.state.settings = settings
     app.state.context = ctx
     app.state.pages = pages
-    app.state.idempotency = IdempotencyStore(runtime.db["idempotency"])
+    app.state.idempotency = runtime.idempotency()
     return app

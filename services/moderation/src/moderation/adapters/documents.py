@@ -17,6 +17,9 @@ from moderation.domain.items import (
 from moderation.domain.screening import Finding, Flag, Screening
 
 Document = dict[str, Any]
+REJECTED_AT = "rejected_at"
+"""When a story was rejected: only rejected stories have it, and its TTL index
+(`rejected_story_retention_days`) deletes each that long after its rejection."""
 
 
 def priority(item: Item) -> int:
@@ -54,6 +57,8 @@ def to_document(item: Item) -> Document:
         "breach_told": item.breach_told_at is not None,
         "extra": item.extra,
     }
+    if isinstance(details, StoryDetails) and item.status is Status.REJECTED:
+        document[REJECTED_AT] = item.decided_at
     if isinstance(details, StoryDetails):
         document |= {
             "prompt": details.prompt,
