@@ -55,6 +55,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     )
     accounts = build_accounts(runtime, settings, clock=ctx.clock)
     runtime.indexes(items, accounts.moderators, accounts.sessions)
+    runtime.startup_hooks.append(items.date_rejected)
     runtime.retain(
         runtime.db["items"],
         field=REJECTED_AT,

@@ -49,3 +49,21 @@ async def test_a_rejected_story_is_deleted_after_its_retention(
         assert {str(approved), str(waiting)} <= set(left)
         assert await ttl_seconds(items, "rejected_at") == 90 * 86_400, "MongoDB's own TTL index"
     assert Settings().rejected_story_retention_days == 90.0
+
+
+async def test_stories_rejected_before_are_dated_at_start(
+    start_moderation: StartModeration,
+) -> None:
+    async with start_moderation(retention_sweep_seconds=0.2) as moderation:
+        rejected = await share(moderation)
+        await decisions.reject(rejected, ANN, reason=Reason.OFF_TOPIC, ctx=moderation.ctx)
+        await moderation.db["items"].update_one(
+            {"_id": str(rejected)}, {"$unset": {"rejected_at": ""}}
+        )
+    async with start_moderation(retention_sweep_seconds=0.2) as moderation:
+        moderation.clock.advance(days=91)
+        await eventually(
+            lambda: ids(moderation.db["items"]),
+            until=lambda found: str(rejected) not in found,
+            what="the undated rejected story swept",
+        )

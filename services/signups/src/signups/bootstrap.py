@@ -17,12 +17,13 @@ from together_contracts import (
 )
 from together_kit.http import allow_partner_origins
 from together_kit.ratelimit import RateLimiter, rate_limited
+from together_kit.retention import days
 from together_kit.runtime import ServiceRuntime
 from together_kit.security import require_admin_key
 from together_kit.web import WebPages, mount_static
 
 from signups.adapters.erasures import MongoErasureRepository
-from signups.adapters.organisations import MongoOrganisationRepository
+from signups.adapters.organisations import PENDING_SINCE, MongoOrganisationRepository
 from signups.adapters.people import MongoPeopleRepository
 from signups.adapters.tokens import Links, Tokens
 from signups.entrypoints import consumers, web
@@ -67,6 +68,13 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         settings.purge_interval_seconds,
         lambda: erasure.purge_unconfirmed(ctx=ctx),
         name="purge-unconfirmed",
+    )
+    runtime.startup_hooks.append(organisations.date_unconfirmed)
+    runtime.retain(
+        organisations.organisations.collection,
+        field=PENDING_SINCE,
+        keep=days(settings.unconfirmed_organisation_retention_days),
+        clock=ctx.clock,
     )
 
     join_limit = rate_limited(RateLimiter(settings.join_rate_limit), scope="join")

@@ -1,4 +1,4 @@
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 from together_kit.settings import ServiceSettings
 
@@ -17,5 +17,7 @@ class Settings(ServiceSettings):
     form_version: str = "2026-11"
     """Recorded with every consent, so we know which wording was agreed to."""
     purge_interval_seconds: float = 3600.0
+    unconfirmed_organisation_retention_days: float = Field(default=30.0, gt=0)
+    """An organisation whose contact never confirmed is deleted this long after it joined."""
     erasure_services: tuple[str, ...] = ("moderation", "matching", "notifications")
     """The services whose `person.erased` answers an erasure waits for (besides signups)."""

@@ -10,6 +10,10 @@ from together_kit.outbox import AggregateCollection, AggregateNotFoundError
 from signups.domain.organisations import Organisation, OrganisationDetails, Pledge
 
 OrganisationChange = Callable[[Organisation], Sequence[Event]]
+PENDING_SINCE = "pending_since"
+"""When an organisation that has not confirmed joined (None once it has: an update keeps the fields
+it does not write), and its TTL index (`unconfirmed_organisation_retention_days`) deletes each
+that long after (like unconfirmed people). A TTL index and the sweep pass over null."""
 
 
 class OrganisationNotFoundError(LookupError):
@@ -47,6 +51,14 @@ class MongoOrganisationRepository:
             raise OrganisationNotFoundError(organisation_id) from error
         return changed[0]
 
+    async def date_unconfirmed(self) -> None:
+        """At start-up: unconfirmed organisations stored before they carried `pending_since`
+        get it (rewritten whole, so it is a real date)."""
+        undated = self.organisations.collection.find({PENDING_SINCE: {"$exists": False}})
+        for organisation in [from_document(document) async for document in undated]:
+            if not organisation.confirmed:
+                await self.change(organisation.id, lambda _: [])
+
     async def confirmed_pledges(self, *, limit: int) -> AsyncIterator[Organisation]:
         cursor = (
             self.organisations.collection.find({"confirmed_at": {"$ne": None}})
@@ -58,6 +70,11 @@ class MongoOrganisationRepository:
 
 
 def to_document(organisation: Organisation) -> dict[str, Any]:
+    pending_since = None if organisation.confirmed else organisation.joined_at
+    return {**_document(organisation), PENDING_SINCE: pending_since}
+
+
+def _document(organisation: Organisation) -> dict[str, Any]:
     details = organisation.details
     return {
         "_id": str(organisation.id),
