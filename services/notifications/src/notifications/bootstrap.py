@@ -111,6 +111,7 @@ def create_app(
         await reconcile()
 
     runtime.indexes(messages, suppressions)
+    runtime.startup_hooks.append(messages.date_undated)
     runtime.retain(
         messages.collection,
         field=RETAINED_FROM,

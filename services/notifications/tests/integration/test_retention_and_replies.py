@@ -119,3 +119,29 @@ async def test_the_delivery_log_forgets_a_message_after_its_retention(
         until=lambda left: logged["_id"] not in left,
         what="the message swept from the delivery log",
     )
+
+
+async def test_messages_logged_before_are_dated_at_start(
+    settings_for: Callable[..., Settings],
+    inspector: AsyncDatabase[Document],
+    smtp_sink: Sink,
+    rabbitmq_url: str,
+) -> None:
+    settings = settings_for(retention_sweep_seconds=0.2)
+    address = unique_address("jac")
+    first = create_app(settings)
+    async with first.router.lifespan_context(first):
+        await publish_event(rabbitmq_url, registered(address))
+        logged = await finished(inspector, address)
+    await inspector["messages"].update_one(
+        {"_id": logged["_id"]}, {"$unset": {"retained_from": ""}}
+    )
+    clock = Clock()
+    again = create_app(settings, clock=clock)
+    async with again.router.lifespan_context(again):
+        clock.advance(days=91)
+        await eventually(
+            lambda: ids(inspector["messages"]),
+            until=lambda left: logged["_id"] not in left,
+            what="the undated message swept",
+        )

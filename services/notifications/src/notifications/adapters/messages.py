@@ -129,6 +129,19 @@ class MongoMessageRepository:
             return False
         return True
 
+    async def date_undated(self) -> None:
+        """At start-up: messages logged before they carried `retained_from` get it, so their
+        retention runs."""
+        undated = self.collection.find(
+            {RETAINED_FROM: {"$exists": False}}, {"queued_at": 1, "not_before": 1}
+        )
+        async for document in undated:
+            moments = [document.get(name) or 0.0 for name in ("queued_at", "not_before")]
+            retained_from = datetime.fromtimestamp(max(moments), UTC)
+            await self.collection.update_one(
+                {"_id": document["_id"]}, {"$set": {RETAINED_FROM: retained_from}}
+            )
+
     async def get(self, key: str) -> Document | None:
         document = await self.collection.find_one({"_id": key})
         return loaded(document) if document else None
