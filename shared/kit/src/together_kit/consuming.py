@@ -15,7 +15,9 @@ moved there carries a per-message `expiration`, and the broker drops it once tha
 is never delivered, listed or replayed after). A per-message TTL, not a queue argument, because
 queues that already exist cannot be redeclared with other arguments (PRECONDITION_FAILED), and
 no policy is needed. A message RabbitMQ dead-letters itself (`x-delivery-limit`) loses its
-expiration on the way: see `together dlq purge`.
+expiration on the way, so the guard dead-letters a message itself on its last delivery before
+that limit; dead letters without an expiration (from before the setting) are given one, or
+dropped if older than the TTL, when the service starts (`deadletters.expire_unstamped`).
 
 The original message is acknowledged only after its retry or dead letter is confirmed, so a crash
 in between duplicates it (absorbed by the inbox) and never loses it.
@@ -48,6 +50,14 @@ ERROR_HEADER_LIMIT = 2000
 
 class PermanentError(Exception):
     """Raised by a handler for an event that no retry can make succeed."""
+
+
+class DeliveryLimitError(Exception):
+    """Delivered so often without an outcome (its consumer died each time, or the store was down)
+    that the next failure would let RabbitMQ dead-letter it itself, without an expiration."""
+
+    def __init__(self, delivered: int) -> None:
+        super().__init__(f"delivered {delivered + 1} times without an outcome")
 
 
 _UNREADABLE = (ValidationError, json.JSONDecodeError, UnicodeDecodeError, PermanentError)
@@ -154,6 +164,10 @@ class _Guarded(BaseMiddleware):
         attempt: int,
     ) -> str:
         guard = self.guard
+        delivered = int((msg.raw_message.headers or {}).get("x-delivery-count", 0) or 0)
+        if delivered >= guard.topology.delivery_limit - 1:
+            await self._dead_letter(msg, DeliveryLimitError(delivered), attempt)
+            return "dead"
         try:
             if event_id and await guard.inbox.seen(consumer=queue, event_id=event_id):
                 return "duplicate"

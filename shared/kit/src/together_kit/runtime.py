@@ -26,6 +26,7 @@ from together_contracts import Event
 
 from together_kit import mongo
 from together_kit.consuming import ConsumerGuard, RetryPolicy
+from together_kit.deadletters import expire_unstamped
 from together_kit.health import health_router
 from together_kit.http import install_http_middleware
 from together_kit.idempotency import IdempotencyStore
@@ -231,6 +232,7 @@ class ServiceRuntime:
         """Connect, declare, start consuming and relaying; undo it all on exit."""
         await retry_until_up(self.broker.start, what="broker")
         await self._declare_topology()
+        await self._expire_unstamped_dead_letters()
         await retry_until_up(self._prepare_store, what="store")
         leases = JobLeases(self.db["jobs"])
         relay = asyncio.create_task(self.relay.run(), name="outbox-relay")
@@ -270,6 +272,22 @@ class ServiceRuntime:
         await self.inbox.ensure_indexes()
         for hook in self.startup_hooks:
             await hook()
+
+    async def _expire_unstamped_dead_letters(self) -> None:
+        """Dead letters older than `dead_letter_ttl_days` that carry no expiration (from before the
+        setting) go; the others get one. Never stops the service from starting."""
+        settings = self.settings
+        try:
+            dropped, stamped = await expire_unstamped(
+                settings.rabbitmq_url,
+                settings.service_name,
+                ttl=days(settings.dead_letter_ttl_days),
+            )
+        except Exception as error:
+            log.warning("dead letters without an expiration left as they are", error=repr(error))
+            return
+        if dropped or stamped:
+            log.info("dead letters given their expiration", dropped=dropped, stamped=stamped)
 
     async def _declare_topology(self) -> None:
         await self.broker.declare_exchange(EVENTS)
