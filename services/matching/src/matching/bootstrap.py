@@ -15,13 +15,19 @@ from together_contracts.matches import (
     VolunteerUnmatched,
 )
 from together_kit.erasure import ErasureAnswers
-from together_kit.idempotency import IdempotencyStore
 from together_kit.ratelimit import SharedRateLimiter, rate_limited
+from together_kit.retention import days
 from together_kit.runtime import ServiceRuntime
 from together_kit.web import WebPages, mount_static
 
 from matching.adapters.events import MongoEventRepository
-from matching.adapters.geocoding import CachedGeocoder, Geocoder, GeoNamesTable, PostcodesIo
+from matching.adapters.geocoding import (
+    CACHED_AT,
+    CachedGeocoder,
+    Geocoder,
+    GeoNamesTable,
+    PostcodesIo,
+)
 from matching.adapters.matches import MongoMatchRepository
 from matching.adapters.tokens import Links, Tokens
 from matching.adapters.volunteers import MongoVolunteerRepository
@@ -61,14 +67,24 @@ def create_app(
     profiles = MongoVolunteerRepository(runtime.aggregate("volunteers"))
     matches = MongoMatchRepository(runtime.aggregate("matches"))
     tokens = Tokens(settings.secret_keys(), legacy=settings.legacy_links)
+    clock = clock or (lambda: datetime.now(UTC))
+    geocode_cache = runtime.db["geocode_cache"]
+    runtime.retain(
+        geocode_cache,
+        field=CACHED_AT,
+        keep=days(settings.geocode_cache_retention_days),
+        clock=clock,
+    )
+    cached_geocoder = CachedGeocoder(source, geocode_cache, clock=clock)
+    runtime.startup_hooks.append(cached_geocoder.drop_undated)
     ctx = Context(
         events=events,
         volunteers=profiles,
         matches=matches,
-        geocoder=CachedGeocoder(source, runtime.db["geocode_cache"]),
+        geocoder=cached_geocoder,
         tokens=tokens,
         links=Links(settings.public_base_url, tokens),
-        clock=clock or (lambda: datetime.now(UTC)),
+        clock=clock,
         rules=MatchingRules(
             proposals_per_place=settings.proposals_per_place,
             weekly_cap=settings.weekly_cap,
@@ -112,5 +128,5 @@ def create_app(
     app.state.settings = settings
     app.state.context = ctx
     app.state.pages = pages
-    app.state.idempotency = IdempotencyStore(runtime.db["idempotency"])
+    app.state.idempotency = runtime.idempotency()
     return app

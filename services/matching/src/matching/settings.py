@@ -1,6 +1,7 @@
 from pathlib import Path
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 from together_kit.settings import ServiceSettings
 
@@ -20,6 +21,8 @@ class Settings(ServiceSettings):
     """GeoNames postal-code file (tab-separated, no header); read by path, never committed."""
     postcodes_io_url: str = "https://api.postcodes.io"
     geocode_timeout_seconds: float = 5.0
+    geocode_cache_retention_days: float = Field(default=30.0, gt=0)
+    """How long a geocoded postcode (an event's full postcode among them) is kept in the store."""
     proposals_per_place: int = 3
     """K: an event with n places is proposed to at most n x K volunteers."""
     weekly_cap: int = 2

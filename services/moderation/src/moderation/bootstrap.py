@@ -21,11 +21,12 @@ from together_contracts import (
 )
 from together_kit.erasure import ErasureAnswers
 from together_kit.http import allow_partner_origins
-from together_kit.idempotency import IdempotencyStore
 from together_kit.ratelimit import SharedRateLimiter, rate_limited
+from together_kit.retention import days
 from together_kit.runtime import ServiceRuntime
 from together_kit.web import WebPages, mount_static
 
+from moderation.adapters.documents import REJECTED_AT
 from moderation.adapters.items import MongoItemRepository
 from moderation.adapters.moderators import MongoModeratorRepository, Passwords
 from moderation.adapters.secrets import SecretBox, derive_key
@@ -62,6 +63,13 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     accounts = build_accounts(runtime, settings, clock=ctx.clock)
     runtime.indexes(
         items, accounts.moderators, accounts.sessions, accounts.security_log, accounts.throttle
+    )
+    runtime.startup_hooks.append(items.date_rejected)
+    runtime.retain(
+        runtime.db["items"],
+        field=REJECTED_AT,
+        keep=days(settings.rejected_story_retention_days),
+        clock=ctx.clock,
     )
     runtime.every(300, lambda: sweep_sign_ins(accounts), name="session-sweep")
     runtime.tells(
@@ -102,7 +110,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     app.state.settings = settings
     app.state.context = ctx
     app.state.pages = pages
-    app.state.idempotency = IdempotencyStore(runtime.db["idempotency"])
+    app.state.idempotency = runtime.idempotency()
     app.state.security_log = accounts.security_log
     moderator.install(app, pages=pages, accounts=accounts, settings=settings)
     return app

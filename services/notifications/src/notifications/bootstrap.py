@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from together_contracts import PersonErased, VolunteerUnsubscribed
 from together_contracts.notifications import NotificationFailed, NotificationSent
 from together_kit.erasure import ErasureAnswers
+from together_kit.retention import days
 from together_kit.runtime import ServiceRuntime
 from together_kit.security import require_admin_key
 from together_kit.web import WebPages, mount_static
@@ -18,7 +19,7 @@ from notifications.adapters.channels.smtp import SmtpChannel, SmtpConfig
 from notifications.adapters.channels.webhook import WebhookChannel, WebhookConfig
 from notifications.adapters.contacts import MongoContactRepository
 from notifications.adapters.handover_journal import HandoverJournal
-from notifications.adapters.messages import MongoMessageRepository
+from notifications.adapters.messages import RETAINED_FROM, MongoMessageRepository
 from notifications.adapters.rendering import Renderer
 from notifications.adapters.suppressions import MongoSuppressionRepository
 from notifications.adapters.tokens import UnsubscribeLinks
@@ -114,6 +115,13 @@ def create_app(
         await reconcile()
 
     runtime.indexes(messages, suppressions)
+    runtime.startup_hooks.append(messages.date_undated)
+    runtime.retain(
+        messages.collection,
+        field=RETAINED_FROM,
+        keep=days(settings.delivery_log_retention_days),
+        clock=ctx.clock,
+    )
     runtime.startup_hooks.append(reconcile_at_start)
     runtime.tells(PersonErased, VolunteerUnsubscribed, NotificationSent, NotificationFailed)
     consumers.register(runtime, ctx=ctx)

@@ -68,6 +68,8 @@ class Settings(ServiceSettings):
     webhook_secret: SecretStr = SecretStr(DEVELOPMENT_WEBHOOK_SECRET)
     webhook_attempts: int = 4
     webhook_backoff_seconds: float = 0.5
+    delivery_log_retention_days: float = Field(default=90.0, gt=0)
+    """How long the delivery log keeps a message after it was queued (or due, if later)."""
 
     def journal_path(self) -> Path:
         default = Path(tempfile.gettempdir()) / f"together-notifications-{self.port}.handover"

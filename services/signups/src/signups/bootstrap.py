@@ -18,15 +18,15 @@ from together_contracts import (
     VolunteerUpdated,
 )
 from together_kit.http import allow_partner_origins
-from together_kit.idempotency import IdempotencyStore
 from together_kit.ratelimit import SharedRateLimiter, rate_limited
+from together_kit.retention import days
 from together_kit.runtime import ServiceRuntime
 from together_kit.security import require_admin_key
 from together_kit.web import WebPages, mount_static
 
 from signups.adapters.erasures import MongoErasureRepository
 from signups.adapters.mail_quota import MongoMailQuota
-from signups.adapters.organisations import MongoOrganisationRepository
+from signups.adapters.organisations import PENDING_SINCE, MongoOrganisationRepository
 from signups.adapters.people import MongoPeopleRepository
 from signups.adapters.tokens import Links, Tokens
 from signups.entrypoints import consumers, web
@@ -85,6 +85,13 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         lambda: volunteers.drop_stale_changes(ctx=ctx),
         name="drop-stale-changes",
     )
+    runtime.startup_hooks.append(organisations.date_unconfirmed)
+    runtime.retain(
+        organisations.organisations.collection,
+        field=PENDING_SINCE,
+        keep=days(settings.unconfirmed_organisation_retention_days),
+        clock=ctx.clock,
+    )
 
     join_limiter = SharedRateLimiter(settings.join_rate_limit, runtime.db["rate_limits"])
     runtime.indexes(join_limiter)
@@ -105,5 +112,5 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     app.state.settings = settings
     app.state.context = ctx
     app.state.pages = pages
-    app.state.idempotency = IdempotencyStore(runtime.db["idempotency"])
+    app.state.idempotency = runtime.idempotency()
     return app

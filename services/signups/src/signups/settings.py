@@ -20,5 +20,7 @@ class Settings(ServiceSettings):
     """At most this many confirmation or change emails to one address per UTC day, whatever
     asks for them (volunteer and organisation joins); a join beyond it changes nothing."""
     purge_interval_seconds: float = 3600.0
+    unconfirmed_organisation_retention_days: float = Field(default=30.0, gt=0)
+    """An organisation whose contact never confirmed is deleted this long after it joined."""
     erasure_services: tuple[str, ...] = ("moderation", "matching", "notifications")
     """The services whose `person.erased` answers an erasure waits for (besides signups)."""

@@ -57,7 +57,7 @@ class NotificationFailedData(EventData):
                     "cause_event_id": "00000000-0000-4000-8000-000000000020",
                     "attempts": 5,
                     "permanent": False,
-                    "reason": "451 4.3.0 Try again later",
+                    "reason": "451 4.3.0",
                 }
             ]
         }
@@ -72,7 +72,11 @@ class NotificationFailedData(EventData):
     permanent: bool = Field(
         description="The server refused the address (5xx): it is suppressed from now on"
     )
-    reason: str = Field(max_length=500)
+    reason: str = Field(
+        max_length=500,
+        description="The SMTP reply code and enhanced status code only (`550 5.1.1`), never the "
+        "reply's text, which may name the address",
+    )
 
 
 class NotificationFailed(Event):

@@ -10,6 +10,15 @@ and this middleware turns every handler failure into a decision of its own befor
 - a store or broker outage is not the event's fault: the message is requeued after a pause, with
   RabbitMQ's `x-delivery-limit` as the backstop.
 
+Nothing waits in `.retry` or `.dead` longer than `dead_letter_ttl_days` (default 14): each message
+moved there carries a per-message `expiration`, and the broker drops it once that has passed (it
+is never delivered, listed or replayed after). A per-message TTL, not a queue argument, because
+queues that already exist cannot be redeclared with other arguments (PRECONDITION_FAILED), and
+no policy is needed. A message RabbitMQ dead-letters itself (`x-delivery-limit`) loses its
+expiration on the way, so the guard dead-letters a message itself on its last delivery before
+that limit; dead letters without an expiration (from before the setting) are given one, or
+dropped if older than the TTL, when the service starts (`deadletters.expire_unstamped`).
+
 The original message is acknowledged only after its retry or dead letter is confirmed, so a crash
 in between duplicates it (absorbed by the inbox) and never loses it.
 """
@@ -43,6 +52,14 @@ class PermanentError(Exception):
     """Raised by a handler for an event that no retry can make succeed."""
 
 
+class DeliveryLimitError(Exception):
+    """Delivered so often without an outcome (its consumer died each time, or the store was down)
+    that the next failure would let RabbitMQ dead-letter it itself, without an expiration."""
+
+    def __init__(self, delivered: int) -> None:
+        super().__init__(f"delivered {delivered + 1} times without an outcome")
+
+
 _UNREADABLE = (ValidationError, json.JSONDecodeError, UnicodeDecodeError, PermanentError)
 _OUTAGES = (ConnectionFailure, AMQPError, ConnectionError, TimeoutError)
 
@@ -52,9 +69,12 @@ class RetryPolicy:
     max_attempts: int
     backoff_seconds: float
     backoff_max_seconds: float
+    dead_letter_ttl_seconds: float | None = None
+    """How long a message may wait in a `.retry` or `.dead` queue (`dead_letter_ttl_days`)."""
 
     def delay(self, attempt: int) -> float:
-        return float(min(self.backoff_seconds * 2 ** (attempt - 1), self.backoff_max_seconds))
+        delay = float(min(self.backoff_seconds * 2 ** (attempt - 1), self.backoff_max_seconds))
+        return min(delay, self.dead_letter_ttl_seconds or delay)
 
 
 @dataclass
@@ -144,6 +164,10 @@ class _Guarded(BaseMiddleware):
         attempt: int,
     ) -> str:
         guard = self.guard
+        delivered = int((msg.raw_message.headers or {}).get("x-delivery-count", 0) or 0)
+        if delivered >= guard.topology.delivery_limit - 1:
+            await self._dead_letter(msg, DeliveryLimitError(delivered), attempt)
+            return "dead"
         try:
             if event_id and await guard.inbox.seen(consumer=queue, event_id=event_id):
                 return "duplicate"
@@ -180,6 +204,7 @@ class _Guarded(BaseMiddleware):
         await self.guard.forward(
             msg,
             queue=self.guard.topology.dead_name,
+            expiration=self.guard.retry.dead_letter_ttl_seconds,
             headers={
                 "x-error": _describe(error),
                 "x-error-type": type(error).__name__,

@@ -20,7 +20,7 @@ import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -238,6 +238,64 @@ async def purge(
         for message in chosen:
             await message.ack()
         return len(chosen)
+
+
+def _dead_since(headers: dict[str, Any]) -> datetime | None:
+    """When the message was dead-lettered: the guard's header, or RabbitMQ's latest death."""
+    at = headers.get("x-dead-lettered-at") or _latest_death(headers).get("time")
+    if isinstance(at, str):
+        try:
+            at = datetime.fromisoformat(at)
+        except ValueError:
+            return None
+    if not isinstance(at, datetime):
+        return None
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def _with_expiration(message: AbstractIncomingMessage, left: timedelta) -> aio_pika.Message:
+    return aio_pika.Message(
+        message.body,
+        headers=dict(message.headers or {}),
+        content_type=message.content_type,
+        content_encoding=message.content_encoding,
+        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+        correlation_id=message.correlation_id,
+        message_id=message.message_id,
+        timestamp=message.timestamp,
+        type=message.type,
+        app_id=message.app_id,
+        expiration=left,
+    )
+
+
+async def expire_unstamped(
+    url: str, service: str, *, ttl: timedelta, now: datetime | None = None
+) -> tuple[int, int]:
+    """Give each dead letter that has no expiration the rest of its `ttl`, counted from when it was
+    dead-lettered, and drop those older than `ttl`; return (dropped, stamped).
+
+    For dead letters the per-message expiration does not reach: those from before
+    `dead_letter_ttl_days` existed, and those RabbitMQ dead-lettered itself (it strips the
+    expiration). Each is published again with an expiration, then its old copy acknowledged, so a
+    crash in between leaves a duplicate (replay is idempotent), never a loss. Dead letters that
+    have an expiration are handed back untouched."""
+    moment = now or datetime.now(UTC)
+    dropped = stamped = 0
+    async with _borrowed(url, service) as (channel, messages):
+        for message in messages:
+            if message.expiration is not None:
+                continue
+            left = ttl - (moment - (_dead_since(dict(message.headers or {})) or moment))
+            if left > timedelta(0):
+                await channel.default_exchange.publish(
+                    _with_expiration(message, left), routing_key=dead_letter_queue_name(service)
+                )
+                stamped += 1
+            else:
+                dropped += 1
+            await message.ack()
+    return dropped, stamped
 
 
 def main(argv: Sequence[str] | None = None) -> int:

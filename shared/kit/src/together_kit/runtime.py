@@ -9,6 +9,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import structlog
@@ -18,19 +19,23 @@ from faststream.middlewares import AckPolicy
 from faststream.rabbit import Channel, RabbitBroker, RabbitRouter
 from faststream.rabbit.subscriber import RabbitSubscriber
 from pymongo import AsyncMongoClient
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure
 from together_contracts import Event
 
 from together_kit import mongo
 from together_kit.consuming import ConsumerGuard, RetryPolicy
+from together_kit.deadletters import expire_unstamped
 from together_kit.health import health_router
 from together_kit.http import install_http_middleware
+from together_kit.idempotency import IdempotencyStore
 from together_kit.inbox import Inbox
 from together_kit.metrics import Metrics
 from together_kit.outbox import AggregateCollection
 from together_kit.publishing import EventPublisher
 from together_kit.relay import OutboxRelay
+from together_kit.retention import Retention, days
 from together_kit.schedule import JobLeases, cancel_all, run_every
 from together_kit.settings import ServiceSettings
 from together_kit.topology import EVENTS, ConsumerTopology, dead_queue
@@ -129,6 +134,33 @@ class ServiceRuntime:
         """Run `job` now and then every `seconds`, once per interval across all replicas."""
         self.periodic_jobs.append((name, seconds, job))
 
+    def retain(
+        self,
+        collection: AsyncCollection[Document],
+        *,
+        field: str,
+        keep: timedelta,
+        clock: Callable[[], datetime] | None = None,
+    ) -> Retention:
+        """Keep the records of `collection` for `keep` after their date in `field`, then delete
+        them: a TTL index, and a sweep every `retention_sweep_seconds` (together_kit.retention)."""
+        retention = (
+            Retention(collection, field, keep)
+            if clock is None
+            else Retention(collection, field, keep, clock)
+        )
+        self.startup_hooks.append(retention.ensure_indexes)
+        self.every(self.settings.retention_sweep_seconds, retention.sweep, name=retention.name)
+        return retention
+
+    def idempotency(self) -> IdempotencyStore:
+        """The `Idempotency-Key` store, its records kept `idempotency_retention_days`."""
+        collection = self.db["idempotency"]
+        self.retain(
+            collection, field="created_at", keep=days(self.settings.idempotency_retention_days)
+        )
+        return IdempotencyStore(collection)
+
     def tells(self, *models: type[Event]) -> None:
         """Document the events this service publishes (through its outbox) in its AsyncAPI."""
         for model in models:
@@ -158,6 +190,7 @@ class ServiceRuntime:
                 max_attempts=self.settings.max_attempts,
                 backoff_seconds=self.settings.retry_backoff_seconds,
                 backoff_max_seconds=self.settings.retry_backoff_max_seconds,
+                dead_letter_ttl_seconds=days(self.settings.dead_letter_ttl_days).total_seconds(),
             ),
         )
         consumer = Consumer(topology, RabbitRouter(middlewares=[guard]), self.settings.prefetch)
@@ -199,6 +232,7 @@ class ServiceRuntime:
         """Connect, declare, start consuming and relaying; undo it all on exit."""
         await retry_until_up(self.broker.start, what="broker")
         await self._declare_topology()
+        await self._expire_unstamped_dead_letters()
         await retry_until_up(self._prepare_store, what="store")
         leases = JobLeases(self.db["jobs"])
         relay = asyncio.create_task(self.relay.run(), name="outbox-relay")
@@ -238,6 +272,22 @@ class ServiceRuntime:
         await self.inbox.ensure_indexes()
         for hook in self.startup_hooks:
             await hook()
+
+    async def _expire_unstamped_dead_letters(self) -> None:
+        """Dead letters older than `dead_letter_ttl_days` that carry no expiration (from before the
+        setting) go; the others get one. Never stops the service from starting."""
+        settings = self.settings
+        try:
+            dropped, stamped = await expire_unstamped(
+                settings.rabbitmq_url,
+                settings.service_name,
+                ttl=days(settings.dead_letter_ttl_days),
+            )
+        except Exception as error:
+            log.warning("dead letters without an expiration left as they are", error=repr(error))
+            return
+        if dropped or stamped:
+            log.info("dead letters given their expiration", dropped=dropped, stamped=stamped)
 
     async def _declare_topology(self) -> None:
         await self.broker.declare_exchange(EVENTS)

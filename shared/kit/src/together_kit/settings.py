@@ -56,6 +56,12 @@ class ServiceSettings(BaseSettings):
     outbox_lease_seconds: float = 30.0
     outbox_poll_seconds: float = 1.0
     readiness_timeout_seconds: float = 2.0
+    dead_letter_ttl_days: float = Field(14.0, gt=0)
+    """How long a message waits in a `.retry` or `.dead` queue before the broker drops it."""
+    idempotency_retention_days: float = Field(1.0, gt=0)
+    """How long a POST's `Idempotency-Key` and its stored response are kept."""
+    retention_sweep_seconds: float = Field(3600.0, gt=0)
+    """How often each retention sweep deletes what its TTL index would (together_kit.retention)."""
 
     @property
     def trusted_proxies(self) -> list[str]:

@@ -1,13 +1,19 @@
 """The consumer guard against the real broker and store: inbox, retries, dead letters."""
 
 import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import aio_pika
 import pytest
-from together_kit.runtime import ServiceRuntime
+from together_kit.deadletters import list_dead
+from together_kit.runtime import DELIVERY_LIMIT, ServiceRuntime
 from together_kit.testing.consumers import counting_consumer
 from together_kit.testing.events import volunteer_registered
-from together_kit.testing.probe import publish_event, read_queue
+from together_kit.testing.probe import publish_event, publish_raw, read_queue
 from together_kit.testing.waiting import eventually
+
+from .conftest import SettingsFactory
 
 pytestmark = pytest.mark.integration
 
@@ -108,3 +114,114 @@ def _consumed(runtime: ServiceRuntime, outcome: str) -> int:
             if sample.name.endswith("_total") and sample.labels.get("outcome") == outcome:
                 total += sample.value
     return int(total)
+
+
+async def test_a_dead_letter_older_than_its_ttl_is_gone(
+    settings_for: SettingsFactory, rabbitmq_url: str
+) -> None:
+    """`dead_letter_ttl_days` on the real broker, on a dead queue declared without any TTL (as
+    queues of deployments from before the setting are): the broker drops the message itself."""
+    runtime = ServiceRuntime.build(settings_for(dead_letter_ttl_days=3 / 86_400))
+    counting_consumer(runtime)
+    bad = volunteer_registered()
+    dead = f"{runtime.settings.service_name}.dead"
+    try:
+        async with runtime.running():
+            await publish_event(rabbitmq_url, bad, body=b"not an envelope")
+            listed = await eventually(
+                lambda: list_dead(rabbitmq_url, runtime.settings.service_name),
+                until=lambda found: len(found) == 1,
+                what="the dead letter",
+            )
+            assert listed[0].event_id == str(bad.id)
+            assert (
+                await eventually(
+                    lambda: _messages_in(rabbitmq_url, dead),
+                    until=lambda count: count == 0,
+                    timeout=15,
+                    what="the dead letter dropped by the broker",
+                )
+                == 0
+            )
+            assert await list_dead(rabbitmq_url, runtime.settings.service_name) == []
+    finally:
+        await runtime.client.close()
+
+
+async def _messages_in(url: str, queue: str) -> int:
+    connection = await aio_pika.connect(url)
+    try:
+        channel = await connection.channel()
+        declared = await channel.declare_queue(queue, passive=True)
+        return int(declared.declaration_result.message_count or 0)
+    finally:
+        await connection.close()
+
+
+async def test_on_its_last_delivery_before_the_limit_the_guard_dead_letters_it_with_a_ttl(
+    runtime: ServiceRuntime, rabbitmq_url: str
+) -> None:
+    """RabbitMQ's own dead-lettering at `x-delivery-limit` strips the expiration: the guard does
+    it first (the broker counts deliveries in `x-delivery-count`)."""
+    effects = counting_consumer(runtime)
+    event = volunteer_registered()
+    async with runtime.running():
+        await publish_raw(
+            rabbitmq_url,
+            event.model_dump_json().encode(),
+            routing_key=event.type,
+            message_id=str(event.id),
+            headers={"x-delivery-count": DELIVERY_LIMIT - 1},
+        )
+        [dead] = await dead_letters(rabbitmq_url, runtime, 1)
+    assert dead.headers["x-error-type"] == "DeliveryLimitError"  # type: ignore[attr-defined]
+    assert dead.expiration == 14 * 86_400  # type: ignore[attr-defined]
+    assert effects["Ann"] == 0
+
+
+async def test_dead_letters_without_a_ttl_get_one_or_go_when_the_service_starts(
+    settings_for: SettingsFactory, rabbitmq_url: str
+) -> None:
+    """Dead letters from before `dead_letter_ttl_days` (or dead-lettered by RabbitMQ itself) have
+    no expiration: at start-up those older than the TTL go and the others get the rest of it."""
+    settings = settings_for()
+    now = datetime.now(UTC)
+    first = ServiceRuntime.build(settings)
+    try:
+        async with first.running():
+            pass
+    finally:
+        await first.client.close()
+    dead = f"{settings.service_name}.dead"
+    await _put(rabbitmq_url, dead, "guard-old", {"x-dead-lettered-at": _ago(now, 20)})
+    await _put(rabbitmq_url, dead, "broker-old", {"x-death": [{"time": _at(now, 15)}]})
+    await _put(rabbitmq_url, dead, "recent", {"x-dead-lettered-at": _ago(now, 1)})
+
+    again = ServiceRuntime.build(settings)
+    try:
+        async with again.running():
+            left = await read_queue(rabbitmq_url, dead)
+    finally:
+        await again.client.close()
+    assert [message.message_id for message in left] == ["recent"]
+    expiration = left[0].expiration
+    assert isinstance(expiration, float)
+    assert 12.9 * 86_400 < expiration <= 13 * 86_400
+
+
+def _at(now: datetime, days_ago: float) -> datetime:
+    return (now - timedelta(days=days_ago)).replace(microsecond=0)
+
+
+def _ago(now: datetime, days_ago: float) -> str:
+    return _at(now, days_ago).isoformat()
+
+
+async def _put(url: str, queue: str, message_id: str, headers: dict[str, Any]) -> None:
+    connection = await aio_pika.connect(url)
+    try:
+        channel = await connection.channel(publisher_confirms=True)
+        message = aio_pika.Message(b"{}", message_id=message_id, headers=headers)
+        await channel.default_exchange.publish(message, routing_key=queue)
+    finally:
+        await connection.close()

@@ -46,3 +46,15 @@ def test_settings_read_shared_and_prefixed_variables(monkeypatch: pytest.MonkeyP
     assert settings.rabbitmq_url == "amqp://u:p@broker:5672/"
     assert settings.port == 9100
     assert settings.database_name == "demo"
+
+
+def test_a_retry_never_waits_longer_than_the_dead_letter_ttl() -> None:
+    policy = RetryPolicy(
+        max_attempts=6, backoff_seconds=10, backoff_max_seconds=1000, dead_letter_ttl_seconds=25
+    )
+    assert [policy.delay(n) for n in range(1, 5)] == [10.0, 20.0, 25.0, 25.0]
+
+
+def test_dead_letters_are_kept_14_days_unless_set_otherwise() -> None:
+    assert ServiceSettings(service_name="demo", port=0).dead_letter_ttl_days == 14.0
+    assert ServiceSettings(service_name="demo", port=0).idempotency_retention_days == 1.0

@@ -7,19 +7,24 @@ outward code's centroid. postcodes.io (self-hostable) locates full postcodes and
 Either is wrapped in `CachedGeocoder`, which keeps answers in the store (`geocode_cache`).
 """
 
+import contextlib
 import csv
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote
 
 import httpx
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
 
 from matching.domain.geo import Point
 from matching.domain.postcodes import normalise, outward_code
 
+CACHED_AT = "cached_at"
 KNOWN_LIMIT = 20_000
 """Places kept in memory by `CachedGeocoder`; when full it starts again from empty."""
 
@@ -125,12 +130,25 @@ class CachedGeocoder:
     districts volunteers give and the postcodes of recent events).
 
     Unknown postcodes are not cached: a newly issued postcode becomes known to the source later.
+    Each answer is kept in the store `geocode_cache_retention_days` after it was cached (its
+    `cached_at`, a real date written by the insert; see together_kit.retention), then asked again.
     """
 
-    def __init__(self, source: Geocoder, cache: AsyncCollection[dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        source: Geocoder,
+        cache: AsyncCollection[dict[str, Any]],
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self.source = source
         self.cache = cache
+        self.clock = clock
         self._known: dict[str, Place] = {}
+
+    async def drop_undated(self) -> None:
+        """At start-up: answers cached before they carried `cached_at` would be kept for ever."""
+        await self.cache.delete_many({CACHED_AT: {"$exists": False}})
 
     async def locate(self, postcode: str) -> Place:
         key = normalise(postcode)
@@ -144,12 +162,16 @@ class CachedGeocoder:
             return place
         place = await self.source.locate(key)
         cached_place = {
+            "_id": key,
             "outward_code": place.outward_code,
             "latitude": place.point.latitude,
             "longitude": place.point.longitude,
+            CACHED_AT: self.clock(),
         }
-        # An upsert by `$set`: the embedded store's `replace_one(..., upsert=True)` drops the `_id`.
-        await self.cache.update_one({"_id": key}, {"$set": cached_place}, upsert=True)
+        # An insert, not an upsert: the embedded store keeps a datetime written by `$set` as a
+        # string (ADR 0001), and a place does not move, so another replica's answer is as good.
+        with contextlib.suppress(DuplicateKeyError):
+            await self.cache.insert_one(cached_place)
         self._remember(key, place)
         return place
 

@@ -18,6 +18,10 @@ from moderation.domain.pledges import PledgeDetails
 from moderation.domain.screening import Finding, Flag, Screening
 
 Document = dict[str, Any]
+REJECTED_AT = "rejected_at"
+"""When a story was rejected (None for every other item: an update keeps the fields it does not
+write); its TTL index (`rejected_story_retention_days`) deletes each that long after. A TTL index
+and the sweep pass over null."""
 
 
 def priority(item: Item) -> int:
@@ -55,6 +59,8 @@ def to_document(item: Item) -> Document:
         "breach_told": item.breach_told_at is not None,
         "extra": item.extra,
     }
+    rejected_story = isinstance(details, StoryDetails) and item.status is Status.REJECTED
+    document[REJECTED_AT] = item.decided_at if rejected_story else None
     if isinstance(details, StoryDetails):
         document |= {
             "prompt": details.prompt,

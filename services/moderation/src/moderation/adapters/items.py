@@ -14,7 +14,7 @@ from pymongo.errors import DuplicateKeyError
 from together_contracts import Event
 from together_kit.outbox import AggregateCollection, AggregateNotFoundError
 
-from moderation.adapters.documents import Document, from_document, to_document
+from moderation.adapters.documents import REJECTED_AT, Document, from_document, to_document
 from moderation.domain.items import FOR_LEADS, OPEN, Item, Kind, Status
 from moderation.domain.queue import QueueCounts, QueueFilter
 from moderation.domain.screening import Flag
@@ -146,6 +146,14 @@ class MongoItemRepository:
         }
         async for document in self.items.collection.find(query).sort("created_at", ASCENDING):
             yield from_document(document)
+
+    async def date_rejected(self) -> None:
+        """At start-up: stories rejected before they carried `rejected_at` get it, so their
+        retention runs (rewritten whole, so it is a real date)."""
+        query = {"kind": Kind.STORY.value, "status": Status.REJECTED.value}
+        undated = self.items.collection.find({**query, REJECTED_AT: {"$exists": False}}, {"_id": 1})
+        for item_id in [UUID(document["_id"]) async for document in undated]:
+            await self.change(item_id, lambda _: [])
 
     async def decided_between(self, start: datetime, end: datetime) -> AsyncIterator[Item]:
         """Items with decisions in [start, end), for the audit export; an item may also carry

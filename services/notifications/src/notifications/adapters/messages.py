@@ -30,6 +30,10 @@ TIMES = (
 )
 """Stored as epoch seconds: the embedded store keeps a datetime written by `$set` as a string,
 which would no longer compare with the datetimes it was inserted with."""
+RETAINED_FROM = "retained_from"
+"""A real date (not epoch seconds: MongoDB's TTL index needs one), written with the insert: the
+later of when a message was queued and when it was due. The delivery log keeps a message
+`delivery_log_retention_days` after it (together_kit.retention)."""
 NOT_HANDED_OVER = 0.0
 """`handed_over_at` of a claimed message not yet handed to its channel (a number, not null: the
 embedded store does not match null reliably in compound filters)."""
@@ -117,11 +121,26 @@ class MongoMessageRepository:
 
     async def record(self, document: Document) -> bool:
         """Insert the intent; False if this key was recorded before (then nothing changes)."""
+        moments = [document.get(name) for name in ("queued_at", "not_before")]
+        retained_from = max((m for m in moments if isinstance(m, datetime)), default=None)
         try:
-            await self.messages.insert(stored(document), [])
+            await self.messages.insert({**stored(document), RETAINED_FROM: retained_from}, [])
         except DuplicateKeyError:
             return False
         return True
+
+    async def date_undated(self) -> None:
+        """At start-up: messages logged before they carried `retained_from` get it, so their
+        retention runs."""
+        undated = self.collection.find(
+            {RETAINED_FROM: {"$exists": False}}, {"queued_at": 1, "not_before": 1}
+        )
+        async for document in undated:
+            moments = [document.get(name) or 0.0 for name in ("queued_at", "not_before")]
+            retained_from = datetime.fromtimestamp(max(moments), UTC)
+            await self.collection.update_one(
+                {"_id": document["_id"]}, {"$set": {RETAINED_FROM: retained_from}}
+            )
 
     async def get(self, key: str) -> Document | None:
         document = await self.collection.find_one({"_id": key})

@@ -17,6 +17,10 @@ from signups.domain.organisations import Organisation, OrganisationDetails, Pled
 from signups.domain.pledges import PledgeDecision, PledgeStatus
 
 OrganisationChange = Callable[[Organisation], Sequence[Event]]
+PENDING_SINCE = "pending_since"
+"""When an organisation that has not confirmed joined (None once it has: an update keeps the fields
+it does not write), and its TTL index (`unconfirmed_organisation_retention_days`) deletes each
+that long after (like unconfirmed people). A TTL index and the sweep pass over null."""
 
 
 class OrganisationNotFoundError(LookupError):
@@ -80,6 +84,14 @@ class MongoOrganisationRepository:
             raise OrganisationNotFoundError(organisation_id) from error
         return changed[0]
 
+    async def date_unconfirmed(self) -> None:
+        """At start-up: unconfirmed organisations stored before they carried `pending_since`
+        get it (rewritten whole, so it is a real date)."""
+        undated = self.organisations.collection.find({PENDING_SINCE: {"$exists": False}})
+        for organisation in [from_document(document) async for document in undated]:
+            if not organisation.confirmed:
+                await self.change(organisation.id, lambda _: [])
+
     async def approved_pledges(self, *, limit: int) -> AsyncIterator[Organisation]:
         """Pledges a moderator approved, most recently approved first."""
         cursor = (
@@ -92,6 +104,11 @@ class MongoOrganisationRepository:
 
 
 def to_document(organisation: Organisation) -> dict[str, Any]:
+    pending_since = None if organisation.confirmed else organisation.joined_at
+    return {**_document(organisation), PENDING_SINCE: pending_since}
+
+
+def _document(organisation: Organisation) -> dict[str, Any]:
     details = organisation.details
     decision = organisation.pledge_decision
     return {

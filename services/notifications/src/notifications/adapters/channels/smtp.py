@@ -124,6 +124,7 @@ class _Line:
             raise _classified(error.code, error.message) from error
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
             self._abandon()
+            # not a reply (replies are SMTPResponseException above): no server text in it
             raise TemporaryDeliveryError(f"connection: {error!r}") from error
 
     async def _open_transaction(
@@ -212,8 +213,19 @@ def _data_lines(body: bytes) -> bytes:
     return lines if lines.endswith(b"\r\n") else lines + b"\r\n"
 
 
+_ENHANCED_STATUS = re.compile(r"^\s*([245]\.\d{1,3}\.\d{1,3})(?!\S)")
+
+
+def reply_code(code: int, text: str) -> str:
+    """What is kept of an SMTP reply: its code and enhanced status code (RFC 3463), e.g.
+    `550 5.1.1`, never its text, which often repeats the address (`<ann@example.org>: no such
+    user`) and would carry it into the delivery log, the suppressions and `notification.failed`."""
+    enhanced = _ENHANCED_STATUS.match(text)
+    return f"{code} {enhanced.group(1)}" if enhanced else str(code)
+
+
 def _classified(code: int, text: str) -> TemporaryDeliveryError | PermanentDeliveryError:
-    reason = f"{code} {text}".strip()[:500]
+    reason = reply_code(code, text)
     if 400 <= code < 500:
         return TemporaryDeliveryError(reason, code=code)
     return PermanentDeliveryError(reason, code=code)
