@@ -5,7 +5,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
@@ -550,7 +550,8 @@ def legacy_organisation(name: str, *, confirmed_at: datetime | None) -> Document
             "text": "We keep the old mill open for everyone.",
             "categories": ["community-events"],
         },
-        "joined_at": datetime(2026, 9, 1, tzinfo=UTC),
+        # Within the 30 days an unconfirmed organisation is kept.
+        "joined_at": datetime.now(UTC) - timedelta(days=2),
         "confirmed_at": confirmed_at,
         "confirmation_nonce": None if confirmed_at else "nonce",
         "version": 3,
