@@ -19,6 +19,8 @@ from together_contracts.listings import (
     ListingApproved,
     ListingDecisionData,
     ListingRejected,
+    ListingWithdrawn,
+    ListingWithdrawnData,
 )
 from together_contracts.matches import (
     AttendanceRecorded,
@@ -63,6 +65,8 @@ from together_contracts.stories import (
     StoryRejected,
     StorySubmitted,
     StorySubmittedData,
+    StoryWithdrawn,
+    StoryWithdrawnData,
 )
 from together_contracts.taxonomy import (
     Availability,
@@ -111,6 +115,8 @@ __all__ = [
     "ListingApproved",
     "ListingDecisionData",
     "ListingRejected",
+    "ListingWithdrawn",
+    "ListingWithdrawnData",
     "MatchAccepted",
     "MatchAcceptedData",
     "MatchDeclined",
@@ -138,6 +144,8 @@ __all__ = [
     "StoryRejected",
     "StorySubmitted",
     "StorySubmittedData",
+    "StoryWithdrawn",
+    "StoryWithdrawnData",
     "VolunteerConfirmed",
     "VolunteerConfirmedData",
     "VolunteerProfile",
