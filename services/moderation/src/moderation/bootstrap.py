@@ -9,11 +9,13 @@ from together_contracts import (
     BacklogAlert,
     ListingApproved,
     ListingRejected,
+    ListingWithdrawn,
     PersonErased,
     StoryApproved,
     StoryHeld,
     StoryRejected,
     StorySubmitted,
+    StoryWithdrawn,
 )
 from together_kit.erasure import ErasureAnswers
 from together_kit.http import allow_partner_origins
@@ -25,6 +27,7 @@ from together_kit.web import WebPages, mount_static
 from moderation.adapters.items import MongoItemRepository
 from moderation.adapters.moderators import MongoModeratorRepository, Passwords
 from moderation.adapters.sessions import MongoSessionRepository
+from moderation.adapters.tokens import Links, Tokens
 from moderation.domain.moderators import Lockout
 from moderation.domain.targets import Targets
 from moderation.entrypoints import consumers, web
@@ -51,6 +54,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         public_base_url=settings.public_base_url,
         lead_emails=tuple(str(email) for email in settings.lead_emails),
         duplicate_window=settings.duplicate_window,
+        links=Links(settings.public_base_url, Tokens(settings.secret_key.get_secret_value())),
     )
     accounts = build_accounts(runtime, settings, clock=ctx.clock)
     runtime.indexes(items, accounts.moderators, accounts.sessions)
@@ -64,6 +68,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         ListingRejected,
         BacklogAlert,
         PersonErased,
+        StoryWithdrawn,
+        ListingWithdrawn,
     )
     consumers.register(runtime, ctx=ctx)
     runtime.every(

@@ -1,5 +1,6 @@
 """The events moderation tells, built from an item. Story text never leaves in them."""
 
+from typing import Literal
 from uuid import UUID
 
 from together_contracts import (
@@ -9,12 +10,16 @@ from together_contracts import (
     ListingApproved,
     ListingDecisionData,
     ListingRejected,
+    ListingWithdrawn,
+    ListingWithdrawnData,
     StoryApproved,
     StoryHeld,
     StoryOutcomeData,
     StoryRejected,
     StorySubmitted,
     StorySubmittedData,
+    StoryWithdrawn,
+    StoryWithdrawnData,
 )
 
 from moderation.domain.decisions import Reason
@@ -65,9 +70,29 @@ def decided(item: Item, *, reason: Reason | None, correlation_id: str, ctx: Cont
     outcome = _outcome(item, email=email, reason=reason.value if reason else None)
     if approved:
         url = f"{ctx.public_base_url.rstrip('/')}/stories/{item.id}"
-        outcome = outcome.model_copy(update={"public_url": url})
+        update = {"public_url": url}
+        if email and ctx.links is not None:
+            update["withdraw_url"] = ctx.links.withdraw_story(item.id)
+        outcome = outcome.model_copy(update=update)
         return StoryApproved(producer=PRODUCER, correlation_id=correlation_id, data=outcome)
     return StoryRejected(producer=PRODUCER, correlation_id=correlation_id, data=outcome)
+
+
+def withdrawn(
+    item: Item, *, by: Literal["lead", "author"], correlation_id: str
+) -> StoryWithdrawn | ListingWithdrawn:
+    """`story.withdrawn` or `listing.withdrawn`: no text, no reason (both stay in the audit)."""
+    if item.kind is Kind.LISTING:
+        return ListingWithdrawn(
+            producer=PRODUCER,
+            correlation_id=correlation_id,
+            data=ListingWithdrawnData(event_id=item.id),
+        )
+    return StoryWithdrawn(
+        producer=PRODUCER,
+        correlation_id=correlation_id,
+        data=StoryWithdrawnData(story_id=item.id, by=by),
+    )
 
 
 def backlog_alert(item: Item, *, correlation_id: str, ctx: Context) -> BacklogAlert:
