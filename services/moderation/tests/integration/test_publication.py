@@ -279,3 +279,20 @@ async def test_a_withdraw_link_works_only_for_its_own_story(moderation: Moderati
 
     assert (await stored(moderation, mine))["status"] == "withdrawn"
     assert (await stored(moderation, theirs))["status"] == "approved"
+
+
+async def test_leads_find_what_is_published_to_take_it_down(moderation: Moderation) -> None:
+    shown = await share(moderation, title="Shown now")
+    pending = await share(moderation, title="Not yet")
+    ann = await signed_in(moderation, "Ann")
+    lena = await signed_in(moderation, "Lena", Role.LEAD)
+    await post(lena, f"{shown}/approve")
+
+    listed = await lena.get("/moderation/published")
+
+    assert listed.status_code == 200
+    assert f'href="/moderation/items/{shown}">Shown now</a>' in listed.text
+    assert str(pending) not in listed.text
+    assert (await ann.get("/moderation/published")).status_code == 403
+    await post(lena, f"{shown}/withdraw", reason="Asked to.")
+    assert str(shown) not in (await lena.get("/moderation/published")).text

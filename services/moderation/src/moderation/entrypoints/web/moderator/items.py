@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
@@ -20,7 +20,7 @@ from moderation.domain.decisions import (
     LeadRequiredError,
     Reason,
 )
-from moderation.domain.items import Item, Kind
+from moderation.domain.items import Item, Kind, Status
 from moderation.domain.queue import QueueFilter
 from moderation.entrypoints.web.moderator.desk import Desk, clock_text, desk_of
 from moderation.entrypoints.web.moderator.queue import queue_filter
@@ -38,6 +38,7 @@ from moderation.handlers import decisions
 from moderation.handlers.moderators import reassign
 
 Decide = Callable[[FormData], Awaitable[object]]
+PUBLISHED_PAGE = 50
 
 
 async def next_item(desk: Desk, me: Me, current: UUID) -> str | None:
@@ -211,6 +212,26 @@ def item_pages() -> APIRouter:
         desk = desk_of(request)
         await reassign(item_id, ctx=desk.ctx)
         return desk.see_other(request, f"/items/{item_id}/audit?done=reassigned")
+
+    @router.get("/published")
+    async def published(
+        request: Request, me: LeadDep, page: int = Query(1, ge=1, le=10_000)
+    ) -> HTMLResponse:
+        """What is public now, for leads to find an item to take down: stories newest first,
+        and approved listings."""
+        desk = desk_of(request)
+        stories, total = await desk.ctx.items.published(
+            theme=None, region=None, limit=PUBLISHED_PAGE, offset=(page - 1) * PUBLISHED_PAGE
+        )
+        approved = QueueFilter(kind=Kind.LISTING, statuses=frozenset({Status.APPROVED}))
+        listings = await desk.ctx.items.queue(approved, now=desk.now(), limit=PUBLISHED_PAGE)
+        context = {
+            "stories": stories,
+            "listings": listings,
+            "page": page,
+            "more": total > page * PUBLISHED_PAGE,
+        }
+        return desk.render(request, "moderator/published.html", context, me=me)
 
     @router.get("/items/{item_id}/audit")
     async def audit(request: Request, item_id: UUID, me: LeadDep) -> HTMLResponse:
