@@ -2,9 +2,13 @@
 
 An item is open while it is `pending`, `held` (screening found a possible safeguarding
 disclosure) or `escalated` (a moderator asked a lead). Held and escalated items are decided only
-by a lead. Opening an item claims it for `CLAIM_DURATION`, so two moderators never decide the
-same one; a decision by anyone else while the claim lasts is refused. Every decision is appended
-to `decisions` and never changed.
+by a lead. Claiming an item (a command of its own, never a side effect of reading it) holds it
+for `CLAIM_DURATION`, so two moderators never decide the same one; a decision by anyone else
+while the claim lasts is refused. Every decision is appended to `decisions` and never changed.
+
+Publication rules: an item flagged `personal-data` is approved as sent only with an override and
+its reason; a published item is withdrawn by a lead with a reason, or by the author of a story
+through their signed link (status `withdrawn`), each recorded in `decisions` like any decision.
 """
 
 from dataclasses import dataclass, field, replace
