@@ -139,7 +139,7 @@ async def test_reject_and_escalate_from_the_item_page(moderation: Moderation) ->
         f"/moderation/items/{escalated}/reject", data={"csrf": csrf, "reason": "nonsense"}
     )
 
-    assert (no.status_code, up.status_code, bad.status_code) == (303, 303, 409)
+    assert (no.status_code, up.status_code, bad.status_code) == (303, 303, 403)
     stored = await moderation.db["items"].find_one({"_id": str(rejected)})
     assert stored is not None
     assert (stored["status"], stored["decisions"][0]["reason"]) == ("rejected", "spam")

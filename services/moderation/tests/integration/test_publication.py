@@ -75,6 +75,9 @@ async def test_held_and_escalated_items_are_for_leads_only(moderation: Moderatio
         assert "mayor" not in page.text
         assert (await claim(ann, item)).status_code == 403
         assert (await post(ann, f"{item}/reject", reason="spam")).status_code == 403
+        again = await post(ann, f"{item}/escalate", reason="legal")
+        assert again.status_code == 403
+        assert "mayor" not in again.text
         assert (await stored(moderation, item))["claim"] is None
         assert (await lena.get(f"/moderation/items/{item}")).status_code == 200
         assert (await claim(lena, item)).status_code == 303

@@ -38,6 +38,7 @@ from moderation.handlers import decisions
 from moderation.handlers.moderators import reassign
 
 Decide = Callable[[FormData], Awaitable[object]]
+FOR_LEADS_ONLY = "Held and escalated items are for lead moderators only."
 PUBLISHED_PAGE = 50
 
 
@@ -96,13 +97,17 @@ def item_pages() -> APIRouter:
             raise ItemNotFoundError(item_id)
         return item
 
+    async def shown_to(request: Request, me: Me, item_id: UUID) -> Item:
+        """The item, if this moderator may see it: held and escalated ones are for leads."""
+        item = await found(request, item_id)
+        if item.for_leads and not me.account.is_lead:
+            raise ForbiddenError(FOR_LEADS_ONLY)
+        return item
+
     @router.get("/items/{item_id}")
     async def open_item(request: Request, item_id: UUID, me: MeDep) -> HTMLResponse:
         """Show the item; reading claims nothing (link scanners and prefetches change nothing)."""
-        item = await found(request, item_id)
-        if item.for_leads and not me.account.is_lead:
-            raise ForbiddenError("Held and escalated items are for lead moderators only.")
-        return await show(request, me, item)
+        return await show(request, me, await shown_to(request, me, item_id))
 
     @router.post("/items/{item_id}/claim")
     async def claim(request: Request, item_id: UUID, me: PostedDep) -> Response:
@@ -111,11 +116,9 @@ def item_pages() -> APIRouter:
         try:
             await decisions.claim(item_id, me.account.moderator, ctx=desk.ctx)
         except LeadRequiredError as refused:
-            raise ForbiddenError("Held and escalated items are for lead moderators only.") from (
-                refused
-            )
+            raise ForbiddenError(FOR_LEADS_ONLY) from refused
         except DecisionError as refused:
-            item = await found(request, item_id)
+            item = await shown_to(request, me, item_id)
             return await show(
                 request, me, item, error=str(refused), status_code=status.HTTP_409_CONFLICT
             )
@@ -130,7 +133,7 @@ def item_pages() -> APIRouter:
         except LeadRequiredError as refused:
             raise ForbiddenError(str(refused)) from refused
         except (DecisionError, ValueError) as refused:
-            item = await found(request, item_id)
+            item = await shown_to(request, me, item_id)
             return await show(
                 request, me, item, error=str(refused), status_code=status.HTTP_409_CONFLICT
             )
