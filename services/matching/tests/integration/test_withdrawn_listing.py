@@ -2,6 +2,7 @@
 cancelled, so it leaves /events and the API and is no longer matched, and the people with a
 place are told it is off (`event.cancelled`)."""
 
+import json
 import uuid
 
 import pytest
@@ -47,3 +48,15 @@ async def test_a_withdrawn_listing_is_cancelled_and_its_volunteers_are_told(
     assert (await matching.http.get("/api/v1/events")).json() == []
     page = await matching.http.get("/events")
     assert "Lunch to be taken down" not in page.text
+
+
+async def test_asyncapi_says_matching_hears_listing_withdrawn(matching: Matching) -> None:
+    document = (await matching.http.get("/asyncapi.json")).json()
+
+    message = document["components"]["messages"][
+        "matching.listings:together.events:OnListing:SubscribeMessage"
+    ]
+    schemas = json.dumps(document["components"]["schemas"])
+
+    assert "listing.withdrawn" in json.dumps(message) + schemas
+    assert "ListingWithdrawn" in schemas

@@ -299,3 +299,16 @@ async def test_leads_find_what_is_published_to_take_it_down(moderation: Moderati
     assert (await ann.get("/moderation/published")).status_code == 403
     await post(lena, f"{shown}/withdraw", reason="Asked to.")
     assert str(shown) not in (await lena.get("/moderation/published")).text
+
+
+async def test_asyncapi_lists_the_withdrawals_moderation_tells(moderation: Moderation) -> None:
+    document = (await moderation.http.get("/asyncapi.json")).json()
+
+    channels = document["channels"]
+    sent = {
+        channels[o["channel"]["$ref"].rpartition("/")[2]]["address"]
+        for o in document["operations"].values()
+        if o["action"] == "send"
+    }
+
+    assert {"story.withdrawn", "listing.withdrawn", "story.approved"} <= sent
