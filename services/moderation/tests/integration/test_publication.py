@@ -234,6 +234,8 @@ async def test_the_author_withdraws_their_story_with_the_signed_link(
 
     shown = await moderation.http.get(link.path)
     assert shown.status_code == 200
+    assert shown.headers["referrer-policy"] == "no-referrer"
+    assert shown.headers["cache-control"] == "no-store"
     assert "My own story" in shown.text
     assert f'<form method="post" action="{link.path}"' in shown.text
     assert (await stored(moderation, item))["status"] == "approved"

@@ -18,17 +18,26 @@ from moderation.handlers.context import Context
 from moderation.handlers.stories import withdraw_own_story
 
 MAX_TOKEN_LENGTH = 400
+PRIVATE = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+"""The address holds the author's token: never sent on as a referrer, never kept by a cache."""
+
+
+def private(response: HTMLResponse) -> HTMLResponse:
+    response.headers.update(PRIVATE)
+    return response
 
 
 def withdraw_pages(site: Site) -> APIRouter:
     router = APIRouter()
 
     def refused(request: Request, problem: str) -> HTMLResponse:
-        return site.render(
-            request,
-            "story_withdraw_refused.html",
-            {"problem": problem},
-            status_code=status.HTTP_404_NOT_FOUND if problem == "invalid" else 410,
+        return private(
+            site.render(
+                request,
+                "story_withdraw_refused.html",
+                {"problem": problem},
+                status_code=status.HTTP_404_NOT_FOUND if problem == "invalid" else 410,
+            )
         )
 
     def story_of(token: str, ctx: Context) -> UUID | str:
@@ -49,9 +58,10 @@ def withdraw_pages(site: Site) -> APIRouter:
             return refused(request, story_id)
         item = await ctx.items.get(story_id)
         if item is None or item.kind is not Kind.STORY or not item.withdrawable:
-            return site.render(request, "story_withdrawn.html", {"already": True})
+            return private(site.render(request, "story_withdrawn.html", {"already": True}))
         story = shown(StoryPublic.of(item), site.translator(request))
-        return site.render(request, "story_withdraw.html", {"story": story, "token": token})
+        context = {"story": story, "token": token}
+        return private(site.render(request, "story_withdraw.html", context))
 
     @router.post("/stories/withdraw/{token}")
     async def withdraw(request: Request, token: str, ctx: ContextDep) -> HTMLResponse:
@@ -63,6 +73,6 @@ def withdraw_pages(site: Site) -> APIRouter:
             correlation_id=current_correlation_id(),
             ctx=ctx,
         )
-        return site.render(request, "story_withdrawn.html", {"already": not taken_down})
+        return private(site.render(request, "story_withdrawn.html", {"already": not taken_down}))
 
     return router
