@@ -347,6 +347,11 @@ async def test_story_with_a_phone_number_is_published_redacted_and_its_author_to
 
         async with moderator(system) as desk:
             item_id = await item_in_queue(desk, title)
+            opened = await desk.get(f"/moderation/items/{item_id}")
+            claimed = await desk.post(
+                f"/moderation/items/{item_id}/claim", data={"csrf": csrf_of(opened.text)}
+            )
+            assert claimed.status_code == 303, claimed.text
             item = await desk.get(f"/moderation/items/{item_id}")
             assert item.status_code == 200
             page = html.unescape(item.text)
@@ -384,6 +389,19 @@ async def test_story_with_a_phone_number_is_published_redacted_and_its_author_to
     outcome = await mail_to(mail_sink, author, "Your story is published")
     assert title in plain_text(outcome)
     assert number not in plain_text(outcome)
+
+    withdraw = re.search(r"(\S+/stories/withdraw/\S+)", plain_text(outcome))
+    assert withdraw, plain_text(outcome)
+    assert withdraw.group(1).startswith(system.url("moderation")), withdraw.group(1)
+    async with httpx.AsyncClient(base_url=system.url("moderation"), timeout=30) as public:
+        shown = await public.get(path_of(withdraw.group(1)))
+        assert shown.status_code == 200, shown.text
+        assert title in html.unescape(shown.text)
+        assert title in html.unescape((await public.get("/stories")).text), "withdrawn on GET"
+        done = await public.post(path_of(withdraw.group(1)))
+        assert done.status_code == 200, done.text
+        assert "Your story is withdrawn" in done.text
+        assert title not in html.unescape((await public.get("/stories")).text)
 
 
 # --- erasure ----------------------------------------------------------------------------------

@@ -384,6 +384,7 @@ async def test_stories_and_listings_show_hostile_text_as_text(
         await expect(page.locator("#submission")).to_be_visible()
         await watched.assert_inert(link)
         await watched.assert_text(link, payload)
+        await page.get_by_role("button", name="Work on this item").click()
         await page.get_by_role("button", name="Approve as sent").click()
         await expect(page.locator(".flash")).to_be_visible()
         await watched.assert_inert(f"after approving {link}")

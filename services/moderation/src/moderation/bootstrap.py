@@ -11,6 +11,7 @@ from together_contracts import (
     BacklogAlert,
     ListingApproved,
     ListingRejected,
+    ListingWithdrawn,
     PersonErased,
     PledgeApproved,
     PledgeRejected,
@@ -18,6 +19,7 @@ from together_contracts import (
     StoryHeld,
     StoryRejected,
     StorySubmitted,
+    StoryWithdrawn,
 )
 from together_kit.erasure import ErasureAnswers
 from together_kit.http import allow_partner_origins
@@ -33,6 +35,7 @@ from moderation.adapters.secrets import SecretBox, derive_key
 from moderation.adapters.security_log import MongoSecurityLog
 from moderation.adapters.sessions import MongoSessionRepository
 from moderation.adapters.throttle import MongoSignInThrottle
+from moderation.adapters.tokens import Links, Tokens
 from moderation.domain.moderators import Backoff, Lockout
 from moderation.domain.targets import Targets
 from moderation.entrypoints import consumers, web
@@ -59,6 +62,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         public_base_url=settings.public_base_url,
         lead_emails=tuple(str(email) for email in settings.lead_emails),
         duplicate_window=settings.duplicate_window,
+        links=Links(settings.public_base_url, Tokens(settings.secret_keys())),
     )
     accounts = build_accounts(runtime, settings, clock=ctx.clock)
     runtime.indexes(
@@ -83,6 +87,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         PledgeRejected,
         BacklogAlert,
         PersonErased,
+        StoryWithdrawn,
+        ListingWithdrawn,
     )
     consumers.register(runtime, ctx=ctx)
     runtime.every(

@@ -1,5 +1,6 @@
 """A lead moderates in a real Chromium: the queue, an approval with a redaction, a rejection with a
-reason, the public page; live updates; a second moderator meets a claim; CSP holds."""
+reason, the public page; live updates; a second moderator meets a claim (claimed with a button,
+never by opening the page); CSP holds."""
 
 import re
 
@@ -37,6 +38,7 @@ async def test_a_lead_approves_with_a_redaction_and_rejects_with_a_reason(
 
     await page.get_by_role("link", name="Soup on the doorsteps").click()
     await expect(page.locator("mark.flag-personal-data")).to_have_text("07700 900123")
+    await page.get_by_role("button", name="Work on this item").click()
     await expect(page.locator(".claim-mine")).to_contain_text("You are working on this until")
     text = page.get_by_label("Text to publish")
     assert "07700 900123" not in await text.input_value()
@@ -45,6 +47,7 @@ async def test_a_lead_approves_with_a_redaction_and_rejects_with_a_reason(
     await expect(page.locator(".flash")).to_have_text("Approved: the item is published.")
 
     await page.get_by_role("link", name="Cheap watches").click()
+    await page.get_by_role("button", name="Work on this item").click()
     await page.get_by_label("Reason").first.select_option("commercial")
     await page.get_by_label("Note (kept internal)").fill("an advert")
     await page.get_by_role("button", name="Reject", exact=True).click()
@@ -69,6 +72,7 @@ async def test_the_queue_updates_itself_and_keyboard_shortcuts_work(
 
     await expect(page.locator(f'tr[data-id="{story}"]')).to_be_visible(timeout=12_000)
     await page.get_by_role("link", name="Arrived while watching").click()
+    await page.get_by_role("button", name="Work on this item").click()
     await expect(page.locator("#approve")).to_be_visible()
     await page.wait_for_load_state("load")
     await page.keyboard.press("a")
@@ -87,6 +91,7 @@ async def test_a_second_moderator_is_told_who_holds_an_item(
     await page.get_by_role("button", name="Add moderator").click()
     temporary = await page.locator("#temporary-password").inner_text()
     await page.goto(f"{service.url}/moderation/items/{story}")
+    await page.get_by_role("button", name="Work on this item").click()
     await expect(page.locator(".claim-mine")).to_be_visible()
 
     bob = await (await browser.new_context(locale="en-GB")).new_page()

@@ -107,3 +107,9 @@ async def share(moderation: Moderation, **changes: Any) -> uuid.UUID:
     assert response.status_code == 201, response.text
     moderation.clock.advance(seconds=30)
     return uuid.UUID(response.json()["id"])
+
+
+async def claim(client: httpx.AsyncClient, item: uuid.UUID) -> httpx.Response:
+    """Work on an item: claiming is a POST (opening the page claims nothing)."""
+    path = f"/moderation/items/{item}"
+    return await client.post(f"{path}/claim", data={"csrf": await csrf_of(client)})

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from moderation.domain.decisions import Moderator
+from moderation.domain.decisions import Moderator, PersonalDataFlaggedError
 from moderation.domain.items import Kind
 from moderation.domain.queue import QueueFilter
 from moderation.entrypoints.schemas import STORY_EXAMPLE
@@ -63,7 +63,10 @@ async def test_a_listing_is_queued_screened_and_approved(
         [item] = await eventually(queued, what="the listing in the queue")
         assert str(item.id) == event_id
         assert item.screening.flags == ("personal-data", "link")
-        await decisions.approve(item.id, ANN, ctx=moderation.ctx)
+        with pytest.raises(PersonalDataFlaggedError):
+            await decisions.approve(item.id, ANN, ctx=moderation.ctx)
+        why = "The address is the venue's."
+        await decisions.approve(item.id, ANN, ctx=moderation.ctx, override=why)
         [approved] = await probe.wait_for(1)
     assert approved["type"] == "listing.approved"
     assert approved["data"] == {"event_id": event_id, "reason": None}

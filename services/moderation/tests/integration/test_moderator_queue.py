@@ -11,7 +11,7 @@ from moderation.domain.decisions import Role
 from together_kit.testing.probe import event_probe
 
 from .conftest import Moderation, StartModeration
-from .moderator_support import csrf_of, share, signed_in
+from .moderator_support import claim, csrf_of, share, signed_in
 
 pytestmark = pytest.mark.integration
 
@@ -62,6 +62,7 @@ async def test_a_second_moderator_is_told_who_holds_the_item(moderation: Moderat
     bob = await signed_in(moderation, "Bob")
     lena = await signed_in(moderation, "Lena", Role.LEAD)
 
+    assert (await claim(ann, item)).status_code == 303
     mine = await ann.get(f"/moderation/items/{item}")
     theirs = await bob.get(f"/moderation/items/{item}")
 
@@ -69,11 +70,14 @@ async def test_a_second_moderator_is_told_who_holds_the_item(moderation: Moderat
     assert "You are working on this until" in mine.text
     assert f"Ann is working on this until {until} UTC." in theirs.text
     assert 'id="approve"' not in theirs.text
+    assert 'id="claim"' not in theirs.text
+    assert (await claim(bob, item)).status_code == 409
     refused = await bob.post(f"/moderation/items/{item}/approve", data={"csrf": await csrf_of(bob)})
     assert refused.status_code == 409
     assert "Ann is reviewing this item" in refused.text
 
     await lena.post(f"/moderation/items/{item}/reassign", data={"csrf": await csrf_of(lena)})
+    assert (await claim(bob, item)).status_code == 303
     assert 'id="approve"' in (await bob.get(f"/moderation/items/{item}")).text
 
 
@@ -84,6 +88,7 @@ async def test_approve_with_redactions_publishes_the_edit_and_audits_the_origina
     item = await share(moderation, text=text)
     ann = await signed_in(moderation, "Ann")
     lena = await signed_in(moderation, "Lena", Role.LEAD)
+    await claim(ann, item)
     page = await ann.get(f"/moderation/items/{item}")
     assert '<mark class="flag-personal-data"' in page.text
     suggested = re.search(r'name="text" rows="12">([^<]*)</textarea>', page.text)
@@ -121,8 +126,8 @@ async def test_reject_and_escalate_from_the_item_page(moderation: Moderation) ->
     escalated = await share(moderation, text="Is this libel? The mayor stole the funds.")
     ann = await signed_in(moderation, "Ann")
     lena = await signed_in(moderation, "Lena", Role.LEAD)
-    await ann.get(f"/moderation/items/{rejected}")
-    await ann.get(f"/moderation/items/{escalated}")
+    await claim(ann, rejected)
+    await claim(ann, escalated)
     csrf = await csrf_of(ann)
 
     no = await ann.post(
@@ -136,20 +141,20 @@ async def test_reject_and_escalate_from_the_item_page(moderation: Moderation) ->
         f"/moderation/items/{escalated}/reject", data={"csrf": csrf, "reason": "nonsense"}
     )
 
-    assert (no.status_code, up.status_code, bad.status_code) == (303, 303, 409)
+    assert (no.status_code, up.status_code, bad.status_code) == (303, 303, 403)
     stored = await moderation.db["items"].find_one({"_id": str(rejected)})
     assert stored is not None
     assert (stored["status"], stored["decisions"][0]["reason"]) == ("rejected", "spam")
     assert listed_ids((await ann.get("/moderation")).text) == []
     assert listed_ids((await lena.get("/moderation")).text) == [str(escalated)]
-    assert "waits for a lead" in (await ann.get(f"/moderation/items/{escalated}")).text
+    assert (await ann.get(f"/moderation/items/{escalated}")).status_code == 403
 
 
 async def test_bulk_decisions_report_what_they_could_not_decide(moderation: Moderation) -> None:
     one, two, held_by_bob = [await share(moderation) for _ in range(3)]
     ann = await signed_in(moderation, "Ann")
     bob = await signed_in(moderation, "Bob")
-    await bob.get(f"/moderation/items/{held_by_bob}")
+    await claim(bob, held_by_bob)
 
     result = await ann.post(
         "/moderation/bulk",

@@ -2,6 +2,7 @@
 
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from moderation.bootstrap import WEB
@@ -52,6 +53,13 @@ async def rendered_pages(moderation: Moderation, choice: str) -> dict[str, str]:
     await decisions.approve(uuid.UUID(stored["_id"]), Moderator("ann"), ctx=moderation.ctx)
     await visit("stories", "GET", "/stories", 200)
     await visit("story", "GET", f"/stories/{stored['_id']}", 200)
+    links = moderation.ctx.links
+    assert links is not None
+    withdraw = urlsplit(links.withdraw_story(uuid.UUID(stored["_id"]))).path
+    await visit("withdraw", "GET", withdraw, 200)
+    await visit("withdraw link broken", "GET", "/stories/withdraw/not-a-token", 404)
+    await visit("withdrawn", "POST", withdraw, 200)
+    await visit("already withdrawn", "GET", withdraw, 200)
     return pages
 
 

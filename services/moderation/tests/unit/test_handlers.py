@@ -433,6 +433,22 @@ async def test_a_rejected_pledge_is_told_with_its_reason_and_without_its_text(
     assert (data["reason"], data["text"]) == ("commercial", "")
 
 
+async def test_a_pledge_a_lead_takes_down_is_told_as_rejected_so_it_leaves_the_list(
+    world: World,
+) -> None:
+    event = pledge_made("A monthly lunch for everyone.")
+    await pledges.receive_pledge(event, world.ctx)
+    await decisions.approve(event.data.pledge_id, ANN, ctx=world.ctx)
+
+    await decisions.withdraw(event.data.pledge_id, LEAD, reason="not ours", ctx=world.ctx)
+
+    [_, taken_down] = world.items.events
+    data = taken_down.model_dump(mode="json")["data"]
+    assert taken_down.type == "pledge.rejected"
+    assert (data["pledge_id"], data["text"]) == (str(event.data.pledge_id), "")
+    assert world.items.items[event.data.pledge_id].status is Status.WITHDRAWN
+
+
 async def test_an_overdue_pledge_is_alerted_as_a_pledge(world: World) -> None:
     await pledges.receive_pledge(pledge_made("A monthly lunch."), world.ctx)
 

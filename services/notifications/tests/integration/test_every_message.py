@@ -92,6 +92,7 @@ def outcome(address: str, language: str) -> StoryOutcomeData:
         language=language,  # type: ignore[arg-type]
         reason="It names a private person.",
         public_url=f"{LINK}story",
+        withdraw_url=f"{LINK}withdraw",
     )
 
 
@@ -142,7 +143,8 @@ CASES: dict[str, Case] = {
         (f"{LINK}org",),
     ),
     "story_approved": Case(
-        lambda a, p, lang: env(outcome(a, lang), StoryApproved), (f"{LINK}story",)
+        lambda a, p, lang: env(outcome(a, lang), StoryApproved),
+        (f"{LINK}story", f"{LINK}withdraw"),
     ),
     "story_rejected": Case(
         lambda a, p, lang: env(outcome(a, lang), StoryRejected),

@@ -19,6 +19,8 @@ from together_contracts.listings import (
     ListingApproved,
     ListingDecisionData,
     ListingRejected,
+    ListingWithdrawn,
+    ListingWithdrawnData,
 )
 from together_contracts.matches import (
     AttendanceRecorded,
@@ -66,6 +68,8 @@ from together_contracts.stories import (
     StoryRejected,
     StorySubmitted,
     StorySubmittedData,
+    StoryWithdrawn,
+    StoryWithdrawnData,
 )
 from together_contracts.taxonomy import (
     Availability,
@@ -118,6 +122,8 @@ __all__ = [
     "ListingApproved",
     "ListingDecisionData",
     "ListingRejected",
+    "ListingWithdrawn",
+    "ListingWithdrawnData",
     "MatchAccepted",
     "MatchAcceptedData",
     "MatchDeclined",
@@ -148,6 +154,8 @@ __all__ = [
     "StoryRejected",
     "StorySubmitted",
     "StorySubmittedData",
+    "StoryWithdrawn",
+    "StoryWithdrawnData",
     "VolunteerChangeRequested",
     "VolunteerChangeRequestedData",
     "VolunteerConfirmed",

@@ -75,3 +75,20 @@ class ListingRejected(Event):
     type: Literal["listing.rejected"] = "listing.rejected"
     version: Literal[1] = 1
     data: ListingDecisionData
+
+
+class ListingWithdrawnData(EventData):
+    """The lead's reason stays inside moderation; matching only needs to know which event."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"event_id": _EVENT}]})
+
+    event_id: UUID
+
+
+class ListingWithdrawn(Event):
+    """A lead took down an approved listing: matching unpublishes the event and stops matching
+    it (people with a place are told it is cancelled)."""
+
+    type: Literal["listing.withdrawn"] = "listing.withdrawn"
+    version: Literal[1] = 1
+    data: ListingWithdrawnData

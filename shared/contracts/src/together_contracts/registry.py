@@ -2,7 +2,12 @@
 
 from together_contracts.envelope import Event
 from together_contracts.erasure import ErasureLinkRequested, PersonErased, PersonErasureRequested
-from together_contracts.listings import EventSubmitted, ListingApproved, ListingRejected
+from together_contracts.listings import (
+    EventSubmitted,
+    ListingApproved,
+    ListingRejected,
+    ListingWithdrawn,
+)
 from together_contracts.matches import (
     AttendanceRecorded,
     EventCancelled,
@@ -26,6 +31,7 @@ from together_contracts.stories import (
     StoryHeld,
     StoryRejected,
     StorySubmitted,
+    StoryWithdrawn,
 )
 from together_contracts.volunteers import (
     VolunteerChangeRequested,
@@ -54,10 +60,12 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     StoryApproved,
     StoryRejected,
     StoryHeld,
+    StoryWithdrawn,
     BacklogAlert,
     EventSubmitted,
     ListingApproved,
     ListingRejected,
+    ListingWithdrawn,
     EventPublished,
     EventChanged,
     EventCancelled,

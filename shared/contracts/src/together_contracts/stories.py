@@ -69,6 +69,10 @@ class StoryOutcomeData(EventData):
     language: Language = "en"
     reason: str | None = Field(default=None, max_length=500)
     public_url: str | None = None
+    withdraw_url: str | None = Field(
+        default=None,
+        description="With `story.approved`: the author's signed link to take the story down",
+    )
 
 
 class StoryApproved(Event):
@@ -94,6 +98,27 @@ class StoryHeld(Event):
     type: Literal["story.held"] = "story.held"
     version: Literal[1] = 1
     data: StoryOutcomeData
+
+
+class StoryWithdrawnData(EventData):
+    """No text and no reason: a lead's reason for a take-down stays inside moderation."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"story_id": "00000000-0000-4000-8000-000000000010", "by": "author"}]
+        }
+    )
+
+    story_id: UUID
+    by: Literal["lead", "author"]
+
+
+class StoryWithdrawn(Event):
+    """A published story was taken down, by a lead or by its author; it is no longer public."""
+
+    type: Literal["story.withdrawn"] = "story.withdrawn"
+    version: Literal[1] = 1
+    data: StoryWithdrawnData
 
 
 class BacklogAlertData(EventData):

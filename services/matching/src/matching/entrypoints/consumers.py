@@ -6,6 +6,7 @@ from pydantic import Field
 from together_contracts import (
     ListingApproved,
     ListingRejected,
+    ListingWithdrawn,
     PersonErasureRequested,
     VolunteerConfirmed,
     VolunteerUnsubscribed,
@@ -20,7 +21,9 @@ VolunteerEvent = Annotated[
     VolunteerConfirmed | VolunteerUpdated | VolunteerUnsubscribed | PersonErasureRequested,
     Field(discriminator="type"),
 ]
-ListingDecision = Annotated[ListingApproved | ListingRejected, Field(discriminator="type")]
+ListingDecision = Annotated[
+    ListingApproved | ListingRejected | ListingWithdrawn, Field(discriminator="type")
+]
 
 
 def register(runtime: ServiceRuntime, *, ctx: Context, answers: ErasureAnswers) -> None:
@@ -34,7 +37,8 @@ def register(runtime: ServiceRuntime, *, ctx: Context, answers: ErasureAnswers) 
         ],
     )
     listings = runtime.consumer(
-        "listings", [ListingApproved.routing_key, ListingRejected.routing_key]
+        "listings",
+        [ListingApproved.routing_key, ListingRejected.routing_key, ListingWithdrawn.routing_key],
     )
 
     @people.subscriber()
@@ -51,9 +55,13 @@ def register(runtime: ServiceRuntime, *, ctx: Context, answers: ErasureAnswers) 
 
     @listings.subscriber()
     async def on_listing(event: ListingDecision) -> None:
-        """Publish an approved event and propose it to volunteers; mark a rejected one."""
+        """Publish an approved event and propose it to volunteers; mark a rejected one; cancel
+        a withdrawn one (people with a place are told)."""
         if isinstance(event, ListingRejected):
             await events.reject_event(event, ctx)
+            return
+        if isinstance(event, ListingWithdrawn):
+            await events.withdraw_event(event, ctx)
             return
         published = await events.publish_event(event, ctx)
         if published is not None:

@@ -12,6 +12,7 @@ from together_contracts import (
     Interest,
     ListingApproved,
     ListingRejected,
+    ListingWithdrawn,
 )
 from together_contracts.matches import (
     EventCancelled,
@@ -136,6 +137,39 @@ async def reject_event(decision: ListingRejected, ctx: Context) -> None:
         await ctx.events.change(decision.data.event_id, reject)
     except EventNotFoundError:
         return
+
+
+async def withdraw_event(decision: ListingWithdrawn, ctx: Context) -> bool:
+    """A lead took the listing down: the event is cancelled (off /events, never matched again)
+    and, if it was public, `event.cancelled` tells everyone with a place or waiting. False if
+    the event is unknown or was not public."""
+    was_public = False
+
+    def withdraw(event: CommunityEvent) -> list[Event]:
+        nonlocal was_public
+        was_public = event.status is EventStatus.PUBLISHED
+        if event.status in {EventStatus.SUBMITTED, EventStatus.PUBLISHED}:
+            event.status = EventStatus.CANCELLED
+        if not was_public:
+            return []
+        return [
+            EventCancelled(
+                producer=PRODUCER,
+                correlation_id=decision.correlation_id,
+                causation_id=decision.id,
+                data=EventCancelledData(
+                    event=summary(event),
+                    accepted=list(event.accepted),
+                    waitlisted=list(event.waitlist),
+                ),
+            )
+        ]
+
+    try:
+        await ctx.events.change(decision.data.event_id, withdraw)
+    except EventNotFoundError:
+        return False
+    return was_public
 
 
 class CancelOutcome(StrEnum):

@@ -28,6 +28,12 @@ class Action(StrEnum):
     APPROVE_WITH_REDACTIONS = "approve-with-redactions"
     REJECT = "reject"
     ESCALATE = "escalate"
+    APPROVE_OVERRIDE = "approve-despite-personal-data"
+    """Published as sent although screening flagged personal data: the note says why."""
+    WITHDRAW = "withdraw"
+    """A lead took a published item down; the note says why."""
+    AUTHOR_WITHDRAW = "author-withdraw"
+    """The author took their story down through the signed link in the "published" email."""
 
 
 class Reason(StrEnum):
@@ -94,3 +100,13 @@ class LeadRequiredError(DecisionError):
 
 class InvalidDecisionError(DecisionError):
     pass
+
+
+class PersonalDataFlaggedError(DecisionError):
+    """Approving as sent an item flagged `personal-data` needs an override with a reason."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Screening flagged personal data in this item: redact it, or approve it as sent "
+            "with an override and say why."
+        )

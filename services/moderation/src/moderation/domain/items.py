@@ -2,9 +2,13 @@
 
 An item is open while it is `pending`, `held` (screening found a possible safeguarding
 disclosure) or `escalated` (a moderator asked a lead). Held and escalated items are decided only
-by a lead. Opening an item claims it for `CLAIM_DURATION`, so two moderators never decide the
-same one; a decision by anyone else while the claim lasts is refused. Every decision is appended
-to `decisions` and never changed.
+by a lead. Claiming an item (a command of its own, never a side effect of reading it) holds it
+for `CLAIM_DURATION`, so two moderators never decide the same one; a decision by anyone else
+while the claim lasts is refused. Every decision is appended to `decisions` and never changed.
+
+Publication rules: an item flagged `personal-data` is approved as sent only with an override and
+its reason; a published item is withdrawn by a lead with a reason, or by the author of a story
+through their signed link (status `withdrawn`), each recorded in `decisions` like any decision.
 """
 
 from dataclasses import dataclass, field, replace
@@ -24,10 +28,12 @@ from moderation.domain.decisions import (
     InvalidDecisionError,
     LeadRequiredError,
     Moderator,
+    PersonalDataFlaggedError,
     Reason,
+    Role,
 )
 from moderation.domain.pledges import PledgeDetails
-from moderation.domain.screening import Screening
+from moderation.domain.screening import Flag, Screening
 
 CLAIM_DURATION = timedelta(minutes=10)
 
@@ -47,6 +53,8 @@ class Status(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     ERASED = "erased"
+    WITHDRAWN = "withdrawn"
+    """Was published, then taken down by a lead or by its author."""
 
 
 OPEN = frozenset({Status.PENDING, Status.HELD, Status.ESCALATED})
@@ -157,8 +165,13 @@ class Item:
         redacted_text: str | None = None,
         redacted_title: str | None = None,
         note: str = "",
+        override: str = "",
     ) -> Decision:
-        """Publish the text, or the moderator's redacted version of it (the original is kept)."""
+        """Publish the text, or the moderator's redacted version of it (the original is kept).
+
+        An item flagged `personal-data` is published as sent only with an `override`: the
+        moderator's reason, kept as the decision's note (action `approve-despite-personal-data`).
+        """
         self._check(moderator, now, deciding=True)
         after_text = redacted_text if redacted_text is not None else self.text
         after_title = redacted_title if redacted_title is not None else self.title
@@ -168,6 +181,10 @@ class Item:
         if redacted and not (after_text.strip() and after_title.strip()):
             raise InvalidDecisionError("The published title and text cannot be empty.")
         action = Action.APPROVE_WITH_REDACTIONS if redacted else Action.APPROVE
+        if self.personal_data and not redacted:
+            if not override.strip():
+                raise PersonalDataFlaggedError
+            action, note = Action.APPROVE_OVERRIDE, override.strip()
         decision = self._decided(moderator, now, action, None, note, after=after_text)
         self.status = Status.APPROVED
         self.published_text, self.published_title = after_text, after_title
@@ -193,6 +210,53 @@ class Item:
         decision = self._decided(moderator, now, Action.ESCALATE, reason, note, after=self.text)
         self.status = Status.ESCALATED
         self.decided_at = None
+        return decision
+
+    @property
+    def personal_data(self) -> bool:
+        """Screening flagged personal data: never published as sent without an override."""
+        return Flag.PERSONAL_DATA in self.screening.flags
+
+    @property
+    def withdrawable(self) -> bool:
+        return self.status is Status.APPROVED
+
+    def withdraw(self, moderator: Moderator, now: datetime, *, reason: str) -> Decision:
+        """A lead takes a published item down, with a reason (kept in the audit)."""
+        if not moderator.is_lead:
+            raise LeadRequiredError
+        if not self.withdrawable:
+            raise InvalidDecisionError("Only a published item can be withdrawn.")
+        reason = reason.strip()
+        if not reason:
+            raise InvalidDecisionError("Say why the item is withdrawn.")
+        if len(reason) > MAX_NOTE_LENGTH:
+            raise InvalidDecisionError(f"Notes are at most {MAX_NOTE_LENGTH} characters.")
+        return self._taken_down(moderator.name, moderator.role, now, Action.WITHDRAW, reason)
+
+    def withdraw_by_author(self, now: datetime) -> Decision | None:
+        """The author's signed link takes their published story down; None if it is not
+        published (already withdrawn, or never approved)."""
+        if self.kind is not Kind.STORY or not self.withdrawable:
+            return None
+        return self._taken_down("author", Role.MODERATOR, now, Action.AUTHOR_WITHDRAW, "")
+
+    def _taken_down(
+        self, by: str, role: Role, now: datetime, action: Action, note: str
+    ) -> Decision:
+        decision = Decision(
+            moderator=by,
+            role=role,
+            at=now,
+            action=action,
+            note=note,
+            before=self.published_text,
+            after=None,
+        )
+        self.decisions = [*self.decisions, decision]
+        self.status = Status.WITHDRAWN
+        self.published_title = self.published_text = None
+        self.claim = None
         return decision
 
     def forget_author(self) -> bool:

@@ -6,6 +6,7 @@ from typing import Protocol
 from together_contracts import PersonErasureRequested
 
 from moderation.adapters.items import ItemRepository
+from moderation.adapters.tokens import Links
 from moderation.domain.targets import Targets
 
 PRODUCER = "moderation"
@@ -29,3 +30,5 @@ class Context:
     lead_emails: tuple[str, ...] = ()
     duplicate_window: int = 500
     """How many recent items of the same kind a submission is compared with for near-duplicates."""
+    links: Links | None = None
+    """Signed links for authors (the withdraw link in `story.approved`); bootstrap always sets it."""

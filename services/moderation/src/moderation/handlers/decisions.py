@@ -12,6 +12,12 @@ could lose or half-make. The audit is read per item (`item.decisions`) or across
 Every function refuses (raises a `DecisionError`) when another moderator holds the item's claim,
 when the item is already decided, or when only a lead may decide it (held or escalated items).
 `ItemNotFoundError` says the item does not exist.
+
+Claiming is a command of its own (the UI's POST), never a side effect of reading an item; only a
+lead may claim a held or escalated item. An item screening flagged `personal-data` is approved as
+sent only with an override and its reason (bulk approval never gives one, so it leaves such items
+out and says why). A lead may withdraw a published item (`withdraw`), told as `story.withdrawn` or
+`listing.withdrawn` and audited like every decision.
 """
 
 from collections.abc import Sequence
@@ -21,7 +27,14 @@ from uuid import UUID
 from together_contracts import Event
 from together_kit.http import current_correlation_id
 
-from moderation.domain.decisions import Action, DecisionError, Moderator, Reason
+from moderation.adapters.items import ItemNotFoundError
+from moderation.domain.decisions import (
+    Action,
+    DecisionError,
+    LeadRequiredError,
+    Moderator,
+    Reason,
+)
 from moderation.domain.items import Claim, Item
 from moderation.handlers import events
 from moderation.handlers.context import Context
@@ -32,6 +45,8 @@ async def claim(item_id: UUID, moderator: Moderator, *, ctx: Context) -> Claim:
     claimed: list[Claim] = []
 
     def take(item: Item) -> list[Event]:
+        if item.for_leads and not moderator.is_lead:
+            raise LeadRequiredError
         claimed[:] = [item.take_claim(moderator, ctx.clock())]
         return []
 
@@ -57,9 +72,11 @@ async def approve(
     redacted_text: str | None = None,
     redacted_title: str | None = None,
     note: str = "",
+    override: str = "",
 ) -> Item:
     """Publish the item, as submitted or with the moderator's redactions (original kept in the
-    audit); tells `story.approved` or `listing.approved`."""
+    audit); tells `story.approved` or `listing.approved`. An item flagged `personal-data` goes
+    out as sent only with an `override` reason (`PersonalDataFlaggedError` otherwise)."""
     correlation_id = current_correlation_id()
 
     def decide(item: Item) -> list[Event]:
@@ -69,6 +86,7 @@ async def approve(
             redacted_text=redacted_text,
             redacted_title=redacted_title,
             note=note,
+            override=override,
         )
         return [events.decided(item, reason=None, correlation_id=correlation_id, ctx=ctx)]
 
@@ -100,6 +118,18 @@ async def escalate(
     return await ctx.items.change(item_id, decide)
 
 
+async def withdraw(item_id: UUID, lead: Moderator, *, reason: str, ctx: Context) -> Item:
+    """Take a published story or listing down (leads only), with a reason kept in the audit;
+    tells `story.withdrawn` or `listing.withdrawn`."""
+    correlation_id = current_correlation_id()
+
+    def take_down(item: Item) -> list[Event]:
+        item.withdraw(lead, ctx.clock(), reason=reason)
+        return [events.withdrawn(item, by="lead", correlation_id=correlation_id)]
+
+    return await ctx.items.change(item_id, take_down)
+
+
 @dataclass(frozen=True)
 class BulkOutcome:
     decided: list[UUID] = field(default_factory=list)
@@ -117,7 +147,8 @@ async def bulk_decide(
     note: str = "",
 ) -> BulkOutcome:
     """Approve or reject several items from the queue; each is its own atomic decision, and
-    items the rules refuse are reported rather than stopping the rest."""
+    items the rules refuse are reported rather than stopping the rest (bulk approval refuses
+    every item flagged `personal-data`: it is never published as sent by accident)."""
     if action not in {Action.APPROVE, Action.REJECT}:
         raise ValueError("bulk decisions approve or reject")
     if action is Action.REJECT and reason is None:
@@ -131,6 +162,9 @@ async def bulk_decide(
                 await reject(item_id, moderator, reason=reason or Reason.OTHER, note=note, ctx=ctx)
         except DecisionError as error:
             outcome.refused[item_id] = str(error)
+            continue
+        except ItemNotFoundError:
+            outcome.refused[item_id] = "There is no such item."
             continue
         outcome.decided.append(item_id)
     return outcome

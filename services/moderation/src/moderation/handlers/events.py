@@ -10,12 +10,16 @@ from together_contracts import (
     ListingApproved,
     ListingDecisionData,
     ListingRejected,
+    ListingWithdrawn,
+    ListingWithdrawnData,
     StoryApproved,
     StoryHeld,
     StoryOutcomeData,
     StoryRejected,
     StorySubmitted,
     StorySubmittedData,
+    StoryWithdrawn,
+    StoryWithdrawnData,
 )
 
 from moderation.domain.decisions import Reason
@@ -76,9 +80,30 @@ def decided(item: Item, *, reason: Reason | None, correlation_id: str, ctx: Cont
     outcome = _outcome(item, email=email, reason=reason.value if reason else None)
     if approved:
         url = f"{ctx.public_base_url.rstrip('/')}/stories/{item.id}"
-        outcome = outcome.model_copy(update={"public_url": url})
+        update = {"public_url": url}
+        if email and ctx.links is not None:
+            update["withdraw_url"] = ctx.links.withdraw_story(item.id)
+        outcome = outcome.model_copy(update=update)
         return StoryApproved(producer=PRODUCER, correlation_id=correlation_id, data=outcome)
     return StoryRejected(producer=PRODUCER, correlation_id=correlation_id, data=outcome)
+
+
+def withdrawn(item: Item, *, by: Literal["lead", "author"], correlation_id: str) -> Event:
+    """`story.withdrawn` or `listing.withdrawn`: no text, no reason (both stay in the audit). A
+    pledge taken down is told as `pledge.rejected`, which takes it off `/pledges`."""
+    if item.kind is Kind.PLEDGE:
+        return pledge_decided(item, reason=None, correlation_id=correlation_id)
+    if item.kind is Kind.LISTING:
+        return ListingWithdrawn(
+            producer=PRODUCER,
+            correlation_id=correlation_id,
+            data=ListingWithdrawnData(event_id=item.id),
+        )
+    return StoryWithdrawn(
+        producer=PRODUCER,
+        correlation_id=correlation_id,
+        data=StoryWithdrawnData(story_id=item.id, by=by),
+    )
 
 
 def backlog_alert(item: Item, *, correlation_id: str, ctx: Context) -> BacklogAlert:

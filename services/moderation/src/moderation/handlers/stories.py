@@ -5,6 +5,7 @@ from uuid import UUID
 
 from together_contracts import Event
 
+from moderation.adapters.items import ItemNotFoundError
 from moderation.domain.items import Item, Kind, Prompt, StoryDetails
 from moderation.handlers import events
 from moderation.handlers.context import Context
@@ -59,3 +60,22 @@ async def submit_story(command: SubmitStory, ctx: Context) -> Submitted:
         told.append(events.story_held(item, command.correlation_id))
     await ctx.items.add(item, events=told)
     return Submitted(item.id, held=item.safeguarding)
+
+
+async def withdraw_own_story(story_id: UUID, *, correlation_id: str, ctx: Context) -> bool:
+    """The author's signed link (already checked) takes their published story down; tells
+    `story.withdrawn` once. False if the story is not published (gone already, or never)."""
+    taken_down = False
+
+    def take_down(item: Item) -> list[Event]:
+        nonlocal taken_down
+        taken_down = item.withdraw_by_author(ctx.clock()) is not None
+        if not taken_down:
+            return []
+        return [events.withdrawn(item, by="author", correlation_id=correlation_id)]
+
+    try:
+        await ctx.items.change(story_id, take_down)
+    except ItemNotFoundError:
+        return False
+    return taken_down

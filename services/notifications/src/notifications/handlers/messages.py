@@ -95,6 +95,7 @@ async def tell_story_outcome(
             title=data.title,
             reason=data.reason or "",
             public_url=data.public_url or "",
+            withdraw_url=data.withdraw_url or "",
         ),
         ctx,
     )

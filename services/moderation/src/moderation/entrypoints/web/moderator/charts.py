@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from moderation.domain.decisions import Action
 from moderation.domain.items import Item
 
-FINAL = {Action.APPROVE, Action.APPROVE_WITH_REDACTIONS, Action.REJECT}
+FINAL = {Action.APPROVE, Action.APPROVE_WITH_REDACTIONS, Action.APPROVE_OVERRIDE, Action.REJECT}
 WIDTH, HEIGHT, LABEL_BAND, TOP = 640, 220, 48, 20
 
 

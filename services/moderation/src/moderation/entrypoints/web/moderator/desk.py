@@ -24,6 +24,7 @@ FLASHES = {
     "password": "Your password is changed.",
     "signed-out": "You are signed out.",
     "account": "The account is changed.",
+    "withdrawn": "Withdrawn: the item is no longer published.",
 }
 """Messages shown after a redirect, chosen by key so a link cannot put its own words on a page."""
 

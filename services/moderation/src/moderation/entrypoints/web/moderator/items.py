@@ -1,11 +1,14 @@
-"""One item: opening it claims it for ten minutes; approve (as sent or with redactions), reject
-with a reason, escalate to a lead, release; leads also reassign it and read its audit."""
+"""One item: reading it (GET) changes nothing; claiming it for ten minutes is a POST, and the
+decision forms are shown to whoever holds the claim. Approve (as sent, with redactions, or, for an
+item flagged `personal-data`, as sent only with an override and its reason), reject with a reason,
+escalate to a lead, release; leads also reassign it, read its audit and withdraw a published item.
+Held and escalated items are for leads only: a moderator who opens one by its address gets 403."""
 
 from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
@@ -13,15 +16,16 @@ from moderation.adapters.items import ItemNotFoundError
 from moderation.domain.decisions import (
     ESCALATE_REASONS,
     REJECT_REASONS,
-    ClaimHeldError,
     DecisionError,
+    LeadRequiredError,
     Reason,
 )
-from moderation.domain.items import Item, Kind
+from moderation.domain.items import Item, Kind, Status
 from moderation.domain.queue import QueueFilter
 from moderation.entrypoints.web.moderator.desk import Desk, clock_text, desk_of
 from moderation.entrypoints.web.moderator.queue import queue_filter
 from moderation.entrypoints.web.moderator.security import (
+    ForbiddenError,
     LeadDep,
     LeadPostedDep,
     Me,
@@ -34,6 +38,8 @@ from moderation.handlers import decisions
 from moderation.handlers.moderators import reassign
 
 Decide = Callable[[FormData], Awaitable[object]]
+FOR_LEADS_ONLY = "Held and escalated items are for lead moderators only."
+PUBLISHED_PAGE = 50
 
 
 async def next_item(desk: Desk, me: Me, current: UUID) -> str | None:
@@ -61,15 +67,23 @@ def item_pages() -> APIRouter:
         status_code: int = status.HTTP_200_OK,
     ) -> HTMLResponse:
         desk = desk_of(request)
+        now, moderator = desk.now(), me.account.moderator
+        claim = item.claim
+        theirs = claim is not None and claim.held_by_another(moderator, now)
+        mine = claim is not None and claim.moderator == moderator.name and now < claim.until
+        if theirs and claim is not None and not (conflict or read_only):
+            conflict = f"{claim.moderator} is working on this until {clock_text(claim.until)}."
+        allowed = item.open and not read_only and (me.account.is_lead or not item.for_leads)
         context: dict[str, Any] = {
             **item_view(item),
             "conflict": conflict,
             "error": error,
-            "claim_until": clock_text(item.claim.until) if item.claim else "",
+            "claim_until": clock_text(claim.until) if claim else "",
             "read_only": read_only,
-            "may_decide": item.open
-            and not (conflict or read_only)
-            and (me.account.is_lead or not item.for_leads),
+            "may_claim": allowed and not theirs and not mine,
+            "may_decide": allowed and mine and not conflict,
+            "may_withdraw": me.account.is_lead and item.withdrawable,
+            "personal_data": item.personal_data,
             "reject_reasons": sorted(r.value for r in REJECT_REASONS),
             "escalate_reasons": sorted(r.value for r in ESCALATE_REASONS),
             "next_id": await next_item(desk, me, item.id),
@@ -84,18 +98,32 @@ def item_pages() -> APIRouter:
             raise ItemNotFoundError(item_id)
         return item
 
+    async def shown_to(request: Request, me: Me, item_id: UUID) -> Item:
+        """The item, if this moderator may see it: held and escalated ones are for leads."""
+        item = await found(request, item_id)
+        if item.for_leads and not me.account.is_lead:
+            raise ForbiddenError(FOR_LEADS_ONLY)
+        return item
+
     @router.get("/items/{item_id}")
     async def open_item(request: Request, item_id: UUID, me: MeDep) -> HTMLResponse:
+        """Show the item; reading claims nothing (link scanners and prefetches change nothing)."""
+        return await show(request, me, await shown_to(request, me, item_id))
+
+    @router.post("/items/{item_id}/claim")
+    async def claim(request: Request, item_id: UUID, me: PostedDep) -> Response:
+        """Work on the item: claim it for ten minutes (renewed if it is yours already)."""
         desk = desk_of(request)
-        item = await found(request, item_id)
-        conflict = ""
-        if item.open and (me.account.is_lead or not item.for_leads):
-            try:
-                await decisions.claim(item_id, me.account.moderator, ctx=desk.ctx)
-            except ClaimHeldError as held:
-                conflict = f"{held.holder} is working on this until {clock_text(held.until)}."
-            item = await found(request, item_id)
-        return await show(request, me, item, conflict=conflict)
+        try:
+            await decisions.claim(item_id, me.account.moderator, ctx=desk.ctx)
+        except LeadRequiredError as refused:
+            raise ForbiddenError(FOR_LEADS_ONLY) from refused
+        except DecisionError as refused:
+            item = await shown_to(request, me, item_id)
+            return await show(
+                request, me, item, error=str(refused), status_code=status.HTTP_409_CONFLICT
+            )
+        return desk.see_other(request, f"/items/{item_id}")
 
     async def decided(
         request: Request, me: Me, item_id: UUID, decide: Decide, *, done: str
@@ -103,8 +131,10 @@ def item_pages() -> APIRouter:
         form = await form_of(request)
         try:
             await decide(form)
+        except LeadRequiredError as refused:
+            raise ForbiddenError(str(refused)) from refused
         except (DecisionError, ValueError) as refused:
-            item = await found(request, item_id)
+            item = await shown_to(request, me, item_id)
             return await show(
                 request, me, item, error=str(refused), status_code=status.HTTP_409_CONFLICT
             )
@@ -121,9 +151,33 @@ def item_pages() -> APIRouter:
                 redacted_text=_text(form, "text") if edited else None,
                 redacted_title=_text(form, "title") if edited else None,
                 note=_text(form, "note"),
+                override=_text(form, "override") if "override" in form else "",
             )
 
         return await decided(request, me, item_id, decide, done="approved")
+
+    @router.post("/items/{item_id}/withdraw")
+    async def withdraw(request: Request, item_id: UUID, me: LeadPostedDep) -> Response:
+        """Take a published story or listing down (leads), with a reason kept in the audit."""
+        form = await form_of(request)
+        try:
+            await decisions.withdraw(
+                item_id,
+                me.account.moderator,
+                reason=_text(form, "reason"),
+                ctx=desk_of(request).ctx,
+            )
+        except DecisionError as refused:
+            item = await found(request, item_id)
+            return await show(
+                request,
+                me,
+                item,
+                error=str(refused),
+                read_only=True,
+                status_code=status.HTTP_409_CONFLICT,
+            )
+        return desk_of(request).see_other(request, f"/items/{item_id}/audit?done=withdrawn")
 
     @router.post("/items/{item_id}/reject")
     async def reject(request: Request, item_id: UUID, me: PostedDep) -> Response:
@@ -162,6 +216,26 @@ def item_pages() -> APIRouter:
         desk = desk_of(request)
         await reassign(item_id, ctx=desk.ctx)
         return desk.see_other(request, f"/items/{item_id}/audit?done=reassigned")
+
+    @router.get("/published")
+    async def published(
+        request: Request, me: LeadDep, page: int = Query(1, ge=1, le=10_000)
+    ) -> HTMLResponse:
+        """What is public now, for leads to find an item to take down: stories newest first,
+        and approved listings."""
+        desk = desk_of(request)
+        stories, total = await desk.ctx.items.published(
+            theme=None, region=None, limit=PUBLISHED_PAGE, offset=(page - 1) * PUBLISHED_PAGE
+        )
+        approved = QueueFilter(kind=Kind.LISTING, statuses=frozenset({Status.APPROVED}))
+        listings = await desk.ctx.items.queue(approved, now=desk.now(), limit=PUBLISHED_PAGE)
+        context = {
+            "stories": stories,
+            "listings": listings,
+            "page": page,
+            "more": total > page * PUBLISHED_PAGE,
+        }
+        return desk.render(request, "moderator/published.html", context, me=me)
 
     @router.get("/items/{item_id}/audit")
     async def audit(request: Request, item_id: UUID, me: LeadDep) -> HTMLResponse:

@@ -142,11 +142,22 @@ def queue_pages() -> APIRouter:
             note=str(form.get("note", ""))[:2000],
             ctx=desk.ctx,
         )
-        refused = [(str(item_id), why) for item_id, why in outcome.refused.items()]
+        refused = [
+            (str(item_id), await _title_of(desk, me, item_id), why)
+            for item_id, why in outcome.refused.items()
+        ]
         context = {"problem": "", "outcome": outcome, "refused": refused, "action": action}
         return desk.render(request, "moderator/bulk.html", context, me=me)
 
     return router
+
+
+async def _title_of(desk: Desk, me: Me, item_id: UUID) -> str:
+    """The title to name a refused item by (never a held item's, unless to a lead)."""
+    item = await desk.ctx.items.get(item_id)
+    if item is None or (item.for_leads and not me.account.is_lead):
+        return ""
+    return item.title
 
 
 def _uuid(value: object) -> UUID | None:

@@ -1,6 +1,7 @@
 // Progressive enhancement for the moderator UI; every page works without it.
 // - The queue list refreshes itself every 5 seconds, unless an item is ticked for a bulk decision.
-// - On an item page: a approves, r goes to the rejection reason, n opens the next item.
+// - On an item page: a approves (never an item flagged personal-data: there it goes to the
+//   redaction instead), r goes to the rejection reason, n claims and opens the next item.
 (function () {
   "use strict";
 
@@ -42,7 +43,16 @@
       var approve = document.getElementById("approve");
       var reason = document.getElementById("field-reason");
       var next = document.getElementById("next-item");
-      if (event.key === "a" && approve) {
+      var submission = document.getElementById("submission");
+      var flagged = submission && submission.getAttribute("data-flagged") === "personal-data";
+      if (event.key === "a" && flagged) {
+        event.preventDefault();
+        var redact = document.getElementById("field-redacted-text") ||
+          document.getElementById("field-override");
+        if (redact) {
+          redact.focus();
+        }
+      } else if (event.key === "a" && approve) {
         event.preventDefault();
         approve.click();
       } else if (event.key === "r" && reason) {
@@ -50,7 +60,7 @@
         reason.focus();
       } else if (event.key === "n" && next) {
         event.preventDefault();
-        window.location.assign(next.href);
+        next.click();
       }
     });
   }
