@@ -57,7 +57,9 @@ def create_app(
 ) -> FastAPI:
     runtime = ServiceRuntime.build(settings)
     source = source or geocoder(settings, runtime)
-    events = MongoEventRepository(runtime.aggregate("events"))
+    events = MongoEventRepository(
+        runtime.aggregate("events"), erasure_key=settings.erasure_digest_key
+    )
     profiles = MongoVolunteerRepository(runtime.aggregate("volunteers"))
     matches = MongoMatchRepository(runtime.aggregate("matches"))
     tokens = Tokens(settings.secret_key.get_secret_value())

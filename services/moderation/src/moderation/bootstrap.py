@@ -39,7 +39,7 @@ WEB = Path(__file__).parent / "entrypoints" / "web"
 
 def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> FastAPI:
     runtime = ServiceRuntime.build(settings)
-    items = MongoItemRepository(runtime.aggregate("items"))
+    items = MongoItemRepository(runtime.aggregate("items"), erasure_key=settings.erasure_digest_key)
     ctx = Context(
         items=items,
         answers=ErasureAnswers(runtime.aggregate("erasures"), service=settings.service_name),

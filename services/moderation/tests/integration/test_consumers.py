@@ -16,7 +16,7 @@ from together_contracts import (
     Interest,
     PersonErasureRequested,
     PersonErasureRequestedData,
-    email_sha256,
+    email_digest,
 )
 from together_kit.testing.probe import event_probe, publish_event
 from together_kit.testing.waiting import eventually
@@ -95,18 +95,25 @@ async def test_an_erasure_request_is_answered(moderation: Moderation, rabbitmq_u
     assert len(probe.events) == 1
 
 
-async def test_erasure_by_email_forgets_the_author(moderation: Moderation) -> None:
-    """Through the handler: the request carries the SHA-256 of the author email, never the address."""
-    created = await moderation.http.post("/api/v1/stories", json=STORY_EXAMPLE)
+async def test_erasure_by_email_unpublishes_and_blanks_the_authors_story(
+    moderation: Moderation,
+) -> None:
+    """Through the handler: the request carries the keyed digest of the author email, never the
+    address. The published story leaves the API and /stories, and only what the audit needs stays."""
+    story = {**STORY_EXAMPLE, "text": STORY_EXAMPLE["text"] + " Ring Ann on 07700 900982."}
+    created = await moderation.http.post("/api/v1/stories", json=story)
     story_id = uuid.UUID(created.json()["id"])
-    await decisions.approve(story_id, ANN, ctx=moderation.ctx)
+    await decisions.approve(
+        story_id, ANN, ctx=moderation.ctx, redacted_text=STORY_EXAMPLE["text"], note="no phone"
+    )
+    assert (await moderation.http.get(f"/api/v1/stories/{story_id}")).status_code == 200
+    assert STORY_EXAMPLE["title"] in (await moderation.http.get("/stories")).text
+    key = moderation.settings.erasure_digest_key
     request = PersonErasureRequested(
         producer="signups",
         correlation_id="test-erasure",
         data=PersonErasureRequestedData(
-            erasure_id=uuid.uuid4(),
-            person_id=uuid.uuid4(),
-            email_sha256=email_sha256("ANN@example.org "),
+            erasure_id=uuid.uuid4(), email_digest=email_digest("ANN@example.org ", key=key)
         ),
     )
 
@@ -114,11 +121,20 @@ async def test_erasure_by_email_forgets_the_author(moderation: Moderation) -> No
 
     stored = await moderation.db["items"].find_one({"_id": str(story_id)})
     assert stored is not None
-    assert (stored["author_name"], stored["author_email"], stored["status"]) == (
-        None,
-        None,
-        "approved",
-    )
-    public = (await moderation.http.get(f"/api/v1/stories/{story_id}")).json()
-    assert public["name"] is None
-    assert await moderation.db["erasures"].count_documents({}) == 1
+    assert stored["status"] == "erased"
+    assert (stored["title"], stored["text"]) == ("", "")
+    assert (stored["published_title"], stored["published_text"]) == (None, None)
+    assert (stored["author_name"], stored["author_email"]) == (None, None)
+    assert stored["screening"]["findings"] == []
+    [decision] = stored["decisions"]
+    assert (decision["before"], decision["after"], decision["note"]) == (None, None, "")
+    assert (decision["action"], decision["moderator"]) == ("approve-with-redactions", ANN.name)
+    everything = str(await moderation.db["items"].find().to_list()).lower()
+    for personal in ("ann from splott", "ann@example.org", "07700 900982", "doorsteps"):
+        assert personal not in everything
+    assert (await moderation.http.get(f"/api/v1/stories/{story_id}")).status_code == 404
+    assert STORY_EXAMPLE["title"] not in (await moderation.http.get("/stories")).text
+    assert (await moderation.http.get(f"/stories/{story_id}")).status_code == 404
+    [tombstone] = await moderation.db["erasures"].find().to_list()
+    assert tombstone["email_digest"] == request.data.email_digest
+    assert "ann" not in str(tombstone).lower()

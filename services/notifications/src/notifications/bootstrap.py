@@ -80,6 +80,7 @@ def create_app(
         links=UnsubscribeLinks(secret=secret, base_url=settings.public_base_url),
         clock=clock or (lambda: datetime.now(UTC)),
         address_key=secret.encode(),
+        erasure_key=settings.erasure_digest_key,
         retry=RetryPlan(
             max_attempts=settings.send_attempts,
             first=timedelta(seconds=settings.send_backoff_seconds),

@@ -40,7 +40,10 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     organisations = MongoOrganisationRepository(runtime.aggregate("organisations"))
     secret = settings.secret_key.get_secret_value()
     erasures = MongoErasureRepository(
-        runtime.aggregate("erasures"), runtime.db["tombstones"], key=secret.encode()
+        runtime.aggregate("erasures"),
+        runtime.db["tombstones"],
+        key=settings.erasure_digest_key,
+        requests=runtime.aggregate("erasure_requests"),
     )
     tokens = Tokens(secret)
     ctx = Context(
@@ -51,6 +54,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         links=Links(settings.public_base_url, tokens),
         clock=clock or (lambda: datetime.now(UTC)),
         form_version=settings.form_version,
+        erasure_key=settings.erasure_digest_key,
     )
     runtime.indexes(people, organisations, erasures)
     runtime.tells(

@@ -7,11 +7,15 @@ from together_contracts.envelope import EXCHANGE, Event, EventData
 from together_contracts.erasure import (
     ErasureLinkRequested,
     ErasureLinkRequestedData,
+    PersonAccessAnswered,
+    PersonAccessAnsweredData,
+    PersonAccessRequested,
+    PersonAccessRequestedData,
     PersonErased,
     PersonErasedData,
     PersonErasureRequested,
     PersonErasureRequestedData,
-    email_sha256,
+    email_digest,
 )
 from together_contracts.listings import (
     EventSubmitted,
@@ -125,6 +129,10 @@ __all__ = [
     "OrganisationJoined",
     "OrganisationJoinedData",
     "OrganisationType",
+    "PersonAccessAnswered",
+    "PersonAccessAnsweredData",
+    "PersonAccessRequested",
+    "PersonAccessRequestedData",
     "PersonErased",
     "PersonErasedData",
     "PersonErasureRequested",
@@ -149,6 +157,6 @@ __all__ = [
     "VolunteerUnsubscribedData",
     "VolunteerUpdated",
     "VolunteerUpdatedData",
-    "email_sha256",
+    "email_digest",
     "model_for",
 ]

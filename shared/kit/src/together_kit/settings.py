@@ -6,6 +6,8 @@ from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105 (a known placeholder, refused in production)
+DEVELOPMENT_ERASURE_KEY = "development-only-erasure-key-do-not-use-in-production"
+"""The shared erasure key's placeholder (refused in production like `DEVELOPMENT_SECRET`)."""
 
 
 class ServiceSettings(BaseSettings):
@@ -28,6 +30,12 @@ class ServiceSettings(BaseSettings):
         "development", validation_alias=AliasChoices("ENVIRONMENT")
     )
     secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
+    erasure_key: SecretStr = Field(
+        SecretStr(DEVELOPMENT_ERASURE_KEY),
+        validation_alias=AliasChoices("ERASURE_KEY"),
+        description="Shared by every service: keys the digest of an email address "
+        "(together_contracts.email_digest) that erasure and access requests carry",
+    )
     host: str = "127.0.0.1"
     port: int
     mongodb_database: str = ""
@@ -51,4 +59,17 @@ class ServiceSettings(BaseSettings):
         if self.environment == "production" and (secret == DEVELOPMENT_SECRET or len(secret) < 32):
             prefix = self.model_config.get("env_prefix", "")
             raise ValueError(f"set {prefix}SECRET_KEY to a random value of 32 characters or more")
+        erasure_key = self.erasure_key.get_secret_value()
+        if self.environment == "production" and (
+            erasure_key == DEVELOPMENT_ERASURE_KEY or len(erasure_key) < 32
+        ):
+            raise ValueError(
+                "set ERASURE_KEY (the same in every service) to a random value of 32 characters "
+                "or more"
+            )
         return self
+
+    @property
+    def erasure_digest_key(self) -> bytes:
+        """The key of `together_contracts.email_digest`."""
+        return self.erasure_key.get_secret_value().encode()

@@ -113,7 +113,7 @@ class MongoMessageRepository:
         await self.collection.create_index("recipient_hash")
         await self.collection.create_index("person_id")
         await self.collection.create_index("event_id")
-        await self.collection.create_index("email_sha256")
+        await self.collection.create_index("email_digest")
 
     async def record(self, document: Document) -> bool:
         """Insert the intent; False if this key was recorded before (then nothing changes)."""
@@ -283,7 +283,7 @@ class MongoMessageRepository:
     async def scrub_address(self, digest: str) -> None:
         """Erasure of messages recorded by address alone (the erasure link, outcomes to authors)."""
         scrubbed = {"recipient": "", "recipient_name": "", "context": {}, "erased": True}
-        await self._change({"email_sha256": digest}, scrubbed)
+        await self._change({"email_digest": digest}, scrubbed)
 
     async def cancel_waiting(
         self,

@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any, Protocol
 from uuid import UUID
 
-from together_contracts import Event, Interest, OrganisationType
+from together_contracts import Event, Interest, OrganisationType, email_digest
 from together_kit.outbox import AggregateCollection, AggregateNotFoundError
 
 from signups.domain.organisations import Organisation, OrganisationDetails, Pledge
@@ -20,6 +20,8 @@ class OrganisationRepository(Protocol):
     async def add(self, organisation: Organisation, *, events: Sequence[Event]) -> None: ...
     async def change(self, organisation_id: UUID, change: OrganisationChange) -> Organisation: ...
     def confirmed_pledges(self, *, limit: int) -> AsyncIterator[Organisation]: ...
+    async def with_contact_digest(self, digest: str, *, key: bytes) -> list[Organisation]: ...
+    async def delete(self, organisation_id: UUID) -> bool: ...
 
 
 class MongoOrganisationRepository:
@@ -46,6 +48,19 @@ class MongoOrganisationRepository:
         except AggregateNotFoundError as error:
             raise OrganisationNotFoundError(organisation_id) from error
         return changed[0]
+
+    async def with_contact_digest(self, digest: str, *, key: bytes) -> list[Organisation]:
+        """Erasure and access: the organisations whose contact has this address (by its keyed
+        digest, so a request that carries only the digest finds them too). Organisations are
+        few, so this reads every contact address rather than store a digest beside each."""
+        found: list[Organisation] = []
+        async for document in self.organisations.collection.find({}):
+            if email_digest(document["contact_email"], key=key) == digest:
+                found.append(from_document(document))
+        return found
+
+    async def delete(self, organisation_id: UUID) -> bool:
+        return await self.organisations.delete(str(organisation_id))
 
     async def confirmed_pledges(self, *, limit: int) -> AsyncIterator[Organisation]:
         cursor = (

@@ -21,3 +21,5 @@ class Context:
     links: Links
     clock: Callable[[], datetime]
     form_version: str
+    erasure_key: bytes = b""
+    """The key of `together_contracts.email_digest`, shared by every service (`ERASURE_KEY`)."""
