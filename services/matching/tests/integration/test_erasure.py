@@ -4,7 +4,13 @@ import uuid
 
 import pytest
 from bson import json_util
-from together_contracts import PersonErasureRequested, PersonErasureRequestedData, email_digest
+from together_contracts import (
+    PersonAccessRequested,
+    PersonAccessRequestedData,
+    PersonErasureRequested,
+    PersonErasureRequestedData,
+    email_digest,
+)
 from together_kit.testing.probe import EventProbe, publish_event
 from together_kit.testing.waiting import eventually
 
@@ -115,3 +121,34 @@ async def test_an_organiser_erased_by_address_is_no_longer_held_or_emailed(
     )
     assert published["data"]["organiser_email"] is None
     assert kept.status_code == 201
+
+
+async def test_an_access_request_is_answered_with_profile_offers_and_listed_events(
+    matching: Matching, probe: EventProbe
+) -> None:
+    person_id = await matching.confirm_volunteer()
+    organiser = f"organiser-{uuid.uuid4().hex[:6]}@example.org"
+    listed = await matching.submit(organiser_email=organiser)
+    key = matching.app.state.settings.erasure_digest_key
+    request = PersonAccessRequested(
+        producer="signups",
+        correlation_id="access",
+        data=PersonAccessRequestedData(
+            access_id=uuid.uuid4(),
+            person_id=person_id,
+            email_digest=email_digest(organiser, key=key),
+        ),
+    )
+
+    await publish_event(matching.rabbitmq_url, request)
+
+    [answer] = await seen(
+        probe,
+        "person.access_answered",
+        where=lambda e: e["data"]["access_id"] == str(request.data.access_id),
+    )
+    held = answer["data"]["held"]
+    assert held["volunteer"]["person_id"] == str(person_id)
+    assert held["volunteer"]["outward_code"] == "M1"
+    [event] = held["events_listed"]
+    assert (event["id"], event["organiser_email"]) == (listed.json()["id"], organiser)

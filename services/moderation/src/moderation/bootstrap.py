@@ -9,12 +9,14 @@ from together_contracts import (
     BacklogAlert,
     ListingApproved,
     ListingRejected,
+    PersonAccessAnswered,
     PersonErased,
     StoryApproved,
     StoryHeld,
     StoryRejected,
     StorySubmitted,
 )
+from together_kit.access import AccessAnswers
 from together_kit.erasure import ErasureAnswers
 from together_kit.http import allow_partner_origins
 from together_kit.idempotency import IdempotencyStore
@@ -64,8 +66,12 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         ListingRejected,
         BacklogAlert,
         PersonErased,
+        PersonAccessAnswered,
     )
-    consumers.register(runtime, ctx=ctx)
+    access_answers = AccessAnswers(
+        runtime.aggregate("access_answers"), service=settings.service_name
+    )
+    consumers.register(runtime, ctx=ctx, answers=access_answers)
     runtime.every(
         settings.backlog_check_seconds,
         lambda: backlog.alert_breaches(ctx=ctx),

@@ -14,6 +14,8 @@ from together_contracts import (
     EventSubmitted,
     EventSubmittedData,
     Interest,
+    PersonAccessRequested,
+    PersonAccessRequestedData,
     PersonErasureRequested,
     PersonErasureRequestedData,
     email_digest,
@@ -138,3 +140,41 @@ async def test_erasure_by_email_unpublishes_and_blanks_the_authors_story(
     [tombstone] = await moderation.db["erasures"].find().to_list()
     assert tombstone["email_digest"] == request.data.email_digest
     assert "ann" not in str(tombstone).lower()
+
+
+async def test_an_access_request_is_answered_with_the_authors_stories(
+    moderation: Moderation, rabbitmq_url: str
+) -> None:
+    created = await moderation.http.post("/api/v1/stories", json=STORY_EXAMPLE)
+    other = await moderation.http.post(
+        "/api/v1/stories", json={**STORY_EXAMPLE, "email": "someone@example.org"}
+    )
+    key = moderation.settings.erasure_digest_key
+    request = PersonAccessRequested(
+        producer="signups",
+        correlation_id="access",
+        data=PersonAccessRequestedData(
+            access_id=uuid.uuid4(), email_digest=email_digest("ann@example.org", key=key)
+        ),
+    )
+    async with event_probe(rabbitmq_url, ["person.access_answered"]) as probe:
+        await publish_event(rabbitmq_url, request)
+        await publish_event(rabbitmq_url, request.model_copy(update={"id": uuid.uuid4()}))
+        [answer] = await probe.wait_for(1)
+
+        async def answered() -> int:
+            return await moderation.db["access_answers"].count_documents({})
+
+        await eventually(answered, what="the answer recorded")
+        await eventually(
+            lambda: moderation.db["inbox"].count_documents({"type": "person.access_requested"}),
+            until=lambda n: n == 2,
+            what="the repeat handled",
+        )
+    assert answer["data"]["service"] == "moderation"
+    [story] = answer["data"]["held"]["stories"]
+    assert story["id"] == created.json()["id"] != other.json()["id"]
+    assert (story["author_email"], story["title"]) == ("ann@example.org", STORY_EXAMPLE["title"])
+    assert len(probe.events) == 1
+    [kept] = await moderation.db["access_answers"].find().to_list()
+    assert "ann" not in str(kept).lower()

@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
-from together_contracts import PersonErased, VolunteerUnsubscribed
+from together_contracts import PersonAccessAnswered, PersonErased, VolunteerUnsubscribed
 from together_contracts.notifications import NotificationFailed, NotificationSent
+from together_kit.access import AccessAnswers
 from together_kit.erasure import ErasureAnswers
 from together_kit.runtime import ServiceRuntime
 from together_kit.security import require_admin_key
@@ -112,8 +113,17 @@ def create_app(
 
     runtime.indexes(messages, suppressions)
     runtime.startup_hooks.append(reconcile_at_start)
-    runtime.tells(PersonErased, VolunteerUnsubscribed, NotificationSent, NotificationFailed)
-    consumers.register(runtime, ctx=ctx)
+    runtime.tells(
+        PersonErased,
+        VolunteerUnsubscribed,
+        NotificationSent,
+        NotificationFailed,
+        PersonAccessAnswered,
+    )
+    access_answers = AccessAnswers(
+        runtime.aggregate("access_answers"), service=settings.service_name
+    )
+    consumers.register(runtime, ctx=ctx, access_answers=access_answers)
     runtime.every(settings.reconcile_interval_seconds, reconcile, name="reconcile-sending")
 
     async def send_digests() -> int:

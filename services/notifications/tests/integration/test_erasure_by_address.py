@@ -8,6 +8,9 @@ from bson import json_util
 from together_contracts import (
     ErasureLinkRequested,
     ErasureLinkRequestedData,
+    PersonAccessAnswered,
+    PersonAccessRequested,
+    PersonAccessRequestedData,
     PersonErased,
     PersonErasureRequested,
     PersonErasureRequestedData,
@@ -16,7 +19,7 @@ from together_contracts import (
 from together_kit.testing.probe import event_probe, publish_event
 from together_kit.testing.waiting import eventually
 
-from .conftest import Notifications, Sink, unique_address
+from .conftest import Notifications, Sink, join, unique_address
 
 pytestmark = pytest.mark.integration
 
@@ -75,3 +78,27 @@ async def test_a_link_to_an_unknown_address_names_nobody_and_its_record_is_scrub
     [tombstone] = await notifications.db["erasures"].find().to_list()
     assert tombstone["email_digest"] == request.data.email_digest
     assert address not in str(tombstone)
+
+
+async def test_an_access_request_is_answered_with_the_contact_and_the_delivery_log(
+    notifications: Notifications, smtp_sink: Sink, rabbitmq_url: str
+) -> None:
+    person_id, address, _ = await join(rabbitmq_url, smtp_sink, name="Nia")
+    key = notifications.app.state.settings.erasure_digest_key
+    request = PersonAccessRequested(
+        producer="signups",
+        correlation_id="access",
+        data=PersonAccessRequestedData(
+            access_id=uuid.uuid4(), person_id=person_id, email_digest=email_digest(address, key=key)
+        ),
+    )
+    async with event_probe(rabbitmq_url, [PersonAccessAnswered.routing_key]) as probe:
+        await publish_event(rabbitmq_url, request)
+        [answer] = await probe.wait_for(1)
+
+    held = answer["data"]["held"]
+    assert held["contact"]["email"] == address
+    assert held["contact"]["person_id"] == str(person_id)
+    [confirmation] = held["messages"]
+    assert (confirmation["recipient"], confirmation["template"]) == (address, "volunteer_confirm")
+    assert "context" not in confirmation, "its links are capabilities, not the person's data"

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from together_contracts import (
     ErasureLinkRequested,
     OrganisationJoined,
+    PersonAccessRequested,
     PersonErasureRequested,
     PledgeMade,
     VolunteerConfirmed,
@@ -22,6 +23,7 @@ from together_kit.runtime import ServiceRuntime
 from together_kit.security import require_admin_key
 from together_kit.web import WebPages, mount_static
 
+from signups.adapters.access import MongoAccessRepository
 from signups.adapters.erasures import MongoErasureRepository
 from signups.adapters.organisations import MongoOrganisationRepository
 from signups.adapters.people import MongoPeopleRepository
@@ -46,6 +48,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         requests=runtime.aggregate("erasure_requests"),
     )
     tokens = Tokens(secret)
+    access = MongoAccessRepository(runtime.aggregate("access_requests"))
     ctx = Context(
         people=people,
         organisations=organisations,
@@ -55,8 +58,9 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         clock=clock or (lambda: datetime.now(UTC)),
         form_version=settings.form_version,
         erasure_key=settings.erasure_digest_key,
+        access=access,
     )
-    runtime.indexes(people, organisations, erasures)
+    runtime.indexes(people, organisations, erasures, access)
     runtime.tells(
         VolunteerRegistered,
         VolunteerConfirmed,
@@ -66,6 +70,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         PledgeMade,
         ErasureLinkRequested,
         PersonErasureRequested,
+        PersonAccessRequested,
     )
     consumers.register(runtime, ctx=ctx)
     runtime.every(

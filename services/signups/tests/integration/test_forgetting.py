@@ -15,9 +15,10 @@ from bson import json_util
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from signups.bootstrap import create_app
+from signups.entrypoints.schemas import VOLUNTEER_EXAMPLE
 from signups.settings import Settings
-from together_contracts import email_digest
-from together_kit.testing.probe import EventProbe, event_probe
+from together_contracts import PersonAccessAnswered, PersonAccessAnsweredData, email_digest
+from together_kit.testing.probe import EventProbe, event_probe, publish_event
 from together_kit.testing.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -147,3 +148,59 @@ async def test_an_organisation_contact_is_forgotten_with_their_organisation(
     text = await stored_text(site)
     for personal in (contact, "sam patelwood"):
         assert personal not in text
+
+
+# Subject access
+
+
+async def test_an_admin_exports_what_is_held_about_an_address_once_all_have_answered(
+    site: Site, probe: EventProbe, rabbitmq_url: str
+) -> None:
+    email = f"ann.{uuid.uuid4().hex[:6]}@example.org"
+    joined = await site.http.post(
+        "/api/v1/signups",
+        json={**VOLUNTEER_EXAMPLE, "name": "Ann Accessley", "email": email},
+    )
+    assert joined.status_code in (201, 202), joined.text
+    admin = {"X-API-Key": ADMIN_KEY}
+    refused = await site.http.post("/api/v1/admin/access", json={"email": email})
+    assert refused.status_code == 401
+
+    asked = await site.http.post("/api/v1/admin/access", json={"email": email}, headers=admin)
+
+    assert asked.status_code == 202, asked.text
+    access_id = asked.json()["id"]
+    requested = await first(probe, "person.access_requested", access_id=access_id)
+    digest = email_digest(email, key=site.settings.erasure_digest_key)
+    assert requested["data"]["email_digest"] == digest
+    assert requested["data"]["person_id"] is not None
+    assert email not in json_util.dumps(requested)
+    waiting = await site.http.get(f"/api/v1/admin/access/{access_id}", headers=admin)
+    assert waiting.status_code == 202
+    assert waiting.json()["waiting_for"] == ["moderation", "matching", "notifications"]
+
+    for service in ("moderation", "matching", "notifications"):
+        await publish_event(
+            rabbitmq_url,
+            PersonAccessAnswered(
+                producer=service,
+                correlation_id="access",
+                data=PersonAccessAnsweredData(
+                    access_id=uuid.UUID(access_id), service=service, held={"from": service}
+                ),
+            ),
+        )
+
+    async def export() -> httpx.Response:
+        return await site.http.get(f"/api/v1/admin/access/{access_id}", headers=admin)
+
+    done = await eventually(export, until=lambda r: r.status_code == 200, what="the export")
+    held = done.json()["held"]
+    assert set(held) == {"signups", "moderation", "matching", "notifications"}
+    assert held["signups"]["volunteer"]["details"]["name"] == "Ann Accessley"
+    assert held["signups"]["volunteer"]["details"]["email"] == email
+    assert held["matching"] == {"from": "matching"}
+    assert done.headers["Cache-Control"] == "no-store"
+    again = await export()
+    assert again.status_code == 404, "the export is served once"
+    assert await site.db["access_requests"].count_documents({}) == 0, "the answers went with it"

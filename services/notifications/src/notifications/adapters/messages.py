@@ -77,6 +77,7 @@ class MessageRepository(Protocol):
     async def recent(self, *, limit: int) -> list[Document]: ...
     async def scrub_person(self, person_id: str) -> None: ...
     async def scrub_address(self, digest: str) -> None: ...
+    async def held_about(self, *, person_id: str | None, digest: str) -> list[Document]: ...
     async def cancel_waiting(
         self,
         *,
@@ -279,6 +280,27 @@ class MongoMessageRepository:
         cancelled = {"status": Status.CANCELLED.value, "reason": "person erased"}
         await self._change(waiting, {**cancelled, **scrubbed})
         await self._change({"person_id": person_id}, scrubbed)
+
+    async def held_about(self, *, person_id: str | None, digest: str) -> list[Document]:
+        """Subject access: the delivery log's entries to the person (by id) or their address (by
+        its keyed digest): which message, to whom and when; not what it was rendered from (its
+        links are capabilities, not data about the person) nor the store's bookkeeping."""
+        wanted: list[Document] = [{"email_digest": digest}]
+        if person_id is not None:
+            wanted.append({"person_id": person_id})
+        fields = (
+            "template",
+            "channel",
+            "kind",
+            "recipient",
+            "recipient_name",
+            "language",
+            "status",
+            "queued_at",
+            "sent_at",
+        )
+        cursor = self.collection.find({"$or": wanted}, dict.fromkeys(fields, 1))
+        return [document async for document in cursor]
 
     async def scrub_address(self, digest: str) -> None:
         """Erasure of messages recorded by address alone (the erasure link, outcomes to authors)."""

@@ -7,6 +7,7 @@ from together_contracts import (
     BacklogAlert,
     ErasureLinkRequested,
     OrganisationJoined,
+    PersonAccessRequested,
     PersonErasureRequested,
     StoryApproved,
     StoryHeld,
@@ -24,9 +25,10 @@ from together_contracts.matches import (
     MatchProposed,
     VolunteerUnmatched,
 )
+from together_kit.access import AccessAnswers
 from together_kit.runtime import ServiceRuntime
 
-from notifications.handlers import Context, matching, messages, people, reminders
+from notifications.handlers import Context, access, matching, messages, people, reminders
 
 VolunteerEvent = Annotated[
     VolunteerRegistered | VolunteerConfirmed | VolunteerUnsubscribed,
@@ -48,7 +50,9 @@ MatchingEvent = Annotated[
 ErasureEvent = Annotated[PersonErasureRequested | ErasureLinkRequested, Field(discriminator="type")]
 
 
-def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
+def register(
+    runtime: ServiceRuntime, *, ctx: Context, access_answers: AccessAnswers | None = None
+) -> None:
     volunteers = runtime.consumer(
         "volunteers",
         [
@@ -146,3 +150,11 @@ def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
             await messages.send_erasure_link(event, ctx)
         else:
             await people.forget_person(event, ctx)
+
+    if access_answers is not None:
+        accesses = runtime.consumer("access", [PersonAccessRequested.routing_key])
+
+        @accesses.subscriber()
+        async def on_person_access_requested(event: PersonAccessRequested) -> None:
+            """Tell signups the person's contact and delivery log (subject access)."""
+            await access.answer_access(event, answers=access_answers, ctx=ctx)

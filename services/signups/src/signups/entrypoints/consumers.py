@@ -4,13 +4,14 @@ from typing import Annotated
 
 from pydantic import Field
 from together_contracts import (
+    PersonAccessAnswered,
     PersonErased,
     PersonErasureRequested,
     VolunteerUnsubscribed,
 )
 from together_kit.runtime import ServiceRuntime
 
-from signups.handlers import Context, erasure, volunteers
+from signups.handlers import Context, access, erasure, volunteers
 
 ErasureEvent = Annotated[PersonErased | PersonErasureRequested, Field(discriminator="type")]
 
@@ -28,6 +29,13 @@ def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
             await erasure.record_erased(event, ctx)
         else:
             await erasure.erase_again(event, ctx)
+
+    accesses = runtime.consumer("access", [PersonAccessAnswered.routing_key])
+
+    @accesses.subscriber()
+    async def on_access_answered(event: PersonAccessAnswered) -> None:
+        """Keep one service's part of a subject access export until the admin fetches it."""
+        await access.record_answer(event, ctx)
 
     unsubscribes = runtime.consumer("unsubscribes", [VolunteerUnsubscribed.routing_key])
 

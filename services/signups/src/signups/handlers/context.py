@@ -2,6 +2,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from signups.adapters.access import AccessRepository
 from signups.adapters.erasures import ErasureRepository
 from signups.adapters.organisations import OrganisationRepository
 from signups.adapters.people import PeopleRepository
@@ -22,4 +23,7 @@ class Context:
     clock: Callable[[], datetime]
     form_version: str
     erasure_key: bytes = b""
+    """The key of `together_contracts.email_digest`, shared by every service (`ERASURE_KEY`)."""
+    access: AccessRepository | None = None
+    """Subject access requests (None where a test does not need them)."""
     """The key of `together_contracts.email_digest`, shared by every service (`ERASURE_KEY`)."""
