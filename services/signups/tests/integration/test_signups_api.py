@@ -52,6 +52,7 @@ SIGNUPS_EVENTS = (
     "pledge.made",
     "person.erasure_link_requested",
     "person.erasure_requested",
+    "person.access_requested",
 )
 
 
@@ -642,6 +643,7 @@ async def test_asyncapi_lists_every_event_signups_tells_and_hears(signups: Signu
         assert channel["bindings"]["amqp"]["exchange"]["name"] == "together.events"
     assert [channels[ref.rpartition("/")[2]]["address"] for ref in received] == [
         "person.erased",
+        "person.access_answered",
         "volunteer.unsubscribed",
     ]
 
