@@ -5,8 +5,9 @@ approved redacted, list an event that is approved, and join as an organisation's
 exports what the four services hold about them (subject access); then they ask to be forgotten at
 /forget. Afterwards no collection of any service's database, and no retry or dead-letter queue,
 holds their name, email, phone or full postcode; a dead letter about them that was waiting is
-dropped by `together dlq replay`, not replayed; and replaying every message the exchange carried
-during the test recreates nothing.
+dropped by `together dlq replay`, not replayed; two databases restored from a backup taken before
+the erasure are cleaned again by `together erasures reapply`; and replaying every message the
+exchange carried during the test recreates nothing.
 
 Runs the four services as real processes (tests/e2e/conftest.py), like test_journeys.
 """
@@ -27,6 +28,7 @@ from urllib.parse import urlsplit
 import aio_pika
 import httpx
 import pytest
+from pymongo import AsyncMongoClient
 from together_kit.testing.probe import event_probe, publish_raw
 from together_kit.testing.waiting import eventually
 
@@ -128,6 +130,41 @@ async def dead_letter(system: System, message: Any, *, service: str, purpose: st
         )
     finally:
         await connection.close()
+
+
+RESTORED = ("signups", "moderation")
+"""The databases the test restores from a backup taken before the erasure."""
+
+
+async def backup(system: System, services: tuple[str, ...]) -> dict[str, dict[str, list[Any]]]:
+    """Every document of every collection of these services' databases."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(system.mongodb_url, tz_aware=True)
+    taken: dict[str, dict[str, list[Any]]] = {}
+    try:
+        for service in services:
+            db = client[system.database(service)]
+            taken[service] = {
+                name: await db[name].find({}).to_list() for name in await db.list_collection_names()
+            }
+    finally:
+        await client.close()
+    return taken
+
+
+async def restore(system: System, taken: dict[str, dict[str, list[Any]]]) -> None:
+    """Put each database back as it was in the backup (its indexes stay): every collection is
+    emptied and refilled, so what was written since (the tombstones too) is gone."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(system.mongodb_url, tz_aware=True)
+    try:
+        for service, collections in taken.items():
+            db = client[system.database(service)]
+            for name in await db.list_collection_names():
+                await db[name].delete_many({})
+            for name, documents in collections.items():
+                if documents:
+                    await db[name].insert_many(documents)
+    finally:
+        await client.close()
 
 
 def together(system: System, *args: str) -> str:
@@ -309,6 +346,8 @@ async def test_every_kind_of_person_is_forgotten_by_their_address(
             "organisation_welcome",
         }
 
+        taken = await backup(system, RESTORED)
+
         # A dead letter about them waits in notifications (its consumer gave up on it earlier).
         [registered] = [m for m in probe.messages if m.routing_key == "volunteer.registered"]
         await dead_letter(system, registered, service="notifications", purpose="volunteers")
@@ -359,6 +398,24 @@ async def test_every_kind_of_person_is_forgotten_by_their_address(
         )
         assert "dropped 1 dead letter(s) about erased people" in replayed, replayed
         assert await queued_holders(system, needles) == []
+
+        # A restore from the backup brings them back in two services; re-applying every recorded
+        # erasure (the runbook's step after any restore) forgets them again.
+        await restore(system, taken)
+        restored = {entry.split(".")[0] for entry in await holders(system, needles)}
+        assert restored == set(RESTORED)
+        databases = [
+            arg for service in SERVICES for arg in ("--database", system.database(service))
+        ]
+        reapplied = await asyncio.to_thread(together, system, "erasures", "reapply", *databases)
+        assert "re-published 1 erasure(s)" in reapplied, reapplied
+        await eventually(
+            lambda: holders(system, needles),
+            until=lambda found: not found,
+            timeout=STEP,
+            what="nothing brought back by the restore left",
+        )
+        assert story_title not in html.unescape((await client.get(f"{moderation}/stories")).text)
 
     # Replay everything the exchange carried: nothing comes back.
     captured = list(probe.messages)
