@@ -178,3 +178,32 @@ async def test_an_access_request_is_answered_with_the_authors_stories(
     assert len(probe.events) == 1
     [kept] = await moderation.db["access_answers"].find().to_list()
     assert "ann" not in str(kept).lower()
+
+
+async def test_a_story_stored_before_the_keyed_digest_is_found_after_start_up(
+    moderation: Moderation,
+) -> None:
+    """Stories kept with the plain SHA-256 of before get the keyed digest when the service starts
+    (`ensure_indexes`), so an erasure finds them."""
+    created = await moderation.http.post("/api/v1/stories", json=STORY_EXAMPLE)
+    story_id = created.json()["id"]
+    await moderation.db["items"].update_one(
+        {"_id": story_id},
+        {"$unset": {"author_email_digest": ""}, "$set": {"author_email_sha256": "ab" * 32}},
+    )
+    key = moderation.settings.erasure_digest_key
+    request = PersonErasureRequested(
+        producer="signups",
+        correlation_id="test-erasure",
+        data=PersonErasureRequestedData(
+            erasure_id=uuid.uuid4(), email_digest=email_digest("ann@example.org", key=key)
+        ),
+    )
+    assert await erasure.forget_author(request, moderation.ctx) == 0
+
+    await moderation.ctx.items.ensure_indexes()  # type: ignore[attr-defined]
+
+    assert await erasure.forget_author(request, moderation.ctx) == 1
+    stored = await moderation.db["items"].find_one({"_id": story_id})
+    assert stored is not None
+    assert (stored["status"], stored["author_email"]) == ("erased", None)

@@ -66,7 +66,9 @@ def create_app(
 ) -> FastAPI:
     runtime = ServiceRuntime.build(settings)
     contacts = MongoContactRepository(runtime.aggregate("contacts"))
-    messages = MongoMessageRepository(runtime.aggregate("messages"))
+    messages = MongoMessageRepository(
+        runtime.aggregate("messages"), erasure_key=settings.erasure_digest_key
+    )
     suppressions = MongoSuppressionRepository(runtime.db["suppressions"])
     secret = settings.secret_key.get_secret_value()
     dispatcher = Dispatcher(poll_seconds=settings.dispatch_poll_seconds)

@@ -184,3 +184,21 @@ async def reapply(*, mongodb_url: str, databases: list[str], rabbitmq_url: str) 
     finally:
         await connection.close()
     return len(erasures)
+
+
+async def backfill_digests(
+    collection: Any, *, address_field: str, digest_field: str, key: bytes
+) -> int:
+    """Give every document stored before its keyed digest existed (or with the plain SHA-256 of
+    before) the digest of its address, so erasure and access find it; return how many. Run at
+    start-up (from `ensure_indexes`); a later write recomputes the digest anyway."""
+    filled = 0
+    async for document in collection.find({digest_field: {"$exists": False}}, {address_field: 1}):
+        address = document.get(address_field)
+        digest = email_digest(address, key=key) if isinstance(address, str) and address else None
+        await collection.update_one(
+            {"_id": document["_id"], digest_field: {"$exists": False}},
+            {"$set": {digest_field: digest}},
+        )
+        filled += 1
+    return filled

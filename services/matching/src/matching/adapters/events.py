@@ -13,6 +13,7 @@ from uuid import UUID
 
 from pymongo import ASCENDING
 from together_contracts import Event, Interest, email_digest
+from together_kit.erasure import backfill_digests
 from together_kit.outbox import AggregateCollection, AggregateNotFoundError, ConcurrentWriteError
 
 from matching.domain.events import CommunityEvent, EventStatus, Venue
@@ -68,6 +69,12 @@ class MongoEventRepository:
         for field in ("h3_7", "h3_5", "h3_4"):
             await collection.create_index([(field, ASCENDING), ("status", ASCENDING)])
         await collection.create_index("organiser_email_digest", sparse=True)
+        await backfill_digests(
+            collection,
+            address_field="organiser_email",
+            digest_field="organiser_email_digest",
+            key=self.erasure_key,
+        )
 
     async def add(self, event: CommunityEvent, *, events: Sequence[Event]) -> None:
         await self.events.insert(self._stored(event), events)

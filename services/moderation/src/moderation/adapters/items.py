@@ -12,6 +12,7 @@ from uuid import UUID
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 from together_contracts import Event, email_digest
+from together_kit.erasure import backfill_digests
 from together_kit.outbox import AggregateCollection, AggregateNotFoundError
 
 from moderation.adapters.documents import Document, from_document, to_document
@@ -68,6 +69,12 @@ class MongoItemRepository:
         await collection.create_index([("region_key", 1), ("status", 1)])
         await collection.create_index([("status", 1), ("prompt", 1), ("decided_at", -1)])
         await collection.create_index("author_email_digest", sparse=True)
+        await backfill_digests(
+            collection,
+            address_field="author_email",
+            digest_field="author_email_digest",
+            key=self.erasure_key,
+        )
         await collection.create_index([("status", 1), ("breach_told", 1), ("created_at", 1)])
         await collection.create_index([("last_decision_at", 1), ("first_decision_at", 1)])
 

@@ -12,6 +12,7 @@ from typing import Any, NamedTuple, Protocol
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 from together_contracts import Event
+from together_kit.erasure import backfill_digests
 from together_kit.outbox import AggregateCollection
 
 from notifications.domain.messages import WAITING, Status
@@ -101,9 +102,10 @@ HELD_LIMIT = 1024
 
 
 class MongoMessageRepository:
-    def __init__(self, messages: AggregateCollection) -> None:
+    def __init__(self, messages: AggregateCollection, *, erasure_key: bytes = b"") -> None:
         self.messages = messages
         self.collection = messages.collection
+        self.erasure_key = erasure_key
         self._held: dict[str, Document] = {}
         """Each message claimed here, as last written: its outcome write need not read it back."""
 
@@ -115,6 +117,12 @@ class MongoMessageRepository:
         await self.collection.create_index("person_id")
         await self.collection.create_index("event_id")
         await self.collection.create_index("email_digest")
+        await backfill_digests(
+            self.collection,
+            address_field="recipient",
+            digest_field="email_digest",
+            key=self.erasure_key,
+        )
 
     async def record(self, document: Document) -> bool:
         """Insert the intent; False if this key was recorded before (then nothing changes)."""
