@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
-from together_contracts import EventSubmitted, PersonErased
+from together_contracts import EventSubmitted, PersonAccessAnswered, PersonErased
 from together_contracts.matches import (
     EventCancelled,
     EventPublished,
@@ -14,6 +14,7 @@ from together_contracts.matches import (
     MatchProposed,
     VolunteerUnmatched,
 )
+from together_kit.access import AccessAnswers
 from together_kit.erasure import ErasureAnswers
 from together_kit.ratelimit import SharedRateLimiter, rate_limited
 from together_kit.retention import days
@@ -63,7 +64,9 @@ def create_app(
 ) -> FastAPI:
     runtime = ServiceRuntime.build(settings)
     source = source or geocoder(settings, runtime)
-    events = MongoEventRepository(runtime.aggregate("events"))
+    events = MongoEventRepository(
+        runtime.aggregate("events"), erasure_key=settings.erasure_digest_key
+    )
     profiles = MongoVolunteerRepository(runtime.aggregate("volunteers"))
     matches = MongoMatchRepository(runtime.aggregate("matches"))
     tokens = Tokens(settings.secret_keys(), legacy=settings.legacy_links)
@@ -102,9 +105,13 @@ def create_app(
         MatchDeclined,
         VolunteerUnmatched,
         PersonErased,
+        PersonAccessAnswered,
     )
     answers = ErasureAnswers(runtime.aggregate("erasures"), service=settings.service_name)
-    consumers.register(runtime, ctx=ctx, answers=answers)
+    access_answers = AccessAnswers(
+        runtime.aggregate("access_answers"), service=settings.service_name
+    )
+    consumers.register(runtime, ctx=ctx, answers=answers, access_answers=access_answers)
     runtime.every(
         settings.unmatched_interval_seconds,
         lambda: volunteers.tell_unmatched(ctx),

@@ -40,7 +40,14 @@ Document = dict[str, Any]
 BASE_URL = "http://matching.test"
 GEONAMES = (Path(__file__).resolve().parents[4] / "../shared/data/geonames/GB.txt").resolve()
 """The repository root is parents[4]; the data sits beside it, never inside."""
-MATCHING_EVENTS = ("event.*", "match.*", "volunteer.unmatched", "attendance.*", "person.erased")
+MATCHING_EVENTS = (
+    "event.*",
+    "match.*",
+    "volunteer.unmatched",
+    "attendance.*",
+    "person.erased",
+    "person.access_answered",
+)
 
 
 @dataclass

@@ -4,7 +4,13 @@ import uuid
 
 import pytest
 from bson import json_util
-from together_contracts import PersonErasureRequested, PersonErasureRequestedData
+from together_contracts import (
+    PersonAccessRequested,
+    PersonAccessRequestedData,
+    PersonErasureRequested,
+    PersonErasureRequestedData,
+    email_digest,
+)
 from together_kit.testing.probe import EventProbe, publish_event
 from together_kit.testing.waiting import eventually
 
@@ -14,9 +20,12 @@ pytestmark = pytest.mark.integration
 
 
 async def everything_stored(matching: Matching) -> str:
+    """Every document but the tombstones (`erasures`: the erased person's id and keyed digest,
+    kept on purpose so replays and restores cannot bring them back)."""
     documents = []
     for name in await matching.db.list_collection_names():
-        documents += await matching.db[name].find().to_list()
+        if name != "erasures":
+            documents += await matching.db[name].find().to_list()
     return json_util.dumps(documents)
 
 
@@ -71,3 +80,75 @@ async def test_erasure_forgets_the_volunteer_and_passes_their_place_on(
         lambda: matching.db["inbox"].count_documents({}), until=lambda n: n >= 5, what="redelivery"
     )
     assert len([e for e in probe.events if e["type"] == "person.erased"]) == 1
+
+
+async def test_an_organiser_erased_by_address_is_no_longer_held_or_emailed(
+    matching: Matching, probe: EventProbe
+) -> None:
+    """The request carries only the keyed digest of the organiser's address (no person id)."""
+    organiser = f"organiser-{uuid.uuid4().hex[:6]}@example.org"
+    kept = await matching.submit(organiser_email="someone.else@example.org")
+    listed = await matching.submit(organiser_email=organiser)
+    event_id = listed.json()["id"]
+    assert organiser in await everything_stored(matching)
+    key = matching.app.state.settings.erasure_digest_key
+    request = PersonErasureRequested(
+        producer="tests",
+        correlation_id="erase-organiser",
+        data=PersonErasureRequestedData(
+            erasure_id=uuid.uuid4(), email_digest=email_digest(organiser.upper(), key=key)
+        ),
+    )
+
+    await publish_event(matching.rabbitmq_url, request)
+
+    await seen(
+        probe,
+        "person.erased",
+        where=lambda e: e["data"]["erasure_id"] == str(request.data.erasure_id),
+    )
+    assert organiser not in await everything_stored(matching)
+    assert "someone.else@example.org" in await everything_stored(matching)
+    stored = await matching.db["events"].find_one({"_id": event_id})
+    assert stored is not None
+    assert (stored["title"], stored["organiser_email"]) == ("Community lunch", "")
+    [tombstone] = await matching.db["erasures"].find().to_list()
+    assert tombstone["email_digest"] == request.data.email_digest
+
+    await matching.approve(event_id)
+    [published] = await seen(
+        probe, "event.published", where=lambda e: e["data"]["event"]["event_id"] == event_id
+    )
+    assert published["data"]["organiser_email"] is None
+    assert kept.status_code == 201
+
+
+async def test_an_access_request_is_answered_with_profile_offers_and_listed_events(
+    matching: Matching, probe: EventProbe
+) -> None:
+    person_id = await matching.confirm_volunteer()
+    organiser = f"organiser-{uuid.uuid4().hex[:6]}@example.org"
+    listed = await matching.submit(organiser_email=organiser)
+    key = matching.app.state.settings.erasure_digest_key
+    request = PersonAccessRequested(
+        producer="signups",
+        correlation_id="access",
+        data=PersonAccessRequestedData(
+            access_id=uuid.uuid4(),
+            person_id=person_id,
+            email_digest=email_digest(organiser, key=key),
+        ),
+    )
+
+    await publish_event(matching.rabbitmq_url, request)
+
+    [answer] = await seen(
+        probe,
+        "person.access_answered",
+        where=lambda e: e["data"]["access_id"] == str(request.data.access_id),
+    )
+    held = answer["data"]["held"]
+    assert held["volunteer"]["person_id"] == str(person_id)
+    assert held["volunteer"]["outward_code"] == "M1"
+    [event] = held["events_listed"]
+    assert (event["id"], event["organiser_email"]) == (listed.json()["id"], organiser)

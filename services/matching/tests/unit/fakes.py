@@ -132,6 +132,16 @@ class FakeVolunteers:
 class FakeEvents:
     outbox: Outbox
     stored: dict[UUID, CommunityEvent] = field(default_factory=dict)
+    erasure_key: bytes = b"unit-test-erasure-key"
+
+    async def by_organiser_digest(self, digest: str) -> list[CommunityEvent]:
+        from together_contracts import email_digest
+
+        return [
+            copy.deepcopy(e)
+            for e in self.stored.values()
+            if e.organiser_email and email_digest(e.organiser_email, key=self.erasure_key) == digest
+        ]
 
     async def add(self, event: CommunityEvent, *, events: Sequence[Event]) -> None:
         self.stored[event.id] = copy.deepcopy(event)

@@ -12,6 +12,7 @@ from together_contracts import (
     ListingApproved,
     ListingRejected,
     ListingWithdrawn,
+    PersonAccessAnswered,
     PersonErased,
     PledgeApproved,
     PledgeRejected,
@@ -21,6 +22,7 @@ from together_contracts import (
     StorySubmitted,
     StoryWithdrawn,
 )
+from together_kit.access import AccessAnswers
 from together_kit.erasure import ErasureAnswers
 from together_kit.http import allow_partner_origins
 from together_kit.ratelimit import SharedRateLimiter, rate_limited
@@ -50,7 +52,7 @@ WEB = Path(__file__).parent / "entrypoints" / "web"
 
 def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> FastAPI:
     runtime = ServiceRuntime.build(settings)
-    items = MongoItemRepository(runtime.aggregate("items"))
+    items = MongoItemRepository(runtime.aggregate("items"), erasure_key=settings.erasure_digest_key)
     ctx = Context(
         items=items,
         answers=ErasureAnswers(runtime.aggregate("erasures"), service=settings.service_name),
@@ -89,8 +91,12 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         PersonErased,
         StoryWithdrawn,
         ListingWithdrawn,
+        PersonAccessAnswered,
     )
-    consumers.register(runtime, ctx=ctx)
+    access_answers = AccessAnswers(
+        runtime.aggregate("access_answers"), service=settings.service_name
+    )
+    consumers.register(runtime, ctx=ctx, answers=access_answers, security_log=accounts.security_log)
     runtime.every(
         settings.backlog_check_seconds,
         lambda: backlog.alert_breaches(ctx=ctx),

@@ -14,9 +14,11 @@ from together_contracts import (
     EventSubmitted,
     EventSubmittedData,
     Interest,
+    PersonAccessRequested,
+    PersonAccessRequestedData,
     PersonErasureRequested,
     PersonErasureRequestedData,
-    email_sha256,
+    email_digest,
 )
 from together_kit.testing.probe import event_probe, publish_event
 from together_kit.testing.waiting import eventually
@@ -98,18 +100,25 @@ async def test_an_erasure_request_is_answered(moderation: Moderation, rabbitmq_u
     assert len(probe.events) == 1
 
 
-async def test_erasure_by_email_forgets_the_author(moderation: Moderation) -> None:
-    """Through the handler: the request carries the SHA-256 of the author email, never the address."""
-    created = await moderation.http.post("/api/v1/stories", json=STORY_EXAMPLE)
+async def test_erasure_by_email_unpublishes_and_blanks_the_authors_story(
+    moderation: Moderation,
+) -> None:
+    """Through the handler: the request carries the keyed digest of the author email, never the
+    address. The published story leaves the API and /stories, and only what the audit needs stays."""
+    story = {**STORY_EXAMPLE, "text": STORY_EXAMPLE["text"] + " Ring Ann on 07700 900982."}
+    created = await moderation.http.post("/api/v1/stories", json=story)
     story_id = uuid.UUID(created.json()["id"])
-    await decisions.approve(story_id, ANN, ctx=moderation.ctx)
+    await decisions.approve(
+        story_id, ANN, ctx=moderation.ctx, redacted_text=STORY_EXAMPLE["text"], note="no phone"
+    )
+    assert (await moderation.http.get(f"/api/v1/stories/{story_id}")).status_code == 200
+    assert STORY_EXAMPLE["title"] in (await moderation.http.get("/stories")).text
+    key = moderation.settings.erasure_digest_key
     request = PersonErasureRequested(
         producer="signups",
         correlation_id="test-erasure",
         data=PersonErasureRequestedData(
-            erasure_id=uuid.uuid4(),
-            person_id=uuid.uuid4(),
-            email_sha256=email_sha256("ANN@example.org "),
+            erasure_id=uuid.uuid4(), email_digest=email_digest("ANN@example.org ", key=key)
         ),
     )
 
@@ -117,11 +126,94 @@ async def test_erasure_by_email_forgets_the_author(moderation: Moderation) -> No
 
     stored = await moderation.db["items"].find_one({"_id": str(story_id)})
     assert stored is not None
-    assert (stored["author_name"], stored["author_email"], stored["status"]) == (
-        None,
-        None,
-        "approved",
+    assert stored["status"] == "erased"
+    assert (stored["title"], stored["text"]) == ("", "")
+    assert (stored["published_title"], stored["published_text"]) == (None, None)
+    assert (stored["author_name"], stored["author_email"]) == (None, None)
+    assert stored["screening"]["findings"] == []
+    [decision] = stored["decisions"]
+    assert (decision["before"], decision["after"], decision["note"]) == (None, None, "")
+    assert (decision["action"], decision["moderator"]) == ("approve-with-redactions", ANN.name)
+    everything = str(await moderation.db["items"].find().to_list()).lower()
+    for personal in ("ann from splott", "ann@example.org", "07700 900982", "doorsteps"):
+        assert personal not in everything
+    assert (await moderation.http.get(f"/api/v1/stories/{story_id}")).status_code == 404
+    assert STORY_EXAMPLE["title"] not in (await moderation.http.get("/stories")).text
+    assert (await moderation.http.get(f"/stories/{story_id}")).status_code == 404
+    [tombstone] = await moderation.db["erasures"].find().to_list()
+    assert tombstone["email_digest"] == request.data.email_digest
+    assert "ann" not in str(tombstone).lower()
+
+
+async def test_an_access_request_is_answered_with_the_authors_stories(
+    moderation: Moderation, rabbitmq_url: str
+) -> None:
+    created = await moderation.http.post("/api/v1/stories", json=STORY_EXAMPLE)
+    other = await moderation.http.post(
+        "/api/v1/stories", json={**STORY_EXAMPLE, "email": "someone@example.org"}
     )
-    public = (await moderation.http.get(f"/api/v1/stories/{story_id}")).json()
-    assert public["name"] is None
-    assert await moderation.db["erasures"].count_documents({}) == 1
+    key = moderation.settings.erasure_digest_key
+    request = PersonAccessRequested(
+        producer="signups",
+        correlation_id="access",
+        data=PersonAccessRequestedData(
+            access_id=uuid.uuid4(), email_digest=email_digest("ann@example.org", key=key)
+        ),
+    )
+    async with event_probe(rabbitmq_url, ["person.access_answered"]) as probe:
+        await publish_event(rabbitmq_url, request)
+        await publish_event(rabbitmq_url, request.model_copy(update={"id": uuid.uuid4()}))
+        [answer] = await probe.wait_for(1)
+
+        async def answered() -> int:
+            return await moderation.db["access_answers"].count_documents({})
+
+        await eventually(answered, what="the answer recorded")
+        await eventually(
+            lambda: moderation.db["inbox"].count_documents({"type": "person.access_requested"}),
+            until=lambda n: n == 2,
+            what="the repeat handled",
+        )
+    assert answer["data"]["service"] == "moderation"
+    [story] = answer["data"]["held"]["stories"]
+    assert story["id"] == created.json()["id"] != other.json()["id"]
+    assert (story["author_email"], story["title"]) == ("ann@example.org", STORY_EXAMPLE["title"])
+    assert len(probe.events) == 1
+    [kept] = await moderation.db["access_answers"].find().to_list()
+    assert "ann" not in str(kept).lower()
+    [read] = await moderation.db["security_log"].find({"action": "personal-data-read"}).to_list()
+    assert (read["actor"], read["target_id"], read["outcome"]) == (
+        "admin",
+        str(request.data.access_id),
+        "success",
+    )
+    assert "ann" not in str(read).lower()
+
+
+async def test_a_story_stored_before_the_keyed_digest_is_found_after_start_up(
+    moderation: Moderation,
+) -> None:
+    """Stories kept with the plain SHA-256 of before get the keyed digest when the service starts
+    (`ensure_indexes`), so an erasure finds them."""
+    created = await moderation.http.post("/api/v1/stories", json=STORY_EXAMPLE)
+    story_id = created.json()["id"]
+    await moderation.db["items"].update_one(
+        {"_id": story_id},
+        {"$unset": {"author_email_digest": ""}, "$set": {"author_email_sha256": "ab" * 32}},
+    )
+    key = moderation.settings.erasure_digest_key
+    request = PersonErasureRequested(
+        producer="signups",
+        correlation_id="test-erasure",
+        data=PersonErasureRequestedData(
+            erasure_id=uuid.uuid4(), email_digest=email_digest("ann@example.org", key=key)
+        ),
+    )
+    assert await erasure.forget_author(request, moderation.ctx) == 0
+
+    await moderation.ctx.items.ensure_indexes()  # type: ignore[attr-defined]
+
+    assert await erasure.forget_author(request, moderation.ctx) == 1
+    stored = await moderation.db["items"].find_one({"_id": story_id})
+    assert stored is not None
+    assert (stored["status"], stored["author_email"]) == ("erased", None)

@@ -187,6 +187,12 @@ async def test_a_lead_withdraws_a_published_story_with_a_reason(
     assert "A neighbour recognised herself." in audit.text
     again = await post(lena, f"{item}/withdraw", reason="twice")
     assert again.status_code == 409
+    logged = await moderation.db["security_log"].find({"action": "take-down"}).to_list()
+    assert [(e["actor"], e["target_id"], e["outcome"]) for e in logged] == [
+        ("Lena", str(item), "failure"),
+        ("Lena", str(item), "success"),
+        ("Lena", str(item), "failure"),
+    ]
 
 
 async def test_a_lead_withdraws_an_approved_listing(

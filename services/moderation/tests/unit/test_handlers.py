@@ -30,7 +30,7 @@ from together_contracts import (
     PersonErasureRequestedData,
     PledgeMade,
     PledgeMadeData,
-    email_sha256,
+    email_digest,
 )
 from together_kit.testing.clock import Clock
 
@@ -40,6 +40,7 @@ START = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 ANN = Moderator("ann")
 BOB = Moderator("bob")
 LEAD = Moderator("lena", Role.LEAD)
+ERASURE_KEY = b"unit-test-erasure-key"
 
 
 @dataclass
@@ -89,7 +90,7 @@ class FakeItems:
             for i in self.items.values()
             if i.kind is Kind.STORY
             and i.story.author_email
-            and email_sha256(i.story.author_email) == digest
+            and email_digest(i.story.author_email, key=ERASURE_KEY) == digest
         ]
 
     async def decided_between(self, start: datetime, end: datetime) -> AsyncIterator[Item]:
@@ -313,12 +314,12 @@ def erasure_requested(email: str | None = None) -> PersonErasureRequested:
     data = PersonErasureRequestedData(
         erasure_id=uuid.uuid4(),
         person_id=uuid.uuid4(),
-        email_sha256=email_sha256(email) if email else None,
+        email_digest=email_digest(email, key=ERASURE_KEY) if email else None,
     )
     return PersonErasureRequested(producer="signups", correlation_id="c-3", data=data)
 
 
-async def test_erasure_by_email_anonymises_and_empties_then_answers(world: World) -> None:
+async def test_erasure_by_email_unpublishes_and_blanks_then_answers(world: World) -> None:
     published = (await stories.submit_story(command("one"), world.ctx)).story_id
     pending = (await stories.submit_story(command("two"), world.ctx)).story_id
     other = (
@@ -329,11 +330,20 @@ async def test_erasure_by_email_anonymises_and_empties_then_answers(world: World
 
     assert await erasure.forget_author(request, world.ctx) == 2
 
-    assert world.items.items[published].status is Status.APPROVED
+    assert world.items.items[published].status is Status.ERASED
     assert world.items.items[published].story.author_email is None
+    assert world.items.items[published].published_text is None
+    assert (await world.items.published(theme=None, region=None, limit=10, offset=0))[1] == 0
     assert world.items.items[pending].status is Status.ERASED
     assert world.items.items[other].story.author_email == "x@example.org"
     assert world.answers.answered == [request]
+    withdrawn = world.items.events[-1]
+    assert [e.type for e in world.items.events].count("story.withdrawn") == 1
+    assert withdrawn.type == "story.withdrawn"
+    assert withdrawn.model_dump(mode="json")["data"] == {
+        "story_id": str(published),
+        "by": "erasure",
+    }
 
 
 async def test_erasure_without_an_email_is_answered_at_once(world: World) -> None:

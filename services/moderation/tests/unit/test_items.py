@@ -195,15 +195,31 @@ def test_time_targets() -> None:
     assert not targets.breached(ordinary, NOW + timedelta(days=9))
 
 
-def test_erasure_keeps_a_published_story_anonymised() -> None:
-    item = story()
-    item.approve(ANN, NOW)
+def test_erasure_unpublishes_and_blanks_a_published_story() -> None:
+    item = story("Ring me on 07700 900982")
+    item.approve(ANN, NOW, redacted_text="Ring me on [phone number]", note="removed the number")
+    decision = item.decisions[0]
 
     assert item.forget_author() is True
 
     assert (item.story.author_name, item.story.author_email) == (None, None)
-    assert item.status is Status.APPROVED
-    assert item.published_text
+    assert item.status is Status.ERASED
+    assert (item.title, item.text, item.published_title, item.published_text) == (
+        "",
+        "",
+        None,
+        None,
+    )
+    assert item.screening.findings == ()
+    assert item.screening.suggested_text is None
+    [kept] = item.decisions
+    assert (kept.before, kept.after, kept.note) == (None, None, "")
+    assert (kept.id, kept.action, kept.at, kept.moderator) == (
+        decision.id,
+        decision.action,
+        decision.at,
+        decision.moderator,
+    )
 
 
 def test_erasure_empties_an_unpublished_story() -> None:

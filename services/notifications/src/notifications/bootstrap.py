@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
-from together_contracts import PersonErased, VolunteerUnsubscribed
+from together_contracts import PersonAccessAnswered, PersonErased, VolunteerUnsubscribed
 from together_contracts.notifications import NotificationFailed, NotificationSent
+from together_kit.access import AccessAnswers
 from together_kit.erasure import ErasureAnswers
 from together_kit.retention import days
 from together_kit.runtime import ServiceRuntime
@@ -66,7 +67,9 @@ def create_app(
 ) -> FastAPI:
     runtime = ServiceRuntime.build(settings)
     contacts = MongoContactRepository(runtime.aggregate("contacts"))
-    messages = MongoMessageRepository(runtime.aggregate("messages"))
+    messages = MongoMessageRepository(
+        runtime.aggregate("messages"), erasure_key=settings.erasure_digest_key
+    )
     suppressions = MongoSuppressionRepository(runtime.db["suppressions"])
     secret = settings.secret_key.get_secret_value()
     dispatcher = Dispatcher(poll_seconds=settings.dispatch_poll_seconds)
@@ -85,6 +88,7 @@ def create_app(
         ),
         clock=clock or (lambda: datetime.now(UTC)),
         address_key=secret.encode(),
+        erasure_key=settings.erasure_digest_key,
         retry=RetryPlan(
             max_attempts=settings.send_attempts,
             first=timedelta(seconds=settings.send_backoff_seconds),
@@ -123,8 +127,17 @@ def create_app(
         clock=ctx.clock,
     )
     runtime.startup_hooks.append(reconcile_at_start)
-    runtime.tells(PersonErased, VolunteerUnsubscribed, NotificationSent, NotificationFailed)
-    consumers.register(runtime, ctx=ctx)
+    runtime.tells(
+        PersonErased,
+        VolunteerUnsubscribed,
+        NotificationSent,
+        NotificationFailed,
+        PersonAccessAnswered,
+    )
+    access_answers = AccessAnswers(
+        runtime.aggregate("access_answers"), service=settings.service_name
+    )
+    consumers.register(runtime, ctx=ctx, access_answers=access_answers)
     runtime.every(settings.reconcile_interval_seconds, reconcile, name="reconcile-sending")
 
     async def send_digests() -> int:

@@ -10,6 +10,12 @@ REAL_SECRET = "k" * 40
 HOOK = "https://partner.example/hooks/together"
 
 
+@pytest.fixture(autouse=True)
+def real_erasure_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Production also refuses the placeholder erasure key (together_kit.settings)."""
+    monkeypatch.setenv("ERASURE_KEY", "e" * 40)
+
+
 def test_production_with_a_webhook_refuses_the_placeholder_secret() -> None:
     with pytest.raises(ValidationError, match="set NOTIFICATIONS_WEBHOOK_SECRET"):
         Settings(environment="production", secret_key=REAL_SECRET, webhook_url=HOOK)

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from together_contracts import (
     ErasureLinkRequested,
     OrganisationJoined,
+    PersonAccessRequested,
     PersonErasureRequested,
     PledgeMade,
     VolunteerChangeRequested,
@@ -24,6 +25,7 @@ from together_kit.runtime import ServiceRuntime
 from together_kit.security import require_admin_key
 from together_kit.web import WebPages, mount_static
 
+from signups.adapters.access import MongoAccessRepository
 from signups.adapters.erasures import MongoErasureRepository
 from signups.adapters.mail_quota import MongoMailQuota
 from signups.adapters.organisations import PENDING_SINCE, MongoOrganisationRepository
@@ -41,9 +43,11 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     runtime = ServiceRuntime.build(settings)
     people = MongoPeopleRepository(runtime.aggregate("people"))
     organisations = MongoOrganisationRepository(runtime.aggregate("organisations"))
-    secret = settings.secret_key.get_secret_value()
     erasures = MongoErasureRepository(
-        runtime.aggregate("erasures"), runtime.db["tombstones"], key=secret.encode()
+        runtime.aggregate("erasures"),
+        runtime.db["tombstones"],
+        key=settings.erasure_digest_key,
+        requests=runtime.aggregate("erasure_requests"),
     )
     tokens = Tokens(settings.secret_keys(), legacy=settings.legacy_links)
     mail_quota = MongoMailQuota(
@@ -51,6 +55,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         key=settings.secret_keys().derive("together.signups.mail-quota"),
         per_day=settings.emails_per_address_per_day,
     )
+    access = MongoAccessRepository(runtime.aggregate("access_requests"))
     ctx = Context(
         people=people,
         organisations=organisations,
@@ -60,8 +65,10 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         clock=clock or (lambda: datetime.now(UTC)),
         form_version=settings.form_version,
         mail_quota=mail_quota,
+        erasure_key=settings.erasure_digest_key,
+        access=access,
     )
-    runtime.indexes(people, organisations, erasures, mail_quota)
+    runtime.indexes(people, organisations, erasures, mail_quota, access)
     runtime.tells(
         VolunteerRegistered,
         VolunteerConfirmed,
@@ -73,6 +80,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         PledgeMade,
         ErasureLinkRequested,
         PersonErasureRequested,
+        PersonAccessRequested,
     )
     consumers.register(runtime, ctx=ctx)
     runtime.every(

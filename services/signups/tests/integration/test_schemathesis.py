@@ -32,6 +32,8 @@ OPERATIONS: list[Operation] = [
     ("GET", "/api/v1/signups", ADMIN),
     ("GET", "/api/v1/signups/{person_id}", ADMIN),
     ("GET", "/api/v1/erasures/{erasure_id}", ADMIN),
+    ("POST", "/api/v1/admin/access", ADMIN),
+    ("GET", "/api/v1/admin/access/{access_id}", ADMIN),
 ]
 
 

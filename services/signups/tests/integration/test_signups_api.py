@@ -57,6 +57,7 @@ SIGNUPS_EVENTS = (
     "pledge.made",
     "person.erasure_link_requested",
     "person.erasure_requested",
+    "person.access_requested",
 )
 
 
@@ -724,6 +725,7 @@ async def test_asyncapi_lists_every_event_signups_tells_and_hears(signups: Signu
     assert sorted(channels[ref.rpartition("/")[2]]["address"] for ref in received) == [
         "person.erased",
         "pledge.approved",
+        "person.access_answered",
         "volunteer.unsubscribed",
     ]
     heard = json.dumps(document["components"]["schemas"])

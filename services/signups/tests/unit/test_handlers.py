@@ -31,7 +31,7 @@ from together_contracts import (
     PledgeApproved,
     PledgeOutcomeData,
     PledgeRejected,
-    email_sha256,
+    email_digest,
 )
 from together_kit.testing.clock import Clock
 
@@ -40,6 +40,7 @@ pytestmark = pytest.mark.unit
 START = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 BASE_URL = "https://signups.example"
 SECRET = "unit-test-secret-of-at-least-thirty-two-characters"
+ERASURE_KEY = b"unit-test-erasure-key-shared-by-every-service"
 
 
 @dataclass
@@ -112,36 +113,64 @@ class FakeOrganisations:
             if organisation.pledge_status is PledgeStatus.APPROVED:
                 yield organisation
 
+    async def with_contact_digest(self, digest: str, *, key: bytes) -> list[Organisation]:
+        return [
+            copy.deepcopy(o)
+            for o in self.organisations.values()
+            if email_digest(o.details.contact_email, key=key) == digest
+        ]
+
+    async def delete(self, organisation_id: UUID) -> bool:
+        return self.organisations.pop(organisation_id, None) is not None
+
 
 @dataclass
 class FakeErasures:
     records: dict[UUID, dict[str, Any]] = field(default_factory=dict)
     tombstones: set[str] = field(default_factory=set)
     events: list[Event] = field(default_factory=list)
+    requests: dict[UUID, dict[str, Any]] = field(default_factory=dict)
 
     async def record(
         self,
         *,
         erasure_id: UUID,
-        person_id: UUID,
+        person_id: UUID | None,
         reason: str,
         email: str | None,
         at: datetime,
         events: Sequence[Event],
+        digest: str | None = None,
     ) -> bool:
-        if email is not None:
-            self.tombstones.add(email)
-        if await self.for_person(person_id) is not None:
+        if digest is not None:
+            self.tombstones.add(digest)
+        if person_id is not None and await self.for_person(person_id) is not None:
             return False
         self.records[erasure_id] = {
             "_id": str(erasure_id),
-            "person_id": str(person_id),
+            "person_id": str(person_id) if person_id else None,
+            "email_digest": digest,
             "reason": reason,
             "requested_at": at,
             "answers": {},
         }
         self.events += events
         return True
+
+    async def ask(
+        self, *, request_id: UUID, digest: str, at: datetime, events: Sequence[Event]
+    ) -> None:
+        self.requests[request_id] = {"email_digest": digest, "asked_at": at, "erasure_id": None}
+        self.events += events
+
+    async def asked(self, request_id: UUID) -> dict[str, Any] | None:
+        return self.requests.get(request_id)
+
+    async def confirmed(self, request_id: UUID, erasure_id: UUID) -> None:
+        self.requests[request_id]["erasure_id"] = str(erasure_id)
+
+    def every(self) -> Any:
+        raise NotImplementedError
 
     async def for_person(self, person_id: UUID) -> dict[str, Any] | None:
         found = [r for r in self.records.values() if r["person_id"] == str(person_id)]
@@ -199,6 +228,7 @@ def world() -> World:
         clock=clock,
         form_version="2026-11",
         mail_quota=FakeMailQuota(per_day=100),
+        erasure_key=ERASURE_KEY,
     )
     return World(ctx, people, orgs, erasures, clock)
 
@@ -728,12 +758,106 @@ def erase_token(world: World) -> str:
     return token_of(requested.model_dump()["data"]["confirm_url"], "forget")
 
 
-async def test_asking_for_an_unknown_email_says_and_sends_nothing(world: World) -> None:
+async def test_any_address_is_sent_a_link_without_a_name_and_can_be_forgotten(
+    world: World,
+) -> None:
+    """A story author or event organiser signups does not know: the link names a request that
+    holds only the keyed digest; confirming it tells every service that digest."""
     await volunteers.join_volunteer(join(), world.ctx)
+    author = "story.author@example.org"
 
-    await erasure.request_erasure_link("nobody@example.org", correlation_id="e", ctx=world.ctx)
+    await erasure.request_erasure_link(author, correlation_id="e", ctx=world.ctx, language="cy")
 
-    assert not world.of_type("person.erasure_link_requested")
+    [link] = world.of_type("person.erasure_link_requested")
+    data = link.model_dump(mode="json")["data"]
+    assert (data["name"], data["email"], data["language"]) == (None, author, "cy")
+    digest = email_digest(author, key=ERASURE_KEY)
+    assert [r["email_digest"] for r in world.erasures.requests.values()] == [digest]
+    assert author.lower() not in str(world.erasures.requests).lower()
+    token = token_of(data["confirm_url"], "forget")
+
+    outcome = await erasure.erase(token, correlation_id="e2", ctx=world.ctx)
+
+    assert outcome is ErasureOutcome.ERASED
+    [told] = world.of_type("person.erasure_requested")
+    [record] = world.erasures.records.values()
+    assert told.model_dump(mode="json")["data"] == {
+        "erasure_id": record["_id"],
+        "person_id": None,
+        "email_digest": digest,
+    }
+    assert world.erasures.tombstones == {digest}
+    assert record["answers"] == {"signups": START}
+    assert len(world.people.people) == 1, "the volunteer who joined is not touched"
+    assert await erasure.erase(token, correlation_id="e3", ctx=world.ctx) is (
+        ErasureOutcome.ALREADY_ERASED
+    )
+    assert len(world.of_type("person.erasure_requested")) == 1
+
+
+def test_the_digest_is_keyed_not_a_plain_sha256() -> None:
+    import hashlib
+
+    plain = hashlib.sha256(ANN.email.encode()).hexdigest()
+    assert email_digest(ANN.email, key=ERASURE_KEY) != plain
+    assert email_digest(" ANN.Jones@example.org ", key=ERASURE_KEY) == email_digest(
+        ANN.email, key=ERASURE_KEY
+    )
+    assert email_digest(ANN.email, key=b"another key") != email_digest(ANN.email, key=ERASURE_KEY)
+
+
+async def add_organisation(world: World, contact_email: str) -> None:
+    details = replace(RIVERSIDE, contact_email=contact_email)
+    await world.organisations.add(Organisation(details, PLEDGE, joined_at=START), events=[])
+
+
+async def test_an_organisation_contact_is_forgotten_with_their_organisation(
+    world: World,
+) -> None:
+    await add_organisation(world, RIVERSIDE.contact_email)
+    await add_organisation(world, "someone.else@example.org")
+    contact = RIVERSIDE.contact_email
+    await erasure.request_erasure_link(contact, correlation_id="e", ctx=world.ctx)
+    [link] = world.of_type("person.erasure_link_requested")
+
+    outcome = await erasure.erase(
+        token_of(link.model_dump()["data"]["confirm_url"], "forget"),
+        correlation_id="e",
+        ctx=world.ctx,
+    )
+
+    assert outcome is ErasureOutcome.ERASED
+    assert [o.details.contact_email for o in world.organisations.organisations.values()] == [
+        "someone.else@example.org"
+    ]
+
+
+async def test_a_volunteer_who_is_also_an_organisation_contact_loses_both(world: World) -> None:
+    await volunteers.join_volunteer(join(), world.ctx)
+    await add_organisation(world, ANN.email)
+    await erasure.request_erasure_link(ANN.email, correlation_id="e1", ctx=world.ctx)
+
+    assert await erasure.erase(erase_token(world), correlation_id="e2", ctx=world.ctx) is (
+        ErasureOutcome.ERASED
+    )
+
+    assert world.people.people == {}
+    assert world.organisations.organisations == {}
+
+
+async def test_an_erasure_told_again_deletes_what_a_restore_brought_back(world: World) -> None:
+    joined = await volunteers.join_volunteer(join(), world.ctx)
+    await erasure.request_erasure_link(ANN.email, correlation_id="e1", ctx=world.ctx)
+    await erasure.erase(erase_token(world), correlation_id="e2", ctx=world.ctx)
+    [told] = world.of_type("person.erasure_requested")
+    restored = await volunteers.join_volunteer(join(), world.ctx)  # as a backup would bring back
+    world.people.people[joined.person_id] = world.people.people.pop(restored.person_id)
+    world.people.people[joined.person_id].id = joined.person_id
+
+    await erasure.erase_again(told, world.ctx)  # type: ignore[arg-type]
+    await erasure.erase_again(told, world.ctx)  # type: ignore[arg-type]
+
+    assert world.people.people == {}
 
 
 async def test_erasure_deletes_the_person_keeps_a_tombstone_and_tells_everyone(
@@ -751,7 +875,7 @@ async def test_erasure_deletes_the_person_keeps_a_tombstone_and_tells_everyone(
 
     assert outcome is ErasureOutcome.ERASED
     assert world.people.people == {}
-    assert world.erasures.tombstones == {ANN.email}
+    assert world.erasures.tombstones == {email_digest(ANN.email, key=ERASURE_KEY)}
     [record] = world.erasures.records.values()
     assert record["person_id"] == str(joined.person_id)
     assert record["reason"] == "asked"
@@ -761,7 +885,7 @@ async def test_erasure_deletes_the_person_keeps_a_tombstone_and_tells_everyone(
     assert told.model_dump(mode="json")["data"] == {
         "erasure_id": record["_id"],
         "person_id": str(joined.person_id),
-        "email_sha256": email_sha256(ANN.email),
+        "email_digest": email_digest(ANN.email, key=ERASURE_KEY),
     }
     assert_no_pii(told)
 

@@ -7,11 +7,15 @@ from together_contracts.envelope import EXCHANGE, Event, EventData
 from together_contracts.erasure import (
     ErasureLinkRequested,
     ErasureLinkRequestedData,
+    PersonAccessAnswered,
+    PersonAccessAnsweredData,
+    PersonAccessRequested,
+    PersonAccessRequestedData,
     PersonErased,
     PersonErasedData,
     PersonErasureRequested,
     PersonErasureRequestedData,
-    email_sha256,
+    email_digest,
 )
 from together_contracts.listings import (
     EventSubmitted,
@@ -138,6 +142,10 @@ __all__ = [
     "OrganisationJoined",
     "OrganisationJoinedData",
     "OrganisationType",
+    "PersonAccessAnswered",
+    "PersonAccessAnsweredData",
+    "PersonAccessRequested",
+    "PersonAccessRequestedData",
     "PersonErased",
     "PersonErasedData",
     "PersonErasureRequested",
@@ -171,6 +179,6 @@ __all__ = [
     "VolunteerUnsubscribedData",
     "VolunteerUpdated",
     "VolunteerUpdatedData",
-    "email_sha256",
+    "email_digest",
     "model_for",
 ]

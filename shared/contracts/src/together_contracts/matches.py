@@ -71,7 +71,10 @@ class EventPublishedData(EventData):
 
     event: EventSummary
     places: int = Field(ge=1)
-    organiser_email: EmailStr = Field(description="So notifications can send the organiser links")
+    organiser_email: EmailStr | None = Field(
+        description="So notifications can send the organiser links; none once the organiser "
+        "has been erased"
+    )
     public_url: str
     cancel_url: str = Field(description="Signed link with which the organiser cancels the event")
     attendance_url: str | None = Field(

@@ -1,7 +1,13 @@
 """Every event model by (type, version): what the catalogue lists and consumers look up."""
 
 from together_contracts.envelope import Event
-from together_contracts.erasure import ErasureLinkRequested, PersonErased, PersonErasureRequested
+from together_contracts.erasure import (
+    ErasureLinkRequested,
+    PersonAccessAnswered,
+    PersonAccessRequested,
+    PersonErased,
+    PersonErasureRequested,
+)
 from together_contracts.listings import (
     EventSubmitted,
     ListingApproved,
@@ -56,6 +62,8 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     ErasureLinkRequested,
     PersonErasureRequested,
     PersonErased,
+    PersonAccessRequested,
+    PersonAccessAnswered,
     StorySubmitted,
     StoryApproved,
     StoryRejected,

@@ -110,11 +110,13 @@ class StoryWithdrawnData(EventData):
     )
 
     story_id: UUID
-    by: Literal["lead", "author"]
+    by: Literal["lead", "author", "erasure"]
+    """`erasure`: its author asked to be forgotten (issue 16)."""
 
 
 class StoryWithdrawn(Event):
-    """A published story was taken down, by a lead or by its author; it is no longer public."""
+    """A published story was taken down, by a lead, by its author or by its author's erasure; it
+    is no longer public."""
 
     type: Literal["story.withdrawn"] = "story.withdrawn"
     version: Literal[1] = 1

@@ -5,6 +5,12 @@
     together dlq show    --service notifications --id EVENT_ID
     together dlq replay  --service notifications (--id EVENT_ID ... | --all)
     together dlq purge   --service notifications (--id EVENT_ID ... | --all) [--yes]
+    together erasures reapply [--database NAME ...]
+
+`dlq replay` reads the service's tombstones (its `erasures` collection, at `--mongodb-url`, else
+`MONGODB_URL`) and drops, instead of replaying, a dead letter about a person it has erased.
+`erasures reapply` re-publishes every erasure recorded in the services' databases: run it after
+any restore from backup.
 
 The broker is `--url`, else `RABBITMQ_URL`, else amqp://guest:guest@localhost:5672/. Every failure
 (unknown service queue, unknown event id, unreachable broker) prints one line and exits with 1.
@@ -20,6 +26,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from aio_pika.exceptions import AMQPError
+from pymongo.errors import PyMongoError
 
 from together_kit.deadletters import (
     DEFAULT_URL,
@@ -27,9 +34,10 @@ from together_kit.deadletters import (
     DeadLetterError,
     list_dead,
     purge,
-    replay,
+    replay_checked,
     show,
 )
+from together_kit.settings import DEVELOPMENT_ERASURE_KEY
 from together_kit.topology import dead_letter_queue_name
 
 T = TypeVar("T")
@@ -53,6 +61,12 @@ dlq = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(dlq, name="dlq")
+erasures = typer.Typer(
+    help="Erasures: what every service recorded of the people it has forgotten.",
+    no_args_is_help=True,
+)
+app.add_typer(erasures, name="erasures")
+DEFAULT_MONGODB_URL = "mongodb://127.0.0.1:27017/"
 
 Service = Annotated[
     str,
@@ -69,6 +83,28 @@ Ids = Annotated[
     typer.Option("--id", help="Event id; repeat for several.", show_default=False),
 ]
 All = Annotated[bool, typer.Option("--all", help="Every dead letter of the service.")]
+MongoUrl = Annotated[
+    str,
+    typer.Option(
+        "--mongodb-url",
+        envvar="MONGODB_URL",
+        help="MongoDB URL (the services' tombstones).",
+        show_default="MONGODB_URL or local",
+    ),
+]
+ErasureKey = Annotated[
+    str,
+    typer.Option(
+        "--erasure-key",
+        envvar="ERASURE_KEY",
+        help="The services' shared erasure key (to match addresses against tombstones).",
+        show_default="ERASURE_KEY",
+    ),
+]
+
+
+def _database_of(service: str) -> str:
+    return os.environ.get(f"{service.upper()}_MONGODB_DATABASE") or service
 
 
 def _quiet_refusal(record: logging.LogRecord) -> bool:
@@ -89,6 +125,8 @@ def _run(work: Coroutine[Any, Any, T]) -> T:
         raise _fail(str(error)) from None
     except (AMQPError, OSError) as error:  # the broker went away mid-command: nothing was lost
         raise _fail(f"broker error: {error!r}") from None
+    except PyMongoError as error:  # checked before anything is changed
+        raise _fail(f"cannot read the tombstones in MongoDB: {type(error).__name__}") from None
 
 
 def _selection(ids: list[str] | None, every: bool) -> set[str] | None:
@@ -180,14 +218,51 @@ def show_command(
 
 @dlq.command("replay")
 def replay_command(
-    service: Service, ids: Ids = None, every: All = False, url: Url = DEFAULT_URL
+    service: Service,
+    ids: Ids = None,
+    every: All = False,
+    url: Url = DEFAULT_URL,
+    mongodb_url: MongoUrl = DEFAULT_MONGODB_URL,
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            help="The service's database.",
+            show_default="<SERVICE>_MONGODB_DATABASE or the service name",
+        ),
+    ] = None,
+    erasure_key: ErasureKey = DEVELOPMENT_ERASURE_KEY,
 ) -> None:
     """Republish dead letters to the queue that failed them, the one bound by the event's original
     routing key, so only the consumer that failed receives the event again (the others already
     processed it). Idempotent: the consumer's inbox skips an event id it has already processed, so
-    replaying the same event twice has one effect. Nothing is replayed if an id is unknown."""
-    count = _run(replay(url, service, _selection(ids, every)))
+    replaying the same event twice has one effect. Nothing is replayed if an id is unknown.
+    A dead letter about a person the service has erased since (its tombstones) is dropped."""
+    chosen = _selection(ids, every)
+
+    async def work() -> tuple[int, list[str]]:
+        from pymongo import AsyncMongoClient
+
+        from together_kit.erasure import Tombstones
+
+        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+            mongodb_url, serverSelectionTimeoutMS=5_000
+        )
+        try:
+            tombstones = Tombstones(
+                client[database or _database_of(service)], key=erasure_key.encode()
+            )
+            await client.admin.command("ping")
+            return await replay_checked(url, service, chosen, about_erased=tombstones.covers)
+        finally:
+            await client.close()
+
+    count, dropped = _run(work())
     typer.echo(f"replayed {count} dead letter(s) from {dead_letter_queue_name(service)}")
+    if dropped:
+        typer.echo(
+            f"dropped {len(dropped)} dead letter(s) about erased people: {', '.join(dropped)}"
+        )
 
 
 @dlq.command("purge")
@@ -211,6 +286,29 @@ def purge_command(
         typer.echo("nothing purged")
         return
     typer.echo(f"purged {count} dead letter(s) from {queue}")
+
+
+@erasures.command("reapply")
+def reapply_command(
+    databases: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--database",
+            help="A database whose tombstones to read; repeat for several.",
+            show_default="each service's <SERVICE>_MONGODB_DATABASE or name",
+        ),
+    ] = None,
+    url: Url = DEFAULT_URL,
+    mongodb_url: MongoUrl = DEFAULT_MONGODB_URL,
+) -> None:
+    """Re-publish `person.erasure_requested` for every erasure recorded in any service's database,
+    so each service erases again whatever a restore from backup brought back. Run it after every
+    restore. Idempotent: erasing twice changes nothing, and no service answers twice."""
+    from together_kit.erasure import reapply
+
+    chosen = list(databases or [_database_of(name) for name, _, _ in SERVICES])
+    count = _run(reapply(mongodb_url=mongodb_url, databases=chosen, rabbitmq_url=url))
+    typer.echo(f"re-published {count} erasure(s) recorded in {', '.join(chosen)}")
 
 
 if __name__ == "__main__":

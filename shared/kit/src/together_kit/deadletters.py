@@ -10,6 +10,10 @@ and properties, minus the headers that record its failure: only the consumer tha
 again; the others already processed the event. Its dead letter is acknowledged only once the broker
 has confirmed that publish. Purge acknowledges the chosen dead letters and requeues the rest.
 
+Replay checks the service's tombstones (together_kit.erasure) when it is given them, as `together
+dlq replay` does: a dead letter about a person the service has since erased is dropped (acknowledged
+and not republished), so an erasure is never undone by a replay.
+
 Replay is idempotent: the consumer guard records an event id in its inbox only after the handler
 succeeded, so a dead-lettered event takes effect once when replayed, and a second replay of the same
 event id (a duplicate dead letter, or the same event replayed again) is skipped as a duplicate.
@@ -17,7 +21,7 @@ event id (a duplicate dead letter, or the same event replayed again) is skipped 
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -206,15 +210,35 @@ def _replayable(message: AbstractIncomingMessage) -> aio_pika.Message:
 async def replay(url: str, service: str, event_ids: set[str] | None) -> int:
     """Replay the dead letters with these event ids (all of them for None) to the queue that failed
     each; return how many. Nothing is replayed if an id is not there or a queue is unknown."""
+    replayed, _ = await replay_checked(url, service, event_ids, about_erased=None)
+    return replayed
+
+
+AboutErased = Callable[[bytes], Awaitable[bool]]
+"""Whether a message body is about an erased person (together_kit.erasure.Tombstones.covers)."""
+
+
+async def replay_checked(
+    url: str, service: str, event_ids: set[str] | None, *, about_erased: AboutErased | None
+) -> tuple[int, list[str]]:
+    """`replay`, except that a dead letter `about_erased` says is about an erased person is
+    dropped instead; return how many were replayed and the event ids dropped."""
     async with _borrowed(url, service) as (channel, messages):
         chosen = _choose(service, messages, event_ids)
         targets = [(m, _original_queue(dict(m.headers or {})) or "") for m in chosen]
         if lost := [_event_id(m) or "?" for m, queue in targets if not queue]:
             raise DeadLetterError(f"original queue unknown for: {', '.join(lost)}")
+        replayed = 0
+        dropped: list[str] = []
         for message, queue in targets:
+            if about_erased is not None and await about_erased(message.body):
+                await message.ack()
+                dropped.append(_event_id(message) or "?")
+                continue
             await channel.default_exchange.publish(_replayable(message), routing_key=queue)
             await message.ack()
-        return len(targets)
+            replayed += 1
+        return replayed, dropped
 
 
 Confirm = Callable[[list[DeadLetter]], bool]

@@ -9,6 +9,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from together_kit.keys import SecretKeys, parse_previous
 
 DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105 (a known placeholder, refused in production)
+DEVELOPMENT_ERASURE_KEY = "development-only-erasure-key-do-not-use-in-production"
+"""The shared erasure key's placeholder (refused in production like `DEVELOPMENT_SECRET`)."""
 
 
 MIN_KEY_LENGTH = 32
@@ -40,6 +42,12 @@ class ServiceSettings(BaseSettings):
     legacy_links: bool = True
     """Also accept links in the form issued before keys were derived (HMAC-SHA1 keyed by a raw
     secret). Timed ones expire as before; turn off once those still in inboxes do not matter."""
+    erasure_key: SecretStr = Field(
+        SecretStr(DEVELOPMENT_ERASURE_KEY),
+        validation_alias=AliasChoices("ERASURE_KEY"),
+        description="Shared by every service: keys the digest of an email address "
+        "(together_contracts.email_digest) that erasure and access requests carry",
+    )
     host: str = "127.0.0.1"
     forwarded_allow_ips: str = Field("", validation_alias=AliasChoices("FORWARDED_ALLOW_IPS"))
     """The reverse proxies whose `X-Forwarded-For` names the client (rate limits count by it):
@@ -84,6 +92,14 @@ class ServiceSettings(BaseSettings):
         if self.environment == "production" and (secret == DEVELOPMENT_SECRET or len(secret) < 32):
             prefix = self.model_config.get("env_prefix", "")
             raise ValueError(f"set {prefix}SECRET_KEY to a random value of 32 characters or more")
+        erasure_key = self.erasure_key.get_secret_value()
+        if self.environment == "production" and (
+            erasure_key == DEVELOPMENT_ERASURE_KEY or len(erasure_key) < 32
+        ):
+            raise ValueError(
+                "set ERASURE_KEY (the same in every service) to a random value of 32 characters "
+                "or more"
+            )
         return self
 
     @model_validator(mode="after")
@@ -125,3 +141,8 @@ class ServiceSettings(BaseSettings):
                     f"FORWARDED_ALLOW_IPS: {entry!r} is not an address or a network (10.0.0.0/8)"
                 ) from None
         return value
+
+    @property
+    def erasure_digest_key(self) -> bytes:
+        """The key of `together_contracts.email_digest`."""
+        return self.erasure_key.get_secret_value().encode()

@@ -1,25 +1,39 @@
 """`together dlq` against the real broker: the table, one dead letter, replay once, purge, errors."""
 
 import asyncio
+import uuid
 from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
 
 import aio_pika
 import pytest
+from pymongo import AsyncMongoClient
+from together_contracts import email_digest
 from together_kit.cli import app
 from together_kit.deadletters import DeadLetter, list_dead
+from together_kit.erasure import TOMBSTONES, tombstone
 from together_kit.runtime import ServiceRuntime
 from together_kit.testing.consumers import counting_consumer
 from together_kit.testing.events import volunteer_registered
-from together_kit.testing.probe import publish_event
+from together_kit.testing.probe import event_probe, publish_event
 from together_kit.testing.waiting import eventually
 from typer.testing import CliRunner, Result
 
 pytestmark = pytest.mark.integration
 
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+
 
 async def together(*args: str, input: str | None = None) -> Result:
     """Run the CLI in a thread: it starts its own event loop, and the test already runs in one."""
     return await asyncio.to_thread(CliRunner().invoke, app, list(args), input=input)
+
+
+def tombstones_of(runtime: ServiceRuntime) -> tuple[str, ...]:
+    """Where `dlq replay` finds the service's tombstones (its database)."""
+    settings = runtime.settings
+    return ("--mongodb-url", settings.mongodb_url, "--database", settings.database_name)
 
 
 async def dead_letters(url: str, service: str, count: int = 1) -> list[DeadLetter]:
@@ -87,7 +101,10 @@ async def test_replay_takes_effect_once_and_a_second_replay_has_no_effect(
     effects = counting_consumer(runtime, fail_while=lambda: "on" in failing)
     service = runtime.settings.service_name
     event = volunteer_registered()
-    replay = ("dlq", "replay", "--service", service, "--id", str(event.id), "--url", rabbitmq_url)
+    replay = (
+        *("dlq", "replay", "--service", service, "--id", str(event.id), "--url", rabbitmq_url),
+        *tombstones_of(runtime),
+    )
     async with runtime.running():
         await publish_event(rabbitmq_url, event)
         [dead] = await dead_letters(rabbitmq_url, service)
@@ -143,7 +160,7 @@ async def test_an_unknown_id_fails_and_changes_nothing(
     async with runtime.running():
         await publish_event(rabbitmq_url, volunteer_registered())
         [dead] = await dead_letters(rabbitmq_url, service)
-        extra = ["--yes"] if command == "purge" else []
+        extra = {"purge": ["--yes"], "replay": list(tombstones_of(runtime))}.get(command, [])
         result = await together(
             "dlq", command, "--service", service, "--id", "nope", "--url", rabbitmq_url, *extra
         )
@@ -170,3 +187,135 @@ async def test_replay_needs_ids_or_all(rabbitmq_url: str) -> None:
     result = await together("dlq", "replay", "--service", "signups", "--url", rabbitmq_url)
     assert result.exit_code == 1
     assert "--id EVENT_ID" in result.output
+
+
+async def test_replay_drops_dead_letters_about_erased_people(
+    runtime: ServiceRuntime, rabbitmq_url: str
+) -> None:
+    """Erased since they failed: Ann by her person id, Bob by the keyed digest of his address (as
+    an address-only erasure records him). Only Cai's event is replayed; the others leave the dead
+    letters for good."""
+    failing = {"on"}
+    effects = counting_consumer(runtime, fail_while=lambda: "on" in failing)
+    service = runtime.settings.service_name
+    ann = volunteer_registered("Ann")
+    bob = volunteer_registered("Bob", email="Bob@Example.org")
+    cai = volunteer_registered("Cai", email="cai@example.org")
+    async with runtime.running():
+        for event in (ann, bob, cai):
+            await publish_event(rabbitmq_url, event)
+        await dead_letters(rabbitmq_url, service, 3)
+        failing.clear()
+        key = runtime.settings.erasure_digest_key
+        await runtime.db[TOMBSTONES].insert_many(
+            [
+                tombstone(
+                    erasure_id=uuid.uuid4(), person_id=ann.data.person_id, digest=None, at=NOW
+                ),
+                tombstone(
+                    erasure_id=uuid.uuid4(),
+                    person_id=None,
+                    digest=email_digest("bob@example.org", key=key),
+                    at=NOW,
+                ),
+            ]
+        )
+
+        replayed = await together(
+            "dlq",
+            "replay",
+            "--service",
+            service,
+            "--all",
+            "--url",
+            rabbitmq_url,
+            *tombstones_of(runtime),
+        )
+
+        assert replayed.exit_code == 0, replayed.output
+        assert "replayed 1 dead letter(s)" in replayed.output
+        assert "dropped 2 dead letter(s) about erased people" in replayed.output
+        assert str(ann.id) in replayed.output
+        assert str(bob.id) in replayed.output
+        await processed(effects, "Cai")
+        assert await list_dead(rabbitmq_url, service) == []
+        again = await together(
+            "dlq",
+            "replay",
+            "--service",
+            service,
+            "--all",
+            "--url",
+            rabbitmq_url,
+            *tombstones_of(runtime),
+        )
+        assert "replayed 0" in again.output
+    assert (effects["Ann"], effects["Bob"], effects["Cai"]) == (0, 0, 1)
+
+
+async def test_replay_refuses_when_the_tombstones_cannot_be_read(
+    runtime: ServiceRuntime, rabbitmq_url: str
+) -> None:
+    counting_consumer(runtime, fail_while=lambda: True)
+    service = runtime.settings.service_name
+    async with runtime.running():
+        await publish_event(rabbitmq_url, volunteer_registered())
+        [dead] = await dead_letters(rabbitmq_url, service)
+        result = await together(
+            "dlq",
+            "replay",
+            "--service",
+            service,
+            "--all",
+            "--url",
+            rabbitmq_url,
+            "--mongodb-url",
+            "mongodb://127.0.0.1:1/",
+        )
+        assert result.exit_code == 1
+        assert "cannot read the tombstones" in result.output
+        assert [d.event_id for d in await list_dead(rabbitmq_url, service)] == [dead.event_id]
+
+
+async def test_reapply_republishes_every_recorded_erasure_once(
+    rabbitmq_url: str, mongodb_url: str
+) -> None:
+    """After a restore: every erasure any service recorded is told again, one event per erasure
+    however many services hold its tombstone, each a new event (so every inbox takes it)."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongodb_url)
+    first, second = f"t{uuid.uuid4().hex[:10]}", f"t{uuid.uuid4().hex[:10]}"
+    shared, by_address = uuid.uuid4(), uuid.uuid4()
+    person = uuid.uuid4()
+    digest = "ab" * 32
+    try:
+        await client[first][TOMBSTONES].insert_one(
+            tombstone(erasure_id=shared, person_id=person, digest=None, at=NOW)
+        )
+        await client[second][TOMBSTONES].insert_many(
+            [
+                tombstone(erasure_id=shared, person_id=None, digest=digest, at=NOW),
+                tombstone(erasure_id=by_address, person_id=None, digest=digest, at=NOW),
+            ]
+        )
+        command = (
+            *("erasures", "reapply", "--database", first, "--database", second),
+            *("--mongodb-url", mongodb_url, "--url", rabbitmq_url),
+        )
+        async with event_probe(rabbitmq_url, ["person.erasure_requested"]) as probe:
+            done = await together(*command)
+            assert done.exit_code == 0, done.output
+            assert "re-published 2 erasure(s)" in done.output
+            told = await probe.wait_for(2)
+            again = await together(*command)
+            assert again.exit_code == 0, again.output
+            await probe.wait_for(4)
+    finally:
+        for name in (first, second):
+            await client.drop_database(name)
+        await client.close()
+    by_id = {e["data"]["erasure_id"]: e["data"] for e in told}
+    assert by_id == {
+        str(shared): {"erasure_id": str(shared), "person_id": str(person), "email_digest": digest},
+        str(by_address): {"erasure_id": str(by_address), "person_id": None, "email_digest": digest},
+    }
+    assert len({e["id"] for e in probe.events}) == 4

@@ -12,7 +12,8 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from pymongo import ASCENDING
-from together_contracts import Event, Interest
+from together_contracts import Event, Interest, email_digest
+from together_kit.erasure import backfill_digests
 from together_kit.outbox import AggregateCollection, AggregateNotFoundError, ConcurrentWriteError
 
 from matching.domain.events import CommunityEvent, EventStatus, Venue
@@ -30,6 +31,7 @@ class EventRepository(Protocol):
     async def add(self, event: CommunityEvent, *, events: Sequence[Event]) -> None: ...
     async def get(self, event_id: UUID) -> CommunityEvent | None: ...
     async def change(self, event_id: UUID, change: EventChange) -> CommunityEvent: ...
+    async def by_organiser_digest(self, digest: str) -> list[CommunityEvent]: ...
     async def upcoming(
         self,
         *,
@@ -42,17 +44,40 @@ class EventRepository(Protocol):
 
 
 class MongoEventRepository:
-    def __init__(self, events: AggregateCollection) -> None:
+    def __init__(self, events: AggregateCollection, *, erasure_key: bytes = b"") -> None:
         self.events = events
+        self.erasure_key = erasure_key
+
+    def _stored(self, event: CommunityEvent) -> dict[str, Any]:
+        """The event's document, with the keyed digest of its organiser's email (erasure and
+        access find an organiser's events by it; together_contracts.email_digest)."""
+        document = to_document(event)
+        document["organiser_email_digest"] = (
+            email_digest(event.organiser_email, key=self.erasure_key)
+            if event.organiser_email
+            else None
+        )
+        return document
+
+    async def by_organiser_digest(self, digest: str) -> list[CommunityEvent]:
+        cursor = self.events.collection.find({"organiser_email_digest": digest})
+        return [from_document(document) async for document in cursor]
 
     async def ensure_indexes(self) -> None:
         collection = self.events.collection
         await collection.create_index([("status", ASCENDING), ("starts_at", ASCENDING)])
         for field in ("h3_7", "h3_5", "h3_4"):
             await collection.create_index([(field, ASCENDING), ("status", ASCENDING)])
+        await collection.create_index("organiser_email_digest", sparse=True)
+        await backfill_digests(
+            collection,
+            address_field="organiser_email",
+            digest_field="organiser_email_digest",
+            key=self.erasure_key,
+        )
 
     async def add(self, event: CommunityEvent, *, events: Sequence[Event]) -> None:
-        await self.events.insert(to_document(event), events)
+        await self.events.insert(self._stored(event), events)
 
     async def get(self, event_id: UUID) -> CommunityEvent | None:
         document = await self.events.collection.find_one({"_id": str(event_id)})
@@ -65,7 +90,7 @@ class MongoEventRepository:
             event = from_document(document)
             staged = change(event)
             changed[:] = [event]
-            return to_document(event), staged
+            return self._stored(event), staged
 
         for _ in range(CHANGE_ATTEMPTS):
             try:

@@ -7,6 +7,7 @@ from together_contracts import (
     ListingApproved,
     ListingRejected,
     ListingWithdrawn,
+    PersonAccessRequested,
     PersonErasureRequested,
     VolunteerConfirmed,
     VolunteerUnsubscribed,
@@ -15,7 +16,7 @@ from together_contracts import (
 from together_kit.erasure import ErasureAnswers
 from together_kit.runtime import ServiceRuntime
 
-from matching.handlers import Context, erasure, events, matching, volunteers
+from matching.handlers import Context, access, erasure, events, matching, volunteers
 
 VolunteerEvent = Annotated[
     VolunteerConfirmed | VolunteerUpdated | VolunteerUnsubscribed | PersonErasureRequested,
@@ -26,7 +27,13 @@ ListingDecision = Annotated[
 ]
 
 
-def register(runtime: ServiceRuntime, *, ctx: Context, answers: ErasureAnswers) -> None:
+def register(
+    runtime: ServiceRuntime,
+    *,
+    ctx: Context,
+    answers: ErasureAnswers,
+    access_answers: access.AccessAnswerer | None = None,
+) -> None:
     people = runtime.consumer(
         "volunteers",
         [
@@ -66,3 +73,11 @@ def register(runtime: ServiceRuntime, *, ctx: Context, answers: ErasureAnswers) 
         published = await events.publish_event(event, ctx)
         if published is not None:
             await matching.match_event(published, correlation_id=event.correlation_id, ctx=ctx)
+
+    if access_answers is not None:
+        accesses = runtime.consumer("access", [PersonAccessRequested.routing_key])
+
+        @accesses.subscriber()
+        async def on_person_access_requested(event: PersonAccessRequested) -> None:
+            """Tell signups the person's profile, offers and listed events (subject access)."""
+            await access.answer_access(event, answers=access_answers, ctx=ctx)

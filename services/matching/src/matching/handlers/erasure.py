@@ -1,4 +1,5 @@
-"""Erasure: forget a volunteer's profile and matches, keep only anonymous counts, say so."""
+"""Erasure: forget a volunteer's profile and matches, and an organiser's address on the events
+they listed (found by the keyed digest of their email); keep only anonymous counts, say so."""
 
 from together_contracts import Event, PersonErasureRequested
 from together_kit.erasure import ErasureAnswers
@@ -12,8 +13,14 @@ from matching.handlers.responses import accepted
 async def erase_person(
     request: PersonErasureRequested, *, answers: ErasureAnswers, ctx: Context
 ) -> None:
-    """Each step is safe to repeat, so a redelivered request finishes what a crash left."""
+    """Each step is safe to repeat, so a redelivered request finishes what a crash left (and
+    `together erasures reapply` erases again what a restore brought back)."""
+    if request.data.email_digest is not None:
+        await forget_organiser(request.data.email_digest, ctx=ctx)
     person_id = request.data.person_id
+    if person_id is None:
+        await answers.answer(request)
+        return
     for event_id in await ctx.matches.events_of(person_id):
 
         def forget(event: CommunityEvent) -> list[Event]:
@@ -29,3 +36,21 @@ async def erase_person(
     await ctx.matches.delete_for_person(person_id)
     await ctx.volunteers.delete(person_id)
     await answers.answer(request)
+
+
+async def forget_organiser(digest: str, *, ctx: Context) -> int:
+    """Drop the organiser's address from every event they listed; the event stays (it is the
+    community's), but its organiser links are no longer emailed to anyone."""
+    forgotten = 0
+    for listed in await ctx.events.by_organiser_digest(digest):
+
+        def forget(event: CommunityEvent) -> list[Event]:
+            event.organiser_email = ""
+            return []
+
+        try:
+            await ctx.events.change(listed.id, forget)
+        except EventNotFoundError:
+            continue
+        forgotten += 1
+    return forgotten

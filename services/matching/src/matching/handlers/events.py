@@ -112,7 +112,7 @@ async def publish_event(decision: ListingApproved, ctx: Context) -> CommunityEve
                 data=EventPublishedData(
                     event=summary(event),
                     places=event.places,
-                    organiser_email=event.organiser_email,
+                    organiser_email=event.organiser_email or None,
                     public_url=ctx.links.public_event(event.id),
                     cancel_url=ctx.links.cancel_event(event.id),
                     attendance_url=ctx.links.attendance(event.id),

@@ -3,8 +3,6 @@
 from typing import Any
 from uuid import UUID
 
-from together_contracts import email_sha256
-
 from moderation.domain.decisions import Action, Decision, Reason, Role
 from moderation.domain.items import (
     Claim,
@@ -67,9 +65,6 @@ def to_document(item: Item) -> Document:
             "consent_to_publish": details.consent_to_publish,
             "author_name": details.author_name,
             "author_email": details.author_email,
-            "author_email_sha256": email_sha256(details.author_email)
-            if details.author_email
-            else None,
             "notify_outcome": details.notify_outcome,
         }
     elif isinstance(details, PledgeDetails):

@@ -11,7 +11,8 @@ from uuid import UUID
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
-from together_contracts import Event
+from together_contracts import Event, email_digest
+from together_kit.erasure import backfill_digests
 from together_kit.outbox import AggregateCollection, AggregateNotFoundError
 
 from moderation.adapters.documents import REJECTED_AT, Document, from_document, to_document
@@ -45,8 +46,20 @@ class ItemRepository(Protocol):
 
 
 class MongoItemRepository:
-    def __init__(self, items: AggregateCollection) -> None:
+    def __init__(self, items: AggregateCollection, *, erasure_key: bytes = b"") -> None:
         self.items = items
+        self.erasure_key = erasure_key
+
+    def _stored(self, item: Item) -> Document:
+        """The item's document, with the keyed digest of its author's email (erasure and access
+        find stories by it; together_contracts.email_digest)."""
+        document = to_document(item)
+        author = document.get("author_email")
+        document["author_email_digest"] = (
+            email_digest(author, key=self.erasure_key) if author else None
+        )
+        document.pop("author_email_sha256", None)
+        return document
 
     async def ensure_indexes(self) -> None:
         collection = self.items.collection
@@ -55,14 +68,20 @@ class MongoItemRepository:
         await collection.create_index([("flags", 1), ("status", 1)])
         await collection.create_index([("region_key", 1), ("status", 1)])
         await collection.create_index([("status", 1), ("prompt", 1), ("decided_at", -1)])
-        await collection.create_index("author_email_sha256", sparse=True)
+        await collection.create_index("author_email_digest", sparse=True)
+        await backfill_digests(
+            collection,
+            address_field="author_email",
+            digest_field="author_email_digest",
+            key=self.erasure_key,
+        )
         await collection.create_index([("status", 1), ("breach_told", 1), ("created_at", 1)])
         await collection.create_index([("last_decision_at", 1), ("first_decision_at", 1)])
 
     async def add(self, item: Item, *, events: Sequence[Event]) -> bool:
         """Store a new item with its events; False if one with its id exists (a redelivery)."""
         try:
-            await self.items.insert(to_document(item), events)
+            await self.items.insert(self._stored(item), events)
         except DuplicateKeyError:
             return False
         return True
@@ -79,7 +98,7 @@ class MongoItemRepository:
             item = from_document(document)
             events = change(item)
             changed[:] = [item]
-            fields = to_document(item)
+            fields = self._stored(item)
             del fields["_id"]
             return fields, events
 
@@ -130,8 +149,8 @@ class MongoItemRepository:
         return found, await self.items.collection.count_documents(query)
 
     async def by_author_digest(self, digest: str) -> list[Item]:
-        """Stories whose author email has this SHA-256 (see together_contracts.email_sha256)."""
-        cursor = self.items.collection.find({"author_email_sha256": digest})
+        """Stories whose author email has this keyed digest (together_contracts.email_digest)."""
+        cursor = self.items.collection.find({"author_email_digest": digest})
         return [from_document(d) async for d in cursor]
 
     async def open_created_before(self, cutoff: datetime) -> AsyncIterator[Item]:

@@ -260,22 +260,24 @@ class Item:
         return decision
 
     def forget_author(self) -> bool:
-        """Erasure: drop the author's name and email. A published story whose author consented to
-        publication stays, anonymised; anything else is emptied (the record of it stays, without
-        content, so its pending events still go out). Return whether the story stays published."""
+        """Erasure: the story is unpublished and blanked: its text and title (as sent and as
+        published), the author's name and email, the screening findings (they quote the personal
+        data found) and the audit's before/after texts and notes. What the audit needs stays: the
+        ids, the decisions (who, what, why, when) and the times. Return whether it was published
+        (so the caller can tell the public pages it is gone)."""
         if not isinstance(self.details, StoryDetails):
             return False
-        self.details = replace(self.details, author_name=None, author_email=None)
-        self.details = replace(self.details, notify_outcome=False)
-        if self.status is Status.APPROVED and self.details.consent_to_publish:
-            return True
+        was_published = self.status is Status.APPROVED
+        self.details = replace(
+            self.details, author_name=None, author_email=None, notify_outcome=False
+        )
         self.status = Status.ERASED
         self.title = self.text = ""
         self.published_title = self.published_text = None
         self.screening = Screening(flags=self.screening.flags)
         self.decisions = [replace(d, before=None, after=None, note="") for d in self.decisions]
         self.claim = None
-        return False
+        return was_published
 
     def _check(self, moderator: Moderator, now: datetime, *, deciding: bool) -> None:
         self._refuse_unless_open()

@@ -1,29 +1,43 @@
-"""Erasure: forget an author's name and email in their stories, then answer `person.erased`.
+"""Erasure: unpublish and blank an author's stories, then answer `person.erased`.
 
 `person.erasure_requested` names a person by signups' id, which moderation never sees: stories
 are anonymous submissions with an optional email. When the person asked, the request carries the
-SHA-256 of their email (`email_sha256`), and moderation finds their stories by the same digest of
-the author email it stored; it is never told the address. Without a digest there is nothing to
-match, and it answers at once. It always answers, so the erasure completes.
+keyed digest of their email (`email_digest`, HMAC with the shared erasure key), and moderation
+finds their stories by the same digest of the author email it stored; it is never told the
+address. Without a digest there is nothing to match, and it answers at once. It always answers,
+so the erasure completes.
+
+A published story leaves /stories, its page and the API at once (its status is `erased`), and
+`story.withdrawn` (by `erasure`) tells anyone who keeps a copy.
 """
 
-from together_contracts import Event, PersonErasureRequested
+from together_contracts import Event, PersonErasureRequested, StoryWithdrawn, StoryWithdrawnData
 
 from moderation.adapters.items import ItemNotFoundError
 from moderation.domain.items import Item
-from moderation.handlers.context import Context
+from moderation.handlers.context import PRODUCER, Context
 
 
 async def forget_author(request: PersonErasureRequested, ctx: Context) -> int:
-    """Anonymise or empty every story the requester submitted; return how many were touched."""
-    digest = request.data.email_sha256
+    """Unpublish and blank every story the requester submitted; return how many were touched.
+    Safe to repeat (a redelivery, or `together erasures reapply` after a restore)."""
+    digest = request.data.email_digest
     touched = 0
     if digest:
         for found in await ctx.items.by_author_digest(digest):
 
             def forget(item: Item) -> list[Event]:
-                item.forget_author()
-                return []
+                if not item.forget_author():
+                    return []
+                withdrawn = StoryWithdrawnData(story_id=item.id, by="erasure")
+                return [
+                    StoryWithdrawn(
+                        producer=PRODUCER,
+                        correlation_id=request.correlation_id,
+                        causation_id=request.id,
+                        data=withdrawn,
+                    )
+                ]
 
             try:
                 await ctx.items.change(found.id, forget)

@@ -12,6 +12,7 @@ from typing import Any, NamedTuple, Protocol
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 from together_contracts import Event
+from together_kit.erasure import backfill_digests
 from together_kit.outbox import AggregateCollection
 
 from notifications.domain.messages import WAITING, Status
@@ -81,6 +82,7 @@ class MessageRepository(Protocol):
     async def recent(self, *, limit: int) -> list[Document]: ...
     async def scrub_person(self, person_id: str) -> None: ...
     async def scrub_address(self, digest: str) -> None: ...
+    async def held_about(self, *, person_id: str | None, digest: str) -> list[Document]: ...
     async def cancel_waiting(
         self,
         *,
@@ -104,9 +106,10 @@ HELD_LIMIT = 1024
 
 
 class MongoMessageRepository:
-    def __init__(self, messages: AggregateCollection) -> None:
+    def __init__(self, messages: AggregateCollection, *, erasure_key: bytes = b"") -> None:
         self.messages = messages
         self.collection = messages.collection
+        self.erasure_key = erasure_key
         self._held: dict[str, Document] = {}
         """Each message claimed here, as last written: its outcome write need not read it back."""
 
@@ -117,7 +120,13 @@ class MongoMessageRepository:
         await self.collection.create_index("recipient_hash")
         await self.collection.create_index("person_id")
         await self.collection.create_index("event_id")
-        await self.collection.create_index("email_sha256")
+        await self.collection.create_index("email_digest")
+        await backfill_digests(
+            self.collection,
+            address_field="recipient",
+            digest_field="email_digest",
+            key=self.erasure_key,
+        )
 
     async def record(self, document: Document) -> bool:
         """Insert the intent; False if this key was recorded before (then nothing changes)."""
@@ -299,10 +308,31 @@ class MongoMessageRepository:
         await self._change(waiting, {**cancelled, **scrubbed})
         await self._change({"person_id": person_id}, scrubbed)
 
+    async def held_about(self, *, person_id: str | None, digest: str) -> list[Document]:
+        """Subject access: the delivery log's entries to the person (by id) or their address (by
+        its keyed digest): which message, to whom and when; not what it was rendered from (its
+        links are capabilities, not data about the person) nor the store's bookkeeping."""
+        wanted: list[Document] = [{"email_digest": digest}]
+        if person_id is not None:
+            wanted.append({"person_id": person_id})
+        fields = (
+            "template",
+            "channel",
+            "kind",
+            "recipient",
+            "recipient_name",
+            "language",
+            "status",
+            "queued_at",
+            "sent_at",
+        )
+        cursor = self.collection.find({"$or": wanted}, dict.fromkeys(fields, 1))
+        return [document async for document in cursor]
+
     async def scrub_address(self, digest: str) -> None:
         """Erasure of messages recorded by address alone (the erasure link, outcomes to authors)."""
         scrubbed = {"recipient": "", "recipient_name": "", "context": {}, "erased": True}
-        await self._change({"email_sha256": digest}, scrubbed)
+        await self._change({"email_digest": digest}, scrubbed)
 
     async def cancel_waiting(
         self,

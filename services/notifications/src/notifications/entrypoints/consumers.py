@@ -7,6 +7,7 @@ from together_contracts import (
     BacklogAlert,
     ErasureLinkRequested,
     OrganisationJoined,
+    PersonAccessRequested,
     PersonErasureRequested,
     PledgeApproved,
     PledgeRejected,
@@ -28,9 +29,18 @@ from together_contracts.matches import (
     MatchProposed,
     VolunteerUnmatched,
 )
+from together_kit.access import AccessAnswers
 from together_kit.runtime import ServiceRuntime
 
-from notifications.handlers import Context, matching, messages, people, pledges, reminders
+from notifications.handlers import (
+    Context,
+    access,
+    matching,
+    messages,
+    people,
+    pledges,
+    reminders,
+)
 
 VolunteerEvent = Annotated[
     VolunteerRegistered
@@ -57,7 +67,9 @@ PledgeDecided = Annotated[PledgeApproved | PledgeRejected, Field(discriminator="
 ErasureEvent = Annotated[PersonErasureRequested | ErasureLinkRequested, Field(discriminator="type")]
 
 
-def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
+def register(
+    runtime: ServiceRuntime, *, ctx: Context, access_answers: AccessAnswers | None = None
+) -> None:
     volunteers = runtime.consumer(
         "volunteers",
         [
@@ -172,3 +184,11 @@ def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
             await messages.send_erasure_link(event, ctx)
         else:
             await people.forget_person(event, ctx)
+
+    if access_answers is not None:
+        accesses = runtime.consumer("access", [PersonAccessRequested.routing_key])
+
+        @accesses.subscriber()
+        async def on_person_access_requested(event: PersonAccessRequested) -> None:
+            """Tell signups the person's contact and delivery log (subject access)."""
+            await access.answer_access(event, answers=access_answers, ctx=ctx)

@@ -37,6 +37,8 @@ class Context:
     webhook_url: str | None = None
     staff_language: str = "en"
     keep_sent_context: bool = False
+    erasure_key: bytes = b""
+    """The key of `together_contracts.email_digest`, shared by every service (`ERASURE_KEY`)."""
     """Keep what a sent message was rendered from (its links), for the development page only."""
     senders: int = 1
     """Messages the dispatcher sends at once (each email over its own SMTP connection)."""

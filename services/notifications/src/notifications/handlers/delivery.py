@@ -35,7 +35,7 @@ from uuid import UUID
 
 import structlog
 from pymongo.errors import ConnectionFailure
-from together_contracts.erasure import email_sha256
+from together_contracts.erasure import email_digest
 from together_contracts.notifications import (
     NotificationFailed,
     NotificationFailedData,
@@ -85,7 +85,7 @@ async def request(wanted: MessageRequest, ctx: Context) -> str:
         "kind": wanted.kind,
         "recipient": recipient.address,
         "recipient_hash": recipient_hash,
-        "email_sha256": email_sha256(recipient.address),
+        "email_digest": email_digest(recipient.address, key=ctx.erasure_key),
         "recipient_name": recipient.name,
         "language": recipient.language,
         "person_id": recipient.person_id,

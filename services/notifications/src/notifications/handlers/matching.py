@@ -142,6 +142,8 @@ async def encourage(event: VolunteerUnmatched, ctx: Context) -> None:
 
 async def tell_organiser(event: EventPublished, ctx: Context) -> None:
     data = event.data
+    if data.organiser_email is None:  # the organiser asked to be forgotten
+        return
     language = "cy" if data.event.language == "cy" else "en"
     await delivery.request(
         MessageRequest(

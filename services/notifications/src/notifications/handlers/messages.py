@@ -138,7 +138,7 @@ async def alert_leads(event: BacklogAlert, ctx: Context) -> None:
 
 async def send_erasure_link(event: ErasureLinkRequested, ctx: Context) -> None:
     data = event.data
-    recipient = Recipient(str(data.email), data.name, data.language)
+    recipient = Recipient(str(data.email), data.name or "", data.language)
     await delivery.request(
         _request(event, "erasure_link", recipient, confirm_url=data.confirm_url), ctx
     )

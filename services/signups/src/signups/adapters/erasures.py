@@ -1,21 +1,28 @@
 """Erasures: the record of each (with its event and the services' answers) and the tombstones.
 
-A tombstone is a keyed hash (HMAC-SHA256 with the service's secret) of the normalised email: it
-says that an address was erased without keeping the address, and does not stop a later rejoin.
+A tombstone is the keyed digest (`together_contracts.email_digest`, HMAC-SHA256 with the erasure
+key every service shares) of the normalised email: it says that an address was erased without
+keeping the address, and does not stop a later rejoin. Each erasure record holds the same digest
+and the person's id (when there was a person), which `together dlq replay` and `together erasures
+reapply` read like every service's tombstones (together_kit.erasure).
+
+An erasure asked for an address signups does not hold as a volunteer is first a pending request
+(`erasure_requests`: the digest and a time, nothing else) whose id the emailed link carries.
 """
 
 import contextlib
-import hashlib
-import hmac
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
-from together_contracts import Event
+from pymongo.errors import DuplicateKeyError, PyMongoError
+from together_contracts import Event, email_digest
 from together_kit.outbox import AggregateCollection, AggregateNotFoundError
+
+REQUESTS_KEPT_SECONDS = 2 * 24 * 3600
+"""A request by address is kept two days (its link works for one), then goes by a TTL index."""
 
 
 class ErasureRepository(Protocol):
@@ -23,12 +30,19 @@ class ErasureRepository(Protocol):
         self,
         *,
         erasure_id: UUID,
-        person_id: UUID,
+        person_id: UUID | None,
         reason: str,
         email: str | None,
         at: datetime,
         events: Sequence[Event],
+        digest: str | None = None,
     ) -> bool: ...
+    async def ask(
+        self, *, request_id: UUID, digest: str, at: datetime, events: Sequence[Event]
+    ) -> None: ...
+    async def asked(self, request_id: UUID) -> dict[str, Any] | None: ...
+    async def confirmed(self, request_id: UUID, erasure_id: UUID) -> None: ...
+    def every(self) -> Any: ...
     async def for_person(self, person_id: UUID) -> dict[str, Any] | None: ...
     async def get(self, erasure_id: UUID) -> dict[str, Any] | None: ...
     async def answered(self, *, erasure_id: UUID, service: str, at: datetime) -> None: ...
@@ -41,43 +55,76 @@ class MongoErasureRepository:
         tombstones: AsyncCollection[dict[str, Any]],
         *,
         key: bytes,
+        requests: AggregateCollection,
     ) -> None:
         self.erasures = erasures
         self.tombstones = tombstones
+        self.requests = requests
         self._key = key
 
     async def ensure_indexes(self) -> None:
-        await self.erasures.collection.create_index("person_id", unique=True)
+        # Sparse: an erasure asked for by address alone has no person id. The index before it
+        # (`person_id_1`) was not, and would refuse a second such erasure.
+        with contextlib.suppress(PyMongoError):
+            await self.erasures.collection.drop_index("person_id_1")
+        await self.erasures.collection.create_index(
+            "person_id", unique=True, sparse=True, name="person_id_once"
+        )
+        await self.erasures.collection.create_index("email_digest", sparse=True)
+        await self.requests.collection.create_index(
+            "asked_at", expireAfterSeconds=REQUESTS_KEPT_SECONDS
+        )
 
     def email_hash(self, email: str) -> str:
-        return hmac.new(self._key, email.encode(), hashlib.sha256).hexdigest()
+        return email_digest(email, key=self._key)
+
+    async def ask(
+        self, *, request_id: UUID, digest: str, at: datetime, events: Sequence[Event]
+    ) -> None:
+        await self.requests.insert(
+            {"_id": str(request_id), "email_digest": digest, "asked_at": at, "erasure_id": None},
+            events,
+        )
+
+    async def asked(self, request_id: UUID) -> dict[str, Any] | None:
+        return await self.requests.collection.find_one({"_id": str(request_id)})
+
+    async def confirmed(self, request_id: UUID, erasure_id: UUID) -> None:
+        def confirm(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[Event]]:
+            return {"erasure_id": str(erasure_id)}, []
+
+        with contextlib.suppress(AggregateNotFoundError):
+            await self.requests.update(str(request_id), confirm)
+
+    def every(self) -> Any:
+        return self.erasures.collection.find({})
 
     async def record(
         self,
         *,
         erasure_id: UUID,
-        person_id: UUID,
+        person_id: UUID | None,
         reason: str,
         email: str | None,
         at: datetime,
         events: Sequence[Event],
+        digest: str | None = None,
     ) -> bool:
         """Record an erasure once per person; return False when one was recorded already."""
-        if email is not None:
-            await self.tombstones.replace_one(
-                {"_id": self.email_hash(email)}, {"erased_at": at}, upsert=True
-            )
+        digest = digest or (self.email_hash(email) if email is not None else None)
+        if digest is not None:
+            await self.tombstones.replace_one({"_id": digest}, {"erased_at": at}, upsert=True)
+        document: dict[str, Any] = {
+            "_id": str(erasure_id),
+            "reason": reason,
+            "requested_at": at,
+            "answers": {},
+            "email_digest": digest,
+        }
+        if person_id is not None:
+            document["person_id"] = str(person_id)
         try:
-            await self.erasures.insert(
-                {
-                    "_id": str(erasure_id),
-                    "person_id": str(person_id),
-                    "reason": reason,
-                    "requested_at": at,
-                    "answers": {},
-                },
-                events,
-            )
+            await self.erasures.insert(document, events)
         except DuplicateKeyError:
             return False
         return True

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any, Protocol
 from uuid import UUID
 
-from together_contracts import Event, Interest, OrganisationType
+from together_contracts import Event, Interest, OrganisationType, email_digest
 from together_kit.outbox import AggregateCollection, AggregateNotFoundError
 
 from signups.domain.organisations import Organisation, OrganisationDetails, Pledge
@@ -32,6 +32,8 @@ class OrganisationRepository(Protocol):
     async def get(self, organisation_id: UUID) -> Organisation | None: ...
     async def change(self, organisation_id: UUID, change: OrganisationChange) -> Organisation: ...
     def approved_pledges(self, *, limit: int) -> AsyncIterator[Organisation]: ...
+    async def with_contact_digest(self, digest: str, *, key: bytes) -> list[Organisation]: ...
+    async def delete(self, organisation_id: UUID) -> bool: ...
 
 
 class MongoOrganisationRepository:
@@ -91,6 +93,19 @@ class MongoOrganisationRepository:
         for organisation in [from_document(document) async for document in undated]:
             if not organisation.confirmed:
                 await self.change(organisation.id, lambda _: [])
+
+    async def with_contact_digest(self, digest: str, *, key: bytes) -> list[Organisation]:
+        """Erasure and access: the organisations whose contact has this address (by its keyed
+        digest, so a request that carries only the digest finds them too). Organisations are
+        few, so this reads every contact address rather than store a digest beside each."""
+        found: list[Organisation] = []
+        async for document in self.organisations.collection.find({}):
+            if email_digest(document["contact_email"], key=key) == digest:
+                found.append(from_document(document))
+        return found
+
+    async def delete(self, organisation_id: UUID) -> bool:
+        return await self.organisations.delete(str(organisation_id))
 
     async def approved_pledges(self, *, limit: int) -> AsyncIterator[Organisation]:
         """Pledges a moderator approved, most recently approved first."""

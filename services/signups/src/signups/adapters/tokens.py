@@ -18,6 +18,8 @@ class Purpose(StrEnum):
     UNSUBSCRIBE = "unsubscribe"
     ERASE = "erase"
     CONFIRM_CHANGE = "confirm-change"
+    ERASE_ADDRESS = "erase-address"
+    """An erasure asked for an address that is not a volunteer's: the subject is the request."""
 
 
 class Tokens(Signer[Purpose]):
@@ -55,3 +57,6 @@ class Links:
 
     def erase(self, person_id: UUID, nonce: str) -> str:
         return self._url("forget", self.tokens.issue(Purpose.ERASE, person_id, nonce))
+
+    def erase_address(self, request_id: UUID) -> str:
+        return self._url("forget", self.tokens.issue(Purpose.ERASE_ADDRESS, request_id))

@@ -3,7 +3,7 @@
 from collections.abc import Awaitable, Callable
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from together_kit.http import current_correlation_id
 from together_kit.idempotency import IdempotencyKey, StoredResponse, run_once
 from together_kit.security import ADMIN_KEY_RESPONSES
@@ -11,13 +11,16 @@ from together_kit.security import ADMIN_KEY_RESPONSES
 from signups.domain.people import Person
 from signups.entrypoints.dependencies import ContextDep, IdempotencyDep, SettingsDep
 from signups.entrypoints.schemas import (
+    AccessExport,
+    AccessPending,
+    AccessRequest,
     ErasureStatus,
     JoinAccepted,
     OrganisationCreate,
     SignupCreate,
     VolunteerAdmin,
 )
-from signups.handlers import erasure, organisations, volunteers
+from signups.handlers import access, erasure, organisations, volunteers
 
 
 def api_router(
@@ -125,6 +128,45 @@ def api_router(
             waiting_for=waiting,
             complete=not waiting,
         )
+
+    @router.post(
+        "/admin/access",
+        status_code=status.HTTP_202_ACCEPTED,
+        dependencies=admin_only,
+        responses=ADMIN_KEY_RESPONSES,
+    )
+    async def request_access(
+        body: AccessRequest, ctx: ContextDep, settings: SettingsDep
+    ) -> AccessPending:
+        """Admin: ask every service what it holds about an address (subject access). Fetch the
+        export from `GET /api/v1/admin/access/{id}` once all have answered."""
+        access_id = await access.request_access(
+            str(body.email).strip().lower(), correlation_id=current_correlation_id(), ctx=ctx
+        )
+        return AccessPending(id=access_id, waiting_for=list(settings.erasure_services))
+
+    @router.get(
+        "/admin/access/{access_id}",
+        dependencies=admin_only,
+        responses={
+            202: {"model": AccessPending, "description": "Some services have not answered yet"},
+            404: {"description": "No such request, or its export was already fetched"},
+            **ADMIN_KEY_RESPONSES,
+        },
+    )
+    async def read_access(
+        access_id: UUID, response: Response, ctx: ContextDep, settings: SettingsDep
+    ) -> AccessExport | AccessPending:
+        """Admin: the subject access export, one JSON document, once every service has answered
+        (202 until then). It is served once: a second read is 404."""
+        response.headers["Cache-Control"] = "no-store"
+        export = await access.collect(access_id, services=settings.erasure_services, ctx=ctx)
+        if export is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "No such access request.")
+        if export.held is None:
+            response.status_code = status.HTTP_202_ACCEPTED
+            return AccessPending(id=access_id, waiting_for=export.waiting_for)
+        return AccessExport(id=access_id, requested_at=export.requested_at, held=export.held)
 
     return router
 

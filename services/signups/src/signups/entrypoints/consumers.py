@@ -3,21 +3,42 @@
 from typing import Annotated
 
 from pydantic import Field
-from together_contracts import PersonErased, PledgeApproved, PledgeRejected, VolunteerUnsubscribed
+from together_contracts import (
+    PersonAccessAnswered,
+    PersonErased,
+    PersonErasureRequested,
+    PledgeApproved,
+    PledgeRejected,
+    VolunteerUnsubscribed,
+)
 from together_kit.runtime import ServiceRuntime
 
-from signups.handlers import Context, erasure, pledges, volunteers
+from signups.handlers import Context, access, erasure, pledges, volunteers
 
 PledgeDecided = Annotated[PledgeApproved | PledgeRejected, Field(discriminator="type")]
+ErasureEvent = Annotated[PersonErased | PersonErasureRequested, Field(discriminator="type")]
 
 
 def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
-    erasures = runtime.consumer("erasures", [PersonErased.routing_key])
+    erasures = runtime.consumer(
+        "erasures", [PersonErased.routing_key, PersonErasureRequested.routing_key]
+    )
 
     @erasures.subscriber()
-    async def on_person_erased(event: PersonErased) -> None:
-        """Note which service has deleted a person's data, for the erasure's status."""
-        await erasure.record_erased(event, ctx)
+    async def on_erasure_event(event: ErasureEvent) -> None:
+        """Note which service has deleted a person's data, for the erasure's status; and when an
+        erasure is re-published after a restore, delete again what came back."""
+        if isinstance(event, PersonErased):
+            await erasure.record_erased(event, ctx)
+        else:
+            await erasure.erase_again(event, ctx)
+
+    accesses = runtime.consumer("access", [PersonAccessAnswered.routing_key])
+
+    @accesses.subscriber()
+    async def on_access_answered(event: PersonAccessAnswered) -> None:
+        """Keep one service's part of a subject access export until the admin fetches it."""
+        await access.record_answer(event, ctx)
 
     unsubscribes = runtime.consumer("unsubscribes", [VolunteerUnsubscribed.routing_key])
 

@@ -177,3 +177,24 @@ class ErasureStatus(BaseModel):
     answered: dict[str, str]
     waiting_for: list[str]
     complete: bool
+
+
+class AccessRequest(BaseModel):
+    """Admin: export everything the services hold about this address (subject access)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: EmailStr
+
+
+class AccessPending(BaseModel):
+    id: UUID
+    waiting_for: list[str] = Field(description="Services that have not answered yet")
+
+
+class AccessExport(BaseModel):
+    """Everything held about the address, by service; served once, then deleted."""
+
+    id: UUID
+    requested_at: str
+    held: dict[str, dict[str, Any]]

@@ -2,6 +2,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from signups.adapters.access import AccessRepository
 from signups.adapters.erasures import ErasureRepository
 from signups.adapters.mail_quota import MailQuota
 from signups.adapters.organisations import OrganisationRepository
@@ -24,3 +25,7 @@ class Context:
     form_version: str
     mail_quota: MailQuota
     """Confirmation and change emails each address may still be sent today (issue 16, point 4)."""
+    erasure_key: bytes = b""
+    """The key of `together_contracts.email_digest`, shared by every service (`ERASURE_KEY`)."""
+    access: AccessRepository | None = None
+    """Subject access requests (None where a test does not need them)."""

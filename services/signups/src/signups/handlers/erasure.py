@@ -1,4 +1,10 @@
-"""The right to erasure: asked at /forget, confirmed by an emailed link, answered by every service."""
+"""The right to erasure: asked at /forget, confirmed by an emailed link, answered by every service.
+
+Anyone can be forgotten by address: a volunteer (the link names their record), and an organisation
+contact, event organiser or story author signups does not know as a volunteer (the link names a
+pending request that holds only the address's keyed digest). Confirming publishes
+`person.erasure_requested` with that digest, and the person's id when there is a person.
+"""
 
 import uuid
 from datetime import datetime
@@ -8,10 +14,11 @@ from together_contracts import (
     ErasureLinkRequested,
     ErasureLinkRequestedData,
     Event,
+    Language,
     PersonErased,
     PersonErasureRequested,
     PersonErasureRequestedData,
-    email_sha256,
+    email_digest,
 )
 from together_kit.signing import TokenExpiredError, TokenInvalidError
 
@@ -30,10 +37,18 @@ class ErasureOutcome(StrEnum):
     INVALID = "invalid"
 
 
-async def request_erasure_link(email: str, *, correlation_id: str, ctx: Context) -> None:
-    """Email the confirmation link if we know the address; say nothing either way."""
+async def request_erasure_link(
+    email: str, *, correlation_id: str, ctx: Context, language: Language = "en"
+) -> None:
+    """Email the address the link that confirms its erasure, known or not; say nothing either way.
+
+    For an address that is not a volunteer's, the link names a request holding only the digest,
+    and the email carries no name (nothing anyone could have typed in)."""
     person = await ctx.people.find_by_email(email)
     if person is None:
+        await _request_address_link(
+            email, correlation_id=correlation_id, ctx=ctx, language=language
+        )
         return
 
     def link(current: Person) -> list[Event]:
@@ -57,6 +72,28 @@ async def request_erasure_link(email: str, *, correlation_id: str, ctx: Context)
         return
 
 
+async def _request_address_link(
+    email: str, *, correlation_id: str, ctx: Context, language: Language
+) -> None:
+    request_id = uuid.uuid4()
+    linked = ErasureLinkRequested(
+        producer=PRODUCER,
+        correlation_id=correlation_id,
+        data=ErasureLinkRequestedData(
+            request_id=request_id,
+            email=email,
+            language=language,
+            confirm_url=ctx.links.erase_address(request_id),
+        ),
+    )
+    await ctx.erasures.ask(
+        request_id=request_id,
+        digest=email_digest(email, key=ctx.erasure_key),
+        at=ctx.clock(),
+        events=[linked],
+    )
+
+
 async def erase(token: str, *, correlation_id: str, ctx: Context) -> ErasureOutcome:
     try:
         claims = ctx.tokens.read(token, max_age=ERASURE_MAX_AGE_SECONDS)
@@ -64,6 +101,8 @@ async def erase(token: str, *, correlation_id: str, ctx: Context) -> ErasureOutc
         return ErasureOutcome.EXPIRED
     except TokenInvalidError:
         return ErasureOutcome.INVALID
+    if claims.purpose is Purpose.ERASE_ADDRESS:
+        return await erase_address(claims.subject, correlation_id=correlation_id, ctx=ctx)
     if claims.purpose is not Purpose.ERASE:
         return ErasureOutcome.INVALID
     person = await ctx.people.get(claims.subject)
@@ -82,27 +121,79 @@ async def erase_person(person: Person, *, reason: str, correlation_id: str, ctx:
     """
     now = ctx.clock()
     erasure_id = uuid.uuid4()
+    digest = email_digest(person.details.email, key=ctx.erasure_key) if reason == "asked" else None
     requested = PersonErasureRequested(
         producer=PRODUCER,
         correlation_id=correlation_id,
         data=PersonErasureRequestedData(
-            erasure_id=erasure_id,
-            person_id=person.id,
-            email_sha256=email_sha256(person.details.email) if reason == "asked" else None,
+            erasure_id=erasure_id, person_id=person.id, email_digest=digest
         ),
     )
     await ctx.erasures.record(
         erasure_id=erasure_id,
         person_id=person.id,
         reason=reason,
-        email=person.details.email if reason == "asked" else None,
+        email=None,
+        digest=digest,
         at=now,
         events=[requested],
     )
     await ctx.people.delete(person.id)
+    if digest is not None:
+        await forget_organisation_contact(digest, ctx=ctx)
     existing = await ctx.erasures.for_person(person.id)
     if existing is not None:
         await ctx.erasures.answered(erasure_id=uuid.UUID(existing["_id"]), service=SERVICE, at=now)
+
+
+async def erase_address(
+    request_id: uuid.UUID, *, correlation_id: str, ctx: Context
+) -> ErasureOutcome:
+    """Confirm an erasure asked for an address that was not a volunteer's when asked."""
+    asked = await ctx.erasures.asked(request_id)
+    if asked is None:
+        return ErasureOutcome.INVALID
+    if asked.get("erasure_id"):
+        return ErasureOutcome.ALREADY_ERASED
+    digest = str(asked["email_digest"])
+    now = ctx.clock()
+    erasure_id = uuid.uuid4()
+    requested = PersonErasureRequested(
+        producer=PRODUCER,
+        correlation_id=correlation_id,
+        data=PersonErasureRequestedData(erasure_id=erasure_id, email_digest=digest),
+    )
+    await ctx.erasures.record(
+        erasure_id=erasure_id,
+        person_id=None,
+        reason="asked",
+        email=None,
+        digest=digest,
+        at=now,
+        events=[requested],
+    )
+    await ctx.erasures.confirmed(request_id, erasure_id)
+    await forget_organisation_contact(digest, ctx=ctx)
+    await ctx.erasures.answered(erasure_id=erasure_id, service=SERVICE, at=now)
+    return ErasureOutcome.ERASED
+
+
+async def forget_organisation_contact(digest: str, *, ctx: Context) -> int:
+    """Delete every organisation whose contact has this address (its pledge goes with it)."""
+    forgotten = 0
+    for organisation in await ctx.organisations.with_contact_digest(digest, key=ctx.erasure_key):
+        forgotten += await ctx.organisations.delete(organisation.id)
+    return forgotten
+
+
+async def erase_again(request: PersonErasureRequested, ctx: Context) -> None:
+    """`person.erasure_requested`, ours or re-published by `together erasures reapply` after a
+    restore from backup: delete whatever of the person is here (again). Idempotent; it tells
+    nothing, since the erasure was told when first confirmed."""
+    if request.data.person_id is not None:
+        await ctx.people.delete(request.data.person_id)
+    if request.data.email_digest is not None:
+        await forget_organisation_contact(request.data.email_digest, ctx=ctx)
 
 
 async def record_erased(event: PersonErased, ctx: Context) -> None:

@@ -1,6 +1,8 @@
 """The right to erasure: ask at /forget, then confirm with the link we email.
 
-The reply to an address is the same whether or not we know it, so the page reveals nobody.
+The reply to an address is the same whether or not we know it, so the page reveals nobody; and
+every address is sent a link, so a story author, event organiser or organisation contact that is
+not a volunteer can be forgotten too.
 """
 
 from fastapi import APIRouter, Request, status
@@ -50,12 +52,21 @@ def forget_pages(site: Site) -> APIRouter:
         email, errors = forms.check_email(entered)
         if email is None:
             return forget_page(request, {"email": entered}, errors)
-        await erasure.request_erasure_link(email, correlation_id=current_correlation_id(), ctx=ctx)
+        await erasure.request_erasure_link(
+            email,
+            correlation_id=current_correlation_id(),
+            ctx=ctx,
+            language="cy" if site.pages.language(request) == "cy" else "en",
+        )
         return site.render(request, "forget_sent.html")
 
     @router.get("/forget/{token}")
     async def erase_form(token: str, request: Request, ctx: ContextDep) -> HTMLResponse:
         state = readable(ctx.tokens, token, Purpose.ERASE, max_age=ERASURE_MAX_AGE_SECONDS)
+        if state == "invalid":
+            state = readable(
+                ctx.tokens, token, Purpose.ERASE_ADDRESS, max_age=ERASURE_MAX_AGE_SECONDS
+            )
         if state != "valid":
             return outcome_page(request, ErasureOutcome(state))
         return site.render(request, "forget_confirm.html")

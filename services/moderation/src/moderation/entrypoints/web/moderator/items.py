@@ -22,6 +22,7 @@ from moderation.domain.decisions import (
 )
 from moderation.domain.items import Item, Kind, Status
 from moderation.domain.queue import QueueFilter
+from moderation.domain.security_log import Outcome, SecurityAction
 from moderation.entrypoints.web.moderator.desk import Desk, clock_text, desk_of
 from moderation.entrypoints.web.moderator.queue import queue_filter
 from moderation.entrypoints.web.moderator.security import (
@@ -36,6 +37,7 @@ from moderation.entrypoints.web.moderator.security import (
 from moderation.entrypoints.web.moderator.views import item_view
 from moderation.handlers import decisions
 from moderation.handlers.moderators import reassign
+from moderation.handlers.security_log import record_security_event
 
 Decide = Callable[[FormData], Awaitable[object]]
 FOR_LEADS_ONLY = "Held and escalated items are for lead moderators only."
@@ -160,14 +162,24 @@ def item_pages() -> APIRouter:
     async def withdraw(request: Request, item_id: UUID, me: LeadPostedDep) -> Response:
         """Take a published story or listing down (leads), with a reason kept in the audit."""
         form = await form_of(request)
+        desk = desk_of(request)
+
+        async def log(outcome: Outcome) -> None:
+            await record_security_event(
+                desk.accounts.security_log,
+                at=desk.now(),
+                actor=me.account,
+                action=SecurityAction.TAKE_DOWN,
+                target_id=item_id,
+                outcome=outcome,
+            )
+
         try:
             await decisions.withdraw(
-                item_id,
-                me.account.moderator,
-                reason=_text(form, "reason"),
-                ctx=desk_of(request).ctx,
+                item_id, me.account.moderator, reason=_text(form, "reason"), ctx=desk.ctx
             )
         except DecisionError as refused:
+            await log(Outcome.FAILURE)
             item = await found(request, item_id)
             return await show(
                 request,
@@ -177,7 +189,8 @@ def item_pages() -> APIRouter:
                 read_only=True,
                 status_code=status.HTTP_409_CONFLICT,
             )
-        return desk_of(request).see_other(request, f"/items/{item_id}/audit?done=withdrawn")
+        await log(Outcome.SUCCESS)
+        return desk.see_other(request, f"/items/{item_id}/audit?done=withdrawn")
 
     @router.post("/items/{item_id}/reject")
     async def reject(request: Request, item_id: UUID, me: PostedDep) -> Response:

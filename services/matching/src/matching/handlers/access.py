@@ -1,0 +1,43 @@
+"""Subject access: what matching holds about a person (their volunteer profile and the events they
+were offered, by their id; the events they listed, by the keyed digest of their email), told to
+signups as `person.access_answered`."""
+
+import dataclasses
+from typing import Any, Protocol
+
+from together_contracts import PersonAccessRequested
+
+from matching.domain.events import CommunityEvent
+from matching.handlers.context import Context
+
+
+class AccessAnswerer(Protocol):
+    """The kit's `AccessAnswers`."""
+
+    async def answer(self, request: PersonAccessRequested, held: dict[str, Any]) -> bool: ...
+
+
+def listed(event: CommunityEvent) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "title": event.title,
+        "starts_at": event.starts_at,
+        "status": event.status.value,
+        "organiser_email": event.organiser_email,
+        "venue_postcode": event.venue.postcode,
+        "submitted_at": event.submitted_at,
+    }
+
+
+async def answer_access(
+    request: PersonAccessRequested, *, answers: AccessAnswerer, ctx: Context
+) -> None:
+    held: dict[str, Any] = {"volunteer": None, "offered_events": [], "events_listed": []}
+    person_id = request.data.person_id
+    if person_id is not None:
+        profile = await ctx.volunteers.get(person_id)
+        held["volunteer"] = dataclasses.asdict(profile) if profile else None
+        held["offered_events"] = sorted(str(e) for e in await ctx.matches.events_of(person_id))
+    found = await ctx.events.by_organiser_digest(request.data.email_digest)
+    held["events_listed"] = [listed(event) for event in found]
+    await answers.answer(request, held)

@@ -1,0 +1,65 @@
+"""Subject access: what moderation holds about a person, found by the keyed digest of their email
+(stories they shared with an address), told to signups as `person.access_answered`."""
+
+from typing import Any, Protocol
+
+from together_contracts import PersonAccessRequested
+
+from moderation.domain.items import Item, Kind
+from moderation.domain.security_log import Outcome, SecurityAction
+from moderation.handlers.context import Context
+from moderation.handlers.security_log import SecurityLog, record_security_event
+
+ADMIN = "admin"
+"""Who asks for a subject access export: a holder of signups' admin key."""
+
+
+class AccessAnswerer(Protocol):
+    """The kit's `AccessAnswers`."""
+
+    async def answer(self, request: PersonAccessRequested, held: dict[str, Any]) -> bool: ...
+
+
+def story_held(item: Item) -> dict[str, Any]:
+    story = item.story
+    return {
+        "id": item.id,
+        "status": item.status.value,
+        "title": item.title,
+        "text": item.text,
+        "published_title": item.published_title,
+        "published_text": item.published_text,
+        "region": item.region,
+        "language": item.language,
+        "shared_at": item.created_at,
+        "decided_at": item.decided_at,
+        "prompt": story.prompt,
+        "author_name": story.author_name,
+        "author_email": story.author_email,
+        "consent_to_publish": story.consent_to_publish,
+        "notify_outcome": story.notify_outcome,
+    }
+
+
+async def answer_access(
+    request: PersonAccessRequested,
+    *,
+    answers: AccessAnswerer,
+    ctx: Context,
+    security_log: SecurityLog | None = None,
+) -> None:
+    """Answer with the person's stories; the read is an admin's read of personal data, so it goes
+    in the security log (by the request's id, never the address)."""
+    found = await ctx.items.by_author_digest(request.data.email_digest)
+    stories = [story_held(item) for item in found if item.kind is Kind.STORY]
+    answered = await answers.answer(request, {"stories": stories})
+    if answered and security_log is not None:
+        await record_security_event(
+            security_log,
+            at=ctx.clock(),
+            actor=ADMIN,
+            action=SecurityAction.PERSONAL_DATA_READ,
+            target_id=request.data.access_id,
+            outcome=Outcome.SUCCESS,
+            detail=f"subject access: {len(stories)} stories",
+        )

@@ -1,0 +1,24 @@
+"""Subject access: what notifications holds about a person (their contact and preferences, by id;
+the delivery log's entries to them, by id or by the keyed digest of their address), told to
+signups as `person.access_answered`."""
+
+import dataclasses
+from typing import Any
+
+from together_contracts import PersonAccessRequested
+from together_kit.access import AccessAnswers
+
+from notifications.handlers.context import Context
+
+
+async def answer_access(
+    request: PersonAccessRequested, *, answers: AccessAnswers, ctx: Context
+) -> None:
+    person_id = str(request.data.person_id) if request.data.person_id else None
+    contact = await ctx.contacts.get(person_id) if person_id else None
+    messages = await ctx.messages.held_about(person_id=person_id, digest=request.data.email_digest)
+    held: dict[str, Any] = {
+        "contact": dataclasses.asdict(contact) if contact else None,
+        "messages": messages,
+    }
+    await answers.answer(request, held)
