@@ -867,7 +867,7 @@ async def test_erasure_deletes_the_person_keeps_a_tombstone_and_tells_everyone(
     await erasure.request_erasure_link(ANN.email, correlation_id="e1", ctx=world.ctx)
     [requested] = world.of_type("person.erasure_link_requested")
     data = requested.model_dump(mode="json")["data"]
-    assert (data["name"], data["email"], data["language"]) == (ANN.name, ANN.email, "cy")
+    assert (data["name"], data["email"], data["language"]) == (None, ANN.email, "cy")
     assert joined.person_id in world.people.people
     world.clock.advance(hours=1)
 
@@ -987,6 +987,21 @@ async def test_emails_to_one_address_stop_at_the_daily_allowance_whatever_asks(
     world.clock.advance(days=1)
     tomorrow = await volunteers.join_volunteer(join(replace(CHANGED, connector=True)), ctx)
     assert (tomorrow.person_id, tomorrow.mail) == (joined.person_id, Mail.CONFIRM_CHANGE)
+
+
+async def test_erasure_links_count_against_the_daily_allowance_and_name_only_the_confirmed(
+    world: World,
+) -> None:
+    ctx = replace(world.ctx, mail_quota=FakeMailQuota(per_day=2))
+    await volunteers.join_volunteer(join(replace(ANN, name="Click evil.example now")), ctx)
+
+    await erasure.request_erasure_link(ANN.email, correlation_id="e1", ctx=ctx)
+    await erasure.request_erasure_link(ANN.email, correlation_id="e2", ctx=ctx)
+    await erasure.request_erasure_link("someone@example.org", correlation_id="e3", ctx=ctx)
+
+    [link, other] = world.of_type("person.erasure_link_requested")
+    assert link.model_dump()["data"]["name"] is None, "unconfirmed: the name is the joiner's"
+    assert other.model_dump()["data"]["email"] == "someone@example.org"
 
 
 async def test_a_new_address_past_its_allowance_is_not_even_stored(world: World) -> None:

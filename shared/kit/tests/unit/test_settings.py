@@ -12,6 +12,12 @@ pytestmark = pytest.mark.unit
 REAL = "r" * 40
 
 
+@pytest.fixture(autouse=True)
+def real_erasure_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Production also refuses the placeholder erasure key; these tests are about the others."""
+    monkeypatch.setenv("ERASURE_KEY", "e" * 40)
+
+
 class Example(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="EXAMPLE_")
 

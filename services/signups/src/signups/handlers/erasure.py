@@ -43,7 +43,11 @@ async def request_erasure_link(
     """Email the address the link that confirms its erasure, known or not; say nothing either way.
 
     For an address that is not a volunteer's, the link names a request holding only the digest,
-    and the email carries no name (nothing anyone could have typed in)."""
+    and the email carries no name (nothing anyone could have typed in); nor does one to a volunteer
+    who never confirmed. The link counts against the address's daily allowance of emails, like a
+    confirmation: past it, nothing is sent."""
+    if not await ctx.mail_quota.take(email, now=ctx.clock()):
+        return
     person = await ctx.people.find_by_email(email)
     if person is None:
         await _request_address_link(
@@ -58,7 +62,7 @@ async def request_erasure_link(
                 correlation_id=correlation_id,
                 data=ErasureLinkRequestedData(
                     request_id=uuid.uuid4(),
-                    name=current.details.name,
+                    name=current.details.name if current.confirmed else None,
                     email=current.details.email,
                     language=current.details.language,
                     confirm_url=ctx.links.erase(current.id, ""),
