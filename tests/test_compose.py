@@ -140,6 +140,7 @@ def test_credentials_come_from_the_env_file(services: dict[str, Any], compose_te
             assert len(REQUIRED.findall(environment[variable])) == 2, (name, variable)
         secret = environment[f"{name.upper()}_SECRET_KEY"]
         assert REQUIRED.fullmatch(secret), name
+        assert environment["ERASURE_KEY"] == "${ERASURE_KEY:?set it in .env}", name
 
 
 def test_the_env_example_names_every_credential_and_env_is_ignored(compose_text: str) -> None:
