@@ -36,6 +36,7 @@ from .conftest import SERVICES, System
 from .test_journeys import (
     ADMIN_KEY,
     STEP,
+    claimed,
     csrf_of,
     holders,
     input_value,
@@ -222,7 +223,7 @@ async def list_event(system: System, *, email: str, title: str) -> str:
 async def approve_both(system: System, *, story_title: str, event_title: str) -> None:
     async with moderator(system) as desk:
         story_id = await item_in_queue(desk, story_title)
-        item = await desk.get(f"/moderation/items/{story_id}")
+        item = await claimed(desk, story_id)
         approved = await desk.post(
             f"/moderation/items/{story_id}/approve",
             data={
@@ -233,7 +234,7 @@ async def approve_both(system: System, *, story_title: str, event_title: str) ->
         )
         assert approved.status_code == 303, approved.text
         listing_id = await item_in_queue(desk, event_title)
-        item = await desk.get(f"/moderation/items/{listing_id}")
+        item = await claimed(desk, listing_id)
         approved = await desk.post(
             f"/moderation/items/{listing_id}/approve", data={"csrf": csrf_of(item.text)}
         )
@@ -312,7 +313,7 @@ async def test_every_kind_of_person_is_forgotten_by_their_address(
         )
         await mail_to(mail_sink, email, "Your story is published")
         await mail_to(mail_sink, email, f"Your event is live: {event_title}")
-        await mail_to(mail_sink, email, "Welcome to the coalition")
+        await mail_to(mail_sink, email, "Confirm your organisation's pledge")
 
         before = await holders(system, needles)
         held_by = {entry.split(".")[0] for entry in before}

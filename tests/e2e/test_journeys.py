@@ -179,6 +179,19 @@ async def item_in_queue(client: httpx.AsyncClient, title: str) -> str:
     return item_id
 
 
+async def claimed(client: httpx.AsyncClient, item_id: str) -> httpx.Response:
+    """The item's page once this moderator has claimed it (a POST: opening it claims nothing),
+    with the decision forms on it."""
+    opened = await client.get(f"/moderation/items/{item_id}")
+    claim = await client.post(
+        f"/moderation/items/{item_id}/claim", data={"csrf": csrf_of(opened.text)}
+    )
+    assert claim.status_code == 303, claim.text
+    item = await client.get(f"/moderation/items/{item_id}")
+    assert item.status_code == 200, item.text
+    return item
+
+
 def csrf_of(page: str) -> str:
     found = re.search(r'name="csrf" value="([^"]+)"', page)
     assert found, "no CSRF token on the page"
@@ -347,13 +360,7 @@ async def test_story_with_a_phone_number_is_published_redacted_and_its_author_to
 
         async with moderator(system) as desk:
             item_id = await item_in_queue(desk, title)
-            opened = await desk.get(f"/moderation/items/{item_id}")
-            claimed = await desk.post(
-                f"/moderation/items/{item_id}/claim", data={"csrf": csrf_of(opened.text)}
-            )
-            assert claimed.status_code == 303, claimed.text
-            item = await desk.get(f"/moderation/items/{item_id}")
-            assert item.status_code == 200
+            item = await claimed(desk, item_id)
             page = html.unescape(item.text)
             assert re.search(r'<mark class="flag-personal-data"[^>]*>' + number, page), page
             assert "personal-data</span> (phone)" in page

@@ -19,6 +19,7 @@ from .test_journeys import (
     ADMIN_KEY,
     DAYTIME_NOTIFICATIONS,
     STEP,
+    claimed,
     csrf_of,
     input_value,
     item_in_queue,
@@ -116,8 +117,7 @@ async def test_a_pledge_is_public_only_once_approved_and_never_after_a_rejection
             assert '<span class="flag flag-personal-data">personal-data</span>' in row.group(0)
             assert "<td>pledge</td>" in row.group(0)
 
-            item = await desk.get(f"/moderation/items/{kitchen_id}")
-            assert item.status_code == 200
+            item = await claimed(desk, kitchen_id)
             assert re.search(r'<mark class="flag-personal-data"[^>]*>' + NUMBER, item.text)
             suggested = textarea(item.text, "field-redacted-text")
             assert NUMBER not in suggested
@@ -131,7 +131,7 @@ async def test_a_pledge_is_public_only_once_approved_and_never_after_a_rejection
             )
             assert approved.status_code == 303, approved.text
 
-            item = await desk.get(f"/moderation/items/{shop_id}")
+            item = await claimed(desk, shop_id)
             rejected = await desk.post(
                 f"/moderation/items/{shop_id}/reject",
                 data={"csrf": csrf_of(item.text), "reason": "commercial", "note": "an advert"},

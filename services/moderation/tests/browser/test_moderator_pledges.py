@@ -53,6 +53,7 @@ async def test_a_lead_approves_one_pledge_redacted_and_rejects_another(
         await expect(row.locator(".flag-personal-data")).to_have_text("personal-data")
 
         await page.get_by_role("link", name="Riverside Kitchen").click()
+        await page.get_by_role("button", name="Work on this item").click()
         await expect(page.locator(".field-hint").first).to_contain_text("pledge · pending")
         await expect(page.locator("mark.flag-personal-data")).to_have_text(NUMBER)
         await expect(page.locator(".details")).to_contain_text("food-and-mutual-aid")
@@ -62,6 +63,7 @@ async def test_a_lead_approves_one_pledge_redacted_and_rejects_another(
         await expect(page.locator(".flash")).to_have_text("Approved: the item is published.")
 
         await page.get_by_role("link", name="Cheap Kitchens Ltd").click()
+        await page.get_by_role("button", name="Work on this item").click()
         await page.get_by_label("Reason").first.select_option("commercial")
         await page.get_by_role("button", name="Reject", exact=True).click()
         await expect(page.locator(".flash")).to_have_text("Rejected.")

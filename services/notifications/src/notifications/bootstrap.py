@@ -66,7 +66,9 @@ def create_app(
     channels: Mapping[str, Channel] | None = None,
 ) -> FastAPI:
     runtime = ServiceRuntime.build(settings)
-    contacts = MongoContactRepository(runtime.aggregate("contacts"))
+    contacts = MongoContactRepository(
+        runtime.aggregate("contacts"), erasure_key=settings.erasure_digest_key
+    )
     messages = MongoMessageRepository(
         runtime.aggregate("messages"), erasure_key=settings.erasure_digest_key
     )
@@ -118,7 +120,7 @@ def create_app(
         await delivery.recover_handovers(ctx)
         await reconcile()
 
-    runtime.indexes(messages, suppressions)
+    runtime.indexes(messages, suppressions, contacts)
     runtime.startup_hooks.append(messages.date_undated)
     runtime.retain(
         messages.collection,

@@ -723,9 +723,9 @@ async def test_asyncapi_lists_every_event_signups_tells_and_hears(signups: Signu
         channel = channels[f"{event_type}:publish"]
         assert channel["bindings"]["amqp"]["exchange"]["name"] == "together.events"
     assert sorted(channels[ref.rpartition("/")[2]]["address"] for ref in received) == [
+        "person.access_answered",
         "person.erased",
         "pledge.approved",
-        "person.access_answered",
         "volunteer.unsubscribed",
     ]
     heard = json.dumps(document["components"]["schemas"])

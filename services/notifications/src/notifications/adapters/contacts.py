@@ -11,16 +11,21 @@ from dataclasses import asdict
 from typing import Any, Protocol
 
 from pymongo.errors import DuplicateKeyError
-from together_contracts import Event
+from together_contracts import Event, email_digest
+from together_kit.erasure import backfill_digests
 from together_kit.outbox import AggregateCollection, AggregateNotFoundError
 
 from notifications.domain.contacts import Contact
+
+DIGEST = "email_digest"
 
 
 class ContactRepository(Protocol):
     async def add(self, contact: Contact) -> None: ...
     async def get(self, person_id: str) -> Contact | None: ...
     async def forget(self, person_id: str) -> None: ...
+    async def forget_address(self, digest: str) -> int: ...
+    async def with_address(self, digest: str) -> list[Contact]: ...
     async def set_preferences(
         self, person_id: str, *, withdrawn: Sequence[str], events: Sequence[Event] = ()
     ) -> bool: ...
@@ -29,14 +34,39 @@ class ContactRepository(Protocol):
 
 
 class MongoContactRepository:
-    def __init__(self, contacts: AggregateCollection) -> None:
+    """Volunteers under their person id, organisation contacts under their organisation's id;
+    each with the keyed digest of its address (`email_digest`), by which erasure finds both."""
+
+    def __init__(self, contacts: AggregateCollection, *, erasure_key: bytes = b"") -> None:
         self.contacts = contacts
+        self.erasure_key = erasure_key
+
+    async def ensure_indexes(self) -> None:
+        await self.contacts.collection.create_index(DIGEST)
+        await backfill_digests(
+            self.contacts.collection,
+            address_field="email",
+            digest_field=DIGEST,
+            key=self.erasure_key,
+        )
 
     async def add(self, contact: Contact) -> None:
         document = {"_id": contact.person_id, **asdict(contact)}
         document["withdrawn"] = list(contact.withdrawn)
+        document[DIGEST] = email_digest(contact.email, key=self.erasure_key)
         with contextlib.suppress(DuplicateKeyError):
             await self.contacts.insert(document, [])
+
+    async def with_address(self, digest: str) -> list[Contact]:
+        """Every contact with this address: the volunteer and organisation contacts."""
+        return [from_document(d) async for d in self.contacts.collection.find({DIGEST: digest})]
+
+    async def forget_address(self, digest: str) -> int:
+        """Delete every contact with this address (a volunteer, organisation contacts); how many."""
+        forgotten = 0
+        async for document in self.contacts.collection.find({DIGEST: digest}, {"_id": 1}):
+            forgotten += int(await self.contacts.delete(document["_id"]))
+        return forgotten
 
     async def get(self, person_id: str) -> Contact | None:
         document = await self.contacts.collection.find_one({"_id": person_id})

@@ -93,14 +93,16 @@ async def unsubscribe(token: str, *, correlation_id: str, ctx: Context) -> bool:
 
 
 async def forget_person(event: PersonErasureRequested, ctx: Context) -> None:
-    """Delete the contact, strip the delivery log of who and what (keys and statuses stay, so
-    nothing is sent twice), drop unsubscribes; then say so with `person.erased`."""
+    """Delete the contact (by person id, and every contact with the address: organisation
+    contacts too), strip the delivery log of who and what (keys and statuses stay, so nothing is
+    sent twice), drop unsubscribes; then say so with `person.erased`."""
     if event.data.person_id is not None:
         person_id = str(event.data.person_id)
         await ctx.contacts.forget(person_id)
         await ctx.messages.scrub_person(person_id)
         await ctx.suppressions.forget_person(person_id)
     if event.data.email_digest:
+        await ctx.contacts.forget_address(event.data.email_digest)
         await ctx.messages.scrub_address(event.data.email_digest)
     if ctx.answers is not None:
         await ctx.answers.answer(event)

@@ -133,7 +133,7 @@ def api_router(
         "/admin/access",
         status_code=status.HTTP_202_ACCEPTED,
         dependencies=admin_only,
-        responses=ADMIN_KEY_RESPONSES,
+        responses={413: {"description": "The request body is too large"}, **ADMIN_KEY_RESPONSES},
     )
     async def request_access(
         body: AccessRequest, ctx: ContextDep, settings: SettingsDep
