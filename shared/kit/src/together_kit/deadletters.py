@@ -193,6 +193,16 @@ def _replayable(message: AbstractIncomingMessage) -> aio_pika.Message:
         if not name.startswith(_FAILURE_HEADERS + _DEATH_HEADERS)
     }
     headers["x-replayed-at"] = datetime.now(UTC).isoformat()
+    return _copy(message, headers=headers)
+
+
+def _copy(
+    message: AbstractIncomingMessage,
+    *,
+    headers: dict[str, Any],
+    expiration: timedelta | None = None,
+) -> aio_pika.Message:
+    """The same message, persistent, with these headers (and an expiry, if given)."""
     return aio_pika.Message(
         message.body,
         headers=headers,
@@ -204,6 +214,7 @@ def _replayable(message: AbstractIncomingMessage) -> aio_pika.Message:
         timestamp=message.timestamp,
         type=message.type,
         app_id=message.app_id,
+        expiration=expiration,
     )
 
 
@@ -278,19 +289,7 @@ def _dead_since(headers: dict[str, Any]) -> datetime | None:
 
 
 def _with_expiration(message: AbstractIncomingMessage, left: timedelta) -> aio_pika.Message:
-    return aio_pika.Message(
-        message.body,
-        headers=dict(message.headers or {}),
-        content_type=message.content_type,
-        content_encoding=message.content_encoding,
-        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-        correlation_id=message.correlation_id,
-        message_id=message.message_id,
-        timestamp=message.timestamp,
-        type=message.type,
-        app_id=message.app_id,
-        expiration=left,
-    )
+    return _copy(message, headers=dict(message.headers or {}), expiration=left)
 
 
 async def expire_unstamped(
