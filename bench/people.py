@@ -28,7 +28,7 @@ AVAILABILITY = tuple(Availability)
 
 
 def geonames_path() -> Path:
-    """Matching's own setting (`MATCHING_GEONAMES_PATH`, default ../shared/data/geonames/GB.txt)."""
+    """Matching's own setting (`MATCHING_GEONAMES_PATH`, default: the district table matching ships)."""
     return MatchingSettings().geonames_path
 
 

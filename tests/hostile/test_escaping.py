@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
+from matching.settings import DISTRICTS
 
 pytestmark = pytest.mark.unit
 
@@ -24,7 +25,7 @@ TEMPLATES = sorted(
 )
 SOURCES = sorted([*REPO.glob("services/*/src/**/*.py"), *REPO.glob("shared/kit/src/**/*.py")])
 UNESCAPED = re.compile(r"\|\s*safe\b|autoescape\s+false|\bMarkup\(|autoescape\s*=\s*False")
-GEONAMES = (REPO / "../shared/data/geonames/GB.txt").resolve()
+GEONAMES = DISTRICTS
 
 
 def test_the_templates_exist() -> None:

@@ -15,19 +15,19 @@ import re
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
+from matching.settings import DISTRICTS
 from together_kit.testing.apps import running
 
 pytestmark = pytest.mark.integration
 
 LIMIT = 64 * 1024
-GEONAMES = (Path(__file__).resolve().parents[2] / "../shared/data/geonames/GB.txt").resolve()
+GEONAMES = DISTRICTS
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 EMPTY_FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -54,8 +54,6 @@ def matching_app(service_settings: dict[str, Any]) -> FastAPI:
     from matching.bootstrap import create_app
     from matching.settings import Settings
 
-    if not GEONAMES.is_file():
-        pytest.skip(f"GeoNames postal codes not found at {GEONAMES}")
     return create_app(
         Settings(
             **service_settings,

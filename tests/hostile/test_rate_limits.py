@@ -16,13 +16,13 @@ request counts), 429 with `Retry-After` once over it.
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from matching.settings import DISTRICTS
 from pymongo import AsyncMongoClient
 from together_kit.devstack import free_port
 from together_kit.serve import uvicorn_options
@@ -32,7 +32,7 @@ from together_kit.testing.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
-GEONAMES = (Path(__file__).resolve().parents[2] / "../shared/data/geonames/GB.txt").resolve()
+GEONAMES = DISTRICTS
 PROXY, OTHER_PEER = "127.0.0.3", "127.0.0.2"
 """Both on loopback, neither uvicorn's own default proxy (127.0.0.1): the setting must reach it."""
 
@@ -55,8 +55,6 @@ def matching_app(settings: dict[str, Any], rate: str) -> FastAPI:
     from matching.bootstrap import create_app
     from matching.settings import Settings
 
-    if not GEONAMES.is_file():
-        pytest.skip(f"GeoNames postal codes not found at {GEONAMES}")
     return create_app(
         Settings(
             **settings,

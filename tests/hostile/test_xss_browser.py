@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import httpx
 import pyotp
 import pytest
+from matching.settings import DISTRICTS
 from playwright.async_api import Browser, BrowserContext, Dialog, Page, expect
 from together_contracts import PledgeApproved, PledgeOutcomeData
 from together_kit.testing.browser import chromium, require_chromium
@@ -57,7 +58,7 @@ INJECTED = (
 CANARY = "window.__xss = undefined;"
 LEAD_EMAIL = "lena.hostile@example.org"
 LEAD_PASSWORD = "lena's long hostile passphrase"
-GEONAMES = (Path(__file__).resolve().parents[2] / "../shared/data/geonames/GB.txt").resolve()
+GEONAMES = DISTRICTS
 
 StartService = Callable[..., ServiceProcess]
 
@@ -291,8 +292,6 @@ def create_lead(rabbitmq_url: str, mongodb_url: str, database: str) -> None:
 async def test_stories_and_listings_show_hostile_text_as_text(
     start: StartService, browser: Browser, rabbitmq_url: str, mongodb_url: str, database_name: str
 ) -> None:
-    if not GEONAMES.is_file():
-        pytest.skip(f"GeoNames postal codes not found at {GEONAMES}")
     moderation = start("moderation", MODERATION_SHARE_RATE_LIMIT="100000/minute")
     matching = start(
         "matching",

@@ -5,8 +5,9 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 from together_kit.settings import ServiceSettings
 
-REPO_ROOT = Path(__file__).resolve().parents[4]
-DEFAULT_GEONAMES = (REPO_ROOT / "../shared/data/geonames/GB.txt").resolve()
+DISTRICTS = Path(__file__).resolve().parent / "data" / "districts.tsv"
+"""The postcode-district table shipped with matching (derived from GeoNames, CC BY 4.0: see
+data/ATTRIBUTION.md and scripts/derive_districts.py)."""
 
 
 class Settings(ServiceSettings):
@@ -17,8 +18,9 @@ class Settings(ServiceSettings):
     public_base_url: str = "http://127.0.0.1:8003"
     """Where people reach matching; links in messages start with it."""
     geocoder: Literal["geonames", "postcodes.io"] = "geonames"
-    geonames_path: Path = DEFAULT_GEONAMES
-    """GeoNames postal-code file (tab-separated, no header); read by path, never committed."""
+    geonames_path: Path = DISTRICTS
+    """A GeoNames postal-code file (tab-separated, no header): the shipped district table, or a
+    full GeoNames GB.txt."""
     postcodes_io_url: str = "https://api.postcodes.io"
     geocode_timeout_seconds: float = 5.0
     geocode_cache_retention_days: float = Field(default=30.0, gt=0)

@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -19,7 +18,7 @@ import pytest
 from fastapi import FastAPI
 from matching.bootstrap import create_app
 from matching.handlers import Context
-from matching.settings import Settings
+from matching.settings import DISTRICTS, Settings
 from pymongo.asynchronous.database import AsyncDatabase
 from together_contracts import (
     Availability,
@@ -38,7 +37,7 @@ from together_kit.testing.waiting import eventually
 
 Document = dict[str, Any]
 BASE_URL = "http://matching.test"
-GEONAMES = (Path(__file__).resolve().parents[4] / "../shared/data/geonames/GB.txt").resolve()
+GEONAMES = DISTRICTS
 """The repository root is parents[4]; the data sits beside it, never inside."""
 MATCHING_EVENTS = (
     "event.*",
@@ -128,8 +127,6 @@ StartMatching = Callable[..., AbstractAsyncContextManager[Matching]]
 
 @pytest.fixture
 def start_matching(service_settings: dict[str, Any]) -> StartMatching:
-    if not GEONAMES.is_file():
-        pytest.skip(f"GeoNames postal codes not found at {GEONAMES} (../shared/data/geonames)")
 
     @asynccontextmanager
     async def start(**settings: Any) -> AsyncIterator[Matching]:

@@ -35,8 +35,6 @@ OPERATIONS: list[Operation] = [
 
 @pytest.fixture
 def schema(service_settings: dict[str, Any]) -> Iterator[BaseSchema]:
-    if not GEONAMES.is_file():
-        pytest.skip(f"GeoNames postal codes not found at {GEONAMES}")
     settings = Settings(
         **service_settings, geonames_path=GEONAMES, submit_rate_limit="100000/minute"
     )

@@ -1,23 +1,20 @@
-"""Geocoding: the real GeoNames file by path, postcodes.io through a mock transport, postcodes."""
+"""Geocoding: the shipped district table, postcodes.io through a mock transport, postcodes."""
 
 import json
-from pathlib import Path
 
 import httpx
 import pytest
 from matching.adapters.geocoding import GeoNamesTable, PostcodesIo, UnknownPostcodeError
 from matching.domain.postcodes import InvalidPostcodeError, normalise, outward_code
+from matching.settings import DISTRICTS
 
 pytestmark = pytest.mark.unit
 
-GEONAMES = (Path(__file__).resolve().parents[4] / "../shared/data/geonames/GB.txt").resolve()
-"""parents[4] is the repository root; the data sits beside it (never committed)."""
+GEONAMES = DISTRICTS
 
 
 @pytest.fixture(scope="module")
 def table() -> GeoNamesTable:
-    if not GEONAMES.is_file():
-        pytest.skip(f"GeoNames postal codes not found at {GEONAMES}")
     return GeoNamesTable(GEONAMES)
 
 

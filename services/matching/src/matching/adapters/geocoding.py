@@ -77,8 +77,9 @@ class GeoNamesTable:
 class GeoNamesMissingError(FileNotFoundError):
     def __init__(self, path: Path) -> None:
         super().__init__(
-            f"No GeoNames postal-code file at {path}: set MATCHING_GEONAMES_PATH to it "
-            "(e.g. ../shared/data/geonames/GB.txt), or MATCHING_GEOCODER=postcodes.io"
+            f"No GeoNames postal-code file at {path}: unset MATCHING_GEONAMES_PATH to use the "
+            "district table shipped with matching, point it at a GeoNames GB.txt, or set "
+            "MATCHING_GEOCODER=postcodes.io"
         )
 
 
