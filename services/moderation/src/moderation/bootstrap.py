@@ -33,7 +33,7 @@ from together_kit.web import WebPages, mount_static
 from moderation.adapters.documents import REJECTED_AT
 from moderation.adapters.items import MongoItemRepository
 from moderation.adapters.moderators import MongoModeratorRepository, Passwords
-from moderation.adapters.secrets import SecretBox, derive_key
+from moderation.adapters.secrets import SIGN_IN_THROTTLE, SecretBox
 from moderation.adapters.security_log import MongoSecurityLog
 from moderation.adapters.sessions import MongoSessionRepository
 from moderation.adapters.throttle import MongoSignInThrottle
@@ -140,7 +140,7 @@ def accounts_in(
     db: AsyncDatabase[dict[str, Any]], settings: Settings, *, clock: Callable[[], datetime]
 ) -> Accounts:
     """`Accounts` on the collections of `db` (the CLI calls this with its own client)."""
-    secret = settings.secret_key.get_secret_value()
+    keys = settings.secret_keys()
     backoff = Backoff(
         free=settings.moderator_throttle_free_failures,
         first=timedelta(seconds=settings.moderator_throttle_first_wait_seconds),
@@ -149,14 +149,14 @@ def accounts_in(
     )
     idle = timedelta(minutes=settings.moderator_session_idle_minutes)
     return Accounts(
-        moderators=MongoModeratorRepository(db["moderators"], box=SecretBox.for_totp(secret)),
+        moderators=MongoModeratorRepository(db["moderators"], box=SecretBox.for_totp(keys)),
         sessions=MongoSessionRepository(db["sessions"], idle=idle),
         passwords=Passwords(concurrency=settings.moderator_hash_concurrency),
         clock=clock,
         security_log=MongoSecurityLog(db["security_log"]),
         throttle=MongoSignInThrottle(
             db["sign_in_throttle"],
-            key=derive_key(secret, "together/moderation/sign-in-throttle"),
+            key=keys.derive(SIGN_IN_THROTTLE),
             backoff=backoff,
         ),
         lockout=Lockout(

@@ -1,5 +1,5 @@
-"""Keys derived from the service's `SECRET_KEY` for one purpose each (HKDF-SHA256), and the cipher
-that keeps moderators' TOTP secrets encrypted at rest (AES-256-GCM, the account id as associated
+"""The cipher that keeps moderators' TOTP secrets encrypted at rest (AES-256-GCM under a key the
+kit derives from `SECRET_KEY` for this purpose, `together_kit.keys`; the account id as associated
 data, so a secret copied onto another account does not decrypt)."""
 
 import base64
@@ -7,17 +7,14 @@ import hashlib
 import hmac
 import os
 
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from together_kit.keys import SecretKeys
 
 PREFIX = "v1:"
 NONCE_BYTES = 12
-
-
-def derive_key(secret: str, purpose: str) -> bytes:
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode())
-    return hkdf.derive(secret.encode())
+TOTP_SECRETS = "together.moderation.totp-secrets"
+SIGN_IN_THROTTLE = "together.moderation.sign-in-throttle"
+"""The purposes moderation derives keys for (`SecretKeys.derive`)."""
 
 
 class SecretBox:
@@ -25,8 +22,8 @@ class SecretBox:
         self._aead = AESGCM(key)
 
     @classmethod
-    def for_totp(cls, secret_key: str) -> "SecretBox":
-        return cls(derive_key(secret_key, "together/moderation/totp-secrets"))
+    def for_totp(cls, keys: SecretKeys) -> "SecretBox":
+        return cls(keys.derive(TOTP_SECRETS))
 
     def seal(self, plain: str, *, bound_to: str) -> str:
         if not plain:
