@@ -31,6 +31,7 @@ import pyotp
 import pytest
 from pymongo import AsyncMongoClient
 from together_kit.testing.probe import event_probe, publish_raw
+from together_kit.testing.tags import unique_tag
 from together_kit.testing.waiting import eventually
 
 from .conftest import SERVICES, System
@@ -331,8 +332,7 @@ async def test_story_with_a_phone_number_is_published_redacted_and_its_author_to
     system: System, mail_sink: Any
 ) -> None:
     await start_everything(system, mail_sink)
-    # Letters only: a hex tag such as "b12cd3" reads as a postcode and is redacted from the title.
-    tag = uuid.uuid4().hex[:6].translate(str.maketrans("0123456789", "ghijklmnop"))
+    tag = unique_tag()
     author = f"ann-{tag}@example.org"
     title = f"The phone tree on our street {tag}"
     number = "07700 900982"

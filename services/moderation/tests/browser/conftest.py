@@ -6,7 +6,6 @@ import re
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from moderation.entrypoints.schemas import STORY_EXAMPLE
 from playwright.async_api import Browser, Page, expect
 from together_kit.testing.browser import chromium, require_chromium
 from together_kit.testing.processes import ServiceProcess
+from together_kit.testing.tags import unique_tag
 
 LEAD_EMAIL = "lena@example.org"
 LEAD_PASSWORD = "lena's long passphrase"
@@ -55,7 +55,7 @@ class Service:
         return self.process.url
 
     async def share(self, **changes: Any) -> str:
-        body = {**STORY_EXAMPLE, "title": f"Story {uuid.uuid4().hex[:6]}", **changes}
+        body = {**STORY_EXAMPLE, "title": f"Story {unique_tag()}", **changes}
         async with httpx.AsyncClient(timeout=10) as client:
             response = await client.post(f"{self.url}/api/v1/stories", json=body)
         assert response.status_code == 201, response.text

@@ -14,6 +14,7 @@ from moderation.domain.decisions import Role
 from moderation.entrypoints.schemas import STORY_EXAMPLE
 from moderation.handlers import moderators
 from moderation.handlers.moderators import Accounts
+from together_kit.testing.tags import unique_tag
 
 from .conftest import Moderation
 
@@ -102,7 +103,7 @@ async def csrf_of(client: httpx.AsyncClient, path: str = "/moderation") -> str:
 
 
 async def share(moderation: Moderation, **changes: Any) -> uuid.UUID:
-    body = {**STORY_EXAMPLE, "title": f"T {uuid.uuid4().hex[:6]}", **changes}
+    body = {**STORY_EXAMPLE, "title": f"T {unique_tag()}", **changes}
     response = await moderation.http.post("/api/v1/stories", json=body)
     assert response.status_code == 201, response.text
     moderation.clock.advance(seconds=30)

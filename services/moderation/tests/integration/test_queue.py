@@ -12,6 +12,7 @@ from moderation.domain.queue import QueueFilter
 from moderation.domain.screening import Flag
 from moderation.entrypoints.schemas import STORY_EXAMPLE
 from moderation.handlers import decisions
+from together_kit.testing.tags import unique_tag
 
 from .conftest import Moderation
 
@@ -23,7 +24,7 @@ LEAD = Moderator("lena", Role.LEAD)
 
 
 async def share(moderation: Moderation, text: str, **changes: Any) -> uuid.UUID:
-    body = {**STORY_EXAMPLE, "title": f"T {uuid.uuid4().hex[:6]}", "text": text, **changes}
+    body = {**STORY_EXAMPLE, "title": f"T {unique_tag()}", "text": text, **changes}
     response = await moderation.http.post("/api/v1/stories", json=body)
     assert response.status_code == 201, response.text
     moderation.clock.advance(minutes=1)

@@ -10,6 +10,7 @@ from moderation.entrypoints.schemas import STORY_EXAMPLE
 from moderation.handlers import decisions
 from moderation.settings import Settings
 from together_kit.testing.retention import ids, ttl_seconds
+from together_kit.testing.tags import unique_tag
 from together_kit.testing.waiting import eventually
 
 from .conftest import Moderation, StartModeration
@@ -21,7 +22,7 @@ ANN = Moderator("ann")
 async def share(moderation: Moderation) -> uuid.UUID:
     story: dict[str, Any] = {
         **STORY_EXAMPLE,
-        "title": f"Story {uuid.uuid4().hex[:6]}",
+        "title": f"Story {unique_tag()}",
         "text": "We sang on the doorsteps every Thursday evening, the whole street together.",
         "notify_outcome": False,
     }

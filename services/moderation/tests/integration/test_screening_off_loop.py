@@ -7,12 +7,12 @@ be stuck in the gate and the answer would come only after screening had finished
 
 import asyncio
 import threading
-import uuid
 from typing import Any
 
 import pytest
 from moderation.domain import personal_data
 from moderation.entrypoints.schemas import STORY_EXAMPLE
+from together_kit.testing.tags import unique_tag
 from together_kit.testing.waiting import eventually
 
 from .conftest import Moderation
@@ -37,7 +37,7 @@ async def test_the_service_answers_while_a_story_is_screened(
         return found
 
     monkeypatch.setattr(personal_data, "find", gated_find)
-    body = {**STORY_EXAMPLE, "title": f"Story {uuid.uuid4().hex[:6]}", "text": "a-" * 2500}
+    body = {**STORY_EXAMPLE, "title": f"Story {unique_tag()}", "text": "a-" * 2500}
     sharing = asyncio.create_task(moderation.http.post(STORIES, json=body))
 
     async def screening_started() -> bool:

@@ -9,6 +9,7 @@ from moderation.domain.decisions import Moderator, Reason, Role
 from moderation.entrypoints.schemas import STORY_EXAMPLE
 from moderation.handlers import backlog, decisions
 from together_kit.testing.probe import event_probe
+from together_kit.testing.tags import unique_tag
 from together_kit.testing.waiting import eventually
 
 from .conftest import Moderation
@@ -21,7 +22,7 @@ LEAD = Moderator("lena", Role.LEAD)
 
 
 def story(**changes: Any) -> dict[str, Any]:
-    return {**STORY_EXAMPLE, "title": f"Story {uuid.uuid4().hex[:6]}", **changes}
+    return {**STORY_EXAMPLE, "title": f"Story {unique_tag()}", **changes}
 
 
 def of_story(events: list[dict[str, Any]], story_id: str, kind: str) -> list[dict[str, Any]]:
