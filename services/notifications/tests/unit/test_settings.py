@@ -14,6 +14,7 @@ HOOK = "https://partner.example/hooks/together"
 def real_erasure_key(monkeypatch: pytest.MonkeyPatch) -> None:
     """Production also refuses the placeholder erasure key (together_kit.settings)."""
     monkeypatch.setenv("ERASURE_KEY", "e" * 40)
+    monkeypatch.setenv("SITE_KEY", "s" * 40)
 
 
 def test_production_with_a_webhook_refuses_the_placeholder_secret() -> None:

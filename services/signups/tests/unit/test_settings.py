@@ -24,9 +24,19 @@ SALT = "together.signups.links"
 
 def test_production_refuses_an_admin_key_under_32_characters() -> None:
     with pytest.raises(ValidationError, match="SIGNUPS_ADMIN_API_KEY"):
-        Settings(environment="production", secret_key=NEW, erasure_key=NEW, admin_api_key="k" * 16)
+        Settings(
+            environment="production",
+            secret_key=NEW,
+            erasure_key=NEW,
+            site_key=NEW,
+            admin_api_key="k" * 16,
+        )
     accepted = Settings(
-        environment="production", secret_key=NEW, erasure_key=NEW, admin_api_key="k" * 32
+        environment="production",
+        secret_key=NEW,
+        erasure_key=NEW,
+        site_key=NEW,
+        admin_api_key="k" * 32,
     )
     assert accepted.admin_api_key is not None
 

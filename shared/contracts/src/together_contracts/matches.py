@@ -1,7 +1,10 @@
 """Events about published community events and the matches matching proposes, told by matching.
 
 Volunteers appear only by `person_id` (notifications keeps their contact details). The organiser's
-email is carried once, in `event.published`, so notifications can send them the cancel link.
+contact is the listing's own: given by the organiser to be passed to people with a place, carried
+in `event.published` (so notifications can write to the organiser) and in `match.accepted` (so the
+volunteer knows whom to ask). The full venue travels only to people with a place, unless the
+organiser made it public.
 """
 
 from datetime import datetime
@@ -36,6 +39,60 @@ _NEARBY: dict[str, JsonValue] = {
     "outward_code": "M1",
     "distance_km": 18.4,
 }
+
+
+class EventVenue(EventData):
+    """Where the event happens, in full, and how to get in: for people with a place."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "online": False,
+                    "name": "Riverside Community Centre",
+                    "address_lines": ["12 Mill Lane"],
+                    "town": "Manchester",
+                    "postcode": "M1 1AE",
+                    "joining_url": "",
+                    "arrival_notes": "Side door, ring the bell",
+                    "accessibility": "Step-free; accessible toilet",
+                    "public": False,
+                }
+            ]
+        }
+    )
+
+    online: bool = False
+    name: str = Field(default="", max_length=200)
+    address_lines: list[str] = Field(default_factory=list, max_length=3)
+    town: str = Field(default="", max_length=100)
+    postcode: str = Field(default="", max_length=8, description="In full; empty when online")
+    joining_url: str = Field(default="", max_length=500, description="For an online event")
+    arrival_notes: str = Field(default="", max_length=1000)
+    accessibility: str = Field(default="", max_length=1000)
+    public: bool = Field(
+        default=False, description="The organiser chose to show the exact address to everyone"
+    )
+
+
+class OrganiserContact(EventData):
+    """How a volunteer with a place reaches the organiser (given by the organiser for this)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "first_name": "Sam",
+                    "email": "sam@riverside.example.org",
+                    "phone": "0161 496 0000",
+                }
+            ]
+        }
+    )
+
+    first_name: str = Field(max_length=100)
+    email: EmailStr | None = None
+    phone: str = Field(default="", max_length=32)
 
 
 class EventSummary(EventData):
@@ -80,6 +137,11 @@ class EventPublishedData(EventData):
     attendance_url: str | None = Field(
         default=None, description="Signed link with which the organiser marks who came, after it"
     )
+    organiser_name: str = Field(default="", max_length=200, description="Empty once erased")
+    manage_url: str = Field(
+        default="",
+        description="The organiser's page (together_kit.site token): status, who is coming, edit",
+    )
 
 
 class EventPublished(Event):
@@ -106,6 +168,8 @@ class EventChangedData(EventData):
     event: EventSummary
     changes: list[str] = Field(description="The names of the fields that changed")
     accepted: list[UUID] = Field(default_factory=list, description="Volunteers to tell")
+    was: EventSummary | None = Field(default=None, description="The event before the change")
+    venue: EventVenue | None = Field(default=None, description="The venue after the change")
 
 
 class EventChanged(Event):
@@ -206,6 +270,14 @@ class MatchAcceptedData(EventData):
         default=False, description="A place opened up and the first on the waitlist was given it"
     )
     respond_url: str = Field(description="Where they can give the place up again")
+    venue: EventVenue | None = Field(default=None, description="Where to go, in full")
+    organiser: OrganiserContact | None = Field(
+        default=None, description="Whom to ask; none once the organiser has been erased"
+    )
+    share_contact: bool = Field(
+        default=False,
+        description="The volunteer agreed the organiser may see their email (revocable)",
+    )
 
 
 class MatchAccepted(Event):
@@ -303,6 +375,7 @@ class AttendanceRecordedData(EventData):
     person_id: UUID
     match_id: UUID
     attended: bool
+    event: EventSummary | None = Field(default=None, description="What they came to")
 
 
 class AttendanceRecorded(Event):

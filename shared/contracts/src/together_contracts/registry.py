@@ -31,6 +31,12 @@ from together_contracts.organisations import (
     PledgeMade,
     PledgeRejected,
 )
+from together_contracts.organising import (
+    EventMessagePosted,
+    MatchSharingChanged,
+    OrganiserLinkRequested,
+)
+from together_contracts.sessions import SignInRequested
 from together_contracts.stories import (
     BacklogAlert,
     StoryApproved,
@@ -55,6 +61,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     VolunteerUnsubscribed,
     VolunteerChangeRequested,
     VolunteerContactChanged,
+    SignInRequested,
     OrganisationJoined,
     PledgeMade,
     PledgeApproved,
@@ -80,6 +87,9 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     MatchProposed,
     MatchAccepted,
     MatchDeclined,
+    MatchSharingChanged,
+    OrganiserLinkRequested,
+    EventMessagePosted,
     VolunteerUnmatched,
     AttendanceRecorded,
     NotificationSent,

@@ -7,10 +7,13 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator, model_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from together_kit.keys import SecretKeys, parse_previous
+from together_kit.site import Addresses
 
 DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105 (a known placeholder, refused in production)
 DEVELOPMENT_ERASURE_KEY = "development-only-erasure-key-do-not-use-in-production"
 """The shared erasure key's placeholder (refused in production like `DEVELOPMENT_SECRET`)."""
+DEVELOPMENT_SITE_KEY = "development-only-site-key-do-not-use-in-production"
+"""The shared site key's placeholder (refused in production like `DEVELOPMENT_SECRET`)."""
 
 
 MIN_KEY_LENGTH = 32
@@ -47,6 +50,28 @@ class ServiceSettings(BaseSettings):
         validation_alias=AliasChoices("ERASURE_KEY"),
         description="Shared by every service: keys the digest of an email address "
         "(together_contracts.email_digest) that erasure and access requests carry",
+    )
+    site_key: SecretStr = Field(
+        SecretStr(DEVELOPMENT_SITE_KEY),
+        validation_alias=AliasChoices("SITE_KEY"),
+        description='Shared by every service: keys the signed-in cookie of "My together" and '
+        "organisers' page links, which more than one service reads (together_kit.site)",
+    )
+    previous_site_keys: SecretStr = Field(
+        SecretStr(""), validation_alias=AliasChoices("PREVIOUS_SITE_KEYS")
+    )
+    """Site keys replaced by `site_key`, comma-separated, oldest first (as `previous_secret_keys`)."""
+    signups_public_url: str = Field(
+        "http://127.0.0.1:8001", validation_alias=AliasChoices("SIGNUPS_PUBLIC_URL")
+    )
+    moderation_public_url: str = Field(
+        "http://127.0.0.1:8002", validation_alias=AliasChoices("MODERATION_PUBLIC_URL")
+    )
+    matching_public_url: str = Field(
+        "http://127.0.0.1:8003", validation_alias=AliasChoices("MATCHING_PUBLIC_URL")
+    )
+    notifications_public_url: str = Field(
+        "http://127.0.0.1:8004", validation_alias=AliasChoices("NOTIFICATIONS_PUBLIC_URL")
     )
     host: str = "127.0.0.1"
     forwarded_allow_ips: str = Field("", validation_alias=AliasChoices("FORWARDED_ALLOW_IPS"))
@@ -86,6 +111,22 @@ class ServiceSettings(BaseSettings):
             parse_previous(self.previous_secret_keys.get_secret_value()),
         )
 
+    def site_keys(self) -> SecretKeys:
+        """The shared site key and the previous ones (together_kit.site)."""
+        return SecretKeys(
+            self.site_key.get_secret_value(),
+            parse_previous(self.previous_site_keys.get_secret_value()),
+        )
+
+    def addresses(self) -> Addresses:
+        """Every service's public address, for links across the site."""
+        return Addresses(
+            signups=self.signups_public_url,
+            moderation=self.moderation_public_url,
+            matching=self.matching_public_url,
+            notifications=self.notifications_public_url,
+        )
+
     @model_validator(mode="after")
     def _real_secrets_outside_development(self) -> "ServiceSettings":
         secret = self.secret_key.get_secret_value()
@@ -98,6 +139,14 @@ class ServiceSettings(BaseSettings):
         ):
             raise ValueError(
                 "set ERASURE_KEY (the same in every service) to a random value of 32 characters "
+                "or more"
+            )
+        site_key = self.site_key.get_secret_value()
+        if self.environment == "production" and (
+            site_key == DEVELOPMENT_SITE_KEY or len(site_key) < MIN_KEY_LENGTH
+        ):
+            raise ValueError(
+                "set SITE_KEY (the same in every service) to a random value of 32 characters "
                 "or more"
             )
         return self

@@ -14,6 +14,7 @@ REAL = "r" * 40
 
 
 def settings(**values: object) -> ServiceSettings:
+    values = {"site_key": "s" * 40, **values}
     return ServiceSettings(service_name="svc", port=0, secret_key=REAL, **values)  # type: ignore[arg-type]
 
 

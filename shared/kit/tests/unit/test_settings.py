@@ -16,6 +16,7 @@ REAL = "r" * 40
 def real_erasure_key(monkeypatch: pytest.MonkeyPatch) -> None:
     """Production also refuses the placeholder erasure key; these tests are about the others."""
     monkeypatch.setenv("ERASURE_KEY", "e" * 40)
+    monkeypatch.setenv("SITE_KEY", "s" * 40)
 
 
 class Example(ServiceSettings):
