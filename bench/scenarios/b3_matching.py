@@ -30,6 +30,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from together_contracts import Availability, Interest
 from together_kit.outbox import AggregateCollection
 from together_kit.serve import settle_heap
+from together_kit.site import SiteTokens
 
 from bench import raw
 from bench.context import RunContext
@@ -53,7 +54,12 @@ def matching_context(db: AsyncDatabase[Document], settings: MatchingSettings) ->
         matches=MongoMatchRepository(aggregate(db, "matches")),
         geocoder=CachedGeocoder(GeoNamesTable(settings.geonames_path), db["geocode_cache"]),
         tokens=tokens,
-        links=Links(settings.public_base_url, tokens),
+        links=Links(
+            settings.public_base_url,
+            tokens,
+            SiteTokens(settings.site_keys()),
+            settings.addresses(),
+        ),
         clock=lambda: datetime.now(UTC),
         rules=MatchingRules(
             proposals_per_place=settings.proposals_per_place,

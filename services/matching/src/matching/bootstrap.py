@@ -19,6 +19,7 @@ from together_kit.erasure import ErasureAnswers
 from together_kit.ratelimit import SharedRateLimiter, rate_limited
 from together_kit.retention import days
 from together_kit.runtime import ServiceRuntime
+from together_kit.site import SiteTokens
 from together_kit.web import WebPages, mount_static
 
 from matching.adapters.events import MongoEventRepository
@@ -86,7 +87,12 @@ def create_app(
         matches=matches,
         geocoder=cached_geocoder,
         tokens=tokens,
-        links=Links(settings.public_base_url, tokens),
+        links=Links(
+            settings.public_base_url,
+            tokens,
+            SiteTokens(settings.site_keys()),
+            settings.addresses(),
+        ),
         clock=clock,
         rules=MatchingRules(
             proposals_per_place=settings.proposals_per_place,

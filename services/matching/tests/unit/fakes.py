@@ -19,6 +19,7 @@ from matching.domain.nearby import blocks_reaching, filed_under
 from matching.domain.volunteers import Status, Volunteer
 from matching.handlers import Context, MatchingRules
 from together_contracts import Event, Interest, PersonErasureRequested
+from together_kit.site import Addresses, SiteTokens
 from together_kit.testing.clock import Clock
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -259,7 +260,17 @@ def context(
         matches=FakeMatches(outbox),
         geocoder=FakeGeocoder(),
         tokens=tokens,
-        links=Links("https://matching.example", tokens),
+        links=Links(
+            "https://matching.example",
+            tokens,
+            SiteTokens(SECRET),
+            Addresses(
+                "https://join.example",
+                "https://moderate.example",
+                "https://matching.example",
+                "https://notify.example",
+            ),
+        ),
         clock=clock or Clock(NOW),
         rules=rules or MatchingRules(),
     )

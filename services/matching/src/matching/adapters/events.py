@@ -16,7 +16,7 @@ from together_contracts import Event, Interest, email_digest
 from together_kit.erasure import backfill_digests
 from together_kit.outbox import AggregateCollection, AggregateNotFoundError, ConcurrentWriteError
 
-from matching.domain.events import CommunityEvent, EventStatus, Venue
+from matching.domain.events import CommunityEvent, EventStatus, Organiser, Venue
 from matching.domain.geo import Point, cells, covering
 
 EventChange = Callable[[CommunityEvent], Sequence[Event]]
@@ -141,6 +141,14 @@ def to_document(event: CommunityEvent) -> dict[str, Any]:
         "online": venue.online,
         "postcode": venue.postcode,
         "outward_code": venue.outward_code,
+        "venue": {
+            "name": venue.name,
+            "address_lines": list(venue.address_lines),
+            "town": venue.town,
+            "joining_url": venue.joining_url,
+            "arrival_notes": venue.arrival_notes,
+            "public": venue.public,
+        },
         "latitude": location.latitude if location else None,
         "longitude": location.longitude if location else None,
         **(cells(location) if location else {"h3_7": None, "h3_5": None, "h3_4": None}),
@@ -149,12 +157,15 @@ def to_document(event: CommunityEvent) -> dict[str, Any]:
         "accessibility": event.accessibility,
         "language": event.language,
         "organiser_email": event.organiser_email,
+        "organiser": {"name": event.organiser.name, "phone": event.organiser.phone},
         "submitted_at": event.submitted_at,
         "status": event.status.value,
+        "rejection_reason": event.rejection_reason,
         "accepted": [str(p) for p in event.accepted],
         "waitlist": [str(p) for p in event.waitlist],
         "declined": [str(p) for p in event.declined],
         "attendance": {str(p): came for p, came in event.attendance.items()},
+        "sharing": [str(p) for p in event.sharing],
         "proposed": event.proposed,
         "erased": event.erased,
     }
@@ -162,6 +173,8 @@ def to_document(event: CommunityEvent) -> dict[str, Any]:
 
 def from_document(document: dict[str, Any]) -> CommunityEvent:
     latitude, longitude = document.get("latitude"), document.get("longitude")
+    details = document.get("venue") or {}
+    organiser = document.get("organiser") or {}
     return CommunityEvent(
         id=UUID(document["_id"]),
         title=document["title"],
@@ -177,18 +190,27 @@ def from_document(document: dict[str, Any]) -> CommunityEvent:
             location=Point(latitude, longitude)
             if latitude is not None and longitude is not None
             else None,
+            name=details.get("name", ""),
+            address_lines=tuple(details.get("address_lines", [])),
+            town=details.get("town", ""),
+            joining_url=details.get("joining_url", ""),
+            arrival_notes=details.get("arrival_notes", ""),
+            public=details.get("public", False),
         ),
         places=document["places"],
         roles=tuple(document.get("roles", [])),
         accessibility=document.get("accessibility", ""),
         language=document.get("language", "en"),
         organiser_email=document["organiser_email"],
+        organiser=Organiser(organiser.get("name", ""), organiser.get("phone", "")),
         submitted_at=document["submitted_at"],
         status=EventStatus(document["status"]),
+        rejection_reason=document.get("rejection_reason", ""),
         accepted=[UUID(p) for p in document.get("accepted", [])],
         waitlist=[UUID(p) for p in document.get("waitlist", [])],
         declined=[UUID(p) for p in document.get("declined", [])],
         attendance={UUID(p): came for p, came in document.get("attendance", {}).items()},
+        sharing=[UUID(p) for p in document.get("sharing", [])],
         proposed=document.get("proposed", 0),
         erased=document.get("erased", 0),
         version=document.get("version", 0),

@@ -1,5 +1,8 @@
-"""Signed links (itsdangerous): a volunteer answers a proposal; an organiser cancels an event or,
-after it, marks who came (one organiser token serves both pages)."""
+"""Signed links (itsdangerous): a volunteer answers a proposal; an organiser's page of one event.
+
+The organiser's page link is a site token (together_kit.site), so notifications honours it too
+(who is coming, by name). Cancel and attendance links issued before it (matching's own tokens)
+still open their pages until they expire."""
 
 from dataclasses import dataclass
 from enum import StrEnum
@@ -8,6 +11,7 @@ from uuid import UUID
 
 from together_kit.keys import SecretKeys
 from together_kit.signing import Signer
+from together_kit.site import Addresses, SitePurpose, SiteTokens
 
 RESPONSE_MAX_AGE_SECONDS = 90 * 24 * 3600
 ORGANISER_MAX_AGE_SECONDS = 365 * 24 * 3600
@@ -27,6 +31,8 @@ class Tokens(Signer[Purpose]):
 class Links:
     base_url: str
     tokens: Tokens
+    site: SiteTokens
+    addresses: Addresses
 
     def _url(self, path: str) -> str:
         return f"{self.base_url.rstrip('/')}{path}"
@@ -42,6 +48,11 @@ class Links:
     def attendance(self, event_id: UUID) -> str:
         token = quote(self.tokens.issue(Purpose.ORGANISER, event_id))
         return self._url(f"/events/attendance/{token}")
+
+    def manage(self, event_id: UUID) -> str:
+        """The organiser's page of the event (status, who is coming, edit, cancel, attendance)."""
+        token = quote(self.site.issue(SitePurpose.ORGANISER, event_id))
+        return self._url(f"/events/manage/{token}")
 
     def public_event(self, event_id: UUID) -> str:
         return self._url(f"/events#e-{event_id}")

@@ -35,10 +35,31 @@ class Answer(StrEnum):
 
 @dataclass(frozen=True)
 class Venue:
+    """Where it happens. The public listing and matching use the district (`outward_code`); the
+    rest is for people with a place, or for everyone when the organiser made it `public`."""
+
     online: bool
     postcode: str | None = None
     outward_code: str | None = None
     location: Point | None = None
+    name: str = ""
+    address_lines: tuple[str, ...] = ()
+    town: str = ""
+    joining_url: str = ""
+    arrival_notes: str = ""
+    public: bool = False
+
+
+@dataclass(frozen=True)
+class Organiser:
+    """The contact the organiser gave for people with a place (personal data: erasable)."""
+
+    name: str = ""
+    phone: str = ""
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.strip() else ""
 
 
 @dataclass
@@ -56,13 +77,18 @@ class CommunityEvent:
     accessibility: str = ""
     language: EventLanguage = "en"
     also_suits: tuple[Interest, ...] = ()
+    organiser: Organiser = Organiser()
     id: UUID = field(default_factory=uuid4)
     status: EventStatus = EventStatus.SUBMITTED
+    rejection_reason: str = ""
+    """Moderation's reason, in words, when the listing was rejected."""
     accepted: list[UUID] = field(default_factory=list)
     waitlist: list[UUID] = field(default_factory=list)
     declined: list[UUID] = field(default_factory=list)
     attendance: dict[UUID, bool] = field(default_factory=dict)
     """After the event: who came (True) and who did not (False), marked by the organiser."""
+    sharing: list[UUID] = field(default_factory=list)
+    """People with a place who let the organiser see their email (given on accepting, revocable)."""
     proposed: int = 0
     erased: int = 0
     """How many of its volunteers asked to be forgotten: an anonymous count."""
@@ -99,6 +125,8 @@ class CommunityEvent:
 
     def give_up(self, person_id: UUID) -> tuple[bool, UUID | None]:
         """Leave the event; a freed place goes to the first on the waitlist, who is returned."""
+        if person_id in self.sharing:
+            self.sharing.remove(person_id)
         if person_id in self.waitlist:
             self.waitlist.remove(person_id)
             return True, None
