@@ -62,16 +62,16 @@ class ServiceSettings(BaseSettings):
     )
     """Site keys replaced by `site_key`, comma-separated, oldest first (as `previous_secret_keys`)."""
     signups_public_url: str = Field(
-        "http://127.0.0.1:8001", validation_alias=AliasChoices("SIGNUPS_PUBLIC_URL")
+        "http://127.0.0.1:8001", validation_alias=AliasChoices("SIGNUPS_PUBLIC_BASE_URL")
     )
     moderation_public_url: str = Field(
-        "http://127.0.0.1:8002", validation_alias=AliasChoices("MODERATION_PUBLIC_URL")
+        "http://127.0.0.1:8002", validation_alias=AliasChoices("MODERATION_PUBLIC_BASE_URL")
     )
     matching_public_url: str = Field(
-        "http://127.0.0.1:8003", validation_alias=AliasChoices("MATCHING_PUBLIC_URL")
+        "http://127.0.0.1:8003", validation_alias=AliasChoices("MATCHING_PUBLIC_BASE_URL")
     )
     notifications_public_url: str = Field(
-        "http://127.0.0.1:8004", validation_alias=AliasChoices("NOTIFICATIONS_PUBLIC_URL")
+        "http://127.0.0.1:8004", validation_alias=AliasChoices("NOTIFICATIONS_PUBLIC_BASE_URL")
     )
     host: str = "127.0.0.1"
     forwarded_allow_ips: str = Field("", validation_alias=AliasChoices("FORWARDED_ALLOW_IPS"))

@@ -50,7 +50,7 @@ def test_every_service_reads_the_unprefixed_site_key_and_addresses(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("SITE_KEY", REAL)
-    monkeypatch.setenv("MATCHING_PUBLIC_URL", "https://events.example/")
+    monkeypatch.setenv("MATCHING_PUBLIC_BASE_URL", "https://events.example/")
     built = ServiceSettings(service_name="svc", port=0)  # type: ignore[call-arg]
     assert built.site_keys().current == REAL
     assert built.addresses().url("matching", "/my/events") == "https://events.example/my/events"
