@@ -5,8 +5,8 @@ import json
 import httpx
 import pytest
 from matching.adapters.geocoding import GeoNamesTable, PostcodesIo, UnknownPostcodeError
-from matching.domain.postcodes import InvalidPostcodeError, normalise, outward_code
 from matching.settings import DISTRICTS
+from together_kit.districts import InvalidPostcodeError, normalise, outward_code
 
 pytestmark = pytest.mark.unit
 
