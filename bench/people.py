@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from matching.adapters.geocoding import read_centroids
+from matching.adapters.geocoding import GeoNamesTable
 from matching.domain.geo import Point
 from matching.settings import Settings as MatchingSettings
 from signups.domain.postcodes import InvalidPostcodeError, normalise_postcode
@@ -47,7 +47,7 @@ def districts(path: Path) -> list[District]:
             if len(parts) > 1:
                 rows["".join(parts[1].split()).upper()] += 1
     found = []
-    for code, point in sorted(read_centroids(path).items()):
+    for code, point in sorted(GeoNamesTable(path).centroids.items()):
         try:
             normalise_postcode(f"{code} 1AA")
         except InvalidPostcodeError:

@@ -1,12 +1,13 @@
-"""Derive the postcode-district table matching ships from a GeoNames postal-code file.
+"""Derive the postcode-district table the kit ships from a GeoNames postal-code file.
 
     uv run python scripts/derive_districts.py ../shared/data/geonames/GB.txt
 
 GeoNames lists Great Britain by outward code, often several rows per district (one per place).
 The table keeps one row per district in the same tab-separated GeoNames format: the first row's
 place and admin names, and the average latitude and longitude of all its rows (the centroid
-matching locates a postcode at). Written to `services/matching/src/matching/data/districts.tsv`;
-licence and attribution beside it (CC BY 4.0, © GeoNames).
+matching locates a postcode at; signups accepts a postcode only if its district is placed by it).
+Written to `shared/kit/src/together_kit/districts/districts.tsv`; licence and attribution beside
+it (CC BY 4.0, © GeoNames).
 """
 
 import argparse
@@ -15,7 +16,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TABLE = ROOT / "services/matching/src/matching/data/districts.tsv"
+TABLE = ROOT / "shared/kit/src/together_kit/districts/districts.tsv"
 COLUMNS = 12
 
 

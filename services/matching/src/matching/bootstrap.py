@@ -29,6 +29,7 @@ from matching.adapters.geocoding import (
     Geocoder,
     GeoNamesTable,
     PostcodesIo,
+    WithDistrictFallback,
 )
 from matching.adapters.matches import MongoMatchRepository
 from matching.adapters.tokens import Links, Tokens
@@ -43,17 +44,19 @@ WEB = Path(__file__).parent / "entrypoints" / "web"
 
 
 def geocoder(settings: Settings, runtime: ServiceRuntime) -> Geocoder:
-    if settings.geocoder == "postcodes.io":
-        return PostcodesIo(settings.postcodes_io_url, timeout=settings.geocode_timeout_seconds)
     table = GeoNamesTable(settings.geonames_path)
     runtime.startup_hooks.append(table.load)
+    if settings.geocoder == "postcodes.io":
+        remote = PostcodesIo(settings.postcodes_io_url, timeout=settings.geocode_timeout_seconds)
+        return WithDistrictFallback(remote, table)
     return table
 
 
 def outline_of(source: Geocoder) -> Callable[[], list[Point]]:
     """The gap map's outline of Great Britain: every district centroid, when the table has them."""
-    if isinstance(source, GeoNamesTable):
-        return lambda: list(source.centroids.values())
+    table = source.table if isinstance(source, WithDistrictFallback) else source
+    if isinstance(table, GeoNamesTable):
+        return lambda: list(table.centroids.values())
     return list
 
 

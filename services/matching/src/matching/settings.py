@@ -3,11 +3,13 @@ from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
+from together_kit.districts import SHIPPED
 from together_kit.settings import ServiceSettings
 
-DISTRICTS = Path(__file__).resolve().parent / "data" / "districts.tsv"
-"""The postcode-district table shipped with matching (derived from GeoNames, CC BY 4.0: see
-data/ATTRIBUTION.md and scripts/derive_districts.py)."""
+DISTRICTS = SHIPPED
+"""The postcode-district table shipped in the kit, the one signups checks postcodes against
+(derived from GeoNames, CC BY 4.0: see together_kit/districts/ATTRIBUTION.md and
+scripts/derive_districts.py)."""
 
 
 class Settings(ServiceSettings):
@@ -20,7 +22,7 @@ class Settings(ServiceSettings):
     geocoder: Literal["geonames", "postcodes.io"] = "geonames"
     geonames_path: Path = DISTRICTS
     """A GeoNames postal-code file (tab-separated, no header): the shipped district table, or a
-    full GeoNames GB.txt."""
+    full GeoNames GB.txt. postcodes.io falls back to it for what it does not know."""
     postcodes_io_url: str = "https://api.postcodes.io"
     geocode_timeout_seconds: float = 5.0
     geocode_cache_retention_days: float = Field(default=30.0, gt=0)

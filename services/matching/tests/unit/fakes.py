@@ -231,7 +231,7 @@ class FakeMatches:
 class FakeGeocoder:
     async def locate(self, postcode: str) -> Any:
         from matching.adapters.geocoding import Place, UnknownPostcodeError
-        from matching.domain.postcodes import outward_code
+        from together_kit.districts import outward_code
 
         known = {"M1": Point(53.4809, -2.2374), "CF10": Point(51.48, -3.18)}
         district = outward_code(postcode)

@@ -4,9 +4,15 @@ import json
 
 import httpx
 import pytest
-from matching.adapters.geocoding import GeoNamesTable, PostcodesIo, UnknownPostcodeError
-from matching.domain.postcodes import InvalidPostcodeError, normalise, outward_code
+from matching.adapters.geocoding import (
+    GeoNamesTable,
+    PostcodesIo,
+    UnknownPostcodeError,
+    WithDistrictFallback,
+)
 from matching.settings import DISTRICTS
+from structlog.testing import capture_logs
+from together_kit.districts import InvalidPostcodeError, normalise, outward_code
 
 pytestmark = pytest.mark.unit
 
@@ -39,9 +45,37 @@ async def test_an_outward_code_alone_is_located(table: GeoNamesTable) -> None:
     assert place.point.latitude == pytest.approx(51.48, abs=0.05)
 
 
-async def test_an_unknown_district_is_an_error(table: GeoNamesTable) -> None:
-    with pytest.raises(UnknownPostcodeError):
-        await table.locate("ZE9 9ZZ")
+async def test_a_district_missing_from_the_table_is_at_its_nearest_known_neighbour_logged(
+    table: GeoNamesTable,
+) -> None:
+    with capture_logs() as logs:
+        place = await table.locate("ZE9 9ZZ")
+
+    assert place.outward_code == "ZE9"
+    assert place.point == table.centroids["ZE3"]
+    assert logs == [
+        {
+            "event": "postcode.district_fallback",
+            "outward_code": "ZE9",
+            "district": "ZE3",
+            "log_level": "info",
+        }
+    ]
+
+
+async def test_an_exact_district_is_not_logged(table: GeoNamesTable) -> None:
+    with capture_logs() as logs:
+        await table.locate("ZE2 9AA")
+
+    assert logs == []
+
+
+@pytest.mark.parametrize("postcode", ["AA1 1AA", "ZY1", "GIR 0AA"])
+async def test_a_district_of_an_area_not_in_the_table_is_an_error(
+    table: GeoNamesTable, postcode: str
+) -> None:
+    with pytest.raises((UnknownPostcodeError, InvalidPostcodeError)):
+        await table.locate(postcode)
 
 
 def test_postcodes_are_normalised() -> None:
@@ -80,3 +114,15 @@ async def test_postcodes_io_locates_postcodes_and_outward_codes() -> None:
     assert (await geocoder.locate("CF10")).point.longitude == -3.17
     with pytest.raises(UnknownPostcodeError):
         await geocoder.locate("ZE9 9ZZ")
+
+
+async def test_what_postcodes_io_does_not_know_the_district_table_places(
+    table: GeoNamesTable,
+) -> None:
+    geocoder = WithDistrictFallback(postcodes_io({}), table)
+
+    place = await geocoder.locate("ZE9 9ZZ")
+
+    assert (place.outward_code, place.point) == ("ZE9", table.centroids["ZE3"])
+    with pytest.raises(UnknownPostcodeError):
+        await geocoder.locate("AA1 1AA")

@@ -558,6 +558,36 @@ async def test_a_bad_body_is_422_naming_the_field_and_stores_nothing(
     assert await signups.db["organisations"].count_documents({}) == 0
 
 
+@pytest.mark.parametrize("postcode", ["AA1 1AA", "QQ1 1AA", "GIR 0AA", "BFPO 801"])
+async def test_a_postcode_whose_district_cannot_be_placed_is_refused_as_malformed(
+    signups: Signups, postcode: str
+) -> None:
+    malformed = await signups.http.post(SIGNUPS, json=volunteer(postcode="nonsense"))
+
+    response = await signups.http.post(SIGNUPS, json=volunteer(postcode=postcode))
+
+    assert response.status_code == 422, response.text
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "postcode"]
+    assert error["msg"] == malformed.json()["detail"][0]["msg"]
+    assert await signups.db["people"].count_documents({}) == 0
+
+
+async def test_a_real_district_missing_from_the_table_is_accepted(
+    signups: Signups, probe: EventProbe
+) -> None:
+    email = unique_email("ze")
+
+    response = await signups.join("join-ze9", email=email, postcode="ze9 9zz")
+
+    assert response.status_code == 202, response.text
+    document = await signups.db["people"].find_one({"email": email})
+    assert document is not None
+    assert (document["postcode"], document["outward_code"]) == ("ZE9 9ZZ", "ZE9")
+    registered = await event_caused_by(probe, "join-ze9", "volunteer.registered")
+    assert registered["data"]["email"] == email
+
+
 @pytest.mark.parametrize(
     ("content", "location"),
     [

@@ -249,6 +249,37 @@ async def test_join_with_errors_shows_each_and_keeps_the_values(site: Site) -> N
     assert await site.db["people"].count_documents({}) == 0
 
 
+@pytest.mark.parametrize(
+    ("postcode", "welsh", "message"),
+    [
+        ("AA1 1AA", False, "Enter a real UK postcode, like SW1A 1AA"),
+        ("gir 0aa", True, "Rhowch god post go iawn yn y DU, fel SW1A 1AA"),
+    ],
+)
+async def test_a_postcode_whose_district_cannot_be_placed_is_shown_inline(
+    site: Site, postcode: str, welsh: bool, message: str
+) -> None:
+    language = {"params": {"lang": "cy"}} if welsh else {}
+
+    response = await site.http.post(
+        "/join", data=volunteer_form(unique_email(), postcode=postcode), **language
+    )
+
+    assert response.status_code == 422
+    page = Page(response.text)
+    assert page.summary_links() == ["#field-postcode"]
+    assert page.by_id("postcode-error")
+    assert message in page.text
+    assert page.by_id("field-postcode")["value"] == postcode
+    assert await site.db["people"].count_documents({}) == 0
+
+
+async def test_a_real_district_missing_from_the_table_is_joined(site: Site) -> None:
+    person = await joined(site, unique_email(), postcode="ze9 9zz")
+
+    assert (person["postcode"], person["outward_code"]) == ("ZE9 9ZZ", "ZE9")
+
+
 async def test_missing_answers_ask_for_them(site: Site) -> None:
     response = await site.http.post("/join", data={"travel_radius_km": ""})
 

@@ -6,13 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
-from signups.domain.postcodes import WRITTEN_FORM
 from signups.entrypoints.schemas import (
     ORGANISATION_EXAMPLE,
     VOLUNTEER_EXAMPLE,
+    WRITTEN_FORM,
     OrganisationCreate,
     SignupCreate,
 )
+from structlog.testing import capture_logs
 from together_contracts import Availability, Consent, Interest, OrganisationType
 
 pytestmark = pytest.mark.unit
@@ -86,8 +87,7 @@ def test_an_overlong_email_is_refused() -> None:
     [
         ("cf101aa", "CF10 1AA", "CF10"),
         ("  sw1a  1aa ", "SW1A 1AA", "SW1A"),
-        ("gir0aa", "GIR 0AA", "GIR"),
-        ("bfpo 801", "BFPO 801", "BFPO"),
+        ("ze99zz", "ZE9 9ZZ", "ZE9"),
     ],
 )
 def test_postcode_is_normalised_and_its_outward_code_derived(
@@ -104,6 +104,29 @@ def test_a_nonsense_postcode_is_refused_at_its_field(raw: str) -> None:
     errors = refused(SignupCreate, {**MINIMAL, "postcode": raw})
 
     assert {loc for loc, _ in errors} == {("postcode",)}
+
+
+@pytest.mark.parametrize("raw", ["AA1 1AA", "ZY1 1AA", "GIR 0AA", "BFPO 801"])
+def test_a_postcode_matching_cannot_place_is_refused_like_a_malformed_one(raw: str) -> None:
+    with pytest.raises(ValidationError) as raised:
+        signup(postcode=raw)
+
+    [error] = raised.value.errors()
+    assert error["loc"] == ("postcode",)
+    assert "Enter a real UK postcode, like SW1A 1AA" in error["msg"]
+    assert {
+        loc for loc, _ in refused(OrganisationCreate, {**ORGANISATION_EXAMPLE, "postcode": raw})
+    } == {("postcode",)}
+
+
+def test_a_district_missing_from_the_table_is_accepted_at_its_nearest_and_logged() -> None:
+    with capture_logs() as logs:
+        details = signup(postcode="ZE9 9ZZ").details()
+
+    assert details.outward_code == "ZE9"
+    [fallback] = [entry for entry in logs if entry["event"] == "postcode.district_fallback"]
+    assert (fallback["outward_code"], fallback["district"]) == ("ZE9", "ZE3")
+    assert "9ZZ" not in str(fallback)
 
 
 @given(st.from_regex(WRITTEN_FORM, fullmatch=True))

@@ -1,15 +1,15 @@
 """Postcodes to coordinates, behind one interface: an offline GeoNames table or postcodes.io.
 
-The GeoNames postal-code file for Great Britain holds outward codes only (tab-separated, no header:
-country, postal code, place name, three levels of admin names and codes, latitude, longitude,
-accuracy); a district's centroid is the average of its rows. A full postcode is located at its
-outward code's centroid. postcodes.io (self-hostable) locates full postcodes and outward codes.
-Either is wrapped in `CachedGeocoder`, which keeps answers in the store (`geocode_cache`).
+The GeoNames table is the kit's district table (`together_kit.districts`, the one signups checks
+postcodes against) or a full GeoNames GB.txt read the same way; a full postcode is located at its
+outward code's centroid, and a district the table lacks at the nearest known district of its area
+(logged as `postcode.district_fallback`). postcodes.io (self-hostable) locates full postcodes and
+outward codes; what it does not know falls back to the district table, so a postcode signups
+accepted is always located. Either is wrapped in `CachedGeocoder`, which keeps answers in the
+store (`geocode_cache`).
 """
 
 import contextlib
-import csv
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,12 +18,14 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 import httpx
+import structlog
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
+from together_kit.districts import FALLBACK_EVENT, DistrictTable, normalise, outward_code
 
 from matching.domain.geo import Point
-from matching.domain.postcodes import normalise, outward_code
 
+log = structlog.get_logger("matching.geocoding")
 CACHED_AT = "cached_at"
 KNOWN_LIMIT = 20_000
 """Places kept in memory by `CachedGeocoder`; when full it starts again from empty."""
@@ -53,48 +55,59 @@ class GeoNamesTable:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._table: DistrictTable | None = None
         self._centroids: dict[str, Point] | None = None
+
+    @property
+    def table(self) -> DistrictTable:
+        if self._table is None:
+            self._table = DistrictTable.read(self.path)
+        return self._table
 
     @property
     def centroids(self) -> dict[str, Point]:
         if self._centroids is None:
-            self._centroids = read_centroids(self.path)
+            known = self.table.centroids.items()
+            self._centroids = {code: Point(c.latitude, c.longitude) for code, c in known}
         return self._centroids
 
     async def load(self) -> None:
         if not self.path.is_file():
             raise GeoNamesMissingError(self.path)
-        _ = self.centroids
+        _ = self.table
 
     async def locate(self, postcode: str) -> Place:
-        district = outward_code(postcode)
-        point = self.centroids.get(district)
-        if point is None:
+        """The outward code asked for, at its district's centroid or (logged) its nearest known
+        neighbour's."""
+        placed = self.table.place(outward_code(postcode))
+        if placed is None:
             raise UnknownPostcodeError(postcode)
-        return Place(district, point)
+        if placed.fallback:
+            log.info(FALLBACK_EVENT, outward_code=placed.asked, district=placed.district)
+        return Place(placed.asked, Point(placed.centroid.latitude, placed.centroid.longitude))
 
 
 class GeoNamesMissingError(FileNotFoundError):
     def __init__(self, path: Path) -> None:
         super().__init__(
             f"No GeoNames postal-code file at {path}: unset MATCHING_GEONAMES_PATH to use the "
-            "district table shipped with matching, point it at a GeoNames GB.txt, or set "
-            "MATCHING_GEOCODER=postcodes.io"
+            "district table shipped in together_kit.districts, point it at a GeoNames GB.txt, "
+            "or set MATCHING_GEOCODER=postcodes.io"
         )
 
 
-def read_centroids(path: Path) -> dict[str, Point]:
-    """The average latitude and longitude of each outward code's rows."""
-    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
-    with path.open(encoding="utf-8", newline="") as rows:
-        for row in csv.reader(rows, delimiter="\t", quoting=csv.QUOTE_NONE):
-            if len(row) < 11 or not row[9] or not row[10]:
-                continue
-            total = sums["".join(row[1].split()).upper()]
-            total[0] += float(row[9])
-            total[1] += float(row[10])
-            total[2] += 1
-    return {code: Point(lat / n, lon / n) for code, (lat, lon, n) in sums.items()}
+class WithDistrictFallback:
+    """`source` first; a postcode it does not know is located by the district table instead."""
+
+    def __init__(self, source: Geocoder, table: GeoNamesTable) -> None:
+        self.source = source
+        self.table = table
+
+    async def locate(self, postcode: str) -> Place:
+        try:
+            return await self.source.locate(postcode)
+        except UnknownPostcodeError:
+            return await self.table.locate(postcode)
 
 
 class PostcodesIo:

@@ -6,12 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from together_contracts import Interest
+from together_kit.districts import InvalidPostcodeError
 from together_kit.http import current_correlation_id
 from together_kit.idempotency import IdempotencyKey, StoredResponse, run_once
 
 from matching.adapters.geocoding import UnknownPostcodeError
 from matching.domain.geo import Point, distance_km
-from matching.domain.postcodes import InvalidPostcodeError
 from matching.entrypoints.dependencies import ContextDep, IdempotencyDep
 from matching.entrypoints.schemas import (
     EventCreate,

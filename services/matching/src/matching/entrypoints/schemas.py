@@ -15,11 +15,11 @@ from pydantic import (
     field_validator,
 )
 from together_contracts import Interest
+from together_kit.districts import normalise
 from together_kit.text import multi_line, single_line
 
 from matching.domain.availability import LONDON
 from matching.domain.events import CommunityEvent, EventLanguage
-from matching.domain.postcodes import normalise
 
 GB_LATITUDE = (49.8, 60.95)
 GB_LONGITUDE = (-8.7, 1.8)

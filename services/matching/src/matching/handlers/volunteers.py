@@ -12,10 +12,10 @@ from together_contracts import (
     VolunteerUpdated,
 )
 from together_contracts.matches import NearbyEvent, VolunteerUnmatched, VolunteerUnmatchedData
+from together_kit.districts import InvalidPostcodeError
 
 from matching.adapters.geocoding import UnknownPostcodeError
 from matching.domain.geo import Point, distance_km
-from matching.domain.postcodes import InvalidPostcodeError
 from matching.domain.volunteers import Status, Volunteer
 from matching.handlers.context import PRODUCER, Context
 from matching.handlers.matching import match_volunteer

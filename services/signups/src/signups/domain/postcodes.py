@@ -9,10 +9,6 @@ _INWARD = INWARD_PATTERN
 _POSTCODE = re.compile(f"(?P<outward>{_OUTWARD})(?P<inward>{_INWARD})|(?P<gir>GIR0AA)")
 _BFPO = re.compile("BFPO(?P<number>[0-9]{1,4})")
 
-WRITTEN_FORM = f"^(?:(?:{_OUTWARD}) ?{_INWARD}|GIR ?0AA|BFPO ?[0-9]{{1,4}})$"
-"""A postcode as usually written, in capitals (for the API's JSON schema to document and generate
-from); `normalise_postcode` accepts more: any case and any spacing."""
-
 
 class InvalidPostcodeError(ValueError):
     """A `ValueError`, so a pydantic validator that raises it reports a field error."""

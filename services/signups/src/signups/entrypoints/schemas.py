@@ -3,25 +3,36 @@
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
+import structlog
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, EmailStr, Field
 from together_contracts import Availability, Consent, Interest, Language, OrganisationType
+from together_contracts.postcodes import INWARD_PATTERN
+from together_kit import districts
 from together_kit.text import multi_line, single_line
 
 from signups.domain.organisations import OrganisationDetails, Pledge
 from signups.domain.people import VolunteerDetails
-from signups.domain.postcodes import (
-    WRITTEN_FORM,
-    InvalidPostcodeError,
-    normalise_postcode,
-    outward_code,
-)
+from signups.domain.postcodes import InvalidPostcodeError, normalise_postcode, outward_code
+
+log = structlog.get_logger("signups.postcodes")
+WRITTEN_FORM = f"^(?:{districts.shipped().outward_pattern()}) ?{INWARD_PATTERN}$"
+"""A postcode as usually written, in capitals, of a district matching can place (for the API's
+JSON schema to document and generate from); any case and spacing is accepted too."""
 
 
 def _postcode(value: str) -> str:
+    """The canonical postcode, refused like a malformed one unless matching can place its district
+    (`together_kit.districts`: the same table and fallback, so what is accepted is matched)."""
     try:
-        return normalise_postcode(value)
+        postcode = normalise_postcode(value)
+        placed = districts.place(outward_code(postcode))
+        if placed is None:
+            raise InvalidPostcodeError
     except InvalidPostcodeError as error:
         raise ValueError(str(error)) from error
+    if placed.fallback:
+        log.info(districts.FALLBACK_EVENT, outward_code=placed.asked, district=placed.district)
+    return postcode
 
 
 def _email(value: Any) -> Any:

@@ -7,12 +7,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from together_contracts import Interest
 from together_kit import labels
+from together_kit.districts import InvalidPostcodeError
 from together_kit.forms import from_a_bot
 from together_kit.pages import Site
 
 from matching.adapters.geocoding import UnknownPostcodeError
 from matching.domain.availability import LONDON
-from matching.domain.postcodes import InvalidPostcodeError
 from matching.entrypoints.api import listings, submit_command
 from matching.entrypoints.dependencies import ContextDep
 from matching.entrypoints.web import choices, forms
