@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 
 import pytest
 from fastapi import FastAPI
-from notifications.adapters.address_keys import ADDRESS_DIGESTS
 from notifications.bootstrap import create_app
 from notifications.domain.messages import MessageRequest, Recipient, message_key
 from notifications.handlers import delivery
@@ -26,6 +25,7 @@ from .test_email_delivery import final, registered, status_of
 pytestmark = pytest.mark.integration
 
 NEW, OLD = "n" * 40, "o" * 40
+ADDRESS_DIGESTS = "together.notifications.address-digests"
 
 
 def raw_digest(address: str, secret: str) -> str:
