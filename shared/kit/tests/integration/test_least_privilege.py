@@ -15,7 +15,7 @@ import pytest
 from aiormq.exceptions import ChannelAccessRefused
 from together_kit import deadletters
 from together_kit.devstack import rabbitmqctl, vhost_of
-from together_kit.runtime import ServiceRuntime
+from together_kit.runtime import DELIVERY_LIMIT, ServiceRuntime
 from together_kit.testing.consumers import counting_consumer
 from together_kit.testing.events import volunteer_registered
 from together_kit.testing.probe import event_probe, publish_event, read_queue
@@ -89,9 +89,19 @@ async def test_queues_an_earlier_version_declared_keep_working_with_only_those_p
     allowed to) cannot take new arguments; the service keeps them, and RabbitMQ still moves
     messages out of them, so the cycle works on them too."""
     main = f"{service_name}.volunteers"
-    earlier = {
-        main: {"x-dead-letter-exchange": "", "x-dead-letter-routing-key": f"{service_name}.dead"},
-        f"{main}.retry": {"x-dead-letter-exchange": "", "x-dead-letter-routing-key": main},
+    at_least_once = {"x-dead-letter-strategy": "at-least-once", "x-overflow": "reject-publish"}
+    earlier: dict[str, dict[str, object]] = {
+        main: {
+            "x-delivery-limit": DELIVERY_LIMIT,
+            "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": f"{service_name}.dead",
+            **at_least_once,
+        },
+        f"{main}.retry": {
+            "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": main,
+            **at_least_once,
+        },
     }
     await _declare_as_admin(rabbitmq_url, earlier)
     await _failure_retry_dead_letter_and_replay(
@@ -100,7 +110,7 @@ async def test_queues_an_earlier_version_declared_keep_working_with_only_those_p
     await _declare_as_admin(rabbitmq_url, earlier)  # the same arguments: still the earlier queues
 
 
-async def _declare_as_admin(url: str, queues: dict[str, dict[str, str]]) -> None:
+async def _declare_as_admin(url: str, queues: dict[str, dict[str, object]]) -> None:
     admin = await aio_pika.connect(url)
     try:
         channel = await admin.channel()
