@@ -226,11 +226,12 @@ def test_consumer_queues_are_quorum_queues_that_dead_letter(
                 assert queue.durable
                 assert arguments["x-queue-type"] == "quorum"
                 assert arguments["x-delivery-limit"] == topology.delivery_limit > 0
-                assert arguments["x-dead-letter-exchange"] == ""
+                assert arguments["x-dead-letter-exchange"] == f"{service.name}.direct"
                 assert arguments["x-dead-letter-routing-key"] == f"{service.name}.dead"
                 assert arguments["x-dead-letter-strategy"] == "at-least-once"
             retry = topology.retry_queue().arguments or {}
             assert retry["x-queue-type"] == "quorum"
+            assert retry["x-dead-letter-exchange"] == f"{service.name}.direct"
             assert retry["x-dead-letter-routing-key"] == topology.name
             assert (topology.dead_queue().arguments or {})["x-queue-type"] == "quorum"
 

@@ -58,6 +58,7 @@ def test_each_service_has_its_own_rabbitmq_user_with_only_its_permissions(
             "write": expected.write,
             "read": expected.read,
         }, name
+        assert not [right for right in granted["permissions"].values() if "amq" in right], name
     keda = permissions["together-keda"]["spec"]["permissions"]
     assert set(keda.values()) == {"^$"}
     assert users["together-keda"]["spec"]["tags"] == ["monitoring"]
@@ -83,8 +84,13 @@ def test_a_service_user_reaches_its_own_queues_and_the_events_exchange_only(
             assert not [queue for queue in others if re.search(pattern, queue)], name
             assert re.search(pattern, "together.events")
             assert not re.search(pattern, "amq.topic")
-        assert not re.search(allowed.read, "amq.default")
-        assert not re.search(allowed.configure, "amq.default")
+            assert re.search(pattern, f"{name}.direct")
+            assert not re.search(pattern, "amq.default"), name
+            assert not [
+                other
+                for other in services
+                if other != name and re.search(pattern, f"{other}.direct")
+            ]
 
 
 def test_the_runbook_grants_no_service_everything(runbook: str) -> None:

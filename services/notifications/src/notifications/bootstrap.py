@@ -15,6 +15,7 @@ from together_kit.runtime import ServiceRuntime
 from together_kit.security import require_admin_key
 from together_kit.web import WebPages, mount_static
 
+from notifications.adapters.address_keys import address_keys
 from notifications.adapters.channels import Channel
 from notifications.adapters.channels.smtp import SmtpChannel, SmtpConfig
 from notifications.adapters.channels.webhook import WebhookChannel, WebhookConfig
@@ -73,7 +74,6 @@ def create_app(
         runtime.aggregate("messages"), erasure_key=settings.erasure_digest_key
     )
     suppressions = MongoSuppressionRepository(runtime.db["suppressions"])
-    secret = settings.secret_key.get_secret_value()
     dispatcher = Dispatcher(poll_seconds=settings.dispatch_poll_seconds)
     channels = channels if channels is not None else build_channels(settings)
     ctx = Context(
@@ -89,7 +89,7 @@ def create_app(
             legacy=settings.legacy_links,
         ),
         clock=clock or (lambda: datetime.now(UTC)),
-        address_key=secret.encode(),
+        address_keys=address_keys(settings.secret_keys()),
         erasure_key=settings.erasure_digest_key,
         retry=RetryPlan(
             max_attempts=settings.send_attempts,

@@ -7,7 +7,7 @@ from typing import Any, cast
 
 import pytest
 from notifications.adapters.handover_journal import IN_MEMORY, HandoverJournal
-from notifications.domain.messages import Status
+from notifications.domain.messages import AddressKeys, Status
 from notifications.handlers import delivery
 from notifications.handlers.context import Context
 from pymongo.errors import AutoReconnect
@@ -66,7 +66,7 @@ class Suppressions:
     def __init__(self, *, down: bool = False) -> None:
         self.down = down
 
-    async def reason(self, recipient_hash: str) -> str | None:
+    async def reason(self, digests: Any) -> str | None:
         if self.down:
             raise AutoReconnect("connection refused")
         return None
@@ -88,6 +88,7 @@ def context(messages: FlakyMessages, suppressions: Suppressions, channel: Channe
         SimpleNamespace(
             messages=messages,
             suppressions=suppressions,
+            address_keys=AddressKeys(b"k" * 32),
             channels={"email": channel},
             clock=lambda: NOW,
             keep_sent_context=False,

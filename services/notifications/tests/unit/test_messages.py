@@ -3,7 +3,9 @@
 from datetime import timedelta
 
 import pytest
-from notifications.domain.messages import RetryPlan, address_hash, message_key
+from notifications.adapters.address_keys import address_keys
+from notifications.domain.messages import AddressKeys, RetryPlan, address_hash, message_key
+from together_kit.keys import SecretKeys
 
 pytestmark = pytest.mark.unit
 KEY = b"k" * 32
@@ -14,6 +16,25 @@ def test_address_hash_ignores_case_and_spaces_and_hides_the_address() -> None:
     assert hashed == address_hash("ann@example.org", key=KEY)
     assert "ann" not in hashed
     assert hashed != address_hash("ann@example.org", key=b"other" * 8)
+
+
+def test_address_digests_are_written_under_the_current_key_and_found_under_every_key() -> None:
+    keys = AddressKeys(current=KEY, older=(b"o" * 32, KEY))
+    found = keys.digests("Ann@example.org")
+    assert found == [address_hash("ann@example.org", key=k) for k in (KEY, b"o" * 32)]
+    assert keys.digest("ann@example.org") == found[0]
+    message = {"recipient": "ann@example.org", "recipient_hash": found[1]}
+    assert keys.digests_of(message) == found
+    assert keys.digests_of({"recipient": "", "recipient_hash": "erased"}) == ["erased"]
+
+
+def test_the_address_key_is_derived_and_the_raw_secrets_only_looked_for() -> None:
+    new, old = "n" * 40, "o" * 40
+    keys = address_keys(SecretKeys(new, (old,)))
+    derived = SecretKeys(new, (old,)).verifying("together.notifications.address-digests")
+    assert keys.current == derived[-1]
+    assert keys.current not in (new.encode(), old.encode())
+    assert keys.older == (derived[0], new.encode(), old.encode())
 
 
 def test_one_key_per_event_recipient_and_template() -> None:

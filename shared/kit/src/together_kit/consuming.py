@@ -98,10 +98,12 @@ class ConsumerGuard:
         headers: dict[str, Any],
         expiration: float | None = None,
     ) -> None:
+        """Put the message into one of this service's queues, through the service's exchange."""
         raw = msg.raw_message
         await self.broker().publish(
             raw.body,
-            queue=queue,
+            exchange=self.topology.exchange,
+            routing_key=queue,
             headers={**(raw.headers or {}), **headers},
             message_id=raw.message_id,
             correlation_id=raw.correlation_id,

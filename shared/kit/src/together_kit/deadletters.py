@@ -5,10 +5,13 @@ The operator commands are `together dlq list|show|replay|purge --service NAME` (
 
 Reading never consumes: every message is fetched unacknowledged, all of them before any is handed
 back, then requeued. Replay publishes a message back to the queue that failed it (the queue bound to
-`together.events` by the event's original routing key), through the default exchange with its body
-and properties, minus the headers that record its failure: only the consumer that failed receives it
-again; the others already processed the event. Its dead letter is acknowledged only once the broker
-has confirmed that publish. Purge acknowledges the chosen dead letters and requeues the rest.
+`together.events` by the event's original routing key), through the service's own exchange
+`<service>.direct` (together_kit.topology; never the default exchange, so it needs no more rights
+than the service has and reaches no other service's queue) with its body and properties, minus the
+headers that record its failure: only the consumer that failed receives it again; the others
+already processed the event. Its dead letter is acknowledged only once the broker has confirmed
+that publish (a queue the exchange does not reach is an error, never a silent loss). Purge
+acknowledges the chosen dead letters and requeues the rest.
 
 Replay checks the service's tombstones (together_kit.erasure) when it is given them, as `together
 dlq replay` does: a dead letter about a person the service has since erased is dropped (acknowledged
@@ -29,10 +32,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import aio_pika
-from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
+from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractIncomingMessage
 from aio_pika.exceptions import AMQPError, ChannelNotFoundEntity
 
-from together_kit.topology import dead_letter_queue_name
+from together_kit.topology import dead_letter_queue_name, service_exchange
 
 DEFAULT_URL = "amqp://guest:guest@localhost:5672/"
 _FAILURE_HEADERS = ("x-error", "x-attempt", "x-last-error", "x-dead-lettered-at", "x-original-")
@@ -65,6 +68,16 @@ def redacted(url: str) -> str:
     """The broker address without its credentials, for messages."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.hostname or '?'}:{parts.port or 5672}{parts.path or '/'}"
+
+
+async def _own_exchange(channel: AbstractChannel, service: str) -> AbstractExchange:
+    name = service_exchange(service).name
+    try:
+        return await channel.get_exchange(name, ensure=True)
+    except ChannelNotFoundEntity as error:
+        raise DeadLetterError(
+            f"no exchange {name}: start {service!r} once with this version (it declares it)"
+        ) from error
 
 
 @asynccontextmanager
@@ -239,6 +252,7 @@ async def replay_checked(
         targets = [(m, _original_queue(dict(m.headers or {})) or "") for m in chosen]
         if lost := [_event_id(m) or "?" for m, queue in targets if not queue]:
             raise DeadLetterError(f"original queue unknown for: {', '.join(lost)}")
+        exchange = await _own_exchange(channel, service)
         replayed = 0
         dropped: list[str] = []
         for message, queue in targets:
@@ -246,7 +260,7 @@ async def replay_checked(
                 await message.ack()
                 dropped.append(_event_id(message) or "?")
                 continue
-            await channel.default_exchange.publish(_replayable(message), routing_key=queue)
+            await exchange.publish(_replayable(message), routing_key=queue)
             await message.ack()
             replayed += 1
         return replayed, dropped
@@ -306,12 +320,13 @@ async def expire_unstamped(
     moment = now or datetime.now(UTC)
     dropped = stamped = 0
     async with _borrowed(url, service) as (channel, messages):
+        exchange = await _own_exchange(channel, service)
         for message in messages:
             if message.expiration is not None:
                 continue
             left = ttl - (moment - (_dead_since(dict(message.headers or {})) or moment))
             if left > timedelta(0):
-                await channel.default_exchange.publish(
+                await exchange.publish(
                     _with_expiration(message, left), routing_key=dead_letter_queue_name(service)
                 )
                 stamped += 1

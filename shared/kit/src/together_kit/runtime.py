@@ -27,6 +27,7 @@ from together_contracts import Event
 from together_kit import mongo
 from together_kit.consuming import ConsumerGuard, RetryPolicy
 from together_kit.deadletters import expire_unstamped
+from together_kit.declaring import declare_topology
 from together_kit.health import health_router
 from together_kit.http import install_http_middleware
 from together_kit.idempotency import IdempotencyStore
@@ -38,7 +39,7 @@ from together_kit.relay import OutboxRelay
 from together_kit.retention import Retention, days
 from together_kit.schedule import JobLeases, cancel_all, run_every
 from together_kit.settings import ServiceSettings
-from together_kit.topology import EVENTS, ConsumerTopology, dead_queue
+from together_kit.topology import EVENTS, ConsumerTopology
 
 log = structlog.get_logger("together.runtime")
 STARTUP_PATIENCE_SECONDS = 60.0
@@ -76,7 +77,7 @@ class Consumer:
     def subscriber(self) -> RabbitSubscriber:
         """Use as `@consumer.subscriber()` above a handler whose parameter is the event model."""
         return self.router.subscriber(
-            self.topology.queue(self.topology.routing_keys[0]),
+            self.topology.queue(self.topology.routing_keys[0], declare=False),
             EVENTS,
             ack_policy=AckPolicy.NACK_ON_ERROR,
             channel=Channel(prefetch_count=self.prefetch),
@@ -230,8 +231,8 @@ class ServiceRuntime:
     @asynccontextmanager
     async def running(self) -> AsyncIterator["ServiceRuntime"]:
         """Connect, declare, start consuming and relaying; undo it all on exit."""
+        await retry_until_up(self._declare_topology, what="broker")
         await retry_until_up(self.broker.start, what="broker")
-        await self._declare_topology()
         await self._expire_unstamped_dead_letters()
         await retry_until_up(self._prepare_store, what="store")
         leases = JobLeases(self.db["jobs"])
@@ -290,11 +291,14 @@ class ServiceRuntime:
             log.info("dead letters given their expiration", dropped=dropped, stamped=stamped)
 
     async def _declare_topology(self) -> None:
-        await self.broker.declare_exchange(EVENTS)
-        await self.broker.declare_queue(dead_queue(self.settings.service_name))
-        for consumer in self.consumers:
-            topology = consumer.topology
-            await self.broker.declare_queue(topology.retry_queue())
-            for key in topology.routing_keys[1:]:
-                queue = await self.broker.declare_queue(topology.queue(key))
-                await queue.bind(EVENTS.name, routing_key=key)
+        """Before the subscribers start: they take their queues as declared here."""
+        kept = await declare_topology(
+            self.settings.rabbitmq_url,
+            self.settings.service_name,
+            [consumer.topology for consumer in self.consumers],
+        )
+        for name in kept:
+            log.warning(
+                "queue kept with the arguments of an earlier version (deploy/README.md)",
+                queue=name,
+            )

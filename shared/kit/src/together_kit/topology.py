@@ -7,6 +7,11 @@ backoff (per-message TTL) and dead-letters back to its queue; after `max_attempt
 kills its consumer before the code can decide: RabbitMQ then dead-letters it to `<service>.dead`
 itself, at least once (RabbitMQ 3.10 sets no delivery limit by default and drops dead letters
 unless the strategy says otherwise).
+
+Every move between a service's own queues (into `.retry` or `.dead`, back from `.retry`, a replay)
+goes through the service's own direct exchange `<service>.direct`, to which each of its queues is
+bound by its own name: it routes like the default exchange but reaches only that service's queues,
+so a service needs no right on the default exchange (`amq.default`), which reaches every queue.
 """
 
 import re
@@ -36,6 +41,11 @@ def dead_letter_queue_name(service: str) -> str:
     return f"{service}.dead"
 
 
+def service_exchange(service: str) -> RabbitExchange:
+    """`<service>.direct`: each of the service's queues is bound to it by the queue's name."""
+    return RabbitExchange(f"{service}.direct", type=ExchangeType.DIRECT, durable=True)
+
+
 @dataclass(frozen=True)
 class BrokerPermissions:
     """A service's RabbitMQ permissions (regexes on exchange and queue names, in its vhost)."""
@@ -47,15 +57,14 @@ class BrokerPermissions:
 
 def broker_permissions(service: str) -> BrokerPermissions:
     """Least privilege for one service (deploy/k8s/engines grants exactly this): its own
-    `<service>.*` queues, and `together.events`, which every service declares, binds its queues
-    to and publishes to. Writing to the default exchange (`amq.default`) too: the service puts
-    failed messages into its retry and dead queues through it, and RabbitMQ asks for it to
-    declare a queue that dead-letters through it (`x-dead-letter-exchange: ""`)."""
+    `<service>.*` queues and its exchange `<service>.direct` (which moves failed messages between
+    its queues), and `together.events`, which every service declares, binds its queues to and
+    publishes to. Nothing on the default exchange (`amq.default`), which reaches every queue."""
     own = rf"{re.escape(service)}\..*"
     events = re.escape(EXCHANGE)
     return BrokerPermissions(
         configure=f"^({events}|{own})$",
-        write=rf"^({events}|amq\.default|{own})$",
+        write=f"^({events}|{own})$",
         read=f"^({events}|{own})$",
     )
 
@@ -81,20 +90,27 @@ class ConsumerTopology:
     def dead_name(self) -> str:
         return dead_letter_queue_name(self.service)
 
+    @property
+    def exchange(self) -> RabbitExchange:
+        return service_exchange(self.service)
+
     def queues(self) -> list[RabbitQueue]:
         """Each routing key needs its own binding, so the main queue is listed once per key."""
         return [self.queue(key) for key in self.routing_keys]
 
-    def queue(self, routing_key: str) -> RabbitQueue:
+    def queue(self, routing_key: str, *, declare: bool = True) -> RabbitQueue:
+        """The main queue, bound to `together.events` by `routing_key`. Its subscriber takes it
+        with `declare=False`: the runtime declares and binds it first (together_kit.declaring)."""
         return RabbitQueue(
             self.name,
             queue_type=QueueType.QUORUM,
             durable=True,
             routing_key=routing_key,
+            declare=declare,
             arguments=_quorum_args(
                 {
                     "x-delivery-limit": self.delivery_limit,
-                    "x-dead-letter-exchange": "",
+                    "x-dead-letter-exchange": self.exchange.name,
                     "x-dead-letter-routing-key": self.dead_name,
                 }
             ),
@@ -106,7 +122,10 @@ class ConsumerTopology:
             queue_type=QueueType.QUORUM,
             durable=True,
             arguments=_quorum_args(
-                {"x-dead-letter-exchange": "", "x-dead-letter-routing-key": self.name}
+                {
+                    "x-dead-letter-exchange": self.exchange.name,
+                    "x-dead-letter-routing-key": self.name,
+                }
             ),
         )
 

@@ -1,8 +1,10 @@
 """A service runs on a broker user holding only `broker_permissions(service)` (what
-deploy/k8s/engines grants): it declares its topology, consumes, retries, dead-letters and
-publishes to together.events, and `together dlq replay` works; other services' queues and other
-exchanges are refused."""
+deploy/k8s/engines grants, with no right on the default exchange): it declares its topology,
+consumes, retries, dead-letters and publishes to together.events, and `together dlq replay` works,
+also on queues an earlier version declared to dead-letter through the default exchange; other
+services' queues, the default exchange and other exchanges are refused."""
 
+import re
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -13,7 +15,7 @@ import pytest
 from aiormq.exceptions import ChannelAccessRefused
 from together_kit import deadletters
 from together_kit.devstack import rabbitmqctl, vhost_of
-from together_kit.runtime import ServiceRuntime
+from together_kit.runtime import DELIVERY_LIMIT, ServiceRuntime
 from together_kit.testing.consumers import counting_consumer
 from together_kit.testing.events import volunteer_registered
 from together_kit.testing.probe import event_probe, publish_event, read_queue
@@ -65,10 +67,64 @@ async def restricted_runtime(
     await built.client.close()
 
 
+def test_no_service_may_write_to_the_default_exchange(service_name: str) -> None:
+    allowed = broker_permissions(service_name)
+    for pattern in (allowed.configure, allowed.write, allowed.read):
+        assert not re.search(pattern, "amq.default")
+        assert re.search(pattern, f"{service_name}.direct")
+
+
 async def test_a_service_works_with_only_its_own_permissions(
     restricted_runtime: ServiceRuntime, rabbitmq_url: str, restricted_url: str, service_name: str
 ) -> None:
-    runtime = restricted_runtime
+    await _failure_retry_dead_letter_and_replay(
+        restricted_runtime, rabbitmq_url, restricted_url, service_name
+    )
+
+
+async def test_queues_an_earlier_version_declared_keep_working_with_only_those_permissions(
+    restricted_runtime: ServiceRuntime, rabbitmq_url: str, restricted_url: str, service_name: str
+) -> None:
+    """Queues that dead-letter through the default exchange (declared, as before, by a user
+    allowed to) cannot take new arguments; the service keeps them, and RabbitMQ still moves
+    messages out of them, so the cycle works on them too."""
+    main = f"{service_name}.volunteers"
+    at_least_once = {"x-dead-letter-strategy": "at-least-once", "x-overflow": "reject-publish"}
+    earlier: dict[str, dict[str, object]] = {
+        main: {
+            "x-delivery-limit": DELIVERY_LIMIT,
+            "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": f"{service_name}.dead",
+            **at_least_once,
+        },
+        f"{main}.retry": {
+            "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": main,
+            **at_least_once,
+        },
+    }
+    await _declare_as_admin(rabbitmq_url, earlier)
+    await _failure_retry_dead_letter_and_replay(
+        restricted_runtime, rabbitmq_url, restricted_url, service_name
+    )
+    await _declare_as_admin(rabbitmq_url, earlier)  # the same arguments: still the earlier queues
+
+
+async def _declare_as_admin(url: str, queues: dict[str, dict[str, object]]) -> None:
+    admin = await aio_pika.connect(url)
+    try:
+        channel = await admin.channel()
+        for name, arguments in queues.items():
+            await channel.declare_queue(
+                name, durable=True, arguments={"x-queue-type": "quorum", **arguments}
+            )
+    finally:
+        await admin.close()
+
+
+async def _failure_retry_dead_letter_and_replay(
+    runtime: ServiceRuntime, rabbitmq_url: str, restricted_url: str, service_name: str
+) -> None:
     effects = counting_consumer(runtime, fail_first=1)
     async with runtime.running(), event_probe(rabbitmq_url, ["least.privilege"]) as probe:
         await publish_event(rabbitmq_url, volunteer_registered(name="Retried"))
@@ -118,6 +174,15 @@ async def test_other_queues_and_exchanges_are_refused(
             topic = await (await connection.channel()).get_exchange("amq.topic", ensure=False)
             with pytest.raises(ChannelAccessRefused):
                 await topic.publish(aio_pika.Message(b"x"), routing_key="story.approved")
+            default = (await connection.channel()).default_exchange
+            with pytest.raises(ChannelAccessRefused):
+                await default.publish(aio_pika.Message(b"x"), routing_key=f"{service_name}.dead")
+            with pytest.raises(ChannelAccessRefused):
+                await (await connection.channel()).declare_queue(
+                    f"{service_name}.old-style",
+                    durable=True,
+                    arguments={"x-dead-letter-exchange": "", "x-dead-letter-routing-key": "x"},
+                )
         finally:
             await connection.close()
             await admin.close()

@@ -22,7 +22,7 @@ def test_consumer_queues_follow_the_naming_and_dead_letter_rules() -> None:
     assert queue.arguments == {
         "x-queue-type": "quorum",
         "x-delivery-limit": 7,
-        "x-dead-letter-exchange": "",
+        "x-dead-letter-exchange": "notifications.direct",
         "x-dead-letter-routing-key": "notifications.dead",
         "x-dead-letter-strategy": "at-least-once",
         "x-overflow": "reject-publish",
@@ -30,7 +30,10 @@ def test_consumer_queues_follow_the_naming_and_dead_letter_rules() -> None:
     retry = topology.retry_queue()
     assert retry.name == "notifications.volunteers.retry"
     assert retry.arguments is not None
+    assert retry.arguments["x-dead-letter-exchange"] == "notifications.direct"
     assert retry.arguments["x-dead-letter-routing-key"] == "notifications.volunteers"
+    assert topology.exchange.name == "notifications.direct"
+    assert topology.exchange.type.value == "direct"
     assert topology.dead_queue().name == "notifications.dead"
 
 

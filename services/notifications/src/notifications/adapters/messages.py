@@ -63,6 +63,7 @@ def loaded(document: Document) -> Document:
 class MessageRepository(Protocol):
     async def record(self, document: Document) -> bool: ...
     async def get(self, key: str) -> Document | None: ...
+    async def first_recorded(self, keys: Sequence[str]) -> str | None: ...
     async def due(self, now: datetime, *, limit: int) -> list[Due]: ...
     async def claim(self, key: str, *, now: datetime) -> Document | None: ...
     async def requeue(
@@ -76,9 +77,9 @@ class MessageRepository(Protocol):
     async def requeue_interrupted(self, *, claimed_before: datetime, now: datetime) -> int: ...
     async def mark_unknown(self, *, sending_before: datetime, now: datetime) -> int: ...
     async def invitations_since(
-        self, recipient_hash: str, since: datetime, *, excluding: str
+        self, digests: Sequence[str], since: datetime, *, excluding: str
     ) -> list[datetime]: ...
-    async def for_recipient(self, recipient_hash: str, *, limit: int) -> list[Document]: ...
+    async def for_recipient(self, digests: Sequence[str], *, limit: int) -> list[Document]: ...
     async def recent(self, *, limit: int) -> list[Document]: ...
     async def scrub_person(self, person_id: str) -> None: ...
     async def scrub_address(self, digest: str) -> None: ...
@@ -137,6 +138,15 @@ class MongoMessageRepository:
         except DuplicateKeyError:
             return False
         return True
+
+    async def first_recorded(self, keys: Sequence[str]) -> str | None:
+        """The first of `keys` already in the log (a message recorded under an older digest)."""
+        if not keys:
+            return None
+        found = {
+            d["_id"] async for d in self.collection.find({"_id": {"$in": list(keys)}}, {"_id": 1})
+        }
+        return next((key for key in keys if key in found), None)
 
     async def date_undated(self) -> None:
         """At start-up: messages logged before they carried `retained_from` get it, so their
@@ -277,12 +287,13 @@ class MongoMessageRepository:
         return updated.modified_count
 
     async def invitations_since(
-        self, recipient_hash: str, since: datetime, *, excluding: str
+        self, digests: Sequence[str], since: datetime, *, excluding: str
     ) -> list[datetime]:
-        """When invitations to this address (other than `excluding`) went, or began to go."""
+        """When invitations to this address (any of its `digests`; other than `excluding`) went,
+        or began to go."""
         query = {
             "_id": {"$ne": excluding},
-            "recipient_hash": recipient_hash,
+            "recipient_hash": {"$in": list(digests)},
             "kind": "invitation",
             "status": {"$in": [Status.SENT.value, Status.SENDING.value, Status.UNKNOWN.value]},
             "sending_at": {"$gte": since.timestamp()},
@@ -290,8 +301,8 @@ class MongoMessageRepository:
         found = self.collection.find(query, {"sending_at": 1})
         return [datetime.fromtimestamp(d["sending_at"], UTC) async for d in found]
 
-    async def for_recipient(self, recipient_hash: str, *, limit: int) -> list[Document]:
-        cursor = self.collection.find({"recipient_hash": recipient_hash}, _PUBLIC)
+    async def for_recipient(self, digests: Sequence[str], *, limit: int) -> list[Document]:
+        cursor = self.collection.find({"recipient_hash": {"$in": list(digests)}}, _PUBLIC)
         return [loaded(d) async for d in cursor.sort("queued_at", DESCENDING).limit(limit)]
 
     async def recent(self, *, limit: int) -> list[Document]:

@@ -61,6 +61,37 @@ def address_hash(address: str, *, key: bytes) -> str:
     return hmac.new(key, normalise_address(address).encode(), hashlib.sha256).hexdigest()
 
 
+@dataclass(frozen=True)
+class AddressKeys:
+    """The keys of address digests: `current` keys every digest written from now on; `older` are
+    the keys earlier digests may have been written under, still looked for (newest first).
+
+    Suppressions, message keys and the weekly cap are found by an address's digest, so a new key
+    must not lose what was written under an old one: a suppressed address would be mailed again,
+    a redelivered event mailed twice. Every lookup therefore tries each digest (`digests`), and
+    every write uses the current one (`digest`)."""
+
+    current: bytes
+    older: tuple[bytes, ...] = ()
+
+    def digest(self, address: str) -> str:
+        """The digest to write under."""
+        return address_hash(address, key=self.current)
+
+    def digests(self, address: str) -> list[str]:
+        """Every digest the address may be stored under, the current one first."""
+        keys = dict.fromkeys((self.current, *self.older))
+        return [address_hash(address, key=key) for key in keys]
+
+    def digests_of(self, message: dict[str, Any]) -> list[str]:
+        """Every digest of a logged message's address (only its own once the address is erased),
+        the current one first."""
+        stored = str(message["recipient_hash"])
+        address = message.get("recipient")
+        found = self.digests(address) if address else []
+        return found if stored in found else [*found, stored]
+
+
 def message_key(*, cause_event_id: str, recipient_hash: str, template: str) -> str:
     """The delivery log's `_id`, and (as `<key@domain>`) the email's Message-ID."""
     return hashlib.sha256(f"{cause_event_id}|{recipient_hash}|{template}".encode()).hexdigest()

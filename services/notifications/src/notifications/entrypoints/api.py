@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 from together_kit.security import ADMIN_KEY_RESPONSES
 
-from notifications.domain.messages import address_hash
 from notifications.entrypoints.dependencies import ContextDep
 from notifications.handlers import Context
 
@@ -54,8 +53,8 @@ def public(document: dict[str, Any]) -> MessagePublic:
 
 
 async def messages_to(recipient: str, ctx: Context) -> list[dict[str, Any]]:
-    recipient_hash = address_hash(recipient, key=ctx.address_key)
-    return await ctx.messages.for_recipient(recipient_hash, limit=MAX_MESSAGES)
+    digests = ctx.address_keys.digests(recipient)
+    return await ctx.messages.for_recipient(digests, limit=MAX_MESSAGES)
 
 
 def api_router(*, admin: Callable[..., None]) -> APIRouter:

@@ -11,7 +11,7 @@ from notifications.adapters.messages import MessageRepository
 from notifications.adapters.rendering import Renderer
 from notifications.adapters.suppressions import SuppressionRepository
 from notifications.adapters.tokens import UnsubscribeLinks
-from notifications.domain.messages import RetryPlan
+from notifications.domain.messages import AddressKeys, RetryPlan
 from notifications.domain.policy import Kindness
 from notifications.domain.reminders import ReminderTimes
 
@@ -30,7 +30,8 @@ class Context:
     channels: Mapping[str, Channel]
     links: UnsubscribeLinks
     clock: Callable[[], datetime]
-    address_key: bytes
+    address_keys: AddressKeys
+    """Keys of the address digests: the current one writes, every one is looked for."""
     retry: RetryPlan
     kindness: Kindness = field(default_factory=Kindness)
     reminders: ReminderTimes = field(default_factory=ReminderTimes)

@@ -48,7 +48,7 @@ from notifications.adapters.handover_journal import JournalError
 from notifications.adapters.messages import Due
 from notifications.adapters.suppressions import BOUNCED, blocks
 from notifications.domain import policy
-from notifications.domain.messages import MessageRequest, Status, address_hash, message_key
+from notifications.domain.messages import MessageRequest, Status, message_key
 from notifications.handlers.context import PRODUCER, Context
 
 log = structlog.get_logger("notifications.delivery")
@@ -64,13 +64,17 @@ async def request(wanted: MessageRequest, ctx: Context) -> str:
     """Record one message to send (or why not); returns its key."""
     now = ctx.clock()
     recipient = wanted.recipient
-    recipient_hash = address_hash(recipient.address, key=ctx.address_key)
-    key = message_key(
-        cause_event_id=wanted.cause_event_id,
-        recipient_hash=recipient_hash,
-        template=wanted.template,
+    digests = ctx.address_keys.digests(recipient.address)
+    recipient_hash = digests[0]
+    key, *older_keys = (
+        message_key(
+            cause_event_id=wanted.cause_event_id, recipient_hash=d, template=wanted.template
+        )
+        for d in digests
     )
-    suppression = await ctx.suppressions.reason(recipient_hash)
+    if recorded := await ctx.messages.first_recorded(older_keys):
+        return recorded  # recorded under an older digest before: never twice
+    suppression = await ctx.suppressions.reason(digests)
     suppressed = suppression is not None and blocks(suppression, kind=wanted.kind)
     not_before = wanted.not_before or now
     if wanted.kind == "invitation":
@@ -139,7 +143,7 @@ async def send_one(key: str, ctx: Context) -> int:
     if message is None:
         return 0
     try:
-        suppression = await ctx.suppressions.reason(message["recipient_hash"])
+        suppression = await ctx.suppressions.reason(ctx.address_keys.digests_of(message))
         if suppression is not None and blocks(suppression, kind=message["kind"]):
             reason = f"address suppressed while waiting: {suppression}"
             await ctx.messages.finish(
@@ -297,7 +301,7 @@ def outgoing(message: Document, ctx: Context) -> Outgoing:
 async def _within_cap(message: Document, now: datetime, ctx: Context) -> bool:
     since = policy.week_start(now, rules=ctx.kindness)
     others = await ctx.messages.invitations_since(
-        message["recipient_hash"], since, excluding=message["_id"]
+        ctx.address_keys.digests_of(message), since, excluding=message["_id"]
     )
     return policy.within_cap(others, now, rules=ctx.kindness)
 
@@ -318,7 +322,7 @@ async def _failed(message: Document, reason: str, *, permanent: bool, ctx: Conte
     log.warning("message failed", key=message["_id"], reason=reason, permanent=permanent)
     if permanent:
         await ctx.suppressions.add(
-            message["recipient_hash"],
+            ctx.address_keys.digests_of(message),
             reason=BOUNCED,
             at=now,
             person_id=message["person_id"],

@@ -38,7 +38,8 @@ async def send_digests(ctx: Context) -> int:
     moment = policy.last_digest(now, rules=ctx.kindness)
     people: dict[str, list[Document]] = {}
     for message in await ctx.messages.held_for_digest(before=moment):
-        people.setdefault(message["recipient_hash"], []).append(message)
+        person = ctx.address_keys.digests_of(message)[0]  # held under older digests too
+        people.setdefault(person, []).append(message)
     recorded = 0
     for held in people.values():
         recorded += await _digest(held, moment=moment, now=now, ctx=ctx)

@@ -15,7 +15,6 @@ from together_contracts import (
 from notifications.adapters.contacts import ContactRepository
 from notifications.adapters.suppressions import UNSUBSCRIBED
 from notifications.domain.contacts import Contact
-from notifications.domain.messages import address_hash
 from notifications.handlers.context import PRODUCER, Context
 
 ALL_CONSENTS = tuple(str(consent) for consent in Consent)
@@ -52,8 +51,7 @@ async def record_confirmation(event: VolunteerConfirmed, ctx: Context) -> None:
     withdrawn = [c for c in contact.withdrawn if c not in consents]
     await ctx.contacts.set_preferences(person_id, withdrawn=withdrawn)
     if consents:
-        recipient_hash = address_hash(contact.email, key=ctx.address_key)
-        await ctx.suppressions.lift(recipient_hash, reason=UNSUBSCRIBED)
+        await ctx.suppressions.lift(ctx.address_keys.digests(contact.email), reason=UNSUBSCRIBED)
 
 
 async def record_unsubscribe(event: VolunteerUnsubscribed, ctx: Context) -> None:
@@ -72,7 +70,7 @@ async def unsubscribe(token: str, *, correlation_id: str, ctx: Context) -> bool:
     if claims is None:
         return False
     await ctx.suppressions.add(
-        claims.recipient_hash,
+        [claims.recipient_hash],  # as the link was made: an older key's, if mailed before one
         reason=UNSUBSCRIBED,
         at=ctx.clock(),
         person_id=claims.person_id,
