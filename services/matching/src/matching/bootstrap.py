@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from together_contracts import EventSubmitted, PersonAccessAnswered, PersonErased
 from together_contracts.matches import (
+    AttendanceRecorded,
     EventCancelled,
     EventPublished,
     MatchAccepted,
@@ -113,6 +114,7 @@ def create_app(
         MatchAccepted,
         MatchDeclined,
         VolunteerUnmatched,
+        AttendanceRecorded,
         PersonErased,
         PersonAccessAnswered,
     )
