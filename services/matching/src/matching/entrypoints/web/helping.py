@@ -1,4 +1,4 @@
-""""I can help" from the events page: `/events/{id}/help`.
+""" "I can help" from the events page: `/events/{id}/help`.
 
 Signed in to "My together" (the site's session cookie), a volunteer sees the event and a button;
 the POST takes a place or joins the waitlist, then redirects to the same page, which now says where
