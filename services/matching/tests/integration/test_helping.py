@@ -244,3 +244,21 @@ async def test_a_public_venue_is_shown_in_full(helping: Matching) -> None:
     page = await helping.http.get(f"/events/{event['id']}/help")
 
     assert "Shudehill Hall, 1 Shudehill, M1 1AE" in page.text
+
+
+async def test_a_volunteer_proposed_the_event_takes_a_place_on_their_proposal(
+    helping: Matching, probe: EventProbe
+) -> None:
+    person_id = await helping.confirm_volunteer()
+    event = await published(helping, places=3)
+    await seen(probe, "match.proposed", where=lambda e: e["data"]["person_id"] == str(person_id))
+
+    taken = await helping.http.post(
+        f"/events/{event['id']}/help", headers=session(helping, person_id)
+    )
+
+    assert taken.status_code == 303
+    assert (await stored(helping, event["id"]))["accepted"] == [str(person_id)]
+    records = await helping.db["matches"].find({"person_id": str(person_id)}).to_list()
+    assert [r["_id"] for r in records] == [str(match_id(uuid.UUID(event["id"]), person_id))]
+    assert "offered" not in records[0]
