@@ -208,6 +208,18 @@ class FakeMatches:
             made.add(person_id)
         return made
 
+    async def offered(self, *, event_id: UUID, person_id: UUID, at: datetime) -> bool:
+        identifier = match_id(event_id, person_id)
+        if identifier in self.stored:
+            return False
+        self.stored[identifier] = {
+            "_id": str(identifier),
+            "event_id": str(event_id),
+            "person_id": str(person_id),
+            "offered": True,
+        }
+        return True
+
     async def get(self, identifier: UUID) -> dict[str, Any] | None:
         return self.stored.get(identifier)
 

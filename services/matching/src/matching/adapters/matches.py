@@ -26,6 +26,7 @@ class MatchRepository(Protocol):
     async def add(
         self, *, event_id: UUID, at: datetime, proposals: Sequence[Proposed]
     ) -> set[UUID]: ...
+    async def offered(self, *, event_id: UUID, person_id: UUID, at: datetime) -> bool: ...
     async def get(self, match_id: UUID) -> dict[str, Any] | None: ...
     async def people_proposed(self, event_id: UUID) -> set[UUID]: ...
     async def events_of(self, person_id: UUID) -> set[UUID]: ...
@@ -60,6 +61,19 @@ class MongoMatchRepository:
         ]
         inserted = set(await self.matches.insert_new(items))
         return {person_id for person_id, identifier in ids.items() if identifier in inserted}
+
+    async def offered(self, *, event_id: UUID, person_id: UUID, at: datetime) -> bool:
+        """Record the match of a volunteer who offered to help from the events page (no
+        `match.proposed`: nobody is invited); False if they already had one for this event."""
+        identifier = str(match_id(event_id, person_id))
+        document = {
+            "_id": identifier,
+            "event_id": str(event_id),
+            "person_id": str(person_id),
+            "proposed_at": at,
+            "offered": True,
+        }
+        return bool(await self.matches.insert_new([(document, [])]))
 
     async def get(self, match_id: UUID) -> dict[str, Any] | None:
         return await self.matches.collection.find_one({"_id": str(match_id)})
