@@ -10,7 +10,7 @@ import pytest
 from together_contracts import ALL_EVENTS
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-from build_catalogue import documents  # noqa: E402
+from build_catalogue import documents
 
 pytestmark = pytest.mark.unit
 
