@@ -31,6 +31,8 @@ from together_contracts import (
     VolunteerRegisteredData,
 )
 from together_contracts.matches import (
+    AttendanceRecorded,
+    AttendanceRecordedData,
     EventCancelled,
     EventCancelledData,
     EventChanged,
@@ -46,7 +48,6 @@ from together_contracts.matches import (
     VolunteerUnmatched,
     VolunteerUnmatchedData,
 )
-from together_contracts.matches import AttendanceRecorded, AttendanceRecordedData
 from together_contracts.organising import (
     EventMessagePosted,
     EventMessagePostedData,

@@ -124,7 +124,6 @@ class MongoMessageRepository:
         await self.collection.create_index("person_id")
         await self.collection.create_index("event_id")
         await self.collection.create_index("email_digest")
-        await self.collection.create_index("mentions")
         await backfill_digests(
             self.collection,
             address_field="recipient",

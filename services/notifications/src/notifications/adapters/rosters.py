@@ -37,8 +37,9 @@ class MongoRosterRepository:
         self.erasure_key = erasure_key
 
     async def ensure_indexes(self) -> None:
+        """No index on `mentions`: nx-27017's indexes are not multikey (a query for one element
+        of an indexed array finds nothing), and erasures are rare."""
         await self.collection.create_index("digest_due_at")
-        await self.collection.create_index("mentions")
         await self.collection.create_index("organiser_digest")
 
     async def get(self, event_id: str) -> Roster | None:
