@@ -17,7 +17,12 @@ from notifications.domain.policy import LONDON
 from notifications.handlers import organisers
 from notifications.settings import Settings
 from pymongo.asynchronous.database import AsyncDatabase
-from together_contracts import Event, PersonErasureRequested, PersonErasureRequestedData
+from together_contracts import (
+    Event,
+    PersonErasureRequested,
+    PersonErasureRequestedData,
+    email_digest,
+)
 from together_contracts.matches import (
     EventCancelled,
     EventCancelledData,
@@ -326,3 +331,29 @@ async def test_who_is_coming_shows_first_names_and_only_shared_emails(
     assert "Pwy sy&#39;n dod" in welsh.text or "Pwy sy'n dod" in welsh.text
     assert "Ben" not in after_cancel.text
     assert "cancelled" in after_cancel.text
+
+
+async def test_an_erased_organiser_gets_no_digest(
+    settings: Settings, smtp_sink: Sink, rabbitmq_url: str, inspector: AsyncDatabase[Document]
+) -> None:
+    organiser = unique_address("sam")
+    event = community_event(f"Riverside lunch {unique_tag()}")
+    app = create_app(settings, clock=lambda: NOW)
+    async with app.router.lifespan_context(app):
+        nia_id, _nia, _ = await join(rabbitmq_url, smtp_sink, name="Nia")
+        await publish_event(rabbitmq_url, published(event, organiser))
+        await smtp_sink.wait_for(organiser, 1)
+        taken = accepted(nia_id, event)
+        await publish_event(rabbitmq_url, taken)
+        await processed(inspector, taken)
+        forgotten = erased(digest=email_digest(organiser, key=settings.erasure_digest_key))
+        await publish_event(rabbitmq_url, forgotten)
+        await processed(inspector, forgotten)
+        recorded = await digests_now(app)
+        roster = await inspector["rosters"].find_one({"_id": str(event.event_id)})
+
+    assert recorded == 0
+    assert roster is not None
+    assert roster["organiser"] is None
+    assert organiser not in str(roster)
+    assert len(smtp_sink.handler.to(organiser)) == 1

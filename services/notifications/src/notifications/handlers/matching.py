@@ -31,7 +31,21 @@ MATCHED_EVENTS = "matched-events"
 
 
 TIME_FIELDS = frozenset({"starts_at", "ends_at", "time"})
-VENUE_FIELDS = frozenset({"venue", "online", "outward_code", "postcode", "address"})
+VENUE_FIELDS = frozenset(
+    {
+        "venue",
+        "online",
+        "outward_code",
+        "postcode",
+        "address",
+        "address_lines",
+        "town",
+        "joining_url",
+        "arrival_notes",
+        "accessibility",
+    }
+)
+"""Names in `event.changed`'s `changes` that mean the place changed (also `venue.<field>`)."""
 
 
 def describe(event: EventSummary, language: str) -> dict[str, object]:
