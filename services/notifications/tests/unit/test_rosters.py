@@ -4,8 +4,10 @@ hour; each cause counts once; an erased person is only a freed place."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from notifications.adapters.suppressions import UNSUBSCRIBED, blocks
 from notifications.domain.rosters import GAP, Roster
 from notifications.domain.when import span
+from notifications.handlers.organisers import DIGEST_KIND
 
 pytestmark = pytest.mark.unit
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -77,3 +79,8 @@ def test_a_span_in_summer_time_and_over_midnight() -> None:
     assert span(starts, starts + timedelta(hours=3), "en") == (
         "Saturday 4 July, 22:00 to Sunday 5 July, 01:00"
     )
+
+
+def test_an_organiser_who_unsubscribed_gets_no_digest_but_still_their_page_link() -> None:
+    assert blocks(UNSUBSCRIBED, kind=DIGEST_KIND)
+    assert not blocks(UNSUBSCRIBED, kind="requested")

@@ -30,6 +30,8 @@ log = structlog.get_logger("notifications.organisers")
 DIGESTS = uuid.UUID("0b6c1f4e-3d52-4a8e-9f61-2c7d8e5a9b34")
 """Namespace of organiser digests' cause ids: uuid5 of (event id, digest number)."""
 Document = dict[str, Any]
+DIGEST_KIND = "organiser-digest"
+"""Stopped by the organiser's unsubscribe (adapters.suppressions), unlike the link to their page."""
 
 
 async def send_link(event: OrganiserLinkRequested, ctx: Context) -> None:
@@ -218,7 +220,7 @@ async def _digest(event_id: str, *, now: datetime, ctx: Context) -> int:
                 "waiting": roster.waiting(),
                 "manage_url": organiser.manage_url,
             },
-            kind="requested",
+            kind=DIGEST_KIND,
             correlation_id=cause,
             gathers=tuple(key for key, _change in changes),
             mentions=tuple(line["person"] for line in lines if line["person"]),
