@@ -357,3 +357,35 @@ async def test_an_erased_organiser_gets_no_digest(
     assert roster["organiser"] is None
     assert organiser not in str(roster)
     assert len(smtp_sink.handler.to(organiser)) == 1
+
+
+async def test_a_digest_interrupted_before_the_roster_was_updated_is_not_sent_twice(
+    settings: Settings, smtp_sink: Sink, rabbitmq_url: str, inspector: AsyncDatabase[Document]
+) -> None:
+    """A crash between recording the digest and taking its changes off the roster: the next run
+    finds the digest's key taken, takes off what it gathered, and nothing is sent twice."""
+    organiser = unique_address("sam")
+    event = community_event(f"Riverside lunch {unique_tag()}")
+    rosters = inspector["rosters"]
+    app = create_app(settings, clock=lambda: NOW)
+    async with app.router.lifespan_context(app):
+        nia_id, _nia, _ = await join(rabbitmq_url, smtp_sink, name="Nia")
+        await publish_event(rabbitmq_url, published(event, organiser))
+        taken = accepted(nia_id, event)
+        await publish_event(rabbitmq_url, taken)
+        await processed(inspector, taken)
+        before = await rosters.find_one({"_id": str(event.event_id)})
+        assert before is not None
+        assert await digests_now(app) == 1
+        await smtp_sink.wait_for(organiser, 2)
+        await rosters.replace_one({"_id": str(event.event_id)}, before)  # the update was lost
+        assert await digests_now(app) == 1  # runs again: same key, nothing new recorded
+        after = await rosters.find_one({"_id": str(event.event_id)})
+        assert await digests_now(app) == 0
+        logged = await inspector["messages"].count_documents({"template": "organiser_digest"})
+
+    assert after is not None
+    assert after["changes"] == {}
+    assert after["digests"] == 1
+    assert logged == 1
+    assert len(smtp_sink.handler.to(organiser)) == 2  # "your event is live" and one digest
