@@ -13,6 +13,7 @@ from together_kit.erasure import ErasureAnswers
 from together_kit.retention import days
 from together_kit.runtime import ServiceRuntime
 from together_kit.security import require_admin_key
+from together_kit.site import SiteTokens
 from together_kit.web import WebPages, mount_static
 
 from notifications.adapters.address_keys import address_keys
@@ -21,8 +22,10 @@ from notifications.adapters.channels.smtp import SmtpChannel, SmtpConfig
 from notifications.adapters.channels.webhook import WebhookChannel, WebhookConfig
 from notifications.adapters.contacts import MongoContactRepository
 from notifications.adapters.handover_journal import HandoverJournal
+from notifications.adapters.mail_quota import MongoMailQuota
 from notifications.adapters.messages import RETAINED_FROM, MongoMessageRepository
 from notifications.adapters.rendering import Renderer
+from notifications.adapters.rosters import MongoRosterRepository
 from notifications.adapters.suppressions import MongoSuppressionRepository
 from notifications.adapters.tokens import UnsubscribeLinks
 from notifications.domain.messages import RetryPlan
@@ -32,7 +35,7 @@ from notifications.entrypoints import consumers
 from notifications.entrypoints.api import api_router
 from notifications.entrypoints.dispatcher import Dispatcher
 from notifications.entrypoints.web import web_router
-from notifications.handlers import Context, delivery, digest
+from notifications.handlers import Context, delivery, digest, organisers
 from notifications.settings import Settings
 
 WEB = Path(__file__).parent / "entrypoints" / "web"
@@ -74,6 +77,13 @@ def create_app(
         runtime.aggregate("messages"), erasure_key=settings.erasure_digest_key
     )
     suppressions = MongoSuppressionRepository(runtime.db["suppressions"])
+    rosters = MongoRosterRepository(runtime.db["rosters"], erasure_key=settings.erasure_digest_key)
+    organiser_links = MongoMailQuota(
+        runtime.db["organiser_link_quota"],
+        key=settings.secret_keys().derive("together.notifications.organiser-links"),
+        per_day=settings.organiser_links_per_address_per_day,
+    )
+    addresses = settings.addresses()
     dispatcher = Dispatcher(poll_seconds=settings.dispatch_poll_seconds)
     channels = channels if channels is not None else build_channels(settings)
     ctx = Context(
@@ -106,6 +116,10 @@ def create_app(
         journal=HandoverJournal(settings.journal_path()),
         keep_sent_context=settings.dev_pages,
         wake=dispatcher.wake,
+        rosters=rosters,
+        organiser_links=organiser_links,
+        my_url=addresses.url("signups", "/my"),
+        share_url=addresses.url("moderation", "/share"),
     )
     claim_stale_after = timedelta(seconds=settings.claim_stale_seconds)
     stale_after = timedelta(seconds=settings.sending_stale_seconds)
@@ -120,7 +134,7 @@ def create_app(
         await delivery.recover_handovers(ctx)
         await reconcile()
 
-    runtime.indexes(messages, suppressions, contacts)
+    runtime.indexes(messages, suppressions, contacts, rosters, organiser_links)
     runtime.startup_hooks.append(messages.date_undated)
     runtime.retain(
         messages.collection,
@@ -147,6 +161,15 @@ def create_app(
 
     runtime.every(settings.digest_check_seconds, send_digests, name="send-digests")
 
+    async def send_organiser_digests() -> int:
+        return await organisers.send_digests(ctx)
+
+    runtime.every(
+        settings.organiser_digest_check_seconds,
+        send_organiser_digests,
+        name="send-organiser-digests",
+    )
+
     pages = WebPages(templates=WEB / "templates", locales=WEB / "locales")
     app = runtime.app(
         title="together notifications",
@@ -170,4 +193,5 @@ def create_app(
     app.state.settings = settings
     app.state.context = ctx
     app.state.pages = pages
+    app.state.site_tokens = SiteTokens(settings.site_keys())
     return app

@@ -59,6 +59,11 @@ class Settings(ServiceSettings):
     weekly_invitation_cap: int = 3
     digest_check_seconds: float = 300.0
     """How often the weekly digest job looks for digests due (Monday 08:00 London)."""
+    organiser_digest_check_seconds: float = 60.0
+    """How often the organiser digest job looks for digests due (at most one an hour per event)."""
+    organiser_links_per_address_per_day: int = Field(default=3, ge=0)
+    """Emails with the link to an organiser's page per address per day: the address is the one
+    typed with a listing, not confirmed, and the email carries the listing's title."""
     reminder_day_before_at: time = time(10, 0)
     """London time, the day before an accepted event, of the first reminder."""
     reminder_morning_at: time = time(8, 0)

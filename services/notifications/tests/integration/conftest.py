@@ -175,7 +175,7 @@ async def notifications(
 
 
 def unique_address(name: str) -> str:
-    return f"{name.lower()}.{uuid.uuid4().hex[:10]}@example.org"
+    return f"{name.lower().replace(' ', '')}.{uuid.uuid4().hex[:10]}@example.org"
 
 
 @dataclass

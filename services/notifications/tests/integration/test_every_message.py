@@ -31,6 +31,8 @@ from together_contracts import (
     VolunteerRegisteredData,
 )
 from together_contracts.matches import (
+    AttendanceRecorded,
+    AttendanceRecordedData,
     EventCancelled,
     EventCancelledData,
     EventChanged,
@@ -46,6 +48,13 @@ from together_contracts.matches import (
     VolunteerUnmatched,
     VolunteerUnmatchedData,
 )
+from together_contracts.organising import (
+    EventMessagePosted,
+    EventMessagePostedData,
+    OrganiserLinkRequested,
+    OrganiserLinkRequestedData,
+)
+from together_contracts.sessions import SignInRequested, SignInRequestedData
 from together_kit.testing.probe import publish_event
 
 from .conftest import Sink, unique_address
@@ -260,6 +269,53 @@ CASES: dict[str, Case] = {
         ),
         (f"{LINK}event", f"{LINK}cancel"),
     ),
+    "organiser_link": Case(
+        lambda a, p, lang: env(
+            OrganiserLinkRequestedData(
+                event_id=p,
+                title="Community lunch",
+                organiser_email=a,
+                language=lang,
+                manage_url=f"{LINK}manage",
+            ),
+            OrganiserLinkRequested,
+        ),
+        (f"{LINK}manage",),
+        words={"en": "Community lunch", "cy": "Community lunch"},
+    ),
+    "event_message": Case(
+        lambda a, p, lang: env(
+            EventMessagePostedData(
+                event=summary(), organiser_first_name="Sam", text="Bring a coat.", accepted=[p]
+            ),
+            EventMessagePosted,
+        ),
+        (),
+        needs_contact=True,
+        words={"en": "Bring a coat.", "cy": "Bring a coat."},
+    ),
+    "attendance_thanks": Case(
+        lambda a, p, lang: env(
+            AttendanceRecordedData(
+                event_id=uuid.uuid4(),
+                person_id=p,
+                match_id=uuid.uuid4(),
+                attended=True,
+                event=summary(),
+            ),
+            AttendanceRecorded,
+        ),
+        ("http://moderation.test/share",),
+        needs_contact=True,
+    ),
+    "sign_in_link": Case(
+        lambda a, p, lang: env(
+            SignInRequestedData(person_id=p, language=lang, sign_in_url=f"{LINK}sign-in"),
+            SignInRequested,
+        ),
+        (f"{LINK}sign-in",),
+        needs_contact=True,
+    ),
 }
 
 
@@ -280,7 +336,12 @@ async def test_message_renders_with_both_parts_and_working_links(
     template: str,
     language: str,
 ) -> None:
-    app = create_app(settings_for(staff_language=language), clock=lambda: DAYTIME)
+    settings = settings_for(
+        staff_language=language,
+        moderation_public_url="http://moderation.test",
+        signups_public_url="http://signups.test",
+    )
+    app = create_app(settings, clock=lambda: DAYTIME)
     async with app.router.lifespan_context(app):
         await _renders(smtp_sink, rabbitmq_url, template, language)
 
@@ -317,3 +378,6 @@ async def _renders(smtp_sink: Sink, rabbitmq_url: str, template: str, language: 
     assert word in html
     footer = "Atal e-byst gennym ni" if language == "cy" else "Stop emails from us"
     assert footer in text
+    if case.needs_contact:  # every email to a volunteer links to My together
+        assert "http://signups.test/my" in text
+        assert 'href="http://signups.test/my"' in html

@@ -5,7 +5,7 @@ are one write. Status changes are conditional on the current status, so two disp
 claim a message, and a stale writer never undoes a newer state.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, Protocol
 
@@ -83,6 +83,9 @@ class MessageRepository(Protocol):
     async def recent(self, *, limit: int) -> list[Document]: ...
     async def scrub_person(self, person_id: str) -> None: ...
     async def scrub_address(self, digest: str) -> None: ...
+    async def scrub_mentions(
+        self, person_id: str, scrub: Callable[[Document], Document]
+    ) -> int: ...
     async def held_about(self, *, person_id: str | None, digest: str) -> list[Document]: ...
     async def cancel_waiting(
         self,
@@ -339,6 +342,19 @@ class MongoMessageRepository:
         )
         cursor = self.collection.find({"$or": wanted}, dict.fromkeys(fields, 1))
         return [document async for document in cursor]
+
+    async def scrub_mentions(self, person_id: str, scrub: Callable[[Document], Document]) -> int:
+        """Erasure of a person named in messages to others (an organiser's digest): each such
+        message's context becomes `scrub(context)`; returns how many."""
+        scrubbed = 0
+        found = self.collection.find({"mentions": person_id}, {"context": 1, "mentions": 1})
+        async for document in found:
+            mentions = [m for m in document.get("mentions", []) if m != person_id]
+            fields = {"context": scrub(document.get("context", {})), "mentions": mentions}
+            update = {"$set": fields, "$inc": {"version": 1}}
+            changed = await self.collection.update_one({"_id": document["_id"]}, update)
+            scrubbed += changed.modified_count
+        return scrubbed
 
     async def scrub_address(self, digest: str) -> None:
         """Erasure of messages recorded by address alone (the erasure link, outcomes to authors)."""

@@ -5,9 +5,10 @@ first, then older keys'): every lookup is given all of them, and a new record is
 first.
 
 `bounced` (the server refused the address for good) blocks every message; `unsubscribed` blocks
-what a person can unsubscribe from (welcomes, invitations, the invitation digest) but not what they
-have asked for (a confirmation link, an erasure link, the outcome of their story, news of a place
-they accepted and its reminders).
+what a person can unsubscribe from (welcomes, invitations, the invitation digest, an organiser's
+digest of places taken and given up) but not what they have asked for (a confirmation link, an
+erasure link, the link to their event's page, the outcome of their story, news of a place they
+accepted and its reminders).
 """
 
 from collections.abc import Sequence
@@ -19,7 +20,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 Document = dict[str, Any]
 BOUNCED = "bounced"
 UNSUBSCRIBED = "unsubscribed"
-UNSUBSCRIBABLE_KINDS = frozenset({"volunteering", "invitation", "digest"})
+UNSUBSCRIBABLE_KINDS = frozenset({"volunteering", "invitation", "digest", "organiser-digest"})
 
 
 def blocks(reason: str, *, kind: str) -> bool:

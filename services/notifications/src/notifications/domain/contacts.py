@@ -19,3 +19,9 @@ class Contact:
     """Consents the person withdrew (`matched-events`, `news`): nothing of those is sent."""
     digest: bool = False
     """Invitations gathered into one weekly email instead of one each."""
+
+
+def first_name(name: str) -> str:
+    """The first word of a full name: how a volunteer is named to an organiser."""
+    words = name.split()
+    return words[0] if words else ""

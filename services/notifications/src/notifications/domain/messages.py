@@ -123,7 +123,9 @@ class MessageRequest:
     digest: bool = False
     """Hold it for the recipient's weekly digest instead of sending it on its own."""
     gathers: tuple[str, ...] = ()
-    """For a digest: the keys of the invitations it gathers."""
+    """For a digest: the keys of the invitations (or roster changes) it gathers."""
+    mentions: tuple[str, ...] = ()
+    """People (other than the recipient) the message names, so their erasure scrubs it too."""
 
 
 @dataclass(frozen=True)

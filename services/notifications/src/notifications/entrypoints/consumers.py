@@ -21,6 +21,7 @@ from together_contracts import (
     VolunteerUnsubscribed,
 )
 from together_contracts.matches import (
+    AttendanceRecorded,
     EventCancelled,
     EventChanged,
     EventPublished,
@@ -29,6 +30,12 @@ from together_contracts.matches import (
     MatchProposed,
     VolunteerUnmatched,
 )
+from together_contracts.organising import (
+    EventMessagePosted,
+    MatchSharingChanged,
+    OrganiserLinkRequested,
+)
+from together_contracts.sessions import SignInRequested
 from together_kit.access import AccessAnswers
 from together_kit.runtime import ServiceRuntime
 
@@ -37,6 +44,7 @@ from notifications.handlers import (
     access,
     matching,
     messages,
+    organisers,
     people,
     pledges,
     reminders,
@@ -60,7 +68,11 @@ MatchingEvent = Annotated[
     | EventChanged
     | EventCancelled
     | EventPublished
-    | VolunteerUnmatched,
+    | VolunteerUnmatched
+    | MatchSharingChanged
+    | EventMessagePosted
+    | OrganiserLinkRequested
+    | AttendanceRecorded,
     Field(discriminator="type"),
 ]
 PledgeDecided = Annotated[PledgeApproved | PledgeRejected, Field(discriminator="type")]
@@ -145,6 +157,10 @@ def register(
             EventCancelled.routing_key,
             EventPublished.routing_key,
             VolunteerUnmatched.routing_key,
+            MatchSharingChanged.routing_key,
+            EventMessagePosted.routing_key,
+            OrganiserLinkRequested.routing_key,
+            AttendanceRecorded.routing_key,
         ],
     )
 
@@ -153,25 +169,46 @@ def register(
         """Invite volunteers to matched events (never at night, a few a week at most, or in a
         weekly digest), confirm places and schedule their reminders (the day before and the
         morning of), tell of changes (reminders move) and cancellations (reminders are cancelled,
-        as when a place is given up), give the organiser their links, and send a kind word to
-        volunteers still waiting for a match."""
+        as when a place is given up), give the organiser their links, keep who is coming for the
+        organiser's page and digest, pass the organiser's messages on, thank those who came, and
+        send a kind word to volunteers still waiting for a match."""
         if isinstance(event, MatchProposed):
             await matching.invite(event, ctx)
         elif isinstance(event, MatchAccepted):
             await matching.confirm_place(event, ctx)
             await reminders.schedule(event, ctx)
+            await organisers.record_place(event, ctx)
         elif isinstance(event, MatchDeclined):
             await reminders.give_up(event, ctx)
+            await organisers.record_leaving(event, ctx)
         elif isinstance(event, EventChanged):
-            await matching.tell_change(event, ctx)
-            await reminders.reschedule(event, ctx)
+            if any(matching.worth_telling(event.data)):
+                await matching.tell_change(event, ctx)
+                await reminders.reschedule(event, ctx)
         elif isinstance(event, EventCancelled):
             await reminders.cancel_for_event(event, ctx)
             await matching.tell_cancellation(event, ctx)
+            await organisers.close(event, ctx)
         elif isinstance(event, EventPublished):
             await matching.tell_organiser(event, ctx)
+            await organisers.keep_event(event, ctx)
+        elif isinstance(event, MatchSharingChanged):
+            await organisers.record_sharing(event, ctx)
+        elif isinstance(event, EventMessagePosted):
+            await matching.pass_message(event, ctx)
+        elif isinstance(event, OrganiserLinkRequested):
+            await organisers.send_link(event, ctx)
+        elif isinstance(event, AttendanceRecorded):
+            await matching.thank(event, ctx)
         else:
             await matching.encourage(event, ctx)
+
+    sessions = runtime.consumer("sessions", [SignInRequested.routing_key])
+
+    @sessions.subscriber()
+    async def on_sign_in_requested(event: SignInRequested) -> None:
+        """Email a volunteer the single-use link that signs them in to "My together"."""
+        await messages.send_sign_in_link(event, ctx)
 
     erasures = runtime.consumer(
         "erasures", [PersonErasureRequested.routing_key, ErasureLinkRequested.routing_key]

@@ -7,8 +7,10 @@ from together_kit.erasure import ErasureAnswers
 from notifications.adapters.channels import Channel
 from notifications.adapters.contacts import ContactRepository
 from notifications.adapters.handover_journal import IN_MEMORY, HandoverJournal
+from notifications.adapters.mail_quota import MailQuota
 from notifications.adapters.messages import MessageRepository
 from notifications.adapters.rendering import Renderer
+from notifications.adapters.rosters import RosterRepository
 from notifications.adapters.suppressions import SuppressionRepository
 from notifications.adapters.tokens import UnsubscribeLinks
 from notifications.domain.messages import AddressKeys, RetryPlan
@@ -47,3 +49,11 @@ class Context:
     """Which final dots this process wrote (adapters.handover_journal); in memory for unit tests."""
     wake: Callable[[], None] = lambda: None
     """Tells the dispatcher that a message is waiting, so it need not wait for its next poll."""
+    rosters: RosterRepository | None = None
+    """Who is coming to each event, for its organiser's page and digest (domain.rosters)."""
+    organiser_links: MailQuota | None = None
+    """Organiser-link emails per address per day; None sends them all."""
+    my_url: str = ""
+    """"My together" in signups, linked from every email to a volunteer."""
+    share_url: str = ""
+    """Moderation's page to share a story, linked from the thank-you after an event."""

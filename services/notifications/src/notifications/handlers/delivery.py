@@ -101,6 +101,7 @@ async def request(wanted: MessageRequest, ctx: Context) -> str:
         "not_before": not_before,
         "event_id": wanted.event_id,
         "gathers": list(wanted.gathers),
+        "mentions": list(wanted.mentions),
     }
     if await ctx.messages.record(document) and not suppressed and status is Status.QUEUED:
         ctx.wake()
@@ -278,6 +279,7 @@ def outgoing(message: Document, ctx: Context) -> Outgoing:
         "name": message["recipient_name"],
         **message["context"],
         "unsubscribe_url": unsubscribe,
+        "my_url": ctx.my_url if message["person_id"] else "",
     }
     rendered = ctx.renderer.render(
         message["template"], language=message["language"], context=context

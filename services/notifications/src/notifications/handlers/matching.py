@@ -7,17 +7,22 @@ in `handlers.reminders`; the weekly digest of invitations in `handlers.digest`.
 import structlog
 from together_contracts import Event
 from together_contracts.matches import (
+    AttendanceRecorded,
     EventCancelled,
     EventChanged,
+    EventChangedData,
     EventPublished,
     EventSummary,
+    EventVenue,
     MatchAccepted,
     MatchProposed,
+    OrganiserContact,
     VolunteerUnmatched,
 )
+from together_contracts.organising import EventMessagePosted
 
 from notifications.domain.messages import MessageRequest, Recipient
-from notifications.domain.when import spoken
+from notifications.domain.when import span, spoken
 from notifications.handlers import delivery
 from notifications.handlers.context import Context
 
@@ -25,13 +30,54 @@ log = structlog.get_logger("notifications.matching")
 MATCHED_EVENTS = "matched-events"
 
 
+TIME_FIELDS = frozenset({"starts_at", "ends_at", "time"})
+VENUE_FIELDS = frozenset(
+    {
+        "venue",
+        "online",
+        "outward_code",
+        "postcode",
+        "address",
+        "address_lines",
+        "town",
+        "joining_url",
+        "arrival_notes",
+        "accessibility",
+    }
+)
+"""Names in `event.changed`'s `changes` that mean the place changed (also `venue.<field>`)."""
+
+
 def describe(event: EventSummary, language: str) -> dict[str, object]:
     return {
         "title": event.title,
         "when": spoken(event.starts_at, language),
+        "span": span(event.starts_at, event.ends_at, language),
         "where": "" if event.online else (event.outward_code or ""),
         "online": event.online,
     }
+
+
+def venue(place: EventVenue | None) -> dict[str, object] | None:
+    """The full venue for someone with a place: name, address lines, town and postcode (or the
+    joining link), how to get in and access."""
+    if place is None:
+        return None
+    lines = [] if place.online else [place.name, *place.address_lines, place.town, place.postcode]
+    return {
+        "online": place.online,
+        "lines": [line for line in lines if line.strip()],
+        "joining_url": place.joining_url if place.online else "",
+        "arrival_notes": place.arrival_notes,
+        "accessibility": place.accessibility,
+    }
+
+
+def organiser(contact: OrganiserContact | None) -> dict[str, object] | None:
+    if contact is None:
+        return None
+    email = str(contact.email) if contact.email else ""
+    return {"first_name": contact.first_name, "email": email, "phone": contact.phone}
 
 
 async def _to_volunteer(
@@ -85,7 +131,11 @@ async def invite(event: MatchProposed, ctx: Context) -> None:
 
 
 async def confirm_place(event: MatchAccepted, ctx: Context) -> None:
+    """The place (or the waitlist): where in full, when, whom to ask. A waitlisted person sees
+    the venue only if the organiser made it public."""
     data = event.data
+    waitlisted = data.outcome == "waitlisted" and not data.from_waitlist
+    shown = not waitlisted or (data.venue is not None and data.venue.public)
     await _to_volunteer(
         event,
         str(data.person_id),
@@ -93,17 +143,83 @@ async def confirm_place(event: MatchAccepted, ctx: Context) -> None:
         ctx,
         kind="requested",
         summary=data.event,
-        waitlisted=data.outcome == "waitlisted",
+        waitlisted=waitlisted,
         waitlist_position=data.waitlist_position or 0,
         respond_url=data.respond_url,
+        venue=venue(data.venue) if shown else None,
+        organiser=None if waitlisted else organiser(data.organiser),
     )
 
 
+def worth_telling(data: EventChangedData) -> tuple[bool, bool]:
+    """Whether the time, and whether the venue, changed: what a person with a place needs to
+    know (a change of places or description is not news to them)."""
+    changes = set(data.changes)
+    was = data.was
+    timed = bool(changes & TIME_FIELDS) or (
+        was is not None
+        and (was.starts_at, was.ends_at) != (data.event.starts_at, data.event.ends_at)
+    )
+    moved = any(c.split(".")[0] in VENUE_FIELDS for c in changes)
+    retitled = was is not None and was.title != data.event.title
+    return timed, moved or retitled
+
+
 async def tell_change(event: EventChanged, ctx: Context) -> None:
-    for person_id in event.data.accepted:
+    """One notice per person with a place, saying what changed: the time (was, now), the venue."""
+    data = event.data
+    timed, moved = worth_telling(data)
+    if not (timed or moved):
+        return
+    for person_id in data.accepted:
+        contact = await ctx.contacts.get(str(person_id))
+        language = contact.language if contact else "en"
+        was = data.was
         await _to_volunteer(
-            event, str(person_id), "event_changed", ctx, kind="requested", summary=event.data.event
+            event,
+            str(person_id),
+            "event_changed",
+            ctx,
+            kind="requested",
+            summary=data.event,
+            timed=timed,
+            was=span(was.starts_at, was.ends_at, language) if timed and was else "",
+            was_title=was.title if was and was.title != data.event.title else "",
+            moved=moved and data.venue is not None,
+            venue=venue(data.venue) if moved else None,
         )
+
+
+async def pass_message(event: EventMessagePosted, ctx: Context) -> None:
+    """The organiser's words to each person with a place, one email each, no one's address shown."""
+    data = event.data
+    for person_id in data.accepted:
+        await _to_volunteer(
+            event,
+            str(person_id),
+            "event_message",
+            ctx,
+            kind="requested",
+            summary=data.event,
+            organiser_first_name=data.organiser_first_name,
+            text=data.text,
+        )
+
+
+async def thank(event: AttendanceRecorded, ctx: Context) -> None:
+    """A thank-you to someone who came, with where to share a story of it; a no-show gets nothing."""
+    data = event.data
+    if not data.attended:
+        return
+    await _to_volunteer(
+        event,
+        str(data.person_id),
+        "attendance_thanks",
+        ctx,
+        kind="volunteering",
+        title=data.event.title if data.event else "",
+        share_url=ctx.share_url,
+    )
 
 
 async def tell_cancellation(event: EventCancelled, ctx: Context) -> None:

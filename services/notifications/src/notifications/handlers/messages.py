@@ -1,5 +1,6 @@
 """Which message each event asks for, and for whom. Each becomes an intent in the delivery log."""
 
+import structlog
 from together_contracts import (
     BacklogAlert,
     ErasureLinkRequested,
@@ -12,11 +13,13 @@ from together_contracts import (
     VolunteerConfirmed,
     VolunteerRegistered,
 )
+from together_contracts.sessions import SignInRequested
 
 from notifications.domain.messages import MessageRequest, Recipient
 from notifications.handlers import delivery
 from notifications.handlers.context import Context
 
+log = structlog.get_logger("notifications.messages")
 KIND_IN_WELSH = {"story": "stori", "listing": "rhestriad", "pledge": "addewid"}
 
 
@@ -141,4 +144,18 @@ async def send_erasure_link(event: ErasureLinkRequested, ctx: Context) -> None:
     recipient = Recipient(str(data.email), data.name or "", data.language)
     await delivery.request(
         _request(event, "erasure_link", recipient, confirm_url=data.confirm_url), ctx
+    )
+
+
+async def send_sign_in_link(event: SignInRequested, ctx: Context) -> None:
+    """The link to "My together", to the address signups confirmed for this person (kept here
+    under their id); nothing when we do not know them."""
+    data = event.data
+    contact = await ctx.contacts.get(str(data.person_id))
+    if contact is None:
+        log.info("sign-in link not sent: no contact", person_id=str(data.person_id))
+        return
+    recipient = Recipient(contact.email, contact.name, data.language, contact.person_id)
+    await delivery.request(
+        _request(event, "sign_in_link", recipient, sign_in_url=data.sign_in_url), ctx
     )

@@ -15,6 +15,7 @@ from together_contracts import (
 from notifications.adapters.contacts import ContactRepository
 from notifications.adapters.suppressions import UNSUBSCRIBED
 from notifications.domain.contacts import Contact
+from notifications.handlers import organisers
 from notifications.handlers.context import PRODUCER, Context
 
 ALL_CONSENTS = tuple(str(consent) for consent in Consent)
@@ -93,7 +94,7 @@ async def unsubscribe(token: str, *, correlation_id: str, ctx: Context) -> bool:
 async def forget_person(event: PersonErasureRequested, ctx: Context) -> None:
     """Delete the contact (by person id, and every contact with the address: organisation
     contacts too), strip the delivery log of who and what (keys and statuses stay, so nothing is
-    sent twice), drop unsubscribes; then say so with `person.erased`."""
+    sent twice), drop unsubscribes, take them off organisers' rosters; then say so with `person.erased`."""
     if event.data.person_id is not None:
         person_id = str(event.data.person_id)
         await ctx.contacts.forget(person_id)
@@ -102,5 +103,6 @@ async def forget_person(event: PersonErasureRequested, ctx: Context) -> None:
     if event.data.email_digest:
         await ctx.contacts.forget_address(event.data.email_digest)
         await ctx.messages.scrub_address(event.data.email_digest)
+    await organisers.forget(event, ctx)
     if ctx.answers is not None:
         await ctx.answers.answer(event)

@@ -1,18 +1,21 @@
 """Pages of notifications: one-click unsubscribe (RFC 8058) with the choice of a weekly digest of
-invitations, the support page, a development page."""
+invitations, an organiser's "who is coming" page, the support page, a development page."""
 
 import hmac
 import re
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from together_kit.http import current_correlation_id
+from together_kit.signing import TokenExpiredError, TokenInvalidError
+from together_kit.site import ORGANISER_MAX_AGE_SECONDS, SitePurpose, SiteTokens
 
 from notifications.entrypoints.api import MAX_MESSAGES, messages_to
 from notifications.entrypoints.dependencies import ContextDep, PagesDep, SettingsDep
-from notifications.handlers import digest, people
+from notifications.handlers import digest, organisers, people
 
 basic = HTTPBasic(realm="together support", auto_error=False)
 LINK = re.compile(r"https?://[^\s\"'<>]+")
@@ -73,6 +76,38 @@ def web_router() -> APIRouter:
         if not done:
             return pages.render(request, "link_invalid.html", status_code=404)
         return pages.render(request, "unsubscribed.html")
+
+    @router.get("/organisers/{token}/people")
+    async def who_is_coming(
+        token: str, request: Request, ctx: ContextDep, pages: PagesDep, settings: SettingsDep
+    ) -> HTMLResponse:
+        """The organiser's list of people with a place (signed link from their page in matching):
+        first names, and the email of those who agreed to share it; the waitlist as a count."""
+        tokens: SiteTokens = request.app.state.site_tokens
+        addresses = settings.addresses()
+        try:
+            event_id = tokens.subject(
+                token, SitePurpose.ORGANISER, max_age=ORGANISER_MAX_AGE_SECONDS
+            )
+        except (TokenExpiredError, TokenInvalidError) as error:
+            response = pages.render(
+                request,
+                "organiser_link_invalid.html",
+                {
+                    "expired": isinstance(error, TokenExpiredError),
+                    "request_url": addresses.url("matching", "/events/manage"),
+                },
+                status_code=status.HTTP_403_FORBIDDEN,
+            )
+        else:
+            coming = await organisers.who_is_coming(str(event_id), ctx)
+            manage = addresses.url("matching", f"/events/manage/{quote(token, safe='')}")
+            response = pages.render(
+                request, "who_is_coming.html", {"coming": coming, "manage_url": manage}
+            )
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
 
     @router.get("/support/messages", dependencies=[Depends(support_login)])
     async def support_messages(

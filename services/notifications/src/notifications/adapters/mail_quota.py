@@ -1,0 +1,51 @@
+"""How many organiser-link emails each address has been sent today, kept by a keyed digest of the
+address (never the address): the event's title is the organiser's own words, and whoever lists an
+event types the address, so no one may make us write to a mailbox more than a few times a day."""
+
+import hashlib
+import hmac
+from datetime import UTC, datetime, time, timedelta
+from typing import Any, Protocol
+
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
+
+KEPT_FOR = timedelta(days=1)
+"""How long after its day a count is kept (a TTL index drops it)."""
+
+
+class MailQuota(Protocol):
+    async def take(self, address: str, *, now: datetime) -> bool:
+        """Count one more email to `address` today; False (nothing counted) once the day's
+        allowance is spent."""
+        ...
+
+
+class MongoMailQuota:
+    """One document per address and UTC day: `{_id: "<digest>:<day>", count, expires_at}`."""
+
+    def __init__(self, collection: AsyncCollection[Any], *, key: bytes, per_day: int) -> None:
+        self.collection = collection
+        self.key = key
+        self.per_day = per_day
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_index("expires_at", expireAfterSeconds=0)
+
+    async def take(self, address: str, *, now: datetime) -> bool:
+        if self.per_day < 1:
+            return False
+        day = now.astimezone(UTC).date()
+        digest = hmac.new(self.key, address.strip().lower().encode(), hashlib.sha256).hexdigest()
+        quota_id = f"{digest}:{day.isoformat()}"
+        expires_at = datetime.combine(day, time(), tzinfo=UTC) + timedelta(days=1) + KEPT_FOR
+        try:
+            await self.collection.insert_one(
+                {"_id": quota_id, "count": 1, "expires_at": expires_at}
+            )
+        except DuplicateKeyError:
+            counted = await self.collection.update_one(
+                {"_id": quota_id, "count": {"$lt": self.per_day}}, {"$inc": {"count": 1}}
+            )
+            return counted.modified_count == 1
+        return True
