@@ -60,7 +60,7 @@ def notifications(
             "NOTIFICATIONS_SMTP_PORT": str(sink.port),
             "NOTIFICATIONS_HANDOVER_JOURNAL_PATH": str(tmp_path / "journal"),
             "SITE_KEY": SITE_KEY,
-            "MATCHING_PUBLIC_URL": "http://matching.test",
+            "MATCHING_PUBLIC_BASE_URL": "http://matching.test",
         },
         log_dir=tmp_path,
     ).start()
