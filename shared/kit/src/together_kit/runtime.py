@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import structlog
 from aio_pika.exceptions import AMQPError
 from fastapi import APIRouter, FastAPI
+from fastapi_offline import FastAPIOffline
 from faststream.middlewares import AckPolicy
 from faststream.rabbit import Channel, RabbitBroker, RabbitRouter
 from faststream.rabbit.subscriber import RabbitSubscriber
@@ -49,6 +50,9 @@ RELAY_LAST_PASS_SECONDS = 5.0
 
 Document = dict[str, Any]
 DELIVERY_LIMIT = 50
+API_DOCS_ASSETS = "/docs-assets"
+"""Where Swagger UI's and ReDoc's scripts, stylesheet and icon are served (the `fastapi-offline`
+package ships them), so /docs and /redoc work without internet."""
 
 
 async def retry_until_up(start: Callable[[], Awaitable[None]], *, what: str) -> None:
@@ -206,9 +210,10 @@ class ServiceRuntime:
         return {"store": store, "broker": bool(broker)}
 
     def app(self, *, title: str, routers: Iterable[APIRouter] = (), **fastapi_args: Any) -> FastAPI:
-        app = FastAPI(
+        app = FastAPIOffline(  # /docs and /redoc with their scripts served here, not from a CDN
             title=title,
             lifespan=self._lifespan,
+            static_url=API_DOCS_ASSETS,
             **fastapi_args,
         )
         install_http_middleware(
