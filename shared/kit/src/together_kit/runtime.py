@@ -50,20 +50,25 @@ RELAY_LAST_PASS_SECONDS = 5.0
 
 Document = dict[str, Any]
 DELIVERY_LIMIT = 50
+NOT_AN_OUTAGE = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
 API_DOCS_ASSETS = "/docs-assets"
 """Where Swagger UI's and ReDoc's scripts, stylesheet and icon are served (the `fastapi-offline`
 package ships them), so /docs and /redoc work without internet."""
 
 
 async def retry_until_up(start: Callable[[], Awaitable[None]], *, what: str) -> None:
-    """Wait for a dependency at start-up, so services may start in any order."""
+    """Wait for a dependency at start-up, so services may start in any order.
+
+    Only what says the dependency is not there yet is waited out: a file that is missing or
+    unreadable (`OSError`s such as `FileNotFoundError`, from a start-up hook) stops the service at
+    once with its own message, never as "store unavailable"."""
     deadline = asyncio.get_running_loop().time() + STARTUP_PATIENCE_SECONDS
     while True:
         try:
             await start()
             return
         except (AMQPError, ConnectionFailure, ConnectionError, OSError) as error:
-            if asyncio.get_running_loop().time() > deadline:
+            if isinstance(error, NOT_AN_OUTAGE) or asyncio.get_running_loop().time() > deadline:
                 raise
             log.warning(f"{what} unavailable at start-up; retrying", error=repr(error))
             await asyncio.sleep(1.0)
