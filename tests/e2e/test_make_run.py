@@ -9,13 +9,14 @@ process it starts inherits: what is still running after it ended is found by tha
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, closing
+from contextlib import closing, suppress
 from pathlib import Path
 
 import pytest
@@ -97,34 +98,38 @@ class Run:
     def kill_everything(self) -> None:
         """Teardown: whatever a failed test left behind."""
         for pid in [self.process.pid, *tagged(self.tag)]:
-            try:
+            with suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         self.process.wait(timeout=10)
 
 
 @pytest.fixture
-def run_env(rabbitmq_url: str, tmp_path: Path) -> Iterator[dict[str, str]]:
+def run_env(rabbitmq_url: str, tmp_path: Path) -> dict[str, str]:
     """The environment of one `make run`: every port free, nothing of the developer's."""
-    with ExitStack() as stack:
-        url = rabbitmq_url
-        if "127.0.0.1" in rabbitmq_url:
-            url = stack.enter_context(local_vhost(rabbitmq_url, prefix="together-run"))
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("MONGODB_", "NOTIFICATIONS_", "SIGNUPS_", "MATCHING_"))
-            and not key.startswith(("MODERATION_", "STORE_", "MAIL_"))
-        }
-        env |= {name: str(free_port()) for name in (*SERVICE_PORTS, *OTHER_PORTS)}
-        env |= {
-            "RABBITMQ_URL": url,
-            "VAR_DIR": str(tmp_path / "var"),
-            "NO_COLOR": "1",
-            TAG: uuid.uuid4().hex,
-        }
-        yield env
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("MONGODB_", "NOTIFICATIONS_", "SIGNUPS_", "MATCHING_"))
+        and not key.startswith(("MODERATION_", "STORE_", "MAIL_"))
+    }
+    env |= {name: str(free_port()) for name in (*SERVICE_PORTS, *OTHER_PORTS)}
+    env |= {
+        "RABBITMQ_URL": rabbitmq_url,
+        "VAR_DIR": str(tmp_path / "var"),
+        "NO_COLOR": "1",
+        TAG: uuid.uuid4().hex,
+    }
+    return env
+
+
+@pytest.fixture
+def vhost(rabbitmq_url: str) -> Iterator[dict[str, str]]:
+    """A virtual host of the run's own, for runs whose services start."""
+    if "127.0.0.1" not in rabbitmq_url:
+        yield {}
+        return
+    with local_vhost(rabbitmq_url, prefix="together-run") as url:
+        yield {"RABBITMQ_URL": url}
 
 
 @pytest.fixture
@@ -153,7 +158,7 @@ def test_a_taken_port_stops_the_run_in_one_line_with_nothing_left_running(
     start_run: Callable[..., Run], run_env: dict[str, str], setting: str, what: str
 ) -> None:
     port = int(run_env[setting])
-    with closing(__import__("socket").socket()) as taken:
+    with closing(socket.socket()) as taken:
         taken.bind(("127.0.0.1", port))
         taken.listen()
         run = start_run()
@@ -165,10 +170,10 @@ def test_a_taken_port_stops_the_run_in_one_line_with_nothing_left_running(
 
 
 def test_a_service_that_cannot_start_says_why_and_nothing_is_left_running(
-    start_run: Callable[..., Run], tmp_path: Path
+    start_run: Callable[..., Run], vhost: dict[str, str], tmp_path: Path
 ) -> None:
     missing = tmp_path / "no-such-GB.txt"
-    run = start_run("--services", "matching", MATCHING_GEONAMES_PATH=str(missing))
+    run = start_run("--services", "matching", MATCHING_GEONAMES_PATH=str(missing), **vhost)
     code = run.ended(timeout=120)
 
     assert code != 0
@@ -180,9 +185,9 @@ def test_a_service_that_cannot_start_says_why_and_nothing_is_left_running(
 
 
 def test_the_url_box_lists_the_pages_and_a_killed_supervisor_leaves_nothing_running(
-    start_run: Callable[..., Run], run_env: dict[str, str]
+    start_run: Callable[..., Run], vhost: dict[str, str], run_env: dict[str, str]
 ) -> None:
-    run = start_run()
+    run = start_run(**vhost)
     run.wait_for("Ctrl-C stops all.", timeout=150)
     box = run.output[run.output.rindex("Ready. Open:") :]
 
