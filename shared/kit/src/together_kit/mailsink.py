@@ -1,6 +1,7 @@
 """The local SMTP sink of `make run`: keeps what notifications sends and lists it on a web page.
 
-SMTP on 127.0.0.1:1025 and a web inbox on http://127.0.0.1:8025, like mailpit in docker compose,
+SMTP on 127.0.0.1:1025 and a web inbox on http://127.0.0.1:8025 under `make run` (its settings
+MAIL_SMTP_PORT and MAIL_PAGE_PORT; tests use free ports), like mailpit in docker compose,
 so a person trying the system can open the confirmation email and follow its link. Messages are
 also written to var/mail/ as .eml files.
 """
@@ -34,7 +35,7 @@ class MailSink:
     `delay_seconds` holds each message that long before accepting it: a slow server, for the
     fault scenarios."""
 
-    def __init__(self, *, folder: Path, smtp_port: int = 1025) -> None:
+    def __init__(self, *, folder: Path, smtp_port: int) -> None:
         self.folder = folder
         self.smtp_port = smtp_port
         self.messages: list[EmailMessage] = []
