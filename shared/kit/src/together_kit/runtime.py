@@ -51,9 +51,10 @@ RELAY_LAST_PASS_SECONDS = 5.0
 Document = dict[str, Any]
 DELIVERY_LIMIT = 50
 NOT_AN_OUTAGE = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
-API_DOCS_ASSETS = "/docs-assets"
+API_DOCS_ASSETS = "/docs/assets"
 """Where Swagger UI's and ReDoc's scripts, stylesheet and icon are served (the `fastapi-offline`
-package ships them), so /docs and /redoc work without internet."""
+package ships them), so /docs and /redoc work without internet. Under /docs, so the ingress
+keeps them with the operator pages (deploy/k8s/base/ingress.yaml routes /docs nowhere)."""
 
 
 async def retry_until_up(start: Callable[[], Awaitable[None]], *, what: str) -> None:
