@@ -383,6 +383,13 @@ def url_box(plan: Plan, env: dict[str, str]) -> list[str]:
         lines.append(f"{'support':<15} {plan.url('notifications', '/support/messages')}")
     if plan.admin_key:
         lines += ["", f"Admin key (support pages' password, X-API-Key): {plan.admin_key}"]
+    if "moderation" in running:
+        store = env["MONGODB_URL"] if plan.store else "$MONGODB_URL"
+        lines += [
+            "First lead moderator (then sign in at /moderation):",
+            f"  MONGODB_URL='{store}' .venv/bin/python -m moderation.cli create-lead"
+            " --email you@example.org --name You",
+        ]
     lines += ["", "API docs:"]
     lines += [
         f"  {name:<{WIDTH}}  {plan.url(name, '/docs')}  {plan.url(name, '/asyncapi.json')}"
@@ -433,7 +440,9 @@ async def supervise(
     tasks: list[asyncio.Task[None]] = []
     mail_page = None
     if sink is not None and page is not None:
-        config = uvicorn.Config(sink.app(), log_level="warning")
+        config = uvicorn.Config(
+            sink.app(join_url=plan.url("signups", "/join")), log_level="warning"
+        )
         mail_page = QuietServer(config)
         tasks.append(asyncio.create_task(mail_page.serve(sockets=[page])))
     try:

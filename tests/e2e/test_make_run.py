@@ -218,3 +218,17 @@ def test_the_url_box_lists_the_pages_and_a_killed_supervisor_leaves_nothing_runn
         what="every service and the store ended with the supervisor",
         timeout=60,
     )
+
+
+def test_a_closed_terminal_stops_the_run_and_everything_it_started(
+    start_run: Callable[..., Run], vhost: dict[str, str]
+) -> None:
+    run = start_run("--services", "signups", **vhost)
+    run.wait_for("Ctrl-C stops all.", timeout=120)
+    assert len(tagged(run.tag)) >= 3, "the supervisor, signups and the store"
+
+    run.process.send_signal(signal.SIGHUP)
+
+    assert run.ended(timeout=60) == 0, run.output[-2000:]
+    assert "store         | stopped" in run.output
+    assert tagged(run.tag) == []

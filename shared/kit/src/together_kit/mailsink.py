@@ -65,7 +65,8 @@ class MailSink:
         if self._controller is not None:
             self._controller.stop()
 
-    def app(self) -> FastAPI:
+    def app(self, *, join_url: str = "http://127.0.0.1:8001/join") -> FastAPI:
+        """The inbox page; an empty inbox points at `join_url` (signups' join form)."""
         app = FastAPI(title="local mail", docs_url=None, redoc_url=None, openapi_url=None)
 
         @app.get("/", response_class=HTMLResponse)
@@ -76,7 +77,8 @@ class MailSink:
                 for n, m in reversed(list(enumerate(self.messages, 1)))
             )
             table = f"<table><tr><th>#</th><th>to</th><th>subject</th></tr>{rows}</table>"
-            empty = "<p>Nothing yet. Join at http://127.0.0.1:8001/join and refresh.</p>"
+            link = html.escape(join_url)
+            empty = f"<p>Nothing yet. Join at <a href='{link}'>{link}</a> and refresh.</p>"
             return PAGE.format(title="Local mail", body=table if rows else empty)
 
         @app.get("/messages/{number}", response_class=HTMLResponse)
