@@ -302,9 +302,16 @@ async def exited(children: Children) -> list[str]:
     if pumps:  # the last lines it wrote, read to the end
         await asyncio.wait(pumps, timeout=2)
     return [
-        f"{name} ended (status {c.process.returncode}): {reason(c.tail)}"
+        f"{name} ended (status {c.process.returncode}): {reason(c.tail)}{hint(name, c.tail)}"
         for name, c in ended.items()
     ]
+
+
+def hint(name: str, tail: deque[str]) -> str:
+    """What to change when a service lost its port to another program after the check."""
+    if any("address already in use" in line for line in tail):
+        return f" (set {SERVICE_PORTS[name].setting} to a free port)"
+    return ""
 
 
 def signal_group(proc: asyncio.subprocess.Process, sig: signal.Signals) -> None:
