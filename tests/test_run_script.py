@@ -41,7 +41,7 @@ def test_a_port_lost_after_the_check_names_the_setting(run: ModuleType) -> None:
     tail = deque(
         [
             "INFO:     Waiting for application startup.",
-            "ERROR:    [Errno 98] error while attempting to bind on address ('127.0.0.1', 8001):"
+            "ERROR:    [Errno 98] error while attempting to bind on address ('127.0.0.1', 48001):"
             " address already in use",
         ]
     )
