@@ -6,7 +6,8 @@ RUN := $(UV) run --frozen
 .PHONY: help sync run test test-fast lint format docs reliability bench
 
 help:
-	@echo "make run    - the whole system on this machine (embedded store unless MONGODB_URL is set)"
+	@echo "make run    - the whole system on this machine (embedded store unless MONGODB_URL is set;"
+	@echo "              ports are settings: uv run python scripts/run.py --help)"
 	@echo "make test   - every test (real RabbitMQ, real wire-protocol store, real processes)"
 	@echo "make lint   - ruff, mypy and the import boundaries"
 	@echo "make docs   - rebuild docs/events.md from the services' AsyncAPI documents"

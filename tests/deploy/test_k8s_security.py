@@ -20,6 +20,7 @@ OPERATOR_PATHS = (
     "/metrics",
     "/docs",
     "/docs/oauth2-redirect",
+    "/docs/assets/swagger-ui-bundle.js",
     "/redoc",
     "/openapi.json",
     "/asyncapi.json",

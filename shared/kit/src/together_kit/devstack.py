@@ -2,17 +2,21 @@
 
 `EmbeddedStore` runs nx-27017 (a MongoDB-wire-protocol server on SQLite) as a child process;
 `local_vhost` gives a test session a RabbitMQ virtual host of its own on the local broker.
+`die_with_parent` makes a child process end with whoever started it, however that ends.
 """
 
+import ctypes
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -34,6 +38,79 @@ def free_port() -> int:
             if port not in _handed_out:
                 _handed_out.add(port)
                 return port
+
+
+def port_taken(host: str, port: int) -> bool:
+    """Whether a server could not listen on `host:port` now (bound as uvicorn and aiosmtpd bind:
+    with `SO_REUSEADDR`, so a connection of a past run in TIME_WAIT does not count)."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+PR_SET_PDEATHSIG = 1
+PARENT_WATCH_SECONDS = 0.5
+
+
+def die_with_parent() -> Callable[[], None] | None:
+    """The `preexec_fn` that makes a child end with this process, where the system can: on Linux
+    the child asks for SIGTERM when its parent ends, even by SIGKILL (prctl(2) PR_SET_PDEATHSIG),
+    and ends at once if this process is already gone. None elsewhere (see `watched`).
+
+    Linux ties the signal to the thread that started the child: start children from the main
+    thread (or one that lives as long as they should)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up before the fork
+    parent = os.getpid()
+
+    def ask_for_sigterm() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return ask_for_sigterm
+
+
+def watched(command: Sequence[str]) -> list[str]:
+    """`command`, run under this module's parent watch where `die_with_parent` cannot work."""
+    if die_with_parent() is not None:
+        return list(command)
+    return [sys.executable, "-m", "together_kit.devstack", str(os.getpid()), *command]
+
+
+def follow_parent(parent: int, command: Sequence[str]) -> int:
+    """Run `command`; when `parent` is no longer this process's parent, SIGTERM it and end.
+    SIGTERM and SIGINT received here are passed on to it."""
+    child = subprocess.Popen(list(command))
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, lambda number, _frame: child.send_signal(number))
+    while child.poll() is None:
+        if os.getppid() != parent:
+            child.terminate()
+            with suppress(subprocess.TimeoutExpired):
+                return child.wait(timeout=10)
+            child.kill()
+        time.sleep(PARENT_WATCH_SECONDS)
+    return child.returncode
+
+
+def watch_parent(parent: int, *, on_gone: Callable[[], None]) -> threading.Thread:
+    """A daemon thread that calls `on_gone` once `parent` is no longer this process's parent:
+    the fallback to `die_with_parent` for a process of ours (together_kit.serve)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_WATCH_SECONDS)
+        on_gone()
+
+    thread = threading.Thread(target=watch, name="parent-watch", daemon=True)
+    thread.start()
+    return thread
 
 
 def port_open(host: str, port: int, timeout: float = 0.5) -> bool:
@@ -69,20 +146,23 @@ class EmbeddedStore:
         command = shutil.which("nx-27017", path=str(Path(sys.executable).parent)) or "nx-27017"
         log = (self.data_dir / "nx-27017.log").open("ab")
         self.process = subprocess.Popen(
-            [
-                command,
-                "--data-dir",
-                str(self.data_dir),
-                "--pid-file",
-                str(self.data_dir / "nx-27017.pid"),
-                "--host",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-            ],
+            watched(
+                [
+                    command,
+                    "--data-dir",
+                    str(self.data_dir),
+                    "--pid-file",
+                    str(self.data_dir / "nx-27017.pid"),
+                    "--host",
+                    "127.0.0.1",
+                    "-p",
+                    str(self.port),
+                ]
+            ),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=die_with_parent(),
         )
         deadline = time.monotonic() + timeout
         while not port_open("127.0.0.1", self.port):
@@ -131,3 +211,7 @@ def close_vhost_connections(vhost: str) -> None:
 def vhost_of(url: str) -> str:
     path = urlsplit(url).path.lstrip("/")
     return path or "/"
+
+
+if __name__ == "__main__":  # `python -m together_kit.devstack PARENT_PID COMMAND...`: see `watched`
+    sys.exit(follow_parent(int(sys.argv[1]), sys.argv[2:]))

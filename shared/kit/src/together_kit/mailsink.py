@@ -1,6 +1,7 @@
 """The local SMTP sink of `make run`: keeps what notifications sends and lists it on a web page.
 
-SMTP on 127.0.0.1:1025 and a web inbox on http://127.0.0.1:8025, like mailpit in docker compose,
+SMTP on 127.0.0.1:1025 and a web inbox on http://127.0.0.1:8025 under `make run` (its settings
+MAIL_SMTP_PORT and MAIL_PAGE_PORT; tests use free ports), like mailpit in docker compose,
 so a person trying the system can open the confirmation email and follow its link. Messages are
 also written to var/mail/ as .eml files.
 """
@@ -34,7 +35,7 @@ class MailSink:
     `delay_seconds` holds each message that long before accepting it: a slow server, for the
     fault scenarios."""
 
-    def __init__(self, *, folder: Path, smtp_port: int = 1025) -> None:
+    def __init__(self, *, folder: Path, smtp_port: int) -> None:
         self.folder = folder
         self.smtp_port = smtp_port
         self.messages: list[EmailMessage] = []
@@ -64,7 +65,8 @@ class MailSink:
         if self._controller is not None:
             self._controller.stop()
 
-    def app(self) -> FastAPI:
+    def app(self, *, join_url: str = "http://127.0.0.1:8001/join") -> FastAPI:
+        """The inbox page; an empty inbox points at `join_url` (signups' join form)."""
         app = FastAPI(title="local mail", docs_url=None, redoc_url=None, openapi_url=None)
 
         @app.get("/", response_class=HTMLResponse)
@@ -75,7 +77,8 @@ class MailSink:
                 for n, m in reversed(list(enumerate(self.messages, 1)))
             )
             table = f"<table><tr><th>#</th><th>to</th><th>subject</th></tr>{rows}</table>"
-            empty = "<p>Nothing yet. Join at http://127.0.0.1:8001/join and refresh.</p>"
+            link = html.escape(join_url)
+            empty = f"<p>Nothing yet. Join at <a href='{link}'>{link}</a> and refresh.</p>"
             return PAGE.format(title="Local mail", body=table if rows else empty)
 
         @app.get("/messages/{number}", response_class=HTMLResponse)

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import structlog
 from aio_pika.exceptions import AMQPError
 from fastapi import APIRouter, FastAPI
+from fastapi_offline import FastAPIOffline
 from faststream.middlewares import AckPolicy
 from faststream.rabbit import Channel, RabbitBroker, RabbitRouter
 from faststream.rabbit.subscriber import RabbitSubscriber
@@ -50,17 +51,26 @@ RELAY_LAST_PASS_SECONDS = 5.0
 
 Document = dict[str, Any]
 DELIVERY_LIMIT = 50
+NOT_AN_OUTAGE = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
+API_DOCS_ASSETS = "/docs/assets"
+"""Where Swagger UI's and ReDoc's scripts, stylesheet and icon are served (the `fastapi-offline`
+package ships them), so /docs and /redoc work without internet. Under /docs, so the ingress
+keeps them with the operator pages (deploy/k8s/base/ingress.yaml routes /docs nowhere)."""
 
 
 async def retry_until_up(start: Callable[[], Awaitable[None]], *, what: str) -> None:
-    """Wait for a dependency at start-up, so services may start in any order."""
+    """Wait for a dependency at start-up, so services may start in any order.
+
+    Only what says the dependency is not there yet is waited out: a file that is missing or
+    unreadable (`OSError`s such as `FileNotFoundError`, from a start-up hook) stops the service at
+    once with its own message, never as "store unavailable"."""
     deadline = asyncio.get_running_loop().time() + STARTUP_PATIENCE_SECONDS
     while True:
         try:
             await start()
             return
         except (AMQPError, ConnectionFailure, ConnectionError, OSError) as error:
-            if asyncio.get_running_loop().time() > deadline:
+            if isinstance(error, NOT_AN_OUTAGE) or asyncio.get_running_loop().time() > deadline:
                 raise
             log.warning(f"{what} unavailable at start-up; retrying", error=repr(error))
             await asyncio.sleep(1.0)
@@ -207,9 +217,10 @@ class ServiceRuntime:
         return {"store": store, "broker": bool(broker)}
 
     def app(self, *, title: str, routers: Iterable[APIRouter] = (), **fastapi_args: Any) -> FastAPI:
-        app = FastAPI(
+        app = FastAPIOffline(  # /docs and /redoc with their scripts served here, not from a CDN
             title=title,
             lifespan=self._lifespan,
+            static_url=API_DOCS_ASSETS,
             **fastapi_args,
         )
         install_http_middleware(

@@ -1,12 +1,15 @@
 """Running one service process: logging configured once, then uvicorn with the service's app."""
 
 import gc
+import os
+import signal
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import uvicorn
 from fastapi import FastAPI
 
+from together_kit.devstack import die_with_parent, watch_parent
 from together_kit.logs import configure_logging
 from together_kit.settings import ServiceSettings
 
@@ -21,9 +24,22 @@ def serve(settings: S, create_app: Callable[[S], FastAPI]) -> None:
     configure_logging(
         service=settings.service_name, level=settings.log_level, fmt=settings.log_format
     )
+    end_with_supervisor()
     app = create_app(settings)
     settle_heap()
     uvicorn.run(app, **uvicorn_options(settings))
+
+
+SUPERVISOR_PID = "TOGETHER_SUPERVISOR_PID"
+"""Set by `make run` (scripts/run.py) for its children: the process whose end ends this one."""
+
+
+def end_with_supervisor() -> None:
+    """Under `make run` where Linux's parent-death signal is not available (`die_with_parent`),
+    stop as on SIGTERM once the supervisor is gone, however it ended."""
+    supervisor = os.environ.get(SUPERVISOR_PID, "")
+    if supervisor.isdigit() and die_with_parent() is None:
+        watch_parent(int(supervisor), on_gone=lambda: os.kill(os.getpid(), signal.SIGTERM))
 
 
 def uvicorn_options(settings: ServiceSettings) -> dict[str, Any]:

@@ -1,5 +1,8 @@
 """pytest fixtures for every service's tests (enabled by the root conftest.py)."""
 
+import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -7,7 +10,30 @@ from typing import Any
 
 import pytest
 
+from together_kit.devstack import free_port
+from together_kit.mailsink import MailSink
 from together_kit.testing import infra
+
+SESSION_SINK = pytest.StashKey[MailSink]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Mail from whatever a test starts without a mail server of its own (a `Settings()` made in
+    the test, a service process given no SMTP settings) goes to this session's own sink on a free
+    port: never to the fixed SMTP port of `make run`, where its inbox or a real mail server may
+    listen.
+    Set before any test runs; a test's own SMTP settings take precedence."""
+    sink = MailSink(folder=Path(tempfile.mkdtemp(prefix="together-mail-")), smtp_port=free_port())
+    sink.start()
+    config.stash[SESSION_SINK] = sink
+    os.environ["NOTIFICATIONS_SMTP_HOST"] = "127.0.0.1"
+    os.environ["NOTIFICATIONS_SMTP_PORT"] = str(sink.smtp_port)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if (sink := config.stash.get(SESSION_SINK, None)) is not None:
+        sink.stop()
+        shutil.rmtree(sink.folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
