@@ -155,3 +155,9 @@ def test_the_env_example_names_every_credential_and_env_is_ignored(compose_text:
         ["git", "check-ignore", "-q", ".env"], cwd=ROOT, check=False, capture_output=True
     )
     assert ignored.returncode == 0, ".env must be git-ignored"
+
+
+def test_nothing_outside_the_repository_is_mounted_or_named() -> None:
+    """A fresh clone has no `../shared`: the district table ships in the kit."""
+    text = (ROOT / "docker-compose.yml").read_text()
+    assert "../" not in text
