@@ -7,12 +7,19 @@ from pathlib import Path
 from fastapi import FastAPI
 from together_contracts import EventSubmitted, PersonAccessAnswered, PersonErased
 from together_contracts.matches import (
+    AttendanceRecorded,
     EventCancelled,
+    EventChanged,
     EventPublished,
     MatchAccepted,
     MatchDeclined,
     MatchProposed,
     VolunteerUnmatched,
+)
+from together_contracts.organising import (
+    EventMessagePosted,
+    MatchSharingChanged,
+    OrganiserLinkRequested,
 )
 from together_kit.access import AccessAnswers
 from together_kit.erasure import ErasureAnswers
@@ -106,10 +113,15 @@ def create_app(
         EventSubmitted,
         EventPublished,
         EventCancelled,
+        EventChanged,
         MatchProposed,
         MatchAccepted,
         MatchDeclined,
+        MatchSharingChanged,
         VolunteerUnmatched,
+        AttendanceRecorded,
+        OrganiserLinkRequested,
+        EventMessagePosted,
         PersonErased,
         PersonAccessAnswered,
     )
