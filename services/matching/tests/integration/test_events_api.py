@@ -168,7 +168,8 @@ async def test_the_form_lists_an_event_once_and_emails_the_organiser_their_page(
     again = await matching.http.get(thanks_url)
     assert thanks.status_code == again.status_code == 200
     assert "emailed you a link" in again.text
-    assert "/events/cancel/" not in thanks.text and "/events/manage/" not in thanks.text
+    assert "/events/cancel/" not in thanks.text
+    assert "/events/manage/" not in thanks.text
     assert await matching.db["events"].count_documents({}) == 1
     stored = await matching.db["events"].find_one({})
     assert stored is not None
@@ -197,7 +198,9 @@ async def test_the_public_list_shows_the_district_unless_the_address_is_public(
     for event_id in (private, public):
         await matching.approve(event_id)
         await seen(
-            probe, "event.published", where=lambda e, i=event_id: e["data"]["event"]["event_id"] == i
+            probe,
+            "event.published",
+            where=lambda e, i=event_id: e["data"]["event"]["event_id"] == i,
         )
     listed = {e["id"]: e for e in (await matching.http.get("/api/v1/events")).json()}
     assert listed[private]["address"] is None
