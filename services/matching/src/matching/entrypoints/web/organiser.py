@@ -126,6 +126,8 @@ def organiser_pages(site: Site) -> APIRouter:
         state, event = await organising.read_link(token, ctx)
         if event is None:
             return broken_link(request, state)
+        if ctx.clock() >= event.starts_at:
+            return back(request, token, "closed")
         form = await site.form(request)
         values = forms.event_values(form, forms.EDIT_FIELDS)
         body, errors = forms.check_edit(values)
