@@ -164,3 +164,7 @@ async def test_an_access_request_is_answered_with_profile_offers_and_listed_even
     assert held["volunteer"]["outward_code"] == "M1"
     [event] = held["events_listed"]
     assert (event["id"], event["organiser_email"]) == (listed.json()["id"], organiser)
+    assert (event["organiser_name"], event["venue_address_lines"]) == (
+        "Sam Patel",
+        ["12 Mill Lane"],
+    )
