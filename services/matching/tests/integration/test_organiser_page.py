@@ -30,9 +30,11 @@ async def listed(
     page = urlsplit(created.json()["manage_url"]).path
     if publish:
         await matching.approve(event_id)
-        await seen(
+        [published] = await seen(
             probe, "event.published", where=lambda e: e["data"]["event"]["event_id"] == event_id
         )
+        assert urlsplit(published["data"]["manage_url"]).path == page
+        assert published["data"]["organiser_name"] == changes.get("organiser_name", "Sam Patel")
     return event_id, page
 
 
