@@ -9,11 +9,17 @@ from together_contracts import EventSubmitted, PersonAccessAnswered, PersonErase
 from together_contracts.matches import (
     AttendanceRecorded,
     EventCancelled,
+    EventChanged,
     EventPublished,
     MatchAccepted,
     MatchDeclined,
     MatchProposed,
     VolunteerUnmatched,
+)
+from together_contracts.organising import (
+    EventMessagePosted,
+    MatchSharingChanged,
+    OrganiserLinkRequested,
 )
 from together_kit.access import AccessAnswers
 from together_kit.erasure import ErasureAnswers
@@ -110,11 +116,15 @@ def create_app(
         EventSubmitted,
         EventPublished,
         EventCancelled,
+        EventChanged,
         MatchProposed,
         MatchAccepted,
         MatchDeclined,
+        MatchSharingChanged,
         VolunteerUnmatched,
         AttendanceRecorded,
+        OrganiserLinkRequested,
+        EventMessagePosted,
         PersonErased,
         PersonAccessAnswered,
     )

@@ -46,6 +46,7 @@ MATCHING_EVENTS = (
     "attendance.*",
     "person.erased",
     "person.access_answered",
+    "organiser.*",
 )
 
 
@@ -111,7 +112,11 @@ def event_body(**changes: Any) -> dict[str, Any]:
         "starts_at": starts.isoformat(),
         "ends_at": (starts + timedelta(hours=2)).isoformat(),
         "postcode": "M1 1AE",
+        "venue_name": "Riverside Community Centre",
+        "address_lines": ["12 Mill Lane"],
+        "town": "Manchester",
         "places": 6,
+        "organiser_name": "Sam Patel",
         "organiser_email": "sam@riverside.example.org",
         **changes,
     }

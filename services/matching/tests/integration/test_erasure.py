@@ -88,9 +88,17 @@ async def test_an_organiser_erased_by_address_is_no_longer_held_or_emailed(
     """The request carries only the keyed digest of the organiser's address (no person id)."""
     organiser = f"organiser-{uuid.uuid4().hex[:6]}@example.org"
     kept = await matching.submit(organiser_email="someone.else@example.org")
-    listed = await matching.submit(organiser_email=organiser)
+    listed = await matching.submit(
+        organiser_email=organiser,
+        organiser_name="Ada Quill",
+        organiser_phone="0161 496 0999",
+        venue_name="Ada's front room",
+        address_lines=["7 Quill Street"],
+        town="Salford",
+    )
     event_id = listed.json()["id"]
     assert organiser in await everything_stored(matching)
+    assert "7 Quill Street" in await everything_stored(matching)
     key = matching.app.state.settings.erasure_digest_key
     request = PersonErasureRequested(
         producer="tests",
@@ -107,11 +115,14 @@ async def test_an_organiser_erased_by_address_is_no_longer_held_or_emailed(
         "person.erased",
         where=lambda e: e["data"]["erasure_id"] == str(request.data.erasure_id),
     )
-    assert organiser not in await everything_stored(matching)
-    assert "someone.else@example.org" in await everything_stored(matching)
+    after = await everything_stored(matching)
+    for personal in (organiser, "Ada Quill", "0161 496 0999", "Ada's front room", "7 Quill"):
+        assert personal not in after
+    assert "someone.else@example.org" in after
     stored = await matching.db["events"].find_one({"_id": event_id})
     assert stored is not None
     assert (stored["title"], stored["organiser_email"]) == ("Community lunch", "")
+    assert (stored["outward_code"], stored["postcode"], stored["venue"]["town"]) == ("M1", "M1", "")
     [tombstone] = await matching.db["erasures"].find().to_list()
     assert tombstone["email_digest"] == request.data.email_digest
 
@@ -120,6 +131,7 @@ async def test_an_organiser_erased_by_address_is_no_longer_held_or_emailed(
         probe, "event.published", where=lambda e: e["data"]["event"]["event_id"] == event_id
     )
     assert published["data"]["organiser_email"] is None
+    assert published["data"]["organiser_name"] == ""
     assert kept.status_code == 201
 
 
@@ -152,3 +164,7 @@ async def test_an_access_request_is_answered_with_profile_offers_and_listed_even
     assert held["volunteer"]["outward_code"] == "M1"
     [event] = held["events_listed"]
     assert (event["id"], event["organiser_email"]) == (listed.json()["id"], organiser)
+    assert (event["organiser_name"], event["venue_address_lines"]) == (
+        "Sam Patel",
+        ["12 Mill Lane"],
+    )

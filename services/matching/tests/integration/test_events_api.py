@@ -30,6 +30,15 @@ def error_fields(response: Any) -> list[list[str]]:
         ({"postcode": None}, "online"),
         ({"online": True}, "online"),
         ({"organiser_email": "nope"}, "organiser_email"),
+        ({"organiser_name": ""}, "organiser_name"),
+        ({"organiser_phone": "call me"}, "organiser_phone"),
+        ({"postcode": "M1"}, "postcode"),
+        ({"venue_name": ""}, "venue_name"),
+        ({"address_lines": []}, "address_lines"),
+        ({"address_lines": ["a", "b", "c", "d"]}, "address_lines"),
+        ({"town": ""}, "town"),
+        ({"postcode": None, "online": True}, "joining_url"),
+        ({"postcode": None, "online": True, "joining_url": "zoom"}, "joining_url"),
         ({"starts_at": "0001-01-01T00:30:00+01:00"}, "starts_at"),
         ({"ends_at": "9999-12-31T23:30:00-05:00"}, "ends_at"),
         ({"description": "x" * 5001}, "description"),
@@ -74,7 +83,12 @@ async def test_filters_by_type_date_and_distance(matching: Matching, probe: Even
     ids = {}
     for name, changes in {
         "manchester": {},
-        "online": {"postcode": None, "online": True, "event_type": "digital-inclusion"},
+        "online": {
+            "postcode": None,
+            "online": True,
+            "joining_url": "https://meet.example.org/lunch",
+            "event_type": "digital-inclusion",
+        },
         "cardiff-later": {
             "postcode": "CF10 1AA",
             "starts_at": later.isoformat(),
@@ -122,29 +136,79 @@ def form(**changes: str) -> dict[str, str]:
         "end_time": "12:00",
         "where": "venue",
         "postcode": "m1 1ae",
+        "venue_name": "Riverside Community Centre",
+        "address_line_1": "12 Mill Lane",
+        "address_line_2": "",
+        "town": "Manchester",
+        "arrival_notes": "Side door",
         "places": "4",
         "roles": "Picking\nSorting",
         "accessibility": "",
+        "organiser_name": "Sam Patel",
         "organiser_email": "ORG@example.org",
+        "organiser_phone": "0161 496 0000",
         "language": "en",
         **changes,
     }
 
 
-async def test_the_form_lists_an_event_and_gives_the_cancel_link(
+async def test_the_form_lists_an_event_once_and_emails_the_organiser_their_page(
     matching: Matching, probe: EventProbe
 ) -> None:
+    """Post/redirect/get: the links are emailed, never shown; a refresh lists nothing twice."""
     page = await matching.http.get("/events/new")
     assert page.status_code == 200
     assert 'for="field-title"' in page.text
+    assert 'name="address_public"' in page.text
     done = await matching.http.post("/events/new", data=form())
-    assert done.status_code == 200, done.text
-    assert "/events/cancel/" in done.text
+    assert done.status_code == 303, done.text
+    thanks_url = done.headers["location"]
+    assert thanks_url == "/events/new/thanks"
+    thanks = await matching.http.get(thanks_url)
+    again = await matching.http.get(thanks_url)
+    assert thanks.status_code == again.status_code == 200
+    assert "emailed you a link" in again.text
+    assert "/events/cancel/" not in thanks.text
+    assert "/events/manage/" not in thanks.text
+    assert await matching.db["events"].count_documents({}) == 1
     stored = await matching.db["events"].find_one({})
     assert stored is not None
     assert stored["roles"] == ["Picking", "Sorting"]
     assert stored["organiser_email"] == "org@example.org"
+    assert stored["organiser"] == {"name": "Sam Patel", "phone": "0161 496 0000"}
+    assert stored["venue"]["name"] == "Riverside Community Centre"
+    assert stored["venue"]["address_lines"] == ["12 Mill Lane"]
+    assert stored["venue"]["public"] is False
+    assert stored["postcode"] == "M1 1AE"
     assert stored["starts_at"].hour in (10, 9)
+    [link] = await seen(
+        probe, "organiser.link_requested", where=lambda e: e["data"]["event_id"] == stored["_id"]
+    )
+    assert link["data"]["reason"] == "submitted"
+    assert link["data"]["organiser_email"] == "org@example.org"
+    assert link["data"]["organiser_name"] == "Sam Patel"
+    assert "/events/manage/" in link["data"]["manage_url"]
+
+
+async def test_the_public_list_shows_the_district_unless_the_address_is_public(
+    matching: Matching, probe: EventProbe
+) -> None:
+    private = (await matching.submit(title="Private lunch")).json()["id"]
+    public = (await matching.submit(title="Open lunch", address_public=True)).json()["id"]
+    for event_id in (private, public):
+        await matching.approve(event_id)
+        await seen(
+            probe,
+            "event.published",
+            where=lambda e, i=event_id: e["data"]["event"]["event_id"] == i,
+        )
+    listed = {e["id"]: e for e in (await matching.http.get("/api/v1/events")).json()}
+    assert listed[private]["address"] is None
+    assert listed[private]["outward_code"] == "M1"
+    assert "12 Mill Lane" in listed[public]["address"]
+    assert "12 Mill Lane" not in (await matching.http.get("/api/v1/events")).text.replace(
+        listed[public]["address"], ""
+    )
 
 
 @pytest.mark.parametrize(
@@ -157,6 +221,13 @@ async def test_the_form_lists_an_event_and_gives_the_cancel_link(
         ({"postcode": "AA1 1AA"}, "postcode", "We could not find this postcode"),
         ({"places": "0"}, "places", "Enter a whole number of volunteers from 1 to 1,000"),
         ({"where": ""}, "where", "Say whether the event is at a venue or online"),
+        ({"postcode": "M1"}, "postcode", "Enter the venue&#39;s full postcode, like M1 1AE"),
+        ({"venue_name": ""}, "venue_name", "Enter the venue&#39;s name"),
+        ({"address_line_1": ""}, "address_line_1", "Enter the first line of the venue&#39;s"),
+        ({"town": ""}, "town", "Enter the venue&#39;s town or city"),
+        ({"where": "online"}, "joining_url", "Enter the link people use to join"),
+        ({"organiser_name": ""}, "organiser_name", "Enter your name"),
+        ({"organiser_phone": "ring me"}, "organiser_phone", "Enter a phone number"),
     ],
 )
 async def test_the_form_says_which_field_is_wrong(

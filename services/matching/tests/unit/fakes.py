@@ -144,6 +144,11 @@ class FakeEvents:
             if e.organiser_email and email_digest(e.organiser_email, key=self.erasure_key) == digest
         ]
 
+    async def by_organiser_email(self, email: str) -> list[CommunityEvent]:
+        from together_contracts import email_digest
+
+        return await self.by_organiser_digest(email_digest(email, key=self.erasure_key))
+
     async def add(self, event: CommunityEvent, *, events: Sequence[Event]) -> None:
         self.stored[event.id] = copy.deepcopy(event)
         self.outbox.events += events

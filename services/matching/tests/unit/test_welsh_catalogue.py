@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from matching.entrypoints.web import choices, forms
+from matching.entrypoints.web import choices, forms, organiser
 from together_kit import labels
 from together_kit.forms import CHECK, texts_of
 from together_kit.i18n import KIT_LOCALES, Catalogues, template_messages
@@ -19,7 +19,8 @@ def shown_messages() -> set[str]:
         messages |= set(shown.values())
     for said in forms.EVENT.values():
         messages |= texts_of(said)
-    return messages | {forms.UNKNOWN_POSTCODE, *texts_of(CHECK)}
+    extra = {forms.UNKNOWN_POSTCODE, organiser.PLACES_TAKEN, *texts_of(forms.MESSAGE)}
+    return messages | extra | texts_of(CHECK)
 
 
 def test_the_service_catalogue_is_complete() -> None:

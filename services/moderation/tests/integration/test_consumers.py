@@ -76,6 +76,43 @@ async def test_a_listing_is_queued_screened_and_approved(
     assert await moderation.db["items"].count_documents({}) == 1
 
 
+async def test_a_changed_text_of_an_approved_listing_is_reviewed_again(
+    moderation: Moderation, rabbitmq_url: str
+) -> None:
+    """Matching sends the listing again when its organiser changed the text: a new review."""
+    first = listing()
+    event_id = first.data.event_id
+    changed_text = "Soup, bread and a chat; bring a friend."
+    second = first.model_copy(
+        update={
+            "id": uuid.uuid4(),
+            "data": first.data.model_copy(update={"description": changed_text}),
+        }
+    )
+
+    async def queued() -> list[Any]:
+        return await moderation.ctx.items.queue(
+            QueueFilter(kind=Kind.LISTING), now=moderation.clock()
+        )
+
+    async with event_probe(rabbitmq_url, ["listing.*"]) as probe:
+        await publish_event(rabbitmq_url, first)
+        [item] = await eventually(queued, what="the listing in the queue")
+        await decisions.approve(item.id, ANN, ctx=moderation.ctx)
+        await probe.wait_for(1)
+        assert await queued() == []
+
+        await publish_event(rabbitmq_url, second)
+        await publish_event(rabbitmq_url, second)
+        [again] = await eventually(queued, what="the changed listing back in the queue")
+        assert (again.id, again.text) == (event_id, changed_text)
+        await decisions.approve(again.id, ANN, ctx=moderation.ctx)
+        approvals = await probe.wait_for(2)
+    assert [a["type"] for a in approvals] == ["listing.approved", "listing.approved"]
+    assert approvals[1]["causation_id"] == str(second.id)
+    assert await moderation.db["items"].count_documents({}) == 1
+
+
 async def test_an_erasure_request_is_answered(moderation: Moderation, rabbitmq_url: str) -> None:
     request = PersonErasureRequested(
         producer="signups",

@@ -32,6 +32,7 @@ class EventRepository(Protocol):
     async def get(self, event_id: UUID) -> CommunityEvent | None: ...
     async def change(self, event_id: UUID, change: EventChange) -> CommunityEvent: ...
     async def by_organiser_digest(self, digest: str) -> list[CommunityEvent]: ...
+    async def by_organiser_email(self, email: str) -> list[CommunityEvent]: ...
     async def upcoming(
         self,
         *,
@@ -62,6 +63,10 @@ class MongoEventRepository:
     async def by_organiser_digest(self, digest: str) -> list[CommunityEvent]:
         cursor = self.events.collection.find({"organiser_email_digest": digest})
         return [from_document(document) async for document in cursor]
+
+    async def by_organiser_email(self, email: str) -> list[CommunityEvent]:
+        """Every event listed with this email, found by its keyed digest."""
+        return await self.by_organiser_digest(email_digest(email, key=self.erasure_key))
 
     async def ensure_indexes(self) -> None:
         collection = self.events.collection
@@ -161,6 +166,8 @@ def to_document(event: CommunityEvent) -> dict[str, Any]:
         "submitted_at": event.submitted_at,
         "status": event.status.value,
         "rejection_reason": event.rejection_reason,
+        "pending_title": event.pending_title,
+        "pending_description": event.pending_description,
         "accepted": [str(p) for p in event.accepted],
         "waitlist": [str(p) for p in event.waitlist],
         "declined": [str(p) for p in event.declined],
@@ -206,6 +213,8 @@ def from_document(document: dict[str, Any]) -> CommunityEvent:
         submitted_at=document["submitted_at"],
         status=EventStatus(document["status"]),
         rejection_reason=document.get("rejection_reason", ""),
+        pending_title=document.get("pending_title"),
+        pending_description=document.get("pending_description"),
         accepted=[UUID(p) for p in document.get("accepted", [])],
         waitlist=[UUID(p) for p in document.get("waitlist", [])],
         declined=[UUID(p) for p in document.get("declined", [])],

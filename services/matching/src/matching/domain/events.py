@@ -33,6 +33,14 @@ class Answer(StrEnum):
     CLOSED = "closed"
 
 
+class PlacesTakenError(ValueError):
+    """Fewer places than volunteers already have: the organiser must not take places away."""
+
+    def __init__(self, taken: int) -> None:
+        super().__init__(f"{taken} places are already taken")
+        self.taken = taken
+
+
 @dataclass(frozen=True)
 class Venue:
     """Where it happens. The public listing and matching use the district (`outward_code`); the
@@ -81,7 +89,11 @@ class CommunityEvent:
     id: UUID = field(default_factory=uuid4)
     status: EventStatus = EventStatus.SUBMITTED
     rejection_reason: str = ""
-    """Moderation's reason, in words, when the listing was rejected."""
+    """Moderation's reason, in words, when the listing (or a change of its text) was rejected."""
+    pending_title: str | None = None
+    pending_description: str | None = None
+    """A changed title or description of a published event, waiting for a moderator: the public
+    text stays as it was until it is approved."""
     accepted: list[UUID] = field(default_factory=list)
     waitlist: list[UUID] = field(default_factory=list)
     declined: list[UUID] = field(default_factory=list)
@@ -137,6 +149,34 @@ class CommunityEvent:
         if promoted is not None:
             self.accepted.append(promoted)
         return True, promoted
+
+    @property
+    def pending(self) -> bool:
+        return self.pending_title is not None or self.pending_description is not None
+
+    def share(self, person_id: UUID, *, share: bool) -> bool:
+        """Let the organiser see this person's email, or stop; only for someone with a place.
+        True if this changed anything."""
+        if person_id not in self.accepted or (person_id in self.sharing) == share:
+            return False
+        if share:
+            self.sharing.append(person_id)
+        else:
+            self.sharing.remove(person_id)
+        return True
+
+    def resize(self, places: int) -> list[UUID]:
+        """Change the number of places; more places go to the first on the waitlist (returned).
+        Fewer places than people already accepted is refused (`PlacesTakenError`)."""
+        if places < len(self.accepted):
+            raise PlacesTakenError(len(self.accepted))
+        self.places = places
+        promoted: list[UUID] = []
+        while self.open and self.waitlist and len(self.accepted) < self.places:
+            person_id = self.waitlist.pop(0)
+            self.accepted.append(person_id)
+            promoted.append(person_id)
+        return promoted
 
     def mark(self, person_id: UUID, *, attended: bool, now: datetime) -> bool:
         """Record attendance for someone who had a place, once the event has begun; True if

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from together_contracts import Interest
+from together_contracts.taxonomy import Language
 from together_kit.districts import InvalidPostcodeError
 from together_kit.http import current_correlation_id
 from together_kit.idempotency import IdempotencyKey, StoredResponse, run_once
@@ -30,7 +31,10 @@ def unknown_postcode(where: list[str], message: str) -> HTTPException:
     )
 
 
-def submit_command(body: EventCreate) -> events.SubmitEvent:
+def submit_command(
+    body: EventCreate, *, reply_language: Language | None = None
+) -> events.SubmitEvent:
+    """`reply_language` of the organiser's emails: the form page's, else the event's own."""
     coordinates = None
     if body.latitude is not None and body.longitude is not None:
         coordinates = Point(body.latitude, body.longitude)
@@ -49,6 +53,15 @@ def submit_command(body: EventCreate) -> events.SubmitEvent:
         roles=tuple(body.roles),
         accessibility=body.accessibility,
         language=body.language,
+        venue_name=body.venue_name,
+        address_lines=tuple(body.address_lines),
+        town=body.town,
+        joining_url=body.joining_url,
+        arrival_notes=body.arrival_notes,
+        address_public=body.address_public,
+        organiser_name=body.organiser_name,
+        organiser_phone=body.organiser_phone,
+        reply_language=reply_language or ("cy" if body.language == "cy" else "en"),
         correlation_id=current_correlation_id(),
     )
 
@@ -113,8 +126,8 @@ def api_router(*, submit_limit: Callable[..., Awaitable[None]]) -> APIRouter:
         store: IdempotencyDep,
         key: IdempotencyKey = None,
     ) -> EventPublic:
-        """List a community event. It is public once a moderator approves it; the response's
-        `cancel_url` is the organiser's signed link to cancel it."""
+        """List a community event. It is public once a moderator approves it. The organiser's
+        page (`manage_url`) is emailed to `organiser_email` and returned to the caller."""
 
         async def run() -> StoredResponse:
             try:
@@ -123,6 +136,7 @@ def api_router(*, submit_limit: Callable[..., Awaitable[None]]) -> APIRouter:
                 raise unknown_postcode(["body", "postcode"], str(error)) from error
             public = EventPublic(
                 id=submitted.event.id,
+                manage_url=submitted.manage_url,
                 cancel_url=submitted.cancel_url,
                 attendance_url=submitted.attendance_url,
             )

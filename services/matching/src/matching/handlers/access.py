@@ -24,6 +24,11 @@ def listed(event: CommunityEvent) -> dict[str, Any]:
         "starts_at": event.starts_at,
         "status": event.status.value,
         "organiser_email": event.organiser_email,
+        "organiser_name": event.organiser.name,
+        "organiser_phone": event.organiser.phone,
+        "venue_name": event.venue.name,
+        "venue_address_lines": list(event.venue.address_lines),
+        "venue_town": event.venue.town,
         "venue_postcode": event.venue.postcode,
         "submitted_at": event.submitted_at,
     }

@@ -15,6 +15,7 @@ from matching.adapters.volunteers import VolunteerNotFoundError
 from matching.domain.events import CommunityEvent
 from matching.domain.volunteers import Volunteer
 from matching.handlers.context import PRODUCER, Context
+from matching.handlers.context import summary as event_summary
 
 
 def place_code(event_id: UUID, person_id: UUID) -> str:
@@ -74,6 +75,7 @@ async def record_attendance(
                         person_id=person_id,
                         match_id=match_id(event.id, person_id),
                         attended=came,
+                        event=event_summary(event),
                     ),
                 )
             )

@@ -2,7 +2,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from together_contracts.matches import EventSummary
+from together_contracts.matches import EventSummary, EventVenue, OrganiserContact
 
 from matching.adapters.events import EventRepository
 from matching.adapters.geocoding import Geocoder
@@ -46,4 +46,31 @@ def summary(event: CommunityEvent) -> EventSummary:
         outward_code=event.venue.outward_code,
         online=event.venue.online,
         language=event.language,
+    )
+
+
+def venue_of(event: CommunityEvent) -> EventVenue:
+    """The venue in full, for people with a place."""
+    venue = event.venue
+    return EventVenue(
+        online=venue.online,
+        name=venue.name,
+        address_lines=list(venue.address_lines),
+        town=venue.town,
+        postcode=venue.postcode if venue.postcode and " " in venue.postcode else "",
+        joining_url=venue.joining_url,
+        arrival_notes=venue.arrival_notes,
+        accessibility=event.accessibility,
+        public=venue.public,
+    )
+
+
+def organiser_of(event: CommunityEvent) -> OrganiserContact | None:
+    """How people with a place reach the organiser; None once the organiser was erased."""
+    if not event.organiser.name and not event.organiser_email:
+        return None
+    return OrganiserContact(
+        first_name=event.organiser.first_name[:100],
+        email=event.organiser_email or None,
+        phone=event.organiser.phone,
     )

@@ -1,11 +1,13 @@
 """Erasure: forget a volunteer's profile and matches, and an organiser's address on the events
 they listed (found by the keyed digest of their email); keep only anonymous counts, say so."""
 
+from dataclasses import replace
+
 from together_contracts import Event, PersonErasureRequested
 from together_kit.erasure import ErasureAnswers
 
 from matching.adapters.events import EventNotFoundError
-from matching.domain.events import CommunityEvent
+from matching.domain.events import CommunityEvent, Organiser
 from matching.handlers.context import Context
 from matching.handlers.responses import accepted
 
@@ -39,13 +41,25 @@ async def erase_person(
 
 
 async def forget_organiser(digest: str, *, ctx: Context) -> int:
-    """Drop the organiser's address from every event they listed; the event stays (it is the
-    community's), but its organiser links are no longer emailed to anyone."""
+    """Drop the organiser's email, name and phone, and the venue's address (the district stays),
+    from every event they listed; the event stays (it is the community's), but its organiser
+    links are no longer emailed to anyone."""
     forgotten = 0
     for listed in await ctx.events.by_organiser_digest(digest):
 
         def forget(event: CommunityEvent) -> list[Event]:
             event.organiser_email = ""
+            event.organiser = Organiser()
+            event.venue = replace(
+                event.venue,
+                postcode=event.venue.outward_code,
+                name="",
+                address_lines=(),
+                town="",
+                joining_url="",
+                arrival_notes="",
+                public=False,
+            )
             return []
 
         try:

@@ -1,8 +1,9 @@
 """Organisers list events; moderation's decision publishes or rejects them; organisers cancel."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 from uuid import UUID
 
 from together_contracts import (
@@ -20,11 +21,13 @@ from together_contracts.matches import (
     EventPublished,
     EventPublishedData,
 )
+from together_contracts.organising import OrganiserLinkRequested, OrganiserLinkRequestedData
+from together_contracts.taxonomy import Language
 from together_kit.signing import TokenExpiredError, TokenInvalidError
 
 from matching.adapters.events import EventNotFoundError
 from matching.adapters.tokens import ORGANISER_MAX_AGE_SECONDS, Purpose
-from matching.domain.events import CommunityEvent, EventLanguage, EventStatus, Venue
+from matching.domain.events import CommunityEvent, EventLanguage, EventStatus, Organiser, Venue
 from matching.domain.geo import Point
 from matching.handlers.context import PRODUCER, Context, summary
 
@@ -46,6 +49,16 @@ class SubmitEvent:
     accessibility: str = ""
     language: EventLanguage = "en"
     also_suits: tuple[Interest, ...] = ()
+    venue_name: str = ""
+    address_lines: tuple[str, ...] = ()
+    town: str = ""
+    joining_url: str = ""
+    arrival_notes: str = ""
+    address_public: bool = False
+    organiser_name: str = ""
+    organiser_phone: str = ""
+    reply_language: Language = "en"
+    """The language of the organiser's emails (the form's page, or the event's)."""
 
 
 @dataclass(frozen=True)
@@ -53,16 +66,76 @@ class Submitted:
     event: CommunityEvent
     cancel_url: str
     attendance_url: str
+    manage_url: str
+
+
+def submitted_for_review(event: CommunityEvent, *, correlation_id: str) -> EventSubmitted:
+    """Ask moderation to check the listing's text (again, after an edit of a published one)."""
+    return EventSubmitted(
+        producer=PRODUCER,
+        correlation_id=correlation_id,
+        data=EventSubmittedData(
+            event_id=event.id,
+            title=event.pending_title if event.pending_title is not None else event.title,
+            description=event.pending_description
+            if event.pending_description is not None
+            else event.description,
+            event_type=event.event_type,
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            outward_code=event.venue.outward_code,
+            online=event.venue.online,
+            places=event.places,
+        ),
+    )
+
+
+def link_requested(
+    event: CommunityEvent,
+    *,
+    reason: Literal["submitted", "requested"],
+    language: Language,
+    correlation_id: str,
+    ctx: Context,
+) -> OrganiserLinkRequested:
+    """Email the organiser their page of this event (the link is never shown on a page)."""
+    return OrganiserLinkRequested(
+        producer=PRODUCER,
+        correlation_id=correlation_id,
+        data=OrganiserLinkRequestedData(
+            event_id=event.id,
+            title=event.title,
+            organiser_email=event.organiser_email,
+            organiser_name=event.organiser.name,
+            language=language,
+            manage_url=ctx.links.manage(event.id),
+            reason=reason,
+        ),
+    )
 
 
 async def submit_event(command: SubmitEvent, ctx: Context) -> Submitted:
-    """Store the listing as submitted and ask moderation; raises `UnknownPostcodeError`."""
-    venue = Venue(online=True)
+    """Store the listing as submitted, ask moderation and email the organiser their page, in
+    one write; raises `UnknownPostcodeError`."""
+    details = Venue(
+        online=False,
+        name=command.venue_name,
+        address_lines=command.address_lines,
+        town=command.town,
+        arrival_notes=command.arrival_notes,
+        public=command.address_public,
+    )
+    venue = Venue(online=True, joining_url=command.joining_url, arrival_notes=command.arrival_notes)
     if command.postcode is not None:
         place = await ctx.geocoder.locate(command.postcode)
-        venue = Venue(False, command.postcode, place.outward_code, place.point)
+        venue = replace(
+            details,
+            postcode=command.postcode,
+            outward_code=place.outward_code,
+            location=place.point,
+        )
     elif command.coordinates is not None:
-        venue = Venue(False, location=command.coordinates)
+        venue = replace(details, location=command.coordinates)
     event = CommunityEvent(
         title=command.title,
         description=command.description,
@@ -77,30 +150,39 @@ async def submit_event(command: SubmitEvent, ctx: Context) -> Submitted:
         roles=command.roles,
         accessibility=command.accessibility,
         language=command.language,
+        organiser=Organiser(command.organiser_name, command.organiser_phone),
     )
-    submitted = EventSubmitted(
-        producer=PRODUCER,
-        correlation_id=command.correlation_id,
-        data=EventSubmittedData(
-            event_id=event.id,
-            title=event.title,
-            description=event.description,
-            event_type=event.event_type,
-            starts_at=event.starts_at,
-            ends_at=event.ends_at,
-            outward_code=venue.outward_code,
-            online=venue.online,
-            places=event.places,
-        ),
+    staged: list[Event] = [submitted_for_review(event, correlation_id=command.correlation_id)]
+    if event.organiser_email:
+        staged.append(
+            link_requested(
+                event,
+                reason="submitted",
+                language=command.reply_language,
+                correlation_id=command.correlation_id,
+                ctx=ctx,
+            )
+        )
+    await ctx.events.add(event, events=staged)
+    return Submitted(
+        event,
+        ctx.links.cancel_event(event.id),
+        ctx.links.attendance(event.id),
+        ctx.links.manage(event.id),
     )
-    await ctx.events.add(event, events=[submitted])
-    return Submitted(event, ctx.links.cancel_event(event.id), ctx.links.attendance(event.id))
 
 
 async def publish_event(decision: ListingApproved, ctx: Context) -> CommunityEvent | None:
-    """Make a submitted event public (once); `None` if it is unknown, rejected or cancelled."""
+    """Make a submitted event public (once), or apply the approved new text of a published one;
+    `None` if it is unknown, rejected or cancelled."""
 
     def publish(event: CommunityEvent) -> list[Event]:
+        if event.status is EventStatus.PUBLISHED and event.pending:
+            event.title = event.pending_title or event.title
+            event.description = event.pending_description or event.description
+            event.pending_title = event.pending_description = None
+            event.rejection_reason = ""
+            return []
         if event.status is not EventStatus.SUBMITTED:
             return []
         event.status = EventStatus.PUBLISHED
@@ -116,6 +198,8 @@ async def publish_event(decision: ListingApproved, ctx: Context) -> CommunityEve
                     public_url=ctx.links.public_event(event.id),
                     cancel_url=ctx.links.cancel_event(event.id),
                     attendance_url=ctx.links.attendance(event.id),
+                    organiser_name=event.organiser.name,
+                    manage_url=ctx.links.manage(event.id),
                 ),
             )
         ]
@@ -128,9 +212,17 @@ async def publish_event(decision: ListingApproved, ctx: Context) -> CommunityEve
 
 
 async def reject_event(decision: ListingRejected, ctx: Context) -> None:
+    """A rejected listing is not published; a rejected change of a published one's text is
+    dropped (the public text stays). The moderator's reason is kept for the organiser's page."""
+    reason = decision.data.reason or "other"
+
     def reject(event: CommunityEvent) -> list[Event]:
         if event.status is EventStatus.SUBMITTED:
             event.status = EventStatus.REJECTED
+            event.rejection_reason = reason
+        elif event.status is EventStatus.PUBLISHED and event.pending:
+            event.pending_title = event.pending_description = None
+            event.rejection_reason = reason
         return []
 
     try:
@@ -196,6 +288,11 @@ async def cancel_event(token: str, *, correlation_id: str, ctx: Context) -> Canc
     outcome, event_id = cancellable(token, ctx)
     if event_id is None:
         return outcome
+    return await cancel_by_id(event_id, correlation_id=correlation_id, ctx=ctx)
+
+
+async def cancel_by_id(event_id: UUID, *, correlation_id: str, ctx: Context) -> CancelOutcome:
+    """Cancel, and tell everyone with a place or waiting (the organiser's page)."""
     already = False
 
     def cancel(event: CommunityEvent) -> list[Event]:

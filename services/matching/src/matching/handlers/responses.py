@@ -16,6 +16,7 @@ from together_contracts.matches import (
     MatchDeclined,
     MatchDeclinedData,
 )
+from together_contracts.organising import MatchSharingChanged, MatchSharingChangedData
 from together_kit.signing import TokenExpiredError, TokenInvalidError
 
 from matching.adapters.events import EventNotFoundError
@@ -24,7 +25,7 @@ from matching.adapters.tokens import RESPONSE_MAX_AGE_SECONDS, Purpose
 from matching.adapters.volunteers import VolunteerNotFoundError
 from matching.domain.events import Answer, CommunityEvent
 from matching.domain.volunteers import Volunteer
-from matching.handlers.context import PRODUCER, Context, summary
+from matching.handlers.context import PRODUCER, Context, organiser_of, summary, venue_of
 
 
 class LinkState(StrEnum):
@@ -68,9 +69,10 @@ async def read_link(token: str, ctx: Context) -> tuple[LinkState, Proposal | Non
 
 
 async def respond(
-    proposal: Proposal, *, accept: bool, correlation_id: str, ctx: Context
+    proposal: Proposal, *, accept: bool, correlation_id: str, ctx: Context, share: bool = False
 ) -> tuple[Answer, int | None]:
-    """Accept (a place or the waitlist) or decline; declining a held place gives it up."""
+    """Accept (a place or the waitlist) or decline; declining a held place gives it up.
+    `share`: on taking a place, let the organiser see the volunteer's email."""
     person_id = proposal.person_id
     result: list[tuple[Answer, int | None]] = []
 
@@ -89,6 +91,8 @@ async def respond(
             return []
         if outcome is Answer.DECLINED:
             return [declined(event, proposal, correlation_id, withdrawn=False)]
+        if outcome is Answer.ACCEPTED and share:
+            event.share(person_id, share=True)
         return [accepted(event, person_id, correlation_id, ctx, position=position)]
 
     try:
@@ -121,8 +125,43 @@ def accepted(
             waitlist_position=position,
             from_waitlist=from_waitlist,
             respond_url=ctx.links.respond(identifier),
+            venue=venue_of(event),
+            organiser=organiser_of(event),
+            share_contact=person_id in event.sharing,
         ),
     )
+
+
+async def set_sharing(
+    event_id: UUID, person_id: UUID, share: bool, *, correlation_id: str, ctx: Context
+) -> bool:
+    """Let the organiser see this volunteer's email, or take that back (only for someone with a
+    place); True if it changed, with `match.sharing_changed` staged in the same write."""
+    changed = False
+
+    def change(event: CommunityEvent) -> list[Event]:
+        nonlocal changed
+        changed = event.share(person_id, share=share)
+        if not changed:
+            return []
+        return [
+            MatchSharingChanged(
+                producer=PRODUCER,
+                correlation_id=correlation_id,
+                data=MatchSharingChangedData(
+                    match_id=match_id(event.id, person_id),
+                    event_id=event.id,
+                    person_id=person_id,
+                    share_contact=share,
+                ),
+            )
+        ]
+
+    try:
+        await ctx.events.change(event_id, change)
+    except EventNotFoundError:
+        return False
+    return changed
 
 
 def declined(

@@ -7,6 +7,7 @@ not accept, decline or cancel anything by doing so.
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse
 from together_kit import labels
+from together_kit.forms import ticked
 from together_kit.http import current_correlation_id
 from together_kit.pages import Site
 
@@ -54,7 +55,11 @@ def link_pages(site: Site) -> APIRouter:
         form = await site.form(request)
         accept = form.get("answer") == "accept"
         outcome, position = await responses.respond(
-            proposal, accept=accept, correlation_id=current_correlation_id(), ctx=ctx
+            proposal,
+            accept=accept,
+            share=ticked(form, "share"),
+            correlation_id=current_correlation_id(),
+            ctx=ctx,
         )
         context = {**event_context(request, proposal), "outcome": outcome.value}
         code = status.HTTP_409_CONFLICT if outcome is Answer.CLOSED else status.HTTP_200_OK

@@ -37,23 +37,28 @@ def listing_pages(site: Site) -> APIRouter:
 
     @router.post("/events/new")
     async def new_event(request: Request, ctx: ContextDep) -> Response:
+        """Post/redirect/get: the listing is stored once, the organiser's page is emailed, and
+        a refresh of the thank-you page sends nothing again."""
         if refused := await site.over_limit(request):
             return refused
         form = await site.form(request)
         if from_a_bot(form):
-            return site.render(
-                request, "event_thanks.html", {"cancel_url": None, "attendance_url": None}
-            )
+            return site.see_other(request, "/events/new/thanks")
         values = forms.event_values(form)
         body, errors = forms.check(values)
         if body is None:
             return event_form(request, values, errors)
+        language = site.pages.language(request)
+        command = submit_command(body, reply_language="cy" if language == "cy" else "en")
         try:
-            submitted = await events.submit_event(submit_command(body), ctx)
+            await events.submit_event(command, ctx)
         except UnknownPostcodeError:
             return event_form(request, values, {"postcode": forms.UNKNOWN_POSTCODE})
-        links = {"cancel_url": submitted.cancel_url, "attendance_url": submitted.attendance_url}
-        return site.render(request, "event_thanks.html", links)
+        return site.see_other(request, "/events/new/thanks")
+
+    @router.get("/events/new/thanks")
+    async def new_event_thanks(request: Request) -> HTMLResponse:
+        return site.render(request, "event_thanks.html")
 
     @router.get("/events")
     async def list_events(

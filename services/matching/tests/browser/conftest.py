@@ -1,0 +1,40 @@
+"""Matching as a real process on the real broker and store, and a Chromium driven by Playwright."""
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser
+from together_kit.testing.browser import chromium, require_chromium
+from together_kit.testing.processes import ServiceProcess
+
+require_chromium()
+
+
+@pytest.fixture
+def matching_process(
+    rabbitmq_url: str, mongodb_url: str, database_name: str, tmp_path: Path
+) -> Iterator[ServiceProcess]:
+    process = ServiceProcess("matching", env={}, log_dir=tmp_path)
+    process.env.update(
+        {
+            "RABBITMQ_URL": rabbitmq_url,
+            "MONGODB_URL": mongodb_url,
+            "MATCHING_MONGODB_DATABASE": database_name,
+            "MATCHING_PUBLIC_BASE_URL": process.url,
+            "MATCHING_SUBMIT_RATE_LIMIT": "1000/minute",
+            "MATCHING_OUTBOX_POLL_SECONDS": "0.2",
+        }
+    )
+    process.start()
+    try:
+        process.wait_ready()
+        yield process
+    finally:
+        process.stop()
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with chromium() as launched:
+        yield launched
