@@ -79,8 +79,12 @@ async def list_event(
         "starts_at": starts.isoformat(),
         "ends_at": (starts + timedelta(hours=2, minutes=30)).isoformat(),
         "postcode": "M1 1AE",
+        "venue_name": "Riverside Community Centre",
+        "address_lines": ["12 Mill Lane"],
+        "town": "Manchester",
         "places": 4,
         "roles": roles,
+        "organiser_name": "Sam Patel",
         "organiser_email": "sam@riverside.example.org",
     }
     async with httpx.AsyncClient(base_url=matching.url, timeout=10) as http:

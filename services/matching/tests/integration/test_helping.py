@@ -243,7 +243,7 @@ async def test_a_public_venue_is_shown_in_full(helping: Matching) -> None:
 
     page = await helping.http.get(f"/events/{event['id']}/help")
 
-    assert "Shudehill Hall, 1 Shudehill, M1 1AE" in page.text
+    assert "Shudehill Hall, 1 Shudehill, Manchester, M1 1AE" in page.text
 
 
 async def test_a_volunteer_proposed_the_event_takes_a_place_on_their_proposal(
