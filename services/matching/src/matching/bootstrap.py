@@ -5,7 +5,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
-from together_contracts import EventSubmitted, PersonAccessAnswered, PersonErased
+from together_contracts import (
+    EventSubmitted,
+    MatchSharingChanged,
+    PersonAccessAnswered,
+    PersonErased,
+)
 from together_contracts.matches import (
     EventCancelled,
     EventPublished,
@@ -112,6 +117,7 @@ def create_app(
         VolunteerUnmatched,
         PersonErased,
         PersonAccessAnswered,
+        MatchSharingChanged,
     )
     answers = ErasureAnswers(runtime.aggregate("erasures"), service=settings.service_name)
     access_answers = AccessAnswers(

@@ -32,6 +32,9 @@ class EventRepository(Protocol):
     async def get(self, event_id: UUID) -> CommunityEvent | None: ...
     async def change(self, event_id: UUID, change: EventChange) -> CommunityEvent: ...
     async def by_organiser_digest(self, digest: str) -> list[CommunityEvent]: ...
+    async def with_person(
+        self, person_id: UUID, *, also: Sequence[UUID] = ()
+    ) -> list[CommunityEvent]: ...
     async def upcoming(
         self,
         *,
@@ -124,6 +127,23 @@ class MongoEventRepository:
             field, disk = covering(*near)
             query[field] = {"$in": disk}
         cursor = self.events.collection.find(query).sort("starts_at", ASCENDING).limit(limit)
+        return [from_document(document) async for document in cursor]
+
+    async def with_person(
+        self, person_id: UUID, *, also: Sequence[UUID] = ()
+    ) -> list[CommunityEvent]:
+        """Events where the person has a place, waits, declined or was marked, and those `also`
+        named (their invitations), soonest first: the volunteer's own page."""
+        person = str(person_id)
+        query = {
+            "$or": [
+                {"accepted": person},
+                {"waitlist": person},
+                {"declined": person},
+                {"_id": {"$in": [str(event_id) for event_id in also]}},
+            ]
+        }
+        cursor = self.events.collection.find(query).sort("starts_at", ASCENDING)
         return [from_document(document) async for document in cursor]
 
 
