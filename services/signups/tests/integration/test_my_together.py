@@ -1,5 +1,5 @@
-""""My together" at /my, in-process against the real broker and store: signing in by an emailed
-single-use link, the details page, changes through the confirm link, my data, forget me."""
+"""The volunteer's page "My together" at /my, in-process on the real broker and store: signing
+in by an emailed single-use link, the details page, changes through the confirm link, my data, forget me."""
 
 import json
 import uuid
@@ -19,6 +19,7 @@ from signups.settings import Settings
 from together_kit.site import SESSION_COOKIE, SitePurpose, SiteTokens
 from together_kit.testing.probe import EventProbe, event_probe
 from together_kit.testing.waiting import eventually
+from together_kit.testing.welsh import english_left
 
 from .test_web_pages import Page, unique_email, volunteer_form
 
@@ -357,3 +358,25 @@ async def test_joining_with_next_offers_to_continue_after_confirming(
 
         elsewhere = await http.get("/join", params={"next": "https://evil.example/"})
         assert not Page(elsewhere.text).find("input", name="next")
+
+
+async def test_my_together_pages_are_in_welsh(signups: Signups, probe: EventProbe) -> None:
+    entries = signups.app.state.pages.catalogues.catalogue_entries("cy")
+    email, person_id = await volunteer(signups, probe)
+    link = await sign_in_link(signups, probe, email, person_id)
+    cy = {"lang": "cy"}
+    pages: dict[str, str] = {}
+    async with signups.client() as http:
+        pages["sign in"] = (await http.get("/my", params=cy)).text
+        pages["sent"] = (await http.post("/my/sign-in", params=cy, data={"email": email})).text
+        pages["errors"] = (await http.post("/my/sign-in", params=cy, data={"email": "x"})).text
+        pages["broken"] = (await http.get("/my/sign-in/nonsense", params=cy)).text
+        pages["button"] = (await http.get(link, params=cy)).text
+        await http.post(link)
+        pages["mine"] = (await http.get("/my", params=cy)).text
+        pages["forget"] = (await http.get("/my/forget", params=cy)).text
+    for name, html in pages.items():
+        assert '<html lang="cy">' in html, name
+        assert english_left(html, entries) == [], name
+    assert "Mewngofnodi i Fy nhudalen gyda'n gilydd" in pages["sign in"]
+    assert "Wedi mewngofnodi fel" in pages["mine"]

@@ -1,5 +1,6 @@
-""" "My together" in matching: a signed-in volunteer's invitations, places and past events, and
-their answers from that page, by the same path as the emailed link (`responses.respond`).
+"""The volunteer's page "My together", matching's part: a signed-in volunteer's invitations,
+places and past events, and their answers from that page, by the same path as the emailed link
+(`responses.respond`).
 
 Matching knows the person only by id (the session cookie's subject): never a name or an email.
 """

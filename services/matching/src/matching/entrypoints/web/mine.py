@@ -1,5 +1,6 @@
-""" "My together" in matching: `/my/events`, a signed-in volunteer's invitations (accept or decline
-there), places (venue, time, organiser; share my email; withdraw) and past events.
+"""The volunteer's page "My together", matching's part: `/my/events`, a signed-in volunteer's
+invitations (accept or decline there), places (venue, time, organiser; share my email; withdraw)
+and past events.
 
 The session is the site-wide cookie signups starts (together_kit.site); matching reads only the
 person's id from it. Not signed in, the page links to signups' sign-in, which leads back here.

@@ -1,4 +1,4 @@
-""" "My together": a volunteer's own page, reached by signing in with an emailed link.
+"""The volunteer's page "My together" at `/my`, reached by signing in with an emailed link.
 
 Not signed in, `/my` is the sign-in form: the page after it is the same for any address. Signed
 in (the site-wide session cookie, together_kit.site), it shows their details and consents with a
