@@ -8,6 +8,7 @@ of their data, forgetting them, and signing out; their events are on matching's 
 
 import json
 from typing import Any
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from fastapi import APIRouter, Request, status
@@ -48,6 +49,24 @@ def allowed_onward(wanted: str | None, ctx: Context) -> str | None:
     if addresses is not None:
         site += [addresses.signups, addresses.matching, addresses.notifications]
     return onward(wanted, site=site)
+
+
+def onward_allowed(policy: str, ctx: Context) -> str:
+    """The page's policy with the site's other services allowed as where its form may lead: the
+    browser applies `form-action` to the redirect after the POST too, and `next` may be the
+    address of another service of this site (matching's `/my/events`)."""
+    addresses = ctx.links.addresses
+    if addresses is None:
+        return policy
+    others = " ".join(
+        origin(url) for url in (addresses.matching, addresses.notifications, addresses.signups)
+    )
+    return policy.replace("form-action 'self'", f"form-action 'self' {others}")
+
+
+def origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def who(request: Request, ctx: Context) -> UUID | None:
@@ -173,6 +192,9 @@ def my_pages(site: Site) -> APIRouter:
             return sign_in_page(request, ctx, problem=looked.outcome)
         response = site.render(request, "my_sign_in_link.html")
         response.headers["Cache-Control"] = "no-store"
+        response.headers["Content-Security-Policy"] = onward_allowed(
+            response.headers["Content-Security-Policy"], ctx
+        )
         return response
 
     @router.post("/my/sign-in/{token}", response_model=None)
