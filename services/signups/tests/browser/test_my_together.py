@@ -170,9 +170,7 @@ async def test_sign_in_by_link_see_my_details_and_accept_an_invitation_on_my_eve
 ) -> None:
     signups, matching = services
     email, person_id = await invited_volunteer(signups, matching, probe, rabbitmq_url)
-    context = await browser.new_context(
-        viewport=PHONE, locale="en-GB", java_script_enabled=False
-    )
+    context = await browser.new_context(viewport=PHONE, locale="en-GB", java_script_enabled=False)
     page = await context.new_page()
 
     await page.goto(f"{matching.url}/my/events")
