@@ -380,3 +380,15 @@ async def test_my_together_pages_are_in_welsh(signups: Signups, probe: EventProb
         assert english_left(html, entries) == [], name
     assert "Mewngofnodi i Fy nhudalen gyda'n gilydd" in pages["sign in"]
     assert "Wedi mewngofnodi fel" in pages["mine"]
+
+
+async def test_asking_for_links_too_often_is_refused_politely(
+    start: Callable[..., Awaitable[Signups]],
+) -> None:
+    signups = await start(join_rate_limit="1/minute")
+    async with signups.client() as http:
+        first = await http.post("/my/sign-in", data={"email": unique_email()})
+        second = await http.post("/my/sign-in", data={"email": unique_email()})
+    assert first.status_code == 200
+    assert second.status_code == 429
+    assert "Too many attempts" in second.text
