@@ -90,7 +90,7 @@ async def test_an_invitation_shows_its_reasons_and_accepting_there_gives_the_pla
         assert "Why we thought of you" in page.text
         assert "You like: Food and mutual aid" in page.text
         assert "You are usually free then: Weekends" in page.text
-        assert "km from you" in page.text
+        assert "Less than 1 km from you" in page.text, "the volunteer lives in the same district"
         assert "12 Mill Lane" not in page.text
 
         accepted = await answer(http, event_id, "accept")

@@ -1,7 +1,9 @@
 """The volunteer's page "My together" at /my, in-process on the real broker and store: signing
 in by an emailed single-use link, the details page, changes through the confirm link, my data, forget me."""
 
+import hashlib
 import json
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -12,11 +14,12 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from fastapi import FastAPI
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from signups.bootstrap import create_app
 from signups.settings import Settings
-from together_kit.site import SESSION_COOKIE, SitePurpose, SiteTokens
+from together_kit.site import SESSION_COOKIE, SIGN_IN_MAX_AGE_SECONDS, SitePurpose, SiteTokens
 from together_kit.testing.probe import EventProbe, event_probe
 from together_kit.testing.waiting import eventually
 from together_kit.testing.welsh import english_left
@@ -392,3 +395,29 @@ async def test_asking_for_links_too_often_is_refused_politely(
     assert first.status_code == 200
     assert second.status_code == 429
     assert "Too many attempts" in second.text
+
+
+async def test_an_expired_link_gets_a_clear_page_with_the_form_for_a_new_one(
+    signups: Signups, probe: EventProbe
+) -> None:
+    _, person_id = await volunteer(signups, probe)
+    then = int(time.time()) - SIGN_IN_MAX_AGE_SECONDS - 60
+
+    class Then(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return then
+
+    old = URLSafeTimedSerializer(
+        signups.settings.site_keys().verifying("together.site"),
+        salt="together.site",
+        signer=Then,
+        signer_kwargs={"digest_method": hashlib.sha256},
+    ).dumps(["sign-in", person_id, "n"])
+    async with signups.client() as http:
+        looked = await http.get(f"/my/sign-in/{old}", params={"next": "/my"})
+        pressed = await http.post(f"/my/sign-in/{old}")
+    for page in (looked, pressed):
+        assert page.status_code == 410
+        assert "This sign-in link has expired" in page.text
+        assert Page(page.text).by_id("field-email")
+    assert Page(looked.text).find("input", name="next", value="/my")

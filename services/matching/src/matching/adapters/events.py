@@ -72,6 +72,8 @@ class MongoEventRepository:
         for field in ("h3_7", "h3_5", "h3_4"):
             await collection.create_index([(field, ASCENDING), ("status", ASCENDING)])
         await collection.create_index("organiser_email_digest", sparse=True)
+        for people in ("accepted", "waitlist", "declined"):  # a volunteer's own page
+            await collection.create_index(people)
         await backfill_digests(
             collection,
             address_field="organiser_email",
