@@ -66,8 +66,7 @@ def link_pages(site: Site) -> APIRouter:
         onward = allowed_onward(request.query_params.get("next"), ctx)
         what = {"organisation": followed.organisation, "change": followed.change, "onward": onward}
         page = confirm_outcome(request, followed.outcome, what)
-        joined = followed.outcome is LinkOutcome.CONFIRMED and followed.person_id is not None
-        if joined and followed.person_id and ctx.links.site is not None:
+        if followed.person_id is not None and ctx.links.site is not None:
             # Following the link proved the address is theirs: they are signed in, so a `next`
             # page of the site (an event to help at) knows them at once.
             start_session(page, ctx.links.site, followed.person_id, secure=ctx.links.secure)
