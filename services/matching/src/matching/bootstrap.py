@@ -5,7 +5,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
-from together_contracts import EventSubmitted, PersonAccessAnswered, PersonErased
+from together_contracts import (
+    EventSubmitted,
+    PersonAccessAnswered,
+    PersonErased,
+)
 from together_contracts.matches import (
     AttendanceRecorded,
     EventCancelled,

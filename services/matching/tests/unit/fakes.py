@@ -2,7 +2,7 @@
 the store query, so the fakes exercise the grid search too."""
 
 import copy
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -197,7 +197,12 @@ class FakeMatches:
     stored: dict[UUID, dict[str, Any]] = field(default_factory=dict)
 
     async def add(
-        self, *, event_id: UUID, at: datetime, proposals: Sequence[Proposed]
+        self,
+        *,
+        event_id: UUID,
+        at: datetime,
+        proposals: Sequence[Proposed],
+        reasons: Mapping[UUID, Mapping[str, Any]] | None = None,
     ) -> set[UUID]:
         made = set()
         for person_id, event in proposals:
@@ -208,6 +213,7 @@ class FakeMatches:
                 "_id": str(identifier),
                 "event_id": str(event_id),
                 "person_id": str(person_id),
+                "reasons": dict((reasons or {}).get(person_id, {})),
             }
             self.outbox.events.append(event)
             made.add(person_id)

@@ -11,6 +11,7 @@ from together_contracts import (
     PersonAccessRequested,
     PersonErasureRequested,
     PledgeMade,
+    SignInRequested,
     VolunteerChangeRequested,
     VolunteerConfirmed,
     VolunteerContactChanged,
@@ -23,6 +24,7 @@ from together_kit.ratelimit import SharedRateLimiter, rate_limited
 from together_kit.retention import days
 from together_kit.runtime import ServiceRuntime
 from together_kit.security import require_admin_key
+from together_kit.site import SiteTokens
 from together_kit.web import WebPages, mount_static
 
 from signups.adapters.access import MongoAccessRepository
@@ -61,7 +63,12 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         organisations=organisations,
         erasures=erasures,
         tokens=tokens,
-        links=Links(settings.public_base_url, tokens),
+        links=Links(
+            settings.public_base_url,
+            tokens,
+            site=SiteTokens(settings.site_keys()),
+            addresses=settings.addresses(),
+        ),
         clock=clock or (lambda: datetime.now(UTC)),
         form_version=settings.form_version,
         mail_quota=mail_quota,
@@ -81,6 +88,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         ErasureLinkRequested,
         PersonErasureRequested,
         PersonAccessRequested,
+        SignInRequested,
     )
     consumers.register(runtime, ctx=ctx)
     runtime.every(

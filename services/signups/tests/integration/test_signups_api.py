@@ -58,6 +58,7 @@ SIGNUPS_EVENTS = (
     "person.erasure_link_requested",
     "person.erasure_requested",
     "person.access_requested",
+    "person.sign_in_requested",
 )
 
 

@@ -552,8 +552,11 @@ async def test_confirming_tells_once_without_personal_data(world: World) -> None
     first = await links.confirm(confirm_token(world), correlation_id="c1", ctx=world.ctx)
     second = await links.confirm(confirm_token(world), correlation_id="c2", ctx=world.ctx)
 
-    assert first == links.Followed(LinkOutcome.CONFIRMED, organisation=False)
+    assert first == links.Followed(
+        LinkOutcome.CONFIRMED, organisation=False, person_id=joined.person_id
+    )
     assert second.outcome is LinkOutcome.ALREADY_CONFIRMED
+    assert second.person_id is None, "only the first use signs the person in"
     person = world.people.people[joined.person_id]
     assert person.status is Status.CONFIRMED
     assert person.confirmed_at == START + timedelta(hours=2)

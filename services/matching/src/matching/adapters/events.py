@@ -33,6 +33,9 @@ class EventRepository(Protocol):
     async def change(self, event_id: UUID, change: EventChange) -> CommunityEvent: ...
     async def by_organiser_digest(self, digest: str) -> list[CommunityEvent]: ...
     async def by_organiser_email(self, email: str) -> list[CommunityEvent]: ...
+    async def with_person(
+        self, person_id: UUID, *, also: Sequence[UUID] = ()
+    ) -> list[CommunityEvent]: ...
     async def upcoming(
         self,
         *,
@@ -74,6 +77,8 @@ class MongoEventRepository:
         for field in ("h3_7", "h3_5", "h3_4"):
             await collection.create_index([(field, ASCENDING), ("status", ASCENDING)])
         await collection.create_index("organiser_email_digest", sparse=True)
+        for people in ("accepted", "waitlist", "declined"):  # a volunteer's own page
+            await collection.create_index(people)
         await backfill_digests(
             collection,
             address_field="organiser_email",
@@ -129,6 +134,23 @@ class MongoEventRepository:
             field, disk = covering(*near)
             query[field] = {"$in": disk}
         cursor = self.events.collection.find(query).sort("starts_at", ASCENDING).limit(limit)
+        return [from_document(document) async for document in cursor]
+
+    async def with_person(
+        self, person_id: UUID, *, also: Sequence[UUID] = ()
+    ) -> list[CommunityEvent]:
+        """Events where the person has a place, waits, declined or was marked, and those `also`
+        named (their invitations), soonest first: the volunteer's own page."""
+        person = str(person_id)
+        query = {
+            "$or": [
+                {"accepted": person},
+                {"waitlist": person},
+                {"declined": person},
+                {"_id": {"$in": [str(event_id) for event_id in also]}},
+            ]
+        }
+        cursor = self.events.collection.find(query).sort("starts_at", ASCENDING)
         return [from_document(document) async for document in cursor]
 
 

@@ -2,7 +2,7 @@
 made at most once however often matching runs."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -24,13 +24,19 @@ def match_id(event_id: UUID, person_id: UUID) -> UUID:
 
 class MatchRepository(Protocol):
     async def add(
-        self, *, event_id: UUID, at: datetime, proposals: Sequence[Proposed]
+        self,
+        *,
+        event_id: UUID,
+        at: datetime,
+        proposals: Sequence[Proposed],
+        reasons: Mapping[UUID, Mapping[str, Any]] | None = None,
     ) -> set[UUID]: ...
     async def offered(self, *, event_id: UUID, person_id: UUID, at: datetime) -> bool: ...
     async def get(self, match_id: UUID) -> dict[str, Any] | None: ...
     async def people_proposed(self, event_id: UUID) -> set[UUID]: ...
     async def events_of(self, person_id: UUID) -> set[UUID]: ...
     async def delete_for_person(self, person_id: UUID) -> int: ...
+    async def for_person(self, person_id: UUID) -> list[dict[str, Any]]: ...
 
 
 class MongoMatchRepository:
@@ -42,11 +48,18 @@ class MongoMatchRepository:
         await self.matches.collection.create_index([("person_id", ASCENDING)])
 
     async def add(
-        self, *, event_id: UUID, at: datetime, proposals: Sequence[Proposed]
+        self,
+        *,
+        event_id: UUID,
+        at: datetime,
+        proposals: Sequence[Proposed],
+        reasons: Mapping[UUID, Mapping[str, Any]] | None = None,
     ) -> set[UUID]:
         """Record the matches of an event with their `match.proposed`, in one write; the people
-        whose match was recorded now (one already proposed this event is left out)."""
+        whose match was recorded now (one already proposed this event is left out). `reasons`
+        (by person) are kept with each match, for the volunteer's own page."""
         ids = {person_id: str(match_id(event_id, person_id)) for person_id, _ in proposals}
+        why = reasons or {}
         items = [
             (
                 {
@@ -54,6 +67,7 @@ class MongoMatchRepository:
                     "event_id": str(event_id),
                     "person_id": str(person_id),
                     "proposed_at": at,
+                    "reasons": dict(why.get(person_id, {})),
                 },
                 [event],
             )
@@ -89,3 +103,8 @@ class MongoMatchRepository:
     async def delete_for_person(self, person_id: UUID) -> int:
         deleted = await self.matches.collection.delete_many({"person_id": str(person_id)})
         return deleted.deleted_count
+
+    async def for_person(self, person_id: UUID) -> list[dict[str, Any]]:
+        """Every match of one volunteer (for their own page), newest proposal first."""
+        cursor = self.matches.collection.find({"person_id": str(person_id)})
+        return [document async for document in cursor.sort("proposed_at", -1)]

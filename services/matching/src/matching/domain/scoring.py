@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from together_contracts import Availability
+from together_contracts import Availability, Interest
 
 from matching.domain.availability import available, slot
 from matching.domain.events import CommunityEvent
@@ -127,13 +127,37 @@ def _turn(event_id: UUID, volunteer: Volunteer) -> str:
     return hashlib.sha256(f"{event_id}:{volunteer.person_id}".encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Reasons:
+    """Why an event was proposed to a volunteer, as facts a page can put in any language."""
+
+    distance_km: float | None
+    """None for an online event."""
+    interests: tuple[Interest, ...]
+    """Shared interests, the event's own type first (at most two)."""
+    slot: Availability | None
+    """The volunteer's free time the event falls in, when they named it."""
+
+    def phrases(self) -> list[str]:
+        """Short phrases such as "2.1 km away", "likes intergenerational", "free at weekends"."""
+        said = ["online" if self.distance_km is None else f"{self.distance_km:.1f} km away"]
+        said += [f"likes {str(interest).replace('-', ' ')}" for interest in self.interests]
+        if self.slot is not None:
+            said.append(SLOT_PHRASES[self.slot])
+        return said
+
+
+def why(candidate: Candidate, event: CommunityEvent) -> Reasons:
+    volunteer = candidate.volunteer
+    shared = sorted(volunteer.interests & event.interests, key=lambda i: i != event.event_type)
+    event_slot = slot(event.starts_at)
+    return Reasons(
+        distance_km=candidate.distance_km,
+        interests=tuple(shared[:2]),
+        slot=event_slot if event_slot in volunteer.availability else None,
+    )
+
+
 def reasons(candidate: Candidate, event: CommunityEvent) -> list[str]:
     """Short phrases such as "2.1 km away", "likes intergenerational", "free at weekends"."""
-    volunteer = candidate.volunteer
-    said = ["online" if candidate.distance_km is None else f"{candidate.distance_km:.1f} km away"]
-    shared = sorted(volunteer.interests & event.interests, key=lambda i: i != event.event_type)
-    said += [f"likes {str(interest).replace('-', ' ')}" for interest in shared[:2]]
-    event_slot = slot(event.starts_at)
-    if event_slot in volunteer.availability:
-        said.append(SLOT_PHRASES[event_slot])
-    return said
+    return why(candidate, event).phrases()

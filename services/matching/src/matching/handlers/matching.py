@@ -117,8 +117,19 @@ async def propose(
             (c.volunteer.person_id, proposed(c, event, correlation_id=correlation_id, ctx=ctx))
             for c in claimed
         ],
+        reasons={c.volunteer.person_id: reasons_kept(c, event) for c in claimed},
     )
     return len(made)
+
+
+def reasons_kept(candidate: Candidate, event: CommunityEvent) -> dict[str, object]:
+    """The reasons as stored with the match (shown again on the volunteer's page)."""
+    why = scoring.why(candidate, event)
+    return {
+        "distance_km": None if why.distance_km is None else round(why.distance_km, 1),
+        "interests": [str(i) for i in why.interests],
+        "slot": None if why.slot is None else str(why.slot),
+    }
 
 
 def proposed(

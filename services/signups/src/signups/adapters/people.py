@@ -122,6 +122,7 @@ def to_document(person: Person) -> dict[str, Any]:
             "nonce": pending.nonce,
         },
         "applied_change_nonce": person.applied_change_nonce,
+        "sign_in_nonce": person.sign_in_nonce,
     }
 
 
@@ -171,6 +172,7 @@ def from_document(document: dict[str, Any]) -> Person:
             nonce=pending["nonce"],
         ),
         applied_change_nonce=document.get("applied_change_nonce"),
+        sign_in_nonce=document.get("sign_in_nonce"),
         version=document.get("version", 0),
     )
 

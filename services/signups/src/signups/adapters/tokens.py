@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 from enum import StrEnum
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 from uuid import UUID
 
 from together_kit.keys import SecretKeys
 from together_kit.signing import Signer
+from together_kit.site import Addresses, SitePurpose, SiteTokens
 
 CONFIRMATION_MAX_AGE_SECONDS = 7 * 24 * 3600
 ERASURE_MAX_AGE_SECONDS = 24 * 3600
@@ -38,12 +39,30 @@ class Links:
 
     base_url: str
     tokens: Tokens
+    site: SiteTokens | None = None
+    """The site-wide tokens (`SITE_KEY`): sign-in links and the session of "My together"."""
+    addresses: Addresses | None = None
+    """Every service's public address: where `next` may lead after signing in or joining."""
 
-    def _url(self, path: str, token: str) -> str:
-        return f"{self.base_url.rstrip('/')}/{path}/{quote(token)}"
+    def _url(self, path: str, token: str, *, onward: str | None = None) -> str:
+        query = f"?{urlencode({'next': onward})}" if onward else ""
+        return f"{self.base_url.rstrip('/')}/{path}/{quote(token)}{query}"
 
-    def confirm_person(self, person_id: UUID, nonce: str) -> str:
-        return self._url("confirm", self.tokens.issue(Purpose.CONFIRM_PERSON, person_id, nonce))
+    @property
+    def secure(self) -> bool:
+        """Whether people reach signups over https (the session cookie is then secure)."""
+        return self.base_url.startswith("https://")
+
+    def confirm_person(self, person_id: UUID, nonce: str, *, onward: str | None = None) -> str:
+        token = self.tokens.issue(Purpose.CONFIRM_PERSON, person_id, nonce)
+        return self._url("confirm", token, onward=onward)
+
+    def sign_in(self, person_id: UUID, nonce: str, *, onward: str | None = None) -> str:
+        """The single-use link to "My together" (`onward`: where it leads once signed in)."""
+        if self.site is None:
+            raise RuntimeError("sign-in links need the site tokens")
+        token = self.site.issue(SitePurpose.SIGN_IN, person_id, nonce)
+        return self._url("my/sign-in", token, onward=onward)
 
     def confirm_organisation(self, organisation_id: UUID, nonce: str) -> str:
         token = self.tokens.issue(Purpose.CONFIRM_ORGANISATION, organisation_id, nonce)

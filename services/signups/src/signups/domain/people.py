@@ -96,6 +96,8 @@ class Person:
     consent_log: list[ConsentRecord] = field(default_factory=list)
     pending_change: PendingChange | None = None
     applied_change_nonce: str | None = None
+    sign_in_nonce: str | None = None
+    """The nonce of the sign-in links emailed and not yet used: the first one used spends them all."""
     version: int = 0
 
     @classmethod
@@ -208,6 +210,25 @@ class Person:
         self.consent_log.extend(_consent_changes(withdrawn, frozenset(), context))
         self.details = replace(self.details, consents=frozenset())
         return withdrawn
+
+    def sign_in_link(self) -> str | None:
+        """The nonce for a sign-in link to "My together", made when none is outstanding; None for
+        someone who has not confirmed their address (they cannot sign in)."""
+        if not self.confirmed:
+            return None
+        if self.sign_in_nonce is None:
+            self.sign_in_nonce = uuid4().hex
+        return self.sign_in_nonce
+
+    def can_sign_in(self, nonce: str) -> bool:
+        return self.confirmed and bool(nonce) and nonce == self.sign_in_nonce
+
+    def spend_sign_in(self, nonce: str) -> bool:
+        """Follow a sign-in link: it works once, and then no link sent before it works."""
+        if not self.can_sign_in(nonce):
+            return False
+        self.sign_in_nonce = None
+        return True
 
     def purgeable(self, now: datetime) -> bool:
         return not self.confirmed and now - self.joined_at >= PENDING_PURGED_AFTER

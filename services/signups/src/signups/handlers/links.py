@@ -6,6 +6,7 @@ A link shows what it is for (`preview`, on GET) and acts only when its page's bu
 
 from dataclasses import dataclass
 from enum import StrEnum
+from uuid import UUID
 
 from together_contracts import Event, PledgeMade, PledgeMadeData
 from together_kit.signing import TokenExpiredError, TokenInvalidError
@@ -36,6 +37,8 @@ class Followed:
     outcome: LinkOutcome
     organisation: bool = False
     change: bool = False
+    person_id: UUID | None = None
+    """The volunteer who has just confirmed their address by following the link."""
 
 
 @dataclass(frozen=True)
@@ -131,10 +134,12 @@ async def confirm(token: str, *, correlation_id: str, ctx: Context) -> Followed:
             await ctx.organisations.change(claims.subject, confirm_organisation)
     except (PersonNotFoundError, OrganisationNotFoundError):
         return Followed(LinkOutcome.INVALID)
+    joined = claims.purpose is Purpose.CONFIRM_PERSON and outcome is ConfirmOutcome.CONFIRMED
     return Followed(
         LinkOutcome(outcome.value),
         organisation=claims.purpose is Purpose.CONFIRM_ORGANISATION,
         change=claims.purpose is Purpose.CONFIRM_CHANGE,
+        person_id=claims.subject if joined else None,
     )
 
 

@@ -52,6 +52,8 @@ class JoinVolunteer:
     details: VolunteerDetails
     source: str
     correlation_id: str
+    onward: str | None = None
+    """Where the confirmation link leads on once followed (a page of this site), if anywhere."""
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,9 @@ def registered(person: Person, command: JoinVolunteer, ctx: Context) -> Voluntee
             name=person.details.name,
             email=person.details.email,
             language=person.details.language,
-            confirm_url=ctx.links.confirm_person(person.id, person.confirmation_nonce or ""),
+            confirm_url=ctx.links.confirm_person(
+                person.id, person.confirmation_nonce or "", onward=command.onward
+            ),
             unsubscribe_url=ctx.links.unsubscribe(person.id),
         ),
     )

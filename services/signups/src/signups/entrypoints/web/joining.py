@@ -3,13 +3,14 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from together_kit import labels
-from together_kit.forms import check, from_a_bot
+from together_kit.forms import check, from_a_bot, text
 from together_kit.http import current_correlation_id
 from together_kit.pages import Site
 
 from signups.entrypoints.dependencies import ContextDep
 from signups.entrypoints.schemas import OrganisationCreate, SignupCreate
 from signups.entrypoints.web import forms
+from signups.entrypoints.web.mine import allowed_onward
 from signups.handlers.organisations import JoinOrganisation, join_organisation
 from signups.handlers.volunteers import JoinVolunteer, join_volunteer
 
@@ -33,10 +34,12 @@ def join_pages(site: Site) -> APIRouter:
     )
 
     @router.get("/join")
-    async def join_form(request: Request) -> HTMLResponse:
+    async def join_form(request: Request, ctx: ContextDep) -> HTMLResponse:
         language = site.pages.language(request)
+        onward = allowed_onward(request.query_params.get("next"), ctx) or ""
         return volunteer_form(
-            request, {"travel_radius_km": DEFAULT_TRAVEL_RADIUS_KM, "language": language}
+            request,
+            {"travel_radius_km": DEFAULT_TRAVEL_RADIUS_KM, "language": language, "next": onward},
         )
 
     @router.post("/join")
@@ -47,11 +50,15 @@ def join_pages(site: Site) -> APIRouter:
         if from_a_bot(form):
             return site.see_other(request, "/join/thanks")
         values = forms.volunteer_input(form)
+        onward = allowed_onward(text(form, "next"), ctx)
         signup, errors = check(SignupCreate, values, forms.VOLUNTEER)
         if signup is None:
-            return volunteer_form(request, values, errors)
+            return volunteer_form(request, {**values, "next": onward or ""}, errors)
         command = JoinVolunteer(
-            details=signup.details(), source="form", correlation_id=current_correlation_id()
+            details=signup.details(),
+            source="form",
+            correlation_id=current_correlation_id(),
+            onward=onward,
         )
         await join_volunteer(command, ctx)
         return site.see_other(request, "/join/thanks")

@@ -12,9 +12,11 @@ from together_kit import labels as kit_labels
 from together_kit.http import current_correlation_id
 from together_kit.pages import Site
 from together_kit.signing import TokenExpiredError, TokenInvalidError
+from together_kit.site import start_session
 
 from signups.adapters.tokens import Purpose, Tokens
 from signups.entrypoints.dependencies import ContextDep
+from signups.entrypoints.web.mine import allowed_onward
 from signups.handlers import links
 from signups.handlers.links import LinkOutcome
 
@@ -47,7 +49,7 @@ def link_pages(site: Site) -> APIRouter:
         response = site.render(
             request,
             template,
-            {**what, "outcome": outcome.value, "labels": LABELS},
+            {"onward": None, **what, "outcome": outcome.value, "labels": LABELS},
             status_code=CONFIRM_STATUS.get(outcome, status.HTTP_200_OK),
         )
         response.headers["Cache-Control"] = "no-store"
@@ -61,8 +63,14 @@ def link_pages(site: Site) -> APIRouter:
     @router.post("/confirm/{token}")
     async def confirm(token: str, request: Request, ctx: ContextDep) -> HTMLResponse:
         followed = await links.confirm(token, correlation_id=current_correlation_id(), ctx=ctx)
-        what = {"organisation": followed.organisation, "change": followed.change}
-        return confirm_outcome(request, followed.outcome, what)
+        onward = allowed_onward(request.query_params.get("next"), ctx)
+        what = {"organisation": followed.organisation, "change": followed.change, "onward": onward}
+        page = confirm_outcome(request, followed.outcome, what)
+        if followed.person_id is not None and ctx.links.site is not None:
+            # Following the link proved the address is theirs: they are signed in, so a `next`
+            # page of the site (an event to help at) knows them at once.
+            start_session(page, ctx.links.site, followed.person_id, secure=ctx.links.secure)
+        return page
 
     @router.get("/unsubscribe/{token}")
     async def unsubscribe_form(token: str, request: Request, ctx: ContextDep) -> HTMLResponse:

@@ -1,0 +1,67 @@
+"""What a signed-in volunteer does on "My together": change their details (through the emailed
+link, as a join does), download what signups holds about them, be forgotten."""
+
+import dataclasses
+from typing import Any
+from uuid import UUID
+
+from together_contracts import email_digest
+from together_kit.access import plain
+
+from signups.domain.people import Person, VolunteerDetails
+from signups.handlers import erasure
+from signups.handlers.context import Context
+from signups.handlers.volunteers import JoinOutcome, JoinVolunteer, join_volunteer
+
+SECRETS = frozenset({"confirmation_nonce", "applied_change_nonce", "sign_in_nonce", "nonce"})
+"""Parts of the record that work links: not data about anyone, and never handed out."""
+
+SOURCE = "my-together"
+"""The consent log's source for a change asked for on "My together" (confirmed by link)."""
+
+
+async def current(person_id: UUID | None, ctx: Context) -> Person | None:
+    """The signed-in volunteer, if they are still here and confirmed."""
+    if person_id is None:
+        return None
+    person = await ctx.people.get(person_id)
+    return person if person is not None and person.confirmed else None
+
+
+async def change_details(
+    person: Person, details: VolunteerDetails, *, correlation_id: str, ctx: Context
+) -> JoinOutcome:
+    """Ask for a change to the person's details: exactly what a join with their address does
+    (`Person.rejoin`), so nothing applies before the link emailed to that address is followed.
+    The address itself is not changed here."""
+    same_address = dataclasses.replace(details, email=person.details.email)
+    joined = await join_volunteer(
+        JoinVolunteer(details=same_address, source=SOURCE, correlation_id=correlation_id), ctx
+    )
+    return joined.outcome
+
+
+async def my_data(person: Person, ctx: Context) -> dict[str, Any]:
+    """Everything signups holds about the person: their record with its consent log and any
+    pending change, and organisations they are the contact of."""
+    digest = email_digest(person.details.email, key=ctx.erasure_key)
+    organisations = await ctx.organisations.with_contact_digest(digest, key=ctx.erasure_key)
+    return {
+        "service": "signups",
+        "exported_at": ctx.clock().isoformat(),
+        "volunteer": _without_secrets(plain(dataclasses.asdict(person))),
+        "organisations": [_without_secrets(plain(dataclasses.asdict(o))) for o in organisations],
+    }
+
+
+def _without_secrets(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_secrets(v) for k, v in value.items() if k not in SECRETS}
+    if isinstance(value, list):
+        return [_without_secrets(item) for item in value]
+    return value
+
+
+async def forget(person: Person, *, correlation_id: str, ctx: Context) -> None:
+    """The erasure /forget's emailed link starts, asked from the person's own signed-in page."""
+    await erasure.erase_person(person, reason="asked", correlation_id=correlation_id, ctx=ctx)

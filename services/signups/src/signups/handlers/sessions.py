@@ -1,0 +1,120 @@
+"""Signing in to "My together" with a link emailed to a volunteer's address; no password.
+
+Asking for a link answers alike for any address (the page says nothing of who is known); only a
+known, confirmed volunteer's address is sent one (`person.sign_in_requested`, within the address's
+daily allowance of emails). The link shows a button first (mail scanners fetch links) and works
+once: spending it forgets the person's sign-in nonce, so no link sent before it works either.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from uuid import UUID
+
+from together_contracts import Event, SignInRequested, SignInRequestedData
+from together_kit.signing import TokenExpiredError, TokenInvalidError
+from together_kit.site import SIGN_IN_MAX_AGE_SECONDS, SitePurpose, SiteTokens
+
+from signups.adapters.people import PersonNotFoundError
+from signups.domain.people import Person
+from signups.handlers.context import PRODUCER, Context
+
+
+class SignInOutcome(StrEnum):
+    READY = "ready"
+    SIGNED_IN = "signed-in"
+    EXPIRED = "expired"
+    INVALID = "invalid"
+    """Tampered with, for someone no longer here, or already used."""
+
+
+@dataclass(frozen=True)
+class SignIn:
+    outcome: SignInOutcome
+    person_id: UUID | None = None
+
+
+async def request_sign_in(
+    email: str, *, onward: str | None, correlation_id: str, ctx: Context
+) -> bool:
+    """Send a sign-in link to a known, confirmed volunteer's address; True if one was staged."""
+    person = await ctx.people.find_by_email(email)
+    if person is None or not person.confirmed:
+        return False
+    if not await ctx.mail_quota.take(email, now=ctx.clock()):
+        return False
+    staged = False
+
+    def link(current: Person) -> list[Event]:
+        nonlocal staged
+        nonce = current.sign_in_link()
+        if nonce is None:
+            return []
+        staged = True
+        return [
+            SignInRequested(
+                producer=PRODUCER,
+                correlation_id=correlation_id,
+                data=SignInRequestedData(
+                    person_id=current.id,
+                    language=current.details.language,
+                    sign_in_url=ctx.links.sign_in(current.id, nonce, onward=onward),
+                ),
+            )
+        ]
+
+    try:
+        await ctx.people.change(person.id, link)
+    except PersonNotFoundError:
+        return False
+    return staged
+
+
+def _site(ctx: Context) -> SiteTokens:
+    if ctx.links.site is None:
+        raise RuntimeError("signing in needs the site tokens")
+    return ctx.links.site
+
+
+async def preview(token: str, *, ctx: Context) -> SignIn:
+    """Whether the link would sign someone in, without spending it (the page behind a GET)."""
+    try:
+        claims = _site(ctx).read(token, max_age=SIGN_IN_MAX_AGE_SECONDS)
+    except TokenExpiredError:
+        return SignIn(SignInOutcome.EXPIRED)
+    except TokenInvalidError:
+        return SignIn(SignInOutcome.INVALID)
+    if claims.purpose is not SitePurpose.SIGN_IN:
+        return SignIn(SignInOutcome.INVALID)
+    person = await ctx.people.get(claims.subject)
+    if person is None or not person.can_sign_in(claims.nonce):
+        return SignIn(SignInOutcome.INVALID)
+    return SignIn(SignInOutcome.READY, person.id)
+
+
+async def sign_in(token: str, *, ctx: Context) -> SignIn:
+    """Spend the link: the person it names is signed in, once."""
+    try:
+        claims = _site(ctx).read(token, max_age=SIGN_IN_MAX_AGE_SECONDS)
+    except TokenExpiredError:
+        return SignIn(SignInOutcome.EXPIRED)
+    except TokenInvalidError:
+        return SignIn(SignInOutcome.INVALID)
+    if claims.purpose is not SitePurpose.SIGN_IN:
+        return SignIn(SignInOutcome.INVALID)
+    spent = False
+
+    def spend(person: Person) -> list[Event]:
+        nonlocal spent
+        spent = person.spend_sign_in(claims.nonce)
+        return []
+
+    known = await ctx.people.get(claims.subject)
+    if known is None or not known.can_sign_in(claims.nonce):
+        return SignIn(SignInOutcome.INVALID)
+    try:
+        await ctx.people.change(claims.subject, spend)
+    except PersonNotFoundError:
+        return SignIn(SignInOutcome.INVALID)
+    if not spent:
+        return SignIn(SignInOutcome.INVALID)
+    return SignIn(SignInOutcome.SIGNED_IN, claims.subject)
