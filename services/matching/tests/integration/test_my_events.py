@@ -264,7 +264,7 @@ async def test_spoken_times_are_in_uk_time_in_english_and_welsh() -> None:
     )
     assert (
         spoken_span(starts, starts.replace(hour=14, minute=30), "cy", now=now)
-        == "Dydd Sadwrn 5 Rhagfyr, 12:00 i 14:30"
+        == "Dydd Sadwrn 5 Rhagfyr, 12:00 tan 14:30"
     )
     assert (
         spoken_span(summer, summer.replace(hour=13), "en", now=now)
