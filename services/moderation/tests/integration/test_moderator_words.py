@@ -8,7 +8,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from moderation.domain.decisions import Role
+from moderation.domain.decisions import ClaimHeldError, Role
 from moderation.domain.items import Status
 from moderation.entrypoints.web.moderator.desk import clock_text, uk_time
 from moderation.entrypoints.web.moderator.views import preview
@@ -48,6 +48,7 @@ def test_uk_time_says_gmt_or_bst() -> None:
     clocks_go_back = datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
     assert uk_time(clocks_go_back) == "Sun 25 Oct 2026, 01:30 BST"
     assert uk_time(clocks_go_back + timedelta(hours=1)) == "Sun 25 Oct 2026, 01:30 GMT"
+    assert str(ClaimHeldError("Ann", SUMMER)) == "Ann is reviewing this item until 12:00 BST."
 
 
 @pytest.mark.unit
