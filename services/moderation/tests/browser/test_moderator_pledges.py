@@ -54,9 +54,9 @@ async def test_a_lead_approves_one_pledge_redacted_and_rejects_another(
 
         await page.get_by_role("link", name="Riverside Kitchen").click()
         await page.get_by_role("button", name="Work on this item").click()
-        await expect(page.locator(".field-hint").first).to_contain_text("pledge · pending")
+        await expect(page.locator(".field-hint").first).to_contain_text("Pledge · Waiting")
         await expect(page.locator("mark.flag-personal-data")).to_have_text(NUMBER)
-        await expect(page.locator(".details")).to_contain_text("food-and-mutual-aid")
+        await expect(page.locator(".details")).to_contain_text("Food and mutual aid")
         text = page.get_by_label("Text to publish")
         assert NUMBER not in await text.input_value()
         await page.get_by_role("button", name="Approve with these edits").click()

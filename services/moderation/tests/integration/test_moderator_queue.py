@@ -5,6 +5,7 @@ import io
 import re
 import uuid
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from moderation.domain.decisions import Role
@@ -66,9 +67,9 @@ async def test_a_second_moderator_is_told_who_holds_the_item(moderation: Moderat
     mine = await ann.get(f"/moderation/items/{item}")
     theirs = await bob.get(f"/moderation/items/{item}")
 
-    until = (moderation.clock() + timedelta(minutes=10)).strftime("%H:%M")
+    until = (moderation.clock() + timedelta(minutes=10)).astimezone(ZoneInfo("Europe/London"))
     assert "You are working on this until" in mine.text
-    assert f"Ann is working on this until {until} UTC." in theirs.text
+    assert f"Ann is working on this until {until:%H:%M} {until.tzname()}." in theirs.text
     assert 'id="approve"' not in theirs.text
     assert 'id="claim"' not in theirs.text
     assert (await claim(bob, item)).status_code == 409

@@ -97,7 +97,7 @@ async def test_leads_read_the_log_and_export_it_as_csv(moderation: Moderation) -
     assert exported.status_code == 200
     assert exported.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(exported.text)))
-    assert rows[0] == ["time", "actor", "actor_id", "action", "target_id", "outcome", "detail"]
+    assert rows[0] == ["time_utc", "actor", "actor_id", "action", "target_id", "outcome", "detail"]
     assert rows[1][1:5] == [
         "admin",
         "",

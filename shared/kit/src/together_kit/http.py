@@ -14,13 +14,14 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from pymongo.errors import ConnectionFailure
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from together_kit.errors import ErrorPages, wants_page
 from together_kit.metrics import Metrics
 from together_kit.shedding import LoadShedding
 
@@ -37,23 +38,45 @@ form's POST (Fetch, "append a request Origin header"), so a same-site check read
 `Sec-Fetch-Site` instead (the moderator pages do).
 """
 
+PAGE_KEEPS_HEADERS = frozenset({"allow", "retry-after", "www-authenticate"})
+"""What an error page keeps of the headers the JSON answer had."""
+
 log = structlog.get_logger("together.http")
 
 
 def install_http_middleware(
-    app: FastAPI, *, metrics: Metrics, max_body_bytes: int, max_in_flight: int
+    app: FastAPI,
+    *,
+    metrics: Metrics,
+    max_body_bytes: int,
+    max_in_flight: int,
+    errors: ErrorPages | None = None,
 ) -> None:
+    """The shared middleware and error handlers; with `errors`, a browser gets error pages
+    (together_kit.errors) where an API client gets the JSON."""
     # Starlette runs the last added outermost: shedding, then request context, then body limit.
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     app.add_middleware(RequestContext, metrics=metrics)
     app.add_middleware(LoadShedding, max_in_flight=max_in_flight, metrics=metrics)
     _outermost(app, ResponseHeaders, headers=RESPONSE_HEADERS)
 
+    def answer(request: Request, response: Response) -> Response:
+        """`response` for an API client; the same error as a page for a browser."""
+        if errors is None or not wants_page(request):
+            return response
+        headers = {
+            name: value
+            for name, value in response.headers.items()
+            if name.lower() in PAGE_KEEPS_HEADERS
+        }
+        return errors.render(request, response.status_code, headers)
+
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:
         """422 naming each field in error; inputs JSON cannot carry are spelled out as text."""
-        return JSONResponse(
-            {"detail": _sendable(jsonable_encoder(error.errors()))}, status_code=422
+        return answer(
+            request,
+            JSONResponse({"detail": _sendable(jsonable_encoder(error.errors()))}, status_code=422),
         )
 
     @app.exception_handler(HTTPException)
@@ -61,17 +84,26 @@ def install_http_middleware(
         """A body that cannot be read is 422 naming where, as any other invalid body is
         (Starlette and FastAPI answer 400, which no operation documents)."""
         if error.status_code == 400 and (unreadable := _unreadable_body(error)):
-            return JSONResponse({"detail": [unreadable]}, status_code=422)
-        return await http_exception_handler(request, error)
+            return answer(request, JSONResponse({"detail": [unreadable]}, status_code=422))
+        return answer(request, await http_exception_handler(request, error))
 
     @app.exception_handler(ConnectionFailure)
     async def store_unavailable(request: Request, error: ConnectionFailure) -> Response:
         log.warning("store unavailable", error=repr(error))
-        return JSONResponse(
-            {"detail": "The service's database is unavailable; please try again shortly."},
-            status_code=503,
-            headers={"Retry-After": "5"},
+        return answer(
+            request,
+            JSONResponse(
+                {"detail": "The service's database is unavailable; please try again shortly."},
+                status_code=503,
+                headers={"Retry-After": "5"},
+            ),
         )
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, error: Exception) -> Response:
+        """What Starlette answers an unhandled error (the error is still raised and logged by
+        the server after it), or for a browser the page, which names nothing of the error."""
+        return answer(request, PlainTextResponse("Internal Server Error", status_code=500))
 
 
 def _outermost(app: FastAPI, middleware: Callable[..., ASGIApp], **options: Any) -> None:

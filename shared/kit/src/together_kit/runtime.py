@@ -29,6 +29,7 @@ from together_kit import mongo
 from together_kit.consuming import ConsumerGuard, RetryPolicy
 from together_kit.deadletters import expire_unstamped
 from together_kit.declaring import declare_topology
+from together_kit.errors import ErrorPages
 from together_kit.health import health_router
 from together_kit.http import install_http_middleware
 from together_kit.idempotency import IdempotencyStore
@@ -228,6 +229,7 @@ class ServiceRuntime:
             metrics=self.metrics,
             max_body_bytes=self.settings.max_body_bytes,
             max_in_flight=self.settings.max_in_flight,
+            errors=ErrorPages(home=self.settings.addresses().url("signups", "/")),
         )
         app.include_router(health_router(self, title=title))
         for router in routers:

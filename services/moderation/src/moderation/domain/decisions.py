@@ -1,9 +1,13 @@
 """What a moderator may decide about an item, and the append-only record of each decision."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
+
+UK = ZoneInfo("Europe/London")
+"""Times in messages to moderators are UK time (GMT or BST)."""
 
 
 class Role(StrEnum):
@@ -82,7 +86,8 @@ class DecisionError(Exception):
 
 class ClaimHeldError(DecisionError):
     def __init__(self, holder: str, until: datetime) -> None:
-        super().__init__(f"{holder} is reviewing this item until {until:%H:%M} UTC.")
+        local = (until if until.tzinfo else until.replace(tzinfo=UTC)).astimezone(UK)
+        super().__init__(f"{holder} is reviewing this item until {local:%H:%M} {local.tzname()}.")
         self.holder = holder
         self.until = until
 

@@ -27,3 +27,32 @@ REGIONS: Mapping[str, str] = {
 
 ALL: tuple[Mapping[str, str], ...] = (PROMPTS, REGIONS)
 """The labels whose Welsh is in moderation's catalogue."""
+
+REASONS: Mapping[str, str] = {
+    "personal-data": "Personal data",
+    "abusive": "Abusive",
+    "off-topic": "Off topic",
+    "spam": "Spam",
+    "duplicate": "Duplicate",
+    "not-safe": "Not safe",
+    "incomplete": "Incomplete",
+    "not-a-community-event": "Not a community event",
+    "commercial": "Commercial",
+    "safeguarding": "Safeguarding",
+    "unsure": "Unsure",
+    "legal": "Legal question",
+    "other": "Other",
+}
+"""Why an item is rejected or escalated, as the (English-only) moderator UI shows it."""
+
+KINDS: Mapping[str, str] = {"story": "Story", "listing": "Event listing", "pledge": "Pledge"}
+STATUSES: Mapping[str, str] = {
+    "pending": "Waiting",
+    "held": "Held (safeguarding)",
+    "escalated": "Escalated",
+    "approved": "Approved",
+    "rejected": "Rejected",
+    "withdrawn": "Withdrawn",
+    "erased": "Erased",
+}
+"""What the moderator UI calls each kind and status of item."""

@@ -2,8 +2,9 @@
 redirect after a POST. The moderator UI is in English; every value is escaped by autoescaping."""
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -27,6 +28,8 @@ FLASHES = {
     "withdrawn": "Withdrawn: the item is no longer published.",
 }
 """Messages shown after a redirect, chosen by key so a link cannot put its own words on a page."""
+UK = ZoneInfo("Europe/London")
+"""Moderators read every time in UK time, marked GMT or BST (times are kept in UTC)."""
 
 
 class Desk:
@@ -58,6 +61,7 @@ class Desk:
             "me": me.account if me else None,
             "csrf": me.csrf if me else "",
             "flash": FLASHES.get(request.query_params.get("done", ""), ""),
+            "uk_time": uk_time,
         }
         return self.pages.render(
             request, template, {**shared, **(context or {})}, status_code=status_code
@@ -86,5 +90,19 @@ def age_text(age: timedelta) -> str:
     return f"{minutes} min"
 
 
+def in_uk(moment: datetime) -> datetime:
+    """`moment` on UK clocks (a time without a zone is UTC, as the store keeps them)."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UK)
+
+
+def uk_time(moment: datetime, *, seconds: bool = False) -> str:
+    """A date and time as a moderator reads it: "Sat 5 Dec 2026, 14:03 GMT"."""
+    local = in_uk(moment)
+    clock = f"{local:%H:%M:%S}" if seconds else f"{local:%H:%M}"
+    return f"{local:%a} {local.day} {local:%b %Y}, {clock} {local.tzname()}"
+
+
 def clock_text(moment: datetime) -> str:
-    return f"{moment:%H:%M} UTC"
+    """A time later today, in UK time: "14:03 BST"."""
+    local = in_uk(moment)
+    return f"{local:%H:%M} {local.tzname()}"

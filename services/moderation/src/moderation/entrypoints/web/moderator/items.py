@@ -23,6 +23,7 @@ from moderation.domain.decisions import (
 from moderation.domain.items import Item, Kind, Status
 from moderation.domain.queue import QueueFilter
 from moderation.domain.security_log import Outcome, SecurityAction
+from moderation.entrypoints.web.labels import REASONS
 from moderation.entrypoints.web.moderator.desk import Desk, clock_text, desk_of
 from moderation.entrypoints.web.moderator.queue import queue_filter
 from moderation.entrypoints.web.moderator.security import (
@@ -34,13 +35,18 @@ from moderation.entrypoints.web.moderator.security import (
     PostedDep,
     form_of,
 )
-from moderation.entrypoints.web.moderator.views import item_view
+from moderation.entrypoints.web.moderator.views import item_view, reason_options
 from moderation.handlers import decisions
 from moderation.handlers.moderators import reassign
 from moderation.handlers.security_log import record_security_event
 
 Decide = Callable[[FormData], Awaitable[object]]
 FOR_LEADS_ONLY = "Held and escalated items are for lead moderators only."
+REASONED: dict[str, tuple[frozenset[Reason], str]] = {
+    "reject": (REJECT_REASONS, "Choose a reason to reject this item."),
+    "escalate": (ESCALATE_REASONS, "Choose a reason to escalate this item."),
+}
+"""The decisions taken with a reason: the reasons each allows, and what a form without one is told."""
 PUBLISHED_PAGE = 50
 
 
@@ -65,6 +71,7 @@ def item_pages() -> APIRouter:
         *,
         conflict: str = "",
         error: str = "",
+        reason_error: tuple[str, str] = ("", ""),
         read_only: bool = False,
         status_code: int = status.HTTP_200_OK,
     ) -> HTMLResponse:
@@ -86,8 +93,10 @@ def item_pages() -> APIRouter:
             "may_decide": allowed and mine and not conflict,
             "may_withdraw": me.account.is_lead and item.withdrawable,
             "personal_data": item.personal_data,
-            "reject_reasons": sorted(r.value for r in REJECT_REASONS),
-            "escalate_reasons": sorted(r.value for r in ESCALATE_REASONS),
+            "reject_reasons": reason_options(REJECT_REASONS),
+            "escalate_reasons": reason_options(ESCALATE_REASONS),
+            "reason_error": {name: "" for name in REASONED} | dict([reason_error]),
+            "reason_words": REASONS,
             "next_id": await next_item(desk, me, item.id),
             "is_story": item.kind is Kind.STORY,
             "may_redact": item.kind is not Kind.LISTING,
@@ -128,9 +137,28 @@ def item_pages() -> APIRouter:
         return desk.see_other(request, f"/items/{item_id}")
 
     async def decided(
-        request: Request, me: Me, item_id: UUID, decide: Decide, *, done: str
+        request: Request,
+        me: Me,
+        item_id: UUID,
+        decide: Decide,
+        *,
+        done: str,
+        reasoned: str = "",
     ) -> Response:
+        """`decide` with the posted form; a `reasoned` decision ("reject", "escalate") without
+        one of its reasons goes back to the item with a message by the reason (422)."""
         form = await form_of(request)
+        if reasoned and _text(form, "reason") not in REASONED[reasoned][0]:
+            message = REASONED[reasoned][1]
+            item = await shown_to(request, me, item_id)
+            return await show(
+                request,
+                me,
+                item,
+                error=message,
+                reason_error=(reasoned, message),
+                status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+            )
         try:
             await decide(form)
         except LeadRequiredError as refused:
@@ -203,7 +231,7 @@ def item_pages() -> APIRouter:
                 ctx=desk_of(request).ctx,
             )
 
-        return await decided(request, me, item_id, decide, done="rejected")
+        return await decided(request, me, item_id, decide, done="rejected", reasoned="reject")
 
     @router.post("/items/{item_id}/escalate")
     async def escalate(request: Request, item_id: UUID, me: PostedDep) -> Response:
@@ -216,7 +244,7 @@ def item_pages() -> APIRouter:
                 ctx=desk_of(request).ctx,
             )
 
-        return await decided(request, me, item_id, decide, done="escalated")
+        return await decided(request, me, item_id, decide, done="escalated", reasoned="escalate")
 
     @router.post("/items/{item_id}/release")
     async def release(request: Request, item_id: UUID, me: PostedDep) -> Response:

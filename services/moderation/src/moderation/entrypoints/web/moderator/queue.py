@@ -15,6 +15,7 @@ from moderation.domain.queue import QueueFilter
 from moderation.domain.screening import Flag
 from moderation.entrypoints.web.moderator.desk import Desk, age_text, clock_text, desk_of
 from moderation.entrypoints.web.moderator.security import Me, MeDep, PostedDep, form_of
+from moderation.entrypoints.web.moderator.views import listing_roles, preview, reason_options
 from moderation.handlers import decisions
 
 PAGE_SIZE = 50
@@ -33,6 +34,10 @@ class Row:
     age: str
     overdue: bool
     held_by: str
+    preview: str
+    """The start of the text, so a moderator can tell items apart before opening one."""
+    roles: tuple[str, ...]
+    """A listing's roles for volunteers."""
 
 
 def row(item: Item, *, desk: Desk, now: datetime) -> Row:
@@ -50,6 +55,8 @@ def row(item: Item, *, desk: Desk, now: datetime) -> Row:
         age=age_text(item.age(now)),
         overdue=desk.ctx.targets.breached(item, now),
         held_by=held_by,
+        preview=preview(item.text),
+        roles=listing_roles(item),
     )
 
 
@@ -96,7 +103,7 @@ def queue_pages() -> APIRouter:
             "kinds": [k.value for k in Kind],
             "flags": [f.value for f in Flag],
             "ages": list(AGES),
-            "reasons": sorted(r.value for r in REJECT_REASONS),
+            "reasons": reason_options(REJECT_REASONS),
         }
         return desk_of(request).render(request, "moderator/queue.html", context, me=me)
 

@@ -19,12 +19,12 @@ from moderation.entrypoints.web.moderator.charts import (
 from moderation.entrypoints.web.moderator.desk import desk_of
 from moderation.entrypoints.web.moderator.security import LeadDep
 
-COLUMNS = [
+COLUMNS = [  # times in UTC, ISO 8601, as the column says
     "item_id",
     "kind",
     "moderator",
     "role",
-    "time",
+    "time_utc",
     "action",
     "reason",
     "note",

@@ -12,7 +12,7 @@ from moderation.entrypoints.web.moderator.reports import cell
 from moderation.entrypoints.web.moderator.security import LeadDep
 
 PAGE_SIZE = 100
-COLUMNS = ["time", "actor", "actor_id", "action", "target_id", "outcome", "detail"]
+COLUMNS = ["time_utc", "actor", "actor_id", "action", "target_id", "outcome", "detail"]
 DEFAULT_DAYS = 30
 
 

@@ -1,13 +1,21 @@
 """What the item page shows of an item: its text cut into plain and flagged pieces (each escaped
-by the template, never marked safe), its findings, details and audit."""
+by the template, never marked safe), its findings, and its details in words, not codes (the
+moderator UI is English: labels are shown as their English msgids)."""
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
+from together_kit.labels import INTERESTS, LANGUAGES
+
+from moderation.domain.decisions import Reason
 from moderation.domain.items import Item, ListingDetails
 from moderation.domain.pledges import PledgeDetails
 from moderation.domain.screening import Finding
+from moderation.entrypoints.web.labels import KINDS, PROMPTS, REASONS, STATUSES
+from moderation.entrypoints.web.moderator.desk import uk_time
+
+PREVIEW_LENGTH = 160
 
 
 @dataclass(frozen=True)
@@ -57,28 +65,36 @@ def item_view(item: Item) -> dict[str, Any]:
     if isinstance(item.details, ListingDetails):
         listing = item.details
         details = [
-            ("Type of event", listing.event_type),
-            ("Starts", _when(listing.starts_at)),
-            ("Ends", _when(listing.ends_at)),
+            ("Type of event", words(INTERESTS, listing.event_type)),
+            ("Starts", uk_time(listing.starts_at)),
+            ("Ends", uk_time(listing.ends_at)),
             ("Places", str(listing.places)),
             ("Where", "Online" if listing.online else (listing.outward_code or "Not given")),
         ]
+        if roles := listing_roles(item):
+            details.append(("Roles", ", ".join(roles)))
     elif isinstance(item.details, PledgeDetails):
         details = pledge_details(item.details)
     else:
         story = item.story
         details = [
-            ("Question", story.prompt),
+            ("Question", words(PROMPTS, story.prompt)),
             ("Name to publish", story.author_name or "Anonymous"),
             ("Consent to publish", "Yes" if story.consent_to_publish else "No"),
             ("Wants to hear the outcome", "Yes" if story.notify_outcome else "No"),
         ]
     return {
         "item": item,
+        "kind": words(KINDS, item.kind.value),
+        "status": words(STATUSES, item.status.value),
         "title_pieces": pieces(item.title, on["title"]),
         "text_lines": paragraphs(item.text, on["text"]),
         "findings": findings,
-        "details": [("Region", item.region), ("Language", item.language), *details],
+        "details": [
+            ("Region", item.region),
+            ("Language", words(LANGUAGES, item.language)),
+            *details,
+        ],
         "suggested_title": item.screening.suggested_title or item.title,
         "suggested_text": item.screening.suggested_text or item.text,
     }
@@ -86,11 +102,36 @@ def item_view(item: Item) -> dict[str, Any]:
 
 def pledge_details(pledge: PledgeDetails) -> list[tuple[str, str]]:
     """The title is the organisation's name, the text its pledge."""
+    themes = [words(INTERESTS, category) for category in pledge.categories]
     return [
         ("Organisation", pledge.organisation_id),
-        ("Themes", ", ".join(pledge.categories) or "None chosen"),
+        ("Themes", ", ".join(themes) or "None chosen"),
     ]
 
 
-def _when(moment: datetime) -> str:
-    return f"{moment:%a %d %b %Y %H:%M} UTC"
+def words(labels: Mapping[str, str], code: str) -> str:
+    """The label of `code`, or the code itself when it has none (a value from a newer producer)."""
+    return labels.get(code, code)
+
+
+def listing_roles(item: Item) -> tuple[str, ...]:
+    """The roles a listing asks volunteers for, once moderation keeps them (`roles` on its
+    details, from `event.submitted`); none before."""
+    roles: Iterable[str] = getattr(item.details, "roles", None) or ()
+    return tuple(str(role) for role in roles)
+
+
+def preview(text: str, length: int = PREVIEW_LENGTH) -> str:
+    """The start of `text` on one line, cut at a word near `length` characters, with an ellipsis
+    if cut (escaped by the template like everything the public sent)."""
+    flat = " ".join(text.split())
+    if len(flat) <= length:
+        return flat
+    cut = flat[:length]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > length // 2 else cut).rstrip(" ,.;:") + "…"
+
+
+def reason_options(reasons: Iterable[Reason]) -> list[tuple[str, str]]:
+    """`(value, label)` of each reason, in the order of their labels."""
+    return sorted(((r.value, words(REASONS, r.value)) for r in reasons), key=lambda o: o[1])
