@@ -162,3 +162,19 @@ async def test_organiser_erasure_blanks_the_venue_and_the_contact() -> None:
     assert (stored.organiser.name, stored.organiser.phone, stored.organiser_email) == ("", "", "")
     assert (stored.venue.name, stored.venue.address_lines, stored.venue.town) == ("", (), "")
     assert (stored.venue.postcode, stored.venue.outward_code) == ("M1", "M1")
+
+
+async def test_a_waitlisted_volunteer_who_ticked_share_shares_once_given_the_place() -> None:
+    ctx, outbox = context()
+    submitted = await events.submit_event(submit(places=1, **VENUE), ctx)
+    event = await events.publish_event(approved(submitted.event.id), ctx)
+    assert event is not None
+    first, waiting = uuid.uuid4(), uuid.uuid4()
+    for person in (first, waiting):
+        proposal = responses.Proposal(uuid.uuid4(), person, event)
+        await responses.respond(proposal, accept=True, correlation_id="c", ctx=ctx, share=True)
+    gone = responses.Proposal(uuid.uuid4(), first, event)
+    await responses.respond(gone, accept=False, correlation_id="c", ctx=ctx)
+    promoted = [e for e in outbox.of_type("match.accepted") if e.data.from_waitlist]
+    assert [e.data.person_id for e in promoted] == [waiting]
+    assert promoted[0].data.share_contact is True

@@ -155,9 +155,11 @@ class CommunityEvent:
         return self.pending_title is not None or self.pending_description is not None
 
     def share(self, person_id: UUID, *, share: bool) -> bool:
-        """Let the organiser see this person's email, or stop; only for someone with a place.
-        True if this changed anything."""
-        if person_id not in self.accepted or (person_id in self.sharing) == share:
+        """Let the organiser see this person's email, or stop; only for someone with a place or
+        waiting for one (the choice goes with them when the waitlist gives them a place; the
+        organiser sees only people with a place). True if this changed anything."""
+        holding = person_id in self.accepted or person_id in self.waitlist
+        if not holding or (person_id in self.sharing) == share:
             return False
         if share:
             self.sharing.append(person_id)

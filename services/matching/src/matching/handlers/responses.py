@@ -72,7 +72,8 @@ async def respond(
     proposal: Proposal, *, accept: bool, correlation_id: str, ctx: Context, share: bool = False
 ) -> tuple[Answer, int | None]:
     """Accept (a place or the waitlist) or decline; declining a held place gives it up.
-    `share`: on taking a place, let the organiser see the volunteer's email."""
+    `share`: on taking a place (or a waitlist spot, for when it becomes one), let the organiser
+    see the volunteer's email."""
     person_id = proposal.person_id
     result: list[tuple[Answer, int | None]] = []
 
@@ -91,7 +92,7 @@ async def respond(
             return []
         if outcome is Answer.DECLINED:
             return [declined(event, proposal, correlation_id, withdrawn=False)]
-        if outcome is Answer.ACCEPTED and share:
+        if share:
             event.share(person_id, share=True)
         return [accepted(event, person_id, correlation_id, ctx, position=position)]
 
