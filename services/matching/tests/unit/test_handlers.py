@@ -249,3 +249,21 @@ async def test_an_old_response_link_has_expired(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr("itsdangerous.timed.time.time", lambda: later)
     state, found = await responses.read_link(token(proposal.data.respond_url), ctx)
     assert (state, found) == (responses.LinkState.EXPIRED, None)
+
+
+async def test_answering_the_same_way_twice_counts_once_in_the_score() -> None:
+    ctx, outbox = context()
+    person = confirmed()
+    await volunteers.volunteer_confirmed(person, ctx)
+    submitted = await events.submit_event(submit(places=2), ctx)
+    published = await events.publish_event(approved(submitted.event.id), ctx)
+    assert published is not None
+    await matching.match_event(published, correlation_id="c", ctx=ctx)
+    [proposed] = outbox.of_type("match.proposed")
+    for _ in range(3):
+        _, proposal = await responses.read_link(token(proposed.data.respond_url), ctx)
+        assert proposal is not None
+        await responses.respond(proposal, accept=True, correlation_id="c", ctx=ctx)
+    stored = await ctx.volunteers.get(person.data.person_id)
+    assert stored is not None
+    assert stored.accepted == 1

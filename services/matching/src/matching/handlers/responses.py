@@ -76,8 +76,14 @@ async def respond(
     see the volunteer's email."""
     person_id = proposal.person_id
     result: list[tuple[Answer, int | None]] = []
+    moved: list[bool] = []
 
     def answer(event: CommunityEvent) -> list[Event]:
+        staged = decide(event)
+        moved[:] = [bool(staged)]
+        return staged
+
+    def decide(event: CommunityEvent) -> list[Event]:
         before = Proposal(proposal.match_id, person_id, event).answer[0]
         if not accept and before in (Answer.ACCEPTED, Answer.WAITLISTED):
             _, promoted = event.give_up(person_id)
@@ -101,7 +107,8 @@ async def respond(
     except EventNotFoundError:
         return Answer.CLOSED, None
     outcome, position = result[0]
-    await _remember(person_id, outcome, ctx)
+    if moved and moved[0]:
+        await _remember(person_id, outcome, ctx)
     return outcome, position
 
 
