@@ -1,5 +1,7 @@
 """Volunteer confirmed → event submitted → listing approved → proposals, on the real broker."""
 
+import html
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -89,3 +91,16 @@ async def test_a_volunteer_without_a_proposal_for_seven_days_is_told_once(
     nearest = told[0]["data"]["nearest_events"]
     assert [n["event_id"] for n in nearest] == [far_event.json()["id"]]
     assert nearest[0]["distance_km"] > 5
+
+
+async def test_a_broken_answer_link_leads_to_my_together_for_a_new_one(matching: Matching) -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    page = await matching.http.get("/r/not-a-real-token")
+    assert page.status_code == 404
+    found = re.search(r'href="([^"]+/my/sign-in\?[^"]+)"', page.text)
+    assert found, page.text
+    url = urlsplit(html.unescape(found.group(1)))
+    [back] = parse_qs(url.query)["next"]
+    assert back.endswith("/my/events")
+    assert "Sign in to My together" in page.text

@@ -4,6 +4,8 @@ The links show a page first and act only on POST: mail scanners fetch links in e
 not accept, decline or cancel anything by doing so.
 """
 
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse
 from together_kit import labels
@@ -13,7 +15,7 @@ from together_kit.pages import Site
 
 from matching.domain.events import Answer, CommunityEvent
 from matching.entrypoints.dependencies import ContextDep
-from matching.handlers import attendance, events, responses
+from matching.handlers import Context, attendance, events, responses
 from matching.handlers.events import CancelOutcome
 from matching.handlers.responses import LinkState
 
@@ -21,10 +23,15 @@ from matching.handlers.responses import LinkState
 def link_pages(site: Site) -> APIRouter:
     router = APIRouter()
 
-    def broken_link(request: Request, state: str) -> HTMLResponse:
+    def broken_link(request: Request, state: str, ctx: Context) -> HTMLResponse:
+        """A clear page, and the way back: My together lists every invitation and place."""
         expired = state == LinkState.EXPIRED.value
         code = status.HTTP_410_GONE if expired else status.HTTP_404_NOT_FOUND
-        return site.render(request, "link_invalid.html", {"expired": expired}, status_code=code)
+        addresses = ctx.links.addresses
+        back = addresses.url("matching", "/my/events")
+        sign_in = addresses.url("signups", "/my/sign-in?" + urlencode({"next": back}))
+        context = {"expired": expired, "sign_in_url": sign_in}
+        return site.render(request, "link_invalid.html", context, status_code=code)
 
     def event_context(request: Request, proposal: responses.Proposal) -> dict[str, object]:
         translate = site.translator(request)
@@ -43,7 +50,7 @@ def link_pages(site: Site) -> APIRouter:
     ) -> HTMLResponse:
         state, proposal = await responses.read_link(token, ctx)
         if proposal is None:
-            return broken_link(request, state)
+            return broken_link(request, state, ctx)
         context = event_context(request, proposal)
         return site.render(request, "respond.html", {**context, "suggested": answer})
 
@@ -51,7 +58,7 @@ def link_pages(site: Site) -> APIRouter:
     async def respond(token: str, request: Request, ctx: ContextDep) -> HTMLResponse:
         state, proposal = await responses.read_link(token, ctx)
         if proposal is None:
-            return broken_link(request, state)
+            return broken_link(request, state, ctx)
         form = await site.form(request)
         accept = form.get("answer") == "accept"
         outcome, position = await responses.respond(
@@ -72,14 +79,14 @@ def link_pages(site: Site) -> APIRouter:
         outcome, event_id = events.cancellable(token, ctx)
         event = await ctx.events.get(event_id) if event_id else None
         if event is None:
-            return broken_link(request, outcome.value)
+            return broken_link(request, outcome.value, ctx)
         return site.render(request, "cancel.html", {"event": event})
 
     @router.post("/events/cancel/{token}")
     async def cancel(token: str, request: Request, ctx: ContextDep) -> HTMLResponse:
         outcome = await events.cancel_event(token, correlation_id=current_correlation_id(), ctx=ctx)
         if outcome in (CancelOutcome.EXPIRED, CancelOutcome.INVALID):
-            return broken_link(request, outcome.value)
+            return broken_link(request, outcome.value, ctx)
         return site.render(request, "cancelled.html")
 
     async def organiser_event(token: str, ctx: ContextDep) -> tuple[str, CommunityEvent | None]:
@@ -101,14 +108,14 @@ def link_pages(site: Site) -> APIRouter:
     async def attendance_form(token: str, request: Request, ctx: ContextDep) -> HTMLResponse:
         state, event = await organiser_event(token, ctx)
         if event is None:
-            return broken_link(request, state)
+            return broken_link(request, state, ctx)
         return attendance_page(request, event, ctx)
 
     @router.post("/events/attendance/{token}")
     async def mark_attendance(token: str, request: Request, ctx: ContextDep) -> HTMLResponse:
         state, event = await organiser_event(token, ctx)
         if event is None:
-            return broken_link(request, state)
+            return broken_link(request, state, ctx)
         form = await site.form(request)
         marks = {
             str(name).removeprefix("place-"): value == "came"
