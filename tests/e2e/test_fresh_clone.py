@@ -17,12 +17,13 @@ the URL box gives) approves it, and the volunteer is invited to it.
 import html
 import os
 import re
+import shutil
 import signal
 import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import suppress
+from contextlib import nullcontext, suppress
 from datetime import datetime, timedelta
 from datetime import time as dt_time
 from pathlib import Path
@@ -135,7 +136,9 @@ def make_run(clone: Path, rabbitmq_url: str) -> Iterator[tuple[MakeRun, dict[str
     }
     env |= {name: str(free_port()) for name in (*SERVICE_PORTS, *OTHER_PORTS)}
     env |= {"NO_COLOR": "1", TAG: unique_tag()}
-    with local_vhost(rabbitmq_url, prefix="together-clone") as url:
+    own_vhost = "127.0.0.1" in rabbitmq_url and shutil.which("rabbitmqctl")
+    vhost = local_vhost(rabbitmq_url, prefix="together-clone") if own_vhost else None
+    with vhost or nullcontext(rabbitmq_url) as url:
         env["RABBITMQ_URL"] = url
         run = MakeRun(clone, env)
         try:
@@ -164,7 +167,7 @@ def mail_to(inbox: str, address: str, subject: str) -> str:
         assert page.status_code == 200, page.text
         for to, href, title in row.findall(page.text):
             if address in html.unescape(to) and subject in html.unescape(title):
-                return href
+                return str(href)
         return None
 
     href = until(found, what=f"email {subject!r} to {address} in the inbox")
@@ -177,7 +180,7 @@ def link(text: str, start: str) -> str:
     """The one link in `text` that begins with `start`."""
     found = set(re.findall(re.escape(start) + r"[^\s<>\"']+", text))
     assert len(found) == 1, f"expected one link starting {start} in:\n{text}"
-    return found.pop()
+    return str(found.pop())
 
 
 # --- the moderator ------------------------------------------------------------------------------
