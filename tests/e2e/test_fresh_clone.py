@@ -275,6 +275,8 @@ def test_make_run_on_a_fresh_clone_matches_a_volunteer_to_an_event_in_a_shipped_
 ) -> None:
     run, env = make_run
     assert not (clone.parent / "shared").exists(), "nothing may be beside the clone"
+    table = clone / "shared/kit/src/together_kit/districts/districts.tsv"
+    assert "\tZE2\t" in table.read_text(), "Shetland's ZE2 is a district of the shipped table"
     eventually(
         lambda: "Ctrl-C stops all." in run.output or run.process.poll() is not None,
         what="the URL box",
