@@ -505,6 +505,8 @@ def main() -> int:
         signal.signal(sig, end_on_signal)
     env = dict(os.environ)
     env.setdefault("LOG_FORMAT", "console")
+    if USE_COLOUR:
+        env.setdefault("FORCE_COLOR", "1")
     env["PYTHONUNBUFFERED"] = "1"
     plan = plan_ports(names, env)
     wire(plan, env)

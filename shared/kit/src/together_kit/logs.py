@@ -1,6 +1,8 @@
-"""structlog, configured once per process: JSON off a terminal, coloured console on one."""
+"""structlog, configured once per process: JSON off a terminal, console on one, coloured unless
+`NO_COLOR` is set (a supervisor piping a child's output asks for colour with `FORCE_COLOR`)."""
 
 import logging
+import os
 import sys
 from typing import Any
 
@@ -10,7 +12,14 @@ import structlog
 def configure_logging(*, service: str, level: str = "INFO", fmt: str = "auto") -> None:
     renderer: Any
     as_json = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
-    renderer = structlog.processors.JSONRenderer() if as_json else structlog.dev.ConsoleRenderer()
+    colours = "NO_COLOR" not in os.environ and (
+        sys.stderr.isatty() or bool(os.environ.get("FORCE_COLOR"))
+    )
+    renderer = (
+        structlog.processors.JSONRenderer()
+        if as_json
+        else structlog.dev.ConsoleRenderer(colors=colours)
+    )
     processors: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
