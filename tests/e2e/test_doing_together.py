@@ -406,6 +406,17 @@ async def test_from_a_listing_to_people_meeting_and_being_thanked(
         assert f"\n{share_url}\n" in thanked, thanked
         await bethan_page.goto(share_url)
         await expect(bethan_page.locator("form")).to_be_visible()
+        # The organiser writes to everyone with a place: a fact told after the attendance, so
+        # once Ceri has it, anything the attendance caused for her has happened too.
+        await desk_page.get_by_label("Your message").fill("Thank you all. Same time next month?")
+        await desk_page.get_by_role("button", name="Send the message").click()
+        await expect(desk_page.get_by_role("status")).to_contain_text("Your message is on its way")
+        written = text_of(await mail_to(mail_sink, ceri, f"A message from Rhian about {title}"))
+        assert "Thank you all. Same time next month?" in written
+        assert bethan not in written
+        await mail_to(mail_sink, bethan, f"A message from Rhian about {title}")
+        aled_log = await messages_to(system, aled)
+        assert "event_message" not in {m["template"] for m in aled_log}, aled_log
         ceri_log = await messages_to(system, ceri)
         assert "attendance_thanks" not in {m["template"] for m in ceri_log}, ceri_log
         assert not emails(mail_sink, ceri, "Thank you for coming")
