@@ -24,7 +24,6 @@ import html
 import os
 import re
 import sys
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 from together_kit.dates import spoken_span
 from together_kit.testing.browser import chromium, require_chromium
+from together_kit.testing.tags import unique_tag
 from together_kit.testing.waiting import eventually
 
 from .conftest import System
@@ -147,7 +147,7 @@ async def test_from_a_listing_to_people_meeting_and_being_thanked(
         TRAVEL_OFFSET_FILE=str(offset),
     )
     matching, signups = system.url("matching"), system.url("signups")
-    tag = uuid.uuid4().hex[:6]
+    tag = unique_tag()
     aled, bethan, ceri = (f"{n}-{tag}@example.org" for n in ("aled", "bethan", "ceri"))
     organiser = f"rhian-{tag}@example.org"
     for name, email, postcode, interest in (
