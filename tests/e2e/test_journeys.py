@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -51,11 +51,18 @@ UUID_PATTERN = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 # --- the system -------------------------------------------------------------------------------
 
 
-async def start_everything(system: System, sink: Any) -> None:
-    """The four services, as `make run` starts them, with emails going to `sink`."""
+async def start_everything(
+    system: System,
+    sink: Any,
+    *,
+    matching: Sequence[str] | None = None,
+    **matching_env: str,
+) -> None:
+    """The four services, as `make run` starts them, with emails going to `sink`; matching by
+    `matching` (a launcher command, e.g. travelling_matching.py) with `matching_env` if given."""
     system.start("signups", SIGNUPS_ADMIN_API_KEY=ADMIN_KEY)
     system.start("moderation", MODERATION_LEAD_EMAILS=json.dumps([LEAD_EMAIL]))
-    system.start("matching")
+    system.start("matching", command=matching, **matching_env)
     system.start(
         "notifications",
         command=[sys.executable, str(DAYTIME_NOTIFICATIONS)],
