@@ -20,8 +20,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 OUTLINE = ROOT / "services/matching/src/matching/entrypoints/web/map/outline.json"
 COUNTRIES = ("United Kingdom", "Isle of Man", "Ireland")
-TOLERANCE = 0.02
-"""Degrees a simplified ring may stray from the original (about 1.3 km east-west, 2.2 km north)."""
+TOLERANCE = 0.01
+"""Degrees a simplified ring may stray from the original (about 0.6 km east-west, 1.1 km north)."""
 MIN_AREA = 0.004
 """Square degrees: islands smaller than this (about 25 km²) are left out."""
 

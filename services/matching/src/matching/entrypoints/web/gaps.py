@@ -71,6 +71,7 @@ def gap_pages(site: Site, *, localities: Localities) -> APIRouter:
             "outline": outline(),
             "districts": districts,
             "dot": round(1.5 * view.scale, 2),
+            "label_size": round(12 * view.scale, 2),
             "circles": circles,
             "sizes": [(n, drawing.radius_for(n)) for n in SIZES],
             "top": [(gap, places.get(gap.outward_code)) for gap in top[:TABLE_ROWS]],
