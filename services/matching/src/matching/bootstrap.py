@@ -45,7 +45,7 @@ from matching.adapters.geocoding import (
 from matching.adapters.matches import MongoMatchRepository
 from matching.adapters.tokens import Links, Tokens
 from matching.adapters.volunteers import MongoVolunteerRepository
-from matching.domain.geo import Point
+from matching.domain.areas import Locality
 from matching.entrypoints import consumers, web
 from matching.entrypoints.api import api_router
 from matching.handlers import Context, MatchingRules, volunteers
@@ -63,12 +63,12 @@ def geocoder(settings: Settings, runtime: ServiceRuntime) -> Geocoder:
     return table
 
 
-def outline_of(source: Geocoder) -> Callable[[], list[Point]]:
-    """The gap map's outline of Great Britain: every district centroid, when the table has them."""
+def localities_of(source: Geocoder) -> Callable[[], dict[str, Locality]]:
+    """The gap map's districts (names, nations and regions), when the table has them."""
     table = source.table if isinstance(source, WithDistrictFallback) else source
     if isinstance(table, GeoNamesTable):
-        return lambda: list(table.centroids.values())
-    return list
+        return lambda: table.localities
+    return dict
 
 
 def create_app(
@@ -152,7 +152,7 @@ def create_app(
         description="Community events near volunteers: listings, matching and responses.",
         routers=[
             api_router(submit_limit=submit_limit),
-            web.web_router(pages, submit_limit=submit_limit, outline=outline_of(source)),
+            web.web_router(pages, submit_limit=submit_limit, localities=localities_of(source)),
         ],
     )
     mount_static(app)

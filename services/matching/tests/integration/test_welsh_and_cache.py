@@ -50,3 +50,6 @@ async def test_the_gap_map_is_in_welsh(matching: Matching) -> None:
     assert page.status_code == 200
     assert "Lle mae angen digwyddiadau" in page.text
     assert "Where events are needed" not in page.text
+    wales = await matching.http.get("/gaps", params={"lang": "cy", "area": "wales"})
+    assert "Lle mae angen digwyddiadau: Cymru" in wales.text
+    assert "Rhanbarthau Lloegr" in wales.text

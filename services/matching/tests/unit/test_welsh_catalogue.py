@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from matching.domain import areas
 from matching.entrypoints.web import choices, forms, organiser
 from together_kit import labels
 from together_kit.forms import CHECK, texts_of
@@ -15,7 +16,7 @@ WEB = Path(__file__).resolve().parents[2] / "src" / "matching" / "entrypoints" /
 
 def shown_messages() -> set[str]:
     messages = set(template_messages(WEB / "templates"))
-    for shown in (*choices.ALL, labels.INTERESTS):
+    for shown in (*choices.ALL, labels.INTERESTS, areas.LABELS):
         messages |= set(shown.values())
     for said in forms.EVENT.values():
         messages |= texts_of(said)

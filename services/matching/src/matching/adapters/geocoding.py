@@ -10,6 +10,7 @@ store (`geocode_cache`).
 """
 
 import contextlib
+import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 from together_kit.districts import FALLBACK_EVENT, DistrictTable, normalise, outward_code
 
+from matching.domain.areas import Locality, areas_of
 from matching.domain.geo import Point
 
 log = structlog.get_logger("matching.geocoding")
@@ -57,6 +59,7 @@ class GeoNamesTable:
         self.path = path
         self._table: DistrictTable | None = None
         self._centroids: dict[str, Point] | None = None
+        self._localities: dict[str, Locality] | None = None
 
     @property
     def table(self) -> DistrictTable:
@@ -70,6 +73,19 @@ class GeoNamesTable:
             known = self.table.centroids.items()
             self._centroids = {code: Point(c.latitude, c.longitude) for code, c in known}
         return self._centroids
+
+    @property
+    def localities(self) -> dict[str, Locality]:
+        """Each district's place name (its first row's) and the nation and region it is in."""
+        if self._localities is None:
+            self._localities = {}
+            with self.path.open(encoding="utf-8", newline="") as rows:
+                for row in csv.reader(rows, delimiter="\t", quoting=csv.QUOTE_NONE):
+                    code = "".join(row[1].split()).upper() if len(row) > 5 else ""
+                    if code in self.centroids and code not in self._localities:
+                        areas = areas_of(row[3], row[5])
+                        self._localities[code] = Locality(row[2], self.centroids[code], areas)
+        return self._localities
 
     async def load(self) -> None:
         if not self.path.is_file():
