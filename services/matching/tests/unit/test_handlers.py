@@ -131,8 +131,11 @@ async def test_a_confirmed_volunteer_gets_the_best_upcoming_events_up_to_n() -> 
     assert {p.data.person_id for p in proposals} == {joined.data.person_id}
     assert (
         proposals[0].data.reasons_text
-        == "0.0 km away · likes food and mutual aid · free at weekends"
+        == "in your area · likes food and mutual aid · free at weekends"
     )
+    why = proposals[0].data.why
+    assert why is not None
+    assert (why.distance_km, why.interests, why.slot) == (0.0, ["food-and-mutual-aid"], "weekends")
 
 
 async def test_unsubscribing_from_matched_events_stops_proposals() -> None:
