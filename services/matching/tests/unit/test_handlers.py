@@ -79,13 +79,14 @@ def token(url: str) -> str:
 
 async def test_submitting_stores_the_event_and_asks_moderation() -> None:
     ctx, outbox = context()
-    submitted = await events.submit_event(submit(), ctx)
+    submitted = await events.submit_event(submit(roles=("Setting up", "Serving")), ctx)
     stored = await ctx.events.get(submitted.event.id)
     assert stored is not None
     assert stored.status is EventStatus.SUBMITTED
     assert stored.venue.outward_code == "M1"
     [asked] = outbox.of_type("event.submitted")
     assert asked.data.outward_code == "M1"
+    assert asked.data.roles == ["Setting up", "Serving"], "the moderator sees the roles"
     assert "org@example.org" not in asked.model_dump_json()
 
 
