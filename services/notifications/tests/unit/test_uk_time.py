@@ -39,9 +39,7 @@ def reminder(starts_at: datetime, language: str) -> str:
         (WINTER, "cy", "yfory, Dydd Sadwrn 5 Rhagfyr 2026, 12:00 (amser y DU)"),
     ],
 )
-def test_a_reminder_says_the_time_in_uk_time(
-    starts_at: datetime, language: str, said: str
-) -> None:
+def test_a_reminder_says_the_time_in_uk_time(starts_at: datetime, language: str, said: str) -> None:
     assert said in reminder(starts_at, language)
 
 
