@@ -228,7 +228,7 @@ async def test_confirmed_volunteer_is_welcomed_and_organisation_gets_its_link(
     await publish_event(rabbitmq_url, organisation)
     [mail] = await smtp_sink.wait_for(contact)
     text, html = parts(mail)
-    assert mail["Subject"] == "Confirm your organisation's pledge"
+    assert mail["Subject"] == "Please confirm your email to publish your organisation's pledge"
     assert "https://join.example/confirm/org-token" in text
     assert 'href="https://join.example/confirm/org-token"' in html
 
