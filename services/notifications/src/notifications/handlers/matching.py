@@ -21,6 +21,7 @@ from together_contracts.matches import (
     VolunteerUnmatched,
 )
 from together_contracts.organising import EventMessagePosted
+from together_kit.labels import NEARBY_KM
 
 from notifications.domain.messages import MessageRequest, Recipient
 from notifications.handlers import delivery
@@ -247,6 +248,7 @@ async def encourage(event: VolunteerUnmatched, ctx: Context) -> None:
             "title": e.title,
             "when": spoken(e.starts_at, language),
             "distance_km": f"{e.distance_km:.0f}",
+            "nearby": e.distance_km < NEARBY_KM,
         }
         for e in data.nearest_events
     ]
