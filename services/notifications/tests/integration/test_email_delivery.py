@@ -1,6 +1,7 @@
 """Events from the real broker become emails at a real SMTP server, each exactly once."""
 
 import asyncio
+import re
 import uuid
 from collections.abc import Callable
 from email.message import EmailMessage
@@ -316,6 +317,8 @@ async def test_delivery_log_api_needs_the_admin_key(
     assert logged["recipient"] == address
     assert page.status_code == 200
     assert "volunteer_confirm" in page.text
+    assert re.search(r"<td>\w+ \d{1,2} \w+ \d{4}, \d\d:\d\d (GMT|BST)</td>", page.text), "UK time"
+    assert "+00:00" not in page.text
     assert no_page.status_code == 401
 
 
