@@ -317,7 +317,9 @@ async def test_every_kind_of_person_is_forgotten_by_their_address(
         )
         await mail_to(mail_sink, email, "Your story is published")
         await mail_to(mail_sink, email, f"Your event is live: {event_title}")
-        await mail_to(mail_sink, email, "Confirm your organisation's pledge")
+        await mail_to(
+            mail_sink, email, "Please confirm your email to publish your organisation's pledge"
+        )
 
         before = await holders(system, needles)
         held_by = {entry.split(".")[0] for entry in before}

@@ -68,7 +68,9 @@ async def pledge_and_confirm(
         },
     )
     assert pledged.status_code == 303, pledged.text
-    welcome = await mail_to(sink, email, "Confirm your organisation's pledge")
+    welcome = await mail_to(
+        sink, email, "Please confirm your email to publish your organisation's pledge"
+    )
     confirm_url = link(plain_text(welcome), f"{system.url('signups')}/confirm/")
     confirmed = await public.post(confirm_url)
     assert confirmed.status_code == 200, confirmed.text

@@ -122,6 +122,10 @@ async def test_filters_by_type_date_and_distance(matching: Matching, probe: Even
     assert page.status_code == 200
     assert "Community lunch" in page.text
     assert page.text.count('class="event"') == 1
+    assert "In your area" in page.text, "the event is in the searched district"
+    assert "0.0 km" not in page.text
+    welsh = await matching.http.get("/events", params={"near": "M1", "lang": "cy"})
+    assert "Yn eich ardal chi" in welsh.text
 
 
 def form(**changes: str) -> dict[str, str]:

@@ -16,7 +16,7 @@ from together_kit.site import SESSION_COOKIE, SitePurpose, SiteTokens
 from together_kit.testing.probe import EventProbe, event_probe
 from together_kit.testing.welsh import english_left
 
-from .conftest import BASE_URL, Matching, seen
+from .conftest import BASE_URL, Matching, seen, token_of
 
 pytestmark = pytest.mark.integration
 
@@ -90,7 +90,8 @@ async def test_an_invitation_shows_its_reasons_and_accepting_there_gives_the_pla
         assert "Why we thought of you" in page.text
         assert "You like: Food and mutual aid" in page.text
         assert "You are usually free then: Weekends" in page.text
-        assert "Less than 1 km from you" in page.text, "the volunteer lives in the same district"
+        assert "In your area" in page.text, "the volunteer lives in the same district"
+        assert "km from you" not in page.text
         assert "12 Mill Lane" not in page.text
 
         accepted = await answer(http, event_id, "accept")
@@ -309,3 +310,32 @@ async def test_the_session_signups_starts_opens_my_events_here(
     assert "Invitations" in page.text
     assert "My places" in page.text
     assert "/my/sign-in" not in page.text
+
+
+async def test_the_response_page_gives_the_reasons_in_the_readers_language(
+    matching: Matching, probe: EventProbe
+) -> None:
+    event_id, [_person] = await listed(matching, probe, volunteers=1, places=2)
+    [proposal] = await seen(
+        probe,
+        "match.proposed",
+        where=lambda e: e["data"]["event"]["event_id"] == event_id,
+    )
+    assert proposal["data"]["why"] == {
+        "distance_km": 0.0,
+        "interests": ["food-and-mutual-aid"],
+        "slot": "weekends",
+    }
+    assert proposal["data"]["reasons"][0] == "in your area"
+    respond = f"/r/{token_of(proposal['data']['respond_url'])}"
+
+    async with browser(matching) as http:
+        english = await http.get(respond)
+        welsh = await http.get(respond, params={"lang": "cy"})
+
+    assert english.status_code == 200
+    for said in ("In your area", "You like: Food and mutual aid", "usually free then: Weekends"):
+        assert said in english.text, said
+    for said in ("Yn eich ardal chi", "Rydych yn hoffi: Bwyd a chyd-gymorth", "Penwythnosau"):
+        assert said in welsh.text, said
+    assert "km away" not in english.text

@@ -79,13 +79,14 @@ def token(url: str) -> str:
 
 async def test_submitting_stores_the_event_and_asks_moderation() -> None:
     ctx, outbox = context()
-    submitted = await events.submit_event(submit(), ctx)
+    submitted = await events.submit_event(submit(roles=("Setting up", "Serving")), ctx)
     stored = await ctx.events.get(submitted.event.id)
     assert stored is not None
     assert stored.status is EventStatus.SUBMITTED
     assert stored.venue.outward_code == "M1"
     [asked] = outbox.of_type("event.submitted")
     assert asked.data.outward_code == "M1"
+    assert asked.data.roles == ["Setting up", "Serving"], "the moderator sees the roles"
     assert "org@example.org" not in asked.model_dump_json()
 
 
@@ -131,8 +132,11 @@ async def test_a_confirmed_volunteer_gets_the_best_upcoming_events_up_to_n() -> 
     assert {p.data.person_id for p in proposals} == {joined.data.person_id}
     assert (
         proposals[0].data.reasons_text
-        == "0.0 km away · likes food and mutual aid · free at weekends"
+        == "in your area · likes food and mutual aid · free at weekends"
     )
+    why = proposals[0].data.why
+    assert why is not None
+    assert (why.distance_km, why.interests, why.slot) == (0.0, ["food-and-mutual-aid"], "weekends")
 
 
 async def test_unsubscribing_from_matched_events_stops_proposals() -> None:

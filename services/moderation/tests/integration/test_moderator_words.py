@@ -178,3 +178,31 @@ async def test_times_a_moderator_reads_are_uk_time(start_moderation: StartModera
     rows = list(csv.reader(io.StringIO(exported.text)))
     assert "time_utc" in rows[0]
     assert rows[1][rows[0].index("time_utc")].startswith("2027-07-03T11:")
+
+
+async def test_a_listings_roles_reach_the_item_page_and_the_queue(moderation: Moderation) -> None:
+    event_id = uuid.uuid4()
+    submitted = EventSubmitted(
+        producer="matching",
+        correlation_id=f"test-{event_id.hex[:8]}",
+        data=EventSubmittedData(
+            event_id=event_id,
+            title="Community lunch",
+            description="Soup and chat.",
+            event_type=Interest.FOOD_AND_MUTUAL_AID,
+            starts_at=WINTER,
+            ends_at=WINTER + timedelta(hours=2),
+            outward_code="M1",
+            places=6,
+            roles=["Setting up", "Serving <soup>"],
+        ),
+    )
+    assert await receive_listing(submitted, moderation.ctx)
+    ann = await signed_in(moderation, "Ann")
+
+    page = (await ann.get(f"/moderation/items/{event_id}")).text
+    queue = (await ann.get("/moderation")).text
+
+    assert details(page)["Roles"] == "Setting up, Serving &lt;soup&gt;"
+    row = queue.split(f'data-id="{event_id}"')[1].split("</tr>")[0]
+    assert '<p class="queue-roles">Roles: Setting up, Serving &lt;soup&gt;</p>' in row

@@ -1,6 +1,7 @@
 """Events from the real broker become emails at a real SMTP server, each exactly once."""
 
 import asyncio
+import re
 import uuid
 from collections.abc import Callable
 from email.message import EmailMessage
@@ -228,7 +229,7 @@ async def test_confirmed_volunteer_is_welcomed_and_organisation_gets_its_link(
     await publish_event(rabbitmq_url, organisation)
     [mail] = await smtp_sink.wait_for(contact)
     text, html = parts(mail)
-    assert mail["Subject"] == "Confirm your organisation's pledge"
+    assert mail["Subject"] == "Please confirm your email to publish your organisation's pledge"
     assert "https://join.example/confirm/org-token" in text
     assert 'href="https://join.example/confirm/org-token"' in html
 
@@ -316,6 +317,8 @@ async def test_delivery_log_api_needs_the_admin_key(
     assert logged["recipient"] == address
     assert page.status_code == 200
     assert "volunteer_confirm" in page.text
+    assert re.search(r"<td>\w+ \d{1,2} \w+ \d{4}, \d\d:\d\d (GMT|BST)</td>", page.text), "UK time"
+    assert "+00:00" not in page.text
     assert no_page.status_code == 401
 
 

@@ -44,6 +44,7 @@ from together_contracts.matches import (
     MatchAcceptedData,
     MatchProposed,
     MatchProposedData,
+    MatchReasons,
     NearbyEvent,
     VolunteerUnmatched,
     VolunteerUnmatchedData,
@@ -74,7 +75,9 @@ class Case:
     make: Callable[[str, uuid.UUID, str], Event]
     links: tuple[str, ...]
     needs_contact: bool = False
-    words: dict[str, str] | None = None
+    words: dict[str, str | tuple[str, ...]] | None = None
+    subject: dict[str, str] | None = None
+    """The whole subject, where what it says matters."""
 
 
 def env(data: object, cls: type[Event]) -> Event:
@@ -99,7 +102,7 @@ def outcome(address: str, language: str) -> StoryOutcomeData:
         author_email=address,
         author_name="Ann",
         language=language,  # type: ignore[arg-type]
-        reason="It names a private person.",
+        reason="off-topic",
         public_url=f"{LINK}story",
         withdraw_url=f"{LINK}withdraw",
     )
@@ -150,6 +153,10 @@ CASES: dict[str, Case] = {
             OrganisationJoined,
         ),
         (f"{LINK}org",),
+        subject={
+            "en": "Please confirm your email to publish your organisation's pledge",
+            "cy": "Cadarnhewch eich e-bost i gyhoeddi addewid eich sefydliad",
+        },
     ),
     "story_approved": Case(
         lambda a, p, lang: env(outcome(a, lang), StoryApproved),
@@ -158,7 +165,10 @@ CASES: dict[str, Case] = {
     "story_rejected": Case(
         lambda a, p, lang: env(outcome(a, lang), StoryRejected),
         (),
-        words={"en": "It names a private person.", "cy": "It names a private person."},
+        words={  # the reason in words, not moderation's code; the author by the name they gave
+            "en": ("Hello Ann,", "Why: It was not about community life"),
+            "cy": ("Helo Ann,", "Pam: Nid oedd yn ymwneud â bywyd cymunedol"),
+        },
     ),
     "story_held": Case(
         lambda a, p, lang: env(outcome(a, lang), StoryHeld),
@@ -178,7 +188,10 @@ CASES: dict[str, Case] = {
             BacklogAlert,
         ),
         (),
-        words={"en": "4.5 hours", "cy": "4.5 awr"},
+        words={  # since when, in UK time with GMT or BST
+            "en": ("4.5 hours", "It has waited since "),
+            "cy": ("4.5 awr", "Mae wedi aros ers "),
+        },
     ),
     "erasure_link": Case(
         lambda a, p, lang: env(
@@ -195,9 +208,14 @@ CASES: dict[str, Case] = {
                 match_id=uuid.uuid4(),
                 person_id=p,
                 event=summary(),
-                distance_km=2.1,
-                reasons=["2.1 km away", "likes food"],
-                reasons_text="2.1 km away · likes food",
+                distance_km=0.0,
+                reasons=["0.0 km away", "likes food and mutual aid", "free at weekends"],
+                reasons_text="0.0 km away · likes food and mutual aid · free at weekends",
+                why=MatchReasons(
+                    distance_km=0.0,
+                    interests=["food-and-mutual-aid"],  # type: ignore[list-item]
+                    slot="weekends",  # type: ignore[arg-type]
+                ),
                 respond_url=f"{LINK}respond",
                 accept_url=f"{LINK}accept",
                 decline_url=f"{LINK}decline",
@@ -206,7 +224,10 @@ CASES: dict[str, Case] = {
         ),
         (f"{LINK}accept", f"{LINK}decline"),
         needs_contact=True,
-        words={"en": "likes food", "cy": "likes food"},
+        words={  # the reasons in the reader's language; the same district is "your area"
+            "en": ("In your area", "You like: Food and mutual aid", "usually free then: Weekends"),
+            "cy": ("Yn eich ardal chi", "Rydych yn hoffi: Bwyd a chyd-gymorth", "Penwythnosau"),
+        },
     ),
     "match_accepted": Case(
         lambda a, p, lang: env(
@@ -373,9 +394,13 @@ async def _renders(smtp_sink: Sink, rabbitmq_url: str, template: str, language: 
     for link in case.links:
         assert link in text
         assert f'href="{link}"' in html
-    word = (case.words or {}).get(language, "")
-    assert word in text
-    assert word in html
+    said = (case.words or {}).get(language, "")
+    for word in (said,) if isinstance(said, str) else said:
+        assert word in text
+        assert word in html.replace("&#39;", "'")
+    assert "km away" not in text
+    if case.subject:
+        assert mail["Subject"] == case.subject[language]
     footer = "Atal e-byst gennym ni" if language == "cy" else "Stop emails from us"
     assert footer in text
     if case.needs_contact:  # every email to a volunteer links to My together

@@ -29,8 +29,8 @@ EXPECTED = {
         "Mae eich addewid wedi'i chyhoeddi",
         "rhestr gyhoeddus o addewidion",
     ),
-    ("pledge.rejected", "en"): ("About your pledge", "Why: commercial"),
-    ("pledge.rejected", "cy"): ("Ynglŷn â'ch addewid", "Pam: commercial"),
+    ("pledge.rejected", "en"): ("About your pledge", "Why: It was selling something"),
+    ("pledge.rejected", "cy"): ("Ynglŷn â'ch addewid", "Pam: Roedd yn gwerthu rhywbeth"),
 }
 
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from notifications.adapters.suppressions import UNSUBSCRIBED, blocks
 from notifications.domain.rosters import GAP, Roster
-from notifications.domain.when import span
 from notifications.handlers.organisers import DIGEST_KIND
+from notifications.handlers.when import span
 
 pytestmark = pytest.mark.unit
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

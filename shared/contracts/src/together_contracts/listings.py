@@ -28,6 +28,7 @@ class EventSubmittedData(EventData):
                     "outward_code": "M1",
                     "online": False,
                     "places": 6,
+                    "roles": ["Setting up", "Serving", "Clearing away"],
                 }
             ]
         }
@@ -42,6 +43,11 @@ class EventSubmittedData(EventData):
     outward_code: str | None = Field(default=None, max_length=4)
     online: bool = False
     places: int = Field(ge=1)
+    roles: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="What the organiser asks volunteers to do; empty from older producers",
+    )
 
 
 class EventSubmitted(Event):

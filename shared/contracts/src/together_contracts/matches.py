@@ -14,7 +14,7 @@ from uuid import UUID
 from pydantic import ConfigDict, EmailStr, Field, JsonValue
 
 from together_contracts.envelope import Event, EventData
-from together_contracts.taxonomy import Interest, Language
+from together_contracts.taxonomy import Availability, Interest, Language
 
 _EVENT = "00000000-0000-4000-8000-000000000020"
 _MATCH = "00000000-0000-4000-8000-000000000030"
@@ -206,6 +206,18 @@ class EventCancelled(Event):
     data: EventCancelledData
 
 
+class MatchReasons(EventData):
+    """Why an event suits a volunteer, as facts each reader can put in their own language."""
+
+    distance_km: float | None = Field(default=None, ge=0, description="None for online events")
+    interests: list[Interest] = Field(
+        default_factory=list, description="Interests shared with the event, its own type first"
+    )
+    slot: Availability | None = Field(
+        default=None, description="The volunteer's free time the event falls in, if named"
+    )
+
+
 class MatchProposedData(EventData):
     model_config = ConfigDict(
         json_schema_extra={
@@ -217,6 +229,11 @@ class MatchProposedData(EventData):
                     "distance_km": 2.1,
                     "reasons": ["2.1 km away", "likes food and mutual aid", "free at weekends"],
                     "reasons_text": "2.1 km away · likes food and mutual aid · free at weekends",
+                    "why": {
+                        "distance_km": 2.1,
+                        "interests": ["food-and-mutual-aid"],
+                        "slot": "weekends",
+                    },
                     "respond_url": "https://events.together.example/r/eyJ…",
                     "accept_url": "https://events.together.example/r/eyJ…?answer=accept",
                     "decline_url": "https://events.together.example/r/eyJ…?answer=decline",
@@ -231,6 +248,11 @@ class MatchProposedData(EventData):
     distance_km: float | None = Field(default=None, ge=0, description="None for online events")
     reasons: list[str] = Field(description="Why this event suits this volunteer, each short")
     reasons_text: str = Field(description="The reasons joined for a message")
+    why: MatchReasons | None = Field(
+        default=None,
+        description="The reasons as facts, to say in the volunteer's language (`reasons` is "
+        "English); None from older producers",
+    )
     respond_url: str
     accept_url: str
     decline_url: str

@@ -82,3 +82,9 @@ def spoken_span(
     first, last = starts.astimezone(LONDON), ends.astimezone(LONDON)
     end = f"{last:%H:%M}" if first.date() == last.date() else spoken(last, language, now=now)
     return f"{spoken(starts, language, now=now)} {until} {end}"
+
+
+def spoken_with_zone(moment: datetime, language: str = "en", *, now: datetime | None = None) -> str:
+    """`Saturday 5 December, 12:00 GMT` (or `BST` in summer): for staff, and wherever a reader
+    may be elsewhere or the clocks change between now and then."""
+    return f"{spoken(moment, language, now=now)} {moment.astimezone(LONDON).tzname()}"

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
-from together_kit.dates import spoken, spoken_span
+from together_kit.dates import spoken, spoken_span, spoken_with_zone
 
 pytestmark = pytest.mark.unit
 
@@ -50,3 +50,11 @@ def test_without_now_the_year_is_always_said() -> None:
     assert (
         spoken(datetime(2026, 12, 5, 12, 0, tzinfo=UTC), "en") == "Saturday 5 December 2026, 12:00"
     )
+
+
+def test_a_time_with_its_zone_says_gmt_in_winter_and_bst_in_summer() -> None:
+    winter = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
+    summer = datetime(2027, 6, 5, 11, 0, tzinfo=UTC)
+
+    assert spoken_with_zone(winter, "en", now=NOW) == "Saturday 5 December, 12:00 GMT"
+    assert spoken_with_zone(summer, "cy") == "Dydd Sadwrn 5 Mehefin 2027, 12:00 BST"

@@ -40,6 +40,9 @@ from matching.domain.volunteers import Volunteer
 WEIGHTS = {"proximity": 0.35, "overlap": 0.20, "responsiveness": 0.20, "freshness": 0.25}
 FRESH_AFTER_DAYS = 14.0
 BAND = 0.05
+NEARBY_KM = 0.05
+"""Closer than this (0.0 km once rounded: the same postcode district) reads "in your area", as
+on the pages (`together_kit.labels.NEARBY_KM`)."""
 
 SLOT_PHRASES = {
     Availability.WEEKDAY_DAYTIMES: "free on weekday daytimes",
@@ -140,11 +143,16 @@ class Reasons:
 
     def phrases(self) -> list[str]:
         """Short phrases such as "2.1 km away", "likes intergenerational", "free at weekends"."""
-        said = ["online" if self.distance_km is None else f"{self.distance_km:.1f} km away"]
+        said = ["online" if self.distance_km is None else _far(self.distance_km)]
         said += [f"likes {str(interest).replace('-', ' ')}" for interest in self.interests]
         if self.slot is not None:
             said.append(SLOT_PHRASES[self.slot])
         return said
+
+
+def _far(distance_km: float) -> str:
+    """ "2.1 km away"; "in your area" for the same district (0.0 km once rounded)."""
+    return "in your area" if distance_km < NEARBY_KM else f"{distance_km:.1f} km away"
 
 
 def why(candidate: Candidate, event: CommunityEvent) -> Reasons:

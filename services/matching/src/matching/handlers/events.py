@@ -86,6 +86,7 @@ def submitted_for_review(event: CommunityEvent, *, correlation_id: str) -> Event
             outward_code=event.venue.outward_code,
             online=event.venue.online,
             places=event.places,
+            roles=list(event.roles),
         ),
     )
 

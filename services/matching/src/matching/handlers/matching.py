@@ -10,7 +10,7 @@ not made: the safe side of the cap.
 from uuid import UUID
 
 from together_contracts import Event
-from together_contracts.matches import MatchProposed, MatchProposedData
+from together_contracts.matches import MatchProposed, MatchProposedData, MatchReasons
 
 from matching.adapters.matches import match_id
 from matching.domain import scoring
@@ -148,6 +148,7 @@ def proposed(
             distance_km=None if distance is None else round(distance, 1),
             reasons=said,
             reasons_text=" · ".join(said),
+            why=MatchReasons.model_validate(reasons_kept(candidate, event)),
             respond_url=ctx.links.respond(identifier),
             accept_url=ctx.links.respond(identifier, "accept"),
             decline_url=ctx.links.respond(identifier, "decline"),

@@ -5,8 +5,10 @@ answers at once exactly `places` are accepted, the rest waitlisted in the order 
 writes. The events saying so are staged in that same document, so they cannot disagree with it.
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from together_contracts import Event
@@ -39,6 +41,8 @@ class Proposal:
     match_id: UUID
     person_id: UUID
     event: CommunityEvent
+    reasons: Mapping[str, Any] = field(default_factory=dict)
+    """Why it was proposed, as stored with the match (`handlers.matching.reasons_kept`)."""
 
     @property
     def answer(self) -> tuple[Answer | None, int | None]:
@@ -65,7 +69,8 @@ async def read_link(token: str, ctx: Context) -> tuple[LinkState, Proposal | Non
     event = await ctx.events.get(UUID(match["event_id"]))
     if event is None:
         return LinkState.INVALID, None
-    return LinkState.VALID, Proposal(identifier, UUID(match["person_id"]), event)
+    reasons = dict(match.get("reasons") or {})
+    return LinkState.VALID, Proposal(identifier, UUID(match["person_id"]), event, reasons)
 
 
 async def respond(

@@ -77,6 +77,7 @@ def to_document(item: Item) -> Document:
             "places": details.places,
             "online": details.online,
             "outward_code": details.outward_code,
+            "roles": list(details.roles),
         }
     return document
 
@@ -146,6 +147,7 @@ def from_document(document: Document) -> Item:
             places=document["places"],
             online=document.get("online", False),
             outward_code=document.get("outward_code"),
+            roles=tuple(document.get("roles") or ()),
         )
     claim = document.get("claim")
     return Item(

@@ -81,6 +81,8 @@ class ListingDetails:
     places: int
     online: bool = False
     outward_code: str | None = None
+    roles: tuple[str, ...] = ()
+    """What the organiser asks volunteers to do (none from an older `event.submitted`)."""
 
 
 @dataclass(frozen=True)

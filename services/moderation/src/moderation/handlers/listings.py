@@ -35,6 +35,7 @@ async def receive_listing(event: EventSubmitted, ctx: Context) -> bool:
             places=data.places,
             online=data.online,
             outward_code=data.outward_code,
+            roles=tuple(data.roles),
         ),
         screening=screening,
         extra={"submitted_event_id": str(event.id)},

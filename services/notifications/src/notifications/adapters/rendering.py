@@ -15,6 +15,15 @@ from jinja2 import (
     TemplateNotFound,
     select_autoescape,
 )
+from together_contracts.matches import MatchReasons
+from together_kit import labels
+from together_kit.i18n import (
+    DEFAULT_LANGUAGE,
+    KIT_LOCALES,
+    Catalogues,
+    Translate,
+    supported_language,
+)
 
 EMAIL_TEMPLATES = Path(__file__).parent.parent / "templates" / "email"
 FALLBACK = "en"
@@ -52,4 +61,30 @@ class Renderer:
             text=self._environment.get_template(f"{base}.txt").render(context).strip() + "\n",
             html=self._environment.get_template(f"{base}.html").render(subject=subject, **context),
             language=language,
+        )
+
+
+class Words:
+    """The kit's words for codes other services send (moderation's reasons, matching's reasons
+    as facts), in English or Welsh, for the context of an email."""
+
+    def __init__(self, catalogues: Catalogues | None = None) -> None:
+        self._catalogues = catalogues or Catalogues(KIT_LOCALES)
+
+    def translator(self, language: str) -> Translate:
+        chosen = supported_language(language) or DEFAULT_LANGUAGE
+        return lambda message: self._catalogues.gettext(chosen, message)
+
+    def rejection(self, code: str | None, language: str) -> str:
+        """Why a story or pledge was not published, in words ("" for no reason)."""
+        if not code:
+            return ""
+        return labels.label(labels.REJECTION_REASONS, code, self.translator(language))
+
+    def match_reasons(self, why: MatchReasons, language: str) -> list[str]:
+        return labels.match_reasons(
+            distance_km=why.distance_km,
+            interests=[str(interest) for interest in why.interests],
+            slot=None if why.slot is None else str(why.slot),
+            translate=self.translator(language),
         )

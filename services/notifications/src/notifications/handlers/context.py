@@ -9,7 +9,7 @@ from notifications.adapters.contacts import ContactRepository
 from notifications.adapters.handover_journal import IN_MEMORY, HandoverJournal
 from notifications.adapters.mail_quota import MailQuota
 from notifications.adapters.messages import MessageRepository
-from notifications.adapters.rendering import Renderer
+from notifications.adapters.rendering import Renderer, Words
 from notifications.adapters.rosters import RosterRepository
 from notifications.adapters.suppressions import SuppressionRepository
 from notifications.adapters.tokens import UnsubscribeLinks
@@ -55,5 +55,7 @@ class Context:
     """Organiser-link emails per address per day; None sends them all."""
     my_url: str = ""
     """"My together" in signups, linked from every email to a volunteer."""
+    words: Words = field(default_factory=Words)
+    """The kit's words for other services' codes (reasons), in the email's language."""
     share_url: str = ""
     """Moderation's page to share a story, linked from the thank-you after an event."""

@@ -16,15 +16,17 @@ from together_contracts.matches import (
     EventVenue,
     MatchAccepted,
     MatchProposed,
+    MatchReasons,
     OrganiserContact,
     VolunteerUnmatched,
 )
 from together_contracts.organising import EventMessagePosted
+from together_kit.labels import NEARBY_KM
 
 from notifications.domain.messages import MessageRequest, Recipient
-from notifications.domain.when import span, spoken
 from notifications.handlers import delivery
 from notifications.handlers.context import Context
+from notifications.handlers.when import span, spoken
 
 log = structlog.get_logger("notifications.matching")
 MATCHED_EVENTS = "matched-events"
@@ -91,7 +93,10 @@ async def _to_volunteer(
     if kind in {"invitation", "volunteering"} and MATCHED_EVENTS in contact.withdrawn:
         return
     summary = fields.pop("summary", None)
+    why = fields.pop("why", None)
     context = dict(fields)
+    if isinstance(why, MatchReasons):
+        context["reasons"] = ctx.words.match_reasons(why, contact.language)
     event_id = None
     if isinstance(summary, EventSummary):
         context |= describe(summary, contact.language)
@@ -124,6 +129,7 @@ async def invite(event: MatchProposed, ctx: Context) -> None:
         summary=data.event,
         starts_at=data.event.starts_at.timestamp(),
         reasons=list(data.reasons),
+        why=data.why,
         accept_url=data.accept_url,
         decline_url=data.decline_url,
         respond_url=data.respond_url,
@@ -242,6 +248,7 @@ async def encourage(event: VolunteerUnmatched, ctx: Context) -> None:
             "title": e.title,
             "when": spoken(e.starts_at, language),
             "distance_km": f"{e.distance_km:.0f}",
+            "nearby": e.distance_km < NEARBY_KM,
         }
         for e in data.nearest_events
     ]

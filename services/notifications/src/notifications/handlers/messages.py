@@ -1,5 +1,7 @@
 """Which message each event asks for, and for whom. Each becomes an intent in the delivery log."""
 
+from datetime import timedelta
+
 import structlog
 from together_contracts import (
     BacklogAlert,
@@ -18,6 +20,7 @@ from together_contracts.sessions import SignInRequested
 from notifications.domain.messages import MessageRequest, Recipient
 from notifications.handlers import delivery
 from notifications.handlers.context import Context
+from notifications.handlers.when import staff_time
 
 log = structlog.get_logger("notifications.messages")
 KIND_IN_WELSH = {"story": "stori", "listing": "rhestriad", "pledge": "addewid"}
@@ -96,7 +99,7 @@ async def tell_story_outcome(
             template,
             recipient,
             title=data.title,
-            reason=data.reason or "",
+            reason=ctx.words.rejection(data.reason, data.language),
             public_url=data.public_url or "",
             withdraw_url=data.withdraw_url or "",
         ),
@@ -112,6 +115,9 @@ async def alert_leads(event: BacklogAlert, ctx: Context) -> None:
         "safeguarding": data.safeguarding,
         "age_hours": f"{data.age_hours:g}",
         "target_hours": f"{data.target_hours:g}",
+        "since": staff_time(
+            event.occurred_at - timedelta(hours=data.age_hours), ctx.staff_language
+        ),
     }
     for lead in data.lead_emails:
         recipient = Recipient(str(lead), language=ctx.staff_language)

@@ -41,7 +41,10 @@ async def tell_pledge_outcome(event: PledgeApproved | PledgeRejected, ctx: Conte
             cause_event_id=str(event.id),
             template=event.type.replace(".", "_"),
             recipient=Recipient(contact.email, contact.name, contact.language),
-            context={"organisation": data.organisation_name, "reason": data.reason or ""},
+            context={
+                "organisation": data.organisation_name,
+                "reason": ctx.words.rejection(data.reason, contact.language),
+            },
             kind="requested",
             correlation_id=event.correlation_id,
         ),

@@ -4,8 +4,10 @@ The shared taxonomy's labels (interests, languages) are the kit's `together_kit.
 """
 
 from collections.abc import Mapping
+from typing import Any
 
-from together_kit.labels import LANGUAGES
+from together_kit.i18n import Translate
+from together_kit.labels import LANGUAGES, match_reasons
 
 EVENT_LANGUAGES: Mapping[str, str] = {**LANGUAGES, "bilingual": "Both"}
 
@@ -27,3 +29,16 @@ REJECTION_REASONS: Mapping[str, str] = {
 """Moderation's reason codes (listing.rejected), as the organiser's page says them."""
 
 ALL: tuple[Mapping[str, str], ...] = (EVENT_LANGUAGES, WHERE, REJECTION_REASONS)
+
+
+def reasons_said(kept: Mapping[str, Any], translate: Translate) -> list[str]:
+    """The reasons stored with a match (`handlers.matching.reasons_kept`), in the page's words;
+    none for a match stored without them."""
+    if not kept:
+        return []
+    return match_reasons(
+        distance_km=kept.get("distance_km"),
+        interests=kept.get("interests") or (),
+        slot=kept.get("slot"),
+        translate=translate,
+    )

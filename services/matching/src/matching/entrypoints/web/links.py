@@ -15,6 +15,7 @@ from together_kit.pages import Site
 
 from matching.domain.events import Answer, CommunityEvent
 from matching.entrypoints.dependencies import ContextDep
+from matching.entrypoints.web import choices
 from matching.handlers import Context, attendance, events, responses
 from matching.handlers.events import CancelOutcome
 from matching.handlers.responses import LinkState
@@ -42,6 +43,7 @@ def link_pages(site: Site) -> APIRouter:
             "answer": answer.value if answer else None,
             "position": position,
             "code": attendance.place_code(proposal.event.id, proposal.person_id),
+            "said": choices.reasons_said(proposal.reasons, translate),
         }
 
     @router.get("/r/{token}")

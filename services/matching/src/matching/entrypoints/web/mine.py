@@ -19,6 +19,7 @@ from together_kit.pages import Site
 from together_kit.site import signed_in
 
 from matching.entrypoints.dependencies import ContextDep
+from matching.entrypoints.web import choices
 from matching.handlers import Context, attendance, mine, responses
 
 MY_EVENTS = "/my/events"
@@ -47,12 +48,14 @@ def my_events_pages(site: Site) -> APIRouter:
         found = await mine.my_events(person_id, ctx)
         language = site.pages.language(request)
         now = ctx.clock()
+        translate = site.translator(request)
         done = request.query_params.get("done")
         context: dict[str, Any] = {
             "mine": found,
             "span": lambda event: spoken_span(event.starts_at, event.ends_at, language, now=now),
             "code": lambda event: attendance.place_code(event.id, person_id),
             "labels": {"interests": labels.INTERESTS, "availability": labels.AVAILABILITY},
+            "reasons": lambda kept: choices.reasons_said(kept, translate),
             "notice": done if done in NOTICES else None,
             "my_together": ctx.links.addresses.url("signups", "/my"),
         }

@@ -12,10 +12,12 @@ from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from together_kit.http import current_correlation_id
 from together_kit.signing import TokenExpiredError, TokenInvalidError
 from together_kit.site import ORGANISER_MAX_AGE_SECONDS, SitePurpose, SiteTokens
+from together_kit.web import WebPages
 
 from notifications.entrypoints.api import MAX_MESSAGES, messages_to
 from notifications.entrypoints.dependencies import ContextDep, PagesDep, SettingsDep
 from notifications.handlers import digest, organisers, people
+from notifications.handlers.when import staff_time
 
 basic = HTTPBasic(realm="together support", auto_error=False)
 LINK = re.compile(r"https?://[^\s\"'<>]+")
@@ -33,6 +35,12 @@ def support_login(
             "Sign in with the admin key.",
             headers={"WWW-Authenticate": 'Basic realm="together support"'},
         )
+
+
+def _times(pages: WebPages, request: Request) -> dict[str, Any]:
+    """Times on staff pages: UK time, with "GMT" or "BST"."""
+    language = pages.language(request)
+    return {"uk_time": lambda moment: staff_time(moment, language)}
 
 
 def web_router() -> APIRouter:
@@ -114,9 +122,8 @@ def web_router() -> APIRouter:
         request: Request, ctx: ContextDep, pages: PagesDep, recipient: str = ""
     ) -> HTMLResponse:
         found = await messages_to(recipient, ctx) if recipient.strip() else []
-        return pages.render(
-            request, "messages.html", {"messages": found, "recipient": recipient, "dev": False}
-        )
+        context = {"messages": found, "recipient": recipient, "dev": False}
+        return pages.render(request, "messages.html", {**context, **_times(pages, request)})
 
     @router.get("/dev/messages")
     async def dev_messages(
@@ -126,9 +133,8 @@ def web_router() -> APIRouter:
         if not settings.dev_pages:
             raise HTTPException(status.HTTP_404_NOT_FOUND)
         found = [_with_links(m) for m in await ctx.messages.recent(limit=MAX_MESSAGES)]
-        return pages.render(
-            request, "messages.html", {"messages": found, "recipient": "", "dev": True}
-        )
+        context = {"messages": found, "recipient": "", "dev": True}
+        return pages.render(request, "messages.html", {**context, **_times(pages, request)})
 
     return router
 
