@@ -80,6 +80,7 @@ def public_pages(welsh: Welsh) -> dict[str, tuple[str, str, dict[str, Any] | Non
     old_confirm = issued_days_ago(welsh, 8, ["confirm-person", str(uuid.uuid4()), "n"])
     old_erase = issued_days_ago(welsh, 2, ["erase", str(uuid.uuid4()), ""])
     return {
+        "home": ("GET", "/", None, 200),
         "join": ("GET", "/join", None, 200),
         "join errors": ("POST", "/join", {"email": "x", "travel_radius_km": "0"}, 422),
         "join thanks": ("GET", "/join/thanks", None, 200),
@@ -93,8 +94,8 @@ def public_pages(welsh: Welsh) -> dict[str, tuple[str, str, dict[str, Any] | Non
         "organisation thanks": ("GET", "/join/organisation/thanks", None, 200),
         "confirm invalid": ("GET", "/confirm/not-a-token", None, 404),
         "confirm expired": ("GET", f"/confirm/{old_confirm}", None, 410),
-        "unsubscribe form": ("GET", f"/unsubscribe/{unsubscribe}", None, 200),
-        "unsubscribe broken": ("POST", "/unsubscribe/not-a-token", {}, 404),
+        "unsubscribe form": ("GET", f"/stop-emails/{unsubscribe}", None, 200),
+        "unsubscribe broken": ("POST", "/stop-emails/not-a-token", {}, 404),
         "forget": ("GET", "/forget", None, 200),
         "forget errors": ("POST", "/forget", {"email": "nope"}, 422),
         "forget sent": ("POST", "/forget", {"email": "nobody@example.org"}, 200),
