@@ -52,9 +52,7 @@ async def welsh(rabbitmq_url: str, mongodb_url: str, database_name: str) -> Asyn
         outbox_poll_seconds=0.2,
     )
     app = create_app(settings)
-    pages = getattr(app.state, "pages", None) or WebPages(
-        templates=WEB / "templates", locales=WEB / "locales"
-    )
+    pages: WebPages = app.state.pages
     async with app.router.lifespan_context(app):
         yield Welsh(app, settings, pages)
 
