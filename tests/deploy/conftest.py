@@ -94,6 +94,32 @@ def env_of(deployment: Resource) -> list[dict[str, Any]]:
     return env
 
 
+def matches(rule_path: dict[str, Any], path: str) -> bool:
+    """Kubernetes Ingress matching: Exact is the whole path; Prefix is by `/`-separated element."""
+    wanted = rule_path["path"]
+    if rule_path["pathType"] == "Exact":
+        return path == wanted
+    prefix = wanted.rstrip("/")
+    return prefix == "" or path == prefix or path.startswith(prefix + "/")
+
+
+def routed_to(ingresses: list[Resource], host: str, path: str) -> str | None:
+    """The Service a request reaches: an Exact match first, then the longest Prefix."""
+    candidates = [
+        rule_path
+        for ingress in ingresses
+        for rule in ingress["spec"]["rules"]
+        if rule["host"] == host
+        for rule_path in rule["http"]["paths"]
+        if matches(rule_path, path)
+    ]
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda p: (p["pathType"] == "Exact", len(p["path"])))
+    service: str = best["backend"]["service"]["name"]
+    return service
+
+
 @dataclass(frozen=True)
 class ServiceFacts:
     """What a service's code says about itself: env var names of its settings, default port,

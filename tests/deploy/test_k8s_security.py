@@ -4,12 +4,19 @@ and no operator page (/metrics, /docs, /redoc, /openapi.json, /asyncapi.json) on
 Ingress."""
 
 import re
-from typing import Any
 
 import pytest
 from together_kit.topology import broker_permissions
 
-from .conftest import SERVICES, Resource, ServiceFacts, deployments, of_kind, pod_spec
+from .conftest import (
+    SERVICES,
+    Resource,
+    ServiceFacts,
+    deployments,
+    of_kind,
+    pod_spec,
+    routed_to,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -25,7 +32,15 @@ OPERATOR_PATHS = (
     "/openapi.json",
     "/asyncapi.json",
 )
-PUBLIC_PATHS = ("/", "/join", "/stories", "/healthz", "/api/v1/signups", "/metricsfoo")
+PUBLIC_PATHS = {
+    "/": "signups",
+    "/join": "signups",
+    "/stories": "moderation",
+    "/healthz": "signups",
+    "/api/v1/signups": "signups",
+    "/metricsfoo": "signups",
+}
+PUBLIC_HOST = "together.example"
 
 
 # --- RabbitMQ: one user per service, least privilege -----------------------------------------
@@ -148,32 +163,6 @@ def test_every_pod_mounts_the_ca(rendered: dict[str, list[Resource]], overlay: s
 # --- the public Ingress ------------------------------------------------------------------------
 
 
-def matches(rule_path: dict[str, Any], path: str) -> bool:
-    """Kubernetes Ingress matching: Exact is the whole path; Prefix is by `/`-separated element."""
-    wanted = rule_path["path"]
-    if rule_path["pathType"] == "Exact":
-        return path == wanted
-    prefix = wanted.rstrip("/")
-    return prefix == "" or path == prefix or path.startswith(prefix + "/")
-
-
-def routed_to(ingresses: list[Resource], host: str, path: str) -> str | None:
-    """The Service a request reaches: an Exact match first, then the longest Prefix."""
-    candidates = [
-        rule_path
-        for ingress in ingresses
-        for rule in ingress["spec"]["rules"]
-        if rule["host"] == host
-        for rule_path in rule["http"]["paths"]
-        if matches(rule_path, path)
-    ]
-    if not candidates:
-        return None
-    best = max(candidates, key=lambda p: (p["pathType"] == "Exact", len(p["path"])))
-    service: str = best["backend"]["service"]["name"]
-    return service
-
-
 @pytest.mark.parametrize("overlay", APP_OVERLAYS)
 def test_operator_pages_are_not_routed_by_the_public_ingress(
     rendered: dict[str, list[Resource]], overlay: str
@@ -182,10 +171,9 @@ def test_operator_pages_are_not_routed_by_the_public_ingress(
     ingresses = of_kind(resources, "Ingress")
     services = by_name(resources, "Service")
     hosts = {rule["host"]: rule for ingress in ingresses for rule in ingress["spec"]["rules"]}
-    assert len(hosts) == len(SERVICES)
+    assert set(hosts) == {PUBLIC_HOST}, "one public host for the whole site"
     for host in hosts:
-        service = host.split(".")[0]
-        for path in PUBLIC_PATHS:
+        for path, service in PUBLIC_PATHS.items():
             assert routed_to(ingresses, host, path) == service, (host, path)
         for path in OPERATOR_PATHS:
             target = routed_to(ingresses, host, path)

@@ -146,7 +146,9 @@ def create_app(
     submit_limiter = SharedRateLimiter(settings.submit_rate_limit, runtime.db["rate_limits"])
     runtime.indexes(submit_limiter)
     submit_limit = rate_limited(submit_limiter, scope="events")
-    pages = WebPages(templates=WEB / "templates", locales=WEB / "locales")
+    pages = WebPages(
+        templates=WEB / "templates", locales=WEB / "locales", navigation=settings.navigation()
+    )
     app = runtime.app(
         title="together matching",
         description="Community events near volunteers: listings, matching and responses.",

@@ -106,7 +106,9 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     share_limiter = SharedRateLimiter(settings.share_rate_limit, runtime.db["rate_limits"])
     runtime.indexes(share_limiter)
     share_limit = rate_limited(share_limiter, scope="share")
-    pages = WebPages(templates=WEB / "templates", locales=WEB / "locales")
+    pages = WebPages(
+        templates=WEB / "templates", locales=WEB / "locales", navigation=settings.navigation()
+    )
     app = runtime.app(
         title="together moderation",
         description="Stories shared with the coalition, screened and read by moderators before "

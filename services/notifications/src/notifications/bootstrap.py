@@ -170,7 +170,9 @@ def create_app(
         name="send-organiser-digests",
     )
 
-    pages = WebPages(templates=WEB / "templates", locales=WEB / "locales")
+    pages = WebPages(
+        templates=WEB / "templates", locales=WEB / "locales", navigation=settings.navigation()
+    )
     app = runtime.app(
         title="together notifications",
         description="Email and webhooks to volunteers, authors, organisations and moderators.",

@@ -113,7 +113,9 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     runtime.indexes(join_limiter)
     join_limit = rate_limited(join_limiter, scope="join")
     admin = require_admin_key(settings.admin_api_key)
-    pages = WebPages(templates=WEB / "templates", locales=WEB / "locales")
+    pages = WebPages(
+        templates=WEB / "templates", locales=WEB / "locales", navigation=settings.navigation()
+    )
     app = runtime.app(
         title="together signups",
         description="Volunteers, community groups and organisations join the coalition here.",

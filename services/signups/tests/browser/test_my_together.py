@@ -38,16 +38,14 @@ def services(
     common = {"RABBITMQ_URL": rabbitmq_url, "MONGODB_URL": mongodb_url}
     signups = ServiceProcess("signups", env=dict(common), log_dir=tmp_path)
     matching = ServiceProcess("matching", env=dict(common), log_dir=tmp_path)
-    addresses = {"SIGNUPS_PUBLIC_URL": signups.url, "MATCHING_PUBLIC_URL": matching.url}
+    addresses = {"SIGNUPS_PUBLIC_BASE_URL": signups.url, "MATCHING_PUBLIC_BASE_URL": matching.url}
     signups.env |= addresses | {
         "SIGNUPS_MONGODB_DATABASE": database_name,
-        "SIGNUPS_PUBLIC_BASE_URL": signups.url,
         "SIGNUPS_JOIN_RATE_LIMIT": "1000/minute",
         "SIGNUPS_OUTBOX_POLL_SECONDS": "0.2",
     }
     matching.env |= addresses | {
         "MATCHING_MONGODB_DATABASE": database_name + "m",
-        "MATCHING_PUBLIC_BASE_URL": matching.url,
         "MATCHING_SUBMIT_RATE_LIMIT": "1000/minute",
         "MATCHING_OUTBOX_POLL_SECONDS": "0.2",
     }
@@ -132,6 +130,10 @@ async def invited_volunteer(
                 "starts_at": starts.isoformat(),
                 "ends_at": (starts + timedelta(hours=2, minutes=30)).isoformat(),
                 "postcode": "M1 1AE",
+                "venue_name": "Riverside hall",
+                "address_lines": ["1 Mill Lane"],
+                "town": "Manchester",
+                "organiser_name": "Sam Patel",
                 "places": 2,
                 "organiser_email": "sam@riverside.example.org",
             },

@@ -212,7 +212,7 @@ async def test_join_stores_a_pending_person_and_sends_a_confirmation_link(
     assert (data["person_id"], data["email"], data["name"]) == (body["id"], email, "Ann Jones")
     claims = signups.ctx.tokens.read(token_in(data["confirm_url"], "confirm"), max_age=60)
     assert str(claims.subject) == body["id"]
-    assert token_in(data["unsubscribe_url"], "unsubscribe")
+    assert token_in(data["unsubscribe_url"], "stop-emails")
 
 
 async def test_joining_again_changes_nothing_until_the_emailed_change_is_confirmed(

@@ -185,6 +185,39 @@ async def joined(site: Site, email: str, **changes: Any) -> Document:
     return person
 
 
+async def test_the_home_page_leads_to_everything_people_come_to_do(site: Site) -> None:
+    """The front door: what together is, and a link to each page of talk, do and the coalition,
+    at the public address of the service that serves it; the site's navigation marks it home."""
+    addresses = site.settings.addresses()
+    english = await site.http.get("/")
+    assert english.status_code == 200
+    page = Page(english.text)
+    assert "kinder, closer and more connected country" in page.text
+    assert "COVID-19" in page.text
+    links = {attrs["href"] for tag, attrs in page.elements if tag == "a" and "href" in attrs}
+    wanted = [
+        addresses.url("moderation", "/share"),
+        addresses.url("moderation", "/stories"),
+        addresses.url("matching", "/events"),
+        "/join",
+        addresses.url("matching", "/events/new"),
+        addresses.url("matching", "/gaps"),
+        "/join/organisation",
+        "/pledges",
+    ]
+    assert set(wanted) <= links, links
+    assert page.find("a", href=addresses.url("signups", "/"), **{"aria-current": "page"})
+    assert page.find("a", href="/?lang=cy", hreflang="cy")
+
+    welsh = await site.http.get("/", params={"lang": "cy"})
+    assert welsh.status_code == 200
+    assert '<html lang="cy">' in welsh.text
+    assert "Mae together yn glymblaid" in welsh.text
+    assert set(wanted) <= {
+        attrs["href"] for tag, attrs in Page(welsh.text).elements if tag == "a" and "href" in attrs
+    }
+
+
 async def test_join_form_labels_every_control_and_has_a_honeypot(site: Site) -> None:
     response = await site.http.get("/join")
 
@@ -642,8 +675,8 @@ async def test_unsubscribe_asks_first_then_withdraws(site: Site, probe: EventPro
 
 
 async def test_broken_unsubscribe_link(site: Site) -> None:
-    shown = await site.http.get("/unsubscribe/garbage")
-    posted = await site.http.post("/unsubscribe/garbage")
+    shown = await site.http.get("/stop-emails/garbage")
+    posted = await site.http.post("/stop-emails/garbage")
 
     assert shown.status_code == 404
     assert posted.status_code == 404

@@ -52,9 +52,7 @@ async def welsh(rabbitmq_url: str, mongodb_url: str, database_name: str) -> Asyn
         outbox_poll_seconds=0.2,
     )
     app = create_app(settings)
-    pages = getattr(app.state, "pages", None) or WebPages(
-        templates=WEB / "templates", locales=WEB / "locales"
-    )
+    pages: WebPages = app.state.pages
     async with app.router.lifespan_context(app):
         yield Welsh(app, settings, pages)
 
@@ -80,6 +78,7 @@ def public_pages(welsh: Welsh) -> dict[str, tuple[str, str, dict[str, Any] | Non
     old_confirm = issued_days_ago(welsh, 8, ["confirm-person", str(uuid.uuid4()), "n"])
     old_erase = issued_days_ago(welsh, 2, ["erase", str(uuid.uuid4()), ""])
     return {
+        "home": ("GET", "/", None, 200),
         "join": ("GET", "/join", None, 200),
         "join errors": ("POST", "/join", {"email": "x", "travel_radius_km": "0"}, 422),
         "join thanks": ("GET", "/join/thanks", None, 200),
@@ -93,8 +92,8 @@ def public_pages(welsh: Welsh) -> dict[str, tuple[str, str, dict[str, Any] | Non
         "organisation thanks": ("GET", "/join/organisation/thanks", None, 200),
         "confirm invalid": ("GET", "/confirm/not-a-token", None, 404),
         "confirm expired": ("GET", f"/confirm/{old_confirm}", None, 410),
-        "unsubscribe form": ("GET", f"/unsubscribe/{unsubscribe}", None, 200),
-        "unsubscribe broken": ("POST", "/unsubscribe/not-a-token", {}, 404),
+        "unsubscribe form": ("GET", f"/stop-emails/{unsubscribe}", None, 200),
+        "unsubscribe broken": ("POST", "/stop-emails/not-a-token", {}, 404),
         "forget": ("GET", "/forget", None, 200),
         "forget errors": ("POST", "/forget", {"email": "nope"}, 422),
         "forget sent": ("POST", "/forget", {"email": "nobody@example.org"}, 200),

@@ -23,7 +23,7 @@ class VolunteerRegisteredData(EventData):
                     "email": "ann.jones@example.org",
                     "language": "cy",
                     "confirm_url": "https://join.together.example/confirm/eyJ…",
-                    "unsubscribe_url": "https://join.together.example/unsubscribe/eyJ…",
+                    "unsubscribe_url": "https://join.together.example/stop-emails/eyJ…",
                 }
             ]
         }

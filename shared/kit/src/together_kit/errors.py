@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from fastapi import Request, Response
 from fastapi.responses import PlainTextResponse
 
+from together_kit.navigation import Navigation
 from together_kit.web import KIT_TEMPLATES, WebPages
 
 ERROR_TEMPLATE = "error.html"
@@ -116,12 +117,12 @@ def _quality(ranges: list[tuple[str, str, float]], media: tuple[str, str]) -> fl
 
 
 class ErrorPages:
-    """The error pages of one service: the kit's `error.html` in the site's layout, with a link
-    to `home` (the site's front door, wherever it is served)."""
+    """The error pages of one service: the kit's `error.html` in the site's layout (with the
+    site's navigation), and a link home (the site's front door, wherever it is served)."""
 
-    def __init__(self, *, home: str, pages: WebPages | None = None) -> None:
-        self.home = home
-        self.pages = pages or WebPages(templates=KIT_TEMPLATES)
+    def __init__(self, *, navigation: Navigation, pages: WebPages | None = None) -> None:
+        self.home = navigation.home
+        self.pages = pages or WebPages(templates=KIT_TEMPLATES, navigation=navigation)
 
     def render(
         self, request: Request, status_code: int, headers: Mapping[str, str] | None = None

@@ -229,7 +229,7 @@ class ServiceRuntime:
             metrics=self.metrics,
             max_body_bytes=self.settings.max_body_bytes,
             max_in_flight=self.settings.max_in_flight,
-            errors=ErrorPages(home=self.settings.addresses().url("signups", "/")),
+            errors=ErrorPages(navigation=self.settings.navigation()),
         )
         app.include_router(health_router(self, title=title))
         for router in routers:

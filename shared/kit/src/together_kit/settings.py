@@ -7,6 +7,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator, model_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from together_kit.keys import SecretKeys, parse_previous
+from together_kit.navigation import Navigation
 from together_kit.site import Addresses
 
 DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105 (a known placeholder, refused in production)
@@ -126,6 +127,10 @@ class ServiceSettings(BaseSettings):
             matching=self.matching_public_url,
             notifications=self.notifications_public_url,
         )
+
+    def navigation(self) -> Navigation:
+        """The site's navigation as this service's pages draw it (together_kit.navigation)."""
+        return Navigation(self.addresses(), service=self.service_name)
 
     @model_validator(mode="after")
     def _real_secrets_outside_development(self) -> "ServiceSettings":

@@ -1,7 +1,8 @@
 """Server-rendered bilingual pages: Jinja templates in the request's language, and their assets.
 
-A service builds one `WebPages` in its composition root with its own template and locale folders;
-its templates extend the kit's `base.html` and import the form macros from `macros.html`.
+A service builds one `WebPages` in its composition root with its own template and locale folders
+and the site's navigation (`settings.navigation()`); its templates extend the kit's `base.html`,
+which draws the navigation on every page, and import the form macros from `macros.html`.
 """
 
 from collections.abc import Mapping
@@ -21,6 +22,7 @@ from together_kit.i18n import (
     negotiate_language,
     supported_language,
 )
+from together_kit.navigation import Navigation
 
 KIT_TEMPLATES = Path(__file__).parent / "templates"
 KIT_STATIC = Path(__file__).parent / "static"
@@ -41,7 +43,10 @@ PAGE_SECURITY_HEADERS = {
 class WebPages:
     """One Jinja environment per language, so concurrent requests never share a translation."""
 
-    def __init__(self, *, templates: Path, locales: Path | None = None) -> None:
+    def __init__(
+        self, *, templates: Path, navigation: Navigation, locales: Path | None = None
+    ) -> None:
+        self.navigation = navigation
         folders = (KIT_LOCALES,) if locales is None else (KIT_LOCALES, locales)
         self.catalogues = Catalogues(*folders)
         loader = ChoiceLoader([FileSystemLoader(templates), FileSystemLoader(KIT_TEMPLATES)])
@@ -88,6 +93,8 @@ class WebPages:
             {
                 **(context or {}),
                 "request": request,
+                "site": self.navigation,
+                "navigation": self.navigation.links(_page_path(request)),
                 "lang": language,
                 "other_lang": other,
                 "switch_url": _with_language(request, other),
@@ -119,6 +126,13 @@ class WebPages:
 def mount_static(app: FastAPI) -> None:
     """Serve the kit's stylesheet and script at `/static`, where `base.html` links them."""
     app.mount(STATIC_PATH, StaticFiles(directory=KIT_STATIC), name="static")
+
+
+def _page_path(request: Request) -> str:
+    """The request's path within the app (without the mount path it is served under)."""
+    root: str = request.scope.get("root_path", "")
+    path: str = request.scope.get("path", "")
+    return path[len(root) :] or "/" if root and path.startswith(root) else path
 
 
 def _with_language(request: Request, language: str) -> str:

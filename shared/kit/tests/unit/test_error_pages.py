@@ -12,6 +12,8 @@ from together_kit.errors import PAGES, ErrorPages, prefers_html
 from together_kit.http import install_http_middleware
 from together_kit.i18n import KIT_LOCALES, Catalogues
 from together_kit.metrics import Metrics
+from together_kit.navigation import Navigation
+from together_kit.site import Addresses
 from together_kit.web import mount_static
 
 pytestmark = pytest.mark.unit
@@ -19,12 +21,25 @@ pytestmark = pytest.mark.unit
 HOME = "http://front.test/"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 SECRET = "the-secret-inside-the-exception"
+NAVIGATION = Navigation(
+    Addresses(
+        signups=HOME.rstrip("/"),
+        moderation="http://moderation.test",
+        matching="http://matching.test",
+        notifications="http://notifications.test",
+    ),
+    service="signups",
+)
 
 
 def make_app() -> FastAPI:
     app = FastAPI()
     install_http_middleware(
-        app, metrics=Metrics(), max_body_bytes=1000, max_in_flight=10, errors=ErrorPages(home=HOME)
+        app,
+        metrics=Metrics(),
+        max_body_bytes=1000,
+        max_in_flight=10,
+        errors=ErrorPages(navigation=NAVIGATION),
     )
     mount_static(app)
 

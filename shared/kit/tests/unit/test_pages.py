@@ -6,10 +6,22 @@ import pytest
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from together_kit import labels
+from together_kit.navigation import Navigation
 from together_kit.pages import Site
+from together_kit.site import Addresses
 from together_kit.web import WebPages
 
 pytestmark = pytest.mark.unit
+
+NAVIGATION = Navigation(
+    Addresses(
+        signups="http://signups.test",
+        moderation="http://moderation.test",
+        matching="http://matching.test",
+        notifications="http://notifications.test",
+    ),
+    service="signups",
+)
 
 PAGE = """{% extends "base.html" %}
 {% import "fields.html" as fields %}
@@ -46,7 +58,7 @@ def limit() -> Limit:
 def site(tmp_path: Path, limit: Limit) -> Site:
     (tmp_path / "page.html").write_text(PAGE, encoding="utf-8")
     (tmp_path / "join.html").write_text(JOIN, encoding="utf-8")
-    pages = WebPages(templates=tmp_path)
+    pages = WebPages(templates=tmp_path, navigation=NAVIGATION)
     return Site(pages, limit=limit, common={"day": lambda moment: moment.strftime("%d/%m/%Y")})
 
 

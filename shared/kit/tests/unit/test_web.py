@@ -6,9 +6,21 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
+from together_kit.navigation import Navigation
+from together_kit.site import Addresses
 from together_kit.web import KIT_STATIC, KIT_TEMPLATES, WebPages, mount_static
 
 pytestmark = pytest.mark.unit
+
+NAVIGATION = Navigation(
+    Addresses(
+        signups="http://signups.test",
+        moderation="http://moderation.test",
+        matching="http://matching.test",
+        notifications="http://notifications.test",
+    ),
+    service="signups",
+)
 
 PAGE = """{% extends "base.html" %}
 {% import "macros.html" as form %}
@@ -48,7 +60,7 @@ def pages(tmp_path: Path) -> WebPages:
     po = tmp_path / "locales" / "cy" / "LC_MESSAGES" / "messages.po"
     po.parent.mkdir(parents=True)
     po.write_text(WELSH, encoding="utf-8")
-    return WebPages(templates=templates, locales=tmp_path / "locales")
+    return WebPages(templates=templates, locales=tmp_path / "locales", navigation=NAVIGATION)
 
 
 @pytest.fixture

@@ -72,7 +72,7 @@ class Links:
         return self._url("confirm", self.tokens.issue(Purpose.CONFIRM_CHANGE, person_id, nonce))
 
     def unsubscribe(self, person_id: UUID) -> str:
-        return self._url("unsubscribe", self.tokens.issue(Purpose.UNSUBSCRIBE, person_id))
+        return self._url("stop-emails", self.tokens.issue(Purpose.UNSUBSCRIBE, person_id))
 
     def erase(self, person_id: UUID, nonce: str) -> str:
         return self._url("forget", self.tokens.issue(Purpose.ERASE, person_id, nonce))

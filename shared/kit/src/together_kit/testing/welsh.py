@@ -50,8 +50,19 @@ class VisibleText(HTMLParser):
 def english_left(
     html: str, entries: Mapping[str, str], *, skip: Iterable[str] = ("script", "style")
 ) -> list[str]:
-    """The msgids with a different Welsh translation whose English shows on the page."""
+    """The msgids with a different Welsh translation whose English shows on the page, outside
+    the Welsh of the catalogue (Welsh that keeps an English word on purpose, as "Fy together"
+    keeps the name, is not English left)."""
     text = VisibleText(html, skip=skip).text
+    welsh = {
+        " ".join(piece.split())
+        for msgid, msgstr in entries.items()
+        if msgstr != msgid
+        for piece in PLACEHOLDER.split(msgstr)
+    }
+    for piece in sorted(welsh, key=len, reverse=True):
+        if len(piece) >= SHORTEST_CHECKED:
+            text = text.replace(piece, " | ")
     left = []
     for msgid, msgstr in entries.items():
         if msgid == msgstr:

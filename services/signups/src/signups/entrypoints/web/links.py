@@ -72,13 +72,13 @@ def link_pages(site: Site) -> APIRouter:
             start_session(page, ctx.links.site, followed.person_id, secure=ctx.links.secure)
         return page
 
-    @router.get("/unsubscribe/{token}")
+    @router.get("/stop-emails/{token}")
     async def unsubscribe_form(token: str, request: Request, ctx: ContextDep) -> HTMLResponse:
         if readable(ctx.tokens, token, Purpose.UNSUBSCRIBE, max_age=None) != "valid":
             return broken_link(request)
         return site.render(request, "unsubscribe.html")
 
-    @router.post("/unsubscribe/{token}")
+    @router.post("/stop-emails/{token}")
     async def unsubscribe(token: str, request: Request, ctx: ContextDep) -> HTMLResponse:
         followed = await links.unsubscribe(token, correlation_id=current_correlation_id(), ctx=ctx)
         if followed.outcome is not LinkOutcome.UNSUBSCRIBED:
