@@ -248,8 +248,9 @@ async def test_without_a_genuine_session_the_page_links_to_signing_in_and_back(
             if "/my/sign-in" in part.split('"')[0]
         ]
         url = urlsplit(href.replace("&amp;", "&"))
-        assert f"{url.scheme}://{url.netloc}{url.path}" == "http://127.0.0.1:8001/my/sign-in"
-        assert parse_qs(url.query)["next"] == ["http://127.0.0.1:8003/my/events"]
+        addresses = matching.ctx.links.addresses
+        assert f"{url.scheme}://{url.netloc}{url.path}" == addresses.url("signups", "/my/sign-in")
+        assert parse_qs(url.query)["next"] == [addresses.url("matching", "/my/events")]
     assert (refused.status_code, refused.headers["location"]) == (303, "/my/events")
 
 

@@ -19,6 +19,7 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from signups.bootstrap import create_app
 from signups.settings import Settings
+from together_kit.settings import ServiceSettings
 from together_kit.site import SESSION_COOKIE, SIGN_IN_MAX_AGE_SECONDS, SitePurpose, SiteTokens
 from together_kit.testing.probe import EventProbe, event_probe
 from together_kit.testing.waiting import eventually
@@ -35,7 +36,9 @@ EVENTS = [
     "person.sign_in_requested",
     "person.erasure_requested",
 ]
-MATCHING_EVENTS = "http://127.0.0.1:8003/my/events"
+MATCHING = str(ServiceSettings.model_fields["matching_public_url"].default)
+"""Where signups believes matching is, by default (these tests set no addresses)."""
+MATCHING_EVENTS = f"{MATCHING}/my/events"
 
 
 @dataclass
@@ -340,7 +343,7 @@ async def test_signing_out_ends_the_session(signups: Signups, probe: EventProbe)
 async def test_joining_with_next_offers_to_continue_after_confirming(
     signups: Signups, probe: EventProbe
 ) -> None:
-    onward = "http://127.0.0.1:8003/events/e1/help"
+    onward = f"{MATCHING}/events/e1/help"
     email = unique_email()
     async with signups.client() as http:
         form = await http.get("/join", params={"next": onward})

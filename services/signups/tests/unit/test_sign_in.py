@@ -8,7 +8,7 @@ from .test_people import NOW, joined
 
 pytestmark = pytest.mark.unit
 
-SITE = ["http://127.0.0.1:8001", "https://events.together.example/"]
+SITE = ["http://signups.test", "https://events.together.example/"]
 
 
 def test_only_a_confirmed_volunteer_gets_a_sign_in_link_and_it_works_once() -> None:
@@ -31,8 +31,8 @@ def test_only_a_confirmed_volunteer_gets_a_sign_in_link_and_it_works_once() -> N
     [
         "/my",
         "/events/1/help?x=1",
-        "http://127.0.0.1:8001/my",
-        "http://127.0.0.1:8001",
+        "http://signups.test/my",
+        "http://signups.test",
         "https://events.together.example/events/e1/help",
     ],
 )
@@ -47,10 +47,10 @@ def test_next_may_lead_to_this_site(wanted: str) -> None:
         "",
         "//evil.example/x",
         "https://evil.example/",
-        "http://127.0.0.1:8002/",
+        "http://moderation.test/",
         "https://events.together.example.evil.example/",
         "https://events.together.example@evil.example/",
-        "http://user:pw@127.0.0.1:8001/my",
+        "http://user:pw@signups.test/my",
         "javascript:alert(1)",
         "/\\evil.example",
         "/my\nSet-Cookie: x",
