@@ -52,7 +52,8 @@ XSS = [
     "<math><mtext><table><mglyph><style><img src=x onerror=window.__xss=13>",
 ]
 INJECTED = (
-    "main script, main iframe, main math, main svg[onload], main details, main img[src='x'], "
+    "main script, main iframe, main math, main svg[onload], main details:not([data-site]), "
+    "main img[src='x'], "
     "[onerror], [onload], [ontoggle], [onmouseover], a[href^='javascript']"
 )
 CANARY = "window.__xss = undefined;"
