@@ -340,3 +340,29 @@ async def test_the_response_page_gives_the_reasons_in_the_readers_language(
     for said in ("Yn eich ardal chi", "Rydych yn hoffi: Bwyd a chyd-gymorth", "Penwythnosau"):
         assert said in welsh.text, said
     assert "km away" not in english.text
+
+
+async def test_my_events_data_downloads_what_matching_holds_about_me_only(
+    matching: Matching, probe: EventProbe
+) -> None:
+    event_id, [person, other] = await listed(matching, probe, volunteers=2, places=1)
+    async with browser(matching, person) as http:
+        await answer(http, event_id, "accept")
+        await http.post(f"/my/events/{event_id}/sharing", data={"share": "yes"})
+        page = await http.get("/my/events")
+        assert "/my/events/data.json" in page.text
+        download = await http.get("/my/events/data.json")
+    assert download.status_code == 200
+    assert "attachment" in download.headers["content-disposition"]
+    held = download.json()
+    assert held["person_id"] == person
+    assert held["volunteer"]["person_id"] == person
+    [mine] = held["events"]
+    assert (mine["event_id"], mine["answer"]) == (event_id, "accepted")
+    assert mine["shares_email_with_organiser"] is True
+    assert mine["offered_at"]
+    assert other not in download.text
+    async with browser(matching) as http:
+        anonymous = await http.get("/my/events/data.json")
+    assert anonymous.status_code == 303
+    assert "/my/sign-in" in anonymous.headers["location"]

@@ -5,7 +5,10 @@ places and past events, and their answers from that page, by the same path as th
 Matching knows the person only by id (the session cookie's subject): never a name or an email.
 """
 
+import dataclasses
 from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -91,3 +94,49 @@ async def answer(
         return None
     proposal = Proposal(match_id(event_id, person_id), person_id, event)
     return await responses.respond(proposal, accept=accept, correlation_id=correlation_id, ctx=ctx)
+
+
+async def my_data(person_id: UUID, ctx: Context) -> dict[str, Any]:
+    """Everything matching holds about the person, for "download my data": their volunteer
+    profile (district, interests, availability, answers) and, per event they were offered or
+    hold a place at, what they were offered, why, and where they stand. Venue and organiser
+    contact are the listing's, not the person's, and are left out."""
+    profile = await ctx.volunteers.get(person_id)
+    matches = {UUID(m["event_id"]): m for m in await ctx.matches.for_person(person_id)}
+    events = []
+    for event in await ctx.events.with_person(person_id, also=list(matches)):
+        found = matches.get(event.id) or {}
+        answer, position = Proposal(match_id(event.id, person_id), person_id, event).answer
+        events.append(
+            {
+                "event_id": str(event.id),
+                "title": event.title,
+                "starts_at": event.starts_at.isoformat(),
+                "ends_at": event.ends_at.isoformat(),
+                "offered_at": _plain(found.get("proposed_at")),
+                "reasons": found.get("reasons") or {},
+                "answer": answer.value if answer else None,
+                "waitlist_position": position,
+                "shares_email_with_organiser": person_id in event.sharing,
+                "attended": event.attendance.get(person_id),
+            }
+        )
+    return {
+        "service": "matching",
+        "person_id": str(person_id),
+        "volunteer": _plain(dataclasses.asdict(profile)) if profile else None,
+        "events": events,
+    }
+
+
+def _plain(value: Any) -> Any:
+    """Dates, ids and sets as JSON reads them."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, UUID | StrEnum):
+        return str(value)
+    return value

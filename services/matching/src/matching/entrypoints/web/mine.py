@@ -6,12 +6,13 @@ The session is the site-wide cookie signups starts (together_kit.site); matching
 person's id from it. Not signed in, the page links to signups' sign-in, which leads back here.
 """
 
+import json
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from together_kit import labels
 from together_kit.dates import spoken_span
 from together_kit.http import current_correlation_id
@@ -35,6 +36,22 @@ def my_events_pages(site: Site) -> APIRouter:
     def sign_in_url(ctx: Context) -> str:
         back = ctx.links.addresses.url("matching", MY_EVENTS)
         return ctx.links.addresses.url("signups", "/my/sign-in?" + urlencode({"next": back}))
+
+    @router.get(MY_EVENTS + "/data.json", response_model=None)
+    async def my_events_data(request: Request, ctx: ContextDep) -> Response:
+        """Matching's part of "download my data" (signups' part is its `/my/data.json`)."""
+        person_id = person(request, ctx)
+        if person_id is None:
+            return RedirectResponse(sign_in_url(ctx), status_code=status.HTTP_303_SEE_OTHER)
+        held = await mine.my_data(person_id, ctx)
+        return Response(
+            json.dumps(held, indent=2, ensure_ascii=False),
+            media_type="application/json",
+            headers={
+                "Content-Disposition": 'attachment; filename="together-my-events.json"',
+                "Cache-Control": "no-store",
+            },
+        )
 
     @router.get(MY_EVENTS)
     async def my_events(request: Request, ctx: ContextDep) -> HTMLResponse:

@@ -135,6 +135,9 @@ def my_pages(site: Site) -> APIRouter:
             "notice": done if done in NOTICES else None,
             "pending": person.pending_change,
             "my_events": addresses.url("matching", "/my/events") if addresses else None,
+            "my_events_data": addresses.url("matching", "/my/events/data.json")
+            if addresses
+            else None,
             "interests": options(labels.INTERESTS, translate),
             "availability": options(labels.AVAILABILITY, translate),
             "languages": options(labels.LANGUAGES, translate),
