@@ -307,7 +307,7 @@ async def test_a_new_email_registers_a_pending_person_with_its_confirmation(worl
     claims = world.ctx.tokens.read(token_of(data["confirm_url"], "confirm"), max_age=60)
     assert (claims.purpose, claims.subject) == (Purpose.CONFIRM_PERSON, person.id)
     assert claims.nonce == person.confirmation_nonce
-    claims = world.ctx.tokens.read(token_of(data["unsubscribe_url"], "unsubscribe"), max_age=60)
+    claims = world.ctx.tokens.read(token_of(data["unsubscribe_url"], "stop-emails"), max_age=60)
     assert (claims.purpose, claims.subject) == (Purpose.UNSUBSCRIBE, person.id)
 
 
@@ -542,7 +542,7 @@ def confirm_token(world: World, index: int = 0) -> str:
 
 def unsubscribe_token(world: World) -> str:
     registered = world.of_type("volunteer.registered")[0]
-    return token_of(registered.model_dump()["data"]["unsubscribe_url"], "unsubscribe")
+    return token_of(registered.model_dump()["data"]["unsubscribe_url"], "stop-emails")
 
 
 async def test_confirming_tells_once_without_personal_data(world: World) -> None:
