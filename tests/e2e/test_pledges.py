@@ -116,8 +116,8 @@ async def test_a_pledge_is_public_only_once_approved_and_never_after_a_rejection
             queue = html.unescape((await desk.get("/moderation", params={"kind": "pledge"})).text)
             row = re.search(rf'<tr[^>]*data-id="{kitchen_id}".*?</tr>', queue, re.S)
             assert row, queue
-            assert '<span class="flag flag-personal-data">personal-data</span>' in row.group(0)
-            assert "<td>pledge</td>" in row.group(0)
+            assert '<span class="flag flag-personal-data">Personal data</span>' in row.group(0)
+            assert "<td>Pledge</td>" in row.group(0)
 
             item = await claimed(desk, kitchen_id)
             assert re.search(r'<mark class="flag-personal-data"[^>]*>' + NUMBER, item.text)

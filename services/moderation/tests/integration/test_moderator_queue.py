@@ -43,6 +43,11 @@ async def queue_with_ages(moderation: Moderation) -> None:
     assert listed_ids((await lena.get("/moderation")).text) == [str(held), str(first), str(second)]
     flagged = await ann.get("/moderation", params={"flag": "link"})
     assert listed_ids(flagged.text) == [str(second)]
+    assert '<span class="flag flag-link">Link</span>' in flagged.text
+    assert "<td>Story</td>" in flagged.text
+    assert "1 flagged link" in flagged.text
+    assert '<option value="personal-data">Personal data</option>' in flagged.text
+    assert "<td>story</td>" not in page.text
     assert listed_ids((await ann.get("/moderation?region=wales")).text) == [str(second)]
     assert listed_ids((await ann.get("/moderation?kind=listing")).text) == []
 

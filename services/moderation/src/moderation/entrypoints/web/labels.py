@@ -56,3 +56,12 @@ STATUSES: Mapping[str, str] = {
     "erased": "Erased",
 }
 """What the moderator UI calls each kind and status of item."""
+
+FLAGS: Mapping[str, str] = {
+    "personal-data": "Personal data",
+    "link": "Link",
+    "abusive-language": "Abusive language",
+    "near-duplicate": "Near duplicate",
+    "safeguarding": "Safeguarding",
+}
+"""What screening raised, in the moderator UI's words."""

@@ -13,6 +13,7 @@ from moderation.domain.decisions import REJECT_REASONS, Action, Reason
 from moderation.domain.items import Item, Kind, Status
 from moderation.domain.queue import QueueFilter
 from moderation.domain.screening import Flag
+from moderation.entrypoints.web.labels import FLAGS, KINDS, STATUSES
 from moderation.entrypoints.web.moderator.desk import Desk, age_text, clock_text, desk_of
 from moderation.entrypoints.web.moderator.security import Me, MeDep, PostedDep, form_of
 from moderation.entrypoints.web.moderator.views import listing_roles, preview, reason_options
@@ -84,6 +85,7 @@ def queue_pages() -> APIRouter:
             "counts": await desk.ctx.items.counts(query, now=now),
             "chosen": chosen,
             "page_size": PAGE_SIZE,
+            "words": {"kind": KINDS, "status": STATUSES, "flag": FLAGS},
         }
 
     def choices(kind: str, flag: str, region: str, age: str) -> dict[str, str]:
