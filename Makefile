@@ -25,7 +25,7 @@ run: sync
 
 test: sync
 	$(RUN) lint-imports --no-cache
-	$(RUN) pytest
+	$(RUN) pytest -n 2 --dist loadgroup
 
 test-fast: sync
 	$(RUN) pytest -m "unit"

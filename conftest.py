@@ -1,1 +1,12 @@
+import pytest
+
 pytest_plugins = ["together_kit.testing.plugin"]
+
+
+def pytest_collection_modifyitems(items: list["pytest.Item"]) -> None:
+    """Under `pytest -n` (xdist, `--dist loadgroup`), tests that start service processes or a
+    browser run one after another on one worker: two such at once on a 2-core machine would
+    only make each slower. Unit and integration tests share out over every worker."""
+    for item in items:
+        if any(item.get_closest_marker(name) for name in ("e2e", "browser", "reliability")):
+            item.add_marker(pytest.mark.xdist_group("processes"))
