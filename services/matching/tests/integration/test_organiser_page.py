@@ -6,12 +6,13 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from matching.domain.availability import LONDON
 from matching.handlers import responses
 from together_contracts import ListingDecisionData, ListingRejected
+from together_kit.site import SitePurpose, SiteTokens
 from together_kit.testing.probe import EventProbe, publish_event
 from together_kit.testing.waiting import eventually
 
@@ -33,7 +34,10 @@ async def listed(
         [published] = await seen(
             probe, "event.published", where=lambda e: e["data"]["event"]["event_id"] == event_id
         )
-        assert urlsplit(published["data"]["manage_url"]).path == page
+        tokens = SiteTokens(matching.app.state.settings.site_keys())
+        emailed = unquote(urlsplit(published["data"]["manage_url"]).path.rpartition("/")[2])
+        subject = tokens.subject(emailed, SitePurpose.ORGANISER, max_age=60)
+        assert str(subject) == event_id, "the link in event.published opens the same page"
         assert published["data"]["organiser_name"] == changes.get("organiser_name", "Sam Patel")
     return event_id, page
 

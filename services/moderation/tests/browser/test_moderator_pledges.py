@@ -49,8 +49,8 @@ async def test_a_lead_approves_one_pledge_redacted_and_rejects_another(
         await expect(page.locator(f'tr[data-id="{story}"]')).to_have_count(0)
         await expect(page.locator("#queue-counts")).to_contain_text("2 pledges")
         row = page.locator(f'tr[data-id="{kept.data.pledge_id}"]')
-        await expect(row).to_contain_text("pledge")
-        await expect(row.locator(".flag-personal-data")).to_have_text("personal-data")
+        await expect(row).to_contain_text("Pledge")
+        await expect(row.locator(".flag-personal-data")).to_have_text("Personal data")
 
         await page.get_by_role("link", name="Riverside Kitchen").click()
         await page.get_by_role("button", name="Work on this item").click()
