@@ -39,12 +39,12 @@ async def test_submitting_emails_the_organiser_their_page_in_the_same_write() ->
     ctx, outbox = context()
     submitted = await events.submit_event(submit(organiser_name="Sam Patel", **VENUE), ctx)
     [link] = outbox.of_type("organiser.link_requested")
-    assert link.data.manage_url == submitted.manage_url
     assert (link.data.reason, link.data.organiser_name) == ("submitted", "Sam Patel")
-    state, found = await organising.read_link(submitted.manage_url.rpartition("/")[2], ctx)
-    assert state is responses.LinkState.VALID
-    assert found is not None
-    assert found.id == submitted.event.id
+    for url in (link.data.manage_url, submitted.manage_url):
+        state, found = await organising.read_link(url.rpartition("/")[2], ctx)
+        assert state is responses.LinkState.VALID
+        assert found is not None
+        assert found.id == submitted.event.id
 
 
 async def test_a_time_edit_of_a_published_event_tells_once_with_was_and_venue() -> None:
