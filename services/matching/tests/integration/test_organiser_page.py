@@ -86,6 +86,7 @@ async def test_the_page_shows_status_places_waitlist_and_who_is_coming(
     waiting = await matching.http.get(page)
     assert waiting.status_code == 200
     assert "Waiting for a moderator" in waiting.text
+    assert "<address>Riverside Community Centre<br>" in waiting.text, "the venue in full"
 
     await matching.approve(event_id)
     await take_places(matching, probe, event_id, 2)
