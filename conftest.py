@@ -10,3 +10,12 @@ def pytest_collection_modifyitems(items: list["pytest.Item"]) -> None:
     for item in items:
         if any(item.get_closest_marker(name) for name in ("e2e", "browser", "reliability")):
             item.add_marker(pytest.mark.xdist_group("processes"))
+
+
+def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
+    """A long string parameter (a signed token, a sample text) is named by its length, not its
+    text: a token made at collection time differs between xdist workers, which must collect the
+    same test ids."""
+    if isinstance(val, str) and len(val) > 40:
+        return f"{argname}-{len(val)}-chars"
+    return None

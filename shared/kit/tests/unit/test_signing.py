@@ -65,6 +65,7 @@ def test_a_subject_is_given_only_for_its_purpose() -> None:
         derived_sha256().dumps(["confirm", "not-a-uuid"]),
         derived_sha256().dumps(7),
     ],
+    ids=["garbage", "other-salt", "with-nonce", "unknown-purpose", "not-a-uuid", "not-a-list"],
 )
 def test_a_forged_or_foreign_token_is_invalid(token: str) -> None:
     """Made when the tests are collected, maybe minutes before: no age limit, so only invalidity
