@@ -1,6 +1,9 @@
 """Derive the postcode-district table the kit ships from a GeoNames postal-code file.
 
-    uv run python scripts/derive_districts.py ../shared/data/geonames/GB.txt
+    uv run python scripts/derive_districts.py GB.txt
+
+`GB.txt` is GeoNames' postal-code file for Great Britain (https://download.geonames.org/export/zip/,
+`GB.zip`); nothing in the repository or at run time needs it, only a re-derivation of the table.
 
 GeoNames lists Great Britain by outward code, often several rows per district (one per place).
 The table keeps one row per district in the same tab-separated GeoNames format: the first row's
