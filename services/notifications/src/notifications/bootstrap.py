@@ -10,6 +10,7 @@ from together_contracts import PersonAccessAnswered, PersonErased, VolunteerUnsu
 from together_contracts.notifications import NotificationFailed, NotificationSent
 from together_kit.access import AccessAnswers
 from together_kit.erasure import ErasureAnswers
+from together_kit.mail_quota import MongoMailQuota
 from together_kit.retention import days
 from together_kit.runtime import ServiceRuntime
 from together_kit.security import require_admin_key
@@ -22,7 +23,6 @@ from notifications.adapters.channels.smtp import SmtpChannel, SmtpConfig
 from notifications.adapters.channels.webhook import WebhookChannel, WebhookConfig
 from notifications.adapters.contacts import MongoContactRepository
 from notifications.adapters.handover_journal import HandoverJournal
-from notifications.adapters.mail_quota import MongoMailQuota
 from notifications.adapters.messages import RETAINED_FROM, MongoMessageRepository
 from notifications.adapters.rendering import Renderer
 from notifications.adapters.rosters import MongoRosterRepository

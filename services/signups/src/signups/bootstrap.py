@@ -20,6 +20,7 @@ from together_contracts import (
     VolunteerUpdated,
 )
 from together_kit.http import allow_partner_origins
+from together_kit.mail_quota import MongoMailQuota
 from together_kit.ratelimit import SharedRateLimiter, rate_limited
 from together_kit.retention import days
 from together_kit.runtime import ServiceRuntime
@@ -29,7 +30,6 @@ from together_kit.web import WebPages, mount_static
 
 from signups.adapters.access import MongoAccessRepository
 from signups.adapters.erasures import MongoErasureRepository
-from signups.adapters.mail_quota import MongoMailQuota
 from signups.adapters.organisations import PENDING_SINCE, MongoOrganisationRepository
 from signups.adapters.people import MongoPeopleRepository
 from signups.adapters.tokens import Links, Tokens

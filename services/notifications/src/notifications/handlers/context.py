@@ -3,11 +3,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from together_kit.erasure import ErasureAnswers
+from together_kit.mail_quota import MailQuota
 
 from notifications.adapters.channels import Channel
 from notifications.adapters.contacts import ContactRepository
 from notifications.adapters.handover_journal import IN_MEMORY, HandoverJournal
-from notifications.adapters.mail_quota import MailQuota
 from notifications.adapters.messages import MessageRepository
 from notifications.adapters.rendering import Renderer, Words
 from notifications.adapters.rosters import RosterRepository

@@ -2,9 +2,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from together_kit.mail_quota import MailQuota
+
 from signups.adapters.access import AccessRepository
 from signups.adapters.erasures import ErasureRepository
-from signups.adapters.mail_quota import MailQuota
 from signups.adapters.organisations import OrganisationRepository
 from signups.adapters.people import PeopleRepository
 from signups.adapters.tokens import Links, Tokens

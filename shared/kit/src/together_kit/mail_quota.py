@@ -1,6 +1,7 @@
-"""How many organiser-link emails each address has been sent today, kept by a keyed digest of the
-address (never the address): the event's title is the organiser's own words, and whoever lists an
-event types the address, so no one may make us write to a mailbox more than a few times a day."""
+"""How many emails of one kind each address has been sent today, kept by a keyed digest of the
+address (never the address), so no one can make a service flood a mailbox: signups counts
+confirmation, change and sign-in emails, notifications organisers' page links. Each service keys its
+quota with a key derived for that purpose alone (together_kit.keys)."""
 
 import hashlib
 import hmac
@@ -15,8 +16,8 @@ KEPT_FOR = timedelta(days=1)
 
 
 class MailQuota(Protocol):
-    async def take(self, address: str, *, now: datetime) -> bool:
-        """Count one more email to `address` today; False (nothing counted) once the day's
+    async def take(self, email: str, *, now: datetime) -> bool:
+        """Count one more email to `email` today; False (and nothing counted) when the day's
         allowance is spent."""
         ...
 
@@ -32,11 +33,11 @@ class MongoMailQuota:
     async def ensure_indexes(self) -> None:
         await self.collection.create_index("expires_at", expireAfterSeconds=0)
 
-    async def take(self, address: str, *, now: datetime) -> bool:
+    async def take(self, email: str, *, now: datetime) -> bool:
         if self.per_day < 1:
             return False
         day = now.astimezone(UTC).date()
-        digest = hmac.new(self.key, address.strip().lower().encode(), hashlib.sha256).hexdigest()
+        digest = hmac.new(self.key, email.strip().lower().encode(), hashlib.sha256).hexdigest()
         quota_id = f"{digest}:{day.isoformat()}"
         expires_at = datetime.combine(day, time(), tzinfo=UTC) + timedelta(days=1) + KEPT_FOR
         try:

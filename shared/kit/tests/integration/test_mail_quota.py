@@ -10,7 +10,7 @@ import pytest
 from bson import json_util
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
-from signups.adapters.mail_quota import MongoMailQuota
+from together_kit.mail_quota import MongoMailQuota
 
 pytestmark = pytest.mark.integration
 
