@@ -10,6 +10,9 @@ from together_kit.testing.processes import ServiceProcess
 
 require_chromium()
 
+SITE_KEY = "browser-test-site-key-" + "x" * 32
+"""The site key the process signs sessions with, so a test can sign one in as a volunteer."""
+
 
 @pytest.fixture
 def matching_process(
@@ -24,6 +27,7 @@ def matching_process(
             "MATCHING_PUBLIC_BASE_URL": process.url,
             "MATCHING_SUBMIT_RATE_LIMIT": "1000/minute",
             "MATCHING_OUTBOX_POLL_SECONDS": "0.2",
+            "SITE_KEY": SITE_KEY,
         }
     )
     process.start()

@@ -2,7 +2,6 @@
 and store: on a phone the list comes before the filters, and "I can help" takes a place."""
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,49 +20,24 @@ from together_contracts import (
 )
 from together_kit.keys import SecretKeys
 from together_kit.site import SESSION_COOKIE, SitePurpose, SiteTokens
-from together_kit.testing.browser import chromium, require_chromium
 from together_kit.testing.probe import publish_event
 from together_kit.testing.processes import ServiceProcess
 from together_kit.testing.tags import unique_tag
 from together_kit.testing.waiting import eventually
 
+from .conftest import SITE_KEY
+
 pytestmark = pytest.mark.browser
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
-SITE_KEY = "browser-test-site-key-" + "x" * 32
 SCREENS = Path(__file__).resolve().parents[4] / "var" / "screens"
 """Kept for a person to look at (var/ is not committed)."""
 
-require_chromium()
-
 
 @pytest.fixture
-def matching(
-    rabbitmq_url: str, mongodb_url: str, database_name: str, tmp_path: Path
-) -> Iterator[ServiceProcess]:
-    service = ServiceProcess(
-        "matching",
-        env={
-            "RABBITMQ_URL": rabbitmq_url,
-            "MONGODB_URL": mongodb_url,
-            "MATCHING_MONGODB_DATABASE": database_name,
-            "MATCHING_SUBMIT_RATE_LIMIT": "1000/minute",
-            "SITE_KEY": SITE_KEY,
-        },
-        log_dir=tmp_path,
-    ).start()
-    try:
-        service.wait_ready()
-        yield service
-    finally:
-        service.stop()
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as launched:
-        yield launched
+def matching(matching_process: ServiceProcess) -> ServiceProcess:
+    return matching_process
 
 
 async def list_event(

@@ -2,7 +2,6 @@
 store: the UK's outline, its key and the biggest gaps, on a phone without sideways scrolling."""
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,7 +18,6 @@ from together_contracts import (
     VolunteerConfirmedData,
     VolunteerProfile,
 )
-from together_kit.testing.browser import chromium, require_chromium
 from together_kit.testing.probe import publish_event
 from together_kit.testing.processes import ServiceProcess
 from together_kit.testing.tags import unique_tag
@@ -34,34 +32,10 @@ SCREENS = Path(__file__).resolve().parents[4] / "var" / "screens"
 VOLUNTEERS = {"M1": 3, "CF10": 2, "LL57": 4, "EH1": 6, "BT1": 2, "SW1A": 5, "PL1": 1}
 EVENTS_AT = ("M1 1AE", "SW1A 1AA")
 
-require_chromium()
-
 
 @pytest.fixture
-def matching(
-    rabbitmq_url: str, mongodb_url: str, database_name: str, tmp_path: Path
-) -> Iterator[ServiceProcess]:
-    service = ServiceProcess(
-        "matching",
-        env={
-            "RABBITMQ_URL": rabbitmq_url,
-            "MONGODB_URL": mongodb_url,
-            "MATCHING_MONGODB_DATABASE": database_name,
-            "MATCHING_SUBMIT_RATE_LIMIT": "1000/minute",
-        },
-        log_dir=tmp_path,
-    ).start()
-    try:
-        service.wait_ready()
-        yield service
-    finally:
-        service.stop()
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as launched:
-        yield launched
+def matching(matching_process: ServiceProcess) -> ServiceProcess:
+    return matching_process
 
 
 async def seed(matching: ServiceProcess, rabbitmq_url: str) -> None:
