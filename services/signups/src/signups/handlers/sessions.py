@@ -11,7 +11,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from together_contracts import Event, SignInRequested, SignInRequestedData
-from together_kit.signing import TokenExpiredError, TokenInvalidError
+from together_kit.signing import Claims, TokenExpiredError, TokenInvalidError
 from together_kit.site import SIGN_IN_MAX_AGE_SECONDS, SitePurpose, SiteTokens
 
 from signups.adapters.people import PersonNotFoundError
@@ -75,16 +75,22 @@ def _site(ctx: Context) -> SiteTokens:
     return ctx.links.site
 
 
-async def preview(token: str, *, ctx: Context) -> SignIn:
-    """Whether the link would sign someone in, without spending it (the page behind a GET)."""
+def _claims(token: str, ctx: Context) -> Claims[SitePurpose] | SignInOutcome:
+    """The sign-in link's claims, or why it cannot sign anyone in."""
     try:
         claims = _site(ctx).read(token, max_age=SIGN_IN_MAX_AGE_SECONDS)
     except TokenExpiredError:
-        return SignIn(SignInOutcome.EXPIRED)
+        return SignInOutcome.EXPIRED
     except TokenInvalidError:
-        return SignIn(SignInOutcome.INVALID)
-    if claims.purpose is not SitePurpose.SIGN_IN:
-        return SignIn(SignInOutcome.INVALID)
+        return SignInOutcome.INVALID
+    return claims if claims.purpose is SitePurpose.SIGN_IN else SignInOutcome.INVALID
+
+
+async def preview(token: str, *, ctx: Context) -> SignIn:
+    """Whether the link would sign someone in, without spending it (the page behind a GET)."""
+    claims = _claims(token, ctx)
+    if isinstance(claims, SignInOutcome):
+        return SignIn(claims)
     person = await ctx.people.get(claims.subject)
     if person is None or not person.can_sign_in(claims.nonce):
         return SignIn(SignInOutcome.INVALID)
@@ -93,14 +99,9 @@ async def preview(token: str, *, ctx: Context) -> SignIn:
 
 async def sign_in(token: str, *, ctx: Context) -> SignIn:
     """Spend the link: the person it names is signed in, once."""
-    try:
-        claims = _site(ctx).read(token, max_age=SIGN_IN_MAX_AGE_SECONDS)
-    except TokenExpiredError:
-        return SignIn(SignInOutcome.EXPIRED)
-    except TokenInvalidError:
-        return SignIn(SignInOutcome.INVALID)
-    if claims.purpose is not SitePurpose.SIGN_IN:
-        return SignIn(SignInOutcome.INVALID)
+    claims = _claims(token, ctx)
+    if isinstance(claims, SignInOutcome):
+        return SignIn(claims)
     spent = False
 
     def spend(person: Person) -> list[Event]:
