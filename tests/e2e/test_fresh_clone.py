@@ -20,14 +20,11 @@ import re
 import shutil
 import signal
 import subprocess
-import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import nullcontext, suppress
 from datetime import datetime, timedelta
 from datetime import time as dt_time
 from pathlib import Path
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -36,7 +33,7 @@ import pytest
 from together_kit.devstack import free_port, local_vhost
 from together_kit.testing.tags import unique_tag
 
-from .test_make_run import OTHER_PORTS, SERVICE_PORTS, TAG, eventually, tagged
+from .test_make_run import OTHER_PORTS, SERVICE_PORTS, TAG, Run, eventually, tagged, until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
@@ -46,51 +43,16 @@ VOLUNTEER_POSTCODE = "ZE2 9AA"
 EVENT_POSTCODE = "ZE2 9AB"
 LEAD_EMAIL = "lena.lead@together.example"
 LEAD_PASSWORD = "a-long-lead-password-42"
-STEP = 60.0
-"""Deadline of one cross-service step (two cores run four services, the store and the broker)."""
 NOT_OURS = ("MONGODB_", "NOTIFICATIONS_", "SIGNUPS_", "MATCHING_", "MODERATION_", "STORE_", "MAIL_")
 """Settings of the developer's own that would steer the run; `make run` gets none of them."""
-T = TypeVar("T")
 
 
-def until(get: Callable[[], T | None], *, what: str, timeout: float = STEP) -> T:
-    """`get()` once it answers something other than None."""
-    deadline = time.monotonic() + timeout
-    while (found := get()) is None:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout:.0f}s: {what}")
-        time.sleep(0.3)
-    return found
-
-
-class MakeRun:
+class MakeRun(Run):
     """`make run` in `folder`, in a process group of its own (as a terminal's foreground job),
     its output read line by line."""
 
     def __init__(self, folder: Path, env: dict[str, str]) -> None:
-        self.tag = env[TAG]
-        self.lines: list[str] = []
-        self.process = subprocess.Popen(
-            ["make", "run"],
-            cwd=folder,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    @property
-    def output(self) -> str:
-        return "\n".join(self.lines)
+        super().__init__(env, env[TAG], command=["make", "run"], cwd=folder, own_group=True)
 
     def ctrl_c(self) -> int:
         """What Ctrl-C at the terminal does: SIGINT to the foreground process group."""

@@ -15,9 +15,10 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, suppress
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from together_kit.devstack import free_port, local_vhost
@@ -47,28 +48,47 @@ def tagged(tag: str) -> list[int]:
     return found
 
 
-def eventually(check: Callable[[], bool], *, what: str, timeout: float) -> None:
+T = TypeVar("T")
+
+
+def until(get: Callable[[], T | None], *, what: str, timeout: float = 60.0) -> T:
+    """`get()` once it answers something other than None (these tests wait in plain threads)."""
     deadline = time.monotonic() + timeout
-    while not check():
+    while (found := get()) is None:
         if time.monotonic() > deadline:
             raise AssertionError(f"not within {timeout:.0f}s: {what}")
         time.sleep(0.2)
+    return found
+
+
+def eventually(check: Callable[[], bool], *, what: str, timeout: float) -> None:
+    until(lambda: True if check() else None, what=what, timeout=timeout)
 
 
 class Run:
-    """scripts/run.py as `make run` starts it, its output read line by line."""
+    """scripts/run.py as `make run` starts it (or `command` in `cwd`, in a process group of its
+    own with `own_group`, as a terminal's foreground job), its output read line by line."""
 
-    def __init__(self, env: dict[str, str], tag: str, *args: str) -> None:
+    def __init__(
+        self,
+        env: dict[str, str],
+        tag: str,
+        *args: str,
+        command: Sequence[str] | None = None,
+        cwd: Path = ROOT,
+        own_group: bool = False,
+    ) -> None:
         self.tag = tag
         self.lines: list[str] = []
         self.process = subprocess.Popen(
-            [sys.executable, str(RUN), *args],
-            cwd=ROOT,
+            list(command or [sys.executable, str(RUN), *args]),
+            cwd=cwd,
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            start_new_session=own_group,
         )
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
