@@ -6,6 +6,7 @@ import io
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from moderation.domain.decisions import ClaimHeldError, Role
@@ -109,9 +110,10 @@ async def test_reject_or_escalate_without_a_reason_is_refused_by_the_reason(
     assert (still.status, still.decisions) == (Status.PENDING, [])
 
 
-async def test_a_listing_reads_in_words_and_uk_time(moderation: Moderation) -> None:
+def listing(starts: datetime, **extra: Any) -> EventSubmitted:
+    """A two-hour community lunch in M1, as matching submits it."""
     event_id = uuid.uuid4()
-    submitted = EventSubmitted(
+    return EventSubmitted(
         producer="matching",
         correlation_id=f"test-{event_id.hex[:8]}",
         data=EventSubmittedData(
@@ -119,12 +121,18 @@ async def test_a_listing_reads_in_words_and_uk_time(moderation: Moderation) -> N
             title="Community lunch",
             description="Soup and chat.",
             event_type=Interest.FOOD_AND_MUTUAL_AID,
-            starts_at=SUMMER,
-            ends_at=SUMMER + timedelta(hours=2),
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
             outward_code="M1",
             places=6,
+            **extra,
         ),
     )
+
+
+async def test_a_listing_reads_in_words_and_uk_time(moderation: Moderation) -> None:
+    submitted = listing(SUMMER)
+    event_id = submitted.data.event_id
     assert await receive_listing(submitted, moderation.ctx)
     ann = await signed_in(moderation, "Ann")
 
@@ -181,22 +189,8 @@ async def test_times_a_moderator_reads_are_uk_time(start_moderation: StartModera
 
 
 async def test_a_listings_roles_reach_the_item_page_and_the_queue(moderation: Moderation) -> None:
-    event_id = uuid.uuid4()
-    submitted = EventSubmitted(
-        producer="matching",
-        correlation_id=f"test-{event_id.hex[:8]}",
-        data=EventSubmittedData(
-            event_id=event_id,
-            title="Community lunch",
-            description="Soup and chat.",
-            event_type=Interest.FOOD_AND_MUTUAL_AID,
-            starts_at=WINTER,
-            ends_at=WINTER + timedelta(hours=2),
-            outward_code="M1",
-            places=6,
-            roles=["Setting up", "Serving <soup>"],
-        ),
-    )
+    submitted = listing(WINTER, roles=["Setting up", "Serving <soup>"])
+    event_id = submitted.data.event_id
     assert await receive_listing(submitted, moderation.ctx)
     ann = await signed_in(moderation, "Ann")
 
