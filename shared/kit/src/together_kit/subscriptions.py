@@ -1,0 +1,103 @@
+"""Who reacts to what, declared as a table: one consumer queue per table, one dispatch for all.
+
+A service lists its subscriptions as data, so "who handles `volunteer.registered`?" is one grep:
+
+    subscribe(runtime, "volunteers", {
+        VolunteerRegistered: [people.record_registration, messages.confirm_registration],
+        VolunteerConfirmed: [people.record_confirmation, messages.welcome_volunteer],
+    }, ctx=ctx, about="Keep volunteers' contact details; confirm and welcome them.")
+
+Every handler takes `(event, ctx)`. The handlers of one event run in the order listed, all inside
+the consumer guard (inbox, retries, dead letters), so a failure in any of them retries the event.
+Where one step feeds the next (a listing is published, then matched), the table says so with
+`then(first, second)`: `second(result, ctx)` runs only when `first` returns something other than
+`None`.
+
+The consumer's queue binds the routing keys of the table's event types; FastStream reads the body
+as the discriminated union of those types, so the AsyncAPI document names each one.
+"""
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, Union
+
+from pydantic import Field
+from together_contracts import Event
+
+from together_kit.runtime import ServiceRuntime
+
+Handler = Callable[[Any, Any], Awaitable[object]]
+
+
+@dataclass(frozen=True)
+class Then:
+    """`first(event, ctx)`, then `second(result, ctx)` when the result is not `None`."""
+
+    first: Handler
+    second: Handler
+
+    async def __call__(self, event: Any, ctx: Any) -> object:
+        result = await self.first(event, ctx)
+        if result is None:
+            return None
+        return await self.second(result, ctx)
+
+    @property
+    def __name__(self) -> str:
+        return f"{_name(self.first)} then {_name(self.second)}"
+
+
+def then(first: Handler, second: Handler) -> Then:
+    return Then(first, second)
+
+
+Table = Mapping[type[Event], Sequence[Handler]]
+
+
+def handlers_of(table: Table, event: Event) -> Sequence[Handler]:
+    """The handlers listed for the event's type (exact type: contracts do not subclass events)."""
+    return table.get(type(event), ())
+
+
+async def dispatch(table: Table, event: Event, ctx: Any) -> None:
+    for handler in handlers_of(table, event):
+        await handler(event, ctx)
+
+
+def event_model(table: Table) -> Any:
+    """The type FastStream validates the body against: the one model, or their union by `type`."""
+    models = tuple(table)
+    if not models:
+        raise ValueError("a subscription table needs at least one event type")
+    if len(models) == 1:
+        return models[0]
+    return Annotated[Union[models], Field(discriminator="type")]  # noqa: UP007
+
+
+def subscribe(runtime: ServiceRuntime, purpose: str, table: Table, *, ctx: Any, about: str) -> None:
+    """Declare the consumer `<service>.<purpose>` for the table's events and dispatch each one."""
+    consumer = runtime.consumer(purpose, [model.routing_key for model in table])
+
+    async def on_event(event: Any) -> None:
+        await dispatch(table, event, ctx)
+
+    on_event.__annotations__["event"] = event_model(table)
+    on_event.__name__ = on_event.__qualname__ = f"on_{purpose}"
+    on_event.__doc__ = about
+    consumer.subscriber()(on_event)
+
+
+def describe(table: Table) -> dict[str, list[str]]:
+    """`{routing key: [handler names]}`, for docs and for tests that read the table."""
+    return {
+        model.routing_key: [_name(handler) for handler in handlers]
+        for model, handlers in table.items()
+    }
+
+
+def _name(handler: Handler) -> str:
+    module = getattr(handler, "__module__", "")
+    name = getattr(handler, "__name__", repr(handler))
+    return (
+        f"{module.rsplit('.', 1)[-1]}.{name}" if module and not isinstance(handler, Then) else name
+    )
