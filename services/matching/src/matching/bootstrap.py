@@ -33,11 +33,10 @@ from together_kit.runtime import ServiceRuntime
 from together_kit.site import SiteTokens
 from together_kit.web import WebPages, mount_static
 
-from matching.adapters.events import MongoEventRepository
+from matching.adapters.community_events import MongoEventRepository
 from matching.adapters.geocoding import (
     CACHED_AT,
     CachedGeocoder,
-    Geocoder,
     GeoNamesTable,
     PostcodesIo,
     WithDistrictFallback,
@@ -46,6 +45,7 @@ from matching.adapters.matches import MongoMatchRepository
 from matching.adapters.tokens import Links, Tokens
 from matching.adapters.volunteers import MongoVolunteerRepository
 from matching.domain.areas import Locality
+from matching.domain.places import Geocoder
 from matching.entrypoints import consumers, web
 from matching.entrypoints.api import api_router
 from matching.handlers import Context, MatchingRules, volunteers
@@ -114,6 +114,8 @@ def create_app(
             events_per_new_volunteer=settings.events_per_new_volunteer,
             unmatched_after_days=settings.unmatched_after_days,
         ),
+        erasures=ErasureAnswers(runtime.aggregate("erasures"), service=settings.service_name),
+        access=AccessAnswers(runtime.aggregate("access_answers"), service=settings.service_name),
     )
     runtime.indexes(events, profiles, matches)
     runtime.tells(
@@ -132,11 +134,7 @@ def create_app(
         PersonErased,
         PersonAccessAnswered,
     )
-    answers = ErasureAnswers(runtime.aggregate("erasures"), service=settings.service_name)
-    access_answers = AccessAnswers(
-        runtime.aggregate("access_answers"), service=settings.service_name
-    )
-    consumers.register(runtime, ctx=ctx, answers=answers, access_answers=access_answers)
+    consumers.register(runtime, ctx=ctx)
     runtime.every(
         settings.unmatched_interval_seconds,
         lambda: volunteers.tell_unmatched(ctx),

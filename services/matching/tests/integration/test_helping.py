@@ -9,9 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-from matching.adapters.matches import match_id
-from matching.domain.events import CommunityEvent
-from matching.handlers.events import cancel_event
+from matching.domain.community_events import CommunityEvent
+from matching.domain.matches import match_id
+from matching.handlers.listings import cancel_event
 from together_contracts import Consent, VolunteerUnsubscribed, VolunteerUnsubscribedData
 from together_kit.site import SESSION_COOKIE, SitePurpose, SiteTokens
 from together_kit.testing.probe import EventProbe, publish_event

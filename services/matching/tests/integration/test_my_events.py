@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from matching.domain.events import CommunityEvent, Organiser
+from matching.domain.community_events import CommunityEvent, Organiser
 from matching.handlers import attendance
 from together_kit.dates import spoken_span
 from together_kit.site import SESSION_COOKIE, SitePurpose, SiteTokens

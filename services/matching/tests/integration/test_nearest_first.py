@@ -13,7 +13,7 @@ from matching.adapters.volunteers import (
     MongoVolunteerRepository,
     to_document,
 )
-from matching.domain.events import CommunityEvent, EventStatus, Venue
+from matching.domain.community_events import CommunityEvent, EventStatus, Venue
 from matching.domain.geo import Point
 from matching.domain.volunteers import Status, Volunteer
 from matching.handlers.matching import CANDIDATES_PER_PROPOSAL, match_event

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 from matching.handlers import responses
-from matching.handlers.events import cancel_event
+from matching.handlers.listings import cancel_event
 from together_kit.testing.probe import EventProbe
 
 from .conftest import Matching, seen, token_of
@@ -138,7 +138,7 @@ async def test_tampered_links_get_a_clear_page(matching: Matching, token: str) -
 
 
 async def test_a_link_for_one_purpose_does_not_work_for_another(matching: Matching) -> None:
-    from matching.adapters.tokens import Purpose
+    from matching.domain.links import Purpose
 
     token = matching.ctx.tokens.issue(Purpose.ORGANISER, uuid.uuid4())
     state, proposal = await responses.read_link(token, matching.ctx)

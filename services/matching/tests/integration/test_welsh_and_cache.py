@@ -3,8 +3,9 @@
 from typing import Any
 
 import pytest
-from matching.adapters.geocoding import CachedGeocoder, Place
+from matching.adapters.geocoding import CachedGeocoder
 from matching.domain.geo import Point
+from matching.domain.places import Place
 
 from .conftest import Matching
 

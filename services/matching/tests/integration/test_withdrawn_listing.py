@@ -54,7 +54,7 @@ async def test_asyncapi_says_matching_hears_listing_withdrawn(matching: Matching
     document = (await matching.http.get("/asyncapi.json")).json()
 
     message = document["components"]["messages"][
-        "matching.listings:together.events:OnListing:SubscribeMessage"
+        "matching.listings:together.events:OnListings:SubscribeMessage"
     ]
     schemas = json.dumps(document["components"]["schemas"])
 

@@ -8,17 +8,21 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from matching.adapters.events import EventChange
-from matching.adapters.matches import Proposed, match_id
 from matching.adapters.tokens import Links, Tokens
-from matching.adapters.volunteers import VolunteerChange, VolunteerNotFoundError
-from matching.domain.events import CommunityEvent, EventStatus
+from matching.domain.community_events import (
+    CommunityEvent,
+    EventChange,
+    EventNotFoundError,
+    EventStatus,
+)
 from matching.domain.gaps import District
 from matching.domain.geo import Point, cells, covering
-from matching.domain.nearby import blocks_reaching, filed_under
-from matching.domain.volunteers import Status, Volunteer
+from matching.domain.matches import Proposed, match_id
+from matching.domain.nearby import blocks_reaching, reach_key_of
+from matching.domain.places import Place, UnknownPostcodeError
+from matching.domain.volunteers import Status, Volunteer, VolunteerChange, VolunteerNotFoundError
 from matching.handlers import Context, MatchingRules
-from together_contracts import Event, Interest, PersonErasureRequested
+from together_contracts import Event, Interest, PersonAccessRequested, PersonErasureRequested
 from together_kit.site import Addresses, SiteTokens
 from together_kit.testing.clock import Clock
 
@@ -85,7 +89,7 @@ class FakeVolunteers:
             return []
         keyed = {}
         for volunteer in self.stored.values():
-            key = filed_under(volunteer)
+            key = reach_key_of(volunteer)
             if (
                 key is not None
                 and volunteer.status is Status.CONFIRMED
@@ -158,7 +162,6 @@ class FakeEvents:
         return copy.deepcopy(found) if found else None
 
     async def change(self, event_id: UUID, change: EventChange) -> CommunityEvent:
-        from matching.adapters.events import EventNotFoundError
 
         current = await self.get(event_id)
         if current is None:
@@ -253,7 +256,6 @@ class FakeMatches:
 
 class FakeGeocoder:
     async def locate(self, postcode: str) -> Any:
-        from matching.adapters.geocoding import Place, UnknownPostcodeError
         from together_kit.districts import outward_code
 
         known = {"M1": Point(53.4809, -2.2374), "CF10": Point(51.48, -3.18)}
@@ -270,6 +272,17 @@ class FakeAnswers:
     async def answer(self, request: PersonErasureRequested) -> None:
         if all(r.data.erasure_id != request.data.erasure_id for r in self.answered):
             self.answered.append(request)
+
+
+@dataclass
+class FakeAccessAnswers:
+    answered: list[tuple[PersonAccessRequested, dict[str, Any]]] = field(default_factory=list)
+
+    async def answer(self, request: PersonAccessRequested, held: dict[str, Any]) -> bool:
+        if any(r.data.access_id == request.data.access_id for r, _ in self.answered):
+            return False
+        self.answered.append((request, held))
+        return True
 
 
 def context(
@@ -296,5 +309,7 @@ def context(
         ),
         clock=clock or Clock(NOW),
         rules=rules or MatchingRules(),
+        erasures=FakeAnswers(),
+        access=FakeAccessAnswers(),
     )
     return ctx, outbox

@@ -4,12 +4,8 @@ import json
 
 import httpx
 import pytest
-from matching.adapters.geocoding import (
-    GeoNamesTable,
-    PostcodesIo,
-    UnknownPostcodeError,
-    WithDistrictFallback,
-)
+from matching.adapters.geocoding import GeoNamesTable, PostcodesIo, WithDistrictFallback
+from matching.domain.places import UnknownPostcodeError
 from matching.settings import DISTRICTS
 from structlog.testing import capture_logs
 from together_kit.districts import InvalidPostcodeError, normalise, outward_code

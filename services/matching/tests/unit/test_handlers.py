@@ -6,11 +6,11 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from matching.adapters.geocoding import UnknownPostcodeError
-from matching.domain.events import Answer, EventStatus
+from matching.domain.community_events import Answer, EventStatus
 from matching.domain.geo import Point
+from matching.domain.places import UnknownPostcodeError
 from matching.domain.volunteers import Status
-from matching.handlers import MatchingRules, events, matching, responses, volunteers
+from matching.handlers import MatchingRules, listings, matching, responses, volunteers
 from together_contracts import (
     Availability,
     Consent,
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.unit
 SATURDAY = NOW + timedelta(days=3, hours=3)
 
 
-def submit(**changes: Any) -> events.SubmitEvent:
+def submit(**changes: Any) -> listings.SubmitEvent:
     fields: dict[str, Any] = {
         "title": "Lunch",
         "description": "Soup",
@@ -47,7 +47,7 @@ def submit(**changes: Any) -> events.SubmitEvent:
         "correlation_id": "c",
         **changes,
     }
-    return events.SubmitEvent(**fields)
+    return listings.SubmitEvent(**fields)
 
 
 def confirmed(**profile: Any) -> VolunteerConfirmed:
@@ -79,7 +79,7 @@ def token(url: str) -> str:
 
 async def test_submitting_stores_the_event_and_asks_moderation() -> None:
     ctx, outbox = context()
-    submitted = await events.submit_event(submit(roles=("Setting up", "Serving")), ctx)
+    submitted = await listings.submit_event(submit(roles=("Setting up", "Serving")), ctx)
     stored = await ctx.events.get(submitted.event.id)
     assert stored is not None
     assert stored.status is EventStatus.SUBMITTED
@@ -93,38 +93,38 @@ async def test_submitting_stores_the_event_and_asks_moderation() -> None:
 async def test_an_unknown_postcode_is_refused() -> None:
     ctx, _ = context()
     with pytest.raises(UnknownPostcodeError):
-        await events.submit_event(submit(postcode="ZE9 9ZZ"), ctx)
+        await listings.submit_event(submit(postcode="ZE9 9ZZ"), ctx)
 
 
 async def test_coordinates_or_online_need_no_geocoding() -> None:
     ctx, _ = context()
-    at = await events.submit_event(submit(postcode=None, coordinates=Point(53.0, -2.0)), ctx)
+    at = await listings.submit_event(submit(postcode=None, coordinates=Point(53.0, -2.0)), ctx)
     assert at.event.venue.location == Point(53.0, -2.0)
-    online = await events.submit_event(submit(postcode=None, online=True), ctx)
+    online = await listings.submit_event(submit(postcode=None, online=True), ctx)
     assert online.event.venue.online
 
 
 async def test_approval_publishes_once_and_rejection_is_kept() -> None:
     """A repeated approval tells nothing twice but returns the event, so matching can resume."""
     ctx, outbox = context()
-    submitted = await events.submit_event(submit(), ctx)
-    assert await events.publish_event(approved(submitted.event.id), ctx) is not None
-    assert await events.publish_event(approved(submitted.event.id), ctx) is not None
+    submitted = await listings.submit_event(submit(), ctx)
+    assert await listings.publish_event(approved(submitted.event.id), ctx) is not None
+    assert await listings.publish_event(approved(submitted.event.id), ctx) is not None
     assert len(outbox.of_type("event.published")) == 1
-    other = await events.submit_event(submit(), ctx)
+    other = await listings.submit_event(submit(), ctx)
     rejection = ListingRejected(
         producer="t", correlation_id="c", data=ListingDecisionData(event_id=other.event.id)
     )
-    await events.reject_event(rejection, ctx)
-    assert await events.publish_event(approved(other.event.id), ctx) is None
-    assert await events.publish_event(approved(uuid.uuid4()), ctx) is None
+    await listings.reject_event(rejection, ctx)
+    assert await listings.publish_event(approved(other.event.id), ctx) is None
+    assert await listings.publish_event(approved(uuid.uuid4()), ctx) is None
 
 
 async def test_a_confirmed_volunteer_gets_the_best_upcoming_events_up_to_n() -> None:
     ctx, outbox = context(MatchingRules(events_per_new_volunteer=2))
     for _ in range(3):
-        submitted = await events.submit_event(submit(), ctx)
-        await events.publish_event(approved(submitted.event.id), ctx)
+        submitted = await listings.submit_event(submit(), ctx)
+        await listings.publish_event(approved(submitted.event.id), ctx)
     joined = confirmed()
     await volunteers.volunteer_confirmed(joined, ctx)
     proposals = outbox.of_type("match.proposed")
@@ -154,9 +154,10 @@ async def test_unsubscribing_from_matched_events_stops_proposals() -> None:
     stored = await ctx.volunteers.get(joined.data.person_id)
     assert stored is not None
     assert stored.status is Status.UNSUBSCRIBED
-    submitted = await events.submit_event(submit(), ctx)
-    published = await events.publish_event(approved(submitted.event.id), ctx)
-    assert published is not None
+    submitted = await listings.submit_event(submit(), ctx)
+    done = await listings.publish_event(approved(submitted.event.id), ctx)
+    assert done is not None
+    published = done.event
     assert await matching.match_event(published, correlation_id="c", ctx=ctx) == 0
     assert outbox.of_type("match.proposed") == []
 
@@ -177,9 +178,10 @@ async def test_answering_takes_places_then_waitlists_then_promotes() -> None:
     people = [confirmed() for _ in range(3)]
     for person in people:
         await volunteers.volunteer_confirmed(person, ctx)
-    submitted = await events.submit_event(submit(places=1), ctx)
-    published = await events.publish_event(approved(submitted.event.id), ctx)
-    assert published is not None
+    submitted = await listings.submit_event(submit(places=1), ctx)
+    done = await listings.publish_event(approved(submitted.event.id), ctx)
+    assert done is not None
+    published = done.event
     await matching.match_event(published, correlation_id="c", ctx=ctx)
     links = {p.data.person_id: token(p.data.respond_url) for p in outbox.of_type("match.proposed")}
     outcomes = []
@@ -203,8 +205,8 @@ async def test_tampered_and_expired_links_are_told_apart() -> None:
     clock = Clock(NOW)
     ctx, _ = context(clock=clock)
     assert (await responses.read_link("tampered", ctx))[0] is responses.LinkState.INVALID
-    outcome, _ = events.cancellable("tampered", ctx)
-    assert outcome is events.CancelOutcome.INVALID
+    outcome, _ = listings.cancellable("tampered", ctx)
+    assert outcome is listings.CancelOutcome.INVALID
 
 
 async def test_unmatched_volunteers_are_told_once() -> None:
@@ -225,8 +227,8 @@ async def test_unmatched_volunteers_are_told_once() -> None:
 async def test_a_repeated_confirmation_never_proposes_an_event_twice() -> None:
     clock = Clock(NOW)
     ctx, outbox = context(clock=clock)
-    submitted = await events.submit_event(submit(starts_at=SATURDAY + timedelta(days=14)), ctx)
-    await events.publish_event(approved(submitted.event.id), ctx)
+    submitted = await listings.submit_event(submit(starts_at=SATURDAY + timedelta(days=14)), ctx)
+    await listings.publish_event(approved(submitted.event.id), ctx)
     joined = confirmed()
     await volunteers.volunteer_confirmed(joined, ctx)
     clock.advance(days=8)
@@ -240,13 +242,14 @@ async def test_a_repeated_confirmation_never_proposes_an_event_twice() -> None:
 async def test_an_old_response_link_has_expired(monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
-    from matching.adapters.tokens import RESPONSE_MAX_AGE_SECONDS
+    from matching.domain.links import RESPONSE_MAX_AGE_SECONDS
 
     ctx, outbox = context()
     await volunteers.volunteer_confirmed(confirmed(), ctx)
-    submitted = await events.submit_event(submit(), ctx)
-    published = await events.publish_event(approved(submitted.event.id), ctx)
-    assert published is not None
+    submitted = await listings.submit_event(submit(), ctx)
+    done = await listings.publish_event(approved(submitted.event.id), ctx)
+    assert done is not None
+    published = done.event
     await matching.match_event(published, correlation_id="c", ctx=ctx)
     [proposal] = outbox.of_type("match.proposed")
     later = time.time() + RESPONSE_MAX_AGE_SECONDS + 60
@@ -259,9 +262,10 @@ async def test_answering_the_same_way_twice_counts_once_in_the_score() -> None:
     ctx, outbox = context()
     person = confirmed()
     await volunteers.volunteer_confirmed(person, ctx)
-    submitted = await events.submit_event(submit(places=2), ctx)
-    published = await events.publish_event(approved(submitted.event.id), ctx)
-    assert published is not None
+    submitted = await listings.submit_event(submit(places=2), ctx)
+    done = await listings.publish_event(approved(submitted.event.id), ctx)
+    assert done is not None
+    published = done.event
     await matching.match_event(published, correlation_id="c", ctx=ctx)
     [proposed] = outbox.of_type("match.proposed")
     for _ in range(3):

@@ -9,8 +9,9 @@ from uuid import uuid4
 import pytest
 from fastapi import FastAPI
 from itsdangerous import URLSafeTimedSerializer
-from matching.adapters.tokens import ORGANISER_MAX_AGE_SECONDS, Purpose, Tokens
+from matching.adapters.tokens import Tokens
 from matching.bootstrap import create_app
+from matching.domain.links import ORGANISER_MAX_AGE_SECONDS, Purpose
 from matching.settings import Settings
 from together_kit.keys import SecretKeys
 from together_kit.signing import TokenInvalidError

@@ -5,8 +5,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from matching.domain.events import PlacesTakenError
-from matching.handlers import erasure, events, organising, responses
+from matching.domain.community_events import PlacesTakenError
+from matching.handlers import erasure, listings, organising, responses
 from together_contracts import ListingDecisionData, ListingRejected
 
 from .fakes import context
@@ -37,7 +37,7 @@ VENUE = {"venue_name": "Riverside", "address_lines": ("12 Mill Lane",), "town": 
 
 async def test_submitting_emails_the_organiser_their_page_in_the_same_write() -> None:
     ctx, outbox = context()
-    submitted = await events.submit_event(submit(organiser_name="Sam Patel", **VENUE), ctx)
+    submitted = await listings.submit_event(submit(organiser_name="Sam Patel", **VENUE), ctx)
     [link] = outbox.of_type("organiser.link_requested")
     assert (link.data.reason, link.data.organiser_name) == ("submitted", "Sam Patel")
     for url in (link.data.manage_url, submitted.manage_url):
@@ -49,9 +49,10 @@ async def test_submitting_emails_the_organiser_their_page_in_the_same_write() ->
 
 async def test_a_time_edit_of_a_published_event_tells_once_with_was_and_venue() -> None:
     ctx, outbox = context()
-    submitted = await events.submit_event(submit(**VENUE), ctx)
-    event = await events.publish_event(approved(submitted.event.id), ctx)
-    assert event is not None
+    submitted = await listings.submit_event(submit(**VENUE), ctx)
+    published = await listings.publish_event(approved(submitted.event.id), ctx)
+    assert published is not None
+    event = published.event
     later = edit(
         event, starts_at=SATURDAY + timedelta(hours=2), ends_at=SATURDAY + timedelta(hours=3)
     )
@@ -69,9 +70,10 @@ async def test_a_time_edit_of_a_published_event_tells_once_with_was_and_venue() 
 
 async def test_new_text_waits_for_approval_and_a_rejection_drops_it() -> None:
     ctx, outbox = context()
-    submitted = await events.submit_event(submit(**VENUE), ctx)
-    event = await events.publish_event(approved(submitted.event.id), ctx)
-    assert event is not None
+    submitted = await listings.submit_event(submit(**VENUE), ctx)
+    published = await listings.publish_event(approved(submitted.event.id), ctx)
+    assert published is not None
+    event = published.event
     done = await organising.edit_event(
         event.id, edit(event, description="New words"), correlation_id="c", ctx=ctx
     )
@@ -81,7 +83,7 @@ async def test_new_text_waits_for_approval_and_a_rejection_drops_it() -> None:
     stored = await ctx.events.get(event.id)
     assert stored is not None
     assert (stored.description, stored.pending_description) == ("Soup", "New words")
-    await events.publish_event(approved(event.id), ctx)
+    await listings.publish_event(approved(event.id), ctx)
     stored = await ctx.events.get(event.id)
     assert stored is not None
     assert (stored.description, stored.pending) == ("New words", False)
@@ -94,7 +96,7 @@ async def test_new_text_waits_for_approval_and_a_rejection_drops_it() -> None:
         correlation_id="c",
         data=ListingDecisionData(event_id=event.id, reason="commercial"),
     )
-    await events.reject_event(rejection, ctx)
+    await listings.reject_event(rejection, ctx)
     stored = await ctx.events.get(event.id)
     assert stored is not None
     assert (stored.title, stored.pending, stored.rejection_reason) == ("Lunch", False, "commercial")
@@ -103,9 +105,10 @@ async def test_new_text_waits_for_approval_and_a_rejection_drops_it() -> None:
 
 async def test_places_promote_the_waitlist_and_cannot_drop_below_those_taken() -> None:
     ctx, outbox = context()
-    submitted = await events.submit_event(submit(places=1, **VENUE), ctx)
-    event = await events.publish_event(approved(submitted.event.id), ctx)
-    assert event is not None
+    submitted = await listings.submit_event(submit(places=1, **VENUE), ctx)
+    published = await listings.publish_event(approved(submitted.event.id), ctx)
+    assert published is not None
+    event = published.event
     first, second = uuid.uuid4(), uuid.uuid4()
     for person in (first, second):
 
@@ -128,10 +131,10 @@ async def test_places_promote_the_waitlist_and_cannot_drop_below_those_taken() -
 
 async def test_a_message_and_sharing_go_only_to_people_with_a_place() -> None:
     ctx, outbox = context()
-    submitted = await events.submit_event(submit(organiser_name="Sam Patel", **VENUE), ctx)
+    submitted = await listings.submit_event(submit(organiser_name="Sam Patel", **VENUE), ctx)
     event_id = submitted.event.id
     assert not await organising.post_message(event_id, "Hello", correlation_id="c", ctx=ctx)
-    await events.publish_event(approved(event_id), ctx)
+    await listings.publish_event(approved(event_id), ctx)
     person = uuid.uuid4()
     assert not await responses.set_sharing(event_id, person, True, correlation_id="c", ctx=ctx)
 
@@ -154,7 +157,7 @@ async def test_organiser_erasure_blanks_the_venue_and_the_contact() -> None:
 
     ctx, _ = context()
     command = submit(organiser_name="Sam Patel", organiser_phone="0161 496 0000", **VENUE)
-    submitted = await events.submit_event(command, ctx)
+    submitted = await listings.submit_event(command, ctx)
     key = ctx.events.erasure_key  # type: ignore[attr-defined]
     assert await erasure.forget_organiser(email_digest("org@example.org", key=key), ctx=ctx) == 1
     stored = await ctx.events.get(submitted.event.id)
@@ -166,9 +169,10 @@ async def test_organiser_erasure_blanks_the_venue_and_the_contact() -> None:
 
 async def test_a_waitlisted_volunteer_who_ticked_share_shares_once_given_the_place() -> None:
     ctx, outbox = context()
-    submitted = await events.submit_event(submit(places=1, **VENUE), ctx)
-    event = await events.publish_event(approved(submitted.event.id), ctx)
-    assert event is not None
+    submitted = await listings.submit_event(submit(places=1, **VENUE), ctx)
+    published = await listings.publish_event(approved(submitted.event.id), ctx)
+    assert published is not None
+    event = published.event
     first, waiting = uuid.uuid4(), uuid.uuid4()
     for person in (first, waiting):
         proposal = responses.Proposal(uuid.uuid4(), person, event)

@@ -3,7 +3,7 @@
 import uuid
 
 import pytest
-from matching.domain.events import Answer, EventStatus
+from matching.domain.community_events import Answer, EventStatus
 
 from .test_scoring import event
 

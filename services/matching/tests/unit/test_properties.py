@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from matching.domain.events import Venue
+from matching.domain.community_events import Venue
 from matching.domain.geo import Point, distance_km
 from matching.domain.volunteers import Status, Volunteer
 from matching.handlers import MatchingRules
@@ -23,7 +23,7 @@ from together_contracts import (
     PersonErasureRequestedData,
 )
 
-from .fakes import NOW, Clock, FakeAnswers, context
+from .fakes import NOW, Clock, context
 from .test_scoring import VENUE, event
 
 pytestmark = pytest.mark.unit
@@ -85,7 +85,6 @@ async def run(population: list[Person], places: int, online: bool, cap: int) -> 
             volunteer.record_proposal(uuid.uuid4(), NOW - timedelta(days=day + 1))
         await ctx.volunteers.put(volunteer)
         volunteers[volunteer.person_id] = person
-    answers = FakeAnswers()
     for person_id, person in volunteers.items():
         if person.fate == "erased":
             request = PersonErasureRequested(
@@ -93,7 +92,7 @@ async def run(population: list[Person], places: int, online: bool, cap: int) -> 
                 correlation_id="erase",
                 data=PersonErasureRequestedData(erasure_id=uuid.uuid4(), person_id=person_id),
             )
-            await erase_person(request, answers=answers, ctx=ctx)
+            await erase_person(request, ctx)
 
     await match_event(listed, correlation_id="test", ctx=ctx)
 

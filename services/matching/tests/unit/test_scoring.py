@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from matching.domain import scoring
-from matching.domain.events import CommunityEvent, EventStatus, Venue
+from matching.domain.community_events import CommunityEvent, EventStatus, Venue
 from matching.domain.geo import Point
 from matching.domain.volunteers import Status, Volunteer
 from together_contracts import Availability, Interest

@@ -12,10 +12,9 @@ store (`geocode_cache`).
 import contextlib
 import csv
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -26,29 +25,12 @@ from together_kit.districts import FALLBACK_EVENT, DistrictTable, normalise, out
 
 from matching.domain.areas import Locality, areas_of
 from matching.domain.geo import Point
+from matching.domain.places import Geocoder, Place, UnknownPostcodeError
 
 log = structlog.get_logger("matching.geocoding")
 CACHED_AT = "cached_at"
 KNOWN_LIMIT = 20_000
 """Places kept in memory by `CachedGeocoder`; when full it starts again from empty."""
-
-
-class UnknownPostcodeError(LookupError):
-    def __init__(self, postcode: str) -> None:
-        super().__init__(f"We could not find the postcode {postcode}")
-        self.postcode = postcode
-
-
-@dataclass(frozen=True)
-class Place:
-    outward_code: str
-    point: Point
-
-
-class Geocoder(Protocol):
-    async def locate(self, postcode: str) -> Place:
-        """A normalised postcode or outward code; raises `UnknownPostcodeError`."""
-        ...
 
 
 class GeoNamesTable:

@@ -1,42 +1,15 @@
 """Proposals of one event to one volunteer; the match id is derived from both, so a proposal is
 made at most once however often matching runs."""
 
-import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
 from pymongo import ASCENDING
-from together_contracts import Event
 from together_kit.outbox import AggregateCollection
 
-MATCH_NAMESPACE = uuid.UUID("6f1c2a4e-3b1d-4c8e-9a57-0d6c1e2b7f30")
-
-
-Proposed = tuple[UUID, Event]
-"""A person proposed an event, and the `match.proposed` that tells them."""
-
-
-def match_id(event_id: UUID, person_id: UUID) -> UUID:
-    return uuid.uuid5(MATCH_NAMESPACE, f"{event_id}:{person_id}")
-
-
-class MatchRepository(Protocol):
-    async def add(
-        self,
-        *,
-        event_id: UUID,
-        at: datetime,
-        proposals: Sequence[Proposed],
-        reasons: Mapping[UUID, Mapping[str, Any]] | None = None,
-    ) -> set[UUID]: ...
-    async def offered(self, *, event_id: UUID, person_id: UUID, at: datetime) -> bool: ...
-    async def get(self, match_id: UUID) -> dict[str, Any] | None: ...
-    async def people_proposed(self, event_id: UUID) -> set[UUID]: ...
-    async def events_of(self, person_id: UUID) -> set[UUID]: ...
-    async def delete_for_person(self, person_id: UUID) -> int: ...
-    async def for_person(self, person_id: UUID) -> list[dict[str, Any]]: ...
+from matching.domain.matches import Proposed, match_id
 
 
 class MongoMatchRepository:

@@ -5,7 +5,6 @@ The organiser's page link is a site token (together_kit.site), so notifications 
 still open their pages until they expire."""
 
 from dataclasses import dataclass
-from enum import StrEnum
 from urllib.parse import quote
 from uuid import UUID
 
@@ -13,13 +12,7 @@ from together_kit.keys import SecretKeys
 from together_kit.signing import Signer
 from together_kit.site import Addresses, SitePurpose, SiteTokens
 
-RESPONSE_MAX_AGE_SECONDS = 90 * 24 * 3600
-ORGANISER_MAX_AGE_SECONDS = 365 * 24 * 3600
-
-
-class Purpose(StrEnum):
-    RESPOND = "respond"
-    ORGANISER = "organiser"
+from matching.domain.links import Purpose
 
 
 class Tokens(Signer[Purpose]):

@@ -4,20 +4,25 @@ import asyncio
 from collections import deque
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
 from pymongo import ASCENDING, ReplaceOne
 from together_contracts import Availability, Event, Interest
 from together_kit.outbox import AggregateCollection, AggregateNotFoundError
 
-from matching.domain.events import CommunityEvent
+from matching.domain.community_events import CommunityEvent
 from matching.domain.gaps import District
 from matching.domain.geo import Point
-from matching.domain.nearby import Block, blocks_reaching, filed_under
-from matching.domain.volunteers import Proposal, Status, Volunteer
+from matching.domain.nearby import Block, blocks_reaching, reach_key_of
+from matching.domain.volunteers import (
+    Proposal,
+    Status,
+    Volunteer,
+    VolunteerChange,
+    VolunteerNotFoundError,
+)
 
-VolunteerChange = Callable[[Volunteer], Sequence[Event]]
 FIRST_WAVE_BLOCKS = 4
 MAX_WAVE_BLOCKS = 32
 """Blocks read at once by `nearest`: 4 in its first wave, twice as many in each next one."""
@@ -27,31 +32,6 @@ STORED_PRECISION = timedelta(milliseconds=1)
 """Stores keep datetimes to the millisecond."""
 READ_LIMIT = 4096
 """Candidate documents remembered for a proposal's write; more are forgotten all at once."""
-
-
-class VolunteerNotFoundError(LookupError):
-    pass
-
-
-class VolunteerRepository(Protocol):
-    async def get(self, person_id: UUID) -> Volunteer | None: ...
-    async def put(self, volunteer: Volunteer, *, events: Sequence[Event] = ()) -> None: ...
-    async def change(self, person_id: UUID, change: VolunteerChange) -> Volunteer: ...
-    async def claim_slots(
-        self,
-        person_ids: Sequence[UUID],
-        *,
-        event_id: UUID,
-        at: datetime,
-        allowed: Callable[[Volunteer], bool],
-    ) -> set[UUID]: ...
-    async def delete(self, person_id: UUID) -> bool: ...
-    async def nearest(
-        self, event: CommunityEvent, *, enough: int, keep: Callable[[Volunteer], bool]
-    ) -> list[Volunteer]: ...
-    async def liking(self, interests: frozenset[Interest], *, limit: int) -> list[Volunteer]: ...
-    async def waiting_since(self, cutoff: datetime, *, limit: int) -> list[Volunteer]: ...
-    async def districts(self) -> list[District]: ...
 
 
 class MongoVolunteerRepository:
@@ -76,7 +56,7 @@ class MongoVolunteerRepository:
         profile changed meanwhile keeps the key its own write gave it (the version filter)."""
         collection = self.volunteers.collection
         async for document in collection.find({"reach": None}):  # alone: see ADR 0001
-            key = filed_under(from_document(document))
+            key = reach_key_of(from_document(document))
             if key is None:
                 continue
             await collection.update_one(
@@ -310,7 +290,7 @@ def to_document(volunteer: Volunteer) -> dict[str, Any]:
         "outward_code": volunteer.outward_code,
         "latitude": location.latitude if location else None,
         "longitude": location.longitude if location else None,
-        "reach": filed_under(volunteer),
+        "reach": reach_key_of(volunteer),
         "interests": sorted(str(i) for i in volunteer.interests),
         "availability": sorted(str(a) for a in volunteer.availability),
         "travel_radius_km": volunteer.travel_radius_km,

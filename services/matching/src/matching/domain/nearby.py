@@ -65,7 +65,7 @@ def reach_key(
     return f"{band}:{block}:{waited}:{person_id}"
 
 
-def filed_under(volunteer: Volunteer) -> str | None:
+def reach_key_of(volunteer: Volunteer) -> str | None:
     """The `reach` key a profile is stored with."""
     return reach_key(
         volunteer.person_id,

@@ -33,7 +33,7 @@ from uuid import UUID
 from together_contracts import Availability, Interest
 
 from matching.domain.availability import available, slot
-from matching.domain.events import CommunityEvent
+from matching.domain.community_events import CommunityEvent
 from matching.domain.geo import distance_km
 from matching.domain.volunteers import Volunteer
 

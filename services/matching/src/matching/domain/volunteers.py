@@ -1,15 +1,20 @@
 """A volunteer as matching knows them: where roughly, what, when, how far; never who."""
 
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
-from together_contracts import Availability, Interest, Language
+from together_contracts import Availability, Consent, Event, Interest, Language
 
 from matching.domain.geo import Point
 
 WEEK = timedelta(days=7)
+
+
+class VolunteerNotFoundError(LookupError):
+    pass
 
 
 class Status(StrEnum):
@@ -49,6 +54,22 @@ class Volunteer:
     unmatched_told: bool = False
     version: int = 0
 
+    def take_consents(self, consents: Collection[Consent], *, confirmed: bool) -> None:
+        """The consents signups holds decide whether they hear of matched events, and so their
+        status: pending until confirmed; confirmed without that consent is unsubscribed."""
+        self.wants_matches = Consent.MATCHED_EVENTS in consents
+        if not confirmed:
+            self.status = Status.PENDING
+        elif self.wants_matches:
+            self.status = Status.CONFIRMED
+        else:
+            self.status = Status.UNSUBSCRIBED
+
+    def withdraw_matches(self) -> None:
+        """They withdrew the consent to hear of matched events."""
+        self.wants_matches = False
+        self.status = Status.UNSUBSCRIBED
+
     @property
     def matchable(self) -> bool:
         return self.status is Status.CONFIRMED and self.wants_matches and self.location is not None
@@ -67,3 +88,7 @@ class Volunteer:
         self.proposals.append(Proposal(event_id, now))
         self.last_proposed_at = now
         self.proposed += 1
+
+
+VolunteerChange = Callable[[Volunteer], Sequence[Event]]
+"""Decides a change of one profile (it changes the profile given) and returns the events it tells."""

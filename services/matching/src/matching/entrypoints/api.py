@@ -11,8 +11,8 @@ from together_kit.districts import InvalidPostcodeError
 from together_kit.http import current_correlation_id
 from together_kit.idempotency import IdempotencyKey, StoredResponse, run_once
 
-from matching.adapters.geocoding import UnknownPostcodeError
 from matching.domain.geo import Point, distance_km
+from matching.domain.places import UnknownPostcodeError
 from matching.entrypoints.dependencies import ContextDep, IdempotencyDep
 from matching.entrypoints.schemas import (
     EventCreate,
@@ -21,7 +21,7 @@ from matching.entrypoints.schemas import (
     GapPublic,
     london,
 )
-from matching.handlers import Context, events, gaps
+from matching.handlers import Context, gaps, listings
 
 
 def unknown_postcode(where: list[str], message: str) -> HTTPException:
@@ -33,12 +33,12 @@ def unknown_postcode(where: list[str], message: str) -> HTTPException:
 
 def submit_command(
     body: EventCreate, *, reply_language: Language | None = None
-) -> events.SubmitEvent:
+) -> listings.SubmitEvent:
     """`reply_language` of the organiser's emails: the form page's, else the event's own."""
     coordinates = None
     if body.latitude is not None and body.longitude is not None:
         coordinates = Point(body.latitude, body.longitude)
-    return events.SubmitEvent(
+    return listings.SubmitEvent(
         title=body.title,
         description=body.description,
         event_type=body.event_type,
@@ -66,7 +66,7 @@ def submit_command(
     )
 
 
-async def listings(
+async def upcoming_listings(
     ctx: Context,
     *,
     near: str | None,
@@ -131,7 +131,7 @@ def api_router(*, submit_limit: Callable[..., Awaitable[None]]) -> APIRouter:
 
         async def run() -> StoredResponse:
             try:
-                submitted = await events.submit_event(submit_command(body), ctx)
+                submitted = await listings.submit_event(submit_command(body), ctx)
             except UnknownPostcodeError as error:
                 raise unknown_postcode(["body", "postcode"], str(error)) from error
             public = EventPublic(
@@ -157,7 +157,7 @@ def api_router(*, submit_limit: Callable[..., Awaitable[None]]) -> APIRouter:
     ) -> list[EventListing]:
         """Published upcoming events, soonest first; `near` a postcode within `within_km`."""
         try:
-            return await listings(
+            return await upcoming_listings(
                 ctx,
                 near=near,
                 within_km=within_km,

@@ -20,7 +20,7 @@ from together_kit.districts import normalise
 from together_kit.text import multi_line, single_line
 
 from matching.domain.availability import LONDON
-from matching.domain.events import CommunityEvent, EventLanguage
+from matching.domain.community_events import CommunityEvent, EventLanguage
 
 GB_LATITUDE = (49.8, 60.95)
 GB_LONGITUDE = (-8.7, 1.8)

@@ -3,18 +3,12 @@ were offered, by their id; the events they listed, by the keyed digest of their 
 signups as `person.access_answered`."""
 
 import dataclasses
-from typing import Any, Protocol
+from typing import Any
 
 from together_contracts import PersonAccessRequested
 
-from matching.domain.events import CommunityEvent
+from matching.domain.community_events import CommunityEvent
 from matching.handlers.context import Context
-
-
-class AccessAnswerer(Protocol):
-    """The kit's `AccessAnswers`."""
-
-    async def answer(self, request: PersonAccessRequested, held: dict[str, Any]) -> bool: ...
 
 
 def listed(event: CommunityEvent) -> dict[str, Any]:
@@ -34,9 +28,7 @@ def listed(event: CommunityEvent) -> dict[str, Any]:
     }
 
 
-async def answer_access(
-    request: PersonAccessRequested, *, answers: AccessAnswerer, ctx: Context
-) -> None:
+async def answer_access(request: PersonAccessRequested, ctx: Context) -> None:
     held: dict[str, Any] = {"volunteer": None, "offered_events": [], "events_listed": []}
     person_id = request.data.person_id
     if person_id is not None:
@@ -45,4 +37,4 @@ async def answer_access(
         held["offered_events"] = sorted(str(e) for e in await ctx.matches.events_of(person_id))
     found = await ctx.events.by_organiser_digest(request.data.email_digest)
     held["events_listed"] = [listed(event) for event in found]
-    await answers.answer(request, held)
+    await ctx.access.answer(request, held)

@@ -10,10 +10,9 @@ from uuid import UUID
 from together_contracts import Event
 from together_contracts.matches import AttendanceRecorded, AttendanceRecordedData
 
-from matching.adapters.matches import match_id
-from matching.adapters.volunteers import VolunteerNotFoundError
-from matching.domain.events import CommunityEvent
-from matching.domain.volunteers import Volunteer
+from matching.domain.community_events import CommunityEvent
+from matching.domain.matches import match_id
+from matching.domain.volunteers import Volunteer, VolunteerNotFoundError
 from matching.handlers.context import PRODUCER, Context
 from matching.handlers.context import summary as event_summary
 

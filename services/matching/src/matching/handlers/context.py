@@ -4,12 +4,17 @@ from datetime import datetime
 
 from together_contracts.matches import EventSummary, EventVenue, OrganiserContact
 
-from matching.adapters.events import EventRepository
-from matching.adapters.geocoding import Geocoder
-from matching.adapters.matches import MatchRepository
-from matching.adapters.tokens import Links, Tokens
-from matching.adapters.volunteers import VolunteerRepository
-from matching.domain.events import CommunityEvent
+from matching.domain.community_events import CommunityEvent
+from matching.domain.places import Geocoder
+from matching.handlers.ports import (
+    AccessAnswerer,
+    ErasureAnswerer,
+    EventRepository,
+    Links,
+    MatchRepository,
+    Tokens,
+    VolunteerRepository,
+)
 
 PRODUCER = "matching"
 
@@ -34,6 +39,8 @@ class Context:
     links: Links
     clock: Callable[[], datetime]
     rules: MatchingRules
+    erasures: ErasureAnswerer
+    access: AccessAnswerer
 
 
 def summary(event: CommunityEvent) -> EventSummary:

@@ -4,24 +4,20 @@ they listed (found by the keyed digest of their email); keep only anonymous coun
 from dataclasses import replace
 
 from together_contracts import Event, PersonErasureRequested
-from together_kit.erasure import ErasureAnswers
 
-from matching.adapters.events import EventNotFoundError
-from matching.domain.events import CommunityEvent, Organiser
+from matching.domain.community_events import CommunityEvent, EventNotFoundError, Organiser
 from matching.handlers.context import Context
 from matching.handlers.responses import accepted
 
 
-async def erase_person(
-    request: PersonErasureRequested, *, answers: ErasureAnswers, ctx: Context
-) -> None:
+async def erase_person(request: PersonErasureRequested, ctx: Context) -> None:
     """Each step is safe to repeat, so a redelivered request finishes what a crash left (and
     `together erasures reapply` erases again what a restore brought back)."""
     if request.data.email_digest is not None:
         await forget_organiser(request.data.email_digest, ctx=ctx)
     person_id = request.data.person_id
     if person_id is None:
-        await answers.answer(request)
+        await ctx.erasures.answer(request)
         return
     for event_id in await ctx.matches.events_of(person_id):
 
@@ -37,7 +33,7 @@ async def erase_person(
             continue
     await ctx.matches.delete_for_person(person_id)
     await ctx.volunteers.delete(person_id)
-    await answers.answer(request)
+    await ctx.erasures.answer(request)
 
 
 async def forget_organiser(digest: str, *, ctx: Context) -> int:

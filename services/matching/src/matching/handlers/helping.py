@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from uuid import UUID
 
-from matching.adapters.matches import match_id
-from matching.domain.events import Answer, CommunityEvent, EventStatus
+from matching.domain.community_events import Answer, CommunityEvent, EventStatus
+from matching.domain.matches import match_id
 from matching.domain.volunteers import Status
 from matching.handlers import responses
 from matching.handlers.context import Context

@@ -12,17 +12,23 @@ from uuid import UUID
 from together_contracts import Event
 from together_contracts.matches import MatchProposed, MatchProposedData, MatchReasons
 
-from matching.adapters.matches import match_id
 from matching.domain import scoring
-from matching.domain.events import CommunityEvent
+from matching.domain.community_events import CommunityEvent
+from matching.domain.matches import match_id
 from matching.domain.scoring import Candidate
 from matching.domain.volunteers import Volunteer
 from matching.handlers.context import PRODUCER, Context, summary
+from matching.handlers.listings import Published
 
 ONLINE_CANDIDATES_PER_PROPOSAL = 20
 CANDIDATES_PER_PROPOSAL = 4
 """Eligible volunteers read per proposal wanted for a located event, nearest blocks first: the
 score chooses among them (ADR 0008)."""
+
+
+async def match_published(published: Published, ctx: Context) -> int:
+    """A listing just published is proposed under its decision's correlation id."""
+    return await match_event(published.event, correlation_id=published.correlation_id, ctx=ctx)
 
 
 async def match_event(event: CommunityEvent, *, correlation_id: str, ctx: Context) -> int:

@@ -12,8 +12,8 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from matching.adapters.matches import match_id
-from matching.domain.events import Answer, CommunityEvent, EventStatus
+from matching.domain.community_events import Answer, CommunityEvent, EventStatus
+from matching.domain.matches import match_id
 from matching.handlers import responses
 from matching.handlers.context import Context
 from matching.handlers.responses import Proposal

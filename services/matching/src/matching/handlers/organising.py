@@ -4,7 +4,7 @@ everyone with a place.
 An edit of the time, venue or places applies at once; on a published event people with a place
 are told (`event.changed`, with the event as it was and the venue as it is). A changed title or
 description goes back to moderation (`event.submitted` again): a published event keeps its
-public text until a moderator approves the new one (`handlers.events.publish_event`).
+public text until a moderator approves the new one (`handlers.listings.publish_event`).
 """
 
 from dataclasses import dataclass, field, replace
@@ -19,10 +19,9 @@ from together_contracts.taxonomy import Language
 from together_kit.signing import TokenExpiredError, TokenInvalidError
 from together_kit.site import ORGANISER_MAX_AGE_SECONDS, SitePurpose
 
-from matching.adapters.events import EventNotFoundError
-from matching.domain.events import CommunityEvent, EventStatus, Venue
+from matching.domain.community_events import CommunityEvent, EventNotFoundError, EventStatus, Venue
 from matching.handlers.context import PRODUCER, Context, summary, venue_of
-from matching.handlers.events import link_requested, submitted_for_review
+from matching.handlers.listings import link_requested, submitted_for_review
 from matching.handlers.responses import LinkState, accepted
 
 EDITABLE = frozenset({EventStatus.SUBMITTED, EventStatus.PUBLISHED})

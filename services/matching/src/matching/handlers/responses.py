@@ -21,12 +21,10 @@ from together_contracts.matches import (
 from together_contracts.organising import MatchSharingChanged, MatchSharingChangedData
 from together_kit.signing import TokenExpiredError, TokenInvalidError
 
-from matching.adapters.events import EventNotFoundError
-from matching.adapters.matches import match_id
-from matching.adapters.tokens import RESPONSE_MAX_AGE_SECONDS, Purpose
-from matching.adapters.volunteers import VolunteerNotFoundError
-from matching.domain.events import Answer, CommunityEvent
-from matching.domain.volunteers import Volunteer
+from matching.domain.community_events import Answer, CommunityEvent, EventNotFoundError
+from matching.domain.links import RESPONSE_MAX_AGE_SECONDS, Purpose
+from matching.domain.matches import match_id
+from matching.domain.volunteers import Volunteer, VolunteerNotFoundError
 from matching.handlers.context import PRODUCER, Context, organiser_of, summary, venue_of
 
 

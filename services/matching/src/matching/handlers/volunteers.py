@@ -14,9 +14,9 @@ from together_contracts import (
 from together_contracts.matches import NearbyEvent, VolunteerUnmatched, VolunteerUnmatchedData
 from together_kit.districts import InvalidPostcodeError
 
-from matching.adapters.geocoding import UnknownPostcodeError
 from matching.domain.geo import Point, distance_km
-from matching.domain.volunteers import Status, Volunteer
+from matching.domain.places import UnknownPostcodeError
+from matching.domain.volunteers import Volunteer
 from matching.handlers.context import PRODUCER, Context
 from matching.handlers.matching import match_volunteer
 
@@ -41,10 +41,6 @@ async def save_profile(
     profile: VolunteerProfile = event.data.profile
     person_id = event.data.person_id
     existing = await ctx.volunteers.get(person_id)
-    wants = Consent.MATCHED_EVENTS in profile.consents
-    status = Status.CONFIRMED if confirmed else Status.PENDING
-    if not wants:
-        status = Status.UNSUBSCRIBED if confirmed else status
     volunteer = existing or Volunteer(
         person_id=person_id,
         outward_code="",
@@ -61,8 +57,7 @@ async def save_profile(
     volunteer.travel_radius_km = profile.travel_radius_km
     volunteer.language = profile.language
     volunteer.connector = profile.connector
-    volunteer.wants_matches = wants
-    volunteer.status = status
+    volunteer.take_consents(profile.consents, confirmed=confirmed)
     if confirmed and volunteer.confirmed_at is None:
         volunteer.confirmed_at = event.occurred_at
     await ctx.volunteers.put(volunteer)
@@ -86,8 +81,7 @@ async def volunteer_unsubscribed(event: VolunteerUnsubscribed, ctx: Context) -> 
         return
 
     def withdraw(current: Volunteer) -> list[Event]:
-        current.wants_matches = False
-        current.status = Status.UNSUBSCRIBED
+        current.withdraw_matches()
         return []
 
     await ctx.volunteers.change(volunteer.person_id, withdraw)

@@ -16,7 +16,7 @@ from together_kit.http import current_correlation_id
 from together_kit.pages import Site
 from together_kit.site import Addresses, signed_in
 
-from matching.domain.events import Answer, CommunityEvent
+from matching.domain.community_events import Answer, CommunityEvent
 from matching.entrypoints.dependencies import ContextDep
 from matching.handlers import attendance, helping
 from matching.handlers.helping import Refusal

@@ -13,11 +13,11 @@ from together_kit.forms import ticked
 from together_kit.http import current_correlation_id
 from together_kit.pages import Site
 
-from matching.domain.events import Answer, CommunityEvent
+from matching.domain.community_events import Answer, CommunityEvent
 from matching.entrypoints.dependencies import ContextDep
 from matching.entrypoints.web import choices
-from matching.handlers import Context, attendance, events, responses
-from matching.handlers.events import CancelOutcome
+from matching.handlers import Context, attendance, listings, responses
+from matching.handlers.listings import CancelOutcome
 from matching.handlers.responses import LinkState
 
 
@@ -78,7 +78,7 @@ def link_pages(site: Site) -> APIRouter:
 
     @router.get("/events/cancel/{token}")
     async def cancel_form(token: str, request: Request, ctx: ContextDep) -> HTMLResponse:
-        outcome, event_id = events.cancellable(token, ctx)
+        outcome, event_id = listings.cancellable(token, ctx)
         event = await ctx.events.get(event_id) if event_id else None
         if event is None:
             return broken_link(request, outcome.value, ctx)
@@ -86,13 +86,15 @@ def link_pages(site: Site) -> APIRouter:
 
     @router.post("/events/cancel/{token}")
     async def cancel(token: str, request: Request, ctx: ContextDep) -> HTMLResponse:
-        outcome = await events.cancel_event(token, correlation_id=current_correlation_id(), ctx=ctx)
+        outcome = await listings.cancel_event(
+            token, correlation_id=current_correlation_id(), ctx=ctx
+        )
         if outcome in (CancelOutcome.EXPIRED, CancelOutcome.INVALID):
             return broken_link(request, outcome.value, ctx)
         return site.render(request, "cancelled.html")
 
     async def organiser_event(token: str, ctx: ContextDep) -> tuple[str, CommunityEvent | None]:
-        outcome, event_id = events.cancellable(token, ctx)
+        outcome, event_id = listings.cancellable(token, ctx)
         return outcome.value, (await ctx.events.get(event_id) if event_id else None)
 
     def attendance_page(

@@ -11,12 +11,12 @@ from together_kit.districts import InvalidPostcodeError
 from together_kit.forms import from_a_bot
 from together_kit.pages import Site
 
-from matching.adapters.geocoding import UnknownPostcodeError
 from matching.domain.availability import LONDON
-from matching.entrypoints.api import listings, submit_command
+from matching.domain.places import UnknownPostcodeError
+from matching.entrypoints.api import submit_command, upcoming_listings
 from matching.entrypoints.dependencies import ContextDep
 from matching.entrypoints.web import choices, forms
-from matching.handlers import events
+from matching.handlers import listings
 
 RADII = ("2", "5", "10", "25", "50")
 
@@ -51,7 +51,7 @@ def listing_pages(site: Site) -> APIRouter:
         language = site.pages.language(request)
         command = submit_command(body, reply_language="cy" if language == "cy" else "en")
         try:
-            await events.submit_event(command, ctx)
+            await listings.submit_event(command, ctx)
         except UnknownPostcodeError:
             return event_form(request, values, {"postcode": forms.UNKNOWN_POSTCODE})
         return site.see_other(request, "/events/new/thanks")
@@ -76,7 +76,7 @@ def listing_pages(site: Site) -> APIRouter:
         error = None
         shown = []
         try:
-            shown = await listings(
+            shown = await upcoming_listings(
                 ctx,
                 near=near.strip()[:16] or None,
                 within_km=float(radius),

@@ -16,13 +16,13 @@ from together_kit.forms import EMAIL, field_errors, text
 from together_kit.http import current_correlation_id
 from together_kit.pages import Site
 
-from matching.adapters.geocoding import UnknownPostcodeError
 from matching.domain.availability import LONDON
-from matching.domain.events import CommunityEvent, EventStatus, PlacesTakenError
+from matching.domain.community_events import CommunityEvent, EventStatus, PlacesTakenError
+from matching.domain.places import UnknownPostcodeError
 from matching.entrypoints.dependencies import ContextDep
 from matching.entrypoints.schemas import Email, EventEdit, MessageCreate
 from matching.entrypoints.web import choices, forms
-from matching.handlers import attendance, events, organising
+from matching.handlers import attendance, listings, organising
 from matching.handlers.responses import LinkState
 
 DONE = frozenset(
@@ -154,7 +154,7 @@ def organiser_pages(site: Site) -> APIRouter:
         state, event = await organising.read_link(token, ctx)
         if event is None:
             return broken_link(request, state)
-        await events.cancel_by_id(event.id, correlation_id=current_correlation_id(), ctx=ctx)
+        await listings.cancel_by_id(event.id, correlation_id=current_correlation_id(), ctx=ctx)
         return back(request, token, "cancelled")
 
     @router.post("/events/manage/{token}/attendance")

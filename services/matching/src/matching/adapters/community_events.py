@@ -6,9 +6,9 @@ short random pause between attempts (50 concurrent accepts each lose at most 49 
 
 import asyncio
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
 from pymongo import ASCENDING
@@ -16,35 +16,17 @@ from together_contracts import Event, Interest, email_digest
 from together_kit.erasure import backfill_digests
 from together_kit.outbox import AggregateCollection, AggregateNotFoundError, ConcurrentWriteError
 
-from matching.domain.events import CommunityEvent, EventStatus, Organiser, Venue
+from matching.domain.community_events import (
+    CommunityEvent,
+    EventChange,
+    EventNotFoundError,
+    EventStatus,
+    Organiser,
+    Venue,
+)
 from matching.domain.geo import Point, cells, covering
 
-EventChange = Callable[[CommunityEvent], Sequence[Event]]
 CHANGE_ATTEMPTS = 200
-
-
-class EventNotFoundError(LookupError):
-    pass
-
-
-class EventRepository(Protocol):
-    async def add(self, event: CommunityEvent, *, events: Sequence[Event]) -> None: ...
-    async def get(self, event_id: UUID) -> CommunityEvent | None: ...
-    async def change(self, event_id: UUID, change: EventChange) -> CommunityEvent: ...
-    async def by_organiser_digest(self, digest: str) -> list[CommunityEvent]: ...
-    async def by_organiser_email(self, email: str) -> list[CommunityEvent]: ...
-    async def with_person(
-        self, person_id: UUID, *, also: Sequence[UUID] = ()
-    ) -> list[CommunityEvent]: ...
-    async def upcoming(
-        self,
-        *,
-        now: datetime,
-        near: tuple[Point, float] | None = None,
-        event_type: Interest | None = None,
-        until: datetime | None = None,
-        limit: int = 200,
-    ) -> list[CommunityEvent]: ...
 
 
 class MongoEventRepository:

@@ -25,10 +25,16 @@ from together_contracts.organising import OrganiserLinkRequested, OrganiserLinkR
 from together_contracts.taxonomy import Language
 from together_kit.signing import TokenExpiredError, TokenInvalidError
 
-from matching.adapters.events import EventNotFoundError
-from matching.adapters.tokens import ORGANISER_MAX_AGE_SECONDS, Purpose
-from matching.domain.events import CommunityEvent, EventLanguage, EventStatus, Organiser, Venue
+from matching.domain.community_events import (
+    CommunityEvent,
+    EventLanguage,
+    EventNotFoundError,
+    EventStatus,
+    Organiser,
+    Venue,
+)
 from matching.domain.geo import Point
+from matching.domain.links import ORGANISER_MAX_AGE_SECONDS, Purpose
 from matching.handlers.context import PRODUCER, Context, summary
 
 
@@ -173,20 +179,22 @@ async def submit_event(command: SubmitEvent, ctx: Context) -> Submitted:
     )
 
 
-async def publish_event(decision: ListingApproved, ctx: Context) -> CommunityEvent | None:
+@dataclass(frozen=True)
+class Published:
+    """A listing just made public, and the correlation id of the decision (its matching follows
+    under the same id)."""
+
+    event: CommunityEvent
+    correlation_id: str
+
+
+async def publish_event(decision: ListingApproved, ctx: Context) -> Published | None:
     """Make a submitted event public (once), or apply the approved new text of a published one;
     `None` if it is unknown, rejected or cancelled."""
 
     def publish(event: CommunityEvent) -> list[Event]:
-        if event.status is EventStatus.PUBLISHED and event.pending:
-            event.title = event.pending_title or event.title
-            event.description = event.pending_description or event.description
-            event.pending_title = event.pending_description = None
-            event.rejection_reason = ""
+        if not event.publish():
             return []
-        if event.status is not EventStatus.SUBMITTED:
-            return []
-        event.status = EventStatus.PUBLISHED
         return [
             EventPublished(
                 producer=PRODUCER,
@@ -209,21 +217,18 @@ async def publish_event(decision: ListingApproved, ctx: Context) -> CommunityEve
         event = await ctx.events.change(decision.data.event_id, publish)
     except EventNotFoundError:
         return None
-    return event if event.status is EventStatus.PUBLISHED else None
+    if event.status is not EventStatus.PUBLISHED:
+        return None
+    return Published(event, decision.correlation_id)
 
 
 async def reject_event(decision: ListingRejected, ctx: Context) -> None:
     """A rejected listing is not published; a rejected change of a published one's text is
-    dropped (the public text stays). The moderator's reason is kept for the organiser's page."""
+    dropped (`CommunityEvent.reject`)."""
     reason = decision.data.reason or "other"
 
     def reject(event: CommunityEvent) -> list[Event]:
-        if event.status is EventStatus.SUBMITTED:
-            event.status = EventStatus.REJECTED
-            event.rejection_reason = reason
-        elif event.status is EventStatus.PUBLISHED and event.pending:
-            event.pending_title = event.pending_description = None
-            event.rejection_reason = reason
+        event.reject(reason)
         return []
 
     try:
@@ -232,31 +237,34 @@ async def reject_event(decision: ListingRejected, ctx: Context) -> None:
         return
 
 
+def cancelled(
+    event: CommunityEvent, *, correlation_id: str, causation_id: UUID | None = None
+) -> EventCancelled:
+    """`event.cancelled`: tells everyone with a place or waiting."""
+    return EventCancelled(
+        producer=PRODUCER,
+        correlation_id=correlation_id,
+        causation_id=causation_id,
+        data=EventCancelledData(
+            event=summary(event),
+            accepted=list(event.accepted),
+            waitlisted=list(event.waitlist),
+        ),
+    )
+
+
 async def withdraw_event(decision: ListingWithdrawn, ctx: Context) -> bool:
-    """A lead took the listing down: the event is cancelled (off /events, never matched again)
-    and, if it was public, `event.cancelled` tells everyone with a place or waiting. False if
-    the event is unknown or was not public."""
+    """A lead took the listing down: the event is cancelled (`CommunityEvent.withdraw`) and, if
+    it was public, `event.cancelled` tells everyone with a place or waiting. False if the event
+    is unknown or was not public."""
     was_public = False
 
     def withdraw(event: CommunityEvent) -> list[Event]:
         nonlocal was_public
-        was_public = event.status is EventStatus.PUBLISHED
-        if event.status in {EventStatus.SUBMITTED, EventStatus.PUBLISHED}:
-            event.status = EventStatus.CANCELLED
+        was_public = event.withdraw() is EventStatus.PUBLISHED
         if not was_public:
             return []
-        return [
-            EventCancelled(
-                producer=PRODUCER,
-                correlation_id=decision.correlation_id,
-                causation_id=decision.id,
-                data=EventCancelledData(
-                    event=summary(event),
-                    accepted=list(event.accepted),
-                    waitlisted=list(event.waitlist),
-                ),
-            )
-        ]
+        return [cancelled(event, correlation_id=decision.correlation_id, causation_id=decision.id)]
 
     try:
         await ctx.events.change(decision.data.event_id, withdraw)
@@ -298,22 +306,11 @@ async def cancel_by_id(event_id: UUID, *, correlation_id: str, ctx: Context) -> 
 
     def cancel(event: CommunityEvent) -> list[Event]:
         nonlocal already
-        already = event.status is EventStatus.CANCELLED
-        was_public = event.status is EventStatus.PUBLISHED
-        event.status = EventStatus.CANCELLED
-        if not was_public:
+        before = event.cancel()
+        already = before is EventStatus.CANCELLED
+        if before is not EventStatus.PUBLISHED:
             return []
-        return [
-            EventCancelled(
-                producer=PRODUCER,
-                correlation_id=correlation_id,
-                data=EventCancelledData(
-                    event=summary(event),
-                    accepted=list(event.accepted),
-                    waitlisted=list(event.waitlist),
-                ),
-            )
-        ]
+        return [cancelled(event, correlation_id=correlation_id)]
 
     try:
         await ctx.events.change(event_id, cancel)

@@ -1,17 +1,18 @@
 """A community event listed by an organiser, and the places volunteers take on it.
 
 Places are taken in the event's own document under optimistic concurrency (see
-`adapters/events.py`): the change functions here decide; the store makes sure only one writer's
+`adapters/community_events.py`): the change functions here decide; the store makes sure only one writer's
 decision per version stands.
 """
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 from uuid import UUID, uuid4
 
-from together_contracts import Interest
+from together_contracts import Event, Interest
 
 from matching.domain.geo import Point
 
@@ -31,6 +32,10 @@ class Answer(StrEnum):
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
     CLOSED = "closed"
+
+
+class EventNotFoundError(LookupError):
+    pass
 
 
 class PlacesTakenError(ValueError):
@@ -113,6 +118,46 @@ class CommunityEvent:
     @property
     def open(self) -> bool:
         return self.status is EventStatus.PUBLISHED
+
+    def publish(self) -> bool:
+        """Moderation approved: a submitted listing goes public (True, once); a published one
+        takes its approved new text instead. Rejected or cancelled ones stay as they are."""
+        if self.status is EventStatus.PUBLISHED and self.pending:
+            self.title = self.pending_title or self.title
+            self.description = self.pending_description or self.description
+            self.pending_title = self.pending_description = None
+            self.rejection_reason = ""
+            return False
+        if self.status is not EventStatus.SUBMITTED:
+            return False
+        self.status = EventStatus.PUBLISHED
+        return True
+
+    def reject(self, reason: str) -> None:
+        """Moderation refused: a submitted listing is not published; a refused change of a
+        published one's text is dropped (the public text stays). The reason is kept for the
+        organiser's page."""
+        if self.status is EventStatus.SUBMITTED:
+            self.status = EventStatus.REJECTED
+            self.rejection_reason = reason
+        elif self.status is EventStatus.PUBLISHED and self.pending:
+            self.pending_title = self.pending_description = None
+            self.rejection_reason = reason
+
+    def withdraw(self) -> EventStatus:
+        """A lead took the listing down: a submitted or published event is cancelled (off the
+        public list, never matched again). Returns the status it had."""
+        before = self.status
+        if before in {EventStatus.SUBMITTED, EventStatus.PUBLISHED}:
+            self.status = EventStatus.CANCELLED
+        return before
+
+    def cancel(self) -> EventStatus:
+        """The organiser cancelled, whatever the state. Returns the status it had (people with a
+        place or waiting are told only if it was published)."""
+        before = self.status
+        self.status = EventStatus.CANCELLED
+        return before
 
     def answer(self, person_id: UUID, *, accept: bool) -> tuple[Answer, int | None]:
         """Take a place, join the waitlist, or decline; answering again keeps the first answer
@@ -200,3 +245,7 @@ class CommunityEvent:
         if known:
             self.erased += 1
         return promoted
+
+
+EventChange = Callable[[CommunityEvent], Sequence[Event]]
+"""Decides a change of one event (it changes the event given) and returns the events it tells."""
