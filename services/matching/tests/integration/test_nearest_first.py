@@ -7,14 +7,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from matching.adapters.volunteers import (
-    FIRST_WAVE_BLOCKS,
-    MIN_PAGE,
-    MongoVolunteerRepository,
-    to_document,
-)
+from matching.adapters.volunteers import MongoVolunteerRepository, to_document
 from matching.domain.community_events import CommunityEvent, EventStatus, Venue
 from matching.domain.geo import Point
+from matching.domain.nearby import FIRST_WAVE_BLOCKS, MIN_PAGE
 from matching.domain.volunteers import Status, Volunteer
 from matching.handlers.matching import CANDIDATES_PER_PROPOSAL, match_event
 from together_contracts import Availability, Interest

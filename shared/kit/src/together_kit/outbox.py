@@ -15,9 +15,10 @@ never puts back a lease it read before the claim.
 """
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, ReplaceOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError
 from together_contracts import Event
@@ -33,6 +34,15 @@ class ConcurrentWriteError(Exception):
 
 class AggregateNotFoundError(LookupError):
     pass
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """What `AggregateCollection.replace_known` did, by document id."""
+
+    written: list[Any]
+    refused: list[Any]
+    """Changed by another writer since they were read: to be changed again the usual way."""
 
 
 def staged(events: Sequence[Event]) -> list[Document]:
@@ -124,6 +134,46 @@ class AggregateCollection:
                 self._staged(events)
                 return updated
         raise ConcurrentWriteError(document_id)
+
+    async def replace_known(
+        self, changes: Sequence[tuple[Document, Change]], *, holds: Callable[[Document], bool]
+    ) -> Replaced:
+        """Apply each change (fields to set, events) to the document as its caller read it, under
+        the version it was read with: one unordered bulk write for all, no read first.
+
+        A document another writer changed since it was read is refused, and so left as that
+        writer made it. When some are refused, the documents are read back to tell which: one
+        for which `holds` (the caller's own mark of its change, e.g. what it recorded) is true
+        was written, even if another writer has changed it since. The caller changes the refused
+        ones again the usual way (`update`). A document deleted meanwhile is in neither list."""
+        pending: dict[Any, tuple[Document, Sequence[Event]]] = {}
+        for known, (fields, events) in changes:
+            outbox = list(known.get("outbox", [])) + staged(events)
+            updated = {
+                **known,
+                **fields,
+                "version": known["version"] + 1,
+                "outbox": outbox,
+                "outbox_pending": len(outbox),
+            }
+            pending[known["_id"]] = (updated, events)
+        if not pending:
+            return Replaced([], [])
+        result = await self.collection.bulk_write(
+            [
+                ReplaceOne({"_id": document_id, "version": updated["version"] - 1}, updated)
+                for document_id, (updated, _) in pending.items()
+            ],
+            ordered=False,
+        )
+        written, refused = list(pending), []
+        if result.modified_count != len(pending):
+            found = self.collection.find({"_id": {"$in": list(pending)}})
+            stored = {document["_id"]: document async for document in found}
+            written = [i for i in pending if i in stored and holds(stored[i])]
+            refused = [i for i in pending if i in stored and not holds(stored[i])]
+        self._staged([event for i in written for event in pending[i][1]])
+        return Replaced(written, refused)
 
     async def delete(self, document_id: Any) -> bool:
         """Delete a document; its unpublished events go with it (use only when that is intended)."""

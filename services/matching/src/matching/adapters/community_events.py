@@ -1,7 +1,7 @@
 """Community events in the matching database; places are taken under optimistic concurrency.
 
 Many volunteers may answer at once, so `change` retries far more than the kit's default, with a
-short random pause between attempts (50 concurrent accepts each lose at most 49 races).
+short random pause between attempts (ADR 0005, Places).
 """
 
 import asyncio

@@ -1,20 +1,19 @@
 """Volunteer profiles in the matching database, read nearest block first, never scanned."""
 
 import asyncio
-from collections import deque
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from pymongo import ASCENDING, ReplaceOne
+from pymongo import ASCENDING
 from together_contracts import Availability, Event, Interest
-from together_kit.outbox import AggregateCollection, AggregateNotFoundError
+from together_kit.outbox import AggregateCollection, AggregateNotFoundError, Change
 
 from matching.domain.community_events import CommunityEvent
 from matching.domain.gaps import District
 from matching.domain.geo import Point
-from matching.domain.nearby import Block, blocks_reaching, reach_key_of
+from matching.domain.nearby import Read, ReadingPlan, blocks_reaching, reach_key_of
 from matching.domain.volunteers import (
     Proposal,
     Status,
@@ -23,11 +22,6 @@ from matching.domain.volunteers import (
     VolunteerNotFoundError,
 )
 
-FIRST_WAVE_BLOCKS = 4
-MAX_WAVE_BLOCKS = 32
-"""Blocks read at once by `nearest`: 4 in its first wave, twice as many in each next one."""
-MIN_PAGE = 8
-"""The least a widened wave asks of each block."""
 STORED_PRECISION = timedelta(milliseconds=1)
 """Stores keep datetimes to the millisecond."""
 READ_LIMIT = 4096
@@ -102,12 +96,10 @@ class MongoVolunteerRepository:
         """Record a proposal of `event_id` at `at` in the week of each volunteer whose profile
         still passes `allowed` (the weekly cap, under each profile's version); the ids recorded.
 
-        Profiles `nearest` has just read are written together, in one unordered bulk write, each
-        under the version read. When some are refused (changed since), each written one is read
-        back: the proposal is in it, or that volunteer is claimed again the usual way (read,
-        check, write), as is any without a fresh copy."""
-        collection = self.volunteers.collection
-        written: dict[UUID, dict[str, Any]] = {}
+        Profiles `nearest` has just read are written together as read
+        (`AggregateCollection.replace_known`); a refused one, or one without a fresh copy, is
+        claimed again the usual way (read, check, write)."""
+        changes: list[tuple[dict[str, Any], Change]] = []
         again: list[UUID] = []
         for person_id in person_ids:
             known = self._read.pop(str(person_id), None)
@@ -119,29 +111,12 @@ class MongoVolunteerRepository:
                 again.append(person_id)
                 continue
             volunteer.record_proposal(event_id, at)
-            written[person_id] = {
-                **known,
-                **to_document(volunteer),
-                "version": known["version"] + 1,
-            }
-        claimed: set[UUID] = set()
-        if written:
-            replacements = [
-                ReplaceOne({"_id": new["_id"], "version": new["version"] - 1}, new)
-                for new in written.values()
-            ]
-            result = await collection.bulk_write(replacements, ordered=False)
-            if result.modified_count == len(written):
-                claimed |= set(written)
-            else:
-                ids = [str(person_id) for person_id in written]
-                stored = {d["_id"]: d async for d in collection.find({"_id": {"$in": ids}})}
-                for person_id in written:
-                    current = stored.get(str(person_id))
-                    if current is not None and _holds(from_document(current), event_id, at):
-                        claimed.add(person_id)
-                    elif current is not None:
-                        again.append(person_id)
+            changes.append((known, (to_document(volunteer), ())))
+        replaced = await self.volunteers.replace_known(
+            changes, holds=lambda document: _holds(from_document(document), event_id, at)
+        )
+        claimed = {UUID(written) for written in replaced.written}
+        again += [UUID(refused) for refused in replaced.refused]
 
         async def claim_again(person_id: UUID) -> bool:
             recorded = False
@@ -171,13 +146,8 @@ class MongoVolunteerRepository:
         self, event: CommunityEvent, *, enough: int, keep: Callable[[Volunteer], bool]
     ) -> list[Volunteer]:
         """Confirmed volunteers sharing an interest with a located event who pass `keep` (the
-        caller's exact checks), read nearest blocks first, each block longest waiting first,
-        until `enough` pass or every block is read (ADR 0008).
-
-        Each wave reads a page from each of 4 blocks at once, a page being a quarter of `enough`;
-        a block with more to read comes back before farther ones. While every block of a wave
-        comes back short (sparse country) the next wave reads twice as many, with pages of what
-        is still wanted shared among them, so few round trips cover many blocks."""
+        caller's exact checks), read as the `ReadingPlan` says, nearest blocks first, each block
+        longest waiting first, until `enough` pass or every block is read (ADR 0008)."""
         location = event.venue.location
         if location is None:
             return []
@@ -188,29 +158,17 @@ class MongoVolunteerRepository:
         }
         if event.language == "cy":
             wanted["language"] = "cy"
-        unread = deque((block, block.first_key) for block in blocks_reaching(location))
-        unfinished: deque[tuple[Block, str]] = deque()
+        plan = ReadingPlan(blocks_reaching(location), enough=enough)
         kept: dict[UUID, Volunteer] = {}
-        width = FIRST_WAVE_BLOCKS
-        full_page = -(-enough // FIRST_WAVE_BLOCKS)
-        while (unread or unfinished) and len(kept) < enough:
-            wave = [unfinished.popleft() for _ in range(min(width, len(unfinished)))]
-            while len(wave) < width and unread:
-                wave.append(unread.popleft())
-            shared = -(-(enough - len(kept)) // len(wave))
-            page = full_page if width == FIRST_WAVE_BLOCKS else max(MIN_PAGE, shared)
-            pages = await asyncio.gather(
-                *(self._page(block, after, wanted, page) for block, after in wave)
-            )
-            for (block, _), documents in zip(wave, pages, strict=True):
+        while wave := plan.next_wave(found=len(kept)):
+            pages = await asyncio.gather(*(self._page(read, wanted) for read in wave))
+            for read, documents in zip(wave, pages, strict=True):
                 self._remember(documents)
                 for document in documents:
                     volunteer = from_document(document)
                     if keep(volunteer):
                         kept[volunteer.person_id] = volunteer
-                if len(documents) == page:
-                    unfinished.append((block, documents[-1]["reach"]))
-            width = FIRST_WAVE_BLOCKS if unfinished else min(width * 2, MAX_WAVE_BLOCKS)
+                plan.read(read, [document["reach"] for document in documents])
         return list(kept.values())
 
     def _remember(self, documents: list[dict[str, Any]]) -> None:
@@ -218,15 +176,13 @@ class MongoVolunteerRepository:
             self._read.clear()
         self._read.update((document["_id"], document) for document in documents)
 
-    async def _page(
-        self, block: Block, after: str, wanted: dict[str, Any], page: int
-    ) -> list[dict[str, Any]]:
+    async def _page(self, read: Read, wanted: dict[str, Any]) -> list[dict[str, Any]]:
         query = {
-            "reach": {"$gt": after, "$lt": block.end_key},
-            "travel_radius_km": {"$gte": block.nearest_km},
+            "reach": {"$gt": read.after, "$lt": read.block.end_key},
+            "travel_radius_km": {"$gte": read.block.nearest_km},
             **wanted,
         }
-        cursor = self.volunteers.collection.find(query).sort("reach", ASCENDING).limit(page)
+        cursor = self.volunteers.collection.find(query).sort("reach", ASCENDING).limit(read.limit)
         return await cursor.to_list()
 
     async def liking(self, interests: frozenset[Interest], *, limit: int) -> list[Volunteer]:

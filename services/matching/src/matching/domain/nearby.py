@@ -18,6 +18,8 @@ the places to fill, not with the number of volunteers.
 """
 
 import functools
+from collections import deque
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
@@ -108,3 +110,62 @@ def _extent(cell: str) -> tuple[Point, float]:
     centre = Point(*h3.cell_to_latlng(cell))
     reach = max(distance_km(centre, Point(*vertex)) for vertex in h3.cell_to_boundary(cell))
     return centre, reach * _BOUNDARY_MARGIN
+
+
+FIRST_WAVE_BLOCKS = 4
+"""Blocks read at once by the first wave of a search (and by each wave after one that found a
+block with more to read)."""
+MAX_WAVE_BLOCKS = 32
+"""While every block comes back short, each wave reads twice as many blocks, up to this."""
+MIN_PAGE = 8
+"""The least a widened wave asks of each block."""
+
+
+@dataclass(frozen=True)
+class Read:
+    """One page to read: the block's volunteers of its band whose `reach` key sorts after `after`,
+    in key order, at most `limit` of them."""
+
+    block: Block
+    after: str
+    limit: int
+
+
+class ReadingPlan:
+    """The order the candidate search reads in, nearest blocks first (ADR 0008): the store runs
+    the reads, the plan decides what to read next from what they returned.
+
+    Each wave reads a page from each of `FIRST_WAVE_BLOCKS` blocks at once, a page being a
+    quarter of `enough`; a block whose page came back full may hold more, and is read again before
+    farther blocks. While every block of a wave comes back short (sparse country) the next wave
+    reads twice as many blocks, with pages of what is still wanted shared among them."""
+
+    def __init__(self, blocks: Iterable[Block], *, enough: int) -> None:
+        self.enough = enough
+        self._unread = deque((block, block.first_key) for block in blocks)
+        self._unfinished: deque[tuple[Block, str]] = deque()
+        self._width = FIRST_WAVE_BLOCKS
+        self._full_page = -(-enough // FIRST_WAVE_BLOCKS)
+        self._started = False
+
+    def next_wave(self, found: int) -> list[Read]:
+        """The pages to read at once, given how many candidates were kept so far; none once
+        `enough` are found or every block is read."""
+        if self._started:
+            more = bool(self._unfinished)
+            self._width = FIRST_WAVE_BLOCKS if more else min(self._width * 2, MAX_WAVE_BLOCKS)
+        if found >= self.enough or not (self._unread or self._unfinished):
+            return []
+        self._started = True
+        wave = [self._unfinished.popleft() for _ in range(min(self._width, len(self._unfinished)))]
+        while len(wave) < self._width and self._unread:
+            wave.append(self._unread.popleft())
+        shared = -(-(self.enough - found) // len(wave))
+        page = self._full_page if self._width == FIRST_WAVE_BLOCKS else max(MIN_PAGE, shared)
+        return [Read(block, after, page) for block, after in wave]
+
+    def read(self, page: Read, keys: Sequence[str]) -> None:
+        """The `reach` keys a page returned, in order: a full page means its block may hold
+        more, read from after its last key."""
+        if keys and len(keys) == page.limit:
+            self._unfinished.append((page.block, keys[-1]))

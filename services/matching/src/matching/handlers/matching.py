@@ -3,8 +3,8 @@
 A proposal first claims a slot in the volunteer's week (their profile, under its version, so the
 weekly cap holds however many matchings run at once), then records the match with its
 `match.proposed` event. A wave of proposals claims its slots in one write and records its matches
-in one write (ADR 0008). Should the process die between the two, the slots stay used and those proposals are
-not made: the safe side of the cap.
+in one write (ADR 0008). Should the process die between the two, the slots stay used and those
+proposals are not made: the safe side of the cap.
 """
 
 from uuid import UUID
