@@ -46,8 +46,7 @@ from matching.adapters.tokens import Links, Tokens
 from matching.adapters.volunteers import MongoVolunteerRepository
 from matching.domain.areas import Locality
 from matching.domain.places import Geocoder
-from matching.entrypoints import consumers, web
-from matching.entrypoints.api import api_router
+from matching.entrypoints import api, consumers, web
 from matching.handlers import Context, MatchingRules, volunteers
 from matching.settings import Settings
 
@@ -143,22 +142,20 @@ def create_app(
 
     submit_limiter = SharedRateLimiter(settings.submit_rate_limit, runtime.db["rate_limits"])
     runtime.indexes(submit_limiter)
-    submit_limit = rate_limited(submit_limiter, scope="events")
     pages = WebPages(
         templates=WEB / "templates", locales=WEB / "locales", navigation=settings.navigation()
     )
     app = runtime.app(
         title="together matching",
         description="Community events near volunteers: listings, matching and responses.",
-        routers=[
-            api_router(submit_limit=submit_limit),
-            web.web_router(pages, submit_limit=submit_limit, localities=localities_of(source)),
-        ],
+        routers=[api.router, web.router],
     )
     mount_static(app)
     app.state.runtime = runtime
     app.state.settings = settings
     app.state.context = ctx
     app.state.pages = pages
+    app.state.site = web.site_of(pages, submit_limit=rate_limited(submit_limiter, scope="events"))
+    app.state.localities = localities_of(source)
     app.state.idempotency = runtime.idempotency()
     return app

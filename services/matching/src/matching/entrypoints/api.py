@@ -1,6 +1,5 @@
 """JSON API of matching: parse, build a command, call a handler."""
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -13,7 +12,7 @@ from together_kit.idempotency import IdempotencyKey, StoredResponse, run_once
 
 from matching.domain.geo import Point, distance_km
 from matching.domain.places import UnknownPostcodeError
-from matching.entrypoints.dependencies import ContextDep, IdempotencyDep
+from matching.entrypoints.dependencies import ContextDep, IdempotencyDep, within_submit_limit
 from matching.entrypoints.schemas import (
     EventCreate,
     EventListing,
@@ -106,87 +105,87 @@ def _aware(value: datetime) -> datetime:
         return value.replace(tzinfo=UTC)
 
 
-def api_router(*, submit_limit: Callable[..., Awaitable[None]]) -> APIRouter:
-    router = APIRouter(prefix="/api/v1", tags=["events"])
+router = APIRouter(prefix="/api/v1", tags=["events"])
 
-    @router.post(
-        "/events",
-        status_code=status.HTTP_201_CREATED,
-        dependencies=[Depends(submit_limit)],
-        responses={
-            413: {"description": "The request body is too large"},
-            422: {"description": "A field is missing or wrong, or the postcode is unknown"},
-            429: {"description": "Too many requests from this client"},
-        },
-    )
-    async def create_event(
-        body: EventCreate,
-        request: Request,
-        ctx: ContextDep,
-        store: IdempotencyDep,
-        key: IdempotencyKey = None,
-    ) -> EventPublic:
-        """List a community event. It is public once a moderator approves it. The organiser's
-        page (`manage_url`) is emailed to `organiser_email` and returned to the caller."""
 
-        async def run() -> StoredResponse:
-            try:
-                submitted = await listings.submit_event(submit_command(body), ctx)
-            except UnknownPostcodeError as error:
-                raise unknown_postcode(["body", "postcode"], str(error)) from error
-            public = EventPublic(
-                id=submitted.event.id,
-                manage_url=submitted.manage_url,
-                cancel_url=submitted.cancel_url,
-                attendance_url=submitted.attendance_url,
-            )
-            return StoredResponse(201, public.model_dump(mode="json"))
+@router.post(
+    "/events",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(within_submit_limit)],
+    responses={
+        413: {"description": "The request body is too large"},
+        422: {"description": "A field is missing or wrong, or the postcode is unknown"},
+        429: {"description": "Too many requests from this client"},
+    },
+)
+async def create_event(
+    body: EventCreate,
+    request: Request,
+    ctx: ContextDep,
+    store: IdempotencyDep,
+    key: IdempotencyKey = None,
+) -> EventPublic:
+    """List a community event. It is public once a moderator approves it. The organiser's
+    page (`manage_url`) is emailed to `organiser_email` and returned to the caller."""
 
-        return await run_once(request, store, key, scope="events", run=run)  # type: ignore[return-value]
-
-    @router.get("/events")
-    async def list_events(
-        ctx: ContextDep,
-        near: Annotated[
-            str | None, Query(max_length=16, description="Postcode or outward code")
-        ] = None,
-        within_km: Annotated[float, Query(gt=0, le=200)] = 10,
-        event_type: Annotated[Interest | None, Query(alias="type")] = None,
-        starts_after: datetime | None = None,
-        starts_before: datetime | None = None,
-    ) -> list[EventListing]:
-        """Published upcoming events, soonest first; `near` a postcode within `within_km`."""
+    async def run() -> StoredResponse:
         try:
-            return await upcoming_listings(
-                ctx,
-                near=near,
-                within_km=within_km,
-                event_type=event_type,
-                starts_after=starts_after,
-                starts_before=starts_before,
-            )
-        except (UnknownPostcodeError, InvalidPostcodeError) as error:
-            raise unknown_postcode(["query", "near"], str(error)) from error
+            submitted = await listings.submit_event(submit_command(body), ctx)
+        except UnknownPostcodeError as error:
+            raise unknown_postcode(["body", "postcode"], str(error)) from error
+        public = EventPublic(
+            id=submitted.event.id,
+            manage_url=submitted.manage_url,
+            cancel_url=submitted.cancel_url,
+            attendance_url=submitted.attendance_url,
+        )
+        return StoredResponse(201, public.model_dump(mode="json"))
 
-    @router.get("/gaps", tags=["gaps"])
-    async def list_gaps(
-        ctx: ContextDep,
-        reach_km: Annotated[float, Query(gt=0, le=100)] = 10,
-        limit: Annotated[int, Query(ge=1, le=5000)] = 100,
-    ) -> list[GapPublic]:
-        """Districts ranked by confirmed volunteers against upcoming published events within
-        `reach_km` of the district's centre: where new events are most needed first."""
-        found = await gaps.find_gaps(ctx, reach_km=reach_km)
-        return [
-            GapPublic(
-                outward_code=gap.outward_code,
-                volunteers=gap.volunteers,
-                events_in_reach=gap.events_in_reach,
-                score=round(gap.score, 3),
-                latitude=gap.centroid.latitude,
-                longitude=gap.centroid.longitude,
-            )
-            for gap in found[:limit]
-        ]
+    return await run_once(request, store, key, scope="events", run=run)  # type: ignore[return-value]
 
-    return router
+
+@router.get("/events")
+async def list_events(
+    ctx: ContextDep,
+    near: Annotated[
+        str | None, Query(max_length=16, description="Postcode or outward code")
+    ] = None,
+    within_km: Annotated[float, Query(gt=0, le=200)] = 10,
+    event_type: Annotated[Interest | None, Query(alias="type")] = None,
+    starts_after: datetime | None = None,
+    starts_before: datetime | None = None,
+) -> list[EventListing]:
+    """Published upcoming events, soonest first; `near` a postcode within `within_km`."""
+    try:
+        return await upcoming_listings(
+            ctx,
+            near=near,
+            within_km=within_km,
+            event_type=event_type,
+            starts_after=starts_after,
+            starts_before=starts_before,
+        )
+    except (UnknownPostcodeError, InvalidPostcodeError) as error:
+        raise unknown_postcode(["query", "near"], str(error)) from error
+
+
+@router.get("/gaps", tags=["gaps"])
+async def list_gaps(
+    ctx: ContextDep,
+    reach_km: Annotated[float, Query(gt=0, le=100)] = 10,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 100,
+) -> list[GapPublic]:
+    """Districts ranked by confirmed volunteers against upcoming published events within
+    `reach_km` of the district's centre: where new events are most needed first."""
+    found = await gaps.find_gaps(ctx, reach_km=reach_km)
+    return [
+        GapPublic(
+            outward_code=gap.outward_code,
+            volunteers=gap.volunteers,
+            events_in_reach=gap.events_in_reach,
+            score=round(gap.score, 3),
+            latitude=gap.centroid.latitude,
+            longitude=gap.centroid.longitude,
+        )
+        for gap in found[:limit]
+    ]

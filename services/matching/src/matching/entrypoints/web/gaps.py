@@ -3,18 +3,16 @@ reach, zoomed to a nation or region by `?area=`; then the biggest gaps (district
 and no event in reach) as a table, for those who cannot see the map."""
 
 import json
-from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
-from together_kit.pages import Site
 
 from matching.domain import gaps as drawing
-from matching.domain.areas import LABELS, NATIONS, REGIONS, Locality, in_area
-from matching.entrypoints.dependencies import ContextDep
+from matching.domain.areas import LABELS, NATIONS, REGIONS, in_area
+from matching.entrypoints.dependencies import ContextDep, LocalitiesDep, SiteDep
 from matching.handlers.gaps import find_gaps
 
 REACHES = (5, 10, 25)
@@ -23,7 +21,6 @@ OUTLINE = Path(__file__).parent / "map" / "outline.json"
 """Natural Earth's UK, Isle of Man and Ireland, simplified by scripts/derive_outline.py."""
 SIZES = (1, 10, 50)
 """Volunteers shown by the legend's circle sizes."""
-Localities = Callable[[], dict[str, Locality]]
 
 
 @cache
@@ -36,53 +33,52 @@ def outline() -> dict[str, str]:
     }
 
 
-def gap_pages(site: Site, *, localities: Localities) -> APIRouter:
-    router = APIRouter()
+router = APIRouter()
 
-    @router.get("/gaps")
-    async def gap_map(
-        request: Request,
-        ctx: ContextDep,
-        reach_km: Annotated[int, Query()] = 10,
-        area: Annotated[str | None, Query()] = None,
-    ) -> HTMLResponse:
-        reach = reach_km if reach_km in REACHES else 10
-        chosen = area if area in LABELS else None
-        found = await find_gaps(ctx, reach_km=reach)
-        places = localities()
-        view, districts = drawing.WHOLE, []
-        if chosen is not None:
-            centroids = [places[code].centroid for code in in_area(chosen, places, places)]
-            view, districts = drawing.view_of(centroids), [drawing.on_map(c) for c in centroids]
-        shown = in_area(chosen, (gap.outward_code for gap in found), places)
-        circles = [
-            {
-                "gap": gap,
-                "place": places[gap.outward_code].name if gap.outward_code in places else "",
-                "xy": drawing.on_map(gap.centroid),
-                "r": round(drawing.radius_for(gap.volunteers) * view.scale, 2),
-                "class": drawing.colour_for(gap.events_in_reach),
-            }
-            for gap in sorted(found, key=lambda g: -g.volunteers)
-        ]
-        top = [gap for gap in drawing.biggest(found) if gap.outward_code in shown]
-        context = {
-            "view": view,
-            "outline": outline(),
-            "districts": districts,
-            "dot": round(1.5 * view.scale, 2),
-            "label_size": round(12 * view.scale, 2),
-            "circles": circles,
-            "sizes": [(n, drawing.radius_for(n)) for n in SIZES],
-            "top": [(gap, places.get(gap.outward_code)) for gap in top[:TABLE_ROWS]],
-            "any_volunteers": bool(found),
-            "reach": reach,
-            "reaches": REACHES,
-            "area": chosen,
-            "nations": NATIONS,
-            "regions": {slug: label for slug, (label, _) in REGIONS.items()},
-            "area_label": LABELS.get(chosen or ""),
+
+@router.get("/gaps")
+async def gap_map(
+    request: Request,
+    ctx: ContextDep,
+    site: SiteDep,
+    places: LocalitiesDep,
+    reach_km: Annotated[int, Query()] = 10,
+    area: Annotated[str | None, Query()] = None,
+) -> HTMLResponse:
+    reach = reach_km if reach_km in REACHES else 10
+    chosen = area if area in LABELS else None
+    found = await find_gaps(ctx, reach_km=reach)
+    view, districts = drawing.WHOLE, []
+    if chosen is not None:
+        centroids = [places[code].centroid for code in in_area(chosen, places, places)]
+        view, districts = drawing.view_of(centroids), [drawing.on_map(c) for c in centroids]
+    shown = in_area(chosen, (gap.outward_code for gap in found), places)
+    circles = [
+        {
+            "gap": gap,
+            "place": places[gap.outward_code].name if gap.outward_code in places else "",
+            "xy": drawing.on_map(gap.centroid),
+            "r": round(drawing.radius_for(gap.volunteers) * view.scale, 2),
+            "class": drawing.colour_for(gap.events_in_reach),
         }
-        return site.render(request, "gaps.html", context)
-
-    return router
+        for gap in sorted(found, key=lambda g: -g.volunteers)
+    ]
+    top = [gap for gap in drawing.biggest(found) if gap.outward_code in shown]
+    context = {
+        "view": view,
+        "outline": outline(),
+        "districts": districts,
+        "dot": round(1.5 * view.scale, 2),
+        "label_size": round(12 * view.scale, 2),
+        "circles": circles,
+        "sizes": [(n, drawing.radius_for(n)) for n in SIZES],
+        "top": [(gap, places.get(gap.outward_code)) for gap in top[:TABLE_ROWS]],
+        "any_volunteers": bool(found),
+        "reach": reach,
+        "reaches": REACHES,
+        "area": chosen,
+        "nations": NATIONS,
+        "regions": {slug: label for slug, (label, _) in REGIONS.items()},
+        "area_label": LABELS.get(chosen or ""),
+    }
+    return site.render(request, "gaps.html", context)

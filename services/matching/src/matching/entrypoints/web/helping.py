@@ -17,8 +17,8 @@ from together_kit.pages import Site
 from together_kit.site import Addresses, signed_in
 
 from matching.domain.community_events import Answer, CommunityEvent
-from matching.entrypoints.dependencies import ContextDep
-from matching.handlers import attendance, helping
+from matching.entrypoints.dependencies import ContextDep, SiteDep
+from matching.handlers import Context, attendance, helping
 from matching.handlers.helping import Refusal
 
 REFUSED = {
@@ -32,90 +32,97 @@ def with_next(addresses: Addresses, service: str, path: str, back: str) -> str:
     return f"{addresses.url(service, path)}?{urlencode({'next': back})}"
 
 
-def help_pages(site: Site) -> APIRouter:
-    router = APIRouter()
+router = APIRouter()
 
-    def links(ctx: ContextDep, event_id: UUID | str) -> dict[str, str]:
-        addresses = ctx.links.addresses
-        back = addresses.url("matching", f"/events/{event_id}/help")
-        return {
-            "sign_in_url": with_next(addresses, "signups", "/my/sign-in", back),
-            "join_url": with_next(addresses, "signups", "/join", back),
-            "my_url": addresses.url("signups", "/my"),
-            "my_events_url": addresses.url("matching", "/my/events"),
-        }
 
-    def page(
-        request: Request,
-        ctx: ContextDep,
-        template: str,
-        event: CommunityEvent | None,
-        *,
-        event_id: UUID | str,
-        status_code: int = status.HTTP_200_OK,
-        **context: object,
-    ) -> HTMLResponse:
-        translate = site.translator(request)
-        kind = labels.label(labels.INTERESTS, event.event_type, translate) if event else ""
-        shown = {"event": event, "type_label": kind, **links(ctx, event_id), **context}
-        return site.render(request, template, shown, status_code=status_code)
+def links(ctx: Context, event_id: UUID | str) -> dict[str, str]:
+    addresses = ctx.links.addresses
+    back = addresses.url("matching", f"/events/{event_id}/help")
+    return {
+        "sign_in_url": with_next(addresses, "signups", "/my/sign-in", back),
+        "join_url": with_next(addresses, "signups", "/join", back),
+        "my_url": addresses.url("signups", "/my"),
+        "my_events_url": addresses.url("matching", "/my/events"),
+    }
 
-    def refused(
-        request: Request, ctx: ContextDep, refusal: Refusal, event_id: UUID | str
-    ) -> HTMLResponse:
+
+def page(
+    site: Site,
+    request: Request,
+    ctx: Context,
+    template: str,
+    event: CommunityEvent | None,
+    *,
+    event_id: UUID | str,
+    status_code: int = status.HTTP_200_OK,
+    **context: object,
+) -> HTMLResponse:
+    translate = site.translator(request)
+    kind = labels.label(labels.INTERESTS, event.event_type, translate) if event else ""
+    shown = {"event": event, "type_label": kind, **links(ctx, event_id), **context}
+    return site.render(request, template, shown, status_code=status_code)
+
+
+def refused(
+    site: Site, request: Request, ctx: Context, refusal: Refusal, event_id: UUID | str
+) -> HTMLResponse:
+    return page(
+        site,
+        request,
+        ctx,
+        "help_refused.html",
+        None,
+        event_id=event_id,
+        status_code=REFUSED[refusal],
+        refusal=refusal.value,
+    )
+
+
+@router.get("/events/{event_id}/help")
+async def help_page(
+    event_id: str, request: Request, ctx: ContextDep, site: SiteDep
+) -> HTMLResponse:
+    identifier = _uuid(event_id)
+    found = await helping.public_event(identifier, ctx) if identifier else Refusal.NO_EVENT
+    if isinstance(found, Refusal):
+        return refused(site, request, ctx, found, event_id)
+    person_id = signed_in(request, ctx.links.site)
+    if person_id is None:
+        return page(site, request, ctx, "help.html", found, event_id=found.id, signed_in=False)
+    proposal = await helping.offer(found.id, person_id, ctx)
+    if isinstance(proposal, Refusal):
+        return refused(site, request, ctx, proposal, event_id)
+    answer, position = proposal.answer
+    if answer in (Answer.ACCEPTED, Answer.WAITLISTED):
         return page(
+            site,
             request,
             ctx,
-            "help_refused.html",
-            None,
-            event_id=event_id,
-            status_code=REFUSED[refusal],
-            refusal=refusal.value,
+            "helped.html",
+            found,
+            event_id=found.id,
+            outcome=answer.value,
+            position=position,
+            code=attendance.place_code(found.id, person_id),
         )
+    return page(site, request, ctx, "help.html", found, event_id=found.id, signed_in=True)
 
-    @router.get("/events/{event_id}/help")
-    async def help_page(event_id: str, request: Request, ctx: ContextDep) -> HTMLResponse:
-        identifier = _uuid(event_id)
-        found = await helping.public_event(identifier, ctx) if identifier else Refusal.NO_EVENT
-        if isinstance(found, Refusal):
-            return refused(request, ctx, found, event_id)
-        person_id = signed_in(request, ctx.links.site)
-        if person_id is None:
-            return page(request, ctx, "help.html", found, event_id=found.id, signed_in=False)
-        proposal = await helping.offer(found.id, person_id, ctx)
-        if isinstance(proposal, Refusal):
-            return refused(request, ctx, proposal, event_id)
-        answer, position = proposal.answer
-        if answer in (Answer.ACCEPTED, Answer.WAITLISTED):
-            return page(
-                request,
-                ctx,
-                "helped.html",
-                found,
-                event_id=found.id,
-                outcome=answer.value,
-                position=position,
-                code=attendance.place_code(found.id, person_id),
-            )
-        return page(request, ctx, "help.html", found, event_id=found.id, signed_in=True)
 
-    @router.post("/events/{event_id}/help")
-    async def offer_help(event_id: str, request: Request, ctx: ContextDep) -> Response:
-        identifier = _uuid(event_id)
-        if identifier is None:
-            return refused(request, ctx, Refusal.NO_EVENT, event_id)
-        if over := await site.over_limit(request):
-            return over
-        person_id = signed_in(request, ctx.links.site)
-        if person_id is not None:
-            taken = await helping.take_place(
-                identifier, person_id, correlation_id=current_correlation_id(), ctx=ctx
-            )
-            if isinstance(taken, Refusal):
-                return refused(request, ctx, taken, event_id)
-        return site.see_other(request, f"/events/{identifier}/help")
-
-    return router
+@router.post("/events/{event_id}/help")
+async def offer_help(event_id: str, request: Request, ctx: ContextDep, site: SiteDep) -> Response:
+    identifier = _uuid(event_id)
+    if identifier is None:
+        return refused(site, request, ctx, Refusal.NO_EVENT, event_id)
+    if over := await site.over_limit(request):
+        return over
+    person_id = signed_in(request, ctx.links.site)
+    if person_id is not None:
+        taken = await helping.take_place(
+            identifier, person_id, correlation_id=current_correlation_id(), ctx=ctx
+        )
+        if isinstance(taken, Refusal):
+            return refused(site, request, ctx, taken, event_id)
+    return site.see_other(request, f"/events/{identifier}/help")
 
 
 def _uuid(value: str) -> UUID | None:

@@ -9,96 +9,101 @@ from together_contracts import Interest
 from together_kit import labels
 from together_kit.districts import InvalidPostcodeError
 from together_kit.forms import from_a_bot
-from together_kit.pages import Site
+from together_kit.pages import FormPage, Site
 
 from matching.domain.availability import LONDON
 from matching.domain.places import UnknownPostcodeError
 from matching.entrypoints.api import submit_command, upcoming_listings
-from matching.entrypoints.dependencies import ContextDep
+from matching.entrypoints.dependencies import ContextDep, SiteDep
 from matching.entrypoints.web import choices, forms
 from matching.handlers import listings
 
 RADII = ("2", "5", "10", "25", "50")
 
 
-def listing_pages(site: Site) -> APIRouter:
-    router = APIRouter()
+router = APIRouter()
 
-    event_form = site.form_page(
+
+def event_form(site: Site) -> FormPage:
+    """The organiser's form at /events/new."""
+    return site.form_page(
         "event_new.html",
         types=labels.INTERESTS,
         where=choices.WHERE,
         languages=choices.EVENT_LANGUAGES,
     )
 
-    @router.get("/events/new")
-    async def new_event_form(request: Request) -> HTMLResponse:
-        return event_form(request, {"language": site.pages.language(request), "where": "venue"})
 
-    @router.post("/events/new")
-    async def new_event(request: Request, ctx: ContextDep) -> Response:
-        """Post/redirect/get: the listing is stored once, the organiser's page is emailed, and
-        a refresh of the thank-you page sends nothing again."""
-        if refused := await site.over_limit(request):
-            return refused
-        form = await site.form(request)
-        if from_a_bot(form):
-            return site.see_other(request, "/events/new/thanks")
-        values = forms.event_values(form)
-        body, errors = forms.check(values)
-        if body is None:
-            return event_form(request, values, errors)
-        language = site.pages.language(request)
-        command = submit_command(body, reply_language="cy" if language == "cy" else "en")
-        try:
-            await listings.submit_event(command, ctx)
-        except UnknownPostcodeError:
-            return event_form(request, values, {"postcode": forms.UNKNOWN_POSTCODE})
+@router.get("/events/new")
+async def new_event_form(request: Request, site: SiteDep) -> HTMLResponse:
+    return event_form(site)(request, {"language": site.pages.language(request), "where": "venue"})
+
+
+@router.post("/events/new")
+async def new_event(request: Request, ctx: ContextDep, site: SiteDep) -> Response:
+    """Post/redirect/get: the listing is stored once, the organiser's page is emailed, and
+    a refresh of the thank-you page sends nothing again."""
+    if refused := await site.over_limit(request):
+        return refused
+    form = await site.form(request)
+    if from_a_bot(form):
         return site.see_other(request, "/events/new/thanks")
+    values = forms.event_values(form)
+    body, errors = forms.check(values)
+    if body is None:
+        return event_form(site)(request, values, errors)
+    language = site.pages.language(request)
+    command = submit_command(body, reply_language="cy" if language == "cy" else "en")
+    try:
+        await listings.submit_event(command, ctx)
+    except UnknownPostcodeError:
+        return event_form(site)(request, values, {"postcode": forms.UNKNOWN_POSTCODE})
+    return site.see_other(request, "/events/new/thanks")
 
-    @router.get("/events/new/thanks")
-    async def new_event_thanks(request: Request) -> HTMLResponse:
-        return site.render(request, "event_thanks.html")
 
-    @router.get("/events")
-    async def list_events(
-        request: Request,
-        ctx: ContextDep,
-        near: str = "",
-        within_km: str = "10",
-        event_type: Annotated[str, Query(alias="type")] = "",
-        date_from: str = "",
-        date_to: str = "",
-    ) -> HTMLResponse:
-        translate = site.translator(request)
-        radius = within_km if within_km in RADII else "10"
-        chosen = event_type if event_type in labels.INTERESTS else ""
-        error = None
-        shown = []
-        try:
-            shown = await upcoming_listings(
-                ctx,
-                near=near.strip()[:16] or None,
-                within_km=float(radius),
-                event_type=Interest(chosen) if chosen else None,
-                starts_after=_day(date_from),
-                starts_before=_day(date_to, end=True),
-            )
-        except (UnknownPostcodeError, InvalidPostcodeError):
-            error = translate(forms.UNKNOWN_POSTCODE)
-        context = {
-            "events": shown,
-            "values": {"near": near, "within_km": radius, "type": chosen},
-            "dates": {"date_from": date_from, "date_to": date_to},
-            "error": error,
-            "types": labels.options(labels.INTERESTS, translate),
-            "type_label": lambda value: labels.label(labels.INTERESTS, value, translate),
-            "radii": [(r, f"{r} km") for r in RADII],
-            "london": LONDON,
-        }
-        return site.render(request, "events.html", context)
+@router.get("/events/new/thanks")
+async def new_event_thanks(request: Request, site: SiteDep) -> HTMLResponse:
+    return site.render(request, "event_thanks.html")
 
-    return router
+
+@router.get("/events")
+async def list_events(
+    request: Request,
+    ctx: ContextDep,
+    site: SiteDep,
+    near: str = "",
+    within_km: str = "10",
+    event_type: Annotated[str, Query(alias="type")] = "",
+    date_from: str = "",
+    date_to: str = "",
+) -> HTMLResponse:
+    translate = site.translator(request)
+    radius = within_km if within_km in RADII else "10"
+    chosen = event_type if event_type in labels.INTERESTS else ""
+    error = None
+    shown = []
+    try:
+        shown = await upcoming_listings(
+            ctx,
+            near=near.strip()[:16] or None,
+            within_km=float(radius),
+            event_type=Interest(chosen) if chosen else None,
+            starts_after=_day(date_from),
+            starts_before=_day(date_to, end=True),
+        )
+    except (UnknownPostcodeError, InvalidPostcodeError):
+        error = translate(forms.UNKNOWN_POSTCODE)
+    context = {
+        "events": shown,
+        "values": {"near": near, "within_km": radius, "type": chosen},
+        "dates": {"date_from": date_from, "date_to": date_to},
+        "error": error,
+        "types": labels.options(labels.INTERESTS, translate),
+        "type_label": lambda value: labels.label(labels.INTERESTS, value, translate),
+        "radii": [(r, f"{r} km") for r in RADII],
+        "london": LONDON,
+    }
+    return site.render(request, "events.html", context)
 
 
 def _day(value: str, *, end: bool = False) -> datetime | None:

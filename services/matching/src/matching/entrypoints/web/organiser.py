@@ -19,10 +19,10 @@ from together_kit.pages import Site
 from matching.domain.availability import LONDON
 from matching.domain.community_events import CommunityEvent, EventStatus, PlacesTakenError
 from matching.domain.places import UnknownPostcodeError
-from matching.entrypoints.dependencies import ContextDep
+from matching.entrypoints.dependencies import ContextDep, SiteDep
 from matching.entrypoints.schemas import Email, EventEdit, MessageCreate
 from matching.entrypoints.web import choices, forms
-from matching.handlers import attendance, listings, organising
+from matching.handlers import Context, attendance, listings, organising
 from matching.handlers.responses import LinkState
 
 DONE = frozenset(
@@ -32,167 +32,178 @@ ORGANISER_EMAIL: TypeAdapter[str] = TypeAdapter(Email)
 PLACES_TAKEN = "You cannot have fewer places than the %(taken)s volunteers who already have one"
 
 
-def organiser_pages(site: Site) -> APIRouter:
-    router = APIRouter()
+router = APIRouter()
 
-    def request_page(
-        request: Request, *, email: str = "", error: str | None = None, code: int = 200
-    ) -> HTMLResponse:
-        errors = site.translated(request, {"email": error} if error else {})
-        context = {"values": {"email": email}, "errors": errors}
-        return site.render(request, "manage_request.html", context, status_code=code)
 
-    def broken_link(request: Request, state: LinkState) -> HTMLResponse:
-        expired = state is LinkState.EXPIRED
-        code = status.HTTP_410_GONE if expired else status.HTTP_404_NOT_FOUND
-        context = {"expired": expired, "values": {"email": ""}, "errors": {}}
-        return site.render(request, "manage_invalid.html", context, status_code=code)
+def request_page(
+    site: Site, request: Request, *, email: str = "", error: str | None = None, code: int = 200
+) -> HTMLResponse:
+    errors = site.translated(request, {"email": error} if error else {})
+    context = {"values": {"email": email}, "errors": errors}
+    return site.render(request, "manage_request.html", context, status_code=code)
 
-    def back(request: Request, token: str, done: str) -> Response:
-        return site.see_other(request, f"/events/manage/{quote(token)}?done={done}")
 
-    def page(
-        request: Request,
-        token: str,
-        event: CommunityEvent,
-        ctx: ContextDep,
-        *,
-        done: str = "",
-        values: Mapping[str, str] | None = None,
-        errors: Mapping[str, str] | None = None,
-        message: str = "",
-    ) -> HTMLResponse:
-        translate = site.translator(request)
-        reason = choices.REJECTION_REASONS.get(event.rejection_reason, "")
-        context = {
-            "token": quote(token),
-            "event": event,
-            "type_label": labels.label(labels.INTERESTS, event.event_type, translate),
-            "state": _state(event),
-            "reason": translate(reason) if reason else "",
-            "summary": attendance.summary(event),
-            "sharing": len(event.sharing),
-            "begun": ctx.clock() >= event.starts_at,
-            "editable": event.status in organising.EDITABLE and ctx.clock() < event.starts_at,
-            "people_url": ctx.links.addresses.url(
-                "notifications", f"/organisers/{quote(token)}/people"
-            ),
-            "done": done if done in DONE else "",
-            "values": values or edit_values(event),
-            "errors": site.translated(request, errors or {}),
-            "message": message,
-            "where": labels.options(choices.WHERE, translate),
-        }
-        code = status.HTTP_422_UNPROCESSABLE_CONTENT if errors else status.HTTP_200_OK
-        return site.render(request, "manage.html", context, status_code=code)
+def broken_link(site: Site, request: Request, state: LinkState) -> HTMLResponse:
+    expired = state is LinkState.EXPIRED
+    code = status.HTTP_410_GONE if expired else status.HTTP_404_NOT_FOUND
+    context = {"expired": expired, "values": {"email": ""}, "errors": {}}
+    return site.render(request, "manage_invalid.html", context, status_code=code)
 
-    @router.get("/events/manage")
-    async def ask_for_link(request: Request, sent: str = "") -> HTMLResponse:
-        if sent:
-            return site.render(request, "manage_sent.html")
-        return request_page(request)
 
-    @router.post("/events/manage")
-    async def send_link(request: Request, ctx: ContextDep) -> Response:
-        """The same answer whether or not the address listed anything (no one learns who
-        organises what); rate limited like every form."""
-        if refused := await site.over_limit(request):
-            return refused
-        form = await site.form(request)
-        email = text(form, "email").strip()
-        try:
-            checked = str(ORGANISER_EMAIL.validate_python(email))
-        except ValidationError as error:
-            said = field_errors(error.errors(), {"email": email}, {"email": EMAIL}, field="email")
-            return request_page(request, email=email, error=said["email"], code=422)
-        language = site.pages.language(request)
-        await organising.request_links(
-            checked,
-            language="cy" if language == "cy" else "en",
-            correlation_id=current_correlation_id(),
-            ctx=ctx,
+def back(site: Site, request: Request, token: str, done: str) -> Response:
+    return site.see_other(request, f"/events/manage/{quote(token)}?done={done}")
+
+
+def page(
+    site: Site,
+    request: Request,
+    token: str,
+    event: CommunityEvent,
+    ctx: Context,
+    *,
+    done: str = "",
+    values: Mapping[str, str] | None = None,
+    errors: Mapping[str, str] | None = None,
+    message: str = "",
+) -> HTMLResponse:
+    translate = site.translator(request)
+    reason = choices.REJECTION_REASONS.get(event.rejection_reason, "")
+    context = {
+        "token": quote(token),
+        "event": event,
+        "type_label": labels.label(labels.INTERESTS, event.event_type, translate),
+        "state": _state(event),
+        "reason": translate(reason) if reason else "",
+        "summary": attendance.summary(event),
+        "sharing": len(event.sharing),
+        "begun": ctx.clock() >= event.starts_at,
+        "editable": event.status in organising.EDITABLE and ctx.clock() < event.starts_at,
+        "people_url": ctx.links.addresses.url(
+            "notifications", f"/organisers/{quote(token)}/people"
+        ),
+        "done": done if done in DONE else "",
+        "values": values or edit_values(event),
+        "errors": site.translated(request, errors or {}),
+        "message": message,
+        "where": labels.options(choices.WHERE, translate),
+    }
+    code = status.HTTP_422_UNPROCESSABLE_CONTENT if errors else status.HTTP_200_OK
+    return site.render(request, "manage.html", context, status_code=code)
+
+
+@router.get("/events/manage")
+async def ask_for_link(request: Request, site: SiteDep, sent: str = "") -> HTMLResponse:
+    if sent:
+        return site.render(request, "manage_sent.html")
+    return request_page(site, request)
+
+
+@router.post("/events/manage")
+async def send_link(request: Request, ctx: ContextDep, site: SiteDep) -> Response:
+    """The same answer whether or not the address listed anything (no one learns who
+    organises what); rate limited like every form."""
+    if refused := await site.over_limit(request):
+        return refused
+    form = await site.form(request)
+    email = text(form, "email").strip()
+    try:
+        checked = str(ORGANISER_EMAIL.validate_python(email))
+    except ValidationError as error:
+        said = field_errors(error.errors(), {"email": email}, {"email": EMAIL}, field="email")
+        return request_page(site, request, email=email, error=said["email"], code=422)
+    language = site.pages.language(request)
+    await organising.request_links(
+        checked,
+        language="cy" if language == "cy" else "en",
+        correlation_id=current_correlation_id(),
+        ctx=ctx,
+    )
+    return site.see_other(request, "/events/manage?sent=1")
+
+
+@router.get("/events/manage/{token}")
+async def manage(
+    token: str, request: Request, ctx: ContextDep, site: SiteDep, done: str = ""
+) -> Response:
+    state, event = await organising.read_link(token, ctx)
+    if event is None:
+        return broken_link(site, request, state)
+    return page(site, request, token, event, ctx, done=done)
+
+
+@router.post("/events/manage/{token}/edit")
+async def edit(token: str, request: Request, ctx: ContextDep, site: SiteDep) -> Response:
+    state, event = await organising.read_link(token, ctx)
+    if event is None:
+        return broken_link(site, request, state)
+    if ctx.clock() >= event.starts_at:
+        return back(site, request, token, "closed")
+    form = await site.form(request)
+    values = forms.event_values(form, forms.EDIT_FIELDS)
+    body, errors = forms.check_edit(values)
+    if body is None:
+        return page(site, request, token, event, ctx, values=values, errors=errors)
+    try:
+        edited = await organising.edit_event(
+            event.id, edit_command(body), correlation_id=current_correlation_id(), ctx=ctx
         )
-        return site.see_other(request, "/events/manage?sent=1")
+    except UnknownPostcodeError:
+        errors = {"postcode": forms.UNKNOWN_POSTCODE}
+        return page(site, request, token, event, ctx, values=values, errors=errors)
+    except PlacesTakenError as taken:
+        said = site.translator(request)(PLACES_TAKEN) % {"taken": taken.taken}
+        return page(site, request, token, event, ctx, values=values, errors={"places": said})
+    if edited.outcome is organising.EditOutcome.CLOSED:
+        return back(site, request, token, "closed")
+    if edited.moderated:
+        return back(site, request, token, "moderated")
+    return back(site, request, token, edited.outcome.value)
 
-    @router.get("/events/manage/{token}")
-    async def manage(token: str, request: Request, ctx: ContextDep, done: str = "") -> Response:
-        state, event = await organising.read_link(token, ctx)
-        if event is None:
-            return broken_link(request, state)
-        return page(request, token, event, ctx, done=done)
 
-    @router.post("/events/manage/{token}/edit")
-    async def edit(token: str, request: Request, ctx: ContextDep) -> Response:
-        state, event = await organising.read_link(token, ctx)
-        if event is None:
-            return broken_link(request, state)
-        if ctx.clock() >= event.starts_at:
-            return back(request, token, "closed")
-        form = await site.form(request)
-        values = forms.event_values(form, forms.EDIT_FIELDS)
-        body, errors = forms.check_edit(values)
-        if body is None:
-            return page(request, token, event, ctx, values=values, errors=errors)
-        try:
-            edited = await organising.edit_event(
-                event.id, edit_command(body), correlation_id=current_correlation_id(), ctx=ctx
-            )
-        except UnknownPostcodeError:
-            errors = {"postcode": forms.UNKNOWN_POSTCODE}
-            return page(request, token, event, ctx, values=values, errors=errors)
-        except PlacesTakenError as taken:
-            said = site.translator(request)(PLACES_TAKEN) % {"taken": taken.taken}
-            return page(request, token, event, ctx, values=values, errors={"places": said})
-        if edited.outcome is organising.EditOutcome.CLOSED:
-            return back(request, token, "closed")
-        if edited.moderated:
-            return back(request, token, "moderated")
-        return back(request, token, edited.outcome.value)
+@router.post("/events/manage/{token}/cancel")
+async def cancel(token: str, request: Request, ctx: ContextDep, site: SiteDep) -> Response:
+    state, event = await organising.read_link(token, ctx)
+    if event is None:
+        return broken_link(site, request, state)
+    await listings.cancel_by_id(event.id, correlation_id=current_correlation_id(), ctx=ctx)
+    return back(site, request, token, "cancelled")
 
-    @router.post("/events/manage/{token}/cancel")
-    async def cancel(token: str, request: Request, ctx: ContextDep) -> Response:
-        state, event = await organising.read_link(token, ctx)
-        if event is None:
-            return broken_link(request, state)
-        await listings.cancel_by_id(event.id, correlation_id=current_correlation_id(), ctx=ctx)
-        return back(request, token, "cancelled")
 
-    @router.post("/events/manage/{token}/attendance")
-    async def mark_attendance(token: str, request: Request, ctx: ContextDep) -> Response:
-        state, event = await organising.read_link(token, ctx)
-        if event is None:
-            return broken_link(request, state)
-        form = await site.form(request, max_fields=1000)
-        marks = {
-            str(name).removeprefix("place-"): value == "came"
-            for name, value in form.multi_items()
-            if str(name).startswith("place-") and value in ("came", "missed")
-        }
-        await attendance.record_attendance(
-            event.id, marks, correlation_id=current_correlation_id(), ctx=ctx
-        )
-        return back(request, token, "attendance")
+@router.post("/events/manage/{token}/attendance")
+async def mark_attendance(token: str, request: Request, ctx: ContextDep, site: SiteDep) -> Response:
+    state, event = await organising.read_link(token, ctx)
+    if event is None:
+        return broken_link(site, request, state)
+    form = await site.form(request, max_fields=1000)
+    marks = {
+        str(name).removeprefix("place-"): value == "came"
+        for name, value in form.multi_items()
+        if str(name).startswith("place-") and value in ("came", "missed")
+    }
+    await attendance.record_attendance(
+        event.id, marks, correlation_id=current_correlation_id(), ctx=ctx
+    )
+    return back(site, request, token, "attendance")
 
-    @router.post("/events/manage/{token}/message")
-    async def message(token: str, request: Request, ctx: ContextDep) -> Response:
-        state, event = await organising.read_link(token, ctx)
-        if event is None:
-            return broken_link(request, state)
-        if refused := await site.over_limit(request):
-            return refused
-        form = await site.form(request)
-        written = text(form, "text")
-        try:
-            body = MessageCreate.model_validate({"text": written})
-        except ValidationError as error:
-            errors = field_errors(error.errors(), {"text": written}, {"text": forms.MESSAGE})
-            return page(request, token, event, ctx, errors=errors, message=written)
-        sent = await organising.post_message(
-            event.id, body.text, correlation_id=current_correlation_id(), ctx=ctx
-        )
-        return back(request, token, "message" if sent else "no-one")
 
-    return router
+@router.post("/events/manage/{token}/message")
+async def message(token: str, request: Request, ctx: ContextDep, site: SiteDep) -> Response:
+    state, event = await organising.read_link(token, ctx)
+    if event is None:
+        return broken_link(site, request, state)
+    if refused := await site.over_limit(request):
+        return refused
+    form = await site.form(request)
+    written = text(form, "text")
+    try:
+        body = MessageCreate.model_validate({"text": written})
+    except ValidationError as error:
+        errors = field_errors(error.errors(), {"text": written}, {"text": forms.MESSAGE})
+        return page(site, request, token, event, ctx, errors=errors, message=written)
+    sent = await organising.post_message(
+        event.id, body.text, correlation_id=current_correlation_id(), ctx=ctx
+    )
+    return back(site, request, token, "message" if sent else "no-one")
 
 
 def _state(event: CommunityEvent) -> str:
