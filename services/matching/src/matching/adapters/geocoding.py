@@ -180,8 +180,8 @@ class CachedGeocoder:
             "longitude": place.point.longitude,
             CACHED_AT: self.clock(),
         }
-        # An insert, not an upsert: the embedded store keeps a datetime written by `$set` as a
-        # string (ADR 0001), and a place does not move, so another replica's answer is as good.
+        # An insert, not an upsert, so `cached_at` stays a real date (together_kit.stored); a
+        # place does not move, so another replica's answer is as good.
         with contextlib.suppress(DuplicateKeyError):
             await self.cache.insert_one(cached_place)
         self._remember(key, place)

@@ -42,14 +42,14 @@ class MongoVolunteerRepository:
         await collection.create_index(
             [("status", ASCENDING), ("ever_proposed", ASCENDING), ("confirmed_at", ASCENDING)]
         )
-        await self._file_unfiled()
+        await self._add_missing_reach_keys()
 
-    async def _file_unfiled(self) -> None:
+    async def _add_missing_reach_keys(self) -> None:
         """Give a `reach` key to located profiles stored before keys existed (a one-off at the
         first start after the upgrade; each later start finds only the unlocated, if any). A
         profile changed meanwhile keeps the key its own write gave it (the version filter)."""
         collection = self.volunteers.collection
-        async for document in collection.find({"reach": None}):  # alone: see ADR 0001
+        async for document in collection.find({"reach": None}):  # alone: together_kit.stored
             key = reach_key_of(from_document(document))
             if key is None:
                 continue
