@@ -15,12 +15,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from matching.adapters.events import MongoEventRepository
+from matching.adapters.community_events import MongoEventRepository
 from matching.adapters.geocoding import CachedGeocoder, GeoNamesTable
 from matching.adapters.matches import MongoMatchRepository
 from matching.adapters.tokens import Links, Tokens
 from matching.adapters.volunteers import MongoVolunteerRepository, to_document
-from matching.domain.events import CommunityEvent, EventStatus, Venue
+from matching.domain.community_events import CommunityEvent, EventStatus, Venue
 from matching.domain.volunteers import Status, Volunteer
 from matching.handlers import Context, MatchingRules
 from matching.handlers.matching import match_event
@@ -28,6 +28,8 @@ from matching.settings import Settings as MatchingSettings
 from pyinstrument import Profiler
 from pymongo.asynchronous.database import AsyncDatabase
 from together_contracts import Availability, Interest
+from together_kit.access import AccessAnswers
+from together_kit.erasure import ErasureAnswers
 from together_kit.outbox import AggregateCollection
 from together_kit.serve import settle_heap
 from together_kit.site import SiteTokens
@@ -67,6 +69,8 @@ def matching_context(db: AsyncDatabase[Document], settings: MatchingSettings) ->
             events_per_new_volunteer=settings.events_per_new_volunteer,
             unmatched_after_days=settings.unmatched_after_days,
         ),
+        erasures=ErasureAnswers(aggregate(db, "erasures"), service="matching"),
+        access=AccessAnswers(aggregate(db, "access_answers"), service="matching"),
     )
 
 
