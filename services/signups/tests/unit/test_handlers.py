@@ -12,11 +12,25 @@ from uuid import UUID
 
 import pytest
 from itsdangerous import TimestampSigner
-from signups.adapters.organisations import OrganisationChange, OrganisationNotFoundError
-from signups.adapters.people import EmailAlreadyRegisteredError, PersonChange, PersonNotFoundError
-from signups.adapters.tokens import Links, Purpose, Tokens
-from signups.domain.organisations import Organisation, OrganisationDetails, Pledge
-from signups.domain.people import JoinContext, Mail, Person, Status, VolunteerDetails
+from signups.adapters.tokens import Links, Tokens
+from signups.domain.links import Purpose
+from signups.domain.organisations import (
+    Organisation,
+    OrganisationChange,
+    OrganisationDetails,
+    OrganisationNotFoundError,
+    Pledge,
+)
+from signups.domain.people import (
+    EmailAlreadyRegisteredError,
+    JoinContext,
+    Mail,
+    Person,
+    PersonChange,
+    PersonNotFoundError,
+    Status,
+    VolunteerDetails,
+)
 from signups.domain.pledges import DecisionOutcome, PledgeStatus
 from signups.handlers import Context, erasure, links, organisations, pledges, volunteers
 from signups.handlers.erasure import ErasureOutcome

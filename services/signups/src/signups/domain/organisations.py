@@ -1,10 +1,11 @@
 """An organisation that joined the coalition and the pledge it made."""
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from together_contracts import Interest, Language, OrganisationType
+from together_contracts import Event, Interest, Language, OrganisationType
 
 from signups.domain.people import ConfirmOutcome
 from signups.domain.pledges import (
@@ -15,6 +16,10 @@ from signups.domain.pledges import (
     rejection_outcome,
     status_of,
 )
+
+
+class OrganisationNotFoundError(LookupError):
+    pass
 
 
 @dataclass(frozen=True)
@@ -110,3 +115,7 @@ class Organisation:
             before_moderation=True,
         )
         return True
+
+
+OrganisationChange = Callable[[Organisation], Sequence[Event]]
+"""A change to a stored organisation: it changes the one given and returns the events it causes."""

@@ -5,12 +5,13 @@ changes nothing at once: different details wait as the person's pending change u
 emailed to that address is followed (`confirm_change`).
 """
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID, uuid4
 
-from together_contracts import Availability, Consent, Interest, Language
+from together_contracts import Availability, Consent, Event, Interest, Language
 
 CONFIRMATION_RESEND_AFTER = timedelta(minutes=10)
 PENDING_PURGED_AFTER = timedelta(days=30)
@@ -18,6 +19,14 @@ PENDING_CHANGE_KEPT_FOR = timedelta(days=7)
 """As long as the link that confirms a change works; then the change is dropped."""
 CHANGE_LINK_SOURCE = "change-link"
 """The consent log's source for what a confirmed "confirm these changes" link applied."""
+
+
+class EmailAlreadyRegisteredError(Exception):
+    """Another request created a person with this email first."""
+
+
+class PersonNotFoundError(LookupError):
+    pass
 
 
 class Status(StrEnum):
@@ -232,6 +241,10 @@ class Person:
 
     def purgeable(self, now: datetime) -> bool:
         return not self.confirmed and now - self.joined_at >= PENDING_PURGED_AFTER
+
+
+PersonChange = Callable[[Person], Sequence[Event]]
+"""A change to a stored person: it changes the person given and returns the events it causes."""
 
 
 def _consent_changes(

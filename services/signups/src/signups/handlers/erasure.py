@@ -22,9 +22,8 @@ from together_contracts import (
 )
 from together_kit.signing import TokenExpiredError, TokenInvalidError
 
-from signups.adapters.people import PersonNotFoundError
-from signups.adapters.tokens import ERASURE_MAX_AGE_SECONDS, Purpose
-from signups.domain.people import Person
+from signups.domain.links import ERASURE_MAX_AGE_SECONDS, Purpose
+from signups.domain.people import Person, PersonNotFoundError
 from signups.handlers.context import PRODUCER, Context
 
 SERVICE = "signups"

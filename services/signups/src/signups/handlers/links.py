@@ -11,11 +11,15 @@ from uuid import UUID
 from together_contracts import Event, PledgeMade, PledgeMadeData
 from together_kit.signing import TokenExpiredError, TokenInvalidError
 
-from signups.adapters.organisations import OrganisationNotFoundError
-from signups.adapters.people import PersonNotFoundError
-from signups.adapters.tokens import CONFIRMATION_MAX_AGE_SECONDS, Purpose
-from signups.domain.organisations import Organisation
-from signups.domain.people import ConfirmOutcome, JoinContext, Person, VolunteerDetails
+from signups.domain.links import CONFIRMATION_MAX_AGE_SECONDS, Purpose
+from signups.domain.organisations import Organisation, OrganisationNotFoundError
+from signups.domain.people import (
+    ConfirmOutcome,
+    JoinContext,
+    Person,
+    PersonNotFoundError,
+    VolunteerDetails,
+)
 from signups.handlers.context import PRODUCER, Context
 from signups.handlers.volunteers import confirmed, contact_changed, unsubscribed, updated
 

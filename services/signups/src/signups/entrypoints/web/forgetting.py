@@ -11,7 +11,7 @@ from together_kit.forms import text
 from together_kit.http import current_correlation_id
 from together_kit.pages import Site
 
-from signups.adapters.tokens import ERASURE_MAX_AGE_SECONDS, Purpose
+from signups.domain.links import ERASURE_MAX_AGE_SECONDS, Purpose
 from signups.entrypoints.dependencies import ContextDep
 from signups.entrypoints.web import forms
 from signups.entrypoints.web.links import readable

@@ -14,11 +14,12 @@ from together_kit.pages import Site
 from together_kit.signing import TokenExpiredError, TokenInvalidError
 from together_kit.site import start_session
 
-from signups.adapters.tokens import Purpose, Tokens
+from signups.domain.links import Purpose
 from signups.entrypoints.dependencies import ContextDep
 from signups.entrypoints.web.mine import allowed_onward
 from signups.handlers import links
 from signups.handlers.links import LinkOutcome
+from signups.handlers.ports import TokenReader
 
 LABELS = {
     "interests": kit_labels.INTERESTS,
@@ -100,7 +101,7 @@ def shown(preview: links.Preview) -> dict[str, Any]:
     }
 
 
-def readable(tokens: Tokens, token: str, purpose: Purpose, *, max_age: int | None) -> str:
+def readable(tokens: TokenReader, token: str, purpose: Purpose, *, max_age: int | None) -> str:
     """Whether a link could still work (`valid`, `expired` or `invalid`), without following it."""
     try:
         claims = tokens.read(token, max_age=max_age)
