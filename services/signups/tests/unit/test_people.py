@@ -1,49 +1,21 @@
 """The rules about people and organisations: consents, double opt-in, rejoining, purging."""
 
-from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from signups.domain.organisations import Organisation, OrganisationDetails, Pledge
 from signups.domain.people import (
     ConfirmOutcome,
     ConsentRecord,
-    JoinContext,
     Mail,
     Person,
     Status,
-    VolunteerDetails,
 )
-from together_contracts import Availability, Consent, Interest, OrganisationType
+from together_contracts import Consent, Interest, OrganisationType
+
+from .fakes import NOW, context, details, joined
 
 pytestmark = pytest.mark.unit
-
-NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
-
-
-def details(**changes: object) -> VolunteerDetails:
-    ann = VolunteerDetails(
-        name="Ann Jones",
-        email="ann@example.org",
-        postcode="CF10 1AA",
-        outward_code="CF10",
-        travel_radius_km=10,
-        language="cy",
-        interests=(Interest.BEFRIENDING,),
-        availability=(Availability.WEEKENDS,),
-        consents=frozenset({Consent.MATCHED_EVENTS}),
-    )
-    return replace(ann, **changes)  # type: ignore[arg-type]
-
-
-def context(
-    now: datetime = NOW, *, source: str = "form", form_version: str = "2026-11"
-) -> JoinContext:
-    return JoinContext(now=now, source=source, form_version=form_version)
-
-
-def joined(**changes: object) -> Person:
-    return Person.join(details(**changes), context())
 
 
 def test_join_is_pending_and_records_each_consent_given() -> None:

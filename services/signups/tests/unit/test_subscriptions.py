@@ -1,38 +1,15 @@
 """Signups' subscription tables: the queues keep their names and bindings, each event its handlers."""
 
-from collections.abc import Callable
-from typing import Any, cast
+from typing import cast
 
 import pytest
 from signups.entrypoints import consumers
 from together_kit.runtime import ServiceRuntime
 from together_kit.subscriptions import describe
 
+from .fakes import Runtime
+
 pytestmark = pytest.mark.unit
-
-
-class Consumer:
-    def __init__(self) -> None:
-        self.subscribers: list[Callable[..., Any]] = []
-
-    def subscriber(self) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        def keep(handler: Callable[..., Any]) -> Callable[..., Any]:
-            self.subscribers.append(handler)
-            return handler
-
-        return keep
-
-
-class Runtime:
-    """Records the consumers declared, as `ServiceRuntime.consumer` would declare the queues."""
-
-    def __init__(self) -> None:
-        self.bindings: dict[str, list[str]] = {}
-        self.consumers: dict[str, Consumer] = {}
-
-    def consumer(self, purpose: str, routing_keys: list[str]) -> Consumer:
-        self.bindings[purpose] = list(routing_keys)
-        return self.consumers.setdefault(purpose, Consumer())
 
 
 def test_the_queues_keep_their_purposes_and_bindings() -> None:
