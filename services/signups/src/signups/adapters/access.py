@@ -44,7 +44,7 @@ class MongoAccessRepository:
 
     async def answered(self, access_id: UUID, service: str, held: Mapping[str, Any]) -> None:
         """Keep a service's answer once; an answer to an unknown (or fetched) request is dropped.
-        The answers are written whole: the embedded store mangles values set by a dotted path."""
+        The answers are written whole, never through an `answers.<service>` path (ADR 0001)."""
 
         def answer(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[Event]]:
             answers = dict(document.get("answers", {}))

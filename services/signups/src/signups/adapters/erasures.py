@@ -113,11 +113,8 @@ class MongoErasureRepository:
         return await self.erasures.collection.find_one({"_id": str(erasure_id)})
 
     async def answered(self, *, erasure_id: UUID, service: str, at: datetime) -> None:
-        """Note a service's answer once; an answer to an unknown erasure is ignored.
-
-        The answers are written whole (no `answers.<service>` path): the embedded store turns a
-        datetime set through a dotted path into a string.
-        """
+        """Note a service's answer once; an answer to an unknown erasure is ignored. The answers
+        are written whole, never through an `answers.<service>` path (ADR 0001)."""
 
         def answer(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[Event]]:
             answers = dict(document.get("answers", {}))

@@ -80,7 +80,7 @@ class MongoOrganisationRepository:
 
     async def date_unconfirmed(self) -> None:
         """At start-up: unconfirmed organisations stored before they carried `pending_since`
-        get it (rewritten whole, so it is a real date)."""
+        get it (rewritten whole, so it is a real date for the TTL index: ADR 0001)."""
         undated = self.organisations.collection.find({PENDING_SINCE: {"$exists": False}})
         for organisation in [from_document(document) async for document in undated]:
             if not organisation.confirmed:
