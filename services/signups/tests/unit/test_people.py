@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from signups.domain.organisations import Organisation, OrganisationDetails, Pledge
 from signups.domain.people import (
+    ChangeFollowed,
     ConfirmOutcome,
     ConsentRecord,
     Mail,
@@ -197,3 +198,61 @@ def test_organisation_confirms_with_the_right_nonce_once() -> None:
     assert org.confirmed_at == NOW
     assert org.confirmation_nonce is None
     assert org.confirm(nonce, NOW) is ConfirmOutcome.ALREADY_CONFIRMED
+
+
+def test_following_a_change_link_says_whether_the_contact_changed() -> None:
+    person = joined()
+    person.confirm(person.confirmation_nonce or "", NOW)
+    later = NOW + timedelta(hours=1)
+    person.rejoin(details(name="Ann Evans"), context(later))
+    assert person.pending_change is not None
+    nonce = person.pending_change.nonce
+
+    assert person.follow_change_link("wrong", later) == ChangeFollowed(ConfirmOutcome.INVALID)
+    assert person.follow_change_link(nonce, later) == ChangeFollowed(
+        ConfirmOutcome.CONFIRMED, contact_changed=True, first_confirmation=False
+    )
+    assert person.follow_change_link(nonce, later) == ChangeFollowed(
+        ConfirmOutcome.ALREADY_CONFIRMED
+    )
+
+
+def test_a_change_followed_before_the_address_was_confirmed_confirms_it() -> None:
+    person = joined()
+    later = NOW + timedelta(hours=1)
+    person.rejoin(details(interests=(Interest.FOOD_AND_MUTUAL_AID,)), context(later))
+    assert person.pending_change is not None
+
+    followed = person.follow_change_link(person.pending_change.nonce, later)
+
+    assert followed == ChangeFollowed(
+        ConfirmOutcome.CONFIRMED, contact_changed=False, first_confirmation=True
+    )
+    assert person.confirmed
+
+
+def test_a_language_alone_changes_the_contact() -> None:
+    person = joined()
+    person.confirm(person.confirmation_nonce or "", NOW)
+    person.rejoin(details(language="en"), context(NOW))
+    assert person.pending_change is not None
+
+    assert person.follow_change_link(person.pending_change.nonce, NOW).contact_changed
+
+
+def test_emails_name_only_someone_who_confirmed_their_address() -> None:
+    person = joined()
+    assert person.name_in_emails is None
+
+    person.confirm(person.confirmation_nonce or "", NOW)
+
+    assert person.name_in_emails == "Ann Jones"
+
+
+def test_an_organisation_is_pending_from_joining_until_its_contact_confirms() -> None:
+    org = organisation()
+    assert org.pending_since == NOW
+
+    org.confirm(org.confirmation_nonce or "", NOW + timedelta(days=2))
+
+    assert org.pending_since is None

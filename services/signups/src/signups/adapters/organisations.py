@@ -111,8 +111,7 @@ class MongoOrganisationRepository:
 
 
 def to_document(organisation: Organisation) -> dict[str, Any]:
-    pending_since = None if organisation.confirmed else organisation.joined_at
-    return {**_document(organisation), PENDING_SINCE: pending_since}
+    return {**_document(organisation), PENDING_SINCE: organisation.pending_since}
 
 
 def _document(organisation: Organisation) -> dict[str, Any]:

@@ -59,6 +59,12 @@ class Organisation:
         return self.confirmed_at is not None
 
     @property
+    def pending_since(self) -> datetime | None:
+        """When the organisation joined, while its contact has not confirmed (its retention runs
+        from then: `unconfirmed_organisation_retention_days`); None once confirmed."""
+        return None if self.confirmed else self.joined_at
+
+    @property
     def pledge_status(self) -> PledgeStatus:
         return status_of(confirmed=self.confirmed, decision=self.pledge_decision)
 

@@ -40,6 +40,17 @@ class ConfirmOutcome(StrEnum):
     INVALID = "invalid"
 
 
+@dataclass(frozen=True)
+class ChangeFollowed:
+    """What following the link of a pending change did, for the events it tells."""
+
+    outcome: ConfirmOutcome
+    contact_changed: bool = False
+    """The name or the language changed: emails to the person are written differently."""
+    first_confirmation: bool = False
+    """It confirmed the address too: told as the volunteer's confirmation, not as an update."""
+
+
 class Mail(StrEnum):
     """The email a join asks signups to send to its address."""
 
@@ -187,6 +198,28 @@ class Person:
             self.confirmed_at = now
             self.confirmation_nonce = None
         return ConfirmOutcome.CONFIRMED
+
+    def follow_change_link(self, nonce: str, now: datetime) -> ChangeFollowed:
+        """`confirm_change`, saying also what the others must be told of it."""
+        was_confirmed = self.confirmed
+        contact = self.contact
+        outcome = self.confirm_change(nonce, now)
+        if outcome is not ConfirmOutcome.CONFIRMED:
+            return ChangeFollowed(outcome)
+        return ChangeFollowed(
+            outcome, contact_changed=self.contact != contact, first_confirmation=not was_confirmed
+        )
+
+    @property
+    def contact(self) -> tuple[str, Language]:
+        """How emails address the person: by their name, in their language."""
+        return self.details.name, self.details.language
+
+    @property
+    def name_in_emails(self) -> str | None:
+        """The name an email may greet the person by: none before they confirmed their address,
+        since anyone could have typed it."""
+        return self.details.name if self.confirmed else None
 
     def drop_stale_change(self, now: datetime) -> bool:
         """Forget a change its link can no longer confirm; return whether there was one."""

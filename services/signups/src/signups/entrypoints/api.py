@@ -7,6 +7,7 @@ from together_kit.http import current_correlation_id
 from together_kit.idempotency import IdempotencyKey, StoredResponse, run_once
 from together_kit.security import ADMIN_KEY_RESPONSES
 
+from signups.domain.erasures import waiting_for
 from signups.domain.people import Person
 from signups.entrypoints.dependencies import (
     ContextDep,
@@ -25,7 +26,7 @@ from signups.entrypoints.schemas import (
     SignupCreate,
     VolunteerAdmin,
 )
-from signups.handlers import access, erasure, organisations, volunteers
+from signups.handlers import access, organisations, volunteers
 
 router = APIRouter(prefix="/api/v1", tags=["signups"])
 ADMIN_ONLY = [Depends(admin_only)]
@@ -123,7 +124,7 @@ async def read_erasure(erasure_id: UUID, ctx: ContextDep, settings: SettingsDep)
     if record is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "No such erasure.")
     answered = {service: at.isoformat() for service, at in record.get("answers", {}).items()}
-    waiting = [s for s in [erasure.SERVICE, *settings.erasure_services] if s not in answered]
+    waiting = waiting_for(answered, settings.erasure_services)
     return ErasureStatus(
         id=erasure_id,
         requested_at=record["requested_at"].isoformat(),

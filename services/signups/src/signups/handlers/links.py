@@ -106,15 +106,14 @@ async def confirm(token: str, *, correlation_id: str, ctx: Context) -> Followed:
 
             def confirm_change(person: Person) -> list[Event]:
                 nonlocal outcome
-                was_confirmed = person.confirmed
-                before = (person.details.name, person.details.language)
-                outcome = person.confirm_change(claims.nonce, now)
+                followed = person.follow_change_link(claims.nonce, now)
+                outcome = followed.outcome
                 if outcome is not ConfirmOutcome.CONFIRMED:
                     return []
                 events: list[Event] = []
-                if (person.details.name, person.details.language) != before:
+                if followed.contact_changed:
                     events.append(contact_changed(person, correlation_id))
-                told = updated if was_confirmed else confirmed
+                told = confirmed if followed.first_confirmation else updated
                 return [*events, told(person, correlation_id)]
 
             await ctx.people.change(claims.subject, confirm_change)
