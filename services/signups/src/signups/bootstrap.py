@@ -21,10 +21,10 @@ from together_contracts import (
 )
 from together_kit.http import allow_partner_origins
 from together_kit.mail_quota import MongoMailQuota
+from together_kit.pages import Site
 from together_kit.ratelimit import SharedRateLimiter, rate_limited
 from together_kit.retention import days
 from together_kit.runtime import ServiceRuntime
-from together_kit.security import require_admin_key
 from together_kit.site import SiteTokens
 from together_kit.web import WebPages, mount_static
 
@@ -33,8 +33,7 @@ from signups.adapters.erasures import MongoErasureRepository
 from signups.adapters.organisations import PENDING_SINCE, MongoOrganisationRepository
 from signups.adapters.people import MongoPeopleRepository
 from signups.adapters.tokens import Links, Tokens
-from signups.entrypoints import consumers, web
-from signups.entrypoints.api import api_router
+from signups.entrypoints import api, consumers, web
 from signups.handlers import Context, erasure, volunteers
 from signups.settings import Settings
 
@@ -112,17 +111,13 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     join_limiter = SharedRateLimiter(settings.join_rate_limit, runtime.db["rate_limits"])
     runtime.indexes(join_limiter)
     join_limit = rate_limited(join_limiter, scope="join")
-    admin = require_admin_key(settings.admin_api_key)
     pages = WebPages(
         templates=WEB / "templates", locales=WEB / "locales", navigation=settings.navigation()
     )
     app = runtime.app(
         title="together signups",
         description="Volunteers, community groups and organisations join the coalition here.",
-        routers=[
-            api_router(join_limit=join_limit, admin=admin),
-            web.web_router(pages, join_limit=join_limit),
-        ],
+        routers=[api.router, web.router],
     )
     mount_static(app)
     allow_partner_origins(app, settings.cors_origins, methods=["POST"])
@@ -130,5 +125,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     app.state.settings = settings
     app.state.context = ctx
     app.state.pages = pages
+    app.state.site = Site(pages, limit=join_limit)
+    app.state.join_limit = join_limit
     app.state.idempotency = runtime.idempotency()
     return app

@@ -11,8 +11,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
-from signups.adapters.tokens import Purpose, Tokens
+from signups.adapters.tokens import Tokens
 from signups.bootstrap import WEB, create_app
+from signups.domain.links import Purpose
 from signups.entrypoints.web import forms
 from signups.settings import Settings
 from together_contracts import PledgeApproved, PledgeOutcomeData

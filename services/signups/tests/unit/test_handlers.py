@@ -3,22 +3,30 @@
 import copy
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import timedelta
 from urllib.parse import unquote, urlsplit
 from uuid import UUID
 
 import pytest
 from itsdangerous import TimestampSigner
-from signups.adapters.organisations import OrganisationChange, OrganisationNotFoundError
-from signups.adapters.people import EmailAlreadyRegisteredError, PersonChange, PersonNotFoundError
-from signups.adapters.tokens import Links, Purpose, Tokens
-from signups.domain.organisations import Organisation, OrganisationDetails, Pledge
-from signups.domain.people import JoinContext, Mail, Person, Status, VolunteerDetails
-from signups.domain.pledges import DecisionOutcome, PledgeStatus
-from signups.handlers import Context, erasure, links, organisations, pledges, volunteers
+from signups.adapters.tokens import Tokens
+from signups.domain.links import Purpose
+from signups.domain.organisations import (
+    Organisation,
+    OrganisationDetails,
+    Pledge,
+)
+from signups.domain.people import (
+    JoinContext,
+    Mail,
+    Person,
+    Status,
+    VolunteerDetails,
+)
+from signups.domain.pledges import DecisionOutcome
+from signups.handlers import erasure, links, organisations, pledges, volunteers
 from signups.handlers.erasure import ErasureOutcome
 from signups.handlers.links import LinkOutcome
 from signups.handlers.volunteers import JoinOutcome, JoinVolunteer
@@ -33,204 +41,15 @@ from together_contracts import (
     PledgeRejected,
     email_digest,
 )
-from together_kit.testing.clock import Clock
+
+from .fakes import BASE_URL, ERASURE_KEY, NOW, FakeMailQuota, FakePeople, World, new_world
 
 pytestmark = pytest.mark.unit
-
-START = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
-BASE_URL = "https://signups.example"
-SECRET = "unit-test-secret-of-at-least-thirty-two-characters"
-ERASURE_KEY = b"unit-test-erasure-key-shared-by-every-service"
-
-
-@dataclass
-class FakePeople:
-    """A `PeopleRepository` in memory: one person per email, each write with its staged events."""
-
-    people: dict[UUID, Person] = field(default_factory=dict)
-    events: list[Event] = field(default_factory=list)
-
-    async def add(self, person: Person, *, events: Sequence[Event]) -> None:
-        if await self.find_by_email(person.details.email) is not None:
-            raise EmailAlreadyRegisteredError(person.details.email)
-        self.people[person.id] = copy.deepcopy(person)
-        self.events += events
-
-    async def get(self, person_id: UUID) -> Person | None:
-        person = self.people.get(person_id)
-        return copy.deepcopy(person) if person else None
-
-    async def find_by_email(self, email: str) -> Person | None:
-        found = [p for p in self.people.values() if p.details.email == email]
-        return copy.deepcopy(found[0]) if found else None
-
-    async def change(self, person_id: UUID, change: PersonChange) -> Person:
-        if person_id not in self.people:
-            raise PersonNotFoundError(person_id)
-        person = copy.deepcopy(self.people[person_id])
-        self.events += change(person)
-        self.people[person_id] = person
-        return copy.deepcopy(person)
-
-    async def delete(self, person_id: UUID) -> bool:
-        return self.people.pop(person_id, None) is not None
-
-    async def pending_joined_before(self, cutoff: datetime) -> AsyncIterator[Person]:
-        for person in list(self.people.values()):
-            if person.status is Status.PENDING and person.joined_at < cutoff:
-                yield copy.deepcopy(person)
-
-    async def changes_requested_before(self, cutoff: datetime) -> AsyncIterator[Person]:
-        for person in list(self.people.values()):
-            pending = person.pending_change
-            if pending is not None and pending.requested_at <= cutoff:
-                yield copy.deepcopy(person)
-
-
-@dataclass
-class FakeOrganisations:
-    organisations: dict[UUID, Organisation] = field(default_factory=dict)
-    events: list[Event] = field(default_factory=list)
-
-    async def add(self, organisation: Organisation, *, events: Sequence[Event]) -> None:
-        self.organisations[organisation.id] = copy.deepcopy(organisation)
-        self.events += events
-
-    async def get(self, organisation_id: UUID) -> Organisation | None:
-        organisation = self.organisations.get(organisation_id)
-        return copy.deepcopy(organisation) if organisation else None
-
-    async def change(self, organisation_id: UUID, change: OrganisationChange) -> Organisation:
-        if organisation_id not in self.organisations:
-            raise OrganisationNotFoundError(organisation_id)
-        organisation = copy.deepcopy(self.organisations[organisation_id])
-        self.events += change(organisation)
-        self.organisations[organisation_id] = organisation
-        return copy.deepcopy(organisation)
-
-    async def approved_pledges(self, *, limit: int) -> AsyncIterator[Organisation]:
-        for organisation in list(self.organisations.values())[:limit]:
-            if organisation.pledge_status is PledgeStatus.APPROVED:
-                yield organisation
-
-    async def with_contact_digest(self, digest: str, *, key: bytes) -> list[Organisation]:
-        return [
-            copy.deepcopy(o)
-            for o in self.organisations.values()
-            if email_digest(o.details.contact_email, key=key) == digest
-        ]
-
-    async def delete(self, organisation_id: UUID) -> bool:
-        return self.organisations.pop(organisation_id, None) is not None
-
-
-@dataclass
-class FakeErasures:
-    records: dict[UUID, dict[str, Any]] = field(default_factory=dict)
-    tombstones: set[str] = field(default_factory=set)
-    events: list[Event] = field(default_factory=list)
-    requests: dict[UUID, dict[str, Any]] = field(default_factory=dict)
-
-    async def record(
-        self,
-        *,
-        erasure_id: UUID,
-        person_id: UUID | None,
-        reason: str,
-        email: str | None,
-        at: datetime,
-        events: Sequence[Event],
-        digest: str | None = None,
-    ) -> bool:
-        if digest is not None:
-            self.tombstones.add(digest)
-        if person_id is not None and await self.for_person(person_id) is not None:
-            return False
-        self.records[erasure_id] = {
-            "_id": str(erasure_id),
-            "person_id": str(person_id) if person_id else None,
-            "email_digest": digest,
-            "reason": reason,
-            "requested_at": at,
-            "answers": {},
-        }
-        self.events += events
-        return True
-
-    async def ask(
-        self, *, request_id: UUID, digest: str, at: datetime, events: Sequence[Event]
-    ) -> None:
-        self.requests[request_id] = {"email_digest": digest, "asked_at": at, "erasure_id": None}
-        self.events += events
-
-    async def asked(self, request_id: UUID) -> dict[str, Any] | None:
-        return self.requests.get(request_id)
-
-    async def confirmed(self, request_id: UUID, erasure_id: UUID) -> None:
-        self.requests[request_id]["erasure_id"] = str(erasure_id)
-
-    def every(self) -> Any:
-        raise NotImplementedError
-
-    async def for_person(self, person_id: UUID) -> dict[str, Any] | None:
-        found = [r for r in self.records.values() if r["person_id"] == str(person_id)]
-        return found[0] if found else None
-
-    async def get(self, erasure_id: UUID) -> dict[str, Any] | None:
-        return self.records.get(erasure_id)
-
-    async def answered(self, *, erasure_id: UUID, service: str, at: datetime) -> None:
-        if erasure_id in self.records:
-            self.records[erasure_id]["answers"][service] = at
-
-
-@dataclass
-class FakeMailQuota:
-    """A `MailQuota` in memory: emails counted per address and UTC day."""
-
-    per_day: int = 3
-    counts: dict[tuple[str, str], int] = field(default_factory=dict)
-
-    async def take(self, email: str, *, now: datetime) -> bool:
-        key = (email, now.astimezone(UTC).date().isoformat())
-        if self.counts.get(key, 0) >= self.per_day:
-            return False
-        self.counts[key] = self.counts.get(key, 0) + 1
-        return True
-
-
-@dataclass
-class World:
-    ctx: Context
-    people: FakePeople
-    organisations: FakeOrganisations
-    erasures: FakeErasures
-    clock: Clock
-
-    @property
-    def events(self) -> list[Event]:
-        return [*self.people.events, *self.organisations.events, *self.erasures.events]
-
-    def of_type(self, event_type: str) -> list[Event]:
-        return [event for event in self.events if event.type == event_type]
 
 
 @pytest.fixture
 def world() -> World:
-    people, orgs, erasures, clock = FakePeople(), FakeOrganisations(), FakeErasures(), Clock(START)
-    tokens = Tokens(SECRET)
-    ctx = Context(
-        people=people,
-        organisations=orgs,
-        erasures=erasures,
-        tokens=tokens,
-        links=Links(BASE_URL, tokens),
-        clock=clock,
-        form_version="2026-11",
-        mail_quota=FakeMailQuota(per_day=100),
-        erasure_key=ERASURE_KEY,
-    )
-    return World(ctx, people, orgs, erasures, clock)
+    return new_world()
 
 
 ANN = VolunteerDetails(
@@ -292,7 +111,7 @@ async def test_a_new_email_registers_a_pending_person_with_its_confirmation(worl
     assert joined.mail is Mail.CONFIRM_ADDRESS
     person = world.people.people[joined.person_id]
     assert person.status is Status.PENDING
-    assert person.confirmation_sent_at == START
+    assert person.confirmation_sent_at == NOW
     assert {(r.consent, r.granted, r.source, r.form_version) for r in person.consent_log} == {
         (Consent.MATCHED_EVENTS, True, "api", "2026-11"),
         (Consent.NEWS, True, "api", "2026-11"),
@@ -399,7 +218,7 @@ async def test_following_the_change_link_applies_it_tells_updated_and_logs_the_l
     assert person.details == CHANGED
     assert person.pending_change is None
     assert [(r.consent, r.granted, r.source, r.at) for r in person.consent_log[-1:]] == [
-        (Consent.MATCHED_EVENTS, False, "change-link", START + timedelta(days=1, hours=3))
+        (Consent.MATCHED_EVENTS, False, "change-link", NOW + timedelta(days=1, hours=3))
     ]
     [contact, updated] = world.events[-2:]
     assert contact.model_dump(mode="json")["data"] == {
@@ -511,7 +330,7 @@ class RacingPeople(FakePeople):
 
     async def find_by_email(self, email: str) -> Person | None:
         if not self.people:
-            rival = Person.join(replace(ANN, name="Rival"), JoinContext(START, "form", "v"))
+            rival = Person.join(replace(ANN, name="Rival"), JoinContext(NOW, "form", "v"))
             self.people[rival.id] = rival
             return None
         return await super().find_by_email(email)
@@ -559,7 +378,7 @@ async def test_confirming_tells_once_without_personal_data(world: World) -> None
     assert second.person_id is None, "only the first use signs the person in"
     person = world.people.people[joined.person_id]
     assert person.status is Status.CONFIRMED
-    assert person.confirmed_at == START + timedelta(hours=2)
+    assert person.confirmed_at == NOW + timedelta(hours=2)
     [confirmed] = world.of_type("volunteer.confirmed")
     assert confirmed.correlation_id == "c1"
     assert_no_pii(confirmed)
@@ -661,8 +480,8 @@ async def test_unsubscribing_withdraws_email_consent_once_without_personal_data(
     person = world.people.people[joined.person_id]
     assert person.details.consents == frozenset()
     assert [(r.consent, r.granted, r.source, r.at) for r in person.consent_log[-2:]] == [
-        (Consent.MATCHED_EVENTS, False, "link", START + timedelta(days=3)),
-        (Consent.NEWS, False, "link", START + timedelta(days=3)),
+        (Consent.MATCHED_EVENTS, False, "link", NOW + timedelta(days=3)),
+        (Consent.NEWS, False, "link", NOW + timedelta(days=3)),
     ]
     [unsubscribed] = world.of_type("volunteer.unsubscribed")
     assert_no_pii(unsubscribed)
@@ -727,7 +546,7 @@ async def test_an_organisation_joins_pending_and_confirming_makes_its_pledge(
 
     assert first == links.Followed(LinkOutcome.CONFIRMED, organisation=True)
     assert second == links.Followed(LinkOutcome.ALREADY_CONFIRMED, organisation=True)
-    assert world.organisations.organisations[organisation_id].confirmed_at == START
+    assert world.organisations.organisations[organisation_id].confirmed_at == NOW
     [pledge] = world.of_type("pledge.made")
     assert pledge.correlation_id == "o2"
     assert pledge.model_dump(mode="json")["data"] == {
@@ -790,7 +609,7 @@ async def test_any_address_is_sent_a_link_without_a_name_and_can_be_forgotten(
         "email_digest": digest,
     }
     assert world.erasures.tombstones == {digest}
-    assert record["answers"] == {"signups": START}
+    assert record["answers"] == {"signups": NOW}
     assert len(world.people.people) == 1, "the volunteer who joined is not touched"
     assert await erasure.erase(token, correlation_id="e3", ctx=world.ctx) is (
         ErasureOutcome.ALREADY_ERASED
@@ -811,7 +630,7 @@ def test_the_digest_is_keyed_not_a_plain_sha256() -> None:
 
 async def add_organisation(world: World, contact_email: str) -> None:
     details = replace(RIVERSIDE, contact_email=contact_email)
-    await world.organisations.add(Organisation(details, PLEDGE, joined_at=START), events=[])
+    await world.organisations.add(Organisation(details, PLEDGE, joined_at=NOW), events=[])
 
 
 async def test_an_organisation_contact_is_forgotten_with_their_organisation(
@@ -882,7 +701,7 @@ async def test_erasure_deletes_the_person_keeps_a_tombstone_and_tells_everyone(
     [record] = world.erasures.records.values()
     assert record["person_id"] == str(joined.person_id)
     assert record["reason"] == "asked"
-    assert record["answers"] == {"signups": START + timedelta(hours=1)}
+    assert record["answers"] == {"signups": NOW + timedelta(hours=1)}
     [told] = world.of_type("person.erasure_requested")
     assert told.correlation_id == "e2"
     assert told.model_dump(mode="json")["data"] == {
@@ -1125,7 +944,7 @@ async def test_a_rejected_pledge_is_taken_down_and_never_shown_again(world: Worl
 
 
 async def test_a_decision_on_an_unknown_organisation_is_ignored(world: World) -> None:
-    stranger = Organisation(RIVERSIDE, PLEDGE, joined_at=START)
+    stranger = Organisation(RIVERSIDE, PLEDGE, joined_at=NOW)
 
     outcome = await pledges.record_decision(decided(PledgeApproved, stranger), world.ctx)
 

@@ -1,49 +1,22 @@
 """The rules about people and organisations: consents, double opt-in, rejoining, purging."""
 
-from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from signups.domain.organisations import Organisation, OrganisationDetails, Pledge
 from signups.domain.people import (
+    ChangeFollowed,
     ConfirmOutcome,
     ConsentRecord,
-    JoinContext,
     Mail,
     Person,
     Status,
-    VolunteerDetails,
 )
-from together_contracts import Availability, Consent, Interest, OrganisationType
+from together_contracts import Consent, Interest, OrganisationType
+
+from .fakes import NOW, context, details, joined
 
 pytestmark = pytest.mark.unit
-
-NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
-
-
-def details(**changes: object) -> VolunteerDetails:
-    ann = VolunteerDetails(
-        name="Ann Jones",
-        email="ann@example.org",
-        postcode="CF10 1AA",
-        outward_code="CF10",
-        travel_radius_km=10,
-        language="cy",
-        interests=(Interest.BEFRIENDING,),
-        availability=(Availability.WEEKENDS,),
-        consents=frozenset({Consent.MATCHED_EVENTS}),
-    )
-    return replace(ann, **changes)  # type: ignore[arg-type]
-
-
-def context(
-    now: datetime = NOW, *, source: str = "form", form_version: str = "2026-11"
-) -> JoinContext:
-    return JoinContext(now=now, source=source, form_version=form_version)
-
-
-def joined(**changes: object) -> Person:
-    return Person.join(details(**changes), context())
 
 
 def test_join_is_pending_and_records_each_consent_given() -> None:
@@ -225,3 +198,61 @@ def test_organisation_confirms_with_the_right_nonce_once() -> None:
     assert org.confirmed_at == NOW
     assert org.confirmation_nonce is None
     assert org.confirm(nonce, NOW) is ConfirmOutcome.ALREADY_CONFIRMED
+
+
+def test_following_a_change_link_says_whether_the_contact_changed() -> None:
+    person = joined()
+    person.confirm(person.confirmation_nonce or "", NOW)
+    later = NOW + timedelta(hours=1)
+    person.rejoin(details(name="Ann Evans"), context(later))
+    assert person.pending_change is not None
+    nonce = person.pending_change.nonce
+
+    assert person.follow_change_link("wrong", later) == ChangeFollowed(ConfirmOutcome.INVALID)
+    assert person.follow_change_link(nonce, later) == ChangeFollowed(
+        ConfirmOutcome.CONFIRMED, contact_changed=True, first_confirmation=False
+    )
+    assert person.follow_change_link(nonce, later) == ChangeFollowed(
+        ConfirmOutcome.ALREADY_CONFIRMED
+    )
+
+
+def test_a_change_followed_before_the_address_was_confirmed_confirms_it() -> None:
+    person = joined()
+    later = NOW + timedelta(hours=1)
+    person.rejoin(details(interests=(Interest.FOOD_AND_MUTUAL_AID,)), context(later))
+    assert person.pending_change is not None
+
+    followed = person.follow_change_link(person.pending_change.nonce, later)
+
+    assert followed == ChangeFollowed(
+        ConfirmOutcome.CONFIRMED, contact_changed=False, first_confirmation=True
+    )
+    assert person.confirmed
+
+
+def test_a_language_alone_changes_the_contact() -> None:
+    person = joined()
+    person.confirm(person.confirmation_nonce or "", NOW)
+    person.rejoin(details(language="en"), context(NOW))
+    assert person.pending_change is not None
+
+    assert person.follow_change_link(person.pending_change.nonce, NOW).contact_changed
+
+
+def test_emails_name_only_someone_who_confirmed_their_address() -> None:
+    person = joined()
+    assert person.name_in_emails is None
+
+    person.confirm(person.confirmation_nonce or "", NOW)
+
+    assert person.name_in_emails == "Ann Jones"
+
+
+def test_an_organisation_is_pending_from_joining_until_its_contact_confirms() -> None:
+    org = organisation()
+    assert org.pending_since == NOW
+
+    org.confirm(org.confirmation_nonce or "", NOW + timedelta(days=2))
+
+    assert org.pending_since is None

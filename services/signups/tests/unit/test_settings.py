@@ -10,8 +10,9 @@ import pytest
 from fastapi import FastAPI
 from itsdangerous import URLSafeTimedSerializer
 from pydantic import ValidationError
-from signups.adapters.tokens import Purpose, Tokens
+from signups.adapters.tokens import Tokens
 from signups.bootstrap import create_app
+from signups.domain.links import Purpose
 from signups.settings import Settings
 from together_kit.keys import SecretKeys
 from together_kit.signing import TokenInvalidError

@@ -4,7 +4,7 @@ leads somewhere on this site."""
 import pytest
 from signups.domain.onward import onward
 
-from .test_people import NOW, joined
+from .fakes import NOW, joined
 
 pytestmark = pytest.mark.unit
 

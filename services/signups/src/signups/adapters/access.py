@@ -4,7 +4,7 @@ fetches the export (once) or for a week at most (a TTL index). The answers are p
 import contextlib
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
 from pymongo.errors import DuplicateKeyError
@@ -12,21 +12,6 @@ from together_contracts import Event
 from together_kit.outbox import AggregateCollection, AggregateNotFoundError
 
 ACCESS_KEPT_SECONDS = 7 * 24 * 3600
-
-
-class AccessRepository(Protocol):
-    async def start(
-        self,
-        *,
-        access_id: UUID,
-        digest: str,
-        own: Mapping[str, Any],
-        at: datetime,
-        events: Sequence[Event],
-    ) -> None: ...
-    async def answered(self, access_id: UUID, service: str, held: Mapping[str, Any]) -> None: ...
-    async def get(self, access_id: UUID) -> dict[str, Any] | None: ...
-    async def delete(self, access_id: UUID) -> bool: ...
 
 
 class MongoAccessRepository:
@@ -59,7 +44,7 @@ class MongoAccessRepository:
 
     async def answered(self, access_id: UUID, service: str, held: Mapping[str, Any]) -> None:
         """Keep a service's answer once; an answer to an unknown (or fetched) request is dropped.
-        The answers are written whole: the embedded store mangles values set by a dotted path."""
+        The answers are written whole, never through an `answers.<service>` path (ADR 0001)."""
 
         def answer(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[Event]]:
             answers = dict(document.get("answers", {}))

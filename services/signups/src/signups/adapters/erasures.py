@@ -13,7 +13,7 @@ An erasure asked for an address signups does not hold as a volunteer is first a 
 import contextlib
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -23,29 +23,6 @@ from together_kit.outbox import AggregateCollection, AggregateNotFoundError
 
 REQUESTS_KEPT_SECONDS = 2 * 24 * 3600
 """A request by address is kept two days (its link works for one), then goes by a TTL index."""
-
-
-class ErasureRepository(Protocol):
-    async def record(
-        self,
-        *,
-        erasure_id: UUID,
-        person_id: UUID | None,
-        reason: str,
-        email: str | None,
-        at: datetime,
-        events: Sequence[Event],
-        digest: str | None = None,
-    ) -> bool: ...
-    async def ask(
-        self, *, request_id: UUID, digest: str, at: datetime, events: Sequence[Event]
-    ) -> None: ...
-    async def asked(self, request_id: UUID) -> dict[str, Any] | None: ...
-    async def confirmed(self, request_id: UUID, erasure_id: UUID) -> None: ...
-    def every(self) -> Any: ...
-    async def for_person(self, person_id: UUID) -> dict[str, Any] | None: ...
-    async def get(self, erasure_id: UUID) -> dict[str, Any] | None: ...
-    async def answered(self, *, erasure_id: UUID, service: str, at: datetime) -> None: ...
 
 
 class MongoErasureRepository:
@@ -136,11 +113,8 @@ class MongoErasureRepository:
         return await self.erasures.collection.find_one({"_id": str(erasure_id)})
 
     async def answered(self, *, erasure_id: UUID, service: str, at: datetime) -> None:
-        """Note a service's answer once; an answer to an unknown erasure is ignored.
-
-        The answers are written whole (no `answers.<service>` path): the embedded store turns a
-        datetime set through a dotted path into a string.
-        """
+        """Note a service's answer once; an answer to an unknown erasure is ignored. The answers
+        are written whole, never through an `answers.<service>` path (ADR 0001)."""
 
         def answer(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[Event]]:
             answers = dict(document.get("answers", {}))

@@ -6,34 +6,26 @@ an index. Documents written before pledges were moderated have no `pledge_status
 shown, as approved `before_moderation` (`Organisation.keep_pledge_shown_before_moderation`).
 """
 
-from collections.abc import AsyncIterator, Callable, Sequence
-from typing import Any, Protocol
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
 from uuid import UUID
 
 from together_contracts import Event, Interest, OrganisationType, email_digest
 from together_kit.outbox import AggregateCollection, AggregateNotFoundError
 
-from signups.domain.organisations import Organisation, OrganisationDetails, Pledge
+from signups.domain.organisations import (
+    Organisation,
+    OrganisationChange,
+    OrganisationDetails,
+    OrganisationNotFoundError,
+    Pledge,
+)
 from signups.domain.pledges import PledgeDecision, PledgeStatus
 
-OrganisationChange = Callable[[Organisation], Sequence[Event]]
 PENDING_SINCE = "pending_since"
 """When an organisation that has not confirmed joined (None once it has: an update keeps the fields
 it does not write), and its TTL index (`unconfirmed_organisation_retention_days`) deletes each
 that long after (like unconfirmed people). A TTL index and the sweep pass over null."""
-
-
-class OrganisationNotFoundError(LookupError):
-    pass
-
-
-class OrganisationRepository(Protocol):
-    async def add(self, organisation: Organisation, *, events: Sequence[Event]) -> None: ...
-    async def get(self, organisation_id: UUID) -> Organisation | None: ...
-    async def change(self, organisation_id: UUID, change: OrganisationChange) -> Organisation: ...
-    def approved_pledges(self, *, limit: int) -> AsyncIterator[Organisation]: ...
-    async def with_contact_digest(self, digest: str, *, key: bytes) -> list[Organisation]: ...
-    async def delete(self, organisation_id: UUID) -> bool: ...
 
 
 class MongoOrganisationRepository:
@@ -88,7 +80,7 @@ class MongoOrganisationRepository:
 
     async def date_unconfirmed(self) -> None:
         """At start-up: unconfirmed organisations stored before they carried `pending_since`
-        get it (rewritten whole, so it is a real date)."""
+        get it (rewritten whole, so it is a real date for the TTL index: ADR 0001)."""
         undated = self.organisations.collection.find({PENDING_SINCE: {"$exists": False}})
         for organisation in [from_document(document) async for document in undated]:
             if not organisation.confirmed:
@@ -119,8 +111,7 @@ class MongoOrganisationRepository:
 
 
 def to_document(organisation: Organisation) -> dict[str, Any]:
-    pending_since = None if organisation.confirmed else organisation.joined_at
-    return {**_document(organisation), PENDING_SINCE: pending_since}
+    return {**_document(organisation), PENDING_SINCE: organisation.pending_since}
 
 
 def _document(organisation: Organisation) -> dict[str, Any]:

@@ -1,8 +1,9 @@
-"""People in the signups database; each write carries the events it causes (the outbox)."""
+"""People in the signups database (`handlers.ports.PeopleRepository`); each write carries the
+events it causes (the outbox)."""
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
 from pymongo.errors import DuplicateKeyError
@@ -11,32 +12,14 @@ from together_kit.outbox import AggregateCollection, AggregateNotFoundError
 
 from signups.domain.people import (
     ConsentRecord,
+    EmailAlreadyRegisteredError,
     PendingChange,
     Person,
+    PersonChange,
+    PersonNotFoundError,
     Status,
     VolunteerDetails,
 )
-
-
-class EmailAlreadyRegisteredError(Exception):
-    """Another request created a person with this email first."""
-
-
-class PersonNotFoundError(LookupError):
-    pass
-
-
-PersonChange = Callable[[Person], Sequence[Event]]
-
-
-class PeopleRepository(Protocol):
-    async def add(self, person: Person, *, events: Sequence[Event]) -> None: ...
-    async def get(self, person_id: UUID) -> Person | None: ...
-    async def find_by_email(self, email: str) -> Person | None: ...
-    async def change(self, person_id: UUID, change: PersonChange) -> Person: ...
-    async def delete(self, person_id: UUID) -> bool: ...
-    def pending_joined_before(self, cutoff: datetime) -> AsyncIterator[Person]: ...
-    def changes_requested_before(self, cutoff: datetime) -> AsyncIterator[Person]: ...
 
 
 class MongoPeopleRepository:

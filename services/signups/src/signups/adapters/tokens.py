@@ -1,7 +1,7 @@
-"""Signed links in emails: confirm an address, unsubscribe, confirm an erasure (itsdangerous)."""
+"""Signed links in emails: confirm an address, unsubscribe, confirm an erasure (itsdangerous);
+the `TokenReader` and `EmailLinks` of `signups.handlers.ports`."""
 
 from dataclasses import dataclass
-from enum import StrEnum
 from urllib.parse import quote, urlencode
 from uuid import UUID
 
@@ -9,18 +9,7 @@ from together_kit.keys import SecretKeys
 from together_kit.signing import Signer
 from together_kit.site import Addresses, SitePurpose, SiteTokens
 
-CONFIRMATION_MAX_AGE_SECONDS = 7 * 24 * 3600
-ERASURE_MAX_AGE_SECONDS = 24 * 3600
-
-
-class Purpose(StrEnum):
-    CONFIRM_PERSON = "confirm-person"
-    CONFIRM_ORGANISATION = "confirm-organisation"
-    UNSUBSCRIBE = "unsubscribe"
-    ERASE = "erase"
-    CONFIRM_CHANGE = "confirm-change"
-    ERASE_ADDRESS = "erase-address"
-    """An erasure asked for an address that is not a volunteer's: the subject is the request."""
+from signups.domain.links import Purpose
 
 
 class Tokens(Signer[Purpose]):

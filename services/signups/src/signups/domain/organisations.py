@@ -1,10 +1,11 @@
 """An organisation that joined the coalition and the pledge it made."""
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from together_contracts import Interest, Language, OrganisationType
+from together_contracts import Event, Interest, Language, OrganisationType
 
 from signups.domain.people import ConfirmOutcome
 from signups.domain.pledges import (
@@ -15,6 +16,10 @@ from signups.domain.pledges import (
     rejection_outcome,
     status_of,
 )
+
+
+class OrganisationNotFoundError(LookupError):
+    pass
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,12 @@ class Organisation:
     @property
     def confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+    @property
+    def pending_since(self) -> datetime | None:
+        """When the organisation joined, while its contact has not confirmed (its retention runs
+        from then: `unconfirmed_organisation_retention_days`); None once confirmed."""
+        return None if self.confirmed else self.joined_at
 
     @property
     def pledge_status(self) -> PledgeStatus:
@@ -110,3 +121,7 @@ class Organisation:
             before_moderation=True,
         )
         return True
+
+
+OrganisationChange = Callable[[Organisation], Sequence[Event]]
+"""A change to a stored organisation: it changes the one given and returns the events it causes."""

@@ -5,12 +5,13 @@ changes nothing at once: different details wait as the person's pending change u
 emailed to that address is followed (`confirm_change`).
 """
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID, uuid4
 
-from together_contracts import Availability, Consent, Interest, Language
+from together_contracts import Availability, Consent, Event, Interest, Language
 
 CONFIRMATION_RESEND_AFTER = timedelta(minutes=10)
 PENDING_PURGED_AFTER = timedelta(days=30)
@@ -18,6 +19,14 @@ PENDING_CHANGE_KEPT_FOR = timedelta(days=7)
 """As long as the link that confirms a change works; then the change is dropped."""
 CHANGE_LINK_SOURCE = "change-link"
 """The consent log's source for what a confirmed "confirm these changes" link applied."""
+
+
+class EmailAlreadyRegisteredError(Exception):
+    """Another request created a person with this email first."""
+
+
+class PersonNotFoundError(LookupError):
+    pass
 
 
 class Status(StrEnum):
@@ -29,6 +38,17 @@ class ConfirmOutcome(StrEnum):
     CONFIRMED = "confirmed"
     ALREADY_CONFIRMED = "already-confirmed"
     INVALID = "invalid"
+
+
+@dataclass(frozen=True)
+class ChangeFollowed:
+    """What following the link of a pending change did, for the events it tells."""
+
+    outcome: ConfirmOutcome
+    contact_changed: bool = False
+    """The name or the language changed: emails to the person are written differently."""
+    first_confirmation: bool = False
+    """It confirmed the address too: told as the volunteer's confirmation, not as an update."""
 
 
 class Mail(StrEnum):
@@ -179,6 +199,28 @@ class Person:
             self.confirmation_nonce = None
         return ConfirmOutcome.CONFIRMED
 
+    def follow_change_link(self, nonce: str, now: datetime) -> ChangeFollowed:
+        """`confirm_change`, saying also what the others must be told of it."""
+        was_confirmed = self.confirmed
+        contact = self.contact
+        outcome = self.confirm_change(nonce, now)
+        if outcome is not ConfirmOutcome.CONFIRMED:
+            return ChangeFollowed(outcome)
+        return ChangeFollowed(
+            outcome, contact_changed=self.contact != contact, first_confirmation=not was_confirmed
+        )
+
+    @property
+    def contact(self) -> tuple[str, Language]:
+        """How emails address the person: by their name, in their language."""
+        return self.details.name, self.details.language
+
+    @property
+    def name_in_emails(self) -> str | None:
+        """The name an email may greet the person by: none before they confirmed their address,
+        since anyone could have typed it."""
+        return self.details.name if self.confirmed else None
+
     def drop_stale_change(self, now: datetime) -> bool:
         """Forget a change its link can no longer confirm; return whether there was one."""
         pending = self.pending_change
@@ -232,6 +274,10 @@ class Person:
 
     def purgeable(self, now: datetime) -> bool:
         return not self.confirmed and now - self.joined_at >= PENDING_PURGED_AFTER
+
+
+PersonChange = Callable[[Person], Sequence[Event]]
+"""A change to a stored person: it changes the person given and returns the events it causes."""
 
 
 def _consent_changes(

@@ -1,6 +1,5 @@
 """JSON API of signups: parse, build a command, call a handler."""
 
-from collections.abc import Awaitable, Callable
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
@@ -8,8 +7,15 @@ from together_kit.http import current_correlation_id
 from together_kit.idempotency import IdempotencyKey, StoredResponse, run_once
 from together_kit.security import ADMIN_KEY_RESPONSES
 
+from signups.domain.erasures import waiting_for
 from signups.domain.people import Person
-from signups.entrypoints.dependencies import ContextDep, IdempotencyDep, SettingsDep
+from signups.entrypoints.dependencies import (
+    ContextDep,
+    IdempotencyDep,
+    SettingsDep,
+    admin_only,
+    join_limit,
+)
 from signups.entrypoints.schemas import (
     AccessExport,
     AccessPending,
@@ -20,155 +26,154 @@ from signups.entrypoints.schemas import (
     SignupCreate,
     VolunteerAdmin,
 )
-from signups.handlers import access, erasure, organisations, volunteers
+from signups.handlers import access, organisations, volunteers
+
+router = APIRouter(prefix="/api/v1", tags=["signups"])
+ADMIN_ONLY = [Depends(admin_only)]
 
 
-def api_router(
-    *, join_limit: Callable[..., Awaitable[None]], admin: Callable[..., None]
-) -> APIRouter:
-    router = APIRouter(prefix="/api/v1", tags=["signups"])
-    admin_only = [Depends(admin)]
+@router.post(
+    "/signups",
+    status_code=status.HTTP_202_ACCEPTED,
+    dependencies=[Depends(join_limit)],
+    responses={
+        413: {"description": "The request body is too large"},
+        429: {"description": "Too many requests from this client"},
+    },
+)
+async def create_signup(
+    body: SignupCreate,
+    request: Request,
+    ctx: ContextDep,
+    store: IdempotencyDep,
+    key: IdempotencyKey = None,
+) -> JoinAccepted:
+    """Join as a volunteer. An email follows to confirm the address, or, for an address we
+    already know, to confirm the changed details: nothing changes until its link is followed.
+    The answer is the same whether or not the address is known."""
 
-    @router.post(
-        "/signups",
-        status_code=status.HTTP_202_ACCEPTED,
-        dependencies=[Depends(join_limit)],
-        responses={
-            413: {"description": "The request body is too large"},
-            429: {"description": "Too many requests from this client"},
-        },
-    )
-    async def create_signup(
-        body: SignupCreate,
-        request: Request,
-        ctx: ContextDep,
-        store: IdempotencyDep,
-        key: IdempotencyKey = None,
-    ) -> JoinAccepted:
-        """Join as a volunteer. An email follows to confirm the address, or, for an address we
-        already know, to confirm the changed details: nothing changes until its link is followed.
-        The answer is the same whether or not the address is known."""
-
-        async def run() -> StoredResponse:
-            command = volunteers.JoinVolunteer(
-                details=body.details(), source="api", correlation_id=current_correlation_id()
-            )
-            await volunteers.join_volunteer(command, ctx)
-            return StoredResponse(202, JoinAccepted().model_dump(mode="json"))
-
-        return await run_once(request, store, key, scope="signups", run=run)  # type: ignore[return-value]
-
-    @router.post(
-        "/organisations",
-        status_code=status.HTTP_202_ACCEPTED,
-        dependencies=[Depends(join_limit)],
-        responses={
-            413: {"description": "The request body is too large"},
-            429: {"description": "Too many requests from this client"},
-        },
-    )
-    async def create_organisation(
-        body: OrganisationCreate,
-        request: Request,
-        ctx: ContextDep,
-        store: IdempotencyDep,
-        key: IdempotencyKey = None,
-    ) -> JoinAccepted:
-        """Join as an organisation with a pledge; the contact confirms by email before it is public.
-        The answer is the same whatever the contact's address."""
-
-        async def run() -> StoredResponse:
-            command = organisations.JoinOrganisation(
-                details=body.details(),
-                pledge=body.pledge_made(),
-                correlation_id=current_correlation_id(),
-            )
-            await organisations.join_organisation(command, ctx)
-            return StoredResponse(202, JoinAccepted().model_dump(mode="json"))
-
-        return await run_once(request, store, key, scope="organisations", run=run)  # type: ignore[return-value]
-
-    @router.get(
-        "/signups/{person_id}", dependencies=admin_only, responses={404: {}, **ADMIN_KEY_RESPONSES}
-    )
-    async def read_signup(person_id: UUID, ctx: ContextDep) -> VolunteerAdmin:
-        """Admin: one volunteer."""
-        person = await ctx.people.get(person_id)
-        if person is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "No such person.")
-        return admin_view(person)
-
-    @router.get("/signups", dependencies=admin_only, responses=ADMIN_KEY_RESPONSES)
-    async def search_signups(
-        ctx: ContextDep, email: str = Query(min_length=3, max_length=254)
-    ) -> list[VolunteerAdmin]:
-        """Admin: find a volunteer by email (case and surrounding spaces ignored)."""
-        person = await ctx.people.find_by_email(email.strip().lower())
-        return [admin_view(person)] if person else []
-
-    @router.get(
-        "/erasures/{erasure_id}",
-        dependencies=admin_only,
-        responses={404: {}, **ADMIN_KEY_RESPONSES},
-    )
-    async def read_erasure(
-        erasure_id: UUID, ctx: ContextDep, settings: SettingsDep
-    ) -> ErasureStatus:
-        """Admin: which services have confirmed an erasure with `person.erased`."""
-        record = await ctx.erasures.get(erasure_id)
-        if record is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "No such erasure.")
-        answered = {service: at.isoformat() for service, at in record.get("answers", {}).items()}
-        waiting = [s for s in [erasure.SERVICE, *settings.erasure_services] if s not in answered]
-        return ErasureStatus(
-            id=erasure_id,
-            requested_at=record["requested_at"].isoformat(),
-            reason=record["reason"],
-            answered=answered,
-            waiting_for=waiting,
-            complete=not waiting,
+    async def run() -> StoredResponse:
+        command = volunteers.JoinVolunteer(
+            details=body.details(), source="api", correlation_id=current_correlation_id()
         )
+        await volunteers.join_volunteer(command, ctx)
+        return StoredResponse(202, JoinAccepted().model_dump(mode="json"))
 
-    @router.post(
-        "/admin/access",
-        status_code=status.HTTP_202_ACCEPTED,
-        dependencies=admin_only,
-        responses={413: {"description": "The request body is too large"}, **ADMIN_KEY_RESPONSES},
-    )
-    async def request_access(
-        body: AccessRequest, ctx: ContextDep, settings: SettingsDep
-    ) -> AccessPending:
-        """Admin: ask every service what it holds about an address (subject access). Fetch the
-        export from `GET /api/v1/admin/access/{id}` once all have answered."""
-        access_id = await access.request_access(
-            str(body.email).strip().lower(), correlation_id=current_correlation_id(), ctx=ctx
+    return await run_once(request, store, key, scope="signups", run=run)  # type: ignore[return-value]
+
+
+@router.post(
+    "/organisations",
+    status_code=status.HTTP_202_ACCEPTED,
+    dependencies=[Depends(join_limit)],
+    responses={
+        413: {"description": "The request body is too large"},
+        429: {"description": "Too many requests from this client"},
+    },
+)
+async def create_organisation(
+    body: OrganisationCreate,
+    request: Request,
+    ctx: ContextDep,
+    store: IdempotencyDep,
+    key: IdempotencyKey = None,
+) -> JoinAccepted:
+    """Join as an organisation with a pledge; the contact confirms by email before it is public.
+    The answer is the same whatever the contact's address."""
+
+    async def run() -> StoredResponse:
+        command = organisations.JoinOrganisation(
+            details=body.details(),
+            pledge=body.pledge_made(),
+            correlation_id=current_correlation_id(),
         )
-        return AccessPending(id=access_id, waiting_for=list(settings.erasure_services))
+        await organisations.join_organisation(command, ctx)
+        return StoredResponse(202, JoinAccepted().model_dump(mode="json"))
 
-    @router.get(
-        "/admin/access/{access_id}",
-        dependencies=admin_only,
-        responses={
-            202: {"model": AccessPending, "description": "Some services have not answered yet"},
-            404: {"description": "No such request, or its export was already fetched"},
-            **ADMIN_KEY_RESPONSES,
-        },
+    return await run_once(request, store, key, scope="organisations", run=run)  # type: ignore[return-value]
+
+
+@router.get(
+    "/signups/{person_id}", dependencies=ADMIN_ONLY, responses={404: {}, **ADMIN_KEY_RESPONSES}
+)
+async def read_signup(person_id: UUID, ctx: ContextDep) -> VolunteerAdmin:
+    """Admin: one volunteer."""
+    person = await ctx.people.get(person_id)
+    if person is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "No such person.")
+    return admin_view(person)
+
+
+@router.get("/signups", dependencies=ADMIN_ONLY, responses=ADMIN_KEY_RESPONSES)
+async def search_signups(
+    ctx: ContextDep, email: str = Query(min_length=3, max_length=254)
+) -> list[VolunteerAdmin]:
+    """Admin: find a volunteer by email (case and surrounding spaces ignored)."""
+    person = await ctx.people.find_by_email(email.strip().lower())
+    return [admin_view(person)] if person else []
+
+
+@router.get(
+    "/erasures/{erasure_id}",
+    dependencies=ADMIN_ONLY,
+    responses={404: {}, **ADMIN_KEY_RESPONSES},
+)
+async def read_erasure(erasure_id: UUID, ctx: ContextDep, settings: SettingsDep) -> ErasureStatus:
+    """Admin: which services have confirmed an erasure with `person.erased`."""
+    record = await ctx.erasures.get(erasure_id)
+    if record is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "No such erasure.")
+    answered = {service: at.isoformat() for service, at in record.get("answers", {}).items()}
+    waiting = waiting_for(answered, settings.erasure_services)
+    return ErasureStatus(
+        id=erasure_id,
+        requested_at=record["requested_at"].isoformat(),
+        reason=record["reason"],
+        answered=answered,
+        waiting_for=waiting,
+        complete=not waiting,
     )
-    async def read_access(
-        access_id: UUID, response: Response, ctx: ContextDep, settings: SettingsDep
-    ) -> AccessExport | AccessPending:
-        """Admin: the subject access export, one JSON document, once every service has answered
-        (202 until then). It is served once: a second read is 404."""
-        response.headers["Cache-Control"] = "no-store"
-        export = await access.collect(access_id, services=settings.erasure_services, ctx=ctx)
-        if export is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "No such access request.")
-        if export.held is None:
-            response.status_code = status.HTTP_202_ACCEPTED
-            return AccessPending(id=access_id, waiting_for=export.waiting_for)
-        return AccessExport(id=access_id, requested_at=export.requested_at, held=export.held)
 
-    return router
+
+@router.post(
+    "/admin/access",
+    status_code=status.HTTP_202_ACCEPTED,
+    dependencies=ADMIN_ONLY,
+    responses={413: {"description": "The request body is too large"}, **ADMIN_KEY_RESPONSES},
+)
+async def request_access(
+    body: AccessRequest, ctx: ContextDep, settings: SettingsDep
+) -> AccessPending:
+    """Admin: ask every service what it holds about an address (subject access). Fetch the
+    export from `GET /api/v1/admin/access/{id}` once all have answered."""
+    access_id = await access.request_access(
+        str(body.email).strip().lower(), correlation_id=current_correlation_id(), ctx=ctx
+    )
+    return AccessPending(id=access_id, waiting_for=list(settings.erasure_services))
+
+
+@router.get(
+    "/admin/access/{access_id}",
+    dependencies=ADMIN_ONLY,
+    responses={
+        202: {"model": AccessPending, "description": "Some services have not answered yet"},
+        404: {"description": "No such request, or its export was already fetched"},
+        **ADMIN_KEY_RESPONSES,
+    },
+)
+async def read_access(
+    access_id: UUID, response: Response, ctx: ContextDep, settings: SettingsDep
+) -> AccessExport | AccessPending:
+    """Admin: the subject access export, one JSON document, once every service has answered
+    (202 until then). It is served once: a second read is 404."""
+    response.headers["Cache-Control"] = "no-store"
+    export = await access.collect(access_id, services=settings.erasure_services, ctx=ctx)
+    if export is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "No such access request.")
+    if export.held is None:
+        response.status_code = status.HTTP_202_ACCEPTED
+        return AccessPending(id=access_id, waiting_for=export.waiting_for)
+    return AccessExport(id=access_id, requested_at=export.requested_at, held=export.held)
 
 
 def admin_view(person: Person) -> VolunteerAdmin:

@@ -1,8 +1,9 @@
-"""Subscribers of signups: the event model in each signature is the contract."""
+"""Who in signups reacts to which event: one table per consumer queue (`signups.<purpose>`).
 
-from typing import Annotated
+Each handler takes `(event, ctx)` and runs inside the consumer guard (together_kit.subscriptions);
+the event models in the tables are the contracts the queues accept.
+"""
 
-from pydantic import Field
 from together_contracts import (
     PersonAccessAnswered,
     PersonErased,
@@ -12,46 +13,49 @@ from together_contracts import (
     VolunteerUnsubscribed,
 )
 from together_kit.runtime import ServiceRuntime
+from together_kit.subscriptions import Table, subscribe
 
 from signups.handlers import Context, access, erasure, pledges, volunteers
 
-PledgeDecided = Annotated[PledgeApproved | PledgeRejected, Field(discriminator="type")]
-ErasureEvent = Annotated[PersonErased | PersonErasureRequested, Field(discriminator="type")]
+ERASURES: Table = {
+    PersonErased: [erasure.record_erased],
+    PersonErasureRequested: [erasure.erase_again],
+}
+ACCESS: Table = {PersonAccessAnswered: [access.record_answer]}
+UNSUBSCRIBES: Table = {VolunteerUnsubscribed: [volunteers.note_unsubscribed_elsewhere]}
+PLEDGES: Table = {
+    PledgeApproved: [pledges.record_decision],
+    PledgeRejected: [pledges.record_decision],
+}
 
 
 def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
-    erasures = runtime.consumer(
-        "erasures", [PersonErased.routing_key, PersonErasureRequested.routing_key]
+    subscribe(
+        runtime,
+        "erasures",
+        ERASURES,
+        ctx=ctx,
+        about="Note which service has deleted a person's data, for the erasure's status; and "
+        "when an erasure is re-published after a restore, delete again what came back.",
     )
-
-    @erasures.subscriber()
-    async def on_erasure_event(event: ErasureEvent) -> None:
-        """Note which service has deleted a person's data, for the erasure's status; and when an
-        erasure is re-published after a restore, delete again what came back."""
-        if isinstance(event, PersonErased):
-            await erasure.record_erased(event, ctx)
-        else:
-            await erasure.erase_again(event, ctx)
-
-    accesses = runtime.consumer("access", [PersonAccessAnswered.routing_key])
-
-    @accesses.subscriber()
-    async def on_access_answered(event: PersonAccessAnswered) -> None:
-        """Keep one service's part of a subject access export until the admin fetches it."""
-        await access.record_answer(event, ctx)
-
-    unsubscribes = runtime.consumer("unsubscribes", [VolunteerUnsubscribed.routing_key])
-
-    @unsubscribes.subscriber()
-    async def on_volunteer_unsubscribed(event: VolunteerUnsubscribed) -> None:
-        """Keep the consent log whole when someone unsubscribes through an email's own link."""
-        await volunteers.note_unsubscribed_elsewhere(event, ctx)
-
-    decisions = runtime.consumer(
-        "pledges", [PledgeApproved.routing_key, PledgeRejected.routing_key]
+    subscribe(
+        runtime,
+        "access",
+        ACCESS,
+        ctx=ctx,
+        about="Keep one service's part of a subject access export until the admin fetches it.",
     )
-
-    @decisions.subscriber()
-    async def on_pledge_decided(event: PledgeDecided) -> None:
-        """Show an approved pledge on /pledges; never show a rejected one (again)."""
-        await pledges.record_decision(event, ctx)
+    subscribe(
+        runtime,
+        "unsubscribes",
+        UNSUBSCRIBES,
+        ctx=ctx,
+        about="Keep the consent log whole when someone unsubscribes through an email's own link.",
+    )
+    subscribe(
+        runtime,
+        "pledges",
+        PLEDGES,
+        ctx=ctx,
+        about="Show an approved pledge on /pledges; never show a rejected one (again).",
+    )

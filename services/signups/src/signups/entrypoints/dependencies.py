@@ -2,8 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request, Security
 from together_kit.idempotency import IdempotencyStore
+from together_kit.pages import RateLimit, Site
+from together_kit.security import admin_key_header, require_admin_key
 from together_kit.state import from_state
 
 from signups.handlers import Context
@@ -12,3 +14,18 @@ from signups.settings import Settings
 ContextDep = Annotated[Context, Depends(from_state("context", Context))]
 SettingsDep = Annotated[Settings, Depends(from_state("settings", Settings))]
 IdempotencyDep = Annotated[IdempotencyStore, Depends(from_state("idempotency", IdempotencyStore))]
+SiteDep = Annotated[Site, Depends(from_state("site", Site))]
+
+
+async def join_limit(request: Request) -> None:
+    """429 for a client that has joined (or asked for a link) too often: `app.state.join_limit`,
+    shared by the API and the forms."""
+    limit: RateLimit = request.app.state.join_limit
+    await limit(request)
+
+
+def admin_only(
+    settings: SettingsDep, presented: Annotated[str | None, Security(admin_key_header)]
+) -> None:
+    """401 unless the request carries the configured admin key (`X-API-Key`)."""
+    require_admin_key(settings.admin_api_key)(presented)

@@ -16,9 +16,8 @@ from together_contracts import (
 )
 from together_kit.access import plain
 
+from signups.domain.erasures import SELF, waiting_for
 from signups.handlers.context import PRODUCER, Context
-
-SERVICE = "signups"
 
 
 @dataclass(frozen=True)
@@ -71,9 +70,9 @@ async def collect(
     if found is None:
         return None
     answers: dict[str, Any] = found.get("answers", {})
-    waiting = [s for s in (SERVICE, *services) if s not in answers]
+    waiting = waiting_for(answers, services)
     requested_at = found["requested_at"].isoformat()
     if waiting:
         return Export(access_id, requested_at, waiting, None)
     await ctx.access.delete(access_id)
-    return Export(access_id, requested_at, [], {s: answers[s] for s in (SERVICE, *services)})
+    return Export(access_id, requested_at, [], {s: answers[s] for s in (SELF, *services)})

@@ -4,11 +4,14 @@ from datetime import datetime
 
 from together_kit.mail_quota import MailQuota
 
-from signups.adapters.access import AccessRepository
-from signups.adapters.erasures import ErasureRepository
-from signups.adapters.organisations import OrganisationRepository
-from signups.adapters.people import PeopleRepository
-from signups.adapters.tokens import Links, Tokens
+from signups.handlers.ports import (
+    AccessRepository,
+    EmailLinks,
+    ErasureRepository,
+    OrganisationRepository,
+    PeopleRepository,
+    TokenReader,
+)
 
 PRODUCER = "signups"
 
@@ -20,12 +23,12 @@ class Context:
     people: PeopleRepository
     organisations: OrganisationRepository
     erasures: ErasureRepository
-    tokens: Tokens
-    links: Links
+    tokens: TokenReader
+    links: EmailLinks
     clock: Callable[[], datetime]
     form_version: str
     mail_quota: MailQuota
-    """Confirmation and change emails each address may still be sent today (issue 16, point 4)."""
+    """Confirmation and change emails each address may still be sent today."""
     erasure_key: bytes = b""
     """The key of `together_contracts.email_digest`, shared by every service (`ERASURE_KEY`)."""
     access: AccessRepository | None = None

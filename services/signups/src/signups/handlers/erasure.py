@@ -22,12 +22,10 @@ from together_contracts import (
 )
 from together_kit.signing import TokenExpiredError, TokenInvalidError
 
-from signups.adapters.people import PersonNotFoundError
-from signups.adapters.tokens import ERASURE_MAX_AGE_SECONDS, Purpose
-from signups.domain.people import Person
+from signups.domain.erasures import ASKED, SELF, UNCONFIRMED, reaches_address
+from signups.domain.links import ERASURE_MAX_AGE_SECONDS, Purpose
+from signups.domain.people import PENDING_PURGED_AFTER, Person, PersonNotFoundError
 from signups.handlers.context import PRODUCER, Context
-
-SERVICE = "signups"
 
 
 class ErasureOutcome(StrEnum):
@@ -62,7 +60,7 @@ async def request_erasure_link(
                 correlation_id=correlation_id,
                 data=ErasureLinkRequestedData(
                     request_id=uuid.uuid4(),
-                    name=current.details.name if current.confirmed else None,
+                    name=current.name_in_emails,
                     email=current.details.email,
                     language=current.details.language,
                     confirm_url=ctx.links.erase(current.id, ""),
@@ -113,7 +111,7 @@ async def erase(token: str, *, correlation_id: str, ctx: Context) -> ErasureOutc
     if person is None:
         known = await ctx.erasures.for_person(claims.subject)
         return ErasureOutcome.ALREADY_ERASED if known else ErasureOutcome.INVALID
-    await erase_person(person, reason="asked", correlation_id=correlation_id, ctx=ctx)
+    await erase_person(person, reason=ASKED, correlation_id=correlation_id, ctx=ctx)
     return ErasureOutcome.ERASED
 
 
@@ -125,7 +123,9 @@ async def erase_person(person: Person, *, reason: str, correlation_id: str, ctx:
     """
     now = ctx.clock()
     erasure_id = uuid.uuid4()
-    digest = email_digest(person.details.email, key=ctx.erasure_key) if reason == "asked" else None
+    digest = (
+        email_digest(person.details.email, key=ctx.erasure_key) if reaches_address(reason) else None
+    )
     requested = PersonErasureRequested(
         producer=PRODUCER,
         correlation_id=correlation_id,
@@ -147,7 +147,7 @@ async def erase_person(person: Person, *, reason: str, correlation_id: str, ctx:
         await forget_organisation_contact(digest, ctx=ctx)
     existing = await ctx.erasures.for_person(person.id)
     if existing is not None:
-        await ctx.erasures.answered(erasure_id=uuid.UUID(existing["_id"]), service=SERVICE, at=now)
+        await ctx.erasures.answered(erasure_id=uuid.UUID(existing["_id"]), service=SELF, at=now)
 
 
 async def erase_address(
@@ -170,7 +170,7 @@ async def erase_address(
     await ctx.erasures.record(
         erasure_id=erasure_id,
         person_id=None,
-        reason="asked",
+        reason=ASKED,
         email=None,
         digest=digest,
         at=now,
@@ -178,7 +178,7 @@ async def erase_address(
     )
     await ctx.erasures.confirmed(request_id, erasure_id)
     await forget_organisation_contact(digest, ctx=ctx)
-    await ctx.erasures.answered(erasure_id=erasure_id, service=SERVICE, at=now)
+    await ctx.erasures.answered(erasure_id=erasure_id, service=SELF, at=now)
     return ErasureOutcome.ERASED
 
 
@@ -208,13 +208,11 @@ async def record_erased(event: PersonErased, ctx: Context) -> None:
 
 async def purge_unconfirmed(*, ctx: Context, now: datetime | None = None) -> int:
     """Erase people who never confirmed within 30 days; return how many."""
-    from signups.domain.people import PENDING_PURGED_AFTER
-
     cutoff = (now or ctx.clock()) - PENDING_PURGED_AFTER
     purged = 0
     async for person in ctx.people.pending_joined_before(cutoff):
         await erase_person(
-            person, reason="unconfirmed", correlation_id=f"purge-{uuid.uuid4().hex}", ctx=ctx
+            person, reason=UNCONFIRMED, correlation_id=f"purge-{uuid.uuid4().hex}", ctx=ctx
         )
         purged += 1
     return purged

@@ -11,11 +11,15 @@ from uuid import UUID
 from together_contracts import Event, PledgeMade, PledgeMadeData
 from together_kit.signing import TokenExpiredError, TokenInvalidError
 
-from signups.adapters.organisations import OrganisationNotFoundError
-from signups.adapters.people import PersonNotFoundError
-from signups.adapters.tokens import CONFIRMATION_MAX_AGE_SECONDS, Purpose
-from signups.domain.organisations import Organisation
-from signups.domain.people import ConfirmOutcome, JoinContext, Person, VolunteerDetails
+from signups.domain.links import CONFIRMATION_MAX_AGE_SECONDS, Purpose
+from signups.domain.organisations import Organisation, OrganisationNotFoundError
+from signups.domain.people import (
+    ConfirmOutcome,
+    JoinContext,
+    Person,
+    PersonNotFoundError,
+    VolunteerDetails,
+)
 from signups.handlers.context import PRODUCER, Context
 from signups.handlers.volunteers import confirmed, contact_changed, unsubscribed, updated
 
@@ -102,15 +106,14 @@ async def confirm(token: str, *, correlation_id: str, ctx: Context) -> Followed:
 
             def confirm_change(person: Person) -> list[Event]:
                 nonlocal outcome
-                was_confirmed = person.confirmed
-                before = (person.details.name, person.details.language)
-                outcome = person.confirm_change(claims.nonce, now)
+                followed = person.follow_change_link(claims.nonce, now)
+                outcome = followed.outcome
                 if outcome is not ConfirmOutcome.CONFIRMED:
                     return []
                 events: list[Event] = []
-                if (person.details.name, person.details.language) != before:
+                if followed.contact_changed:
                     events.append(contact_changed(person, correlation_id))
-                told = updated if was_confirmed else confirmed
+                told = confirmed if followed.first_confirmation else updated
                 return [*events, told(person, correlation_id)]
 
             await ctx.people.change(claims.subject, confirm_change)

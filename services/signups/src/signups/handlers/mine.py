@@ -8,6 +8,7 @@ from uuid import UUID
 from together_contracts import email_digest
 from together_kit.access import plain
 
+from signups.domain.erasures import ASKED
 from signups.domain.people import Person, VolunteerDetails
 from signups.handlers import erasure
 from signups.handlers.context import Context
@@ -64,4 +65,4 @@ def _without_secrets(value: Any) -> Any:
 
 async def forget(person: Person, *, correlation_id: str, ctx: Context) -> None:
     """The erasure /forget's emailed link starts, asked from the person's own signed-in page."""
-    await erasure.erase_person(person, reason="asked", correlation_id=correlation_id, ctx=ctx)
+    await erasure.erase_person(person, reason=ASKED, correlation_id=correlation_id, ctx=ctx)

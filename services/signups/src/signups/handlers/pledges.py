@@ -4,8 +4,7 @@ with the name and text approved; a rejected one is not, or no longer."""
 import structlog
 from together_contracts import Event, PledgeApproved, PledgeRejected
 
-from signups.adapters.organisations import OrganisationNotFoundError
-from signups.domain.organisations import Organisation
+from signups.domain.organisations import Organisation, OrganisationNotFoundError
 from signups.domain.pledges import DecisionOutcome
 from signups.handlers.context import Context
 

@@ -14,8 +14,7 @@ from together_contracts import Event, SignInRequested, SignInRequestedData
 from together_kit.signing import Claims, TokenExpiredError, TokenInvalidError
 from together_kit.site import SIGN_IN_MAX_AGE_SECONDS, SitePurpose, SiteTokens
 
-from signups.adapters.people import PersonNotFoundError
-from signups.domain.people import Person
+from signups.domain.people import Person, PersonNotFoundError
 from signups.handlers.context import PRODUCER, Context
 
 

@@ -24,12 +24,13 @@ from together_contracts import (
     VolunteerUpdatedData,
 )
 
-from signups.adapters.people import EmailAlreadyRegisteredError, PersonNotFoundError
 from signups.domain.people import (
     PENDING_CHANGE_KEPT_FOR,
+    EmailAlreadyRegisteredError,
     JoinContext,
     Mail,
     Person,
+    PersonNotFoundError,
     VolunteerDetails,
 )
 from signups.handlers.context import PRODUCER, Context

@@ -2,14 +2,12 @@
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from together_kit.pages import Site
+
+from signups.entrypoints.dependencies import SiteDep
+
+router = APIRouter()
 
 
-def home_pages(site: Site) -> APIRouter:
-    router = APIRouter()
-
-    @router.get("/")
-    async def home(request: Request) -> HTMLResponse:
-        return site.render(request, "home.html")
-
-    return router
+@router.get("/")
+async def home(request: Request, site: SiteDep) -> HTMLResponse:
+    return site.render(request, "home.html")

@@ -5,9 +5,9 @@ from fastapi.responses import HTMLResponse, Response
 from together_kit import labels
 from together_kit.forms import check, from_a_bot, text
 from together_kit.http import current_correlation_id
-from together_kit.pages import Site
+from together_kit.pages import FormPage, Site
 
-from signups.entrypoints.dependencies import ContextDep
+from signups.entrypoints.dependencies import ContextDep, SiteDep
 from signups.entrypoints.schemas import OrganisationCreate, SignupCreate
 from signups.entrypoints.web import forms
 from signups.entrypoints.web.mine import allowed_onward
@@ -17,81 +17,89 @@ from signups.handlers.volunteers import JoinVolunteer, join_volunteer
 DEFAULT_TRAVEL_RADIUS_KM = "10"
 
 
-def join_pages(site: Site) -> APIRouter:
-    router = APIRouter()
+router = APIRouter()
 
-    volunteer_form = site.form_page(
+
+def volunteer_form(site: Site) -> FormPage:
+    return site.form_page(
         "join.html",
         interests=labels.INTERESTS,
         availability=labels.AVAILABILITY,
         languages=labels.LANGUAGES,
     )
-    organisation_form = site.form_page(
+
+
+def organisation_form(site: Site) -> FormPage:
+    return site.form_page(
         "organisation.html",
         organisation_types=labels.ORGANISATION_TYPES,
         categories=labels.INTERESTS,
         languages=labels.LANGUAGES,
     )
 
-    @router.get("/join")
-    async def join_form(request: Request, ctx: ContextDep) -> HTMLResponse:
-        language = site.pages.language(request)
-        onward = allowed_onward(request.query_params.get("next"), ctx) or ""
-        return volunteer_form(
-            request,
-            {"travel_radius_km": DEFAULT_TRAVEL_RADIUS_KM, "language": language, "next": onward},
-        )
 
-    @router.post("/join")
-    async def join(request: Request, ctx: ContextDep) -> Response:
-        if refused := await site.over_limit(request):
-            return refused
-        form = await site.form(request)
-        if from_a_bot(form):
-            return site.see_other(request, "/join/thanks")
-        values = forms.volunteer_input(form)
-        onward = allowed_onward(text(form, "next"), ctx)
-        signup, errors = check(SignupCreate, values, forms.VOLUNTEER)
-        if signup is None:
-            return volunteer_form(request, {**values, "next": onward or ""}, errors)
-        command = JoinVolunteer(
-            details=signup.details(),
-            source="form",
-            correlation_id=current_correlation_id(),
-            onward=onward,
-        )
-        await join_volunteer(command, ctx)
+@router.get("/join")
+async def join_form(request: Request, ctx: ContextDep, site: SiteDep) -> HTMLResponse:
+    language = site.pages.language(request)
+    onward = allowed_onward(request.query_params.get("next"), ctx) or ""
+    return volunteer_form(site)(
+        request,
+        {"travel_radius_km": DEFAULT_TRAVEL_RADIUS_KM, "language": language, "next": onward},
+    )
+
+
+@router.post("/join")
+async def join(request: Request, ctx: ContextDep, site: SiteDep) -> Response:
+    if refused := await site.over_limit(request):
+        return refused
+    form = await site.form(request)
+    if from_a_bot(form):
         return site.see_other(request, "/join/thanks")
+    values = forms.volunteer_input(form)
+    onward = allowed_onward(text(form, "next"), ctx)
+    signup, errors = check(SignupCreate, values, forms.VOLUNTEER)
+    if signup is None:
+        return volunteer_form(site)(request, {**values, "next": onward or ""}, errors)
+    command = JoinVolunteer(
+        details=signup.details(),
+        source="form",
+        correlation_id=current_correlation_id(),
+        onward=onward,
+    )
+    await join_volunteer(command, ctx)
+    return site.see_other(request, "/join/thanks")
 
-    @router.get("/join/thanks")
-    async def join_thanks(request: Request) -> HTMLResponse:
-        return site.render(request, "join_thanks.html")
 
-    @router.get("/join/organisation")
-    async def organisation_join_form(request: Request) -> HTMLResponse:
-        return organisation_form(request, {"language": site.pages.language(request)})
+@router.get("/join/thanks")
+async def join_thanks(request: Request, site: SiteDep) -> HTMLResponse:
+    return site.render(request, "join_thanks.html")
 
-    @router.post("/join/organisation")
-    async def organisation_join(request: Request, ctx: ContextDep) -> Response:
-        if refused := await site.over_limit(request):
-            return refused
-        form = await site.form(request)
-        if from_a_bot(form):
-            return site.see_other(request, "/join/organisation/thanks")
-        values = forms.organisation_input(form)
-        organisation, errors = check(OrganisationCreate, values, forms.ORGANISATION)
-        if organisation is None:
-            return organisation_form(request, values, errors)
-        command = JoinOrganisation(
-            details=organisation.details(),
-            pledge=organisation.pledge_made(),
-            correlation_id=current_correlation_id(),
-        )
-        await join_organisation(command, ctx)
+
+@router.get("/join/organisation")
+async def organisation_join_form(request: Request, site: SiteDep) -> HTMLResponse:
+    return organisation_form(site)(request, {"language": site.pages.language(request)})
+
+
+@router.post("/join/organisation")
+async def organisation_join(request: Request, ctx: ContextDep, site: SiteDep) -> Response:
+    if refused := await site.over_limit(request):
+        return refused
+    form = await site.form(request)
+    if from_a_bot(form):
         return site.see_other(request, "/join/organisation/thanks")
+    values = forms.organisation_input(form)
+    organisation, errors = check(OrganisationCreate, values, forms.ORGANISATION)
+    if organisation is None:
+        return organisation_form(site)(request, values, errors)
+    command = JoinOrganisation(
+        details=organisation.details(),
+        pledge=organisation.pledge_made(),
+        correlation_id=current_correlation_id(),
+    )
+    await join_organisation(command, ctx)
+    return site.see_other(request, "/join/organisation/thanks")
 
-    @router.get("/join/organisation/thanks")
-    async def organisation_thanks(request: Request) -> HTMLResponse:
-        return site.render(request, "organisation_thanks.html")
 
-    return router
+@router.get("/join/organisation/thanks")
+async def organisation_thanks(request: Request, site: SiteDep) -> HTMLResponse:
+    return site.render(request, "organisation_thanks.html")

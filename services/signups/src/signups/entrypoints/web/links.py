@@ -14,11 +14,12 @@ from together_kit.pages import Site
 from together_kit.signing import TokenExpiredError, TokenInvalidError
 from together_kit.site import start_session
 
-from signups.adapters.tokens import Purpose, Tokens
-from signups.entrypoints.dependencies import ContextDep
+from signups.domain.links import Purpose
+from signups.entrypoints.dependencies import ContextDep, SiteDep
 from signups.entrypoints.web.mine import allowed_onward
 from signups.handlers import links
 from signups.handlers.links import LinkOutcome
+from signups.handlers.ports import TokenReader
 
 LABELS = {
     "interests": kit_labels.INTERESTS,
@@ -34,58 +35,65 @@ CONFIRM_STATUS = {
 }
 
 
-def link_pages(site: Site) -> APIRouter:
-    router = APIRouter()
+router = APIRouter()
 
-    def broken_link(request: Request) -> HTMLResponse:
-        return site.render(request, "link_invalid.html", status_code=status.HTTP_404_NOT_FOUND)
 
-    def confirm_outcome(
-        request: Request, outcome: LinkOutcome, what: dict[str, Any]
-    ) -> HTMLResponse:
-        if outcome is LinkOutcome.INVALID:
-            return broken_link(request)
-        template = "confirm.html" if outcome is LinkOutcome.READY else "confirmed.html"
-        response = site.render(
-            request,
-            template,
-            {"onward": None, **what, "outcome": outcome.value, "labels": LABELS},
-            status_code=CONFIRM_STATUS.get(outcome, status.HTTP_200_OK),
-        )
-        response.headers["Cache-Control"] = "no-store"
-        return response
+def broken_link(site: Site, request: Request) -> HTMLResponse:
+    return site.render(request, "link_invalid.html", status_code=status.HTTP_404_NOT_FOUND)
 
-    @router.get("/confirm/{token}")
-    async def confirm_form(token: str, request: Request, ctx: ContextDep) -> HTMLResponse:
-        preview = await links.preview(token, ctx=ctx)
-        return confirm_outcome(request, preview.outcome, shown(preview))
 
-    @router.post("/confirm/{token}")
-    async def confirm(token: str, request: Request, ctx: ContextDep) -> HTMLResponse:
-        followed = await links.confirm(token, correlation_id=current_correlation_id(), ctx=ctx)
-        onward = allowed_onward(request.query_params.get("next"), ctx)
-        what = {"organisation": followed.organisation, "change": followed.change, "onward": onward}
-        page = confirm_outcome(request, followed.outcome, what)
-        if followed.person_id is not None and ctx.links.site is not None:
-            # Following the link proved the address is theirs: they are signed in, so a `next`
-            # page of the site (an event to help at) knows them at once.
-            start_session(page, ctx.links.site, followed.person_id, secure=ctx.links.secure)
-        return page
+def confirm_outcome(
+    site: Site, request: Request, outcome: LinkOutcome, what: dict[str, Any]
+) -> HTMLResponse:
+    if outcome is LinkOutcome.INVALID:
+        return broken_link(site, request)
+    template = "confirm.html" if outcome is LinkOutcome.READY else "confirmed.html"
+    response = site.render(
+        request,
+        template,
+        {"onward": None, **what, "outcome": outcome.value, "labels": LABELS},
+        status_code=CONFIRM_STATUS.get(outcome, status.HTTP_200_OK),
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
-    @router.get("/stop-emails/{token}")
-    async def unsubscribe_form(token: str, request: Request, ctx: ContextDep) -> HTMLResponse:
-        if readable(ctx.tokens, token, Purpose.UNSUBSCRIBE, max_age=None) != "valid":
-            return broken_link(request)
-        return site.render(request, "unsubscribe.html")
 
-    @router.post("/stop-emails/{token}")
-    async def unsubscribe(token: str, request: Request, ctx: ContextDep) -> HTMLResponse:
-        followed = await links.unsubscribe(token, correlation_id=current_correlation_id(), ctx=ctx)
-        if followed.outcome is not LinkOutcome.UNSUBSCRIBED:
-            return broken_link(request)
-        return site.render(request, "unsubscribed.html")
+@router.get("/confirm/{token}")
+async def confirm_form(
+    token: str, request: Request, ctx: ContextDep, site: SiteDep
+) -> HTMLResponse:
+    preview = await links.preview(token, ctx=ctx)
+    return confirm_outcome(site, request, preview.outcome, shown(preview))
 
-    return router
+
+@router.post("/confirm/{token}")
+async def confirm(token: str, request: Request, ctx: ContextDep, site: SiteDep) -> HTMLResponse:
+    followed = await links.confirm(token, correlation_id=current_correlation_id(), ctx=ctx)
+    onward = allowed_onward(request.query_params.get("next"), ctx)
+    what = {"organisation": followed.organisation, "change": followed.change, "onward": onward}
+    page = confirm_outcome(site, request, followed.outcome, what)
+    if followed.person_id is not None and ctx.links.site is not None:
+        # Following the link proved the address is theirs: they are signed in, so a `next`
+        # page of the site (an event to help at) knows them at once.
+        start_session(page, ctx.links.site, followed.person_id, secure=ctx.links.secure)
+    return page
+
+
+@router.get("/stop-emails/{token}")
+async def unsubscribe_form(
+    token: str, request: Request, ctx: ContextDep, site: SiteDep
+) -> HTMLResponse:
+    if readable(ctx.tokens, token, Purpose.UNSUBSCRIBE, max_age=None) != "valid":
+        return broken_link(site, request)
+    return site.render(request, "unsubscribe.html")
+
+
+@router.post("/stop-emails/{token}")
+async def unsubscribe(token: str, request: Request, ctx: ContextDep, site: SiteDep) -> HTMLResponse:
+    followed = await links.unsubscribe(token, correlation_id=current_correlation_id(), ctx=ctx)
+    if followed.outcome is not LinkOutcome.UNSUBSCRIBED:
+        return broken_link(site, request)
+    return site.render(request, "unsubscribed.html")
 
 
 def shown(preview: links.Preview) -> dict[str, Any]:
@@ -100,7 +108,7 @@ def shown(preview: links.Preview) -> dict[str, Any]:
     }
 
 
-def readable(tokens: Tokens, token: str, purpose: Purpose, *, max_age: int | None) -> str:
+def readable(tokens: TokenReader, token: str, purpose: Purpose, *, max_age: int | None) -> str:
     """Whether a link could still work (`valid`, `expired` or `invalid`), without following it."""
     try:
         claims = tokens.read(token, max_age=max_age)

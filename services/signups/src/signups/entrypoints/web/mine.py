@@ -22,7 +22,7 @@ from together_kit.site import end_session, signed_in, start_session
 
 from signups.domain.onward import onward
 from signups.domain.people import Person
-from signups.entrypoints.dependencies import ContextDep
+from signups.entrypoints.dependencies import ContextDep, SiteDep
 from signups.entrypoints.schemas import SignupCreate
 from signups.entrypoints.web import forms
 from signups.handlers import Context, mine, sessions
@@ -91,180 +91,192 @@ def details_values(person: Person) -> dict[str, Any]:
     }
 
 
-def my_pages(site: Site) -> APIRouter:
-    router = APIRouter()
+router = APIRouter()
 
-    def sign_in_page(
-        request: Request,
-        ctx: Context,
-        *,
-        values: dict[str, Any] | None = None,
-        errors: dict[str, str] | None = None,
-        problem: SignInOutcome | None = None,
-        notice: str | None = None,
-    ) -> HTMLResponse:
-        wanted = (values or {}).get("next") or request.query_params.get("next")
-        context = {
-            "values": {**(values or {}), "next": allowed_onward(wanted, ctx) or ""},
-            "errors": site.translated(request, errors or {}),
-            "problem": problem.value if problem else None,
-            "notice": notice,
-        }
-        code = LINK_STATUS.get(problem, status.HTTP_200_OK) if problem else status.HTTP_200_OK
-        if errors:
-            code = status.HTTP_422_UNPROCESSABLE_CONTENT
-        response = site.render(request, "my_sign_in.html", context, status_code=code)
-        response.headers["Cache-Control"] = "no-store"
-        return response
 
-    def my_page(
-        request: Request,
-        ctx: Context,
-        person: Person,
-        *,
-        values: dict[str, Any] | None = None,
-        errors: dict[str, str] | None = None,
-    ) -> HTMLResponse:
-        translate = site.translator(request)
+def sign_in_page(
+    site: Site,
+    request: Request,
+    ctx: Context,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    problem: SignInOutcome | None = None,
+    notice: str | None = None,
+) -> HTMLResponse:
+    wanted = (values or {}).get("next") or request.query_params.get("next")
+    context = {
+        "values": {**(values or {}), "next": allowed_onward(wanted, ctx) or ""},
+        "errors": site.translated(request, errors or {}),
+        "problem": problem.value if problem else None,
+        "notice": notice,
+    }
+    code = LINK_STATUS.get(problem, status.HTTP_200_OK) if problem else status.HTTP_200_OK
+    if errors:
+        code = status.HTTP_422_UNPROCESSABLE_CONTENT
+    response = site.render(request, "my_sign_in.html", context, status_code=code)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def my_page(
+    site: Site,
+    request: Request,
+    ctx: Context,
+    person: Person,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+) -> HTMLResponse:
+    translate = site.translator(request)
+    done = request.query_params.get("done")
+    addresses = ctx.links.addresses
+    context = {
+        "person": person,
+        "values": values or details_values(person),
+        "errors": site.translated(request, errors or {}),
+        "notice": done if done in NOTICES else None,
+        "pending": person.pending_change,
+        "my_events": addresses.url("matching", "/my/events") if addresses else None,
+        "my_events_data": addresses.url("matching", "/my/events/data.json") if addresses else None,
+        "interests": options(labels.INTERESTS, translate),
+        "availability": options(labels.AVAILABILITY, translate),
+        "languages": options(labels.LANGUAGES, translate),
+        "labels": {
+            "interests": labels.INTERESTS,
+            "availability": labels.AVAILABILITY,
+            "languages": labels.LANGUAGES,
+        },
+    }
+    code = status.HTTP_422_UNPROCESSABLE_CONTENT if errors else status.HTTP_200_OK
+    response = site.render(request, "my.html", context, status_code=code)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def signed_in_person(request: Request, ctx: Context) -> Person | None:
+    return await mine.current(who(request, ctx), ctx)
+
+
+@router.get("/my", response_model=None)
+async def my(request: Request, ctx: ContextDep, site: SiteDep) -> Response:
+    person = await signed_in_person(request, ctx)
+    if person is None:
         done = request.query_params.get("done")
-        addresses = ctx.links.addresses
-        context = {
-            "person": person,
-            "values": values or details_values(person),
-            "errors": site.translated(request, errors or {}),
-            "notice": done if done in NOTICES else None,
-            "pending": person.pending_change,
-            "my_events": addresses.url("matching", "/my/events") if addresses else None,
-            "my_events_data": addresses.url("matching", "/my/events/data.json")
-            if addresses
-            else None,
-            "interests": options(labels.INTERESTS, translate),
-            "availability": options(labels.AVAILABILITY, translate),
-            "languages": options(labels.LANGUAGES, translate),
-            "labels": {
-                "interests": labels.INTERESTS,
-                "availability": labels.AVAILABILITY,
-                "languages": labels.LANGUAGES,
-            },
-        }
-        code = status.HTTP_422_UNPROCESSABLE_CONTENT if errors else status.HTTP_200_OK
-        response = site.render(request, "my.html", context, status_code=code)
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        return sign_in_page(site, request, ctx, notice=done if done == "signed-out" else None)
+    return my_page(site, request, ctx, person)
 
-    async def signed_in_person(request: Request, ctx: Context) -> Person | None:
-        return await mine.current(who(request, ctx), ctx)
 
-    @router.get("/my", response_model=None)
-    async def my(request: Request, ctx: ContextDep) -> Response:
-        person = await signed_in_person(request, ctx)
-        if person is None:
-            done = request.query_params.get("done")
-            return sign_in_page(request, ctx, notice=done if done == "signed-out" else None)
-        return my_page(request, ctx, person)
-
-    @router.get("/my/sign-in", response_model=None)
-    async def sign_in_form(request: Request, ctx: ContextDep) -> Response:
-        if await signed_in_person(request, ctx) is not None:
-            there = allowed_onward(request.query_params.get("next"), ctx)
-            return RedirectResponse(there or site_path(request, "/my"), status.HTTP_303_SEE_OTHER)
-        return sign_in_page(request, ctx)
-
-    @router.post("/my/sign-in")
-    async def ask_for_link(request: Request, ctx: ContextDep) -> HTMLResponse:
-        if refused := await site.over_limit(request):
-            return refused
-        form = await site.form(request)
-        entered = text(form, "email")
-        values = {"email": entered, "next": text(form, "next")}
-        email, errors = forms.check_email(entered)
-        if email is None:
-            return sign_in_page(request, ctx, values=values, errors=errors)
-        await sessions.request_sign_in(
-            email,
-            onward=allowed_onward(values["next"], ctx),
-            correlation_id=current_correlation_id(),
-            ctx=ctx,
-        )
-        return site.render(request, "my_sign_in_sent.html")
-
-    @router.get("/my/sign-in/{token}")
-    async def sign_in_link(token: str, request: Request, ctx: ContextDep) -> HTMLResponse:
-        looked = await sessions.preview(token, ctx=ctx)
-        if looked.outcome is not SignInOutcome.READY:
-            return sign_in_page(request, ctx, problem=looked.outcome)
-        response = site.render(request, "my_sign_in_link.html")
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["Content-Security-Policy"] = onward_allowed(
-            response.headers["Content-Security-Policy"], ctx
-        )
-        return response
-
-    @router.post("/my/sign-in/{token}", response_model=None)
-    async def sign_in(token: str, request: Request, ctx: ContextDep) -> Response:
-        followed = await sessions.sign_in(token, ctx=ctx)
-        if followed.person_id is None or ctx.links.site is None:
-            return sign_in_page(request, ctx, problem=followed.outcome)
+@router.get("/my/sign-in", response_model=None)
+async def sign_in_form(request: Request, ctx: ContextDep, site: SiteDep) -> Response:
+    if await signed_in_person(request, ctx) is not None:
         there = allowed_onward(request.query_params.get("next"), ctx)
-        response = RedirectResponse(
-            there or site_path(request, "/my"), status_code=status.HTTP_303_SEE_OTHER
-        )
-        start_session(response, ctx.links.site, followed.person_id, secure=ctx.links.secure)
-        return response
+        return RedirectResponse(there or site_path(request, "/my"), status.HTTP_303_SEE_OTHER)
+    return sign_in_page(site, request, ctx)
 
-    @router.post("/my/details", response_model=None)
-    async def change_details(request: Request, ctx: ContextDep) -> Response:
-        person = await signed_in_person(request, ctx)
-        if person is None:
-            return site.see_other(request, "/my")
-        form = await site.form(request)
-        values = {**forms.volunteer_input(form), "email": person.details.email}
-        asked, errors = check(SignupCreate, values, forms.VOLUNTEER)
-        if asked is None:
-            return my_page(request, ctx, person, values=values, errors=errors)
-        outcome = await mine.change_details(
-            person, asked.details(), correlation_id=current_correlation_id(), ctx=ctx
-        )
-        return site.see_other(request, f"/my?done={DONE.get(outcome, 'unchanged')}")
 
-    @router.get("/my/data.json", response_model=None)
-    async def my_data(request: Request, ctx: ContextDep) -> Response:
-        person = await signed_in_person(request, ctx)
-        if person is None:
-            return site.see_other(request, "/my")
-        held = await mine.my_data(person, ctx)
-        return Response(
-            json.dumps(held, ensure_ascii=False, indent=2),
-            media_type="application/json",
-            headers={
-                "Content-Disposition": 'attachment; filename="together-my-data.json"',
-                "Cache-Control": "no-store",
-            },
-        )
+@router.post("/my/sign-in")
+async def ask_for_link(request: Request, ctx: ContextDep, site: SiteDep) -> HTMLResponse:
+    if refused := await site.over_limit(request):
+        return refused
+    form = await site.form(request)
+    entered = text(form, "email")
+    values = {"email": entered, "next": text(form, "next")}
+    email, errors = forms.check_email(entered)
+    if email is None:
+        return sign_in_page(site, request, ctx, values=values, errors=errors)
+    await sessions.request_sign_in(
+        email,
+        onward=allowed_onward(values["next"], ctx),
+        correlation_id=current_correlation_id(),
+        ctx=ctx,
+    )
+    return site.render(request, "my_sign_in_sent.html")
 
-    @router.get("/my/forget", response_model=None)
-    async def forget_form(request: Request, ctx: ContextDep) -> Response:
-        if await signed_in_person(request, ctx) is None:
-            return site.see_other(request, "/my")
-        return site.render(request, "my_forget.html")
 
-    @router.post("/my/forget", response_model=None)
-    async def forget(request: Request, ctx: ContextDep) -> Response:
-        person = await signed_in_person(request, ctx)
-        if person is None:
-            return site.see_other(request, "/my")
-        await mine.forget(person, correlation_id=current_correlation_id(), ctx=ctx)
-        response = site.render(request, "forgotten.html", {"outcome": "erased"})
-        end_session(response, secure=ctx.links.secure)
-        return response
+@router.get("/my/sign-in/{token}")
+async def sign_in_link(
+    token: str, request: Request, ctx: ContextDep, site: SiteDep
+) -> HTMLResponse:
+    looked = await sessions.preview(token, ctx=ctx)
+    if looked.outcome is not SignInOutcome.READY:
+        return sign_in_page(site, request, ctx, problem=looked.outcome)
+    response = site.render(request, "my_sign_in_link.html")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Security-Policy"] = onward_allowed(
+        response.headers["Content-Security-Policy"], ctx
+    )
+    return response
 
-    @router.post("/my/sign-out", response_model=None)
-    async def sign_out(request: Request, ctx: ContextDep) -> Response:
-        response = site.see_other(request, "/my?done=signed-out")
-        end_session(response, secure=ctx.links.secure)
-        return response
 
-    return router
+@router.post("/my/sign-in/{token}", response_model=None)
+async def sign_in(token: str, request: Request, ctx: ContextDep, site: SiteDep) -> Response:
+    followed = await sessions.sign_in(token, ctx=ctx)
+    if followed.person_id is None or ctx.links.site is None:
+        return sign_in_page(site, request, ctx, problem=followed.outcome)
+    there = allowed_onward(request.query_params.get("next"), ctx)
+    response = RedirectResponse(
+        there or site_path(request, "/my"), status_code=status.HTTP_303_SEE_OTHER
+    )
+    start_session(response, ctx.links.site, followed.person_id, secure=ctx.links.secure)
+    return response
+
+
+@router.post("/my/details", response_model=None)
+async def change_details(request: Request, ctx: ContextDep, site: SiteDep) -> Response:
+    person = await signed_in_person(request, ctx)
+    if person is None:
+        return site.see_other(request, "/my")
+    form = await site.form(request)
+    values = {**forms.volunteer_input(form), "email": person.details.email}
+    asked, errors = check(SignupCreate, values, forms.VOLUNTEER)
+    if asked is None:
+        return my_page(site, request, ctx, person, values=values, errors=errors)
+    outcome = await mine.change_details(
+        person, asked.details(), correlation_id=current_correlation_id(), ctx=ctx
+    )
+    return site.see_other(request, f"/my?done={DONE.get(outcome, 'unchanged')}")
+
+
+@router.get("/my/data.json", response_model=None)
+async def my_data(request: Request, ctx: ContextDep, site: SiteDep) -> Response:
+    person = await signed_in_person(request, ctx)
+    if person is None:
+        return site.see_other(request, "/my")
+    held = await mine.my_data(person, ctx)
+    return Response(
+        json.dumps(held, ensure_ascii=False, indent=2),
+        media_type="application/json",
+        headers={
+            "Content-Disposition": 'attachment; filename="together-my-data.json"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.get("/my/forget", response_model=None)
+async def forget_form(request: Request, ctx: ContextDep, site: SiteDep) -> Response:
+    if await signed_in_person(request, ctx) is None:
+        return site.see_other(request, "/my")
+    return site.render(request, "my_forget.html")
+
+
+@router.post("/my/forget", response_model=None)
+async def forget(request: Request, ctx: ContextDep, site: SiteDep) -> Response:
+    person = await signed_in_person(request, ctx)
+    if person is None:
+        return site.see_other(request, "/my")
+    await mine.forget(person, correlation_id=current_correlation_id(), ctx=ctx)
+    response = site.render(request, "forgotten.html", {"outcome": "erased"})
+    end_session(response, secure=ctx.links.secure)
+    return response
+
+
+@router.post("/my/sign-out", response_model=None)
+async def sign_out(request: Request, ctx: ContextDep, site: SiteDep) -> Response:
+    response = site.see_other(request, "/my?done=signed-out")
+    end_session(response, secure=ctx.links.secure)
+    return response
 
 
 def site_path(request: Request, path: str) -> str:

@@ -5,9 +5,8 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from together_kit import labels
-from together_kit.pages import Site
 
-from signups.entrypoints.dependencies import ContextDep
+from signups.entrypoints.dependencies import ContextDep, SiteDep
 
 SHOWN = 200
 
@@ -20,27 +19,25 @@ class PublicPledge:
     categories: list[str]
 
 
-def pledge_pages(site: Site) -> APIRouter:
-    router = APIRouter()
+router = APIRouter()
 
-    @router.get("/pledges")
-    async def pledges(request: Request, ctx: ContextDep) -> HTMLResponse:
-        translate = site.translator(request)
-        shown = [
-            PublicPledge(
-                organisation=decision.organisation_name,
-                organisation_type=labels.label(
-                    labels.ORGANISATION_TYPES, organisation.details.organisation_type, translate
-                ),
-                paragraphs=[line for line in decision.text.splitlines() if line.strip()],
-                categories=[
-                    labels.label(labels.INTERESTS, category, translate)
-                    for category in organisation.pledge.categories
-                ],
-            )
-            async for organisation in ctx.organisations.approved_pledges(limit=SHOWN)
-            if (decision := organisation.pledge_decision) is not None
-        ]
-        return site.render(request, "pledges.html", {"pledges": shown})
 
-    return router
+@router.get("/pledges")
+async def pledges(request: Request, ctx: ContextDep, site: SiteDep) -> HTMLResponse:
+    translate = site.translator(request)
+    shown = [
+        PublicPledge(
+            organisation=decision.organisation_name,
+            organisation_type=labels.label(
+                labels.ORGANISATION_TYPES, organisation.details.organisation_type, translate
+            ),
+            paragraphs=[line for line in decision.text.splitlines() if line.strip()],
+            categories=[
+                labels.label(labels.INTERESTS, category, translate)
+                for category in organisation.pledge.categories
+            ],
+        )
+        async for organisation in ctx.organisations.approved_pledges(limit=SHOWN)
+        if (decision := organisation.pledge_decision) is not None
+    ]
+    return site.render(request, "pledges.html", {"pledges": shown})

@@ -1,0 +1,16 @@
+"""What each signed link in signups' emails is for, and how long it works (ADR 0004)."""
+
+from enum import StrEnum
+
+CONFIRMATION_MAX_AGE_SECONDS = 7 * 24 * 3600
+ERASURE_MAX_AGE_SECONDS = 24 * 3600
+
+
+class Purpose(StrEnum):
+    CONFIRM_PERSON = "confirm-person"
+    CONFIRM_ORGANISATION = "confirm-organisation"
+    UNSUBSCRIBE = "unsubscribe"
+    ERASE = "erase"
+    CONFIRM_CHANGE = "confirm-change"
+    ERASE_ADDRESS = "erase-address"
+    """An erasure asked for an address that is not a volunteer's: the subject is the request."""

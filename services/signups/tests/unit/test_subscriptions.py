@@ -1,0 +1,36 @@
+"""Signups' subscription tables: the queues keep their names and bindings, each event its handlers."""
+
+from typing import cast
+
+import pytest
+from signups.entrypoints import consumers
+from together_kit.runtime import ServiceRuntime
+from together_kit.subscriptions import describe
+
+from .fakes import Runtime
+
+pytestmark = pytest.mark.unit
+
+
+def test_the_queues_keep_their_purposes_and_bindings() -> None:
+    runtime = Runtime()
+    consumers.register(cast(ServiceRuntime, runtime), ctx=object())
+    assert runtime.bindings == {
+        "erasures": ["person.erased", "person.erasure_requested"],
+        "access": ["person.access_answered"],
+        "unsubscribes": ["volunteer.unsubscribed"],
+        "pledges": ["pledge.approved", "pledge.rejected"],
+    }
+    assert all(len(consumer.subscribers) == 1 for consumer in runtime.consumers.values())
+
+
+def test_each_event_names_its_handlers() -> None:
+    tables = [consumers.ERASURES, consumers.ACCESS, consumers.UNSUBSCRIBES, consumers.PLEDGES]
+    assert {key: names for table in tables for key, names in describe(table).items()} == {
+        "person.erased": ["erasure.record_erased"],
+        "person.erasure_requested": ["erasure.erase_again"],
+        "person.access_answered": ["access.record_answer"],
+        "volunteer.unsubscribed": ["volunteers.note_unsubscribed_elsewhere"],
+        "pledge.approved": ["pledges.record_decision"],
+        "pledge.rejected": ["pledges.record_decision"],
+    }
