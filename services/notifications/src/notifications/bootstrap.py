@@ -29,7 +29,7 @@ from notifications.adapters.rosters import MongoRosterRepository
 from notifications.adapters.suppressions import MongoSuppressionRepository
 from notifications.adapters.tokens import UnsubscribeLinks
 from notifications.domain.messages import RetryPlan
-from notifications.domain.policy import Kindness
+from notifications.domain.policy import InvitationRules
 from notifications.domain.reminders import ReminderTimes
 from notifications.entrypoints import consumers
 from notifications.entrypoints.api import api_router
@@ -106,7 +106,7 @@ def create_app(
             first=timedelta(seconds=settings.send_backoff_seconds),
             cap=timedelta(seconds=settings.send_backoff_max_seconds),
         ),
-        kindness=Kindness(weekly_cap=settings.weekly_invitation_cap),
+        invitation_rules=InvitationRules(weekly_cap=settings.weekly_invitation_cap),
         reminders=ReminderTimes(
             day_before=settings.reminder_day_before_at, morning=settings.reminder_morning_at
         ),

@@ -14,7 +14,7 @@ from notifications.adapters.rosters import RosterRepository
 from notifications.adapters.suppressions import SuppressionRepository
 from notifications.adapters.tokens import UnsubscribeLinks
 from notifications.domain.messages import AddressKeys, RetryPlan
-from notifications.domain.policy import Kindness
+from notifications.domain.policy import InvitationRules
 from notifications.domain.reminders import ReminderTimes
 
 PRODUCER = "notifications"
@@ -35,7 +35,7 @@ class Context:
     address_keys: AddressKeys
     """Keys of the address digests: the current one writes, every one is looked for."""
     retry: RetryPlan
-    kindness: Kindness = field(default_factory=Kindness)
+    invitation_rules: InvitationRules = field(default_factory=InvitationRules)
     reminders: ReminderTimes = field(default_factory=ReminderTimes)
     webhook_url: str | None = None
     staff_language: str = "en"

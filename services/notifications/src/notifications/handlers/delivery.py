@@ -78,7 +78,7 @@ async def request(wanted: MessageRequest, ctx: Context) -> str:
     suppressed = suppression is not None and blocks(suppression, kind=wanted.kind)
     not_before = wanted.not_before or now
     if wanted.kind == "invitation":
-        not_before = policy.send_at(max(not_before, now), rules=ctx.kindness)
+        not_before = policy.send_at(max(not_before, now), rules=ctx.invitation_rules)
     status = Status.DIGEST if wanted.digest else Status.QUEUED
     document: Document = {
         "_id": key,
@@ -156,11 +156,11 @@ async def send_one(key: str, ctx: Context) -> int:
             )
             return 0
         if message["kind"] == "invitation" and not await _within_cap(message, now, ctx):
-            start = policy.week_start(now, rules=ctx.kindness) + timedelta(days=7)
+            start = policy.week_start(now, rules=ctx.invitation_rules) + timedelta(days=7)
             await ctx.messages.requeue(
                 key,
                 attempt=message["attempts"],
-                not_before=policy.send_at(start, rules=ctx.kindness),
+                not_before=policy.send_at(start, rules=ctx.invitation_rules),
                 reason="weekly cap reached",
             )
             return 0
@@ -301,11 +301,11 @@ def outgoing(message: Document, ctx: Context) -> Outgoing:
 
 
 async def _within_cap(message: Document, now: datetime, ctx: Context) -> bool:
-    since = policy.week_start(now, rules=ctx.kindness)
+    since = policy.week_start(now, rules=ctx.invitation_rules)
     others = await ctx.messages.invitations_since(
         ctx.address_keys.digests_of(message), since, excluding=message["_id"]
     )
-    return policy.within_cap(others, now, rules=ctx.kindness)
+    return policy.within_cap(others, now, rules=ctx.invitation_rules)
 
 
 async def _temporary(message: Document, reason: str, now: datetime, ctx: Context) -> None:

@@ -35,7 +35,7 @@ Document = dict[str, Any]
 async def send_digests(ctx: Context) -> int:
     """Record this week's digest for everyone with invitations waiting; returns how many."""
     now = ctx.clock()
-    moment = policy.last_digest(now, rules=ctx.kindness)
+    moment = policy.last_digest(now, rules=ctx.invitation_rules)
     people: dict[str, list[Document]] = {}
     for message in await ctx.messages.held_for_digest(before=moment):
         person = ctx.address_keys.digests_of(message)[0]  # held under older digests too
@@ -89,7 +89,7 @@ async def choose(person_id: str, *, weekly: bool, ctx: Context) -> bool:
     if not await ctx.contacts.set_digest(person_id, digest=weekly):
         return False
     if not weekly:
-        not_before = policy.send_at(ctx.clock(), rules=ctx.kindness)
+        not_before = policy.send_at(ctx.clock(), rules=ctx.invitation_rules)
         if await ctx.messages.release_digest(person_id, not_before=not_before):
             ctx.wake()
     return True
