@@ -21,7 +21,7 @@ from email.utils import formataddr, formatdate, parseaddr
 import aiosmtplib
 from aiosmtplib.email import flatten_message
 
-from notifications.adapters.channels import (
+from notifications.domain.channels import (
     Committing,
     HandingOver,
     Outgoing,
