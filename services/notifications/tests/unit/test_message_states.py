@@ -6,6 +6,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from notifications.adapters.messages import loaded, outcome, stored
 from notifications.domain.messages import (
+    CLAIMABLE,
+    MOVES,
+    OUTCOME_PENDING,
+    WAITING,
     Message,
     MessageRequest,
     Recipient,
@@ -106,6 +110,16 @@ def test_only_a_claimed_message_moves_on(status: Status) -> None:
         message.requeue(not_before=NOON, reason="again")
     with pytest.raises(TransitionError):
         message.hand_over(at=NOON, by="me")
+
+
+def test_the_moves_the_store_makes_are_allowed_moves() -> None:
+    assert Status.SENDING in MOVES[CLAIMABLE]
+    assert all(Status.CANCELLED in MOVES[waiting] for waiting in WAITING)
+    assert {Status.QUEUED, Status.UNKNOWN} <= MOVES[Status.SENDING]
+    assert {Status.IN_DIGEST, Status.QUEUED} <= MOVES[Status.DIGEST]
+    outcomes = {Status.SENT, Status.FAILED, Status.SUPPRESSED, Status.QUEUED}
+    assert all(outcomes <= MOVES[pending] for pending in OUTCOME_PENDING)
+    assert not any(Status.SENDING in MOVES.get(s, ()) for s in Status if s is not CLAIMABLE)
 
 
 def test_a_message_is_handed_over_once() -> None:

@@ -12,14 +12,14 @@ An invitation to a person who chose the weekly digest is recorded as `digest` in
 and ends `sent-in-digest` once the digest that gathers it is recorded. A waiting message that is no
 longer wanted (a place given up, an event cancelled or moved) ends `cancelled`, with the reason.
 
-`Message` holds one entry and the transitions its dispatcher makes on it (`hand_over`, `sent`,
-`failed`, `suppress`, `requeue`); the store makes the others atomically, on any number of messages
-at once, guarded by the states named here (`CLAIMABLE`, `WAITING`, `OUTCOME_PENDING`).
+Every allowed move is in `MOVES`. `Message` holds one entry and makes the moves of the dispatcher
+holding it (`hand_over`, `sent`, `failed`, `suppress`, `requeue`); the store makes the others
+atomically, on any number of messages at once (claiming, reconciling, cancelling, gathering into a
+digest), guarded by the states named here (`CLAIMABLE`, `WAITING`, `OUTCOME_PENDING`).
 """
 
 import hashlib
 import hmac
-from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -66,6 +66,20 @@ OUTCOME_PENDING = frozenset({Status.SENDING, Status.UNKNOWN})
 outage longer than the stale limit; the dispatcher knows better)."""
 INVITATION = "invitation"
 """The kind of message held to quiet hours and the weekly cap (domain.policy)."""
+
+
+MOVES: dict[Status, frozenset[Status]] = {
+    Status.QUEUED: frozenset({Status.SENDING, Status.CANCELLED}),
+    Status.DIGEST: frozenset({Status.IN_DIGEST, Status.QUEUED, Status.CANCELLED}),
+    Status.SENDING: frozenset(
+        {Status.SENT, Status.FAILED, Status.SUPPRESSED, Status.QUEUED, Status.UNKNOWN}
+    ),
+    Status.UNKNOWN: frozenset({Status.SENT, Status.FAILED, Status.SUPPRESSED, Status.QUEUED}),
+}
+"""Where a message may go from each state: claimed (`sending`) or cancelled while it waits; from a
+claim, to an outcome, back to `queued`, or to `unknown` when its dispatcher never came back (who
+may still settle it). A held invitation is gathered into a digest, released, or cancelled. Every
+other state is final."""
 
 
 class TransitionError(Exception):
@@ -267,32 +281,32 @@ class Message:
 
     def hand_over(self, *, at: datetime, by: str) -> "Message":
         """The point of no return of this claim: from here a crash may have sent it."""
-        self._from({Status.SENDING}, "hand over")
-        if self.handed_over_at is not None:
-            raise TransitionError(f"message {self.key} was handed over already")
+        if self.status is not Status.SENDING or self.handed_over_at is not None:
+            raise TransitionError(f"message {self.key} is not a claim to hand over")
         return replace(self, handed_over_at=at, handed_over_by=by)
 
     def sent(self, *, at: datetime, reason: str = "", keep_context: bool = False) -> "Message":
         """Accepted by its channel; what it was rendered from goes, unless kept."""
-        self._from(OUTCOME_PENDING, "record as sent")
+        self._may_go(Status.SENT)
         context = self.context if keep_context else {}
         return replace(self, status=Status.SENT, sent_at=at, reason=reason, context=context)
 
     def failed(self, *, at: datetime, reason: str, permanent: bool) -> "Message":
         """Refused for good, or temporary failures outlasted the retries."""
-        self._from(OUTCOME_PENDING, "record as failed")
+        self._may_go(Status.FAILED)
         return replace(self, status=Status.FAILED, failed_at=at, reason=reason, permanent=permanent)
 
     def suppress(self, reason: str) -> "Message":
         """Its address was suppressed while it waited: it never goes."""
-        self._from(OUTCOME_PENDING, "suppress")
+        self._may_go(Status.SUPPRESSED)
         return replace(self, status=Status.SUPPRESSED, reason=reason)
 
     def requeue(self, *, not_before: datetime, reason: str) -> "Message":
         """Given back by the dispatcher holding it, not sent: to go again from `not_before`."""
-        self._from(OUTCOME_PENDING, "queue again")
+        if self.status not in OUTCOME_PENDING:  # a held invitation is released by the store
+            raise TransitionError(f"message {self.key} is {self.status}, not a claim to give back")
         return replace(self, status=Status.QUEUED, not_before=not_before, reason=reason)
 
-    def _from(self, allowed: Collection[Status], what: str) -> None:
-        if self.status not in allowed:
-            raise TransitionError(f"cannot {what} message {self.key}: it is {self.status}")
+    def _may_go(self, status: Status) -> None:
+        if status not in MOVES.get(self.status, ()):
+            raise TransitionError(f"message {self.key} cannot go from {self.status} to {status}")
