@@ -101,7 +101,6 @@ def context(messages: FlakyMessages, suppressions: Suppressions, channel: Channe
 def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sending, "OUTCOME_RETRY_SECONDS", 0.0)
     monkeypatch.setattr(sending, "outgoing", lambda message, ctx: message)
-    monkeypatch.setattr(sending, "_sent", lambda message: "notification.sent")
 
 
 async def test_a_sent_message_is_recorded_sent_once_the_store_is_back() -> None:

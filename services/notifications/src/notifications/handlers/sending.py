@@ -21,6 +21,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 import structlog
@@ -229,42 +230,27 @@ def _after_temporary_failure(claimed: Message, reason: str, now: datetime, ctx: 
 
 def _told(message: Message) -> list[Event]:
     """The event that tells a message's outcome: `notification.sent` or `.failed`, or none."""
+    envelope: dict[str, Any] = {
+        "producer": PRODUCER,
+        "correlation_id": message.correlation_id or message.cause_event_id,
+        "causation_id": UUID(message.cause_event_id),
+    }
+    about: dict[str, Any] = {
+        "message_id": message.key,
+        "template": message.template,
+        "channel": message.channel,
+        "person_id": message.person_id,
+        "cause_event_id": message.cause_event_id,
+    }
     if message.status is Status.SENT:
-        return [_sent(message)]
+        sent = NotificationSentData(**about, attempts=message.attempts)
+        return [NotificationSent(**envelope, data=sent)]
     if message.status is Status.FAILED:
-        return [_failed(message)]
-    return []
-
-
-def _sent(message: Message) -> NotificationSent:
-    return NotificationSent(
-        producer=PRODUCER,
-        correlation_id=message.correlation_id or message.cause_event_id,
-        causation_id=UUID(message.cause_event_id),
-        data=NotificationSentData(
-            message_id=message.key,
-            template=message.template,
-            channel=message.channel,
-            person_id=message.person_id,
-            cause_event_id=message.cause_event_id,
-            attempts=message.attempts,
-        ),
-    )
-
-
-def _failed(message: Message) -> NotificationFailed:
-    return NotificationFailed(
-        producer=PRODUCER,
-        correlation_id=message.correlation_id or message.cause_event_id,
-        causation_id=UUID(message.cause_event_id),
-        data=NotificationFailedData(
-            message_id=message.key,
-            template=message.template,
-            channel=message.channel,
-            person_id=message.person_id,
-            cause_event_id=message.cause_event_id,
+        failed = NotificationFailedData(
+            **about,
             attempts=max(1, message.attempts),
             permanent=message.permanent,
             reason=message.reason[:500],
-        ),
-    )
+        )
+        return [NotificationFailed(**envelope, data=failed)]
+    return []
