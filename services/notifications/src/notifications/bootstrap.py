@@ -18,24 +18,24 @@ from together_kit.site import SiteTokens
 from together_kit.web import WebPages, mount_static
 
 from notifications.adapters.address_keys import address_keys
-from notifications.adapters.channels import Channel
 from notifications.adapters.channels.smtp import SmtpChannel, SmtpConfig
 from notifications.adapters.channels.webhook import WebhookChannel, WebhookConfig
 from notifications.adapters.contacts import MongoContactRepository
 from notifications.adapters.handover_journal import HandoverJournal
 from notifications.adapters.messages import RETAINED_FROM, MongoMessageRepository
-from notifications.adapters.rendering import Renderer
+from notifications.adapters.rendering import Renderer, Words
 from notifications.adapters.rosters import MongoRosterRepository
 from notifications.adapters.suppressions import MongoSuppressionRepository
 from notifications.adapters.tokens import UnsubscribeLinks
 from notifications.domain.messages import RetryPlan
-from notifications.domain.policy import Kindness
+from notifications.domain.policy import InvitationRules
 from notifications.domain.reminders import ReminderTimes
 from notifications.entrypoints import consumers
 from notifications.entrypoints.api import api_router
 from notifications.entrypoints.dispatcher import Dispatcher
 from notifications.entrypoints.web import web_router
-from notifications.handlers import Context, delivery, digest, organisers
+from notifications.handlers import Context, digest, organisers, recovery
+from notifications.handlers.ports import Channel
 from notifications.settings import Settings
 
 WEB = Path(__file__).parent / "entrypoints" / "web"
@@ -90,7 +90,12 @@ def create_app(
         contacts=contacts,
         messages=messages,
         suppressions=suppressions,
-        answers=ErasureAnswers(runtime.aggregate("erasures"), service=settings.service_name),
+        erasure_answers=ErasureAnswers(
+            runtime.aggregate("erasures"), service=settings.service_name
+        ),
+        access_answers=AccessAnswers(
+            runtime.aggregate("access_answers"), service=settings.service_name
+        ),
         renderer=Renderer(),
         channels=channels,
         links=UnsubscribeLinks(
@@ -106,7 +111,7 @@ def create_app(
             first=timedelta(seconds=settings.send_backoff_seconds),
             cap=timedelta(seconds=settings.send_backoff_max_seconds),
         ),
-        kindness=Kindness(weekly_cap=settings.weekly_invitation_cap),
+        invitation_rules=InvitationRules(weekly_cap=settings.weekly_invitation_cap),
         reminders=ReminderTimes(
             day_before=settings.reminder_day_before_at, morning=settings.reminder_morning_at
         ),
@@ -114,6 +119,7 @@ def create_app(
         staff_language=settings.staff_language,
         senders=settings.smtp_connections,
         journal=HandoverJournal(settings.journal_path()),
+        words=Words(),
         keep_sent_context=settings.dev_pages,
         wake=dispatcher.wake,
         rosters=rosters,
@@ -125,13 +131,13 @@ def create_app(
     stale_after = timedelta(seconds=settings.sending_stale_seconds)
 
     async def reconcile() -> int:
-        return await delivery.reconcile(
+        return await recovery.reconcile(
             ctx, claim_stale_after=claim_stale_after, stale_after=stale_after
         )
 
     async def reconcile_at_start() -> None:
         """Before the dispatcher starts: what the last run of this process left, then the rest."""
-        await delivery.recover_handovers(ctx)
+        await recovery.recover_handovers(ctx)
         await reconcile()
 
     runtime.indexes(messages, suppressions, contacts, rosters, organiser_links)
@@ -150,10 +156,7 @@ def create_app(
         NotificationFailed,
         PersonAccessAnswered,
     )
-    access_answers = AccessAnswers(
-        runtime.aggregate("access_answers"), service=settings.service_name
-    )
-    consumers.register(runtime, ctx=ctx, access_answers=access_answers)
+    consumers.register(runtime, ctx=ctx)
     runtime.every(settings.reconcile_interval_seconds, reconcile, name="reconcile-sending")
 
     async def send_digests() -> int:

@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 from notifications.bootstrap import create_app
 from notifications.domain.policy import LONDON
-from notifications.handlers import delivery, digest
+from notifications.handlers import digest, sending
 from notifications.settings import Settings
 from pymongo.asynchronous.database import AsyncDatabase
 from together_kit.testing.probe import publish_event
@@ -97,7 +97,7 @@ async def test_a_weekly_digest_gathers_invitations_into_one_email_on_monday_morn
         for invitation in proposed:
             await publish_event(rabbitmq_url, invitation)
         await wait_invitations(inspector, person_id, 2, status="digest")
-        assert await delivery.dispatch_due(ctx) == 0
+        assert await sending.dispatch_due(ctx) == 0
 
         clock.now = london(2026, 11, 30, 7, 59)
         assert await digest.send_digests(ctx) == 0
@@ -114,7 +114,7 @@ async def test_a_weekly_digest_gathers_invitations_into_one_email_on_monday_morn
         assert {d["digest_key"] for d in gathered} == {sent["_id"]}
         assert sorted(sent["gathers"]) == sorted(d["_id"] for d in gathered)
         assert await digest.send_digests(ctx) == 0
-        assert await delivery.dispatch_due(ctx) == 0
+        assert await sending.dispatch_due(ctx) == 0
 
     assert len(smtp_sink.handler.to(address)) == 2
     mail = mails[1]

@@ -6,7 +6,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from notifications.adapters.handover_journal import HandoverJournal, JournalError
+from notifications.adapters.handover_journal import HandoverJournal
+from notifications.domain.channels import JournalError
 
 pytestmark = pytest.mark.integration
 

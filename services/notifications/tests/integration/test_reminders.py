@@ -11,7 +11,7 @@ import pytest
 from fastapi import FastAPI
 from notifications.bootstrap import create_app
 from notifications.domain.policy import LONDON
-from notifications.handlers import delivery
+from notifications.handlers import sending
 from notifications.settings import Settings
 from pymongo.asynchronous.database import AsyncDatabase
 from together_contracts import PersonErasureRequested, PersonErasureRequestedData
@@ -84,7 +84,7 @@ async def wait_reminders(
 
 
 async def nothing_due(app: FastAPI) -> None:
-    assert await delivery.dispatch_due(app.state.context) == 0
+    assert await sending.dispatch_due(app.state.context) == 0
 
 
 @pytest.mark.parametrize(

@@ -12,14 +12,14 @@ import textwrap
 
 import pytest
 from aiosmtpd.controller import Controller
-from notifications.adapters.channels import (
+from notifications.adapters.channels.smtp import SmtpChannel, SmtpConfig
+from notifications.domain.channels import (
     Committing,
     HandingOver,
     Outgoing,
     PermanentDeliveryError,
     TemporaryDeliveryError,
 )
-from notifications.adapters.channels.smtp import SmtpChannel, SmtpConfig
 from together_kit.devstack import free_port
 
 from .conftest import Sink, SinkHandler, unique_address
@@ -172,7 +172,7 @@ async def test_a_failed_hand_over_abandons_the_transaction_and_the_next_message_
 SENDER_KILLED = textwrap.dedent(
     """
     import asyncio, os, signal, sys
-    from notifications.adapters.channels import Outgoing
+    from notifications.domain.channels import Outgoing
     from notifications.adapters.channels.smtp import SmtpChannel, SmtpConfig
 
     def die() -> None:

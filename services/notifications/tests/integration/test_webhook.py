@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from notifications.adapters.channels import Outgoing, PermanentDeliveryError
 from notifications.adapters.channels.webhook import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
@@ -15,6 +14,7 @@ from notifications.adapters.channels.webhook import (
     WebhookConfig,
     verify,
 )
+from notifications.domain.channels import Outgoing, PermanentDeliveryError
 
 pytestmark = pytest.mark.integration
 SECRET = b"partner-shared-secret"

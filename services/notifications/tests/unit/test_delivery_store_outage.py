@@ -1,5 +1,5 @@
-"""A store outage after a message is claimed must not strand it `sending` (found by
-tests/reliability: the store stopped for 10 s left one sent email without `notification.sent`)."""
+"""A store outage after a message is claimed must not strand it `sending`: a sent email must still
+get `notification.sent`, and a message not handed over goes back to `queued`."""
 
 from datetime import UTC, datetime
 from types import SimpleNamespace
@@ -7,8 +7,8 @@ from typing import Any, cast
 
 import pytest
 from notifications.adapters.handover_journal import IN_MEMORY, HandoverJournal
-from notifications.domain.messages import AddressKeys, Status
-from notifications.handlers import delivery
+from notifications.domain.messages import AddressKeys, Message, Status
+from notifications.handlers import sending
 from notifications.handlers.context import Context
 from pymongo.errors import AutoReconnect
 
@@ -25,41 +25,41 @@ class FlakyMessages:
         self.handed_over = 0
         self.finished: list[Status] = []
         self.requeued: list[str] = []
-        self.message: dict[str, Any] = {
-            "_id": "key-1",
-            "recipient_hash": "hash",
-            "kind": "transactional",
-            "channel": "email",
-            "attempts": 1,
-            "cause_event_id": "00000000-0000-0000-0000-000000000001",
-            "correlation_id": "corr",
-            "template": "volunteer_confirm",
-            "person_id": None,
-        }
+        self.message = Message(
+            key="key-1",
+            cause_event_id="00000000-0000-0000-0000-000000000001",
+            template="volunteer_confirm",
+            recipient_hash="hash",
+            status=Status.SENDING,
+            queued_at=NOW,
+            not_before=NOW,
+            correlation_id="corr",
+            kind="transactional",
+            channel="email",
+            attempts=1,
+        )
 
     def _blip(self) -> None:
         if self.outage:
             self.outage -= 1
             raise AutoReconnect("connection refused")
 
-    async def claim(self, key: str, *, now: datetime) -> dict[str, Any]:
+    async def claim(self, key: str, *, now: datetime) -> Message:
         return self.message
 
-    async def mark_handed_over(self, key: str, *, attempt: int, now: datetime, by: str) -> bool:
+    async def mark_handed_over(self, message: Message) -> bool:
         if self.hand_over_fails:
             raise AutoReconnect("connection refused")
         self.handed_over += 1
         return True
 
-    async def finish(
-        self, key: str, *, attempt: int, status: Status, fields: Any, events: Any
-    ) -> None:
+    async def finish(self, message: Message, *, events: Any) -> None:
         self._blip()
-        self.finished.append(status)
+        self.finished.append(message.status)
 
-    async def requeue(self, key: str, *, attempt: int, not_before: datetime, reason: str) -> None:
+    async def requeue(self, message: Message) -> None:
         self._blip()
-        self.requeued.append(reason)
+        self.requeued.append(message.reason)
 
 
 class Suppressions:
@@ -99,14 +99,13 @@ def context(messages: FlakyMessages, suppressions: Suppressions, channel: Channe
 
 @pytest.fixture(autouse=True)
 def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(delivery, "OUTCOME_RETRY_SECONDS", 0.0)
-    monkeypatch.setattr(delivery, "outgoing", lambda message, ctx: message)
-    monkeypatch.setattr(delivery, "_sent", lambda message: "notification.sent")
+    monkeypatch.setattr(sending, "OUTCOME_RETRY_SECONDS", 0.0)
+    monkeypatch.setattr(sending, "outgoing", lambda message, ctx: message)
 
 
 async def test_a_sent_message_is_recorded_sent_once_the_store_is_back() -> None:
     messages, channel = FlakyMessages(outage=3), Channel()
-    await delivery.send_one("key-1", context(messages, Suppressions(), channel))
+    await sending.send_one("key-1", context(messages, Suppressions(), channel))
     assert channel.sent == 1
     assert messages.finished == [Status.SENT]
 
@@ -114,7 +113,7 @@ async def test_a_sent_message_is_recorded_sent_once_the_store_is_back() -> None:
 async def test_a_message_claimed_when_the_store_went_away_is_given_back_not_stranded() -> None:
     messages, channel = FlakyMessages(outage=2), Channel()
     with pytest.raises(AutoReconnect):
-        await delivery.send_one("key-1", context(messages, Suppressions(down=True), channel))
+        await sending.send_one("key-1", context(messages, Suppressions(down=True), channel))
     assert channel.sent == 0
     assert messages.requeued == ["store unavailable"]
 
@@ -122,12 +121,12 @@ async def test_a_message_claimed_when_the_store_went_away_is_given_back_not_stra
 async def test_a_store_outage_at_the_point_of_no_return_sends_nothing_and_gives_it_back() -> None:
     messages, channel = FlakyMessages(outage=1, hand_over_fails=True), Channel()
     with pytest.raises(AutoReconnect):
-        await delivery.send_one("key-1", context(messages, Suppressions(), channel))
+        await sending.send_one("key-1", context(messages, Suppressions(), channel))
     assert channel.sent == 0
     assert messages.requeued == ["store unavailable"]
 
 
 async def test_a_sent_message_was_marked_handed_over_first() -> None:
     messages, channel = FlakyMessages(outage=0), Channel()
-    await delivery.send_one("key-1", context(messages, Suppressions(), channel))
+    await sending.send_one("key-1", context(messages, Suppressions(), channel))
     assert (messages.handed_over, channel.sent) == (1, 1)

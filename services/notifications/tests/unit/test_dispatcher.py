@@ -20,7 +20,7 @@ async def test_stop_waits_for_the_pass_in_progress(monkeypatch: pytest.MonkeyPat
         await asyncio.sleep(0.3)
         finished.append("sent")
 
-    monkeypatch.setattr(dispatcher_module.delivery, "dispatch_due", slow_pass)
+    monkeypatch.setattr(dispatcher_module.sending, "dispatch_due", slow_pass)
     dispatcher = Dispatcher(poll_seconds=60)
 
     async with dispatcher.running(ctx=None):  # type: ignore[arg-type]
@@ -41,7 +41,7 @@ async def test_a_pass_longer_than_the_grace_is_cancelled(monkeypatch: pytest.Mon
             cancelled.append(True)
             raise
 
-    monkeypatch.setattr(dispatcher_module.delivery, "dispatch_due", stuck_pass)
+    monkeypatch.setattr(dispatcher_module.sending, "dispatch_due", stuck_pass)
     monkeypatch.setattr(dispatcher_module, "FINISH_PASS_SECONDS", 0.2)
     dispatcher = Dispatcher(poll_seconds=60)
 

@@ -1,14 +1,35 @@
 """Keys, address hashes and the retry plan of the delivery log."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from notifications.adapters.address_keys import address_keys
-from notifications.domain.messages import AddressKeys, RetryPlan, address_hash, message_key
+from notifications.domain.messages import (
+    AddressKeys,
+    Message,
+    RetryPlan,
+    Status,
+    address_hash,
+    message_key,
+)
 from together_kit.keys import SecretKeys
 
 pytestmark = pytest.mark.unit
 KEY = b"k" * 32
+
+
+def logged(address: str, recipient_hash: str) -> Message:
+    now = datetime(2026, 11, 25, tzinfo=UTC)
+    return Message(
+        key="key",
+        cause_event_id="cause",
+        template="volunteer_confirm",
+        recipient_hash=recipient_hash,
+        status=Status.SENT,
+        queued_at=now,
+        not_before=now,
+        recipient=address,
+    )
 
 
 def test_address_hash_ignores_case_and_spaces_and_hides_the_address() -> None:
@@ -23,9 +44,8 @@ def test_address_digests_are_written_under_the_current_key_and_found_under_every
     found = keys.digests("Ann@example.org")
     assert found == [address_hash("ann@example.org", key=k) for k in (KEY, b"o" * 32)]
     assert keys.digest("ann@example.org") == found[0]
-    message = {"recipient": "ann@example.org", "recipient_hash": found[1]}
-    assert keys.digests_of(message) == found
-    assert keys.digests_of({"recipient": "", "recipient_hash": "erased"}) == ["erased"]
+    assert keys.digests_of(logged("ann@example.org", found[1])) == found
+    assert keys.digests_of(logged("", "erased")) == ["erased"]
 
 
 def test_the_address_key_is_derived_and_the_raw_secrets_only_looked_for() -> None:

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from notifications.domain.policy import (
     LONDON,
-    Kindness,
+    InvitationRules,
     in_quiet_hours,
     last_digest,
     next_digest,
@@ -16,7 +16,7 @@ from notifications.domain.policy import (
 
 pytestmark = pytest.mark.unit
 
-RULES = Kindness()
+RULES = InvitationRules()
 
 
 def london(*args: int) -> datetime:
@@ -68,8 +68,8 @@ def test_weekly_cap_counts_this_week_only() -> None:
     last_week = [monday - timedelta(hours=1)] * 5
     assert not within_cap(this_week, now, rules=RULES)
     assert within_cap(this_week[:2] + last_week, now, rules=RULES)
-    assert within_cap([], now, rules=Kindness(weekly_cap=1))
-    assert not within_cap(this_week[:1], now, rules=Kindness(weekly_cap=1))
+    assert within_cap([], now, rules=InvitationRules(weekly_cap=1))
+    assert not within_cap(this_week[:1], now, rules=InvitationRules(weekly_cap=1))
 
 
 def test_digest_is_next_monday_morning() -> None:

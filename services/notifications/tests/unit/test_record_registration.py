@@ -2,10 +2,12 @@
 
 import uuid
 from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import cast
 
 import pytest
 from notifications.domain.contacts import Contact
-from notifications.handlers import record_registration
+from notifications.handlers import Context, record_registration
 from together_contracts import VolunteerRegistered, VolunteerRegisteredData
 
 pytestmark = pytest.mark.unit
@@ -31,7 +33,7 @@ async def test_contact_fields_come_from_the_event() -> None:
     )
     contacts = InMemoryContacts()
 
-    await record_registration(event, contacts=contacts)
+    await record_registration(event, cast(Context, SimpleNamespace(contacts=contacts)))
 
     assert contacts.added == [
         Contact(

@@ -4,8 +4,8 @@ hour; each cause counts once; an erased person is only a freed place."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from notifications.adapters.suppressions import UNSUBSCRIBED, blocks
 from notifications.domain.rosters import GAP, Roster
+from notifications.domain.suppressions import UNSUBSCRIBED, blocks
 from notifications.handlers.organisers import DIGEST_KIND
 from notifications.handlers.when import span
 

@@ -1,8 +1,8 @@
 """How the dispatcher groups due messages to send at once."""
 
 import pytest
-from notifications.adapters.messages import Due
-from notifications.handlers.delivery import waves
+from notifications.domain.messages import Due
+from notifications.handlers.sending import waves
 
 pytestmark = pytest.mark.unit
 

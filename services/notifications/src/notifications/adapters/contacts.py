@@ -8,7 +8,7 @@ choice of a weekly digest is ours alone (set on our preferences page; no contrac
 import contextlib
 from collections.abc import Sequence
 from dataclasses import asdict
-from typing import Any, Protocol
+from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 from together_contracts import Event, email_digest
@@ -18,19 +18,6 @@ from together_kit.outbox import AggregateCollection, AggregateNotFoundError
 from notifications.domain.contacts import Contact
 
 DIGEST = "email_digest"
-
-
-class ContactRepository(Protocol):
-    async def add(self, contact: Contact) -> None: ...
-    async def get(self, person_id: str) -> Contact | None: ...
-    async def forget(self, person_id: str) -> None: ...
-    async def forget_address(self, digest: str) -> int: ...
-    async def with_address(self, digest: str) -> list[Contact]: ...
-    async def set_preferences(
-        self, person_id: str, *, withdrawn: Sequence[str], events: Sequence[Event] = ()
-    ) -> bool: ...
-    async def set_digest(self, person_id: str, *, digest: bool) -> bool: ...
-    async def set_name(self, person_id: str, *, name: str, language: str) -> bool: ...
 
 
 class MongoContactRepository:

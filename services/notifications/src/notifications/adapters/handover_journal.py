@@ -5,7 +5,7 @@ after the server's reply. A process killed between the two leaves a message the 
 the dot may or may not have gone, and the store write before it took a round trip, a wide window
 on a loaded store. This journal closes it. A row is written immediately before the dot, with no
 await between them, so after a crash a row means the dot went (but for a gap of two system calls)
-and no row means it did not. On restart the dispatcher reads it back (`delivery.recover_handovers`).
+and no row means it did not. On restart the dispatcher reads it back (`handlers.recovery.recover_handovers`).
 
 SQLite with `synchronous=OFF`: a commit has reached the operating system when it returns, so it
 outlives the process being killed, though not the machine losing power (then a message in flight
@@ -17,12 +17,10 @@ import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from notifications.domain.channels import JournalError
+
 IN_MEMORY = ":memory:"
 """For tests that never kill the process: a journal that cannot outlive it."""
-
-
-class JournalError(Exception):
-    """The journal could not be read or written: the dot must not go."""
 
 
 class HandoverJournal:

@@ -1,24 +1,35 @@
-"""The delivery log: one document per message, `_id` = its key (cause event, recipient, template).
+"""The delivery log: one document per message (domain.messages), `_id` = its key (cause event,
+recipient, template), read and written through `loaded` and `stored`.
 
 An aggregate: a message's final status and its `notification.sent` / `notification.failed` event
 are one write. Status changes are conditional on the current status, so two dispatchers never both
-claim a message, and a stale writer never undoes a newer state.
+claim a message, and a stale writer never undoes a newer state. Times are stored as epoch seconds
+and a claimed message not yet handed over has `handed_over_at` = `NEVER` (together_kit.stored).
 """
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
-from typing import Any, NamedTuple, Protocol
+from datetime import datetime
+from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 from together_contracts import Event
 from together_kit.erasure import backfill_digests
 from together_kit.outbox import AggregateCollection
+from together_kit.stored import NEVER, TimeFields, epoch, moment, moment_or_none
 
-from notifications.domain.messages import WAITING, Status
+from notifications.domain.messages import (
+    CLAIMABLE,
+    INVITATION,
+    OUTCOME_PENDING,
+    WAITING,
+    Due,
+    Message,
+    Status,
+)
 
 Document = dict[str, Any]
-TIMES = (
+TIMES = TimeFields(
     "queued_at",
     "not_before",
     "sending_at",
@@ -29,80 +40,100 @@ TIMES = (
     "cancelled_at",
     "gathered_at",
 )
-"""Stored as epoch seconds: the embedded store keeps a datetime written by `$set` as a string,
-which would no longer compare with the datetimes it was inserted with."""
 RETAINED_FROM = "retained_from"
 """A real date (not epoch seconds: MongoDB's TTL index needs one), written with the insert: the
 later of when a message was queued and when it was due. The delivery log keeps a message
 `delivery_log_retention_days` after it (together_kit.retention)."""
-NOT_HANDED_OVER = 0.0
-"""`handed_over_at` of a claimed message not yet handed to its channel (a number, not null: the
-embedded store does not match null reliably in compound filters)."""
+RECORDED = (
+    "cause_event_id",
+    "correlation_id",
+    "template",
+    "channel",
+    "kind",
+    "recipient",
+    "recipient_hash",
+    "email_digest",
+    "recipient_name",
+    "language",
+    "person_id",
+    "context",
+    "status",
+    "reason",
+    "attempts",
+    "queued_at",
+    "not_before",
+    "event_id",
+    "gathers",
+    "mentions",
+)
+"""The fields a message is recorded with, in their stored order (after `_id`)."""
+OUTCOMES: dict[Status, tuple[str, ...]] = {
+    Status.SENT: ("sent_at", "reason"),
+    Status.FAILED: ("failed_at", "reason", "permanent"),
+    Status.SUPPRESSED: ("reason",),
+}
+"""What each outcome a dispatcher records writes, besides the status."""
+PENDING = sorted(status.value for status in OUTCOME_PENDING)
+WAITING_VALUES = [status.value for status in WAITING]
 
 
-def stored(document: Document) -> Document:
-    return {k: v.timestamp() if isinstance(v, datetime) else v for k, v in document.items()}
+def stored(message: Message) -> Document:
+    """The document a new message is recorded as."""
+    document: Document = {"_id": message.key}
+    for name in RECORDED:
+        document[name] = getattr(message, name)
+    document["status"] = message.status.value
+    document["gathers"] = list(message.gathers)
+    document["mentions"] = list(message.mentions)
+    return TIMES.dump(document)
 
 
-class Due(NamedTuple):
-    """A message due to be sent: its key, and whom it is for (one at a time per address)."""
-
-    key: str
-    recipient_hash: str
-
-
-OUTCOME_PENDING = frozenset({Status.SENDING.value, Status.UNKNOWN.value})
-"""States in which the dispatcher that claimed a message may still record what became of it."""
+def outcome(message: Message) -> Document:
+    """The fields a dispatcher's outcome writes; a sent message's context only once dropped."""
+    names = OUTCOMES[message.status]
+    if message.status is Status.SENT and not message.context:
+        names = (*names, "context")
+    fields = TIMES.dump({name: getattr(message, name) for name in names})
+    return {**fields, "status": message.status.value}
 
 
-def loaded(document: Document) -> Document:
-    times = {k: datetime.fromtimestamp(document[k], UTC) for k in TIMES if document.get(k)}
-    return {**document, **times}
-
-
-class MessageRepository(Protocol):
-    async def record(self, document: Document) -> bool: ...
-    async def get(self, key: str) -> Document | None: ...
-    async def first_recorded(self, keys: Sequence[str]) -> str | None: ...
-    async def due(self, now: datetime, *, limit: int) -> list[Due]: ...
-    async def claim(self, key: str, *, now: datetime) -> Document | None: ...
-    async def requeue(
-        self, key: str, *, attempt: int, not_before: datetime, reason: str
-    ) -> None: ...
-    async def finish(
-        self, key: str, *, attempt: int, status: Status, fields: Document, events: Sequence[Event]
-    ) -> None: ...
-    async def mark_handed_over(self, key: str, *, attempt: int, now: datetime, by: str) -> bool: ...
-    async def handed_over_by(self, instance: str) -> list[Document]: ...
-    async def requeue_interrupted(self, *, claimed_before: datetime, now: datetime) -> int: ...
-    async def mark_unknown(self, *, sending_before: datetime, now: datetime) -> int: ...
-    async def invitations_since(
-        self, digests: Sequence[str], since: datetime, *, excluding: str
-    ) -> list[datetime]: ...
-    async def for_recipient(self, digests: Sequence[str], *, limit: int) -> list[Document]: ...
-    async def recent(self, *, limit: int) -> list[Document]: ...
-    async def scrub_person(self, person_id: str) -> None: ...
-    async def scrub_address(self, digest: str) -> None: ...
-    async def scrub_mentions(
-        self, person_id: str, scrub: Callable[[Document], Document]
-    ) -> int: ...
-    async def held_about(self, *, person_id: str | None, digest: str) -> list[Document]: ...
-    async def cancel_waiting(
-        self,
-        *,
-        event_id: str,
-        kinds: Sequence[str],
-        reason: str,
-        now: datetime,
-        person_id: str | None = None,
-        sparing_cause: str | None = None,
-    ) -> list[Document]: ...
-    async def cancel_keys(self, keys: Sequence[str], *, reason: str, now: datetime) -> int: ...
-    async def held_for_digest(self, *, before: datetime) -> list[Document]: ...
-    async def mark_in_digest(
-        self, keys: Sequence[str], *, digest_key: str, now: datetime
-    ) -> int: ...
-    async def release_digest(self, person_id: str, *, not_before: datetime) -> int: ...
+def loaded(document: Document) -> Message:
+    """A stored message, also one read without its context (`for_recipient`)."""
+    queued_at = moment(document["queued_at"])
+    return Message(
+        key=document["_id"],
+        cause_event_id=document["cause_event_id"],
+        template=document["template"],
+        recipient_hash=document["recipient_hash"],
+        status=Status(document["status"]),
+        queued_at=queued_at,
+        not_before=moment_or_none(document.get("not_before")) or queued_at,
+        correlation_id=document.get("correlation_id", ""),
+        channel=document.get("channel", "email"),
+        kind=document.get("kind", "transactional"),
+        recipient=document.get("recipient", ""),
+        email_digest=document.get("email_digest", ""),
+        recipient_name=document.get("recipient_name", ""),
+        language=document.get("language", "en"),
+        person_id=document.get("person_id"),
+        context=document.get("context", {}),
+        reason=document.get("reason", ""),
+        attempts=document.get("attempts", 0),
+        event_id=document.get("event_id"),
+        gathers=tuple(document.get("gathers", ())),
+        mentions=tuple(document.get("mentions", ())),
+        sending_at=moment_or_none(document.get("sending_at")),
+        handed_over_at=moment_or_none(document.get("handed_over_at")),
+        handed_over_by=document.get("handed_over_by", ""),
+        sent_at=moment_or_none(document.get("sent_at")),
+        failed_at=moment_or_none(document.get("failed_at")),
+        permanent=bool(document.get("permanent", False)),
+        unknown_at=moment_or_none(document.get("unknown_at")),
+        cancelled_at=moment_or_none(document.get("cancelled_at")),
+        gathered_at=moment_or_none(document.get("gathered_at")),
+        digest_key=document.get("digest_key"),
+        erased=bool(document.get("erased", False)),
+    )
 
 
 HELD_LIMIT = 1024
@@ -132,12 +163,11 @@ class MongoMessageRepository:
             key=self.erasure_key,
         )
 
-    async def record(self, document: Document) -> bool:
+    async def record(self, message: Message) -> bool:
         """Insert the intent; False if this key was recorded before (then nothing changes)."""
-        moments = [document.get(name) for name in ("queued_at", "not_before")]
-        retained_from = max((m for m in moments if isinstance(m, datetime)), default=None)
+        retained_from = max(message.queued_at, message.not_before)
         try:
-            await self.messages.insert({**stored(document), RETAINED_FROM: retained_from}, [])
+            await self.messages.insert({**stored(message), RETAINED_FROM: retained_from}, [])
         except DuplicateKeyError:
             return False
         return True
@@ -159,30 +189,30 @@ class MongoMessageRepository:
         )
         async for document in undated:
             moments = [document.get(name) or 0.0 for name in ("queued_at", "not_before")]
-            retained_from = datetime.fromtimestamp(max(moments), UTC)
+            retained_from = moment(max(moments))
             await self.collection.update_one(
                 {"_id": document["_id"]}, {"$set": {RETAINED_FROM: retained_from}}
             )
 
-    async def get(self, key: str) -> Document | None:
+    async def get(self, key: str) -> Message | None:
         document = await self.collection.find_one({"_id": key})
         return loaded(document) if document else None
 
     async def due(self, now: datetime, *, limit: int) -> list[Due]:
-        query = {"status": Status.QUEUED.value, "not_before": {"$lte": now.timestamp()}}
+        query = {"status": CLAIMABLE.value, "not_before": {"$lte": epoch(now)}}
         fields = {"_id": 1, "recipient_hash": 1}
         cursor = self.collection.find(query, fields).sort("not_before", ASCENDING).limit(limit)
         return [Due(d["_id"], d["recipient_hash"]) async for d in cursor]
 
-    async def claim(self, key: str, *, now: datetime) -> Document | None:
+    async def claim(self, key: str, *, now: datetime) -> Message | None:
         """queued -> sending for exactly one caller, counting the attempt."""
         document = await self.collection.find_one_and_update(
-            {"_id": key, "status": Status.QUEUED.value, "not_before": {"$lte": now.timestamp()}},
+            {"_id": key, "status": CLAIMABLE.value, "not_before": {"$lte": epoch(now)}},
             {
                 "$set": {
                     "status": Status.SENDING.value,
-                    "sending_at": now.timestamp(),
-                    "handed_over_at": NOT_HANDED_OVER,
+                    "sending_at": epoch(now),
+                    "handed_over_at": NEVER,
                     "handed_over_by": "",
                 },
                 "$inc": {"attempts": 1, "version": 1},
@@ -196,16 +226,21 @@ class MongoMessageRepository:
         self._held[key] = document
         return loaded(document)
 
-    async def mark_handed_over(self, key: str, *, attempt: int, now: datetime, by: str) -> bool:
+    async def mark_handed_over(self, message: Message) -> bool:
         """Record the point of no return, and whose handover journal knows whether the dot went;
         False if this claim (its attempt) was lost, given back and perhaps claimed again."""
-        marked = {"handed_over_at": now.timestamp(), "handed_over_by": by}
+        key = message.key
+        assert message.handed_over_at is not None, "Message.hand_over first"
+        marked = {
+            "handed_over_at": epoch(message.handed_over_at),
+            "handed_over_by": message.handed_over_by,
+        }
         updated = await self.collection.update_one(
             {
                 "_id": key,
                 "status": Status.SENDING.value,
-                "attempts": attempt,
-                "handed_over_at": NOT_HANDED_OVER,
+                "attempts": message.attempts,
+                "handed_over_at": NEVER,
             },
             {"$set": marked, "$inc": {"version": 1}},
         )
@@ -216,10 +251,10 @@ class MongoMessageRepository:
             self._held[key] = {**held, **marked, "version": held["version"] + 1}
         return True
 
-    async def handed_over_by(self, instance: str) -> list[Document]:
+    async def handed_over_by(self, instance: str) -> list[Message]:
         """Messages handed over by the dispatcher whose journal is `instance`, outcome unrecorded."""
-        found: list[Document] = []
-        for status in sorted(OUTCOME_PENDING):
+        found: list[Message] = []
+        for status in PENDING:
             query = {"status": status, "handed_over_by": instance}
             found += [loaded(d) async for d in self.collection.find(query, {"outbox": 0})]
         return found
@@ -230,13 +265,13 @@ class MongoMessageRepository:
         updated = await self.collection.update_many(
             {
                 "status": Status.SENDING.value,
-                "handed_over_at": NOT_HANDED_OVER,
-                "sending_at": {"$lt": claimed_before.timestamp()},
+                "handed_over_at": NEVER,
+                "sending_at": {"$lt": epoch(claimed_before)},
             },
             {
                 "$set": {
                     "status": Status.QUEUED.value,
-                    "not_before": now.timestamp(),
+                    "not_before": epoch(now),
                     "reason": "interrupted before hand-over: queued again",
                 },
                 "$inc": {"version": 1},
@@ -244,44 +279,41 @@ class MongoMessageRepository:
         )
         return updated.modified_count
 
-    async def requeue(self, key: str, *, attempt: int, not_before: datetime, reason: str) -> None:
-        """The dispatcher holding `attempt` gives the message back to `queued` (see `finish`)."""
-        self._held.pop(key, None)
+    async def requeue(self, message: Message) -> None:
+        """The dispatcher holding the message's attempt gives it back to `queued` (`finish`)."""
+        self._held.pop(message.key, None)
         await self.collection.update_one(
-            {"_id": key, "status": {"$in": list(OUTCOME_PENDING)}, "attempts": attempt},
+            {"_id": message.key, "status": {"$in": PENDING}, "attempts": message.attempts},
             {
                 "$set": {
-                    "status": Status.QUEUED.value,
-                    "not_before": not_before.timestamp(),
-                    "reason": reason,
+                    "status": message.status.value,
+                    "not_before": epoch(message.not_before),
+                    "reason": message.reason,
                 },
                 "$inc": {"version": 1},
             },
         )
 
-    async def finish(
-        self, key: str, *, attempt: int, status: Status, fields: Document, events: Sequence[Event]
-    ) -> None:
-        """The dispatcher holding `attempt` records its outcome, with the events that tell it.
-
-        From `sending`, or from `unknown`: the reconciler's guess about a message whose outcome
-        waited out a store outage longer than the stale limit; the dispatcher knows better. A
-        message given back and claimed again has another attempt, so a late outcome is a no-op."""
+    async def finish(self, message: Message, *, events: Sequence[Event]) -> None:
+        """The dispatcher holding the message's attempt records its outcome, with the events that
+        tell it: from `sending`, or from `unknown` (domain.messages.OUTCOME_PENDING). A message
+        given back and claimed again has another attempt, so a late outcome is a no-op."""
+        fields = outcome(message)
 
         def change(document: Document) -> tuple[Document, Sequence[Event]]:
-            if document["status"] not in OUTCOME_PENDING or document["attempts"] != attempt:
+            if document["status"] not in PENDING or document["attempts"] != message.attempts:
                 return {}, []
-            return {**stored(fields), "status": status.value}, events
+            return fields, events
 
-        await self.messages.update(key, change, known=self._held.pop(key, None))
+        await self.messages.update(message.key, change, known=self._held.pop(message.key, None))
 
     async def mark_unknown(self, *, sending_before: datetime, now: datetime) -> int:
         updated = await self.collection.update_many(
-            {"status": Status.SENDING.value, "sending_at": {"$lt": sending_before.timestamp()}},
+            {"status": Status.SENDING.value, "sending_at": {"$lt": epoch(sending_before)}},
             {
                 "$set": {
                     "status": Status.UNKNOWN.value,
-                    "unknown_at": now.timestamp(),
+                    "unknown_at": epoch(now),
                     "reason": "interrupted while sending: may have been delivered, not resent",
                 },
                 "$inc": {"version": 1},
@@ -297,18 +329,18 @@ class MongoMessageRepository:
         query = {
             "_id": {"$ne": excluding},
             "recipient_hash": {"$in": list(digests)},
-            "kind": "invitation",
+            "kind": INVITATION,
             "status": {"$in": [Status.SENT.value, Status.SENDING.value, Status.UNKNOWN.value]},
-            "sending_at": {"$gte": since.timestamp()},
+            "sending_at": {"$gte": epoch(since)},
         }
         found = self.collection.find(query, {"sending_at": 1})
-        return [datetime.fromtimestamp(d["sending_at"], UTC) async for d in found]
+        return [moment(d["sending_at"]) async for d in found]
 
-    async def for_recipient(self, digests: Sequence[str], *, limit: int) -> list[Document]:
+    async def for_recipient(self, digests: Sequence[str], *, limit: int) -> list[Message]:
         cursor = self.collection.find({"recipient_hash": {"$in": list(digests)}}, _PUBLIC)
         return [loaded(d) async for d in cursor.sort("queued_at", DESCENDING).limit(limit)]
 
-    async def recent(self, *, limit: int) -> list[Document]:
+    async def recent(self, *, limit: int) -> list[Message]:
         """The latest messages, with what they were rendered from (for the development page)."""
         cursor = self.collection.find({}, {"outbox": 0}).sort("queued_at", DESCENDING).limit(limit)
         return [loaded(d) async for d in cursor]
@@ -317,7 +349,7 @@ class MongoMessageRepository:
         """Erasure: keep each key and status (so nothing is sent twice), drop who and what;
         whatever still waits (reminders, held invitations) is cancelled, as it has no address."""
         scrubbed = {"recipient": "", "recipient_name": "", "context": {}, "erased": True}
-        waiting = {"person_id": person_id, "status": {"$in": [s.value for s in WAITING]}}
+        waiting = {"person_id": person_id, "status": {"$in": WAITING_VALUES}}
         cancelled = {"status": Status.CANCELLED.value, "reason": "person erased"}
         await self._change(waiting, {**cancelled, **scrubbed})
         await self._change({"person_id": person_id}, scrubbed)
@@ -370,33 +402,33 @@ class MongoMessageRepository:
         now: datetime,
         person_id: str | None = None,
         sparing_cause: str | None = None,
-    ) -> list[Document]:
+    ) -> list[Message]:
         """Cancel what still waits about an event (for one person, if given); returns those
         cancelled. `sparing_cause` spares messages caused by that event (a redelivery)."""
         query: Document = {
             "event_id": event_id,
             "kind": {"$in": list(kinds)},
-            "status": {"$in": [status.value for status in WAITING]},
+            "status": {"$in": WAITING_VALUES},
         }
         if person_id is not None:
             query["person_id"] = person_id
         if sparing_cause is not None:
             query["cause_event_id"] = {"$ne": sparing_cause}
         found = [loaded(d) async for d in self.collection.find(query, {"outbox": 0})]
-        return [d for d in found if await self._cancel(d["_id"], reason=reason, now=now)]
+        return [m for m in found if await self._cancel(m.key, reason=reason, now=now)]
 
     async def cancel_keys(self, keys: Sequence[str], *, reason: str, now: datetime) -> int:
         return sum([await self._cancel(key, reason=reason, now=now) for key in keys])
 
     async def _cancel(self, key: str, *, reason: str, now: datetime) -> bool:
         """waiting -> cancelled; False if a dispatcher claimed it first (then it goes)."""
-        waiting = {"_id": key, "status": {"$in": [status.value for status in WAITING]}}
+        waiting = {"_id": key, "status": {"$in": WAITING_VALUES}}
         fields = {"status": Status.CANCELLED.value, "reason": reason, "cancelled_at": now}
         return await self._change(waiting, fields) == 1
 
-    async def held_for_digest(self, *, before: datetime) -> list[Document]:
+    async def held_for_digest(self, *, before: datetime) -> list[Message]:
         """Invitations held for a digest that were recorded before `before`, oldest first."""
-        query = {"status": Status.DIGEST.value, "queued_at": {"$lt": before.timestamp()}}
+        query = {"status": Status.DIGEST.value, "queued_at": {"$lt": epoch(before)}}
         cursor = self.collection.find(query, {"outbox": 0}).sort("queued_at", ASCENDING)
         return [loaded(d) async for d in cursor]
 
@@ -412,7 +444,7 @@ class MongoMessageRepository:
         return await self._change(held, {"status": Status.QUEUED.value, "not_before": not_before})
 
     async def _change(self, query: Document, fields: Document) -> int:
-        update = {"$set": stored(fields), "$inc": {"version": 1}}
+        update = {"$set": TIMES.dump(fields), "$inc": {"version": 1}}
         return (await self.collection.update_many(query, update)).modified_count
 
 

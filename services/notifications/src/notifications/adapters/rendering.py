@@ -4,7 +4,6 @@
 language's `_base` (footer with the unsubscribe link). HTML is autoescaped, text is not.
 """
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,16 +24,10 @@ from together_kit.i18n import (
     supported_language,
 )
 
+from notifications.domain.channels import Rendered
+
 EMAIL_TEMPLATES = Path(__file__).parent.parent / "templates" / "email"
 FALLBACK = "en"
-
-
-@dataclass(frozen=True)
-class Rendered:
-    subject: str
-    text: str
-    html: str
-    language: str
 
 
 class Renderer:

@@ -6,12 +6,13 @@ keyed digest of the organiser's address) are there so erasure finds what to forg
 """
 
 from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 from together_contracts import email_digest
+from together_kit.stored import epoch, epoch_or_none, moment, moment_or_none
 
 from notifications.domain.rosters import Change, Organiser, Place, Roster
 
@@ -21,14 +22,6 @@ ATTEMPTS = 20
 
 class RosterConflictError(Exception):
     """Another writer kept changing the roster; the event is retried."""
-
-
-class RosterRepository(Protocol):
-    async def get(self, event_id: str) -> Roster | None: ...
-    async def change(self, event_id: str, change: Callable[[Roster], bool]) -> Roster: ...
-    async def due(self, now: datetime) -> list[str]: ...
-    async def mentioning(self, person_id: str) -> list[str]: ...
-    async def organised_by(self, digest: str) -> list[str]: ...
 
 
 class MongoRosterRepository:
@@ -70,7 +63,7 @@ class MongoRosterRepository:
         raise RosterConflictError(event_id)
 
     async def due(self, now: datetime) -> list[str]:
-        query = {"digest_due_at": {"$lte": now.timestamp()}}
+        query = {"digest_due_at": {"$lte": epoch(now)}}
         return [d["_id"] async for d in self.collection.find(query, {"_id": 1})]
 
     async def mentioning(self, person_id: str) -> list[str]:
@@ -92,13 +85,13 @@ class MongoRosterRepository:
             ),
             "people": {p: vars(place).copy() for p, place in roster.people.items()},
             "changes": {
-                key: {"kind": c.kind, "person_id": c.person_id, "at": c.at.timestamp()}
+                key: {"kind": c.kind, "person_id": c.person_id, "at": epoch(c.at)}
                 for key, c in roster.changes.items()
             },
             "mentions": sorted(mentions),
             "seen": roster.seen,
-            "digest_due_at": _timestamp(roster.digest_due_at),
-            "last_digest_at": _timestamp(roster.last_digest_at),
+            "digest_due_at": epoch_or_none(roster.digest_due_at),
+            "last_digest_at": epoch_or_none(roster.last_digest_at),
             "digests": roster.digests,
             "cancelled": roster.cancelled,
             "version": roster.version,
@@ -113,21 +106,13 @@ def loaded(document: Document) -> Roster:
         organiser=Organiser(**organiser) if organiser else None,
         people={p: Place(**place) for p, place in document.get("people", {}).items()},
         changes={
-            key: Change(c["kind"], c["person_id"], datetime.fromtimestamp(c["at"], UTC))
+            key: Change(c["kind"], c["person_id"], moment(c["at"]))
             for key, c in document.get("changes", {}).items()
         },
         seen=list(document.get("seen", [])),
-        digest_due_at=_moment(document.get("digest_due_at")),
-        last_digest_at=_moment(document.get("last_digest_at")),
+        digest_due_at=moment_or_none(document.get("digest_due_at")),
+        last_digest_at=moment_or_none(document.get("last_digest_at")),
         digests=document.get("digests", 0),
         cancelled=document.get("cancelled", False),
         version=document.get("version", 0),
     )
-
-
-def _timestamp(moment: datetime | None) -> float | None:
-    return None if moment is None else moment.timestamp()
-
-
-def _moment(value: float | None) -> datetime | None:
-    return None if value is None else datetime.fromtimestamp(value, UTC)

@@ -2,44 +2,19 @@
 
 An address may be suppressed under any of its digests (`AddressKeys.digests`: the current key's
 first, then older keys'): every lookup is given all of them, and a new record is written under the
-first.
-
-`bounced` (the server refused the address for good) blocks every message; `unsubscribed` blocks
-what a person can unsubscribe from (welcomes, invitations, the invitation digest, an organiser's
-digest of places taken and given up) but not what they have asked for (a confirmation link, an
-erasure link, the link to their event's page, the outcome of their story, news of a place they
-accepted and its reminders).
+first. What each reason stops is in `domain.suppressions`.
 """
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
+from together_kit.stored import epoch
+
+from notifications.domain.suppressions import BOUNCED, UNSUBSCRIBED
 
 Document = dict[str, Any]
-BOUNCED = "bounced"
-UNSUBSCRIBED = "unsubscribed"
-UNSUBSCRIBABLE_KINDS = frozenset({"volunteering", "invitation", "digest", "organiser-digest"})
-
-
-def blocks(reason: str, *, kind: str) -> bool:
-    return reason == BOUNCED or (reason == UNSUBSCRIBED and kind in UNSUBSCRIBABLE_KINDS)
-
-
-class SuppressionRepository(Protocol):
-    async def reason(self, digests: Sequence[str]) -> str | None: ...
-    async def add(
-        self,
-        digests: Sequence[str],
-        *,
-        reason: str,
-        at: datetime,
-        person_id: str | None,
-        detail: str,
-    ) -> None: ...
-    async def lift(self, digests: Sequence[str], *, reason: str) -> None: ...
-    async def forget_person(self, person_id: str) -> None: ...
 
 
 class MongoSuppressionRepository:
@@ -74,7 +49,7 @@ class MongoSuppressionRepository:
             {
                 "$set": {
                     "reason": reason,
-                    "at": at.timestamp(),
+                    "at": epoch(at),
                     "person_id": person_id,
                     "detail": detail[:500],
                 }

@@ -5,20 +5,15 @@ keys were derived (HMAC-SHA1, the raw secret) are still read when `legacy` is on
 """
 
 import hashlib
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from together_kit.keys import SecretKeys
 
+from notifications.domain.suppressions import UnsubscribeClaims
+
 SALT = "together.notifications.unsubscribe"
-
-
-@dataclass(frozen=True)
-class UnsubscribeClaims:
-    recipient_hash: str
-    person_id: str | None
 
 
 class UnsubscribeLinks:

@@ -1,4 +1,4 @@
-"""Kindness rules for invitations: quiet hours, a weekly cap, and an optional weekly digest.
+"""When an invitation may go: not in quiet hours, not over a weekly cap, or in a weekly digest.
 
 Pure functions of the time they are given, so tests drive them with any clock. Only invitations
 are held to them: reminders of an accepted place are asked for by accepting, so they go at their
@@ -15,7 +15,9 @@ LONDON = ZoneInfo("Europe/London")
 
 
 @dataclass(frozen=True)
-class Kindness:
+class InvitationRules:
+    """Quiet hours, the weekly cap and the digest moment that every invitation is held to."""
+
     weekly_cap: int = 3
     quiet_start: time = time(21, 0)
     quiet_end: time = time(8, 0)
@@ -25,44 +27,46 @@ class Kindness:
     digest_at: time = time(8, 0)
 
 
-def in_quiet_hours(now: datetime, *, rules: Kindness) -> bool:
+def in_quiet_hours(now: datetime, *, rules: InvitationRules) -> bool:
     local = now.astimezone(rules.zone).time()
     if rules.quiet_start > rules.quiet_end:
         return local >= rules.quiet_start or local < rules.quiet_end
     return rules.quiet_start <= local < rules.quiet_end
 
 
-def next_morning(now: datetime, *, rules: Kindness) -> datetime:
+def next_morning(now: datetime, *, rules: InvitationRules) -> datetime:
     """When quiet hours that hold at `now` end (local wall-clock time, across clock changes)."""
     local = now.astimezone(rules.zone)
     day = local.date() if local.time() < rules.quiet_end else local.date() + timedelta(days=1)
     return datetime.combine(day, rules.quiet_end, tzinfo=rules.zone)
 
 
-def send_at(now: datetime, *, rules: Kindness) -> datetime:
+def send_at(now: datetime, *, rules: InvitationRules) -> datetime:
     """The earliest moment an invitation may go: now, or the end of the quiet hours."""
     return next_morning(now, rules=rules) if in_quiet_hours(now, rules=rules) else now
 
 
-def week_start(now: datetime, *, rules: Kindness) -> datetime:
+def week_start(now: datetime, *, rules: InvitationRules) -> datetime:
     """Monday 00:00 London time of the week containing `now`: the cap counts per such week."""
     local = now.astimezone(rules.zone)
     monday = local.date() - timedelta(days=local.weekday())
     return datetime.combine(monday, time(0, 0), tzinfo=rules.zone)
 
 
-def within_cap(sent_this_week: Sequence[datetime], now: datetime, *, rules: Kindness) -> bool:
+def within_cap(
+    sent_this_week: Sequence[datetime], now: datetime, *, rules: InvitationRules
+) -> bool:
     """Whether one more invitation fits under the weekly cap, counting those of this week."""
     start = week_start(now, rules=rules)
     return sum(1 for at in sent_this_week if at >= start) < rules.weekly_cap
 
 
-def next_digest(now: datetime, *, rules: Kindness) -> datetime:
+def next_digest(now: datetime, *, rules: InvitationRules) -> datetime:
     """The next digest moment (by default Monday 08:00 London) strictly after `now`."""
     return last_digest(now, rules=rules) + timedelta(days=7)
 
 
-def last_digest(now: datetime, *, rules: Kindness) -> datetime:
+def last_digest(now: datetime, *, rules: InvitationRules) -> datetime:
     """The latest digest moment at or before `now`: invitations held before it are due."""
     local = now.astimezone(rules.zone)
     days = (local.weekday() - rules.digest_weekday) % 7

@@ -2,12 +2,12 @@
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 from together_kit.security import ADMIN_KEY_RESPONSES
 
+from notifications.domain.messages import Message
 from notifications.entrypoints.dependencies import ContextDep
 from notifications.handlers import Context
 
@@ -32,27 +32,27 @@ class MessagePublic(BaseModel):
     failed_at: datetime | None = None
 
 
-def public(document: dict[str, Any]) -> MessagePublic:
+def public(message: Message) -> MessagePublic:
     return MessagePublic(
-        id=document["_id"],
-        template=document["template"],
-        channel=document["channel"],
-        kind=document["kind"],
-        language=document["language"],
-        recipient=document.get("recipient", ""),
-        person_id=document.get("person_id"),
-        cause_event_id=document["cause_event_id"],
-        status=document["status"],
-        reason=document.get("reason", ""),
-        attempts=document.get("attempts", 0),
-        queued_at=document["queued_at"],
-        not_before=document.get("not_before"),
-        sent_at=document.get("sent_at"),
-        failed_at=document.get("failed_at"),
+        id=message.key,
+        template=message.template,
+        channel=message.channel,
+        kind=message.kind,
+        language=message.language,
+        recipient=message.recipient,
+        person_id=message.person_id,
+        cause_event_id=message.cause_event_id,
+        status=message.status.value,
+        reason=message.reason,
+        attempts=message.attempts,
+        queued_at=message.queued_at,
+        not_before=message.not_before,
+        sent_at=message.sent_at,
+        failed_at=message.failed_at,
     )
 
 
-async def messages_to(recipient: str, ctx: Context) -> list[dict[str, Any]]:
+async def messages_to(recipient: str, ctx: Context) -> list[Message]:
     digests = ctx.address_keys.digests(recipient)
     return await ctx.messages.for_recipient(digests, limit=MAX_MESSAGES)
 
@@ -65,6 +65,6 @@ def api_router(*, admin: Callable[..., None]) -> APIRouter:
         ctx: ContextDep, recipient: str = Query(min_length=3, max_length=254)
     ) -> list[MessagePublic]:
         """Admin: what was sent to an address (or why not), newest first."""
-        return [public(document) for document in await messages_to(recipient, ctx)]
+        return [public(message) for message in await messages_to(recipient, ctx)]
 
     return router

@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager, suppress
 
 import structlog
 
-from notifications.handlers import delivery
+from notifications.handlers import sending
 from notifications.handlers.context import Context
 
 log = structlog.get_logger("notifications.dispatcher")
@@ -30,7 +30,7 @@ class Dispatcher:
         while not self._stopping:
             self._woken.clear()
             try:
-                await delivery.dispatch_due(ctx)
+                await sending.dispatch_due(ctx)
             except Exception as error:  # the store may be away; the next pass tries again
                 log.warning("dispatch pass failed", error=repr(error))
             if self._stopping:

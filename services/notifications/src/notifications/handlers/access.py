@@ -6,14 +6,13 @@ import dataclasses
 from typing import Any
 
 from together_contracts import PersonAccessRequested
-from together_kit.access import AccessAnswers
 
 from notifications.handlers.context import Context
 
 
-async def answer_access(
-    request: PersonAccessRequested, *, answers: AccessAnswers, ctx: Context
-) -> None:
+async def answer_access(request: PersonAccessRequested, ctx: Context) -> None:
+    if ctx.access_answers is None:
+        return
     person_id = str(request.data.person_id) if request.data.person_id else None
     contact = await ctx.contacts.get(person_id) if person_id else None
     by_address = await ctx.contacts.with_address(request.data.email_digest)
@@ -24,4 +23,4 @@ async def answer_access(
         "organisation_contacts": [dataclasses.asdict(other) for other in others],
         "messages": messages,
     }
-    await answers.answer(request, held)
+    await ctx.access_answers.answer(request, held)

@@ -1,21 +1,27 @@
+"""The `Context` every handler is given: its ports, clock and settings, built by bootstrap."""
+
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from together_kit.access import AccessAnswers
 from together_kit.erasure import ErasureAnswers
 from together_kit.mail_quota import MailQuota
 
-from notifications.adapters.channels import Channel
-from notifications.adapters.contacts import ContactRepository
-from notifications.adapters.handover_journal import IN_MEMORY, HandoverJournal
-from notifications.adapters.messages import MessageRepository
-from notifications.adapters.rendering import Renderer, Words
-from notifications.adapters.rosters import RosterRepository
-from notifications.adapters.suppressions import SuppressionRepository
-from notifications.adapters.tokens import UnsubscribeLinks
 from notifications.domain.messages import AddressKeys, RetryPlan
-from notifications.domain.policy import Kindness
+from notifications.domain.policy import InvitationRules
 from notifications.domain.reminders import ReminderTimes
+from notifications.handlers.ports import (
+    Channel,
+    ContactRepository,
+    HandoverJournal,
+    MessageRepository,
+    Renderer,
+    RosterRepository,
+    SuppressionRepository,
+    UnsubscribeLinks,
+    Words,
+)
 
 PRODUCER = "notifications"
 
@@ -27,7 +33,8 @@ class Context:
     contacts: ContactRepository
     messages: MessageRepository
     suppressions: SuppressionRepository
-    answers: ErasureAnswers | None
+    erasure_answers: ErasureAnswers | None
+    """Where `person.erased` is told once this service forgot the person."""
     renderer: Renderer
     channels: Mapping[str, Channel]
     links: UnsubscribeLinks
@@ -35,18 +42,22 @@ class Context:
     address_keys: AddressKeys
     """Keys of the address digests: the current one writes, every one is looked for."""
     retry: RetryPlan
-    kindness: Kindness = field(default_factory=Kindness)
+    journal: HandoverJournal
+    """Which final dots this process wrote (adapters.handover_journal)."""
+    words: Words
+    """The kit's words for other services' codes (reasons), in the email's language."""
+    access_answers: AccessAnswers | None = None
+    """Where what this service holds about a person is told (subject access)."""
+    invitation_rules: InvitationRules = field(default_factory=InvitationRules)
     reminders: ReminderTimes = field(default_factory=ReminderTimes)
     webhook_url: str | None = None
     staff_language: str = "en"
     keep_sent_context: bool = False
+    """Keep what a sent message was rendered from (its links), for the development page only."""
     erasure_key: bytes = b""
     """The key of `together_contracts.email_digest`, shared by every service (`ERASURE_KEY`)."""
-    """Keep what a sent message was rendered from (its links), for the development page only."""
     senders: int = 1
     """Messages the dispatcher sends at once (each email over its own SMTP connection)."""
-    journal: HandoverJournal = field(default_factory=lambda: HandoverJournal(IN_MEMORY))
-    """Which final dots this process wrote (adapters.handover_journal); in memory for unit tests."""
     wake: Callable[[], None] = lambda: None
     """Tells the dispatcher that a message is waiting, so it need not wait for its next poll."""
     rosters: RosterRepository | None = None
@@ -55,7 +66,5 @@ class Context:
     """Organiser-link emails per address per day; None sends them all."""
     my_url: str = ""
     """"My together" in signups, linked from every email to a volunteer."""
-    words: Words = field(default_factory=Words)
-    """The kit's words for other services' codes (reasons), in the email's language."""
     share_url: str = ""
     """Moderation's page to share a story, linked from the thank-you after an event."""

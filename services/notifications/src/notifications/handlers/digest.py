@@ -13,12 +13,12 @@ after the moment wait for next week's.
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 import structlog
+from together_kit.stored import epoch
 
 from notifications.domain import policy
-from notifications.domain.messages import MessageRequest, Recipient, Status
+from notifications.domain.messages import Message, MessageRequest, Recipient, Status
 from notifications.handlers import delivery
 from notifications.handlers.context import Context
 from notifications.handlers.matching import MATCHED_EVENTS
@@ -29,14 +29,12 @@ KIND = "digest"
 DIGESTS = uuid.UUID("5d1f0a3e-6c2b-4f53-9a43-7b0d2f1e8c11")
 """Namespace of digests' cause ids: uuid5 of (recipient, digest moment)."""
 
-Document = dict[str, Any]
-
 
 async def send_digests(ctx: Context) -> int:
     """Record this week's digest for everyone with invitations waiting; returns how many."""
     now = ctx.clock()
-    moment = policy.last_digest(now, rules=ctx.kindness)
-    people: dict[str, list[Document]] = {}
+    moment = policy.last_digest(now, rules=ctx.invitation_rules)
+    people: dict[str, list[Message]] = {}
     for message in await ctx.messages.held_for_digest(before=moment):
         person = ctx.address_keys.digests_of(message)[0]  # held under older digests too
         people.setdefault(person, []).append(message)
@@ -46,37 +44,37 @@ async def send_digests(ctx: Context) -> int:
     return recorded
 
 
-async def _digest(held: list[Document], *, moment: datetime, now: datetime, ctx: Context) -> int:
+async def _digest(held: list[Message], *, moment: datetime, now: datetime, ctx: Context) -> int:
     first = held[0]
-    contact = await ctx.contacts.get(first["person_id"]) if first["person_id"] else None
+    contact = await ctx.contacts.get(first.person_id) if first.person_id else None
     if contact is None or MATCHED_EVENTS in contact.withdrawn:
         reason = "no contact any more" if contact is None else "matched-events consent withdrawn"
-        await ctx.messages.cancel_keys([h["_id"] for h in held], reason=reason, now=now)
+        await ctx.messages.cancel_keys([h.key for h in held], reason=reason, now=now)
         return 0
-    started = [h["_id"] for h in held if h["context"].get("starts_at", 0) <= now.timestamp()]
+    started = [h.key for h in held if h.context.get("starts_at", 0) <= epoch(now)]
     if started:
         await ctx.messages.cancel_keys(started, reason="event began before the digest", now=now)
-    upcoming = [h for h in held if h["_id"] not in started]
+    upcoming = [h for h in held if h.key not in started]
     if not upcoming:
         return 0
-    upcoming.sort(key=lambda h: h["context"]["starts_at"])
-    cause = uuid.uuid5(DIGESTS, f"{first['recipient_hash']}|{moment.isoformat()}")
+    upcoming.sort(key=lambda h: h.context["starts_at"])
+    cause = uuid.uuid5(DIGESTS, f"{first.recipient_hash}|{moment.isoformat()}")
     key = await delivery.request(
         MessageRequest(
             cause_event_id=str(cause),
             template=TEMPLATE,
             recipient=Recipient(contact.email, contact.name, contact.language, contact.person_id),
-            context={"invitations": [h["context"] for h in upcoming]},
+            context={"invitations": [h.context for h in upcoming]},
             kind=KIND,
             correlation_id=str(cause),
-            gathers=tuple(h["_id"] for h in upcoming),
+            gathers=tuple(h.key for h in upcoming),
         ),
         ctx,
     )
     digest = await ctx.messages.get(key)
-    gathered = list(digest["gathers"]) if digest else []
-    if digest and digest["status"] == Status.SUPPRESSED.value:
-        await ctx.messages.cancel_keys(gathered, reason=digest["reason"], now=now)
+    gathered = list(digest.gathers) if digest else []
+    if digest and digest.status is Status.SUPPRESSED:
+        await ctx.messages.cancel_keys(gathered, reason=digest.reason, now=now)
         return 0
     marked = await ctx.messages.mark_in_digest(gathered, digest_key=key, now=now)
     log.info("digest recorded", key=key, invitations=marked)
@@ -89,7 +87,7 @@ async def choose(person_id: str, *, weekly: bool, ctx: Context) -> bool:
     if not await ctx.contacts.set_digest(person_id, digest=weekly):
         return False
     if not weekly:
-        not_before = policy.send_at(ctx.clock(), rules=ctx.kindness)
+        not_before = policy.send_at(ctx.clock(), rules=ctx.invitation_rules)
         if await ctx.messages.release_digest(person_id, not_before=not_before):
             ctx.wake()
     return True

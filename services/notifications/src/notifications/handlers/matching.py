@@ -22,6 +22,7 @@ from together_contracts.matches import (
 )
 from together_contracts.organising import EventMessagePosted
 from together_kit.labels import NEARBY_KM
+from together_kit.stored import epoch
 
 from notifications.domain.messages import MessageRequest, Recipient
 from notifications.handlers import delivery
@@ -127,7 +128,7 @@ async def invite(event: MatchProposed, ctx: Context) -> None:
         ctx,
         kind="invitation",
         summary=data.event,
-        starts_at=data.event.starts_at.timestamp(),
+        starts_at=epoch(data.event.starts_at),
         reasons=list(data.reasons),
         why=data.why,
         accept_url=data.accept_url,

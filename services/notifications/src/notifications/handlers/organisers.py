@@ -228,7 +228,7 @@ async def _digest(event_id: str, *, now: datetime, ctx: Context) -> int:
         ctx,
     )
     message = await ctx.messages.get(key)
-    gathered = list(message["gathers"]) if message else []
+    gathered = list(message.gathers) if message else []
 
     def digested(roster: Roster) -> bool:
         if roster.digests != number:

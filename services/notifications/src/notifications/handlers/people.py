@@ -12,17 +12,16 @@ from together_contracts import (
     VolunteerUnsubscribedData,
 )
 
-from notifications.adapters.contacts import ContactRepository
-from notifications.adapters.suppressions import UNSUBSCRIBED
 from notifications.domain.contacts import Contact
+from notifications.domain.suppressions import UNSUBSCRIBED
 from notifications.handlers import organisers
 from notifications.handlers.context import PRODUCER, Context
 
 ALL_CONSENTS = tuple(str(consent) for consent in Consent)
 
 
-async def record_registration(event: VolunteerRegistered, *, contacts: ContactRepository) -> None:
-    await contacts.add(
+async def record_registration(event: VolunteerRegistered, ctx: Context) -> None:
+    await ctx.contacts.add(
         Contact(
             person_id=str(event.data.person_id),
             name=event.data.name,
@@ -104,5 +103,5 @@ async def forget_person(event: PersonErasureRequested, ctx: Context) -> None:
         await ctx.contacts.forget_address(event.data.email_digest)
         await ctx.messages.scrub_address(event.data.email_digest)
     await organisers.forget(event, ctx)
-    if ctx.answers is not None:
-        await ctx.answers.answer(event)
+    if ctx.erasure_answers is not None:
+        await ctx.erasure_answers.answer(event)

@@ -21,14 +21,14 @@ from together_contracts.matches import (
     MatchDeclined,
 )
 
-from notifications.domain.messages import MessageRequest, Recipient
+from notifications.domain.messages import INVITATION, MessageRequest, Recipient
 from notifications.domain.reminders import KIND, reminders_due
 from notifications.handlers import delivery
 from notifications.handlers.context import Context
-from notifications.handlers.matching import describe
+from notifications.handlers.matching import describe, worth_telling
 
 log = structlog.get_logger("notifications.reminders")
-WAITING_ABOUT_AN_EVENT = (KIND, "invitation")
+WAITING_ABOUT_AN_EVENT = (KIND, INVITATION)
 """What a cancelled event or a given-up place cancels: reminders, and invitations not yet sent."""
 
 
@@ -65,6 +65,8 @@ async def cancel_for_event(event: EventCancelled, ctx: Context) -> None:
 async def reschedule(event: EventChanged, ctx: Context) -> None:
     """The time or place changed: waiting reminders are cancelled (they name the old details)
     and each volunteer with a place gets reminders for the new ones, at moments still ahead."""
+    if not any(worth_telling(event.data)):
+        return
     summary = event.data.event
     cancelled = await ctx.messages.cancel_waiting(
         event_id=str(summary.event_id),
@@ -73,7 +75,7 @@ async def reschedule(event: EventChanged, ctx: Context) -> None:
         now=ctx.clock(),
         sparing_cause=str(event.id),
     )
-    links = {d["person_id"]: d["context"].get("respond_url", "") for d in cancelled}
+    links = {m.person_id: m.context.get("respond_url", "") for m in cancelled}
     for person_id in map(str, event.data.accepted):
         await _remind(event, person_id, summary, ctx, respond_url=links.get(person_id, ""))
 

@@ -21,7 +21,7 @@ from email.utils import formataddr, formatdate, parseaddr
 import aiosmtplib
 from aiosmtplib.email import flatten_message
 
-from notifications.adapters.channels import (
+from notifications.domain.channels import (
     Committing,
     HandingOver,
     Outgoing,
@@ -74,30 +74,30 @@ class SmtpChannel:
 
     def __init__(self, config: SmtpConfig, *, connections: int = 1) -> None:
         self.config = config
-        self._idle: asyncio.Queue[_Line] = asyncio.Queue()
+        self._idle: asyncio.Queue[_Connection] = asyncio.Queue()
         for _ in range(connections):
-            self._idle.put_nowait(_Line(config))
-        self._lines = connections
+            self._idle.put_nowait(_Connection(config))
+        self._connections = connections
 
     async def send(
         self, message: Outgoing, *, handing_over: HandingOver, committing: Committing
     ) -> None:
         email = build_email(message, config=self.config)
-        line = await self._idle.get()
+        connection = await self._idle.get()
         try:
-            await line.send(email, handing_over=handing_over, committing=committing)
+            await connection.send(email, handing_over=handing_over, committing=committing)
         finally:
-            self._idle.put_nowait(line)
+            self._idle.put_nowait(connection)
 
     async def close(self) -> None:
         """Waits for sends in progress, closes every connection; the channel stays usable."""
-        lines = [await self._idle.get() for _ in range(self._lines)]
-        for line in lines:
-            await line.drop()
-            self._idle.put_nowait(line)
+        connections = [await self._idle.get() for _ in range(self._connections)]
+        for connection in connections:
+            await connection.drop()
+            self._idle.put_nowait(connection)
 
 
-class _Line:
+class _Connection:
     """One SMTP connection, opened when first needed and rebuilt when lost."""
 
     def __init__(self, config: SmtpConfig) -> None:

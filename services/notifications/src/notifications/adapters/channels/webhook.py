@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from notifications.adapters.channels import (
+from notifications.domain.channels import (
     Committing,
     HandingOver,
     Outgoing,

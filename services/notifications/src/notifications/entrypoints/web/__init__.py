@@ -1,6 +1,7 @@
 """Pages of notifications: one-click unsubscribe (RFC 8058) with the choice of a weekly digest of
 invitations, an organiser's "who is coming" page, the support page, a development page."""
 
+import dataclasses
 import hmac
 import re
 from typing import Annotated, Any, Literal
@@ -14,6 +15,7 @@ from together_kit.signing import TokenExpiredError, TokenInvalidError
 from together_kit.site import ORGANISER_MAX_AGE_SECONDS, SitePurpose, SiteTokens
 from together_kit.web import WebPages
 
+from notifications.domain.messages import Message
 from notifications.entrypoints.api import MAX_MESSAGES, messages_to
 from notifications.entrypoints.dependencies import ContextDep, PagesDep, SettingsDep
 from notifications.handlers import digest, organisers, people
@@ -139,7 +141,7 @@ def web_router() -> APIRouter:
     return router
 
 
-def _with_links(message: dict[str, Any]) -> dict[str, Any]:
-    context = message.get("context", {})
-    links = [v for v in context.values() if isinstance(v, str) and LINK.fullmatch(v)]
-    return {**message, "links": links}
+def _with_links(message: Message) -> dict[str, Any]:
+    """The message as the development page shows it, with the links it carried."""
+    links = [v for v in message.context.values() if isinstance(v, str) and LINK.fullmatch(v)]
+    return {**dataclasses.asdict(message), "links": links}

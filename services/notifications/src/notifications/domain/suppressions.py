@@ -1,0 +1,28 @@
+"""Why an address is not written to, and what each reason stops.
+
+`bounced` (the server refused the address for good) blocks every message; `unsubscribed` blocks
+what a person can unsubscribe from (welcomes, invitations, the invitation digest, an organiser's
+digest of places taken and given up) but not what they have asked for (a confirmation link, an
+erasure link, the link to their event's page, the outcome of their story, news of a place they
+accepted and its reminders).
+"""
+
+from dataclasses import dataclass
+
+BOUNCED = "bounced"
+UNSUBSCRIBED = "unsubscribed"
+UNSUBSCRIBABLE_KINDS = frozenset({"volunteering", "invitation", "digest", "organiser-digest"})
+
+
+def blocks(reason: str, *, kind: str) -> bool:
+    """Whether a suppression for `reason` stops a message of this kind."""
+    return reason == BOUNCED or (reason == UNSUBSCRIBED and kind in UNSUBSCRIBABLE_KINDS)
+
+
+@dataclass(frozen=True)
+class UnsubscribeClaims:
+    """What a signed one-click unsubscribe link says: the address's digest as the link was made,
+    and the person, when known."""
+
+    recipient_hash: str
+    person_id: str | None

@@ -1,0 +1,256 @@
+"""The dispatcher's work: claim each due message, send it, record what became of it.
+
+1. `send_one` claims a due message (`queued` -> `sending`, atomically, so one dispatcher wins),
+   ends it `suppressed` if the address was suppressed while it waited, holds an invitation over
+   the weekly cap (only invitations count) until next week, renders it and hands it to its
+   channel, then records `sent` with `notification.sent`.
+2. A temporary failure puts it back to `queued` with a later `not_before` (exponential backoff);
+   when the tries run out, or on a permanent failure, it ends `failed` with `notification.failed`,
+   and a permanent failure suppresses the address.
+3. The channel records its point of no return (`Message.hand_over`: with the whole message on the
+   SMTP server, before the final dot that commits it), then writes a row to this process's
+   handover journal and the dot, with no await between them. What a crash leaves behind is
+   settled by `handlers.recovery`.
+4. A store outage after the claim is not a crash: the outcome (or, before the hand-over, giving
+   the message back to `queued`) is retried until the store answers again. If that took longer
+   than the stale limit and the reconciler meanwhile guessed `unknown`, the dispatcher's outcome
+   still lands: it holds the claim's attempt, and what it knows beats the guess.
+"""
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import structlog
+from pymongo.errors import ConnectionFailure
+from together_contracts import Event
+from together_contracts.notifications import (
+    NotificationFailed,
+    NotificationFailedData,
+    NotificationSent,
+    NotificationSentData,
+)
+
+from notifications.domain import policy
+from notifications.domain.channels import (
+    JournalError,
+    Outgoing,
+    PermanentDeliveryError,
+    TemporaryDeliveryError,
+)
+from notifications.domain.messages import INVITATION, Due, Message, Status
+from notifications.domain.suppressions import BOUNCED, blocks
+from notifications.handlers.context import PRODUCER, Context
+
+log = structlog.get_logger("notifications.sending")
+BATCH = 50
+OUTCOME_RETRY_SECONDS = 1.0
+OUTCOME_PATIENCE_SECONDS = 300.0
+"""How long a claimed message's outcome is retried through a store outage before giving up."""
+
+
+async def dispatch_due(ctx: Context) -> int:
+    """Send every message that is due now, `ctx.senders` at a time; returns how many were
+    attempted. A store outage ends the pass once the messages in flight are settled."""
+    attempted = 0
+    while due := await ctx.messages.due(ctx.clock(), limit=BATCH):
+        for wave in waves(due, width=ctx.senders):
+            outcomes = await asyncio.gather(
+                *(send_one(item.key, ctx) for item in wave), return_exceptions=True
+            )
+            for outcome in outcomes:
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                attempted += outcome
+        if len(due) < BATCH:
+            break
+    return attempted
+
+
+def waves(due: Sequence[Due], *, width: int) -> list[list[Due]]:
+    """`due` in order, cut into groups of at most `width` sent at once, none with two messages to
+    one address: the weekly cap of one must see the other, and nobody gets two at once."""
+    cut: list[list[Due]] = [[]]
+    for item in due:
+        wave = cut[-1]
+        if len(wave) == width or any(i.recipient_hash == item.recipient_hash for i in wave):
+            cut.append(wave := [])
+        wave.append(item)
+    return [wave for wave in cut if wave]
+
+
+async def send_one(key: str, ctx: Context) -> int:
+    now = ctx.clock()
+    claimed = await ctx.messages.claim(key, now=now)
+    if claimed is None:
+        return 0
+    try:
+        suppression = await ctx.suppressions.reason(ctx.address_keys.digests_of(claimed))
+        if suppression is not None and blocks(suppression, kind=claimed.kind):
+            reason = f"address suppressed while waiting: {suppression}"
+            await ctx.messages.finish(claimed.suppress(reason), events=[])
+            return 0
+        if claimed.kind == INVITATION and not await _within_cap(claimed, now, ctx):
+            next_week = policy.week_start(now, rules=ctx.invitation_rules) + timedelta(days=7)
+            not_before = policy.send_at(next_week, rules=ctx.invitation_rules)
+            await ctx.messages.requeue(
+                claimed.requeue(not_before=not_before, reason="weekly cap reached")
+            )
+            return 0
+    except ConnectionFailure:
+        await _give_back(claimed, now, ctx)
+        raise
+    channel = ctx.channels[claimed.channel]
+    attempt = claimed.attempts
+
+    async def handing_over() -> None:
+        handed = claimed.hand_over(at=ctx.clock(), by=ctx.journal.instance)
+        if not await ctx.messages.mark_handed_over(handed):
+            raise ClaimLostError(key)
+
+    def committing() -> None:
+        ctx.journal.committing(key, attempt)
+
+    settled: Message
+    try:
+        await channel.send(outgoing(claimed, ctx), handing_over=handing_over, committing=committing)
+    except ClaimLostError:
+        log.warning("claim lost before hand-over; another dispatcher has the message", key=key)
+        return 0
+    except (ConnectionFailure, JournalError):  # the point of no return was not recorded: not sent
+        await _give_back(claimed, now, ctx)
+        raise
+    except TemporaryDeliveryError as failure:
+        settled = _after_temporary_failure(claimed, failure.reason, now, ctx)
+    except PermanentDeliveryError as failure:
+        settled = claimed.failed(at=ctx.clock(), reason=failure.reason, permanent=True)
+    else:
+        settled = claimed.sent(at=ctx.clock(), keep_context=ctx.keep_sent_context)
+    await _through_store_outage(lambda: record(settled, ctx))
+    ctx.journal.settle(key, attempt)
+    return 1
+
+
+async def record(message: Message, ctx: Context) -> None:
+    """Write what the dispatcher holding the message made of it: back to `queued`, or its outcome
+    with the event that tells it (a permanent failure also suppresses the address). Repeating it
+    is harmless: once the message is no longer the claim's, nothing changes."""
+    if message.status is Status.QUEUED:
+        await ctx.messages.requeue(message)
+        return
+    if message.status is Status.FAILED:
+        log.warning(
+            "message failed", key=message.key, reason=message.reason, permanent=message.permanent
+        )
+        if message.permanent:
+            await ctx.suppressions.add(
+                ctx.address_keys.digests_of(message),
+                reason=BOUNCED,
+                at=message.failed_at or ctx.clock(),
+                person_id=message.person_id,
+                detail=message.reason,
+            )
+    await ctx.messages.finish(message, events=_told(message))
+
+
+class ClaimLostError(Exception):
+    """The message was given back (its claim had gone stale) before this dispatcher handed it over."""
+
+
+def outgoing(message: Message, ctx: Context) -> Outgoing:
+    unsubscribe = ctx.links.url(recipient_hash=message.recipient_hash, person_id=message.person_id)
+    context = {
+        "name": message.recipient_name,
+        **message.context,
+        "unsubscribe_url": unsubscribe,
+        "my_url": ctx.my_url if message.person_id else "",
+    }
+    rendered = ctx.renderer.render(message.template, language=message.language, context=context)
+    return Outgoing(
+        key=message.key,
+        to=message.recipient,
+        to_name=message.recipient_name,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Content-Language": rendered.language,
+        },
+        payload={"template": message.template, **message.context},
+    )
+
+
+async def _within_cap(message: Message, now: datetime, ctx: Context) -> bool:
+    since = policy.week_start(now, rules=ctx.invitation_rules)
+    others = await ctx.messages.invitations_since(
+        ctx.address_keys.digests_of(message), since, excluding=message.key
+    )
+    return policy.within_cap(others, now, rules=ctx.invitation_rules)
+
+
+async def _give_back(claimed: Message, now: datetime, ctx: Context) -> None:
+    """A claimed message not handed over goes back to `queued` once the store answers again, or
+    it would stay `sending` until the reconciler finds it."""
+    given_back = claimed.requeue(not_before=now, reason="store unavailable")
+    await _through_store_outage(lambda: ctx.messages.requeue(given_back))
+
+
+async def _through_store_outage(write: Callable[[], Awaitable[None]]) -> None:
+    """Write a claimed message's outcome, waiting out a store outage.
+
+    A message left `sending` is never sent again (at most once), so an outcome lost to a store
+    blip would strand it: a sent email without `notification.sent`, or a requeue that never
+    happens. Every outcome write is idempotent (a no-op once the message is no longer `sending`),
+    so repeating one whose reply was lost is harmless."""
+    deadline = time.monotonic() + OUTCOME_PATIENCE_SECONDS
+    while True:
+        try:
+            await write()
+            return
+        except ConnectionFailure as error:
+            if time.monotonic() > deadline:
+                raise
+            log.warning("store unavailable; outcome not yet recorded", error=repr(error))
+            await asyncio.sleep(OUTCOME_RETRY_SECONDS)
+
+
+def _after_temporary_failure(claimed: Message, reason: str, now: datetime, ctx: Context) -> Message:
+    """Queued again after the retry plan's wait, or failed when no tries are left."""
+    wait = ctx.retry.after(claimed.attempts)
+    if wait is None:
+        return claimed.failed(at=ctx.clock(), reason=reason, permanent=False)
+    log.warning("temporary failure; will retry", key=claimed.key, reason=reason, wait=wait)
+    return claimed.requeue(not_before=now + wait, reason=reason)
+
+
+def _told(message: Message) -> list[Event]:
+    """The event that tells a message's outcome: `notification.sent` or `.failed`, or none."""
+    envelope: dict[str, Any] = {
+        "producer": PRODUCER,
+        "correlation_id": message.correlation_id or message.cause_event_id,
+        "causation_id": UUID(message.cause_event_id),
+    }
+    about: dict[str, Any] = {
+        "message_id": message.key,
+        "template": message.template,
+        "channel": message.channel,
+        "person_id": message.person_id,
+        "cause_event_id": message.cause_event_id,
+    }
+    if message.status is Status.SENT:
+        sent = NotificationSentData(**about, attempts=message.attempts)
+        return [NotificationSent(**envelope, data=sent)]
+    if message.status is Status.FAILED:
+        failed = NotificationFailedData(
+            **about,
+            attempts=max(1, message.attempts),
+            permanent=message.permanent,
+            reason=message.reason[:500],
+        )
+        return [NotificationFailed(**envelope, data=failed)]
+    return []
