@@ -27,7 +27,6 @@ from uuid import UUID
 from together_contracts import Event
 from together_kit.http import current_correlation_id
 
-from moderation.adapters.items import ItemNotFoundError
 from moderation.domain.decisions import (
     Action,
     DecisionError,
@@ -35,8 +34,8 @@ from moderation.domain.decisions import (
     Moderator,
     Reason,
 )
-from moderation.domain.items import Claim, Item
-from moderation.handlers import events
+from moderation.domain.items import Claim, Item, ItemNotFoundError
+from moderation.handlers import outgoing_events
 from moderation.handlers.context import Context
 
 
@@ -88,7 +87,11 @@ async def approve(
             note=note,
             override=override,
         )
-        return [events.decided(item, reason=None, correlation_id=correlation_id, ctx=ctx)]
+        return [
+            outgoing_events.decision_event(
+                item, reason=None, correlation_id=correlation_id, ctx=ctx
+            )
+        ]
 
     return await ctx.items.change(item_id, decide)
 
@@ -101,7 +104,11 @@ async def reject(
 
     def decide(item: Item) -> list[Event]:
         item.reject(moderator, ctx.clock(), reason=reason, note=note)
-        return [events.decided(item, reason=reason, correlation_id=correlation_id, ctx=ctx)]
+        return [
+            outgoing_events.decision_event(
+                item, reason=reason, correlation_id=correlation_id, ctx=ctx
+            )
+        ]
 
     return await ctx.items.change(item_id, decide)
 
@@ -125,7 +132,7 @@ async def withdraw(item_id: UUID, lead: Moderator, *, reason: str, ctx: Context)
 
     def take_down(item: Item) -> list[Event]:
         item.withdraw(lead, ctx.clock(), reason=reason)
-        return [events.withdrawn(item, by="lead", correlation_id=correlation_id)]
+        return [outgoing_events.withdrawal_event(item, by="lead", correlation_id=correlation_id)]
 
     return await ctx.items.change(item_id, take_down)
 

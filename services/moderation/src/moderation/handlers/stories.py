@@ -5,9 +5,8 @@ from uuid import UUID
 
 from together_contracts import Event
 
-from moderation.adapters.items import ItemNotFoundError
-from moderation.domain.items import Item, Kind, Prompt, StoryDetails
-from moderation.handlers import events
+from moderation.domain.items import Item, ItemNotFoundError, Kind, Prompt, StoryDetails
+from moderation.handlers import outgoing_events
 from moderation.handlers.context import Context
 from moderation.handlers.screening import screened
 
@@ -55,9 +54,9 @@ async def submit_story(command: SubmitStory, ctx: Context) -> Submitted:
         ),
         screening=screening,
     )
-    told: list[Event] = [events.story_submitted(item, command.correlation_id)]
+    told: list[Event] = [outgoing_events.story_submitted(item, command.correlation_id)]
     if item.safeguarding:
-        told.append(events.story_held(item, command.correlation_id))
+        told.append(outgoing_events.story_held(item, command.correlation_id))
     await ctx.items.add(item, events=told)
     return Submitted(item.id, held=item.safeguarding)
 
@@ -72,7 +71,7 @@ async def withdraw_own_story(story_id: UUID, *, correlation_id: str, ctx: Contex
         taken_down = item.withdraw_by_author(ctx.clock()) is not None
         if not taken_down:
             return []
-        return [events.withdrawn(item, by="author", correlation_id=correlation_id)]
+        return [outgoing_events.withdrawal_event(item, by="author", correlation_id=correlation_id)]
 
     try:
         await ctx.items.change(story_id, take_down)

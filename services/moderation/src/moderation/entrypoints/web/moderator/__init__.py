@@ -12,20 +12,22 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from together_kit.web import WebPages
 
-from moderation.adapters.items import ItemNotFoundError
-from moderation.entrypoints.web.moderator.auth import auth_pages
+from moderation.domain.items import ItemNotFoundError
+from moderation.entrypoints.web.moderator import (
+    auth,
+    items,
+    leads,
+    queue,
+    reports,
+    security_log,
+)
 from moderation.entrypoints.web.moderator.desk import Desk, desk_of
-from moderation.entrypoints.web.moderator.items import item_pages
-from moderation.entrypoints.web.moderator.leads import lead_pages
-from moderation.entrypoints.web.moderator.queue import queue_pages
-from moderation.entrypoints.web.moderator.reports import report_pages
 from moderation.entrypoints.web.moderator.security import (
     PREFIX,
     ForbiddenError,
     NotSignedInError,
     SecurityHeaders,
 )
-from moderation.entrypoints.web.moderator.security_log import security_log_pages
 from moderation.handlers.moderators import Accounts
 from moderation.settings import Settings
 
@@ -35,9 +37,8 @@ STATIC = Path(__file__).parent / "static"
 def install(app: FastAPI, *, pages: WebPages, accounts: Accounts, settings: Settings) -> None:
     app.state.accounts = accounts
     app.state.desk = Desk(pages, accounts=accounts, settings=settings, ctx=app.state.context)
-    for pages_of in (auth_pages, queue_pages, item_pages, lead_pages, report_pages):
-        app.include_router(pages_of(), prefix=PREFIX, include_in_schema=False)
-    app.include_router(security_log_pages(), prefix=PREFIX, include_in_schema=False)
+    for module in (auth, queue, items, leads, reports, security_log):
+        app.include_router(module.router, prefix=PREFIX, include_in_schema=False)
     app.mount(PREFIX + "/static", StaticFiles(directory=STATIC), name="moderator-static")
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(NotSignedInError, _sign_in_first)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
+from together_kit.state import from_state
 from together_kit.web import WebPages
 
 from moderation.entrypoints.web.moderator.security import PREFIX, Me
@@ -73,9 +74,8 @@ class Desk:
         return RedirectResponse(location, status_code=status.HTTP_303_SEE_OTHER)
 
 
-def desk_of(request: Request) -> Desk:
-    desk: Desk = request.app.state.desk
-    return desk
+desk_of = from_state("desk", Desk)
+"""The `Desk` of the app (`app.state.desk`), for a page or as a dependency."""
 
 
 def age_text(age: timedelta) -> str:

@@ -72,93 +72,95 @@ def queue_filter(me: Me, *, kind: str, flag: str, region: str, age: str) -> Queu
     )
 
 
-def queue_pages() -> APIRouter:
-    router = APIRouter()
+router = APIRouter()
 
-    async def listed(request: Request, me: Me, chosen: dict[str, str]) -> dict[str, Any]:
-        desk = desk_of(request)
-        now = desk.now()
-        query = queue_filter(me, **chosen)
-        items = await desk.ctx.items.queue(query, now=now, limit=PAGE_SIZE)
-        return {
-            "rows": [row(item, desk=desk, now=now) for item in items],
-            "counts": await desk.ctx.items.counts(query, now=now),
-            "chosen": chosen,
-            "page_size": PAGE_SIZE,
-            "words": {"kind": KINDS, "status": STATUSES, "flag": FLAGS},
-        }
 
-    def choices(kind: str, flag: str, region: str, age: str) -> dict[str, str]:
-        return {"kind": kind, "flag": flag, "region": region, "age": age}
+async def listed(request: Request, me: Me, chosen: dict[str, str]) -> dict[str, Any]:
+    desk = desk_of(request)
+    now = desk.now()
+    query = queue_filter(me, **chosen)
+    items = await desk.ctx.items.queue(query, now=now, limit=PAGE_SIZE)
+    return {
+        "rows": [row(item, desk=desk, now=now) for item in items],
+        "counts": await desk.ctx.items.counts(query, now=now),
+        "chosen": chosen,
+        "page_size": PAGE_SIZE,
+        "words": {"kind": KINDS, "status": STATUSES, "flag": FLAGS},
+    }
 
-    @router.get("")
-    async def queue(
-        request: Request,
-        me: MeDep,
-        kind: str = Query("", max_length=10),
-        flag: str = Query("", max_length=20),
-        region: str = Query("", max_length=40),
-        age: str = Query("", max_length=4),
-    ) -> HTMLResponse:
-        context = await listed(request, me, choices(kind, flag, region, age))
-        context |= {
-            "kinds": [k.value for k in Kind],
-            "flags": [f.value for f in Flag],
-            "ages": list(AGES),
-            "reasons": reason_options(REJECT_REASONS),
-        }
-        return desk_of(request).render(request, "moderator/queue.html", context, me=me)
 
-    @router.get("/queue/fragment")
-    async def fragment(
-        request: Request,
-        me: MeDep,
-        kind: str = Query("", max_length=10),
-        flag: str = Query("", max_length=20),
-        region: str = Query("", max_length=40),
-        age: str = Query("", max_length=4),
-    ) -> HTMLResponse:
-        context = await listed(request, me, choices(kind, flag, region, age))
-        return desk_of(request).render(request, "moderator/_queue_list.html", context, me=me)
+def choices(kind: str, flag: str, region: str, age: str) -> dict[str, str]:
+    return {"kind": kind, "flag": flag, "region": region, "age": age}
 
-    @router.post("/bulk")
-    async def bulk(request: Request, me: PostedDep) -> Response:
-        desk = desk_of(request)
-        form = await form_of(request)
-        action = str(form.get("action", ""))
-        reason = str(form.get("reason", ""))
-        ids = [_uuid(value) for value in form.getlist("item")]
-        chosen = [item_id for item_id in ids if item_id is not None]
-        problem = ""
-        if action not in {Action.APPROVE.value, Action.REJECT.value} or not chosen:
-            problem = "Choose items and approve or reject them."
-        elif action == Action.REJECT.value and reason not in {r.value for r in REJECT_REASONS}:
-            problem = "Choose a reason to reject them."
-        if problem:
-            context: dict[str, Any] = {"problem": problem, "outcome": None}
-            return desk.render(
-                request,
-                "moderator/bulk.html",
-                context,
-                me=me,
-                status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
-            )
-        outcome = await decisions.bulk_decide(
-            chosen,
-            me.account.moderator,
-            action=Action(action),
-            reason=Reason(reason) if reason else None,
-            note=str(form.get("note", ""))[:2000],
-            ctx=desk.ctx,
+
+@router.get("")
+async def queue(
+    request: Request,
+    me: MeDep,
+    kind: str = Query("", max_length=10),
+    flag: str = Query("", max_length=20),
+    region: str = Query("", max_length=40),
+    age: str = Query("", max_length=4),
+) -> HTMLResponse:
+    context = await listed(request, me, choices(kind, flag, region, age))
+    context |= {
+        "kinds": [k.value for k in Kind],
+        "flags": [f.value for f in Flag],
+        "ages": list(AGES),
+        "reasons": reason_options(REJECT_REASONS),
+    }
+    return desk_of(request).render(request, "moderator/queue.html", context, me=me)
+
+
+@router.get("/queue/fragment")
+async def fragment(
+    request: Request,
+    me: MeDep,
+    kind: str = Query("", max_length=10),
+    flag: str = Query("", max_length=20),
+    region: str = Query("", max_length=40),
+    age: str = Query("", max_length=4),
+) -> HTMLResponse:
+    context = await listed(request, me, choices(kind, flag, region, age))
+    return desk_of(request).render(request, "moderator/_queue_list.html", context, me=me)
+
+
+@router.post("/bulk")
+async def bulk(request: Request, me: PostedDep) -> Response:
+    desk = desk_of(request)
+    form = await form_of(request)
+    action = str(form.get("action", ""))
+    reason = str(form.get("reason", ""))
+    ids = [_uuid(value) for value in form.getlist("item")]
+    chosen = [item_id for item_id in ids if item_id is not None]
+    problem = ""
+    if action not in {Action.APPROVE.value, Action.REJECT.value} or not chosen:
+        problem = "Choose items and approve or reject them."
+    elif action == Action.REJECT.value and reason not in {r.value for r in REJECT_REASONS}:
+        problem = "Choose a reason to reject them."
+    if problem:
+        context: dict[str, Any] = {"problem": problem, "outcome": None}
+        return desk.render(
+            request,
+            "moderator/bulk.html",
+            context,
+            me=me,
+            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
         )
-        refused = [
-            (str(item_id), await _title_of(desk, me, item_id), why)
-            for item_id, why in outcome.refused.items()
-        ]
-        context = {"problem": "", "outcome": outcome, "refused": refused, "action": action}
-        return desk.render(request, "moderator/bulk.html", context, me=me)
-
-    return router
+    outcome = await decisions.bulk_decide(
+        chosen,
+        me.account.moderator,
+        action=Action(action),
+        reason=Reason(reason) if reason else None,
+        note=str(form.get("note", ""))[:2000],
+        ctx=desk.ctx,
+    )
+    refused = [
+        (str(item_id), await _title_of(desk, me, item_id), why)
+        for item_id, why in outcome.refused.items()
+    ]
+    context = {"problem": "", "outcome": outcome, "refused": refused, "action": action}
+    return desk.render(request, "moderator/bulk.html", context, me=me)
 
 
 async def _title_of(desk: Desk, me: Me, item_id: UUID) -> str:
