@@ -1,13 +1,21 @@
 """Rules that moved out of moderation's handlers and adapters into its domain: queue order,
-retention of rejected stories, a listing sent again, freeing a claim, telling a breach once, which
-statuses the queue shows, what a lead may not do to their own account, and when a session ends."""
+retention of rejected stories, a story as shared, a listing sent again, who claims what, freeing a
+claim, telling a breach once, which statuses the queue shows, bulk decisions, what a lead may not
+do to their own account, and when a session ends."""
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
-from moderation.domain.decisions import Moderator, Reason, Role
+from moderation.domain.decisions import (
+    Action,
+    LeadRequiredError,
+    Moderator,
+    Reason,
+    Role,
+    check_bulk,
+)
 from moderation.domain.items import (
     FOR_LEADS,
     OPEN,
@@ -17,6 +25,7 @@ from moderation.domain.items import (
     ListingDetails,
     Status,
     StoryDetails,
+    shared_story,
 )
 from moderation.domain.moderators import (
     OWN_ACCOUNT_REFUSALS,
@@ -127,6 +136,42 @@ def test_a_redelivered_or_closed_listing_does_not_change_when_sent_again() -> No
     rejected.reject(ANN, NOW, reason=Reason.SPAM, note="")
     assert not rejected.resubmitted(listing("Other", "Other.", submitted_event_id="second"))
     assert rejected.status is Status.REJECTED
+
+
+def test_a_story_is_kept_only_with_consent_and_its_outcome_told_only_to_an_email() -> None:
+    with pytest.raises(ValueError, match="consent"):
+        shared_story(prompt="closer", consent_to_publish=False)
+
+    with_email = shared_story(
+        prompt="closer",
+        consent_to_publish=True,
+        author_email="  Ann@Example.ORG ",
+        notify_outcome=True,
+    )
+    without = shared_story(prompt="closer", consent_to_publish=True, notify_outcome=True)
+
+    assert with_email.author_email == "ann@example.org"
+    assert with_email.notify_outcome
+    assert without.author_email is None
+    assert not without.notify_outcome
+
+
+def test_only_a_lead_claims_a_held_or_escalated_item() -> None:
+    item = story()
+    item.status = Status.HELD
+
+    with pytest.raises(LeadRequiredError):
+        item.take_claim(ANN, NOW)
+    assert item.take_claim(LEAD, NOW).moderator == "lena"
+
+
+def test_bulk_decisions_approve_or_reject_with_a_reason() -> None:
+    check_bulk(Action.APPROVE, None)
+    check_bulk(Action.REJECT, Reason.SPAM)
+    with pytest.raises(ValueError, match="approve or reject"):
+        check_bulk(Action.ESCALATE, Reason.UNSURE)
+    with pytest.raises(ValueError, match="needs a reason"):
+        check_bulk(Action.REJECT, None)
 
 
 def test_a_lead_frees_a_claim_someone_else_holds() -> None:

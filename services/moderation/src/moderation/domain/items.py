@@ -75,6 +75,28 @@ class StoryDetails:
     """The author asked to hear whether the story was published (only with an email)."""
 
 
+def shared_story(
+    *,
+    prompt: Prompt,
+    consent_to_publish: bool,
+    author_name: str | None = None,
+    author_email: str | None = None,
+    notify_outcome: bool = False,
+) -> StoryDetails:
+    """A story's details as its author shared them. A story is kept only with the author's
+    consent to publish it (`ValueError` otherwise); the email is kept in lower case, and the
+    outcome is sent only to an author who left one."""
+    if not consent_to_publish:
+        raise ValueError("a story is stored only with the author's consent to publish it")
+    return StoryDetails(
+        prompt=prompt,
+        consent_to_publish=True,
+        author_name=author_name,
+        author_email=author_email.strip().lower() if author_email else None,
+        notify_outcome=bool(author_email) and notify_outcome,
+    )
+
+
 @dataclass(frozen=True)
 class ListingDetails:
     """What matching sent about a listing, kept to show the moderator (no organiser contact)."""
@@ -165,7 +187,10 @@ class Item:
         return now - self.created_at
 
     def take_claim(self, moderator: Moderator, now: datetime) -> Claim:
-        """Claim (or renew the claim on) this item for `CLAIM_DURATION`."""
+        """Claim (or renew the claim on) this item for `CLAIM_DURATION`; only a lead claims a
+        held or escalated item."""
+        if self.for_leads and not moderator.is_lead:
+            raise LeadRequiredError
         self._refuse_unless_open()
         self._refuse_if_claimed(moderator, now)
         self.claim = Claim(moderator.name, now + CLAIM_DURATION)

@@ -30,9 +30,9 @@ from together_kit.http import current_correlation_id
 from moderation.domain.decisions import (
     Action,
     DecisionError,
-    LeadRequiredError,
     Moderator,
     Reason,
+    check_bulk,
 )
 from moderation.domain.items import Claim, Item, ItemNotFoundError
 from moderation.handlers import outgoing_events
@@ -44,8 +44,6 @@ async def claim(item_id: UUID, moderator: Moderator, *, ctx: Context) -> Claim:
     claimed: list[Claim] = []
 
     def take(item: Item) -> list[Event]:
-        if item.for_leads and not moderator.is_lead:
-            raise LeadRequiredError
         claimed[:] = [item.take_claim(moderator, ctx.clock())]
         return []
 
@@ -156,10 +154,7 @@ async def bulk_decide(
     """Approve or reject several items from the queue; each is its own atomic decision, and
     items the rules refuse are reported rather than stopping the rest (bulk approval refuses
     every item flagged `personal-data`: it is never published as sent by accident)."""
-    if action not in {Action.APPROVE, Action.REJECT}:
-        raise ValueError("bulk decisions approve or reject")
-    if action is Action.REJECT and reason is None:
-        raise ValueError("a bulk rejection needs a reason")
+    check_bulk(action, reason)
     outcome = BulkOutcome()
     for item_id in dict.fromkeys(item_ids):
         try:

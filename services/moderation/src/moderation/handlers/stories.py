@@ -5,7 +5,7 @@ from uuid import UUID
 
 from together_contracts import Event
 
-from moderation.domain.items import Item, ItemNotFoundError, Kind, Prompt, StoryDetails
+from moderation.domain.items import Item, ItemNotFoundError, Kind, Prompt, shared_story
 from moderation.handlers import outgoing_events
 from moderation.handlers.context import Context
 from moderation.handlers.screening import screened
@@ -34,8 +34,13 @@ class Submitted:
 async def submit_story(command: SubmitStory, ctx: Context) -> Submitted:
     """Store the story with what screening found; a possible safeguarding disclosure is held for
     a lead and told as `story.held` too, so an author who left an email hears from us kindly."""
-    if not command.consent_to_publish:
-        raise ValueError("a story is stored only with the author's consent to publish it")
+    details = shared_story(
+        prompt=command.prompt,
+        consent_to_publish=command.consent_to_publish,
+        author_name=command.author_name,
+        author_email=command.author_email,
+        notify_outcome=command.notify_outcome,
+    )
     earlier = await ctx.items.recent_sketches(Kind.STORY, limit=ctx.duplicate_window)
     screening = await screened(title=command.title, text=command.text, earlier=earlier)
     item = Item(
@@ -45,13 +50,7 @@ async def submit_story(command: SubmitStory, ctx: Context) -> Submitted:
         region=command.region,
         created_at=ctx.clock(),
         language=command.language,
-        details=StoryDetails(
-            prompt=command.prompt,
-            consent_to_publish=True,
-            author_name=command.author_name,
-            author_email=command.author_email.strip().lower() if command.author_email else None,
-            notify_outcome=bool(command.author_email) and command.notify_outcome,
-        ),
+        details=details,
         screening=screening,
     )
     told: list[Event] = [outgoing_events.story_submitted(item, command.correlation_id)]
