@@ -21,13 +21,13 @@ from moderation.entrypoints.web.moderator import (
     reports,
     security_log,
 )
-from moderation.entrypoints.web.moderator.desk import Desk, desk_of
 from moderation.entrypoints.web.moderator.security import (
     PREFIX,
     ForbiddenError,
     NotSignedInError,
     SecurityHeaders,
 )
+from moderation.entrypoints.web.moderator.ui import ModeratorUI, ui_of
 from moderation.handlers.moderators import Accounts
 from moderation.settings import Settings
 
@@ -36,7 +36,9 @@ STATIC = Path(__file__).parent / "static"
 
 def install(app: FastAPI, *, pages: WebPages, accounts: Accounts, settings: Settings) -> None:
     app.state.accounts = accounts
-    app.state.desk = Desk(pages, accounts=accounts, settings=settings, ctx=app.state.context)
+    app.state.moderator_ui = ModeratorUI(
+        pages, accounts=accounts, settings=settings, ctx=app.state.context
+    )
     for module in (auth, queue, items, leads, reports, security_log):
         app.include_router(module.router, prefix=PREFIX, include_in_schema=False)
     app.mount(PREFIX + "/static", StaticFiles(directory=STATIC), name="moderator-static")
@@ -53,7 +55,7 @@ async def _sign_in_first(request: Request, error: Exception) -> Response:
 
 
 async def _forbidden(request: Request, error: Exception) -> HTMLResponse:
-    return desk_of(request).render(
+    return ui_of(request).render(
         request,
         "moderator/problem.html",
         {"heading": "Not allowed", "problem": str(error)},
@@ -62,7 +64,7 @@ async def _forbidden(request: Request, error: Exception) -> HTMLResponse:
 
 
 async def _no_such_item(request: Request, error: Exception) -> HTMLResponse:
-    return desk_of(request).render(
+    return ui_of(request).render(
         request,
         "moderator/problem.html",
         {"heading": "No such item", "problem": "There is no item with this address."},

@@ -23,7 +23,6 @@ from moderation.domain.items import Item, ItemNotFoundError, Kind, Status
 from moderation.domain.queue import QueueFilter
 from moderation.domain.security_log import Outcome, SecurityAction
 from moderation.entrypoints.web.labels import REASONS
-from moderation.entrypoints.web.moderator.desk import Desk, clock_text, desk_of
 from moderation.entrypoints.web.moderator.queue import queue_filter
 from moderation.entrypoints.web.moderator.security import (
     ForbiddenError,
@@ -34,6 +33,7 @@ from moderation.entrypoints.web.moderator.security import (
     PostedDep,
     form_of,
 )
+from moderation.entrypoints.web.moderator.ui import ModeratorUI, clock_text, ui_of
 from moderation.entrypoints.web.moderator.views import item_view, reason_options
 from moderation.handlers import decisions
 from moderation.handlers.moderators import reassign
@@ -49,11 +49,11 @@ REASONED: dict[str, tuple[frozenset[Reason], str]] = {
 PUBLISHED_PAGE = 50
 
 
-async def next_item(desk: Desk, me: Me, current: UUID) -> str | None:
+async def next_item(ui: ModeratorUI, me: Me, current: UUID) -> str | None:
     """The oldest other open item this moderator could open now."""
-    now = desk.now()
+    now = ui.now()
     query: QueueFilter = queue_filter(me, kind="", flag="", region="", age="")
-    for item in await desk.ctx.items.queue(query, now=now, limit=10):
+    for item in await ui.ctx.items.queue(query, now=now, limit=10):
         held = item.claim is not None and item.claim.held_by_another(me.account.moderator, now)
         if item.id != current and not held:
             return str(item.id)
@@ -74,8 +74,8 @@ async def show(
     read_only: bool = False,
     status_code: int = status.HTTP_200_OK,
 ) -> HTMLResponse:
-    desk = desk_of(request)
-    now, moderator = desk.now(), me.account.moderator
+    ui = ui_of(request)
+    now, moderator = ui.now(), me.account.moderator
     claim = item.claim
     theirs = claim is not None and claim.held_by_another(moderator, now)
     mine = claim is not None and claim.moderator == moderator.name and now < claim.until
@@ -96,15 +96,15 @@ async def show(
         "escalate_reasons": reason_options(ESCALATE_REASONS),
         "reason_error": {name: "" for name in REASONED} | dict([reason_error]),
         "reason_words": REASONS,
-        "next_id": await next_item(desk, me, item.id),
+        "next_id": await next_item(ui, me, item.id),
         "is_story": item.kind is Kind.STORY,
         "may_redact": item.kind is not Kind.LISTING,
     }
-    return desk.render(request, "moderator/item.html", context, me=me, status_code=status_code)
+    return ui.render(request, "moderator/item.html", context, me=me, status_code=status_code)
 
 
 async def found(request: Request, item_id: UUID) -> Item:
-    item = await desk_of(request).ctx.items.get(item_id)
+    item = await ui_of(request).ctx.items.get(item_id)
     if item is None:
         raise ItemNotFoundError(item_id)
     return item
@@ -127,9 +127,9 @@ async def open_item(request: Request, item_id: UUID, me: MeDep) -> HTMLResponse:
 @router.post("/items/{item_id}/claim")
 async def claim(request: Request, item_id: UUID, me: PostedDep) -> Response:
     """Work on the item: claim it for ten minutes (renewed if it is yours already)."""
-    desk = desk_of(request)
+    ui = ui_of(request)
     try:
-        await decisions.claim(item_id, me.account.moderator, ctx=desk.ctx)
+        await decisions.claim(item_id, me.account.moderator, ctx=ui.ctx)
     except LeadRequiredError as refused:
         raise ForbiddenError(FOR_LEADS_ONLY) from refused
     except DecisionError as refused:
@@ -137,7 +137,7 @@ async def claim(request: Request, item_id: UUID, me: PostedDep) -> Response:
         return await show(
             request, me, item, error=str(refused), status_code=status.HTTP_409_CONFLICT
         )
-    return desk.see_other(request, f"/items/{item_id}")
+    return ui.see_other(request, f"/items/{item_id}")
 
 
 async def decided(
@@ -172,7 +172,7 @@ async def decided(
         return await show(
             request, me, item, error=str(refused), status_code=status.HTTP_409_CONFLICT
         )
-    return desk_of(request).see_other(request, f"?done={done}")
+    return ui_of(request).see_other(request, f"?done={done}")
 
 
 @router.post("/items/{item_id}/approve")
@@ -182,7 +182,7 @@ async def approve(request: Request, item_id: UUID, me: PostedDep) -> Response:
         return await decisions.approve(
             item_id,
             me.account.moderator,
-            ctx=desk_of(request).ctx,
+            ctx=ui_of(request).ctx,
             redacted_text=_text(form, "text") if edited else None,
             redacted_title=_text(form, "title") if edited else None,
             note=_text(form, "note"),
@@ -196,12 +196,12 @@ async def approve(request: Request, item_id: UUID, me: PostedDep) -> Response:
 async def withdraw(request: Request, item_id: UUID, me: LeadPostedDep) -> Response:
     """Take a published story or listing down (leads), with a reason kept in the audit."""
     form = await form_of(request)
-    desk = desk_of(request)
+    ui = ui_of(request)
 
     async def log(outcome: Outcome) -> None:
         await record_security_event(
-            desk.accounts.security_log,
-            at=desk.now(),
+            ui.accounts.security_log,
+            at=ui.now(),
             actor=me.account,
             action=SecurityAction.TAKE_DOWN,
             target_id=item_id,
@@ -210,7 +210,7 @@ async def withdraw(request: Request, item_id: UUID, me: LeadPostedDep) -> Respon
 
     try:
         await decisions.withdraw(
-            item_id, me.account.moderator, reason=_text(form, "reason"), ctx=desk.ctx
+            item_id, me.account.moderator, reason=_text(form, "reason"), ctx=ui.ctx
         )
     except DecisionError as refused:
         await log(Outcome.FAILURE)
@@ -224,7 +224,7 @@ async def withdraw(request: Request, item_id: UUID, me: LeadPostedDep) -> Respon
             status_code=status.HTTP_409_CONFLICT,
         )
     await log(Outcome.SUCCESS)
-    return desk.see_other(request, f"/items/{item_id}/audit?done=withdrawn")
+    return ui.see_other(request, f"/items/{item_id}/audit?done=withdrawn")
 
 
 @router.post("/items/{item_id}/reject")
@@ -235,7 +235,7 @@ async def reject(request: Request, item_id: UUID, me: PostedDep) -> Response:
             me.account.moderator,
             reason=Reason(_text(form, "reason")),
             note=_text(form, "note"),
-            ctx=desk_of(request).ctx,
+            ctx=ui_of(request).ctx,
         )
 
     return await decided(request, me, item_id, decide, done="rejected", reasoned="reject")
@@ -249,7 +249,7 @@ async def escalate(request: Request, item_id: UUID, me: PostedDep) -> Response:
             me.account.moderator,
             reason=Reason(_text(form, "reason")),
             note=_text(form, "note"),
-            ctx=desk_of(request).ctx,
+            ctx=ui_of(request).ctx,
         )
 
     return await decided(request, me, item_id, decide, done="escalated", reasoned="escalate")
@@ -257,16 +257,16 @@ async def escalate(request: Request, item_id: UUID, me: PostedDep) -> Response:
 
 @router.post("/items/{item_id}/release")
 async def release(request: Request, item_id: UUID, me: PostedDep) -> Response:
-    desk = desk_of(request)
-    await decisions.release(item_id, me.account.moderator, ctx=desk.ctx)
-    return desk.see_other(request, "?done=released")
+    ui = ui_of(request)
+    await decisions.release(item_id, me.account.moderator, ctx=ui.ctx)
+    return ui.see_other(request, "?done=released")
 
 
 @router.post("/items/{item_id}/reassign")
 async def reassign_item(request: Request, item_id: UUID, me: LeadPostedDep) -> Response:
-    desk = desk_of(request)
-    await reassign(item_id, ctx=desk.ctx)
-    return desk.see_other(request, f"/items/{item_id}/audit?done=reassigned")
+    ui = ui_of(request)
+    await reassign(item_id, ctx=ui.ctx)
+    return ui.see_other(request, f"/items/{item_id}/audit?done=reassigned")
 
 
 @router.get("/published")
@@ -275,19 +275,19 @@ async def published(
 ) -> HTMLResponse:
     """What is public now, for leads to find an item to take down: stories newest first,
     and approved listings."""
-    desk = desk_of(request)
-    stories, total = await desk.ctx.items.published(
+    ui = ui_of(request)
+    stories, total = await ui.ctx.items.published(
         theme=None, region=None, limit=PUBLISHED_PAGE, offset=(page - 1) * PUBLISHED_PAGE
     )
     approved = QueueFilter(kind=Kind.LISTING, statuses=frozenset({Status.APPROVED}))
-    listings = await desk.ctx.items.queue(approved, now=desk.now(), limit=PUBLISHED_PAGE)
+    listings = await ui.ctx.items.queue(approved, now=ui.now(), limit=PUBLISHED_PAGE)
     context = {
         "stories": stories,
         "listings": listings,
         "page": page,
         "more": total > page * PUBLISHED_PAGE,
     }
-    return desk.render(request, "moderator/published.html", context, me=me)
+    return ui.render(request, "moderator/published.html", context, me=me)
 
 
 @router.get("/items/{item_id}/audit")

@@ -16,8 +16,8 @@ from moderation.entrypoints.web.moderator.charts import (
     buckets,
     figures,
 )
-from moderation.entrypoints.web.moderator.desk import desk_of
 from moderation.entrypoints.web.moderator.security import LeadDep
+from moderation.entrypoints.web.moderator.ui import ui_of
 
 COLUMNS = [  # times in UTC, ISO 8601, as the column says
     "item_id",
@@ -80,13 +80,13 @@ async def audit_csv(
     start: str = Query("", max_length=10, description="First day, YYYY-MM-DD"),
     end: str = Query("", max_length=10, description="Last day, YYYY-MM-DD (included)"),
 ) -> Response:
-    desk = desk_of(request)
-    today = desk.now().date()
+    ui = ui_of(request)
+    today = ui.now().date()
     last = _day(end, today)
     first = _day(start, last - timedelta(days=DEFAULT_AUDIT_DAYS))
     since = datetime.combine(first, datetime.min.time(), UTC)
     until = datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC)
-    items = [item async for item in desk.ctx.items.decided_between(since, until)]
+    items = [item async for item in ui.ctx.items.decided_between(since, until)]
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
@@ -101,18 +101,16 @@ async def audit_csv(
 
 @router.get("/dashboard")
 async def dashboard(request: Request, me: LeadDep) -> HTMLResponse:
-    desk = desk_of(request)
-    now = desk.now()
+    ui = ui_of(request)
+    now = ui.now()
     first = now.date() - timedelta(days=DASHBOARD_DAYS - 1)
     since = datetime.combine(first, datetime.min.time(), UTC)
-    items = [
-        item async for item in desk.ctx.items.decided_between(since, now + timedelta(seconds=1))
-    ]
+    items = [item async for item in ui.ctx.items.decided_between(since, now + timedelta(seconds=1))]
     numbers = figures(items, start=first, days=DASHBOARD_DAYS)
     older = []
     for _, age in BACKLOG_BUCKETS:
         query = QueueFilter(older_than=age or None)
-        older.append((await desk.ctx.items.counts(query, now=now)).total)
+        older.append((await ui.ctx.items.counts(query, now=now)).total)
     charts = [
         bar_chart("Items decided per day", numbers.per_day),
         bar_chart("Median hours from submission to decision", numbers.median_hours_per_day),
@@ -120,4 +118,4 @@ async def dashboard(request: Request, me: LeadDep) -> HTMLResponse:
         bar_chart("Decisions by reason", numbers.by_reason),
     ]
     context = {"charts": charts, "median_hours": numbers.median_hours, "days": DASHBOARD_DAYS}
-    return desk.render(request, "moderator/dashboard.html", context, me=me)
+    return ui.render(request, "moderator/dashboard.html", context, me=me)

@@ -33,7 +33,10 @@ UK = ZoneInfo("Europe/London")
 """Moderators read every time in UK time, marked GMT or BST (times are kept in UTC)."""
 
 
-class Desk:
+class ModeratorUI:
+    """What the moderator pages share: the templates, the accounts, the settings and the
+    handlers' `Context`, with rendering and redirects under /moderation."""
+
     def __init__(
         self, pages: WebPages, *, accounts: Accounts, settings: Settings, ctx: Context
     ) -> None:
@@ -74,8 +77,8 @@ class Desk:
         return RedirectResponse(location, status_code=status.HTTP_303_SEE_OTHER)
 
 
-desk_of = from_state("desk", Desk)
-"""The `Desk` of the app (`app.state.desk`), for a page or as a dependency."""
+ui_of = from_state("moderator_ui", ModeratorUI)
+"""The `ModeratorUI` of the app (`app.state.moderator_ui`), for a page or as a dependency."""
 
 
 def age_text(age: timedelta) -> str:
