@@ -1,6 +1,7 @@
 """The composition root of moderation: the only place its clients and adapters are built."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -40,8 +41,7 @@ from moderation.adapters.throttle import MongoSignInThrottle
 from moderation.adapters.tokens import Links, Tokens
 from moderation.domain.moderators import Backoff, Lockout
 from moderation.domain.targets import Targets
-from moderation.entrypoints import consumers, web
-from moderation.entrypoints.api import api_router
+from moderation.entrypoints import api, consumers, web
 from moderation.entrypoints.web import moderator
 from moderation.handlers import Context, backlog
 from moderation.handlers.moderators import Accounts
@@ -53,6 +53,7 @@ WEB = Path(__file__).parent / "entrypoints" / "web"
 def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> FastAPI:
     runtime = ServiceRuntime.build(settings)
     items = MongoItemRepository(runtime.aggregate("items"), erasure_key=settings.erasure_digest_key)
+    stores = account_stores(runtime.db, settings)
     ctx = Context(
         items=items,
         answers=ErasureAnswers(runtime.aggregate("erasures"), service=settings.service_name),
@@ -65,11 +66,13 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         lead_emails=tuple(str(email) for email in settings.lead_emails),
         duplicate_window=settings.duplicate_window,
         links=Links(settings.public_base_url, Tokens(settings.secret_keys())),
+        access_answers=AccessAnswers(
+            runtime.aggregate("access_answers"), service=settings.service_name
+        ),
+        security_log=stores.security_log,
     )
-    accounts = build_accounts(runtime, settings, clock=ctx.clock)
-    runtime.indexes(
-        items, accounts.moderators, accounts.sessions, accounts.security_log, accounts.throttle
-    )
+    accounts = accounts_of(stores, settings, clock=ctx.clock)
+    runtime.indexes(items, stores.moderators, stores.sessions, stores.security_log, stores.throttle)
     runtime.startup_hooks.append(items.date_rejected)
     runtime.retain(
         runtime.db["items"],
@@ -77,7 +80,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         keep=days(settings.rejected_story_retention_days),
         clock=ctx.clock,
     )
-    runtime.every(300, lambda: sweep_sign_ins(accounts), name="session-sweep")
+    runtime.every(300, lambda: sweep_sign_ins(stores, now=ctx.clock()), name="session-sweep")
     runtime.tells(
         StorySubmitted,
         StoryHeld,
@@ -93,10 +96,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         ListingWithdrawn,
         PersonAccessAnswered,
     )
-    access_answers = AccessAnswers(
-        runtime.aggregate("access_answers"), service=settings.service_name
-    )
-    consumers.register(runtime, ctx=ctx, answers=access_answers, security_log=accounts.security_log)
+    consumers.register(runtime, ctx=ctx)
     runtime.every(
         settings.backlog_check_seconds,
         lambda: backlog.alert_breaches(ctx=ctx),
@@ -113,10 +113,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         title="together moderation",
         description="Stories shared with the coalition, screened and read by moderators before "
         "they are published; community event listings are moderated here too.",
-        routers=[
-            api_router(share_limit=share_limit),
-            web.web_router(pages, share_limit=share_limit),
-        ],
+        routers=[api.router, web.router],
     )
     mount_static(app)
     allow_partner_origins(app, settings.cors_origins, methods=["GET", "POST"])
@@ -124,24 +121,25 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     app.state.settings = settings
     app.state.context = ctx
     app.state.pages = pages
+    app.state.site = web.public_site(pages, share_limit=share_limit)
     app.state.idempotency = runtime.idempotency()
     app.state.security_log = accounts.security_log
     moderator.install(app, pages=pages, accounts=accounts, settings=settings)
     return app
 
 
-def build_accounts(
-    runtime: ServiceRuntime, settings: Settings, *, clock: Callable[[], datetime]
-) -> Accounts:
-    """Moderator accounts, their sessions, password hashing, the sign-in throttle and the
-    security log."""
-    return accounts_in(runtime.db, settings, clock=clock)
+@dataclass(frozen=True)
+class AccountStores:
+    """The collections behind `Accounts`, as their adapters (bootstrap ensures their indexes)."""
+
+    moderators: MongoModeratorRepository
+    sessions: MongoSessionRepository
+    security_log: MongoSecurityLog
+    throttle: MongoSignInThrottle
 
 
-def accounts_in(
-    db: AsyncDatabase[dict[str, Any]], settings: Settings, *, clock: Callable[[], datetime]
-) -> Accounts:
-    """`Accounts` on the collections of `db` (the CLI calls this with its own client)."""
+def account_stores(db: AsyncDatabase[dict[str, Any]], settings: Settings) -> AccountStores:
+    """The account adapters on the collections of `db` (the CLI calls this with its own client)."""
     keys = settings.secret_keys()
     backoff = Backoff(
         free=settings.moderator_throttle_free_failures,
@@ -150,17 +148,30 @@ def accounts_in(
         window=timedelta(minutes=settings.moderator_throttle_window_minutes),
     )
     idle = timedelta(minutes=settings.moderator_session_idle_minutes)
-    return Accounts(
+    return AccountStores(
         moderators=MongoModeratorRepository(db["moderators"], box=SecretBox.for_totp(keys)),
         sessions=MongoSessionRepository(db["sessions"], idle=idle),
-        passwords=Passwords(concurrency=settings.moderator_hash_concurrency),
-        clock=clock,
         security_log=MongoSecurityLog(db["security_log"]),
         throttle=MongoSignInThrottle(
             db["sign_in_throttle"],
             key=keys.derive(SIGN_IN_THROTTLE),
             backoff=backoff,
         ),
+    )
+
+
+def accounts_of(
+    stores: AccountStores, settings: Settings, *, clock: Callable[[], datetime]
+) -> Accounts:
+    """Moderator accounts, their sessions, password hashing, the sign-in throttle and the
+    security log, as the sign-in and account handlers use them."""
+    return Accounts(
+        moderators=stores.moderators,
+        sessions=stores.sessions,
+        passwords=Passwords(concurrency=settings.moderator_hash_concurrency),
+        clock=clock,
+        security_log=stores.security_log,
+        throttle=stores.throttle,
         lockout=Lockout(
             failures=settings.moderator_lockout_failures,
             duration=timedelta(minutes=settings.moderator_lockout_minutes),
@@ -171,8 +182,7 @@ def accounts_in(
     )
 
 
-async def sweep_sign_ins(accounts: Accounts) -> None:
+async def sweep_sign_ins(stores: AccountStores, *, now: datetime) -> None:
     """Ended and idle sessions, and throttle records past their window."""
-    now = accounts.clock()
-    await accounts.sessions.sweep(now=now)
-    await accounts.throttle.sweep(now=now)
+    await stores.sessions.sweep(now=now)
+    await stores.throttle.sweep(now=now)

@@ -17,10 +17,9 @@ from datetime import UTC, datetime
 
 from together_kit import mongo
 
-from moderation.adapters.moderators import AccountExistsError
-from moderation.bootstrap import accounts_in
+from moderation.bootstrap import account_stores, accounts_of
 from moderation.domain.decisions import Role
-from moderation.domain.moderators import AccountError
+from moderation.domain.moderators import AccountError, AccountExistsError
 from moderation.handlers.moderators import create_account
 from moderation.settings import Settings
 
@@ -61,9 +60,10 @@ async def create_lead(email: str, name: str, password: str) -> int:
     client = mongo.connect(settings)
     try:
         db = mongo.database(client, settings)
-        accounts = accounts_in(db, settings, clock=lambda: datetime.now(UTC))
-        await accounts.moderators.ensure_indexes()
-        await accounts.security_log.ensure_indexes()
+        stores = account_stores(db, settings)
+        await stores.moderators.ensure_indexes()
+        await stores.security_log.ensure_indexes()
+        accounts = accounts_of(stores, settings, clock=lambda: datetime.now(UTC))
         account = await create_account(
             email=email, name=name, role=Role.LEAD, password=password, accounts=accounts
         )

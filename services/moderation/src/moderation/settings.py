@@ -30,10 +30,10 @@ class Settings(ServiceSettings):
     moderator_lockout_failures: int = 5
     moderator_lockout_minutes: float = 15.0
     moderator_secure_cookies: bool = False
+    """Mark session cookies Secure even on plain-HTTP requests (behind a TLS-terminating proxy)."""
     rejected_story_retention_days: float = Field(default=90.0, gt=0)
     """How long a rejected story (its text, its author's details and its decisions) is kept after
     its rejection."""
-    """Mark session cookies Secure even on plain-HTTP requests (behind a TLS-terminating proxy)."""
     moderator_session_idle_minutes: float = 30.0
     """A moderator session unused for this long ends, whatever is left of its absolute lifetime."""
     moderator_second_factor_minutes: float = 10.0

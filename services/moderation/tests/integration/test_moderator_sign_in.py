@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pyotp
 import pytest
-from moderation.adapters.sessions import TOKEN_BYTES
 from moderation.domain.decisions import Role
 from moderation.domain.second_factor import recovery_digest
+from moderation.domain.sessions import TOKEN_BYTES
 from together_kit.testing.waiting import eventually
 
 from .conftest import Moderation, StartModeration

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from moderation.domain.decisions import ClaimHeldError, Role
 from moderation.domain.items import Status
-from moderation.entrypoints.web.moderator.desk import clock_text, uk_time
+from moderation.entrypoints.web.moderator.ui import clock_text, uk_time
 from moderation.entrypoints.web.moderator.views import preview
 from moderation.handlers.listings import receive_listing
 from together_contracts import EventSubmitted, EventSubmittedData, Interest

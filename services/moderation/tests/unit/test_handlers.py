@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 import pytest
-from moderation.adapters.items import ItemChange, ItemNotFoundError, Sketches
 from moderation.domain.decisions import (
     Action,
     ClaimHeldError,
@@ -17,7 +16,8 @@ from moderation.domain.decisions import (
     Reason,
     Role,
 )
-from moderation.domain.items import OPEN, Item, Kind, Status
+from moderation.domain.items import OPEN, Item, ItemNotFoundError, Kind, Status
+from moderation.domain.ports import ItemChange, Sketches
 from moderation.domain.queue import QueueCounts, QueueFilter
 from moderation.domain.targets import Targets
 from moderation.handlers import Context, backlog, decisions, erasure, listings, pledges, stories

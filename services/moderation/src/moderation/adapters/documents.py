@@ -1,4 +1,8 @@
-"""Items as stored documents and back. Decisions are kept inside their item (see handlers.decisions)."""
+"""Items as stored documents and back. Decisions are kept inside their item (see handlers.decisions).
+
+Item documents are written whole (the kit's `AggregateCollection`), so their times stay dates; the
+marker `breach_told` beside the nullable `breach_told_at` is for the embedded store's queries
+(together_kit.stored)."""
 
 from typing import Any
 from uuid import UUID
@@ -17,14 +21,9 @@ from moderation.domain.screening import Finding, Flag, Screening
 
 Document = dict[str, Any]
 REJECTED_AT = "rejected_at"
-"""When a story was rejected (None for every other item: an update keeps the fields it does not
-write); its TTL index (`rejected_story_retention_days`) deletes each that long after. A TTL index
-and the sweep pass over null."""
-
-
-def priority(item: Item) -> int:
-    """Held and escalated items first in the queue, then everything else oldest first."""
-    return 0 if item.for_leads else 1
+"""`Item.rejected_story_at` (None for every other item, so a rewrite clears it); its TTL index
+(`rejected_story_retention_days`) deletes each rejected story that long after. A TTL index and the
+sweep pass over null."""
 
 
 def to_document(item: Item) -> Document:
@@ -33,7 +32,7 @@ def to_document(item: Item) -> Document:
         "_id": str(item.id),
         "kind": item.kind.value,
         "status": item.status.value,
-        "priority": priority(item),
+        "priority": item.queue_priority,
         "title": item.title,
         "text": item.text,
         "region": item.region,
@@ -57,8 +56,7 @@ def to_document(item: Item) -> Document:
         "breach_told": item.breach_told_at is not None,
         "extra": item.extra,
     }
-    rejected_story = isinstance(details, StoryDetails) and item.status is Status.REJECTED
-    document[REJECTED_AT] = item.decided_at if rejected_story else None
+    document[REJECTED_AT] = item.rejected_story_at
     if isinstance(details, StoryDetails):
         document |= {
             "prompt": details.prompt,
@@ -173,8 +171,8 @@ def from_document(document: Document) -> Item:
 
 
 def screening_from(item: Document) -> Screening:
-    """The sketch is kept at the top of the item: projecting `screening.sketch` comes back from
-    the embedded store under a dotted key rather than nested."""
+    """The sketch is kept at the top of the item, not under `screening`, so a query can project it
+    (the embedded store returns a projected nested field under a dotted key: ADR 0001)."""
     document: Document = item.get("screening") or {}
     return Screening(
         flags=tuple(Flag(flag) for flag in item.get("flags", [])),

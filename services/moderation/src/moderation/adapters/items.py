@@ -4,9 +4,8 @@ Queries the moderator UI builds on: `queue` (open items, held and escalated firs
 first, narrowed by a `QueueFilter`), `counts`, `get`, and `decided_between` for the audit.
 """
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
-from typing import Protocol
 from uuid import UUID
 
 from pymongo import ASCENDING, DESCENDING
@@ -16,36 +15,15 @@ from together_kit.erasure import backfill_digests
 from together_kit.outbox import AggregateCollection, AggregateNotFoundError
 
 from moderation.adapters.documents import REJECTED_AT, Document, from_document, to_document
-from moderation.domain.items import FOR_LEADS, OPEN, Item, Kind, Status
+from moderation.domain.items import OPEN, Item, ItemNotFoundError, Kind, Status
+from moderation.domain.ports import ItemChange, Sketches
 from moderation.domain.queue import QueueCounts, QueueFilter
 from moderation.domain.screening import Flag
 
-ItemChange = Callable[[Item], Sequence[Event]]
-Sketches = list[tuple[str, list[int]]]
-
-
-class ItemNotFoundError(LookupError):
-    pass
-
-
-class ItemRepository(Protocol):
-    async def add(self, item: Item, *, events: Sequence[Event]) -> bool: ...
-    async def get(self, item_id: UUID) -> Item | None: ...
-    async def change(self, item_id: UUID, change: ItemChange) -> Item: ...
-    async def recent_sketches(self, kind: Kind, *, limit: int) -> Sketches: ...
-    async def queue(
-        self, query: QueueFilter, *, now: datetime, limit: int = 50, offset: int = 0
-    ) -> list[Item]: ...
-    async def counts(self, query: QueueFilter, *, now: datetime) -> QueueCounts: ...
-    async def published(
-        self, *, theme: str | None, region: str | None, limit: int, offset: int
-    ) -> tuple[list[Item], int]: ...
-    async def by_author_digest(self, digest: str) -> list[Item]: ...
-    def open_created_before(self, cutoff: datetime) -> AsyncIterator[Item]: ...
-    def decided_between(self, start: datetime, end: datetime) -> AsyncIterator[Item]: ...
-
 
 class MongoItemRepository:
+    """The `ItemRepository` of the handlers, on the kit's `AggregateCollection`."""
+
     def __init__(self, items: AggregateCollection, *, erasure_key: bytes = b"") -> None:
         self.items = items
         self.erasure_key = erasure_key
@@ -126,10 +104,11 @@ class MongoItemRepository:
         """How many items match `query`, in all and by status, kind and flag."""
         base = _queue_query(query, now)
         count = self.items.collection.count_documents
-        statuses = query.statuses or (FOR_LEADS if query.for_leads else OPEN)
         return QueueCounts(
             total=await count(base),
-            by_status={s.value: await count({**base, "status": s.value}) for s in statuses},
+            by_status={
+                s.value: await count({**base, "status": s.value}) for s in query.wanted_statuses
+            },
             by_kind={k.value: await count({**base, "kind": k.value}) for k in Kind},
             by_flag={f.value: await count(_with_flag(base, f)) for f in Flag},
         )
@@ -154,10 +133,8 @@ class MongoItemRepository:
         return [from_document(d) async for d in cursor]
 
     async def open_created_before(self, cutoff: datetime) -> AsyncIterator[Item]:
-        """Open items created before `cutoff` whose breach has not been told yet.
-
-        Filters on the boolean `breach_told`: the embedded store does not match `None` reliably
-        when combined with other conditions (ADR 0001 lists its other gaps)."""
+        """Open items created before `cutoff` whose breach has not been told yet (by the marker
+        `breach_told` beside the nullable `breach_told_at`: together_kit.stored)."""
         query = {
             "status": {"$in": sorted(s.value for s in OPEN)},
             "breach_told": False,
@@ -184,8 +161,7 @@ class MongoItemRepository:
 
 
 def _queue_query(query: QueueFilter, now: datetime) -> Document:
-    statuses = query.statuses or (FOR_LEADS if query.for_leads else OPEN)
-    found: Document = {"status": {"$in": sorted(s.value for s in statuses)}}
+    found: Document = {"status": {"$in": sorted(s.value for s in query.wanted_statuses)}}
     if query.kind is not None:
         found["kind"] = query.kind.value
     if query.flag is not None:

@@ -1,13 +1,12 @@
 """Moderator accounts in the `moderators` collection, and argon2id password hashing.
 
-Times are stored as epoch floats (the embedded store turns datetimes written with `$set` into
-strings); every write replaces the whole document under its `version`.
+Times are stored as epoch seconds (together_kit.stored); every write replaces the whole document
+under its `version`.
 """
 
 import asyncio
 import secrets
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -17,26 +16,22 @@ from cryptography.exceptions import InvalidTag
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
+from together_kit.stored import epoch, epoch_or_never, moment, moment_or_none
 
 from moderation.adapters.secrets import SecretBox
 from moderation.domain.decisions import Role
-from moderation.domain.moderators import Account, name_key, normalise_email
+from moderation.domain.moderators import (
+    Account,
+    AccountExistsError,
+    AccountNotFoundError,
+    ConcurrentAccountChangeError,
+    name_key,
+    normalise_email,
+)
 
 Document = dict[str, Any]
 OWASP_TIME_COST = 2
 OWASP_MEMORY_KIB = 19_456
-
-
-class AccountExistsError(Exception):
-    """Another account has this email or display name."""
-
-
-class AccountNotFoundError(LookupError):
-    pass
-
-
-class ConcurrentAccountChangeError(RuntimeError):
-    """Other writers kept changing the account; the caller may try again."""
 
 
 class Passwords:
@@ -80,7 +75,8 @@ class Passwords:
 
 
 class MongoModeratorRepository:
-    """Accounts; the TOTP secret is sealed with `box` before it is written."""
+    """The `ModeratorRepository` of the handlers; the TOTP secret is sealed with `box` before it
+    is written."""
 
     def __init__(self, collection: AsyncCollection[Document], *, box: SecretBox) -> None:
         self.collection = collection
@@ -145,10 +141,10 @@ def to_document(account: Account, box: SecretBox) -> Document:
         "name_key": name_key(account.name),
         "role": account.role.value,
         "password_hash": account.password_hash,
-        "created_at": account.created_at.timestamp(),
+        "created_at": epoch(account.created_at),
         "active": account.active,
         "failed_logins": account.failed_logins,
-        "locked_until": account.locked_until.timestamp() if account.locked_until else 0.0,
+        "locked_until": epoch_or_never(account.locked_until),
         "must_change_password": account.must_change_password,
         "totp_secret": box.seal(account.totp_secret, bound_to=str(account.id)),
         "totp_enrolled": account.totp_enrolled,
@@ -158,17 +154,16 @@ def to_document(account: Account, box: SecretBox) -> Document:
 
 
 def from_document(document: Document, box: SecretBox) -> Account:
-    locked_until = float(document.get("locked_until") or 0.0)
     return Account(
         id=UUID(document["_id"]),
         email=document["email"],
         name=document["name"],
         role=Role(document["role"]),
         password_hash=document["password_hash"],
-        created_at=datetime.fromtimestamp(float(document["created_at"]), UTC),
+        created_at=moment(document["created_at"]),
         active=bool(document.get("active", True)),
         failed_logins=int(document.get("failed_logins", 0)),
-        locked_until=datetime.fromtimestamp(locked_until, UTC) if locked_until else None,
+        locked_until=moment_or_none(document.get("locked_until")),
         must_change_password=bool(document.get("must_change_password", False)),
         totp_secret=_opened(box, str(document.get("totp_secret") or ""), document["_id"]),
         totp_enrolled=bool(document.get("totp_enrolled", False)),

@@ -2,16 +2,17 @@
 
 This adapter only inserts and reads: there is no update or delete here, by design. (On MongoDB,
 give the service's user a role without `update`/`remove` on this collection to make it hold
-against the service itself.) Times are epoch floats, as elsewhere in moderation (ADR 0001).
+against the service itself.) Times are epoch seconds (together_kit.stored).
 """
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from pymongo import DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
+from together_kit.stored import epoch, moment
 
 from moderation.domain.security_log import SecurityEvent
 
@@ -20,6 +21,8 @@ MAX_FIELD = 254
 
 
 class MongoSecurityLog:
+    """The `SecurityLog` of the handlers."""
+
     def __init__(self, collection: AsyncCollection[Document]) -> None:
         self.collection = collection
 
@@ -30,7 +33,7 @@ class MongoSecurityLog:
         await self.collection.insert_one(
             {
                 "_id": str(event.id),
-                "at": event.at.timestamp(),
+                "at": epoch(event.at),
                 "actor": event.actor[:MAX_FIELD],
                 "actor_id": event.actor_id[:MAX_FIELD],
                 "action": event.action[:MAX_FIELD],
@@ -40,15 +43,15 @@ class MongoSecurityLog:
             }
         )
 
-    async def latest(self, *, limit: int, before: float | None = None) -> list[SecurityEvent]:
-        """The newest `limit` entries, older than `before` (epoch seconds) when given."""
-        query: Document = {"at": {"$lt": before}} if before is not None else {}
+    async def latest(self, *, limit: int, before: datetime | None = None) -> list[SecurityEvent]:
+        """The newest `limit` entries, older than `before` when given."""
+        query: Document = {"at": {"$lt": epoch(before)}} if before is not None else {}
         cursor = self.collection.find(query).sort("at", DESCENDING).limit(limit)
         return [_event(document) async for document in cursor]
 
     async def between(self, since: datetime, until: datetime) -> AsyncIterator[SecurityEvent]:
         """Every entry from `since` up to `until`, newest first."""
-        query = {"at": {"$gte": since.timestamp(), "$lt": until.timestamp()}}
+        query = {"at": {"$gte": epoch(since), "$lt": epoch(until)}}
         async for document in self.collection.find(query).sort("at", DESCENDING):
             yield _event(document)
 
@@ -56,7 +59,7 @@ class MongoSecurityLog:
 def _event(document: Document) -> SecurityEvent:
     return SecurityEvent(
         id=UUID(document["_id"]),
-        at=datetime.fromtimestamp(float(document["at"]), UTC),
+        at=moment(document["at"]),
         actor=document["actor"],
         actor_id=document.get("actor_id", ""),
         action=document["action"],

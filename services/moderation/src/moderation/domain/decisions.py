@@ -63,6 +63,16 @@ ESCALATE_REASONS: frozenset[Reason] = frozenset(
     {Reason.SAFEGUARDING, Reason.UNSURE, Reason.LEGAL, Reason.OTHER}
 )
 MAX_NOTE_LENGTH = 2000
+BULK_ACTIONS = frozenset({Action.APPROVE, Action.REJECT})
+"""What a moderator may do to several items at once from the queue."""
+
+
+def check_bulk(action: Action, reason: Reason | None) -> None:
+    """Refuse (`ValueError`) a bulk decision other than approving, or rejecting with a reason."""
+    if action not in BULK_ACTIONS:
+        raise ValueError("bulk decisions approve or reject")
+    if action is Action.REJECT and reason is None:
+        raise ValueError("a bulk rejection needs a reason")
 
 
 @dataclass(frozen=True)

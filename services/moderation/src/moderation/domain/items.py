@@ -40,6 +40,10 @@ CLAIM_DURATION = timedelta(minutes=10)
 Prompt = Literal["lockdown", "unites-us", "divides-us", "closer"]
 
 
+class ItemNotFoundError(LookupError):
+    """There is no item with this id."""
+
+
 class Kind(StrEnum):
     STORY = "story"
     LISTING = "listing"
@@ -69,6 +73,28 @@ class StoryDetails:
     author_email: str | None = None
     notify_outcome: bool = False
     """The author asked to hear whether the story was published (only with an email)."""
+
+
+def shared_story(
+    *,
+    prompt: Prompt,
+    consent_to_publish: bool,
+    author_name: str | None = None,
+    author_email: str | None = None,
+    notify_outcome: bool = False,
+) -> StoryDetails:
+    """A story's details as its author shared them. A story is kept only with the author's
+    consent to publish it (`ValueError` otherwise); the email is kept in lower case, and the
+    outcome is sent only to an author who left one."""
+    if not consent_to_publish:
+        raise ValueError("a story is stored only with the author's consent to publish it")
+    return StoryDetails(
+        prompt=prompt,
+        consent_to_publish=True,
+        author_name=author_name,
+        author_email=author_email.strip().lower() if author_email else None,
+        notify_outcome=bool(author_email) and notify_outcome,
+    )
 
 
 @dataclass(frozen=True)
@@ -132,6 +158,18 @@ class Item:
         return self.status in FOR_LEADS
 
     @property
+    def queue_priority(self) -> int:
+        """Held and escalated items come first in the queue (0), then everything else (1), each
+        group oldest first."""
+        return 0 if self.for_leads else 1
+
+    @property
+    def rejected_story_at(self) -> datetime | None:
+        """When a story was rejected (its retention counts from then); None for any other item."""
+        rejected = isinstance(self.details, StoryDetails) and self.status is Status.REJECTED
+        return self.decided_at if rejected else None
+
+    @property
     def story(self) -> StoryDetails:
         if not isinstance(self.details, StoryDetails):
             raise TypeError(f"item {self.id} is a {self.kind}, not a story")
@@ -149,7 +187,10 @@ class Item:
         return now - self.created_at
 
     def take_claim(self, moderator: Moderator, now: datetime) -> Claim:
-        """Claim (or renew the claim on) this item for `CLAIM_DURATION`."""
+        """Claim (or renew the claim on) this item for `CLAIM_DURATION`; only a lead claims a
+        held or escalated item."""
+        if self.for_leads and not moderator.is_lead:
+            raise LeadRequiredError
         self._refuse_unless_open()
         self._refuse_if_claimed(moderator, now)
         self.claim = Claim(moderator.name, now + CLAIM_DURATION)
@@ -158,6 +199,33 @@ class Item:
     def release(self, moderator: Moderator) -> None:
         if self.claim is not None and self.claim.moderator == moderator.name:
             self.claim = None
+
+    def free_claim(self) -> None:
+        """A lead frees an item someone else holds, so another moderator can open it."""
+        self.claim = None
+
+    def tell_breach(self, now: datetime) -> None:
+        """Leads have been told this item passed its time target."""
+        self.breach_told_at = now
+
+    def resubmitted(self, fresh: "Item") -> bool:
+        """A listing sent again as `fresh` (its organiser changed the text): an approved one goes back into the queue with the new text (the event keeps
+        its public text until it is approved again), one still open takes the new text. A
+        redelivered submission, or one for a listing rejected or withdrawn, changes nothing.
+        Returns whether the item changed."""
+        submission = fresh.extra["submitted_event_id"]
+        again = self.extra.get("submitted_event_id") == submission
+        if again or (self.status not in OPEN and self.status is not Status.APPROVED):
+            return False
+        if self.status is Status.APPROVED:
+            self.status = Status.HELD if fresh.screening.safeguarding else Status.PENDING
+            self.claim = None
+            self.decided_at = None
+            self.created_at = fresh.created_at
+        self.title, self.text = fresh.title, fresh.text
+        self.details, self.screening, self.region = fresh.details, fresh.screening, fresh.region
+        self.extra = {**self.extra, "submitted_event_id": submission}
+        return True
 
     def approve(
         self,

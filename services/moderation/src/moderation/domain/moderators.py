@@ -27,6 +27,18 @@ class AccountError(ValueError):
     """A change to an account the rules refuse; the message is for the lead or the CLI user."""
 
 
+class AccountExistsError(Exception):
+    """Another account has this email or display name."""
+
+
+class AccountNotFoundError(LookupError):
+    pass
+
+
+class ConcurrentAccountChangeError(RuntimeError):
+    """Other writers kept changing the account; the caller may try again."""
+
+
 @dataclass(frozen=True)
 class Lockout:
     failures: int = 5
@@ -97,6 +109,21 @@ class Account:
         return replace(
             self, totp_secret="", totp_enrolled=False, last_totp_step=0, recovery_codes=()
         )
+
+
+OWN_ACCOUNT_REFUSALS = {
+    "deactivate": "You cannot deactivate your own account.",
+    "change-role": "Ask another lead to change your own role.",
+    "reset-second-factor": "Ask another lead to reset your own second factor.",
+}
+"""What a lead may not do to their own account, and what they are told."""
+
+
+def check_not_own(account_id: UUID, *, by: Account, change: str) -> None:
+    """Refuse (`AccountError`) a lead's `change` of their own account (one of
+    `OWN_ACCOUNT_REFUSALS`): another lead does that, so no lead locks themselves out alone."""
+    if account_id == by.id:
+        raise AccountError(OWN_ACCOUNT_REFUSALS[change])
 
 
 def normalise_email(email: str) -> str:

@@ -32,11 +32,11 @@ REPLACEMENTS: dict[Kind, str] = {
 class Pattern:
     """One kind's pattern, run by RE2: linear in the text's length whatever the text.
 
-    Python's `re` backtracks, and some of these patterns took about a second of the event loop
-    on 5,000 characters of `a-a-a-…`. RE2 has no lookarounds, so Python's `(?<!x)` before and
-    `(?!x)` after are spelled out: the pattern consumes the character before the finding (or
-    starts at the text's start) and the one after it (or ends at the text's end), and the
-    finding itself is the pattern's first group that took part. Python's `\\w`, `\\d`, `\\s`
+    Python's `re` backtracks, and a crafted text could make some of these patterns hold up the
+    event loop (ADR 0009). RE2 has no lookarounds, so Python's `(?<!x)` before and `(?!x)` after
+    are spelled out: the pattern consumes the character before the finding (or starts at the
+    text's start) and the one after it (or ends at the text's end), and the finding itself is
+    the pattern's first group that took part. Python's `\\w`, `\\d`, `\\s`
     and `\\b` are Unicode-aware and RE2's are ASCII-only, so they are spelled out as classes.
     What is found is what the same patterns in Python's `re` find (tests/unit/test_screening.py
     checks them against each other).

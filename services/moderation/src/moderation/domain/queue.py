@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from moderation.domain.items import Kind, Status
+from moderation.domain.items import FOR_LEADS, OPEN, Kind, Status
 from moderation.domain.screening import Flag
 
 
@@ -20,6 +20,11 @@ class QueueFilter:
     older_than: timedelta | None = None
     for_leads: bool = False
     statuses: frozenset[Status] | None = None
+
+    @property
+    def wanted_statuses(self) -> frozenset[Status]:
+        """The statuses shown: `statuses` if given, else those for leads or all open ones."""
+        return self.statuses or (FOR_LEADS if self.for_leads else OPEN)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,5 @@
 """JSON API of moderation's public side: share a story, read published ones."""
 
-from collections.abc import Awaitable, Callable
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
@@ -10,7 +9,12 @@ from together_kit.idempotency import IdempotencyKey, StoredResponse, run_once
 
 from moderation.domain.items import Kind, Status
 from moderation.domain.regions import InvalidRegionError, normalise_region
-from moderation.entrypoints.dependencies import ContextDep, IdempotencyDep, SettingsDep
+from moderation.entrypoints.dependencies import (
+    ContextDep,
+    IdempotencyDep,
+    SettingsDep,
+    limit_shares,
+)
 from moderation.entrypoints.schemas import (
     StoryCreate,
     StoryPage,
@@ -24,56 +28,56 @@ Theme = Query(None, description="Only stories answering this prompt")
 RegionQuery = Query(None, max_length=40, description="A nation, region or postcode district")
 
 
-def api_router(*, share_limit: Callable[..., Awaitable[None]]) -> APIRouter:
-    router = APIRouter(prefix="/api/v1", tags=["stories"])
+router = APIRouter(prefix="/api/v1", tags=["stories"])
 
-    @router.post(
-        "/stories",
-        status_code=status.HTTP_201_CREATED,
-        dependencies=[Depends(share_limit)],
-        responses={
-            413: {"description": "The request body is too large"},
-            429: {"description": "Too many requests from this client"},
-        },
+
+@router.post(
+    "/stories",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(limit_shares)],
+    responses={
+        413: {"description": "The request body is too large"},
+        429: {"description": "Too many requests from this client"},
+    },
+)
+async def create_story(
+    body: StoryCreate,
+    request: Request,
+    ctx: ContextDep,
+    store: IdempotencyDep,
+    key: IdempotencyKey = None,
+) -> StoryReceived:
+    """Share a story. It is screened and read by a moderator before it can be published."""
+
+    async def run() -> StoredResponse:
+        submitted = await submit_story(command(body, current_correlation_id()), ctx)
+        received = StoryReceived(id=submitted.story_id)
+        return StoredResponse(201, received.model_dump(mode="json"))
+
+    return await run_once(request, store, key, scope="stories", run=run)  # type: ignore[return-value]
+
+
+@router.get("/stories")
+async def list_stories(
+    ctx: ContextDep,
+    settings: SettingsDep,
+    theme: Prompt | None = Theme,
+    region: str | None = RegionQuery,
+    page: int = Query(1, ge=1, le=10_000),
+) -> StoryPage:
+    """Published stories, newest first: approved, redacted, with only the name the author chose."""
+    return await story_page(
+        ctx, theme=theme, region=region, page=page, per_page=settings.stories_per_page
     )
-    async def create_story(
-        body: StoryCreate,
-        request: Request,
-        ctx: ContextDep,
-        store: IdempotencyDep,
-        key: IdempotencyKey = None,
-    ) -> StoryReceived:
-        """Share a story. It is screened and read by a moderator before it can be published."""
 
-        async def run() -> StoredResponse:
-            submitted = await submit_story(command(body, current_correlation_id()), ctx)
-            received = StoryReceived(id=submitted.story_id)
-            return StoredResponse(201, received.model_dump(mode="json"))
 
-        return await run_once(request, store, key, scope="stories", run=run)  # type: ignore[return-value]
-
-    @router.get("/stories")
-    async def list_stories(
-        ctx: ContextDep,
-        settings: SettingsDep,
-        theme: Prompt | None = Theme,
-        region: str | None = RegionQuery,
-        page: int = Query(1, ge=1, le=10_000),
-    ) -> StoryPage:
-        """Published stories, newest first: approved, redacted, with only the name the author chose."""
-        return await story_page(
-            ctx, theme=theme, region=region, page=page, per_page=settings.stories_per_page
-        )
-
-    @router.get("/stories/{story_id}", responses={404: {"description": "No such published story"}})
-    async def read_story(story_id: UUID, ctx: ContextDep) -> StoryPublic:
-        """One published story."""
-        item = await ctx.items.get(story_id)
-        if item is None or item.kind is not Kind.STORY or item.status is not Status.APPROVED:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "No such published story.")
-        return StoryPublic.of(item)
-
-    return router
+@router.get("/stories/{story_id}", responses={404: {"description": "No such published story"}})
+async def read_story(story_id: UUID, ctx: ContextDep) -> StoryPublic:
+    """One published story."""
+    item = await ctx.items.get(story_id)
+    if item is None or item.kind is not Kind.STORY or item.status is not Status.APPROVED:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "No such published story.")
+    return StoryPublic.of(item)
 
 
 def command(body: StoryCreate, correlation_id: str) -> SubmitStory:

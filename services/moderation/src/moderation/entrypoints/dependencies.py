@@ -2,8 +2,9 @@
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from together_kit.idempotency import IdempotencyStore
+from together_kit.pages import Site
 from together_kit.state import from_state
 
 from moderation.handlers import Context
@@ -12,3 +13,11 @@ from moderation.settings import Settings
 ContextDep = Annotated[Context, Depends(from_state("context", Context))]
 SettingsDep = Annotated[Settings, Depends(from_state("settings", Settings))]
 IdempotencyDep = Annotated[IdempotencyStore, Depends(from_state("idempotency", IdempotencyStore))]
+SiteDep = Annotated[Site, Depends(from_state("site", Site))]
+"""The public pages' `Site`: their templates and the rate limit of the story form."""
+
+
+async def limit_shares(request: Request) -> None:
+    """The rate limit on sharing a story (429 with `Retry-After` once a client is over it)."""
+    site: Site = request.app.state.site
+    await site.limit(request)

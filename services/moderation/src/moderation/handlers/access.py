@@ -1,23 +1,17 @@
 """Subject access: what moderation holds about a person, found by the keyed digest of their email
 (stories they shared with an address), told to signups as `person.access_answered`."""
 
-from typing import Any, Protocol
+from typing import Any
 
 from together_contracts import PersonAccessRequested
 
 from moderation.domain.items import Item, Kind
 from moderation.domain.security_log import Outcome, SecurityAction
 from moderation.handlers.context import Context
-from moderation.handlers.security_log import SecurityLog, record_security_event
+from moderation.handlers.security_log import record_security_event
 
 ADMIN = "admin"
 """Who asks for a subject access export: a holder of signups' admin key."""
-
-
-class AccessAnswerer(Protocol):
-    """The kit's `AccessAnswers`."""
-
-    async def answer(self, request: PersonAccessRequested, held: dict[str, Any]) -> bool: ...
 
 
 def story_held(item: Item) -> dict[str, Any]:
@@ -41,21 +35,18 @@ def story_held(item: Item) -> dict[str, Any]:
     }
 
 
-async def answer_access(
-    request: PersonAccessRequested,
-    *,
-    answers: AccessAnswerer,
-    ctx: Context,
-    security_log: SecurityLog | None = None,
-) -> None:
-    """Answer with the person's stories; the read is an admin's read of personal data, so it goes
-    in the security log (by the request's id, never the address)."""
+async def answer_access(request: PersonAccessRequested, ctx: Context) -> None:
+    """Answer with the person's stories (through `ctx.access_answers`, which bootstrap always
+    sets); the read is an admin's read of personal data, so it goes in the security log (by the
+    request's id, never the address)."""
+    if ctx.access_answers is None:
+        raise RuntimeError("subject access needs ctx.access_answers")
     found = await ctx.items.by_author_digest(request.data.email_digest)
     stories = [story_held(item) for item in found if item.kind is Kind.STORY]
-    answered = await answers.answer(request, {"stories": stories})
-    if answered and security_log is not None:
+    answered = await ctx.access_answers.answer(request, {"stories": stories})
+    if answered and ctx.security_log is not None:
         await record_security_event(
-            security_log,
+            ctx.security_log,
             at=ctx.clock(),
             actor=ADMIN,
             action=SecurityAction.PERSONAL_DATA_READ,

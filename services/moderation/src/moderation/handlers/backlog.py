@@ -6,9 +6,8 @@ from uuid import UUID
 
 from together_contracts import Event
 
-from moderation.adapters.items import ItemNotFoundError
-from moderation.domain.items import Item
-from moderation.handlers import events
+from moderation.domain.items import Item, ItemNotFoundError
+from moderation.handlers import outgoing_events
 from moderation.handlers.context import Context
 
 
@@ -32,9 +31,9 @@ async def _tell_once(item_id: UUID, now: datetime, ctx: Context) -> bool:
         alerted.clear()
         if not ctx.targets.to_tell(item, now):
             return []
-        item.breach_told_at = now
+        item.tell_breach(now)
         alerted.append(True)
-        return [events.backlog_alert(item, correlation_id=correlation_id, ctx=ctx)]
+        return [outgoing_events.backlog_alert(item, correlation_id=correlation_id, ctx=ctx)]
 
     try:
         await ctx.items.change(item_id, tell)

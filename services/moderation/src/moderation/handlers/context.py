@@ -1,21 +1,17 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 
-from together_contracts import PersonErasureRequested
-
-from moderation.adapters.items import ItemRepository
-from moderation.adapters.tokens import Links
+from moderation.domain.ports import (
+    AccessAnswerer,
+    AuthorLinks,
+    ErasureAnswerer,
+    ItemRepository,
+    SecurityLog,
+)
 from moderation.domain.targets import Targets
 
 PRODUCER = "moderation"
-
-
-class ErasureAnswerer(Protocol):
-    """Answers `person.erasure_requested` with `person.erased` (the kit's `ErasureAnswers`)."""
-
-    async def answer(self, request: PersonErasureRequested) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -30,5 +26,9 @@ class Context:
     lead_emails: tuple[str, ...] = ()
     duplicate_window: int = 500
     """How many recent items of the same kind a submission is compared with for near-duplicates."""
-    links: Links | None = None
+    links: AuthorLinks | None = None
     """Signed links for authors (the withdraw link in `story.approved`); bootstrap always sets it."""
+    access_answers: AccessAnswerer | None = None
+    """Answers subject access requests; bootstrap always sets it (and subscribes them only then)."""
+    security_log: SecurityLog | None = None
+    """Where reads of personal data are recorded; bootstrap always sets it."""

@@ -27,16 +27,15 @@ from uuid import UUID
 from together_contracts import Event
 from together_kit.http import current_correlation_id
 
-from moderation.adapters.items import ItemNotFoundError
 from moderation.domain.decisions import (
     Action,
     DecisionError,
-    LeadRequiredError,
     Moderator,
     Reason,
+    check_bulk,
 )
-from moderation.domain.items import Claim, Item
-from moderation.handlers import events
+from moderation.domain.items import Claim, Item, ItemNotFoundError
+from moderation.handlers import outgoing_events
 from moderation.handlers.context import Context
 
 
@@ -45,8 +44,6 @@ async def claim(item_id: UUID, moderator: Moderator, *, ctx: Context) -> Claim:
     claimed: list[Claim] = []
 
     def take(item: Item) -> list[Event]:
-        if item.for_leads and not moderator.is_lead:
-            raise LeadRequiredError
         claimed[:] = [item.take_claim(moderator, ctx.clock())]
         return []
 
@@ -88,7 +85,11 @@ async def approve(
             note=note,
             override=override,
         )
-        return [events.decided(item, reason=None, correlation_id=correlation_id, ctx=ctx)]
+        return [
+            outgoing_events.decision_event(
+                item, reason=None, correlation_id=correlation_id, ctx=ctx
+            )
+        ]
 
     return await ctx.items.change(item_id, decide)
 
@@ -101,7 +102,11 @@ async def reject(
 
     def decide(item: Item) -> list[Event]:
         item.reject(moderator, ctx.clock(), reason=reason, note=note)
-        return [events.decided(item, reason=reason, correlation_id=correlation_id, ctx=ctx)]
+        return [
+            outgoing_events.decision_event(
+                item, reason=reason, correlation_id=correlation_id, ctx=ctx
+            )
+        ]
 
     return await ctx.items.change(item_id, decide)
 
@@ -125,7 +130,7 @@ async def withdraw(item_id: UUID, lead: Moderator, *, reason: str, ctx: Context)
 
     def take_down(item: Item) -> list[Event]:
         item.withdraw(lead, ctx.clock(), reason=reason)
-        return [events.withdrawn(item, by="lead", correlation_id=correlation_id)]
+        return [outgoing_events.withdrawal_event(item, by="lead", correlation_id=correlation_id)]
 
     return await ctx.items.change(item_id, take_down)
 
@@ -149,10 +154,7 @@ async def bulk_decide(
     """Approve or reject several items from the queue; each is its own atomic decision, and
     items the rules refuse are reported rather than stopping the rest (bulk approval refuses
     every item flagged `personal-data`: it is never published as sent by accident)."""
-    if action not in {Action.APPROVE, Action.REJECT}:
-        raise ValueError("bulk decisions approve or reject")
-    if action is Action.REJECT and reason is None:
-        raise ValueError("a bulk rejection needs a reason")
+    check_bulk(action, reason)
     outcome = BulkOutcome()
     for item_id in dict.fromkeys(item_ids):
         try:

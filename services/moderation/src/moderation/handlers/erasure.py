@@ -11,11 +11,11 @@ A published story leaves /stories, its page and the API at once (its status is `
 `story.withdrawn` (by `erasure`) tells anyone who keeps a copy.
 """
 
-from together_contracts import Event, PersonErasureRequested, StoryWithdrawn, StoryWithdrawnData
+from together_contracts import Event, PersonErasureRequested
 
-from moderation.adapters.items import ItemNotFoundError
-from moderation.domain.items import Item
-from moderation.handlers.context import PRODUCER, Context
+from moderation.domain.items import Item, ItemNotFoundError
+from moderation.handlers import outgoing_events
+from moderation.handlers.context import Context
 
 
 async def forget_author(request: PersonErasureRequested, ctx: Context) -> int:
@@ -29,15 +29,7 @@ async def forget_author(request: PersonErasureRequested, ctx: Context) -> int:
             def forget(item: Item) -> list[Event]:
                 if not item.forget_author():
                     return []
-                withdrawn = StoryWithdrawnData(story_id=item.id, by="erasure")
-                return [
-                    StoryWithdrawn(
-                        producer=PRODUCER,
-                        correlation_id=request.correlation_id,
-                        causation_id=request.id,
-                        data=withdrawn,
-                    )
-                ]
+                return [outgoing_events.erasure_event(item, request)]
 
             try:
                 await ctx.items.change(found.id, forget)

@@ -1,14 +1,12 @@
 """Event listings from matching join the same queue as stories (kind `listing`).
 
 Matching sends a listing again (a new `event.submitted` for the same event id) when its
-organiser changed the title or description: an approved listing goes back into the queue with
-the new text (the event keeps its public text until it is approved again), and one still in the
-queue takes the new text. A redelivered submission changes nothing.
+organiser changed the title or description; `Item.resubmitted` says what that changes.
 """
 
 from together_contracts import Event, EventSubmitted
 
-from moderation.domain.items import OPEN, Item, Kind, ListingDetails, Status
+from moderation.domain.items import Item, Kind, ListingDetails
 from moderation.handlers.context import Context
 from moderation.handlers.screening import screened
 
@@ -47,23 +45,11 @@ async def receive_listing(event: EventSubmitted, ctx: Context) -> bool:
 
 async def _resubmitted(fresh: Item, ctx: Context) -> bool:
     """Review the new text of a listing already known; True if it is queued again."""
-    submission = fresh.extra["submitted_event_id"]
     reopened = False
 
     def reopen(item: Item) -> list[Event]:
         nonlocal reopened
-        again = item.extra.get("submitted_event_id") == submission
-        if again or (item.status not in OPEN and item.status is not Status.APPROVED):
-            return []
-        if item.status is Status.APPROVED:
-            item.status = Status.HELD if fresh.screening.safeguarding else Status.PENDING
-            item.claim = None
-            item.decided_at = None
-            item.created_at = fresh.created_at
-        item.title, item.text = fresh.title, fresh.text
-        item.details, item.screening, item.region = fresh.details, fresh.screening, fresh.region
-        item.extra = {**item.extra, "submitted_event_id": submission}
-        reopened = True
+        reopened = item.resubmitted(fresh)
         return []
 
     await ctx.items.change(fresh.id, reopen)

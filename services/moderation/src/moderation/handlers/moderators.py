@@ -11,10 +11,6 @@ from uuid import UUID
 
 from together_contracts import Event
 
-from moderation.adapters.moderators import MongoModeratorRepository, Passwords
-from moderation.adapters.security_log import MongoSecurityLog
-from moderation.adapters.sessions import MongoSessionRepository
-from moderation.adapters.throttle import MongoSignInThrottle
 from moderation.domain.decisions import Role
 from moderation.domain.items import Item
 from moderation.domain.moderators import (
@@ -22,7 +18,15 @@ from moderation.domain.moderators import (
     AccountError,
     Lockout,
     check_new_account,
+    check_not_own,
     check_password,
+)
+from moderation.domain.ports import (
+    ModeratorRepository,
+    PasswordHasher,
+    SecurityLog,
+    SessionRepository,
+    SignInThrottle,
 )
 from moderation.domain.security_log import Outcome, SecurityAction
 from moderation.handlers.context import Context
@@ -35,12 +39,12 @@ CLI = "command line"
 class Accounts:
     """The ports of sign-in and account management; bootstrap builds them."""
 
-    moderators: MongoModeratorRepository
-    sessions: MongoSessionRepository
-    passwords: Passwords
+    moderators: ModeratorRepository
+    sessions: SessionRepository
+    passwords: PasswordHasher
     clock: Callable[[], datetime]
-    security_log: MongoSecurityLog
-    throttle: MongoSignInThrottle
+    security_log: SecurityLog
+    throttle: SignInThrottle
     lockout: Lockout = field(default_factory=Lockout)
     session_lifetime: timedelta = timedelta(hours=8)
     second_factor_window: timedelta = timedelta(minutes=10)
@@ -134,8 +138,7 @@ async def change_password(
 
 async def deactivate(account_id: UUID, *, by: Account, accounts: Accounts) -> Account:
     """Stop an account from signing in and end its sessions."""
-    if account_id == by.id:
-        raise AccountError("You cannot deactivate your own account.")
+    check_not_own(account_id, by=by, change="deactivate")
     changed = await accounts.moderators.change(account_id, lambda a: replace(a, active=False))
     await accounts.sessions.end_all(account_id)
     await log(accounts, by, SecurityAction.ACCOUNT_DEACTIVATED, account_id, Outcome.SUCCESS)
@@ -143,8 +146,7 @@ async def deactivate(account_id: UUID, *, by: Account, accounts: Accounts) -> Ac
 
 
 async def change_role(account_id: UUID, role: Role, *, by: Account, accounts: Accounts) -> Account:
-    if account_id == by.id:
-        raise AccountError("Ask another lead to change your own role.")
+    check_not_own(account_id, by=by, change="change-role")
     changed = await accounts.moderators.change(account_id, lambda a: replace(a, role=role))
     await accounts.sessions.end_all(account_id)
     await log(accounts, by, SecurityAction.ROLE_CHANGE, account_id, Outcome.SUCCESS, role)
@@ -154,8 +156,7 @@ async def change_role(account_id: UUID, role: Role, *, by: Account, accounts: Ac
 async def reset_second_factor(account_id: UUID, *, by: Account, accounts: Accounts) -> Account:
     """A lead clears someone's second factor (lost phone and codes): they enrol again at their
     next sign-in, and every session they have ends."""
-    if account_id == by.id:
-        raise AccountError("Ask another lead to reset your own second factor.")
+    check_not_own(account_id, by=by, change="reset-second-factor")
     changed = await accounts.moderators.change(account_id, Account.second_factor_reset)
     await accounts.sessions.end_all(account_id)
     await log(accounts, by, SecurityAction.SECOND_FACTOR_RESET, account_id, Outcome.SUCCESS)
@@ -166,7 +167,7 @@ async def reassign(item_id: UUID, *, ctx: Context) -> None:
     """A lead frees an item someone else holds, so another moderator can open it."""
 
     def free(item: Item) -> list[Event]:
-        item.claim = None
+        item.free_claim()
         return []
 
     await ctx.items.change(item_id, free)

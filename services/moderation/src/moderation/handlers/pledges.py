@@ -1,15 +1,13 @@
 """Pledges from signups join the same queue as stories (kind `pledge`), screened the same way;
-a decision on one is told as `pledge.approved` or `pledge.rejected`."""
+a decision on one is published as `pledge.approved` or `pledge.rejected`
+(`outgoing_events.pledge_decision_event`)."""
 
-from uuid import UUID
+from together_contracts import PledgeMade
 
-from together_contracts import Event, PledgeApproved, PledgeMade, PledgeOutcomeData, PledgeRejected
-
-from moderation.domain.decisions import Reason
-from moderation.domain.items import Item, Kind, Status
+from moderation.domain.items import Item, Kind
 from moderation.domain.pledges import PledgeDetails
 from moderation.domain.screening import screen
-from moderation.handlers.context import PRODUCER, Context
+from moderation.handlers.context import Context
 
 NOT_GIVEN = "not given"
 
@@ -35,27 +33,3 @@ async def receive_pledge(event: PledgeMade, ctx: Context) -> bool:
         extra={"submitted_event_id": str(event.id)},
     )
     return await ctx.items.add(item, events=[])
-
-
-def pledge_decided(item: Item, *, reason: Reason | None, correlation_id: str) -> Event:
-    """What signups needs to show (or stop showing) the pledge and notifications to tell its
-    contact (whom it knows from `organisation.joined`); the text goes out only when approved."""
-    if not isinstance(item.details, PledgeDetails):
-        raise TypeError(f"item {item.id} is a {item.kind}, not a pledge")
-    pledge = item.details
-    approved = item.status is Status.APPROVED
-    data = PledgeOutcomeData(
-        pledge_id=item.id,
-        organisation_id=UUID(pledge.organisation_id),
-        organisation_name=(item.published_title or item.title)[:200],
-        text=(item.published_text or item.text) if approved else "",
-        reason=reason.value if reason else None,
-    )
-    told = PledgeApproved if approved else PledgeRejected
-    submitted = item.extra.get("submitted_event_id")
-    return told(
-        producer=PRODUCER,
-        correlation_id=correlation_id,
-        causation_id=UUID(submitted) if submitted else None,
-        data=data,
-    )

@@ -1,8 +1,6 @@
 """Screening off the event loop: in a thread of its own, so the loop answers other requests and
-messages while a long text is screened.
+messages while a long text is screened (plain CPU work, linear in the text: ADR 0009).
 
-Screening is plain CPU work (patterns on RE2, word lists, a sketch): linear in the text, but a
-5,000-character story still takes a few milliseconds that the loop should not be kept from.
 Two threads at most, apart from the loop's default executor (which resolves names for the
 driver and the broker), so a burst of stories queues here instead of taking every thread.
 """

@@ -11,14 +11,10 @@ person wrote.
 """
 
 from datetime import datetime
-from typing import Protocol
 
 from moderation.domain.moderators import Account
+from moderation.domain.ports import SecurityLog
 from moderation.domain.security_log import SecurityEvent
-
-
-class SecurityLog(Protocol):
-    async def record(self, event: SecurityEvent) -> None: ...
 
 
 async def record_security_event(

@@ -16,7 +16,6 @@ Everything is written to the security log; never a password, a code or a secret.
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from moderation.adapters.sessions import Session
 from moderation.domain.moderators import Account, AccountError
 from moderation.domain.second_factor import (
     accepted_step,
@@ -27,6 +26,7 @@ from moderation.domain.second_factor import (
     recovery_digest,
 )
 from moderation.domain.security_log import NOBODY, Outcome, SecurityAction
+from moderation.domain.sessions import Session
 from moderation.handlers.moderators import Accounts, log
 
 Next = Literal["", "enrol", "code"]

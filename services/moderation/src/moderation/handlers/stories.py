@@ -5,9 +5,8 @@ from uuid import UUID
 
 from together_contracts import Event
 
-from moderation.adapters.items import ItemNotFoundError
-from moderation.domain.items import Item, Kind, Prompt, StoryDetails
-from moderation.handlers import events
+from moderation.domain.items import Item, ItemNotFoundError, Kind, Prompt, shared_story
+from moderation.handlers import outgoing_events
 from moderation.handlers.context import Context
 from moderation.handlers.screening import screened
 
@@ -35,8 +34,13 @@ class Submitted:
 async def submit_story(command: SubmitStory, ctx: Context) -> Submitted:
     """Store the story with what screening found; a possible safeguarding disclosure is held for
     a lead and told as `story.held` too, so an author who left an email hears from us kindly."""
-    if not command.consent_to_publish:
-        raise ValueError("a story is stored only with the author's consent to publish it")
+    details = shared_story(
+        prompt=command.prompt,
+        consent_to_publish=command.consent_to_publish,
+        author_name=command.author_name,
+        author_email=command.author_email,
+        notify_outcome=command.notify_outcome,
+    )
     earlier = await ctx.items.recent_sketches(Kind.STORY, limit=ctx.duplicate_window)
     screening = await screened(title=command.title, text=command.text, earlier=earlier)
     item = Item(
@@ -46,18 +50,12 @@ async def submit_story(command: SubmitStory, ctx: Context) -> Submitted:
         region=command.region,
         created_at=ctx.clock(),
         language=command.language,
-        details=StoryDetails(
-            prompt=command.prompt,
-            consent_to_publish=True,
-            author_name=command.author_name,
-            author_email=command.author_email.strip().lower() if command.author_email else None,
-            notify_outcome=bool(command.author_email) and command.notify_outcome,
-        ),
+        details=details,
         screening=screening,
     )
-    told: list[Event] = [events.story_submitted(item, command.correlation_id)]
+    told: list[Event] = [outgoing_events.story_submitted(item, command.correlation_id)]
     if item.safeguarding:
-        told.append(events.story_held(item, command.correlation_id))
+        told.append(outgoing_events.story_held(item, command.correlation_id))
     await ctx.items.add(item, events=told)
     return Submitted(item.id, held=item.safeguarding)
 
@@ -72,7 +70,7 @@ async def withdraw_own_story(story_id: UUID, *, correlation_id: str, ctx: Contex
         taken_down = item.withdraw_by_author(ctx.clock()) is not None
         if not taken_down:
             return []
-        return [events.withdrawn(item, by="author", correlation_id=correlation_id)]
+        return [outgoing_events.withdrawal_event(item, by="author", correlation_id=correlation_id)]
 
     try:
         await ctx.items.change(story_id, take_down)

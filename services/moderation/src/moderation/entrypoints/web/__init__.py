@@ -6,14 +6,14 @@ from together_kit.pages import RateLimit, Site
 from together_kit.web import WebPages
 
 from moderation.entrypoints.schemas import MAX_STORY_LENGTH
-from moderation.entrypoints.web.reading import story_pages
-from moderation.entrypoints.web.sharing import share_pages
-from moderation.entrypoints.web.withdrawing import withdraw_pages
+from moderation.entrypoints.web import reading, sharing, withdrawing
 
 
-def web_router(pages: WebPages, *, share_limit: RateLimit) -> APIRouter:
-    site = Site(pages, limit=share_limit, common={"max_story_length": MAX_STORY_LENGTH})
-    router = APIRouter(include_in_schema=False)
-    for pages_of in (share_pages, withdraw_pages, story_pages):
-        router.include_router(pages_of(site))
-    return router
+def public_site(pages: WebPages, *, share_limit: RateLimit) -> Site:
+    """The `Site` the public pages render with (bootstrap keeps it as `app.state.site`)."""
+    return Site(pages, limit=share_limit, common={"max_story_length": MAX_STORY_LENGTH})
+
+
+router = APIRouter(include_in_schema=False)
+for module in (sharing, withdrawing, reading):  # the withdraw link before /stories/{id}
+    router.include_router(module.router)

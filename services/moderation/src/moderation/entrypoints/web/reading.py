@@ -8,11 +8,10 @@ from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import HTMLResponse
 from together_kit.i18n import Translate
 from together_kit.labels import label, options
-from together_kit.pages import Site
 
 from moderation.domain.items import Kind, Status
 from moderation.entrypoints.api import story_page
-from moderation.entrypoints.dependencies import ContextDep, SettingsDep
+from moderation.entrypoints.dependencies import ContextDep, SettingsDep, SiteDep
 from moderation.entrypoints.schemas import StoryPublic
 from moderation.entrypoints.web import labels
 
@@ -40,51 +39,51 @@ def shown(story: StoryPublic, translate: Translate) -> ShownStory:
     )
 
 
-def story_pages(site: Site) -> APIRouter:
-    router = APIRouter()
+router = APIRouter()
 
-    @router.get("/stories")
-    async def stories(
-        request: Request,
-        ctx: ContextDep,
-        settings: SettingsDep,
-        theme: str = Query("", max_length=20),
-        region: str = Query("", max_length=40),
-        page: int = Query(1, ge=1, le=10_000),
-    ) -> HTMLResponse:
-        translate = site.translator(request)
-        chosen = theme if theme in labels.PROMPTS else ""
-        found = await story_page(
-            ctx,
-            theme=chosen or None,
-            region=region or None,
-            page=page,
-            per_page=settings.stories_per_page,
-        )
-        last = max(1, -(-found.total // found.per_page))
 
-        def page_url(number: int) -> str:
-            query = {"theme": chosen, "region": region, "page": str(number)}
-            return "?" + urlencode({k: v for k, v in query.items() if v})
+@router.get("/stories")
+async def stories(
+    request: Request,
+    ctx: ContextDep,
+    site: SiteDep,
+    settings: SettingsDep,
+    theme: str = Query("", max_length=20),
+    region: str = Query("", max_length=40),
+    page: int = Query(1, ge=1, le=10_000),
+) -> HTMLResponse:
+    translate = site.translator(request)
+    chosen = theme if theme in labels.PROMPTS else ""
+    found = await story_page(
+        ctx,
+        theme=chosen or None,
+        region=region or None,
+        page=page,
+        per_page=settings.stories_per_page,
+    )
+    last = max(1, -(-found.total // found.per_page))
 
-        context = {
-            "stories": [shown(story, translate) for story in found.stories],
-            "prompts": options(labels.PROMPTS, translate),
-            "theme": chosen,
-            "region": region,
-            "page": page,
-            "last_page": last,
-            "previous_url": page_url(page - 1) if page > 1 else None,
-            "next_url": page_url(page + 1) if page < last else None,
-        }
-        return site.render(request, "stories.html", context)
+    def page_url(number: int) -> str:
+        query = {"theme": chosen, "region": region, "page": str(number)}
+        return "?" + urlencode({k: v for k, v in query.items() if v})
 
-    @router.get("/stories/{story_id}")
-    async def story(request: Request, story_id: UUID, ctx: ContextDep) -> HTMLResponse:
-        item = await ctx.items.get(story_id)
-        if item is None or item.kind is not Kind.STORY or item.status is not Status.APPROVED:
-            return site.render(request, "story_missing.html", status_code=status.HTTP_404_NOT_FOUND)
-        one = shown(StoryPublic.of(item), site.translator(request))
-        return site.render(request, "story.html", {"story": one})
+    context = {
+        "stories": [shown(story, translate) for story in found.stories],
+        "prompts": options(labels.PROMPTS, translate),
+        "theme": chosen,
+        "region": region,
+        "page": page,
+        "last_page": last,
+        "previous_url": page_url(page - 1) if page > 1 else None,
+        "next_url": page_url(page + 1) if page < last else None,
+    }
+    return site.render(request, "stories.html", context)
 
-    return router
+
+@router.get("/stories/{story_id}")
+async def story(request: Request, story_id: UUID, ctx: ContextDep, site: SiteDep) -> HTMLResponse:
+    item = await ctx.items.get(story_id)
+    if item is None or item.kind is not Kind.STORY or item.status is not Status.APPROVED:
+        return site.render(request, "story_missing.html", status_code=status.HTTP_404_NOT_FOUND)
+    one = shown(StoryPublic.of(item), site.translator(request))
+    return site.render(request, "story.html", {"story": one})

@@ -5,10 +5,10 @@ from fastapi.responses import HTMLResponse, Response
 from together_kit.forms import check, from_a_bot
 from together_kit.http import current_correlation_id
 from together_kit.labels import LANGUAGES
-from together_kit.pages import Site
+from together_kit.pages import FormPage, Site
 
 from moderation.entrypoints.api import command
-from moderation.entrypoints.dependencies import ContextDep
+from moderation.entrypoints.dependencies import ContextDep, SiteDep
 from moderation.entrypoints.schemas import StoryCreate
 from moderation.entrypoints.web import forms, labels
 from moderation.handlers.stories import submit_story
@@ -17,31 +17,33 @@ MAX_FORM_FIELDS = 32
 """More than the story form's fields; a larger form is not from our pages."""
 
 
-def share_pages(site: Site) -> APIRouter:
-    router = APIRouter()
+router = APIRouter()
 
-    story_form = site.form_page("share.html", prompts=labels.PROMPTS, languages=LANGUAGES)
 
-    @router.get("/share")
-    async def share_form(request: Request) -> HTMLResponse:
-        return story_form(request, {"language": site.pages.language(request)})
+def story_form(site: Site) -> FormPage:
+    return site.form_page("share.html", prompts=labels.PROMPTS, languages=LANGUAGES)
 
-    @router.post("/share")
-    async def share(request: Request, ctx: ContextDep) -> Response:
-        if refused := await site.over_limit(request):
-            return refused
-        form = await site.form(request, max_fields=MAX_FORM_FIELDS)
-        if from_a_bot(form):
-            return site.see_other(request, "/share/thanks")
-        values = forms.story_input(form)
-        story, errors = check(StoryCreate, values, forms.STORY)
-        if story is None:
-            return story_form(request, values, errors)
-        await submit_story(command(story, current_correlation_id()), ctx)
+
+@router.get("/share")
+async def share_form(request: Request, site: SiteDep) -> HTMLResponse:
+    return story_form(site)(request, {"language": site.pages.language(request)})
+
+
+@router.post("/share")
+async def share(request: Request, ctx: ContextDep, site: SiteDep) -> Response:
+    if refused := await site.over_limit(request):
+        return refused
+    form = await site.form(request, max_fields=MAX_FORM_FIELDS)
+    if from_a_bot(form):
         return site.see_other(request, "/share/thanks")
+    values = forms.story_input(form)
+    story, errors = check(StoryCreate, values, forms.STORY)
+    if story is None:
+        return story_form(site)(request, values, errors)
+    await submit_story(command(story, current_correlation_id()), ctx)
+    return site.see_other(request, "/share/thanks")
 
-    @router.get("/share/thanks")
-    async def share_thanks(request: Request) -> HTMLResponse:
-        return site.render(request, "share_thanks.html")
 
-    return router
+@router.get("/share/thanks")
+async def share_thanks(request: Request, site: SiteDep) -> HTMLResponse:
+    return site.render(request, "share_thanks.html")

@@ -11,7 +11,7 @@ from together_kit.pages import Site
 from together_kit.signing import TokenExpiredError, TokenInvalidError
 
 from moderation.domain.items import Kind
-from moderation.entrypoints.dependencies import ContextDep
+from moderation.entrypoints.dependencies import ContextDep, SiteDep
 from moderation.entrypoints.schemas import StoryPublic
 from moderation.entrypoints.web.reading import shown
 from moderation.handlers.context import Context
@@ -27,52 +27,55 @@ def private(response: HTMLResponse) -> HTMLResponse:
     return response
 
 
-def withdraw_pages(site: Site) -> APIRouter:
-    router = APIRouter()
+router = APIRouter()
 
-    def refused(request: Request, problem: str) -> HTMLResponse:
-        return private(
-            site.render(
-                request,
-                "story_withdraw_refused.html",
-                {"problem": problem},
-                status_code=status.HTTP_404_NOT_FOUND if problem == "invalid" else 410,
-            )
+
+def refused(request: Request, site: Site, problem: str) -> HTMLResponse:
+    return private(
+        site.render(
+            request,
+            "story_withdraw_refused.html",
+            {"problem": problem},
+            status_code=status.HTTP_404_NOT_FOUND if problem == "invalid" else 410,
         )
+    )
 
-    def story_of(token: str, ctx: Context) -> UUID | str:
-        """The story the token names, or why it does not work ("expired" or "invalid")."""
-        if ctx.links is None or len(token) > MAX_TOKEN_LENGTH:
-            return "invalid"
-        try:
-            return ctx.links.withdrawn_story(token)
-        except TokenExpiredError:
-            return "expired"
-        except TokenInvalidError:
-            return "invalid"
 
-    @router.get("/stories/withdraw/{token}")
-    async def withdraw_form(request: Request, token: str, ctx: ContextDep) -> HTMLResponse:
-        story_id = story_of(token, ctx)
-        if isinstance(story_id, str):
-            return refused(request, story_id)
-        item = await ctx.items.get(story_id)
-        if item is None or item.kind is not Kind.STORY or not item.withdrawable:
-            return private(site.render(request, "story_withdrawn.html", {"already": True}))
-        story = shown(StoryPublic.of(item), site.translator(request))
-        context = {"story": story, "token": token}
-        return private(site.render(request, "story_withdraw.html", context))
+def story_of(token: str, ctx: Context) -> UUID | str:
+    """The story the token names, or why it does not work ("expired" or "invalid")."""
+    if ctx.links is None or len(token) > MAX_TOKEN_LENGTH:
+        return "invalid"
+    try:
+        return ctx.links.withdrawn_story(token)
+    except TokenExpiredError:
+        return "expired"
+    except TokenInvalidError:
+        return "invalid"
 
-    @router.post("/stories/withdraw/{token}")
-    async def withdraw(request: Request, token: str, ctx: ContextDep) -> HTMLResponse:
-        story_id = story_of(token, ctx)
-        if isinstance(story_id, str):
-            return refused(request, story_id)
-        taken_down = await withdraw_own_story(
-            story_id,
-            correlation_id=current_correlation_id(),
-            ctx=ctx,
-        )
-        return private(site.render(request, "story_withdrawn.html", {"already": not taken_down}))
 
-    return router
+@router.get("/stories/withdraw/{token}")
+async def withdraw_form(
+    request: Request, token: str, ctx: ContextDep, site: SiteDep
+) -> HTMLResponse:
+    story_id = story_of(token, ctx)
+    if isinstance(story_id, str):
+        return refused(request, site, story_id)
+    item = await ctx.items.get(story_id)
+    if item is None or item.kind is not Kind.STORY or not item.withdrawable:
+        return private(site.render(request, "story_withdrawn.html", {"already": True}))
+    story = shown(StoryPublic.of(item), site.translator(request))
+    context = {"story": story, "token": token}
+    return private(site.render(request, "story_withdraw.html", context))
+
+
+@router.post("/stories/withdraw/{token}")
+async def withdraw(request: Request, token: str, ctx: ContextDep, site: SiteDep) -> HTMLResponse:
+    story_id = story_of(token, ctx)
+    if isinstance(story_id, str):
+        return refused(request, site, story_id)
+    taken_down = await withdraw_own_story(
+        story_id,
+        correlation_id=current_correlation_id(),
+        ctx=ctx,
+    )
+    return private(site.render(request, "story_withdrawn.html", {"already": not taken_down}))

@@ -12,20 +12,22 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from together_kit.web import WebPages
 
-from moderation.adapters.items import ItemNotFoundError
-from moderation.entrypoints.web.moderator.auth import auth_pages
-from moderation.entrypoints.web.moderator.desk import Desk, desk_of
-from moderation.entrypoints.web.moderator.items import item_pages
-from moderation.entrypoints.web.moderator.leads import lead_pages
-from moderation.entrypoints.web.moderator.queue import queue_pages
-from moderation.entrypoints.web.moderator.reports import report_pages
+from moderation.domain.items import ItemNotFoundError
+from moderation.entrypoints.web.moderator import (
+    auth,
+    items,
+    leads,
+    queue,
+    reports,
+    security_log,
+)
 from moderation.entrypoints.web.moderator.security import (
     PREFIX,
     ForbiddenError,
     NotSignedInError,
     SecurityHeaders,
 )
-from moderation.entrypoints.web.moderator.security_log import security_log_pages
+from moderation.entrypoints.web.moderator.ui import ModeratorUI, ui_of
 from moderation.handlers.moderators import Accounts
 from moderation.settings import Settings
 
@@ -34,10 +36,11 @@ STATIC = Path(__file__).parent / "static"
 
 def install(app: FastAPI, *, pages: WebPages, accounts: Accounts, settings: Settings) -> None:
     app.state.accounts = accounts
-    app.state.desk = Desk(pages, accounts=accounts, settings=settings, ctx=app.state.context)
-    for pages_of in (auth_pages, queue_pages, item_pages, lead_pages, report_pages):
-        app.include_router(pages_of(), prefix=PREFIX, include_in_schema=False)
-    app.include_router(security_log_pages(), prefix=PREFIX, include_in_schema=False)
+    app.state.moderator_ui = ModeratorUI(
+        pages, accounts=accounts, settings=settings, ctx=app.state.context
+    )
+    for module in (auth, queue, items, leads, reports, security_log):
+        app.include_router(module.router, prefix=PREFIX, include_in_schema=False)
     app.mount(PREFIX + "/static", StaticFiles(directory=STATIC), name="moderator-static")
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(NotSignedInError, _sign_in_first)
@@ -52,7 +55,7 @@ async def _sign_in_first(request: Request, error: Exception) -> Response:
 
 
 async def _forbidden(request: Request, error: Exception) -> HTMLResponse:
-    return desk_of(request).render(
+    return ui_of(request).render(
         request,
         "moderator/problem.html",
         {"heading": "Not allowed", "problem": str(error)},
@@ -61,7 +64,7 @@ async def _forbidden(request: Request, error: Exception) -> HTMLResponse:
 
 
 async def _no_such_item(request: Request, error: Exception) -> HTMLResponse:
-    return desk_of(request).render(
+    return ui_of(request).render(
         request,
         "moderator/problem.html",
         {"heading": "No such item", "problem": "There is no item with this address."},

@@ -6,98 +6,85 @@ from uuid import UUID
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, Response
 
-from moderation.adapters.moderators import AccountExistsError, AccountNotFoundError
 from moderation.domain.decisions import Role
-from moderation.domain.moderators import AccountError
-from moderation.entrypoints.web.moderator.desk import desk_of
+from moderation.domain.moderators import AccountError, AccountExistsError, AccountNotFoundError
 from moderation.entrypoints.web.moderator.security import LeadDep, LeadPostedDep, Me, form_of
+from moderation.entrypoints.web.moderator.ui import ui_of
 from moderation.handlers import moderators
 
+router = APIRouter()
 
-def lead_pages() -> APIRouter:
-    router = APIRouter()
 
-    async def listing(
-        request: Request, me: Me, *, error: str = "", status_code: int = status.HTTP_200_OK
-    ) -> HTMLResponse:
-        desk = desk_of(request)
-        context = {
-            "accounts": await desk.accounts.moderators.all(),
-            "roles": [role.value for role in Role],
-            "error": error,
-        }
-        return desk.render(
-            request, "moderator/moderators.html", context, me=me, status_code=status_code
+async def listing(
+    request: Request, me: Me, *, error: str = "", status_code: int = status.HTTP_200_OK
+) -> HTMLResponse:
+    ui = ui_of(request)
+    context = {
+        "accounts": await ui.accounts.moderators.all(),
+        "roles": [role.value for role in Role],
+        "error": error,
+    }
+    return ui.render(request, "moderator/moderators.html", context, me=me, status_code=status_code)
+
+
+@router.get("/moderators")
+async def moderators_page(request: Request, me: LeadDep) -> HTMLResponse:
+    return await listing(request, me)
+
+
+@router.post("/moderators")
+async def add(request: Request, me: LeadPostedDep) -> Response:
+    ui = ui_of(request)
+    form = await form_of(request)
+    role = str(form.get("role", ""))
+    try:
+        account, temporary = await moderators.create_with_temporary_password(
+            email=str(form.get("email", "")),
+            name=str(form.get("name", "")),
+            role=Role(role) if role in {r.value for r in Role} else Role.MODERATOR,
+            accounts=ui.accounts,
+            by=me.account,
         )
+    except (AccountError, AccountExistsError) as error:
+        problem = str(error) if isinstance(error, AccountError) else "That email or name is taken."
+        return await listing(
+            request, me, error=problem, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT
+        )
+    context = {"account": account, "temporary": temporary}
+    return ui.render(request, "moderator/moderator_created.html", context, me=me)
 
-    @router.get("/moderators")
-    async def moderators_page(request: Request, me: LeadDep) -> HTMLResponse:
-        return await listing(request, me)
 
-    @router.post("/moderators")
-    async def add(request: Request, me: LeadPostedDep) -> Response:
-        desk = desk_of(request)
-        form = await form_of(request)
-        role = str(form.get("role", ""))
-        try:
-            account, temporary = await moderators.create_with_temporary_password(
-                email=str(form.get("email", "")),
-                name=str(form.get("name", "")),
-                role=Role(role) if role in {r.value for r in Role} else Role.MODERATOR,
-                accounts=desk.accounts,
-                by=me.account,
-            )
-        except (AccountError, AccountExistsError) as error:
-            problem = (
-                str(error) if isinstance(error, AccountError) else "That email or name is taken."
-            )
-            return await listing(
-                request, me, error=problem, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT
-            )
-        context = {"account": account, "temporary": temporary}
-        return desk.render(request, "moderator/moderator_created.html", context, me=me)
+@router.post("/moderators/{account_id}/deactivate")
+async def deactivate(request: Request, account_id: UUID, me: LeadPostedDep) -> Response:
+    ui = ui_of(request)
+    try:
+        await moderators.deactivate(account_id, by=me.account, accounts=ui.accounts)
+    except (AccountError, AccountNotFoundError) as error:
+        return await listing(request, me, error=_why(error), status_code=status.HTTP_409_CONFLICT)
+    return ui.see_other(request, "/moderators?done=account")
 
-    @router.post("/moderators/{account_id}/deactivate")
-    async def deactivate(request: Request, account_id: UUID, me: LeadPostedDep) -> Response:
-        desk = desk_of(request)
-        try:
-            await moderators.deactivate(account_id, by=me.account, accounts=desk.accounts)
-        except (AccountError, AccountNotFoundError) as error:
-            return await listing(
-                request, me, error=_why(error), status_code=status.HTTP_409_CONFLICT
-            )
-        return desk.see_other(request, "/moderators?done=account")
 
-    @router.post("/moderators/{account_id}/role")
-    async def change_role(request: Request, account_id: UUID, me: LeadPostedDep) -> Response:
-        desk = desk_of(request)
-        role = str((await form_of(request)).get("role", ""))
-        try:
-            if role not in {r.value for r in Role}:
-                raise AccountError("Choose moderator or lead.")
-            await moderators.change_role(
-                account_id, Role(role), by=me.account, accounts=desk.accounts
-            )
-        except (AccountError, AccountNotFoundError) as error:
-            return await listing(
-                request, me, error=_why(error), status_code=status.HTTP_409_CONFLICT
-            )
-        return desk.see_other(request, "/moderators?done=account")
+@router.post("/moderators/{account_id}/role")
+async def change_role(request: Request, account_id: UUID, me: LeadPostedDep) -> Response:
+    ui = ui_of(request)
+    role = str((await form_of(request)).get("role", ""))
+    try:
+        if role not in {r.value for r in Role}:
+            raise AccountError("Choose moderator or lead.")
+        await moderators.change_role(account_id, Role(role), by=me.account, accounts=ui.accounts)
+    except (AccountError, AccountNotFoundError) as error:
+        return await listing(request, me, error=_why(error), status_code=status.HTTP_409_CONFLICT)
+    return ui.see_other(request, "/moderators?done=account")
 
-    @router.post("/moderators/{account_id}/second-factor")
-    async def reset_second_factor(
-        request: Request, account_id: UUID, me: LeadPostedDep
-    ) -> Response:
-        desk = desk_of(request)
-        try:
-            await moderators.reset_second_factor(account_id, by=me.account, accounts=desk.accounts)
-        except (AccountError, AccountNotFoundError) as error:
-            return await listing(
-                request, me, error=_why(error), status_code=status.HTTP_409_CONFLICT
-            )
-        return desk.see_other(request, "/moderators?done=account")
 
-    return router
+@router.post("/moderators/{account_id}/second-factor")
+async def reset_second_factor(request: Request, account_id: UUID, me: LeadPostedDep) -> Response:
+    ui = ui_of(request)
+    try:
+        await moderators.reset_second_factor(account_id, by=me.account, accounts=ui.accounts)
+    except (AccountError, AccountNotFoundError) as error:
+        return await listing(request, me, error=_why(error), status_code=status.HTTP_409_CONFLICT)
+    return ui.see_other(request, "/moderators?done=account")
 
 
 def _why(error: Exception) -> str:

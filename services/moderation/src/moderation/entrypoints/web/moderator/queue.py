@@ -14,8 +14,8 @@ from moderation.domain.items import Item, Kind, Status
 from moderation.domain.queue import QueueFilter
 from moderation.domain.screening import Flag
 from moderation.entrypoints.web.labels import FLAGS, KINDS, STATUSES
-from moderation.entrypoints.web.moderator.desk import Desk, age_text, clock_text, desk_of
 from moderation.entrypoints.web.moderator.security import Me, MeDep, PostedDep, form_of
+from moderation.entrypoints.web.moderator.ui import ModeratorUI, age_text, clock_text, ui_of
 from moderation.entrypoints.web.moderator.views import listing_roles, preview, reason_options
 from moderation.handlers import decisions
 
@@ -41,7 +41,7 @@ class Row:
     """A listing's roles for volunteers."""
 
 
-def row(item: Item, *, desk: Desk, now: datetime) -> Row:
+def row(item: Item, *, ui: ModeratorUI, now: datetime) -> Row:
     claim = item.claim
     held_by = ""
     if claim is not None and now < claim.until:
@@ -54,7 +54,7 @@ def row(item: Item, *, desk: Desk, now: datetime) -> Row:
         status=item.status.value,
         flags=[flag.value for flag in item.screening.flags],
         age=age_text(item.age(now)),
-        overdue=desk.ctx.targets.breached(item, now),
+        overdue=ui.ctx.targets.breached(item, now),
         held_by=held_by,
         preview=preview(item.text),
         roles=listing_roles(item),
@@ -72,98 +72,100 @@ def queue_filter(me: Me, *, kind: str, flag: str, region: str, age: str) -> Queu
     )
 
 
-def queue_pages() -> APIRouter:
-    router = APIRouter()
+router = APIRouter()
 
-    async def listed(request: Request, me: Me, chosen: dict[str, str]) -> dict[str, Any]:
-        desk = desk_of(request)
-        now = desk.now()
-        query = queue_filter(me, **chosen)
-        items = await desk.ctx.items.queue(query, now=now, limit=PAGE_SIZE)
-        return {
-            "rows": [row(item, desk=desk, now=now) for item in items],
-            "counts": await desk.ctx.items.counts(query, now=now),
-            "chosen": chosen,
-            "page_size": PAGE_SIZE,
-            "words": {"kind": KINDS, "status": STATUSES, "flag": FLAGS},
-        }
 
-    def choices(kind: str, flag: str, region: str, age: str) -> dict[str, str]:
-        return {"kind": kind, "flag": flag, "region": region, "age": age}
+async def listed(request: Request, me: Me, chosen: dict[str, str]) -> dict[str, Any]:
+    ui = ui_of(request)
+    now = ui.now()
+    query = queue_filter(me, **chosen)
+    items = await ui.ctx.items.queue(query, now=now, limit=PAGE_SIZE)
+    return {
+        "rows": [row(item, ui=ui, now=now) for item in items],
+        "counts": await ui.ctx.items.counts(query, now=now),
+        "chosen": chosen,
+        "page_size": PAGE_SIZE,
+        "words": {"kind": KINDS, "status": STATUSES, "flag": FLAGS},
+    }
 
-    @router.get("")
-    async def queue(
-        request: Request,
-        me: MeDep,
-        kind: str = Query("", max_length=10),
-        flag: str = Query("", max_length=20),
-        region: str = Query("", max_length=40),
-        age: str = Query("", max_length=4),
-    ) -> HTMLResponse:
-        context = await listed(request, me, choices(kind, flag, region, age))
-        context |= {
-            "kinds": [k.value for k in Kind],
-            "flags": [f.value for f in Flag],
-            "ages": list(AGES),
-            "reasons": reason_options(REJECT_REASONS),
-        }
-        return desk_of(request).render(request, "moderator/queue.html", context, me=me)
 
-    @router.get("/queue/fragment")
-    async def fragment(
-        request: Request,
-        me: MeDep,
-        kind: str = Query("", max_length=10),
-        flag: str = Query("", max_length=20),
-        region: str = Query("", max_length=40),
-        age: str = Query("", max_length=4),
-    ) -> HTMLResponse:
-        context = await listed(request, me, choices(kind, flag, region, age))
-        return desk_of(request).render(request, "moderator/_queue_list.html", context, me=me)
+def choices(kind: str, flag: str, region: str, age: str) -> dict[str, str]:
+    return {"kind": kind, "flag": flag, "region": region, "age": age}
 
-    @router.post("/bulk")
-    async def bulk(request: Request, me: PostedDep) -> Response:
-        desk = desk_of(request)
-        form = await form_of(request)
-        action = str(form.get("action", ""))
-        reason = str(form.get("reason", ""))
-        ids = [_uuid(value) for value in form.getlist("item")]
-        chosen = [item_id for item_id in ids if item_id is not None]
-        problem = ""
-        if action not in {Action.APPROVE.value, Action.REJECT.value} or not chosen:
-            problem = "Choose items and approve or reject them."
-        elif action == Action.REJECT.value and reason not in {r.value for r in REJECT_REASONS}:
-            problem = "Choose a reason to reject them."
-        if problem:
-            context: dict[str, Any] = {"problem": problem, "outcome": None}
-            return desk.render(
-                request,
-                "moderator/bulk.html",
-                context,
-                me=me,
-                status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
-            )
-        outcome = await decisions.bulk_decide(
-            chosen,
-            me.account.moderator,
-            action=Action(action),
-            reason=Reason(reason) if reason else None,
-            note=str(form.get("note", ""))[:2000],
-            ctx=desk.ctx,
+
+@router.get("")
+async def queue(
+    request: Request,
+    me: MeDep,
+    kind: str = Query("", max_length=10),
+    flag: str = Query("", max_length=20),
+    region: str = Query("", max_length=40),
+    age: str = Query("", max_length=4),
+) -> HTMLResponse:
+    context = await listed(request, me, choices(kind, flag, region, age))
+    context |= {
+        "kinds": [k.value for k in Kind],
+        "flags": [f.value for f in Flag],
+        "ages": list(AGES),
+        "reasons": reason_options(REJECT_REASONS),
+    }
+    return ui_of(request).render(request, "moderator/queue.html", context, me=me)
+
+
+@router.get("/queue/fragment")
+async def fragment(
+    request: Request,
+    me: MeDep,
+    kind: str = Query("", max_length=10),
+    flag: str = Query("", max_length=20),
+    region: str = Query("", max_length=40),
+    age: str = Query("", max_length=4),
+) -> HTMLResponse:
+    context = await listed(request, me, choices(kind, flag, region, age))
+    return ui_of(request).render(request, "moderator/_queue_list.html", context, me=me)
+
+
+@router.post("/bulk")
+async def bulk(request: Request, me: PostedDep) -> Response:
+    ui = ui_of(request)
+    form = await form_of(request)
+    action = str(form.get("action", ""))
+    reason = str(form.get("reason", ""))
+    ids = [_uuid(value) for value in form.getlist("item")]
+    chosen = [item_id for item_id in ids if item_id is not None]
+    problem = ""
+    if action not in {Action.APPROVE.value, Action.REJECT.value} or not chosen:
+        problem = "Choose items and approve or reject them."
+    elif action == Action.REJECT.value and reason not in {r.value for r in REJECT_REASONS}:
+        problem = "Choose a reason to reject them."
+    if problem:
+        context: dict[str, Any] = {"problem": problem, "outcome": None}
+        return ui.render(
+            request,
+            "moderator/bulk.html",
+            context,
+            me=me,
+            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
         )
-        refused = [
-            (str(item_id), await _title_of(desk, me, item_id), why)
-            for item_id, why in outcome.refused.items()
-        ]
-        context = {"problem": "", "outcome": outcome, "refused": refused, "action": action}
-        return desk.render(request, "moderator/bulk.html", context, me=me)
+    outcome = await decisions.bulk_decide(
+        chosen,
+        me.account.moderator,
+        action=Action(action),
+        reason=Reason(reason) if reason else None,
+        note=str(form.get("note", ""))[:2000],
+        ctx=ui.ctx,
+    )
+    refused = [
+        (str(item_id), await _title_of(ui, me, item_id), why)
+        for item_id, why in outcome.refused.items()
+    ]
+    context = {"problem": "", "outcome": outcome, "refused": refused, "action": action}
+    return ui.render(request, "moderator/bulk.html", context, me=me)
 
-    return router
 
-
-async def _title_of(desk: Desk, me: Me, item_id: UUID) -> str:
+async def _title_of(ui: ModeratorUI, me: Me, item_id: UUID) -> str:
     """The title to name a refused item by (never a held item's, unless to a lead)."""
-    item = await desk.ctx.items.get(item_id)
+    item = await ui.ctx.items.get(item_id)
     if item is None or (item.for_leads and not me.account.is_lead):
         return ""
     return item.title

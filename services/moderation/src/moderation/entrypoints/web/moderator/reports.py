@@ -16,8 +16,8 @@ from moderation.entrypoints.web.moderator.charts import (
     buckets,
     figures,
 )
-from moderation.entrypoints.web.moderator.desk import desk_of
 from moderation.entrypoints.web.moderator.security import LeadDep
+from moderation.entrypoints.web.moderator.ui import ui_of
 
 COLUMNS = [  # times in UTC, ISO 8601, as the column says
     "item_id",
@@ -70,55 +70,52 @@ def _day(value: str, default: date) -> date:
         return default
 
 
-def report_pages() -> APIRouter:
-    router = APIRouter()
+router = APIRouter()
 
-    @router.get("/audit.csv")
-    async def audit_csv(
-        request: Request,
-        me: LeadDep,
-        start: str = Query("", max_length=10, description="First day, YYYY-MM-DD"),
-        end: str = Query("", max_length=10, description="Last day, YYYY-MM-DD (included)"),
-    ) -> Response:
-        desk = desk_of(request)
-        today = desk.now().date()
-        last = _day(end, today)
-        first = _day(start, last - timedelta(days=DEFAULT_AUDIT_DAYS))
-        since = datetime.combine(first, datetime.min.time(), UTC)
-        until = datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC)
-        items = [item async for item in desk.ctx.items.decided_between(since, until)]
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(COLUMNS)
-        writer.writerows(audit_rows(items, since, until))
-        name = f"moderation-audit-{first}-{last}.csv"
-        return Response(
-            out.getvalue(),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
 
-    @router.get("/dashboard")
-    async def dashboard(request: Request, me: LeadDep) -> HTMLResponse:
-        desk = desk_of(request)
-        now = desk.now()
-        first = now.date() - timedelta(days=DASHBOARD_DAYS - 1)
-        since = datetime.combine(first, datetime.min.time(), UTC)
-        items = [
-            item async for item in desk.ctx.items.decided_between(since, now + timedelta(seconds=1))
-        ]
-        numbers = figures(items, start=first, days=DASHBOARD_DAYS)
-        older = []
-        for _, age in BACKLOG_BUCKETS:
-            query = QueueFilter(older_than=age or None)
-            older.append((await desk.ctx.items.counts(query, now=now)).total)
-        charts = [
-            bar_chart("Items decided per day", numbers.per_day),
-            bar_chart("Median hours from submission to decision", numbers.median_hours_per_day),
-            bar_chart("Open items by age", buckets(older)),
-            bar_chart("Decisions by reason", numbers.by_reason),
-        ]
-        context = {"charts": charts, "median_hours": numbers.median_hours, "days": DASHBOARD_DAYS}
-        return desk.render(request, "moderator/dashboard.html", context, me=me)
+@router.get("/audit.csv")
+async def audit_csv(
+    request: Request,
+    me: LeadDep,
+    start: str = Query("", max_length=10, description="First day, YYYY-MM-DD"),
+    end: str = Query("", max_length=10, description="Last day, YYYY-MM-DD (included)"),
+) -> Response:
+    ui = ui_of(request)
+    today = ui.now().date()
+    last = _day(end, today)
+    first = _day(start, last - timedelta(days=DEFAULT_AUDIT_DAYS))
+    since = datetime.combine(first, datetime.min.time(), UTC)
+    until = datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC)
+    items = [item async for item in ui.ctx.items.decided_between(since, until)]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    writer.writerows(audit_rows(items, since, until))
+    name = f"moderation-audit-{first}-{last}.csv"
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
-    return router
+
+@router.get("/dashboard")
+async def dashboard(request: Request, me: LeadDep) -> HTMLResponse:
+    ui = ui_of(request)
+    now = ui.now()
+    first = now.date() - timedelta(days=DASHBOARD_DAYS - 1)
+    since = datetime.combine(first, datetime.min.time(), UTC)
+    items = [item async for item in ui.ctx.items.decided_between(since, now + timedelta(seconds=1))]
+    numbers = figures(items, start=first, days=DASHBOARD_DAYS)
+    older = []
+    for _, age in BACKLOG_BUCKETS:
+        query = QueueFilter(older_than=age or None)
+        older.append((await ui.ctx.items.counts(query, now=now)).total)
+    charts = [
+        bar_chart("Items decided per day", numbers.per_day),
+        bar_chart("Median hours from submission to decision", numbers.median_hours_per_day),
+        bar_chart("Open items by age", buckets(older)),
+        bar_chart("Decisions by reason", numbers.by_reason),
+    ]
+    context = {"charts": charts, "median_hours": numbers.median_hours, "days": DASHBOARD_DAYS}
+    return ui.render(request, "moderator/dashboard.html", context, me=me)

@@ -20,8 +20,8 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from moderation.adapters.sessions import Session
 from moderation.domain.moderators import Account
+from moderation.domain.sessions import Session
 from moderation.handlers.moderators import Accounts
 from moderation.handlers.sign_in import pending, signed_in
 
@@ -98,7 +98,7 @@ def set_session_cookie(request: Request, response: Response, session: Session) -
     response.set_cookie(
         COOKIE,
         session.token,
-        max_age=int(session.expires - session.created),
+        max_age=int(session.lifetime.total_seconds()),
         path=request.scope.get("root_path", "") + PREFIX,
         httponly=True,
         samesite="lax",

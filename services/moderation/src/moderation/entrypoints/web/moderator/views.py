@@ -13,7 +13,7 @@ from moderation.domain.items import Item, ListingDetails
 from moderation.domain.pledges import PledgeDetails
 from moderation.domain.screening import Finding
 from moderation.entrypoints.web.labels import KINDS, PROMPTS, REASONS, STATUSES
-from moderation.entrypoints.web.moderator.desk import uk_time
+from moderation.entrypoints.web.moderator.ui import uk_time
 
 PREVIEW_LENGTH = 160
 

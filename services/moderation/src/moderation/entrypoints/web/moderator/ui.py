@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
+from together_kit.state import from_state
 from together_kit.web import WebPages
 
 from moderation.entrypoints.web.moderator.security import PREFIX, Me
@@ -32,7 +33,10 @@ UK = ZoneInfo("Europe/London")
 """Moderators read every time in UK time, marked GMT or BST (times are kept in UTC)."""
 
 
-class Desk:
+class ModeratorUI:
+    """What the moderator pages share: the templates, the accounts, the settings and the
+    handlers' `Context`, with rendering and redirects under /moderation."""
+
     def __init__(
         self, pages: WebPages, *, accounts: Accounts, settings: Settings, ctx: Context
     ) -> None:
@@ -73,9 +77,8 @@ class Desk:
         return RedirectResponse(location, status_code=status.HTTP_303_SEE_OTHER)
 
 
-def desk_of(request: Request) -> Desk:
-    desk: Desk = request.app.state.desk
-    return desk
+ui_of = from_state("moderator_ui", ModeratorUI)
+"""The `ModeratorUI` of the app (`app.state.moderator_ui`), for a page or as a dependency."""
 
 
 def age_text(age: timedelta) -> str:

@@ -1,4 +1,5 @@
-"""The events moderation tells, built from an item. Story text never leaves in them."""
+"""The integration events moderation publishes, each built from an item. Story text never leaves
+in them (a pledge's text does, once approved: signups shows it)."""
 
 from typing import Literal
 from uuid import UUID
@@ -12,6 +13,10 @@ from together_contracts import (
     ListingRejected,
     ListingWithdrawn,
     ListingWithdrawnData,
+    PersonErasureRequested,
+    PledgeApproved,
+    PledgeOutcomeData,
+    PledgeRejected,
     StoryApproved,
     StoryHeld,
     StoryOutcomeData,
@@ -24,8 +29,8 @@ from together_contracts import (
 
 from moderation.domain.decisions import Reason
 from moderation.domain.items import Item, Kind, Status
+from moderation.domain.pledges import PledgeDetails
 from moderation.handlers.context import PRODUCER, Context
-from moderation.handlers.pledges import pledge_decided
 
 ALERT_KINDS: dict[Kind, Literal["story", "listing", "pledge"]] = {
     Kind.STORY: "story",
@@ -59,12 +64,14 @@ def story_held(item: Item, correlation_id: str) -> StoryHeld:
     )
 
 
-def decided(item: Item, *, reason: Reason | None, correlation_id: str, ctx: Context) -> Event:
+def decision_event(
+    item: Item, *, reason: Reason | None, correlation_id: str, ctx: Context
+) -> Event:
     """`story.approved`/`story.rejected`, `listing.approved`/`listing.rejected` or
     `pledge.approved`/`pledge.rejected` for a decision."""
     approved = item.status is Status.APPROVED
     if item.kind is Kind.PLEDGE:
-        return pledge_decided(item, reason=reason, correlation_id=correlation_id)
+        return pledge_decision_event(item, reason=reason, correlation_id=correlation_id)
     if item.kind is Kind.LISTING:
         data = ListingDecisionData(event_id=item.id, reason=reason.value if reason else None)
         listing = ListingApproved if approved else ListingRejected
@@ -88,11 +95,11 @@ def decided(item: Item, *, reason: Reason | None, correlation_id: str, ctx: Cont
     return StoryRejected(producer=PRODUCER, correlation_id=correlation_id, data=outcome)
 
 
-def withdrawn(item: Item, *, by: Literal["lead", "author"], correlation_id: str) -> Event:
+def withdrawal_event(item: Item, *, by: Literal["lead", "author"], correlation_id: str) -> Event:
     """`story.withdrawn` or `listing.withdrawn`: no text, no reason (both stay in the audit). A
     pledge taken down is told as `pledge.rejected`, which takes it off `/pledges`."""
     if item.kind is Kind.PLEDGE:
-        return pledge_decided(item, reason=None, correlation_id=correlation_id)
+        return pledge_decision_event(item, reason=None, correlation_id=correlation_id)
     if item.kind is Kind.LISTING:
         return ListingWithdrawn(
             producer=PRODUCER,
@@ -103,6 +110,40 @@ def withdrawn(item: Item, *, by: Literal["lead", "author"], correlation_id: str)
         producer=PRODUCER,
         correlation_id=correlation_id,
         data=StoryWithdrawnData(story_id=item.id, by=by),
+    )
+
+
+def pledge_decision_event(item: Item, *, reason: Reason | None, correlation_id: str) -> Event:
+    """What signups needs to show (or stop showing) the pledge and notifications to tell its
+    contact (whom it knows from `organisation.joined`); the text goes out only when approved."""
+    if not isinstance(item.details, PledgeDetails):
+        raise TypeError(f"item {item.id} is a {item.kind}, not a pledge")
+    pledge = item.details
+    approved = item.status is Status.APPROVED
+    data = PledgeOutcomeData(
+        pledge_id=item.id,
+        organisation_id=UUID(pledge.organisation_id),
+        organisation_name=(item.published_title or item.title)[:200],
+        text=(item.published_text or item.text) if approved else "",
+        reason=reason.value if reason else None,
+    )
+    outcome = PledgeApproved if approved else PledgeRejected
+    submitted = item.extra.get("submitted_event_id")
+    return outcome(
+        producer=PRODUCER,
+        correlation_id=correlation_id,
+        causation_id=UUID(submitted) if submitted else None,
+        data=data,
+    )
+
+
+def erasure_event(item: Item, request: PersonErasureRequested) -> StoryWithdrawn:
+    """`story.withdrawn` by `erasure`, for a published story erased at its author's request."""
+    return StoryWithdrawn(
+        producer=PRODUCER,
+        correlation_id=request.correlation_id,
+        causation_id=request.id,
+        data=StoryWithdrawnData(story_id=item.id, by="erasure"),
     )
 
 
