@@ -14,7 +14,7 @@ any restore from backup.
 
 The broker is `--url`, else `RABBITMQ_URL`, else amqp://guest:guest@localhost:5672/. Every failure
 (unknown service queue, unknown event id, unreachable broker) prints one line and exits with 1.
-The logic lives in together_kit.deadletters; this module parses and prints.
+The logic lives in together_kit.messaging.deadletters; this module parses and prints.
 """
 
 import asyncio
@@ -28,7 +28,7 @@ import typer
 from aio_pika.exceptions import AMQPError
 from pymongo.errors import PyMongoError
 
-from together_kit.deadletters import (
+from together_kit.messaging.deadletters import (
     DEFAULT_URL,
     DeadLetter,
     DeadLetterError,
@@ -37,8 +37,8 @@ from together_kit.deadletters import (
     replay_checked,
     show,
 )
+from together_kit.messaging.topology import dead_letter_queue_name
 from together_kit.settings import DEVELOPMENT_ERASURE_KEY
-from together_kit.topology import dead_letter_queue_name
 
 T = TypeVar("T")
 

@@ -26,22 +26,22 @@ from pymongo.errors import ConnectionFailure
 from together_contracts import Event
 
 from together_kit import mongo
-from together_kit.consuming import ConsumerGuard, RetryPolicy
-from together_kit.deadletters import expire_unstamped
-from together_kit.declaring import declare_topology
-from together_kit.errors import ErrorPages
-from together_kit.health import health_router
-from together_kit.http import install_http_middleware
-from together_kit.idempotency import IdempotencyStore
-from together_kit.inbox import Inbox
+from together_kit.http.health import health_router
+from together_kit.http.idempotency import IdempotencyStore
+from together_kit.http.middleware import install_http_middleware
+from together_kit.messaging.consuming import ConsumerGuard, RetryPolicy
+from together_kit.messaging.deadletters import expire_unstamped
+from together_kit.messaging.declaring import declare_topology
+from together_kit.messaging.inbox import Inbox
+from together_kit.messaging.outbox import AggregateCollection
+from together_kit.messaging.publishing import EventPublisher
+from together_kit.messaging.relay import OutboxRelay
+from together_kit.messaging.topology import EVENTS, ConsumerTopology
 from together_kit.metrics import Metrics
-from together_kit.outbox import AggregateCollection
-from together_kit.publishing import EventPublisher
-from together_kit.relay import OutboxRelay
 from together_kit.retention import Retention, days
 from together_kit.schedule import JobLeases, cancel_all, run_every
 from together_kit.settings import ServiceSettings
-from together_kit.topology import EVENTS, ConsumerTopology
+from together_kit.web.errors import ErrorPages
 
 log = structlog.get_logger("together.runtime")
 STARTUP_PATIENCE_SECONDS = 60.0

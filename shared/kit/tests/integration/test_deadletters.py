@@ -4,7 +4,7 @@ purged only as chosen and confirmed."""
 import asyncio
 
 import pytest
-from together_kit.deadletters import (
+from together_kit.messaging.deadletters import (
     DeadLetter,
     DeadLetterError,
     list_dead,

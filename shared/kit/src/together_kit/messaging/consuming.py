@@ -39,9 +39,9 @@ from faststream.rabbit import RabbitBroker
 from pydantic import ValidationError
 from pymongo.errors import ConnectionFailure
 
-from together_kit.inbox import Inbox
+from together_kit.messaging.inbox import Inbox
+from together_kit.messaging.topology import ConsumerTopology
 from together_kit.metrics import Metrics
-from together_kit.topology import ConsumerTopology
 
 log = structlog.get_logger("together.consumer")
 

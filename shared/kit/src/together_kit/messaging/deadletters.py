@@ -6,10 +6,10 @@ The operator commands are `together dlq list|show|replay|purge --service NAME` (
 Reading never consumes: every message is fetched unacknowledged, all of them before any is handed
 back, then requeued. Replay publishes a message back to the queue that failed it (the queue bound to
 `together.events` by the event's original routing key), through the service's own exchange
-`<service>.direct` (together_kit.topology; never the default exchange, so it needs no more rights
-than the service has and reaches no other service's queue) with its body and properties, minus the
-headers that record its failure: only the consumer that failed receives it again; the others
-already processed the event. Its dead letter is acknowledged only once the broker has confirmed
+`<service>.direct` (together_kit.messaging.topology; never the default exchange, so it needs no
+more rights than the service has and reaches no other service's queue) with its body and
+properties, minus the headers that record its failure: only the consumer that failed receives it
+again; the others already processed the event. Its dead letter is acknowledged only once the broker has confirmed
 that publish (a queue the exchange does not reach is an error, never a silent loss). Purge
 acknowledges the chosen dead letters and requeues the rest.
 
@@ -35,7 +35,7 @@ import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractIncomingMessage
 from aio_pika.exceptions import AMQPError, ChannelNotFoundEntity
 
-from together_kit.topology import dead_letter_queue_name, service_exchange
+from together_kit.messaging.topology import dead_letter_queue_name, service_exchange
 
 DEFAULT_URL = "amqp://guest:guest@localhost:5672/"
 _FAILURE_HEADERS = ("x-error", "x-attempt", "x-last-error", "x-dead-lettered-at", "x-original-")

@@ -21,9 +21,9 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from together_kit.errors import ErrorPages, wants_page
+from together_kit.http.shedding import LoadShedding
 from together_kit.metrics import Metrics
-from together_kit.shedding import LoadShedding
+from together_kit.web.errors import ErrorPages, wants_page
 
 REQUEST_ID_HEADER = "X-Request-ID"
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -53,7 +53,7 @@ def install_http_middleware(
     errors: ErrorPages | None = None,
 ) -> None:
     """The shared middleware and error handlers; with `errors`, a browser gets error pages
-    (together_kit.errors) where an API client gets the JSON."""
+    (together_kit.web.errors) where an API client gets the JSON."""
     # Starlette runs the last added outermost: shedding, then request context, then body limit.
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     app.add_middleware(RequestContext, metrics=metrics)
