@@ -311,5 +311,16 @@ def reapply_command(
     typer.echo(f"re-published {count} erasure(s) recorded in {', '.join(chosen)}")
 
 
+def deadletters(argv: Sequence[str] | None = None) -> int:
+    """`together-deadletters`: the `together dlq` commands under their old name."""
+    try:
+        typer.main.get_command(dlq).main(
+            args=list(argv) if argv is not None else None, prog_name="together-deadletters"
+        )
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    return 0
+
+
 if __name__ == "__main__":
     app()

@@ -16,9 +16,7 @@ import structlog
 from aio_pika.exceptions import AMQPError
 from fastapi import APIRouter, FastAPI
 from fastapi_offline import FastAPIOffline
-from faststream.middlewares import AckPolicy
-from faststream.rabbit import Channel, RabbitBroker, RabbitRouter
-from faststream.rabbit.subscriber import RabbitSubscriber
+from faststream.rabbit import RabbitBroker, RabbitRouter
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
@@ -29,7 +27,7 @@ from together_kit import mongo
 from together_kit.http.health import health_router
 from together_kit.http.idempotency import IdempotencyStore
 from together_kit.http.middleware import install_http_middleware
-from together_kit.messaging.consuming import ConsumerGuard, RetryPolicy
+from together_kit.messaging.consuming import Consumer, ConsumerGuard, RetryPolicy
 from together_kit.messaging.deadletters import expire_unstamped
 from together_kit.messaging.declaring import declare_topology
 from together_kit.messaging.inbox import Inbox
@@ -75,24 +73,6 @@ async def retry_until_up(start: Callable[[], Awaitable[None]], *, what: str) -> 
                 raise
             log.warning(f"{what} unavailable at start-up; retrying", error=repr(error))
             await asyncio.sleep(1.0)
-
-
-@dataclass
-class Consumer:
-    """One consumer queue: its topology and the router whose subscribers read it."""
-
-    topology: ConsumerTopology
-    router: RabbitRouter
-    prefetch: int
-
-    def subscriber(self) -> RabbitSubscriber:
-        """Use as `@consumer.subscriber()` above a handler whose parameter is the event model."""
-        return self.router.subscriber(
-            self.topology.queue(self.topology.routing_keys[0], declare=False),
-            EVENTS,
-            ack_policy=AckPolicy.NACK_ON_ERROR,
-            channel=Channel(prefetch_count=self.prefetch),
-        )
 
 
 class Indexed(Protocol):

@@ -1,7 +1,8 @@
 """Inspect, replay and purge a service's dead letters (`<service>.dead`, docs/adr/0003-messaging.md).
 
 The operator commands are `together dlq list|show|replay|purge --service NAME` (together_kit.cli);
-`together-deadletters` is the same command group under its old name. This module holds the logic.
+`together-deadletters` is the same command group under its old name. This module holds the logic
+and imports nothing of the CLI.
 
 Reading never consumes: every message is fetched unacknowledged, all of them before any is handed
 back, then requeued. Replay publishes a message back to the queue that failed it (the queue bound to
@@ -23,8 +24,7 @@ event id (a duplicate dead letter, or the same event replayed again) is skipped 
 """
 
 import asyncio
-import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -334,22 +334,3 @@ async def expire_unstamped(
                 dropped += 1
             await message.ack()
     return dropped, stamped
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """`together-deadletters`: the `together dlq` commands under their old name."""
-    import typer
-
-    from together_kit.cli import dlq  # the CLI imports this module
-
-    try:
-        typer.main.get_command(dlq).main(
-            args=list(argv) if argv is not None else None, prog_name="together-deadletters"
-        )
-    except SystemExit as done:
-        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
