@@ -153,8 +153,9 @@ class ServiceRuntime:
         )
         return IdempotencyStore(collection)
 
-    def tells(self, *models: type[Event]) -> None:
-        """Document the events this service publishes (through its outbox) in its AsyncAPI."""
+    def publishes(self, *models: type[Event]) -> None:
+        """Declare the events this service publishes (through its outbox), so its AsyncAPI
+        document, and the event catalogue built from it, names this service as their producer."""
         for model in models:
             self.broker.publisher(
                 exchange=EVENTS,
