@@ -58,7 +58,7 @@ def uvicorn_options(settings: ServiceSettings) -> dict[str, Any]:
 
 def settle_heap() -> None:
     """Move everything built so far (modules, the app, its models: most of the process's objects,
-    alive until it exits) out of the garbage collector's sight. Under load every full collection
-    walked them all again: pauses of tens of ms that set a handler's p95 (bench B3)."""
+    alive until it exits) out of the garbage collector's sight, so that a full collection under
+    load no longer walks them all again (docs/adr/0008-bounded-candidate-read.md)."""
     gc.collect()
     gc.freeze()
