@@ -20,7 +20,7 @@ from together_contracts import (
     PersonAccessRequested,
 )
 
-from together_kit.outbox import AggregateCollection
+from together_kit.messaging.outbox import AggregateCollection
 
 INTERNAL_FIELDS = frozenset(
     {"outbox", "outbox_pending", "outbox_lease_until", "outbox_lease_owner", "version"}

@@ -14,7 +14,7 @@ any restore from backup.
 
 The broker is `--url`, else `RABBITMQ_URL`, else amqp://guest:guest@localhost:5672/. Every failure
 (unknown service queue, unknown event id, unreachable broker) prints one line and exits with 1.
-The logic lives in together_kit.deadletters; this module parses and prints.
+The logic lives in together_kit.messaging.deadletters; this module parses and prints.
 """
 
 import asyncio
@@ -28,7 +28,7 @@ import typer
 from aio_pika.exceptions import AMQPError
 from pymongo.errors import PyMongoError
 
-from together_kit.deadletters import (
+from together_kit.messaging.deadletters import (
     DEFAULT_URL,
     DeadLetter,
     DeadLetterError,
@@ -37,8 +37,8 @@ from together_kit.deadletters import (
     replay_checked,
     show,
 )
+from together_kit.messaging.topology import dead_letter_queue_name
 from together_kit.settings import DEVELOPMENT_ERASURE_KEY
-from together_kit.topology import dead_letter_queue_name
 
 T = TypeVar("T")
 
@@ -309,6 +309,17 @@ def reapply_command(
     chosen = list(databases or [_database_of(name) for name, _, _ in SERVICES])
     count = _run(reapply(mongodb_url=mongodb_url, databases=chosen, rabbitmq_url=url))
     typer.echo(f"re-published {count} erasure(s) recorded in {', '.join(chosen)}")
+
+
+def deadletters(argv: Sequence[str] | None = None) -> int:
+    """`together-deadletters`: the `together dlq` commands under their old name."""
+    try:
+        typer.main.get_command(dlq).main(
+            args=list(argv) if argv is not None else None, prog_name="together-deadletters"
+        )
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    return 0
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from together_contracts import (
     email_digest,
 )
 
-from together_kit.outbox import AggregateCollection
+from together_kit.messaging.outbox import AggregateCollection
 
 TOMBSTONES = "erasures"
 """The collection of every service's database that holds its tombstones."""
@@ -141,7 +141,7 @@ async def reapply(*, mongodb_url: str, databases: list[str], rabbitmq_url: str) 
     from pymongo import AsyncMongoClient
     from together_contracts import PersonErasureRequestedData
 
-    from together_kit.topology import EVENTS
+    from together_kit.messaging.topology import EVENTS
 
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
         mongodb_url, serverSelectionTimeoutMS=10_000, tz_aware=True

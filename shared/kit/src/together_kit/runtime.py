@@ -16,9 +16,7 @@ import structlog
 from aio_pika.exceptions import AMQPError
 from fastapi import APIRouter, FastAPI
 from fastapi_offline import FastAPIOffline
-from faststream.middlewares import AckPolicy
-from faststream.rabbit import Channel, RabbitBroker, RabbitRouter
-from faststream.rabbit.subscriber import RabbitSubscriber
+from faststream.rabbit import RabbitBroker, RabbitRouter
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
@@ -26,22 +24,22 @@ from pymongo.errors import ConnectionFailure
 from together_contracts import Event
 
 from together_kit import mongo
-from together_kit.consuming import ConsumerGuard, RetryPolicy
-from together_kit.deadletters import expire_unstamped
-from together_kit.declaring import declare_topology
-from together_kit.errors import ErrorPages
-from together_kit.health import health_router
-from together_kit.http import install_http_middleware
-from together_kit.idempotency import IdempotencyStore
-from together_kit.inbox import Inbox
+from together_kit.http.health import health_router
+from together_kit.http.idempotency import IdempotencyStore
+from together_kit.http.middleware import install_http_middleware
+from together_kit.messaging.consuming import Consumer, ConsumerGuard, RetryPolicy
+from together_kit.messaging.deadletters import expire_unstamped
+from together_kit.messaging.declaring import declare_topology
+from together_kit.messaging.inbox import Inbox
+from together_kit.messaging.outbox import AggregateCollection
+from together_kit.messaging.publishing import EventPublisher
+from together_kit.messaging.relay import OutboxRelay
+from together_kit.messaging.topology import EVENTS, ConsumerTopology
 from together_kit.metrics import Metrics
-from together_kit.outbox import AggregateCollection
-from together_kit.publishing import EventPublisher
-from together_kit.relay import OutboxRelay
 from together_kit.retention import Retention, days
 from together_kit.schedule import JobLeases, cancel_all, run_every
 from together_kit.settings import ServiceSettings
-from together_kit.topology import EVENTS, ConsumerTopology
+from together_kit.web.errors import ErrorPages
 
 log = structlog.get_logger("together.runtime")
 STARTUP_PATIENCE_SECONDS = 60.0
@@ -75,24 +73,6 @@ async def retry_until_up(start: Callable[[], Awaitable[None]], *, what: str) -> 
                 raise
             log.warning(f"{what} unavailable at start-up; retrying", error=repr(error))
             await asyncio.sleep(1.0)
-
-
-@dataclass
-class Consumer:
-    """One consumer queue: its topology and the router whose subscribers read it."""
-
-    topology: ConsumerTopology
-    router: RabbitRouter
-    prefetch: int
-
-    def subscriber(self) -> RabbitSubscriber:
-        """Use as `@consumer.subscriber()` above a handler whose parameter is the event model."""
-        return self.router.subscriber(
-            self.topology.queue(self.topology.routing_keys[0], declare=False),
-            EVENTS,
-            ack_policy=AckPolicy.NACK_ON_ERROR,
-            channel=Channel(prefetch_count=self.prefetch),
-        )
 
 
 class Indexed(Protocol):
@@ -173,8 +153,9 @@ class ServiceRuntime:
         )
         return IdempotencyStore(collection)
 
-    def tells(self, *models: type[Event]) -> None:
-        """Document the events this service publishes (through its outbox) in its AsyncAPI."""
+    def publishes(self, *models: type[Event]) -> None:
+        """Declare the events this service publishes (through its outbox), so its AsyncAPI
+        document, and the event catalogue built from it, names this service as their producer."""
         for model in models:
             self.broker.publisher(
                 exchange=EVENTS,

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import uvicorn
 from fastapi import FastAPI
 
-from together_kit.devstack import die_with_parent, watch_parent
+from together_kit.dev.stack import die_with_parent, watch_parent
 from together_kit.logs import configure_logging
 from together_kit.settings import ServiceSettings
 
@@ -44,7 +44,7 @@ def end_with_supervisor() -> None:
 
 def uvicorn_options(settings: ServiceSettings) -> dict[str, Any]:
     """How uvicorn serves a service. The client's address is taken from `X-Forwarded-For` only
-    on connections from `FORWARDED_ALLOW_IPS` (none by default): see `together_kit.ratelimit`."""
+    on connections from `FORWARDED_ALLOW_IPS` (none by default): see together_kit.http.ratelimit."""
     return {
         "host": settings.host,
         "port": settings.port,
@@ -58,7 +58,7 @@ def uvicorn_options(settings: ServiceSettings) -> dict[str, Any]:
 
 def settle_heap() -> None:
     """Move everything built so far (modules, the app, its models: most of the process's objects,
-    alive until it exits) out of the garbage collector's sight. Under load every full collection
-    walked them all again: pauses of tens of ms that set a handler's p95 (bench B3)."""
+    alive until it exits) out of the garbage collector's sight, so that a full collection under
+    load no longer walks them all again (docs/adr/0008-bounded-candidate-read.md)."""
     gc.collect()
     gc.freeze()

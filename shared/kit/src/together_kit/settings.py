@@ -7,8 +7,8 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator, model_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from together_kit.keys import SecretKeys, parse_previous
-from together_kit.navigation import Navigation
-from together_kit.site import Addresses
+from together_kit.web.navigation import Navigation
+from together_kit.web.site import Addresses
 
 DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105 (a known placeholder, refused in production)
 DEVELOPMENT_ERASURE_KEY = "development-only-erasure-key-do-not-use-in-production"
@@ -56,7 +56,7 @@ class ServiceSettings(BaseSettings):
         SecretStr(DEVELOPMENT_SITE_KEY),
         validation_alias=AliasChoices("SITE_KEY"),
         description='Shared by every service: keys the signed-in cookie of "My together" and '
-        "organisers' page links, which more than one service reads (together_kit.site)",
+        "organisers' page links, which more than one service reads (together_kit.web.site)",
     )
     previous_site_keys: SecretStr = Field(
         SecretStr(""), validation_alias=AliasChoices("PREVIOUS_SITE_KEYS")
@@ -113,7 +113,7 @@ class ServiceSettings(BaseSettings):
         )
 
     def site_keys(self) -> SecretKeys:
-        """The shared site key and the previous ones (together_kit.site)."""
+        """The shared site key and the previous ones (together_kit.web.site)."""
         return SecretKeys(
             self.site_key.get_secret_value(),
             parse_previous(self.previous_site_keys.get_secret_value()),
@@ -129,7 +129,7 @@ class ServiceSettings(BaseSettings):
         )
 
     def navigation(self) -> Navigation:
-        """The site's navigation as this service's pages draw it (together_kit.navigation)."""
+        """The site's navigation as this service's pages draw it (together_kit.web.navigation)."""
         return Navigation(self.addresses(), service=self.service_name)
 
     @model_validator(mode="after")

@@ -11,8 +11,8 @@ import pytest
 from pymongo import AsyncMongoClient
 from together_contracts import email_digest
 from together_kit.cli import app
-from together_kit.deadletters import DeadLetter, list_dead
 from together_kit.erasure import TOMBSTONES, tombstone
+from together_kit.messaging.deadletters import DeadLetter, list_dead
 from together_kit.runtime import ServiceRuntime
 from together_kit.testing.consumers import counting_consumer
 from together_kit.testing.events import volunteer_registered

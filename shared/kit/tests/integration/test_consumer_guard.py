@@ -6,7 +6,7 @@ from typing import Any
 
 import aio_pika
 import pytest
-from together_kit.deadletters import list_dead
+from together_kit.messaging.deadletters import list_dead
 from together_kit.runtime import DELIVERY_LIMIT, ServiceRuntime
 from together_kit.testing.consumers import counting_consumer
 from together_kit.testing.events import volunteer_registered

@@ -4,11 +4,11 @@ purged only as chosen and confirmed."""
 import asyncio
 
 import pytest
-from together_kit.deadletters import (
+from together_kit.cli import deadletters as together_deadletters
+from together_kit.messaging.deadletters import (
     DeadLetter,
     DeadLetterError,
     list_dead,
-    main,
     purge,
     replay,
     show,
@@ -62,7 +62,8 @@ async def test_replay_of_an_unknown_id_fails_and_keeps_the_dead_letters(
         await publish_event(rabbitmq_url, volunteer_registered())
         [dead] = await dead_lettered(rabbitmq_url, runtime)
         code = await asyncio.to_thread(
-            main, ["replay", "--service", service, "--id", "nope", "--url", rabbitmq_url]
+            together_deadletters,
+            ["replay", "--service", service, "--id", "nope", "--url", rabbitmq_url],
         )
         assert code == 1
         assert [d.event_id for d in await list_dead(rabbitmq_url, service)] == [dead.event_id]
@@ -108,10 +109,11 @@ async def test_together_deadletters_still_lists_and_shows_a_dead_letter(
         await publish_event(rabbitmq_url, event)
         await dead_lettered(rabbitmq_url, runtime)
         listed = await asyncio.to_thread(
-            main, ["list", "--service", service, "--url", rabbitmq_url]
+            together_deadletters, ["list", "--service", service, "--url", rabbitmq_url]
         )
         shown = await asyncio.to_thread(
-            main, ["show", "--service", service, "--id", str(event.id), "--url", rabbitmq_url]
+            together_deadletters,
+            ["show", "--service", service, "--id", str(event.id), "--url", rabbitmq_url],
         )
         assert len(await list_dead(rabbitmq_url, service)) == 1
     out = capsys.readouterr().out

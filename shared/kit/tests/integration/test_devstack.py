@@ -11,7 +11,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from together_kit.devstack import free_port
+from together_kit.dev.stack import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -26,12 +26,12 @@ def test_free_port_never_hands_out_a_port_twice() -> None:
 TAG = "TOGETHER_DEVSTACK_TEST_TAG"
 STARTER = """
 import os, subprocess, sys, time
-from together_kit.devstack import die_with_parent, watched
+from together_kit.dev.stack import die_with_parent, watched
 way, command = sys.argv[1], sys.argv[2:]
 if way == "pdeathsig":
     child = subprocess.Popen(command, preexec_fn=die_with_parent())
 elif way == "follow":  # what `watched` runs where there is no parent-death signal
-    child = subprocess.Popen([sys.executable, "-m", "together_kit.devstack", str(os.getpid()), *command])
+    child = subprocess.Popen([sys.executable, "-m", "together_kit.dev.stack", str(os.getpid()), *command])
 else:  # "watch": the child watches for itself (together_kit.serve, told the supervisor's pid)
     child = subprocess.Popen([*command, str(os.getpid())])
 print(child.pid, flush=True)
@@ -40,7 +40,7 @@ time.sleep(600)
 SLEEPER = "import time; time.sleep(600)"
 WATCHER = """
 import os, sys, time
-from together_kit.devstack import watch_parent
+from together_kit.dev.stack import watch_parent
 watch_parent(int(sys.argv[1]), on_gone=lambda: os._exit(0))
 time.sleep(600)
 """

@@ -13,14 +13,14 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import aio_pika
 import pytest
 from aiormq.exceptions import ChannelAccessRefused
-from together_kit import deadletters
-from together_kit.devstack import rabbitmqctl, vhost_of
+from together_kit.dev.stack import rabbitmqctl, vhost_of
+from together_kit.messaging import deadletters
+from together_kit.messaging.topology import EVENTS, broker_permissions
 from together_kit.runtime import DELIVERY_LIMIT, ServiceRuntime
 from together_kit.testing.consumers import counting_consumer
 from together_kit.testing.events import volunteer_registered
 from together_kit.testing.probe import event_probe, publish_event, read_queue
 from together_kit.testing.waiting import eventually
-from together_kit.topology import EVENTS, broker_permissions
 
 from .conftest import SettingsFactory
 

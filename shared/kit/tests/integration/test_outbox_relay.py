@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 from together_contracts import VolunteerRegistered, VolunteerRegisteredData
-from together_kit.outbox import AggregateCollection, ConcurrentWriteError
-from together_kit.relay import OutboxRelay
+from together_kit.messaging.outbox import AggregateCollection, ConcurrentWriteError
+from together_kit.messaging.relay import OutboxRelay
 from together_kit.runtime import ServiceRuntime
 from together_kit.testing.probe import event_probe
 from together_kit.testing.waiting import eventually

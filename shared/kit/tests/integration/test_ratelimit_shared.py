@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
-from together_kit.ratelimit import SharedRateLimiter
+from together_kit.http.ratelimit import SharedRateLimiter
 
 pytestmark = pytest.mark.integration
 

@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 from together_contracts import VolunteerConfirmed, VolunteerConfirmedData, VolunteerRegistered
+from together_kit.messaging.subscriptions import Table, describe, subscribe, then
 from together_kit.runtime import ServiceRuntime
-from together_kit.subscriptions import Table, describe, subscribe, then
 from together_kit.testing.events import volunteer_registered
 from together_kit.testing.probe import publish_event
 from together_kit.testing.waiting import eventually

@@ -1,5 +1,5 @@
 """Error answers by who asked: a browser gets a page in the site's layout with a way home, an API
-client the JSON it always had (together_kit.errors)."""
+client the JSON it always had (together_kit.web.errors)."""
 
 import re
 from collections.abc import AsyncIterator
@@ -8,13 +8,13 @@ import httpx
 import pytest
 from fastapi import FastAPI, HTTPException
 from pymongo.errors import ConnectionFailure
-from together_kit.errors import PAGES, ErrorPages, prefers_html
-from together_kit.http import install_http_middleware
-from together_kit.i18n import KIT_LOCALES, Catalogues
+from together_kit.http.middleware import install_http_middleware
 from together_kit.metrics import Metrics
-from together_kit.navigation import Navigation
-from together_kit.site import Addresses
-from together_kit.web import mount_static
+from together_kit.web.errors import PAGES, ErrorPages, prefers_html
+from together_kit.web.i18n import KIT_LOCALES, Catalogues
+from together_kit.web.navigation import Navigation
+from together_kit.web.rendering import mount_static
+from together_kit.web.site import Addresses
 
 pytestmark = pytest.mark.unit
 

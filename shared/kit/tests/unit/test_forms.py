@@ -3,7 +3,7 @@ from typing import Annotated
 import pytest
 from pydantic import BaseModel, Field, ValidationError, field_validator
 from starlette.datastructures import FormData
-from together_kit.forms import (
+from together_kit.web.forms import (
     CHECK,
     EMAIL,
     HONEYPOT,

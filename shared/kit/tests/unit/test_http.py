@@ -14,7 +14,7 @@ import httpx
 import pytest
 from fastapi import FastAPI, HTTPException, Request, Response
 from pydantic import BaseModel
-from together_kit.http import current_correlation_id, install_http_middleware
+from together_kit.http.middleware import current_correlation_id, install_http_middleware
 from together_kit.metrics import Metrics
 
 pytestmark = pytest.mark.unit

@@ -1,7 +1,7 @@
 from pathlib import Path
 
 import pytest
-from together_kit.i18n import KIT_LOCALES, Catalogues, negotiate_language, template_messages
+from together_kit.web.i18n import KIT_LOCALES, Catalogues, negotiate_language, template_messages
 
 pytestmark = pytest.mark.unit
 

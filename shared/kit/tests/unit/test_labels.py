@@ -1,8 +1,8 @@
 import pytest
 from together_contracts import Availability, Interest, OrganisationType
-from together_kit import labels
-from together_kit.forms import MESSAGES, texts_of
-from together_kit.i18n import KIT_LOCALES, Catalogues
+from together_kit.web import labels
+from together_kit.web.forms import MESSAGES, texts_of
+from together_kit.web.i18n import KIT_LOCALES, Catalogues
 
 pytestmark = pytest.mark.unit
 

@@ -1,5 +1,6 @@
 """One navigation on every page: links to each section at its service's public address, the
-section a page is in marked, the logo leading home, in English and Welsh (together_kit.navigation)."""
+section a page is in marked, the logo leading home, in English and Welsh
+(together_kit.web.navigation)."""
 
 import re
 from pathlib import Path
@@ -8,10 +9,10 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
-from together_kit.i18n import KIT_LOCALES, Catalogues
-from together_kit.navigation import SECTIONS, Navigation
-from together_kit.site import Addresses
-from together_kit.web import WebPages
+from together_kit.web.i18n import KIT_LOCALES, Catalogues
+from together_kit.web.navigation import SECTIONS, Navigation
+from together_kit.web.rendering import WebPages
+from together_kit.web.site import Addresses
 
 pytestmark = pytest.mark.unit
 

@@ -5,11 +5,11 @@ import httpx
 import pytest
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
-from together_kit import labels
-from together_kit.navigation import Navigation
-from together_kit.pages import Site
-from together_kit.site import Addresses
-from together_kit.web import WebPages
+from together_kit.web import labels
+from together_kit.web.navigation import Navigation
+from together_kit.web.pages import Site
+from together_kit.web.rendering import WebPages
+from together_kit.web.site import Addresses
 
 pytestmark = pytest.mark.unit
 

@@ -1,8 +1,8 @@
 import pytest
 from pydantic_settings import SettingsConfigDict
-from together_kit.consuming import RetryPolicy
+from together_kit.messaging.consuming import RetryPolicy
+from together_kit.messaging.topology import ConsumerTopology
 from together_kit.settings import ServiceSettings
-from together_kit.topology import ConsumerTopology
 
 pytestmark = pytest.mark.unit
 

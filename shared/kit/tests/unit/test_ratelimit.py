@@ -5,7 +5,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 from fastapi import Depends, FastAPI
-from together_kit.ratelimit import RateLimiter, rate_limited
+from together_kit.http.ratelimit import RateLimiter, rate_limited
 
 pytestmark = pytest.mark.unit
 

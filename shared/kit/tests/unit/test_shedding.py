@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from fastapi import FastAPI
-from together_kit.http import install_http_middleware
+from together_kit.http.middleware import install_http_middleware
 from together_kit.metrics import Metrics
 
 pytestmark = pytest.mark.unit

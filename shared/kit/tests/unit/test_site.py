@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from together_kit.keys import SecretKeys
 from together_kit.settings import ServiceSettings
 from together_kit.signing import TokenInvalidError
-from together_kit.site import (
+from together_kit.web.site import (
     SESSION_COOKIE,
     SitePurpose,
     SiteTokens,

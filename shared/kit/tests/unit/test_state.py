@@ -3,7 +3,7 @@ from typing import Annotated
 import httpx
 import pytest
 from fastapi import Depends, FastAPI
-from together_kit.state import from_state
+from together_kit.http.state import from_state
 
 pytestmark = pytest.mark.unit
 

@@ -5,7 +5,7 @@ from typing import Annotated
 import pytest
 from fastapi import FastAPI
 from pydantic import BaseModel, ValidationError
-from together_kit.text import clean_text, multi_line, single_line
+from together_kit.http.text import clean_text, multi_line, single_line
 
 pytestmark = pytest.mark.unit
 

@@ -6,9 +6,9 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
-from together_kit.navigation import Navigation
-from together_kit.site import Addresses
-from together_kit.web import KIT_STATIC, KIT_TEMPLATES, WebPages, mount_static
+from together_kit.web.navigation import Navigation
+from together_kit.web.rendering import KIT_STATIC, KIT_TEMPLATES, WebPages, mount_static
+from together_kit.web.site import Addresses
 
 pytestmark = pytest.mark.unit
 

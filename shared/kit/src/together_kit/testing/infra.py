@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from together_kit.devstack import EmbeddedStore, local_vhost
+from together_kit.dev.stack import EmbeddedStore, local_vhost
 
 LOCAL_RABBITMQ = "amqp://guest:guest@127.0.0.1:5672/"
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from together_kit.devstack import free_port
-from together_kit.mailsink import MailSink
+from together_kit.dev.mailsink import MailSink
+from together_kit.dev.stack import free_port
 from together_kit.testing import infra
 
 SESSION_SINK = pytest.StashKey[MailSink]()

@@ -10,8 +10,8 @@ import aio_pika
 from aio_pika.abc import AbstractIncomingMessage
 from together_contracts import Event
 
+from together_kit.messaging.topology import EVENTS
 from together_kit.testing.waiting import eventually
-from together_kit.topology import EVENTS
 
 
 @dataclass

@@ -9,7 +9,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from together_kit.devstack import free_port
+from together_kit.dev.stack import free_port
 
 
 @dataclass

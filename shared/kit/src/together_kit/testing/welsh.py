@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from together_kit.i18n import KIT_LOCALES, Catalogues, template_messages
+from together_kit.web.i18n import KIT_LOCALES, Catalogues, template_messages
 
 SHORTEST_CHECKED = 4
 """Shorter msgid pieces ("OK", "or") could occur inside Welsh words; they are not looked for."""

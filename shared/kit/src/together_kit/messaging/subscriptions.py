@@ -19,14 +19,20 @@ as the discriminated union of those types, so the AsyncAPI document names each o
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, Protocol, Union
 
 from pydantic import Field
 from together_contracts import Event
 
-from together_kit.runtime import ServiceRuntime
+from together_kit.messaging.consuming import Consumer
 
 Handler = Callable[[Any, Any], Awaitable[object]]
+
+
+class Consumers(Protocol):
+    """Where a subscription gets its consumer queue (`ServiceRuntime.consumer`)."""
+
+    def consumer(self, purpose: str, routing_keys: Sequence[str]) -> Consumer: ...
 
 
 @dataclass(frozen=True)
@@ -74,7 +80,7 @@ def event_model(table: Table) -> Any:
     return Annotated[Union[models], Field(discriminator="type")]  # noqa: UP007
 
 
-def subscribe(runtime: ServiceRuntime, purpose: str, table: Table, *, ctx: Any, about: str) -> None:
+def subscribe(runtime: Consumers, purpose: str, table: Table, *, ctx: Any, about: str) -> None:
     """Declare the consumer `<service>.<purpose>` for the table's events and dispatch each one."""
     consumer = runtime.consumer(purpose, [model.routing_key for model in table])
 

@@ -11,9 +11,9 @@ from fastapi import HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.datastructures import FormData
 
-from together_kit.i18n import Translate
-from together_kit.labels import options
-from together_kit.web import WebPages
+from together_kit.web.i18n import Translate
+from together_kit.web.labels import options
+from together_kit.web.rendering import WebPages
 
 RateLimit = Callable[..., Awaitable[None]]
 

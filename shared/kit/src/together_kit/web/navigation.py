@@ -8,7 +8,7 @@ service has its own port, and the links cross them.
 
 from dataclasses import dataclass
 
-from together_kit.site import Addresses
+from together_kit.web.site import Addresses
 
 HOME_PATH = "/"
 

@@ -1,15 +1,16 @@
 """Inspect, replay and purge a service's dead letters (`<service>.dead`, docs/adr/0003-messaging.md).
 
 The operator commands are `together dlq list|show|replay|purge --service NAME` (together_kit.cli);
-`together-deadletters` is the same command group under its old name. This module holds the logic.
+`together-deadletters` is the same command group under its old name. This module holds the logic
+and imports nothing of the CLI.
 
 Reading never consumes: every message is fetched unacknowledged, all of them before any is handed
 back, then requeued. Replay publishes a message back to the queue that failed it (the queue bound to
 `together.events` by the event's original routing key), through the service's own exchange
-`<service>.direct` (together_kit.topology; never the default exchange, so it needs no more rights
-than the service has and reaches no other service's queue) with its body and properties, minus the
-headers that record its failure: only the consumer that failed receives it again; the others
-already processed the event. Its dead letter is acknowledged only once the broker has confirmed
+`<service>.direct` (together_kit.messaging.topology; never the default exchange, so it needs no
+more rights than the service has and reaches no other service's queue) with its body and
+properties, minus the headers that record its failure: only the consumer that failed receives it
+again; the others already processed the event. Its dead letter is acknowledged only once the broker has confirmed
 that publish (a queue the exchange does not reach is an error, never a silent loss). Purge
 acknowledges the chosen dead letters and requeues the rest.
 
@@ -23,8 +24,7 @@ event id (a duplicate dead letter, or the same event replayed again) is skipped 
 """
 
 import asyncio
-import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -35,7 +35,7 @@ import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractIncomingMessage
 from aio_pika.exceptions import AMQPError, ChannelNotFoundEntity
 
-from together_kit.topology import dead_letter_queue_name, service_exchange
+from together_kit.messaging.topology import dead_letter_queue_name, service_exchange
 
 DEFAULT_URL = "amqp://guest:guest@localhost:5672/"
 _FAILURE_HEADERS = ("x-error", "x-attempt", "x-last-error", "x-dead-lettered-at", "x-original-")
@@ -334,22 +334,3 @@ async def expire_unstamped(
                 dropped += 1
             await message.ack()
     return dropped, stamped
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """`together-deadletters`: the `together dlq` commands under their old name."""
-    import typer
-
-    from together_kit.cli import dlq  # the CLI imports this module
-
-    try:
-        typer.main.get_command(dlq).main(
-            args=list(argv) if argv is not None else None, prog_name="together-deadletters"
-        )
-    except SystemExit as done:
-        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

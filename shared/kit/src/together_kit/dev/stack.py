@@ -80,7 +80,7 @@ def watched(command: Sequence[str]) -> list[str]:
     """`command`, run under this module's parent watch where `die_with_parent` cannot work."""
     if die_with_parent() is not None:
         return list(command)
-    return [sys.executable, "-m", "together_kit.devstack", str(os.getpid()), *command]
+    return [sys.executable, "-m", "together_kit.dev.stack", str(os.getpid()), *command]
 
 
 def follow_parent(parent: int, command: Sequence[str]) -> int:
@@ -213,5 +213,7 @@ def vhost_of(url: str) -> str:
     return path or "/"
 
 
-if __name__ == "__main__":  # `python -m together_kit.devstack PARENT_PID COMMAND...`: see `watched`
+if (
+    __name__ == "__main__"
+):  # `python -m together_kit.dev.stack PARENT_PID COMMAND...`: see `watched`
     sys.exit(follow_parent(int(sys.argv[1]), sys.argv[2:]))

@@ -35,13 +35,15 @@ import structlog
 from aio_pika.exceptions import AMQPError
 from faststream import BaseMiddleware
 from faststream.message import StreamMessage
-from faststream.rabbit import RabbitBroker
+from faststream.middlewares import AckPolicy
+from faststream.rabbit import Channel, RabbitBroker, RabbitRouter
+from faststream.rabbit.subscriber import RabbitSubscriber
 from pydantic import ValidationError
 from pymongo.errors import ConnectionFailure
 
-from together_kit.inbox import Inbox
+from together_kit.messaging.inbox import Inbox
+from together_kit.messaging.topology import EVENTS, ConsumerTopology
 from together_kit.metrics import Metrics
-from together_kit.topology import ConsumerTopology
 
 log = structlog.get_logger("together.consumer")
 
@@ -220,3 +222,21 @@ class _Guarded(BaseMiddleware):
 
 def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"[:ERROR_HEADER_LIMIT]
+
+
+@dataclass
+class Consumer:
+    """One consumer queue: its topology and the router (guarded) whose subscribers read it."""
+
+    topology: ConsumerTopology
+    router: RabbitRouter
+    prefetch: int
+
+    def subscriber(self) -> RabbitSubscriber:
+        """Use as `@consumer.subscriber()` above a handler whose parameter is the event model."""
+        return self.router.subscriber(
+            self.topology.queue(self.topology.routing_keys[0], declare=False),
+            EVENTS,
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            channel=Channel(prefetch_count=self.prefetch),
+        )

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from fastapi import Request, Response
 from fastapi.responses import PlainTextResponse
 
-from together_kit.navigation import Navigation
-from together_kit.web import KIT_TEMPLATES, WebPages
+from together_kit.web.navigation import Navigation
+from together_kit.web.rendering import KIT_TEMPLATES, WebPages
 
 ERROR_TEMPLATE = "error.html"
 API_PREFIX = "/api/"

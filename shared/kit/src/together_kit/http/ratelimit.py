@@ -40,8 +40,7 @@ class RateLimiter:
     counted in this process's memory.
 
     The window is kept here rather than in `limits`' `MemoryStorage`, which starts a timer thread
-    every 10 ms while hits arrive and copies a key's whole list on each hit: under a signup surge
-    that was measurable in the signups process (`python -m bench B1 --profile`). Here each key
+    every 10 ms while hits arrive and copies a key's whole list on each hit. Here each key
     keeps a deque of its accepted hits in the window, trimmed as it is hit; idle keys are dropped
     once a window. No thread, and O(1) per hit.
     """

@@ -15,14 +15,14 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
-from together_kit.i18n import (
+from together_kit.web.i18n import (
     KIT_LOCALES,
     SUPPORTED_LANGUAGES,
     Catalogues,
     negotiate_language,
     supported_language,
 )
-from together_kit.navigation import Navigation
+from together_kit.web.navigation import Navigation
 
 KIT_TEMPLATES = Path(__file__).parent / "templates"
 KIT_STATIC = Path(__file__).parent / "static"

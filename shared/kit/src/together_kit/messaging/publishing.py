@@ -5,8 +5,8 @@ from typing import Any
 
 from faststream.rabbit import RabbitBroker
 
+from together_kit.messaging.topology import EVENTS
 from together_kit.metrics import Metrics
-from together_kit.topology import EVENTS
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""Declaring a service's exchanges and queues (together_kit.topology) when it starts, and living
-with the queues an earlier version declared.
+"""Declaring a service's exchanges and queues (together_kit.messaging.topology) when it starts,
+and living with the queues an earlier version declared.
 
 Before `<service>.direct` existed, a service's queues dead-lettered through the default exchange
 (`x-dead-letter-exchange: ""`). A queue's arguments cannot change once it exists: declaring it with
@@ -21,7 +21,7 @@ from aio_pika.abc import AbstractConnection, AbstractExchange, AbstractQueue
 from aio_pika.exceptions import ChannelPreconditionFailed
 from faststream.rabbit import RabbitExchange, RabbitQueue
 
-from together_kit.topology import EVENTS, ConsumerTopology, dead_queue, service_exchange
+from together_kit.messaging.topology import EVENTS, ConsumerTopology, dead_queue, service_exchange
 
 CONNECT_TIMEOUT_SECONDS = 10.0
 

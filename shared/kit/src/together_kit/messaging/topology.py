@@ -100,7 +100,7 @@ class ConsumerTopology:
 
     def queue(self, routing_key: str, *, declare: bool = True) -> RabbitQueue:
         """The main queue, bound to `together.events` by `routing_key`. Its subscriber takes it
-        with `declare=False`: the runtime declares and binds it first (together_kit.declaring)."""
+        with `declare=False`: the runtime declares and binds it first (messaging.declaring)."""
         return RabbitQueue(
             self.name,
             queue_type=QueueType.QUORUM,

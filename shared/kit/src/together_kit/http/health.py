@@ -1,23 +1,55 @@
-"""Routes every service serves: liveness, readiness, Prometheus metrics and its AsyncAPI document."""
+"""Routes every service serves: liveness, readiness, Prometheus metrics and its AsyncAPI document.
 
-from typing import TYPE_CHECKING, Any
+They read the service through `Operated`, which `ServiceRuntime` satisfies: this module knows
+what it asks of a running service, not the runtime that builds one.
+"""
+
+from typing import Any, Protocol
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
+from faststream.rabbit import RabbitBroker
 from faststream.specification import AsyncAPI
 from prometheus_client import CONTENT_TYPE_LATEST
 
-if TYPE_CHECKING:
-    from together_kit.runtime import ServiceRuntime
+from together_kit.metrics import Metrics
 
 
-def asyncapi_document(runtime: "ServiceRuntime", *, title: str) -> dict[str, Any]:
+class Backlogged(Protocol):
+    async def backlog(self) -> int:
+        """How many documents have events waiting to be published."""
+        ...
+
+
+class Operated(Protocol):
+    """What the health routes read of a running service."""
+
+    @property
+    def broker(self) -> RabbitBroker: ...
+
+    @property
+    def metrics(self) -> Metrics: ...
+
+    @property
+    def relay(self) -> Backlogged: ...
+
+    async def ready(self) -> dict[str, bool]:
+        """Whether each dependency (the store, the broker) answers."""
+        ...
+
+
+class Brokered(Protocol):
+    @property
+    def broker(self) -> RabbitBroker: ...
+
+
+def asyncapi_document(runtime: Brokered, *, title: str) -> dict[str, Any]:
     spec = AsyncAPI(runtime.broker, title=title, version="1.0.0", schema_version="3.0.0")
     document: dict[str, Any] = spec.to_specification().to_jsonable()
     return document
 
 
-def health_router(runtime: "ServiceRuntime", *, title: str) -> APIRouter:
+def health_router(runtime: Operated, *, title: str) -> APIRouter:
     router = APIRouter(tags=["operations"])
 
     @router.get("/healthz")

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Mapping
 
 from together_contracts import Availability, Interest, OrganisationType
 
-from together_kit.i18n import Translate
+from together_kit.web.i18n import Translate
 
 INTERESTS: Mapping[str, str] = {
     Interest.COMMUNITY_EVENTS: "Community events",
