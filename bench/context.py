@@ -10,7 +10,7 @@ from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractIncomingMessage
-from together_kit.topology import EVENTS
+from together_kit.messaging.topology import EVENTS
 
 from bench.config import Params
 from bench.people import Population

@@ -1,11 +1,11 @@
-"""The local SMTP sink of `make run` (together_kit.mailsink) on a free port, for one scenario."""
+"""The local SMTP sink of `make run` (together_kit.dev.mailsink) on a free port, for one scenario."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from together_kit.devstack import free_port
-from together_kit.mailsink import MailSink
+from together_kit.dev.mailsink import MailSink
+from together_kit.dev.stack import free_port
 
 
 @contextmanager

@@ -15,9 +15,9 @@ import aio_pika
 import aiosmtplib
 from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractQueue
 from pymongo import AsyncMongoClient
-from together_contracts import Event
-from together_kit.devstack import free_port, wait_for_port
-from together_kit.topology import EVENTS
+from together_contracts import IntegrationEvent
+from together_kit.dev.stack import free_port, wait_for_port
+from together_kit.messaging.topology import EVENTS
 
 from bench.stack import LaunchedService
 
@@ -272,8 +272,8 @@ async def smtp_latencies(port: int, count: int, *, size: int) -> list[float]:
     return took
 
 
-def envelope_message(event: Event) -> aio_pika.Message:
-    """An event as a service's relay publishes it (`together_kit.publishing.EventPublisher`)."""
+def envelope_message(event: IntegrationEvent) -> aio_pika.Message:
+    """An event as a service's relay publishes it (`together_kit.messaging.publishing.EventPublisher`)."""
     return aio_pika.Message(
         event.model_dump_json().encode(),
         message_id=str(event.id),
@@ -285,7 +285,7 @@ def envelope_message(event: Event) -> aio_pika.Message:
     )
 
 
-async def publish_events(url: str, events: Sequence[Event]) -> float:
+async def publish_events(url: str, events: Sequence[IntegrationEvent]) -> float:
     """Publish envelopes with confirms, `PUBLISH_WINDOW` in flight; seconds for all."""
     async with events_exchange(url) as (_channel, exchange):
         started = time.perf_counter()

@@ -15,7 +15,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from together_kit.devstack import EmbeddedStore, free_port, local_vhost
+from together_kit.dev.stack import EmbeddedStore, free_port, local_vhost
 from together_kit.testing.processes import ServiceProcess
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,8 +16,8 @@ import notifications.bootstrap
 import notifications.settings
 import signups.bootstrap
 import signups.settings
-from together_kit.catalogue import render
-from together_kit.health import asyncapi_document
+from together_kit.http.health import asyncapi_document
+from together_kit.messaging.catalogue import render
 
 CATALOGUE = Path(__file__).resolve().parents[1] / "docs" / "events.md"
 

@@ -8,7 +8,7 @@ prefixed by its name, waits for every /readyz and prints the pages to open.
 Every port it opens is a setting (an environment variable, listed by --help); a port already
 taken stops it before anything starts, with one line naming the setting to change. Ctrl-C,
 SIGTERM or a closed terminal stops everything; so does a service dying on its own; and should the
-supervisor itself be killed, its children end with it (together_kit.devstack.die_with_parent).
+supervisor itself be killed, its children end with it (together_kit.dev.stack.die_with_parent).
 
     uv run python scripts/run.py [--services signups,notifications]
 """
@@ -34,14 +34,14 @@ from typing import NoReturn
 from urllib.parse import urlsplit
 
 import uvicorn
-from together_kit.devstack import (
+from together_kit.dev.mailsink import MailSink
+from together_kit.dev.stack import (
     EmbeddedStore,
     die_with_parent,
     port_open,
     port_taken,
     wait_for_port,
 )
-from together_kit.mailsink import MailSink
 from together_kit.serve import SUPERVISOR_PID
 
 ROOT = Path(__file__).resolve().parent.parent

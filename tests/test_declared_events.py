@@ -1,6 +1,6 @@
 """Every event a service publishes is declared in its AsyncAPI document (so the catalogue names
 its producer): a service's source that constructs an event model with `producer=` must list that
-model in `runtime.tells(...)`."""
+model in `runtime.publishes(...)`."""
 
 import ast
 import sys
@@ -57,4 +57,4 @@ def test_every_event_a_service_builds_is_declared(
     built = constructed(service)
     assert built, f"found no events built by {service}: the scan is broken"
     missing = built - declared(asyncapi[service])
-    assert not missing, f"{service} publishes {sorted(missing)} without declaring them (tells)"
+    assert not missing, f"{service} publishes {sorted(missing)} without declaring them (publishes)"

@@ -1,5 +1,5 @@
 """Every service answers a browser's error with a page in the site's layout and a way home, and an
-API client with the JSON it always had (together_kit.errors, installed by the kit's runtime).
+API client with the JSON it always had (together_kit.web.errors, installed by the kit's runtime).
 
 Each service runs in-process with its lifespan against the real broker and store, one at a time.
 """

@@ -30,9 +30,9 @@ from pymongo.asynchronous.database import AsyncDatabase
 from together_contracts import Availability, Interest
 from together_kit.access import AccessAnswers
 from together_kit.erasure import ErasureAnswers
-from together_kit.outbox import AggregateCollection
+from together_kit.messaging.outbox import AggregateCollection
 from together_kit.serve import settle_heap
-from together_kit.site import SiteTokens
+from together_kit.web.site import SiteTokens
 
 from bench import raw
 from bench.context import RunContext

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
-from together_kit.topology import ConsumerTopology
+from together_kit.messaging.topology import ConsumerTopology
 
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "k8s"

@@ -3,7 +3,7 @@ path map (deploy/k8s/base/ingress.yaml) sends each path to the service that serv
 
 Checked against the services' own code, built as production builds them with every public address
 set to the one host (no broker or store is touched): every link of the navigation
-(together_kit.navigation), every link the home page draws, and every route of every service (its
+(together_kit.web.navigation), every link the home page draws, and every route of every service (its
 pages and its JSON API) reach, by nginx's matching, the service whose app has that route.
 """
 
@@ -19,7 +19,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
-from together_kit.navigation import SECTIONS
+from together_kit.web.navigation import SECTIONS
 
 from .conftest import SERVICES, Resource, of_kind, routed_to
 

@@ -6,7 +6,7 @@ Ingress."""
 import re
 
 import pytest
-from together_kit.topology import broker_permissions
+from together_kit.messaging.topology import broker_permissions
 
 from .conftest import (
     SERVICES,

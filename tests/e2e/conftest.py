@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from together_kit.devstack import free_port, local_vhost, vhost_of
-from together_kit.mailsink import MailSink
+from together_kit.dev.mailsink import MailSink
+from together_kit.dev.stack import free_port, local_vhost, vhost_of
 from together_kit.testing.processes import ServiceProcess
 
 SERVICES = ("signups", "moderation", "matching", "notifications")

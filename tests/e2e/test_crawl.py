@@ -22,10 +22,10 @@ from urllib.parse import parse_qs, urldefrag, urljoin, urlsplit
 
 import httpx
 import pytest
-from together_kit.navigation import SECTIONS
 from together_kit.testing.browser import chromium, require_chromium
 from together_kit.testing.tags import unique_tag
 from together_kit.testing.waiting import eventually
+from together_kit.web.navigation import SECTIONS
 
 from .conftest import SERVICES, System
 from .test_journeys import STEP, claimed, csrf_of, item_in_queue, moderator, start_everything

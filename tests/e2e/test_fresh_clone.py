@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pyotp
 import pytest
-from together_kit.devstack import free_port, local_vhost
+from together_kit.dev.stack import free_port, local_vhost
 from together_kit.testing.tags import unique_tag
 
 from .test_make_run import OTHER_PORTS, SERVICE_PORTS, TAG, Run, eventually, tagged, until

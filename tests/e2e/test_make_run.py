@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from together_kit.devstack import free_port, local_vhost
+from together_kit.dev.stack import free_port, local_vhost
 
 pytestmark = pytest.mark.e2e
 

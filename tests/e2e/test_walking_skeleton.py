@@ -7,7 +7,7 @@ import uuid
 import httpx
 import pytest
 from pymongo import AsyncMongoClient
-from together_kit.devstack import close_vhost_connections
+from together_kit.dev.stack import close_vhost_connections
 from together_kit.testing.waiting import eventually
 
 from .conftest import System

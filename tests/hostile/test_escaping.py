@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = sorted(
     [
         *REPO.glob("services/*/src/*/**/templates/**/*.html"),
-        *REPO.glob("shared/kit/src/together_kit/templates/**/*.html"),
+        *REPO.glob("shared/kit/src/together_kit/web/templates/**/*.html"),
     ]
 )
 SOURCES = sorted([*REPO.glob("services/*/src/**/*.py"), *REPO.glob("shared/kit/src/**/*.py")])

@@ -24,7 +24,7 @@ import uvicorn
 from fastapi import FastAPI
 from matching.settings import DISTRICTS
 from pymongo import AsyncMongoClient
-from together_kit.devstack import free_port
+from together_kit.dev.stack import free_port
 from together_kit.serve import uvicorn_options
 from together_kit.settings import ServiceSettings
 from together_kit.testing.apps import running

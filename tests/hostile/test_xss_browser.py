@@ -25,11 +25,11 @@ import pytest
 from matching.settings import DISTRICTS
 from playwright.async_api import Browser, BrowserContext, Dialog, Page, expect
 from together_contracts import PledgeApproved, PledgeOutcomeData
+from together_kit.http.text import clean_text
 from together_kit.testing.browser import chromium, require_chromium
 from together_kit.testing.probe import EventProbe, event_probe, publish_event
 from together_kit.testing.processes import ServiceProcess
 from together_kit.testing.waiting import eventually
-from together_kit.text import clean_text
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from together_kit.devstack import EmbeddedStore, local_vhost
+from together_kit.dev.stack import EmbeddedStore, local_vhost
 from together_kit.testing.infra import LOCAL_RABBITMQ
 
 from .harness import Outcome, Rig, ScenarioSink

@@ -22,8 +22,8 @@ from typing import Any
 
 import httpx
 from pymongo import AsyncMongoClient
-from together_kit.devstack import EmbeddedStore, free_port
-from together_kit.mailsink import MailSink
+from together_kit.dev.mailsink import MailSink
+from together_kit.dev.stack import EmbeddedStore, free_port
 from together_kit.testing.processes import ServiceProcess
 
 from .faultproxy import FaultProxy

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from aio_pika.abc import AbstractIncomingMessage
 from together_contracts import VolunteerConfirmed, VolunteerConfirmedData, VolunteerProfile
-from together_kit.devstack import close_vhost_connections, vhost_of
+from together_kit.dev.stack import close_vhost_connections, vhost_of
 from together_kit.testing.events import volunteer_registered
 from together_kit.testing.probe import publish_event, publish_raw, read_queue
 from together_kit.testing.waiting import eventually

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 
 import pytest
-from together_kit.devstack import rabbitmqctl, vhost_of, wait_for_port
+from together_kit.dev.stack import rabbitmqctl, vhost_of, wait_for_port
 
 from .conftest import Record
 from .harness import Load, Rig, RssSampler, env_seed, seeded

@@ -27,11 +27,11 @@ from together_contracts.organising import (
 )
 from together_kit.access import AccessAnswers
 from together_kit.erasure import ErasureAnswers
-from together_kit.ratelimit import SharedRateLimiter, rate_limited
+from together_kit.http.ratelimit import SharedRateLimiter, rate_limited
 from together_kit.retention import days
 from together_kit.runtime import ServiceRuntime
-from together_kit.site import SiteTokens
-from together_kit.web import WebPages, mount_static
+from together_kit.web.rendering import WebPages, mount_static
+from together_kit.web.site import SiteTokens
 
 from matching.adapters.community_events import MongoEventRepository
 from matching.adapters.geocoding import (
@@ -117,7 +117,7 @@ def create_app(
         access=AccessAnswers(runtime.aggregate("access_answers"), service=settings.service_name),
     )
     runtime.indexes(events, profiles, matches)
-    runtime.tells(
+    runtime.publishes(
         EventSubmitted,
         EventPublished,
         EventCancelled,

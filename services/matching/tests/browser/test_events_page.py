@@ -19,11 +19,11 @@ from together_contracts import (
     VolunteerProfile,
 )
 from together_kit.keys import SecretKeys
-from together_kit.site import SESSION_COOKIE, SitePurpose, SiteTokens
 from together_kit.testing.probe import publish_event
 from together_kit.testing.processes import ServiceProcess
 from together_kit.testing.tags import unique_tag
 from together_kit.testing.waiting import eventually
+from together_kit.web.site import SESSION_COOKIE, SitePurpose, SiteTokens
 
 from .conftest import SITE_KEY
 

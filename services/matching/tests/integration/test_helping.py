@@ -13,10 +13,10 @@ from matching.domain.community_events import CommunityEvent
 from matching.domain.matches import match_id
 from matching.handlers.listings import cancel_event
 from together_contracts import Consent, VolunteerUnsubscribed, VolunteerUnsubscribedData
-from together_kit.site import SESSION_COOKIE, SitePurpose, SiteTokens
 from together_kit.testing.probe import EventProbe, publish_event
 from together_kit.testing.tags import unique_tag
 from together_kit.testing.waiting import eventually
+from together_kit.web.site import SESSION_COOKIE, SitePurpose, SiteTokens
 
 from .conftest import Matching, StartMatching, event_body, seen, token_of
 

@@ -12,9 +12,9 @@ import pytest
 from matching.domain.community_events import CommunityEvent, Organiser
 from matching.handlers import attendance
 from together_kit.dates import spoken_span
-from together_kit.site import SESSION_COOKIE, SitePurpose, SiteTokens
 from together_kit.testing.probe import EventProbe, event_probe
 from together_kit.testing.welsh import english_left
+from together_kit.web.site import SESSION_COOKIE, SitePurpose, SiteTokens
 
 from .conftest import BASE_URL, Matching, seen, token_of
 

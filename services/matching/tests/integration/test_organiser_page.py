@@ -12,9 +12,9 @@ import pytest
 from matching.domain.availability import LONDON
 from matching.handlers import responses
 from together_contracts import ListingDecisionData, ListingRejected
-from together_kit.site import SitePurpose, SiteTokens
 from together_kit.testing.probe import EventProbe, publish_event
 from together_kit.testing.waiting import eventually
+from together_kit.web.site import SitePurpose, SiteTokens
 
 from .conftest import Document, Matching, next_saturday_noon, seen, token_of
 

@@ -22,9 +22,14 @@ from matching.domain.nearby import blocks_reaching, reach_key_of
 from matching.domain.places import Place, UnknownPostcodeError
 from matching.domain.volunteers import Status, Volunteer, VolunteerChange, VolunteerNotFoundError
 from matching.handlers import Context, MatchingRules
-from together_contracts import Event, Interest, PersonAccessRequested, PersonErasureRequested
-from together_kit.site import Addresses, SiteTokens
+from together_contracts import (
+    IntegrationEvent,
+    Interest,
+    PersonAccessRequested,
+    PersonErasureRequested,
+)
 from together_kit.testing.clock import Clock
+from together_kit.web.site import Addresses, SiteTokens
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 SECRET = "unit-test-secret-of-at-least-thirty-two-characters"
@@ -32,7 +37,7 @@ SECRET = "unit-test-secret-of-at-least-thirty-two-characters"
 
 @dataclass
 class Outbox:
-    events: list[Event] = field(default_factory=list)
+    events: list[IntegrationEvent] = field(default_factory=list)
 
     def of_type(self, event_type: str) -> list[Any]:
         return [event for event in self.events if event.type == event_type]
@@ -47,7 +52,7 @@ class FakeVolunteers:
         found = self.stored.get(person_id)
         return copy.deepcopy(found) if found else None
 
-    async def put(self, volunteer: Volunteer, *, events: Sequence[Event] = ()) -> None:
+    async def put(self, volunteer: Volunteer, *, events: Sequence[IntegrationEvent] = ()) -> None:
         volunteer.version += 1
         self.stored[volunteer.person_id] = copy.deepcopy(volunteer)
         self.outbox.events += events
@@ -153,7 +158,7 @@ class FakeEvents:
 
         return await self.by_organiser_digest(email_digest(email, key=self.erasure_key))
 
-    async def add(self, event: CommunityEvent, *, events: Sequence[Event]) -> None:
+    async def add(self, event: CommunityEvent, *, events: Sequence[IntegrationEvent]) -> None:
         self.stored[event.id] = copy.deepcopy(event)
         self.outbox.events += events
 

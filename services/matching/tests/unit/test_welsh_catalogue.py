@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 from matching.domain import areas
 from matching.entrypoints.web import choices, forms, organiser
-from together_kit import labels
-from together_kit.forms import CHECK, texts_of
-from together_kit.i18n import KIT_LOCALES, Catalogues, template_messages
+from together_kit.web import labels
+from together_kit.web.forms import CHECK, texts_of
+from together_kit.web.i18n import KIT_LOCALES, Catalogues, template_messages
 
 pytestmark = pytest.mark.unit
 

@@ -25,11 +25,11 @@ from together_contracts import (
 )
 from together_kit.access import AccessAnswers
 from together_kit.erasure import ErasureAnswers
-from together_kit.http import allow_partner_origins
-from together_kit.ratelimit import SharedRateLimiter, rate_limited
+from together_kit.http.middleware import allow_partner_origins
+from together_kit.http.ratelimit import SharedRateLimiter, rate_limited
 from together_kit.retention import days
 from together_kit.runtime import ServiceRuntime
-from together_kit.web import WebPages, mount_static
+from together_kit.web.rendering import WebPages, mount_static
 
 from moderation.adapters.documents import REJECTED_AT
 from moderation.adapters.items import MongoItemRepository
@@ -81,7 +81,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         clock=ctx.clock,
     )
     runtime.every(300, lambda: sweep_sign_ins(stores, now=ctx.clock()), name="session-sweep")
-    runtime.tells(
+    runtime.publishes(
         StorySubmitted,
         StoryHeld,
         StoryApproved,

@@ -10,7 +10,7 @@ import pytest
 from argon2 import PasswordHasher
 from moderation.adapters.moderators import Passwords
 from moderation.domain.decisions import Role
-from together_kit.web import PAGE_SECURITY_HEADERS
+from together_kit.web.rendering import PAGE_SECURITY_HEADERS
 
 from .conftest import Moderation
 from .moderator_support import (

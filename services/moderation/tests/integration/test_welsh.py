@@ -9,10 +9,10 @@ from moderation.bootstrap import WEB
 from moderation.domain.decisions import Moderator
 from moderation.entrypoints.web import forms, labels
 from moderation.handlers import decisions
-from together_kit import labels as kit_labels
-from together_kit.forms import CHECK, texts_of
 from together_kit.testing.welsh import VisibleText, catalogue_gaps, english_left, in_welsh
-from together_kit.web import WebPages
+from together_kit.web import labels as kit_labels
+from together_kit.web.forms import CHECK, texts_of
+from together_kit.web.rendering import WebPages
 
 from .conftest import Moderation, StartModeration
 

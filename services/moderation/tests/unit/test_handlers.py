@@ -22,9 +22,9 @@ from moderation.domain.queue import QueueCounts, QueueFilter
 from moderation.domain.targets import Targets
 from moderation.handlers import Context, backlog, decisions, erasure, listings, pledges, stories
 from together_contracts import (
-    Event,
     EventSubmitted,
     EventSubmittedData,
+    IntegrationEvent,
     Interest,
     PersonErasureRequested,
     PersonErasureRequestedData,
@@ -46,9 +46,9 @@ ERASURE_KEY = b"unit-test-erasure-key"
 @dataclass
 class FakeItems:
     items: dict[UUID, Item] = field(default_factory=dict)
-    events: list[Event] = field(default_factory=list)
+    events: list[IntegrationEvent] = field(default_factory=list)
 
-    async def add(self, item: Item, *, events: Sequence[Event]) -> bool:
+    async def add(self, item: Item, *, events: Sequence[IntegrationEvent]) -> bool:
         if item.id in self.items:
             return False
         self.items[item.id] = copy.deepcopy(item)

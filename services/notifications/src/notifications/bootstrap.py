@@ -10,12 +10,12 @@ from together_contracts import PersonAccessAnswered, PersonErased, VolunteerUnsu
 from together_contracts.notifications import NotificationFailed, NotificationSent
 from together_kit.access import AccessAnswers
 from together_kit.erasure import ErasureAnswers
+from together_kit.http.security import require_admin_key
 from together_kit.mail_quota import MongoMailQuota
 from together_kit.retention import days
 from together_kit.runtime import ServiceRuntime
-from together_kit.security import require_admin_key
-from together_kit.site import SiteTokens
-from together_kit.web import WebPages, mount_static
+from together_kit.web.rendering import WebPages, mount_static
+from together_kit.web.site import SiteTokens
 
 from notifications.adapters.address_keys import address_keys
 from notifications.adapters.channels.smtp import SmtpChannel, SmtpConfig
@@ -149,7 +149,7 @@ def create_app(
         clock=ctx.clock,
     )
     runtime.startup_hooks.append(reconcile_at_start)
-    runtime.tells(
+    runtime.publishes(
         PersonErased,
         VolunteerUnsubscribed,
         NotificationSent,

@@ -14,7 +14,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from playwright.async_api import Browser, ViewportSize, expect
 from pymongo import AsyncMongoClient
-from together_contracts import Event, VolunteerRegistered, VolunteerRegisteredData
+from together_contracts import IntegrationEvent, VolunteerRegistered, VolunteerRegisteredData
 from together_contracts.matches import (
     EventPublished,
     EventPublishedData,
@@ -22,13 +22,13 @@ from together_contracts.matches import (
     MatchAccepted,
     MatchAcceptedData,
 )
-from together_kit.devstack import free_port
-from together_kit.site import SitePurpose, SiteTokens
+from together_kit.dev.stack import free_port
 from together_kit.testing.browser import chromium, require_chromium
 from together_kit.testing.probe import publish_event
 from together_kit.testing.processes import ServiceProcess
 from together_kit.testing.tags import unique_tag
 from together_kit.testing.waiting import eventually
+from together_kit.web.site import SitePurpose, SiteTokens
 
 pytestmark = pytest.mark.browser
 require_chromium()
@@ -109,7 +109,7 @@ async def test_the_organiser_sees_who_is_coming_on_a_phone_and_a_desktop(
     nia_id, nia = await volunteer(rabbitmq_url, "Nia Jones")
     ben_id, ben = await volunteer(rabbitmq_url, "Ben Evans")
     cai_id, _ = await volunteer(rabbitmq_url, "Cai Morgan")
-    told: list[Event] = [
+    told: list[IntegrationEvent] = [
         EventPublished(
             producer="matching",
             correlation_id="who-is-coming",

@@ -24,7 +24,7 @@ from notifications.settings import Settings
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from together_contracts import VolunteerRegistered, VolunteerRegisteredData
-from together_kit.devstack import free_port
+from together_kit.dev.stack import free_port
 from together_kit.testing.probe import publish_event
 from together_kit.testing.waiting import eventually
 

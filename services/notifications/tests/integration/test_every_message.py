@@ -15,7 +15,7 @@ from together_contracts import (
     BacklogAlertData,
     ErasureLinkRequested,
     ErasureLinkRequestedData,
-    Event,
+    IntegrationEvent,
     OrganisationJoined,
     OrganisationJoinedData,
     StoryApproved,
@@ -72,7 +72,7 @@ NOON_SOON = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0
 
 @dataclass(frozen=True)
 class Case:
-    make: Callable[[str, uuid.UUID, str], Event]
+    make: Callable[[str, uuid.UUID, str], IntegrationEvent]
     links: tuple[str, ...]
     needs_contact: bool = False
     words: dict[str, str | tuple[str, ...]] | None = None
@@ -80,7 +80,7 @@ class Case:
     """The whole subject, where what it says matters."""
 
 
-def env(data: object, cls: type[Event]) -> Event:
+def env(data: object, cls: type[IntegrationEvent]) -> IntegrationEvent:
     return cls(producer="tests", correlation_id="every-message", data=data)
 
 

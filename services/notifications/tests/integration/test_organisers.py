@@ -18,7 +18,7 @@ from notifications.handlers import organisers
 from notifications.settings import Settings
 from pymongo.asynchronous.database import AsyncDatabase
 from together_contracts import (
-    Event,
+    IntegrationEvent,
     PersonErasureRequested,
     PersonErasureRequestedData,
     email_digest,
@@ -40,10 +40,10 @@ from together_contracts.organising import (
     OrganiserLinkRequested,
     OrganiserLinkRequestedData,
 )
-from together_kit.site import SitePurpose, SiteTokens
 from together_kit.testing.probe import publish_event
 from together_kit.testing.tags import unique_tag
 from together_kit.testing.waiting import eventually
+from together_kit.web.site import SitePurpose, SiteTokens
 
 from .conftest import Clock, Sink, bodies, join, unique_address
 
@@ -54,7 +54,7 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=LONDON)
 SATURDAY_NOON = datetime(2026, 12, 5, 12, 0, tzinfo=LONDON)
 
 
-def env(data: Any, cls: type[Event]) -> Any:
+def env(data: Any, cls: type[IntegrationEvent]) -> Any:
     return cls(producer="matching", correlation_id="organisers", data=data)
 
 
@@ -110,7 +110,7 @@ def withdrawn(person_id: uuid.UUID, event: EventSummary) -> MatchDeclined:
     )
 
 
-def erased(person_id: uuid.UUID | None = None, digest: str | None = None) -> Event:
+def erased(person_id: uuid.UUID | None = None, digest: str | None = None) -> IntegrationEvent:
     return PersonErasureRequested(
         producer="signups",
         correlation_id="organisers",
@@ -120,7 +120,7 @@ def erased(person_id: uuid.UUID | None = None, digest: str | None = None) -> Eve
     )
 
 
-async def processed(db: AsyncDatabase[Document], event: Event) -> None:
+async def processed(db: AsyncDatabase[Document], event: IntegrationEvent) -> None:
     await eventually(
         lambda: db["inbox"].count_documents({"event_id": str(event.id)}),
         until=lambda count: count >= 1,

@@ -13,7 +13,7 @@ from notifications.bootstrap import create_app
 from notifications.domain.policy import LONDON
 from notifications.settings import Settings
 from pymongo.asynchronous.database import AsyncDatabase
-from together_contracts import Event
+from together_contracts import IntegrationEvent
 from together_contracts.matches import (
     AttendanceRecorded,
     AttendanceRecordedData,
@@ -78,7 +78,7 @@ def settings(settings_for: Callable[..., Settings]) -> Settings:
     )
 
 
-async def processed(db: AsyncDatabase[Document], event: Event) -> None:
+async def processed(db: AsyncDatabase[Document], event: IntegrationEvent) -> None:
     """The event was handled (its inbox record is written after the handler succeeded)."""
     await eventually(
         lambda: db["inbox"].count_documents({"event_id": str(event.id)}),

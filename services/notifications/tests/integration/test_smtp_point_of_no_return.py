@@ -20,7 +20,7 @@ from notifications.domain.channels import (
     PermanentDeliveryError,
     TemporaryDeliveryError,
 )
-from together_kit.devstack import free_port
+from together_kit.dev.stack import free_port
 
 from .conftest import Sink, SinkHandler, unique_address
 

@@ -2,7 +2,7 @@
 
 import pytest
 from notifications.entrypoints import consumers
-from together_kit.subscriptions import describe
+from together_kit.messaging.subscriptions import describe
 
 pytestmark = pytest.mark.unit
 

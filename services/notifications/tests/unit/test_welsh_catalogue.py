@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from together_kit.i18n import KIT_LOCALES, Catalogues, template_messages
+from together_kit.web.i18n import KIT_LOCALES, Catalogues, template_messages
 
 pytestmark = pytest.mark.unit
 

@@ -19,14 +19,14 @@ from together_contracts import (
     VolunteerUnsubscribed,
     VolunteerUpdated,
 )
-from together_kit.http import allow_partner_origins
+from together_kit.http.middleware import allow_partner_origins
+from together_kit.http.ratelimit import SharedRateLimiter, rate_limited
 from together_kit.mail_quota import MongoMailQuota
-from together_kit.pages import Site
-from together_kit.ratelimit import SharedRateLimiter, rate_limited
 from together_kit.retention import days
 from together_kit.runtime import ServiceRuntime
-from together_kit.site import SiteTokens
-from together_kit.web import WebPages, mount_static
+from together_kit.web.pages import Site
+from together_kit.web.rendering import WebPages, mount_static
+from together_kit.web.site import SiteTokens
 
 from signups.adapters.access import MongoAccessRepository
 from signups.adapters.erasures import MongoErasureRepository
@@ -75,7 +75,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         access=access,
     )
     runtime.indexes(people, organisations, erasures, mail_quota, access)
-    runtime.tells(
+    runtime.publishes(
         VolunteerRegistered,
         VolunteerConfirmed,
         VolunteerUpdated,

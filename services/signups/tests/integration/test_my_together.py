@@ -20,10 +20,10 @@ from pymongo.asynchronous.database import AsyncDatabase
 from signups.bootstrap import create_app
 from signups.settings import Settings
 from together_kit.settings import ServiceSettings
-from together_kit.site import SESSION_COOKIE, SIGN_IN_MAX_AGE_SECONDS, SitePurpose, SiteTokens
 from together_kit.testing.probe import EventProbe, event_probe
 from together_kit.testing.waiting import eventually
 from together_kit.testing.welsh import english_left
+from together_kit.web.site import SESSION_COOKIE, SIGN_IN_MAX_AGE_SECONDS, SitePurpose, SiteTokens
 
 from .test_web_pages import Page, unique_email, volunteer_form
 

@@ -17,12 +17,12 @@ from signups.domain.links import Purpose
 from signups.entrypoints.web import forms
 from signups.settings import Settings
 from together_contracts import PledgeApproved, PledgeOutcomeData
-from together_kit import labels
-from together_kit.forms import texts_of
 from together_kit.testing.probe import EventProbe, event_probe, publish_event
 from together_kit.testing.waiting import eventually
 from together_kit.testing.welsh import catalogue_gaps, english_left, in_welsh
-from together_kit.web import WebPages
+from together_kit.web import labels
+from together_kit.web.forms import texts_of
+from together_kit.web.rendering import WebPages
 
 pytestmark = pytest.mark.integration
 

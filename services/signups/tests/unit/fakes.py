@@ -24,7 +24,7 @@ from signups.domain.people import (
 )
 from signups.domain.pledges import PledgeStatus
 from signups.handlers import Context
-from together_contracts import Availability, Consent, Event, Interest, email_digest
+from together_contracts import Availability, Consent, IntegrationEvent, Interest, email_digest
 from together_kit.testing.clock import Clock
 
 NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
@@ -63,9 +63,9 @@ class FakePeople:
     """A `PeopleRepository` in memory: one person per email, each write with its staged events."""
 
     people: dict[UUID, Person] = field(default_factory=dict)
-    events: list[Event] = field(default_factory=list)
+    events: list[IntegrationEvent] = field(default_factory=list)
 
-    async def add(self, person: Person, *, events: Sequence[Event]) -> None:
+    async def add(self, person: Person, *, events: Sequence[IntegrationEvent]) -> None:
         if await self.find_by_email(person.details.email) is not None:
             raise EmailAlreadyRegisteredError(person.details.email)
         self.people[person.id] = copy.deepcopy(person)
@@ -105,9 +105,9 @@ class FakePeople:
 @dataclass
 class FakeOrganisations:
     organisations: dict[UUID, Organisation] = field(default_factory=dict)
-    events: list[Event] = field(default_factory=list)
+    events: list[IntegrationEvent] = field(default_factory=list)
 
-    async def add(self, organisation: Organisation, *, events: Sequence[Event]) -> None:
+    async def add(self, organisation: Organisation, *, events: Sequence[IntegrationEvent]) -> None:
         self.organisations[organisation.id] = copy.deepcopy(organisation)
         self.events += events
 
@@ -143,7 +143,7 @@ class FakeOrganisations:
 class FakeErasures:
     records: dict[UUID, dict[str, Any]] = field(default_factory=dict)
     tombstones: set[str] = field(default_factory=set)
-    events: list[Event] = field(default_factory=list)
+    events: list[IntegrationEvent] = field(default_factory=list)
     requests: dict[UUID, dict[str, Any]] = field(default_factory=dict)
 
     async def record(
@@ -154,7 +154,7 @@ class FakeErasures:
         reason: str,
         email: str | None,
         at: datetime,
-        events: Sequence[Event],
+        events: Sequence[IntegrationEvent],
         digest: str | None = None,
     ) -> bool:
         if digest is not None:
@@ -173,7 +173,7 @@ class FakeErasures:
         return True
 
     async def ask(
-        self, *, request_id: UUID, digest: str, at: datetime, events: Sequence[Event]
+        self, *, request_id: UUID, digest: str, at: datetime, events: Sequence[IntegrationEvent]
     ) -> None:
         self.requests[request_id] = {"email_digest": digest, "asked_at": at, "erasure_id": None}
         self.events += events
@@ -223,10 +223,10 @@ class World:
     clock: Clock
 
     @property
-    def events(self) -> list[Event]:
+    def events(self) -> list[IntegrationEvent]:
         return [*self.people.events, *self.organisations.events, *self.erasures.events]
 
-    def of_type(self, event_type: str) -> list[Event]:
+    def of_type(self, event_type: str) -> list[IntegrationEvent]:
         return [event for event in self.events if event.type == event_type]
 
 

@@ -33,7 +33,7 @@ from signups.handlers.volunteers import JoinOutcome, JoinVolunteer
 from together_contracts import (
     Availability,
     Consent,
-    Event,
+    IntegrationEvent,
     Interest,
     OrganisationType,
     PledgeApproved,
@@ -79,7 +79,7 @@ def token_of(url: str, path: str) -> str:
     return unquote(token)
 
 
-def assert_no_pii(event: Event) -> None:
+def assert_no_pii(event: IntegrationEvent) -> None:
     text = event.model_dump_json()
     for value in PII:
         assert value not in text, f"{event.type} carries {value!r}"

@@ -4,8 +4,8 @@ from typing import cast
 
 import pytest
 from signups.entrypoints import consumers
+from together_kit.messaging.subscriptions import describe
 from together_kit.runtime import ServiceRuntime
-from together_kit.subscriptions import describe
 
 from .fakes import Runtime
 

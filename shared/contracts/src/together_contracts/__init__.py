@@ -3,7 +3,7 @@
 Depends on pydantic alone, so any service (or a partner) can import it without the kit.
 """
 
-from together_contracts.envelope import EXCHANGE, Event, EventData
+from together_contracts.envelope import EXCHANGE, EventData, IntegrationEvent
 from together_contracts.erasure import (
     ErasureLinkRequested,
     ErasureLinkRequestedData,
@@ -121,7 +121,6 @@ __all__ = [
     "Consent",
     "ErasureLinkRequested",
     "ErasureLinkRequestedData",
-    "Event",
     "EventCancelled",
     "EventCancelledData",
     "EventChanged",
@@ -135,6 +134,7 @@ __all__ = [
     "EventSubmittedData",
     "EventSummary",
     "EventVenue",
+    "IntegrationEvent",
     "Interest",
     "Language",
     "ListingApproved",

@@ -16,7 +16,7 @@ class EventData(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Event(BaseModel):
+class IntegrationEvent(BaseModel):
     """A fact in the past tense. Subclasses pin `type` and `version` with `Literal`s and type `data`."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

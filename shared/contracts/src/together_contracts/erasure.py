@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import ConfigDict, EmailStr, Field
 
-from together_contracts.envelope import Event, EventData
+from together_contracts.envelope import EventData, IntegrationEvent
 from together_contracts.taxonomy import Language
 
 
@@ -38,7 +38,7 @@ class ErasureLinkRequestedData(EventData):
     confirm_url: str
 
 
-class ErasureLinkRequested(Event):
+class ErasureLinkRequested(IntegrationEvent):
     """Someone asked to be forgotten: email them the link that confirms it is really them."""
 
     type: Literal["person.erasure_link_requested"] = "person.erasure_link_requested"
@@ -88,7 +88,7 @@ class PersonErasureRequestedData(EventData):
     )
 
 
-class PersonErasureRequested(Event):
+class PersonErasureRequested(IntegrationEvent):
     """Signups has deleted a person's data: every service deletes what it holds of them.
 
     Also re-published by `together erasures reapply` after a restore from backup (same
@@ -117,7 +117,7 @@ class PersonErasedData(EventData):
     service: str
 
 
-class PersonErased(Event):
+class PersonErased(IntegrationEvent):
     """One service has deleted everything it held about the person."""
 
     type: Literal["person.erased"] = "person.erased"
@@ -143,7 +143,7 @@ class PersonAccessRequestedData(EventData):
     email_digest: str = Field(pattern=DIGEST_PATTERN)
 
 
-class PersonAccessRequested(Event):
+class PersonAccessRequested(IntegrationEvent):
     """An admin asked for everything held about an address (UK GDPR subject access): every
     service answers with `person.access_answered`."""
 
@@ -173,7 +173,7 @@ class PersonAccessAnsweredData(EventData):
     )
 
 
-class PersonAccessAnswered(Event):
+class PersonAccessAnswered(IntegrationEvent):
     """One service's part of a subject access export. It carries personal data: the fields of the
     person's own records and nothing else."""
 

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import ConfigDict, Field
 
-from together_contracts.envelope import Event, EventData
+from together_contracts.envelope import EventData, IntegrationEvent
 from together_contracts.taxonomy import Interest
 
 _EVENT = "00000000-0000-4000-8000-000000000020"
@@ -50,7 +50,7 @@ class EventSubmittedData(EventData):
     )
 
 
-class EventSubmitted(Event):
+class EventSubmitted(IntegrationEvent):
     """An organiser listed a community event; it waits for moderation before it is public."""
 
     type: Literal["event.submitted"] = "event.submitted"
@@ -67,7 +67,7 @@ class ListingDecisionData(EventData):
     reason: str | None = Field(default=None, max_length=500)
 
 
-class ListingApproved(Event):
+class ListingApproved(IntegrationEvent):
     """A moderator approved an event listing: matching may publish it."""
 
     type: Literal["listing.approved"] = "listing.approved"
@@ -75,7 +75,7 @@ class ListingApproved(Event):
     data: ListingDecisionData
 
 
-class ListingRejected(Event):
+class ListingRejected(IntegrationEvent):
     """A moderator rejected an event listing, with the reason."""
 
     type: Literal["listing.rejected"] = "listing.rejected"
@@ -91,7 +91,7 @@ class ListingWithdrawnData(EventData):
     event_id: UUID
 
 
-class ListingWithdrawn(Event):
+class ListingWithdrawn(IntegrationEvent):
     """A lead took down an approved listing: matching unpublishes the event and stops matching
     it (people with a place are told it is cancelled)."""
 

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from pydantic import ConfigDict, EmailStr, Field, JsonValue
 
-from together_contracts.envelope import Event, EventData
+from together_contracts.envelope import EventData, IntegrationEvent
 from together_contracts.taxonomy import Availability, Interest, Language
 
 _EVENT = "00000000-0000-4000-8000-000000000020"
@@ -140,11 +140,11 @@ class EventPublishedData(EventData):
     organiser_name: str = Field(default="", max_length=200, description="Empty once erased")
     manage_url: str = Field(
         default="",
-        description="The organiser's page (together_kit.site token): status, who is coming, edit",
+        description="The organiser's page (together_kit.web.site token): status, who is coming, edit",
     )
 
 
-class EventPublished(Event):
+class EventPublished(IntegrationEvent):
     """A moderator approved an event listing: it is public and matching proposes volunteers."""
 
     type: Literal["event.published"] = "event.published"
@@ -172,7 +172,7 @@ class EventChangedData(EventData):
     venue: EventVenue | None = Field(default=None, description="The venue after the change")
 
 
-class EventChanged(Event):
+class EventChanged(IntegrationEvent):
     """A published event changed its time or place: notifications tells accepted volunteers."""
 
     type: Literal["event.changed"] = "event.changed"
@@ -198,7 +198,7 @@ class EventCancelledData(EventData):
     waitlisted: list[UUID] = Field(default_factory=list)
 
 
-class EventCancelled(Event):
+class EventCancelled(IntegrationEvent):
     """The organiser cancelled an event: notifications tells everyone who had a place or was waiting."""
 
     type: Literal["event.cancelled"] = "event.cancelled"
@@ -258,7 +258,7 @@ class MatchProposedData(EventData):
     decline_url: str
 
 
-class MatchProposed(Event):
+class MatchProposed(IntegrationEvent):
     """Matching suggests an event to a volunteer, with the reasons; they accept or decline by link."""
 
     type: Literal["match.proposed"] = "match.proposed"
@@ -302,7 +302,7 @@ class MatchAcceptedData(EventData):
     )
 
 
-class MatchAccepted(Event):
+class MatchAccepted(IntegrationEvent):
     """A volunteer said yes: they have a place, or are on the waitlist when places are all taken."""
 
     type: Literal["match.accepted"] = "match.accepted"
@@ -332,7 +332,7 @@ class MatchDeclinedData(EventData):
     )
 
 
-class MatchDeclined(Event):
+class MatchDeclined(IntegrationEvent):
     """A volunteer said no, or gave up a place they had accepted."""
 
     type: Literal["match.declined"] = "match.declined"
@@ -376,7 +376,7 @@ class VolunteerUnmatchedData(EventData):
     )
 
 
-class VolunteerUnmatched(Event):
+class VolunteerUnmatched(IntegrationEvent):
     """A confirmed volunteer has had no proposal for 7 days (told once): send a kind message."""
 
     type: Literal["volunteer.unmatched"] = "volunteer.unmatched"
@@ -400,7 +400,7 @@ class AttendanceRecordedData(EventData):
     event: EventSummary | None = Field(default=None, description="What they came to")
 
 
-class AttendanceRecorded(Event):
+class AttendanceRecorded(IntegrationEvent):
     """After an event the organiser marked a volunteer as attended or a no-show."""
 
     type: Literal["attendance.recorded"] = "attendance.recorded"

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from pydantic import ConfigDict, Field
 
-from together_contracts.envelope import Event, EventData
+from together_contracts.envelope import EventData, IntegrationEvent
 
 Channel = Literal["email", "webhook"]
 
@@ -36,7 +36,7 @@ class NotificationSentData(EventData):
     attempts: int = Field(ge=1)
 
 
-class NotificationSent(Event):
+class NotificationSent(IntegrationEvent):
     """A message was handed to its channel: the SMTP server accepted it, or (told after a crash
     of the sender) its final dot had gone and the reply was not seen."""
 
@@ -79,7 +79,7 @@ class NotificationFailedData(EventData):
     )
 
 
-class NotificationFailed(Event):
+class NotificationFailed(IntegrationEvent):
     """A message could not be delivered: temporary failures outlasted their retries, or the
     server refused it for good. No address is carried; the delivery log has the details."""
 

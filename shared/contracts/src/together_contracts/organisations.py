@@ -5,7 +5,7 @@ from uuid import UUID
 
 from pydantic import ConfigDict, EmailStr, Field
 
-from together_contracts.envelope import Event, EventData
+from together_contracts.envelope import EventData, IntegrationEvent
 from together_contracts.taxonomy import Interest, Language, OrganisationType
 
 
@@ -39,7 +39,7 @@ class OrganisationJoinedData(EventData):
     )
 
 
-class OrganisationJoined(Event):
+class OrganisationJoined(IntegrationEvent):
     """A community group, charity, faith group, business or public body joined the coalition;
     its contact is sent the link that confirms the address and makes the pledge public."""
 
@@ -72,7 +72,7 @@ class PledgeMadeData(EventData):
     outward_code: str | None = Field(default=None, max_length=4)
 
 
-class PledgeMade(Event):
+class PledgeMade(IntegrationEvent):
     """An organisation confirmed its pledge of what it will do for the decade of reconnection;
     moderation screens it and a moderator decides it before it is public."""
 
@@ -111,7 +111,7 @@ class PledgeOutcomeData(EventData):
     reason: str | None = Field(default=None, max_length=500)
 
 
-class PledgeApproved(Event):
+class PledgeApproved(IntegrationEvent):
     """A moderator approved a pledge (perhaps with redactions): signups shows it on /pledges."""
 
     type: Literal["pledge.approved"] = "pledge.approved"
@@ -119,7 +119,7 @@ class PledgeApproved(Event):
     data: PledgeOutcomeData
 
 
-class PledgeRejected(Event):
+class PledgeRejected(IntegrationEvent):
     """A moderator rejected a pledge, with a reason from the list: it is not (or no longer) shown."""
 
     type: Literal["pledge.rejected"] = "pledge.rejected"

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import ConfigDict, EmailStr, Field
 
-from together_contracts.envelope import Event, EventData
+from together_contracts.envelope import EventData, IntegrationEvent
 from together_contracts.matches import _EVENT, _MATCH, _PERSON, _SUMMARY, EventSummary
 from together_contracts.taxonomy import Language
 
@@ -40,7 +40,7 @@ class OrganiserLinkRequestedData(EventData):
     reason: Literal["submitted", "requested"] = "submitted"
 
 
-class OrganiserLinkRequested(Event):
+class OrganiserLinkRequested(IntegrationEvent):
     """An organiser listed an event, or asked again for their page: email them its link."""
 
     type: Literal["organiser.link_requested"] = "organiser.link_requested"
@@ -68,7 +68,7 @@ class EventMessagePostedData(EventData):
     accepted: list[UUID] = Field(description="Everyone with a place when it was sent")
 
 
-class EventMessagePosted(Event):
+class EventMessagePosted(IntegrationEvent):
     """The organiser wrote to everyone with a place: notifications sends it to each."""
 
     type: Literal["event.message_posted"] = "event.message_posted"
@@ -96,7 +96,7 @@ class MatchSharingChangedData(EventData):
     share_contact: bool
 
 
-class MatchSharingChanged(Event):
+class MatchSharingChanged(IntegrationEvent):
     """A volunteer with a place let the organiser see their email, or took that back."""
 
     type: Literal["match.sharing_changed"] = "match.sharing_changed"

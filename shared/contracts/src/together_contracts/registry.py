@@ -1,6 +1,6 @@
 """Every event model by (type, version): what the catalogue lists and consumers look up."""
 
-from together_contracts.envelope import Event
+from together_contracts.envelope import IntegrationEvent
 from together_contracts.erasure import (
     ErasureLinkRequested,
     PersonAccessAnswered,
@@ -54,7 +54,7 @@ from together_contracts.volunteers import (
     VolunteerUpdated,
 )
 
-ALL_EVENTS: tuple[type[Event], ...] = (
+ALL_EVENTS: tuple[type[IntegrationEvent], ...] = (
     VolunteerRegistered,
     VolunteerConfirmed,
     VolunteerUpdated,
@@ -96,11 +96,11 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     NotificationFailed,
 )
 
-EVENT_MODELS: dict[tuple[str, int], type[Event]] = {
+EVENT_MODELS: dict[tuple[str, int], type[IntegrationEvent]] = {
     (model.model_fields["type"].default, model.model_fields["version"].default): model
     for model in ALL_EVENTS
 }
 
 
-def model_for(event_type: str, version: int) -> type[Event] | None:
+def model_for(event_type: str, version: int) -> type[IntegrationEvent] | None:
     return EVENT_MODELS.get((event_type, version))

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from pydantic import ConfigDict, Field
 
-from together_contracts.envelope import Event, EventData
+from together_contracts.envelope import EventData, IntegrationEvent
 from together_contracts.taxonomy import Language
 
 
@@ -27,7 +27,7 @@ class SignInRequestedData(EventData):
     sign_in_url: str = Field(description="Single-use, short-lived link that signs them in")
 
 
-class SignInRequested(Event):
+class SignInRequested(IntegrationEvent):
     """A volunteer asked to sign in (their address is known to notifications by `person_id`)."""
 
     type: Literal["person.sign_in_requested"] = "person.sign_in_requested"

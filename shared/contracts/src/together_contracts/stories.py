@@ -5,7 +5,7 @@ from uuid import UUID
 
 from pydantic import ConfigDict, EmailStr, Field
 
-from together_contracts.envelope import Event, EventData
+from together_contracts.envelope import EventData, IntegrationEvent
 from together_contracts.taxonomy import Language
 
 Prompt = Literal["lockdown", "unites-us", "divides-us", "closer"]
@@ -35,7 +35,7 @@ class StorySubmittedData(EventData):
     safeguarding: bool = False
 
 
-class StorySubmitted(Event):
+class StorySubmitted(IntegrationEvent):
     """A story was shared and awaits a moderator; its text stays inside moderation."""
 
     type: Literal["story.submitted"] = "story.submitted"
@@ -75,7 +75,7 @@ class StoryOutcomeData(EventData):
     )
 
 
-class StoryApproved(Event):
+class StoryApproved(IntegrationEvent):
     """A moderator approved a story (perhaps with redactions); it is now public."""
 
     type: Literal["story.approved"] = "story.approved"
@@ -83,7 +83,7 @@ class StoryApproved(Event):
     data: StoryOutcomeData
 
 
-class StoryRejected(Event):
+class StoryRejected(IntegrationEvent):
     """A moderator rejected a story, with a reason from the list."""
 
     type: Literal["story.rejected"] = "story.rejected"
@@ -91,7 +91,7 @@ class StoryRejected(Event):
     data: StoryOutcomeData
 
 
-class StoryHeld(Event):
+class StoryHeld(IntegrationEvent):
     """Screening found a possible safeguarding disclosure: a lead must decide; if the author left an
     email, notifications sends a kind holding message with signposting."""
 
@@ -114,7 +114,7 @@ class StoryWithdrawnData(EventData):
     """`erasure`: its author asked to be forgotten (issue 16)."""
 
 
-class StoryWithdrawn(Event):
+class StoryWithdrawn(IntegrationEvent):
     """A published story was taken down, by a lead, by its author or by its author's erasure; it
     is no longer public."""
 
@@ -147,7 +147,7 @@ class BacklogAlertData(EventData):
     lead_emails: list[EmailStr] = Field(default_factory=list)
 
 
-class BacklogAlert(Event):
+class BacklogAlert(IntegrationEvent):
     """A pending item passed its time target (told once per item): leads are alerted by email."""
 
     type: Literal["moderation.backlog_alert"] = "moderation.backlog_alert"

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import ConfigDict, EmailStr, Field
 
-from together_contracts.envelope import Event, EventData
+from together_contracts.envelope import EventData, IntegrationEvent
 from together_contracts.taxonomy import Availability, Consent, Interest, Language
 
 
@@ -37,7 +37,7 @@ class VolunteerRegisteredData(EventData):
     unsubscribe_url: str = Field(default="", description="Link that withdraws email consent")
 
 
-class VolunteerRegistered(Event):
+class VolunteerRegistered(IntegrationEvent):
     """Someone joined, or joined again while still unconfirmed (at most once per 10 minutes):
     send them the confirmation link."""
 
@@ -98,7 +98,7 @@ class VolunteerConfirmedData(EventData):
     profile: VolunteerProfile
 
 
-class VolunteerConfirmed(Event):
+class VolunteerConfirmed(IntegrationEvent):
     """A volunteer followed their confirmation link: they may now be matched and told of events."""
 
     type: Literal["volunteer.confirmed"] = "volunteer.confirmed"
@@ -132,7 +132,7 @@ class VolunteerUpdatedData(EventData):
     profile: VolunteerProfile
 
 
-class VolunteerUpdated(Event):
+class VolunteerUpdated(IntegrationEvent):
     """A volunteer's changed details took effect: the owner of the address confirmed them through
     the emailed link. The profile is the whole new one."""
 
@@ -159,7 +159,7 @@ class VolunteerUnsubscribedData(EventData):
     source: Literal["link", "form", "api", "notifications"] = "link"
 
 
-class VolunteerUnsubscribed(Event):
+class VolunteerUnsubscribed(IntegrationEvent):
     """A volunteer withdrew consent to email: send them nothing more of what they withdrew."""
 
     type: Literal["volunteer.unsubscribed"] = "volunteer.unsubscribed"
@@ -187,7 +187,7 @@ class VolunteerChangeRequestedData(EventData):
     confirm_url: str = Field(description="Single-use link to the page that applies the change")
 
 
-class VolunteerChangeRequested(Event):
+class VolunteerChangeRequested(IntegrationEvent):
     """Someone joined again with an address we know and different details: nothing changes
     until the address's owner confirms them through the emailed link. It carries no name or
     other details given with the change, since whoever sent them may not own the address."""
@@ -215,7 +215,7 @@ class VolunteerContactChangedData(EventData):
     language: Language = "en"
 
 
-class VolunteerContactChanged(Event):
+class VolunteerContactChanged(IntegrationEvent):
     """The owner of a volunteer's address confirmed a new name or language: write to them so
     from now on. Only notifications hears it (it carries a name, which matching must not see)."""
 

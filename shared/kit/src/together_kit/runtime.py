@@ -21,7 +21,7 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure
-from together_contracts import Event
+from together_contracts import IntegrationEvent
 
 from together_kit import mongo
 from together_kit.http.health import health_router
@@ -153,7 +153,7 @@ class ServiceRuntime:
         )
         return IdempotencyStore(collection)
 
-    def publishes(self, *models: type[Event]) -> None:
+    def publishes(self, *models: type[IntegrationEvent]) -> None:
         """Declare the events this service publishes (through its outbox), so its AsyncAPI
         document, and the event catalogue built from it, names this service as their producer."""
         for model in models:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from together_contracts import VolunteerRegistered, VolunteerRegisteredData
-from together_kit.outbox import AggregateCollection
+from together_kit.messaging.outbox import AggregateCollection
 from together_kit.runtime import ServiceRuntime
 
 pytestmark = pytest.mark.integration

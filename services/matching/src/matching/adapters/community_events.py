@@ -12,9 +12,13 @@ from typing import Any
 from uuid import UUID
 
 from pymongo import ASCENDING
-from together_contracts import Event, Interest, email_digest
+from together_contracts import IntegrationEvent, Interest, email_digest
 from together_kit.erasure import backfill_digests
-from together_kit.outbox import AggregateCollection, AggregateNotFoundError, ConcurrentWriteError
+from together_kit.messaging.outbox import (
+    AggregateCollection,
+    AggregateNotFoundError,
+    ConcurrentWriteError,
+)
 
 from matching.domain.community_events import (
     CommunityEvent,
@@ -68,7 +72,7 @@ class MongoEventRepository:
             key=self.erasure_key,
         )
 
-    async def add(self, event: CommunityEvent, *, events: Sequence[Event]) -> None:
+    async def add(self, event: CommunityEvent, *, events: Sequence[IntegrationEvent]) -> None:
         await self.events.insert(self._stored(event), events)
 
     async def get(self, event_id: UUID) -> CommunityEvent | None:
@@ -78,7 +82,7 @@ class MongoEventRepository:
     async def change(self, event_id: UUID, change: EventChange) -> CommunityEvent:
         changed: list[CommunityEvent] = []
 
-        def apply(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[Event]]:
+        def apply(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[IntegrationEvent]]:
             event = from_document(document)
             staged = change(event)
             changed[:] = [event]

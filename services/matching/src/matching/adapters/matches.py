@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from pymongo import ASCENDING
-from together_kit.outbox import AggregateCollection
+from together_kit.messaging.outbox import AggregateCollection
 
 from matching.domain.matches import Proposed, match_id
 

@@ -1,6 +1,6 @@
 """Signed links (itsdangerous): a volunteer answers a proposal; an organiser's page of one event.
 
-The organiser's page link is a site token (together_kit.site), so notifications honours it too
+The organiser's page link is a site token (together_kit.web.site), so notifications honours it too
 (who is coming, by name). Cancel and attendance links issued before it (matching's own tokens)
 still open their pages until they expire."""
 
@@ -10,7 +10,7 @@ from uuid import UUID
 
 from together_kit.keys import SecretKeys
 from together_kit.signing import Signer
-from together_kit.site import Addresses, SitePurpose, SiteTokens
+from together_kit.web.site import Addresses, SitePurpose, SiteTokens
 
 from matching.domain.links import Purpose
 

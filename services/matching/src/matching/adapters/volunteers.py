@@ -7,8 +7,8 @@ from typing import Any
 from uuid import UUID
 
 from pymongo import ASCENDING
-from together_contracts import Availability, Event, Interest
-from together_kit.outbox import AggregateCollection, AggregateNotFoundError, Change
+from together_contracts import Availability, IntegrationEvent, Interest
+from together_kit.messaging.outbox import AggregateCollection, AggregateNotFoundError, Change
 
 from matching.domain.community_events import CommunityEvent
 from matching.domain.gaps import District
@@ -62,7 +62,7 @@ class MongoVolunteerRepository:
         document = await self.volunteers.collection.find_one({"_id": str(person_id)})
         return from_document(document) if document else None
 
-    async def put(self, volunteer: Volunteer, *, events: Sequence[Event] = ()) -> None:
+    async def put(self, volunteer: Volunteer, *, events: Sequence[IntegrationEvent] = ()) -> None:
         """Insert a new profile (its version 0) or replace a stored one under its version."""
         if volunteer.version == 0:
             await self.volunteers.insert(to_document(volunteer), events)
@@ -72,7 +72,7 @@ class MongoVolunteerRepository:
     async def change(self, person_id: UUID, change: VolunteerChange) -> Volunteer:
         changed: list[Volunteer] = []
 
-        def apply(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[Event]]:
+        def apply(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[IntegrationEvent]]:
             volunteer = from_document(document)
             events = change(volunteer)
             changed[:] = [volunteer]
@@ -121,7 +121,7 @@ class MongoVolunteerRepository:
         async def claim_again(person_id: UUID) -> bool:
             recorded = False
 
-            def claim(volunteer: Volunteer) -> list[Event]:
+            def claim(volunteer: Volunteer) -> list[IntegrationEvent]:
                 nonlocal recorded
                 recorded = allowed(volunteer)
                 if recorded:
@@ -222,7 +222,9 @@ class MongoVolunteerRepository:
         ]
 
 
-def _replace(current: Volunteer, new: Volunteer, events: Sequence[Event]) -> Sequence[Event]:
+def _replace(
+    current: Volunteer, new: Volunteer, events: Sequence[IntegrationEvent]
+) -> Sequence[IntegrationEvent]:
     for name in (
         "outward_code",
         "location",

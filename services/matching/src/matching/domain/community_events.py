@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Literal
 from uuid import UUID, uuid4
 
-from together_contracts import Event, Interest
+from together_contracts import IntegrationEvent, Interest
 
 from matching.domain.geo import Point
 
@@ -247,5 +247,5 @@ class CommunityEvent:
         return promoted
 
 
-EventChange = Callable[[CommunityEvent], Sequence[Event]]
+EventChange = Callable[[CommunityEvent], Sequence[IntegrationEvent]]
 """Decides a change of one event (it changes the event given) and returns the events it tells."""

@@ -42,7 +42,7 @@ FRESH_AFTER_DAYS = 14.0
 BAND = 0.05
 NEARBY_KM = 0.05
 """Closer than this (0.0 km once rounded: the same postcode district) reads "in your area", as
-on the pages (`together_kit.labels.NEARBY_KM`)."""
+on the pages (`together_kit.web.labels.NEARBY_KM`)."""
 
 SLOT_PHRASES = {
     Availability.WEEKDAY_DAYTIMES: "free on weekday daytimes",

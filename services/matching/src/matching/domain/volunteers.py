@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
-from together_contracts import Availability, Consent, Event, Interest, Language
+from together_contracts import Availability, Consent, IntegrationEvent, Interest, Language
 
 from matching.domain.geo import Point
 
@@ -90,5 +90,5 @@ class Volunteer:
         self.proposed += 1
 
 
-VolunteerChange = Callable[[Volunteer], Sequence[Event]]
+VolunteerChange = Callable[[Volunteer], Sequence[IntegrationEvent]]
 """Decides a change of one profile (it changes the profile given) and returns the events it tells."""

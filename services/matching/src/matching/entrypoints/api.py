@@ -7,8 +7,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from together_contracts import Interest
 from together_contracts.taxonomy import Language
 from together_kit.districts import InvalidPostcodeError
-from together_kit.http import current_correlation_id
-from together_kit.idempotency import IdempotencyKey, StoredResponse, run_once
+from together_kit.http.idempotency import IdempotencyKey, StoredResponse, run_once
+from together_kit.http.middleware import current_correlation_id
 
 from matching.domain.geo import Point, distance_km
 from matching.domain.places import UnknownPostcodeError

@@ -10,8 +10,8 @@ from together_contracts import (
     VolunteerUnsubscribed,
     VolunteerUpdated,
 )
+from together_kit.messaging.subscriptions import subscribe, then
 from together_kit.runtime import ServiceRuntime
-from together_kit.subscriptions import subscribe, then
 
 from matching.handlers import Context, access, erasure, listings, matching, volunteers
 

@@ -4,9 +4,9 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
-from together_kit.idempotency import IdempotencyStore
-from together_kit.pages import Site
-from together_kit.state import from_state
+from together_kit.http.idempotency import IdempotencyStore
+from together_kit.http.state import from_state
+from together_kit.web.pages import Site
 
 from matching.domain.areas import Locality
 from matching.handlers import Context

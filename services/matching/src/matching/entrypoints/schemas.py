@@ -17,7 +17,7 @@ from pydantic import (
 )
 from together_contracts import Interest
 from together_kit.districts import normalise
-from together_kit.text import multi_line, single_line
+from together_kit.http.text import multi_line, single_line
 
 from matching.domain.availability import LONDON
 from matching.domain.community_events import CommunityEvent, EventLanguage

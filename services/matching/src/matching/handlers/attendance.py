@@ -7,7 +7,7 @@ volunteer sees on their own answer page: matching knows no names.
 from dataclasses import dataclass
 from uuid import UUID
 
-from together_contracts import Event
+from together_contracts import IntegrationEvent
 from together_contracts.matches import AttendanceRecorded, AttendanceRecordedData
 
 from matching.domain.community_events import CommunityEvent
@@ -56,8 +56,8 @@ async def record_attendance(
     now = ctx.clock()
     changed: dict[UUID, tuple[bool | None, bool]] = {}
 
-    def mark(event: CommunityEvent) -> list[Event]:
-        staged: list[Event] = []
+    def mark(event: CommunityEvent) -> list[IntegrationEvent]:
+        staged: list[IntegrationEvent] = []
         changed.clear()
         for person_id in list(event.accepted):
             came = marks.get(place_code(event.id, person_id))
@@ -89,7 +89,7 @@ async def record_attendance(
 async def _count(person_id: UUID, before: bool | None, came: bool, ctx: Context) -> None:
     """A changed mark moves the volunteer's counts; best effort, after the event is settled."""
 
-    def count(volunteer: Volunteer) -> list[Event]:
+    def count(volunteer: Volunteer) -> list[IntegrationEvent]:
         if before is True:
             volunteer.attended = max(0, volunteer.attended - 1)
         elif before is False:

@@ -3,7 +3,7 @@ they listed (found by the keyed digest of their email); keep only anonymous coun
 
 from dataclasses import replace
 
-from together_contracts import Event, PersonErasureRequested
+from together_contracts import IntegrationEvent, PersonErasureRequested
 
 from matching.domain.community_events import CommunityEvent, EventNotFoundError, Organiser
 from matching.handlers.context import Context
@@ -21,7 +21,7 @@ async def erase_person(request: PersonErasureRequested, ctx: Context) -> None:
         return
     for event_id in await ctx.matches.events_of(person_id):
 
-        def forget(event: CommunityEvent) -> list[Event]:
+        def forget(event: CommunityEvent) -> list[IntegrationEvent]:
             promoted = event.forget(person_id)
             if promoted is None:
                 return []
@@ -43,7 +43,7 @@ async def forget_organiser(digest: str, *, ctx: Context) -> int:
     forgotten = 0
     for listed in await ctx.events.by_organiser_digest(digest):
 
-        def forget(event: CommunityEvent) -> list[Event]:
+        def forget(event: CommunityEvent) -> list[IntegrationEvent]:
             event.organiser_email = ""
             event.organiser = Organiser()
             event.venue = replace(

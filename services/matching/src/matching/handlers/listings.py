@@ -7,9 +7,9 @@ from typing import Literal
 from uuid import UUID
 
 from together_contracts import (
-    Event,
     EventSubmitted,
     EventSubmittedData,
+    IntegrationEvent,
     Interest,
     ListingApproved,
     ListingRejected,
@@ -159,7 +159,9 @@ async def submit_event(command: SubmitEvent, ctx: Context) -> Submitted:
         language=command.language,
         organiser=Organiser(command.organiser_name, command.organiser_phone),
     )
-    staged: list[Event] = [submitted_for_review(event, correlation_id=command.correlation_id)]
+    staged: list[IntegrationEvent] = [
+        submitted_for_review(event, correlation_id=command.correlation_id)
+    ]
     if event.organiser_email:
         staged.append(
             link_requested(
@@ -192,7 +194,7 @@ async def publish_event(decision: ListingApproved, ctx: Context) -> Published | 
     """Make a submitted event public (once), or apply the approved new text of a published one;
     `None` if it is unknown, rejected or cancelled."""
 
-    def publish(event: CommunityEvent) -> list[Event]:
+    def publish(event: CommunityEvent) -> list[IntegrationEvent]:
         if not event.publish():
             return []
         return [
@@ -227,7 +229,7 @@ async def reject_event(decision: ListingRejected, ctx: Context) -> None:
     dropped (`CommunityEvent.reject`)."""
     reason = decision.data.reason or "other"
 
-    def reject(event: CommunityEvent) -> list[Event]:
+    def reject(event: CommunityEvent) -> list[IntegrationEvent]:
         event.reject(reason)
         return []
 
@@ -259,7 +261,7 @@ async def withdraw_event(decision: ListingWithdrawn, ctx: Context) -> bool:
     is unknown or was not public."""
     was_public = False
 
-    def withdraw(event: CommunityEvent) -> list[Event]:
+    def withdraw(event: CommunityEvent) -> list[IntegrationEvent]:
         nonlocal was_public
         was_public = event.withdraw() is EventStatus.PUBLISHED
         if not was_public:
@@ -304,7 +306,7 @@ async def cancel_by_id(event_id: UUID, *, correlation_id: str, ctx: Context) -> 
     """Cancel, and tell everyone with a place or waiting (the organiser's page)."""
     already = False
 
-    def cancel(event: CommunityEvent) -> list[Event]:
+    def cancel(event: CommunityEvent) -> list[IntegrationEvent]:
         nonlocal already
         before = event.cancel()
         already = before is EventStatus.CANCELLED

@@ -9,7 +9,7 @@ proposals are not made: the safe side of the cap.
 
 from uuid import UUID
 
-from together_contracts import Event
+from together_contracts import IntegrationEvent
 from together_contracts.matches import MatchProposed, MatchProposedData, MatchReasons
 
 from matching.domain import scoring
@@ -163,7 +163,7 @@ def proposed(
 
 
 async def _count_proposals(event_id: UUID, made: int, ctx: Context) -> None:
-    def count(event: CommunityEvent) -> list[Event]:
+    def count(event: CommunityEvent) -> list[IntegrationEvent]:
         event.proposed += made
         return []
 

@@ -12,12 +12,12 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
-from together_contracts import Event
+from together_contracts import IntegrationEvent
 from together_contracts.matches import EventChanged, EventChangedData
 from together_contracts.organising import EventMessagePosted, EventMessagePostedData
 from together_contracts.taxonomy import Language
 from together_kit.signing import TokenExpiredError, TokenInvalidError
-from together_kit.site import ORGANISER_MAX_AGE_SECONDS, SitePurpose
+from together_kit.web.site import ORGANISER_MAX_AGE_SECONDS, SitePurpose
 
 from matching.domain.community_events import CommunityEvent, EventNotFoundError, EventStatus, Venue
 from matching.handlers.context import PRODUCER, Context, summary, venue_of
@@ -49,7 +49,7 @@ async def request_links(
     sent = 0
     for listed in await ctx.events.by_organiser_email(email):
 
-        def ask(event: CommunityEvent) -> list[Event]:
+        def ask(event: CommunityEvent) -> list[IntegrationEvent]:
             if not event.organiser_email:
                 return []
             return [
@@ -123,14 +123,14 @@ async def edit_event(
     venue = await _venue(edit, current.venue, ctx)
     result = Edited(EditOutcome.UNCHANGED)
 
-    def change(event: CommunityEvent) -> list[Event]:
+    def change(event: CommunityEvent) -> list[IntegrationEvent]:
         nonlocal result
         if event.status not in EDITABLE:
             result = Edited(EditOutcome.CLOSED)
             return []
         was = summary(event)
         changes = _changes(event, edit, venue)
-        staged: list[Event] = []
+        staged: list[IntegrationEvent] = []
         event.starts_at, event.ends_at = edit.starts_at, edit.ends_at
         event.venue, event.accessibility = venue, edit.accessibility
         resized = edit.places != event.places
@@ -207,7 +207,7 @@ async def post_message(event_id: UUID, text: str, *, correlation_id: str, ctx: C
     nobody has a place or the event is not published."""
     sent = False
 
-    def post(event: CommunityEvent) -> list[Event]:
+    def post(event: CommunityEvent) -> list[IntegrationEvent]:
         nonlocal sent
         sent = event.status is EventStatus.PUBLISHED and bool(event.accepted)
         if not sent:

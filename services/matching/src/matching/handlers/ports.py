@@ -5,8 +5,13 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-from together_contracts import Event, Interest, PersonAccessRequested, PersonErasureRequested
-from together_kit.site import Addresses, SiteTokens
+from together_contracts import (
+    IntegrationEvent,
+    Interest,
+    PersonAccessRequested,
+    PersonErasureRequested,
+)
+from together_kit.web.site import Addresses, SiteTokens
 
 from matching.domain.community_events import CommunityEvent, EventChange
 from matching.domain.gaps import District
@@ -17,7 +22,7 @@ from matching.domain.volunteers import Volunteer, VolunteerChange
 
 
 class EventRepository(Protocol):
-    async def add(self, event: CommunityEvent, *, events: Sequence[Event]) -> None: ...
+    async def add(self, event: CommunityEvent, *, events: Sequence[IntegrationEvent]) -> None: ...
     async def get(self, event_id: UUID) -> CommunityEvent | None: ...
     async def change(self, event_id: UUID, change: EventChange) -> CommunityEvent: ...
     async def by_organiser_digest(self, digest: str) -> list[CommunityEvent]: ...
@@ -38,7 +43,9 @@ class EventRepository(Protocol):
 
 class VolunteerRepository(Protocol):
     async def get(self, person_id: UUID) -> Volunteer | None: ...
-    async def put(self, volunteer: Volunteer, *, events: Sequence[Event] = ()) -> None: ...
+    async def put(
+        self, volunteer: Volunteer, *, events: Sequence[IntegrationEvent] = ()
+    ) -> None: ...
     async def change(self, person_id: UUID, change: VolunteerChange) -> Volunteer: ...
     async def claim_slots(
         self,

@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from together_contracts import Event
+from together_contracts import IntegrationEvent
 from together_contracts.matches import (
     MatchAccepted,
     MatchAcceptedData,
@@ -81,17 +81,19 @@ async def respond(
     result: list[tuple[Answer, int | None]] = []
     moved: list[bool] = []
 
-    def answer(event: CommunityEvent) -> list[Event]:
+    def answer(event: CommunityEvent) -> list[IntegrationEvent]:
         staged = decide(event)
         moved[:] = [bool(staged)]
         return staged
 
-    def decide(event: CommunityEvent) -> list[Event]:
+    def decide(event: CommunityEvent) -> list[IntegrationEvent]:
         before = Proposal(proposal.match_id, person_id, event).answer[0]
         if not accept and before in (Answer.ACCEPTED, Answer.WAITLISTED):
             _, promoted = event.give_up(person_id)
             result[:] = [(Answer.WITHDRAWN, None)]
-            staged: list[Event] = [declined(event, proposal, correlation_id, withdrawn=True)]
+            staged: list[IntegrationEvent] = [
+                declined(event, proposal, correlation_id, withdrawn=True)
+            ]
             if promoted is not None:
                 staged.append(accepted(event, promoted, correlation_id, ctx, from_waitlist=True))
             return staged
@@ -150,7 +152,7 @@ async def set_sharing(
     place); True if it changed, with `match.sharing_changed` staged in the same write."""
     changed = False
 
-    def change(event: CommunityEvent) -> list[Event]:
+    def change(event: CommunityEvent) -> list[IntegrationEvent]:
         nonlocal changed
         changed = event.share(person_id, share=share)
         if not changed:
@@ -193,7 +195,7 @@ def declined(
 async def _remember(person_id: UUID, outcome: Answer, ctx: Context) -> None:
     """Past answers feed the score's responsiveness; best effort, after the place is settled."""
 
-    def count(volunteer: Volunteer) -> list[Event]:
+    def count(volunteer: Volunteer) -> list[IntegrationEvent]:
         if outcome in (Answer.ACCEPTED, Answer.WAITLISTED):
             volunteer.accepted += 1
         elif outcome in (Answer.DECLINED, Answer.WITHDRAWN):

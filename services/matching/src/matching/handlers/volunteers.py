@@ -5,7 +5,7 @@ from datetime import timedelta
 import structlog
 from together_contracts import (
     Consent,
-    Event,
+    IntegrationEvent,
     VolunteerConfirmed,
     VolunteerProfile,
     VolunteerUnsubscribed,
@@ -80,7 +80,7 @@ async def volunteer_unsubscribed(event: VolunteerUnsubscribed, ctx: Context) -> 
     if volunteer is None:
         return
 
-    def withdraw(current: Volunteer) -> list[Event]:
+    def withdraw(current: Volunteer) -> list[IntegrationEvent]:
         current.withdraw_matches()
         return []
 
@@ -95,7 +95,9 @@ async def tell_unmatched(ctx: Context) -> int:
     for volunteer in await ctx.volunteers.waiting_since(cutoff, limit=UNMATCHED_BATCH):
         nearest = await nearest_beyond_reach(volunteer, ctx)
 
-        def tell(current: Volunteer, nearest: list[NearbyEvent] = nearest) -> list[Event]:
+        def tell(
+            current: Volunteer, nearest: list[NearbyEvent] = nearest
+        ) -> list[IntegrationEvent]:
             if current.unmatched_told or current.last_proposed_at is not None:
                 return []
             current.unmatched_told = True

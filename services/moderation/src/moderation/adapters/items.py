@@ -10,9 +10,9 @@ from uuid import UUID
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
-from together_contracts import Event, email_digest
+from together_contracts import IntegrationEvent, email_digest
 from together_kit.erasure import backfill_digests
-from together_kit.outbox import AggregateCollection, AggregateNotFoundError
+from together_kit.messaging.outbox import AggregateCollection, AggregateNotFoundError
 
 from moderation.adapters.documents import REJECTED_AT, Document, from_document, to_document
 from moderation.domain.items import OPEN, Item, ItemNotFoundError, Kind, Status
@@ -56,7 +56,7 @@ class MongoItemRepository:
         await collection.create_index([("status", 1), ("breach_told", 1), ("created_at", 1)])
         await collection.create_index([("last_decision_at", 1), ("first_decision_at", 1)])
 
-    async def add(self, item: Item, *, events: Sequence[Event]) -> bool:
+    async def add(self, item: Item, *, events: Sequence[IntegrationEvent]) -> bool:
         """Store a new item with its events; False if one with its id exists (a redelivery)."""
         try:
             await self.items.insert(self._stored(item), events)
@@ -72,7 +72,7 @@ class MongoItemRepository:
         """Apply `change` under optimistic concurrency with its events; its errors propagate."""
         changed: list[Item] = []
 
-        def apply(document: Document) -> tuple[Document, Sequence[Event]]:
+        def apply(document: Document) -> tuple[Document, Sequence[IntegrationEvent]]:
             item = from_document(document)
             events = change(item)
             changed[:] = [item]

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 from uuid import UUID
 
-from together_contracts import Event, PersonAccessRequested, PersonErasureRequested
+from together_contracts import IntegrationEvent, PersonAccessRequested, PersonErasureRequested
 
 from moderation.domain.items import Item, Kind
 from moderation.domain.moderators import Account
@@ -14,7 +14,7 @@ from moderation.domain.queue import QueueCounts, QueueFilter
 from moderation.domain.security_log import SecurityEvent
 from moderation.domain.sessions import Session, Stage
 
-ItemChange = Callable[[Item], Sequence[Event]]
+ItemChange = Callable[[Item], Sequence[IntegrationEvent]]
 """Changes an item in place and returns the events the change causes."""
 Sketches = list[tuple[str, list[int]]]
 """(item id, duplicate sketch) pairs, newest item first."""
@@ -24,7 +24,7 @@ class ItemRepository(Protocol):
     """Items under review; each write carries the events it causes. `change` raises
     `ItemNotFoundError` for an unknown id."""
 
-    async def add(self, item: Item, *, events: Sequence[Event]) -> bool: ...
+    async def add(self, item: Item, *, events: Sequence[IntegrationEvent]) -> bool: ...
     async def get(self, item_id: UUID) -> Item | None: ...
     async def change(self, item_id: UUID, change: ItemChange) -> Item: ...
     async def recent_sketches(self, kind: Kind, *, limit: int) -> Sketches: ...

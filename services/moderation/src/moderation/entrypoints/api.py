@@ -4,8 +4,8 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from together_contracts.stories import Prompt
-from together_kit.http import current_correlation_id
-from together_kit.idempotency import IdempotencyKey, StoredResponse, run_once
+from together_kit.http.idempotency import IdempotencyKey, StoredResponse, run_once
+from together_kit.http.middleware import current_correlation_id
 
 from moderation.domain.items import Kind, Status
 from moderation.domain.regions import InvalidRegionError, normalise_region

@@ -1,4 +1,4 @@
-"""Who in moderation reacts to which event, as subscription tables (together_kit.subscriptions).
+"""Who in moderation reacts to which event, as subscription tables (together_kit.messaging.subscriptions).
 
 Each table is one consumer queue, `moderation.<purpose>`; every handler takes `(event, ctx)`.
 """
@@ -9,8 +9,8 @@ from together_contracts import (
     PersonErasureRequested,
     PledgeMade,
 )
+from together_kit.messaging.subscriptions import subscribe
 from together_kit.runtime import ServiceRuntime
-from together_kit.subscriptions import subscribe
 
 from moderation.handlers import Context, access, erasure, listings, pledges
 

@@ -3,9 +3,9 @@
 from typing import Annotated
 
 from fastapi import Depends, Request
-from together_kit.idempotency import IdempotencyStore
-from together_kit.pages import Site
-from together_kit.state import from_state
+from together_kit.http.idempotency import IdempotencyStore
+from together_kit.http.state import from_state
+from together_kit.web.pages import Site
 
 from moderation.handlers import Context
 from moderation.settings import Settings

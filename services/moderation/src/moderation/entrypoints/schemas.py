@@ -7,7 +7,7 @@ from uuid import UUID
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, EmailStr, Field
 from together_contracts import Language
 from together_contracts.stories import Prompt
-from together_kit.text import multi_line, single_line
+from together_kit.http.text import multi_line, single_line
 
 from moderation.domain.items import Item
 from moderation.domain.regions import InvalidRegionError, normalise_region

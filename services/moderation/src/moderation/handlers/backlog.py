@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from uuid import UUID
 
-from together_contracts import Event
+from together_contracts import IntegrationEvent
 
 from moderation.domain.items import Item, ItemNotFoundError
 from moderation.handlers import outgoing_events
@@ -27,7 +27,7 @@ async def _tell_once(item_id: UUID, now: datetime, ctx: Context) -> bool:
     correlation_id = f"backlog-{uuid.uuid4().hex}"
     alerted: list[bool] = []
 
-    def tell(item: Item) -> list[Event]:
+    def tell(item: Item) -> list[IntegrationEvent]:
         alerted.clear()
         if not ctx.targets.to_tell(item, now):
             return []

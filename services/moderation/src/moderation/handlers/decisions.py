@@ -24,8 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from together_contracts import Event
-from together_kit.http import current_correlation_id
+from together_contracts import IntegrationEvent
+from together_kit.http.middleware import current_correlation_id
 
 from moderation.domain.decisions import (
     Action,
@@ -43,7 +43,7 @@ async def claim(item_id: UUID, moderator: Moderator, *, ctx: Context) -> Claim:
     """Open an item: claim it for 10 minutes (renewed if the moderator holds it already)."""
     claimed: list[Claim] = []
 
-    def take(item: Item) -> list[Event]:
+    def take(item: Item) -> list[IntegrationEvent]:
         claimed[:] = [item.take_claim(moderator, ctx.clock())]
         return []
 
@@ -54,7 +54,7 @@ async def claim(item_id: UUID, moderator: Moderator, *, ctx: Context) -> Claim:
 async def release(item_id: UUID, moderator: Moderator, *, ctx: Context) -> None:
     """Give a claim back (the moderator moved on without deciding)."""
 
-    def give_back(item: Item) -> list[Event]:
+    def give_back(item: Item) -> list[IntegrationEvent]:
         item.release(moderator)
         return []
 
@@ -76,7 +76,7 @@ async def approve(
     out as sent only with an `override` reason (`PersonalDataFlaggedError` otherwise)."""
     correlation_id = current_correlation_id()
 
-    def decide(item: Item) -> list[Event]:
+    def decide(item: Item) -> list[IntegrationEvent]:
         item.approve(
             moderator,
             ctx.clock(),
@@ -100,7 +100,7 @@ async def reject(
     """Reject with a reason from the list (the note stays internal); tells `*.rejected`."""
     correlation_id = current_correlation_id()
 
-    def decide(item: Item) -> list[Event]:
+    def decide(item: Item) -> list[IntegrationEvent]:
         item.reject(moderator, ctx.clock(), reason=reason, note=note)
         return [
             outgoing_events.decision_event(
@@ -116,7 +116,7 @@ async def escalate(
 ) -> Item:
     """Hand the item to the leads; it goes to the top of their queue. Tells nothing."""
 
-    def decide(item: Item) -> list[Event]:
+    def decide(item: Item) -> list[IntegrationEvent]:
         item.escalate(moderator, ctx.clock(), reason=reason, note=note)
         return []
 
@@ -128,7 +128,7 @@ async def withdraw(item_id: UUID, lead: Moderator, *, reason: str, ctx: Context)
     tells `story.withdrawn` or `listing.withdrawn`."""
     correlation_id = current_correlation_id()
 
-    def take_down(item: Item) -> list[Event]:
+    def take_down(item: Item) -> list[IntegrationEvent]:
         item.withdraw(lead, ctx.clock(), reason=reason)
         return [outgoing_events.withdrawal_event(item, by="lead", correlation_id=correlation_id)]
 

@@ -11,7 +11,7 @@ A published story leaves /stories, its page and the API at once (its status is `
 `story.withdrawn` (by `erasure`) tells anyone who keeps a copy.
 """
 
-from together_contracts import Event, PersonErasureRequested
+from together_contracts import IntegrationEvent, PersonErasureRequested
 
 from moderation.domain.items import Item, ItemNotFoundError
 from moderation.handlers import outgoing_events
@@ -26,7 +26,7 @@ async def forget_author(request: PersonErasureRequested, ctx: Context) -> int:
     if digest:
         for found in await ctx.items.by_author_digest(digest):
 
-            def forget(item: Item) -> list[Event]:
+            def forget(item: Item) -> list[IntegrationEvent]:
                 if not item.forget_author():
                     return []
                 return [outgoing_events.erasure_event(item, request)]

@@ -4,7 +4,7 @@ Matching sends a listing again (a new `event.submitted` for the same event id) w
 organiser changed the title or description; `Item.resubmitted` says what that changes.
 """
 
-from together_contracts import Event, EventSubmitted
+from together_contracts import EventSubmitted, IntegrationEvent
 
 from moderation.domain.items import Item, Kind, ListingDetails
 from moderation.handlers.context import Context
@@ -47,7 +47,7 @@ async def _resubmitted(fresh: Item, ctx: Context) -> bool:
     """Review the new text of a listing already known; True if it is queued again."""
     reopened = False
 
-    def reopen(item: Item) -> list[Event]:
+    def reopen(item: Item) -> list[IntegrationEvent]:
         nonlocal reopened
         reopened = item.resubmitted(fresh)
         return []

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from together_contracts import Event
+from together_contracts import IntegrationEvent
 
 from moderation.domain.decisions import Role
 from moderation.domain.items import Item
@@ -166,7 +166,7 @@ async def reset_second_factor(account_id: UUID, *, by: Account, accounts: Accoun
 async def reassign(item_id: UUID, *, ctx: Context) -> None:
     """A lead frees an item someone else holds, so another moderator can open it."""
 
-    def free(item: Item) -> list[Event]:
+    def free(item: Item) -> list[IntegrationEvent]:
         item.free_claim()
         return []
 

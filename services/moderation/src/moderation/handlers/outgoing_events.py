@@ -7,7 +7,7 @@ from uuid import UUID
 from together_contracts import (
     BacklogAlert,
     BacklogAlertData,
-    Event,
+    IntegrationEvent,
     ListingApproved,
     ListingDecisionData,
     ListingRejected,
@@ -66,7 +66,7 @@ def story_held(item: Item, correlation_id: str) -> StoryHeld:
 
 def decision_event(
     item: Item, *, reason: Reason | None, correlation_id: str, ctx: Context
-) -> Event:
+) -> IntegrationEvent:
     """`story.approved`/`story.rejected`, `listing.approved`/`listing.rejected` or
     `pledge.approved`/`pledge.rejected` for a decision."""
     approved = item.status is Status.APPROVED
@@ -95,7 +95,9 @@ def decision_event(
     return StoryRejected(producer=PRODUCER, correlation_id=correlation_id, data=outcome)
 
 
-def withdrawal_event(item: Item, *, by: Literal["lead", "author"], correlation_id: str) -> Event:
+def withdrawal_event(
+    item: Item, *, by: Literal["lead", "author"], correlation_id: str
+) -> IntegrationEvent:
     """`story.withdrawn` or `listing.withdrawn`: no text, no reason (both stay in the audit). A
     pledge taken down is told as `pledge.rejected`, which takes it off `/pledges`."""
     if item.kind is Kind.PLEDGE:
@@ -113,7 +115,9 @@ def withdrawal_event(item: Item, *, by: Literal["lead", "author"], correlation_i
     )
 
 
-def pledge_decision_event(item: Item, *, reason: Reason | None, correlation_id: str) -> Event:
+def pledge_decision_event(
+    item: Item, *, reason: Reason | None, correlation_id: str
+) -> IntegrationEvent:
     """What signups needs to show (or stop showing) the pledge and notifications to tell its
     contact (whom it knows from `organisation.joined`); the text goes out only when approved."""
     if not isinstance(item.details, PledgeDetails):

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from uuid import UUID
 
-from together_contracts import Event
+from together_contracts import IntegrationEvent
 
 from moderation.domain.items import Item, ItemNotFoundError, Kind, Prompt, shared_story
 from moderation.handlers import outgoing_events
@@ -53,7 +53,7 @@ async def submit_story(command: SubmitStory, ctx: Context) -> Submitted:
         details=details,
         screening=screening,
     )
-    told: list[Event] = [outgoing_events.story_submitted(item, command.correlation_id)]
+    told: list[IntegrationEvent] = [outgoing_events.story_submitted(item, command.correlation_id)]
     if item.safeguarding:
         told.append(outgoing_events.story_held(item, command.correlation_id))
     await ctx.items.add(item, events=told)
@@ -65,7 +65,7 @@ async def withdraw_own_story(story_id: UUID, *, correlation_id: str, ctx: Contex
     `story.withdrawn` once. False if the story is not published (gone already, or never)."""
     taken_down = False
 
-    def take_down(item: Item) -> list[Event]:
+    def take_down(item: Item) -> list[IntegrationEvent]:
         nonlocal taken_down
         taken_down = item.withdraw_by_author(ctx.clock()) is not None
         if not taken_down:

@@ -11,9 +11,9 @@ from dataclasses import asdict
 from typing import Any
 
 from pymongo.errors import DuplicateKeyError
-from together_contracts import Event, email_digest
+from together_contracts import IntegrationEvent, email_digest
 from together_kit.erasure import backfill_digests
-from together_kit.outbox import AggregateCollection, AggregateNotFoundError
+from together_kit.messaging.outbox import AggregateCollection, AggregateNotFoundError
 
 from notifications.domain.contacts import Contact
 
@@ -63,12 +63,12 @@ class MongoContactRepository:
         await self.contacts.delete(person_id)
 
     async def set_preferences(
-        self, person_id: str, *, withdrawn: Sequence[str], events: Sequence[Event] = ()
+        self, person_id: str, *, withdrawn: Sequence[str], events: Sequence[IntegrationEvent] = ()
     ) -> bool:
         """Save the withdrawn consents, with `events` only if they changed; False if unknown."""
         wanted = sorted(set(withdrawn))
 
-        def change(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[Event]]:
+        def change(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[IntegrationEvent]]:
             if sorted(document.get("withdrawn", [])) == wanted:
                 return {}, []
             return {"withdrawn": wanted}, events
@@ -82,7 +82,7 @@ class MongoContactRepository:
     async def set_digest(self, person_id: str, *, digest: bool) -> bool:
         """Choose the weekly digest of invitations (or one email each); False if unknown."""
 
-        def change(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[Event]]:
+        def change(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[IntegrationEvent]]:
             if bool(document.get("digest", False)) == digest:
                 return {}, []
             return {"digest": digest}, []
@@ -96,7 +96,7 @@ class MongoContactRepository:
     async def set_name(self, person_id: str, *, name: str, language: str) -> bool:
         """The name and language the person confirmed through signups; False if unknown."""
 
-        def change(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[Event]]:
+        def change(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[IntegrationEvent]]:
             if (document.get("name"), document.get("language")) == (name, language):
                 return {}, []
             return {"name": name, "language": language}, []

@@ -13,9 +13,9 @@ from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
-from together_contracts import Event
+from together_contracts import IntegrationEvent
 from together_kit.erasure import backfill_digests
-from together_kit.outbox import AggregateCollection
+from together_kit.messaging.outbox import AggregateCollection
 from together_kit.stored import NEVER, TimeFields, epoch, moment, moment_or_none
 
 from notifications.domain.messages import (
@@ -294,13 +294,13 @@ class MongoMessageRepository:
             },
         )
 
-    async def finish(self, message: Message, *, events: Sequence[Event]) -> None:
+    async def finish(self, message: Message, *, events: Sequence[IntegrationEvent]) -> None:
         """The dispatcher holding the message's attempt records its outcome, with the events that
         tell it: from `sending`, or from `unknown` (domain.messages.OUTCOME_PENDING). A message
         given back and claimed again has another attempt, so a late outcome is a no-op."""
         fields = outcome(message)
 
-        def change(document: Document) -> tuple[Document, Sequence[Event]]:
+        def change(document: Document) -> tuple[Document, Sequence[IntegrationEvent]]:
             if document["status"] not in PENDING or document["attempts"] != message.attempts:
                 return {}, []
             return fields, events

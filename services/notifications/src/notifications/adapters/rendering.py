@@ -15,8 +15,8 @@ from jinja2 import (
     select_autoescape,
 )
 from together_contracts.matches import MatchReasons
-from together_kit import labels
-from together_kit.i18n import (
+from together_kit.web import labels
+from together_kit.web.i18n import (
     DEFAULT_LANGUAGE,
     KIT_LOCALES,
     Catalogues,

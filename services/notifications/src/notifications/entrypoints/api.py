@@ -5,7 +5,7 @@ from datetime import datetime
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
-from together_kit.security import ADMIN_KEY_RESPONSES
+from together_kit.http.security import ADMIN_KEY_RESPONSES
 
 from notifications.domain.messages import Message
 from notifications.entrypoints.dependencies import ContextDep

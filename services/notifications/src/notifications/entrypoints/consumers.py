@@ -1,7 +1,7 @@
 """Subscribers of notifications: who reacts to each event, one table per consumer queue.
 
 The queue of each table is `notifications.<purpose>`, bound to the routing keys of its events
-(together_kit.subscriptions); the handlers of one event run in the order listed.
+(together_kit.messaging.subscriptions); the handlers of one event run in the order listed.
 """
 
 from together_contracts import (
@@ -37,8 +37,8 @@ from together_contracts.organising import (
     OrganiserLinkRequested,
 )
 from together_contracts.sessions import SignInRequested
+from together_kit.messaging.subscriptions import Table, subscribe
 from together_kit.runtime import ServiceRuntime
-from together_kit.subscriptions import Table, subscribe
 
 from notifications.handlers import (
     Context,

@@ -3,8 +3,8 @@
 from typing import Annotated
 
 from fastapi import Depends
-from together_kit.state import from_state
-from together_kit.web import WebPages
+from together_kit.http.state import from_state
+from together_kit.web.rendering import WebPages
 
 from notifications.handlers import Context
 from notifications.settings import Settings

@@ -5,7 +5,7 @@ in `handlers.reminders`; the weekly digest of invitations in `handlers.digest`.
 """
 
 import structlog
-from together_contracts import Event
+from together_contracts import IntegrationEvent
 from together_contracts.matches import (
     AttendanceRecorded,
     EventCancelled,
@@ -21,8 +21,8 @@ from together_contracts.matches import (
     VolunteerUnmatched,
 )
 from together_contracts.organising import EventMessagePosted
-from together_kit.labels import NEARBY_KM
 from together_kit.stored import epoch
+from together_kit.web.labels import NEARBY_KM
 
 from notifications.domain.messages import MessageRequest, Recipient
 from notifications.handlers import delivery
@@ -84,7 +84,13 @@ def organiser(contact: OrganiserContact | None) -> dict[str, object] | None:
 
 
 async def _to_volunteer(
-    cause: Event, person_id: str, template: str, ctx: Context, *, kind: str, **fields: object
+    cause: IntegrationEvent,
+    person_id: str,
+    template: str,
+    ctx: Context,
+    *,
+    kind: str,
+    **fields: object,
 ) -> None:
     """Volunteers are named only by id: their address is the contact kept from signups."""
     contact = await ctx.contacts.get(person_id)

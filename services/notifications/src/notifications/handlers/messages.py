@@ -6,7 +6,7 @@ import structlog
 from together_contracts import (
     BacklogAlert,
     ErasureLinkRequested,
-    Event,
+    IntegrationEvent,
     OrganisationJoined,
     StoryApproved,
     StoryHeld,
@@ -30,7 +30,9 @@ class ContactNotYetKnownError(Exception):
     """An event about a person arrived before the one that told us how to reach them (retried)."""
 
 
-def _request(event: Event, template: str, recipient: Recipient, **fields: object) -> MessageRequest:
+def _request(
+    event: IntegrationEvent, template: str, recipient: Recipient, **fields: object
+) -> MessageRequest:
     kind = str(fields.pop("kind", "requested"))
     return MessageRequest(
         cause_event_id=str(event.id),

@@ -12,7 +12,7 @@ reminders recorded. A reminder no longer wanted ends `cancelled`, with the reaso
 from datetime import datetime
 
 import structlog
-from together_contracts import Event
+from together_contracts import IntegrationEvent
 from together_contracts.matches import (
     EventCancelled,
     EventChanged,
@@ -81,7 +81,12 @@ async def reschedule(event: EventChanged, ctx: Context) -> None:
 
 
 async def _remind(
-    cause: Event, person_id: str, summary: EventSummary, ctx: Context, *, respond_url: str
+    cause: IntegrationEvent,
+    person_id: str,
+    summary: EventSummary,
+    ctx: Context,
+    *,
+    respond_url: str,
 ) -> None:
     contact = await ctx.contacts.get(person_id)
     if contact is None:

@@ -26,7 +26,7 @@ from uuid import UUID
 
 import structlog
 from pymongo.errors import ConnectionFailure
-from together_contracts import Event
+from together_contracts import IntegrationEvent
 from together_contracts.notifications import (
     NotificationFailed,
     NotificationFailedData,
@@ -228,7 +228,7 @@ def _after_temporary_failure(claimed: Message, reason: str, now: datetime, ctx: 
     return claimed.requeue(not_before=now + wait, reason=reason)
 
 
-def _told(message: Message) -> list[Event]:
+def _told(message: Message) -> list[IntegrationEvent]:
     """The event that tells a message's outcome: `notification.sent` or `.failed`, or none."""
     envelope: dict[str, Any] = {
         "producer": PRODUCER,

@@ -8,8 +8,8 @@ from typing import Any
 from uuid import UUID
 
 from pymongo.errors import DuplicateKeyError
-from together_contracts import Event
-from together_kit.outbox import AggregateCollection, AggregateNotFoundError
+from together_contracts import IntegrationEvent
+from together_kit.messaging.outbox import AggregateCollection, AggregateNotFoundError
 
 ACCESS_KEPT_SECONDS = 7 * 24 * 3600
 
@@ -30,7 +30,7 @@ class MongoAccessRepository:
         digest: str,
         own: Mapping[str, Any],
         at: datetime,
-        events: Sequence[Event],
+        events: Sequence[IntegrationEvent],
     ) -> None:
         await self.requests.insert(
             {
@@ -46,7 +46,7 @@ class MongoAccessRepository:
         """Keep a service's answer once; an answer to an unknown (or fetched) request is dropped.
         The answers are written whole, never through an `answers.<service>` path (ADR 0001)."""
 
-        def answer(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[Event]]:
+        def answer(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[IntegrationEvent]]:
             answers = dict(document.get("answers", {}))
             answers.setdefault(service, dict(held))
             return {"answers": answers}, []

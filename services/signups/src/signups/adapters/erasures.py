@@ -18,8 +18,8 @@ from uuid import UUID
 
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError, PyMongoError
-from together_contracts import Event, email_digest
-from together_kit.outbox import AggregateCollection, AggregateNotFoundError
+from together_contracts import IntegrationEvent, email_digest
+from together_kit.messaging.outbox import AggregateCollection, AggregateNotFoundError
 
 REQUESTS_KEPT_SECONDS = 2 * 24 * 3600
 """A request by address is kept two days (its link works for one), then goes by a TTL index."""
@@ -56,7 +56,7 @@ class MongoErasureRepository:
         return email_digest(email, key=self._key)
 
     async def ask(
-        self, *, request_id: UUID, digest: str, at: datetime, events: Sequence[Event]
+        self, *, request_id: UUID, digest: str, at: datetime, events: Sequence[IntegrationEvent]
     ) -> None:
         await self.requests.insert(
             {"_id": str(request_id), "email_digest": digest, "asked_at": at, "erasure_id": None},
@@ -67,7 +67,7 @@ class MongoErasureRepository:
         return await self.requests.collection.find_one({"_id": str(request_id)})
 
     async def confirmed(self, request_id: UUID, erasure_id: UUID) -> None:
-        def confirm(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[Event]]:
+        def confirm(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[IntegrationEvent]]:
             return {"erasure_id": str(erasure_id)}, []
 
         with contextlib.suppress(AggregateNotFoundError):
@@ -84,7 +84,7 @@ class MongoErasureRepository:
         reason: str,
         email: str | None,
         at: datetime,
-        events: Sequence[Event],
+        events: Sequence[IntegrationEvent],
         digest: str | None = None,
     ) -> bool:
         """Record an erasure once per person; return False when one was recorded already."""
@@ -116,7 +116,7 @@ class MongoErasureRepository:
         """Note a service's answer once; an answer to an unknown erasure is ignored. The answers
         are written whole, never through an `answers.<service>` path (ADR 0001)."""
 
-        def answer(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[Event]]:
+        def answer(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[IntegrationEvent]]:
             answers = dict(document.get("answers", {}))
             answers.setdefault(service, at)
             return {"answers": answers}, []

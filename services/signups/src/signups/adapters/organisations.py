@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 from uuid import UUID
 
-from together_contracts import Event, Interest, OrganisationType, email_digest
-from together_kit.outbox import AggregateCollection, AggregateNotFoundError
+from together_contracts import IntegrationEvent, Interest, OrganisationType, email_digest
+from together_kit.messaging.outbox import AggregateCollection, AggregateNotFoundError
 
 from signups.domain.organisations import (
     Organisation,
@@ -47,7 +47,7 @@ class MongoOrganisationRepository:
         older = [UUID(document["_id"]) async for document in cursor]
         kept = 0
 
-        def keep(organisation: Organisation) -> Sequence[Event]:
+        def keep(organisation: Organisation) -> Sequence[IntegrationEvent]:
             nonlocal kept
             kept += organisation.keep_pledge_shown_before_moderation()
             return []
@@ -56,7 +56,7 @@ class MongoOrganisationRepository:
             await self.change(organisation_id, keep)
         return kept
 
-    async def add(self, organisation: Organisation, *, events: Sequence[Event]) -> None:
+    async def add(self, organisation: Organisation, *, events: Sequence[IntegrationEvent]) -> None:
         await self.organisations.insert(to_document(organisation), events)
 
     async def get(self, organisation_id: UUID) -> Organisation | None:
@@ -66,7 +66,7 @@ class MongoOrganisationRepository:
     async def change(self, organisation_id: UUID, change: OrganisationChange) -> Organisation:
         changed: list[Organisation] = []
 
-        def apply(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[Event]]:
+        def apply(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[IntegrationEvent]]:
             organisation = from_document(document)
             events = change(organisation)
             changed[:] = [organisation]

@@ -7,8 +7,8 @@ from typing import Any
 from uuid import UUID
 
 from pymongo.errors import DuplicateKeyError
-from together_contracts import Availability, Consent, Event, Interest
-from together_kit.outbox import AggregateCollection, AggregateNotFoundError
+from together_contracts import Availability, Consent, IntegrationEvent, Interest
+from together_kit.messaging.outbox import AggregateCollection, AggregateNotFoundError
 
 from signups.domain.people import (
     ConsentRecord,
@@ -31,7 +31,7 @@ class MongoPeopleRepository:
         await self.people.collection.create_index([("status", 1), ("joined_at", 1)])
         await self.people.collection.create_index("pending_change.requested_at", sparse=True)
 
-    async def add(self, person: Person, *, events: Sequence[Event]) -> None:
+    async def add(self, person: Person, *, events: Sequence[IntegrationEvent]) -> None:
         try:
             await self.people.insert(to_document(person), events)
         except DuplicateKeyError as error:
@@ -49,7 +49,7 @@ class MongoPeopleRepository:
         """Apply `change` to the stored person under optimistic concurrency, with its events."""
         changed: list[Person] = []
 
-        def apply(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[Event]]:
+        def apply(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[IntegrationEvent]]:
             person = from_document(document)
             events = change(person)
             changed[:] = [person]

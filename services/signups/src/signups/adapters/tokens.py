@@ -7,7 +7,7 @@ from uuid import UUID
 
 from together_kit.keys import SecretKeys
 from together_kit.signing import Signer
-from together_kit.site import Addresses, SitePurpose, SiteTokens
+from together_kit.web.site import Addresses, SitePurpose, SiteTokens
 
 from signups.domain.links import Purpose
 

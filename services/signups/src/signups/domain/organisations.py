@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from together_contracts import Event, Interest, Language, OrganisationType
+from together_contracts import IntegrationEvent, Interest, Language, OrganisationType
 
 from signups.domain.people import ConfirmOutcome
 from signups.domain.pledges import (
@@ -123,5 +123,5 @@ class Organisation:
         return True
 
 
-OrganisationChange = Callable[[Organisation], Sequence[Event]]
+OrganisationChange = Callable[[Organisation], Sequence[IntegrationEvent]]
 """A change to a stored organisation: it changes the one given and returns the events it causes."""

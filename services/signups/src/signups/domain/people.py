@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID, uuid4
 
-from together_contracts import Availability, Consent, Event, Interest, Language
+from together_contracts import Availability, Consent, IntegrationEvent, Interest, Language
 
 CONFIRMATION_RESEND_AFTER = timedelta(minutes=10)
 PENDING_PURGED_AFTER = timedelta(days=30)
@@ -276,7 +276,7 @@ class Person:
         return not self.confirmed and now - self.joined_at >= PENDING_PURGED_AFTER
 
 
-PersonChange = Callable[[Person], Sequence[Event]]
+PersonChange = Callable[[Person], Sequence[IntegrationEvent]]
 """A change to a stored person: it changes the person given and returns the events it causes."""
 
 

@@ -3,9 +3,9 @@
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
-from together_kit.http import current_correlation_id
-from together_kit.idempotency import IdempotencyKey, StoredResponse, run_once
-from together_kit.security import ADMIN_KEY_RESPONSES
+from together_kit.http.idempotency import IdempotencyKey, StoredResponse, run_once
+from together_kit.http.middleware import current_correlation_id
+from together_kit.http.security import ADMIN_KEY_RESPONSES
 
 from signups.domain.erasures import waiting_for
 from signups.domain.people import Person

@@ -1,6 +1,6 @@
 """Who in signups reacts to which event: one table per consumer queue (`signups.<purpose>`).
 
-Each handler takes `(event, ctx)` and runs inside the consumer guard (together_kit.subscriptions);
+Each handler takes `(event, ctx)` and runs inside the consumer guard (together_kit.messaging.subscriptions);
 the event models in the tables are the contracts the queues accept.
 """
 
@@ -12,8 +12,8 @@ from together_contracts import (
     PledgeRejected,
     VolunteerUnsubscribed,
 )
+from together_kit.messaging.subscriptions import Table, subscribe
 from together_kit.runtime import ServiceRuntime
-from together_kit.subscriptions import Table, subscribe
 
 from signups.handlers import Context, access, erasure, pledges, volunteers
 

@@ -3,10 +3,10 @@
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
-from together_kit.idempotency import IdempotencyStore
-from together_kit.pages import RateLimit, Site
-from together_kit.security import admin_key_header, require_admin_key
-from together_kit.state import from_state
+from together_kit.http.idempotency import IdempotencyStore
+from together_kit.http.security import admin_key_header, require_admin_key
+from together_kit.http.state import from_state
+from together_kit.web.pages import RateLimit, Site
 
 from signups.handlers import Context
 from signups.settings import Settings

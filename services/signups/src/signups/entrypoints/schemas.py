@@ -8,7 +8,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Ema
 from together_contracts import Availability, Consent, Interest, Language, OrganisationType
 from together_contracts.postcodes import INWARD_PATTERN
 from together_kit import districts
-from together_kit.text import multi_line, single_line
+from together_kit.http.text import multi_line, single_line
 
 from signups.domain.organisations import OrganisationDetails, Pledge
 from signups.domain.people import VolunteerDetails

@@ -13,7 +13,7 @@ from enum import StrEnum
 from together_contracts import (
     ErasureLinkRequested,
     ErasureLinkRequestedData,
-    Event,
+    IntegrationEvent,
     Language,
     PersonErased,
     PersonErasureRequested,
@@ -53,7 +53,7 @@ async def request_erasure_link(
         )
         return
 
-    def link(current: Person) -> list[Event]:
+    def link(current: Person) -> list[IntegrationEvent]:
         return [
             ErasureLinkRequested(
                 producer=PRODUCER,

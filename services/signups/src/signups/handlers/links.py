@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from uuid import UUID
 
-from together_contracts import Event, PledgeMade, PledgeMadeData
+from together_contracts import IntegrationEvent, PledgeMade, PledgeMadeData
 from together_kit.signing import TokenExpiredError, TokenInvalidError
 
 from signups.domain.links import CONFIRMATION_MAX_AGE_SECONDS, Purpose
@@ -104,13 +104,13 @@ async def confirm(token: str, *, correlation_id: str, ctx: Context) -> Followed:
     try:
         if claims.purpose is Purpose.CONFIRM_CHANGE:
 
-            def confirm_change(person: Person) -> list[Event]:
+            def confirm_change(person: Person) -> list[IntegrationEvent]:
                 nonlocal outcome
                 followed = person.follow_change_link(claims.nonce, now)
                 outcome = followed.outcome
                 if outcome is not ConfirmOutcome.CONFIRMED:
                     return []
-                events: list[Event] = []
+                events: list[IntegrationEvent] = []
                 if followed.contact_changed:
                     events.append(contact_changed(person, correlation_id))
                 told = confirmed if followed.first_confirmation else updated
@@ -119,7 +119,7 @@ async def confirm(token: str, *, correlation_id: str, ctx: Context) -> Followed:
             await ctx.people.change(claims.subject, confirm_change)
         elif claims.purpose is Purpose.CONFIRM_PERSON:
 
-            def confirm_person(person: Person) -> list[Event]:
+            def confirm_person(person: Person) -> list[IntegrationEvent]:
                 nonlocal outcome
                 outcome = person.confirm(claims.nonce, now)
                 done = outcome is ConfirmOutcome.CONFIRMED
@@ -128,7 +128,7 @@ async def confirm(token: str, *, correlation_id: str, ctx: Context) -> Followed:
             await ctx.people.change(claims.subject, confirm_person)
         elif claims.purpose is Purpose.CONFIRM_ORGANISATION:
 
-            def confirm_organisation(organisation: Organisation) -> list[Event]:
+            def confirm_organisation(organisation: Organisation) -> list[IntegrationEvent]:
                 nonlocal outcome
                 outcome = organisation.confirm(claims.nonce, now)
                 done = outcome is ConfirmOutcome.CONFIRMED
@@ -156,7 +156,7 @@ async def unsubscribe(token: str, *, correlation_id: str, ctx: Context) -> Follo
         return Followed(LinkOutcome.INVALID)
     context = JoinContext(now=ctx.clock(), source="link", form_version=ctx.form_version)
 
-    def withdraw(person: Person) -> list[Event]:
+    def withdraw(person: Person) -> list[IntegrationEvent]:
         withdrawn = sorted(person.withdraw_email_consent(context))
         return [unsubscribed(person, withdrawn, correlation_id)] if withdrawn else []
 

@@ -2,7 +2,7 @@
 with the name and text approved; a rejected one is not, or no longer."""
 
 import structlog
-from together_contracts import Event, PledgeApproved, PledgeRejected
+from together_contracts import IntegrationEvent, PledgeApproved, PledgeRejected
 
 from signups.domain.organisations import Organisation, OrganisationNotFoundError
 from signups.domain.pledges import DecisionOutcome
@@ -18,7 +18,7 @@ async def record_decision(event: PledgeApproved | PledgeRejected, ctx: Context) 
     now = ctx.clock()
     outcome = DecisionOutcome.REFUSED
 
-    def decide(organisation: Organisation) -> list[Event]:
+    def decide(organisation: Organisation) -> list[IntegrationEvent]:
         nonlocal outcome
         if isinstance(event, PledgeApproved):
             outcome = organisation.approve_pledge(

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from uuid import UUID
 
-from together_contracts import Event, SignInRequested, SignInRequestedData
+from together_contracts import IntegrationEvent, SignInRequested, SignInRequestedData
 from together_kit.signing import Claims, TokenExpiredError, TokenInvalidError
-from together_kit.site import SIGN_IN_MAX_AGE_SECONDS, SitePurpose, SiteTokens
+from together_kit.web.site import SIGN_IN_MAX_AGE_SECONDS, SitePurpose, SiteTokens
 
 from signups.domain.people import Person, PersonNotFoundError
 from signups.handlers.context import PRODUCER, Context
@@ -43,7 +43,7 @@ async def request_sign_in(
         return False
     staged = False
 
-    def link(current: Person) -> list[Event]:
+    def link(current: Person) -> list[IntegrationEvent]:
         nonlocal staged
         nonce = current.sign_in_link()
         if nonce is None:
@@ -103,7 +103,7 @@ async def sign_in(token: str, *, ctx: Context) -> SignIn:
         return SignIn(claims)
     spent = False
 
-    def spend(person: Person) -> list[Event]:
+    def spend(person: Person) -> list[IntegrationEvent]:
         nonlocal spent
         spent = person.spend_sign_in(claims.nonce)
         return []

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from together_contracts import (
     Consent,
-    Event,
+    IntegrationEvent,
     VolunteerChangeRequested,
     VolunteerChangeRequestedData,
     VolunteerConfirmed,
@@ -97,7 +97,7 @@ async def _rejoin(
         return Joined(existing.id, JoinOutcome.LIMITED)
     mail: Mail | None = None
 
-    def change(person: Person) -> list[Event]:
+    def change(person: Person) -> list[IntegrationEvent]:
         nonlocal mail
         mail = person.rejoin(command.details, join)
         if mail is Mail.CONFIRM_ADDRESS:
@@ -120,7 +120,7 @@ async def drop_stale_changes(*, ctx: Context) -> int:
     cutoff = now - PENDING_CHANGE_KEPT_FOR
     dropped = 0
 
-    def drop(person: Person) -> list[Event]:
+    def drop(person: Person) -> list[IntegrationEvent]:
         nonlocal dropped
         dropped += person.drop_stale_change(now)
         return []
@@ -227,7 +227,7 @@ async def note_unsubscribed_elsewhere(event: VolunteerUnsubscribed, ctx: Context
         now=event.occurred_at, source=event.producer, form_version=ctx.form_version
     )
 
-    def withdraw(person: Person) -> list[Event]:
+    def withdraw(person: Person) -> list[IntegrationEvent]:
         person.withdraw_email_consent(context)
         return []
 

@@ -21,10 +21,10 @@ from typing import Any
 from pymongo import ASCENDING, ReplaceOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError
-from together_contracts import Event
+from together_contracts import IntegrationEvent
 
 Document = dict[str, Any]
-Change = tuple[Mapping[str, Any], Sequence[Event]]
+Change = tuple[Mapping[str, Any], Sequence[IntegrationEvent]]
 DUPLICATE_KEY = 11000
 
 
@@ -45,11 +45,11 @@ class Replaced:
     """Changed by another writer since they were read: to be changed again the usual way."""
 
 
-def staged(events: Sequence[Event]) -> list[Document]:
+def staged(events: Sequence[IntegrationEvent]) -> list[Document]:
     return [event.model_dump(mode="json") for event in events]
 
 
-def _new(document: Mapping[str, Any], events: Sequence[Event]) -> Document:
+def _new(document: Mapping[str, Any], events: Sequence[IntegrationEvent]) -> Document:
     pending = staged(events)
     return {
         **document,
@@ -70,7 +70,7 @@ class AggregateCollection:
     async def ensure_indexes(self) -> None:
         await self.collection.create_index([("outbox_pending", ASCENDING)])
 
-    async def insert(self, document: Mapping[str, Any], events: Sequence[Event]) -> None:
+    async def insert(self, document: Mapping[str, Any], events: Sequence[IntegrationEvent]) -> None:
         new = _new(document, events)
         await self.collection.insert_one(new)
         self._staged(new["outbox"])
@@ -146,7 +146,7 @@ class AggregateCollection:
         for which `holds` (the caller's own mark of its change, e.g. what it recorded) is true
         was written, even if another writer has changed it since. The caller changes the refused
         ones again the usual way (`update`). A document deleted meanwhile is in neither list."""
-        pending: dict[Any, tuple[Document, Sequence[Event]]] = {}
+        pending: dict[Any, tuple[Document, Sequence[IntegrationEvent]]] = {}
         for known, (fields, events) in changes:
             outbox = list(known.get("outbox", [])) + staged(events)
             updated = {

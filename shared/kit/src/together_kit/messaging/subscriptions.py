@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Protocol, Union
 
 from pydantic import Field
-from together_contracts import Event
+from together_contracts import IntegrationEvent
 
 from together_kit.messaging.consuming import Consumer
 
@@ -57,15 +57,15 @@ def then(first: Handler, second: Handler) -> Then:
     return Then(first, second)
 
 
-Table = Mapping[type[Event], Sequence[Handler]]
+Table = Mapping[type[IntegrationEvent], Sequence[Handler]]
 
 
-def handlers_of(table: Table, event: Event) -> Sequence[Handler]:
+def handlers_of(table: Table, event: IntegrationEvent) -> Sequence[Handler]:
     """The handlers listed for the event's type (exact type: contracts do not subclass events)."""
     return table.get(type(event), ())
 
 
-async def dispatch(table: Table, event: Event, ctx: Any) -> None:
+async def dispatch(table: Table, event: IntegrationEvent, ctx: Any) -> None:
     for handler in handlers_of(table, event):
         await handler(event, ctx)
 

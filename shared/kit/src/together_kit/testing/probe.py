@@ -8,7 +8,7 @@ from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractIncomingMessage
-from together_contracts import Event
+from together_contracts import IntegrationEvent
 
 from together_kit.messaging.topology import EVENTS
 from together_kit.testing.waiting import eventually
@@ -91,7 +91,7 @@ async def read_queue(url: str, queue_name: str) -> list[AbstractIncomingMessage]
     return taken
 
 
-async def publish_event(url: str, event: Event, *, body: bytes | None = None) -> None:
+async def publish_event(url: str, event: IntegrationEvent, *, body: bytes | None = None) -> None:
     """Publish an envelope as a service's relay would; `body` replaces it to send something broken."""
     await publish_raw(
         url,

@@ -5,8 +5,8 @@ that renders pages and keeps the forms' rate limit, the handlers' context, the g
 """
 
 from fastapi import APIRouter
-from together_kit.pages import RateLimit, Site
-from together_kit.web import WebPages
+from together_kit.web.pages import RateLimit, Site
+from together_kit.web.rendering import WebPages
 
 from matching.entrypoints.web import gaps, helping, links, listing, mine, organiser
 from matching.entrypoints.web.dates import span, when

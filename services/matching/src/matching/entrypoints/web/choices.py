@@ -1,13 +1,13 @@
 """The fixed choices of matching's own pages: English msgids, translated when a page is rendered.
 
-The shared taxonomy's labels (interests, languages) are the kit's `together_kit.labels`.
+The shared taxonomy's labels (interests, languages) are the kit's `together_kit.web.labels`.
 """
 
 from collections.abc import Mapping
 from typing import Any
 
-from together_kit.i18n import Translate
-from together_kit.labels import LANGUAGES, match_reasons
+from together_kit.web.i18n import Translate
+from together_kit.web.labels import LANGUAGES, match_reasons
 
 EVENT_LANGUAGES: Mapping[str, str] = {**LANGUAGES, "bilingual": "Both"}
 

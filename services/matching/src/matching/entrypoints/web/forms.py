@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from starlette.datastructures import FormData
-from together_kit.forms import EMAIL, Messages, field_errors, text
+from together_kit.web.forms import EMAIL, Messages, field_errors, text
 
 from matching.entrypoints.schemas import FULL_POSTCODE, VENUE_MISSING, EventCreate, EventEdit
 

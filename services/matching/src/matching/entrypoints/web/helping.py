@@ -11,10 +11,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, Response
-from together_kit import labels
-from together_kit.http import current_correlation_id
-from together_kit.pages import Site
-from together_kit.site import Addresses, signed_in
+from together_kit.http.middleware import current_correlation_id
+from together_kit.web import labels
+from together_kit.web.pages import Site
+from together_kit.web.site import Addresses, signed_in
 
 from matching.domain.community_events import Answer, CommunityEvent
 from matching.entrypoints.dependencies import ContextDep, SiteDep

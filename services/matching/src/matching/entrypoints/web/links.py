@@ -8,10 +8,10 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse
-from together_kit import labels
-from together_kit.forms import ticked
-from together_kit.http import current_correlation_id
-from together_kit.pages import Site
+from together_kit.http.middleware import current_correlation_id
+from together_kit.web import labels
+from together_kit.web.forms import ticked
+from together_kit.web.pages import Site
 
 from matching.domain.community_events import Answer, CommunityEvent
 from matching.entrypoints.dependencies import ContextDep, SiteDep

@@ -6,10 +6,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from together_contracts import Interest
-from together_kit import labels
 from together_kit.districts import InvalidPostcodeError
-from together_kit.forms import from_a_bot
-from together_kit.pages import FormPage, Site
+from together_kit.web import labels
+from together_kit.web.forms import from_a_bot
+from together_kit.web.pages import FormPage, Site
 
 from matching.domain.availability import LONDON
 from matching.domain.places import UnknownPostcodeError

@@ -2,7 +2,7 @@
 invitations (accept or decline there), places (venue, time, organiser; share my email; withdraw)
 and past events.
 
-The session is the site-wide cookie signups starts (together_kit.site); matching reads only the
+The session is the site-wide cookie signups starts (together_kit.web.site); matching reads only the
 person's id from it. Not signed in, the page links to signups' sign-in, which leads back here.
 """
 
@@ -13,10 +13,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from together_kit import labels
 from together_kit.dates import spoken_span
-from together_kit.http import current_correlation_id
-from together_kit.site import signed_in
+from together_kit.http.middleware import current_correlation_id
+from together_kit.web import labels
+from together_kit.web.site import signed_in
 
 from matching.entrypoints.dependencies import ContextDep, SiteDep
 from matching.entrypoints.web import choices

@@ -11,10 +11,10 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, Response
 from pydantic import TypeAdapter, ValidationError
-from together_kit import labels
-from together_kit.forms import EMAIL, field_errors, text
-from together_kit.http import current_correlation_id
-from together_kit.pages import Site
+from together_kit.http.middleware import current_correlation_id
+from together_kit.web import labels
+from together_kit.web.forms import EMAIL, field_errors, text
+from together_kit.web.pages import Site
 
 from matching.domain.availability import LONDON
 from matching.domain.community_events import CommunityEvent, EventStatus, PlacesTakenError

@@ -2,8 +2,8 @@
 the story form and the published stories. The moderator UI lives beside them, not here."""
 
 from fastapi import APIRouter
-from together_kit.pages import RateLimit, Site
-from together_kit.web import WebPages
+from together_kit.web.pages import RateLimit, Site
+from together_kit.web.rendering import WebPages
 
 from moderation.entrypoints.schemas import MAX_STORY_LENGTH
 from moderation.entrypoints.web import reading, sharing, withdrawing

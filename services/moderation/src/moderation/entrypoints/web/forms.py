@@ -1,6 +1,6 @@
 """The posted story form: read it into the API's request model, with what to say per field.
 
-The form validates with the same model as the JSON API (`together_kit.forms.check`); only the
+The form validates with the same model as the JSON API (`together_kit.web.forms.check`); only the
 messages differ. Each message is an English msgid, translated when the page is rendered.
 """
 
@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from starlette.datastructures import FormData
-from together_kit.forms import CHECK, EMAIL_FORMAT, EMAIL_TOO_LONG, Messages, text, ticked
+from together_kit.web.forms import CHECK, EMAIL_FORMAT, EMAIL_TOO_LONG, Messages, text, ticked
 
 STORY: Mapping[str, Messages] = {
     "prompt": Messages(

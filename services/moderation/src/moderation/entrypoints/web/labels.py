@@ -1,5 +1,5 @@
 """What the pages show for moderation's own fixed choices: English msgids, translated when a page
-is rendered. The languages, and `options`/`label`, are the kit's (`together_kit.labels`)."""
+is rendered. The languages, and `options`/`label`, are the kit's (`together_kit.web.labels`)."""
 
 from collections.abc import Mapping
 

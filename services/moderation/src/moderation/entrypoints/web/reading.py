@@ -6,8 +6,8 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import HTMLResponse
-from together_kit.i18n import Translate
-from together_kit.labels import label, options
+from together_kit.web.i18n import Translate
+from together_kit.web.labels import label, options
 
 from moderation.domain.items import Kind, Status
 from moderation.entrypoints.api import story_page

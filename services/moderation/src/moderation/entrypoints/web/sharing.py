@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from together_kit.forms import check, from_a_bot
-from together_kit.http import current_correlation_id
-from together_kit.labels import LANGUAGES
-from together_kit.pages import FormPage, Site
+from together_kit.http.middleware import current_correlation_id
+from together_kit.web.forms import check, from_a_bot
+from together_kit.web.labels import LANGUAGES
+from together_kit.web.pages import FormPage, Site
 
 from moderation.entrypoints.api import command
 from moderation.entrypoints.dependencies import ContextDep, SiteDep

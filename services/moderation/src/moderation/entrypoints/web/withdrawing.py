@@ -6,9 +6,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse
-from together_kit.http import current_correlation_id
-from together_kit.pages import Site
+from together_kit.http.middleware import current_correlation_id
 from together_kit.signing import TokenExpiredError, TokenInvalidError
+from together_kit.web.pages import Site
 
 from moderation.domain.items import Kind
 from moderation.entrypoints.dependencies import ContextDep, SiteDep

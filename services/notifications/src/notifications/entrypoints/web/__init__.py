@@ -10,10 +10,10 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
-from together_kit.http import current_correlation_id
+from together_kit.http.middleware import current_correlation_id
 from together_kit.signing import TokenExpiredError, TokenInvalidError
-from together_kit.site import ORGANISER_MAX_AGE_SECONDS, SitePurpose, SiteTokens
-from together_kit.web import WebPages
+from together_kit.web.rendering import WebPages
+from together_kit.web.site import ORGANISER_MAX_AGE_SECONDS, SitePurpose, SiteTokens
 
 from notifications.domain.messages import Message
 from notifications.entrypoints.api import MAX_MESSAGES, messages_to

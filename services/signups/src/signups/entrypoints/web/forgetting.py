@@ -7,9 +7,9 @@ not a volunteer can be forgotten too.
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse
-from together_kit.forms import text
-from together_kit.http import current_correlation_id
-from together_kit.pages import Site
+from together_kit.http.middleware import current_correlation_id
+from together_kit.web.forms import text
+from together_kit.web.pages import Site
 
 from signups.domain.links import ERASURE_MAX_AGE_SECONDS, Purpose
 from signups.entrypoints.dependencies import ContextDep, SiteDep

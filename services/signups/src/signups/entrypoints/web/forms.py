@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 from starlette.datastructures import FormData
-from together_kit.forms import (
+from together_kit.web.forms import (
     CHECK,
     EMAIL,
     EMAIL_FORMAT,

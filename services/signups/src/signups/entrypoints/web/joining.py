@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from together_kit import labels
-from together_kit.forms import check, from_a_bot, text
-from together_kit.http import current_correlation_id
-from together_kit.pages import FormPage, Site
+from together_kit.http.middleware import current_correlation_id
+from together_kit.web import labels
+from together_kit.web.forms import check, from_a_bot, text
+from together_kit.web.pages import FormPage, Site
 
 from signups.entrypoints.dependencies import ContextDep, SiteDep
 from signups.entrypoints.schemas import OrganisationCreate, SignupCreate

@@ -8,11 +8,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse
-from together_kit import labels as kit_labels
-from together_kit.http import current_correlation_id
-from together_kit.pages import Site
+from together_kit.http.middleware import current_correlation_id
 from together_kit.signing import TokenExpiredError, TokenInvalidError
-from together_kit.site import start_session
+from together_kit.web import labels as kit_labels
+from together_kit.web.pages import Site
+from together_kit.web.site import start_session
 
 from signups.domain.links import Purpose
 from signups.entrypoints.dependencies import ContextDep, SiteDep

@@ -1,7 +1,7 @@
 """The volunteer's page "My together" at `/my`, reached by signing in with an emailed link.
 
 Not signed in, `/my` is the sign-in form: the page after it is the same for any address. Signed
-in (the site-wide session cookie, together_kit.site), it shows their details and consents with a
+in (the site-wide session cookie, together_kit.web.site), it shows their details and consents with a
 form to change them (applied only once the emailed link is followed, as for a join), the download
 of their data, forgetting them, and signing out; their events are on matching's `/my/events`.
 """
@@ -13,12 +13,12 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from together_kit import labels
-from together_kit.forms import check, text
-from together_kit.http import current_correlation_id
-from together_kit.labels import options
-from together_kit.pages import Site
-from together_kit.site import end_session, signed_in, start_session
+from together_kit.http.middleware import current_correlation_id
+from together_kit.web import labels
+from together_kit.web.forms import check, text
+from together_kit.web.labels import options
+from together_kit.web.pages import Site
+from together_kit.web.site import end_session, signed_in, start_session
 
 from signups.domain.onward import onward
 from signups.domain.people import Person

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from together_kit import labels
+from together_kit.web import labels
 
 from signups.entrypoints.dependencies import ContextDep, SiteDep
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from together_kit.web import WebPages
+from together_kit.web.rendering import WebPages
 
 from moderation.domain.items import ItemNotFoundError
 from moderation.entrypoints.web.moderator import (

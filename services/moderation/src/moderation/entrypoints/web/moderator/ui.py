@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
-from together_kit.state import from_state
-from together_kit.web import WebPages
+from together_kit.http.state import from_state
+from together_kit.web.rendering import WebPages
 
 from moderation.entrypoints.web.moderator.security import PREFIX, Me
 from moderation.handlers.context import Context

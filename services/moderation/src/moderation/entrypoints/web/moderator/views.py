@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from together_kit.labels import INTERESTS, LANGUAGES
+from together_kit.web.labels import INTERESTS, LANGUAGES
 
 from moderation.domain.decisions import Reason
 from moderation.domain.items import Item, ListingDetails
