@@ -229,22 +229,27 @@ async def withdraw(request: Request, item_id: UUID, me: LeadPostedDep) -> Respon
 
 @router.post("/items/{item_id}/reject")
 async def reject(request: Request, item_id: UUID, me: PostedDep) -> Response:
-    async def decide(form: FormData) -> object:
-        return await decisions.reject(
-            item_id,
-            me.account.moderator,
-            reason=Reason(_text(form, "reason")),
-            note=_text(form, "note"),
-            ctx=ui_of(request).ctx,
-        )
-
-    return await decided(request, me, item_id, decide, done="rejected", reasoned="reject")
+    return await _reasoned(request, me, item_id, decisions.reject, "reject", done="rejected")
 
 
 @router.post("/items/{item_id}/escalate")
 async def escalate(request: Request, item_id: UUID, me: PostedDep) -> Response:
+    return await _reasoned(request, me, item_id, decisions.escalate, "escalate", done="escalated")
+
+
+async def _reasoned(
+    request: Request,
+    me: Me,
+    item_id: UUID,
+    decision: Callable[..., Awaitable[Item]],
+    reasoned: str,
+    *,
+    done: str,
+) -> Response:
+    """A decision that takes a reason from the list and a note (rejecting, escalating)."""
+
     async def decide(form: FormData) -> object:
-        return await decisions.escalate(
+        return await decision(
             item_id,
             me.account.moderator,
             reason=Reason(_text(form, "reason")),
@@ -252,7 +257,7 @@ async def escalate(request: Request, item_id: UUID, me: PostedDep) -> Response:
             ctx=ui_of(request).ctx,
         )
 
-    return await decided(request, me, item_id, decide, done="escalated", reasoned="escalate")
+    return await decided(request, me, item_id, decide, done=done, reasoned=reasoned)
 
 
 @router.post("/items/{item_id}/release")

@@ -1,6 +1,7 @@
 """Leads manage moderators: add one with a temporary password, deactivate, change role, reset
 a second factor."""
 
+from collections.abc import Awaitable
 from uuid import UUID
 
 from fastapi import APIRouter, Request, status
@@ -56,35 +57,38 @@ async def add(request: Request, me: LeadPostedDep) -> Response:
 
 @router.post("/moderators/{account_id}/deactivate")
 async def deactivate(request: Request, account_id: UUID, me: LeadPostedDep) -> Response:
-    ui = ui_of(request)
-    try:
-        await moderators.deactivate(account_id, by=me.account, accounts=ui.accounts)
-    except (AccountError, AccountNotFoundError) as error:
-        return await listing(request, me, error=_why(error), status_code=status.HTTP_409_CONFLICT)
-    return ui.see_other(request, "/moderators?done=account")
+    accounts = ui_of(request).accounts
+    deactivating = moderators.deactivate(account_id, by=me.account, accounts=accounts)
+    return await _changed(request, me, deactivating)
 
 
 @router.post("/moderators/{account_id}/role")
 async def change_role(request: Request, account_id: UUID, me: LeadPostedDep) -> Response:
-    ui = ui_of(request)
+    accounts = ui_of(request).accounts
     role = str((await form_of(request)).get("role", ""))
-    try:
+
+    async def change() -> None:
         if role not in {r.value for r in Role}:
             raise AccountError("Choose moderator or lead.")
-        await moderators.change_role(account_id, Role(role), by=me.account, accounts=ui.accounts)
-    except (AccountError, AccountNotFoundError) as error:
-        return await listing(request, me, error=_why(error), status_code=status.HTTP_409_CONFLICT)
-    return ui.see_other(request, "/moderators?done=account")
+        await moderators.change_role(account_id, Role(role), by=me.account, accounts=accounts)
+
+    return await _changed(request, me, change())
 
 
 @router.post("/moderators/{account_id}/second-factor")
 async def reset_second_factor(request: Request, account_id: UUID, me: LeadPostedDep) -> Response:
-    ui = ui_of(request)
+    accounts = ui_of(request).accounts
+    reset = moderators.reset_second_factor(account_id, by=me.account, accounts=accounts)
+    return await _changed(request, me, reset)
+
+
+async def _changed(request: Request, me: Me, change: Awaitable[object]) -> Response:
+    """Make a lead's change to an account: back to the list, or the list with why it was refused."""
     try:
-        await moderators.reset_second_factor(account_id, by=me.account, accounts=ui.accounts)
+        await change
     except (AccountError, AccountNotFoundError) as error:
         return await listing(request, me, error=_why(error), status_code=status.HTTP_409_CONFLICT)
-    return ui.see_other(request, "/moderators?done=account")
+    return ui_of(request).see_other(request, "/moderators?done=account")
 
 
 def _why(error: Exception) -> str:

@@ -3,10 +3,10 @@ updates of its list (`/moderation/queue/fragment`, polled by `queue.js`) and bul
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import HTMLResponse, Response
 
 from moderation.domain.decisions import REJECT_REASONS, Action, Reason
@@ -89,20 +89,22 @@ async def listed(request: Request, me: Me, chosen: dict[str, str]) -> dict[str, 
     }
 
 
-def choices(kind: str, flag: str, region: str, age: str) -> dict[str, str]:
-    return {"kind": kind, "flag": flag, "region": region, "age": age}
-
-
-@router.get("")
-async def queue(
-    request: Request,
-    me: MeDep,
+def choices(
     kind: str = Query("", max_length=10),
     flag: str = Query("", max_length=20),
     region: str = Query("", max_length=40),
     age: str = Query("", max_length=4),
-) -> HTMLResponse:
-    context = await listed(request, me, choices(kind, flag, region, age))
+) -> dict[str, str]:
+    """The filters the queue's page and its live list read from the address."""
+    return {"kind": kind, "flag": flag, "region": region, "age": age}
+
+
+ChoicesDep = Annotated[dict[str, str], Depends(choices)]
+
+
+@router.get("")
+async def queue(request: Request, me: MeDep, chosen: ChoicesDep) -> HTMLResponse:
+    context = await listed(request, me, chosen)
     context |= {
         "kinds": [k.value for k in Kind],
         "flags": [f.value for f in Flag],
@@ -113,15 +115,8 @@ async def queue(
 
 
 @router.get("/queue/fragment")
-async def fragment(
-    request: Request,
-    me: MeDep,
-    kind: str = Query("", max_length=10),
-    flag: str = Query("", max_length=20),
-    region: str = Query("", max_length=40),
-    age: str = Query("", max_length=4),
-) -> HTMLResponse:
-    context = await listed(request, me, choices(kind, flag, region, age))
+async def fragment(request: Request, me: MeDep, chosen: ChoicesDep) -> HTMLResponse:
+    context = await listed(request, me, chosen)
     return ui_of(request).render(request, "moderator/_queue_list.html", context, me=me)
 
 

@@ -2,10 +2,12 @@
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from moderation.domain.items import Item
@@ -70,33 +72,59 @@ def _day(value: str, default: date) -> date:
         return default
 
 
-router = APIRouter()
+@dataclass(frozen=True)
+class DaysAsked:
+    """The days an export was asked for, as typed (YYYY-MM-DD; either may be empty)."""
+
+    start: str
+    end: str
+
+    def span(self, *, today: date, default_days: int) -> tuple[date, date]:
+        """The first and last day (included): `end` or today, and `start` or `default_days`
+        before the last; a day that does not parse counts as not given."""
+        last = _day(self.end, today)
+        return _day(self.start, last - timedelta(days=default_days)), last
 
 
-@router.get("/audit.csv")
-async def audit_csv(
-    request: Request,
-    me: LeadDep,
+def days_asked(
     start: str = Query("", max_length=10, description="First day, YYYY-MM-DD"),
     end: str = Query("", max_length=10, description="Last day, YYYY-MM-DD (included)"),
-) -> Response:
-    ui = ui_of(request)
-    today = ui.now().date()
-    last = _day(end, today)
-    first = _day(start, last - timedelta(days=DEFAULT_AUDIT_DAYS))
-    since = datetime.combine(first, datetime.min.time(), UTC)
-    until = datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC)
-    items = [item async for item in ui.ctx.items.decided_between(since, until)]
+) -> DaysAsked:
+    return DaysAsked(start, end)
+
+
+DaysDep = Annotated[DaysAsked, Depends(days_asked)]
+
+
+def midnight(day: date) -> datetime:
+    """The start of `day` in UTC."""
+    return datetime.combine(day, datetime.min.time(), UTC)
+
+
+def csv_download(columns: Sequence[str], rows: Iterable[Sequence[str]], name: str) -> Response:
+    """A CSV file to save as `name`: the header, then the rows (cells already made safe)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    writer.writerows(audit_rows(items, since, until))
-    name = f"moderation-audit-{first}-{last}.csv"
+    writer.writerow(columns)
+    writer.writerows(rows)
     return Response(
         out.getvalue(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+router = APIRouter()
+
+
+@router.get("/audit.csv")
+async def audit_csv(request: Request, me: LeadDep, asked: DaysDep) -> Response:
+    ui = ui_of(request)
+    first, last = asked.span(today=ui.now().date(), default_days=DEFAULT_AUDIT_DAYS)
+    since, until = midnight(first), midnight(last + timedelta(days=1))
+    items = [item async for item in ui.ctx.items.decided_between(since, until)]
+    rows = audit_rows(items, since, until)
+    return csv_download(COLUMNS, rows, f"moderation-audit-{first}-{last}.csv")
 
 
 @router.get("/dashboard")

@@ -1,27 +1,18 @@
 """For leads: the security log, newest first, a page at a time, and as CSV."""
 
-import csv
-import io
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from together_kit.stored import epoch, moment
 
-from moderation.entrypoints.web.moderator.reports import cell
+from moderation.entrypoints.web.moderator.reports import DaysDep, cell, csv_download, midnight
 from moderation.entrypoints.web.moderator.security import LeadDep
 from moderation.entrypoints.web.moderator.ui import ui_of
 
 PAGE_SIZE = 100
 COLUMNS = ["time_utc", "actor", "actor_id", "action", "target_id", "outcome", "detail"]
 DEFAULT_DAYS = 30
-
-
-def _day(value: str, default: datetime) -> datetime:
-    try:
-        return datetime.fromisoformat(value).replace(tzinfo=UTC) if value else default
-    except ValueError:
-        return default
 
 
 router = APIRouter()
@@ -42,33 +33,23 @@ async def security_log(
 
 
 @router.get("/security.csv")
-async def security_csv(
-    request: Request,
-    me: LeadDep,
-    start: str = Query("", max_length=10, description="First day, YYYY-MM-DD"),
-    end: str = Query("", max_length=10, description="Last day, YYYY-MM-DD (included)"),
-) -> Response:
+async def security_csv(request: Request, me: LeadDep, asked: DaysDep) -> Response:
     ui = ui_of(request)
-    today = datetime.combine(ui.now().date(), datetime.min.time(), UTC)
-    last = _day(end, today)
-    first = _day(start, last - timedelta(days=DEFAULT_DAYS))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    async for entry in ui.accounts.security_log.between(first, last + timedelta(days=1)):
-        values = (
-            entry.at.isoformat(),
-            entry.actor,
-            entry.actor_id,
-            entry.action,
-            entry.target_id,
-            entry.outcome,
-            entry.detail,
-        )
-        writer.writerow([cell(value) for value in values])
-    name = f"moderation-security-log-{first.date()}-{last.date()}.csv"
-    return Response(
-        out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    first, last = asked.span(today=ui.now().date(), default_days=DEFAULT_DAYS)
+    entries = ui.accounts.security_log.between(midnight(first), midnight(last + timedelta(days=1)))
+    rows = [
+        [
+            cell(value)
+            for value in (
+                entry.at.isoformat(),
+                entry.actor,
+                entry.actor_id,
+                entry.action,
+                entry.target_id,
+                entry.outcome,
+                entry.detail,
+            )
+        ]
+        async for entry in entries
+    ]
+    return csv_download(COLUMNS, rows, f"moderation-security-log-{first}-{last}.csv")
