@@ -4,27 +4,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import together_contracts as contracts
 from fastapi import FastAPI
-from together_contracts import (
-    EventSubmitted,
-    PersonAccessAnswered,
-    PersonErased,
-)
-from together_contracts.matches import (
-    AttendanceRecorded,
-    EventCancelled,
-    EventChanged,
-    EventPublished,
-    MatchAccepted,
-    MatchDeclined,
-    MatchProposed,
-    VolunteerUnmatched,
-)
-from together_contracts.organising import (
-    EventMessagePosted,
-    MatchSharingChanged,
-    OrganiserLinkRequested,
-)
 from together_kit.access import AccessAnswers
 from together_kit.erasure import ErasureAnswers
 from together_kit.http.ratelimit import SharedRateLimiter, rate_limited
@@ -118,20 +99,20 @@ def create_app(
     )
     runtime.indexes(events, profiles, matches)
     runtime.publishes(
-        EventSubmitted,
-        EventPublished,
-        EventCancelled,
-        EventChanged,
-        MatchProposed,
-        MatchAccepted,
-        MatchDeclined,
-        MatchSharingChanged,
-        VolunteerUnmatched,
-        AttendanceRecorded,
-        OrganiserLinkRequested,
-        EventMessagePosted,
-        PersonErased,
-        PersonAccessAnswered,
+        contracts.EventSubmitted,
+        contracts.EventPublished,
+        contracts.EventCancelled,
+        contracts.EventChanged,
+        contracts.MatchProposed,
+        contracts.MatchAccepted,
+        contracts.MatchDeclined,
+        contracts.MatchSharingChanged,
+        contracts.VolunteerUnmatched,
+        contracts.AttendanceRecorded,
+        contracts.OrganiserLinkRequested,
+        contracts.EventMessagePosted,
+        contracts.PersonErased,
+        contracts.PersonAccessAnswered,
     )
     consumers.register(runtime, ctx=ctx)
     runtime.every(

@@ -6,23 +6,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import together_contracts as contracts
 from fastapi import FastAPI
 from pymongo.asynchronous.database import AsyncDatabase
-from together_contracts import (
-    BacklogAlert,
-    ListingApproved,
-    ListingRejected,
-    ListingWithdrawn,
-    PersonAccessAnswered,
-    PersonErased,
-    PledgeApproved,
-    PledgeRejected,
-    StoryApproved,
-    StoryHeld,
-    StoryRejected,
-    StorySubmitted,
-    StoryWithdrawn,
-)
 from together_kit.access import AccessAnswers
 from together_kit.erasure import ErasureAnswers
 from together_kit.http.middleware import allow_partner_origins
@@ -82,19 +68,19 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     )
     runtime.every(300, lambda: sweep_sign_ins(stores, now=ctx.clock()), name="session-sweep")
     runtime.publishes(
-        StorySubmitted,
-        StoryHeld,
-        StoryApproved,
-        StoryRejected,
-        ListingApproved,
-        ListingRejected,
-        PledgeApproved,
-        PledgeRejected,
-        BacklogAlert,
-        PersonErased,
-        StoryWithdrawn,
-        ListingWithdrawn,
-        PersonAccessAnswered,
+        contracts.StorySubmitted,
+        contracts.StoryHeld,
+        contracts.StoryApproved,
+        contracts.StoryRejected,
+        contracts.ListingApproved,
+        contracts.ListingRejected,
+        contracts.PledgeApproved,
+        contracts.PledgeRejected,
+        contracts.BacklogAlert,
+        contracts.PersonErased,
+        contracts.StoryWithdrawn,
+        contracts.ListingWithdrawn,
+        contracts.PersonAccessAnswered,
     )
     consumers.register(runtime, ctx=ctx)
     runtime.every(

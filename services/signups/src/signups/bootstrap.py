@@ -4,21 +4,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import together_contracts as contracts
 from fastapi import FastAPI
-from together_contracts import (
-    ErasureLinkRequested,
-    OrganisationJoined,
-    PersonAccessRequested,
-    PersonErasureRequested,
-    PledgeMade,
-    SignInRequested,
-    VolunteerChangeRequested,
-    VolunteerConfirmed,
-    VolunteerContactChanged,
-    VolunteerRegistered,
-    VolunteerUnsubscribed,
-    VolunteerUpdated,
-)
 from together_kit.http.middleware import allow_partner_origins
 from together_kit.http.ratelimit import SharedRateLimiter, rate_limited
 from together_kit.mail_quota import MongoMailQuota
@@ -76,18 +63,18 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     )
     runtime.indexes(people, organisations, erasures, mail_quota, access)
     runtime.publishes(
-        VolunteerRegistered,
-        VolunteerConfirmed,
-        VolunteerUpdated,
-        VolunteerUnsubscribed,
-        VolunteerChangeRequested,
-        VolunteerContactChanged,
-        OrganisationJoined,
-        PledgeMade,
-        ErasureLinkRequested,
-        PersonErasureRequested,
-        PersonAccessRequested,
-        SignInRequested,
+        contracts.VolunteerRegistered,
+        contracts.VolunteerConfirmed,
+        contracts.VolunteerUpdated,
+        contracts.VolunteerUnsubscribed,
+        contracts.VolunteerChangeRequested,
+        contracts.VolunteerContactChanged,
+        contracts.OrganisationJoined,
+        contracts.PledgeMade,
+        contracts.ErasureLinkRequested,
+        contracts.PersonErasureRequested,
+        contracts.PersonAccessRequested,
+        contracts.SignInRequested,
     )
     consumers.register(runtime, ctx=ctx)
     runtime.every(

@@ -4,28 +4,7 @@ in them (a pledge's text does, once approved: signups shows it)."""
 from typing import Literal
 from uuid import UUID
 
-from together_contracts import (
-    BacklogAlert,
-    BacklogAlertData,
-    IntegrationEvent,
-    ListingApproved,
-    ListingDecisionData,
-    ListingRejected,
-    ListingWithdrawn,
-    ListingWithdrawnData,
-    PersonErasureRequested,
-    PledgeApproved,
-    PledgeOutcomeData,
-    PledgeRejected,
-    StoryApproved,
-    StoryHeld,
-    StoryOutcomeData,
-    StoryRejected,
-    StorySubmitted,
-    StorySubmittedData,
-    StoryWithdrawn,
-    StoryWithdrawnData,
-)
+import together_contracts as contracts
 
 from moderation.domain.decisions import Reason
 from moderation.domain.items import Item, Kind, Status
@@ -39,11 +18,11 @@ ALERT_KINDS: dict[Kind, Literal["story", "listing", "pledge"]] = {
 }
 
 
-def story_submitted(item: Item, correlation_id: str) -> StorySubmitted:
-    return StorySubmitted(
+def story_submitted(item: Item, correlation_id: str) -> contracts.StorySubmitted:
+    return contracts.StorySubmitted(
         producer=PRODUCER,
         correlation_id=correlation_id,
-        data=StorySubmittedData(
+        data=contracts.StorySubmittedData(
             story_id=item.id,
             prompt=item.story.prompt,
             region=item.region,
@@ -54,10 +33,10 @@ def story_submitted(item: Item, correlation_id: str) -> StorySubmitted:
     )
 
 
-def story_held(item: Item, correlation_id: str) -> StoryHeld:
+def story_held(item: Item, correlation_id: str) -> contracts.StoryHeld:
     """For the holding message: carries the author's email whenever they left one."""
     story = item.story
-    return StoryHeld(
+    return contracts.StoryHeld(
         producer=PRODUCER,
         correlation_id=correlation_id,
         data=_outcome(item, email=story.author_email),
@@ -66,15 +45,17 @@ def story_held(item: Item, correlation_id: str) -> StoryHeld:
 
 def decision_event(
     item: Item, *, reason: Reason | None, correlation_id: str, ctx: Context
-) -> IntegrationEvent:
+) -> contracts.IntegrationEvent:
     """`story.approved`/`story.rejected`, `listing.approved`/`listing.rejected` or
     `pledge.approved`/`pledge.rejected` for a decision."""
     approved = item.status is Status.APPROVED
     if item.kind is Kind.PLEDGE:
         return pledge_decision_event(item, reason=reason, correlation_id=correlation_id)
     if item.kind is Kind.LISTING:
-        data = ListingDecisionData(event_id=item.id, reason=reason.value if reason else None)
-        listing = ListingApproved if approved else ListingRejected
+        data = contracts.ListingDecisionData(
+            event_id=item.id, reason=reason.value if reason else None
+        )
+        listing = contracts.ListingApproved if approved else contracts.ListingRejected
         submitted = item.extra.get("submitted_event_id")
         return listing(
             producer=PRODUCER,
@@ -91,47 +72,49 @@ def decision_event(
         if email and ctx.links is not None:
             update["withdraw_url"] = ctx.links.withdraw_story(item.id)
         outcome = outcome.model_copy(update=update)
-        return StoryApproved(producer=PRODUCER, correlation_id=correlation_id, data=outcome)
-    return StoryRejected(producer=PRODUCER, correlation_id=correlation_id, data=outcome)
+        return contracts.StoryApproved(
+            producer=PRODUCER, correlation_id=correlation_id, data=outcome
+        )
+    return contracts.StoryRejected(producer=PRODUCER, correlation_id=correlation_id, data=outcome)
 
 
 def withdrawal_event(
     item: Item, *, by: Literal["lead", "author"], correlation_id: str
-) -> IntegrationEvent:
+) -> contracts.IntegrationEvent:
     """`story.withdrawn` or `listing.withdrawn`: no text, no reason (both stay in the audit). A
     pledge taken down is told as `pledge.rejected`, which takes it off `/pledges`."""
     if item.kind is Kind.PLEDGE:
         return pledge_decision_event(item, reason=None, correlation_id=correlation_id)
     if item.kind is Kind.LISTING:
-        return ListingWithdrawn(
+        return contracts.ListingWithdrawn(
             producer=PRODUCER,
             correlation_id=correlation_id,
-            data=ListingWithdrawnData(event_id=item.id),
+            data=contracts.ListingWithdrawnData(event_id=item.id),
         )
-    return StoryWithdrawn(
+    return contracts.StoryWithdrawn(
         producer=PRODUCER,
         correlation_id=correlation_id,
-        data=StoryWithdrawnData(story_id=item.id, by=by),
+        data=contracts.StoryWithdrawnData(story_id=item.id, by=by),
     )
 
 
 def pledge_decision_event(
     item: Item, *, reason: Reason | None, correlation_id: str
-) -> IntegrationEvent:
+) -> contracts.IntegrationEvent:
     """What signups needs to show (or stop showing) the pledge and notifications to tell its
     contact (whom it knows from `organisation.joined`); the text goes out only when approved."""
     if not isinstance(item.details, PledgeDetails):
         raise TypeError(f"item {item.id} is a {item.kind}, not a pledge")
     pledge = item.details
     approved = item.status is Status.APPROVED
-    data = PledgeOutcomeData(
+    data = contracts.PledgeOutcomeData(
         pledge_id=item.id,
         organisation_id=UUID(pledge.organisation_id),
         organisation_name=(item.published_title or item.title)[:200],
         text=(item.published_text or item.text) if approved else "",
         reason=reason.value if reason else None,
     )
-    outcome = PledgeApproved if approved else PledgeRejected
+    outcome = contracts.PledgeApproved if approved else contracts.PledgeRejected
     submitted = item.extra.get("submitted_event_id")
     return outcome(
         producer=PRODUCER,
@@ -141,22 +124,24 @@ def pledge_decision_event(
     )
 
 
-def erasure_event(item: Item, request: PersonErasureRequested) -> StoryWithdrawn:
+def erasure_event(
+    item: Item, request: contracts.PersonErasureRequested
+) -> contracts.StoryWithdrawn:
     """`story.withdrawn` by `erasure`, for a published story erased at its author's request."""
-    return StoryWithdrawn(
+    return contracts.StoryWithdrawn(
         producer=PRODUCER,
         correlation_id=request.correlation_id,
         causation_id=request.id,
-        data=StoryWithdrawnData(story_id=item.id, by="erasure"),
+        data=contracts.StoryWithdrawnData(story_id=item.id, by="erasure"),
     )
 
 
-def backlog_alert(item: Item, *, correlation_id: str, ctx: Context) -> BacklogAlert:
+def backlog_alert(item: Item, *, correlation_id: str, ctx: Context) -> contracts.BacklogAlert:
     now = ctx.clock()
-    return BacklogAlert(
+    return contracts.BacklogAlert(
         producer=PRODUCER,
         correlation_id=correlation_id,
-        data=BacklogAlertData(
+        data=contracts.BacklogAlertData(
             item_id=item.id,
             kind=ALERT_KINDS[item.kind],
             safeguarding=item.safeguarding,
@@ -167,9 +152,11 @@ def backlog_alert(item: Item, *, correlation_id: str, ctx: Context) -> BacklogAl
     )
 
 
-def _outcome(item: Item, *, email: str | None, reason: str | None = None) -> StoryOutcomeData:
+def _outcome(
+    item: Item, *, email: str | None, reason: str | None = None
+) -> contracts.StoryOutcomeData:
     story = item.story
-    return StoryOutcomeData(
+    return contracts.StoryOutcomeData(
         story_id=item.id,
         title=(item.published_title or item.title)[:200],
         author_email=email,

@@ -4,39 +4,7 @@ The queue of each table is `notifications.<purpose>`, bound to the routing keys 
 (together_kit.messaging.subscriptions); the handlers of one event run in the order listed.
 """
 
-from together_contracts import (
-    BacklogAlert,
-    ErasureLinkRequested,
-    OrganisationJoined,
-    PersonAccessRequested,
-    PersonErasureRequested,
-    PledgeApproved,
-    PledgeRejected,
-    StoryApproved,
-    StoryHeld,
-    StoryRejected,
-    VolunteerChangeRequested,
-    VolunteerConfirmed,
-    VolunteerContactChanged,
-    VolunteerRegistered,
-    VolunteerUnsubscribed,
-)
-from together_contracts.matches import (
-    AttendanceRecorded,
-    EventCancelled,
-    EventChanged,
-    EventPublished,
-    MatchAccepted,
-    MatchDeclined,
-    MatchProposed,
-    VolunteerUnmatched,
-)
-from together_contracts.organising import (
-    EventMessagePosted,
-    MatchSharingChanged,
-    OrganiserLinkRequested,
-)
-from together_contracts.sessions import SignInRequested
+import together_contracts as contracts
 from together_kit.messaging.subscriptions import Table, subscribe
 from together_kit.runtime import ServiceRuntime
 
@@ -52,44 +20,51 @@ from notifications.handlers import (
 )
 
 VOLUNTEERS: Table = {
-    VolunteerRegistered: [people.record_registration, messages.confirm_registration],
-    VolunteerConfirmed: [people.record_confirmation, messages.welcome_volunteer],
-    VolunteerUnsubscribed: [people.record_unsubscribe],
-    VolunteerChangeRequested: [messages.confirm_change],
-    VolunteerContactChanged: [people.record_contact_change],
+    contracts.VolunteerRegistered: [people.record_registration, messages.confirm_registration],
+    contracts.VolunteerConfirmed: [people.record_confirmation, messages.welcome_volunteer],
+    contracts.VolunteerUnsubscribed: [people.record_unsubscribe],
+    contracts.VolunteerChangeRequested: [messages.confirm_change],
+    contracts.VolunteerContactChanged: [people.record_contact_change],
 }
 ORGANISATIONS: Table = {
-    OrganisationJoined: [pledges.record_organisation_contact, messages.welcome_organisation],
+    contracts.OrganisationJoined: [
+        pledges.record_organisation_contact,
+        messages.welcome_organisation,
+    ],
 }
 PLEDGES: Table = {
-    PledgeApproved: [pledges.tell_pledge_outcome],
-    PledgeRejected: [pledges.tell_pledge_outcome],
+    contracts.PledgeApproved: [pledges.tell_pledge_outcome],
+    contracts.PledgeRejected: [pledges.tell_pledge_outcome],
 }
 MODERATION: Table = {
-    StoryApproved: [messages.tell_story_outcome],
-    StoryRejected: [messages.tell_story_outcome],
-    StoryHeld: [messages.tell_story_outcome],
-    BacklogAlert: [messages.alert_leads],
+    contracts.StoryApproved: [messages.tell_story_outcome],
+    contracts.StoryRejected: [messages.tell_story_outcome],
+    contracts.StoryHeld: [messages.tell_story_outcome],
+    contracts.BacklogAlert: [messages.alert_leads],
 }
 MATCHES: Table = {
-    MatchProposed: [matching.invite],
-    MatchAccepted: [matching.confirm_place, reminders.schedule, organisers.record_place],
-    MatchDeclined: [reminders.give_up, organisers.record_leaving],
-    EventChanged: [matching.tell_change, reminders.reschedule],
-    EventCancelled: [reminders.cancel_for_event, matching.tell_cancellation, organisers.close],
-    EventPublished: [matching.tell_organiser, organisers.keep_event],
-    VolunteerUnmatched: [matching.encourage],
-    MatchSharingChanged: [organisers.record_sharing],
-    EventMessagePosted: [matching.pass_message],
-    OrganiserLinkRequested: [organisers.send_link],
-    AttendanceRecorded: [matching.thank],
+    contracts.MatchProposed: [matching.invite],
+    contracts.MatchAccepted: [matching.confirm_place, reminders.schedule, organisers.record_place],
+    contracts.MatchDeclined: [reminders.give_up, organisers.record_leaving],
+    contracts.EventChanged: [matching.tell_change, reminders.reschedule],
+    contracts.EventCancelled: [
+        reminders.cancel_for_event,
+        matching.tell_cancellation,
+        organisers.close,
+    ],
+    contracts.EventPublished: [matching.tell_organiser, organisers.keep_event],
+    contracts.VolunteerUnmatched: [matching.encourage],
+    contracts.MatchSharingChanged: [organisers.record_sharing],
+    contracts.EventMessagePosted: [matching.pass_message],
+    contracts.OrganiserLinkRequested: [organisers.send_link],
+    contracts.AttendanceRecorded: [matching.thank],
 }
-SESSIONS: Table = {SignInRequested: [messages.send_sign_in_link]}
+SESSIONS: Table = {contracts.SignInRequested: [messages.send_sign_in_link]}
 ERASURES: Table = {
-    PersonErasureRequested: [people.forget_person],
-    ErasureLinkRequested: [messages.send_erasure_link],
+    contracts.PersonErasureRequested: [people.forget_person],
+    contracts.ErasureLinkRequested: [messages.send_erasure_link],
 }
-ACCESS: Table = {PersonAccessRequested: [access.answer_access]}
+ACCESS: Table = {contracts.PersonAccessRequested: [access.answer_access]}
 
 
 def register(runtime: ServiceRuntime, *, ctx: Context) -> None:

@@ -6,23 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from uuid import UUID
 
-from together_contracts import (
-    Consent,
-    IntegrationEvent,
-    VolunteerChangeRequested,
-    VolunteerChangeRequestedData,
-    VolunteerConfirmed,
-    VolunteerConfirmedData,
-    VolunteerContactChanged,
-    VolunteerContactChangedData,
-    VolunteerProfile,
-    VolunteerRegistered,
-    VolunteerRegisteredData,
-    VolunteerUnsubscribed,
-    VolunteerUnsubscribedData,
-    VolunteerUpdated,
-    VolunteerUpdatedData,
-)
+import together_contracts as contracts
 
 from signups.domain.people import (
     PENDING_CHANGE_KEPT_FOR,
@@ -97,7 +81,7 @@ async def _rejoin(
         return Joined(existing.id, JoinOutcome.LIMITED)
     mail: Mail | None = None
 
-    def change(person: Person) -> list[IntegrationEvent]:
+    def change(person: Person) -> list[contracts.IntegrationEvent]:
         nonlocal mail
         mail = person.rejoin(command.details, join)
         if mail is Mail.CONFIRM_ADDRESS:
@@ -120,7 +104,7 @@ async def drop_stale_changes(*, ctx: Context) -> int:
     cutoff = now - PENDING_CHANGE_KEPT_FOR
     dropped = 0
 
-    def drop(person: Person) -> list[IntegrationEvent]:
+    def drop(person: Person) -> list[contracts.IntegrationEvent]:
         nonlocal dropped
         dropped += person.drop_stale_change(now)
         return []
@@ -131,9 +115,9 @@ async def drop_stale_changes(*, ctx: Context) -> int:
     return dropped
 
 
-def profile(person: Person) -> VolunteerProfile:
+def profile(person: Person) -> contracts.VolunteerProfile:
     details = person.details
-    return VolunteerProfile(
+    return contracts.VolunteerProfile(
         outward_code=details.outward_code,
         interests=list(details.interests),
         availability=list(details.availability),
@@ -144,11 +128,13 @@ def profile(person: Person) -> VolunteerProfile:
     )
 
 
-def registered(person: Person, command: JoinVolunteer, ctx: Context) -> VolunteerRegistered:
-    return VolunteerRegistered(
+def registered(
+    person: Person, command: JoinVolunteer, ctx: Context
+) -> contracts.VolunteerRegistered:
+    return contracts.VolunteerRegistered(
         producer=PRODUCER,
         correlation_id=command.correlation_id,
-        data=VolunteerRegisteredData(
+        data=contracts.VolunteerRegisteredData(
             person_id=person.id,
             name=person.details.name,
             email=person.details.email,
@@ -161,13 +147,15 @@ def registered(person: Person, command: JoinVolunteer, ctx: Context) -> Voluntee
     )
 
 
-def change_requested(person: Person, correlation_id: str, ctx: Context) -> VolunteerChangeRequested:
+def change_requested(
+    person: Person, correlation_id: str, ctx: Context
+) -> contracts.VolunteerChangeRequested:
     """The email asking the address's owner to confirm the pending change: no name, no details."""
     pending = person.pending_change
-    return VolunteerChangeRequested(
+    return contracts.VolunteerChangeRequested(
         producer=PRODUCER,
         correlation_id=correlation_id,
-        data=VolunteerChangeRequestedData(
+        data=contracts.VolunteerChangeRequestedData(
             person_id=person.id,
             email=person.details.email,
             language=person.details.language,
@@ -176,46 +164,46 @@ def change_requested(person: Person, correlation_id: str, ctx: Context) -> Volun
     )
 
 
-def contact_changed(person: Person, correlation_id: str) -> VolunteerContactChanged:
+def contact_changed(person: Person, correlation_id: str) -> contracts.VolunteerContactChanged:
     """The confirmed name and language to write to, for notifications alone."""
-    return VolunteerContactChanged(
+    return contracts.VolunteerContactChanged(
         producer=PRODUCER,
         correlation_id=correlation_id,
-        data=VolunteerContactChangedData(
+        data=contracts.VolunteerContactChangedData(
             person_id=person.id, name=person.details.name, language=person.details.language
         ),
     )
 
 
-def updated(person: Person, correlation_id: str) -> VolunteerUpdated:
-    return VolunteerUpdated(
+def updated(person: Person, correlation_id: str) -> contracts.VolunteerUpdated:
+    return contracts.VolunteerUpdated(
         producer=PRODUCER,
         correlation_id=correlation_id,
-        data=VolunteerUpdatedData(
+        data=contracts.VolunteerUpdatedData(
             person_id=person.id, confirmed=person.confirmed, profile=profile(person)
         ),
     )
 
 
-def confirmed(person: Person, correlation_id: str) -> VolunteerConfirmed:
-    return VolunteerConfirmed(
+def confirmed(person: Person, correlation_id: str) -> contracts.VolunteerConfirmed:
+    return contracts.VolunteerConfirmed(
         producer=PRODUCER,
         correlation_id=correlation_id,
-        data=VolunteerConfirmedData(person_id=person.id, profile=profile(person)),
+        data=contracts.VolunteerConfirmedData(person_id=person.id, profile=profile(person)),
     )
 
 
 def unsubscribed(
-    person: Person, withdrawn: list[Consent], correlation_id: str
-) -> VolunteerUnsubscribed:
-    return VolunteerUnsubscribed(
+    person: Person, withdrawn: list[contracts.Consent], correlation_id: str
+) -> contracts.VolunteerUnsubscribed:
+    return contracts.VolunteerUnsubscribed(
         producer=PRODUCER,
         correlation_id=correlation_id,
-        data=VolunteerUnsubscribedData(person_id=person.id, withdrawn=withdrawn),
+        data=contracts.VolunteerUnsubscribedData(person_id=person.id, withdrawn=withdrawn),
     )
 
 
-async def note_unsubscribed_elsewhere(event: VolunteerUnsubscribed, ctx: Context) -> None:
+async def note_unsubscribed_elsewhere(event: contracts.VolunteerUnsubscribed, ctx: Context) -> None:
     """Record in the consent log an unsubscribe made through notifications' one-click link.
 
     Signups hears its own `volunteer.unsubscribed` too; those are already recorded. Nothing is
@@ -227,7 +215,7 @@ async def note_unsubscribed_elsewhere(event: VolunteerUnsubscribed, ctx: Context
         now=event.occurred_at, source=event.producer, form_version=ctx.form_version
     )
 
-    def withdraw(person: Person) -> list[IntegrationEvent]:
+    def withdraw(person: Person) -> list[contracts.IntegrationEvent]:
         person.withdraw_email_consent(context)
         return []
 
