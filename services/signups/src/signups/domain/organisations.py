@@ -70,11 +70,9 @@ class Organisation:
 
     def would_confirm(self, nonce: str) -> ConfirmOutcome:
         """What following the confirmation link with `nonce` would do, without doing it."""
-        if self.confirmed:
-            return ConfirmOutcome.ALREADY_CONFIRMED
-        if nonce != self.confirmation_nonce:
-            return ConfirmOutcome.INVALID
-        return ConfirmOutcome.CONFIRMED
+        return ConfirmOutcome.following(
+            nonce, confirmed=self.confirmed, expected=self.confirmation_nonce
+        )
 
     def confirm(self, nonce: str, now: datetime) -> ConfirmOutcome:
         outcome = self.would_confirm(nonce)

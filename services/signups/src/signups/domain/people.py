@@ -39,6 +39,16 @@ class ConfirmOutcome(StrEnum):
     ALREADY_CONFIRMED = "already-confirmed"
     INVALID = "invalid"
 
+    @classmethod
+    def following(cls, nonce: str, *, confirmed: bool, expected: str | None) -> "ConfirmOutcome":
+        """What a confirmation link carrying `nonce` does to an address, `confirmed` already or
+        waiting for the `expected` nonce."""
+        if confirmed:
+            return cls.ALREADY_CONFIRMED
+        if nonce != expected:
+            return cls.INVALID
+        return cls.CONFIRMED
+
 
 @dataclass(frozen=True)
 class ChangeFollowed:
@@ -231,11 +241,9 @@ class Person:
 
     def would_confirm(self, nonce: str) -> ConfirmOutcome:
         """What following the confirmation link with `nonce` would do, without doing it."""
-        if self.confirmed:
-            return ConfirmOutcome.ALREADY_CONFIRMED
-        if nonce != self.confirmation_nonce:
-            return ConfirmOutcome.INVALID
-        return ConfirmOutcome.CONFIRMED
+        return ConfirmOutcome.following(
+            nonce, confirmed=self.confirmed, expected=self.confirmation_nonce
+        )
 
     def confirm(self, nonce: str, now: datetime) -> ConfirmOutcome:
         outcome = self.would_confirm(nonce)
