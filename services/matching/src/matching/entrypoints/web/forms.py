@@ -1,4 +1,5 @@
-"""The posted event form: read it into `EventCreate` and say, per field, what is wrong.
+"""The posted event form: read it into `EventCreate` and say, per field, what is wrong; and the
+marks of the attendance form.
 
 The form validates with the API's model; only the messages differ. Each message is an English
 msgid, translated when the page is rendered. Dates and times arrive as separate inputs and are
@@ -222,3 +223,12 @@ def event_errors(error: ValidationError, data: Mapping[str, Any]) -> dict[str, s
         if not (venue_given and detail["loc"] and detail["loc"][0] == "online")
     ]
     return field_errors(errors, {**data, "online": None}, EVENT, form_fields=FORM_FIELD)
+
+
+def attendance_marks(form: FormData) -> dict[str, bool]:
+    """Who came, by place: each `place-<id>` field marked "came" or "missed" (others ignored)."""
+    return {
+        str(name).removeprefix("place-"): value == "came"
+        for name, value in form.multi_items()
+        if str(name).startswith("place-") and value in ("came", "missed")
+    }

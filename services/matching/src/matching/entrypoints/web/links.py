@@ -15,7 +15,7 @@ from together_kit.web.pages import Site
 
 from matching.domain.community_events import Answer, CommunityEvent
 from matching.entrypoints.dependencies import ContextDep, SiteDep
-from matching.entrypoints.web import choices
+from matching.entrypoints.web import choices, forms
 from matching.handlers import Context, attendance, listings, responses
 from matching.handlers.listings import CancelOutcome
 from matching.handlers.responses import LinkState
@@ -131,11 +131,7 @@ async def mark_attendance(
     if event is None:
         return broken_link(site, request, state, ctx)
     form = await site.form(request)
-    marks = {
-        str(name).removeprefix("place-"): value == "came"
-        for name, value in form.multi_items()
-        if str(name).startswith("place-") and value in ("came", "missed")
-    }
+    marks = forms.attendance_marks(form)
     marked = await attendance.record_attendance(
         event.id, marks, correlation_id=current_correlation_id(), ctx=ctx
     )

@@ -175,11 +175,7 @@ async def mark_attendance(token: str, request: Request, ctx: ContextDep, site: S
     if event is None:
         return broken_link(site, request, state)
     form = await site.form(request, max_fields=1000)
-    marks = {
-        str(name).removeprefix("place-"): value == "came"
-        for name, value in form.multi_items()
-        if str(name).startswith("place-") and value in ("came", "missed")
-    }
+    marks = forms.attendance_marks(form)
     await attendance.record_attendance(
         event.id, marks, correlation_id=current_correlation_id(), ctx=ctx
     )
