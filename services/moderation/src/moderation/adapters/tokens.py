@@ -32,6 +32,4 @@ class Links:
         return f"{self.base_url.rstrip('/')}/stories/withdraw/{token}"
 
     def withdrawn_story(self, token: str) -> UUID:
-        """The story a withdraw token names; raises the kit's `TokenExpiredError` or
-        `TokenInvalidError`."""
         return self.tokens.subject(token, Purpose.WITHDRAW_STORY, max_age=WITHDRAW_MAX_AGE_SECONDS)

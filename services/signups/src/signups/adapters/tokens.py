@@ -39,7 +39,6 @@ class Links:
 
     @property
     def secure(self) -> bool:
-        """Whether people reach signups over https (the session cookie is then secure)."""
         return self.base_url.startswith("https://")
 
     def confirm_person(self, person_id: UUID, nonce: str, *, onward: str | None = None) -> str:
