@@ -8,9 +8,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from fastapi import HTTPException, Request, status
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from together_kit.web.forms import from_a_bot
 from together_kit.web.i18n import Translate
 from together_kit.web.labels import options
 from together_kit.web.rendering import WebPages
@@ -94,6 +95,18 @@ class Site:
     async def form(request: Request, *, max_fields: int = MAX_FORM_FIELDS) -> FormData:
         """The posted form; files are refused, and so is a form of more than `max_fields`."""
         return await request.form(max_files=0, max_fields=max_fields)
+
+    async def public_form(
+        self, request: Request, *, thanks: str, max_fields: int = MAX_FORM_FIELDS
+    ) -> FormData | Response:
+        """A public form as posted; instead, the page asking a client that posts too often to
+        wait, or for a bot (its honeypot filled in) the `thanks` page, as if the form were taken."""
+        if refused := await self.over_limit(request):
+            return refused
+        form = await self.form(request, max_fields=max_fields)
+        if from_a_bot(form):
+            return self.see_other(request, thanks)
+        return form
 
 
 class FormPage:

@@ -5,10 +5,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
 from together_contracts import Interest
 from together_kit.districts import InvalidPostcodeError
 from together_kit.web import labels
-from together_kit.web.forms import from_a_bot
 from together_kit.web.pages import FormPage, Site
 
 from matching.domain.availability import LONDON
@@ -43,11 +43,9 @@ async def new_event_form(request: Request, site: SiteDep) -> HTMLResponse:
 async def new_event(request: Request, ctx: ContextDep, site: SiteDep) -> Response:
     """Post/redirect/get: the listing is stored once, the organiser's page is emailed, and
     a refresh of the thank-you page sends nothing again."""
-    if refused := await site.over_limit(request):
-        return refused
-    form = await site.form(request)
-    if from_a_bot(form):
-        return site.see_other(request, "/events/new/thanks")
+    form = await site.public_form(request, thanks="/events/new/thanks")
+    if not isinstance(form, FormData):
+        return form
     values = forms.event_values(form)
     body, errors = forms.check(values)
     if body is None:

@@ -2,8 +2,9 @@
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
 from together_kit.http.middleware import current_correlation_id
-from together_kit.web.forms import check, from_a_bot
+from together_kit.web.forms import check
 from together_kit.web.labels import LANGUAGES
 from together_kit.web.pages import FormPage, Site
 
@@ -31,11 +32,9 @@ async def share_form(request: Request, site: SiteDep) -> HTMLResponse:
 
 @router.post("/share")
 async def share(request: Request, ctx: ContextDep, site: SiteDep) -> Response:
-    if refused := await site.over_limit(request):
-        return refused
-    form = await site.form(request, max_fields=MAX_FORM_FIELDS)
-    if from_a_bot(form):
-        return site.see_other(request, "/share/thanks")
+    form = await site.public_form(request, thanks="/share/thanks", max_fields=MAX_FORM_FIELDS)
+    if not isinstance(form, FormData):
+        return form
     values = forms.story_input(form)
     story, errors = check(StoryCreate, values, forms.STORY)
     if story is None:

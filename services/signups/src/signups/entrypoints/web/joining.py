@@ -2,9 +2,10 @@
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
 from together_kit.http.middleware import current_correlation_id
 from together_kit.web import labels
-from together_kit.web.forms import check, from_a_bot, text
+from together_kit.web.forms import check, text
 from together_kit.web.pages import FormPage, Site
 
 from signups.entrypoints.dependencies import ContextDep, SiteDep
@@ -50,11 +51,9 @@ async def join_form(request: Request, ctx: ContextDep, site: SiteDep) -> HTMLRes
 
 @router.post("/join")
 async def join(request: Request, ctx: ContextDep, site: SiteDep) -> Response:
-    if refused := await site.over_limit(request):
-        return refused
-    form = await site.form(request)
-    if from_a_bot(form):
-        return site.see_other(request, "/join/thanks")
+    form = await site.public_form(request, thanks="/join/thanks")
+    if not isinstance(form, FormData):
+        return form
     values = forms.volunteer_input(form)
     onward = allowed_onward(text(form, "next"), ctx)
     signup, errors = check(SignupCreate, values, forms.VOLUNTEER)
@@ -82,11 +81,9 @@ async def organisation_join_form(request: Request, site: SiteDep) -> HTMLRespons
 
 @router.post("/join/organisation")
 async def organisation_join(request: Request, ctx: ContextDep, site: SiteDep) -> Response:
-    if refused := await site.over_limit(request):
-        return refused
-    form = await site.form(request)
-    if from_a_bot(form):
-        return site.see_other(request, "/join/organisation/thanks")
+    form = await site.public_form(request, thanks="/join/organisation/thanks")
+    if not isinstance(form, FormData):
+        return form
     values = forms.organisation_input(form)
     organisation, errors = check(OrganisationCreate, values, forms.ORGANISATION)
     if organisation is None:
