@@ -3,16 +3,17 @@
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, status
 from together_contracts import Interest
 from together_contracts.taxonomy import Language
 from together_kit.districts import InvalidPostcodeError
-from together_kit.http.idempotency import IdempotencyKey, StoredResponse, run_once
-from together_kit.http.middleware import current_correlation_id
+from together_kit.http.idempotency import OnceDep, StoredResponse
+from together_kit.http.middleware import TOO_LARGE, current_correlation_id
+from together_kit.http.ratelimit import TOO_MANY
 
 from matching.domain.geo import Point, distance_km
 from matching.domain.places import UnknownPostcodeError
-from matching.entrypoints.dependencies import ContextDep, IdempotencyDep, within_submit_limit
+from matching.entrypoints.dependencies import ContextDep, within_submit_limit
 from matching.entrypoints.schemas import (
     EventCreate,
     EventListing,
@@ -113,17 +114,15 @@ router = APIRouter(prefix="/api/v1", tags=["events"])
     status_code=status.HTTP_201_CREATED,
     dependencies=[Depends(within_submit_limit)],
     responses={
-        413: {"description": "The request body is too large"},
+        **TOO_LARGE,
         422: {"description": "A field is missing or wrong, or the postcode is unknown"},
-        429: {"description": "Too many requests from this client"},
+        **TOO_MANY,
     },
 )
 async def create_event(
     body: EventCreate,
-    request: Request,
     ctx: ContextDep,
-    store: IdempotencyDep,
-    key: IdempotencyKey = None,
+    once: OnceDep,
 ) -> EventPublic:
     """List a community event. It is public once a moderator approves it. The organiser's
     page (`manage_url`) is emailed to `organiser_email` and returned to the caller."""
@@ -141,7 +140,7 @@ async def create_event(
         )
         return StoredResponse(201, public.model_dump(mode="json"))
 
-    return await run_once(request, store, key, scope="events", run=run)  # type: ignore[return-value]
+    return await once.run("events", run)  # type: ignore[return-value]
 
 
 @router.get("/events")

@@ -4,7 +4,6 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
-from together_kit.http.idempotency import IdempotencyStore
 from together_kit.http.state import from_state
 from together_kit.web.pages import Site
 
@@ -12,7 +11,6 @@ from matching.domain.areas import Locality
 from matching.handlers import Context
 
 ContextDep = Annotated[Context, Depends(from_state("context", Context))]
-IdempotencyDep = Annotated[IdempotencyStore, Depends(from_state("idempotency", IdempotencyStore))]
 SiteDep = Annotated[Site, Depends(from_state("site", Site))]
 
 

@@ -2,16 +2,16 @@
 
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, status
 from together_contracts.stories import Prompt
-from together_kit.http.idempotency import IdempotencyKey, StoredResponse, run_once
-from together_kit.http.middleware import current_correlation_id
+from together_kit.http.idempotency import OnceDep, StoredResponse
+from together_kit.http.middleware import TOO_LARGE, current_correlation_id
+from together_kit.http.ratelimit import TOO_MANY
 
 from moderation.domain.items import Kind, Status
 from moderation.domain.regions import InvalidRegionError, normalise_region
 from moderation.entrypoints.dependencies import (
     ContextDep,
-    IdempotencyDep,
     SettingsDep,
     limit_shares,
 )
@@ -35,17 +35,12 @@ router = APIRouter(prefix="/api/v1", tags=["stories"])
     "/stories",
     status_code=status.HTTP_201_CREATED,
     dependencies=[Depends(limit_shares)],
-    responses={
-        413: {"description": "The request body is too large"},
-        429: {"description": "Too many requests from this client"},
-    },
+    responses={**TOO_LARGE, **TOO_MANY},
 )
 async def create_story(
     body: StoryCreate,
-    request: Request,
     ctx: ContextDep,
-    store: IdempotencyDep,
-    key: IdempotencyKey = None,
+    once: OnceDep,
 ) -> StoryReceived:
     """Share a story. It is screened and read by a moderator before it can be published."""
 
@@ -54,7 +49,7 @@ async def create_story(
         received = StoryReceived(id=submitted.story_id)
         return StoredResponse(201, received.model_dump(mode="json"))
 
-    return await run_once(request, store, key, scope="stories", run=run)  # type: ignore[return-value]
+    return await once.run("stories", run)  # type: ignore[return-value]
 
 
 @router.get("/stories")

@@ -3,7 +3,6 @@
 from typing import Annotated
 
 from fastapi import Depends, Request
-from together_kit.http.idempotency import IdempotencyStore
 from together_kit.http.state import from_state
 from together_kit.web.pages import Site
 
@@ -12,7 +11,6 @@ from moderation.settings import Settings
 
 ContextDep = Annotated[Context, Depends(from_state("context", Context))]
 SettingsDep = Annotated[Settings, Depends(from_state("settings", Settings))]
-IdempotencyDep = Annotated[IdempotencyStore, Depends(from_state("idempotency", IdempotencyStore))]
 SiteDep = Annotated[Site, Depends(from_state("site", Site))]
 """The public pages' `Site`: their templates and the rate limit of the story form."""
 

@@ -2,16 +2,16 @@
 
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
-from together_kit.http.idempotency import IdempotencyKey, StoredResponse, run_once
-from together_kit.http.middleware import current_correlation_id
+from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
+from together_kit.http.idempotency import OnceDep, StoredResponse
+from together_kit.http.middleware import TOO_LARGE, current_correlation_id
+from together_kit.http.ratelimit import TOO_MANY
 from together_kit.http.security import ADMIN_KEY_RESPONSES
 
 from signups.domain.erasures import waiting_for
 from signups.domain.people import Person
 from signups.entrypoints.dependencies import (
     ContextDep,
-    IdempotencyDep,
     SettingsDep,
     admin_only,
     join_limit,
@@ -36,17 +36,12 @@ ADMIN_ONLY = [Depends(admin_only)]
     "/signups",
     status_code=status.HTTP_202_ACCEPTED,
     dependencies=[Depends(join_limit)],
-    responses={
-        413: {"description": "The request body is too large"},
-        429: {"description": "Too many requests from this client"},
-    },
+    responses={**TOO_LARGE, **TOO_MANY},
 )
 async def create_signup(
     body: SignupCreate,
-    request: Request,
     ctx: ContextDep,
-    store: IdempotencyDep,
-    key: IdempotencyKey = None,
+    once: OnceDep,
 ) -> JoinAccepted:
     """Join as a volunteer. An email follows to confirm the address, or, for an address we
     already know, to confirm the changed details: nothing changes until its link is followed.
@@ -59,24 +54,19 @@ async def create_signup(
         await volunteers.join_volunteer(command, ctx)
         return StoredResponse(202, JoinAccepted().model_dump(mode="json"))
 
-    return await run_once(request, store, key, scope="signups", run=run)  # type: ignore[return-value]
+    return await once.run("signups", run)  # type: ignore[return-value]
 
 
 @router.post(
     "/organisations",
     status_code=status.HTTP_202_ACCEPTED,
     dependencies=[Depends(join_limit)],
-    responses={
-        413: {"description": "The request body is too large"},
-        429: {"description": "Too many requests from this client"},
-    },
+    responses={**TOO_LARGE, **TOO_MANY},
 )
 async def create_organisation(
     body: OrganisationCreate,
-    request: Request,
     ctx: ContextDep,
-    store: IdempotencyDep,
-    key: IdempotencyKey = None,
+    once: OnceDep,
 ) -> JoinAccepted:
     """Join as an organisation with a pledge; the contact confirms by email before it is public.
     The answer is the same whatever the contact's address."""
@@ -90,7 +80,7 @@ async def create_organisation(
         await organisations.join_organisation(command, ctx)
         return StoredResponse(202, JoinAccepted().model_dump(mode="json"))
 
-    return await run_once(request, store, key, scope="organisations", run=run)  # type: ignore[return-value]
+    return await once.run("organisations", run)  # type: ignore[return-value]
 
 
 @router.get(
@@ -139,7 +129,7 @@ async def read_erasure(erasure_id: UUID, ctx: ContextDep, settings: SettingsDep)
     "/admin/access",
     status_code=status.HTTP_202_ACCEPTED,
     dependencies=ADMIN_ONLY,
-    responses={413: {"description": "The request body is too large"}, **ADMIN_KEY_RESPONSES},
+    responses={**TOO_LARGE, **ADMIN_KEY_RESPONSES},
 )
 async def request_access(
     body: AccessRequest, ctx: ContextDep, settings: SettingsDep

@@ -3,7 +3,6 @@
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
-from together_kit.http.idempotency import IdempotencyStore
 from together_kit.http.security import admin_key_header, require_admin_key
 from together_kit.http.state import from_state
 from together_kit.web.pages import RateLimit, Site
@@ -13,7 +12,6 @@ from signups.settings import Settings
 
 ContextDep = Annotated[Context, Depends(from_state("context", Context))]
 SettingsDep = Annotated[Settings, Depends(from_state("settings", Settings))]
-IdempotencyDep = Annotated[IdempotencyStore, Depends(from_state("idempotency", IdempotencyStore))]
 SiteDep = Annotated[Site, Depends(from_state("site", Site))]
 
 

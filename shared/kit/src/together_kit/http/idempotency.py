@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import Header, HTTPException, Request, status
+from fastapi import Depends, Header, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
+
+from together_kit.http.state import from_state
 
 IdempotencyKey = Annotated[
     str | None,
@@ -94,3 +96,28 @@ async def run_once(
     if key is not None:
         await store.remember(scope=scope, key=key, body_hash=body_hash, response=response)
     return JSONResponse(response.body, status_code=response.status_code)
+
+
+@dataclass(frozen=True)
+class Once:
+    """What `run_once` needs of a request: the request, the service's store and the key sent."""
+
+    request: Request
+    store: IdempotencyStore
+    key: str | None
+
+    async def run(self, scope: str, run: Callable[[], Awaitable[StoredResponse]]) -> JSONResponse:
+        return await run_once(self.request, self.store, self.key, scope=scope, run=run)
+
+
+def once(
+    request: Request,
+    store: Annotated[IdempotencyStore, Depends(from_state("idempotency", IdempotencyStore))],
+    key: IdempotencyKey = None,
+) -> Once:
+    return Once(request, store, key)
+
+
+OnceDep = Annotated[Once, Depends(once)]
+"""A POST route's dependency for answering once per `Idempotency-Key` (the service keeps its
+`IdempotencyStore` as `app.state.idempotency`)."""

@@ -194,6 +194,10 @@ class RequestContext:
             structlog.contextvars.unbind_contextvars("correlation_id")
 
 
+TOO_LARGE: dict[int | str, dict[str, Any]] = {413: {"description": "The request body is too large"}}
+"""The `responses=` entry documenting `BodyLimit`'s answer on a route that takes a body."""
+
+
 class BodyLimit:
     """413 for a request body over `max_bytes`, before any route runs, whether the body's size is
     declared (`Content-Length`) or only found out while it streams in (chunked).

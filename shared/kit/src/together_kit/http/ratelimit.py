@@ -177,6 +177,12 @@ def _part_id(key: str, part: int) -> str:
     return f"{key}|{part:015d}"
 
 
+TOO_MANY: dict[int | str, dict[str, Any]] = {
+    429: {"description": "Too many requests from this client"}
+}
+"""The `responses=` entry documenting a `rate_limited` route's refusal."""
+
+
 def rate_limited(limiter: Limiter, *, scope: str) -> Callable[[Request], Awaitable[None]]:
     """A FastAPI dependency that answers 429 with `Retry-After` once a client is over the limit.
 
