@@ -208,6 +208,12 @@ class Item:
         """Leads have been told this item passed its time target."""
         self.breach_told_at = now
 
+    @property
+    def submission(self) -> UUID | None:
+        """The id of the event that brought a listing or pledge in, which decisions on it answer."""
+        submitted = self.extra.get("submitted_event_id")
+        return UUID(submitted) if submitted else None
+
     def resubmitted(self, fresh: "Item") -> bool:
         """A listing sent again as `fresh` (its organiser changed the text): an approved one goes back into the queue with the new text (the event keeps
         its public text until it is approved again), one still open takes the new text. A

@@ -8,7 +8,7 @@ from together_contracts import EventSubmitted, IntegrationEvent
 
 from moderation.domain.items import Item, Kind, ListingDetails
 from moderation.handlers.context import Context
-from moderation.handlers.screening import screened
+from moderation.handlers.screening import earlier_sketches, screened
 
 ONLINE = "online"
 
@@ -16,8 +16,7 @@ ONLINE = "online"
 async def receive_listing(event: EventSubmitted, ctx: Context) -> bool:
     """Queue a submitted listing under its event id; False if it was already queued."""
     data = event.data
-    earlier = await ctx.items.recent_sketches(Kind.LISTING, limit=ctx.duplicate_window)
-    earlier = [(item_id, sketch) for item_id, sketch in earlier if item_id != str(data.event_id)]
+    earlier = await earlier_sketches(Kind.LISTING, ctx, besides=data.event_id)
     screening = await screened(title=data.title, text=data.description, earlier=earlier)
     item = Item(
         kind=Kind.LISTING,

@@ -56,11 +56,10 @@ def decision_event(
             event_id=item.id, reason=reason.value if reason else None
         )
         listing = contracts.ListingApproved if approved else contracts.ListingRejected
-        submitted = item.extra.get("submitted_event_id")
         return listing(
             producer=PRODUCER,
             correlation_id=correlation_id,
-            causation_id=UUID(submitted) if submitted else None,
+            causation_id=item.submission,
             data=data,
         )
     story = item.story
@@ -115,11 +114,10 @@ def pledge_decision_event(
         reason=reason.value if reason else None,
     )
     outcome = contracts.PledgeApproved if approved else contracts.PledgeRejected
-    submitted = item.extra.get("submitted_event_id")
     return outcome(
         producer=PRODUCER,
         correlation_id=correlation_id,
-        causation_id=UUID(submitted) if submitted else None,
+        causation_id=item.submission,
         data=data,
     )
 

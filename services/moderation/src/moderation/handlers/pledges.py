@@ -8,6 +8,7 @@ from moderation.domain.items import Item, Kind
 from moderation.domain.pledges import PledgeDetails
 from moderation.domain.screening import screen
 from moderation.handlers.context import Context
+from moderation.handlers.screening import earlier_sketches
 
 NOT_GIVEN = "not given"
 
@@ -15,8 +16,7 @@ NOT_GIVEN = "not given"
 async def receive_pledge(event: PledgeMade, ctx: Context) -> bool:
     """Queue a confirmed pledge under its pledge id; False if it was already queued."""
     data = event.data
-    earlier = await ctx.items.recent_sketches(Kind.PLEDGE, limit=ctx.duplicate_window)
-    earlier = [(item_id, sketch) for item_id, sketch in earlier if item_id != str(data.pledge_id)]
+    earlier = await earlier_sketches(Kind.PLEDGE, ctx, besides=data.pledge_id)
     item = Item(
         kind=Kind.PLEDGE,
         id=data.pledge_id,

@@ -9,8 +9,12 @@ import asyncio
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
+from uuid import UUID
 
+from moderation.domain.items import Kind
+from moderation.domain.ports import Sketches
 from moderation.domain.screening import Screening, screen
+from moderation.handlers.context import Context
 
 WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="screening")
 
@@ -21,3 +25,12 @@ async def screened(
     """`screen(...)` run in a screening thread; `earlier` is read there, so pass a list."""
     job = partial(screen, title=title, text=text, earlier=list(earlier))
     return await asyncio.get_running_loop().run_in_executor(WORKERS, job)
+
+
+async def earlier_sketches(kind: Kind, ctx: Context, *, besides: UUID | None = None) -> Sketches:
+    """The recent items of `kind` a new one is compared with for duplicates; `besides` leaves
+    out the item itself (a listing or pledge sent again under its own id)."""
+    earlier = await ctx.items.recent_sketches(kind, limit=ctx.duplicate_window)
+    if besides is None:
+        return earlier
+    return [(item_id, sketch) for item_id, sketch in earlier if item_id != str(besides)]

@@ -8,7 +8,7 @@ from together_contracts import IntegrationEvent
 from moderation.domain.items import Item, ItemNotFoundError, Kind, Prompt, shared_story
 from moderation.handlers import outgoing_events
 from moderation.handlers.context import Context
-from moderation.handlers.screening import screened
+from moderation.handlers.screening import earlier_sketches, screened
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ async def submit_story(command: SubmitStory, ctx: Context) -> Submitted:
         author_email=command.author_email,
         notify_outcome=command.notify_outcome,
     )
-    earlier = await ctx.items.recent_sketches(Kind.STORY, limit=ctx.duplicate_window)
+    earlier = await earlier_sketches(Kind.STORY, ctx)
     screening = await screened(title=command.title, text=command.text, earlier=earlier)
     item = Item(
         kind=Kind.STORY,
