@@ -14,6 +14,7 @@ Everything is written to the security log; never a password, a code or a secret.
 """
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Literal
 
 from moderation.domain.moderators import Account, AccountError
@@ -57,10 +58,8 @@ class Enrolment:
 
 async def sign_in(email: str, password: str, *, address: str, accounts: Accounts) -> SignIn:
     now = accounts.clock()
-    wait = await accounts.throttle.wait(address, now=now)
-    if wait > 0:
-        await log(accounts, NOBODY, SecurityAction.SIGN_IN, "", Outcome.THROTTLED, address)
-        return SignIn(retry_after=wait)
+    if refused := await _throttled(SecurityAction.SIGN_IN, address, now=now, accounts=accounts):
+        return refused
     account = await accounts.moderators.by_email(email)
     if account is None:
         await accounts.passwords.spend(password)
@@ -144,10 +143,10 @@ async def enrol(token: str, code: str, *, address: str, accounts: Accounts) -> S
 async def second_factor(token: str, code: str, *, address: str, accounts: Accounts) -> SignIn:
     """A code from the app (or a recovery code, once) finishes signing in."""
     now = accounts.clock()
-    wait = await accounts.throttle.wait(address, now=now)
-    if wait > 0:
-        await log(accounts, NOBODY, SecurityAction.SECOND_FACTOR, "", Outcome.THROTTLED, address)
-        return SignIn(retry_after=wait)
+    if refused := await _throttled(
+        SecurityAction.SECOND_FACTOR, address, now=now, accounts=accounts
+    ):
+        return refused
     found = await pending(token, accounts=accounts)
     if found is None or not found[0].totp_enrolled:
         return SignIn()
@@ -195,6 +194,17 @@ async def signed_in(token: str, *, accounts: Accounts) -> tuple[Account, Session
 async def sign_out(account: Account, token: str, *, accounts: Accounts) -> None:
     await accounts.sessions.end(token)
     await log(accounts, account, SecurityAction.SIGN_OUT, account.id, Outcome.SUCCESS)
+
+
+async def _throttled(
+    action: SecurityAction, address: str, *, now: datetime, accounts: Accounts
+) -> SignIn | None:
+    """The answer (logged) while `address` must wait after failed attempts; None if it may try."""
+    wait = await accounts.throttle.wait(address, now=now)
+    if wait <= 0:
+        return None
+    await log(accounts, NOBODY, action, "", Outcome.THROTTLED, address)
+    return SignIn(retry_after=wait)
 
 
 async def _full_session(account: Account, pending_token: str, *, accounts: Accounts) -> SignIn:
