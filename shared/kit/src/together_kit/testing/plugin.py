@@ -16,6 +16,9 @@ from together_kit.testing import infra
 
 SESSION_SINK = pytest.StashKey[MailSink]()
 
+# The kit's shared tests (e.g. the contract tests) assert in these modules: show why, as in a test.
+pytest.register_assert_rewrite("together_kit.testing.consumers", "together_kit.testing.contract")
+
 
 def pytest_configure(config: pytest.Config) -> None:
     """Mail from whatever a test starts without a mail server of its own (a `Settings()` made in
