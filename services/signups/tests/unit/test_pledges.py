@@ -15,11 +15,10 @@ pytestmark = pytest.mark.unit
 JOINED = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 CONFIRMED = JOINED + timedelta(hours=1)
 DECIDED = JOINED + timedelta(days=1)
-DETAILS = RIVERSIDE
 
 
 def organisation(*, confirmed: bool = True) -> Organisation:
-    joined = Organisation(DETAILS, Pledge("A monthly community lunch."), joined_at=JOINED)
+    joined = Organisation(RIVERSIDE, Pledge("A monthly community lunch."), joined_at=JOINED)
     if confirmed:
         joined.confirm(joined.confirmation_nonce or "", CONFIRMED)
     return joined
