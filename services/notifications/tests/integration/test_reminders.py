@@ -3,7 +3,9 @@ the day before and the morning of; cancelled when the place is given up or the e
 scheduled afresh when the event moves; sent in quiet hours and past the weekly cap."""
 
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -87,6 +89,42 @@ async def nothing_due(app: FastAPI) -> None:
     assert await sending.dispatch_due(app.state.context) == 0
 
 
+@dataclass
+class Placed:
+    """A volunteer with an accepted place at `event`, both reminders queued, in a running app."""
+
+    app: FastAPI
+    clock: Clock
+    person_id: uuid.UUID
+    address: str
+    event: EventSummary
+    place: MatchAccepted
+
+
+@pytest.fixture
+def a_place(
+    settings_for: Callable[..., Settings],
+    inspector: AsyncDatabase[Document],
+    smtp_sink: Sink,
+    rabbitmq_url: str,
+) -> Callable[[], AbstractAsyncContextManager[Placed]]:
+    """Runs the app on a clock at Wednesday noon; a volunteer joins and accepts a place."""
+
+    @asynccontextmanager
+    async def placed() -> AsyncIterator[Placed]:
+        clock = Clock(WEDNESDAY_NOON)
+        app = create_app(settings_for(), clock=clock)
+        async with app.router.lifespan_context(app):
+            person_id, address, _ = await join(rabbitmq_url, smtp_sink)
+            event = community_event()
+            place = accepted(person_id, event)
+            await publish_event(rabbitmq_url, place)
+            await wait_reminders(inspector, person_id, 2, status="queued")
+            yield Placed(app, clock, person_id, address, event, place)
+
+    return placed
+
+
 @pytest.mark.parametrize(
     ("language", "tomorrow", "today"), [("en", "Tomorrow", "Today"), ("cy", "Yfory", "Heddiw")]
 )
@@ -162,83 +200,62 @@ async def test_reminders_go_in_quiet_hours_and_past_the_weekly_cap(
 
 
 async def test_giving_the_place_up_cancels_its_reminders(
-    settings_for: Callable[..., Settings],
+    a_place: Callable[[], AbstractAsyncContextManager[Placed]],
     inspector: AsyncDatabase[Document],
     smtp_sink: Sink,
     rabbitmq_url: str,
 ) -> None:
-    clock = Clock(WEDNESDAY_NOON)
-    app = create_app(settings_for(), clock=clock)
-    async with app.router.lifespan_context(app):
-        person_id, address, _ = await join(rabbitmq_url, smtp_sink)
-        event = community_event()
-        place = accepted(person_id, event)
-        await publish_event(rabbitmq_url, place)
-        await wait_reminders(inspector, person_id, 2, status="queued")
-
+    async with a_place() as placed:
         given_up = MatchDeclined(
             producer="matching",
             correlation_id="reminders",
             data=MatchDeclinedData(
-                match_id=place.data.match_id,
-                person_id=person_id,
-                event_id=event.event_id,
+                match_id=placed.place.data.match_id,
+                person_id=placed.person_id,
+                event_id=placed.event.event_id,
                 withdrawn=True,
             ),
         )
         await publish_event(rabbitmq_url, given_up)
-        cancelled = await wait_reminders(inspector, person_id, 2, status="cancelled")
+        cancelled = await wait_reminders(inspector, placed.person_id, 2, status="cancelled")
         assert {d["reason"] for d in cancelled} == {"place given up"}
 
-        clock.now = london(2026, 12, 5, 9, 0)
-        await nothing_due(app)
-    assert len(smtp_sink.handler.to(address)) == 2
+        placed.clock.now = london(2026, 12, 5, 9, 0)
+        await nothing_due(placed.app)
+    assert len(smtp_sink.handler.to(placed.address)) == 2
 
 
 async def test_a_cancelled_event_cancels_reminders_and_says_so(
-    settings_for: Callable[..., Settings],
+    a_place: Callable[[], AbstractAsyncContextManager[Placed]],
     inspector: AsyncDatabase[Document],
     smtp_sink: Sink,
     rabbitmq_url: str,
 ) -> None:
-    clock = Clock(WEDNESDAY_NOON)
-    app = create_app(settings_for(), clock=clock)
-    async with app.router.lifespan_context(app):
-        person_id, address, _ = await join(rabbitmq_url, smtp_sink)
-        event = community_event()
-        await publish_event(rabbitmq_url, accepted(person_id, event))
-        await wait_reminders(inspector, person_id, 2, status="queued")
-
+    async with a_place() as placed:
         called_off = EventCancelled(
             producer="matching",
             correlation_id="reminders",
-            data=EventCancelledData(event=event, accepted=[person_id]),
+            data=EventCancelledData(event=placed.event, accepted=[placed.person_id]),
         )
         await publish_event(rabbitmq_url, called_off)
-        cancelled = await wait_reminders(inspector, person_id, 2, status="cancelled")
+        cancelled = await wait_reminders(inspector, placed.person_id, 2, status="cancelled")
         assert {d["reason"] for d in cancelled} == {"event cancelled"}
-        notice = (await smtp_sink.wait_for(address, 3))[2]
+        notice = (await smtp_sink.wait_for(placed.address, 3))[2]
 
-        clock.now = london(2026, 12, 5, 9, 0)
-        await nothing_due(app)
+        placed.clock.now = london(2026, 12, 5, 9, 0)
+        await nothing_due(placed.app)
     assert "Riverside lunch" in notice["Subject"]
-    assert len(smtp_sink.handler.to(address)) == 3
+    assert len(smtp_sink.handler.to(placed.address)) == 3
 
 
 async def test_a_moved_event_moves_its_reminders(
-    settings_for: Callable[..., Settings],
+    a_place: Callable[[], AbstractAsyncContextManager[Placed]],
     inspector: AsyncDatabase[Document],
     smtp_sink: Sink,
     rabbitmq_url: str,
 ) -> None:
-    clock = Clock(WEDNESDAY_NOON)
-    app = create_app(settings_for(), clock=clock)
-    async with app.router.lifespan_context(app):
-        person_id, address, _ = await join(rabbitmq_url, smtp_sink)
-        event = community_event()
-        await publish_event(rabbitmq_url, accepted(person_id, event))
-        await wait_reminders(inspector, person_id, 2, status="queued")
-
+    async with a_place() as placed:
+        person_id, address, event = placed.person_id, placed.address, placed.event
         later = london(2026, 12, 12, 14, 30)
         moved = EventChanged(
             producer="matching",
@@ -261,10 +278,10 @@ async def test_a_moved_event_moves_its_reminders(
             london(2026, 12, 12, 8, 0).timestamp(),
         ]
 
-        clock.now = london(2026, 12, 5, 9, 0)
-        await nothing_due(app)
-        clock.now = london(2026, 12, 11, 10, 0)
-        app.state.context.wake()
+        placed.clock.now = london(2026, 12, 5, 9, 0)
+        await nothing_due(placed.app)
+        placed.clock.now = london(2026, 12, 11, 10, 0)
+        placed.app.state.context.wake()
         reminder = (await smtp_sink.wait_for(address, 4))[3]
 
     text, html = bodies(reminder)
@@ -298,26 +315,20 @@ async def test_a_waitlist_spot_has_no_reminders_until_a_place_opens(
 
 
 async def test_an_erased_person_is_not_reminded(
-    settings_for: Callable[..., Settings],
+    a_place: Callable[[], AbstractAsyncContextManager[Placed]],
     inspector: AsyncDatabase[Document],
     smtp_sink: Sink,
     rabbitmq_url: str,
 ) -> None:
-    clock = Clock(WEDNESDAY_NOON)
-    app = create_app(settings_for(), clock=clock)
-    async with app.router.lifespan_context(app):
-        person_id, address, _ = await join(rabbitmq_url, smtp_sink)
-        await publish_event(rabbitmq_url, accepted(person_id, community_event()))
-        await wait_reminders(inspector, person_id, 2, status="queued")
-
+    async with a_place() as placed:
         erase = PersonErasureRequested(
             producer="signups",
             correlation_id="reminders",
-            data=PersonErasureRequestedData(erasure_id=uuid.uuid4(), person_id=person_id),
+            data=PersonErasureRequestedData(erasure_id=uuid.uuid4(), person_id=placed.person_id),
         )
         await publish_event(rabbitmq_url, erase)
-        cancelled = await wait_reminders(inspector, person_id, 2, status="cancelled")
-        clock.now = london(2026, 12, 5, 9, 0)
-        await nothing_due(app)
+        cancelled = await wait_reminders(inspector, placed.person_id, 2, status="cancelled")
+        placed.clock.now = london(2026, 12, 5, 9, 0)
+        await nothing_due(placed.app)
     assert {(d["reason"], d["recipient"]) for d in cancelled} == {("person erased", "")}
-    assert len(smtp_sink.handler.to(address)) == 2
+    assert len(smtp_sink.handler.to(placed.address)) == 2
