@@ -13,9 +13,7 @@ import pytest
 from itsdangerous import TimestampSigner
 from signups.adapters.tokens import Tokens
 from signups.domain.links import Purpose
-from signups.domain.organisations import (
-    Organisation,
-)
+from signups.domain.organisations import Organisation
 from signups.domain.people import (
     JoinContext,
     Mail,
