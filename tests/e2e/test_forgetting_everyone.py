@@ -15,11 +15,9 @@ Runs the four services as real processes (tests/e2e/conftest.py), like test_jour
 import asyncio
 import html
 import json
-import os
 import random
 import shutil
 import subprocess
-import sys
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -30,16 +28,17 @@ import httpx
 import pytest
 from pymongo import AsyncMongoClient
 from together_kit.testing.probe import event_probe, publish_raw
+from together_kit.testing.processes import run_module
 from together_kit.testing.waiting import eventually
 
 from .conftest import SERVICES, System
 from .test_journeys import (
     ADMIN_KEY,
     STEP,
+    approve_redacted,
     claimed,
     csrf_of,
     holders,
-    input_value,
     item_in_queue,
     link,
     mail_to,
@@ -48,7 +47,6 @@ from .test_journeys import (
     plain_text,
     queued_messages,
     start_everything,
-    textarea,
 )
 
 pytestmark = pytest.mark.e2e
@@ -170,15 +168,8 @@ async def restore(system: System, taken: dict[str, dict[str, list[Any]]]) -> Non
 
 def together(system: System, *args: str) -> str:
     """`together ...` as an operator runs it, against the test's broker and store."""
-    done = subprocess.run(
-        [sys.executable, "-m", "together_kit.cli", *args],
-        env={**os.environ, "RABBITMQ_URL": system.rabbitmq_url, "MONGODB_URL": system.mongodb_url},
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr.decode() + done.stdout.decode()
-    return done.stdout.decode()
+    env = {"RABBITMQ_URL": system.rabbitmq_url, "MONGODB_URL": system.mongodb_url}
+    return run_module("together_kit.cli", *args, env=env).stdout
 
 
 async def share_story(system: System, *, name: str, email: str, title: str, text: str) -> None:
@@ -228,14 +219,7 @@ async def approve_both(system: System, *, story_title: str, event_title: str) ->
     async with moderator(system) as desk:
         story_id = await item_in_queue(desk, story_title)
         item = await claimed(desk, story_id)
-        approved = await desk.post(
-            f"/moderation/items/{story_id}/approve",
-            data={
-                "csrf": csrf_of(item.text),
-                "title": input_value(item.text, "field-redacted-title"),
-                "text": textarea(item.text, "field-redacted-text"),
-            },
-        )
+        approved = await approve_redacted(desk, story_id, item)
         assert approved.status_code == 303, approved.text
         listing_id = await item_in_queue(desk, event_title)
         item = await claimed(desk, listing_id)

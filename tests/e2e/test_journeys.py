@@ -10,7 +10,6 @@ in the erasure journey, to know when every replayed message has been consumed.
 import asyncio
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -31,6 +30,7 @@ import pyotp
 import pytest
 from pymongo import AsyncMongoClient
 from together_kit.testing.probe import event_probe, publish_raw
+from together_kit.testing.processes import run_module
 from together_kit.testing.tags import unique_tag
 from together_kit.testing.waiting import eventually
 
@@ -115,29 +115,16 @@ def path_of(url: str) -> str:
 
 def create_lead(system: System) -> None:
     """`python -m moderation.cli create-lead --password-stdin`, as an operator runs it."""
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "moderation.cli",
-            "create-lead",
-            "--email",
-            LEAD_EMAIL,
-            "--name",
-            "Lena",
-            "--password-stdin",
-        ],
-        input=f"{LEAD_PASSWORD}\n".encode(),
+    run_module(
+        "moderation.cli",
+        *("create-lead", "--email", LEAD_EMAIL, "--name", "Lena", "--password-stdin"),
         env={
-            **os.environ,
             "MONGODB_URL": system.mongodb_url,
             "MODERATION_MONGODB_DATABASE": system.database("moderation"),
         },
-        capture_output=True,
+        input=f"{LEAD_PASSWORD}\n",
         timeout=60,
-        check=False,
     )
-    assert done.returncode == 0, done.stderr.decode()
 
 
 @asynccontextmanager
@@ -216,6 +203,20 @@ def input_value(page: str, field_id: str) -> str:
     found = re.search(rf'<input[^>]*id="{field_id}"[^>]*value="([^"]*)"', page)
     assert found, f"no input #{field_id}"
     return html.unescape(found.group(1))
+
+
+async def approve_redacted(
+    desk: httpx.AsyncClient, item_id: str, item: httpx.Response, *, text: str | None = None
+) -> httpx.Response:
+    """Approves a claimed item as redacted: its suggested title, and `text` (else the suggested)."""
+    return await desk.post(
+        f"/moderation/items/{item_id}/approve",
+        data={
+            "csrf": csrf_of(item.text),
+            "title": input_value(item.text, "field-redacted-title"),
+            "text": textarea(item.text, "field-redacted-text") if text is None else text,
+        },
+    )
 
 
 # --- journeys ---------------------------------------------------------------------------------
@@ -379,14 +380,7 @@ async def test_story_with_a_phone_number_is_published_redacted_and_its_author_to
             suggested = textarea(item.text, "field-redacted-text")
             assert number not in suggested
             assert "phone tree" in suggested
-            approved = await desk.post(
-                f"/moderation/items/{item_id}/approve",
-                data={
-                    "csrf": csrf_of(item.text),
-                    "title": input_value(item.text, "field-redacted-title"),
-                    "text": suggested,
-                },
-            )
+            approved = await approve_redacted(desk, item_id, item, text=suggested)
             assert approved.status_code == 303, approved.text
             assert "done=approved" in approved.headers["location"]
 

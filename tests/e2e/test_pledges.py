@@ -19,9 +19,9 @@ from .test_journeys import (
     ADMIN_KEY,
     DAYTIME_NOTIFICATIONS,
     STEP,
+    approve_redacted,
     claimed,
     csrf_of,
-    input_value,
     item_in_queue,
     link,
     mail_to,
@@ -123,14 +123,7 @@ async def test_a_pledge_is_public_only_once_approved_and_never_after_a_rejection
             assert re.search(r'<mark class="flag-personal-data"[^>]*>' + NUMBER, item.text)
             suggested = textarea(item.text, "field-redacted-text")
             assert NUMBER not in suggested
-            approved = await desk.post(
-                f"/moderation/items/{kitchen_id}/approve",
-                data={
-                    "csrf": csrf_of(item.text),
-                    "title": input_value(item.text, "field-redacted-title"),
-                    "text": suggested,
-                },
-            )
+            approved = await approve_redacted(desk, kitchen_id, item, text=suggested)
             assert approved.status_code == 303, approved.text
 
             item = await claimed(desk, shop_id)

@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,7 +26,7 @@ from matching.settings import DISTRICTS
 from playwright.async_api import Browser, BrowserContext, Dialog, Page, expect
 from together_contracts import PledgeApproved, PledgeOutcomeData
 from together_kit.http.text import clean_text
-from together_kit.testing.browser import chromium, require_chromium
+from together_kit.testing.browser import require_chromium
 from together_kit.testing.probe import EventProbe, event_probe, publish_event
 from together_kit.testing.processes import ServiceProcess
 from together_kit.testing.waiting import eventually
@@ -111,12 +111,6 @@ class Watched:
                 }""",
                 [action, fields],
             )
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as launched:
-        yield launched
 
 
 async def watched_page(browser: Browser) -> tuple[BrowserContext, Watched]:

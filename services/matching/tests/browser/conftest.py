@@ -1,11 +1,10 @@
 """Matching as a real process on the real broker and store, and a Chromium driven by Playwright."""
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser
-from together_kit.testing.browser import chromium, require_chromium
+from together_kit.testing.browser import require_chromium
 from together_kit.testing.processes import ServiceProcess
 
 require_chromium()
@@ -30,15 +29,5 @@ def matching_process(
             "SITE_KEY": SITE_KEY,
         }
     )
-    process.start()
-    try:
-        process.wait_ready()
+    with process.running():
         yield process
-    finally:
-        process.stop()
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as launched:
-        yield launched

@@ -7,18 +7,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Browser, ViewportSize, expect
-from together_contracts import (
-    Availability,
-    Consent,
-    Interest,
-    ListingApproved,
-    ListingDecisionData,
-    VolunteerConfirmed,
-    VolunteerConfirmedData,
-    VolunteerProfile,
-)
+from playwright.async_api import Browser, expect
 from together_kit.keys import SecretKeys
+from together_kit.testing.browser import DESKTOP, PHONE
+from together_kit.testing.events import listing_approved, volunteer_confirmed
 from together_kit.testing.probe import publish_event
 from together_kit.testing.processes import ServiceProcess
 from together_kit.testing.tags import unique_tag
@@ -29,8 +21,6 @@ from .conftest import SITE_KEY
 
 pytestmark = pytest.mark.browser
 
-PHONE: ViewportSize = {"width": 390, "height": 844}
-DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 SCREENS = Path(__file__).resolve().parents[4] / "var" / "screens"
 """Kept for a person to look at (var/ is not committed)."""
 
@@ -65,12 +55,7 @@ async def list_event(
         created = await http.post("/api/v1/events", json=body)
         assert created.status_code == 201, created.text
         event_id: str = created.json()["id"]
-        approval = ListingApproved(
-            producer="tests",
-            correlation_id=f"approve-{event_id[:8]}",
-            data=ListingDecisionData(event_id=uuid.UUID(event_id)),
-        )
-        await publish_event(rabbitmq_url, approval)
+        await publish_event(rabbitmq_url, listing_approved(event_id))
 
         async def listed() -> bool:
             return event_id in (await http.get("/events")).text
@@ -80,21 +65,8 @@ async def list_event(
 
 
 async def confirm_volunteer(matching: ServiceProcess, rabbitmq_url: str) -> uuid.UUID:
-    person_id = uuid.uuid4()
-    confirmed = VolunteerConfirmed(
-        producer="tests",
-        correlation_id=f"confirm-{person_id.hex[:8]}",
-        data=VolunteerConfirmedData(
-            person_id=person_id,
-            profile=VolunteerProfile(
-                outward_code="EH1",
-                interests=[Interest.FOOD_AND_MUTUAL_AID],
-                availability=[Availability.WEEKENDS],
-                travel_radius_km=5,
-                consents=[Consent.MATCHED_EVENTS],
-            ),
-        ),
-    )
+    confirmed = volunteer_confirmed(outward_code="EH1", travel_radius_km=5)
+    person_id = confirmed.data.person_id
     await publish_event(rabbitmq_url, confirmed)
     # matching has the profile once the help page offers a place rather than refusing.
     return person_id

@@ -1,23 +1,14 @@
 """The gap map in a real Chromium, against matching running as a process on the real broker and
 store: the UK's outline, its key and the biggest gaps, on a phone without sideways scrolling."""
 
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Browser, ViewportSize, expect
-from together_contracts import (
-    Availability,
-    Consent,
-    Interest,
-    ListingApproved,
-    ListingDecisionData,
-    VolunteerConfirmed,
-    VolunteerConfirmedData,
-    VolunteerProfile,
-)
+from playwright.async_api import Browser, expect
+from together_kit.testing.browser import DESKTOP, PHONE
+from together_kit.testing.events import listing_approved, volunteer_confirmed
 from together_kit.testing.probe import publish_event
 from together_kit.testing.processes import ServiceProcess
 from together_kit.testing.tags import unique_tag
@@ -25,8 +16,6 @@ from together_kit.testing.waiting import eventually
 
 pytestmark = pytest.mark.browser
 
-PHONE: ViewportSize = {"width": 390, "height": 844}
-DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 SCREENS = Path(__file__).resolve().parents[4] / "var" / "screens"
 """Kept for a person to look at (var/ is not committed)."""
 VOLUNTEERS = {"M1": 3, "CF10": 2, "LL57": 4, "EH1": 6, "BT1": 2, "SW1A": 5, "PL1": 1}
@@ -42,19 +31,7 @@ async def seed(matching: ServiceProcess, rabbitmq_url: str) -> None:
     """Volunteers in seven districts, events in two of them; wait until the map counts them."""
     for outward_code, count in VOLUNTEERS.items():
         for _ in range(count):
-            person_id = uuid.uuid4()
-            profile = VolunteerProfile(
-                outward_code=outward_code,
-                interests=[Interest.FOOD_AND_MUTUAL_AID],
-                availability=[Availability.WEEKENDS],
-                travel_radius_km=10,
-                consents=[Consent.MATCHED_EVENTS],
-            )
-            confirmed = VolunteerConfirmed(
-                producer="tests",
-                correlation_id=f"confirm-{person_id.hex[:8]}",
-                data=VolunteerConfirmedData(person_id=person_id, profile=profile),
-            )
+            confirmed = volunteer_confirmed(outward_code=outward_code)
             await publish_event(rabbitmq_url, confirmed)
     starts = (datetime.now(UTC) + timedelta(days=4)).replace(hour=12, minute=0, microsecond=0)
     async with httpx.AsyncClient(base_url=matching.url, timeout=10) as http:
@@ -75,13 +52,7 @@ async def seed(matching: ServiceProcess, rabbitmq_url: str) -> None:
             }
             created = await http.post("/api/v1/events", json=body)
             assert created.status_code == 201, created.text
-            event_id = uuid.UUID(created.json()["id"])
-            approval = ListingApproved(
-                producer="tests",
-                correlation_id=f"approve-{event_id.hex[:8]}",
-                data=ListingDecisionData(event_id=event_id),
-            )
-            await publish_event(rabbitmq_url, approval)
+            await publish_event(rabbitmq_url, listing_approved(created.json()["id"]))
 
         async def counted() -> dict[str, tuple[int, int]]:
             found = (await http.get("/api/v1/gaps")).json()

@@ -1,14 +1,13 @@
 """The organiser opens the page their email links to, moves the event's time, and sees it."""
 
 import os
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 from playwright.async_api import Browser, expect
-from together_contracts import ListingApproved, ListingDecisionData
+from together_kit.testing.events import listing_approved
 from together_kit.testing.probe import event_probe, publish_event
 from together_kit.testing.processes import ServiceProcess
 from together_kit.testing.tags import unique_tag
@@ -54,11 +53,7 @@ async def test_the_organiser_moves_the_time_on_their_page(
     async with event_probe(rabbitmq_url, ["event.published", "event.changed"]) as probe:
         await publish_event(
             rabbitmq_url,
-            ListingApproved(
-                producer="tests",
-                correlation_id=f"approve-{event_id[:8]}",
-                data=ListingDecisionData(event_id=uuid.UUID(event_id)),
-            ),
+            listing_approved(event_id),
         )
         await probe.wait_for(1)
 

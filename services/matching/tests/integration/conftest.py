@@ -20,18 +20,9 @@ from matching.bootstrap import create_app
 from matching.handlers import Context
 from matching.settings import DISTRICTS, Settings
 from pymongo.asynchronous.database import AsyncDatabase
-from together_contracts import (
-    Availability,
-    Consent,
-    Interest,
-    ListingApproved,
-    ListingDecisionData,
-    VolunteerConfirmed,
-    VolunteerConfirmedData,
-    VolunteerProfile,
-)
 from together_kit.testing.apps import running
 from together_kit.testing.clock import Clock
+from together_kit.testing.events import listing_approved, volunteer_confirmed
 from together_kit.testing.probe import EventProbe, event_probe, publish_event
 from together_kit.testing.waiting import eventually
 
@@ -65,20 +56,8 @@ class Matching:
 
     async def confirm_volunteer(self, **profile: Any) -> uuid.UUID:
         """Publish `volunteer.confirmed` and wait until matching keeps the profile."""
-        person_id = uuid.uuid4()
-        fields: dict[str, Any] = {
-            "outward_code": "M1",
-            "interests": [Interest.FOOD_AND_MUTUAL_AID],
-            "availability": [Availability.WEEKENDS],
-            "travel_radius_km": 10,
-            "consents": [Consent.MATCHED_EVENTS],
-            **profile,
-        }
-        event = VolunteerConfirmed(
-            producer="tests",
-            correlation_id=f"test-{person_id.hex[:8]}",
-            data=VolunteerConfirmedData(person_id=person_id, profile=VolunteerProfile(**fields)),
-        )
+        event = volunteer_confirmed(**profile)
+        person_id = event.data.person_id
         await publish_event(self.rabbitmq_url, event)
         await eventually(
             lambda: self.db["volunteers"].find_one({"_id": str(person_id)}),
@@ -90,12 +69,7 @@ class Matching:
         return await self.http.post("/api/v1/events", json=event_body(**changes))
 
     async def approve(self, event_id: str) -> None:
-        decision = ListingApproved(
-            producer="tests",
-            correlation_id=f"approve-{event_id[:8]}",
-            data=ListingDecisionData(event_id=uuid.UUID(event_id)),
-        )
-        await publish_event(self.rabbitmq_url, decision)
+        await publish_event(self.rabbitmq_url, listing_approved(event_id))
 
 
 def next_saturday_noon(now: datetime) -> datetime:

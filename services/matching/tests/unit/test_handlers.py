@@ -12,18 +12,16 @@ from matching.domain.places import UnknownPostcodeError
 from matching.domain.volunteers import Status
 from matching.handlers import MatchingRules, listings, matching, responses, volunteers
 from together_contracts import (
-    Availability,
     Consent,
     Interest,
     ListingApproved,
     ListingDecisionData,
     ListingRejected,
     VolunteerConfirmed,
-    VolunteerConfirmedData,
-    VolunteerProfile,
     VolunteerUnsubscribed,
     VolunteerUnsubscribedData,
 )
+from together_kit.testing.events import listing_approved, volunteer_confirmed
 
 from .fakes import NOW, Clock, context
 
@@ -51,26 +49,11 @@ def submit(**changes: Any) -> listings.SubmitEvent:
 
 
 def confirmed(**profile: Any) -> VolunteerConfirmed:
-    fields: dict[str, Any] = {
-        "outward_code": "M1",
-        "interests": [Interest.FOOD_AND_MUTUAL_AID],
-        "availability": [Availability.WEEKENDS],
-        "travel_radius_km": 10,
-        "consents": [Consent.MATCHED_EVENTS],
-        **profile,
-    }
-    return VolunteerConfirmed(
-        producer="tests",
-        correlation_id="c",
-        occurred_at=NOW,
-        data=VolunteerConfirmedData(person_id=uuid.uuid4(), profile=VolunteerProfile(**fields)),
-    )
+    return volunteer_confirmed(correlation_id="c", occurred_at=NOW, **profile)
 
 
 def approved(event_id: uuid.UUID) -> ListingApproved:
-    return ListingApproved(
-        producer="tests", correlation_id="c", data=ListingDecisionData(event_id=event_id)
-    )
+    return listing_approved(event_id, correlation_id="c")
 
 
 def token(url: str) -> str:

@@ -1,12 +1,9 @@
 """Moderation as a real process on the real broker and store, a lead made with the CLI, and a
 Chromium driven by Playwright."""
 
-import os
 import re
-import subprocess
-import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,8 +13,8 @@ import pyotp
 import pytest
 from moderation.entrypoints.schemas import STORY_EXAMPLE
 from playwright.async_api import Browser, Page, expect
-from together_kit.testing.browser import chromium, require_chromium
-from together_kit.testing.processes import ServiceProcess
+from together_kit.testing.browser import require_chromium
+from together_kit.testing.processes import ServiceProcess, run_module
 from together_kit.testing.tags import unique_tag
 
 LEAD_EMAIL = "lena@example.org"
@@ -72,39 +69,16 @@ def service(
         "MODERATION_MONGODB_DATABASE": database_name,
         "MODERATION_SHARE_RATE_LIMIT": "1000/minute",
     }
-    process = ServiceProcess("moderation", env=env, log_dir=tmp_path).start()
-    try:
-        process.wait_ready()
-        created = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "moderation.cli",
-                "create-lead",
-                "--email",
-                LEAD_EMAIL,
-                "--name",
-                "Lena",
-                "--password-stdin",
-            ],
+    with ServiceProcess("moderation", env=env, log_dir=tmp_path).running() as process:
+        created = run_module(
+            "moderation.cli",
+            *("create-lead", "--email", LEAD_EMAIL, "--name", "Lena", "--password-stdin"),
+            env=env,
             input=LEAD_PASSWORD + "\n",
-            env={**os.environ, **env},
-            capture_output=True,
-            text=True,
             timeout=60,
-            check=False,
         )
-        assert created.returncode == 0, created.stderr
         assert "Created lead moderator Lena" in created.stdout
         yield Service(process)
-    finally:
-        process.stop()
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture

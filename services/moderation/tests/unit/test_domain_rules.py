@@ -24,7 +24,6 @@ from moderation.domain.items import (
     Kind,
     ListingDetails,
     Status,
-    StoryDetails,
     shared_story,
 )
 from moderation.domain.moderators import (
@@ -37,6 +36,8 @@ from moderation.domain.queue import QueueFilter
 from moderation.domain.screening import screen
 from moderation.domain.sessions import TOKEN_BYTES, TOUCH_EVERY, Session, plausible_token
 
+from .items import a_story
+
 pytestmark = pytest.mark.unit
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
@@ -46,15 +47,7 @@ IDLE = timedelta(minutes=30)
 
 
 def story(text: str = "We sang on the doorsteps.") -> Item:
-    return Item(
-        kind=Kind.STORY,
-        title="The street choir",
-        text=text,
-        region="CF10",
-        created_at=NOW,
-        details=StoryDetails(prompt="unites-us", consent_to_publish=True),
-        screening=screen(title="The street choir", text=text),
-    )
+    return a_story(NOW, text)
 
 
 def listing(title: str = "Community lunch", text: str = "Soup and chat.", **extra: str) -> Item:

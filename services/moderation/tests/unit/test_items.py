@@ -19,11 +19,11 @@ from moderation.domain.items import (
     Kind,
     ListingDetails,
     Status,
-    StoryDetails,
 )
 from moderation.domain.regions import InvalidRegionError, normalise_region
-from moderation.domain.screening import screen
 from moderation.domain.targets import Targets
+
+from .items import a_story
 
 pytestmark = pytest.mark.unit
 
@@ -33,21 +33,9 @@ BOB = Moderator("bob")
 LEAD = Moderator("lena", Role.LEAD)
 
 
-def story(text: str = "We sang on the doorsteps.", **details: object) -> Item:
-    return Item(
-        kind=Kind.STORY,
-        title="The street choir",
-        text=text,
-        region="CF10",
-        created_at=NOW,
-        details=StoryDetails(
-            prompt="unites-us",
-            consent_to_publish=True,
-            author_name="Ann",
-            author_email="ann@example.org",
-            notify_outcome=True,
-        ),
-        screening=screen(title="The street choir", text=text),
+def story(text: str = "We sang on the doorsteps.") -> Item:
+    return a_story(
+        NOW, text, author_name="Ann", author_email="ann@example.org", notify_outcome=True
     )
 
 

@@ -12,8 +12,9 @@ from moderation.domain.decisions import (
     PersonalDataFlaggedError,
     Role,
 )
-from moderation.domain.items import Item, Kind, Status, StoryDetails
-from moderation.domain.screening import screen
+from moderation.domain.items import Item, Status
+
+from .items import a_story
 
 pytestmark = pytest.mark.unit
 
@@ -24,15 +25,7 @@ PHONE_TEXT = "Ring me on 07700 900123 for soup."
 
 
 def story(text: str) -> Item:
-    return Item(
-        kind=Kind.STORY,
-        title="Soup",
-        text=text,
-        region="CF10",
-        created_at=NOW,
-        details=StoryDetails(prompt="unites-us", consent_to_publish=True),
-        screening=screen(title="Soup", text=text),
-    )
+    return a_story(NOW, text, title="Soup")
 
 
 def test_a_flagged_item_is_not_approved_as_sent_without_an_override() -> None:

@@ -4,7 +4,7 @@ count, the way back to the organiser's page; on a phone and on a desktop."""
 
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from together_contracts.matches import (
     MatchAcceptedData,
 )
 from together_kit.dev.stack import free_port
-from together_kit.testing.browser import chromium, require_chromium
+from together_kit.testing.browser import PHONE, require_chromium
 from together_kit.testing.probe import publish_event
 from together_kit.testing.processes import ServiceProcess
 from together_kit.testing.tags import unique_tag
@@ -34,7 +34,6 @@ pytestmark = pytest.mark.browser
 require_chromium()
 
 SITE_KEY = "site-key-for-the-who-is-coming-browser-test"
-PHONE: ViewportSize = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 SCREENSHOTS = Path(tempfile.gettempdir())
 """`who-is-coming-390.png` and `who-is-coming-1280.png` are kept for a person to look at."""
@@ -63,19 +62,12 @@ def notifications(
             "MATCHING_PUBLIC_BASE_URL": "http://matching.test",
         },
         log_dir=tmp_path,
-    ).start()
+    )
     try:
-        service.wait_ready()
-        yield service
+        with service.running():
+            yield service
     finally:
-        service.stop()
         sink.stop()
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as launched:
-        yield launched
 
 
 async def volunteer(rabbitmq_url: str, name: str) -> tuple[uuid.UUID, str]:

@@ -3,7 +3,9 @@ the day before and the morning of; cancelled when the place is given up or the e
 scheduled afresh when the event moves; sent in quiet hours and past the weekly cap."""
 
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -87,6 +89,63 @@ async def nothing_due(app: FastAPI) -> None:
     assert await sending.dispatch_due(app.state.context) == 0
 
 
+@dataclass
+class Placed:
+    """A volunteer with an accepted place at `event`, both reminders queued, in a running app."""
+
+    app: FastAPI
+    clock: Clock
+    person_id: uuid.UUID
+    address: str
+    event: EventSummary
+    place: MatchAccepted
+    inspector: AsyncDatabase[Document]
+    sink: Sink
+    rabbitmq_url: str
+
+    async def publish(self, event: Any) -> None:
+        await publish_event(self.rabbitmq_url, event)
+
+    async def reminders(self, count: int = 2, **query: Any) -> list[Document]:
+        return await wait_reminders(self.inspector, self.person_id, count, **query)
+
+    async def nothing_due_on_the_day(self) -> None:
+        self.clock.now = london(2026, 12, 5, 9, 0)
+        await nothing_due(self.app)
+
+    def mails(self) -> list[Any]:
+        return self.sink.handler.to(self.address)
+
+
+APlace = Callable[[], AbstractAsyncContextManager[Placed]]
+
+
+@pytest.fixture
+def a_place(
+    settings_for: Callable[..., Settings],
+    inspector: AsyncDatabase[Document],
+    smtp_sink: Sink,
+    rabbitmq_url: str,
+) -> APlace:
+    """Runs the app on a clock at Wednesday noon; a volunteer joins and accepts a place."""
+
+    @asynccontextmanager
+    async def placed() -> AsyncIterator[Placed]:
+        clock = Clock(WEDNESDAY_NOON)
+        app = create_app(settings_for(), clock=clock)
+        async with app.router.lifespan_context(app):
+            person_id, address, _ = await join(rabbitmq_url, smtp_sink)
+            event = community_event()
+            place = accepted(person_id, event)
+            await publish_event(rabbitmq_url, place)
+            await wait_reminders(inspector, person_id, 2, status="queued")
+            yield Placed(
+                app, clock, person_id, address, event, place, inspector, smtp_sink, rabbitmq_url
+            )
+
+    return placed
+
+
 @pytest.mark.parametrize(
     ("language", "tomorrow", "today"), [("en", "Tomorrow", "Today"), ("cy", "Yfory", "Heddiw")]
 )
@@ -161,111 +220,69 @@ async def test_reminders_go_in_quiet_hours_and_past_the_weekly_cap(
         await wait_reminders(inspector, person_id, 2, status="sent")
 
 
-async def test_giving_the_place_up_cancels_its_reminders(
-    settings_for: Callable[..., Settings],
-    inspector: AsyncDatabase[Document],
-    smtp_sink: Sink,
-    rabbitmq_url: str,
-) -> None:
-    clock = Clock(WEDNESDAY_NOON)
-    app = create_app(settings_for(), clock=clock)
-    async with app.router.lifespan_context(app):
-        person_id, address, _ = await join(rabbitmq_url, smtp_sink)
-        event = community_event()
-        place = accepted(person_id, event)
-        await publish_event(rabbitmq_url, place)
-        await wait_reminders(inspector, person_id, 2, status="queued")
-
+async def test_giving_the_place_up_cancels_its_reminders(a_place: APlace) -> None:
+    async with a_place() as placed:
         given_up = MatchDeclined(
             producer="matching",
             correlation_id="reminders",
             data=MatchDeclinedData(
-                match_id=place.data.match_id,
-                person_id=person_id,
-                event_id=event.event_id,
+                match_id=placed.place.data.match_id,
+                person_id=placed.person_id,
+                event_id=placed.event.event_id,
                 withdrawn=True,
             ),
         )
-        await publish_event(rabbitmq_url, given_up)
-        cancelled = await wait_reminders(inspector, person_id, 2, status="cancelled")
+        await placed.publish(given_up)
+        cancelled = await placed.reminders(status="cancelled")
         assert {d["reason"] for d in cancelled} == {"place given up"}
-
-        clock.now = london(2026, 12, 5, 9, 0)
-        await nothing_due(app)
-    assert len(smtp_sink.handler.to(address)) == 2
+        await placed.nothing_due_on_the_day()
+    assert len(placed.mails()) == 2
 
 
-async def test_a_cancelled_event_cancels_reminders_and_says_so(
-    settings_for: Callable[..., Settings],
-    inspector: AsyncDatabase[Document],
-    smtp_sink: Sink,
-    rabbitmq_url: str,
-) -> None:
-    clock = Clock(WEDNESDAY_NOON)
-    app = create_app(settings_for(), clock=clock)
-    async with app.router.lifespan_context(app):
-        person_id, address, _ = await join(rabbitmq_url, smtp_sink)
-        event = community_event()
-        await publish_event(rabbitmq_url, accepted(person_id, event))
-        await wait_reminders(inspector, person_id, 2, status="queued")
-
+async def test_a_cancelled_event_cancels_reminders_and_says_so(a_place: APlace) -> None:
+    async with a_place() as placed:
         called_off = EventCancelled(
             producer="matching",
             correlation_id="reminders",
-            data=EventCancelledData(event=event, accepted=[person_id]),
+            data=EventCancelledData(event=placed.event, accepted=[placed.person_id]),
         )
-        await publish_event(rabbitmq_url, called_off)
-        cancelled = await wait_reminders(inspector, person_id, 2, status="cancelled")
+        await placed.publish(called_off)
+        cancelled = await placed.reminders(status="cancelled")
         assert {d["reason"] for d in cancelled} == {"event cancelled"}
-        notice = (await smtp_sink.wait_for(address, 3))[2]
-
-        clock.now = london(2026, 12, 5, 9, 0)
-        await nothing_due(app)
+        notice = (await placed.sink.wait_for(placed.address, 3))[2]
+        await placed.nothing_due_on_the_day()
     assert "Riverside lunch" in notice["Subject"]
-    assert len(smtp_sink.handler.to(address)) == 3
+    assert len(placed.mails()) == 3
 
 
-async def test_a_moved_event_moves_its_reminders(
-    settings_for: Callable[..., Settings],
-    inspector: AsyncDatabase[Document],
-    smtp_sink: Sink,
-    rabbitmq_url: str,
-) -> None:
-    clock = Clock(WEDNESDAY_NOON)
-    app = create_app(settings_for(), clock=clock)
-    async with app.router.lifespan_context(app):
-        person_id, address, _ = await join(rabbitmq_url, smtp_sink)
-        event = community_event()
-        await publish_event(rabbitmq_url, accepted(person_id, event))
-        await wait_reminders(inspector, person_id, 2, status="queued")
-
+async def test_a_moved_event_moves_its_reminders(a_place: APlace) -> None:
+    async with a_place() as placed:
         later = london(2026, 12, 12, 14, 30)
         moved = EventChanged(
             producer="matching",
             correlation_id="reminders",
             data=EventChangedData(
-                event=event.model_copy(update={"starts_at": later, "ends_at": later}),
+                event=placed.event.model_copy(update={"starts_at": later, "ends_at": later}),
                 changes=["starts_at", "ends_at"],
-                accepted=[person_id],
+                accepted=[placed.person_id],
             ),
         )
         for _ in range(2):  # redelivered: the new reminders stay
-            await publish_event(rabbitmq_url, moved)
-        await smtp_sink.wait_for(address, 3)  # the change notice
-        old = await wait_reminders(inspector, person_id, 2, status="cancelled")
+            await placed.publish(moved)
+        await placed.sink.wait_for(placed.address, 3)  # the change notice
+        old = await placed.reminders(status="cancelled")
         assert all(d["reason"].startswith("rescheduled") for d in old)
-        new = await wait_reminders(inspector, person_id, 2, status="queued")
+        new = await placed.reminders(status="queued")
         assert [d["cause_event_id"] for d in new] == [str(moved.id)] * 2
         assert [d["not_before"] for d in new] == [
             london(2026, 12, 11, 10, 0).timestamp(),
             london(2026, 12, 12, 8, 0).timestamp(),
         ]
 
-        clock.now = london(2026, 12, 5, 9, 0)
-        await nothing_due(app)
-        clock.now = london(2026, 12, 11, 10, 0)
-        app.state.context.wake()
-        reminder = (await smtp_sink.wait_for(address, 4))[3]
+        await placed.nothing_due_on_the_day()
+        placed.clock.now = london(2026, 12, 11, 10, 0)
+        placed.app.state.context.wake()
+        reminder = (await placed.sink.wait_for(placed.address, 4))[3]
 
     text, html = bodies(reminder)
     assert "14:30" in text
@@ -297,27 +314,15 @@ async def test_a_waitlist_spot_has_no_reminders_until_a_place_opens(
     assert morning["cause_event_id"] == str(opened.id)
 
 
-async def test_an_erased_person_is_not_reminded(
-    settings_for: Callable[..., Settings],
-    inspector: AsyncDatabase[Document],
-    smtp_sink: Sink,
-    rabbitmq_url: str,
-) -> None:
-    clock = Clock(WEDNESDAY_NOON)
-    app = create_app(settings_for(), clock=clock)
-    async with app.router.lifespan_context(app):
-        person_id, address, _ = await join(rabbitmq_url, smtp_sink)
-        await publish_event(rabbitmq_url, accepted(person_id, community_event()))
-        await wait_reminders(inspector, person_id, 2, status="queued")
-
+async def test_an_erased_person_is_not_reminded(a_place: APlace) -> None:
+    async with a_place() as placed:
         erase = PersonErasureRequested(
             producer="signups",
             correlation_id="reminders",
-            data=PersonErasureRequestedData(erasure_id=uuid.uuid4(), person_id=person_id),
+            data=PersonErasureRequestedData(erasure_id=uuid.uuid4(), person_id=placed.person_id),
         )
-        await publish_event(rabbitmq_url, erase)
-        cancelled = await wait_reminders(inspector, person_id, 2, status="cancelled")
-        clock.now = london(2026, 12, 5, 9, 0)
-        await nothing_due(app)
+        await placed.publish(erase)
+        cancelled = await placed.reminders(status="cancelled")
+        await placed.nothing_due_on_the_day()
     assert {(d["reason"], d["recipient"]) for d in cancelled} == {("person erased", "")}
-    assert len(smtp_sink.handler.to(address)) == 2
+    assert len(placed.mails()) == 2

@@ -6,14 +6,13 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Page, ViewportSize, expect
+from playwright.async_api import Page, expect
 from pymongo import AsyncMongoClient
-from together_kit.testing.browser import chromium, require_chromium
+from together_kit.testing.browser import PHONE, chromium, require_chromium
 from together_kit.testing.processes import ServiceProcess
 
 pytestmark = pytest.mark.browser
 
-PHONE: ViewportSize = {"width": 390, "height": 844}
 SCREENSHOT = Path(tempfile.gettempdir()) / "join-errors.png"
 """Kept for a person to look at: the error state on a phone-sized screen."""
 
@@ -33,12 +32,9 @@ def signups(
             "SIGNUPS_JOIN_RATE_LIMIT": "1000/minute",
         },
         log_dir=tmp_path,
-    ).start()
-    try:
-        service.wait_ready()
+    )
+    with service.running():
         yield service
-    finally:
-        service.stop()
 
 
 @pytest.fixture

@@ -15,14 +15,13 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Page, ViewportSize, expect
 from together_contracts import ListingApproved, ListingDecisionData
-from together_kit.testing.browser import chromium, require_chromium
+from together_kit.testing.browser import PHONE, require_chromium
 from together_kit.testing.probe import EventProbe, event_probe, publish_event
 from together_kit.testing.processes import ServiceProcess
 from together_kit.testing.waiting import eventually
 
 pytestmark = pytest.mark.browser
 
-PHONE: ViewportSize = {"width": 390, "height": 844}
 WIDE: ViewportSize = {"width": 1280, "height": 900}
 SHOTS = Path(tempfile.gettempdir())
 """Screenshots kept for a person to look at: my-together-*.png."""
@@ -63,12 +62,6 @@ def services(
 async def probe(rabbitmq_url: str) -> AsyncIterator[EventProbe]:
     async with event_probe(rabbitmq_url, EVENTS) as probe:
         yield probe
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as browser:
-        yield browser
 
 
 async def one(probe: EventProbe, event_type: str, person_id: str) -> dict[str, Any]:

@@ -11,7 +11,9 @@ from signups.adapters.tokens import Links, Tokens
 from signups.domain.organisations import (
     Organisation,
     OrganisationChange,
+    OrganisationDetails,
     OrganisationNotFoundError,
+    Pledge,
 )
 from signups.domain.people import (
     EmailAlreadyRegisteredError,
@@ -24,13 +26,30 @@ from signups.domain.people import (
 )
 from signups.domain.pledges import PledgeStatus
 from signups.handlers import Context
-from together_contracts import Availability, Consent, IntegrationEvent, Interest, email_digest
+from together_contracts import (
+    Availability,
+    Consent,
+    IntegrationEvent,
+    Interest,
+    OrganisationType,
+    email_digest,
+)
 from together_kit.testing.clock import Clock
 
 NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 BASE_URL = "https://signups.example"
 SECRET = "unit-test-secret-of-at-least-thirty-two-characters"
 ERASURE_KEY = b"unit-test-erasure-key-shared-by-every-service"
+RIVERSIDE = OrganisationDetails(
+    name="Riverside Kitchen",
+    organisation_type=OrganisationType.COMMUNITY_GROUP,
+    contact_name="Sam Patel",
+    contact_email="sam@example.org",
+    postcode="M1 1AE",
+    outward_code="M1",
+)
+"""The organisation the tests join: a community group in Manchester."""
+PLEDGE = Pledge("A monthly community lunch.", (Interest.FOOD_AND_MUTUAL_AID,))
 
 
 def details(**changes: object) -> VolunteerDetails:

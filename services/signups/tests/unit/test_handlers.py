@@ -13,11 +13,7 @@ import pytest
 from itsdangerous import TimestampSigner
 from signups.adapters.tokens import Tokens
 from signups.domain.links import Purpose
-from signups.domain.organisations import (
-    Organisation,
-    OrganisationDetails,
-    Pledge,
-)
+from signups.domain.organisations import Organisation
 from signups.domain.people import (
     JoinContext,
     Mail,
@@ -35,14 +31,23 @@ from together_contracts import (
     Consent,
     IntegrationEvent,
     Interest,
-    OrganisationType,
     PledgeApproved,
     PledgeOutcomeData,
     PledgeRejected,
     email_digest,
 )
 
-from .fakes import BASE_URL, ERASURE_KEY, NOW, FakeMailQuota, FakePeople, World, new_world
+from .fakes import (
+    BASE_URL,
+    ERASURE_KEY,
+    NOW,
+    PLEDGE,
+    RIVERSIDE,
+    FakeMailQuota,
+    FakePeople,
+    World,
+    new_world,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -508,17 +513,6 @@ async def test_unsubscribe_refuses_other_links(world: World) -> None:
 
 
 # Organisations
-
-
-RIVERSIDE = OrganisationDetails(
-    name="Riverside Kitchen",
-    organisation_type=OrganisationType.COMMUNITY_GROUP,
-    contact_name="Sam Patel",
-    contact_email="sam@example.org",
-    postcode="M1 1AE",
-    outward_code="M1",
-)
-PLEDGE = Pledge("A monthly community lunch.", (Interest.FOOD_AND_MUTUAL_AID,))
 
 
 async def test_an_organisation_joins_pending_and_confirming_makes_its_pledge(

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from signups.domain.organisations import Organisation, OrganisationDetails, Pledge
+from signups.domain.organisations import Organisation
 from signups.domain.people import (
     ChangeFollowed,
     ConfirmOutcome,
@@ -12,9 +12,9 @@ from signups.domain.people import (
     Person,
     Status,
 )
-from together_contracts import Consent, Interest, OrganisationType
+from together_contracts import Consent, Interest
 
-from .fakes import NOW, context, details, joined
+from .fakes import NOW, PLEDGE, RIVERSIDE, context, details, joined
 
 pytestmark = pytest.mark.unit
 
@@ -173,15 +173,8 @@ def test_a_confirmed_person_is_never_purgeable() -> None:
 
 def organisation() -> Organisation:
     return Organisation(
-        details=OrganisationDetails(
-            name="Riverside Kitchen",
-            organisation_type=OrganisationType.COMMUNITY_GROUP,
-            contact_name="Sam Patel",
-            contact_email="sam@example.org",
-            postcode="M1 1AE",
-            outward_code="M1",
-        ),
-        pledge=Pledge("A monthly community lunch.", (Interest.FOOD_AND_MUTUAL_AID,)),
+        details=RIVERSIDE,
+        pledge=PLEDGE,
         joined_at=NOW,
     )
 

@@ -5,27 +5,20 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
-from signups.domain.organisations import Organisation, OrganisationDetails, Pledge
+from signups.domain.organisations import Organisation, Pledge
 from signups.domain.pledges import DecisionOutcome, PledgeStatus
-from together_contracts import OrganisationType
+
+from .fakes import RIVERSIDE
 
 pytestmark = pytest.mark.unit
 
 JOINED = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 CONFIRMED = JOINED + timedelta(hours=1)
 DECIDED = JOINED + timedelta(days=1)
-DETAILS = OrganisationDetails(
-    name="Riverside Kitchen",
-    organisation_type=OrganisationType.COMMUNITY_GROUP,
-    contact_name="Sam Patel",
-    contact_email="sam@example.org",
-    postcode="M1 1AE",
-    outward_code="M1",
-)
 
 
 def organisation(*, confirmed: bool = True) -> Organisation:
-    joined = Organisation(DETAILS, Pledge("A monthly community lunch."), joined_at=JOINED)
+    joined = Organisation(RIVERSIDE, Pledge("A monthly community lunch."), joined_at=JOINED)
     if confirmed:
         joined.confirm(joined.confirmation_nonce or "", CONFIRMED)
     return joined

@@ -2,7 +2,6 @@
 
 import asyncio
 import uuid
-from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,7 +13,7 @@ from together_kit.cli import app
 from together_kit.erasure import TOMBSTONES, tombstone
 from together_kit.messaging.deadletters import DeadLetter, list_dead
 from together_kit.runtime import ServiceRuntime
-from together_kit.testing.consumers import counting_consumer
+from together_kit.testing.consumers import counting_consumer, nothing_left_dead, processed
 from together_kit.testing.events import volunteer_registered
 from together_kit.testing.probe import event_probe, publish_event
 from together_kit.testing.waiting import eventually
@@ -40,13 +39,6 @@ async def dead_letters(url: str, service: str, count: int = 1) -> list[DeadLette
     return await eventually(
         lambda: list_dead(url, service), until=lambda d: len(d) >= count, what=f"{count} dead"
     )
-
-
-async def processed(effects: Counter[str], name: str) -> None:
-    async def count() -> int:
-        return effects[name]
-
-    await eventually(count, what=f"{name} processed")
 
 
 async def redeposit(url: str, service: str, dead: DeadLetter) -> None:
@@ -121,9 +113,7 @@ async def test_replay_takes_effect_once_and_a_second_replay_has_no_effect(
         second = await together(*replay)
         assert second.exit_code == 0, second.output
         assert "replayed 1" in second.output
-        await publish_event(rabbitmq_url, volunteer_registered(name="Marker"))
-        await processed(effects, "Marker")
-        assert await list_dead(rabbitmq_url, service) == []
+        await nothing_left_dead(rabbitmq_url, service, effects)
     assert effects["Ann"] == 1
 
 
@@ -221,16 +211,8 @@ async def test_replay_drops_dead_letters_about_erased_people(
             ]
         )
 
-        replayed = await together(
-            "dlq",
-            "replay",
-            "--service",
-            service,
-            "--all",
-            "--url",
-            rabbitmq_url,
-            *tombstones_of(runtime),
-        )
+        replay_all = ("dlq", "replay", "--service", service, "--all", "--url", rabbitmq_url)
+        replayed = await together(*replay_all, *tombstones_of(runtime))
 
         assert replayed.exit_code == 0, replayed.output
         assert "replayed 1 dead letter(s)" in replayed.output
@@ -239,16 +221,7 @@ async def test_replay_drops_dead_letters_about_erased_people(
         assert str(bob.id) in replayed.output
         await processed(effects, "Cai")
         assert await list_dead(rabbitmq_url, service) == []
-        again = await together(
-            "dlq",
-            "replay",
-            "--service",
-            service,
-            "--all",
-            "--url",
-            rabbitmq_url,
-            *tombstones_of(runtime),
-        )
+        again = await together(*replay_all, *tombstones_of(runtime))
         assert "replayed 0" in again.output
     assert (effects["Ann"], effects["Bob"], effects["Cai"]) == (0, 0, 1)
 

@@ -14,7 +14,7 @@ from together_kit.messaging.deadletters import (
     show,
 )
 from together_kit.runtime import ServiceRuntime
-from together_kit.testing.consumers import counting_consumer
+from together_kit.testing.consumers import counting_consumer, nothing_left_dead, processed
 from together_kit.testing.events import volunteer_registered
 from together_kit.testing.probe import publish_event
 from together_kit.testing.waiting import eventually
@@ -46,10 +46,8 @@ async def test_dead_letter_is_listed_then_replayed_once(
 
         failing.clear()
         assert await replay(rabbitmq_url, service, {str(event.id)}) == 1
-        await eventually(lambda: _value(effects["Ann"]), what="replayed event processed")
-        await publish_event(rabbitmq_url, volunteer_registered(name="Marker"))
-        await eventually(lambda: _value(effects["Marker"]), what="marker processed")
-        assert await list_dead(rabbitmq_url, service) == []
+        await processed(effects, "Ann")
+        await nothing_left_dead(rabbitmq_url, service, effects)
     assert effects["Ann"] == 1
 
 
@@ -121,7 +119,3 @@ async def test_together_deadletters_still_lists_and_shows_a_dead_letter(
     assert str(event.id) in out
     assert f"{service}.volunteers" in out
     assert '"name": "Ann"' in out
-
-
-async def _value(value: int) -> int:
-    return value

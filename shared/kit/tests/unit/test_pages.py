@@ -5,23 +5,12 @@ import httpx
 import pytest
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
+from together_kit.testing.web import NAVIGATION
 from together_kit.web import labels
-from together_kit.web.navigation import Navigation
 from together_kit.web.pages import Site
 from together_kit.web.rendering import WebPages
-from together_kit.web.site import Addresses
 
 pytestmark = pytest.mark.unit
-
-NAVIGATION = Navigation(
-    Addresses(
-        signups="http://signups.test",
-        moderation="http://moderation.test",
-        matching="http://matching.test",
-        notifications="http://notifications.test",
-    ),
-    service="signups",
-)
 
 PAGE = """{% extends "base.html" %}
 {% import "fields.html" as fields %}

@@ -6,21 +6,10 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
-from together_kit.web.navigation import Navigation
+from together_kit.testing.web import NAVIGATION
 from together_kit.web.rendering import KIT_STATIC, KIT_TEMPLATES, WebPages, mount_static
-from together_kit.web.site import Addresses
 
 pytestmark = pytest.mark.unit
-
-NAVIGATION = Navigation(
-    Addresses(
-        signups="http://signups.test",
-        moderation="http://moderation.test",
-        matching="http://matching.test",
-        notifications="http://notifications.test",
-    ),
-    service="signups",
-)
 
 PAGE = """{% extends "base.html" %}
 {% import "macros.html" as form %}

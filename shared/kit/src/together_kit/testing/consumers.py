@@ -6,7 +6,11 @@ from collections.abc import Callable
 
 from together_contracts import VolunteerRegistered
 
+from together_kit.messaging.deadletters import list_dead
 from together_kit.runtime import ServiceRuntime
+from together_kit.testing.events import volunteer_registered
+from together_kit.testing.probe import publish_event
+from together_kit.testing.waiting import eventually
 
 
 def counting_consumer(
@@ -28,3 +32,19 @@ def counting_consumer(
         effects[event.data.name] += 1
 
     return effects
+
+
+async def processed(effects: Counter[str], name: str) -> None:
+    """Wait until the counting consumer has counted an event about `name`."""
+
+    async def count() -> int:
+        return effects[name]
+
+    await eventually(count, what=f"{name} processed")
+
+
+async def nothing_left_dead(url: str, service: str, effects: Counter[str]) -> None:
+    """A marker event published now is processed, and then `service` has no dead letter left."""
+    await publish_event(url, volunteer_registered(name="Marker"))
+    await processed(effects, "Marker")
+    assert await list_dead(url, service) == []

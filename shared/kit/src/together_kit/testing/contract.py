@@ -5,7 +5,7 @@ Schemathesis reaches the ASGI app in-process and runs its lifespan on its own ev
 valid (positive) and invalid (negative) requests are generated from the schema.
 """
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -95,3 +95,33 @@ def answers_as_documented(
         case.call_and_validate(headers=dict(headers or {}), checks=CHECKS)
 
     check()
+
+
+def contract_tests(operations: list[Operation]) -> tuple[Callable[..., None], Callable[..., None]]:
+    """The two contract tests of a service whose API covers `operations`. Both take the service
+    module's `contract_app` fixture (its app, made with the test's settings); bind them to test
+    names in that module:
+
+        test_the_api_answers_as_documented_and_never_fails, test_every_documented_operation_is_tested = (
+            contract_tests(OPERATIONS)
+        )
+    """
+
+    @pytest.mark.parametrize(
+        ("method", "path", "headers"), operations, ids=[f"{m} {p}" for m, p, _ in operations]
+    )
+    @pytest.mark.parametrize("mode", MODES, ids=str)
+    def answers(
+        contract_app: FastAPI, method: str, path: str, headers: dict[str, str], mode: GenerationMode
+    ) -> None:
+        """One operation answers generated valid or invalid requests as documented."""
+        with openapi_of(contract_app) as schema:
+            answers_as_documented(schema, method, path, mode, headers=headers)
+
+    def covers(contract_app: FastAPI) -> None:
+        """The operations tested are exactly those the OpenAPI document describes."""
+        with openapi_of(contract_app) as schema:
+            documented = documented_operations(schema)
+        assert documented == {(method, path) for method, path, _ in operations}
+
+    return answers, covers

@@ -4,17 +4,26 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.async_api import Browser
 
 from together_kit.dev.mailsink import MailSink
 from together_kit.dev.stack import free_port
 from together_kit.testing import infra
+from together_kit.testing.browser import chromium
 
 SESSION_SINK = pytest.StashKey[MailSink]()
+
+# The kit's shared tests (e.g. the contract tests) assert in these modules: show why, as in a test.
+pytest.register_assert_rewrite(
+    "together_kit.testing.consumers",
+    "together_kit.testing.contract",
+    "together_kit.testing.processes",
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -64,3 +73,10 @@ def service_settings(rabbitmq_url: str, mongodb_url: str, database_name: str) ->
         "mongodb_database": database_name,
         "port": 0,
     }
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    """Chromium for one test (browser tests call `require_chromium()` first)."""
+    async with chromium() as launched:
+        yield launched

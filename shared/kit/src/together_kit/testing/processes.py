@@ -6,6 +6,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +34,16 @@ class ServiceProcess:
             [sys.executable, "-m", self.name], env=env, stdout=log, stderr=subprocess.STDOUT
         )
         return self
+
+    @contextmanager
+    def running(self) -> Iterator["ServiceProcess"]:
+        """Started and ready inside the block; stopped on leaving it, however it is left."""
+        self.start()
+        try:
+            self.wait_ready()
+            yield self
+        finally:
+            self.stop()
 
     def ready(self) -> bool:
         try:
@@ -67,3 +79,25 @@ class ServiceProcess:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+def run_module(
+    module: str,
+    *args: str,
+    env: Mapping[str, str],
+    input: str | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
+    """`python -m <module> <args>` as an operator runs it, with `env` over this process's own
+    environment; the test fails unless it exits 0."""
+    done = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        input=input,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr + done.stdout
+    return done
