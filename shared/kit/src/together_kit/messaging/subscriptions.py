@@ -60,13 +60,9 @@ def then(first: Handler, second: Handler) -> Then:
 Table = Mapping[type[IntegrationEvent], Sequence[Handler]]
 
 
-def handlers_of(table: Table, event: IntegrationEvent) -> Sequence[Handler]:
-    """The handlers listed for the event's type (exact type: contracts do not subclass events)."""
-    return table.get(type(event), ())
-
-
 async def dispatch(table: Table, event: IntegrationEvent, ctx: Any) -> None:
-    for handler in handlers_of(table, event):
+    """Run the handlers listed for the event's exact type (contracts do not subclass events)."""
+    for handler in table.get(type(event), ()):
         await handler(event, ctx)
 
 
