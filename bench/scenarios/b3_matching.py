@@ -30,7 +30,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from together_contracts import Availability, Interest
 from together_kit.access import AccessAnswers
 from together_kit.erasure import ErasureAnswers
-from together_kit.messaging.outbox import AggregateCollection
+from together_kit.messaging.outbox import AggregateCollection, RelayStaging
 from together_kit.serve import settle_heap
 from together_kit.web.site import SiteTokens
 
@@ -45,7 +45,7 @@ Document = dict[str, Any]
 
 
 def aggregate(db: AsyncDatabase[Document], name: str) -> AggregateCollection:
-    return AggregateCollection(db[name], on_staged=lambda: None)
+    return AggregateCollection(db[name], staging=RelayStaging(wake=lambda: None))
 
 
 def matching_context(db: AsyncDatabase[Document], settings: MatchingSettings) -> Context:

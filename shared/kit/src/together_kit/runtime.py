@@ -30,8 +30,9 @@ from together_kit.http.middleware import install_http_middleware
 from together_kit.messaging.consuming import Consumer, ConsumerGuard, RetryPolicy
 from together_kit.messaging.deadletters import expire_unstamped
 from together_kit.messaging.declaring import declare_topology
+from together_kit.messaging.eager import EagerOutbox
 from together_kit.messaging.inbox import Inbox
-from together_kit.messaging.outbox import AggregateCollection
+from together_kit.messaging.outbox import AggregateCollection, RelayStaging, Staging
 from together_kit.messaging.publishing import EventPublisher
 from together_kit.messaging.relay import OutboxRelay
 from together_kit.messaging.topology import EVENTS, ConsumerTopology
@@ -88,6 +89,7 @@ class ServiceRuntime:
     db: AsyncDatabase[Document]
     inbox: Inbox
     relay: OutboxRelay
+    eager: EagerOutbox
     aggregates: list[AggregateCollection] = field(default_factory=list)
     consumers: list[Consumer] = field(default_factory=list)
     startup_hooks: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
@@ -103,17 +105,29 @@ class ServiceRuntime:
         )
         client = mongo.connect(settings)
         db = mongo.database(client, settings)
+        publish = EventPublisher(broker, metrics)
         relay = OutboxRelay(
-            publish=EventPublisher(broker, metrics),
+            publish=publish,
             lease_seconds=settings.outbox_lease_seconds,
             poll_seconds=settings.outbox_poll_seconds,
         )
-        return cls(settings, metrics, broker, client, db, Inbox(db["inbox"]), relay)
+        eager = EagerOutbox(
+            publish=publish,
+            owner=relay.owner,
+            wake_relay=relay.wake,
+            lease_seconds=settings.outbox_lease_seconds,
+        )
+        return cls(settings, metrics, broker, client, db, Inbox(db["inbox"]), relay, eager)
 
     def aggregate(self, name: str) -> AggregateCollection:
         """A collection whose documents carry pending events that this service's relay publishes."""
         raw = self.db[name]
-        collection = AggregateCollection(raw, on_staged=lambda: self.relay.wake(raw))
+        staging: Staging = (
+            self.eager
+            if self.settings.outbox_eager
+            else RelayStaging(wake=lambda: self.relay.wake(raw))
+        )
+        collection = AggregateCollection(raw, staging=staging)
         self.aggregates.append(collection)
         self.relay.watch(collection.collection)
         return collection
@@ -167,7 +181,11 @@ class ServiceRuntime:
                 mandatory=False,
             )
 
-    def consumer(self, purpose: str, routing_keys: Sequence[str]) -> Consumer:
+    def consumer(
+        self, purpose: str, routing_keys: Sequence[str], *, keyed: Sequence[str] = ()
+    ) -> Consumer:
+        """The consumer queue `<service>.<purpose>`; `keyed`: its event types whose handlers'
+        writes are keyed by the event id, so the guard keeps no inbox record for them."""
         topology = ConsumerTopology(
             service=self.settings.service_name,
             purpose=purpose,
@@ -179,6 +197,7 @@ class ServiceRuntime:
             broker=lambda: self.broker,
             inbox=self.inbox,
             metrics=self.metrics,
+            keyed=frozenset(keyed),
             retry=RetryPolicy(
                 max_attempts=self.settings.max_attempts,
                 backoff_seconds=self.settings.retry_backoff_seconds,
@@ -230,6 +249,7 @@ class ServiceRuntime:
         await self._expire_unstamped_dead_letters()
         await retry_until_up(self._prepare_store, what="store")
         leases = JobLeases(self.db["jobs"])
+        self.eager.start()
         relay = asyncio.create_task(self.relay.run(), name="outbox-relay")
         jobs = [
             asyncio.create_task(run_every(leases, name=name, seconds=seconds, job=job), name=name)
@@ -252,6 +272,10 @@ class ServiceRuntime:
             await asyncio.wait_for(consumers, timeout=BROKER_GRACEFUL_SECONDS + 5.0)
         except TimeoutError:
             log.warning("consumers did not stop in time; closing the connection instead")
+        try:
+            await asyncio.wait_for(self.eager.close(), timeout=RELAY_LAST_PASS_SECONDS)
+        except Exception as error:  # its leases expire; the relay publishes the rest
+            log.warning("eager outbox did not finish", error=repr(error))
         self.relay.stop()
         try:
             await asyncio.wait_for(relay, timeout=RELAY_LAST_PASS_SECONDS)

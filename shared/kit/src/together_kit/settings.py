@@ -89,6 +89,9 @@ class ServiceSettings(BaseSettings):
     retry_backoff_max_seconds: float = 30.0
     outbox_lease_seconds: float = 30.0
     outbox_poll_seconds: float = 1.0
+    outbox_eager: bool = True
+    """Publish a write's events at once from the writing process (messaging/eager.py); when off,
+    only the relay publishes them (one claim and one removal per document)."""
     readiness_timeout_seconds: float = 2.0
     dead_letter_ttl_days: float = Field(14.0, gt=0)
     """How long a message waits in a `.retry` or `.dead` queue before the broker drops it."""

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from together_contracts import VolunteerRegistered, VolunteerRegisteredData
-from together_kit.messaging.outbox import AggregateCollection, ConcurrentWriteError
+from together_kit.messaging.outbox import AggregateCollection, ConcurrentWriteError, RelayStaging
 from together_kit.messaging.relay import OutboxRelay
 from together_kit.runtime import ServiceRuntime
 from together_kit.testing.probe import event_probe
@@ -188,9 +188,9 @@ async def test_a_wake_drains_the_collection_written_to_and_a_sweep_comes_however
 
     relay = OutboxRelay(publish=publish, poll_seconds=3.0)
     people = AggregateCollection(
-        runtime.db["people"], on_staged=lambda: relay.wake(people.collection)
+        runtime.db["people"], staging=RelayStaging(wake=lambda: relay.wake(people.collection))
     )
-    groups = AggregateCollection(runtime.db["groups"], on_staged=lambda: None)
+    groups = AggregateCollection(runtime.db["groups"], staging=RelayStaging(wake=lambda: None))
     relay.watch(people.collection)
     relay.watch(groups.collection)
     running = asyncio.create_task(relay.run())

@@ -1,11 +1,14 @@
 """Subscription tables against the real broker and store: routing, order, `then`, the guard."""
 
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from pymongo.errors import DuplicateKeyError
 from together_contracts import VolunteerConfirmed, VolunteerConfirmedData, VolunteerRegistered
-from together_kit.messaging.subscriptions import Table, describe, subscribe, then
+from together_kit.messaging.consuming import AlreadyHandled
+from together_kit.messaging.subscriptions import Table, describe, keyed, subscribe, then
 from together_kit.runtime import ServiceRuntime
 from together_kit.testing.events import volunteer_registered
 from together_kit.testing.probe import publish_event
@@ -105,4 +108,50 @@ def test_describe_names_each_routing_key_and_its_handlers() -> None:
     assert describe(table) == {
         "volunteer.registered": ["test_subscriptions.record"],
         "volunteer.confirmed": ["test_subscriptions.publish then test_subscriptions.follow"],
+    }
+
+
+async def test_a_keyed_handler_is_its_own_inbox(runtime: ServiceRuntime, rabbitmq_url: str) -> None:
+    """All handlers of `volunteer.registered` are keyed: the guard writes no inbox record, and a
+    redelivery the handler finds done (`AlreadyHandled`) counts as a duplicate, not a failure."""
+    done = runtime.db["done"]
+
+    async def record(event: Any, ctx: Journal) -> None:
+        try:
+            await done.insert_one({"_id": str(event.id)})
+        except DuplicateKeyError as error:
+            raise AlreadyHandled from error
+        ctx.seen.append("recorded")
+
+    journal = Journal()
+    subscribe(
+        runtime,
+        "volunteers",
+        {VolunteerRegistered: [keyed(record)], VolunteerConfirmed: [journal.step("confirm")]},
+        ctx=journal,
+        about="Record, keyed by the event id.",
+    )
+    registered = volunteer_registered(name="Ann")
+    confirmed = volunteer_confirmed()
+    async with runtime.running():
+        for event in (registered, registered, confirmed):
+            await publish_event(rabbitmq_url, event)
+
+        async def outcomes() -> Counter[str]:
+            counted: Counter[str] = Counter()
+            for metric in runtime.metrics.consumed.collect():
+                for sample in metric.samples:
+                    if sample.name.endswith("_total"):
+                        counted[sample.labels["outcome"]] += int(sample.value)
+            return counted
+
+        await eventually(
+            outcomes, until=lambda o: sum(o.values()) == 3, what="three events consumed"
+        )
+        inboxed = [d["event_id"] async for d in runtime.inbox.collection.find({})]
+    assert journal.seen == ["recorded", "confirm:"]
+    assert (await outcomes())["duplicate"] == 1
+    assert inboxed == [str(confirmed.id)], "only the unkeyed event goes through the inbox"
+    assert describe({VolunteerRegistered: [keyed(record)]}) == {
+        "volunteer.registered": ["test_subscriptions.record"]
     }

@@ -7,6 +7,8 @@ and this middleware turns every handler failure into a decision of its own befor
   `PermanentError` goes straight to `<service>.dead` with the error in its headers;
 - any other handler error is retried through `<queue>.retry` with exponential backoff, up to
   `max_attempts`, then dead-lettered the same way;
+- a handler that raises `AlreadyHandled` (its write keyed by the event id found it done) counts
+  as a duplicate;
 - a store or broker outage is not the event's fault: the message is requeued after a pause, with
   RabbitMQ's `x-delivery-limit` as the backstop.
 
@@ -54,6 +56,10 @@ class PermanentError(Exception):
     """Raised by a handler for an event that no retry can make succeed."""
 
 
+class AlreadyHandled(Exception):  # noqa: N818 (an outcome, not a failure)
+    """Raised by a keyed handler (`subscriptions.keyed`) whose write found this event done."""
+
+
 class DeliveryLimitError(Exception):
     """Delivered so often without an outcome (its consumer died each time, or the store was down)
     that the next failure would let RabbitMQ dead-letter it itself, without an expiration."""
@@ -88,6 +94,8 @@ class ConsumerGuard:
     inbox: Inbox
     metrics: Metrics
     retry: RetryPolicy
+    keyed: frozenset[str] = frozenset()
+    """Event types whose handlers' writes are keyed by the event id: no separate inbox record."""
 
     def __call__(self, msg: Any, /, **kwargs: Any) -> BaseMiddleware:
         return _Guarded(msg, guard=self, **kwargs)
@@ -172,13 +180,16 @@ class _Guarded(BaseMiddleware):
         if delivered >= guard.topology.delivery_limit - 1:
             await self._dead_letter(msg, DeliveryLimitError(delivered), attempt)
             return "dead"
+        inboxed = bool(event_id) and event_type not in guard.keyed
         try:
-            if event_id and await guard.inbox.seen(consumer=queue, event_id=event_id):
+            if inboxed and await guard.inbox.seen(consumer=queue, event_id=event_id):
                 return "duplicate"
             await call_next(msg)
-            if event_id:
+            if inboxed:
                 await guard.inbox.record(consumer=queue, event_id=event_id, event_type=event_type)
             return "processed"
+        except AlreadyHandled:
+            return "duplicate"
         except _UNREADABLE as error:
             await self._dead_letter(msg, error, attempt)
             return "dead"

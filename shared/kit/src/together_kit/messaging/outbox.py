@@ -8,6 +8,9 @@ store alike, with no multi-document transaction. Each such document carries:
 - `outbox_pending`: how many there are, so the relay's query is a plain indexed `$gt`;
 - `outbox_lease_until`: epoch seconds until which one relay owns the document.
 
+The events a write stages are published by the writing process at once (`together_kit.messaging.eager`)
+when it may lease the document in that same write; the relay publishes the rest.
+
 Updates replace the whole document under a version filter: the embedded store corrupts
 sub-documents added by `$push` and turns top-level datetimes written by `$set` into strings, while
 inserts and replacements keep every type. The relay's lease claim bumps `version` too, so a writer
@@ -16,7 +19,7 @@ never puts back a lease it read before the claim.
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from pymongo import ASCENDING, ReplaceOne
 from pymongo.asynchronous.collection import AsyncCollection
@@ -45,40 +48,87 @@ class Replaced:
     """Changed by another writer since they were read: to be changed again the usual way."""
 
 
+class Staging(Protocol):
+    """Who publishes the events a write stages (`EagerOutbox`, or `RelayStaging`)."""
+
+    def lease(
+        self, collection: AsyncCollection[Document], current: Mapping[str, Any] | None
+    ) -> Document:
+        """Fields the write sets to lease the document to its own process (may be none)."""
+        ...
+
+    def written(
+        self,
+        collection: AsyncCollection[Document],
+        document: Mapping[str, Any],
+        events: list[Document],
+        *,
+        leased: bool,
+    ) -> None: ...
+
+
+@dataclass(frozen=True)
+class RelayStaging:
+    """Every staged event left to the relay, woken after the write."""
+
+    wake: Callable[[], None]
+
+    def lease(
+        self, collection: AsyncCollection[Document], current: Mapping[str, Any] | None
+    ) -> Document:
+        return {}
+
+    def written(
+        self,
+        collection: AsyncCollection[Document],
+        document: Mapping[str, Any],
+        events: list[Document],
+        *,
+        leased: bool,
+    ) -> None:
+        if events:
+            self.wake()
+
+
 def staged(events: Sequence[IntegrationEvent]) -> list[Document]:
     return [event.model_dump(mode="json") for event in events]
 
 
-def _new(document: Mapping[str, Any], events: Sequence[IntegrationEvent]) -> Document:
-    pending = staged(events)
+def _new(document: Mapping[str, Any], pending: list[Document], lease: Document) -> Document:
     return {
         **document,
         "version": 1,
         "outbox": pending,
         "outbox_pending": len(pending),
         "outbox_lease_until": 0.0,
+        **lease,
     }
 
 
 class AggregateCollection:
-    """A collection whose documents carry their own pending events; the relay drains them."""
+    """A collection whose documents carry their own pending events, published after each write."""
 
-    def __init__(self, collection: AsyncCollection[Document], *, on_staged: Callable[[], None]):
+    def __init__(self, collection: AsyncCollection[Document], *, staging: Staging):
         self.collection = collection
-        self._on_staged = on_staged
+        self._staging = staging
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index([("outbox_pending", ASCENDING)])
 
     async def insert(self, document: Mapping[str, Any], events: Sequence[IntegrationEvent]) -> None:
-        new = _new(document, events)
+        pending = staged(events)
+        lease = self._lease(None, pending)
+        new = _new(document, pending, lease)
         await self.collection.insert_one(new)
-        self._staged(new["outbox"])
+        self._staging.written(self.collection, new, pending, leased=bool(lease))
 
     async def insert_new(self, items: Sequence[Change]) -> list[Any]:
         """Insert documents, each with its events, in one round trip; the ids of those inserted.
         A document whose `_id` is taken is left out, and the others are inserted all the same."""
-        documents = [_new(document, events) for document, events in items]
+        documents = []
+        for document, events in items:
+            pending = staged(events)
+            documents.append(_new(document, pending, self._lease(None, pending)))
         if not documents:
             return []
         taken: set[int] = set()
@@ -90,7 +140,8 @@ class AggregateCollection:
                 raise
             taken = {e["index"] for e in errors}
         inserted = [d for index, d in enumerate(documents) if index not in taken]
-        self._staged([event for d in inserted for event in d["outbox"]])
+        for d in inserted:
+            self._staging.written(self.collection, d, d["outbox"], leased="outbox_lease_owner" in d)
         return [d["_id"] for d in inserted]
 
     async def update(
@@ -119,19 +170,14 @@ class AggregateCollection:
                 if not read:
                     continue  # nothing to do by a copy that may be stale: ask the store
                 return current
-            outbox = list(current.get("outbox", [])) + staged(events)
-            updated = {
-                **current,
-                **fields,
-                "version": current["version"] + 1,
-                "outbox": outbox,
-                "outbox_pending": len(outbox),
-            }
+            pending = staged(events)
+            lease = self._lease(current, pending)
+            updated = _updated(current, fields, pending, lease)
             written = await self.collection.replace_one(
                 {"_id": document_id, "version": current["version"]}, updated
             )
             if written.modified_count == 1:
-                self._staged(events)
+                self._staging.written(self.collection, updated, pending, leased=bool(lease))
                 return updated
         raise ConcurrentWriteError(document_id)
 
@@ -146,23 +192,21 @@ class AggregateCollection:
         for which `holds` (the caller's own mark of its change, e.g. what it recorded) is true
         was written, even if another writer has changed it since. The caller changes the refused
         ones again the usual way (`update`). A document deleted meanwhile is in neither list."""
-        pending: dict[Any, tuple[Document, Sequence[IntegrationEvent]]] = {}
+        pending: dict[Any, tuple[Document, list[Document], bool]] = {}
         for known, (fields, events) in changes:
-            outbox = list(known.get("outbox", [])) + staged(events)
-            updated = {
-                **known,
-                **fields,
-                "version": known["version"] + 1,
-                "outbox": outbox,
-                "outbox_pending": len(outbox),
-            }
-            pending[known["_id"]] = (updated, events)
+            new_events = staged(events)
+            lease = self._lease(known, new_events)
+            pending[known["_id"]] = (
+                _updated(known, fields, new_events, lease),
+                new_events,
+                bool(lease),
+            )
         if not pending:
             return Replaced([], [])
         result = await self.collection.bulk_write(
             [
                 ReplaceOne({"_id": document_id, "version": updated["version"] - 1}, updated)
-                for document_id, (updated, _) in pending.items()
+                for document_id, (updated, _, _) in pending.items()
             ],
             ordered=False,
         )
@@ -172,7 +216,9 @@ class AggregateCollection:
             stored = {document["_id"]: document async for document in found}
             written = [i for i in pending if i in stored and holds(stored[i])]
             refused = [i for i in pending if i in stored and not holds(stored[i])]
-        self._staged([event for i in written for event in pending[i][1]])
+        for i in written:
+            updated, new_events, leased = pending[i]
+            self._staging.written(self.collection, updated, new_events, leased=leased)
         return Replaced(written, refused)
 
     async def delete(self, document_id: Any) -> bool:
@@ -180,6 +226,19 @@ class AggregateCollection:
         deleted = await self.collection.delete_one({"_id": document_id})
         return deleted.deleted_count == 1
 
-    def _staged(self, pending: Sequence[object]) -> None:
-        if pending:
-            self._on_staged()
+    def _lease(self, current: Mapping[str, Any] | None, pending: list[Document]) -> Document:
+        return self._staging.lease(self.collection, current) if pending else {}
+
+
+def _updated(
+    current: Mapping[str, Any], fields: Mapping[str, Any], pending: list[Document], lease: Document
+) -> Document:
+    outbox = list(current.get("outbox", [])) + pending
+    return {
+        **current,
+        **fields,
+        "version": current["version"] + 1,
+        "outbox": outbox,
+        "outbox_pending": len(outbox),
+        **lease,
+    }

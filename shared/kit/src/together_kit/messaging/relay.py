@@ -56,6 +56,11 @@ class OutboxRelay:
         self._written: set[str] = set()
         self._stopping = False
 
+    @property
+    def owner(self) -> str:
+        """Whose leases this relay's: the same process's eager outbox leases under it too."""
+        return self._owner
+
     def watch(self, collection: AsyncCollection[Document]) -> None:
         self._collections.append(collection)
 

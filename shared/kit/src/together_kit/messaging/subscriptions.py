@@ -13,6 +13,12 @@ Where one step feeds the next (a listing is published, then matched), the table 
 `then(first, second)`: `second(result, ctx)` runs only when `first` returns something other than
 `None`.
 
+A handler whose one write is keyed by the event id (an insert with the id as key, or an upsert
+whose filter excludes documents that already carry it) is listed as `keyed(handler)`: a
+redelivery's write finds the work done, so the consumer guard keeps no separate inbox record
+for an event type all of whose handlers are keyed (two store round trips fewer per event). The
+handler may raise `AlreadyHandled` when it finds its work done, to be counted as a duplicate.
+
 The consumer's queue binds the routing keys of the table's event types; FastStream reads the body
 as the discriminated union of those types, so the AsyncAPI document names each one.
 """
@@ -32,7 +38,9 @@ Handler = Callable[[Any, Any], Awaitable[object]]
 class Consumers(Protocol):
     """Where a subscription gets its consumer queue (`ServiceRuntime.consumer`)."""
 
-    def consumer(self, purpose: str, routing_keys: Sequence[str]) -> Consumer: ...
+    def consumer(
+        self, purpose: str, routing_keys: Sequence[str], *, keyed: Sequence[str] = ()
+    ) -> Consumer: ...
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,24 @@ def then(first: Handler, second: Handler) -> Then:
     return Then(first, second)
 
 
+@dataclass(frozen=True)
+class Keyed:
+    """A handler whose write is keyed by the event id: its own inbox (module docstring)."""
+
+    handler: Handler
+
+    async def __call__(self, event: Any, ctx: Any) -> object:
+        return await self.handler(event, ctx)
+
+    @property
+    def __name__(self) -> str:
+        return _name(self.handler)
+
+
+def keyed(handler: Handler) -> Keyed:
+    return Keyed(handler)
+
+
 Table = Mapping[type[IntegrationEvent], Sequence[Handler]]
 
 
@@ -78,7 +104,15 @@ def event_model(table: Table) -> Any:
 
 def subscribe(runtime: Consumers, purpose: str, table: Table, *, ctx: Any, about: str) -> None:
     """Declare the consumer `<service>.<purpose>` for the table's events and dispatch each one."""
-    consumer = runtime.consumer(purpose, [model.routing_key for model in table])
+    consumer = runtime.consumer(
+        purpose,
+        [model.routing_key for model in table],
+        keyed=[
+            model.routing_key
+            for model, handlers in table.items()
+            if handlers and all(isinstance(handler, Keyed) for handler in handlers)
+        ],
+    )
 
     async def on_event(event: Any) -> None:
         await dispatch(table, event, ctx)
@@ -101,5 +135,7 @@ def _name(handler: Handler) -> str:
     module = getattr(handler, "__module__", "")
     name = getattr(handler, "__name__", repr(handler))
     return (
-        f"{module.rsplit('.', 1)[-1]}.{name}" if module and not isinstance(handler, Then) else name
+        f"{module.rsplit('.', 1)[-1]}.{name}"
+        if module and not isinstance(handler, Then | Keyed)
+        else name
     )

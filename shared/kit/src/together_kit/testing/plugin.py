@@ -13,7 +13,7 @@ from playwright.async_api import Browser
 
 from together_kit.dev.mailsink import MailSink
 from together_kit.dev.stack import free_port
-from together_kit.testing import infra
+from together_kit.testing import commands, infra
 from together_kit.testing.browser import chromium
 
 SESSION_SINK = pytest.StashKey[MailSink]()
@@ -31,7 +31,10 @@ def pytest_configure(config: pytest.Config) -> None:
     the test, a service process given no SMTP settings) goes to this session's own sink on a free
     port: never to the fixed SMTP port of `make run`, where its inbox or a real mail server may
     listen.
-    Set before any test runs; a test's own SMTP settings take precedence."""
+    Set before any test runs; a test's own SMTP settings take precedence.
+
+    The store-command listener is registered here too, before any client is made."""
+    commands.install()
     sink = MailSink(folder=Path(tempfile.mkdtemp(prefix="together-mail-")), smtp_port=free_port())
     sink.start()
     config.stash[SESSION_SINK] = sink

@@ -1,0 +1,221 @@
+"""Publishing a write's events at once, from memory, and marking them published in batches.
+
+The outbox (docs/adr/0002-outbox.md) keeps a change's events in the changed document. Instead of
+waking the relay to claim the document, read its events back and remove them one document at a
+time, the process that wrote them leases the document in the same write (`outbox_lease_owner`,
+`outbox_lease_until`: the relay skips leased documents), publishes the events it already holds
+with publisher confirms, and removes them with one bulk write per batch of documents.
+
+- Order: a document's events are published one after another, in the order they were written;
+  different documents' events are in flight together (pipelined confirms).
+- At least once: an event leaves the document only after its publish is confirmed. A process
+  that dies first leaves its lease to expire, and the relay's sweep publishes what is left.
+- A write that finds the document holding events this process is not publishing (another
+  replica's, or a failed publish's) takes no lease: the relay publishes them and the new ones
+  together, in order, once the holder's lease is over.
+"""
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+from pymongo import UpdateOne
+from pymongo.asynchronous.collection import AsyncCollection
+
+from together_kit.messaging.relay import FAILURE_PAUSE, Publish
+
+Document = dict[str, Any]
+Key = tuple[str, Any]
+
+log = structlog.get_logger("together.outbox")
+
+BATCH_SIZE = 200
+LINGER_SECONDS = 0.02
+"""How long a removal waits for others to share its bulk write: published events left in a
+document a little longer cost nothing but a duplicate after a crash (absorbed by inboxes)."""
+MAX_IN_FLIGHT = 256
+
+
+@dataclass
+class _Chain:
+    """One document's events waiting to be published by this process, oldest first."""
+
+    collection: AsyncCollection[Document]
+    document_id: Any
+    waiting: list[Document] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Removal:
+    collection: AsyncCollection[Document]
+    document_id: Any
+    published: list[str]
+    completed: bool
+
+
+class EagerOutbox:
+    """Publishes staged events right after their write; `wake_relay` is called for the rest."""
+
+    def __init__(
+        self,
+        *,
+        publish: Publish,
+        owner: str,
+        wake_relay: Callable[[AsyncCollection[Document]], None],
+        lease_seconds: float = 30.0,
+        clock: Callable[[], float] = time.time,
+        linger_seconds: float = LINGER_SECONDS,
+    ) -> None:
+        self._publish = publish
+        self._owner = owner
+        self._wake_relay = wake_relay
+        self._lease_seconds = lease_seconds
+        self._clock = clock
+        self._linger = linger_seconds
+        self._chains: dict[Key, _Chain] = {}
+        self._unremoved: dict[Key, set[str]] = {}
+        """Per document, the ids published by this process whose removal is not yet written."""
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._removals: list[_Removal] = []
+        self._removal_due = asyncio.Event()
+        self._flusher: asyncio.Task[None] | None = None
+        self._slots = asyncio.Semaphore(MAX_IN_FLIGHT)
+        self._open = False
+
+    def start(self) -> None:
+        self._open = True
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush_forever(), name="outbox-removals")
+
+    async def close(self) -> None:
+        """Stop leasing new writes, finish what is in flight and remove what was published."""
+        self._open = False
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        if self._flusher is not None:
+            self._flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._flusher
+            self._flusher = None
+        await self._flush()
+
+    def lease(
+        self, collection: AsyncCollection[Document], current: Mapping[str, Any] | None
+    ) -> Document:
+        """The lease fields for a write of events into `current` (None: a new document): this
+        process's lease when every event already in it is one this process has published or is
+        publishing, else none (the relay publishes them all, in order)."""
+        if not self._open:
+            return {}
+        mine = {
+            "outbox_lease_until": self._clock() + self._lease_seconds,
+            "outbox_lease_owner": self._owner,
+        }
+        if current is None or not current.get("outbox"):
+            return mine
+        key = (collection.full_name, current["_id"])
+        ours = set(self._unremoved.get(key, ()))
+        if chain := self._chains.get(key):
+            ours.update(chain.published, (event["id"] for event in chain.waiting))
+        if all(event["id"] in ours for event in current["outbox"]):
+            return mine
+        return {}
+
+    def written(
+        self,
+        collection: AsyncCollection[Document],
+        document: Mapping[str, Any],
+        events: list[Document],
+        *,
+        leased: bool,
+    ) -> None:
+        """`document` was written with `events` appended to its outbox, under this process's
+        lease (`lease` gave one) or not: publish them now, or wake the relay."""
+        if not events:
+            return
+        if not leased:
+            self._wake_relay(collection)
+            return
+        key = (collection.full_name, document["_id"])
+        chain = self._chains.get(key)
+        if chain is not None:
+            chain.waiting.extend(events)
+            return
+        chain = self._chains[key] = _Chain(collection, document["_id"], list(events))
+        task = asyncio.create_task(self._drain(key, chain))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _drain(self, key: Key, chain: _Chain) -> None:
+        completed = False
+        try:
+            async with self._slots:
+                while chain.waiting:
+                    event = chain.waiting[0]
+                    await self._publish(event)
+                    chain.published.append(event["id"])
+                    chain.waiting.pop(0)
+            completed = True
+        except Exception as error:  # the broker is away: the relay takes over after a pause
+            log.warning("eager publish failed; left to the relay", error=repr(error))
+        finally:
+            del self._chains[key]
+            self._unremoved.setdefault(key, set()).update(chain.published)
+            self._removals.append(
+                _Removal(chain.collection, chain.document_id, chain.published, completed)
+            )
+            self._removal_due.set()
+            if not completed:
+                self._wake_relay(chain.collection)
+
+    async def _flush_forever(self) -> None:
+        while True:
+            await self._removal_due.wait()
+            if len(self._removals) < BATCH_SIZE:
+                await asyncio.sleep(self._linger)
+            try:
+                await self._flush()
+            except Exception as error:  # the store is away: the leases run out, the relay sweeps
+                log.warning("marking events published failed", error=repr(error))
+
+    async def _flush(self) -> None:
+        self._removal_due.clear()
+        taken, self._removals = self._removals, []
+        by_collection: dict[str, list[_Removal]] = {}
+        for removal in taken:
+            by_collection.setdefault(removal.collection.full_name, []).append(removal)
+        try:
+            for removals in by_collection.values():
+                for start in range(0, len(removals), BATCH_SIZE):
+                    batch = removals[start : start + BATCH_SIZE]
+                    await batch[0].collection.bulk_write(
+                        [self._removal(r) for r in batch], ordered=False
+                    )
+        finally:  # written or not: a document still holding them is the relay's from now on
+            for removal in taken:
+                self._forget(removal)
+
+    def _forget(self, removal: _Removal) -> None:
+        key = (removal.collection.full_name, removal.document_id)
+        left = self._unremoved.get(key, set()) - set(removal.published)
+        if left:
+            self._unremoved[key] = left
+        else:
+            self._unremoved.pop(key, None)
+
+    def _removal(self, removal: _Removal) -> UpdateOne:
+        """Pull what was published; give the lease back unless this process leased the document
+        again meanwhile (a later write's events are on their way)."""
+        update: Document = {"$inc": {"outbox_pending": -len(removal.published), "version": 1}}
+        if removal.published:
+            update["$pull"] = {"outbox": {"id": {"$in": removal.published}}}
+        key = (removal.collection.full_name, removal.document_id)
+        if key not in self._chains:
+            until = 0.0 if removal.completed else self._clock() + FAILURE_PAUSE
+            update["$set"] = {"outbox_lease_until": until}
+        return UpdateOne({"_id": removal.document_id, "outbox_lease_owner": self._owner}, update)

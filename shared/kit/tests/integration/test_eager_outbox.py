@@ -1,0 +1,175 @@
+"""The eager outbox on the real store: a write's events published at once by the writing process,
+removed in batches, and the relay's sweep as the fallback when that process cannot finish."""
+
+import asyncio
+import time
+import uuid
+from typing import Any
+
+import pytest
+from together_contracts import VolunteerRegistered, VolunteerRegisteredData
+from together_kit.messaging.eager import EagerOutbox
+from together_kit.messaging.outbox import AggregateCollection, RelayStaging
+from together_kit.messaging.relay import OutboxRelay
+from together_kit.runtime import ServiceRuntime
+from together_kit.testing.commands import counting
+from together_kit.testing.probe import event_probe
+from together_kit.testing.waiting import eventually
+
+pytestmark = pytest.mark.integration
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def registered(person_id: uuid.UUID, name: str) -> VolunteerRegistered:
+    return VolunteerRegistered(
+        producer="tests",
+        correlation_id="corr",
+        data=VolunteerRegisteredData(person_id=person_id, name=name, email="a@example.org"),
+    )
+
+
+def rename(name: str, person_id: uuid.UUID) -> Any:
+    def change(_current: dict[str, Any]) -> tuple[dict[str, Any], list[VolunteerRegistered]]:
+        return {"name": name}, [registered(person_id, name)]
+
+    return change
+
+
+async def test_writes_are_published_at_once_and_removed_in_batches(
+    runtime: ServiceRuntime, rabbitmq_url: str
+) -> None:
+    """50 inserts: their events reach the broker, and the store sees the inserts plus a few bulk
+    removals; the relay never has to claim a document."""
+    people = runtime.aggregate("people")
+    ids = [uuid.uuid4() for _ in range(50)]
+    async with (
+        event_probe(rabbitmq_url, [VolunteerRegistered.routing_key]) as probe,
+        runtime.running(),
+    ):
+        await asyncio.sleep(0.5)  # the relay's first sweep at start is not the writes' cost
+        with counting(runtime.settings.database_name) as counted:
+            await asyncio.gather(
+                *(people.insert({"_id": str(i)}, [registered(i, "new")]) for i in ids)
+            )
+            events = await probe.wait_for(50)
+            await eventually(runtime.relay.backlog, until=lambda n: n == 0, what="an empty outbox")
+    assert {e["data"]["person_id"] for e in events} == {str(i) for i in ids}
+    commands = counted.by_command
+    assert commands["insert"] == 50
+    assert commands["findAndModify"] <= 2, f"the relay claimed documents: {commands}"
+    assert commands["update"] <= 10, f"removals were not batched: {commands}"
+
+
+async def test_one_documents_events_keep_their_order_under_rapid_writes(
+    runtime: ServiceRuntime, rabbitmq_url: str
+) -> None:
+    people = runtime.aggregate("people")
+    person_id = uuid.uuid4()
+    async with (
+        event_probe(rabbitmq_url, [VolunteerRegistered.routing_key]) as probe,
+        runtime.running(),
+    ):
+        await people.insert({"_id": str(person_id)}, [registered(person_id, "v0")])
+        for version in range(1, 8):
+            await people.update(str(person_id), rename(f"v{version}", person_id))
+        events = await probe.wait_for(8)
+        await eventually(runtime.relay.backlog, until=lambda n: n == 0, what="an empty outbox")
+    assert [e["data"]["name"] for e in events] == [f"v{n}" for n in range(8)]
+
+
+async def test_a_writer_that_dies_before_publishing_leaves_its_events_to_the_sweep(
+    runtime: ServiceRuntime,
+) -> None:
+    """The writing process leased the document and never published (it died): no other relay
+    touches it while the lease lasts; once it is over, a relay publishes every event, in order."""
+    stuck = asyncio.Event()
+
+    async def never(event: dict[str, Any]) -> None:
+        await stuck.wait()
+
+    clock = Clock()
+    dying = EagerOutbox(publish=never, owner="dying", wake_relay=lambda _c: None, clock=clock)
+    dying.start()
+    people = AggregateCollection(runtime.db["people"], staging=dying)
+    person_id = uuid.uuid4()
+    await people.insert({"_id": str(person_id)}, [registered(person_id, "a")])
+    await people.update(str(person_id), rename("b", person_id))
+    stored = await people.collection.find_one({"_id": str(person_id)})
+    assert stored is not None
+    assert stored["outbox_lease_owner"] == "dying"
+
+    published: list[str] = []
+
+    async def publish(event: dict[str, Any]) -> None:
+        published.append(event["data"]["name"])
+
+    sweeper = OutboxRelay(publish=publish, collections=[people.collection], clock=clock)
+    assert await sweeper.drain() == 0, "the writer's lease keeps the relay away"
+    clock.now += 31
+    assert await sweeper.drain() == 2
+    assert published == ["a", "b"]
+    assert await sweeper.backlog() == 0
+
+
+async def test_events_another_replica_left_are_published_before_this_writes_own(
+    runtime: ServiceRuntime, rabbitmq_url: str
+) -> None:
+    """A document already holding another replica's unpublished event is not leased by this
+    writer: the relay publishes both, the older first."""
+    other = AggregateCollection(runtime.db["people"], staging=RelayStaging(wake=lambda: None))
+    person_id = uuid.uuid4()
+    await other.insert({"_id": str(person_id)}, [registered(person_id, "theirs")])
+    people = runtime.aggregate("people")
+    async with (
+        event_probe(rabbitmq_url, [VolunteerRegistered.routing_key]) as probe,
+        runtime.running(),
+    ):
+        await people.update(str(person_id), rename("ours", person_id))
+        events = await probe.wait_for(2)
+    assert [e["data"]["name"] for e in events] == ["theirs", "ours"]
+
+
+async def test_a_failed_publish_is_left_to_the_relay_and_nothing_is_lost(
+    runtime: ServiceRuntime,
+) -> None:
+    attempts: list[str] = []
+    relayed: list[str] = []
+    woken: list[str] = []
+
+    async def flaky(event: dict[str, Any]) -> None:
+        attempts.append(event["data"]["name"])
+        if event["data"]["name"] == "b":
+            raise ConnectionError("broker went away")
+
+    clock = Clock()
+    eager = EagerOutbox(
+        publish=flaky, owner="me", wake_relay=lambda c: woken.append(c.name), clock=clock
+    )
+    eager.start()
+    people = AggregateCollection(runtime.db["people"], staging=eager)
+    person_id = uuid.uuid4()
+    await people.insert(
+        {"_id": str(person_id)}, [registered(person_id, n) for n in ("a", "b", "c")]
+    )
+    await eager.close()
+    assert attempts == ["a", "b"]
+    assert woken == ["people"]
+    stored = await people.collection.find_one({"_id": str(person_id)})
+    assert stored is not None
+    assert [e["data"]["name"] for e in stored["outbox"]] == ["b", "c"]
+
+    async def publish(event: dict[str, Any]) -> None:
+        relayed.append(event["data"]["name"])
+
+    relay = OutboxRelay(publish=publish, collections=[people.collection], clock=clock)
+    assert await relay.drain() == 0, "held back for a pause after the failure"
+    clock.now += 1.5
+    assert await relay.drain() == 2
+    assert relayed == ["b", "c"]
