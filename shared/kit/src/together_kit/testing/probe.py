@@ -1,5 +1,6 @@
 """A throwaway queue on `together.events` that records what the system publishes."""
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -63,15 +64,48 @@ async def publish_raw(
         exchange = await channel.declare_exchange(
             EVENTS.name, aio_pika.ExchangeType.TOPIC, durable=True
         )
-        message = aio_pika.Message(
-            body,
-            message_id=message_id,
-            type=routing_key,
-            content_type="application/json",
-            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-            **properties,
+        await exchange.publish(
+            _message(body, routing_key, message_id, **properties), routing_key=routing_key
         )
-        await exchange.publish(message, routing_key=routing_key)
+    finally:
+        await connection.close()
+
+
+def _message(
+    body: bytes, routing_key: str, message_id: str | None, **properties: Any
+) -> aio_pika.Message:
+    return aio_pika.Message(
+        body,
+        message_id=message_id,
+        type=routing_key,
+        content_type="application/json",
+        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+        **properties,
+    )
+
+
+async def publish_events(url: str, events: Sequence[IntegrationEvent]) -> None:
+    """Publish many envelopes over one connection, confirms pipelined, as a relay would."""
+    connection = await aio_pika.connect(url)
+    try:
+        channel = await connection.channel(publisher_confirms=True)
+        exchange = await channel.declare_exchange(
+            EVENTS.name, aio_pika.ExchangeType.TOPIC, durable=True
+        )
+        await asyncio.gather(
+            *(
+                exchange.publish(
+                    _message(
+                        event.model_dump_json().encode(),
+                        event.type,
+                        str(event.id),
+                        correlation_id=event.correlation_id,
+                    ),
+                    routing_key=event.type,
+                )
+                for event in events
+            )
+        )
     finally:
         await connection.close()
 
