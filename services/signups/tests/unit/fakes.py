@@ -220,7 +220,7 @@ class FakeErasures:
 
 @dataclass
 class FakeMailQuota:
-    """A `MailQuota` in memory: emails counted per address and UTC day."""
+    """A `MailAllowance` in memory: emails counted per address and UTC day."""
 
     per_day: int = 3
     counts: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -231,6 +231,10 @@ class FakeMailQuota:
             return False
         self.counts[key] = self.counts.get(key, 0) + 1
         return True
+
+    async def give_back(self, email: str, *, now: datetime) -> None:
+        key = (email, now.astimezone(UTC).date().isoformat())
+        self.counts[key] = max(0, self.counts.get(key, 0) - 1)
 
 
 @dataclass
@@ -286,8 +290,12 @@ class Runtime:
 
     def __init__(self) -> None:
         self.bindings: dict[str, list[str]] = {}
+        self.keyed: dict[str, list[str]] = {}
         self.consumers: dict[str, Consumer] = {}
 
-    def consumer(self, purpose: str, routing_keys: list[str]) -> Consumer:
+    def consumer(
+        self, purpose: str, routing_keys: list[str], *, keyed: Sequence[str] = ()
+    ) -> Consumer:
         self.bindings[purpose] = list(routing_keys)
+        self.keyed[purpose] = list(keyed)
         return self.consumers.setdefault(purpose, Consumer())

@@ -3,7 +3,7 @@
 import copy
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from urllib.parse import unquote, urlsplit
@@ -15,6 +15,7 @@ from signups.adapters.tokens import Tokens
 from signups.domain.links import Purpose
 from signups.domain.organisations import Organisation
 from signups.domain.people import (
+    EmailAlreadyRegisteredError,
     JoinContext,
     Mail,
     Person,
@@ -331,14 +332,13 @@ async def test_at_most_one_confirmation_per_ten_minutes_however_often_one_joins(
 
 
 class RacingPeople(FakePeople):
-    """Another request registers the same email between our look-up and our insert."""
+    """Another request registers the same email just before our insert, which is turned away."""
 
-    async def find_by_email(self, email: str) -> Person | None:
+    async def add(self, person: Person, *, events: Sequence[IntegrationEvent]) -> None:
         if not self.people:
             rival = Person.join(replace(ANN, name="Rival"), JoinContext(NOW, "form", "v"))
             self.people[rival.id] = rival
-            return None
-        return await super().find_by_email(email)
+        await super().add(person, events=events)
 
 
 async def test_losing_a_race_to_register_the_same_email_rejoins_instead(world: World) -> None:
@@ -354,6 +354,74 @@ async def test_losing_a_race_to_register_the_same_email_rejoins_instead(world: W
     assert stored.details.name == "Rival"
     assert stored.pending_change is not None
     assert stored.pending_change.details.name == ANN.name
+
+
+class ForgettingPeople(FakePeople):
+    """The address's person is forgotten between our insert being turned away and our look-up."""
+
+    turned_away = False
+
+    async def find_by_email(self, email: str) -> Person | None:
+        if self.turned_away:
+            self.people.clear()
+        return await super().find_by_email(email)
+
+    async def add(self, person: Person, *, events: Sequence[IntegrationEvent]) -> None:
+        try:
+            await super().add(person, events=events)
+        except EmailAlreadyRegisteredError:
+            self.turned_away = True
+            raise
+
+
+async def test_an_address_forgotten_while_joining_is_registered_anew(world: World) -> None:
+    people = ForgettingPeople()
+    quota = FakeMailQuota(per_day=3)
+    ctx = replace(world.ctx, people=people, mail_quota=quota)
+    await volunteers.join_volunteer(join(), ctx)
+
+    again = await volunteers.join_volunteer(join(CHANGED), ctx)
+
+    assert (again.outcome, again.mail) == (JoinOutcome.REGISTERED, Mail.CONFIRM_ADDRESS)
+    [person] = people.people.values()
+    assert (person.id, person.details) == (again.person_id, CHANGED)
+    assert [e.type for e in people.events] == ["volunteer.registered"] * 2
+    assert sum(quota.counts.values()) == 2
+
+
+async def test_a_join_that_sends_nothing_counts_no_email(world: World) -> None:
+    """A join takes its email before it knows the address (it inserts first): a known address
+    whose join sends nothing gives it back, so repeats never use up the day's allowance."""
+    quota = FakeMailQuota(per_day=2)
+    ctx = replace(world.ctx, mail_quota=quota)
+    first = await volunteers.join_volunteer(join(), ctx)
+    for _ in range(3):
+        world.clock.advance(minutes=1)
+        again = await volunteers.join_volunteer(join(), ctx)
+        assert (again.person_id, again.outcome, again.mail) == (
+            first.person_id,
+            JoinOutcome.UNCHANGED,
+            None,
+        )
+
+    changed = await volunteers.join_volunteer(join(CHANGED), ctx)
+
+    assert (changed.outcome, changed.mail) == (JoinOutcome.CHANGE_PENDING, Mail.CONFIRM_CHANGE)
+    assert list(quota.counts.values()) == [2]
+
+
+async def test_a_known_address_past_its_allowance_is_answered_as_before(world: World) -> None:
+    quota = FakeMailQuota(per_day=1)
+    ctx = replace(world.ctx, mail_quota=quota)
+    first = await volunteers.join_volunteer(join(), ctx)
+    world.clock.advance(minutes=1)
+
+    same = await volunteers.join_volunteer(join(), ctx)
+    changed = await volunteers.join_volunteer(join(CHANGED), ctx)
+
+    assert (same.person_id, same.outcome) == (first.person_id, JoinOutcome.UNCHANGED)
+    assert (changed.person_id, changed.outcome) == (first.person_id, JoinOutcome.LIMITED)
+    assert [e.type for e in world.events] == ["volunteer.registered"]
 
 
 # Following links

@@ -24,6 +24,15 @@ def test_the_queues_keep_their_purposes_and_bindings() -> None:
     assert all(len(consumer.subscribers) == 1 for consumer in runtime.consumers.values())
 
 
+def test_every_event_keeps_its_inbox_record() -> None:
+    """No handler of signups writes under the event's id (`keyed`): each reads and rewrites a
+    document (an erasure's or access request's answers, a consent log, a pledge), or deletes,
+    so the consumer guard's inbox is what keeps a redelivery from taking effect twice."""
+    runtime = Runtime()
+    consumers.register(cast(ServiceRuntime, runtime), ctx=object())
+    assert runtime.keyed == {purpose: [] for purpose in runtime.bindings}
+
+
 def test_each_event_names_its_handlers() -> None:
     tables = [consumers.ERASURES, consumers.ACCESS, consumers.UNSUBSCRIBES, consumers.PLEDGES]
     assert {key: names for table in tables for key, names in describe(table).items()} == {

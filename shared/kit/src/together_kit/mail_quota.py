@@ -37,8 +37,7 @@ class MongoMailQuota:
         if self.per_day < 1:
             return False
         day = now.astimezone(UTC).date()
-        digest = hmac.new(self.key, email.strip().lower().encode(), hashlib.sha256).hexdigest()
-        quota_id = f"{digest}:{day.isoformat()}"
+        quota_id = self._quota_id(email, now)
         expires_at = datetime.combine(day, time(), tzinfo=UTC) + timedelta(days=1) + KEPT_FOR
         try:
             await self.collection.insert_one(
@@ -50,3 +49,15 @@ class MongoMailQuota:
             )
             return counted.modified_count == 1
         return True
+
+    async def give_back(self, email: str, *, now: datetime) -> None:
+        """Uncount one email taken today that was not sent after all (its sender found nothing
+        to send once it had taken it)."""
+        await self.collection.update_one(
+            {"_id": self._quota_id(email, now), "count": {"$gt": 0}}, {"$inc": {"count": -1}}
+        )
+
+    def _quota_id(self, email: str, now: datetime) -> str:
+        day = now.astimezone(UTC).date()
+        digest = hmac.new(self.key, email.strip().lower().encode(), hashlib.sha256).hexdigest()
+        return f"{digest}:{day.isoformat()}"

@@ -65,3 +65,16 @@ async def test_an_allowance_of_none_sends_nothing(
 
     assert await quota.take("dai@example.org", now=NOON) is False
     assert await collection.count_documents({}) == 0
+
+
+async def test_an_email_given_back_can_be_taken_again_and_never_below_none(
+    collection: AsyncCollection[dict[str, Any]],
+) -> None:
+    quota = MongoMailQuota(collection, key=KEY, per_day=1)
+
+    first = await quota.take("dee@example.org", now=NOON)
+    await quota.give_back("dee@example.org", now=NOON)
+    await quota.give_back("dee@example.org", now=NOON)
+    taken = [await quota.take("dee@example.org", now=NOON) for _ in range(2)]
+
+    assert (first, taken) == (True, [True, False])

@@ -2,12 +2,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from together_kit.mail_quota import MailQuota
-
 from signups.handlers.ports import (
     AccessRepository,
     EmailLinks,
     ErasureRepository,
+    MailAllowance,
     OrganisationRepository,
     PeopleRepository,
     TokenReader,
@@ -27,7 +26,7 @@ class Context:
     links: EmailLinks
     clock: Callable[[], datetime]
     form_version: str
-    mail_quota: MailQuota
+    mail_quota: MailAllowance
     """Confirmation and change emails each address may still be sent today."""
     erasure_key: bytes = b""
     """The key of `together_contracts.email_digest`, shared by every service (`ERASURE_KEY`)."""

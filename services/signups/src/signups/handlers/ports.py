@@ -26,6 +26,14 @@ class PeopleRepository(Protocol):
     def changes_requested_before(self, cutoff: datetime) -> AsyncIterator[Person]: ...
 
 
+class MailAllowance(Protocol):
+    """`together_kit.mail_quota.MailQuota`, and a way to give back an email taken but not sent:
+    a join takes its email before it knows whether the address is new (it writes first)."""
+
+    async def take(self, email: str, *, now: datetime) -> bool: ...
+    async def give_back(self, email: str, *, now: datetime) -> None: ...
+
+
 class OrganisationRepository(Protocol):
     async def add(
         self, organisation: Organisation, *, events: Sequence[IntegrationEvent]

@@ -32,6 +32,13 @@ class JoinOutcome(StrEnum):
     """The address had all its emails for today; nothing was stored or sent."""
 
 
+class Allowance(StrEnum):
+    """Where a rejoin stands with the address's emails for today: one taken for it, or none left."""
+
+    TAKEN = "taken"
+    SPENT = "spent"
+
+
 @dataclass(frozen=True)
 class JoinVolunteer:
     details: VolunteerDetails
@@ -51,33 +58,44 @@ class Joined:
 async def join_volunteer(command: JoinVolunteer, ctx: Context) -> Joined:
     """A new address registers a pending person. A known one changes nothing until the owner of
     the address confirms (`Person.rejoin`), and never duplicates. Every email a join asks for
-    counts against the address's allowance for the day; past it, the join does nothing."""
+    counts against the address's allowance for the day; past it, the join does nothing.
+
+    Written first, read only if need be: a new address (the usual join) costs its allowance and
+    one insert; the unique index on the email turns a known address's insert away, and only then
+    is the person read, and the email taken for it given back if the rejoin sends none."""
     join = JoinContext(now=ctx.clock(), source=command.source, form_version=ctx.form_version)
     email = command.details.email
-    counted = False
-    for _ in range(JOIN_ATTEMPTS):
+    if not await ctx.mail_quota.take(email, now=join.now):
         existing = await ctx.people.find_by_email(email)
-        if existing is not None:
-            return await _rejoin(existing, command, join, ctx, counted=counted)
-        if not counted and not await ctx.mail_quota.take(email, now=join.now):
+        if existing is None:
             return Joined(None, JoinOutcome.LIMITED)
-        counted = True
+        return await _rejoin(existing, command, join, ctx, allowance=Allowance.SPENT)
+    for _ in range(JOIN_ATTEMPTS):
         person = Person.join(command.details, join)
         person.confirmation_sent(join.now)
         try:
             await ctx.people.add(person, events=[registered(person, command, ctx)])
         except EmailAlreadyRegisteredError:
-            continue
+            existing = await ctx.people.find_by_email(email)
+            if existing is None:
+                continue  # forgotten since the insert was turned away: the address is new again
+            return await _rejoin(existing, command, join, ctx, allowance=Allowance.TAKEN)
         return Joined(person.id, JoinOutcome.REGISTERED, Mail.CONFIRM_ADDRESS)
     raise EmailAlreadyRegisteredError(email)
 
 
 async def _rejoin(
-    existing: Person, command: JoinVolunteer, join: JoinContext, ctx: Context, *, counted: bool
+    existing: Person,
+    command: JoinVolunteer,
+    join: JoinContext,
+    ctx: Context,
+    *,
+    allowance: Allowance,
 ) -> Joined:
     if copy.deepcopy(existing).rejoin(command.details, join) is None:
+        await _give_back(allowance, command, join, ctx)
         return Joined(existing.id, JoinOutcome.UNCHANGED)
-    if not counted and not await ctx.mail_quota.take(command.details.email, now=join.now):
+    if allowance is Allowance.SPENT:
         return Joined(existing.id, JoinOutcome.LIMITED)
     mail: Mail | None = None
 
@@ -93,9 +111,20 @@ async def _rejoin(
     try:
         await ctx.people.change(existing.id, change)
     except PersonNotFoundError:
+        await _give_back(allowance, command, join, ctx)
         return Joined(None, JoinOutcome.UNCHANGED)
+    if mail is None:
+        await _give_back(allowance, command, join, ctx)
     outcome = JoinOutcome.CHANGE_PENDING if mail is Mail.CONFIRM_CHANGE else JoinOutcome.UNCHANGED
     return Joined(existing.id, outcome, mail)
+
+
+async def _give_back(
+    allowance: Allowance, command: JoinVolunteer, join: JoinContext, ctx: Context
+) -> None:
+    """The email taken for a join that sends none is not counted against the address."""
+    if allowance is Allowance.TAKEN:
+        await ctx.mail_quota.give_back(command.details.email, now=join.now)
 
 
 async def drop_stale_changes(*, ctx: Context) -> int:
