@@ -1,4 +1,5 @@
-"""`python -m bench [B1 B3 ...] [--quick] [--seed N] [--out var/bench]`: see bench/__init__.py."""
+"""`python -m bench [B1 B3 ...] [--quick] [--seed N] [--out var/bench] [--publish]`: see
+bench/__init__.py."""
 
 import argparse
 import asyncio
@@ -9,9 +10,10 @@ import tempfile
 import time
 import traceback
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import report
+from bench import budgets, provenance, publish, report
 from bench.config import Params, quick_params
 from bench.context import RunContext
 from bench.people import geonames_path
@@ -49,7 +51,15 @@ def sizes(value: str) -> tuple[int, ...]:
     return found
 
 
-def parse(argv: list[str]) -> tuple[list[str], Params]:
+@dataclasses.dataclass(frozen=True)
+class Options:
+    chosen: list[str]
+    params: Params
+    publish: bool
+    budgets: Path
+
+
+def parse(argv: list[str]) -> Options:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
         "scenarios", nargs="*", metavar="B1..B7", help="which to run (default: all, in order)"
@@ -78,6 +88,17 @@ def parse(argv: list[str]) -> tuple[list[str], Params]:
         help="profile under load into <out>/profiles/ (B1 signups + store, B3 matching, B4 notifications)",
     )
     parser.add_argument(
+        "--publish",
+        action="store_true",
+        help="write docs/benchmarks.md and docs/benchmarks/*.svg (a full run of every scenario only)",
+    )
+    parser.add_argument(
+        "--budgets",
+        type=Path,
+        default=ROOT / "var" / "bench" / budgets.BUDGETS_FILE,
+        help="store commands per operation counted by `make budgets` (default var/bench/budgets.json)",
+    )
+    parser.add_argument(
         "--geonames",
         type=Path,
         default=None,
@@ -89,6 +110,8 @@ def parse(argv: list[str]) -> tuple[list[str], Params]:
         parser.error(
             f"unknown scenario(s): {', '.join(unknown)}; choose from {', '.join(SCENARIOS)}"
         )
+    if args.publish and (args.quick or len(chosen) < len(SCENARIOS)):
+        parser.error("--publish publishes a full run: every scenario, without --quick")
     params = Params(
         seed=args.seed,
         out=args.out,
@@ -103,7 +126,12 @@ def parse(argv: list[str]) -> tuple[list[str], Params]:
         parser.error(
             f"no GeoNames file at {params.geonames}: set MATCHING_GEONAMES_PATH or --geonames"
         )
-    return chosen, quick_params(params) if args.quick else params
+    return Options(
+        chosen=chosen,
+        params=quick_params(params) if args.quick else params,
+        publish=args.publish,
+        budgets=args.budgets,
+    )
 
 
 async def run_all(chosen: list[str], params: Params, work_dir: Path) -> list[ScenarioResult]:
@@ -145,7 +173,15 @@ async def run_one(key: str, ctx: RunContext) -> ScenarioResult:
 
 
 def main(argv: list[str] | None = None) -> int:
-    chosen, params = parse(sys.argv[1:] if argv is None else argv)
+    options = parse(sys.argv[1:] if argv is None else argv)
+    chosen, params = options.chosen, options.params
+    try:
+        counted = budgets.load(options.budgets)
+    except budgets.BudgetFileError as error:
+        print(f"[bench] {error}; run `make budgets` again", file=sys.stderr)
+        return 2
+    commit = provenance.commit(ROOT)  # before the run: the tree measured
+    when = datetime.now(UTC)
     params.out.mkdir(parents=True, exist_ok=True)
     work_dir = Path(tempfile.mkdtemp(prefix="work-", dir=params.out))
     started = time.perf_counter()
@@ -162,14 +198,26 @@ def main(argv: list[str] | None = None) -> int:
     }
     arguments["scenarios"] = chosen
     arguments["total_seconds"] = round(time.perf_counter() - started, 1)
-    path = report.write_json(results, params.out, args=arguments)
+    path = report.write_json(results, params.out, args=arguments, commit=commit, budgets=counted)
     drawn = report.charts(results, params.out)
     print()
     print(report.table(results))
     for result in results:
         for note in result.notes:
             print(f"  {result.key}: {note}")
+    print()
+    print(report.budget_table(counted))
     print(f"\nresults: {path}\ncharts: {', '.join(str(p) for p in drawn)}")
+    if options.publish:
+        run = publish.Run(
+            when=when,
+            commit=commit,
+            machine=provenance.machine(),
+            params=params,
+            seconds=time.perf_counter() - started,
+        )
+        page = publish.publish(results, run=run, budgets=counted, charts=drawn, docs=ROOT / "docs")
+        print(f"published: {page} and {page.parent / publish.CHARTS_DIR}/ (commit them)")
     print(
         f"total {time.perf_counter() - started:.0f}s (ratios compare runs; absolute figures are this machine's, now)"
     )

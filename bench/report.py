@@ -1,8 +1,7 @@
-"""The table on the terminal, results.json and the SVG charts."""
+"""The tables on the terminal, results.json and the SVG charts."""
 
 import json
 import math
-import platform
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,12 +9,14 @@ from typing import Any
 
 import pygal  # type: ignore[import-untyped]
 
-from bench.results import ScenarioResult
+from bench import provenance
+from bench.budgets import CountedBudgets
+from bench.results import Budget, ScenarioResult
 
 RESULTS = "results.json"
 
 
-def _number(value: float) -> str:
+def format_number(value: float) -> str:
     if math.isnan(value):
         return "-"
     if abs(value) >= 100:
@@ -25,25 +26,47 @@ def _number(value: float) -> str:
     return f"{value:.3g}"
 
 
-def table(results: Sequence[ScenarioResult]) -> str:
-    header = ("", "figure", "value", "unit", "limit", "limit is", "ratio", "goal", "ok")
-    rows: list[tuple[str, ...]] = [header]
-    for result in results:
-        for figure in result.figures:
-            met = {True: "yes", False: "NO", None: ""}[figure.met]
-            rows.append(
-                (
-                    result.key,
-                    figure.name,
-                    _number(figure.value),
-                    figure.unit,
-                    _number(figure.limit),
-                    figure.limit_name,
-                    _number(figure.ratio),
-                    figure.goal_text(),
-                    met,
-                )
-            )
+FIGURE_COLUMNS = ("", "figure", "value", "unit", "limit", "limit is", "ratio", "goal", "ok")
+BUDGET_COLUMNS = ("operation", "commands/op", "goal", "ok", "commands", "operations", "by command")
+
+
+def figure_rows(results: Sequence[ScenarioResult]) -> list[tuple[str, ...]]:
+    """One row per figure, in FIGURE_COLUMNS order: the terminal's table and the published page's."""
+    return [
+        (
+            result.key,
+            figure.name,
+            format_number(figure.value),
+            figure.unit,
+            format_number(figure.limit),
+            figure.limit_name,
+            format_number(figure.ratio),
+            figure.goal_text(),
+            {True: "yes", False: "NO", None: ""}[figure.met],
+        )
+        for result in results
+        for figure in result.figures
+    ]
+
+
+def budget_rows(budgets: Sequence[Budget]) -> list[tuple[str, ...]]:
+    """One row per counted operation, in BUDGET_COLUMNS order."""
+    return [
+        (
+            budget.operation,
+            "-" if math.isnan(budget.per_operation) else f"{budget.per_operation:.2f}",
+            f"<= {budget.goal:g}",
+            "yes" if budget.met else "NO",
+            str(budget.commands),
+            str(budget.operations),
+            ", ".join(f"{name} {count}" for name, count in sorted(budget.by_command.items())),
+        )
+        for budget in budgets
+    ]
+
+
+def _columns(header: tuple[str, ...], body: list[tuple[str, ...]]) -> str:
+    rows = [header, *body]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = [
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
@@ -51,6 +74,16 @@ def table(results: Sequence[ScenarioResult]) -> str:
     ]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(line.rstrip() for line in lines)
+
+
+def table(results: Sequence[ScenarioResult]) -> str:
+    return _columns(FIGURE_COLUMNS, figure_rows(results))
+
+
+def budget_table(counted: CountedBudgets | None) -> str:
+    if counted is None:
+        return "store commands per operation: not measured in this run; run `make budgets`"
+    return _columns(BUDGET_COLUMNS, budget_rows(counted.budgets))
 
 
 def _clean(value: Any) -> Any:
@@ -64,15 +97,30 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def write_json(results: Sequence[ScenarioResult], out: Path, *, args: dict[str, Any]) -> Path:
+def write_json(
+    results: Sequence[ScenarioResult],
+    out: Path,
+    *,
+    args: dict[str, Any],
+    commit: str,
+    budgets: CountedBudgets | None,
+) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC)
     document = _clean(
         {
             "generated_at": stamp.isoformat(),
-            "machine": {"python": platform.python_version(), "node": platform.node()},
+            "commit": commit,
+            "machine": provenance.machine(),
             "args": args,
             "scenarios": {result.key: result.as_json() for result in results},
+            "budgets": None
+            if budgets is None
+            else {
+                "counted_at": budgets.counted_at.isoformat(),
+                "source": str(budgets.source),
+                "operations": [budget.as_json() for budget in budgets.budgets],
+            },
         }
     )
     path = out / RESULTS

@@ -1,4 +1,5 @@
-"""What a scenario reports: figures, each beside the limit measured in the same run."""
+"""What a run reports: figures, each beside the limit measured in the same run, and the counted
+budgets (store commands per operation) that the budget tests measured."""
 
 import math
 from dataclasses import asdict, dataclass, field
@@ -94,3 +95,29 @@ class ScenarioResult:
             "notes": self.notes,
             "series": self.series,
         }
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Store commands one operation costs, counted by the budget tests (`make budgets`).
+
+    Counted, not timed: `commands` store commands seen by a PyMongo command listener while
+    `operations` operations ran, so the figure is the same on any machine. `goal` is the upper
+    bound on `per_operation`.
+    """
+
+    operation: str
+    per_operation: float
+    goal: float
+    commands: int = 0
+    operations: int = 0
+    by_command: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def met(self) -> bool:
+        return self.per_operation <= self.goal
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["met"] = self.met
+        return data
