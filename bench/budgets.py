@@ -3,7 +3,7 @@
 The budget tests (`pytest -m budget`) count the store commands each operation sends with a PyMongo
 command listener in the process that runs it; the bench's services are separate processes, where a
 listener in the bench could not see them. When `TOGETHER_BUDGETS_OUT` names a file, the tests write
-there a JSON list, one object per operation:
+there (`together_kit.testing.commands.Counted.record`) a JSON list, one object per operation:
 
     {"operation": "signup", "commands": 40, "operations": 10, "per_operation": 4.0,
      "goal": 5, "by_command": {"insert": 20, "find": 20}}
@@ -20,7 +20,6 @@ from typing import Any
 
 from bench.results import Budget
 
-BUDGETS_ENV = "TOGETHER_BUDGETS_OUT"
 BUDGETS_FILE = "budgets.json"
 
 

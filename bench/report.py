@@ -2,6 +2,7 @@
 
 import json
 import math
+import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +15,12 @@ from bench.budgets import CountedBudgets
 from bench.results import Budget, ScenarioResult
 
 RESULTS = "results.json"
+
+# pygal appends to sys.meta_path a finder for its map plugins (`pygal.maps.*`, unused here) that
+# has no `find_spec`: pytest's importlib import mode, walking sys.meta_path, fails on it.
+sys.meta_path[:] = [
+    finder for finder in sys.meta_path if not isinstance(finder, pygal.PluginImportFixer)
+]
 
 
 def format_number(value: float) -> str:
