@@ -66,7 +66,9 @@ def budget_rows(budgets: Sequence[Budget]) -> list[tuple[str, ...]]:
             "yes" if budget.met else "NO",
             str(budget.commands),
             str(budget.operations),
-            ", ".join(f"{name} {count}" for name, count in sorted(budget.by_command.items())),
+            ", ".join(
+                f"{name} {count}" for name, count in sorted(budget.by_command.items()) if count
+            ),
         )
         for budget in budgets
     ]
