@@ -173,3 +173,29 @@ async def test_a_failed_publish_is_left_to_the_relay_and_nothing_is_lost(
     clock.now += 1.5
     assert await relay.drain() == 2
     assert relayed == ["b", "c"]
+
+
+async def test_concurrent_writes_to_one_document_publish_each_event_once(
+    runtime: ServiceRuntime, rabbitmq_url: str
+) -> None:
+    """Thirty writers race for one document (optimistic retries): every event is published, and
+    none twice, although removals give the lease back while later writes are leasing it again."""
+    people = runtime.aggregate("people")
+    person_id = uuid.uuid4()
+    async with (
+        event_probe(rabbitmq_url, [VolunteerRegistered.routing_key]) as probe,
+        runtime.running(),
+    ):
+        await people.insert({"_id": str(person_id)}, [registered(person_id, "v0")])
+        await asyncio.gather(
+            *(
+                people.update(str(person_id), rename(f"v{n}", person_id), attempts=60)
+                for n in range(1, 31)
+            )
+        )
+        await probe.wait_for(31)
+        await eventually(runtime.relay.backlog, until=lambda n: n == 0, what="an empty outbox")
+        await asyncio.sleep(3 * runtime.settings.outbox_poll_seconds)  # the relay's sweeps
+    ids = [e["id"] for e in probe.events]
+    assert len(ids) == 31
+    assert len(set(ids)) == 31

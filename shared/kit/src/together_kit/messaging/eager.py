@@ -46,6 +46,8 @@ class _Chain:
 
     collection: AsyncCollection[Document]
     document_id: Any
+    lease_until: float
+    """The lease of the last write that gave this chain events."""
     waiting: list[Document] = field(default_factory=list)
     published: list[str] = field(default_factory=list)
 
@@ -54,6 +56,7 @@ class _Chain:
 class _Removal:
     collection: AsyncCollection[Document]
     document_id: Any
+    lease_until: float
     published: list[str]
     completed: bool
 
@@ -144,11 +147,13 @@ class EagerOutbox:
             self._wake_relay(collection)
             return
         key = (collection.full_name, document["_id"])
+        lease_until = float(document["outbox_lease_until"])
         chain = self._chains.get(key)
         if chain is not None:
             chain.waiting.extend(events)
+            chain.lease_until = max(chain.lease_until, lease_until)
             return
-        chain = self._chains[key] = _Chain(collection, document["_id"], list(events))
+        chain = self._chains[key] = _Chain(collection, document["_id"], lease_until, list(events))
         task = asyncio.create_task(self._drain(key, chain))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -169,7 +174,13 @@ class EagerOutbox:
             del self._chains[key]
             self._unremoved.setdefault(key, set()).update(chain.published)
             self._removals.append(
-                _Removal(chain.collection, chain.document_id, chain.published, completed)
+                _Removal(
+                    chain.collection,
+                    chain.document_id,
+                    chain.lease_until,
+                    chain.published,
+                    completed,
+                )
             )
             self._removal_due.set()
             if not completed:
@@ -195,9 +206,9 @@ class EagerOutbox:
             for removals in by_collection.values():
                 for start in range(0, len(removals), BATCH_SIZE):
                     batch = removals[start : start + BATCH_SIZE]
-                    await batch[0].collection.bulk_write(
-                        [self._removal(r) for r in batch], ordered=False
-                    )
+                    operations = [op for removal in batch for op in self._removal(removal)]
+                    if operations:
+                        await batch[0].collection.bulk_write(operations, ordered=False)
         finally:  # written or not: a document still holding them is the relay's from now on
             for removal in taken:
                 self._forget(removal)
@@ -210,14 +221,28 @@ class EagerOutbox:
         else:
             self._unremoved.pop(key, None)
 
-    def _removal(self, removal: _Removal) -> UpdateOne:
-        """Pull what was published; give the lease back unless this process leased the document
-        again meanwhile (a later write's events are on their way)."""
-        update: Document = {"$inc": {"outbox_pending": -len(removal.published), "version": 1}}
+    def _removal(self, removal: _Removal) -> list[UpdateOne]:
+        """Pull what was published and give the lease back, unless a later write of this
+        process leased the document again (its events are on their way): then only pull.
+
+        Which of the two is decided by the store, by the lease the document holds when the
+        removal lands, not by this process when it sends it: a write leasing it again may be in
+        flight. Each applies only while the document still holds the events, so at most one of
+        the two pulls them."""
+        holding: Document = {"_id": removal.document_id, "outbox_lease_owner": self._owner}
+        pull: Document = {"$inc": {"version": 1}}
         if removal.published:
-            update["$pull"] = {"outbox": {"id": {"$in": removal.published}}}
-        key = (removal.collection.full_name, removal.document_id)
-        if key not in self._chains:
-            until = 0.0 if removal.completed else self._clock() + FAILURE_PAUSE
-            update["$set"] = {"outbox_lease_until": until}
-        return UpdateOne({"_id": removal.document_id, "outbox_lease_owner": self._owner}, update)
+            # they leave together, so the first one tells whether they are still there (an
+            # equality: the embedded store's updates ignore `$elemMatch` with `$in`)
+            holding["outbox.id"] = removal.published[0]
+            pull["$pull"] = {"outbox": {"id": {"$in": removal.published}}}
+            pull["$inc"]["outbox_pending"] = -len(removal.published)
+        until = 0.0 if removal.completed else self._clock() + FAILURE_PAUSE
+        give_back = UpdateOne(
+            {**holding, "outbox_lease_until": removal.lease_until},
+            {**pull, "$set": {"outbox_lease_until": until}},
+        )
+        if not removal.published:
+            return [give_back]
+        only_pull = UpdateOne({**holding, "outbox_lease_until": {"$ne": removal.lease_until}}, pull)
+        return [give_back, only_pull]
