@@ -20,6 +20,7 @@ from matching.bootstrap import create_app
 from matching.handlers import Context
 from matching.settings import DISTRICTS, Settings
 from pymongo.asynchronous.database import AsyncDatabase
+from together_kit.runtime import ServiceRuntime
 from together_kit.testing.apps import running
 from together_kit.testing.clock import Clock
 from together_kit.testing.events import listing_approved, volunteer_confirmed
@@ -64,6 +65,21 @@ class Matching:
             what=f"profile of {person_id}",
         )
         return person_id
+
+    def consumed(self, event_type: str, outcome: str) -> int:
+        """Events of a type this app's `matching.volunteers` consumer took with this outcome."""
+        runtime: ServiceRuntime = self.app.state.runtime
+        return int(
+            sum(
+                sample.value
+                for metric in runtime.metrics.consumed.collect()
+                for sample in metric.samples
+                if sample.name.endswith("_total")
+                and sample.labels.get("queue") == "matching.volunteers"
+                and sample.labels.get("event_type") == event_type
+                and sample.labels.get("outcome") == outcome
+            )
+        )
 
     async def submit(self, **changes: Any) -> httpx.Response:
         return await self.http.post("/api/v1/events", json=event_body(**changes))

@@ -6,7 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from matching.handlers.volunteers import tell_unmatched
-from together_kit.testing.probe import EventProbe
+from together_contracts import VolunteerUpdated, VolunteerUpdatedData
+from together_kit.testing.events import volunteer_confirmed
+from together_kit.testing.probe import EventProbe, publish_event
+from together_kit.testing.waiting import eventually
 
 from .conftest import Matching, next_saturday_noon, seen, token_of
 
@@ -104,3 +107,39 @@ async def test_a_broken_answer_link_leads_to_my_together_for_a_new_one(matching:
     [back] = parse_qs(url.query)["next"]
     assert back.endswith("/my/events")
     assert "Sign in to My together" in page.text
+
+
+async def test_a_redelivered_confirmation_is_a_duplicate_even_after_an_update(
+    matching: Matching,
+) -> None:
+    """Profile writes are keyed by the event id, with no inbox record: the confirmation sent again
+    after an update finds its id on the profile and leaves the update in place."""
+    joined = volunteer_confirmed(outward_code="M1")
+    person_id = joined.data.person_id
+    await publish_event(matching.rabbitmq_url, joined)
+    moved = VolunteerUpdated(
+        producer="tests",
+        correlation_id="moved",
+        data=VolunteerUpdatedData(
+            person_id=person_id,
+            confirmed=True,
+            profile=joined.data.profile.model_copy(update={"outward_code": "LS1"}),
+        ),
+    )
+    await publish_event(matching.rabbitmq_url, moved)
+    await eventually(
+        lambda: matching.db["volunteers"].find_one({"_id": str(person_id), "outward_code": "LS1"}),
+        what="the updated profile",
+    )
+
+    await publish_event(matching.rabbitmq_url, joined)
+
+    async def duplicates() -> int:
+        return matching.consumed("volunteer.confirmed", "duplicate")
+
+    await eventually(duplicates, what="the confirmation taken as a duplicate")
+    stored = await matching.db["volunteers"].find_one({"_id": str(person_id)})
+    assert stored is not None
+    assert stored["outward_code"] == "LS1"
+    assert stored["applied"] == [str(joined.id), str(moved.id)]
+    assert await matching.db["inbox"].count_documents({"event_id": str(joined.id)}) == 0

@@ -20,7 +20,14 @@ from matching.domain.geo import Point, cells, covering
 from matching.domain.matches import Proposed, match_id
 from matching.domain.nearby import blocks_reaching, reach_key_of
 from matching.domain.places import Place, UnknownPostcodeError
-from matching.domain.volunteers import Status, Volunteer, VolunteerChange, VolunteerNotFoundError
+from matching.domain.volunteers import (
+    Applied,
+    ProfileDecision,
+    Status,
+    Volunteer,
+    VolunteerChange,
+    VolunteerNotFoundError,
+)
 from matching.handlers import Context, MatchingRules
 from together_contracts import (
     IntegrationEvent,
@@ -52,10 +59,21 @@ class FakeVolunteers:
         found = self.stored.get(person_id)
         return copy.deepcopy(found) if found else None
 
-    async def put(self, volunteer: Volunteer, *, events: Sequence[IntegrationEvent] = ()) -> None:
+    async def put(self, volunteer: Volunteer) -> None:
+        """Seed a profile (tests only)."""
         volunteer.version += 1
         self.stored[volunteer.person_id] = copy.deepcopy(volunteer)
-        self.outbox.events += events
+
+    async def apply_profile(
+        self, person_id: UUID, *, event_id: UUID, decide: ProfileDecision, new: bool = False
+    ) -> Applied:
+        current = await self.get(person_id)
+        if current is not None and current.has_applied(event_id):
+            return Applied(current, redelivered=True)
+        volunteer = await decide(current)
+        volunteer.mark_applied(event_id)
+        await self.put(volunteer)
+        return Applied(volunteer, redelivered=False)
 
     async def change(self, person_id: UUID, change: VolunteerChange) -> Volunteer:
         current = await self.get(person_id)

@@ -18,9 +18,13 @@ from together_contracts import (
     ListingDecisionData,
     ListingRejected,
     VolunteerConfirmed,
+    VolunteerProfile,
     VolunteerUnsubscribed,
     VolunteerUnsubscribedData,
+    VolunteerUpdated,
+    VolunteerUpdatedData,
 )
+from together_kit.messaging.consuming import AlreadyHandled
 from together_kit.testing.events import listing_approved, volunteer_confirmed
 
 from .fakes import NOW, Clock, context
@@ -215,11 +219,68 @@ async def test_a_repeated_confirmation_never_proposes_an_event_twice() -> None:
     joined = confirmed()
     await volunteers.volunteer_confirmed(joined, ctx)
     clock.advance(days=8)
-    await volunteers.volunteer_confirmed(joined, ctx)
+    with pytest.raises(AlreadyHandled):
+        await volunteers.volunteer_confirmed(joined, ctx)
     assert len(outbox.of_type("match.proposed")) == 1
     stored = await ctx.volunteers.get(joined.data.person_id)
     assert stored is not None
     assert stored.proposals_this_week(clock()) == 0
+
+
+def updated(person_id: uuid.UUID, **profile: Any) -> VolunteerUpdated:
+    fields: dict[str, Any] = {
+        "outward_code": "M1",
+        "interests": [Interest.FOOD_AND_MUTUAL_AID],
+        "travel_radius_km": 10,
+        "consents": [Consent.MATCHED_EVENTS],
+        **profile,
+    }
+    return VolunteerUpdated(
+        producer="t",
+        correlation_id="c",
+        data=VolunteerUpdatedData(
+            person_id=person_id, confirmed=True, profile=VolunteerProfile(**fields)
+        ),
+    )
+
+
+def unsubscribed(person_id: uuid.UUID) -> VolunteerUnsubscribed:
+    return VolunteerUnsubscribed(
+        producer="t",
+        correlation_id="c",
+        data=VolunteerUnsubscribedData(person_id=person_id, withdrawn=[Consent.MATCHED_EVENTS]),
+    )
+
+
+async def test_a_redelivered_profile_event_never_undoes_a_later_one() -> None:
+    """Profile writes are keyed by the event id (no inbox): an event redelivered after later ones
+    finds its id on the profile and changes nothing."""
+    ctx, _ = context()
+    joined = confirmed(interests=[Interest.SPORT])
+    await volunteers.volunteer_confirmed(joined, ctx)
+    person_id = joined.data.person_id
+    moved = updated(person_id, outward_code="LS1")
+    await volunteers.volunteer_updated(moved, ctx)
+    left = unsubscribed(person_id)
+    await volunteers.volunteer_unsubscribed(left, ctx)
+    await volunteers.volunteer_updated(updated(person_id, outward_code="LS1"), ctx)
+
+    for redelivered in (joined, moved):
+        with pytest.raises(AlreadyHandled):
+            await dispatch_again(redelivered, ctx)
+    with pytest.raises(AlreadyHandled):
+        await volunteers.volunteer_unsubscribed(left, ctx)
+    stored = await ctx.volunteers.get(person_id)
+    assert stored is not None
+    assert (stored.outward_code, stored.status) == ("LS1", Status.CONFIRMED)
+    assert stored.interests == {Interest.FOOD_AND_MUTUAL_AID}
+
+
+async def dispatch_again(event: VolunteerConfirmed | VolunteerUpdated, ctx: Any) -> None:
+    if isinstance(event, VolunteerConfirmed):
+        await volunteers.volunteer_confirmed(event, ctx)
+    else:
+        await volunteers.volunteer_updated(event, ctx)
 
 
 async def test_an_old_response_link_has_expired(monkeypatch: pytest.MonkeyPatch) -> None:

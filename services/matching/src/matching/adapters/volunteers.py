@@ -7,14 +7,22 @@ from typing import Any
 from uuid import UUID
 
 from pymongo import ASCENDING
+from pymongo.errors import DuplicateKeyError
 from together_contracts import Availability, IntegrationEvent, Interest
-from together_kit.messaging.outbox import AggregateCollection, AggregateNotFoundError, Change
+from together_kit.messaging.outbox import (
+    AggregateCollection,
+    AggregateNotFoundError,
+    Change,
+    ConcurrentWriteError,
+)
 
 from matching.domain.community_events import CommunityEvent
 from matching.domain.gaps import District
 from matching.domain.geo import Point
 from matching.domain.nearby import Read, ReadingPlan, blocks_reaching, reach_key_of
 from matching.domain.volunteers import (
+    Applied,
+    ProfileDecision,
     Proposal,
     Status,
     Volunteer,
@@ -26,6 +34,7 @@ STORED_PRECISION = timedelta(milliseconds=1)
 """Stores keep datetimes to the millisecond."""
 READ_LIMIT = 4096
 """Candidate documents remembered for a proposal's write; more are forgotten all at once."""
+PROFILE_ATTEMPTS = 8
 
 
 class MongoVolunteerRepository:
@@ -62,12 +71,61 @@ class MongoVolunteerRepository:
         document = await self.volunteers.collection.find_one({"_id": str(person_id)})
         return from_document(document) if document else None
 
-    async def put(self, volunteer: Volunteer, *, events: Sequence[IntegrationEvent] = ()) -> None:
-        """Insert a new profile (its version 0) or replace a stored one under its version."""
-        if volunteer.version == 0:
-            await self.volunteers.insert(to_document(volunteer), events)
-            return
-        await self.change(volunteer.person_id, lambda v: _replace(v, volunteer, events))
+    async def apply_profile(
+        self, person_id: UUID, *, event_id: UUID, decide: ProfileDecision, new: bool = False
+    ) -> Applied:
+        """Apply the profile event `event_id` as `decide` says, written once and keyed by the
+        event id, so a redelivery finds its work done and the consumer needs no inbox record.
+
+        A new profile is inserted under the person's id, carrying the event id; a stored one is
+        replaced under the version read, which did not carry it (so a copy that carries it by
+        the time of the write is refused, read again and left as it is). A profile that already
+        carries the event id is left as it is, whatever came after it (`Volunteer.applied`).
+
+        `new`: the profile is most likely not stored yet (a confirmation), so the insert is tried
+        before any read: one round trip, or three when it was stored after all."""
+        key = str(person_id)
+        document = None if new else await self._find(key)
+        for _ in range(PROFILE_ATTEMPTS):
+            if document is None:
+                volunteer = await decide(None)
+                volunteer.mark_applied(event_id)
+                try:
+                    await self.volunteers.insert(to_document(volunteer), ())
+                except DuplicateKeyError:
+                    document = await self._find(key)  # stored after all: apply to it
+                    continue
+                return Applied(volunteer, redelivered=False)
+            stored = from_document(document)
+            if stored.has_applied(event_id):
+                return Applied(stored, redelivered=True)
+            decided = await decide(stored)
+            try:
+                return await self._apply(key, event_id, decided, known=document)
+            except AggregateNotFoundError:
+                document = None  # erased meanwhile: as if new
+        raise ConcurrentWriteError(person_id)
+
+    async def _find(self, key: str) -> dict[str, Any] | None:
+        return await self.volunteers.collection.find_one({"_id": key})
+
+    async def _apply(
+        self, key: str, event_id: UUID, decided: Volunteer, *, known: dict[str, Any]
+    ) -> Applied:
+        outcome: list[Applied] = []
+
+        def apply(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[IntegrationEvent]]:
+            volunteer = from_document(document)
+            if volunteer.has_applied(event_id):
+                outcome[:] = [Applied(volunteer, redelivered=True)]
+                return document, ()
+            _take_profile(volunteer, decided)
+            volunteer.mark_applied(event_id)
+            outcome[:] = [Applied(volunteer, redelivered=False)]
+            return to_document(volunteer), ()
+
+        await self.volunteers.update(key, apply, known=known)
+        return outcome[0]
 
     async def change(self, person_id: UUID, change: VolunteerChange) -> Volunteer:
         changed: list[Volunteer] = []
@@ -222,9 +280,8 @@ class MongoVolunteerRepository:
         ]
 
 
-def _replace(
-    current: Volunteer, new: Volunteer, events: Sequence[IntegrationEvent]
-) -> Sequence[IntegrationEvent]:
+def _take_profile(current: Volunteer, new: Volunteer) -> None:
+    """What a profile event decides (`new`), onto the profile as stored (`current`)."""
     for name in (
         "outward_code",
         "location",
@@ -238,7 +295,6 @@ def _replace(
         "confirmed_at",
     ):
         setattr(current, name, getattr(new, name))
-    return events
 
 
 def to_document(volunteer: Volunteer) -> dict[str, Any]:
@@ -266,6 +322,7 @@ def to_document(volunteer: Volunteer) -> dict[str, Any]:
         "no_shows": volunteer.no_shows,
         "proposed": volunteer.proposed,
         "unmatched_told": volunteer.unmatched_told,
+        "applied": [str(event_id) for event_id in volunteer.applied],
     }
 
 
@@ -300,5 +357,6 @@ def from_document(document: dict[str, Any]) -> Volunteer:
         no_shows=document.get("no_shows", 0),
         proposed=document.get("proposed", 0),
         unmatched_told=document.get("unmatched_told", False),
+        applied=[UUID(event_id) for event_id in document.get("applied", [])],
         version=document.get("version", 0),
     )

@@ -1,6 +1,6 @@
 """A volunteer as matching knows them: where roughly, what, when, how far; never who."""
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -11,6 +11,9 @@ from together_contracts import Availability, Consent, IntegrationEvent, Interest
 from matching.domain.geo import Point
 
 WEEK = timedelta(days=7)
+APPLIED_KEPT = 16
+"""Profile events whose ids a profile keeps: a person has a handful (confirmed, a few updates),
+and a redelivery comes soon after its first delivery."""
 
 
 class VolunteerNotFoundError(LookupError):
@@ -52,6 +55,8 @@ class Volunteer:
     no_shows: int = 0
     proposed: int = 0
     unmatched_told: bool = False
+    applied: list[UUID] = field(default_factory=list)
+    """The ids of the latest profile events applied (`APPLIED_KEPT`): a redelivered one is known."""
     version: int = 0
 
     def take_consents(self, consents: Collection[Consent], *, confirmed: bool) -> None:
@@ -64,6 +69,12 @@ class Volunteer:
             self.status = Status.CONFIRMED
         else:
             self.status = Status.UNSUBSCRIBED
+
+    def has_applied(self, event_id: UUID) -> bool:
+        return event_id in self.applied
+
+    def mark_applied(self, event_id: UUID) -> None:
+        self.applied = [*self.applied, event_id][-APPLIED_KEPT:]
 
     def withdraw_matches(self) -> None:
         """They withdrew the consent to hear of matched events."""
@@ -90,5 +101,15 @@ class Volunteer:
         self.proposed += 1
 
 
+@dataclass(frozen=True)
+class Applied:
+    """A profile as a profile event left it; `redelivered` when it had been applied already."""
+
+    volunteer: Volunteer
+    redelivered: bool
+
+
 VolunteerChange = Callable[[Volunteer], Sequence[IntegrationEvent]]
 """Decides a change of one profile (it changes the profile given) and returns the events it tells."""
+ProfileDecision = Callable[[Volunteer | None], Awaitable[Volunteer]]
+"""Decides the profile a profile event leaves: the stored one changed, or a new one (`None`)."""

@@ -1,4 +1,8 @@
-"""Who in matching reacts to what: one table per consumer queue; the event types are the contract."""
+"""Who in matching reacts to what: one table per consumer queue; the event types are the contract.
+
+The profile events' handlers write once, keyed by the event id (`Volunteer.applied`), so they keep
+no inbox record; the others (several writes, or an answer published) are guarded by the inbox.
+"""
 
 from together_contracts import (
     ListingApproved,
@@ -10,7 +14,7 @@ from together_contracts import (
     VolunteerUnsubscribed,
     VolunteerUpdated,
 )
-from together_kit.messaging.subscriptions import subscribe, then
+from together_kit.messaging.subscriptions import keyed, subscribe, then
 from together_kit.runtime import ServiceRuntime
 
 from matching.handlers import Context, access, erasure, listings, matching, volunteers
@@ -21,9 +25,9 @@ def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
         runtime,
         "volunteers",
         {
-            VolunteerConfirmed: [volunteers.volunteer_confirmed],
-            VolunteerUpdated: [volunteers.volunteer_updated],
-            VolunteerUnsubscribed: [volunteers.volunteer_unsubscribed],
+            VolunteerConfirmed: [keyed(volunteers.volunteer_confirmed)],
+            VolunteerUpdated: [keyed(volunteers.volunteer_updated)],
+            VolunteerUnsubscribed: [keyed(volunteers.volunteer_unsubscribed)],
             PersonErasureRequested: [erasure.erase_person],
         },
         ctx=ctx,

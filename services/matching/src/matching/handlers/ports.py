@@ -18,7 +18,7 @@ from matching.domain.gaps import District
 from matching.domain.geo import Point
 from matching.domain.links import Purpose
 from matching.domain.matches import Proposed
-from matching.domain.volunteers import Volunteer, VolunteerChange
+from matching.domain.volunteers import Applied, ProfileDecision, Volunteer, VolunteerChange
 
 
 class EventRepository(Protocol):
@@ -43,9 +43,9 @@ class EventRepository(Protocol):
 
 class VolunteerRepository(Protocol):
     async def get(self, person_id: UUID) -> Volunteer | None: ...
-    async def put(
-        self, volunteer: Volunteer, *, events: Sequence[IntegrationEvent] = ()
-    ) -> None: ...
+    async def apply_profile(
+        self, person_id: UUID, *, event_id: UUID, decide: ProfileDecision, new: bool = False
+    ) -> Applied: ...
     async def change(self, person_id: UUID, change: VolunteerChange) -> Volunteer: ...
     async def claim_slots(
         self,

@@ -13,10 +13,11 @@ from together_contracts import (
 )
 from together_contracts.matches import NearbyEvent, VolunteerUnmatched, VolunteerUnmatchedData
 from together_kit.districts import InvalidPostcodeError
+from together_kit.messaging.consuming import AlreadyHandled
 
 from matching.domain.geo import Point, distance_km
 from matching.domain.places import UnknownPostcodeError
-from matching.domain.volunteers import Volunteer
+from matching.domain.volunteers import Applied, Volunteer, VolunteerNotFoundError
 from matching.handlers.context import PRODUCER, Context
 from matching.handlers.matching import match_volunteer
 
@@ -37,54 +38,75 @@ async def locate(outward_code: str, ctx: Context) -> Point | None:
 
 async def save_profile(
     event: VolunteerConfirmed | VolunteerUpdated, *, confirmed: bool, ctx: Context
-) -> Volunteer:
+) -> Applied:
+    """The profile as the event leaves it, written keyed by the event id: a redelivered event
+    changes nothing (`Applied.redelivered`), even after later events (`Volunteer.applied`)."""
     profile: VolunteerProfile = event.data.profile
     person_id = event.data.person_id
-    existing = await ctx.volunteers.get(person_id)
-    volunteer = existing or Volunteer(
-        person_id=person_id,
-        outward_code="",
-        location=None,
-        interests=frozenset(),
-        availability=frozenset(),
-        travel_radius_km=profile.travel_radius_km,
+
+    async def decide(existing: Volunteer | None) -> Volunteer:
+        volunteer = existing or Volunteer(
+            person_id=person_id,
+            outward_code="",
+            location=None,
+            interests=frozenset(),
+            availability=frozenset(),
+            travel_radius_km=profile.travel_radius_km,
+        )
+        if existing is None or existing.outward_code != profile.outward_code:
+            volunteer.location = await locate(profile.outward_code, ctx)
+        volunteer.outward_code = profile.outward_code
+        volunteer.interests = frozenset(profile.interests)
+        volunteer.availability = frozenset(profile.availability)
+        volunteer.travel_radius_km = profile.travel_radius_km
+        volunteer.language = profile.language
+        volunteer.connector = profile.connector
+        volunteer.take_consents(profile.consents, confirmed=confirmed)
+        if confirmed and volunteer.confirmed_at is None:
+            volunteer.confirmed_at = event.occurred_at
+        return volunteer
+
+    return await ctx.volunteers.apply_profile(
+        person_id, event_id=event.id, decide=decide, new=isinstance(event, VolunteerConfirmed)
     )
-    if existing is None or existing.outward_code != profile.outward_code:
-        volunteer.location = await locate(profile.outward_code, ctx)
-    volunteer.outward_code = profile.outward_code
-    volunteer.interests = frozenset(profile.interests)
-    volunteer.availability = frozenset(profile.availability)
-    volunteer.travel_radius_km = profile.travel_radius_km
-    volunteer.language = profile.language
-    volunteer.connector = profile.connector
-    volunteer.take_consents(profile.consents, confirmed=confirmed)
-    if confirmed and volunteer.confirmed_at is None:
-        volunteer.confirmed_at = event.occurred_at
-    await ctx.volunteers.put(volunteer)
-    return volunteer
 
 
 async def volunteer_confirmed(event: VolunteerConfirmed, ctx: Context) -> None:
-    volunteer = await save_profile(event, confirmed=True, ctx=ctx)
-    await match_volunteer(volunteer, correlation_id=event.correlation_id, ctx=ctx)
+    """Keep the profile and propose the best upcoming events. A redelivery matches again, so what
+    a crash between the two left unproposed is proposed (nothing is proposed twice), and counts
+    as a duplicate."""
+    saved = await save_profile(event, confirmed=True, ctx=ctx)
+    await match_volunteer(saved.volunteer, correlation_id=event.correlation_id, ctx=ctx)
+    if saved.redelivered:
+        raise AlreadyHandled(event.id)
 
 
 async def volunteer_updated(event: VolunteerUpdated, ctx: Context) -> None:
-    await save_profile(event, confirmed=event.data.confirmed, ctx=ctx)
+    if (await save_profile(event, confirmed=event.data.confirmed, ctx=ctx)).redelivered:
+        raise AlreadyHandled(event.id)
 
 
 async def volunteer_unsubscribed(event: VolunteerUnsubscribed, ctx: Context) -> None:
+    """They withdrew the consent to matched events: one write keyed by the event id, like a
+    profile event's, so a redelivery after they consented again changes nothing."""
     if Consent.MATCHED_EVENTS not in event.data.withdrawn:
         return
-    volunteer = await ctx.volunteers.get(event.data.person_id)
-    if volunteer is None:
-        return
+    redelivered = False
 
     def withdraw(current: Volunteer) -> list[IntegrationEvent]:
-        current.withdraw_matches()
+        nonlocal redelivered
+        redelivered = current.has_applied(event.id)
+        if not redelivered:
+            current.withdraw_matches()
+            current.mark_applied(event.id)
         return []
 
-    await ctx.volunteers.change(volunteer.person_id, withdraw)
+    try:
+        await ctx.volunteers.change(event.data.person_id, withdraw)
+    except VolunteerNotFoundError:
+        return
+    if redelivered:
+        raise AlreadyHandled(event.id)
 
 
 async def tell_unmatched(ctx: Context) -> int:
