@@ -35,7 +35,7 @@ SCENARIOS: dict[str, tuple[str, Scenario]] = {
     "B2": ("end to end at a steady rate", b2_end_to_end.run),
     "B3": ("matching against V volunteers", b3_matching.run),
     "B4": ("invitation fan-out", b4_fan_out.run),
-    "B5": ("consumer with inbox", b5_consumer.run),
+    "B5": ("consumer, keyed handler", b5_consumer.run),
     "B6": ("footprint", b6_footprint.run),
     "B7": ("overload", b7_overload.run),
 }
