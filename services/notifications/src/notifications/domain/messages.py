@@ -279,6 +279,12 @@ class Message:
         """Queued to go on its own (not held, not suppressed): the dispatcher should look."""
         return self.status is Status.QUEUED
 
+    def claimed(self, *, at: datetime) -> "Message":
+        """Claimed by the dispatcher that will send it (`queued` -> `sending`), counting the
+        attempt: what the store's claim does, for a message recorded already claimed."""
+        self._may_go(Status.SENDING)
+        return replace(self, status=Status.SENDING, sending_at=at, attempts=self.attempts + 1)
+
     def hand_over(self, *, at: datetime, by: str) -> "Message":
         """The point of no return of this claim: from here a crash may have sent it."""
         if self.status is not Status.SENDING or self.handed_over_at is not None:

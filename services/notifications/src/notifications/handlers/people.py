@@ -21,6 +21,8 @@ ALL_CONSENTS = tuple(str(consent) for consent in Consent)
 
 
 async def record_registration(event: VolunteerRegistered, ctx: Context) -> None:
+    """Keyed by the person id, after `messages.confirm_registration`, which ends a redelivery
+    whose person was erased meanwhile before this brings the contact back (no inbox is kept)."""
     await ctx.contacts.add(
         Contact(
             person_id=str(event.data.person_id),

@@ -97,6 +97,20 @@ class RosterRepository(Protocol):
     async def organised_by(self, digest: str) -> list[str]: ...
 
 
+class Sender(Protocol):
+    """Sends, at once, the messages recorded already claimed by this process (the dispatcher)."""
+
+    async def reserve(self) -> bool:
+        """A place among the messages in flight (waits for one); False when not sending now."""
+        ...
+
+    def release(self) -> None:
+        """Gives back a reserved place not used (the message was recorded before)."""
+
+    def send(self, message: Message) -> None:
+        """Sends a claimed message in the background, in the place reserved for it."""
+
+
 class Channel(Protocol):
     """Hands a rendered message to its receiver, keeping the contract of `domain.channels`."""
 
