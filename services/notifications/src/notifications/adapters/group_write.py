@@ -1,8 +1,10 @@
-"""Writes asked for at the same time, made as one: a group commit without waiting.
+"""Writes (or reads) asked for at the same time, made as one: a group commit without waiting.
 
 One write is in flight at a time; whatever callers ask for meanwhile goes, all together, into the
 next. An idle store sees each write at once (no latency is added), a busy one sees fewer, larger
-writes: several messages in flight settle in one round trip instead of one each.
+writes: several messages in flight settle in one round trip instead of one each. A read grouped
+so is sent after every caller in it asked: each gets an answer no older than its question (the
+suppression lookups, which must see an unsubscribe or a bounce at once).
 """
 
 import asyncio

@@ -1,12 +1,19 @@
 """The delivery log: one document per message (domain.messages), `_id` = its key (cause event,
 recipient, template), read and written through `loaded` and `stored`.
 
+A message is recorded once per cause event, address and template, whichever address key its `_id`
+was made under: `once` holds those three (the address by its erasure digest, whose key does not
+rotate), under a unique index, so a redelivered event whose message was recorded under an older
+address key is refused by that index at its insert, with no read before it.
+
 An aggregate: a message's final status and its `notification.sent` / `notification.failed` event
 are one write. Status changes are conditional on the current status, so two dispatchers never both
 claim a message, and a stale writer never undoes a newer state. Times are stored as epoch seconds
 and a claimed message not yet handed over has `handed_over_at` = `NEVER` (together_kit.stored).
 """
 
+import contextlib
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +34,7 @@ from notifications.domain.messages import (
     WAITING,
     Due,
     Message,
+    Recorded,
     Status,
 )
 
@@ -42,6 +50,9 @@ TIMES = TimeFields(
     "cancelled_at",
     "gathered_at",
 )
+ONCE = "once"
+"""The cause event, the address's erasure digest and the template, hashed: unique (module
+docstring). Absent from a message with no digest (logged before digests, and erased since)."""
 RETAINED_FROM = "retained_from"
 """A real date (not epoch seconds: MongoDB's TTL index needs one), written with the insert: the
 later of when a message was queued and when it was due. The delivery log keeps a message
@@ -79,11 +90,21 @@ PENDING = sorted(status.value for status in OUTCOME_PENDING)
 WAITING_VALUES = [status.value for status in WAITING]
 
 
+def once(*, cause_event_id: str, email_digest: str, template: str) -> str:
+    return hashlib.sha256(f"{cause_event_id}|{email_digest}|{template}".encode()).hexdigest()
+
+
 def stored(message: Message) -> Document:
     """The document a new message is recorded as."""
     document: Document = {"_id": message.key}
     for name in RECORDED:
         document[name] = getattr(message, name)
+    if message.email_digest:
+        document[ONCE] = once(
+            cause_event_id=message.cause_event_id,
+            email_digest=message.email_digest,
+            template=message.template,
+        )
     document["status"] = message.status.value
     document["gathers"] = list(message.gathers)
     document["mentions"] = list(message.mentions)
@@ -160,6 +181,9 @@ class MongoMessageRepository:
         self.erasure_key = erasure_key
         self._held: dict[str, Document] = {}
         """Each message claimed here, as last written: its outcome write need not read it back."""
+        self._inserts: GroupWrite[Document, bool] = GroupWrite(self._insert_all)
+        self._unfound_by_once = True
+        """Whether the log may hold messages `once` cannot find (`_backfill_once`)."""
         self._marks: GroupWrite[Message, bool] = GroupWrite(self._mark_all)
         self._outcomes: GroupWrite[_Outcome, None] = GroupWrite(self._finish_all)
 
@@ -171,39 +195,82 @@ class MongoMessageRepository:
         await self.collection.create_index("person_id")
         await self.collection.create_index("event_id")
         await self.collection.create_index("email_digest")
+        await self.collection.create_index(ONCE, unique=True, sparse=True, name=ONCE)
         await backfill_digests(
             self.collection,
             address_field="recipient",
             digest_field="email_digest",
             key=self.erasure_key,
         )
+        await self._backfill_once()
+
+    async def _backfill_once(self) -> None:
+        """Messages logged before `once` get it; one that repeats another's is left without (the
+        other already stands for both). One with no address digest cannot have it (logged before
+        digests, and erased since): while the log holds any, `recorded_under` looks for them."""
+        self._unfound_by_once = False
+        missing = self.collection.find(
+            {ONCE: {"$exists": False}}, {"cause_event_id": 1, "email_digest": 1, "template": 1}
+        )
+        async for document in missing:
+            if not document.get("email_digest"):
+                self._unfound_by_once = True
+                continue
+            value = once(
+                cause_event_id=document["cause_event_id"],
+                email_digest=document["email_digest"],
+                template=document["template"],
+            )
+            with contextlib.suppress(DuplicateKeyError):
+                await self.collection.update_one({"_id": document["_id"]}, {"$set": {ONCE: value}})
 
     async def record(self, message: Message) -> bool:
         """Insert the intent (or a message already claimed by its sender, `Message.claimed`);
-        False if this key was recorded before (then nothing changes)."""
+        False if it was recorded before, under this key or another address key (`once`): then
+        nothing changes. Inserts asked for while another is being written go in together."""
         retained_from = max(message.queued_at, message.not_before)
         document = {**stored(message), RETAINED_FROM: retained_from}
-        try:
-            await self.messages.insert(document, [])
-        except DuplicateKeyError:
+        if not await self._inserts(document):
             return False
         if message.status is Status.SENDING:
             self._hold(message.key, as_inserted(document))
         return True
+
+    async def _insert_all(self, documents: list[Document]) -> list[bool]:
+        inserted = set(await self.messages.insert_new([(document, []) for document in documents]))
+        made: list[bool] = []
+        for document in documents:  # of two with one key, the first is the one inserted
+            made.append(document["_id"] in inserted)
+            inserted.discard(document["_id"])
+        return made
 
     def _hold(self, key: str, document: Document) -> None:
         if len(self._held) >= HELD_LIMIT:
             self._held.clear()
         self._held[key] = document
 
-    async def first_recorded(self, keys: Sequence[str]) -> str | None:
-        """The first of `keys` already in the log (a message recorded under an older digest)."""
-        if not keys:
+    async def recorded_under(self, keys: Sequence[str]) -> Recorded | None:
+        """The first of `keys` (a message's keys under older address keys) in the log, looked
+        for only while it may hold messages without `once`: `record` refuses the others."""
+        if not keys or not self._unfound_by_once:
             return None
-        found = {
-            d["_id"] async for d in self.collection.find({"_id": {"$in": list(keys)}}, {"_id": 1})
-        }
-        return next((key for key in keys if key in found), None)
+        query = {"_id": {"$in": list(keys)}}
+        found = {d["_id"]: _recorded(d) async for d in self.collection.find(query, _RECORDED)}
+        return next((found[key] for key in keys if key in found), None)
+
+    async def recorded_as(self, message: Message) -> Recorded | None:
+        """The message recorded before for `message`'s cause, address and template, under
+        whichever address key (what `record` found when it returned False)."""
+        if message.email_digest:
+            value = once(
+                cause_event_id=message.cause_event_id,
+                email_digest=message.email_digest,
+                template=message.template,
+            )
+            if document := await self.collection.find_one({ONCE: value}, _RECORDED):
+                return _recorded(document)
+        document = await self.collection.find_one({"_id": message.key}, _RECORDED)
+        return _recorded(document) if document else None
 
     async def date_undated(self) -> None:
         """At start-up: messages logged before they carried `retained_from` get it, so their
@@ -514,6 +581,11 @@ class MongoMessageRepository:
 
 
 _PUBLIC = {"context": 0, "outbox": 0}
+_RECORDED = {"_id": 1, "erased": 1}
+
+
+def _recorded(document: Document) -> Recorded:
+    return Recorded(document["_id"], erased=bool(document.get("erased", False)))
 
 
 @dataclass(frozen=True)

@@ -184,6 +184,13 @@ class Due(NamedTuple):
     recipient_hash: str
 
 
+class Recorded(NamedTuple):
+    """A message found recorded before: its key, and whether its person was erased since."""
+
+    key: str
+    erased: bool = False
+
+
 @dataclass(frozen=True)
 class Message:
     """One entry of the delivery log: what to send, to whom, and what has become of it. Each

@@ -17,14 +17,21 @@ from typing import NamedTuple
 
 from together_contracts.erasure import email_digest
 
-from notifications.domain.messages import INVITATION, Message, MessageRequest, message_key
+from notifications.domain.messages import (
+    INVITATION,
+    Message,
+    MessageRequest,
+    Recorded,
+    message_key,
+)
 from notifications.handlers.context import Context
 
 
 class Requested(NamedTuple):
     key: str
-    new: bool
-    """False when the key was recorded before (a redelivery): nothing was written."""
+    before: Recorded | None = None
+    """The message recorded before for this cause, address and template (a redelivery, perhaps
+    under an older address key): then nothing was written."""
 
 
 async def request(wanted: MessageRequest, ctx: Context) -> str:
@@ -33,7 +40,9 @@ async def request(wanted: MessageRequest, ctx: Context) -> str:
 
 
 async def record_request(wanted: MessageRequest, ctx: Context) -> Requested:
-    """Record one message to send (or why not), and send it now if it is due now."""
+    """Record one message to send (or why not), and send it now if it is due now. Never twice
+    for one cause, address and template, whichever address key it was recorded under before
+    (the log's insert refuses it, `MessageRepository.record`)."""
     now = ctx.clock()
     digests = ctx.address_keys.digests(wanted.recipient.address)
     older_keys = [
@@ -43,10 +52,10 @@ async def record_request(wanted: MessageRequest, ctx: Context) -> Requested:
         for d in digests[1:]
     ]
     recorded, suppression = await asyncio.gather(
-        ctx.messages.first_recorded(older_keys), ctx.suppressions.reason(digests)
+        ctx.messages.recorded_under(older_keys), ctx.suppressions.reason(digests)
     )
-    if recorded:
-        return Requested(recorded, new=False)  # recorded under an older digest before: never twice
+    if recorded is not None:  # logged before `once`, under an older digest: never twice
+        return Requested(recorded.key, recorded)
     message = Message.requested(
         wanted,
         recipient_hash=digests[0],
@@ -64,10 +73,11 @@ async def record_request(wanted: MessageRequest, ctx: Context) -> Requested:
         and await sender.reserve()
     )
     if sender is None or not sends_now:
-        new = await ctx.messages.record(message)
-        if new and message.to_send:
-            ctx.wake()
-        return Requested(message.key, new)
+        if await ctx.messages.record(message):
+            if message.to_send:
+                ctx.wake()
+            return Requested(message.key)
+        return await _recorded_before(message, ctx)
     message = message.claimed(at=now)
     try:
         new = await ctx.messages.record(message)
@@ -76,6 +86,13 @@ async def record_request(wanted: MessageRequest, ctx: Context) -> Requested:
         raise
     if new:
         sender.send(message)
-    else:
-        sender.release()
-    return Requested(message.key, new)
+        return Requested(message.key)
+    sender.release()
+    return await _recorded_before(message, ctx)
+
+
+async def _recorded_before(message: Message, ctx: Context) -> Requested:
+    before = await ctx.messages.recorded_as(message)
+    if before is None:  # recorded and gone since (retention): not again
+        return Requested(message.key, Recorded(message.key))
+    return Requested(before.key, before)

@@ -56,11 +56,9 @@ async def confirm_registration(event: VolunteerRegistered, ctx: Context) -> None
     data = event.data
     recipient = Recipient(str(data.email), "", data.language, str(data.person_id))
     wanted = _request(event, "volunteer_confirm", recipient, confirm_url=data.confirm_url)
-    requested = await delivery.record_request(wanted, ctx)
-    if not requested.new:
-        recorded = await ctx.messages.get(requested.key)
-        if recorded is None or recorded.erased:
-            raise AlreadyHandled(str(event.id))
+    before = (await delivery.record_request(wanted, ctx)).before
+    if before is not None and before.erased:
+        raise AlreadyHandled(str(event.id))
 
 
 async def confirm_change(event: VolunteerChangeRequested, ctx: Context) -> None:
