@@ -84,7 +84,9 @@ def create_app(
         per_day=settings.organiser_links_per_address_per_day,
     )
     addresses = settings.addresses()
-    dispatcher = Dispatcher(poll_seconds=settings.dispatch_poll_seconds)
+    dispatcher = Dispatcher(
+        poll_seconds=settings.dispatch_poll_seconds, senders=settings.smtp_connections
+    )
     channels = channels if channels is not None else build_channels(settings)
     ctx = Context(
         contacts=contacts,
@@ -122,6 +124,7 @@ def create_app(
         words=Words(),
         keep_sent_context=settings.dev_pages,
         wake=dispatcher.wake,
+        sender=dispatcher,
         rosters=rosters,
         organiser_links=organiser_links,
         my_url=addresses.url("signups", "/my"),

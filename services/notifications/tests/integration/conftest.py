@@ -30,6 +30,24 @@ from together_kit.testing.waiting import eventually
 
 Document = dict[str, Any]
 ADMIN_KEY = "admin-key-for-tests"
+VOLUNTEERS = "notifications.volunteers"
+
+
+def consumed(app: FastAPI, outcome: str, *, queue: str = VOLUNTEERS) -> int:
+    """Messages this app's consumer took from `queue` with this outcome (`processed`,
+    `duplicate`, ...), from its metrics: what the consumer guard saw, whether or not it kept an
+    inbox record (a keyed event has none)."""
+    total = 0.0
+    for metric in app.state.runtime.metrics.consumed.collect():
+        for sample in metric.samples:
+            labels = sample.labels
+            if (
+                sample.name.endswith("_total")
+                and labels.get("queue") == queue
+                and labels.get("outcome") == outcome
+            ):
+                total += sample.value
+    return int(total)
 
 
 @dataclass
@@ -113,6 +131,9 @@ class Notifications:
 
     async def messages(self, **query: Any) -> list[Document]:
         return [d async for d in self.db["messages"].find(query)]
+
+    async def consumed(self, outcome: str) -> int:
+        return consumed(self.app, outcome)
 
 
 def test_settings(

@@ -141,3 +141,53 @@ async def test_a_message_recorded_under_the_raw_secret_digest_is_not_recorded_ag
     assert key == earlier
     assert await inspector["messages"].count_documents({"cause_event_id": cause}) == 1
     assert smtp_sink.handler.to(address) == []
+
+
+async def test_after_a_rotation_the_insert_itself_refuses_a_message_recorded_before(
+    settings_for: Callable[..., Settings], inspector: AsyncDatabase[Document], smtp_sink: Sink
+) -> None:
+    """Recorded under the old secret's key (by this version, so with `once`), and once more
+    before this version (with its address, but neither digest nor `once`, which start-up fills
+    in): after the rotation neither is looked up by its older key, and neither is recorded twice.
+    """
+    first, legacy = unique_address("Rotated"), unique_address("Legacy")
+    requests = {
+        address: MessageRequest(
+            cause_event_id=str(uuid.uuid4()),
+            template="volunteer_confirm",
+            recipient=Recipient(address),
+            context={"confirm_url": "https://join.example/confirm/x"},
+        )
+        for address in (first, legacy)
+    }
+    async with running(settings_for, secret_key=OLD) as app:
+        earlier = await delivery.request(requests[first], app.state.context)
+        await smtp_sink.wait_for(first)
+    legacy_key = message_key(
+        cause_event_id=requests[legacy].cause_event_id,
+        recipient_hash=derived_digest(legacy, OLD),
+        template="volunteer_confirm",
+    )
+    now = datetime.now(UTC)
+    await inspector["messages"].insert_one(
+        {
+            "_id": legacy_key,
+            "cause_event_id": requests[legacy].cause_event_id,
+            "template": "volunteer_confirm",
+            "recipient": legacy,
+            "recipient_hash": derived_digest(legacy, OLD),
+            "status": "sent",
+            "queued_at": now.timestamp(),
+            "retained_from": now,
+        }
+    )
+
+    async with running(settings_for, secret_key=NEW, previous_secret_keys=OLD) as app:
+        keys = [await delivery.request(requests[a], app.state.context) for a in (first, legacy)]
+
+    assert keys == [earlier, legacy_key]
+    for address in (first, legacy):
+        cause = requests[address].cause_event_id
+        assert await inspector["messages"].count_documents({"cause_event_id": cause}) == 1
+    assert len(smtp_sink.handler.to(first)) == 1
+    assert smtp_sink.handler.to(legacy) == []

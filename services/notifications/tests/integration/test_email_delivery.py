@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from notifications.bootstrap import create_app
+from notifications.entrypoints.dispatcher import Dispatcher
 from notifications.settings import Settings
 from pymongo.asynchronous.database import AsyncDatabase
 from together_contracts import (
@@ -29,7 +30,7 @@ from together_contracts import (
 from together_kit.testing.probe import event_probe, publish_event
 from together_kit.testing.waiting import eventually
 
-from .conftest import ADMIN_KEY, Notifications, Sink, unique_address
+from .conftest import ADMIN_KEY, Notifications, Sink, consumed, unique_address
 
 pytestmark = pytest.mark.integration
 
@@ -89,9 +90,9 @@ async def test_registration_sends_the_confirmation_link_once_for_three_deliverie
     [mail] = await smtp_sink.wait_for(address)
     await final(notifications.db, address, "volunteer_confirm")
     await eventually(
-        lambda: notifications.db["inbox"].count_documents({"event_id": str(event.id)}),
-        until=lambda n: n >= 1,
-        what="inbox record",
+        lambda: notifications.consumed("duplicate"),
+        until=lambda n: n >= 2,
+        what="the two repeated deliveries consumed as duplicates",
     )
 
     text, html = parts(mail)
@@ -367,6 +368,44 @@ async def test_crash_between_claim_and_hand_over_sends_once_after_restart(
     assert len(smtp_sink.handler.to(address)) == 1
 
 
+async def test_a_process_dying_between_the_claimed_insert_and_the_hand_over_sends_once(
+    settings_for: Callable[..., Settings],
+    inspector: AsyncDatabase[Document],
+    smtp_sink: Sink,
+    rabbitmq_url: str,
+) -> None:
+    """A confirmation is recorded already claimed (`sending`, its first attempt) by the process
+    that sends it; this one dies right after the insert, before its sender starts. After a
+    restart the reconciler queues it again, and a redelivery of the event (never acknowledged, as
+    after a real crash) sends nothing more: it is sent exactly once."""
+    settings = settings_for(claim_stale_seconds=0.0)
+    address = unique_address("gwil")
+    event = registered(address)
+    first = create_app(settings)
+    sender = first.state.context.sender
+    assert isinstance(sender, Dispatcher)
+    sender.send = lambda message: None  # type: ignore[method-assign]  # died after the insert
+    async with first.router.lifespan_context(first):
+        await publish_event(rabbitmq_url, event)
+        claimed = await status_of(inspector, address, "volunteer_confirm")
+    assert (claimed["status"], claimed["attempts"], claimed["handed_over_at"]) == ("sending", 1, 0)
+
+    second = create_app(settings)
+    async with second.router.lifespan_context(second):
+        await publish_event(rabbitmq_url, event)
+        await smtp_sink.wait_for(address)
+        logged = await final(inspector, address, "volunteer_confirm")
+        await eventually(
+            lambda: _value(consumed(second, "processed") + consumed(second, "duplicate")),
+            until=lambda n: n >= 1,
+            what="the redelivered event consumed",
+        )
+
+    assert (logged["status"], logged["attempts"]) == ("sent", 2)
+    assert len(smtp_sink.handler.to(address)) == 1
+    assert await inspector["messages"].count_documents({"cause_event_id": str(event.id)}) == 1
+
+
 class DiesAt:
     """The real email channel, in a dispatcher that dies (as in a SIGKILL) at `moment`: after
     recording the hand-over, or after the final dot."""
@@ -466,7 +505,7 @@ async def test_a_message_whose_dispatcher_never_returns_is_marked_unknown_and_ne
     async with second.router.lifespan_context(second):
         await publish_event(rabbitmq_url, event)
         await eventually(
-            lambda: inspector["inbox"].count_documents({"event_id": str(event.id)}),
+            lambda: _value(consumed(second, "processed") + consumed(second, "duplicate")),
             until=lambda n: n >= 1,
             what="the redelivered event consumed",
         )
@@ -474,6 +513,10 @@ async def test_a_message_whose_dispatcher_never_returns_is_marked_unknown_and_ne
 
     assert logged["status"] == "unknown"
     assert len(smtp_sink.handler.to(address)) == 1
+
+
+async def _value(value: int) -> int:
+    return value
 
 
 def _webhook(channels: dict[str, Any]) -> dict[str, Any]:

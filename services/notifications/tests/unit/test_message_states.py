@@ -4,7 +4,7 @@ delivery log stores it (the same document as before the `Message` type)."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from notifications.adapters.messages import loaded, outcome, stored
+from notifications.adapters.messages import loaded, once, outcome, stored
 from notifications.domain.messages import (
     CLAIMABLE,
     MOVES,
@@ -153,7 +153,13 @@ def test_a_message_is_stored_as_the_document_it_always_was() -> None:
         "event_id",
         "gathers",
         "mentions",
+        "once",
     ]
+    assert document["once"] == once(
+        cause_event_id=message.cause_event_id,
+        email_digest=message.email_digest,
+        template=message.template,
+    )
     assert document["status"] == "queued"
     assert document["queued_at"] == NOON.timestamp()
     assert (document["gathers"], document["mentions"]) == ([], ["p2"])

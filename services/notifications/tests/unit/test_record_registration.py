@@ -17,8 +17,9 @@ class InMemoryContacts:
     def __init__(self) -> None:
         self.added: list[Contact] = []
 
-    async def add(self, contact: Contact) -> None:
+    async def add(self, contact: Contact) -> bool:
         self.added.append(contact)
+        return True
 
 
 async def test_contact_fields_come_from_the_event() -> None:

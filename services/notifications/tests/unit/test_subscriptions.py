@@ -2,15 +2,23 @@
 
 import pytest
 from notifications.entrypoints import consumers
-from together_kit.messaging.subscriptions import describe
+from notifications.handlers import messages, people
+from together_contracts import VolunteerRegistered
+from together_kit.messaging.subscriptions import describe, keyed
 
 pytestmark = pytest.mark.unit
 
 
-def test_a_registration_is_kept_before_its_confirmation_link_is_asked_for() -> None:
+def test_a_registration_asks_for_its_confirmation_link_then_keeps_the_contact() -> None:
+    """Both keyed (no inbox): a redelivery finds the message first, and ends there if the person
+    was erased meanwhile, so the contact is not brought back."""
     assert describe(consumers.VOLUNTEERS)["volunteer.registered"] == [
-        "people.record_registration",
         "messages.confirm_registration",
+        "people.record_registration",
+    ]
+    assert consumers.VOLUNTEERS[VolunteerRegistered] == [
+        keyed(messages.confirm_registration),
+        keyed(people.record_registration),
     ]
 
 

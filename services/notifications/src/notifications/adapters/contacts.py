@@ -5,19 +5,19 @@ unsubscribes through one of our links), so a preference change and its event are
 choice of a weekly digest is ours alone (set on our preferences page; no contract carries it).
 """
 
-import contextlib
 from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from pymongo.errors import DuplicateKeyError
 from together_contracts import IntegrationEvent, email_digest
 from together_kit.erasure import backfill_digests
 from together_kit.messaging.outbox import AggregateCollection, AggregateNotFoundError
 
+from notifications.adapters.group_write import GroupWrite
 from notifications.domain.contacts import Contact
 
 DIGEST = "email_digest"
+Document = dict[str, Any]
 
 
 class MongoContactRepository:
@@ -27,6 +27,7 @@ class MongoContactRepository:
     def __init__(self, contacts: AggregateCollection, *, erasure_key: bytes = b"") -> None:
         self.contacts = contacts
         self.erasure_key = erasure_key
+        self._adds: GroupWrite[Document, bool] = GroupWrite(self._add_all)
 
     async def ensure_indexes(self) -> None:
         await self.contacts.collection.create_index(DIGEST)
@@ -37,12 +38,21 @@ class MongoContactRepository:
             key=self.erasure_key,
         )
 
-    async def add(self, contact: Contact) -> None:
+    async def add(self, contact: Contact) -> bool:
+        """Insert the contact; False if its id is taken (then nothing changes). Contacts added
+        while another insert is being written go in together."""
         document = {"_id": contact.person_id, **asdict(contact)}
         document["withdrawn"] = list(contact.withdrawn)
         document[DIGEST] = email_digest(contact.email, key=self.erasure_key)
-        with contextlib.suppress(DuplicateKeyError):
-            await self.contacts.insert(document, [])
+        return await self._adds(document)
+
+    async def _add_all(self, documents: list[Document]) -> list[bool]:
+        inserted = set(await self.contacts.insert_new([(document, []) for document in documents]))
+        made: list[bool] = []
+        for document in documents:  # of two with one id, the first is the one inserted
+            made.append(document["_id"] in inserted)
+            inserted.discard(document["_id"])
+        return made
 
     async def with_address(self, digest: str) -> list[Contact]:
         """Every contact with this address: the volunteer and organisation contacts."""

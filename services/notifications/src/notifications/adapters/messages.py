@@ -1,23 +1,32 @@
 """The delivery log: one document per message (domain.messages), `_id` = its key (cause event,
 recipient, template), read and written through `loaded` and `stored`.
 
+A message is recorded once per cause event, address and template, whichever address key its `_id`
+was made under: `once` holds those three (the address by its erasure digest, whose key does not
+rotate), under a unique index, so a redelivered event whose message was recorded under an older
+address key is refused by that index at its insert, with no read before it.
+
 An aggregate: a message's final status and its `notification.sent` / `notification.failed` event
 are one write. Status changes are conditional on the current status, so two dispatchers never both
 claim a message, and a stale writer never undoes a newer state. Times are stored as epoch seconds
 and a claimed message not yet handed over has `handed_over_at` = `NEVER` (together_kit.stored).
 """
 
+import contextlib
+import hashlib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, ReturnDocument, UpdateOne
 from pymongo.errors import DuplicateKeyError
 from together_contracts import IntegrationEvent
 from together_kit.erasure import backfill_digests
 from together_kit.messaging.outbox import AggregateCollection
 from together_kit.stored import NEVER, TimeFields, epoch, moment, moment_or_none
 
+from notifications.adapters.group_write import GroupWrite
 from notifications.domain.messages import (
     CLAIMABLE,
     INVITATION,
@@ -25,6 +34,7 @@ from notifications.domain.messages import (
     WAITING,
     Due,
     Message,
+    Recorded,
     Status,
 )
 
@@ -40,6 +50,9 @@ TIMES = TimeFields(
     "cancelled_at",
     "gathered_at",
 )
+ONCE = "once"
+"""The cause event, the address's erasure digest and the template, hashed: unique (module
+docstring). Absent from a message with no digest (logged before digests, and erased since)."""
 RETAINED_FROM = "retained_from"
 """A real date (not epoch seconds: MongoDB's TTL index needs one), written with the insert: the
 later of when a message was queued and when it was due. The delivery log keeps a message
@@ -77,15 +90,36 @@ PENDING = sorted(status.value for status in OUTCOME_PENDING)
 WAITING_VALUES = [status.value for status in WAITING]
 
 
+def once(*, cause_event_id: str, email_digest: str, template: str) -> str:
+    return hashlib.sha256(f"{cause_event_id}|{email_digest}|{template}".encode()).hexdigest()
+
+
 def stored(message: Message) -> Document:
     """The document a new message is recorded as."""
     document: Document = {"_id": message.key}
     for name in RECORDED:
         document[name] = getattr(message, name)
+    if message.email_digest:
+        document[ONCE] = once(
+            cause_event_id=message.cause_event_id,
+            email_digest=message.email_digest,
+            template=message.template,
+        )
     document["status"] = message.status.value
     document["gathers"] = list(message.gathers)
     document["mentions"] = list(message.mentions)
+    if message.status is Status.SENDING:  # recorded already claimed by its sender
+        document["attempts"] = message.attempts
+        document["sending_at"] = message.sending_at
+        document["handed_over_at"] = NEVER
+        document["handed_over_by"] = ""
     return TIMES.dump(document)
+
+
+def as_inserted(document: Document) -> Document:
+    """A document as `AggregateCollection.insert` writes it with no events: the copy an outcome
+    write may replace without reading it back (a stale copy is refused by its version)."""
+    return {**document, "version": 1, "outbox": [], "outbox_pending": 0, "outbox_lease_until": 0.0}
 
 
 def outcome(message: Message) -> Document:
@@ -147,6 +181,11 @@ class MongoMessageRepository:
         self.erasure_key = erasure_key
         self._held: dict[str, Document] = {}
         """Each message claimed here, as last written: its outcome write need not read it back."""
+        self._inserts: GroupWrite[Document, bool] = GroupWrite(self._insert_all)
+        self._unfound_by_once = True
+        """Whether the log may hold messages `once` cannot find (`_backfill_once`)."""
+        self._marks: GroupWrite[Message, bool] = GroupWrite(self._mark_all)
+        self._outcomes: GroupWrite[_Outcome, None] = GroupWrite(self._finish_all)
 
     async def ensure_indexes(self) -> None:
         """Single-field indexes, which both stores use (nx-27017 ignores compound ones, ADR 0001):
@@ -156,30 +195,82 @@ class MongoMessageRepository:
         await self.collection.create_index("person_id")
         await self.collection.create_index("event_id")
         await self.collection.create_index("email_digest")
+        await self.collection.create_index(ONCE, unique=True, sparse=True, name=ONCE)
         await backfill_digests(
             self.collection,
             address_field="recipient",
             digest_field="email_digest",
             key=self.erasure_key,
         )
+        await self._backfill_once()
+
+    async def _backfill_once(self) -> None:
+        """Messages logged before `once` get it; one that repeats another's is left without (the
+        other already stands for both). One with no address digest cannot have it (logged before
+        digests, and erased since): while the log holds any, `recorded_under` looks for them."""
+        self._unfound_by_once = False
+        missing = self.collection.find(
+            {ONCE: {"$exists": False}}, {"cause_event_id": 1, "email_digest": 1, "template": 1}
+        )
+        async for document in missing:
+            if not document.get("email_digest"):
+                self._unfound_by_once = True
+                continue
+            value = once(
+                cause_event_id=document["cause_event_id"],
+                email_digest=document["email_digest"],
+                template=document["template"],
+            )
+            with contextlib.suppress(DuplicateKeyError):
+                await self.collection.update_one({"_id": document["_id"]}, {"$set": {ONCE: value}})
 
     async def record(self, message: Message) -> bool:
-        """Insert the intent; False if this key was recorded before (then nothing changes)."""
+        """Insert the intent (or a message already claimed by its sender, `Message.claimed`);
+        False if it was recorded before, under this key or another address key (`once`): then
+        nothing changes. Inserts asked for while another is being written go in together."""
         retained_from = max(message.queued_at, message.not_before)
-        try:
-            await self.messages.insert({**stored(message), RETAINED_FROM: retained_from}, [])
-        except DuplicateKeyError:
+        document = {**stored(message), RETAINED_FROM: retained_from}
+        if not await self._inserts(document):
             return False
+        if message.status is Status.SENDING:
+            self._hold(message.key, as_inserted(document))
         return True
 
-    async def first_recorded(self, keys: Sequence[str]) -> str | None:
-        """The first of `keys` already in the log (a message recorded under an older digest)."""
-        if not keys:
+    async def _insert_all(self, documents: list[Document]) -> list[bool]:
+        inserted = set(await self.messages.insert_new([(document, []) for document in documents]))
+        made: list[bool] = []
+        for document in documents:  # of two with one key, the first is the one inserted
+            made.append(document["_id"] in inserted)
+            inserted.discard(document["_id"])
+        return made
+
+    def _hold(self, key: str, document: Document) -> None:
+        if len(self._held) >= HELD_LIMIT:
+            self._held.clear()
+        self._held[key] = document
+
+    async def recorded_under(self, keys: Sequence[str]) -> Recorded | None:
+        """The first of `keys` (a message's keys under older address keys) in the log, looked
+        for only while it may hold messages without `once`: `record` refuses the others."""
+        if not keys or not self._unfound_by_once:
             return None
-        found = {
-            d["_id"] async for d in self.collection.find({"_id": {"$in": list(keys)}}, {"_id": 1})
-        }
-        return next((key for key in keys if key in found), None)
+        query = {"_id": {"$in": list(keys)}}
+        found = {d["_id"]: _recorded(d) async for d in self.collection.find(query, _RECORDED)}
+        return next((found[key] for key in keys if key in found), None)
+
+    async def recorded_as(self, message: Message) -> Recorded | None:
+        """The message recorded before for `message`'s cause, address and template, under
+        whichever address key (what `record` found when it returned False)."""
+        if message.email_digest:
+            value = once(
+                cause_event_id=message.cause_event_id,
+                email_digest=message.email_digest,
+                template=message.template,
+            )
+            if document := await self.collection.find_one({ONCE: value}, _RECORDED):
+                return _recorded(document)
+        document = await self.collection.find_one({"_id": message.key}, _RECORDED)
+        return _recorded(document) if document else None
 
     async def date_undated(self) -> None:
         """At start-up: messages logged before they carried `retained_from` get it, so their
@@ -221,35 +312,48 @@ class MongoMessageRepository:
         )
         if document is None:
             return None
-        if len(self._held) >= HELD_LIMIT:
-            self._held.clear()
-        self._held[key] = document
+        self._hold(key, document)
         return loaded(document)
 
     async def mark_handed_over(self, message: Message) -> bool:
         """Record the point of no return, and whose handover journal knows whether the dot went;
-        False if this claim (its attempt) was lost, given back and perhaps claimed again."""
-        key = message.key
+        False if this claim (its attempt) was lost, given back and perhaps claimed again. Marks
+        asked for while another is being written are written together (`GroupWrite`)."""
         assert message.handed_over_at is not None, "Message.hand_over first"
-        marked = {
-            "handed_over_at": epoch(message.handed_over_at),
-            "handed_over_by": message.handed_over_by,
-        }
-        updated = await self.collection.update_one(
-            {
-                "_id": key,
-                "status": Status.SENDING.value,
-                "attempts": message.attempts,
-                "handed_over_at": NEVER,
-            },
-            {"$set": marked, "$inc": {"version": 1}},
+        return await self._marks(message)
+
+    async def _mark_all(self, messages: list[Message]) -> list[bool]:
+        marks = [_handed_over(message) for message in messages]
+        written = await self.collection.bulk_write(
+            [
+                UpdateOne(
+                    {
+                        "_id": message.key,
+                        "status": Status.SENDING.value,
+                        "attempts": message.attempts,
+                        "handed_over_at": NEVER,
+                    },
+                    {"$set": marked, "$inc": {"version": 1}},
+                )
+                for message, marked in zip(messages, marks, strict=True)
+            ],
+            ordered=False,
         )
-        held = self._held.pop(key, None)
-        if updated.modified_count != 1:
-            return False
-        if held is not None:
-            self._held[key] = {**held, **marked, "version": held["version"] + 1}
-        return True
+        if written.modified_count == len(messages):
+            made = [True] * len(messages)
+        else:  # some claims were lost: tell which by what the store holds now
+            keys = [message.key for message in messages]
+            found = self.collection.find({"_id": {"$in": keys}}, {"outbox": 0, "context": 0})
+            stored = {document["_id"]: document async for document in found}
+            made = [
+                _holds(stored.get(message.key), message.attempts, marked)
+                for message, marked in zip(messages, marks, strict=True)
+            ]
+        for message, marked, mine in zip(messages, marks, made, strict=True):
+            held = self._held.pop(message.key, None)
+            if mine and held is not None:
+                self._held[message.key] = {**held, **marked, "version": held["version"] + 1}
+        return made
 
     async def handed_over_by(self, instance: str) -> list[Message]:
         """Messages handed over by the dispatcher whose journal is `instance`, outcome unrecorded."""
@@ -297,15 +401,43 @@ class MongoMessageRepository:
     async def finish(self, message: Message, *, events: Sequence[IntegrationEvent]) -> None:
         """The dispatcher holding the message's attempt records its outcome, with the events that
         tell it: from `sending`, or from `unknown` (domain.messages.OUTCOME_PENDING). A message
-        given back and claimed again has another attempt, so a late outcome is a no-op."""
-        fields = outcome(message)
+        given back and claimed again has another attempt, so a late outcome is a no-op.
+
+        Outcomes asked for while another is being written are written together, each over the
+        copy this process holds of its message (`replace_known`); one whose copy is stale, or
+        not held, is read and written on its own."""
+        known = self._held.pop(message.key, None)
+        await self._outcomes(_Outcome(message, outcome(message), events, known))
+
+    async def _finish_all(self, outcomes: list["_Outcome"]) -> list[None]:
+        by_key = {o.message.key: o for o in outcomes}
+
+        def holds(document: Document) -> bool:
+            mine = by_key[document["_id"]]
+            return (
+                document.get("attempts") == mine.message.attempts
+                and document.get("status") == mine.fields["status"]
+            )
+
+        held = [o for o in outcomes if o.known is not None]
+        replaced = await self.messages.replace_known(
+            [(o.known, (o.fields, o.events)) for o in held if o.known is not None], holds=holds
+        )
+        written = set(replaced.written)
+        alone = [o for o in outcomes if o.message.key not in written]
+        for one in alone:
+            await self._finish_alone(one)
+        return [None] * len(outcomes)
+
+    async def _finish_alone(self, one: "_Outcome") -> None:
+        attempts = one.message.attempts
 
         def change(document: Document) -> tuple[Document, Sequence[IntegrationEvent]]:
-            if document["status"] not in PENDING or document["attempts"] != message.attempts:
+            if document["status"] not in PENDING or document["attempts"] != attempts:
                 return {}, []
-            return fields, events
+            return one.fields, one.events
 
-        await self.messages.update(message.key, change, known=self._held.pop(message.key, None))
+        await self.messages.update(one.message.key, change)
 
     async def mark_unknown(self, *, sending_before: datetime, now: datetime) -> int:
         updated = await self.collection.update_many(
@@ -449,3 +581,33 @@ class MongoMessageRepository:
 
 
 _PUBLIC = {"context": 0, "outbox": 0}
+_RECORDED = {"_id": 1, "erased": 1}
+
+
+def _recorded(document: Document) -> Recorded:
+    return Recorded(document["_id"], erased=bool(document.get("erased", False)))
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    message: Message
+    fields: Document
+    events: Sequence[IntegrationEvent]
+    known: Document | None
+
+
+def _handed_over(message: Message) -> Document:
+    assert message.handed_over_at is not None
+    return {
+        "handed_over_at": epoch(message.handed_over_at),
+        "handed_over_by": message.handed_over_by,
+    }
+
+
+def _holds(document: Document | None, attempts: int, marked: Document) -> bool:
+    """Whether the stored message carries this claim's mark."""
+    return (
+        document is not None
+        and document.get("attempts") == attempts
+        and all(document.get(name) == value for name, value in marked.items())
+    )

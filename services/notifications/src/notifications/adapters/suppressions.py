@@ -5,13 +5,14 @@ first, then older keys'): every lookup is given all of them, and a new record is
 first. What each reason stops is in `domain.suppressions`.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
 from together_kit.stored import epoch
 
+from notifications.adapters.group_write import GroupWrite
 from notifications.domain.suppressions import BOUNCED, UNSUBSCRIBED
 
 Document = dict[str, Any]
@@ -20,15 +21,22 @@ Document = dict[str, Any]
 class MongoSuppressionRepository:
     def __init__(self, collection: AsyncCollection[Document]) -> None:
         self.collection = collection
+        self._lookups: GroupWrite[Sequence[str], str | None] = GroupWrite(self._reasons)
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index("person_id")
 
     async def reason(self, digests: Sequence[str]) -> str | None:
-        """Why the address (under any of its digests) is suppressed: a bounce outranks the rest."""
-        found = self.collection.find({"_id": {"$in": list(digests)}}, {"reason": 1})
-        reasons = {str(document["reason"]) async for document in found}
-        return BOUNCED if BOUNCED in reasons else min(reasons, default=None)
+        """Why the address (under any of its digests) is suppressed: a bounce outranks the rest.
+        Lookups asked for while another is being read are read together, in one query sent
+        after they were asked for (never an answer read before: not a cache)."""
+        return await self._lookups(digests)
+
+    async def _reasons(self, asked: list[Sequence[str]]) -> list[str | None]:
+        wanted = sorted({digest for digests in asked for digest in digests})
+        found = self.collection.find({"_id": {"$in": wanted}}, {"reason": 1})
+        by_digest = {document["_id"]: str(document["reason"]) async for document in found}
+        return [_first(by_digest[d] for d in digests if d in by_digest) for digests in asked]
 
     async def add(
         self,
@@ -64,3 +72,9 @@ class MongoSuppressionRepository:
         """Erasure: unsubscribes go; bounces stay (they hold no address) but lose the person."""
         await self.collection.delete_many({"person_id": person_id, "reason": UNSUBSCRIBED})
         await self.collection.update_many({"person_id": person_id}, {"$set": {"person_id": None}})
+
+
+def _first(reasons: Iterable[str]) -> str | None:
+    """A bounce outranks the rest."""
+    found = set(reasons)
+    return BOUNCED if BOUNCED in found else min(found, default=None)

@@ -184,6 +184,13 @@ class Due(NamedTuple):
     recipient_hash: str
 
 
+class Recorded(NamedTuple):
+    """A message found recorded before: its key, and whether its person was erased since."""
+
+    key: str
+    erased: bool = False
+
+
 @dataclass(frozen=True)
 class Message:
     """One entry of the delivery log: what to send, to whom, and what has become of it. Each
@@ -278,6 +285,12 @@ class Message:
     def to_send(self) -> bool:
         """Queued to go on its own (not held, not suppressed): the dispatcher should look."""
         return self.status is Status.QUEUED
+
+    def claimed(self, *, at: datetime) -> "Message":
+        """Claimed by the dispatcher that will send it (`queued` -> `sending`), counting the
+        attempt: what the store's claim does, for a message recorded already claimed."""
+        self._may_go(Status.SENDING)
+        return replace(self, status=Status.SENDING, sending_at=at, attempts=self.attempts + 1)
 
     def hand_over(self, *, at: datetime, by: str) -> "Message":
         """The point of no return of this claim: from here a crash may have sent it."""

@@ -5,7 +5,7 @@ The queue of each table is `notifications.<purpose>`, bound to the routing keys 
 """
 
 import together_contracts as contracts
-from together_kit.messaging.subscriptions import Table, subscribe
+from together_kit.messaging.subscriptions import Table, keyed, subscribe
 from together_kit.runtime import ServiceRuntime
 
 from notifications.handlers import (
@@ -20,7 +20,10 @@ from notifications.handlers import (
 )
 
 VOLUNTEERS: Table = {
-    contracts.VolunteerRegistered: [people.record_registration, messages.confirm_registration],
+    contracts.VolunteerRegistered: [
+        keyed(messages.confirm_registration),
+        keyed(people.record_registration),
+    ],
     contracts.VolunteerConfirmed: [people.record_confirmation, messages.welcome_volunteer],
     contracts.VolunteerUnsubscribed: [people.record_unsubscribe],
     contracts.VolunteerChangeRequested: [messages.confirm_change],

@@ -1,4 +1,5 @@
-"""The loop that sends due messages: woken when one is queued, and polling as a backstop."""
+"""The loop that sends due messages: woken when one is queued, and polling as a backstop; and
+the sender of messages recorded already claimed by this process (`handlers.delivery`)."""
 
 import asyncio
 from collections.abc import AsyncIterator
@@ -6,6 +7,7 @@ from contextlib import asynccontextmanager, suppress
 
 import structlog
 
+from notifications.domain.messages import Message
 from notifications.handlers import sending
 from notifications.handlers.context import Context
 
@@ -17,11 +19,45 @@ hand-over waits for this process's restart (and its journal) to be settled, so s
 not cut one."""
 
 
+IN_FLIGHT_PER_SENDER = 4
+"""Messages sent from a consumer that may be on their way at once, per SMTP connection: more
+keeps the consumer waiting (the broker holds the rest of its events)."""
+
+
 class Dispatcher:
-    def __init__(self, *, poll_seconds: float) -> None:
+    def __init__(self, *, poll_seconds: float, senders: int = 1) -> None:
         self.poll_seconds = poll_seconds
         self._woken = asyncio.Event()
-        self._stopping = False
+        self._stopping = True
+        self._ctx: Context | None = None
+        self._places = asyncio.Semaphore(senders * IN_FLIGHT_PER_SENDER)
+        self._sends: set[asyncio.Task[None]] = set()
+
+    async def reserve(self) -> bool:
+        if self._stopping:
+            return False
+        await self._places.acquire()
+        if self._stopping:
+            self._places.release()
+            return False
+        return True
+
+    def release(self) -> None:
+        self._places.release()
+
+    def send(self, message: Message) -> None:
+        assert self._ctx is not None, "reserve first"
+        task = asyncio.create_task(self._send(message, self._ctx), name=f"send-{message.key}")
+        self._sends.add(task)
+        task.add_done_callback(self._sends.discard)
+
+    async def _send(self, message: Message, ctx: Context) -> None:
+        try:
+            await sending.send_claimed(message, ctx, now=message.sending_at or ctx.clock())
+        except Exception as error:  # not handed over: given back, or the reconciler's to give back
+            log.warning("sending failed", key=message.key, error=repr(error))
+        finally:
+            self._places.release()
 
     def wake(self) -> None:
         self._woken.set()
@@ -41,15 +77,19 @@ class Dispatcher:
     @asynccontextmanager
     async def running(self, ctx: Context) -> AsyncIterator[None]:
         self._stopping = False
+        self._ctx = ctx
         task = asyncio.create_task(self.run(ctx), name="notifications-dispatcher")
         try:
             yield
         finally:
             self._stopping = True
             self._woken.set()
-            finished, _ = await asyncio.wait({task}, timeout=FINISH_PASS_SECONDS)
-            if not finished:
-                log.warning("dispatch pass still running at stop; cancelling it")
-                task.cancel()
-            with suppress(asyncio.CancelledError):
-                await task
+            running = {task, *self._sends}
+            _, unfinished = await asyncio.wait(running, timeout=FINISH_PASS_SECONDS)
+            if unfinished:
+                log.warning("sends still running at stop; cancelling them", count=len(unfinished))
+            for left in unfinished:
+                left.cancel()
+            for left in running:
+                with suppress(asyncio.CancelledError):
+                    await left

@@ -18,6 +18,7 @@ from notifications.handlers.ports import (
     MessageRepository,
     Renderer,
     RosterRepository,
+    Sender,
     SuppressionRepository,
     UnsubscribeLinks,
     Words,
@@ -60,6 +61,9 @@ class Context:
     """Messages the dispatcher sends at once (each email over its own SMTP connection)."""
     wake: Callable[[], None] = lambda: None
     """Tells the dispatcher that a message is waiting, so it need not wait for its next poll."""
+    sender: Sender | None = None
+    """Where a message due at once is sent from, recorded already claimed (no claim, no poll);
+    None leaves every message to the dispatcher's pass."""
     rosters: RosterRepository | None = None
     """Who is coming to each event, for its organiser's page and digest (domain.rosters)."""
     organiser_links: MailQuota | None = None

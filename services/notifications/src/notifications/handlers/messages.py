@@ -16,6 +16,7 @@ from together_contracts import (
     VolunteerRegistered,
 )
 from together_contracts.sessions import SignInRequested
+from together_kit.messaging.consuming import AlreadyHandled
 
 from notifications.domain.messages import MessageRequest, Recipient
 from notifications.handlers import delivery
@@ -46,12 +47,18 @@ def _request(
 
 async def confirm_registration(event: VolunteerRegistered, ctx: Context) -> None:
     """The address is not confirmed yet, so whoever joined may not own it: the email carries
-    nothing they wrote (no name, not even in the To header), only our words and the link."""
+    nothing they wrote (no name, not even in the To header), only our words and the link.
+
+    Keyed by the event id (the message's key holds it), so no inbox is kept for the event: a
+    redelivery finds the message recorded. It then goes on to record the contact (a crash may
+    have come between the two writes), unless the person was erased meanwhile (the message is
+    scrubbed): then the event is done, and the contact is not brought back."""
     data = event.data
     recipient = Recipient(str(data.email), "", data.language, str(data.person_id))
-    await delivery.request(
-        _request(event, "volunteer_confirm", recipient, confirm_url=data.confirm_url), ctx
-    )
+    wanted = _request(event, "volunteer_confirm", recipient, confirm_url=data.confirm_url)
+    before = (await delivery.record_request(wanted, ctx)).before
+    if before is not None and before.erased:
+        raise AlreadyHandled(str(event.id))
 
 
 async def confirm_change(event: VolunteerChangeRequested, ctx: Context) -> None:

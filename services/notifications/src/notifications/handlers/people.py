@@ -11,6 +11,7 @@ from together_contracts import (
     VolunteerUnsubscribed,
     VolunteerUnsubscribedData,
 )
+from together_kit.messaging.consuming import AlreadyHandled
 
 from notifications.domain.contacts import Contact
 from notifications.domain.suppressions import UNSUBSCRIBED
@@ -21,9 +22,13 @@ ALL_CONSENTS = tuple(str(consent) for consent in Consent)
 
 
 async def record_registration(event: VolunteerRegistered, ctx: Context) -> None:
-    await ctx.contacts.add(
+    """Keyed by the person id, after `messages.confirm_registration`, which ends a redelivery
+    whose person was erased meanwhile before this brings the contact back (no inbox is kept).
+    A contact already recorded from this very event makes the event a duplicate."""
+    person_id = str(event.data.person_id)
+    added = await ctx.contacts.add(
         Contact(
-            person_id=str(event.data.person_id),
+            person_id=person_id,
             name=event.data.name,
             email=str(event.data.email),
             language=event.data.language,
@@ -31,6 +36,10 @@ async def record_registration(event: VolunteerRegistered, ctx: Context) -> None:
             registered_at=event.occurred_at,
         )
     )
+    if not added:
+        kept = await ctx.contacts.get(person_id)
+        if kept is None or kept.registered_event_id == str(event.id):
+            raise AlreadyHandled(str(event.id))
 
 
 async def record_contact_change(event: VolunteerContactChanged, ctx: Context) -> None:

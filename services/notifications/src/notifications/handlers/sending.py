@@ -11,6 +11,8 @@
    SMTP server, before the final dot that commits it), then writes a row to this process's
    handover journal and the dot, with no await between them. What a crash leaves behind is
    settled by `handlers.recovery`.
+   A message recorded already claimed by this process (`handlers.delivery`) starts at
+   `send_claimed`: its suppression was read just before its insert, and it is no invitation.
 4. A store outage after the claim is not a crash: the outcome (or, before the hand-over, giving
    the message back to `queued`) is retried until the store answers again. If that took longer
    than the stale limit and the reconciler meanwhile guessed `unknown`, the dispatcher's outcome
@@ -57,29 +59,45 @@ async def dispatch_due(ctx: Context) -> int:
     attempted. A store outage ends the pass once the messages in flight are settled."""
     attempted = 0
     while due := await ctx.messages.due(ctx.clock(), limit=BATCH):
-        for wave in waves(due, width=ctx.senders):
-            outcomes = await asyncio.gather(
-                *(send_one(item.key, ctx) for item in wave), return_exceptions=True
-            )
-            for outcome in outcomes:
-                if isinstance(outcome, BaseException):
-                    raise outcome
-                attempted += outcome
+        attempted += await _send_all(due, ctx)
         if len(due) < BATCH:
             break
     return attempted
 
 
-def waves(due: Sequence[Due], *, width: int) -> list[list[Due]]:
-    """`due` in order, cut into groups of at most `width` sent at once, none with two messages to
-    one address: the weekly cap of one must see the other, and nobody gets two at once."""
-    cut: list[list[Due]] = [[]]
+def by_address(due: Sequence[Due]) -> list[list[Due]]:
+    """`due` cut into one line per address, each in order: a line's messages go one after
+    another (the weekly cap of one must see the other, and nobody gets two at once), different
+    lines' at once."""
+    lines: dict[str, list[Due]] = {}
     for item in due:
-        wave = cut[-1]
-        if len(wave) == width or any(i.recipient_hash == item.recipient_hash for i in wave):
-            cut.append(wave := [])
-        wave.append(item)
-    return [wave for wave in cut if wave]
+        lines.setdefault(item.recipient_hash, []).append(item)
+    return list(lines.values())
+
+
+async def _send_all(due: Sequence[Due], ctx: Context) -> int:
+    """Each address's line sent in order, up to `ctx.senders` messages in flight at any moment
+    (a place freed is taken by the next message at once, not when a whole group is done)."""
+    places = asyncio.Semaphore(ctx.senders)
+    failures: list[BaseException] = []
+
+    async def send_line(line: list[Due]) -> int:
+        attempted = 0
+        for item in line:
+            async with places:
+                if failures:
+                    break
+                try:
+                    attempted += await send_one(item.key, ctx)
+                except Exception as error:
+                    failures.append(error)
+                    break
+        return attempted
+
+    attempted = sum(await asyncio.gather(*(send_line(line) for line in by_address(due))))
+    if failures:
+        raise failures[0]
+    return attempted
 
 
 async def send_one(key: str, ctx: Context) -> int:
@@ -103,6 +121,13 @@ async def send_one(key: str, ctx: Context) -> int:
     except ConnectionFailure:
         await _give_back(claimed, now, ctx)
         raise
+    return await send_claimed(claimed, ctx, now=now)
+
+
+async def send_claimed(claimed: Message, ctx: Context, *, now: datetime) -> int:
+    """Hand a message this process holds the claim of to its channel and record the outcome;
+    what stops it before the point of no return gives it back. Returns 1 if it was attempted."""
+    key = claimed.key
     channel = ctx.channels[claimed.channel]
     attempt = claimed.attempts
 
