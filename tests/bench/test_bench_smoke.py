@@ -26,7 +26,7 @@ CHARTS = ("latency-distributions.svg", "matching-vs-volunteers.svg", "ratios.svg
     not shutil.which("rabbitmqctl") and not os.environ.get("RABBITMQ_URL"),
     reason="the bench makes a vhost of its own with rabbitmqctl (or uses RABBITMQ_URL)",
 )
-@pytest.mark.timeout(240)
+@pytest.mark.timeout(380)
 def test_quick_bench_reports_every_scenario_with_ratios(tmp_path: Path) -> None:
     out = tmp_path / "bench"
     finished = subprocess.run(
@@ -34,7 +34,7 @@ def test_quick_bench_reports_every_scenario_with_ratios(tmp_path: Path) -> None:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=230,
+        timeout=360,  # 71 s on a quiet machine, over 230 s on a busy one: only the shape counts
         check=False,
     )
     assert finished.returncode == 0, finished.stdout[-4000:] + finished.stderr[-4000:]

@@ -123,10 +123,11 @@ async def watched_page(browser: Browser) -> tuple[BrowserContext, Watched]:
 def start(
     rabbitmq_url: str, mongodb_url: str, database_name: str, tmp_path: Path
 ) -> Iterator[StartService]:
-    """Start services as processes against the test broker and store; all stop at the end."""
+    """Start services as processes against the test broker and store, ready on return unless
+    `ready=False` (then the caller waits, doing something else meanwhile); all stop at the end."""
     with ExitStack() as stack:
 
-        def start_service(name: str, **env: str) -> ServiceProcess:
+        def start_service(name: str, *, ready: bool = True, **env: str) -> ServiceProcess:
             prefix = name.upper()
             process = ServiceProcess(
                 name,
@@ -139,7 +140,8 @@ def start(
                 log_dir=tmp_path,
             ).start()
             stack.callback(process.stop)
-            process.wait_ready(timeout=60)
+            if ready:
+                process.wait_ready(timeout=60)
             return process
 
         yield start_service
@@ -287,13 +289,16 @@ def create_lead(rabbitmq_url: str, mongodb_url: str, database: str) -> None:
 async def test_stories_and_listings_show_hostile_text_as_text(
     start: StartService, browser: Browser, rabbitmq_url: str, mongodb_url: str, database_name: str
 ) -> None:
-    moderation = start("moderation", MODERATION_SHARE_RATE_LIMIT="100000/minute")
+    moderation = start("moderation", ready=False, MODERATION_SHARE_RATE_LIMIT="100000/minute")
     matching = start(
         "matching",
+        ready=False,
         MATCHING_SUBMIT_RATE_LIMIT="100000/minute",
         MATCHING_GEONAMES_PATH=str(GEONAMES),
     )
-    create_lead(rabbitmq_url, mongodb_url, f"{database_name}mod")
+    create_lead(rabbitmq_url, mongodb_url, f"{database_name}mod")  # while both start
+    for process in (moderation, matching):
+        process.wait_ready(timeout=60)
     context, watched = await watched_page(browser)
     page = watched.page
 

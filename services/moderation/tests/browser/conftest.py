@@ -69,7 +69,9 @@ def service(
         "MODERATION_MONGODB_DATABASE": database_name,
         "MODERATION_SHARE_RATE_LIMIT": "1000/minute",
     }
-    with ServiceProcess("moderation", env=env, log_dir=tmp_path).running() as process:
+    process = ServiceProcess("moderation", env=env, log_dir=tmp_path).start()
+    try:
+        # While the service starts (both are CPU-bound start-ups, on a machine of two cores).
         created = run_module(
             "moderation.cli",
             *("create-lead", "--email", LEAD_EMAIL, "--name", "Lena", "--password-stdin"),
@@ -78,7 +80,10 @@ def service(
             timeout=60,
         )
         assert "Created lead moderator Lena" in created.stdout
+        process.wait_ready()
         yield Service(process)
+    finally:
+        process.stop()
 
 
 @pytest.fixture

@@ -2,13 +2,13 @@
 
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import Browser, Page, expect
 from pymongo import AsyncMongoClient
-from together_kit.testing.browser import PHONE, chromium, require_chromium
+from together_kit.testing.browser import PHONE, require_chromium
 from together_kit.testing.processes import ServiceProcess
 
 pytestmark = pytest.mark.browser
@@ -38,10 +38,9 @@ def signups(
 
 
 @pytest.fixture
-async def page() -> AsyncIterator[Page]:
-    async with chromium() as browser:
-        context = await browser.new_context(viewport=PHONE, locale="en-GB")
-        yield await context.new_page()
+async def page(browser: Browser) -> Page:
+    context = await browser.new_context(viewport=PHONE, locale="en-GB")
+    return await context.new_page()
 
 
 async def focused_id(page: Page) -> str:

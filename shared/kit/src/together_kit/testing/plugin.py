@@ -78,8 +78,18 @@ def service_settings(rabbitmq_url: str, mongodb_url: str, database_name: str) ->
     }
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    """Chromium for one test (browser tests call `require_chromium()` first)."""
+@pytest.fixture(scope="session")
+async def launched_browser() -> AsyncIterator[Browser]:
+    """One Chromium for the session: launching it took 1 to 4 s, once per browser test."""
     async with chromium() as launched:
         yield launched
+
+
+@pytest.fixture
+async def browser(launched_browser: Browser) -> AsyncIterator[Browser]:
+    """Chromium for one test (browser tests call `require_chromium()` first). Tests share the
+    launched browser but never a context: what a test opens is closed when it ends, so no
+    cookie, storage or page outlives it."""
+    yield launched_browser
+    for context in launched_browser.contexts:
+        await context.close()
