@@ -15,7 +15,7 @@ async def test_stop_waits_for_the_pass_in_progress(monkeypatch: pytest.MonkeyPat
     started = asyncio.Event()
     finished: list[str] = []
 
-    async def slow_pass(_ctx: Any) -> None:
+    async def slow_pass(_ctx: Any, **_: Any) -> None:
         started.set()
         await asyncio.sleep(0.3)
         finished.append("sent")
@@ -33,7 +33,7 @@ async def test_a_pass_longer_than_the_grace_is_cancelled(monkeypatch: pytest.Mon
     started = asyncio.Event()
     cancelled: list[bool] = []
 
-    async def stuck_pass(_ctx: Any) -> None:
+    async def stuck_pass(_ctx: Any, **_: Any) -> None:
         started.set()
         try:
             await asyncio.sleep(3600)

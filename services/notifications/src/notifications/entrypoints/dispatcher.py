@@ -19,18 +19,18 @@ hand-over waits for this process's restart (and its journal) to be settled, so s
 not cut one."""
 
 
-IN_FLIGHT_PER_SENDER = 4
-"""Messages sent from a consumer that may be on their way at once, per SMTP connection: more
-keeps the consumer waiting (the broker holds the rest of its events)."""
-
-
 class Dispatcher:
     def __init__(self, *, poll_seconds: float, senders: int = 1) -> None:
         self.poll_seconds = poll_seconds
         self._woken = asyncio.Event()
         self._stopping = True
         self._ctx: Context | None = None
-        self._places = asyncio.Semaphore(senders * IN_FLIGHT_PER_SENDER)
+        self._places = asyncio.Semaphore(senders)
+        """One per SMTP connection, shared by the consumer's sends and the dispatcher's passes:
+        a message is claimed only with a connection free for it, so no claim waits behind other
+        transactions long enough for the reconciler to think its sender died
+        (`claim_stale_seconds`). A consumer with no place free waits; the broker holds the rest
+        of its events."""
         self._sends: set[asyncio.Task[None]] = set()
 
     async def reserve(self) -> bool:
@@ -66,7 +66,7 @@ class Dispatcher:
         while not self._stopping:
             self._woken.clear()
             try:
-                await sending.dispatch_due(ctx)
+                await sending.dispatch_due(ctx, places=self._places)
             except Exception as error:  # the store may be away; the next pass tries again
                 log.warning("dispatch pass failed", error=repr(error))
             if self._stopping:

@@ -54,12 +54,14 @@ OUTCOME_PATIENCE_SECONDS = 300.0
 """How long a claimed message's outcome is retried through a store outage before giving up."""
 
 
-async def dispatch_due(ctx: Context) -> int:
-    """Send every message that is due now, `ctx.senders` at a time; returns how many were
-    attempted. A store outage ends the pass once the messages in flight are settled."""
+async def dispatch_due(ctx: Context, *, places: asyncio.Semaphore | None = None) -> int:
+    """Send every message that is due now, `ctx.senders` at a time (or as `places`, shared with
+    the consumer's sends, allow); returns how many were attempted. A store outage ends the pass
+    once the messages in flight are settled."""
+    places = places or asyncio.Semaphore(ctx.senders)
     attempted = 0
     while due := await ctx.messages.due(ctx.clock(), limit=BATCH):
-        attempted += await _send_all(due, ctx)
+        attempted += await _send_all(due, ctx, places)
         if len(due) < BATCH:
             break
     return attempted
@@ -75,10 +77,10 @@ def by_address(due: Sequence[Due]) -> list[list[Due]]:
     return list(lines.values())
 
 
-async def _send_all(due: Sequence[Due], ctx: Context) -> int:
-    """Each address's line sent in order, up to `ctx.senders` messages in flight at any moment
-    (a place freed is taken by the next message at once, not when a whole group is done)."""
-    places = asyncio.Semaphore(ctx.senders)
+async def _send_all(due: Sequence[Due], ctx: Context, places: asyncio.Semaphore) -> int:
+    """Each address's line sent in order, one message in flight per place at any moment (a
+    place freed is taken by the next message at once, not when a whole group is done). A
+    message is claimed only once it holds a place, so its claim is handed over promptly."""
     failures: list[BaseException] = []
 
     async def send_line(line: list[Due]) -> int:
