@@ -48,7 +48,7 @@ BATCH = 10
 GOAL = 1.3
 """Issue 20's goal: one insert, and a share of the outbox's batched removals."""
 BUDGET = 3.5
-"""What signups holds to (module docstring): insert, allowance, rate limit (2), a removal's share."""
+"""What signups holds to (module docstring): insert, allowance, rate limit, a removal's share."""
 REPEAT = 7
 """A known address's repeat, which sends nothing, pays for writing first: the rate limit (2), the
 allowance taken (an insert turned away, an `$inc`) and given back, the insert turned away and the
