@@ -9,6 +9,7 @@ waiting client). Bodies are bytes made ahead of time; the same client drives eve
 import asyncio
 import contextlib
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -31,6 +32,8 @@ class LoadResult:
     finished: float = 0.0
     not_sent: int = 0
     """Open loop only: requests the client could not start (every connection busy)."""
+    failures: Counter[str] = field(default_factory=Counter)
+    """Requests answered `TIMEOUT_STATUS`, by why (`failure`)."""
 
     @property
     def seconds(self) -> float:
@@ -91,6 +94,19 @@ class Connection:
         self.writer.close()
 
 
+FAILED = (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError)
+
+
+def failure(error: BaseException, *, connected: bool, reused: bool) -> str:
+    """Why a request got no answer: no deadline met, no connection made, or a connection that
+    ended before its answer (one kept from an earlier request, or made for this one)."""
+    if isinstance(error, TimeoutError):
+        return "deadline"
+    if not connected:
+        return f"connect {type(error).__name__}"
+    return f"{'kept' if reused else 'new'} connection ended {type(error).__name__}"
+
+
 async def closed_loop(
     host: str,
     port: int,
@@ -107,12 +123,17 @@ async def closed_loop(
         connection: Connection | None = None
         for request in queue:
             due = time.perf_counter()
+            reused = connection is not None and connection.usable
             try:
                 if connection is None or not connection.usable:
+                    connection = None
                     connection = await Connection.open(host, port)
                 status = await asyncio.wait_for(connection.exchange(request), timeout)
-            except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError):
+            except FAILED as error:
                 status = TIMEOUT_STATUS
+                result.failures[
+                    failure(error, connected=connection is not None, reused=reused)
+                ] += 1
                 if connection is not None:
                     connection.close()
                 connection = None
@@ -138,7 +159,8 @@ async def open_loop(
 ) -> LoadResult:
     """Start request i at `start + i / rate` for `seconds`, over a pool of keep-alive
     connections growing up to `max_in_flight`; a request due when every connection is busy is
-    counted in `not_sent` (the client's own limit, reported, never hidden)."""
+    counted in `not_sent` (the client's own limit, reported, never hidden). Each request's
+    `timeout` covers making its connection too, if it needs one."""
     result = LoadResult()
     idle: list[Connection] = []
     in_flight = 0
@@ -147,13 +169,20 @@ async def open_loop(
     async def one(index: int, due: float) -> None:
         nonlocal in_flight
         connection = idle.pop() if idle else None
+        reused = connection is not None
         request = make_request(index)
-        try:
+
+        async def exchange() -> int:
+            nonlocal connection
             if connection is None:
                 connection = await Connection.open(host, port)
-            status = await asyncio.wait_for(connection.exchange(request), timeout)
-        except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError):
+            return await connection.exchange(request)
+
+        try:
+            status = await asyncio.wait_for(exchange(), timeout)
+        except FAILED as error:
             status = TIMEOUT_STATUS
+            result.failures[failure(error, connected=connection is not None, reused=reused)] += 1
             if connection is not None:
                 connection.close()
         finally:

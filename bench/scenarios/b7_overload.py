@@ -73,6 +73,7 @@ async def run(ctx: RunContext) -> ScenarioResult:
         "5xx": errors,
         "other": other,
         "not_sent_client_busy": load.not_sent,
+        "unanswered_by_cause": dict(load.failures.most_common()),
     }
     result.add(
         Figure("share 2xx/429/503", answered_share, "", 1.0, "every request", goal_ratio=1.0)

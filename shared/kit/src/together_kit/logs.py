@@ -1,5 +1,9 @@
 """structlog, configured once per process: JSON off a terminal, console on one, coloured unless
-`NO_COLOR` is set (a supervisor piping a child's output asks for colour with `FORCE_COLOR`)."""
+`NO_COLOR` is set (a supervisor piping a child's output asks for colour with `FORCE_COLOR`).
+
+Each logger is built once, on its first line, not again on every line (`cache_logger_on_first_use`):
+a service logs a line per request. So configure before logging, as `together_kit.serve` does.
+`structlog.testing.capture_logs` still works, as it changes the processors in place."""
 
 import logging
 import os
@@ -32,7 +36,7 @@ def configure_logging(*, service: str, level: str = "INFO", fmt: str = "auto") -
         processors=processors,
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
-        cache_logger_on_first_use=False,
+        cache_logger_on_first_use=True,
     )
     structlog.contextvars.clear_contextvars()
     structlog.contextvars.bind_contextvars(service=service)

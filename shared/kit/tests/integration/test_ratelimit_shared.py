@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, monitoring
 from pymongo.asynchronous.collection import AsyncCollection
 from together_kit.http.ratelimit import SharedRateLimiter
 
@@ -127,3 +127,49 @@ async def test_a_client_hitting_one_replica_does_not_limit_another_key(
     assert await two.acquire("join:1.2.3.45") is None
     assert await two.acquire("join:1.2.3.4") is not None
     assert await one.acquire("join:1.2.3.45") is not None
+
+
+class Finds(monitoring.CommandListener):
+    """The `find` commands a client sent: each is one read of a key's counts."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if event.command_name == "find":
+            self.count += 1
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+
+async def test_a_surge_reads_the_earlier_parts_once_a_part(
+    mongodb_url: str, database_name: str
+) -> None:
+    finds = Finds()
+    client: AsyncMongoClient[Document] = AsyncMongoClient(
+        mongodb_url, tz_aware=True, event_listeners=[finds]
+    )
+    start = math.floor(time.time() / 5) * 5.0
+    now = [start]
+    limiter = SharedRateLimiter(
+        "1000/minute", client[database_name]["rate_limits"], clock=lambda: now[0]
+    )
+    try:
+        unsettled = [await limiter.acquire("join:surge") for _ in range(3)]
+        reads_before_settling = finds.count
+        now[0] = start + 2  # the part has settled: the earlier parts can no longer change
+        settled = [await limiter.acquire("join:surge") for _ in range(20)]
+        reads_while_settled = finds.count - reads_before_settling
+        now[0] = start + 7  # the next part
+        moved_on = await limiter.acquire("join:surge")
+    finally:
+        await client.close()
+
+    assert unsettled + settled + [moved_on] == [None] * 24
+    assert reads_before_settling == 3
+    assert reads_while_settled == 1
+    assert finds.count == 5

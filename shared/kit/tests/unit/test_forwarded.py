@@ -1,4 +1,5 @@
-"""Which proxies may name the client: the `FORWARDED_ALLOW_IPS` setting, as uvicorn gets it."""
+"""How uvicorn serves a service: which proxies may name the client (`FORWARDED_ALLOW_IPS`), and
+how long an idle connection stays open behind the ingress."""
 
 import pytest
 from pydantic import ValidationError
@@ -33,3 +34,14 @@ def test_the_proxies_come_from_forwarded_allow_ips(monkeypatch: pytest.MonkeyPat
 def test_anything_but_addresses_and_networks_is_refused(value: str) -> None:
     with pytest.raises(ValidationError, match="FORWARDED_ALLOW_IPS"):
         settings(forwarded_allow_ips=value)
+
+
+INGRESS_NGINX_UPSTREAM_KEEPALIVE_SECONDS = 60
+"""ingress-nginx's default `upstream-keepalive-timeout` (deploy/k8s/base/ingress.yaml keeps it)."""
+
+
+def test_an_idle_connection_outlives_the_ingress_s() -> None:
+    """The proxy closes an idle connection first, never sending a request on one just closed."""
+    options = uvicorn_options(settings())
+
+    assert options["timeout_keep_alive"] > INGRESS_NGINX_UPSTREAM_KEEPALIVE_SECONDS

@@ -16,8 +16,6 @@ from fastapi.responses import JSONResponse
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
-from together_kit.http.state import from_state
-
 IdempotencyKey = Annotated[
     str | None,
     Header(
@@ -110,11 +108,12 @@ class Once:
         return await run_once(self.request, self.store, self.key, scope=scope, run=run)
 
 
-def once(
-    request: Request,
-    store: Annotated[IdempotencyStore, Depends(from_state("idempotency", IdempotencyStore))],
-    key: IdempotencyKey = None,
-) -> Once:
+async def once(request: Request, key: IdempotencyKey = None) -> Once:
+    """`Once` for this request, with the service's `app.state.idempotency`.
+
+    A coroutine, as is every dependency on a hot path: FastAPI runs a plain function in a worker
+    thread, a hand-off that costs more than the function."""
+    store: IdempotencyStore = request.app.state.idempotency
     return Once(request, store, key)
 
 

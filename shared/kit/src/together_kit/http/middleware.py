@@ -15,6 +15,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
+from prometheus_client import Histogram
 from pymongo.errors import ConnectionFailure
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
@@ -145,6 +146,17 @@ def request_id_of(headers: Headers) -> str:
     return given if REQUEST_ID_PATTERN.fullmatch(given) else uuid.uuid4().hex
 
 
+REQUEST_ID_NAME = REQUEST_ID_HEADER.lower().encode("latin-1")
+
+
+def _request_id_in(scope: Scope) -> str:
+    """`request_id_of` the scope's headers, read off its raw list without building `Headers`."""
+    for name, value in scope["headers"]:
+        if name.lower() == REQUEST_ID_NAME:
+            return request_id_of(Headers(raw=[(name, value)]))
+    return uuid.uuid4().hex
+
+
 UNLOGGED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
@@ -159,12 +171,14 @@ class RequestContext:
     def __init__(self, app: ASGIApp, *, metrics: Metrics) -> None:
         self.app = app
         self.metrics = metrics
+        self.latencies: dict[tuple[str, str, int], Histogram] = {}
+        """`metrics.request_latency` per (method, route, status): a few, each looked up once."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = request_id_of(Headers(scope=scope))
+        request_id = _request_id_in(scope)
         status = 500
 
         async def send_with_id(message: Message) -> None:
@@ -182,7 +196,7 @@ class RequestContext:
             elapsed = time.perf_counter() - started
             path = getattr(scope.get("route"), "path", "unmatched")
             method = scope["method"]
-            self.metrics.request_latency.labels(method, path, str(status)).observe(elapsed)
+            self.latency_of(method, path, status).observe(elapsed)
             if path not in UNLOGGED_PATHS:
                 log.info(
                     "request",
@@ -192,6 +206,15 @@ class RequestContext:
                     duration_ms=round(elapsed * 1000, 1),
                 )
             structlog.contextvars.unbind_contextvars("correlation_id")
+
+    def latency_of(self, method: str, path: str, status: int) -> Histogram:
+        key = (method, path, status)
+        found = self.latencies.get(key)
+        if found is None:
+            found = self.latencies[key] = self.metrics.request_latency.labels(
+                method, path, str(status)
+            )
+        return found
 
 
 TOO_LARGE: dict[int | str, dict[str, Any]] = {413: {"description": "The request body is too large"}}

@@ -85,6 +85,8 @@ class RateLimiter:
 
 BUCKETS = 12
 """Parts of a window that a shared limiter counts apart (5 seconds of a minute)."""
+SETTLED_SECONDS = 1.0
+"""How long into a part a hit still being counted in the part before may reach the store."""
 
 
 class SharedRateLimiter:
@@ -97,9 +99,14 @@ class SharedRateLimiter:
     with one conditional `$inc`: it may not pass what the earlier parts leave, so replicas
     counting the same key at once never both take the last place (save in the instant a part
     turns, when a hit still being counted in the old part can be missed by one in the new), and
-    a surge from one address never has to retry. A refused hit is not counted. The window moves a part at a time: a
-    minute's rate is counted over the last 55 to 60 seconds. Counts are deleted by a TTL index
-    once out of every window.
+    a surge from one address never has to retry. A refused hit is not counted. The window moves a
+    part at a time: a minute's rate is counted over the last 55 to 60 seconds. Counts are deleted
+    by a TTL index once out of every window.
+
+    The earlier parts no longer change once the current part is `SETTLED_SECONDS` old (a hit
+    counted in the old part by then would have taken that long to reach the store), so their
+    total, read once a part has settled, is kept for the rest of it: a key hit again and again
+    (a surge from one address) costs the one `$inc`, not a read too.
 
     The parts follow the replicas' clocks (`time.time`), which must agree to within a small part
     of a window: NTP does that.
@@ -117,6 +124,9 @@ class SharedRateLimiter:
         self._part = float(item.get_expiry()) / BUCKETS
         self._clock = clock
         self.windows = windows
+        self._settled: dict[str, tuple[int, int]] = {}
+        """Per key: (part, total of the parts before it), read once that part had settled."""
+        self._kept_part = 0
 
     async def ensure_indexes(self) -> None:
         await self.windows.create_index("expires_at", expireAfterSeconds=0)
@@ -124,12 +134,29 @@ class SharedRateLimiter:
     async def acquire(self, key: str) -> int | None:
         now = self._clock()
         part = math.floor(now / self._part)
-        earlier = await self._counts(key, first=part - BUCKETS + 1, last=part - 1)
-        room = self._limit - sum(earlier.values())
+        room = self._limit - await self._earlier_total(key, part, now)
         if room >= 1 and await self._take(key, part, room):
             return None
-        counts = {**earlier, **await self._counts(key, first=part, last=part)}
+        counts = await self._counts(key, first=part - BUCKETS + 1, last=part)
         return max(1, math.ceil(self._next_place(counts) - now))
+
+    async def _earlier_total(self, key: str, part: int, now: float) -> int:
+        """The hits of `key` counted in the window's parts before `part`."""
+        settled = self._settled.get(key)
+        if settled is not None and settled[0] == part:
+            return settled[1]
+        earlier = await self._counts(key, first=part - BUCKETS + 1, last=part - 1)
+        total = sum(earlier.values())
+        if now - part * self._part >= min(SETTLED_SECONDS, self._part / 2):
+            self._forget_before(part)
+            self._settled[key] = (part, total)
+        return total
+
+    def _forget_before(self, part: int) -> None:
+        """Drop the totals kept for earlier parts (at most once a part)."""
+        if self._kept_part != part:
+            self._kept_part = part
+            self._settled = {key: kept for key, kept in self._settled.items() if kept[0] == part}
 
     async def _take(self, key: str, part: int, room: int) -> bool:
         """Count a hit in `part` if its count is under `room`."""
