@@ -47,8 +47,9 @@ SIGNUPS_AT_ONCE = 50
 BATCH = 10
 GOAL = 1.3
 """Issue 20's goal: one insert, and a share of the outbox's batched removals."""
-BUDGET = 3.5
-"""What signups holds to (module docstring): insert, allowance, rate limit, a removal's share."""
+BUDGET = 4.2
+"""What signups holds to whatever the machine's load (module docstring): insert, allowance, rate
+limit, and a removal's share (0.16 measured; up to a whole removal each when none share one)."""
 REPEAT = 7
 """A known address's repeat, which sends nothing, pays for writing first: the rate limit (2), the
 allowance taken (an insert turned away, an `$inc`) and given back, the insert turned away and the
