@@ -260,9 +260,9 @@ async def assert_stores_agree(system: System, joined: list[tuple[str, str]]) -> 
         assert await people.count_documents({"outbox_pending": {"$gt": 0}}) == 0
         stored = await people.count_documents({"_id": {"$in": [i for i, _e in joined]}})
         assert stored == SIGNUPS
-        inbox = client[system.database("notifications")]["inbox"]
-        records = inbox.find({"consumer": "notifications.volunteers"})
-        event_ids = [str(record["event_id"]) async for record in records]
+        # one message per registration, keyed by its event (the handler is keyed: no inbox)
+        messages = client[system.database("notifications")]["messages"].find({})
+        event_ids = [str(message["cause_event_id"]) async for message in messages]
         assert len(event_ids) == len(set(event_ids)) == SIGNUPS
     finally:
         await client.close()

@@ -70,12 +70,13 @@ async def recorded_once(system: System, emails: list[str]) -> None:
             contacts, until=lambda n: n == len(emails), timeout=60, what="every signup recorded"
         )
 
-        async def inbox() -> list[str]:
-            records = db.inbox.find({"consumer": "notifications.volunteers"})
-            return [str(doc["event_id"]) async for doc in records]
+        async def messages() -> list[str]:
+            """The registration's message is its effect, keyed by the event (no inbox record:
+            notifications' `volunteer.registered` handler is keyed, docs/adr/0002-outbox.md)."""
+            return [str(doc["cause_event_id"]) async for doc in db.messages.find({})]
 
         event_ids = await eventually(
-            inbox, until=lambda ids: len(ids) >= len(emails), what="every event in the inbox"
+            messages, until=lambda ids: len(ids) >= len(emails), what="every event's message"
         )
         assert len(event_ids) == len(set(event_ids)) == len(emails)
         stored = [doc async for doc in db.contacts.find({"email": {"$in": emails}})]
