@@ -124,7 +124,7 @@ def create_app(
         words=Words(),
         keep_sent_context=settings.dev_pages,
         wake=dispatcher.wake,
-        sender=dispatcher,
+        sender=dispatcher if settings.send_from_consumer else None,
         rosters=rosters,
         organiser_links=organiser_links,
         my_url=addresses.url("signups", "/my"),

@@ -30,6 +30,10 @@ class Settings(ServiceSettings):
     smtp_password: SecretStr | None = None
     smtp_timeout_seconds: float = 30.0
     smtp_connections: int = Field(default=4, ge=1, le=32)
+    send_from_consumer: bool = False
+    """Record a due message already claimed and send it from the consumer (issue 20: fewer store
+    commands). Off: with the store stopped mid-send, make reliability found a message ending
+    `unknown` on this path (tests/reliability, store stopped 10s); the dispatcher sends all."""
     """Messages sent at once, each over its own kept-open SMTP connection (never two at once to
     one address). Sending is a chain of round trips (store and SMTP), so one connection leaves
     both waiting; a crash settles every one of them from the handover journal (ADR 0007)."""

@@ -378,7 +378,7 @@ async def test_a_process_dying_between_the_claimed_insert_and_the_hand_over_send
     that sends it; this one dies right after the insert, before its sender starts. After a
     restart the reconciler queues it again, and a redelivery of the event (never acknowledged, as
     after a real crash) sends nothing more: it is sent exactly once."""
-    settings = settings_for(claim_stale_seconds=0.0)
+    settings = settings_for(claim_stale_seconds=0.0, send_from_consumer=True)
     address = unique_address("gwil")
     event = registered(address)
     first = create_app(settings)
