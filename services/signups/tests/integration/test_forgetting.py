@@ -77,11 +77,23 @@ async def first(probe: EventProbe, event_type: str, **data: Any) -> dict[str, An
     return event
 
 
-async def stored_text(site: Site) -> str:
+async def stored_text(site: Site, *, outboxes: bool = True) -> str:
     documents = []
     for name in await site.db.list_collection_names():
-        documents += await site.db[name].find().to_list()
+        documents += await site.db[name].find({}, None if outboxes else {"outbox": 0}).to_list()
     return json_util.dumps(documents).lower()
+
+
+async def nothing_holds(site: Site, *personal: str) -> None:
+    """No document holds any of these words, once the events that carried them are published:
+    an event leaves its document's outbox a moment after its publish is confirmed (the marks
+    are written in batches), which may be after a consumer has it."""
+
+    async def held() -> list[str]:
+        text = await stored_text(site)
+        return [word for word in personal if word in text]
+
+    await eventually(held, until=lambda words: not words, what=f"{personal} forgotten")
 
 
 async def test_an_address_that_is_not_a_volunteer_is_sent_a_link_and_forgotten(
@@ -96,7 +108,8 @@ async def test_an_address_that_is_not_a_volunteer_is_sent_a_link_and_forgotten(
     assert link["data"]["name"] is None
     path = urlsplit(link["data"]["confirm_url"]).path
     assert author not in path.lower()
-    assert author not in await stored_text(site), "the pending request holds only the digest"
+    assert author not in await stored_text(site, outboxes=False), "the request holds the digest"
+    await nothing_holds(site, author)
     shown = await site.http.get(path)
     assert shown.status_code == 200
     assert re.search(r"<form[^>]*method=\"post\"", shown.text)
@@ -145,9 +158,7 @@ async def test_an_organisation_contact_is_forgotten_with_their_organisation(
 
     assert erased.status_code == 200
     assert await site.db["organisations"].count_documents({}) == 0
-    text = await stored_text(site)
-    for personal in (contact, "sam patelwood"):
-        assert personal not in text
+    await nothing_holds(site, contact, "sam patelwood")
 
 
 # Subject access

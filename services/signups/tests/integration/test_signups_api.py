@@ -9,16 +9,18 @@ import json
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
 import httpx
 import pytest
 from bson import json_util
 from fastapi import FastAPI
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+from signups.adapters.people import MongoPeopleRepository
 from signups.bootstrap import create_app
 from signups.entrypoints.schemas import ORGANISATION_EXAMPLE, VOLUNTEER_EXAMPLE, JoinAccepted
 from signups.handlers import Context, erasure, volunteers
@@ -31,6 +33,7 @@ from together_contracts import (
     VolunteerUnsubscribed,
     VolunteerUnsubscribedData,
 )
+from together_kit.messaging.outbox import AggregateCollection, RelayStaging
 from together_kit.testing.apps import running
 from together_kit.testing.clock import Clock
 from together_kit.testing.probe import EventProbe, event_probe, publish_event
@@ -804,6 +807,46 @@ async def test_dates_survive_repeated_rejoins(signups: Signups) -> None:
     assert dropped is not None
     assert dropped["pending_change"] is None
     assert "Rhian" in dropped["name"]
+
+
+class _WrittenMeanwhile:
+    """The people collection, where another writer changes a document just before our first
+    write to it lands: that write is refused, and the change runs again on a fresh read."""
+
+    def __init__(self, collection: AsyncCollection[Document]) -> None:
+        self._collection = collection
+        self.interleaved = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._collection, name)
+
+    async def replace_one(self, query: Document, *args: Any, **kwargs: Any) -> Any:
+        if not self.interleaved:
+            self.interleaved += 1
+            await self._collection.update_one({"_id": query["_id"]}, {"$inc": {"version": 1}})
+        return await self._collection.replace_one(query, *args, **kwargs)
+
+
+async def test_a_stale_change_dropped_on_a_second_attempt_counts_once(signups: Signups) -> None:
+    body = volunteer()
+    await signups.http.post(SIGNUPS, json=body)
+    signups.clock.advance(minutes=11)
+    await signups.http.post(
+        SIGNUPS, json={**body, "travel_radius_km": body["travel_radius_km"] + 1}
+    )
+    signups.clock.advance(days=8)
+    people = _WrittenMeanwhile(signups.db["people"])
+    repository = MongoPeopleRepository(
+        AggregateCollection(cast(Any, people), staging=RelayStaging(lambda: None))
+    )
+
+    dropped = await volunteers.drop_stale_changes(ctx=replace(signups.ctx, people=repository))
+
+    assert people.interleaved == 1
+    assert dropped == 1
+    stored = await signups.db["people"].find_one({"email": body["email"]})
+    assert stored is not None
+    assert stored["pending_change"] is None
 
 
 async def test_an_unsubscribe_told_by_notifications_is_kept_in_the_consent_log(

@@ -46,14 +46,16 @@ class MongoOrganisationRepository:
         )
         older = [UUID(document["_id"]) async for document in cursor]
         kept = 0
-
-        def keep(organisation: Organisation) -> Sequence[IntegrationEvent]:
-            nonlocal kept
-            kept += organisation.keep_pledge_shown_before_moderation()
-            return []
-
         for organisation_id in older:
+            shown = False
+
+            def keep(organisation: Organisation) -> Sequence[IntegrationEvent]:
+                nonlocal shown  # the last attempt's answer: a refused write is tried again
+                shown = organisation.keep_pledge_shown_before_moderation()
+                return []
+
             await self.change(organisation_id, keep)
+            kept += shown
         return kept
 
     async def add(self, organisation: Organisation, *, events: Sequence[IntegrationEvent]) -> None:

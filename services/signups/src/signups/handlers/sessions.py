@@ -46,9 +46,9 @@ async def request_sign_in(
     def link(current: Person) -> list[IntegrationEvent]:
         nonlocal staged
         nonce = current.sign_in_link()
+        staged = nonce is not None
         if nonce is None:
             return []
-        staged = True
         return [
             SignInRequested(
                 producer=PRODUCER,

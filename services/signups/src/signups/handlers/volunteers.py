@@ -132,15 +132,17 @@ async def drop_stale_changes(*, ctx: Context) -> int:
     now = ctx.clock()
     cutoff = now - PENDING_CHANGE_KEPT_FOR
     dropped = 0
-
-    def drop(person: Person) -> list[contracts.IntegrationEvent]:
-        nonlocal dropped
-        dropped += person.drop_stale_change(now)
-        return []
-
     async for person in ctx.people.changes_requested_before(cutoff):
+        this_one = False
+
+        def drop(current: Person) -> list[contracts.IntegrationEvent]:
+            nonlocal this_one  # the last attempt's answer: a refused write is tried again
+            this_one = current.drop_stale_change(now)
+            return []
+
         with contextlib.suppress(PersonNotFoundError):
             await ctx.people.change(person.id, drop)
+            dropped += this_one
     return dropped
 
 

@@ -154,6 +154,10 @@ class AggregateCollection:
     ) -> Document:
         """Apply `change` (current document -> fields to set, events) under optimistic concurrency.
 
+        `change` runs again on the document read anew each time a write is refused (another
+        writer, or this process's own outbox marking events published, changed it meanwhile):
+        what it tells its caller must be set by each run, never added up across runs.
+
         `known`: the document as its caller last wrote or read it, tried first instead of reading
         it again (one round trip fewer); if it is no longer current, the version filter refuses
         the write and the document is read as usual."""
