@@ -188,11 +188,7 @@ async def test_erasure_request_deletes_the_contact_and_answers_once(
     joined = registered("Erin")
     await publish_event(rabbitmq_url, joined)
     await recorded(notifications, joined)
-    request = PersonErasureRequested(
-        producer="signups",
-        correlation_id="erase-1",
-        data=PersonErasureRequestedData(erasure_id=uuid.uuid4(), person_id=joined.data.person_id),
-    )
+    request = erasure_of(joined, "erase-1")
     async with event_probe(rabbitmq_url, [PersonErased.routing_key]) as probe:
         for _ in range(2):
             await publish_event(rabbitmq_url, request)
@@ -216,6 +212,14 @@ async def test_erasure_request_deletes_the_contact_and_answers_once(
     assert len(await answers()) == 1
 
 
+def erasure_of(joined: VolunteerRegistered, correlation_id: str) -> PersonErasureRequested:
+    return PersonErasureRequested(
+        producer="signups",
+        correlation_id=correlation_id,
+        data=PersonErasureRequestedData(erasure_id=uuid.uuid4(), person_id=joined.data.person_id),
+    )
+
+
 async def _inbox_count(notifications: Notifications, event: PersonErasureRequested) -> int:
     return await notifications.db["inbox"].count_documents({"event_id": str(event.id)})
 
@@ -228,11 +232,7 @@ async def test_a_registration_redelivered_after_erasure_does_not_bring_the_conta
     joined = registered("Gethin")
     await publish_event(rabbitmq_url, joined)
     await recorded(notifications, joined)
-    request = PersonErasureRequested(
-        producer="signups",
-        correlation_id="erase-2",
-        data=PersonErasureRequestedData(erasure_id=uuid.uuid4(), person_id=joined.data.person_id),
-    )
+    request = erasure_of(joined, "erase-2")
     async with event_probe(rabbitmq_url, [PersonErased.routing_key]) as probe:
         await publish_event(rabbitmq_url, request)
         await eventually(lambda: _answers(probe.events, request), until=bool, what="person.erased")

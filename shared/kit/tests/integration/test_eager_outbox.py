@@ -2,46 +2,24 @@
 removed in batches, and the relay's sweep as the fallback when that process cannot finish."""
 
 import asyncio
-import time
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from together_contracts import VolunteerRegistered, VolunteerRegisteredData
+from together_contracts import VolunteerRegistered
 from together_kit.messaging.eager import EagerOutbox
 from together_kit.messaging.outbox import AggregateCollection, RelayStaging
 from together_kit.messaging.relay import OutboxRelay
 from together_kit.runtime import ServiceRuntime
 from together_kit.settings import ServiceSettings
 from together_kit.testing.commands import counting
+from together_kit.testing.events import volunteer_registered
+from together_kit.testing.outbox import EpochClock, renamed
 from together_kit.testing.probe import event_probe
 from together_kit.testing.waiting import eventually
 
 pytestmark = pytest.mark.integration
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def registered(person_id: uuid.UUID, name: str) -> VolunteerRegistered:
-    return VolunteerRegistered(
-        producer="tests",
-        correlation_id="corr",
-        data=VolunteerRegisteredData(person_id=person_id, name=name, email="a@example.org"),
-    )
-
-
-def rename(name: str, person_id: uuid.UUID) -> Any:
-    def change(_current: dict[str, Any]) -> tuple[dict[str, Any], list[VolunteerRegistered]]:
-        return {"name": name}, [registered(person_id, name)]
-
-    return change
 
 
 async def test_writes_are_published_at_once_and_removed_in_batches(
@@ -60,7 +38,10 @@ async def test_writes_are_published_at_once_and_removed_in_batches(
         await asyncio.sleep(0.5)  # the relay's first sweep at start is not the writes' cost
         with counting(runtime.settings.database_name) as counted:
             await asyncio.gather(
-                *(people.insert({"_id": str(i)}, [registered(i, "new")]) for i in ids)
+                *(
+                    people.insert({"_id": str(i)}, [volunteer_registered(person_id=i, name="new")])
+                    for i in ids
+                )
             )
             events = await probe.wait_for(50)
             await eventually(runtime.relay.backlog, until=lambda n: n == 0, what="an empty outbox")
@@ -80,9 +61,11 @@ async def test_one_documents_events_keep_their_order_under_rapid_writes(
         event_probe(rabbitmq_url, [VolunteerRegistered.routing_key]) as probe,
         runtime.running(),
     ):
-        await people.insert({"_id": str(person_id)}, [registered(person_id, "v0")])
+        await people.insert(
+            {"_id": str(person_id)}, [volunteer_registered(person_id=person_id, name="v0")]
+        )
         for version in range(1, 8):
-            await people.update(str(person_id), rename(f"v{version}", person_id))
+            await people.update(str(person_id), renamed(f"v{version}", person_id))
         events = await probe.wait_for(8)
         await eventually(runtime.relay.backlog, until=lambda n: n == 0, what="an empty outbox")
     assert [e["data"]["name"] for e in events] == [f"v{n}" for n in range(8)]
@@ -98,13 +81,15 @@ async def test_a_writer_that_dies_before_publishing_leaves_its_events_to_the_swe
     async def never(event: dict[str, Any]) -> None:
         await stuck.wait()
 
-    clock = Clock()
+    clock = EpochClock()
     dying = EagerOutbox(publish=never, owner="dying", wake_relay=lambda _c: None, clock=clock)
     dying.start()
     people = AggregateCollection(runtime.db["people"], staging=dying)
     person_id = uuid.uuid4()
-    await people.insert({"_id": str(person_id)}, [registered(person_id, "a")])
-    await people.update(str(person_id), rename("b", person_id))
+    await people.insert(
+        {"_id": str(person_id)}, [volunteer_registered(person_id=person_id, name="a")]
+    )
+    await people.update(str(person_id), renamed("b", person_id))
     stored = await people.collection.find_one({"_id": str(person_id)})
     assert stored is not None
     assert stored["outbox_lease_owner"] == "dying"
@@ -129,13 +114,15 @@ async def test_events_another_replica_left_are_published_before_this_writes_own(
     writer: the relay publishes both, the older first."""
     other = AggregateCollection(runtime.db["people"], staging=RelayStaging(wake=lambda: None))
     person_id = uuid.uuid4()
-    await other.insert({"_id": str(person_id)}, [registered(person_id, "theirs")])
+    await other.insert(
+        {"_id": str(person_id)}, [volunteer_registered(person_id=person_id, name="theirs")]
+    )
     people = runtime.aggregate("people")
     async with (
         event_probe(rabbitmq_url, [VolunteerRegistered.routing_key]) as probe,
         runtime.running(),
     ):
-        await people.update(str(person_id), rename("ours", person_id))
+        await people.update(str(person_id), renamed("ours", person_id))
         events = await probe.wait_for(2)
     assert [e["data"]["name"] for e in events] == ["theirs", "ours"]
 
@@ -152,7 +139,7 @@ async def test_a_failed_publish_is_left_to_the_relay_and_nothing_is_lost(
         if event["data"]["name"] == "b":
             raise ConnectionError("broker went away")
 
-    clock = Clock()
+    clock = EpochClock()
     eager = EagerOutbox(
         publish=flaky, owner="me", wake_relay=lambda c: woken.append(c.name), clock=clock
     )
@@ -160,7 +147,8 @@ async def test_a_failed_publish_is_left_to_the_relay_and_nothing_is_lost(
     people = AggregateCollection(runtime.db["people"], staging=eager)
     person_id = uuid.uuid4()
     await people.insert(
-        {"_id": str(person_id)}, [registered(person_id, n) for n in ("a", "b", "c")]
+        {"_id": str(person_id)},
+        [volunteer_registered(person_id=person_id, name=n) for n in ("a", "b", "c")],
     )
     await eager.close()
     assert attempts == ["a", "b"]
@@ -190,10 +178,12 @@ async def test_concurrent_writes_to_one_document_publish_each_event_once(
         event_probe(rabbitmq_url, [VolunteerRegistered.routing_key]) as probe,
         runtime.running(),
     ):
-        await people.insert({"_id": str(person_id)}, [registered(person_id, "v0")])
+        await people.insert(
+            {"_id": str(person_id)}, [volunteer_registered(person_id=person_id, name="v0")]
+        )
         await asyncio.gather(
             *(
-                people.update(str(person_id), rename(f"v{n}", person_id), attempts=60)
+                people.update(str(person_id), renamed(f"v{n}", person_id), attempts=60)
                 for n in range(1, 31)
             )
         )

@@ -1,42 +1,20 @@
 """The outbox and its relay against the real store and broker."""
 
 import asyncio
-import time
 import uuid
 from typing import Any
 
 import pytest
-from together_contracts import VolunteerRegistered, VolunteerRegisteredData
+from together_contracts import VolunteerRegistered
 from together_kit.messaging.outbox import AggregateCollection, ConcurrentWriteError, RelayStaging
 from together_kit.messaging.relay import OutboxRelay
 from together_kit.runtime import ServiceRuntime
+from together_kit.testing.events import volunteer_registered
+from together_kit.testing.outbox import EpochClock, renamed
 from together_kit.testing.probe import event_probe
 from together_kit.testing.waiting import eventually
 
 pytestmark = pytest.mark.integration
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def registered(person_id: uuid.UUID, name: str) -> VolunteerRegistered:
-    return VolunteerRegistered(
-        producer="tests",
-        correlation_id="corr",
-        data=VolunteerRegisteredData(person_id=person_id, name=name, email="a@example.org"),
-    )
-
-
-def rename(name: str, person_id: uuid.UUID) -> Any:
-    def change(_current: dict[str, Any]) -> tuple[dict[str, Any], list[VolunteerRegistered]]:
-        return {"name": name}, [registered(person_id, name)]
-
-    return change
 
 
 async def test_relay_publishes_each_aggregates_events_in_order(
@@ -49,10 +27,12 @@ async def test_relay_publishes_each_aggregates_events_in_order(
         runtime.running(),
     ):
         for person_id in ids:
-            await people.insert({"_id": str(person_id)}, [registered(person_id, "v0")])
+            await people.insert(
+                {"_id": str(person_id)}, [volunteer_registered(person_id=person_id, name="v0")]
+            )
         for version in range(1, 4):
             for person_id in ids:
-                await people.update(str(person_id), rename(f"v{version}", person_id))
+                await people.update(str(person_id), renamed(f"v{version}", person_id))
         events = await probe.wait_for(20)
         # the last event can reach the probe before the relay, told by its confirm, removes it
         await eventually(runtime.relay.backlog, until=lambda n: n == 0, what="an empty outbox")
@@ -103,9 +83,13 @@ async def test_events_left_by_a_relay_that_died_are_swept_up(
 
     person_id = uuid.uuid4()
     await people.insert(
-        {"_id": str(person_id)}, [registered(person_id, "a"), registered(person_id, "b")]
+        {"_id": str(person_id)},
+        [
+            volunteer_registered(person_id=person_id, name="a"),
+            volunteer_registered(person_id=person_id, name="b"),
+        ],
     )
-    clock = Clock()
+    clock = EpochClock()
     dead = OutboxRelay(
         publish=publish, collections=[people.collection], lease_seconds=30, clock=clock
     )
@@ -132,9 +116,10 @@ async def test_a_publish_failure_keeps_the_unpublished_events(runtime: ServiceRu
 
     person_id = uuid.uuid4()
     await people.insert(
-        {"_id": str(person_id)}, [registered(person_id, n) for n in ("a", "b", "c")]
+        {"_id": str(person_id)},
+        [volunteer_registered(person_id=person_id, name=n) for n in ("a", "b", "c")],
     )
-    clock = Clock()
+    clock = EpochClock()
     relay = OutboxRelay(publish=flaky, collections=[people.collection], clock=clock)
     with pytest.raises(ConnectionError):
         await relay.drain()
@@ -159,10 +144,12 @@ async def test_a_claim_whose_reply_was_lost_is_released_without_waiting_out_the_
         published.append(event)
 
     person_id = uuid.uuid4()
-    await people.insert({"_id": str(person_id)}, [registered(person_id, "a")])
+    await people.insert(
+        {"_id": str(person_id)}, [volunteer_registered(person_id=person_id, name="a")]
+    )
     other = uuid.uuid4()
-    await people.insert({"_id": str(other)}, [registered(other, "b")])
-    clock = Clock()
+    await people.insert({"_id": str(other)}, [volunteer_registered(person_id=other, name="b")])
+    clock = EpochClock()
     relay = OutboxRelay(publish=publish, collections=[people.collection], clock=clock)
     rival = OutboxRelay(publish=publish, collections=[people.collection], clock=clock)
     assert await relay.claim(people.collection) is not None  # ...and its reply never arrived
@@ -196,14 +183,21 @@ async def test_a_wake_drains_the_collection_written_to_and_a_sweep_comes_however
     running = asyncio.create_task(relay.run())
     await asyncio.sleep(1.0)  # its first pass, a sweep of both (empty) collections, is over
     try:
-        await groups.insert({"_id": "g"}, [registered(uuid.uuid4(), "from another replica")])
-        await people.insert({"_id": "p0"}, [registered(uuid.uuid4(), "staged here")])
+        await groups.insert(
+            {"_id": "g"},
+            [volunteer_registered(person_id=uuid.uuid4(), name="from another replica")],
+        )
+        await people.insert(
+            {"_id": "p0"}, [volunteer_registered(person_id=uuid.uuid4(), name="staged here")]
+        )
         await eventually(lambda: _value(published), until=lambda p: "staged here" in p)
         assert published == ["staged here"]
         assert await groups.collection.count_documents({"outbox_pending": {"$gt": 0}}) == 1
 
         for n in range(1, 100):
-            await people.insert({"_id": f"p{n}"}, [registered(uuid.uuid4(), f"busy {n}")])
+            await people.insert(
+                {"_id": f"p{n}"}, [volunteer_registered(person_id=uuid.uuid4(), name=f"busy {n}")]
+            )
             await asyncio.sleep(0.1)
             if swept_while_busy := "from another replica" in published:
                 break
@@ -264,7 +258,10 @@ async def test_documents_inserted_together_publish_their_events_and_a_taken_id_i
     ):
         inserted = await people.insert_new(
             [
-                ({"_id": str(person), "name": name}, [registered(person, name)])
+                (
+                    {"_id": str(person), "name": name},
+                    [volunteer_registered(person_id=person, name=name)],
+                )
                 for person, name in ((first, "a"), (taken, "b"), (last, "c"))
             ]
         )

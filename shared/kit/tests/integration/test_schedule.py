@@ -6,23 +6,16 @@ from typing import Any
 import pytest
 from pymongo import AsyncMongoClient
 from together_kit.schedule import JobLeases
+from together_kit.testing.outbox import EpochClock
 
 pytestmark = pytest.mark.integration
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 async def test_one_replica_wins_each_interval(mongodb_url: str, database_name: str) -> None:
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongodb_url)
     try:
         jobs = client[database_name]["jobs"]
-        clock = Clock()
+        clock = EpochClock(1_000_000.0)
         replicas = [JobLeases(jobs, clock=clock) for _ in range(5)]
 
         async def round_of_claims() -> int:

@@ -13,7 +13,7 @@ from together_contracts import IntegrationEvent, email_digest
 from together_kit.erasure import backfill_digests
 from together_kit.messaging.outbox import AggregateCollection, AggregateNotFoundError
 
-from notifications.adapters.group_write import GroupWrite
+from notifications.adapters.group_write import grouped_inserts
 from notifications.domain.contacts import Contact
 
 DIGEST = "email_digest"
@@ -27,7 +27,7 @@ class MongoContactRepository:
     def __init__(self, contacts: AggregateCollection, *, erasure_key: bytes = b"") -> None:
         self.contacts = contacts
         self.erasure_key = erasure_key
-        self._adds: GroupWrite[Document, bool] = GroupWrite(self._add_all)
+        self._adds = grouped_inserts(self.contacts)
 
     async def ensure_indexes(self) -> None:
         await self.contacts.collection.create_index(DIGEST)
@@ -45,14 +45,6 @@ class MongoContactRepository:
         document["withdrawn"] = list(contact.withdrawn)
         document[DIGEST] = email_digest(contact.email, key=self.erasure_key)
         return await self._adds(document)
-
-    async def _add_all(self, documents: list[Document]) -> list[bool]:
-        inserted = set(await self.contacts.insert_new([(document, []) for document in documents]))
-        made: list[bool] = []
-        for document in documents:  # of two with one id, the first is the one inserted
-            made.append(document["_id"] in inserted)
-            inserted.discard(document["_id"])
-        return made
 
     async def with_address(self, digest: str) -> list[Contact]:
         """Every contact with this address: the volunteer and organisation contacts."""

@@ -9,7 +9,9 @@ suppression lookups, which must see an unsubscribe or a bounce at once).
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+
+from together_kit.messaging.outbox import AggregateCollection
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -59,3 +61,19 @@ class GroupWrite(Generic[Item, Result]):
             for (_, future), result in zip(taken, results, strict=True):
                 if not future.done():
                     future.set_result(result)
+
+
+def grouped_inserts(aggregate: AggregateCollection) -> GroupWrite[dict[str, Any], bool]:
+    """Inserts of new documents (no events), asked for together and written as one: each caller
+    is told whether its document went in (False: its `_id` was taken, or taken by a document
+    earlier in the same write)."""
+
+    async def insert_all(documents: list[dict[str, Any]]) -> list[bool]:
+        inserted = set(await aggregate.insert_new([(document, []) for document in documents]))
+        made: list[bool] = []
+        for document in documents:
+            made.append(document["_id"] in inserted)
+            inserted.discard(document["_id"])
+        return made
+
+    return GroupWrite(insert_all)

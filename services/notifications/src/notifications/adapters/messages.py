@@ -26,7 +26,7 @@ from together_kit.erasure import backfill_digests
 from together_kit.messaging.outbox import AggregateCollection
 from together_kit.stored import NEVER, TimeFields, epoch, moment, moment_or_none
 
-from notifications.adapters.group_write import GroupWrite
+from notifications.adapters.group_write import GroupWrite, grouped_inserts
 from notifications.domain.messages import (
     CLAIMABLE,
     INVITATION,
@@ -181,7 +181,7 @@ class MongoMessageRepository:
         self.erasure_key = erasure_key
         self._held: dict[str, Document] = {}
         """Each message claimed here, as last written: its outcome write need not read it back."""
-        self._inserts: GroupWrite[Document, bool] = GroupWrite(self._insert_all)
+        self._inserts = grouped_inserts(self.messages)
         self._unfound_by_once = True
         """Whether the log may hold messages `once` cannot find (`_backfill_once`)."""
         self._marks: GroupWrite[Message, bool] = GroupWrite(self._mark_all)
@@ -235,14 +235,6 @@ class MongoMessageRepository:
         if message.status is Status.SENDING:
             self._hold(message.key, as_inserted(document))
         return True
-
-    async def _insert_all(self, documents: list[Document]) -> list[bool]:
-        inserted = set(await self.messages.insert_new([(document, []) for document in documents]))
-        made: list[bool] = []
-        for document in documents:  # of two with one key, the first is the one inserted
-            made.append(document["_id"] in inserted)
-            inserted.discard(document["_id"])
-        return made
 
     def _hold(self, key: str, document: Document) -> None:
         if len(self._held) >= HELD_LIMIT:
