@@ -12,7 +12,8 @@ batched removals):
   spent it: a guarantee, not folded;
 - the shared rate limit on joins (`together_kit.http.ratelimit.SharedRateLimiter`): 1 `update`
   of the window's current part, counted in the store every replica shares (its earlier parts
-  are read once a part per address, so not at all here, where every join comes from one);
+  are read twice a part per address, when it turns and once it has settled: a few reads in
+  all here, where every join comes from one);
 - the event published by the writing process, and removed with others in one bulk `update`.
 
 The relay's backstop sweep (one claim per outbox collection each poll interval, whatever the

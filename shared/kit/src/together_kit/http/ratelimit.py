@@ -16,12 +16,13 @@ array-index queries and pipeline updates that nx-27017 lacks (ADR 0001). `limits
 the rates.
 """
 
+import asyncio
 import math
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from fastapi import HTTPException, Request
 from limits import parse
@@ -105,8 +106,11 @@ class SharedRateLimiter:
 
     The earlier parts no longer change once the current part is `SETTLED_SECONDS` old (a hit
     counted in the old part by then would have taken that long to reach the store), so their
-    total, read once a part has settled, is kept for the rest of it: a key hit again and again
-    (a surge from one address) costs the one `$inc`, not a read too.
+    total is read twice a part per key and process: when the part turns (one read shared by
+    the hits waiting on it) and once more when it has settled, and kept in between. A key hit
+    again and again (a surge from one address) costs the one `$inc`, not a read too; a hit
+    another replica counts late in the old part is seen from the second read on, so in the
+    part's first second a key can get those few places more than its rate.
 
     The parts follow the replicas' clocks (`time.time`), which must agree to within a small part
     of a window: NTP does that.
@@ -124,9 +128,10 @@ class SharedRateLimiter:
         self._part = float(item.get_expiry()) / BUCKETS
         self._clock = clock
         self.windows = windows
-        self._settled: dict[str, tuple[int, int]] = {}
-        """Per key: (part, total of the parts before it), read once that part had settled."""
+        self._kept: dict[str, _EarlierTotal] = {}
+        """Per key: the total of the parts before the current one, as last read."""
         self._kept_part = 0
+        self._reading: dict[tuple[str, int, bool], asyncio.Future[int]] = {}
 
     async def ensure_indexes(self) -> None:
         await self.windows.create_index("expires_at", expireAfterSeconds=0)
@@ -142,21 +147,31 @@ class SharedRateLimiter:
 
     async def _earlier_total(self, key: str, part: int, now: float) -> int:
         """The hits of `key` counted in the window's parts before `part`."""
-        settled = self._settled.get(key)
-        if settled is not None and settled[0] == part:
-            return settled[1]
+        settled = now - part * self._part >= min(SETTLED_SECONDS, self._part / 2)
+        kept = self._kept.get(key)
+        if kept is not None and kept.part == part and (kept.settled or not settled):
+            return kept.total
+        reading = self._reading.get((key, part, settled))
+        if reading is None:
+            reading = asyncio.ensure_future(self._read_earlier(key, part, settled))
+            self._reading[(key, part, settled)] = reading
+            reading.add_done_callback(lambda _: self._reading.pop((key, part, settled), None))
+        return await asyncio.shield(reading)
+
+    async def _read_earlier(self, key: str, part: int, settled: bool) -> int:
         earlier = await self._counts(key, first=part - BUCKETS + 1, last=part - 1)
         total = sum(earlier.values())
-        if now - part * self._part >= min(SETTLED_SECONDS, self._part / 2):
-            self._forget_before(part)
-            self._settled[key] = (part, total)
+        self._forget_before(part)
+        kept = self._kept.get(key)
+        if kept is None or (kept.part, kept.settled) <= (part, settled):
+            self._kept[key] = _EarlierTotal(part, total, settled)
         return total
 
     def _forget_before(self, part: int) -> None:
         """Drop the totals kept for earlier parts (at most once a part)."""
-        if self._kept_part != part:
+        if part > self._kept_part:
             self._kept_part = part
-            self._settled = {key: kept for key, kept in self._settled.items() if kept[0] == part}
+            self._kept = {key: kept for key, kept in self._kept.items() if kept.part == part}
 
     async def _take(self, key: str, part: int, room: int) -> bool:
         """Count a hit in `part` if its count is under `room`."""
@@ -197,6 +212,13 @@ class SharedRateLimiter:
             if to_leave <= 0:
                 return (part + BUCKETS) * self._part
         return (max(counts, default=0) + BUCKETS) * self._part
+
+
+class _EarlierTotal(NamedTuple):
+    part: int
+    total: int
+    settled: bool
+    """Read once the part had settled: final for the rest of the part."""
 
 
 def _part_id(key: str, part: int) -> str:
