@@ -159,8 +159,8 @@ async def test_a_surge_reads_the_earlier_parts_twice_a_part(
         "1000/minute", client[database_name]["rate_limits"], clock=lambda: now[0]
     )
     try:
-        unsettled = [await limiter.acquire("join:surge") for _ in range(3)]
-        unsettled += await asyncio.gather(*(limiter.acquire("join:surge") for _ in range(10)))
+        unsettled = await asyncio.gather(*(limiter.acquire("join:surge") for _ in range(10)))
+        unsettled += [await limiter.acquire("join:surge") for _ in range(3)]
         reads_before_settling = finds.count
         now[0] = start + 2  # the part has settled: the earlier parts can no longer change
         settled = [await limiter.acquire("join:surge") for _ in range(20)]
@@ -180,9 +180,9 @@ async def test_a_hit_counted_late_in_the_old_part_is_seen_once_the_part_settles(
     replicas: tuple[AsyncCollection[Document], AsyncCollection[Document]],
 ) -> None:
     start = math.floor(time.time() / 5) * 5.0
-    now, late = [start], [start - 0.1]
+    now = [start]
     one = SharedRateLimiter("3/minute", replicas[0], clock=lambda: now[0])
-    two = SharedRateLimiter("3/minute", replicas[1], clock=lambda: late[0])
+    two = SharedRateLimiter("3/minute", replicas[1], clock=lambda: start - 0.1)
 
     first = await one.acquire("join:late")
     counted_late = [await two.acquire("join:late") for _ in range(2)]
