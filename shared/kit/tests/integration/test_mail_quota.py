@@ -11,6 +11,7 @@ from bson import json_util
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 from together_kit.mail_quota import MongoMailQuota
+from together_kit.testing.commands import counting
 
 pytestmark = pytest.mark.integration
 
@@ -78,3 +79,17 @@ async def test_an_email_given_back_can_be_taken_again_and_never_below_none(
     taken = [await quota.take("dee@example.org", now=NOON) for _ in range(2)]
 
     assert (first, taken) == (True, [True, False])
+
+
+async def test_first_emails_of_many_addresses_at_once_are_counted_in_one_write(
+    collection: AsyncCollection[dict[str, Any]], database_name: str
+) -> None:
+    quota = MongoMailQuota(collection, key=KEY, per_day=2)
+    addresses = [f"v{n}@example.org" for n in range(20)] + ["v0@example.org"] * 2
+
+    with counting(database_name) as counted:
+        taken = await asyncio.gather(*(quota.take(address, now=NOON) for address in addresses))
+
+    assert taken == [True] * 21 + [False]
+    assert sorted([d["count"] async for d in collection.find()]) == [1] * 19 + [2]
+    assert dict(counted.by_command) == {"insert": 1, "update": 2}

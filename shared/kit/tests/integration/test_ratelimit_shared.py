@@ -8,6 +8,7 @@ through once per replica. Here two limiters, each on its own connection to the s
 import asyncio
 import math
 import time
+from collections import Counter
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 from pymongo import AsyncMongoClient, monitoring
 from pymongo.asynchronous.collection import AsyncCollection
 from together_kit.http.ratelimit import SharedRateLimiter
+from together_kit.testing.commands import counting
 
 pytestmark = pytest.mark.integration
 
@@ -190,3 +192,52 @@ async def test_a_hit_counted_late_in_the_old_part_is_seen_once_the_part_settles(
 
     assert [first, *counted_late] == [None, None, None]
     assert await one.acquire("join:late") is not None
+
+
+async def test_hits_asked_for_together_take_their_places_in_one_write(
+    replicas: tuple[AsyncCollection[Document], AsyncCollection[Document]], database_name: str
+) -> None:
+    """A surge from many clients at once: the hits that come before the write starts go in it
+    together (one bulk write, one `$inc` per key by its number of hits); here all forty."""
+    now = moment()
+    limiter = SharedRateLimiter("1000/minute", replicas[0], clock=lambda: now)
+    keys = [f"join:10.0.0.{n % 4}" for n in range(40)]
+    for key in set(keys):
+        assert await limiter.acquire(key) is None  # its earlier parts read and kept
+
+    with counting(database_name) as counted:
+        answers = await asyncio.gather(*(limiter.acquire(key) for key in keys))
+
+    assert answers == [None] * 40
+    assert dict(counted.by_command) == {"update": 1}
+    stored = [w["count"] async for w in replicas[1].find()]
+    assert stored == [11] * 4
+
+
+async def test_hits_of_several_clients_together_each_get_their_rate(
+    replicas: tuple[AsyncCollection[Document], AsyncCollection[Document]],
+) -> None:
+    now = moment()
+    limiter = SharedRateLimiter("5/minute", replicas[0], clock=lambda: now)
+    keys = ["join:ann"] * 4 + ["join:bob"] * 7 + ["join:cai"] * 2
+
+    answers = await asyncio.gather(*(limiter.acquire(key) for key in keys))
+
+    allowed = Counter(key for key, wait in zip(keys, answers, strict=True) if wait is None)
+    assert allowed == {"join:ann": 4, "join:bob": 5, "join:cai": 2}
+    assert all(wait is not None and wait >= 1 for wait in answers if wait is not None)
+    stored = {w["_id"].split("|")[0]: w["count"] async for w in replicas[1].find()}
+    assert stored == {"join:ann": 4, "join:bob": 5, "join:cai": 2}
+
+
+async def test_a_group_larger_than_the_room_left_takes_only_the_room(
+    replicas: tuple[AsyncCollection[Document], AsyncCollection[Document]],
+) -> None:
+    now = moment()
+    one, two = (SharedRateLimiter("6/minute", w, clock=lambda: now) for w in replicas)
+    assert [await two.acquire("join:dee") for _ in range(2)] == [None, None]
+
+    answers = await asyncio.gather(*(one.acquire("join:dee") for _ in range(9)))
+
+    assert answers.count(None) == 4
+    assert await replicas[1].find_one({}, {"_id": 0, "count": 1}) == {"count": 6}

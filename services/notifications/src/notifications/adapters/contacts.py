@@ -11,9 +11,12 @@ from typing import Any
 
 from together_contracts import IntegrationEvent, email_digest
 from together_kit.erasure import backfill_digests
-from together_kit.messaging.outbox import AggregateCollection, AggregateNotFoundError
+from together_kit.messaging.outbox import (
+    AggregateCollection,
+    AggregateNotFoundError,
+    grouped_inserts,
+)
 
-from notifications.adapters.group_write import grouped_inserts
 from notifications.domain.contacts import Contact
 
 DIGEST = "email_digest"
@@ -44,7 +47,7 @@ class MongoContactRepository:
         document = {"_id": contact.person_id, **asdict(contact)}
         document["withdrawn"] = list(contact.withdrawn)
         document[DIGEST] = email_digest(contact.email, key=self.erasure_key)
-        return await self._adds(document)
+        return await self._adds((document, []))
 
     async def with_address(self, digest: str) -> list[Contact]:
         """Every contact with this address: the volunteer and organisation contacts."""

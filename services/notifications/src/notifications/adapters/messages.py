@@ -23,10 +23,10 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument, UpdateOne
 from pymongo.errors import DuplicateKeyError
 from together_contracts import IntegrationEvent
 from together_kit.erasure import backfill_digests
-from together_kit.messaging.outbox import AggregateCollection
+from together_kit.grouping import GroupWrite
+from together_kit.messaging.outbox import AggregateCollection, grouped_inserts
 from together_kit.stored import NEVER, TimeFields, epoch, moment, moment_or_none
 
-from notifications.adapters.group_write import GroupWrite, grouped_inserts
 from notifications.domain.messages import (
     CLAIMABLE,
     INVITATION,
@@ -230,7 +230,7 @@ class MongoMessageRepository:
         nothing changes. Inserts asked for while another is being written go in together."""
         retained_from = max(message.queued_at, message.not_before)
         document = {**stored(message), RETAINED_FROM: retained_from}
-        if not await self._inserts(document):
+        if not await self._inserts((document, [])):
             return False
         if message.status is Status.SENDING:
             self._hold(message.key, as_inserted(document))

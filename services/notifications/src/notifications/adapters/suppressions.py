@@ -10,9 +10,9 @@ from datetime import datetime
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
+from together_kit.grouping import GroupWrite
 from together_kit.stored import epoch
 
-from notifications.adapters.group_write import GroupWrite
 from notifications.domain.suppressions import BOUNCED, UNSUBSCRIBED
 
 Document = dict[str, Any]

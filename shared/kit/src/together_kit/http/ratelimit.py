@@ -22,12 +22,16 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from enum import Enum
 from typing import Any, NamedTuple, Protocol
 
 from fastapi import HTTPException, Request
 from limits import parse
+from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
+
+from together_kit.grouping import DUPLICATE_KEY, GroupWrite
 
 
 class Limiter(Protocol):
@@ -100,7 +104,9 @@ class SharedRateLimiter:
     with one conditional `$inc`: it may not pass what the earlier parts leave, so replicas
     counting the same key at once never both take the last place (save in the instant a part
     turns, when a hit still being counted in the old part can be missed by one in the new), and
-    a surge from one address never has to retry. A refused hit is not counted. The window moves a
+    a surge from one address never has to retry. Hits asked for while another is being
+    written take their places together (`GroupWrite`): one bulk write, one `$inc` by their
+    number per key, if they all fit. A refused hit is not counted. The window moves a
     part at a time: a minute's rate is counted over the last 55 to 60 seconds. Counts are deleted
     by a TTL index once out of every window.
 
@@ -132,6 +138,7 @@ class SharedRateLimiter:
         """Per key: the total of the parts before the current one, as last read."""
         self._kept_part = 0
         self._reading: dict[tuple[str, int, bool], asyncio.Future[int]] = {}
+        self._takes: GroupWrite[_Hit, _Taken] = GroupWrite(self._take_all)
 
     async def ensure_indexes(self) -> None:
         await self.windows.create_index("expires_at", expireAfterSeconds=0)
@@ -175,21 +182,70 @@ class SharedRateLimiter:
 
     async def _take(self, key: str, part: int, room: int) -> bool:
         """Count a hit in `part` if its count is under `room`."""
+        taken = await self._takes(_Hit(key, part, room))
+        if taken is _Taken.UNTRIED:
+            return await self._take_alone(key, part, room)
+        if taken is _Taken.FULL:
+            return await self._take_existing(key, part, room)
+        return True
+
+    async def _take_all(self, hits: list["_Hit"]) -> list["_Taken"]:
+        """The hits asked for together, as one unordered bulk write: one conditional upsert per
+        key and part taking as many places as it has hits, if they all fit (else each hit is
+        left for `_take_alone`). A count that exists with too few places, or was created by
+        another hit since, turns its upsert into a duplicate key error: each of its hits then
+        takes a place alone, if there is one."""
+        together: dict[tuple[str, int], list[int]] = {}
+        for index, hit in enumerate(hits):
+            together.setdefault((hit.key, hit.part), []).append(index)
+        outcome = [_Taken.UNTRIED] * len(hits)
+        writes, written = [], []
+        for (key, part), indices in together.items():
+            room = min(hits[index].room for index in indices)
+            if len(indices) > room:
+                continue
+            writes.append(
+                UpdateOne(
+                    {"_id": _part_id(key, part), "count": {"$lte": room - len(indices)}},
+                    {"$inc": {"count": len(indices)}, "$setOnInsert": self._expiry(part)},
+                    upsert=True,
+                )
+            )
+            written.append(indices)
+        full: set[int] = set()
+        if writes:
+            try:
+                await self.windows.bulk_write(writes, ordered=False)
+            except BulkWriteError as error:
+                errors = error.details.get("writeErrors", [])
+                if any(e.get("code") != DUPLICATE_KEY for e in errors):
+                    raise
+                full = {e["index"] for e in errors}
+        for position, indices in enumerate(written):
+            for index in indices:
+                outcome[index] = _Taken.FULL if position in full else _Taken.TAKEN
+        return outcome
+
+    async def _take_alone(self, key: str, part: int, room: int) -> bool:
         under_room = {"_id": _part_id(key, part), "count": {"$lt": room}}
-        expires_at = datetime.fromtimestamp((part + BUCKETS) * self._part, UTC)
         try:
             await self.windows.update_one(
-                under_room,
-                {"$inc": {"count": 1}, "$setOnInsert": {"expires_at": expires_at}},
-                upsert=True,
+                under_room, {"$inc": {"count": 1}, "$setOnInsert": self._expiry(part)}, upsert=True
             )
             return True
         except DuplicateKeyError:
             # The part's count exists: it is full, or another hit (on this replica or another)
             # created it since this one looked, which MongoDB does not retry for a query with a
             # condition besides `_id`. Now that it exists, take a place in it if there is one.
-            taken = await self.windows.update_one(under_room, {"$inc": {"count": 1}})
-            return taken.modified_count == 1
+            return await self._take_existing(key, part, room)
+
+    async def _take_existing(self, key: str, part: int, room: int) -> bool:
+        under_room = {"_id": _part_id(key, part), "count": {"$lt": room}}
+        taken = await self.windows.update_one(under_room, {"$inc": {"count": 1}})
+        return taken.modified_count == 1
+
+    def _expiry(self, part: int) -> dict[str, datetime]:
+        return {"expires_at": datetime.fromtimestamp((part + BUCKETS) * self._part, UTC)}
 
     async def _counts(self, key: str, *, first: int, last: int) -> dict[int, int]:
         """The counts of `key` in parts `first` to `last`: one range of `_id`s, which both
@@ -212,6 +268,20 @@ class SharedRateLimiter:
             if to_leave <= 0:
                 return (part + BUCKETS) * self._part
         return (max(counts, default=0) + BUCKETS) * self._part
+
+
+class _Hit(NamedTuple):
+    key: str
+    part: int
+    room: int
+
+
+class _Taken(Enum):
+    TAKEN = "taken"
+    FULL = "full"
+    """The part's count exists and had too few places for all the hits written with this one."""
+    UNTRIED = "untried"
+    """More hits came together than there was room for: none was written."""
 
 
 class _EarlierTotal(NamedTuple):

@@ -23,12 +23,12 @@ from typing import Any, Protocol
 
 from pymongo import ASCENDING, ReplaceOne
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import BulkWriteError
 from together_contracts import IntegrationEvent
+
+from together_kit.grouping import GroupWrite, insert_each
 
 Document = dict[str, Any]
 Change = tuple[Mapping[str, Any], Sequence[IntegrationEvent]]
-DUPLICATE_KEY = 11000
 
 
 class ConcurrentWriteError(Exception):
@@ -129,17 +129,8 @@ class AggregateCollection:
         for document, events in items:
             pending = staged(events)
             documents.append(_new(document, pending, self._lease(None, pending)))
-        if not documents:
-            return []
-        taken: set[int] = set()
-        try:
-            await self.collection.insert_many(documents, ordered=False)
-        except BulkWriteError as error:
-            errors = error.details.get("writeErrors", [])
-            if any(e.get("code") != DUPLICATE_KEY for e in errors):
-                raise
-            taken = {e["index"] for e in errors}
-        inserted = [d for index, d in enumerate(documents) if index not in taken]
+        went_in = await insert_each(self.collection, documents)
+        inserted = [d for d, made in zip(documents, went_in, strict=True) if made]
         for d in inserted:
             self._staging.written(self.collection, d, d["outbox"], leased="outbox_lease_owner" in d)
         return [d["_id"] for d in inserted]
@@ -246,3 +237,19 @@ def _updated(
         "outbox_pending": len(outbox),
         **lease,
     }
+
+
+def grouped_inserts(aggregate: AggregateCollection) -> GroupWrite[Change, bool]:
+    """Inserts of new documents, each with its events, asked for together and written as one:
+    each caller is told whether its document went in (False: a unique key of it, its `_id` or
+    another, was taken, or taken by a document earlier in the same write)."""
+
+    async def insert_all(changes: list[Change]) -> list[bool]:
+        inserted = set(await aggregate.insert_new(changes))
+        made: list[bool] = []
+        for document, _ in changes:
+            made.append(document["_id"] in inserted)
+            inserted.discard(document["_id"])
+        return made
+
+    return GroupWrite(insert_all)

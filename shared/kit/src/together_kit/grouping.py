@@ -5,19 +5,26 @@ next. An idle store sees each write at once (no latency is added), a busy one se
 writes: several messages in flight settle in one round trip instead of one each. A read grouped
 so is sent after every caller in it asked: each gets an answer no older than its question (the
 suppression lookups, which must see an unsubscribe or a bounce at once).
+
+Used where many requests or messages write the same kind of small document at once: signups'
+new people, the mail allowances and the shared rate limit's counts; notifications' messages,
+their marks and outcomes, contacts and suppression lookups. `insert_each` is the usual write of
+a group of new documents: one unordered insert, each told whether it went in.
 """
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from together_kit.messaging.outbox import AggregateCollection
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import BulkWriteError
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 MOST = 200
 """Items in one write at most."""
+DUPLICATE_KEY = 11000
 
 
 class GroupWrite(Generic[Item, Result]):
@@ -63,17 +70,18 @@ class GroupWrite(Generic[Item, Result]):
                     future.set_result(result)
 
 
-def grouped_inserts(aggregate: AggregateCollection) -> GroupWrite[dict[str, Any], bool]:
-    """Inserts of new documents (no events), asked for together and written as one: each caller
-    is told whether its document went in (False: its `_id` was taken, or taken by a document
-    earlier in the same write)."""
-
-    async def insert_all(documents: list[dict[str, Any]]) -> list[bool]:
-        inserted = set(await aggregate.insert_new([(document, []) for document in documents]))
-        made: list[bool] = []
-        for document in documents:
-            made.append(document["_id"] in inserted)
-            inserted.discard(document["_id"])
-        return made
-
-    return GroupWrite(insert_all)
+async def insert_each(collection: AsyncCollection[Any], documents: Sequence[Any]) -> list[bool]:
+    """Insert `documents` in one unordered write: whether each went in (False: a unique key of
+    it was taken, before or by a document earlier in the same write; the others go in all the
+    same). Any other refusal is raised."""
+    if not documents:
+        return []
+    try:
+        await collection.insert_many(documents, ordered=False)
+    except BulkWriteError as error:
+        errors = error.details.get("writeErrors", [])
+        if any(e.get("code") != DUPLICATE_KEY for e in errors):
+            raise
+        taken = {e["index"] for e in errors}
+        return [index not in taken for index in range(len(documents))]
+    return [True] * len(documents)
