@@ -23,15 +23,13 @@ pytestmark = [pytest.mark.integration, pytest.mark.budget]
 
 EMAILS = 40
 GOAL = 5
-"""Issue 20's goal. Measured 5.0 to 5.7 with the dispatcher sending every message (the default,
-`send_from_consumer` off), 3.8 to 4.5 with it on; 11 before issue 20. Recorded for `make bench`. The
-consumer handles up to `prefetch` events at once, and the inserts (contact, message),
-suppression lookups, hand-over marks, outcomes and outbox removals asked for together share one
-command each: how many share one depends on how many arrive together, so on a loaded machine the
-figure rises towards a single email's 6."""
-CEILING = 6.5
-"""What the test holds to whatever the machine's load: a single email alone (6) and the relay's
-backstop sweeps."""
+"""Issue 20's goal, asserted. Measured 2.9 to 3.1 on an idle machine and 3.4 to 3.6 with both
+cores busy (11 before issue 20; 5.0 to 5.5 under load before the dispatcher claimed due messages
+together). The consumer handles up to `prefetch` events at once, and the inserts (contact,
+message), suppression lookups, hand-over marks, outcomes and outbox removals asked for together
+share one command each; the dispatcher claims up to `sending.CLAIMED_AHEAD` due messages in one
+write and reads their suppressions in one query. How many share one depends on how many arrive
+together: a single email alone costs 6."""
 OPERATION = "a confirmation email from volunteer.registered to notification.sent"
 POLL_AS_DEPLOYED = Settings.model_fields["dispatch_poll_seconds"].default
 """The dispatcher's backstop poll as deployed (other tests poll ten times a second)."""
@@ -101,4 +99,4 @@ async def test_a_confirmation_email_costs_at_most_five_store_commands(
     print(f"\n{per_email:.2f} commands per email: {dict(sorted(counted.by_command.items()))}")
     causes = {event["data"]["cause_event_id"] for event in probe.events}
     assert causes == {str(event.id) for event in joined}
-    assert per_email <= CEILING, dict(counted.by_command)
+    assert per_email <= GOAL, dict(counted.by_command)

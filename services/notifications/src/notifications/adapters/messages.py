@@ -14,6 +14,7 @@ and a claimed message not yet handed over has `handed_over_at` = `NEVER` (togeth
 
 import contextlib
 import hashlib
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -87,6 +88,28 @@ OUTCOMES: dict[Status, tuple[str, ...]] = {
 }
 """What each outcome a dispatcher records writes, besides the status."""
 PENDING = sorted(status.value for status in OUTCOME_PENDING)
+CLAIM = "claim"
+"""The token of the claim that holds a message (`claim_all` reads its claims back by it)."""
+
+
+def _claimable(now: datetime) -> Document:
+    """The filter first: `status` is indexed, and nx-27017 serves no `$in` from an index."""
+    return {"status": CLAIMABLE.value, "not_before": {"$lte": epoch(now)}}
+
+
+def _claiming(now: datetime, *, token: str) -> Document:
+    return {
+        "$set": {
+            "status": Status.SENDING.value,
+            "sending_at": epoch(now),
+            "handed_over_at": NEVER,
+            "handed_over_by": "",
+            CLAIM: token,
+        },
+        "$inc": {"attempts": 1, "version": 1},
+    }
+
+
 WAITING_VALUES = [status.value for status in WAITING]
 
 
@@ -290,22 +313,30 @@ class MongoMessageRepository:
     async def claim(self, key: str, *, now: datetime) -> Message | None:
         """queued -> sending for exactly one caller, counting the attempt."""
         document = await self.collection.find_one_and_update(
-            {"_id": key, "status": CLAIMABLE.value, "not_before": {"$lte": epoch(now)}},
-            {
-                "$set": {
-                    "status": Status.SENDING.value,
-                    "sending_at": epoch(now),
-                    "handed_over_at": NEVER,
-                    "handed_over_by": "",
-                },
-                "$inc": {"attempts": 1, "version": 1},
-            },
+            {"_id": key, **_claimable(now)},
+            _claiming(now, token=uuid.uuid4().hex),
             return_document=ReturnDocument.AFTER,
         )
         if document is None:
             return None
         self._hold(key, document)
         return loaded(document)
+
+    async def claim_all(self, keys: Sequence[str], *, now: datetime) -> list[Message]:
+        """`claim` for each of `keys`, in two round trips whatever their number: the claimable
+        ones are claimed under a token of this call (one `update_many`), then read back by it.
+        Those another dispatcher claimed first are left out; the others come in `keys`' order."""
+        if len(keys) <= 1:
+            return [claimed for key in keys if (claimed := await self.claim(key, now=now))]
+        token = uuid.uuid4().hex
+        await self.collection.update_many(
+            {**_claimable(now), "_id": {"$in": list(keys)}}, _claiming(now, token=token)
+        )
+        found = self.collection.find({"status": Status.SENDING.value, CLAIM: token})
+        by_key = {document["_id"]: document async for document in found}
+        for key, document in by_key.items():
+            self._hold(key, document)
+        return [loaded(by_key[key]) for key in keys if key in by_key]
 
     async def mark_handed_over(self, message: Message) -> bool:
         """Record the point of no return, and whose handover journal knows whether the dot went;

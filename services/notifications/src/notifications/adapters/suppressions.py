@@ -32,6 +32,12 @@ class MongoSuppressionRepository:
         after they were asked for (never an answer read before: not a cache)."""
         return await self._lookups(digests)
 
+    async def reasons(self, asked: Sequence[Sequence[str]]) -> list[str | None]:
+        """`reason` for each address of many, in one query sent now."""
+        if not asked:
+            return []
+        return await self._reasons(list(asked))
+
     async def _reasons(self, asked: list[Sequence[str]]) -> list[str | None]:
         wanted = sorted({digest for digests in asked for digest in digests})
         found = self.collection.find({"_id": {"$in": wanted}}, {"reason": 1})

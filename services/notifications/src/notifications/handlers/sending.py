@@ -49,6 +49,8 @@ from notifications.handlers.context import PRODUCER, Context
 
 log = structlog.get_logger("notifications.sending")
 BATCH = 50
+CLAIMED_AHEAD = 16
+"""Lines whose first messages are claimed together, ahead of the places that send them."""
 OUTCOME_RETRY_SECONDS = 1.0
 OUTCOME_PATIENCE_SECONDS = 300.0
 """How long a claimed message's outcome is retried through a store outage before giving up."""
@@ -79,27 +81,68 @@ def by_address(due: Sequence[Due]) -> list[list[Due]]:
 
 async def _send_all(due: Sequence[Due], ctx: Context, places: asyncio.Semaphore) -> int:
     """Each address's line sent in order, one message in flight per place at any moment (a
-    place freed is taken by the next message at once, not when a whole group is done). A
-    message is claimed only once it holds a place, so its claim is handed over promptly."""
+    place freed is taken by the next message at once, not when a whole group is done).
+
+    The lines' first messages are claimed `CLAIMED_AHEAD` at a time, and their suppressions read
+    in one query (`_claim_ahead`), a few places' worth ahead of the sending (their claims are
+    handed over within moments, far inside `claim_stale_seconds`); a line's later messages are
+    claimed each once the one before it is done, as the weekly cap must see it."""
+    attempted = 0
+    lines = by_address(due)
+    for start in range(0, len(lines), CLAIMED_AHEAD):
+        attempted += await _send_lines(lines[start : start + CLAIMED_AHEAD], ctx, places)
+    return attempted
+
+
+async def _send_lines(lines: list[list[Due]], ctx: Context, places: asyncio.Semaphore) -> int:
+    now = ctx.clock()
+    ready = await _claim_ahead([line[0].key for line in lines], now, ctx)
     failures: list[BaseException] = []
 
     async def send_line(line: list[Due]) -> int:
         attempted = 0
-        for item in line:
+        for position, item in enumerate(line):
             async with places:
                 if failures:
                     break
                 try:
-                    attempted += await send_one(item.key, ctx)
+                    if position > 0:
+                        attempted += await send_one(item.key, ctx)
+                    elif (claimed := ready.pop(item.key, None)) is not None:
+                        attempted += await send_claimed(claimed, ctx, now=now)
+                    else:
+                        break  # not claimed (another dispatcher's), suppressed or held
                 except Exception as error:
                     failures.append(error)
                     break
         return attempted
 
-    attempted = sum(await asyncio.gather(*(send_line(line) for line in by_address(due))))
+    attempted = sum(await asyncio.gather(*(send_line(line) for line in lines)))
     if failures:
+        for unsent in ready.values():  # claimed, but the pass stopped before they went
+            await _give_back(unsent, now, ctx)
         raise failures[0]
     return attempted
+
+
+async def _claim_ahead(keys: Sequence[str], now: datetime, ctx: Context) -> dict[str, Message]:
+    """The messages of `keys` claimed here and to be sent, by key: claimed in one write, their
+    suppressions read in one query after it; those suppressed or over the weekly cap are
+    settled here (`_settle_before_sending`)."""
+    claimed = await ctx.messages.claim_all(keys, now=now)
+    try:
+        reasons = await ctx.suppressions.reasons(
+            [ctx.address_keys.digests_of(message) for message in claimed]
+        )
+        return {
+            message.key: message
+            for message, reason in zip(claimed, reasons, strict=True)
+            if await _settle_before_sending(message, reason, now, ctx)
+        }
+    except ConnectionFailure:
+        for message in claimed:
+            await _give_back(message, now, ctx)
+        raise
 
 
 async def send_one(key: str, ctx: Context) -> int:
@@ -109,21 +152,31 @@ async def send_one(key: str, ctx: Context) -> int:
         return 0
     try:
         suppression = await ctx.suppressions.reason(ctx.address_keys.digests_of(claimed))
-        if suppression is not None and blocks(suppression, kind=claimed.kind):
-            reason = f"address suppressed while waiting: {suppression}"
-            await ctx.messages.finish(claimed.suppress(reason), events=[])
-            return 0
-        if claimed.kind == INVITATION and not await _within_cap(claimed, now, ctx):
-            next_week = policy.week_start(now, rules=ctx.invitation_rules) + timedelta(days=7)
-            not_before = policy.send_at(next_week, rules=ctx.invitation_rules)
-            await ctx.messages.requeue(
-                claimed.requeue(not_before=not_before, reason="weekly cap reached")
-            )
+        if not await _settle_before_sending(claimed, suppression, now, ctx):
             return 0
     except ConnectionFailure:
         await _give_back(claimed, now, ctx)
         raise
     return await send_claimed(claimed, ctx, now=now)
+
+
+async def _settle_before_sending(
+    claimed: Message, suppression: str | None, now: datetime, ctx: Context
+) -> bool:
+    """Whether a claimed message is to be sent now: one whose address was suppressed while it
+    waited ends `suppressed`, an invitation over the weekly cap waits for next week."""
+    if suppression is not None and blocks(suppression, kind=claimed.kind):
+        reason = f"address suppressed while waiting: {suppression}"
+        await ctx.messages.finish(claimed.suppress(reason), events=[])
+        return False
+    if claimed.kind == INVITATION and not await _within_cap(claimed, now, ctx):
+        next_week = policy.week_start(now, rules=ctx.invitation_rules) + timedelta(days=7)
+        not_before = policy.send_at(next_week, rules=ctx.invitation_rules)
+        await ctx.messages.requeue(
+            claimed.requeue(not_before=not_before, reason="weekly cap reached")
+        )
+        return False
+    return True
 
 
 async def send_claimed(claimed: Message, ctx: Context, *, now: datetime) -> int:
