@@ -15,7 +15,8 @@ class Params:
     b1_concurrency: int = 64
     b1_half_rate_seconds: float = 10.0
     # B2 end to end
-    b2_rate: float = 100.0
+    b2_rates: tuple[float, ...] = (20.0, 50.0)
+    """Signups/s, one steady run each; issue 20's goals: p99 <= 250 ms at 20/s, <= 1 s at 50/s."""
     b2_seconds: float = 20.0
     hop_samples: int = 200
     # B3 matching
@@ -48,7 +49,7 @@ def quick_params(base: Params) -> Params:
         b1_signups=120,
         b1_concurrency=8,
         b1_half_rate_seconds=1.0,
-        b2_rate=20.0,
+        b2_rates=(20.0,),
         b2_seconds=1.5,
         hop_samples=15,
         b3_sizes=(300, 1000) if base.b3_sizes == Params.b3_sizes else base.b3_sizes,

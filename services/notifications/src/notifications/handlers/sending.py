@@ -128,21 +128,24 @@ async def _send_lines(lines: list[list[Due]], ctx: Context, places: asyncio.Sema
 async def _claim_ahead(keys: Sequence[str], now: datetime, ctx: Context) -> dict[str, Message]:
     """The messages of `keys` claimed here and to be sent, by key: claimed in one write, their
     suppressions read in one query after it; those suppressed or over the weekly cap are
-    settled here (`_settle_before_sending`)."""
+    settled here, all at once (`_settle_before_sending`; each is a different address's, so no
+    cap check waits on another's)."""
     claimed = await ctx.messages.claim_all(keys, now=now)
     try:
         reasons = await ctx.suppressions.reasons(
             [ctx.address_keys.digests_of(message) for message in claimed]
         )
-        return {
-            message.key: message
-            for message, reason in zip(claimed, reasons, strict=True)
-            if await _settle_before_sending(message, reason, now, ctx)
-        }
+        to_send = await asyncio.gather(
+            *(
+                _settle_before_sending(message, reason, now, ctx)
+                for message, reason in zip(claimed, reasons, strict=True)
+            )
+        )
     except ConnectionFailure:
         for message in claimed:
             await _give_back(message, now, ctx)
         raise
+    return {message.key: message for message, go in zip(claimed, to_send, strict=True) if go}
 
 
 async def send_one(key: str, ctx: Context) -> int:
