@@ -3,12 +3,11 @@ redirect after a POST. The moderator UI is in English; every value is escaped by
 
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from fastapi import Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
-from together_kit.http.state import from_state
 from together_kit.web.rendering import WebPages
 
 from moderation.entrypoints.web.moderator.security import PREFIX, Me
@@ -77,8 +76,9 @@ class ModeratorUI:
         return RedirectResponse(location, status_code=status.HTTP_303_SEE_OTHER)
 
 
-ui_of = from_state("moderator_ui", ModeratorUI)
-"""The `ModeratorUI` of the app (`app.state.moderator_ui`), for a page or as a dependency."""
+def ui_of(request: Request) -> ModeratorUI:
+    """The `ModeratorUI` of the app (`app.state.moderator_ui`), for a page."""
+    return cast(ModeratorUI, request.app.state.moderator_ui)
 
 
 def age_text(age: timedelta) -> str:
