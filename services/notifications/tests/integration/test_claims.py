@@ -5,6 +5,7 @@ dispatcher alone, and an address suppressed while its message waited is still no
 import asyncio
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,13 +13,14 @@ import pytest
 from notifications.adapters.messages import MongoMessageRepository
 from notifications.bootstrap import create_app
 from notifications.domain.messages import (
+    INVITATION,
     Message,
     MessageRequest,
     Recipient,
     Status,
     address_hash,
 )
-from notifications.domain.suppressions import BOUNCED
+from notifications.domain.suppressions import BOUNCED, UNSUBSCRIBED
 from notifications.handlers import delivery, sending
 from notifications.settings import Settings
 from pymongo import AsyncMongoClient
@@ -85,6 +87,45 @@ async def test_messages_due_together_are_claimed_together_and_a_suppressed_one_i
     assert counted.by_command["find"] <= 3, dict(counted.by_command)
 
 
+async def test_a_line_goes_on_past_a_first_message_settled_without_sending(
+    settings_for: Callable[..., Settings],
+    inspector: AsyncDatabase[Document],
+    smtp_sink: Sink,
+) -> None:
+    """One address's messages go one after another; the first, an invitation to an address that
+    has since unsubscribed, is suppressed, and the next, asked for (an erasure link), still goes
+    in the same pass."""
+    clock = Clock(NOON)
+    app = create_app(settings_for(dispatch_poll_seconds=3600.0), clock=clock)
+    async with app.router.lifespan_context(app):
+        ctx = app.state.context
+        address = unique_address("line")
+        first = replace(erasure_link(address, at=NOON + timedelta(minutes=59)), kind=INVITATION)
+        invitation = await delivery.request(first, ctx)
+        asked_for = erasure_link(address, at=NOON + timedelta(hours=1))
+        link = await delivery.request(asked_for, ctx)
+        await ctx.suppressions.add(
+            ctx.address_keys.digests(address),
+            reason=UNSUBSCRIBED,
+            at=NOON,
+            person_id=None,
+            detail="one click",
+        )
+        clock.now = NOON + timedelta(hours=1, seconds=1)
+
+        attempted = await sending.dispatch_due(ctx)
+
+        [mail] = await smtp_sink.wait_for(address)
+    stored = {
+        d["_id"]: d async for d in inspector["messages"].find({"_id": {"$in": [invitation, link]}})
+    }
+
+    assert attempted == 1
+    assert asked_for.context["confirm_url"] in str(mail.get_body(preferencelist=("plain",)))
+    assert stored[invitation]["status"] == Status.SUPPRESSED.value
+    assert stored[link]["status"] == Status.SENT.value
+
+
 async def test_dispatchers_claiming_the_same_messages_at_once_take_each_once(
     mongodb_url: str, database_name: str
 ) -> None:
@@ -95,7 +136,7 @@ async def test_dispatchers_claiming_the_same_messages_at_once_take_each_once(
     ]
     one, two = (
         MongoMessageRepository(
-            AggregateCollection(client[database_name]["claims"], staging=RelayStaging(lambda: 0))
+            AggregateCollection(client[database_name]["claims"], staging=RelayStaging(lambda: None))
         )
         for client in clients
     )

@@ -93,7 +93,6 @@ CLAIM = "claim"
 
 
 def _claimable(now: datetime) -> Document:
-    """The filter first: `status` is indexed, and nx-27017 serves no `$in` from an index."""
     return {"status": CLAIMABLE.value, "not_before": {"$lte": epoch(now)}}
 
 
@@ -324,13 +323,19 @@ class MongoMessageRepository:
 
     async def claim_all(self, keys: Sequence[str], *, now: datetime) -> list[Message]:
         """`claim` for each of `keys`, in two round trips whatever their number: the claimable
-        ones are claimed under a token of this call (one `update_many`), then read back by it.
-        Those another dispatcher claimed first are left out; the others come in `keys`' order."""
+        ones are claimed under a token of this call (one bulk write of updates by `_id`), then
+        read back by it (among the few `sending`). Those another dispatcher claimed first are
+        left out; the others come in `keys`' order. No `$in`: nx-27017 serves none from an
+        index, and a backlog of thousands queued made each claim a scan of them all."""
         if len(keys) <= 1:
             return [claimed for key in keys if (claimed := await self.claim(key, now=now))]
         token = uuid.uuid4().hex
-        await self.collection.update_many(
-            {**_claimable(now), "_id": {"$in": list(keys)}}, _claiming(now, token=token)
+        await self.collection.bulk_write(
+            [
+                UpdateOne({"_id": key, **_claimable(now)}, _claiming(now, token=token))
+                for key in keys
+            ],
+            ordered=False,
         )
         found = self.collection.find({"status": Status.SENDING.value, CLAIM: token})
         by_key = {document["_id"]: document async for document in found}

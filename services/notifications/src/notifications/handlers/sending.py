@@ -23,7 +23,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 import structlog
@@ -96,7 +96,7 @@ async def _send_all(due: Sequence[Due], ctx: Context, places: asyncio.Semaphore)
 
 async def _send_lines(lines: list[list[Due]], ctx: Context, places: asyncio.Semaphore) -> int:
     now = ctx.clock()
-    ready = await _claim_ahead([line[0].key for line in lines], now, ctx)
+    ready, settled = await _claim_ahead([line[0].key for line in lines], now, ctx)
     failures: list[BaseException] = []
 
     async def send_line(line: list[Due]) -> int:
@@ -110,8 +110,8 @@ async def _send_lines(lines: list[list[Due]], ctx: Context, places: asyncio.Sema
                         attempted += await send_one(item.key, ctx)
                     elif (claimed := ready.pop(item.key, None)) is not None:
                         attempted += await send_claimed(claimed, ctx, now=now)
-                    else:
-                        break  # not claimed (another dispatcher's), suppressed or held
+                    elif item.key not in settled:
+                        break  # another dispatcher's: it goes on with this address's line
                 except Exception as error:
                     failures.append(error)
                     break
@@ -125,11 +125,18 @@ async def _send_lines(lines: list[list[Due]], ctx: Context, places: asyncio.Sema
     return attempted
 
 
-async def _claim_ahead(keys: Sequence[str], now: datetime, ctx: Context) -> dict[str, Message]:
-    """The messages of `keys` claimed here and to be sent, by key: claimed in one write, their
-    suppressions read in one query after it; those suppressed or over the weekly cap are
-    settled here, all at once (`_settle_before_sending`; each is a different address's, so no
-    cap check waits on another's)."""
+class _Claimed(NamedTuple):
+    ready: dict[str, Message]
+    """Claimed ahead and to be sent, by key."""
+    settled: frozenset[str]
+    """Claimed and settled without sending: suppressed, or held by the weekly cap."""
+
+
+async def _claim_ahead(keys: Sequence[str], now: datetime, ctx: Context) -> _Claimed:
+    """The messages of `keys` claimed here, in one write, their suppressions read in one query
+    after it; those suppressed or over the weekly cap are settled here, all at once
+    (`_settle_before_sending`; each is a different address's, so no cap check waits on
+    another's)."""
     claimed = await ctx.messages.claim_all(keys, now=now)
     try:
         reasons = await ctx.suppressions.reasons(
@@ -145,7 +152,11 @@ async def _claim_ahead(keys: Sequence[str], now: datetime, ctx: Context) -> dict
         for message in claimed:
             await _give_back(message, now, ctx)
         raise
-    return {message.key: message for message, go in zip(claimed, to_send, strict=True) if go}
+    decided = list(zip(claimed, to_send, strict=True))
+    return _Claimed(
+        ready={message.key: message for message, go in decided if go},
+        settled=frozenset(message.key for message, go in decided if not go),
+    )
 
 
 async def send_one(key: str, ctx: Context) -> int:
