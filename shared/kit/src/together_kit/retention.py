@@ -6,11 +6,14 @@ replace), never epoch seconds, which MongoDB's TTL monitor ignores. A record wit
 kept: a field set only on the records that may go (a rejected story, an unconfirmed organisation)
 limits retention to them.
 
-- On MongoDB the TTL index does the work (its monitor runs about once a minute).
-- nx-27017 (ADR 0001) records the index but expires only lazily, when the collection is next read,
-  so a record nobody reads stays on disk; the sweep, a leased periodic job, deletes it. On MongoDB
-  the sweep finds little or nothing to do. It follows the service's clock, so a test can move time
-  on instead of waiting.
+- On MongoDB the TTL index does the work (its monitor runs about once a minute), and the sweep, a
+  leased periodic job, finds little or nothing to do. The sweep follows the service's clock, so a
+  test can move time on instead of waiting.
+- On nx-27017 (ADR 0001) the sweep alone does it, over a plain index on the field, and the
+  retention is recorded in the database's `retention` collection (`{_id: "<collection>.<field>",
+  seconds}`) for whoever asks what it is: nx-27017 would expire a TTL index's records on every
+  read of the collection, with two scans of it before each `find` (17 ms a `find_one` at 10,000
+  documents against 1.4 ms), so no TTL index is made there and one made before is dropped.
 
 Changing a retention setting changes the index: MongoDB refuses to create an index on the same key
 with other options, so the existing one is changed with `collMod` (which also turns a plain index
@@ -33,6 +36,8 @@ Document = dict[str, Any]
 DAY_SECONDS = 86_400
 _INDEX_OPTIONS_CONFLICT = 85
 _INDEX_KEY_SPECS_CONFLICT = 86
+RECORDED = "retention"
+"""On nx-27017: each retention's seconds, by `<collection>.<field>` (see the module's doc)."""
 
 
 def _utcnow() -> datetime:
@@ -55,6 +60,9 @@ class Retention:
         return max(0, int(self.keep.total_seconds()))
 
     async def ensure_indexes(self) -> None:
+        if await is_embedded_store(self.collection):
+            await self._ensure_sweep_index()
+            return
         try:
             await self.collection.create_index(self.field, expireAfterSeconds=self.seconds)
         except OperationFailure as error:
@@ -67,11 +75,29 @@ class Retention:
             )
             log.info("retention changed", collection=self.collection.name, field=self.field)
 
+    async def _ensure_sweep_index(self) -> None:
+        for name, index in (await self.collection.index_information()).items():
+            key = [field for field, _ in index["key"]]
+            if key == [self.field] and "expireAfterSeconds" in index:
+                await self.collection.drop_index(name)
+        await self.collection.create_index(self.field)
+        await self.collection.database[RECORDED].update_one(
+            {"_id": f"{self.collection.name}.{self.field}"},
+            {"$set": {"seconds": self.seconds}},
+            upsert=True,
+        )
+
     async def sweep(self) -> int:
         """Delete the records kept longer than `keep`; return how many."""
         cutoff = self.clock() - self.keep
         deleted = await self.collection.delete_many({self.field: {"$lt": cutoff}})
         return int(deleted.deleted_count)
+
+
+async def is_embedded_store(collection: AsyncCollection[Document]) -> bool:
+    """Whether the store is nx-27017, which names itself in `buildInfo` (MongoDB does not)."""
+    info = await collection.database.client.admin.command("buildInfo")
+    return bool(info.get("process") == "nx_27017")
 
 
 def days(value: float) -> timedelta:

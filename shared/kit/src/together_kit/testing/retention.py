@@ -4,15 +4,25 @@ from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
 
+from together_kit.retention import RECORDED, is_embedded_store
+
 Document = dict[str, Any]
 
 
 async def ttl_seconds(collection: AsyncCollection[Document], field: str) -> int | None:
-    """`expireAfterSeconds` of the single-field index on `field`, or None if there is none."""
+    """The retention kept for `field`, or None if there is none: the `expireAfterSeconds` of
+    its TTL index on MongoDB; on nx-27017, where the sweep alone expires records over a plain
+    index, the seconds recorded beside it (`together_kit.retention`)."""
     for index in (await collection.index_information()).values():
-        if [key for key, _ in index["key"]] == [field]:
-            seconds = index.get("expireAfterSeconds")
-            return None if seconds is None else int(seconds)
+        if [key for key, _ in index["key"]] != [field]:
+            continue
+        if (seconds := index.get("expireAfterSeconds")) is not None:
+            return int(seconds)
+        if await is_embedded_store(collection):
+            recorded = await collection.database[RECORDED].find_one(
+                {"_id": f"{collection.name}.{field}"}
+            )
+            return None if recorded is None else int(recorded["seconds"])
     return None
 
 
