@@ -141,7 +141,11 @@ async def test_erasure_by_email_unpublishes_and_blanks_the_authors_story(
     moderation: Moderation,
 ) -> None:
     """Through the handler: the request carries the keyed digest of the author email, never the
-    address. The published story leaves the API and /stories, and only what the audit needs stays."""
+    address. The published story leaves the API and /stories, and only what the audit needs stays.
+
+    The approval's events are let go first: an erasure rewrites the item's fields but not events
+    still pending in its outbox (a known gap, in issue 20's note), and whether they had gone by
+    then was left to timing."""
     story = {**STORY_EXAMPLE, "text": STORY_EXAMPLE["text"] + " Ring Ann on 07700 900982."}
     created = await moderation.http.post("/api/v1/stories", json=story)
     story_id = uuid.UUID(created.json()["id"])
@@ -150,6 +154,8 @@ async def test_erasure_by_email_unpublishes_and_blanks_the_authors_story(
     )
     assert (await moderation.http.get(f"/api/v1/stories/{story_id}")).status_code == 200
     assert STORY_EXAMPLE["title"] in (await moderation.http.get("/stories")).text
+    relay = moderation.app.state.runtime.relay
+    await eventually(relay.backlog, until=lambda n: n == 0, what="the approval's events sent")
     key = moderation.settings.erasure_digest_key
     request = PersonErasureRequested(
         producer="signups",
