@@ -125,15 +125,23 @@ class AggregateCollection:
     async def insert_new(self, items: Sequence[Change]) -> list[Any]:
         """Insert documents, each with its events, in one round trip; the ids of those inserted.
         A document whose `_id` is taken is left out, and the others are inserted all the same."""
+        went_in = await self.insert_each(items)
+        return [document["_id"] for (document, _), made in zip(items, went_in, strict=True) if made]
+
+    async def insert_each(self, items: Sequence[Change]) -> list[bool]:
+        """`insert_new`, telling each document whether it went in (False: a unique key of it was
+        taken, before or by a document earlier in the same write)."""
         documents = []
         for document, events in items:
             pending = staged(events)
             documents.append(_new(document, pending, self._lease(None, pending)))
         went_in = await insert_each(self.collection, documents)
-        inserted = [d for d, made in zip(documents, went_in, strict=True) if made]
-        for d in inserted:
-            self._staging.written(self.collection, d, d["outbox"], leased="outbox_lease_owner" in d)
-        return [d["_id"] for d in inserted]
+        for d, made in zip(documents, went_in, strict=True):
+            if made:
+                self._staging.written(
+                    self.collection, d, d["outbox"], leased="outbox_lease_owner" in d
+                )
+        return went_in
 
     async def update(
         self,
@@ -243,13 +251,4 @@ def grouped_inserts(aggregate: AggregateCollection) -> GroupWrite[Change, bool]:
     """Inserts of new documents, each with its events, asked for together and written as one:
     each caller is told whether its document went in (False: a unique key of it, its `_id` or
     another, was taken, or taken by a document earlier in the same write)."""
-
-    async def insert_all(changes: list[Change]) -> list[bool]:
-        inserted = set(await aggregate.insert_new(changes))
-        made: list[bool] = []
-        for document, _ in changes:
-            made.append(document["_id"] in inserted)
-            inserted.discard(document["_id"])
-        return made
-
-    return GroupWrite(insert_all)
+    return GroupWrite(aggregate.insert_each)
