@@ -85,7 +85,7 @@ def parse(argv: list[str]) -> Options:
     parser.add_argument(
         "--profile",
         action="store_true",
-        help="profile under load into <out>/profiles/ (B1 signups + store, B3 matching, B4 notifications)",
+        help="profile under load into <out>/profiles/ (B1 signups + store, B3 matching, B4 notifications, B5 matching + store)",
     )
     parser.add_argument(
         "--publish",

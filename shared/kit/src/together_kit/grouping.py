@@ -8,7 +8,8 @@ suppression lookups, which must see an unsubscribe or a bounce at once).
 
 Used where many requests or messages write the same kind of small document at once: signups'
 new people, the mail allowances and the shared rate limit's counts; notifications' messages,
-their marks and outcomes, contacts and suppression lookups. `insert_each` is the usual write of
+their marks and outcomes, contacts and suppression lookups; matching's new profiles, the events
+near new volunteers and their districts in the geocode cache. `insert_each` is the usual write of
 a group of new documents: one unordered insert, each told whether it went in.
 """
 

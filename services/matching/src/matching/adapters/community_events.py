@@ -7,6 +7,7 @@ short random pause between attempts (ADR 0005, Places).
 import asyncio
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -14,6 +15,7 @@ from uuid import UUID
 from pymongo import ASCENDING
 from together_contracts import IntegrationEvent, Interest, email_digest
 from together_kit.erasure import backfill_digests
+from together_kit.grouping import GroupWrite
 from together_kit.messaging.outbox import (
     AggregateCollection,
     AggregateNotFoundError,
@@ -33,10 +35,22 @@ from matching.domain.geo import Point, cells, covering
 CHANGE_ATTEMPTS = 200
 
 
+@dataclass(frozen=True)
+class _Near:
+    """One question of `upcoming(near=...)`: published events after `now` in these cells."""
+
+    now: datetime
+    field: str
+    cells: frozenset[str]
+    limit: int
+
+
 class MongoEventRepository:
     def __init__(self, events: AggregateCollection, *, erasure_key: bytes = b"") -> None:
         self.events = events
         self.erasure_key = erasure_key
+        self._near: GroupWrite[_Near, list[dict[str, Any]]] = GroupWrite(self._near_all)
+        """Volunteers confirmed together look for events near them in one read."""
 
     def _stored(self, event: CommunityEvent) -> dict[str, Any]:
         """The event's document, with the keyed digest of its organiser's email (erasure and
@@ -109,7 +123,12 @@ class MongoEventRepository:
         limit: int = 200,
     ) -> list[CommunityEvent]:
         """Published events starting after `now`, soonest first; `near` finds only located ones
-        in the cells covering the circle (the caller checks the exact distance)."""
+        in the cells covering the circle (the caller checks the exact distance). Questions of
+        `near` alone asked together are read together (`_near_all`)."""
+        if near is not None and event_type is None and until is None:
+            field, disk = covering(*near)
+            found = await self._near(_Near(now, field, frozenset(disk), limit))
+            return [from_document(document) for document in found]
         starts: dict[str, datetime] = {"$gt": now}
         if until is not None:
             starts["$lt"] = until
@@ -121,6 +140,45 @@ class MongoEventRepository:
             query[field] = {"$in": disk}
         cursor = self.events.collection.find(query).sort("starts_at", ASCENDING).limit(limit)
         return [from_document(document) async for document in cursor]
+
+    async def _near_all(self, asks: Sequence[_Near]) -> list[list[dict[str, Any]]]:
+        """Each question's answer, from one read per cell field of the union of their cells.
+        A read that fills its limit may have cut some question short: those are read alone."""
+        answers: dict[int, list[dict[str, Any]]] = {}
+        by_field: dict[str, list[int]] = {}
+        for index, ask in enumerate(asks):
+            by_field.setdefault(ask.field, []).append(index)
+        for field, indices in by_field.items():
+            group = [asks[index] for index in indices]
+            limit = sum(ask.limit for ask in group)
+            found = await self._published_in(
+                field,
+                frozenset().union(*(ask.cells for ask in group)),
+                after=min(ask.now for ask in group),
+                limit=limit,
+            )
+            for index, ask in zip(indices, group, strict=True):
+                answers[index] = (
+                    [
+                        document
+                        for document in found
+                        if document.get(field) in ask.cells and document["starts_at"] > ask.now
+                    ][: ask.limit]
+                    if len(found) < limit or len(group) == 1
+                    else await self._published_in(field, ask.cells, after=ask.now, limit=ask.limit)
+                )
+        return [answers[index] for index in range(len(asks))]
+
+    async def _published_in(
+        self, field: str, cells: frozenset[str], *, after: datetime, limit: int
+    ) -> list[dict[str, Any]]:
+        query = {
+            "status": EventStatus.PUBLISHED.value,
+            "starts_at": {"$gt": after},
+            field: {"$in": sorted(cells)},
+        }
+        cursor = self.events.collection.find(query).sort("starts_at", ASCENDING).limit(limit)
+        return [document async for document in cursor]
 
     async def with_person(
         self, person_id: UUID, *, also: Sequence[UUID] = ()

@@ -9,9 +9,9 @@ accepted is always located. Either is wrapped in `CachedGeocoder`, which keeps a
 store (`geocode_cache`).
 """
 
-import contextlib
 import csv
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,8 +20,8 @@ from urllib.parse import quote
 import httpx
 import structlog
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
 from together_kit.districts import FALLBACK_EVENT, DistrictTable, normalise, outward_code
+from together_kit.grouping import GroupWrite, insert_each
 
 from matching.domain.areas import Locality, areas_of
 from matching.domain.geo import Point
@@ -157,6 +157,18 @@ class CachedGeocoder:
         self.cache = cache
         self.clock = clock
         self._known: dict[str, Place] = {}
+        self._lookups: GroupWrite[str, dict[str, Any] | None] = GroupWrite(self._cached_all)
+        self._stores: GroupWrite[dict[str, Any], bool] = GroupWrite(
+            functools.partial(insert_each, cache)
+        )
+        """Places asked for together (volunteers confirmed at once) are read and kept together."""
+
+    async def _cached_all(self, keys: Sequence[str]) -> list[dict[str, Any] | None]:
+        found = {
+            document["_id"]: document
+            async for document in self.cache.find({"_id": {"$in": sorted(set(keys))}})
+        }
+        return [found.get(key) for key in keys]
 
     async def drop_undated(self) -> None:
         """At start-up: answers cached before they carried `cached_at` would be kept for ever."""
@@ -167,7 +179,7 @@ class CachedGeocoder:
         known = self._known.get(key)
         if known is not None:
             return known
-        cached = await self.cache.find_one({"_id": key})
+        cached = await self._lookups(key)
         if cached is not None:
             place = Place(cached["outward_code"], Point(cached["latitude"], cached["longitude"]))
             self._remember(key, place)
@@ -181,9 +193,8 @@ class CachedGeocoder:
             CACHED_AT: self.clock(),
         }
         # An insert, not an upsert, so `cached_at` stays a real date (together_kit.stored); a
-        # place does not move, so another replica's answer is as good.
-        with contextlib.suppress(DuplicateKeyError):
-            await self.cache.insert_one(cached_place)
+        # place does not move, so another replica's (or caller's) answer is as good.
+        await self._stores(cached_place)
         self._remember(key, place)
         return place
 

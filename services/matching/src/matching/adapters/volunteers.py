@@ -7,13 +7,13 @@ from typing import Any
 from uuid import UUID
 
 from pymongo import ASCENDING
-from pymongo.errors import DuplicateKeyError
 from together_contracts import Availability, IntegrationEvent, Interest
 from together_kit.messaging.outbox import (
     AggregateCollection,
     AggregateNotFoundError,
     Change,
     ConcurrentWriteError,
+    grouped_inserts,
 )
 
 from matching.domain.community_events import CommunityEvent
@@ -40,6 +40,8 @@ PROFILE_ATTEMPTS = 8
 class MongoVolunteerRepository:
     def __init__(self, volunteers: AggregateCollection) -> None:
         self.volunteers = volunteers
+        self._inserts = grouped_inserts(volunteers)
+        """New profiles confirmed together are inserted in one write."""
         self._read: dict[str, dict[str, Any]] = {}
         """Candidates as `nearest` read them: a proposal's claim tries this copy before reading
         the profile again (the version filter refuses it if it changed since)."""
@@ -90,9 +92,7 @@ class MongoVolunteerRepository:
             if document is None:
                 volunteer = await decide(None)
                 volunteer.mark_applied(event_id)
-                try:
-                    await self.volunteers.insert(to_document(volunteer), ())
-                except DuplicateKeyError:
+                if not await self._inserts((to_document(volunteer), ())):
                     document = await self._find(key)  # stored after all: apply to it
                     continue
                 return Applied(volunteer, redelivered=False)
