@@ -1,4 +1,5 @@
-"""Kind to volunteers: invitations wait out quiet hours and respect the weekly cap (fake clock)."""
+"""Kind to volunteers: invitations wait out quiet hours and respect the weekly cap (fake clock),
+and a redelivered invitation is never sent twice though no inbox is kept for it."""
 
 import uuid
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from together_contracts.matches import EventSummary, MatchProposed, MatchPropose
 from together_kit.testing.probe import publish_event
 from together_kit.testing.waiting import eventually
 
-from .conftest import Clock, Sink, unique_address
+from .conftest import Clock, Sink, consumed, unique_address
 
 pytestmark = pytest.mark.integration
 Document = dict[str, Any]
@@ -123,3 +124,34 @@ async def test_weekly_cap_holds_further_invitations_until_next_week(
         await logged(inspector, invitations[2], status="sent")
 
     assert "Match 2" in mails[3]["Subject"]
+
+
+async def test_a_redelivered_invitation_is_sent_once_and_counted_a_duplicate(
+    settings_for: Callable[..., Settings],
+    inspector: AsyncDatabase[Document],
+    smtp_sink: Sink,
+    rabbitmq_url: str,
+) -> None:
+    """`match.proposed` is keyed by its event id (the message's key): no inbox record is kept,
+    and the second delivery finds the invitation recorded."""
+    clock = Clock(datetime(2026, 11, 25, 12, 0, tzinfo=LONDON))
+    app = create_app(settings_for(), clock=clock)
+    async with app.router.lifespan_context(app):
+        person_id, address = await volunteer(rabbitmq_url, smtp_sink)
+        invitation = proposal(person_id, "Park run")
+        await publish_event(rabbitmq_url, invitation)
+        await logged(inspector, invitation, status="sent")
+        await publish_event(rabbitmq_url, invitation)
+
+        async def duplicates() -> int:
+            return consumed(app, "duplicate", queue="notifications.matches")
+
+        await eventually(duplicates, until=lambda n: n >= 1, what="the redelivery handled")
+
+        mails = smtp_sink.handler.to(address)
+        assert [m["Subject"] for m in mails].count(mails[-1]["Subject"]) == 1
+        assert "Park run" in mails[-1]["Subject"]
+        assert len(mails) == 2  # the confirmation link, then the invitation
+        recorded = {"cause_event_id": str(invitation.id)}
+        assert await inspector["messages"].count_documents(recorded) == 1
+        assert await inspector["inbox"].count_documents({"event_id": str(invitation.id)}) == 0

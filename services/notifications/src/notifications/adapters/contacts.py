@@ -11,6 +11,7 @@ from typing import Any
 
 from together_contracts import IntegrationEvent, email_digest
 from together_kit.erasure import backfill_digests
+from together_kit.grouping import GroupWrite
 from together_kit.messaging.outbox import (
     AggregateCollection,
     AggregateNotFoundError,
@@ -31,6 +32,8 @@ class MongoContactRepository:
         self.contacts = contacts
         self.erasure_key = erasure_key
         self._adds = grouped_inserts(self.contacts)
+        self._gets: GroupWrite[str, Document | None] = GroupWrite(self._get_all)
+        """Contacts asked for together (invitations handled at once) are read in one query."""
 
     async def ensure_indexes(self) -> None:
         await self.contacts.collection.create_index(DIGEST)
@@ -61,8 +64,13 @@ class MongoContactRepository:
         return forgotten
 
     async def get(self, person_id: str) -> Contact | None:
-        document = await self.contacts.collection.find_one({"_id": person_id})
+        document = await self._gets(person_id)
         return from_document(document) if document else None
+
+    async def _get_all(self, person_ids: Sequence[str]) -> list[Document | None]:
+        wanted = {"_id": {"$in": sorted(set(person_ids))}}
+        found = {d["_id"]: d async for d in self.contacts.collection.find(wanted)}
+        return [found.get(person_id) for person_id in person_ids]
 
     async def forget(self, person_id: str) -> None:
         await self.contacts.delete(person_id)

@@ -46,7 +46,7 @@ MODERATION: Table = {
     contracts.BacklogAlert: [messages.alert_leads],
 }
 MATCHES: Table = {
-    contracts.MatchProposed: [matching.invite],
+    contracts.MatchProposed: [keyed(matching.invite)],
     contracts.MatchAccepted: [matching.confirm_place, reminders.schedule, organisers.record_place],
     contracts.MatchDeclined: [reminders.give_up, organisers.record_leaving],
     contracts.EventChanged: [matching.tell_change, reminders.reschedule],

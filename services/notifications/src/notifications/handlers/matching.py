@@ -21,6 +21,7 @@ from together_contracts.matches import (
     VolunteerUnmatched,
 )
 from together_contracts.organising import EventMessagePosted
+from together_kit.messaging.consuming import AlreadyHandled
 from together_kit.stored import epoch
 from together_kit.web.labels import NEARBY_KM
 
@@ -91,14 +92,15 @@ async def _to_volunteer(
     *,
     kind: str,
     **fields: object,
-) -> None:
-    """Volunteers are named only by id: their address is the contact kept from signups."""
+) -> delivery.Requested | None:
+    """Volunteers are named only by id: their address is the contact kept from signups. What was
+    recorded, or `None` when nothing is to be sent."""
     contact = await ctx.contacts.get(person_id)
     if contact is None:
         log.info("no contact for volunteer; nothing sent", person_id=person_id, template=template)
-        return
+        return None
     if kind in {"invitation", "volunteering"} and MATCHED_EVENTS in contact.withdrawn:
-        return
+        return None
     summary = fields.pop("summary", None)
     why = fields.pop("why", None)
     context = dict(fields)
@@ -108,7 +110,7 @@ async def _to_volunteer(
     if isinstance(summary, EventSummary):
         context |= describe(summary, contact.language)
         event_id = str(summary.event_id)
-    await delivery.request(
+    return await delivery.record_request(
         MessageRequest(
             cause_event_id=str(cause.id),
             template=template,
@@ -125,9 +127,12 @@ async def _to_volunteer(
 
 async def invite(event: MatchProposed, ctx: Context) -> None:
     """An invitation: kept out of quiet hours and under the weekly cap by the dispatcher, or held
-    for the weekly digest when the person chose it (see `handlers.digest`)."""
+    for the weekly digest when the person chose it (see `handlers.digest`).
+
+    Keyed by the event id (the message's key holds it), so no inbox is kept for the event: a
+    redelivery finds the message recorded, sends nothing again and counts as a duplicate."""
     data = event.data
-    await _to_volunteer(
+    requested = await _to_volunteer(
         event,
         str(data.person_id),
         "match_invitation",
@@ -141,6 +146,8 @@ async def invite(event: MatchProposed, ctx: Context) -> None:
         decline_url=data.decline_url,
         respond_url=data.respond_url,
     )
+    if requested is not None and requested.before is not None:
+        raise AlreadyHandled(str(event.id))
 
 
 async def confirm_place(event: MatchAccepted, ctx: Context) -> None:
