@@ -6,16 +6,31 @@ metrics are never refused, so an orchestrator still sees the process alive.
 
 It is the outermost layer: a refusal costs no request log line and no other middleware, since
 under a flood of refusals that cost is what starves the requests let in (counted instead in
-`http_requests_shed_total`).
+`http_requests_shed_total`). The refusal itself is made once, as the two ASGI messages every one
+of them sends, so a flood of them costs no response object each.
 """
 
-from fastapi.responses import JSONResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
+import json
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from together_kit.metrics import Metrics
 
 NEVER_SHED = frozenset({"/healthz", "/readyz", "/metrics"})
 RETRY_AFTER_SECONDS = 1
+_BUSY_BODY = json.dumps({"detail": "The service is busy; please try again shortly."}).encode()
+_BUSY: tuple[Message, Message] = (
+    {
+        "type": "http.response.start",
+        "status": 503,
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(_BUSY_BODY)).encode()),
+            (b"retry-after", str(RETRY_AFTER_SECONDS).encode()),
+        ],
+    },
+    {"type": "http.response.body", "body": _BUSY_BODY},
+)
 
 
 class LoadShedding:
@@ -31,12 +46,8 @@ class LoadShedding:
             return
         if self.in_flight >= self.max_in_flight:
             self.metrics.shed.inc()
-            busy = JSONResponse(
-                {"detail": "The service is busy; please try again shortly."},
-                status_code=503,
-                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-            )
-            await busy(scope, receive, send)
+            for message in _BUSY:
+                await send(message)
             return
         self.in_flight += 1
         try:
