@@ -137,7 +137,7 @@ class MongoEventRepository:
             query["event_type"] = str(event_type)
         if near is not None:
             field, disk = covering(*near)
-            query[field] = {"$in": disk}
+            query[field] = {"$in": list(disk)}
         cursor = self.events.collection.find(query).sort("starts_at", ASCENDING).limit(limit)
         return [from_document(document) async for document in cursor]
 

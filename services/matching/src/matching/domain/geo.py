@@ -11,6 +11,7 @@ a volunteer's band is the resolution of the first of `BANDS` their radius fits. 
 filed and read by blocks of cells per band, nearest first (`nearby`).
 """
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -71,9 +72,11 @@ def search_resolution(radius_km: float) -> int:
     return RESOLUTIONS[-1]
 
 
-def covering(point: Point, radius_km: float) -> tuple[str, list[str]]:
-    """The document field and the cells that together cover a circle of `radius_km` around point."""
+@functools.lru_cache(maxsize=4096)
+def covering(point: Point, radius_km: float) -> tuple[str, tuple[str, ...]]:
+    """The document field and the cells that together cover a circle of `radius_km` around point
+    (remembered: volunteers share their district's centroid and a few radii)."""
     resolution = search_resolution(radius_km)
     centre = h3.latlng_to_cell(point.latitude, point.longitude, resolution)
     disk = h3.grid_disk(centre, rings_for(radius_km, resolution))
-    return f"h3_{resolution}", sorted(disk)
+    return f"h3_{resolution}", tuple(sorted(disk))
