@@ -12,7 +12,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from together_kit.access import AccessAnswers
 from together_kit.erasure import ErasureAnswers
 from together_kit.http.middleware import allow_partner_origins
-from together_kit.http.ratelimit import SharedRateLimiter, rate_limited
+from together_kit.http.ratelimit import SharedRateLimiter, rate_limited, too_many
+from together_kit.http.security import require_admin_key
 from together_kit.retention import days
 from together_kit.runtime import ServiceRuntime
 from together_kit.web.rendering import WebPages, mount_static
@@ -23,11 +24,12 @@ from moderation.adapters.moderators import MongoModeratorRepository, Passwords
 from moderation.adapters.secrets import SIGN_IN_THROTTLE, SecretBox
 from moderation.adapters.security_log import MongoSecurityLog
 from moderation.adapters.sessions import MongoSessionRepository
+from moderation.adapters.talk import MongoTalkRepository
 from moderation.adapters.throttle import MongoSignInThrottle
-from moderation.adapters.tokens import Links, Tokens
+from moderation.adapters.tokens import Links, ParticipantTokens, Tokens
 from moderation.domain.moderators import Backoff, Lockout
 from moderation.domain.targets import Targets
-from moderation.entrypoints import api, consumers, web
+from moderation.entrypoints import api, consumers, talk_api, web
 from moderation.entrypoints.web import moderator
 from moderation.handlers import Context, backlog
 from moderation.handlers.moderators import Accounts
@@ -40,6 +42,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     runtime = ServiceRuntime.build(settings)
     items = MongoItemRepository(runtime.aggregate("items"), erasure_key=settings.erasure_digest_key)
     stores = account_stores(runtime.db, settings)
+    conversations = MongoTalkRepository(runtime.db)
     ctx = Context(
         items=items,
         answers=ErasureAnswers(runtime.aggregate("erasures"), service=settings.service_name),
@@ -56,9 +59,17 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
             runtime.aggregate("access_answers"), service=settings.service_name
         ),
         security_log=stores.security_log,
+        talk=conversations,
     )
     accounts = accounts_of(stores, settings, clock=ctx.clock)
-    runtime.indexes(items, stores.moderators, stores.sessions, stores.security_log, stores.throttle)
+    runtime.indexes(
+        items,
+        conversations,
+        stores.moderators,
+        stores.sessions,
+        stores.security_log,
+        stores.throttle,
+    )
     runtime.startup_hooks.append(items.date_rejected)
     runtime.retain(
         runtime.db["items"],
@@ -81,6 +92,9 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         contracts.StoryWithdrawn,
         contracts.ListingWithdrawn,
         contracts.PersonAccessAnswered,
+        contracts.StatementSubmitted,
+        contracts.StatementApproved,
+        contracts.StatementRejected,
     )
     consumers.register(runtime, ctx=ctx)
     runtime.every(
@@ -99,7 +113,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         title="together moderation",
         description="Stories shared with the coalition, screened and read by moderators before "
         "they are published; community event listings are moderated here too.",
-        routers=[api.router, web.router],
+        routers=[api.router, talk_api.router, web.router],
     )
     mount_static(app)
     allow_partner_origins(app, settings.cors_origins, methods=["GET", "POST"])
@@ -110,8 +124,26 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     app.state.site = web.public_site(pages, share_limit=share_limit)
     app.state.idempotency = runtime.idempotency()
     app.state.security_log = accounts.security_log
+    install_talk(app, runtime, settings)
     moderator.install(app, pages=pages, accounts=accounts, settings=settings)
     return app
+
+
+def install_talk(app: FastAPI, runtime: ServiceRuntime, settings: Settings) -> None:
+    """What talk/together's routes take from the app: the participant cookie's signer, the rate
+    limits per address and per participant, and the admin key check."""
+    limiter = SharedRateLimiter(settings.talk_rate_limit, runtime.db["rate_limits"])
+    runtime.indexes(limiter)
+
+    async def per_participant(participant: str) -> None:
+        retry_after = await limiter.acquire(f"talk-participant:{participant}")
+        if retry_after is not None:
+            raise too_many(retry_after)
+
+    app.state.talk_participants = ParticipantTokens(Tokens(settings.secret_keys()))
+    app.state.talk_limit = rate_limited(limiter, scope="talk")
+    app.state.talk_participant_limit = per_participant
+    app.state.talk_admin = require_admin_key(settings.admin_api_key)
 
 
 @dataclass(frozen=True)

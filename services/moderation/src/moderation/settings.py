@@ -1,4 +1,4 @@
-from pydantic import EmailStr, Field
+from pydantic import EmailStr, Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 from together_kit.settings import ServiceSettings
 
@@ -12,6 +12,10 @@ class Settings(ServiceSettings):
     """Where people reach the public pages; links to published stories start with it."""
     share_rate_limit: str = "10/minute"
     """Per client, on the story form and `POST /api/v1/stories`."""
+    talk_rate_limit: str = "120/minute"
+    """Per client and per participant, on a conversation's votes and statements."""
+    admin_api_key: SecretStr | None = None
+    """`X-API-Key` of the admin API (opening a conversation, running its analysis); none: off."""
     cors_origins: tuple[str, ...] = ()
     """Partner sites whose browser forms may post stories to the API."""
     target_hours: float = 48.0

@@ -10,18 +10,32 @@ from together_kit.testing.contract import KIT_OPERATIONS, Operation, contract_te
 
 pytestmark = pytest.mark.integration
 
+ADMIN_KEY = "test-admin-key-123"
+ADMIN = {"X-API-Key": ADMIN_KEY}
 OPERATIONS: list[Operation] = [
     *KIT_OPERATIONS,
     ("POST", "/api/v1/stories", {}),
     ("GET", "/api/v1/stories", {}),
     ("GET", "/api/v1/stories/{story_id}", {}),
+    ("POST", "/api/v1/talk", ADMIN),
+    ("GET", "/api/v1/talk", {}),
+    ("GET", "/api/v1/talk/{conversation_id}", {}),
+    ("POST", "/api/v1/talk/{conversation_id}/statements", {}),
+    ("GET", "/api/v1/talk/{conversation_id}/next", {}),
+    ("PUT", "/api/v1/talk/{conversation_id}/votes/{statement_id}", {}),
+    ("POST", "/api/v1/talk/{conversation_id}/analysis", ADMIN),
+    ("GET", "/api/v1/talk/{conversation_id}/results", {}),
 ]
 
 
 @pytest.fixture
 def contract_app(service_settings: dict[str, Any]) -> FastAPI:
     settings = Settings(
-        **service_settings, share_rate_limit="100000/minute", backlog_check_seconds=3600
+        **service_settings,
+        share_rate_limit="100000/minute",
+        talk_rate_limit="100000/minute",
+        admin_api_key=ADMIN_KEY,
+        backlog_check_seconds=3600,
     )
     return create_app(settings)
 

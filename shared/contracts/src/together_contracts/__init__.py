@@ -86,6 +86,13 @@ from together_contracts.stories import (
     StoryWithdrawn,
     StoryWithdrawnData,
 )
+from together_contracts.talk import (
+    StatementApproved,
+    StatementDecisionData,
+    StatementRejected,
+    StatementSubmitted,
+    StatementSubmittedData,
+)
 from together_contracts.taxonomy import (
     Availability,
     Consent,
@@ -177,6 +184,11 @@ __all__ = [
     "Prompt",
     "SignInRequested",
     "SignInRequestedData",
+    "StatementApproved",
+    "StatementDecisionData",
+    "StatementRejected",
+    "StatementSubmitted",
+    "StatementSubmittedData",
     "StoryApproved",
     "StoryHeld",
     "StoryOutcomeData",

@@ -45,6 +45,7 @@ from together_contracts.stories import (
     StorySubmitted,
     StoryWithdrawn,
 )
+from together_contracts.talk import StatementApproved, StatementRejected, StatementSubmitted
 from together_contracts.volunteers import (
     VolunteerChangeRequested,
     VolunteerConfirmed,
@@ -77,6 +78,9 @@ ALL_EVENTS: tuple[type[IntegrationEvent], ...] = (
     StoryHeld,
     StoryWithdrawn,
     BacklogAlert,
+    StatementSubmitted,
+    StatementApproved,
+    StatementRejected,
     EventSubmitted,
     ListingApproved,
     ListingRejected,

@@ -140,7 +140,7 @@ class BacklogAlertData(EventData):
     )
 
     item_id: UUID
-    kind: Literal["story", "listing", "pledge"]
+    kind: Literal["story", "listing", "pledge", "statement"]
     safeguarding: bool
     age_hours: float
     target_hours: float

@@ -13,6 +13,7 @@ from moderation.domain.items import (
     Item,
     Kind,
     ListingDetails,
+    StatementDetails,
     Status,
     StoryDetails,
 )
@@ -67,6 +68,11 @@ def to_document(item: Item) -> Document:
         }
     elif isinstance(details, PledgeDetails):
         document |= pledge_document(details)
+    elif isinstance(details, StatementDetails):
+        document |= {
+            "conversation_id": str(details.conversation_id),
+            "participant": details.participant,
+        }
     else:
         document |= {
             "event_type": details.event_type,
@@ -126,9 +132,14 @@ def decision_document(decision: Decision) -> Document:
 
 def from_document(document: Document) -> Item:
     kind = Kind(document["kind"])
-    details: StoryDetails | ListingDetails | PledgeDetails
+    details: StoryDetails | ListingDetails | PledgeDetails | StatementDetails
     if kind is Kind.PLEDGE:
         details = pledge_from(document)
+    elif kind is Kind.STATEMENT:
+        details = StatementDetails(
+            conversation_id=UUID(document["conversation_id"]),
+            participant=document["participant"],
+        )
     elif kind is Kind.STORY:
         details = StoryDetails(
             prompt=document["prompt"],

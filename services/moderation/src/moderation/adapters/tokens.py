@@ -7,14 +7,17 @@ from urllib.parse import quote
 from uuid import UUID
 
 from together_kit.keys import SecretKeys
-from together_kit.signing import Signer
+from together_kit.signing import Signer, TokenExpiredError, TokenInvalidError
 
 WITHDRAW_MAX_AGE_SECONDS = 5 * 365 * 24 * 3600
+PARTICIPANT_MAX_AGE_SECONDS = 365 * 24 * 3600
 """A published story stays up for years; so does its author's way to take it down."""
 
 
 class Purpose(StrEnum):
     WITHDRAW_STORY = "withdraw-story"
+    TALK_PARTICIPANT = "talk-participant"
+    """A conversation's participant: their pseudonymous id, in a cookie of its own."""
 
 
 class Tokens(Signer[Purpose]):
@@ -33,3 +36,22 @@ class Links:
 
     def withdrawn_story(self, token: str) -> UUID:
         return self.tokens.subject(token, Purpose.WITHDRAW_STORY, max_age=WITHDRAW_MAX_AGE_SECONDS)
+
+
+@dataclass(frozen=True)
+class ParticipantTokens:
+    """The signed cookie value of a conversation's participant (talk/together)."""
+
+    tokens: Tokens
+
+    def issue(self, participant: UUID) -> str:
+        return self.tokens.issue(Purpose.TALK_PARTICIPANT, participant)
+
+    def read(self, token: str) -> UUID | None:
+        """The participant, or None for a token tampered with, expired or of another purpose."""
+        try:
+            return self.tokens.subject(
+                token, Purpose.TALK_PARTICIPANT, max_age=PARTICIPANT_MAX_AGE_SECONDS
+            )
+        except (TokenExpiredError, TokenInvalidError):
+            return None

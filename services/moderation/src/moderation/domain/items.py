@@ -1,4 +1,5 @@
-"""An item under review (a story, a listing or a pledge), its claim and the rules of deciding it.
+"""An item under review (a story, a listing, a pledge or a conversation's statement), its claim and
+the rules of deciding it.
 
 An item is open while it is `pending`, `held` (screening found a possible safeguarding
 disclosure) or `escalated` (a moderator asked a lead). Held and escalated items are decided only
@@ -48,6 +49,7 @@ class Kind(StrEnum):
     STORY = "story"
     LISTING = "listing"
     PLEDGE = "pledge"
+    STATEMENT = "statement"
 
 
 class Status(StrEnum):
@@ -112,6 +114,15 @@ class ListingDetails:
 
 
 @dataclass(frozen=True)
+class StatementDetails:
+    """A statement added to a conversation (domain.talk) by a participant (their pseudonymous id:
+    votes and statements are linked, people are not)."""
+
+    conversation_id: UUID
+    participant: str
+
+
+@dataclass(frozen=True)
 class Claim:
     moderator: str
     until: datetime
@@ -127,7 +138,7 @@ class Item:
     text: str
     region: str
     created_at: datetime
-    details: StoryDetails | ListingDetails | PledgeDetails
+    details: StoryDetails | ListingDetails | PledgeDetails | StatementDetails
     screening: Screening = field(default_factory=Screening)
     language: str = "en"
     id: UUID = field(default_factory=uuid4)
@@ -254,6 +265,8 @@ class Item:
         redacted = (after_text, after_title) != (self.text, self.title)
         if redacted and self.kind is Kind.LISTING:
             raise InvalidDecisionError("Listings are approved as submitted or rejected.")
+        if redacted and self.kind is Kind.STATEMENT:
+            raise InvalidDecisionError("Statements are approved as written or rejected.")
         if redacted and not (after_text.strip() and after_title.strip()):
             raise InvalidDecisionError("The published title and text cannot be empty.")
         action = Action.APPROVE_WITH_REDACTIONS if redacted else Action.APPROVE

@@ -8,6 +8,7 @@ from moderation.domain.ports import (
     ErasureAnswerer,
     ItemRepository,
     SecurityLog,
+    TalkRepository,
 )
 from moderation.domain.targets import Targets
 
@@ -32,3 +33,5 @@ class Context:
     """Answers subject access requests; bootstrap always sets it (and subscribes them only then)."""
     security_log: SecurityLog | None = None
     """Where reads of personal data are recorded; bootstrap always sets it."""
+    talk: TalkRepository | None = None
+    """Conversations (talk/together); bootstrap always sets it."""

@@ -7,14 +7,15 @@ from uuid import UUID
 import together_contracts as contracts
 
 from moderation.domain.decisions import Reason
-from moderation.domain.items import Item, Kind, Status
+from moderation.domain.items import Item, Kind, StatementDetails, Status
 from moderation.domain.pledges import PledgeDetails
 from moderation.handlers.context import PRODUCER, Context
 
-ALERT_KINDS: dict[Kind, Literal["story", "listing", "pledge"]] = {
+ALERT_KINDS: dict[Kind, Literal["story", "listing", "pledge", "statement"]] = {
     Kind.STORY: "story",
     Kind.LISTING: "listing",
     Kind.PLEDGE: "pledge",
+    Kind.STATEMENT: "statement",
 }
 
 
@@ -46,9 +47,14 @@ def story_held(item: Item, correlation_id: str) -> contracts.StoryHeld:
 def decision_event(
     item: Item, *, reason: Reason | None, correlation_id: str, ctx: Context
 ) -> contracts.IntegrationEvent:
-    """`story.approved`/`story.rejected`, `listing.approved`/`listing.rejected` or
-    `pledge.approved`/`pledge.rejected` for a decision."""
+    """`story.approved`/`story.rejected`, `listing.approved`/`listing.rejected`,
+    `pledge.approved`/`pledge.rejected` or `statement.approved`/`statement.rejected` for a
+    decision."""
     approved = item.status is Status.APPROVED
+    if item.kind is Kind.STATEMENT:
+        return statement_decision_event(
+            item, reason=reason.value if reason else None, correlation_id=correlation_id
+        )
     if item.kind is Kind.PLEDGE:
         return pledge_decision_event(item, reason=reason, correlation_id=correlation_id)
     if item.kind is Kind.LISTING:
@@ -81,7 +87,10 @@ def withdrawal_event(
     item: Item, *, by: Literal["lead", "author"], correlation_id: str
 ) -> contracts.IntegrationEvent:
     """`story.withdrawn` or `listing.withdrawn`: no text, no reason (both stay in the audit). A
-    pledge taken down is told as `pledge.rejected`, which takes it off `/pledges`."""
+    pledge taken down is told as `pledge.rejected`, which takes it off `/pledges`; a statement
+    as `statement.rejected`, which takes it out of the voting."""
+    if item.kind is Kind.STATEMENT:
+        return statement_decision_event(item, reason="withdrawn", correlation_id=correlation_id)
     if item.kind is Kind.PLEDGE:
         return pledge_decision_event(item, reason=None, correlation_id=correlation_id)
     if item.kind is Kind.LISTING:
@@ -95,6 +104,41 @@ def withdrawal_event(
         correlation_id=correlation_id,
         data=contracts.StoryWithdrawnData(story_id=item.id, by=by),
     )
+
+
+def statement_submitted(item: Item, correlation_id: str) -> contracts.StatementSubmitted:
+    return contracts.StatementSubmitted(
+        producer=PRODUCER,
+        correlation_id=correlation_id,
+        data=contracts.StatementSubmittedData(
+            statement_id=item.id,
+            conversation_id=_statement(item).conversation_id,
+            language="cy" if item.language == "cy" else "en",
+            flags=[flag.value for flag in item.screening.flags],
+            safeguarding=item.safeguarding,
+        ),
+    )
+
+
+def statement_decision_event(
+    item: Item, *, reason: str | None, correlation_id: str
+) -> contracts.IntegrationEvent:
+    """The text goes out only when approved (the participant is never named)."""
+    approved = item.status is Status.APPROVED
+    data = contracts.StatementDecisionData(
+        statement_id=item.id,
+        conversation_id=_statement(item).conversation_id,
+        text=(item.published_text or item.text) if approved else None,
+        reason=reason,
+    )
+    outcome = contracts.StatementApproved if approved else contracts.StatementRejected
+    return outcome(producer=PRODUCER, correlation_id=correlation_id, data=data)
+
+
+def _statement(item: Item) -> StatementDetails:
+    if not isinstance(item.details, StatementDetails):
+        raise TypeError(f"item {item.id} is a {item.kind}, not a statement")
+    return item.details
 
 
 def pledge_decision_event(

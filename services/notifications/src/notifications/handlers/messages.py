@@ -24,7 +24,12 @@ from notifications.handlers.context import Context
 from notifications.handlers.when import staff_time
 
 log = structlog.get_logger("notifications.messages")
-KIND_IN_WELSH = {"story": "stori", "listing": "rhestriad", "pledge": "addewid"}
+KIND_IN_WELSH = {
+    "story": "stori",
+    "listing": "rhestriad",
+    "pledge": "addewid",
+    "statement": "datganiad",
+}
 
 
 class ContactNotYetKnownError(Exception):

@@ -312,13 +312,18 @@ def rate_limited(limiter: Limiter, *, scope: str) -> Callable[[Request], Awaitab
     async def check_rate(request: Request) -> None:
         retry_after = await limiter.acquire(f"{scope}:{client_address(request)}")
         if retry_after is not None:
-            raise HTTPException(
-                429,
-                detail=f"Too many requests; try again in {retry_after} seconds.",
-                headers={"Retry-After": str(retry_after)},
-            )
+            raise too_many(retry_after)
 
     return check_rate
+
+
+def too_many(retry_after: int) -> HTTPException:
+    """The 429 of a client over its limit, with `Retry-After`."""
+    return HTTPException(
+        429,
+        detail=f"Too many requests; try again in {retry_after} seconds.",
+        headers={"Retry-After": str(retry_after)},
+    )
 
 
 def client_address(request: Request) -> str:

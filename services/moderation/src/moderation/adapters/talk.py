@@ -1,0 +1,157 @@
+"""Conversations, their votes and their analysed results in the moderation database.
+
+A conversation's statements open to votes are its seeds (in its document) and its approved
+statement items (the moderation queue's `items`, read here, never written). A vote is one
+document per participant and statement (`_id` holds both), so a later vote replaces it in one
+upsert. The results of the last analysis are kept whole, one document per conversation.
+"""
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from pymongo import ASCENDING
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+
+from moderation.domain.items import Kind, Status
+from moderation.domain.talk import Conversation, Statement, VoteValue
+
+Document = dict[str, Any]
+
+
+class MongoTalkRepository:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.conversations: AsyncCollection[Document] = db["conversations"]
+        self.votes: AsyncCollection[Document] = db["votes"]
+        self.results: AsyncCollection[Document] = db["talk_results"]
+        self.items: AsyncCollection[Document] = db["items"]
+
+    async def ensure_indexes(self) -> None:
+        await self.conversations.create_index([("opened_at", ASCENDING)])
+        await self.votes.create_index([("conversation", ASCENDING), ("participant", ASCENDING)])
+        await self.votes.create_index([("conversation", ASCENDING), ("statement", ASCENDING)])
+        await self.items.create_index(
+            [("kind", ASCENDING), ("conversation_id", ASCENDING), ("status", ASCENDING)]
+        )
+
+    async def open(self, conversation: Conversation) -> None:
+        await self.conversations.insert_one(_conversation_document(conversation))
+
+    async def get(self, conversation_id: UUID) -> Conversation | None:
+        document = await self.conversations.find_one({"_id": str(conversation_id)})
+        return _conversation(document) if document else None
+
+    async def all(self) -> list[Conversation]:
+        """Every conversation, newest first."""
+        cursor = self.conversations.find({}).sort("opened_at", -1)
+        return [_conversation(document) async for document in cursor]
+
+    async def statements(self, conversation: Conversation) -> list[Statement]:
+        """Open to votes: the seeds, then participants' statements in the order approved."""
+        query = {
+            "kind": Kind.STATEMENT.value,
+            "conversation_id": str(conversation.id),
+            "status": Status.APPROVED.value,
+        }
+        cursor = self.items.find(query, {"published_text": 1, "text": 1, "decided_at": 1})
+        approved = [
+            (document.get("decided_at"), document["_id"], document) async for document in cursor
+        ]
+        approved.sort(key=lambda found: (found[0] is None, found[0] or 0, found[1]))
+        added = [
+            Statement(
+                id=UUID(document["_id"]),
+                text=document.get("published_text") or document["text"],
+                seed=False,
+            )
+            for _, _, document in approved
+        ]
+        return [*conversation.seeds, *added]
+
+    async def waiting(self, conversation_id: UUID) -> int:
+        """Participants' statements of this conversation still in the moderation queue."""
+        return await self.items.count_documents(
+            {
+                "kind": Kind.STATEMENT.value,
+                "conversation_id": str(conversation_id),
+                "status": {
+                    "$in": [Status.PENDING.value, Status.HELD.value, Status.ESCALATED.value]
+                },
+            }
+        )
+
+    async def vote(
+        self,
+        conversation_id: UUID,
+        *,
+        participant: str,
+        statement_id: UUID,
+        value: VoteValue,
+        at: datetime,
+    ) -> None:
+        key = f"{conversation_id}:{participant}:{statement_id}"
+        await self.votes.update_one(
+            {"_id": key},
+            {
+                "$set": {
+                    "conversation": str(conversation_id),
+                    "participant": participant,
+                    "statement": str(statement_id),
+                    "value": value.number,
+                    "at": at,
+                }
+            },
+            upsert=True,
+        )
+
+    async def votes_of(self, conversation_id: UUID) -> list[tuple[str, str, int]]:
+        """Every vote of the conversation as (participant, statement, value)."""
+        cursor = self.votes.find(
+            {"conversation": str(conversation_id)},
+            {"participant": 1, "statement": 1, "value": 1},
+        )
+        return [(d["participant"], d["statement"], int(d["value"])) async for d in cursor]
+
+    async def voted_by(self, conversation_id: UUID, participant: str) -> set[UUID]:
+        cursor = self.votes.find(
+            {"conversation": str(conversation_id), "participant": participant}, {"statement": 1}
+        )
+        return {UUID(document["statement"]) async for document in cursor}
+
+    async def keep_results(self, conversation_id: UUID, results: Document) -> None:
+        await self.results.replace_one(
+            {"_id": str(conversation_id)}, {"_id": str(conversation_id), **results}, upsert=True
+        )
+
+    async def results_of(self, conversation_id: UUID) -> Document | None:
+        document = await self.results.find_one({"_id": str(conversation_id)})
+        if document is not None:
+            document.pop("_id", None)
+        return document
+
+
+def _conversation_document(conversation: Conversation) -> Document:
+    return {
+        "_id": str(conversation.id),
+        "question": conversation.question,
+        "description": conversation.description,
+        "opened_by": conversation.opened_by,
+        "opened_at": conversation.opened_at,
+        "closes_at": conversation.closes_at,
+        "language": conversation.language,
+        "seeds": [{"id": str(s.id), "text": s.text} for s in conversation.seeds],
+    }
+
+
+def _conversation(document: Document) -> Conversation:
+    return Conversation(
+        id=UUID(document["_id"]),
+        question=document["question"],
+        description=document.get("description", ""),
+        opened_by=document.get("opened_by", ""),
+        opened_at=document["opened_at"],
+        closes_at=document.get("closes_at"),
+        language=document.get("language", "en"),
+        seeds=[Statement(id=UUID(s["id"]), text=s["text"], seed=True) for s in document["seeds"]],
+    )

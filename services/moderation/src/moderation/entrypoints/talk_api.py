@@ -1,0 +1,224 @@
+"""talk/together's JSON API: conversations, statements, votes and results.
+
+Participants are told apart by a signed cookie holding a random id (`PARTICIPANT_COOKIE`), given
+on their first call; nothing else about them is kept. Votes and statements are rate limited per
+address and per participant. Opening a conversation and running its analysis take the admin key.
+"""
+
+from typing import Annotated, Any
+from uuid import UUID, uuid4
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response, Security, status
+from together_kit.http.middleware import TOO_LARGE, current_correlation_id
+from together_kit.http.ratelimit import TOO_MANY
+from together_kit.http.security import ADMIN_KEY_RESPONSES, admin_key_header
+
+from moderation.domain.ports import ParticipantSigner
+from moderation.domain.talk import (
+    Conversation,
+    ConversationClosedError,
+    ConversationNotFoundError,
+    StatementNotFoundError,
+)
+from moderation.entrypoints.dependencies import ContextDep
+from moderation.entrypoints.talk_schemas import (
+    ConversationCreate,
+    ConversationPublic,
+    ConversationSummary,
+    NextStatement,
+    Results,
+    StatementCreate,
+    StatementPublic,
+    StatementReceived,
+    VoteCreate,
+    summary,
+)
+from moderation.handlers import talk
+from moderation.handlers.context import Context
+
+PARTICIPANT_COOKIE = "together_talk"
+PARTICIPANT_MAX_AGE = 365 * 24 * 3600
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such conversation (or statement open to votes)"}
+}
+CLOSED: dict[int | str, dict[str, Any]] = {409: {"description": "The conversation has closed"}}
+
+
+async def admin_only(
+    request: Request, presented: Annotated[str | None, Security(admin_key_header)]
+) -> None:
+    request.app.state.talk_admin(presented)
+
+
+async def limit_talk(request: Request) -> None:
+    await request.app.state.talk_limit(request)
+
+
+async def participant_of(request: Request, response: Response) -> str:
+    """The participant's id from their signed cookie; a new one (and its cookie) otherwise."""
+    signer: ParticipantSigner = request.app.state.talk_participants
+    token = request.cookies.get(PARTICIPANT_COOKIE)
+    known = signer.read(token) if token else None
+    if known is not None:
+        return str(known)
+    participant = uuid4()
+    response.set_cookie(
+        PARTICIPANT_COOKIE,
+        signer.issue(participant),
+        max_age=PARTICIPANT_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.settings.moderator_secure_cookies,
+    )
+    return str(participant)
+
+
+async def limit_participant(
+    request: Request, participant: Annotated[str, Depends(participant_of)]
+) -> str:
+    """The participant, once within their own rate limit (429 with `Retry-After` past it)."""
+    await request.app.state.talk_participant_limit(participant)
+    return participant
+
+
+ParticipantDep = Annotated[str, Depends(limit_participant)]
+
+router = APIRouter(prefix="/api/v1/talk", tags=["talk"])
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(admin_only)],
+    responses={**ADMIN_KEY_RESPONSES, **TOO_LARGE},
+)
+async def open_conversation(body: ConversationCreate, ctx: ContextDep) -> ConversationPublic:
+    """Open a conversation with its question and seed statements (published at once)."""
+    conversation = await talk.open_conversation(
+        talk.OpenConversation(
+            question=body.question,
+            description=body.description,
+            seeds=list(body.seeds),
+            opened_by="admin API",
+            closes_at=body.closes_at,
+            language=body.language,
+        ),
+        ctx,
+    )
+    return ConversationPublic.of(conversation, conversation.seeds, now=ctx.clock(), waiting=0)
+
+
+@router.get("")
+async def list_conversations(ctx: ContextDep) -> list[ConversationSummary]:
+    """Every conversation, newest first, with whether it is still open."""
+    now = ctx.clock()
+    return [summary(c, now=now) for c in await talk.talk_of(ctx).all()]
+
+
+@router.get("/{conversation_id}", responses=NOT_FOUND)
+async def read_conversation(conversation_id: UUID, ctx: ContextDep) -> ConversationPublic:
+    """The conversation and its statements open to votes."""
+    conversation = await _conversation(conversation_id, ctx)
+    store = talk.talk_of(ctx)
+    return ConversationPublic.of(
+        conversation,
+        await store.statements(conversation),
+        now=ctx.clock(),
+        waiting=await store.waiting(conversation.id),
+    )
+
+
+@router.post(
+    "/{conversation_id}/statements",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(limit_talk)],
+    responses={**NOT_FOUND, **CLOSED, **TOO_LARGE, **TOO_MANY},
+)
+async def add_statement(
+    conversation_id: UUID, body: StatementCreate, ctx: ContextDep, participant: ParticipantDep
+) -> StatementReceived:
+    """Add a statement (at most 140 characters); a moderator reads it before anyone votes."""
+    try:
+        item = await talk.add_statement(
+            conversation_id,
+            text=body.text,
+            participant=participant,
+            language=body.language,
+            correlation_id=current_correlation_id(),
+            ctx=ctx,
+        )
+    except ConversationNotFoundError as error:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "No such conversation.") from error
+    except ConversationClosedError as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, "This conversation has closed.") from error
+    return StatementReceived(id=item.id, status=item.status.value)
+
+
+@router.get("/{conversation_id}/next", responses=NOT_FOUND)
+async def next_statement(
+    conversation_id: UUID, ctx: ContextDep, participant: ParticipantDep
+) -> NextStatement:
+    """The next statement for this participant to vote on: those with fewest votes first."""
+    try:
+        statement, voted, total = await talk.next_statement(
+            conversation_id, participant=participant, ctx=ctx
+        )
+    except ConversationNotFoundError as error:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "No such conversation.") from error
+    return NextStatement(
+        statement=StatementPublic.of(statement) if statement else None, voted=voted, total=total
+    )
+
+
+@router.put(
+    "/{conversation_id}/votes/{statement_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[Depends(limit_talk)],
+    responses={**NOT_FOUND, **CLOSED, **TOO_MANY},
+)
+async def vote(
+    conversation_id: UUID,
+    statement_id: UUID,
+    body: VoteCreate,
+    ctx: ContextDep,
+    participant: ParticipantDep,
+) -> None:
+    """Agree, disagree or pass; voting again on the same statement replaces the vote."""
+    try:
+        await talk.vote(
+            conversation_id, statement_id, participant=participant, value=body.vote, ctx=ctx
+        )
+    except (ConversationNotFoundError, StatementNotFoundError) as error:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, "No such statement open to votes in this conversation."
+        ) from error
+    except ConversationClosedError as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, "This conversation has closed.") from error
+
+
+@router.post(
+    "/{conversation_id}/analysis",
+    dependencies=[Depends(admin_only)],
+    responses={**ADMIN_KEY_RESPONSES, **NOT_FOUND},
+)
+async def run_analysis(conversation_id: UUID, ctx: ContextDep) -> Results:
+    """Analyse the votes now (opinion groups, what unites, what divides) and keep the results."""
+    await _conversation(conversation_id, ctx)
+    return await talk.analyse(conversation_id, ctx)
+
+
+@router.get("/{conversation_id}/results", responses=NOT_FOUND)
+async def read_results(conversation_id: UUID, ctx: ContextDep) -> Results:
+    """The results of the last analysis (404 before the first)."""
+    await _conversation(conversation_id, ctx)
+    results = await talk.talk_of(ctx).results_of(conversation_id)
+    if results is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "No results yet for this conversation.")
+    return results
+
+
+async def _conversation(conversation_id: UUID, ctx: Context) -> Conversation:
+    try:
+        return await talk.conversation_of(conversation_id, ctx)
+    except ConversationNotFoundError as error:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "No such conversation.") from error

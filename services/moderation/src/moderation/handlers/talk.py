@@ -1,0 +1,199 @@
+"""talk/together: opening a conversation, adding statements (screened and queued like stories),
+voting, and the analysis of the votes (domain.opinion_groups), kept for the results page.
+
+The analysis runs in a thread of its own (plain CPU work on the vote matrix; scikit-learn is
+imported there the first time, so the service starts without it).
+"""
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from together_contracts import IntegrationEvent
+
+from moderation.domain import opinion_groups
+from moderation.domain.items import Item, Kind, StatementDetails
+from moderation.domain.ports import TalkRepository
+from moderation.domain.talk import (
+    Conversation,
+    ConversationNotFoundError,
+    Statement,
+    StatementNotFoundError,
+    VoteValue,
+    next_for,
+    seeds_of,
+)
+from moderation.handlers import outgoing_events
+from moderation.handlers.context import Context
+from moderation.handlers.screening import earlier_sketches, screened
+
+
+@dataclass(frozen=True)
+class OpenConversation:
+    question: str
+    description: str
+    seeds: list[str]
+    opened_by: str
+    closes_at: datetime | None = None
+    language: str = "en"
+
+
+def talk_of(ctx: Context) -> TalkRepository:
+    if ctx.talk is None:
+        raise RuntimeError("this moderation has no conversations store")
+    return ctx.talk
+
+
+async def open_conversation(command: OpenConversation, ctx: Context) -> Conversation:
+    conversation = Conversation(
+        question=" ".join(command.question.split()),
+        description=command.description.strip(),
+        opened_by=command.opened_by,
+        opened_at=ctx.clock(),
+        seeds=seeds_of(command.seeds),
+        closes_at=command.closes_at,
+        language=command.language,
+    )
+    await talk_of(ctx).open(conversation)
+    return conversation
+
+
+async def conversation_of(conversation_id: UUID, ctx: Context) -> Conversation:
+    conversation = await talk_of(ctx).get(conversation_id)
+    if conversation is None:
+        raise ConversationNotFoundError(str(conversation_id))
+    return conversation
+
+
+async def add_statement(
+    conversation_id: UUID,
+    *,
+    text: str,
+    participant: str,
+    language: str,
+    correlation_id: str,
+    ctx: Context,
+) -> Item:
+    """Screen the statement and put it in the moderation queue (`statement.submitted`); nobody
+    votes on it before a moderator approves it."""
+    conversation = await conversation_of(conversation_id, ctx)
+    conversation.refuse_unless_open(ctx.clock())
+    text = " ".join(text.split())
+    title = conversation.question[:120]
+    earlier = await earlier_sketches(Kind.STATEMENT, ctx)
+    screening = await screened(title=title, text=text, earlier=earlier)
+    item = Item(
+        kind=Kind.STATEMENT,
+        title=title,
+        text=text,
+        region="",
+        created_at=ctx.clock(),
+        language=language,
+        details=StatementDetails(conversation_id=conversation.id, participant=participant),
+        screening=screening,
+    )
+    told: list[IntegrationEvent] = [outgoing_events.statement_submitted(item, correlation_id)]
+    await ctx.items.add(item, events=told)
+    return item
+
+
+async def next_statement(
+    conversation_id: UUID, *, participant: str, ctx: Context
+) -> tuple[Statement | None, int, int]:
+    """The next statement for this participant, with how many they voted on and how many there
+    are."""
+    talk = talk_of(ctx)
+    conversation = await conversation_of(conversation_id, ctx)
+    statements = await talk.statements(conversation)
+    votes = await talk.votes_of(conversation.id)
+    counts: dict[UUID, int] = {}
+    for _, statement, _ in votes:
+        counts[UUID(statement)] = counts.get(UUID(statement), 0) + 1
+    voted = {UUID(statement) for who, statement, _ in votes if who == participant}
+    return next_for(statements, votes=counts, voted=voted), len(voted), len(statements)
+
+
+async def vote(
+    conversation_id: UUID,
+    statement_id: UUID,
+    *,
+    participant: str,
+    value: VoteValue,
+    ctx: Context,
+) -> None:
+    """One vote per participant and statement: a later one replaces it."""
+    talk = talk_of(ctx)
+    conversation = await conversation_of(conversation_id, ctx)
+    now = ctx.clock()
+    conversation.refuse_unless_open(now)
+    statements = await talk.statements(conversation)
+    if statement_id not in {statement.id for statement in statements}:
+        raise StatementNotFoundError(str(statement_id))
+    await talk.vote(
+        conversation.id, participant=participant, statement_id=statement_id, value=value, at=now
+    )
+
+
+async def analyse(conversation_id: UUID, ctx: Context) -> dict[str, Any]:
+    """Find the opinion groups, what unites and what divides, and keep them for the results."""
+    talk = talk_of(ctx)
+    conversation = await conversation_of(conversation_id, ctx)
+    statements = await talk.statements(conversation)
+    texts = {str(statement.id): statement.text for statement in statements}
+    votes = [
+        opinion_groups.Vote(participant=who, statement=statement, value=value)
+        for who, statement, value in await talk.votes_of(conversation.id)
+        if statement in texts
+    ]
+    analysis = await asyncio.to_thread(opinion_groups.analyse, votes)
+    results = results_document(analysis, texts, computed_at=ctx.clock())
+    await talk.keep_results(conversation.id, results)
+    return results
+
+
+def results_document(
+    analysis: opinion_groups.Analysis, texts: dict[str, str], *, computed_at: datetime
+) -> dict[str, Any]:
+    """What the results page and the API show: no participant ids, only groups and positions."""
+    group_of = {
+        participant: group.number for group in analysis.groups for participant in group.participants
+    }
+
+    def share(share: opinion_groups.Share) -> dict[str, Any]:
+        return {"agree": share.agree, "disagree": share.disagree, "votes": share.votes}
+
+    def standing(standing: opinion_groups.Standing) -> dict[str, Any]:
+        return {
+            "id": standing.statement,
+            "text": texts.get(standing.statement, ""),
+            "score": round(standing.score, 4),
+            "overall": share(standing.overall),
+            "by_group": [share(s) for s in standing.by_group],
+        }
+
+    return {
+        "computed_at": computed_at,
+        "method": analysis.method,
+        "participants": analysis.participants,
+        "statements": analysis.statements,
+        "votes": analysis.votes,
+        "groups": [
+            {
+                "number": group.number,
+                "size": len(group.participants),
+                "representative": [
+                    {"id": statement, "text": texts.get(statement, "")}
+                    for statement in group.representative
+                ],
+            }
+            for group in analysis.groups
+        ],
+        "consensus": [standing(s) for s in analysis.consensus],
+        "divisive": [standing(s) for s in analysis.divisive],
+        "points": [
+            {"group": group_of.get(participant, 0), "x": x, "y": y}
+            for participant, (x, y) in sorted(analysis.points.items(), key=lambda kv: kv[1])
+        ],
+    }

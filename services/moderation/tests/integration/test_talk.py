@@ -1,0 +1,156 @@
+"""talk/together through the real API, store and broker (issue 21).
+
+A lead opens a conversation with planted statements; forty participants, each only a cookie,
+vote through the API in two planted opinion groups; the analysis finds the two groups, the
+planted consensus as what unites and the planted split as what divides. A participant's own
+statement waits for a moderator before anyone can vote on it, and is told as events.
+"""
+
+import random
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from moderation.domain.decisions import Moderator
+from moderation.handlers import decisions
+from together_kit.testing.probe import event_probe
+
+from .conftest import Moderation, StartModeration
+
+pytestmark = pytest.mark.integration
+
+ADMIN_KEY = "admin-key-for-talk-tests"
+ADMIN = {"X-API-Key": ADMIN_KEY}
+UNITE = ["Neighbours checking on each other should carry on.", "Key workers deserve thanks."]
+SIDE_A = [f"More money should go to side A's cause number {n}." for n in range(4)]
+SIDE_B = [f"Side B's way is better for the town, point {n}." for n in range(4)]
+
+
+@pytest.fixture
+async def talking(start_moderation: StartModeration) -> AsyncIterator[Moderation]:
+    async with start_moderation(admin_api_key=ADMIN_KEY, talk_rate_limit="10000/minute") as app:
+        yield app
+
+
+async def open_conversation(moderation: Moderation, seeds: list[str]) -> dict[str, Any]:
+    response = await moderation.http.post(
+        "/api/v1/talk",
+        json={
+            "question": "What would bring your community closer after lockdown?",
+            "description": "Say it in a sentence; vote on what others say.",
+            "seeds": seeds,
+        },
+        headers=ADMIN,
+    )
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def participant(moderation: Moderation) -> httpx.AsyncClient:
+    """A browser of its own: its cookie is the participant."""
+    return moderation.client()
+
+
+async def test_two_planted_groups_are_found_with_what_unites_and_what_divides(
+    talking: Moderation,
+) -> None:
+    conversation = await open_conversation(talking, [*UNITE, *SIDE_A, *SIDE_B])
+    ids = {s["text"]: s["id"] for s in conversation["statements"]}
+    url = f"/api/v1/talk/{conversation['id']}"
+    noise = random.Random(11)  # noqa: S311 (test data, not secrecy)
+
+    for n in range(40):
+        ours, theirs = (SIDE_A, SIDE_B) if n % 2 == 0 else (SIDE_B, SIDE_A)
+        wanted = {**dict.fromkeys(UNITE, "agree"), **dict.fromkeys(ours, "agree")}
+        wanted |= dict.fromkeys(theirs, "disagree")
+        async with participant(talking) as browser:
+            while True:
+                shown = (await browser.get(f"{url}/next")).json()
+                if shown["statement"] is None:
+                    break
+                text = shown["statement"]["text"]
+                vote = wanted[text] if noise.random() > 0.05 else "pass"
+                answer = await browser.put(
+                    f"{url}/votes/{shown['statement']['id']}", json={"vote": vote}
+                )
+                assert answer.status_code == 204, answer.text
+            assert shown["voted"] == shown["total"] == 10
+
+    response = await talking.http.post(f"{url}/analysis", headers=ADMIN)
+    assert response.status_code == 200, response.text
+    results = (await talking.http.get(f"{url}/results")).json()
+
+    assert results["participants"] == 40
+    assert [group["size"] for group in results["groups"]] == [20, 20]
+    assert {s["id"] for s in results["consensus"]} == {ids[text] for text in UNITE}
+    assert {s["id"] for s in results["divisive"]} == {ids[t] for t in SIDE_A + SIDE_B}
+    sides = [{r["text"] for r in group["representative"]} for group in results["groups"]]
+    assert sorted(sides, key=sorted) == sorted([set(SIDE_A), set(SIDE_B)], key=sorted)
+    assert all(set(point) == {"group", "x", "y"} for point in results["points"])
+    assert "k-means" in results["method"]
+
+
+async def test_a_participants_statement_is_voted_on_only_once_approved(
+    talking: Moderation, rabbitmq_url: str
+) -> None:
+    conversation = await open_conversation(talking, UNITE)
+    url = f"/api/v1/talk/{conversation['id']}"
+    async with (
+        event_probe(rabbitmq_url, ["statement.*"]) as probe,
+        participant(talking) as author,
+        participant(talking) as voter,
+    ):
+        added = await author.post(
+            f"{url}/statements", json={"text": "  The   library should open on Sundays.  "}
+        )
+        assert added.status_code == 201, added.text
+        statement_id = added.json()["id"]
+        assert added.json()["status"] == "pending"
+
+        early = await voter.put(f"{url}/votes/{statement_id}", json={"vote": "agree"})
+        assert early.status_code == 404
+        shown = (await talking.http.get(url)).json()
+        assert statement_id not in {s["id"] for s in shown["statements"]}
+        assert shown["waiting"] == 1
+
+        item = await talking.db["items"].find_one({"_id": statement_id})
+        assert item is not None
+        assert item["kind"] == "statement"
+        assert item["text"] == "The library should open on Sundays."
+        assert item["participant"] != ""
+        await decisions.approve(uuid.UUID(statement_id), Moderator("ann"), ctx=talking.ctx)
+
+        later = await voter.put(f"{url}/votes/{statement_id}", json={"vote": "agree"})
+        assert later.status_code == 204, later.text
+        again = await voter.put(f"{url}/votes/{statement_id}", json={"vote": "disagree"})
+        assert again.status_code == 204
+        events = await probe.wait_for(2)
+    stored = await talking.db["votes"].find({"statement": statement_id}).to_list()
+    assert [vote["value"] for vote in stored] == [-1]
+    submitted, approved = (e for e in events if e["data"]["statement_id"] == statement_id)
+    assert submitted["type"] == "statement.submitted"
+    assert "text" not in submitted["data"]
+    assert approved["type"] == "statement.approved"
+    assert approved["data"]["text"] == "The library should open on Sundays."
+    assert approved["data"]["conversation_id"] == conversation["id"]
+
+
+async def test_bad_requests_get_clear_answers(talking: Moderation) -> None:
+    conversation = await open_conversation(talking, UNITE)
+    url = f"/api/v1/talk/{conversation['id']}"
+    refused = await talking.http.post("/api/v1/talk", json={"question": "Why?"})
+    assert refused.status_code == 401
+    too_long = await talking.http.post(f"{url}/statements", json={"text": "x" * 141})
+    assert too_long.status_code == 422
+    assert too_long.json()["detail"][0]["loc"] == ["body", "text"]
+    bad_vote = await talking.http.put(
+        f"{url}/votes/{conversation['statements'][0]['id']}", json={"vote": "maybe"}
+    )
+    assert bad_vote.status_code == 422
+    unknown = await talking.http.get(f"/api/v1/talk/{uuid.uuid4()}")
+    assert unknown.status_code == 404
+    no_results = await talking.http.get(f"{url}/results")
+    assert no_results.status_code == 404
