@@ -58,7 +58,11 @@ STOP_TIMEOUT = 10.0
 TAIL_LINES = 80
 USE_COLOUR = sys.stdout.isatty() and "NO_COLOR" not in os.environ
 STOPPING_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-ADMIN_KEY_SETTINGS = ("SIGNUPS_ADMIN_API_KEY", "NOTIFICATIONS_ADMIN_API_KEY")
+ADMIN_KEY_SETTINGS = (
+    "SIGNUPS_ADMIN_API_KEY",
+    "NOTIFICATIONS_ADMIN_API_KEY",
+    "MODERATION_ADMIN_API_KEY",
+)
 
 
 @dataclass(frozen=True)
@@ -376,6 +380,7 @@ def url_box(plan: Plan, env: dict[str, str]) -> list[str]:
         ("signups", "join", "/join"),
         ("moderation", "share a story", "/share"),
         ("moderation", "stories", "/stories"),
+        ("moderation", "talk together", "/talk"),
         ("matching", "events", "/events"),
         ("matching", "list an event", "/events/new"),
         ("matching", "gap map", "/gaps"),

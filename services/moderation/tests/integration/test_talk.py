@@ -154,3 +154,45 @@ async def test_bad_requests_get_clear_answers(talking: Moderation) -> None:
     assert unknown.status_code == 404
     no_results = await talking.http.get(f"{url}/results")
     assert no_results.status_code == 404
+
+
+async def test_the_pages_take_votes_and_statements_without_javascript(talking: Moderation) -> None:
+    conversation = await open_conversation(talking, UNITE)
+    page_url = f"/talk/{conversation['id']}"
+    async with participant(talking) as browser:
+        listed = await browser.get("/talk")
+        assert conversation["question"] in listed.text
+        first = await browser.get(page_url)
+        assert first.status_code == 200
+        assert "together_talk" in first.cookies
+        assert UNITE[0] in first.text
+        statement_id = conversation["statements"][0]["id"]
+        voted = await browser.post(
+            f"{page_url}/vote", data={"statement": statement_id, "vote": "agree"}
+        )
+        assert voted.status_code == 303
+        second = await browser.get(page_url)
+        assert UNITE[1] in second.text
+        assert UNITE[0] not in second.text
+
+        empty = await browser.post(f"{page_url}/statements", data={"text": "   "})
+        assert empty.status_code == 422
+        assert 'aria-invalid="true"' in empty.text
+        added = await browser.post(f"{page_url}/statements", data={"text": "Parks matter."})
+        assert added.status_code == 303
+        thanked = await browser.get(added.headers["location"])
+        assert "A moderator will read your statement" in thanked.text
+
+        welsh = await browser.get(page_url, params={"lang": "cy"})
+        assert "Ydych chi" in welsh.text
+        assert "Anghytuno" in welsh.text
+    stored = await talking.db["votes"].find({"statement": statement_id}).to_list()
+    assert [vote["value"] for vote in stored] == [1]
+
+    await talking.http.post(f"/api/v1/talk/{conversation['id']}/analysis", headers=ADMIN)
+    results = await talking.http.get(f"{page_url}/results")
+    assert results.status_code == 200
+    assert "<svg" in results.text
+    assert "opinion-map" in results.text
+    missing = await talking.http.get(f"/talk/{uuid.uuid4()}")
+    assert missing.status_code == 404

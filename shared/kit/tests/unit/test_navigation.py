@@ -41,6 +41,7 @@ def test_every_link_is_absolute_at_its_services_address() -> None:
     assert [(link.label, link.href) for link in links] == [
         ("Home", "https://join.test/"),
         ("Stories", "https://stories.test/stories"),
+        ("Talk", "https://stories.test/talk"),
         ("Events", "https://events.test/events"),
         ("Volunteer", "https://join.test/join"),
         ("Organisations", "https://join.test/join/organisation"),
@@ -66,6 +67,7 @@ def test_every_link_is_absolute_at_its_services_address() -> None:
         ("matching", "/gaps", "events"),
         ("matching", "/my/events", "my"),
         ("moderation", "/stories/abc", "stories"),
+        ("moderation", "/talk/abc/results", "talk"),
         ("moderation", "/moderation", None),
         ("notifications", "/unsubscribe/x", None),
     ],
@@ -106,6 +108,7 @@ async def test_the_navigation_speaks_welsh(client: httpx.AsyncClient) -> None:
     assert nav_links(html) == [
         ("https://join.test/", "Hafan", True),
         ("https://stories.test/stories", "Straeon", False),
+        ("https://stories.test/talk", "Sgwrs", False),
         ("https://events.test/events", "Digwyddiadau", False),
         ("https://join.test/join", "Gwirfoddoli", False),
         ("https://join.test/join/organisation", "Sefydliadau", False),

@@ -54,23 +54,35 @@ async def limit_talk(request: Request) -> None:
     await request.app.state.talk_limit(request)
 
 
-async def participant_of(request: Request, response: Response) -> str:
-    """The participant's id from their signed cookie; a new one (and its cookie) otherwise."""
+def participant_cookie(request: Request) -> tuple[str, str | None]:
+    """The participant's id from their signed cookie, and None; or a new id and its token, for
+    the caller to set with `give_cookie`."""
     signer: ParticipantSigner = request.app.state.talk_participants
     token = request.cookies.get(PARTICIPANT_COOKIE)
     known = signer.read(token) if token else None
     if known is not None:
-        return str(known)
+        return str(known), None
     participant = uuid4()
-    response.set_cookie(
-        PARTICIPANT_COOKIE,
-        signer.issue(participant),
-        max_age=PARTICIPANT_MAX_AGE,
-        httponly=True,
-        samesite="lax",
-        secure=request.app.state.settings.moderator_secure_cookies,
-    )
-    return str(participant)
+    return str(participant), signer.issue(participant)
+
+
+def give_cookie(request: Request, response: Response, token: str | None) -> None:
+    if token is not None:
+        response.set_cookie(
+            PARTICIPANT_COOKIE,
+            token,
+            max_age=PARTICIPANT_MAX_AGE,
+            httponly=True,
+            samesite="lax",
+            secure=request.app.state.settings.moderator_secure_cookies,
+        )
+
+
+async def participant_of(request: Request, response: Response) -> str:
+    """The participant's id from their signed cookie; a new one (and its cookie) otherwise."""
+    participant, token = participant_cookie(request)
+    give_cookie(request, response, token)
+    return participant
 
 
 async def limit_participant(

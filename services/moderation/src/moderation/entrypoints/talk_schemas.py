@@ -82,11 +82,7 @@ class ConversationPublic(ConversationSummary):
         waiting: int,
     ) -> "ConversationPublic":
         return cls(
-            id=conversation.id,
-            question=conversation.question,
-            open=conversation.open_at(now),
-            closes_at=conversation.closes_at,
-            language="cy" if conversation.language == "cy" else "en",
+            **summary(conversation, now=now).model_dump(),
             description=conversation.description,
             statements=[StatementPublic.of(s) for s in statements],
             waiting=waiting,

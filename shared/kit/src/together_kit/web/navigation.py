@@ -46,6 +46,7 @@ SECTIONS = (
         "/stories",
         within=(("moderation", "/stories"), ("moderation", "/share")),
     ),
+    Section("talk", "Talk", "moderation", "/talk"),
     Section(
         "events",
         "Events",
@@ -69,7 +70,7 @@ SECTIONS = (
         within=(("signups", "/my"), ("matching", "/my/events")),
     ),
 )
-"""Home, stories, events, volunteer, organisations and "My together", in that order."""
+"""Home, stories, talk, events, volunteer, organisations and "My together", in that order."""
 
 
 @dataclass(frozen=True)

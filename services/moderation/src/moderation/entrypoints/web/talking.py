@@ -1,0 +1,154 @@
+"""talk/together's pages (/talk, /talk/{id}, /talk/{id}/results), working without JavaScript:
+one statement at a time with agree / disagree / pass buttons, a form to add a statement, and the
+results as pictures with their tables."""
+
+from uuid import UUID
+
+from fastapi import APIRouter, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from together_kit.http.middleware import current_correlation_id
+
+from moderation.domain.talk import (
+    MAX_STATEMENT,
+    ConversationClosedError,
+    ConversationNotFoundError,
+    StatementNotFoundError,
+    VoteValue,
+)
+from moderation.entrypoints.dependencies import ContextDep, SiteDep
+from moderation.entrypoints.talk_api import give_cookie, participant_cookie
+from moderation.entrypoints.talk_schemas import StatementCreate
+from moderation.entrypoints.web import talk_pictures
+from moderation.handlers import talk
+
+MAX_FORM_FIELDS = 8
+router = APIRouter()
+
+
+@router.get("/talk")
+async def conversations(request: Request, ctx: ContextDep, site: SiteDep) -> HTMLResponse:
+    now = ctx.clock()
+    found = await talk.talk_of(ctx).all()
+    context = {
+        "open": [c for c in found if c.open_at(now)],
+        "closed": [c for c in found if not c.open_at(now)],
+    }
+    return site.render(request, "talk.html", context)
+
+
+@router.get("/talk/{conversation_id}")
+async def conversation(
+    request: Request, conversation_id: UUID, ctx: ContextDep, site: SiteDep
+) -> Response:
+    return await _conversation_page(request, conversation_id, ctx, site)
+
+
+async def _conversation_page(
+    request: Request,
+    conversation_id: UUID,
+    ctx: ContextDep,
+    site: SiteDep,
+    *,
+    text: str = "",
+    error: str = "",
+) -> Response:
+    participant, token = participant_cookie(request)
+    try:
+        found = await talk.conversation_of(conversation_id, ctx)
+        statement, voted, total = await talk.next_statement(
+            conversation_id, participant=participant, ctx=ctx
+        )
+    except ConversationNotFoundError:
+        return site.render(request, "talk_missing.html", status_code=status.HTTP_404_NOT_FOUND)
+    context = {
+        "conversation": found,
+        "open": found.open_at(ctx.clock()),
+        "statement": statement,
+        "voted": voted,
+        "total": total,
+        "added": request.query_params.get("added") == "1",
+        "text": text,
+        "error": site.translated(request, {"text": error}).get("text", "") if error else "",
+        "max_statement": MAX_STATEMENT,
+    }
+    code = status.HTTP_422_UNPROCESSABLE_CONTENT if error else status.HTTP_200_OK
+    page = site.render(request, "talk_conversation.html", context, status_code=code)
+    give_cookie(request, page, token)
+    return page
+
+
+@router.post("/talk/{conversation_id}/vote")
+async def vote(request: Request, conversation_id: UUID, ctx: ContextDep, site: SiteDep) -> Response:
+    await request.app.state.talk_limit(request)
+    form = await site.form(request, max_fields=MAX_FORM_FIELDS)
+    participant, token = participant_cookie(request)
+    await request.app.state.talk_participant_limit(participant)
+    try:
+        value = VoteValue(str(form.get("vote", "")))
+        statement_id = UUID(str(form.get("statement", "")))
+        await talk.vote(
+            conversation_id, statement_id, participant=participant, value=value, ctx=ctx
+        )
+    except (ValueError, ConversationNotFoundError, StatementNotFoundError, ConversationClosedError):
+        pass  # the page shows what is still open to this participant
+    answer = site.see_other(request, f"/talk/{conversation_id}")
+    give_cookie(request, answer, token)
+    return answer
+
+
+@router.post("/talk/{conversation_id}/statements")
+async def add_statement(
+    request: Request, conversation_id: UUID, ctx: ContextDep, site: SiteDep
+) -> Response:
+    await request.app.state.talk_limit(request)
+    form = await site.form(request, max_fields=MAX_FORM_FIELDS)
+    participant, token = participant_cookie(request)
+    await request.app.state.talk_participant_limit(participant)
+    text = str(form.get("text", ""))
+    try:
+        body = StatementCreate(text=text, language=site.pages.language(request))
+    except ValidationError:
+        message = f"Write a statement of 1 to {MAX_STATEMENT} characters"  # in the catalogue
+        return await _conversation_page(
+            request, conversation_id, ctx, site, text=text, error=message
+        )
+    try:
+        await talk.add_statement(
+            conversation_id,
+            text=body.text,
+            participant=participant,
+            language=body.language,
+            correlation_id=current_correlation_id(),
+            ctx=ctx,
+        )
+    except (ConversationNotFoundError, ConversationClosedError):
+        return RedirectResponse(f"/talk/{conversation_id}", status.HTTP_303_SEE_OTHER)
+    answer = site.see_other(request, f"/talk/{conversation_id}?added=1")
+    give_cookie(request, answer, token)
+    return answer
+
+
+@router.get("/talk/{conversation_id}/results")
+async def results(
+    request: Request, conversation_id: UUID, ctx: ContextDep, site: SiteDep
+) -> HTMLResponse:
+    try:
+        found = await talk.conversation_of(conversation_id, ctx)
+    except ConversationNotFoundError:
+        return site.render(request, "talk_missing.html", status_code=status.HTTP_404_NOT_FOUND)
+    kept = await talk.talk_of(ctx).results_of(conversation_id)
+    context = {
+        "conversation": found,
+        "results": kept,
+        "dots": talk_pictures.opinion_map(kept["points"]) if kept else [],
+        "groups": [
+            {**group, "colour": talk_pictures.colour(group["number"])}
+            for group in (kept["groups"] if kept else [])
+        ],
+        "unites": talk_pictures.standings(kept["consensus"]) if kept else [],
+        "divides": talk_pictures.standings(kept["divisive"]) if kept else [],
+        "map_size": talk_pictures.MAP_SIZE,
+        "bar_width": talk_pictures.BAR_WIDTH,
+    }
+    return site.render(request, "talk_results.html", context)
