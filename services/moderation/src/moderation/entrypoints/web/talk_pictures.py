@@ -8,6 +8,9 @@ from typing import Any
 MAP_SIZE = 320
 MAP_MARGIN = 16
 BAR_WIDTH = 200
+BAR_LABEL = 72
+"""Room left of each bar for its group's name."""
+BAR_ROW = 22
 GROUP_COLOURS = ("#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92")
 """Distinguishable on white and for the common colour blindnesses (GOV.UK palette)."""
 
@@ -58,13 +61,14 @@ def opinion_map(points: list[dict[str, Any]]) -> list[Dot]:
     xs = [float(p["x"]) for p in points]
     ys = [float(p["y"]) for p in points]
     span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
-    inner = MAP_SIZE - 2 * MAP_MARGIN
+    scale = (MAP_SIZE - 2 * MAP_MARGIN) / span
+    middle_x, middle_y = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
 
-    def place(value: float, low: float) -> float:
-        return round(MAP_MARGIN + (value - low) / span * inner, 1)
+    def place(value: float, middle: float) -> float:
+        return round(MAP_SIZE / 2 + (value - middle) * scale, 1)
 
     return [
-        Dot(place(x, min(xs)), place(-y, -max(ys)), colour(int(point["group"])))
+        Dot(place(x, middle_x), place(-y, -middle_y), colour(int(point["group"])))
         for x, y, point in zip(xs, ys, points, strict=True)
     ]
 

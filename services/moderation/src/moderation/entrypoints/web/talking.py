@@ -150,5 +150,7 @@ async def results(
         "divides": talk_pictures.standings(kept["divisive"]) if kept else [],
         "map_size": talk_pictures.MAP_SIZE,
         "bar_width": talk_pictures.BAR_WIDTH,
+        "bar_label": talk_pictures.BAR_LABEL,
+        "bar_row": talk_pictures.BAR_ROW,
     }
     return site.render(request, "talk_results.html", context)
