@@ -17,6 +17,7 @@ from together_kit.testing.browser import require_chromium
 from together_kit.testing.processes import ServiceProcess, run_module
 from together_kit.testing.tags import unique_tag
 
+ADMIN_KEY = "admin-key-for-the-browser-tests"
 LEAD_EMAIL = "lena@example.org"
 LEAD_PASSWORD = "lena's long passphrase"
 STEP = 30
@@ -68,6 +69,8 @@ def service(
         "MONGODB_URL": mongodb_url,
         "MODERATION_MONGODB_DATABASE": database_name,
         "MODERATION_SHARE_RATE_LIMIT": "1000/minute",
+        "MODERATION_TALK_RATE_LIMIT": "1000/minute",
+        "MODERATION_ADMIN_API_KEY": ADMIN_KEY,
     }
     process = ServiceProcess("moderation", env=env, log_dir=tmp_path).start()
     try:

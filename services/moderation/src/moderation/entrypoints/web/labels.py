@@ -45,7 +45,12 @@ REASONS: Mapping[str, str] = {
 }
 """Why an item is rejected or escalated, as the (English-only) moderator UI shows it."""
 
-KINDS: Mapping[str, str] = {"story": "Story", "listing": "Event listing", "pledge": "Pledge"}
+KINDS: Mapping[str, str] = {
+    "story": "Story",
+    "listing": "Event listing",
+    "pledge": "Pledge",
+    "statement": "Conversation statement",
+}
 STATUSES: Mapping[str, str] = {
     "pending": "Waiting",
     "held": "Held (safeguarding)",

@@ -98,6 +98,7 @@ async def show(
         "reason_words": REASONS,
         "next_id": await next_item(ui, me, item.id),
         "is_story": item.kind is Kind.STORY,
+        "is_listing": item.kind is Kind.LISTING,
         "may_redact": item.kind not in (Kind.LISTING, Kind.STATEMENT),
     }
     return ui.render(request, "moderator/item.html", context, me=me, status_code=status_code)

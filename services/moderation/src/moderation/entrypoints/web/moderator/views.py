@@ -9,7 +9,7 @@ from typing import Any
 from together_kit.web.labels import INTERESTS, LANGUAGES
 
 from moderation.domain.decisions import Reason
-from moderation.domain.items import Item, ListingDetails
+from moderation.domain.items import Item, ListingDetails, StatementDetails
 from moderation.domain.pledges import PledgeDetails
 from moderation.domain.screening import Finding
 from moderation.entrypoints.web.labels import KINDS, PROMPTS, REASONS, STATUSES
@@ -75,6 +75,11 @@ def item_view(item: Item) -> dict[str, Any]:
             details.append(("Roles", ", ".join(roles)))
     elif isinstance(item.details, PledgeDetails):
         details = pledge_details(item.details)
+    elif isinstance(item.details, StatementDetails):
+        details = [
+            ("Conversation", item.title),
+            ("Voted on", "Only once approved, as written (a statement cannot be edited)"),
+        ]
     else:
         story = item.story
         details = [
