@@ -31,7 +31,7 @@ from moderation.domain.moderators import Backoff, Lockout
 from moderation.domain.targets import Targets
 from moderation.entrypoints import api, consumers, talk_api, web
 from moderation.entrypoints.web import moderator
-from moderation.handlers import Context, backlog
+from moderation.handlers import Context, backlog, talk
 from moderation.handlers.moderators import Accounts
 from moderation.settings import Settings
 
@@ -103,6 +103,9 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         name="backlog-alerts",
     )
 
+    runtime.every(
+        settings.talk_analysis_seconds, lambda: talk.analyse_changed(ctx), name="talk-analysis"
+    )
     share_limiter = SharedRateLimiter(settings.share_rate_limit, runtime.db["rate_limits"])
     runtime.indexes(share_limiter)
     share_limit = rate_limited(share_limiter, scope="share")

@@ -12,6 +12,8 @@ class Settings(ServiceSettings):
     """Where people reach the public pages; links to published stories start with it."""
     share_rate_limit: str = "10/minute"
     """Per client, on the story form and `POST /api/v1/stories`."""
+    talk_analysis_seconds: float = 300.0
+    """How often conversations whose votes grew enough are analysed again (once across replicas)."""
     talk_rate_limit: str = "120/minute"
     """Per client and per participant, on a conversation's votes and statements."""
     admin_api_key: SecretStr | None = None

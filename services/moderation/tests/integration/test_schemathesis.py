@@ -25,6 +25,8 @@ OPERATIONS: list[Operation] = [
     ("PUT", "/api/v1/talk/{conversation_id}/votes/{statement_id}", {}),
     ("POST", "/api/v1/talk/{conversation_id}/analysis", ADMIN),
     ("GET", "/api/v1/talk/{conversation_id}/results", {}),
+    ("GET", "/api/v1/talk/{conversation_id}/export", {}),
+    ("GET", "/api/v1/talk/{conversation_id}/export/{table}.csv", {}),
 ]
 
 

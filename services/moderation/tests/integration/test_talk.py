@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from moderation.domain.decisions import Moderator
-from moderation.handlers import decisions
+from moderation.handlers import decisions, talk
 from together_kit.testing.probe import event_probe
 
 from .conftest import Moderation, StartModeration
@@ -196,3 +196,74 @@ async def test_the_pages_take_votes_and_statements_without_javascript(talking: M
     assert "opinion-map" in results.text
     missing = await talking.http.get(f"/talk/{uuid.uuid4()}")
     assert missing.status_code == 404
+
+
+async def vote_as(moderation: Moderation, url: str, people: int) -> None:
+    """`people` new participants vote on every statement shown to them: the n-th agrees with
+    the first n % 7 shown and disagrees with the rest (so most can be told apart by their votes)."""
+    for person in range(people):
+        async with participant(moderation) as browser:
+            shown_before = 0
+            while (shown := (await browser.get(f"{url}/next")).json())["statement"]:
+                vote = "agree" if shown_before < person % 7 else "disagree"
+                await browser.put(f"{url}/votes/{shown['statement']['id']}", json={"vote": vote})
+                shown_before += 1
+
+
+async def test_the_open_data_numbers_participants_afresh_in_each_export(
+    talking: Moderation,
+) -> None:
+    conversation = await open_conversation(talking, [*UNITE, *SIDE_A])
+    url = f"/api/v1/talk/{conversation['id']}"
+    await vote_as(talking, url, 8)
+    await talking.http.post(f"{url}/analysis", headers=ADMIN)
+
+    first = (await talking.http.get(f"{url}/export")).json()
+    second = (await talking.http.get(f"{url}/export")).json()
+    assert first["licence"] == "CC BY 4.0"
+    assert len(first["votes"]) == 8 * 6
+    assert {vote["participant"] for vote in first["votes"]} == set(range(1, 9))
+    stored = {vote["participant"] for vote in await talking.db["votes"].find().to_list()}
+    assert not stored & {str(vote["participant"]) for vote in first["votes"]}
+
+    def agreed(export: dict[str, Any]) -> list[int]:
+        """How many statements each participant number agreed with, by number."""
+        count = dict.fromkeys(range(1, 9), 0)
+        for vote in export["votes"]:
+            count[vote["participant"]] += vote["vote"] == "agree"
+        return [count[number] for number in range(1, 9)]
+
+    assert sorted(agreed(first)) == sorted(agreed(second)) == [0, 0, 1, 2, 3, 4, 5, 6]
+    assert agreed(first) != agreed(second)  # the same people, numbered afresh
+    assert first["results"]["participants"] == 8
+
+    votes_csv = await talking.http.get(f"{url}/export/votes.csv")
+    assert votes_csv.status_code == 200
+    assert votes_csv.headers["content-type"].startswith("text/csv")
+    lines = votes_csv.text.splitlines()
+    assert lines[0] == "participant,statement,vote"
+    assert len(lines) == 1 + 8 * 6
+    results_csv = (await talking.http.get(f"{url}/export/results.csv")).text.splitlines()
+    assert results_csv[0].startswith("statement,text,stands,agree_overall")
+    assert any(",unites," in line for line in results_csv[1:])
+    missing = await talking.http.get(f"{url}/export/people.csv")
+    assert missing.status_code == 422
+
+
+async def test_the_periodic_analysis_redoes_a_conversation_only_when_votes_grew_enough(
+    talking: Moderation,
+) -> None:
+    conversation = await open_conversation(talking, [*UNITE, *SIDE_A])
+    url = f"/api/v1/talk/{conversation['id']}"
+    ctx = talking.ctx
+    assert await talk.analyse_changed(ctx) == 0  # no votes: nothing to analyse
+    await vote_as(talking, url, 4)
+    assert await talk.analyse_changed(ctx) == 1
+    first = (await talking.http.get(f"{url}/results")).json()
+    assert first["participants"] == 4
+
+    await vote_as(talking, url, 1)  # 6 more votes: too few to move the groups
+    assert await talk.analyse_changed(ctx) == 0
+    await vote_as(talking, url, 3)  # 24 since the last results
+    assert await talk.analyse_changed(ctx) == 1
+    assert (await talking.http.get(f"{url}/results")).json()["participants"] == 8

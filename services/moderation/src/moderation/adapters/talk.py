@@ -113,6 +113,9 @@ class MongoTalkRepository:
         )
         return [(d["participant"], d["statement"], int(d["value"])) async for d in cursor]
 
+    async def count_votes(self, conversation_id: UUID) -> int:
+        return await self.votes.count_documents({"conversation": str(conversation_id)})
+
     async def voted_by(self, conversation_id: UUID, participant: str) -> set[UUID]:
         cursor = self.votes.find(
             {"conversation": str(conversation_id), "participant": participant}, {"statement": 1}

@@ -5,7 +5,7 @@ on their first call; nothing else about them is kept. Votes and statements are r
 address and per participant. Opening a conversation and running its analysis take the admin key.
 """
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, Security, status
@@ -20,6 +20,7 @@ from moderation.domain.talk import (
     ConversationNotFoundError,
     StatementNotFoundError,
 )
+from moderation.entrypoints import open_data
 from moderation.entrypoints.dependencies import ContextDep
 from moderation.entrypoints.talk_schemas import (
     ConversationCreate,
@@ -227,6 +228,35 @@ async def read_results(conversation_id: UUID, ctx: ContextDep) -> Results:
     if results is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "No results yet for this conversation.")
     return results
+
+
+@router.get("/{conversation_id}/export", responses=NOT_FOUND)
+async def export_json(conversation_id: UUID, ctx: ContextDep) -> Results:
+    """The conversation's open data (CC BY 4.0): its statements, its votes with participants
+    numbered afresh for each export, and its last results."""
+    await _conversation(conversation_id, ctx)
+    return await talk.export(conversation_id, ctx)
+
+
+@router.get(
+    "/{conversation_id}/export/{table}.csv",
+    response_class=Response,
+    responses={**NOT_FOUND, 200: {"content": {"text/csv": {}}, "description": "The table"}},
+)
+async def export_csv(
+    conversation_id: UUID, table: Literal["statements", "votes", "results"], ctx: ContextDep
+) -> Response:
+    """One table of the open data as CSV: `statements`, `votes` or `results` (a statement a
+    line, with its agreement overall and by group)."""
+    await _conversation(conversation_id, ctx)
+    data = await talk.export(conversation_id, ctx)
+    return Response(
+        open_data.csv_table(data, table),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="talk-{conversation_id}-{table}.csv"'
+        },
+    )
 
 
 async def _conversation(conversation_id: UUID, ctx: Context) -> Conversation:

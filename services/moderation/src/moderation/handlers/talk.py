@@ -6,6 +6,7 @@ imported there the first time, so the service starts without it).
 """
 
 import asyncio
+import random
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,13 @@ from moderation.domain.talk import (
 from moderation.handlers import outgoing_events
 from moderation.handlers.context import Context
 from moderation.handlers.screening import earlier_sketches, screened
+
+REANALYSE_AFTER_VOTES = 20
+REANALYSE_AFTER_SHARE = 0.1
+"""The periodic analysis redoes a conversation once its votes grew by this many, and by this
+share of those its last results counted (a few new votes do not move the groups)."""
+LICENCE = "CC BY 4.0"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 
 
 @dataclass(frozen=True)
@@ -149,8 +157,64 @@ async def analyse(conversation_id: UUID, ctx: Context) -> dict[str, Any]:
     ]
     analysis = await asyncio.to_thread(opinion_groups.analyse, votes)
     results = results_document(analysis, texts, computed_at=ctx.clock())
+    results["votes_seen"] = len(votes)
     await talk.keep_results(conversation.id, results)
     return results
+
+
+async def analyse_changed(ctx: Context) -> int:
+    """The periodic job: analyse again each conversation whose votes grew enough since its last
+    results (`REANALYSE_AFTER_VOTES`, `REANALYSE_AFTER_SHARE`); how many were."""
+    talk = talk_of(ctx)
+    analysed = 0
+    for conversation in await talk.all():
+        votes = await talk.count_votes(conversation.id)
+        kept = await talk.results_of(conversation.id)
+        seen = int(kept.get("votes_seen", 0)) if kept else 0
+        grown = votes - seen
+        if grown > 0 and (
+            kept is None or grown >= max(REANALYSE_AFTER_VOTES, REANALYSE_AFTER_SHARE * seen)
+        ):
+            await analyse(conversation.id, ctx)
+            analysed += 1
+    return analysed
+
+
+async def export(conversation_id: UUID, ctx: Context) -> dict[str, Any]:
+    """The open data of a conversation: its approved statements, its votes with each participant
+    named by a number drawn for this export alone (so two exports cannot be joined on them; no
+    cookie, no volunteer, nothing else about anyone) and the last results, under `LICENCE`."""
+    talk = talk_of(ctx)
+    conversation = await conversation_of(conversation_id, ctx)
+    statements = await talk.statements(conversation)
+    open_ids = {str(statement.id) for statement in statements}
+    votes = [v for v in await talk.votes_of(conversation.id) if v[1] in open_ids]
+    people = sorted({who for who, _, _ in votes})
+    random.SystemRandom().shuffle(people)
+    number = {who: n for n, who in enumerate(people, start=1)}
+    kept = await talk.results_of(conversation.id) or {}
+    kept.pop("votes_seen", None)
+    words = {1: "agree", -1: "disagree", 0: "pass"}
+    return {
+        "licence": LICENCE,
+        "licence_url": LICENCE_URL,
+        "conversation": {
+            "id": str(conversation.id),
+            "question": conversation.question,
+            "description": conversation.description,
+            "opened_at": conversation.opened_at,
+            "closes_at": conversation.closes_at,
+        },
+        "statements": [{"id": str(s.id), "text": s.text, "seed": s.seed} for s in statements],
+        "votes": sorted(
+            (
+                {"participant": number[who], "statement": statement, "vote": words[value]}
+                for who, statement, value in votes
+            ),
+            key=lambda vote: (vote["participant"], vote["statement"]),
+        ),
+        "results": kept,
+    }
 
 
 def results_document(
