@@ -6,6 +6,8 @@ planted consensus as what unites and the planted split as what divides. A partic
 statement waits for a moderator before anyone can vote on it, and is told as events.
 """
 
+import csv
+import io
 import random
 import uuid
 from collections.abc import AsyncIterator
@@ -91,6 +93,11 @@ async def test_two_planted_groups_are_found_with_what_unites_and_what_divides(
     assert sorted(sides, key=sorted) == sorted([set(SIDE_A), set(SIDE_B)], key=sorted)
     assert all(set(point) == {"group", "x", "y"} for point in results["points"])
     assert "k-means" in results["method"]
+    table = csv.DictReader(io.StringIO((await talking.http.get(f"{url}/export/results.csv")).text))
+    stands = {row["statement"]: row["stands"] for row in table}
+    assert stands == {ids[t]: "unites" for t in UNITE} | {
+        ids[t]: "divides" for t in SIDE_A + SIDE_B
+    }
 
 
 async def test_a_participants_statement_is_voted_on_only_once_approved(
@@ -244,8 +251,8 @@ async def test_the_open_data_numbers_participants_afresh_in_each_export(
     assert lines[0] == "participant,statement,vote"
     assert len(lines) == 1 + 8 * 6
     results_csv = (await talking.http.get(f"{url}/export/results.csv")).text.splitlines()
-    assert results_csv[0].startswith("statement,text,stands,agree_overall")
-    assert any(",unites," in line for line in results_csv[1:])
+    assert results_csv[0].startswith("statement,text,stands,agree_overall,agree_group_1")
+    assert len(results_csv) == 1 + 6
     missing = await talking.http.get(f"{url}/export/people.csv")
     assert missing.status_code == 422
 
