@@ -19,6 +19,7 @@ OPERATIONS: list[Operation] = [
     ("GET", "/api/v1/stories/{story_id}", {}),
     ("POST", "/api/v1/talk", ADMIN),
     ("GET", "/api/v1/talk", {}),
+    ("PUT", "/api/v1/talk/me", {}),
     ("GET", "/api/v1/talk/{conversation_id}", {}),
     ("POST", "/api/v1/talk/{conversation_id}/statements", {}),
     ("GET", "/api/v1/talk/{conversation_id}/next", {}),

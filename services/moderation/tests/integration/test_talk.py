@@ -248,7 +248,7 @@ async def test_the_open_data_numbers_participants_afresh_in_each_export(
     assert votes_csv.status_code == 200
     assert votes_csv.headers["content-type"].startswith("text/csv")
     lines = votes_csv.text.splitlines()
-    assert lines[0] == "participant,statement,vote"
+    assert lines[0] == "participant,region,statement,vote"
     assert len(lines) == 1 + 8 * 6
     results_csv = (await talking.http.get(f"{url}/export/results.csv")).text.splitlines()
     assert results_csv[0].startswith("statement,text,stands,agree_overall,agree_group_1")
@@ -274,3 +274,52 @@ async def test_the_periodic_analysis_redoes_a_conversation_only_when_votes_grew_
     await vote_as(talking, url, 3)  # 24 since the last results
     assert await talk.analyse_changed(ctx) == 1
     assert (await talking.http.get(f"{url}/results")).json()["participants"] == 8
+
+
+async def test_agreement_by_region_from_those_who_told_it(talking: Moderation) -> None:
+    conversation = await open_conversation(talking, [*UNITE, SIDE_A[0]])
+    url = f"/api/v1/talk/{conversation['id']}"
+    split = conversation["statements"][2]["id"]
+    for n in range(10):
+        region, vote = ("Wales", "agree") if n < 4 else ("London", "disagree")
+        async with participant(talking) as browser:
+            if n < 8:  # two keep their region to themselves
+                told = await browser.put(
+                    "/api/v1/talk/me", json={"region": region, "age_band": "25-34"}
+                )
+                assert told.status_code == 204, told.text
+            for statement in conversation["statements"]:
+                wanted = vote if statement["id"] == split else "agree"
+                await browser.put(f"{url}/votes/{statement['id']}", json={"vote": wanted})
+        refused = await talking.http.put("/api/v1/talk/me", json={"region": "Atlantis"})
+        assert refused.status_code == 422
+
+    await talking.http.post(f"{url}/analysis", headers=ADMIN)
+    results = (await talking.http.get(f"{url}/results")).json()
+    assert results["by_region"][split] == {
+        "London": {"agree": 0.0, "votes": 4},
+        "Wales": {"agree": 1.0, "votes": 4},
+    }
+    export = (await talking.http.get(f"{url}/export")).json()
+    regions = [vote["region"] for vote in export["votes"] if vote["statement"] == split]
+    assert sorted(regions) == ["", "", *["London"] * 4, *["Wales"] * 4]
+    assert "25-34" not in str(export)
+
+    page = await talking.http.get(f"/talk/{conversation['id']}/results")
+    assert "Agreement by nation and region" in page.text
+    assert "Wales" in page.text
+
+
+async def test_the_page_asks_once_where_people_are(talking: Moderation) -> None:
+    conversation = await open_conversation(talking, UNITE)
+    page_url = f"/talk/{conversation['id']}"
+    async with participant(talking) as browser:
+        assert "Where are you?" not in (await browser.get(page_url)).text  # before any vote
+        statement_id = conversation["statements"][0]["id"]
+        await browser.post(f"{page_url}/vote", data={"statement": statement_id, "vote": "agree"})
+        assert "Where are you?" in (await browser.get(page_url)).text
+        declined = await browser.post(f"{page_url}/about", data={"skip": "1"})
+        assert declined.status_code == 303
+        assert "Where are you?" not in (await browser.get(page_url)).text
+    stored = await talking.db["talk_participants"].find().to_list()
+    assert [(p["region"], p["age_band"]) for p in stored] == [(None, None)]

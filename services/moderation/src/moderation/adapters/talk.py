@@ -15,7 +15,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from moderation.domain.items import Kind, Status
-from moderation.domain.talk import Conversation, Statement, VoteValue
+from moderation.domain.talk import About, Conversation, Statement, VoteValue
 
 Document = dict[str, Any]
 
@@ -26,6 +26,7 @@ class MongoTalkRepository:
         self.votes: AsyncCollection[Document] = db["votes"]
         self.results: AsyncCollection[Document] = db["talk_results"]
         self.items: AsyncCollection[Document] = db["items"]
+        self.participants: AsyncCollection[Document] = db["talk_participants"]
 
     async def ensure_indexes(self) -> None:
         await self.conversations.create_index([("opened_at", ASCENDING)])
@@ -121,6 +122,24 @@ class MongoTalkRepository:
             {"conversation": str(conversation_id), "participant": participant}, {"statement": 1}
         )
         return {UUID(document["statement"]) async for document in cursor}
+
+    async def tell_about(self, participant: str, about: About, *, at: datetime) -> None:
+        await self.participants.replace_one(
+            {"_id": participant},
+            {"_id": participant, "region": about.region, "age_band": about.age_band, "at": at},
+            upsert=True,
+        )
+
+    async def about_of(self, participant: str) -> About | None:
+        document = await self.participants.find_one({"_id": participant})
+        if document is None:
+            return None
+        return About(region=document.get("region"), age_band=document.get("age_band"))
+
+    async def regions_of(self, participants: set[str]) -> dict[str, str]:
+        """The region of each of these participants who told one."""
+        cursor = self.participants.find({"region": {"$ne": None}}, {"region": 1})
+        return {d["_id"]: d["region"] async for d in cursor if d["_id"] in participants}
 
     async def keep_results(self, conversation_id: UUID, results: Document) -> None:
         await self.results.replace_one(

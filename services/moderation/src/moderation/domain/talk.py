@@ -14,10 +14,15 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID, uuid4
 
+from moderation.domain.regions import REGIONS
+
 MAX_STATEMENT = 140
 MAX_QUESTION = 200
 MAX_DESCRIPTION = 2000
 MAX_SEEDS = 50
+AGE_BANDS = ("16-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+")
+MIN_REGION_VOTES = 3
+"""A region's agreement with a statement is shown once at least this many there voted on it."""
 
 
 class ConversationNotFoundError(LookupError):
@@ -40,6 +45,21 @@ class VoteValue(StrEnum):
     @property
     def number(self) -> int:
         return {"agree": 1, "disagree": -1, "pass": 0}[self.value]
+
+
+@dataclass(frozen=True)
+class About:
+    """What a participant chose to tell about themselves, asked once, both optional: a nation or
+    English region (`domain.regions.REGIONS`) and an age band (`AGE_BANDS`)."""
+
+    region: str | None = None
+    age_band: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.region is not None and self.region not in REGIONS:
+            raise ValueError(f"{self.region!r} is not a UK nation or region")
+        if self.age_band is not None and self.age_band not in AGE_BANDS:
+            raise ValueError(f"{self.age_band!r} is not an age band")
 
 
 @dataclass(frozen=True)
@@ -92,3 +112,27 @@ def next_for(
         return None
     order = {s.id: n for n, s in enumerate(statements)}
     return min(waiting, key=lambda s: (votes.get(s.id, 0), order[s.id]))
+
+
+def agreement_by_region(
+    votes: list[tuple[str, str, int]], regions: dict[str, str]
+) -> dict[str, dict[str, dict[str, float | int]]]:
+    """`{statement: {region: {"agree": share, "votes": n}}}` from the votes of participants who
+    told their region, for regions with at least `MIN_REGION_VOTES` votes on the statement (a
+    pass counts in the share's denominator, as in the groups)."""
+    tally: dict[str, dict[str, list[int]]] = {}
+    for participant, statement, value in votes:
+        region = regions.get(participant)
+        if region is None:
+            continue
+        counts = tally.setdefault(statement, {}).setdefault(region, [0, 0])
+        counts[0] += value == 1
+        counts[1] += 1
+    return {
+        statement: {
+            region: {"agree": round(agreed / voted, 4), "votes": voted}
+            for region, (agreed, voted) in sorted(by_region.items())
+            if voted >= MIN_REGION_VOTES
+        }
+        for statement, by_region in tally.items()
+    }

@@ -22,8 +22,8 @@ def _statements(data: dict[str, Any]) -> Table:
 
 
 def _votes(data: dict[str, Any]) -> Table:
-    return [["participant", "statement", "vote"]] + [
-        [v["participant"], v["statement"], v["vote"]] for v in data["votes"]
+    return [["participant", "region", "statement", "vote"]] + [
+        [v["participant"], v["region"], v["statement"], v["vote"]] for v in data["votes"]
     ]
 
 

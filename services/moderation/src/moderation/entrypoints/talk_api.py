@@ -15,6 +15,7 @@ from together_kit.http.security import ADMIN_KEY_RESPONSES, admin_key_header
 
 from moderation.domain.ports import ParticipantSigner
 from moderation.domain.talk import (
+    About,
     Conversation,
     ConversationClosedError,
     ConversationNotFoundError,
@@ -23,6 +24,7 @@ from moderation.domain.talk import (
 from moderation.entrypoints import open_data
 from moderation.entrypoints.dependencies import ContextDep
 from moderation.entrypoints.talk_schemas import (
+    AboutMe,
     ConversationCreate,
     ConversationPublic,
     ConversationSummary,
@@ -126,6 +128,18 @@ async def list_conversations(ctx: ContextDep) -> list[ConversationSummary]:
     """Every conversation, newest first, with whether it is still open."""
     now = ctx.clock()
     return [summary(c, now=now) for c in await talk.talk_of(ctx).all()]
+
+
+@router.put(
+    "/me",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[Depends(limit_talk)],
+    responses={**TOO_MANY},
+)
+async def tell_about_me(body: AboutMe, ctx: ContextDep, participant: ParticipantDep) -> None:
+    """Optionally, once: your nation or English region and your age band. Results show
+    agreement by region; the age band is kept for the coalition's own counts and never shown."""
+    await talk.tell_about(participant, About(region=body.region, age_band=body.age_band), ctx)
 
 
 @router.get("/{conversation_id}", responses=NOT_FOUND)

@@ -1,14 +1,16 @@
 """Request and response models of talk/together's JSON API (domain.talk)."""
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 from together_contracts import Language
 from together_kit.http.text import multi_line, single_line
 
+from moderation.domain.regions import REGIONS
 from moderation.domain.talk import (
+    AGE_BANDS,
     MAX_DESCRIPTION,
     MAX_QUESTION,
     MAX_SEEDS,
@@ -19,6 +21,8 @@ from moderation.domain.talk import (
 )
 
 StatementText = Annotated[str, single_line(MAX_STATEMENT)]
+REGION_NAMES = tuple(REGIONS)
+AGE_BAND_NAMES = AGE_BANDS
 
 
 class ConversationCreate(BaseModel):
@@ -117,6 +121,16 @@ class VoteCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     vote: VoteValue
+
+
+class AboutMe(BaseModel):
+    """What a participant may tell about themselves, once, both optional: shown only as counts by
+    region in the results and the open data (the age band never leaves)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    region: Literal[REGION_NAMES] | None = None  # type: ignore[valid-type]
+    age_band: Literal[AGE_BAND_NAMES] | None = None  # type: ignore[valid-type]
 
 
 class NextStatement(BaseModel):

@@ -18,11 +18,13 @@ from moderation.domain import opinion_groups
 from moderation.domain.items import Item, Kind, StatementDetails
 from moderation.domain.ports import TalkRepository
 from moderation.domain.talk import (
+    About,
     Conversation,
     ConversationNotFoundError,
     Statement,
     StatementNotFoundError,
     VoteValue,
+    agreement_by_region,
     next_for,
     seeds_of,
 )
@@ -144,20 +146,27 @@ async def vote(
     )
 
 
+async def tell_about(participant: str, about: About, ctx: Context) -> None:
+    """Keep what the participant chose to tell (asked once; telling again replaces it)."""
+    await talk_of(ctx).tell_about(participant, about, at=ctx.clock())
+
+
 async def analyse(conversation_id: UUID, ctx: Context) -> dict[str, Any]:
     """Find the opinion groups, what unites and what divides, and keep them for the results."""
     talk = talk_of(ctx)
     conversation = await conversation_of(conversation_id, ctx)
     statements = await talk.statements(conversation)
     texts = {str(statement.id): statement.text for statement in statements}
+    cast = [v for v in await talk.votes_of(conversation.id) if v[1] in texts]
     votes = [
         opinion_groups.Vote(participant=who, statement=statement, value=value)
-        for who, statement, value in await talk.votes_of(conversation.id)
-        if statement in texts
+        for who, statement, value in cast
     ]
     analysis = await asyncio.to_thread(opinion_groups.analyse, votes)
     results = results_document(analysis, texts, computed_at=ctx.clock())
     results["votes_seen"] = len(votes)
+    regions = await talk.regions_of({who for who, _, _ in cast})
+    results["by_region"] = agreement_by_region(cast, regions)
     await talk.keep_results(conversation.id, results)
     return results
 
@@ -182,14 +191,16 @@ async def analyse_changed(ctx: Context) -> int:
 
 async def export(conversation_id: UUID, ctx: Context) -> dict[str, Any]:
     """The open data of a conversation: its approved statements, its votes with each participant
-    named by a number drawn for this export alone (so two exports cannot be joined on them; no
-    cookie, no volunteer, nothing else about anyone) and the last results, under `LICENCE`."""
+    named by a number drawn for this export alone (so two exports cannot be joined on them) and
+    the region they told, if any (no cookie, no volunteer, no age, nothing else about anyone),
+    and the last results, under `LICENCE`."""
     talk = talk_of(ctx)
     conversation = await conversation_of(conversation_id, ctx)
     statements = await talk.statements(conversation)
     open_ids = {str(statement.id) for statement in statements}
     votes = [v for v in await talk.votes_of(conversation.id) if v[1] in open_ids]
     people = sorted({who for who, _, _ in votes})
+    regions = await talk.regions_of(set(people))
     random.SystemRandom().shuffle(people)
     number = {who: n for n, who in enumerate(people, start=1)}
     kept = await talk.results_of(conversation.id) or {}
@@ -208,7 +219,12 @@ async def export(conversation_id: UUID, ctx: Context) -> dict[str, Any]:
         "statements": [{"id": str(s.id), "text": s.text, "seed": s.seed} for s in statements],
         "votes": sorted(
             (
-                {"participant": number[who], "statement": statement, "vote": words[value]}
+                {
+                    "participant": number[who],
+                    "region": regions.get(who, ""),
+                    "statement": statement,
+                    "vote": words[value],
+                }
                 for who, statement, value in votes
             ),
             key=lambda vote: (vote["participant"], vote["statement"]),

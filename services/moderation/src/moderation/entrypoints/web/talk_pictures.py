@@ -2,6 +2,7 @@
 which escapes every label): the opinion map, participants as points coloured by group, and the
 agreement bars of each statement, one per group. Each picture has a text table beside it."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,3 +93,24 @@ def standings(found: list[dict[str, Any]]) -> list[Standing]:
         )
         for standing in found
     ]
+
+
+def by_region(results: dict[str, Any], *, translate: Callable[[str], str]) -> dict[str, Any]:
+    """The table of agreement by nation and region for what unites and what divides: a column
+    per region with enough votes on any of them, "" where a region has too few."""
+    wanted = [*results.get("consensus", []), *results.get("divisive", [])]
+    shares: dict[str, dict[str, Any]] = results.get("by_region", {})
+    columns = sorted({region for s in wanted for region in shares.get(s["id"], {})})
+    rows = [
+        (
+            standing["text"],
+            [
+                round(shares[standing["id"]][region]["agree"] * 100)
+                if region in shares.get(standing["id"], {})
+                else None
+                for region in columns
+            ],
+        )
+        for standing in wanted
+    ]
+    return {"region_columns": [translate(region) for region in columns], "region_rows": rows}

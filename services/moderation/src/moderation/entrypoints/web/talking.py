@@ -8,9 +8,12 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from together_kit.http.middleware import current_correlation_id
+from together_kit.web.labels import options
 
 from moderation.domain.talk import (
+    AGE_BANDS,
     MAX_STATEMENT,
+    About,
     ConversationClosedError,
     ConversationNotFoundError,
     StatementNotFoundError,
@@ -19,7 +22,7 @@ from moderation.domain.talk import (
 from moderation.entrypoints.dependencies import ContextDep, SiteDep
 from moderation.entrypoints.talk_api import give_cookie, participant_cookie
 from moderation.entrypoints.talk_schemas import StatementCreate
-from moderation.entrypoints.web import talk_pictures
+from moderation.entrypoints.web import labels, talk_pictures
 from moderation.handlers import talk
 
 MAX_FORM_FIELDS = 8
@@ -61,8 +64,12 @@ async def _conversation_page(
         )
     except ConversationNotFoundError:
         return site.render(request, "talk_missing.html", status_code=status.HTTP_404_NOT_FOUND)
+    asked = voted > 0 and await talk.talk_of(ctx).about_of(participant) is None
     context = {
         "conversation": found,
+        "ask_about": asked,
+        "regions": options(labels.REGIONS, site.translator(request)),
+        "age_bands": [(band, band) for band in AGE_BANDS],
         "open": found.open_at(ctx.clock()),
         "statement": statement,
         "voted": voted,
@@ -92,6 +99,28 @@ async def vote(request: Request, conversation_id: UUID, ctx: ContextDep, site: S
         )
     except (ValueError, ConversationNotFoundError, StatementNotFoundError, ConversationClosedError):
         pass  # the page shows what is still open to this participant
+    answer = site.see_other(request, f"/talk/{conversation_id}")
+    give_cookie(request, answer, token)
+    return answer
+
+
+@router.post("/talk/{conversation_id}/about")
+async def about_me(
+    request: Request, conversation_id: UUID, ctx: ContextDep, site: SiteDep
+) -> Response:
+    """The optional question asked once: a region and an age band, or "no thanks" (kept as
+    nothing told, so it is not asked again)."""
+    await request.app.state.talk_limit(request)
+    form = await site.form(request, max_fields=MAX_FORM_FIELDS)
+    participant, token = participant_cookie(request)
+    region = str(form.get("region", "")) or None
+    age_band = str(form.get("age_band", "")) or None
+    try:
+        about = About() if form.get("skip") else About(region=region, age_band=age_band)
+    except ValueError:
+        about = None
+    if about is not None:
+        await talk.tell_about(participant, about, ctx)
     answer = site.see_other(request, f"/talk/{conversation_id}")
     give_cookie(request, answer, token)
     return answer
@@ -148,6 +177,7 @@ async def results(
         ],
         "unites": talk_pictures.standings(kept["consensus"]) if kept else [],
         "divides": talk_pictures.standings(kept["divisive"]) if kept else [],
+        **(talk_pictures.by_region(kept, translate=site.translator(request)) if kept else {}),
         "map_size": talk_pictures.MAP_SIZE,
         "bar_width": talk_pictures.BAR_WIDTH,
         "bar_label": talk_pictures.BAR_LABEL,
