@@ -108,7 +108,7 @@ async def test_the_navigation_speaks_welsh(client: httpx.AsyncClient) -> None:
     assert nav_links(html) == [
         ("https://join.test/", "Hafan", True),
         ("https://stories.test/stories", "Straeon", False),
-        ("https://stories.test/talk", "Sgwrs", False),
+        ("https://stories.test/talk", "Siarad", False),
         ("https://events.test/events", "Digwyddiadau", False),
         ("https://join.test/join", "Gwirfoddoli", False),
         ("https://join.test/join/organisation", "Sefydliadau", False),

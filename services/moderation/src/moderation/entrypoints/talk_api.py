@@ -134,7 +134,7 @@ async def list_conversations(ctx: ContextDep) -> list[ConversationSummary]:
     "/me",
     status_code=status.HTTP_204_NO_CONTENT,
     dependencies=[Depends(limit_talk)],
-    responses={**TOO_MANY},
+    responses={**TOO_LARGE, **TOO_MANY},
 )
 async def tell_about_me(body: AboutMe, ctx: ContextDep, participant: ParticipantDep) -> None:
     """Optionally, once: your nation or English region and your age band. Results show
@@ -201,7 +201,7 @@ async def next_statement(
     "/{conversation_id}/votes/{statement_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     dependencies=[Depends(limit_talk)],
-    responses={**NOT_FOUND, **CLOSED, **TOO_MANY},
+    responses={**NOT_FOUND, **CLOSED, **TOO_LARGE, **TOO_MANY},
 )
 async def vote(
     conversation_id: UUID,
