@@ -31,7 +31,7 @@ from moderation.domain.moderators import Backoff, Lockout
 from moderation.domain.targets import Targets
 from moderation.entrypoints import api, consumers, talk_api, web
 from moderation.entrypoints.web import moderator
-from moderation.handlers import Context, backlog, talk
+from moderation.handlers import Context, backlog, talk, themes
 from moderation.handlers.moderators import Accounts
 from moderation.settings import Settings
 
@@ -105,6 +105,11 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
 
     runtime.every(
         settings.talk_analysis_seconds, lambda: talk.analyse_changed(ctx), name="talk-analysis"
+    )
+    runtime.every(
+        settings.story_themes_seconds,
+        lambda: themes.find_story_themes(ctx),
+        name="story-themes",
     )
     share_limiter = SharedRateLimiter(settings.share_rate_limit, runtime.db["rate_limits"])
     runtime.indexes(share_limiter)

@@ -14,6 +14,8 @@ class Settings(ServiceSettings):
     """Per client, on the story form and `POST /api/v1/stories`."""
     talk_analysis_seconds: float = 300.0
     """How often conversations whose votes grew enough are analysed again (once across replicas)."""
+    story_themes_seconds: float = 3600.0
+    """How often the themes of the published stories are found again (once across replicas)."""
     talk_rate_limit: str = "120/minute"
     """Per client and per participant, on a conversation's votes and statements."""
     admin_api_key: SecretStr | None = None

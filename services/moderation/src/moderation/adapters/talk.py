@@ -27,6 +27,7 @@ class MongoTalkRepository:
         self.results: AsyncCollection[Document] = db["talk_results"]
         self.items: AsyncCollection[Document] = db["items"]
         self.participants: AsyncCollection[Document] = db["talk_participants"]
+        self.themes: AsyncCollection[Document] = db["story_themes"]
 
     async def ensure_indexes(self) -> None:
         await self.conversations.create_index([("opened_at", ASCENDING)])
@@ -145,6 +146,16 @@ class MongoTalkRepository:
         await self.results.replace_one(
             {"_id": str(conversation_id)}, {"_id": str(conversation_id), **results}, upsert=True
         )
+
+    async def keep_themes(self, found: Document) -> None:
+        """The stories' latest themes (handlers.themes), one document."""
+        await self.themes.replace_one({"_id": "latest"}, {"_id": "latest", **found}, upsert=True)
+
+    async def themes_found(self) -> Document | None:
+        document = await self.themes.find_one({"_id": "latest"})
+        if document is not None:
+            document.pop("_id", None)
+        return document
 
     async def results_of(self, conversation_id: UUID) -> Document | None:
         document = await self.results.find_one({"_id": str(conversation_id)})

@@ -80,6 +80,38 @@ async def stories(
     return site.render(request, "stories.html", context)
 
 
+@router.get("/stories/themes")
+async def story_themes(request: Request, ctx: ContextDep, site: SiteDep) -> HTMLResponse:
+    """What people wrote about, per question: the themes found in the published stories."""
+    translate = site.translator(request)
+    found = await ctx.talk.themes_found() if ctx.talk else None
+    prompts = []
+    for prompt in (found or {}).get("prompts", []):
+        largest = max((theme["size"] for theme in prompt["themes"]), default=0) or 1
+        prompts.append(
+            {
+                **prompt,
+                "label": label(labels.PROMPTS, prompt["prompt"], translate),
+                "themes": [
+                    {
+                        **theme,
+                        "width": round(theme["size"] / largest * THEME_BAR_WIDTH, 1),
+                        "regions": [
+                            (label(labels.REGIONS, region, translate), count)
+                            for region, count in list(theme["regions"].items())[:3]
+                        ],
+                    }
+                    for theme in prompt["themes"]
+                ],
+            }
+        )
+    context = {"found": found, "prompts": prompts, "bar_width": THEME_BAR_WIDTH}
+    return site.render(request, "stories_themes.html", context)
+
+
+THEME_BAR_WIDTH = 240
+
+
 @router.get("/stories/{story_id}")
 async def story(request: Request, story_id: UUID, ctx: ContextDep, site: SiteDep) -> HTMLResponse:
     item = await ctx.items.get(story_id)
