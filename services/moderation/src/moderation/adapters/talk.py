@@ -139,8 +139,8 @@ class MongoTalkRepository:
 
     async def regions_of(self, participants: set[str]) -> dict[str, str]:
         """The region of each of these participants who told one."""
-        cursor = self.participants.find({"region": {"$ne": None}}, {"region": 1})
-        return {d["_id"]: d["region"] async for d in cursor if d["_id"] in participants}
+        cursor = self.participants.find({"_id": {"$in": sorted(participants)}}, {"region": 1})
+        return {d["_id"]: d["region"] async for d in cursor if d.get("region")}
 
     async def keep_results(self, conversation_id: UUID, results: Document) -> None:
         await self.results.replace_one(

@@ -5,10 +5,12 @@ results as pictures with their tables."""
 from uuid import UUID
 
 from fastapi import APIRouter, Request, status
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
+from starlette.datastructures import FormData
 from together_kit.http.middleware import current_correlation_id
 from together_kit.web.labels import options
+from together_kit.web.pages import Site
 
 from moderation.domain.talk import (
     AGE_BANDS,
@@ -85,12 +87,26 @@ async def _conversation_page(
     return page
 
 
-@router.post("/talk/{conversation_id}/vote")
-async def vote(request: Request, conversation_id: UUID, ctx: ContextDep, site: SiteDep) -> Response:
+async def _posted(request: Request, site: Site) -> tuple[FormData, str, str | None]:
+    """A participant's form, within the limits per address and per participant: the form, the
+    participant, and the cookie to give them (None when they have one)."""
     await request.app.state.talk_limit(request)
     form = await site.form(request, max_fields=MAX_FORM_FIELDS)
     participant, token = participant_cookie(request)
     await request.app.state.talk_participant_limit(participant)
+    return form, participant, token
+
+
+def _back(request: Request, site: Site, path: str, token: str | None) -> Response:
+    """To the page at `path`, with the participant's new cookie if they had none."""
+    answer = site.see_other(request, path)
+    give_cookie(request, answer, token)
+    return answer
+
+
+@router.post("/talk/{conversation_id}/vote")
+async def vote(request: Request, conversation_id: UUID, ctx: ContextDep, site: SiteDep) -> Response:
+    form, participant, token = await _posted(request, site)
     try:
         value = VoteValue(str(form.get("vote", "")))
         statement_id = UUID(str(form.get("statement", "")))
@@ -99,9 +115,7 @@ async def vote(request: Request, conversation_id: UUID, ctx: ContextDep, site: S
         )
     except (ValueError, ConversationNotFoundError, StatementNotFoundError, ConversationClosedError):
         pass  # the page shows what is still open to this participant
-    answer = site.see_other(request, f"/talk/{conversation_id}")
-    give_cookie(request, answer, token)
-    return answer
+    return _back(request, site, f"/talk/{conversation_id}", token)
 
 
 @router.post("/talk/{conversation_id}/about")
@@ -110,9 +124,7 @@ async def about_me(
 ) -> Response:
     """The optional question asked once: a region and an age band, or "no thanks" (kept as
     nothing told, so it is not asked again)."""
-    await request.app.state.talk_limit(request)
-    form = await site.form(request, max_fields=MAX_FORM_FIELDS)
-    participant, token = participant_cookie(request)
+    form, participant, token = await _posted(request, site)
     region = str(form.get("region", "")) or None
     age_band = str(form.get("age_band", "")) or None
     try:
@@ -121,19 +133,14 @@ async def about_me(
         about = None
     if about is not None:
         await talk.tell_about(participant, about, ctx)
-    answer = site.see_other(request, f"/talk/{conversation_id}")
-    give_cookie(request, answer, token)
-    return answer
+    return _back(request, site, f"/talk/{conversation_id}", token)
 
 
 @router.post("/talk/{conversation_id}/statements")
 async def add_statement(
     request: Request, conversation_id: UUID, ctx: ContextDep, site: SiteDep
 ) -> Response:
-    await request.app.state.talk_limit(request)
-    form = await site.form(request, max_fields=MAX_FORM_FIELDS)
-    participant, token = participant_cookie(request)
-    await request.app.state.talk_participant_limit(participant)
+    form, participant, token = await _posted(request, site)
     text = str(form.get("text", ""))
     try:
         body = StatementCreate(text=text, language=site.pages.language(request))
@@ -152,10 +159,8 @@ async def add_statement(
             ctx=ctx,
         )
     except (ConversationNotFoundError, ConversationClosedError):
-        return RedirectResponse(f"/talk/{conversation_id}", status.HTTP_303_SEE_OTHER)
-    answer = site.see_other(request, f"/talk/{conversation_id}?added=1")
-    give_cookie(request, answer, token)
-    return answer
+        return _back(request, site, f"/talk/{conversation_id}", token)
+    return _back(request, site, f"/talk/{conversation_id}?added=1", token)
 
 
 @router.get("/talk/{conversation_id}/results")
