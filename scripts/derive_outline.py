@@ -1,4 +1,4 @@
-"""Derive the gap map's outline of the UK (and Ireland, for context) from Natural Earth.
+"""Derive the maps' outline of the UK (and Ireland, for context) from Natural Earth.
 
     npm pack world-atlas@2.0.2 && tar xzf world-atlas-2.0.2.tgz
     uv run python scripts/derive_outline.py package/countries-50m.json
@@ -6,8 +6,8 @@
 `world-atlas` redistributes Natural Earth's 1:50m Admin 0 countries (public domain) as TopoJSON.
 The script decodes the arcs of the countries it keeps, simplifies each ring (Douglas-Peucker,
 in degrees), drops islands smaller than `MIN_AREA`, rounds to 3 decimals and writes
-`services/matching/src/matching/entrypoints/web/map/outline.json`: `{country: [ring, ...]}`, each
-ring a list of `[longitude, latitude]`. The page projects it as it projects district centroids.
+`shared/kit/src/together_kit/web/map/outline.json`: `{country: [ring, ...]}`, each ring a list of
+`[longitude, latitude]`. `together_kit.web.uk_map` projects it as it projects places.
 """
 
 import argparse
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-OUTLINE = ROOT / "services/matching/src/matching/entrypoints/web/map/outline.json"
+OUTLINE = ROOT / "shared/kit/src/together_kit/web/map/outline.json"
 COUNTRIES = ("United Kingdom", "Isle of Man", "Ireland")
 TOLERANCE = 0.01
 """Degrees a simplified ring may stray from the original (about 0.6 km east-west, 1.1 km north)."""

@@ -31,8 +31,15 @@ SINGING = [
 ]
 
 
-async def publish(moderation: Moderation, title: str, text: str) -> str:
-    body = {**STORY_EXAMPLE, "title": title, "text": text, "email": None, "notify_outcome": False}
+async def publish(moderation: Moderation, title: str, text: str, region: str = "CF24") -> str:
+    body = {
+        **STORY_EXAMPLE,
+        "title": title,
+        "text": text,
+        "region": region,
+        "email": None,
+        "notify_outcome": False,
+    }
     response = await moderation.http.post("/api/v1/stories", json=body)
     assert response.status_code == 201, response.text
     story_id = str(response.json()["id"])
@@ -41,8 +48,13 @@ async def publish(moderation: Moderation, title: str, text: str) -> str:
 
 
 async def test_two_topics_among_published_stories_are_both_found(moderation: Moderation) -> None:
-    garden_ids = [await publish(moderation, f"Garden {n}", text) for n, text in enumerate(GARDENS)]
-    song_ids = [await publish(moderation, f"Song {n}", text) for n, text in enumerate(SINGING)]
+    garden_ids = [
+        await publish(moderation, f"Garden {n}", text, "Wales" if n else "CF10")
+        for n, text in enumerate(GARDENS)
+    ]
+    song_ids = [
+        await publish(moderation, f"Song {n}", text, "Scotland") for n, text in enumerate(SINGING)
+    ]
     unpublished = await moderation.http.post(
         "/api/v1/stories", json={**STORY_EXAMPLE, "text": "Unread story about bicycles."}
     )
@@ -76,6 +88,22 @@ async def test_two_topics_among_published_stories_are_both_found(moderation: Mod
     assert "bicycles" not in page.text
     welsh = await moderation.http.get("/stories/themes", params={"lang": "cy"})
     assert "Thema 1" in welsh.text
+
+    title = "Map of the UK: the leading theme in each nation and region, for “What unites us?”"
+    assert '<path id="uk-land" d="M' in page.text
+    assert (
+        f'<svg class="region-map" viewBox="20 118 480 780" width="100%" role="img" aria-label="{title}"'
+        in page.text
+    )
+    assert f"<title>{title}</title>" in page.text
+    gardens = next(
+        theme["number"] for theme in found if set(garden_ids) >= {s["id"] for s in theme["stories"]}
+    )
+    assert f"<title>Wales: Theme {gardens}: 5 of 5 stories</title>" in page.text
+    assert "Scotland: Theme" in page.text
+    assert "give the first half of a postcode, not a nation or region: 1." in page.text
+    assert "<title>Map o'r DU: y brif thema ym mhob gwlad a rhanbarth" in welsh.text
+    assert f"<title>Cymru: Thema {gardens}: 5 o 5 stori</title>" in welsh.text
 
 
 async def test_no_themes_before_there_are_enough_stories(moderation: Moderation) -> None:

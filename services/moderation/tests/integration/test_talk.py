@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from markupsafe import escape
 from moderation.domain.decisions import Moderator
 from moderation.handlers import decisions, talk
 from together_kit.testing.probe import event_probe
@@ -308,6 +309,16 @@ async def test_agreement_by_region_from_those_who_told_it(talking: Moderation) -
     page = await talking.http.get(f"/talk/{conversation['id']}/results")
     assert "Agreement by nation and region" in page.text
     assert "Wales" in page.text
+    assert '<path id="uk-land" d="M' in page.text
+    [statement] = [s["text"] for s in conversation["statements"] if s["id"] == split]
+    title = f"Map of the UK: how many agree with “{statement}”, by nation and region"
+    assert '<svg class="region-map"' in page.text
+    assert f"<title>{escape(title)}</title>" in page.text
+    assert "<title>Wales: 100% agree (4 votes)</title>" in page.text
+    assert "<title>London: 0% agree (4 votes)</title>" in page.text
+    assert "<title>Scotland: fewer than 3 votes</title>" in page.text
+    welsh = await talking.http.get(f"/talk/{conversation['id']}/results", params={"lang": "cy"})
+    assert "<title>Cymru: 100% yn cytuno (4 pleidlais)</title>" in welsh.text
 
 
 async def test_the_page_asks_once_where_people_are(talking: Moderation) -> None:

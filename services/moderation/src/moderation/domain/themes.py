@@ -48,9 +48,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from moderation.domain.regions import REGIONS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -301,3 +303,44 @@ def _theme(
         size=len(inside),
         regions=dict(sorted(regions.items(), key=lambda item: (-item[1], item[0]))),
     )
+
+
+@dataclass(frozen=True)
+class Leading:
+    """A region's leading theme within one prompt."""
+
+    region: str
+    theme: int
+    """The number of the theme most of the region's stories are in."""
+    stories: int
+    """The region's stories in that theme."""
+    of: int
+    """The region's stories in any theme of the prompt."""
+
+    @property
+    def share(self) -> float:
+        return self.stories / self.of
+
+
+def leading_by_region(regions: Mapping[int, Mapping[str, int]]) -> tuple[list[Leading], int]:
+    """Each nation or region's leading theme, from `{theme number: {region: stories}}` (a prompt's
+    themes' `regions`), in the order of `REGIONS`, with how many stories were left out because
+    they give a postcode district rather than a nation or region (a district is not mapped to a
+    region: that needs a lookup this service does not have). A tie goes to the lower-numbered,
+    larger theme. Only stories whose strongest theme is one of these count."""
+    counts: dict[str, dict[int, int]] = {}
+    districts = 0
+    for number, by_region in regions.items():
+        for region, stories in by_region.items():
+            if region in REGIONS:
+                counts.setdefault(region, {})[number] = stories
+            else:
+                districts += stories
+    leading = []
+    for region in REGIONS:
+        if sum(counts.get(region, {}).values()) == 0:
+            continue
+        themes = counts[region]
+        theme = min(themes, key=lambda number: (-themes[number], number))
+        leading.append(Leading(region, theme, themes[theme], sum(themes.values())))
+    return leading, districts

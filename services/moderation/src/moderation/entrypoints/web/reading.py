@@ -6,6 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import HTMLResponse
+from together_kit.web import uk_map
 from together_kit.web.i18n import Translate
 from together_kit.web.labels import label, options
 
@@ -13,7 +14,7 @@ from moderation.domain.items import Kind, Status
 from moderation.entrypoints.api import story_page
 from moderation.entrypoints.dependencies import ContextDep, SettingsDep, SiteDep
 from moderation.entrypoints.schemas import StoryPublic
-from moderation.entrypoints.web import labels
+from moderation.entrypoints.web import labels, region_map
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,8 @@ async def stories(
 
 @router.get("/stories/themes")
 async def story_themes(request: Request, ctx: ContextDep, site: SiteDep) -> HTMLResponse:
-    """What people wrote about, per question: the themes found in the published stories."""
+    """What people wrote about, per question: the themes found in the published stories, and a
+    map of each nation and region's leading theme."""
     translate = site.translator(request)
     found = await ctx.talk.themes_found() if ctx.talk else None
     prompts = []
@@ -103,9 +105,17 @@ async def story_themes(request: Request, ctx: ContextDep, site: SiteDep) -> HTML
                     }
                     for theme in prompt["themes"]
                 ],
+                "map": region_map.themes_map(prompt["themes"], translate=translate),
             }
         )
-    context = {"found": found, "prompts": prompts, "bar_width": THEME_BAR_WIDTH}
+    context = {
+        "found": found,
+        "prompts": prompts,
+        "bar_width": THEME_BAR_WIDTH,
+        "outline": uk_map.outline(),
+        "region_view": region_map.VIEW,
+        "region_radius": region_map.RADIUS,
+    }
     return site.render(request, "stories_themes.html", context)
 
 

@@ -1,10 +1,13 @@
 """The geometry of a conversation's results as pictures (drawn as SVG by `talk_results.html`,
 which escapes every label): the opinion map, participants as points coloured by group, and the
-agreement bars of each statement, one per group. Each picture has a text table beside it."""
+agreement bars of each statement, one per group, and its map of agreement by nation and region
+(`region_map`). Each picture has a text table beside it."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from moderation.entrypoints.web import region_map
 
 MAP_SIZE = 320
 MAP_MARGIN = 16
@@ -46,6 +49,7 @@ class GroupBar:
 
 @dataclass(frozen=True)
 class Standing:
+    id: str
     text: str
     overall: int
     bars: list[GroupBar]
@@ -78,6 +82,7 @@ def standings(found: list[dict[str, Any]]) -> list[Standing]:
     """What unites or what divides, each statement with one bar per group."""
     return [
         Standing(
+            id=standing["id"],
             text=standing["text"],
             overall=round(standing["overall"]["agree"] * 100),
             bars=[
@@ -114,3 +119,17 @@ def by_region(results: dict[str, Any], *, translate: Callable[[str], str]) -> di
         for standing in wanted
     ]
     return {"region_columns": [translate(region) for region in columns], "region_rows": rows}
+
+
+def region_maps(
+    results: dict[str, Any], *, translate: Callable[[str], str]
+) -> dict[str, list[region_map.Bubble]]:
+    """Statement id -> its map of agreement by nation and region, for what unites and divides."""
+    wanted = [*results.get("consensus", []), *results.get("divisive", [])]
+    shares: dict[str, dict[str, Any]] = results.get("by_region", {})
+    return {
+        standing["id"]: region_map.agreement_bubbles(
+            shares.get(standing["id"], {}), translate=translate
+        )
+        for standing in wanted
+    }
