@@ -17,6 +17,7 @@ from together_kit.http.security import require_admin_key
 from together_kit.retention import days
 from together_kit.runtime import ServiceRuntime
 from together_kit.web.rendering import WebPages, mount_static
+from together_kit.web.site import SiteTokens
 
 from moderation.adapters.documents import REJECTED_AT
 from moderation.adapters.items import MongoItemRepository
@@ -149,6 +150,7 @@ def install_talk(app: FastAPI, runtime: ServiceRuntime, settings: Settings) -> N
             raise too_many(retry_after)
 
     app.state.talk_participants = ParticipantTokens(Tokens(settings.secret_keys()))
+    app.state.site_tokens = SiteTokens(settings.site_keys())
     app.state.talk_limit = rate_limited(limiter, scope="talk")
     app.state.talk_participant_limit = per_participant
     app.state.talk_admin = require_admin_key(settings.admin_api_key)

@@ -7,8 +7,9 @@ from urllib.parse import urlsplit
 import pytest
 from moderation.bootstrap import WEB
 from moderation.domain.decisions import Moderator
+from moderation.domain.hosted import MESSAGES
 from moderation.entrypoints.web import forms, labels
-from moderation.handlers import decisions
+from moderation.handlers import decisions, hosted, talk
 from together_kit.testing.welsh import VisibleText, catalogue_gaps, english_left, in_welsh
 from together_kit.web import labels as kit_labels
 from together_kit.web.forms import CHECK, texts_of
@@ -60,6 +61,22 @@ async def rendered_pages(moderation: Moderation, choice: str) -> dict[str, str]:
     await visit("withdraw link broken", "GET", "/stories/withdraw/not-a-token", 404)
     await visit("withdrawn", "POST", withdraw, 200)
     await visit("already withdrawn", "GET", withdraw, 200)
+    conversation = await talk.open_conversation(
+        talk.OpenConversation(
+            question="Beth fyddai'n dod â'ch cymuned yn nes?",
+            description="",
+            seeds=["Dylai cymdogion barhau i alw heibio."],
+            opened_by="lead",
+        ),
+        moderation.ctx,
+    )
+    host = await hosted.invite_host(
+        conversation.id, name="Canolfan Gymunedol Grangetown", invited_by="lead", ctx=moderation.ctx
+    )
+    hosting = urlsplit(links.host(conversation.id, host.id)).path
+    await visit("hosted form", "GET", hosting, 200)
+    await visit("hosted errors", "POST", hosting, 422, {"people": "0", "held_on": "2999-01-01"})
+    await visit("conversation", "GET", f"/talk/{conversation.id}", 200)
     return pages
 
 
@@ -106,6 +123,7 @@ def test_the_welsh_catalogue_is_complete_and_repeats_nothing_of_the_kits() -> No
     in_code = {
         text for mapping in (*labels.ALL, kit_labels.LANGUAGES) for text in mapping.values()
     } | {text for said in (*forms.STORY.values(), CHECK) for text in texts_of(said)}
+    in_code |= set(MESSAGES.values())
 
     assert catalogue_gaps(WEB, in_code=in_code) == {
         "untranslated": [],

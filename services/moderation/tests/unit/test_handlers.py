@@ -16,7 +16,7 @@ from moderation.domain.decisions import (
     Reason,
     Role,
 )
-from moderation.domain.items import OPEN, Item, ItemNotFoundError, Kind, Status
+from moderation.domain.items import OPEN, Item, ItemNotFoundError, Kind, StatementDetails, Status
 from moderation.domain.ports import ItemChange, Sketches
 from moderation.domain.queue import QueueCounts, QueueFilter
 from moderation.domain.targets import Targets
@@ -91,6 +91,13 @@ class FakeItems:
             if i.kind is Kind.STORY
             and i.story.author_email
             and email_digest(i.story.author_email, key=ERASURE_KEY) == digest
+        ]
+
+    async def by_participant(self, participant: str) -> list[Item]:
+        return [
+            copy.deepcopy(i)
+            for i in self.items.values()
+            if isinstance(i.details, StatementDetails) and i.details.participant == participant
         ]
 
     async def decided_between(self, start: datetime, end: datetime) -> AsyncIterator[Item]:

@@ -47,6 +47,7 @@ class MongoItemRepository:
         await collection.create_index([("region_key", 1), ("status", 1)])
         await collection.create_index([("status", 1), ("prompt", 1), ("decided_at", -1)])
         await collection.create_index("author_email_digest", sparse=True)
+        await collection.create_index("participant", sparse=True)
         await backfill_digests(
             collection,
             address_field="author_email",
@@ -130,6 +131,11 @@ class MongoItemRepository:
     async def by_author_digest(self, digest: str) -> list[Item]:
         """Stories whose author email has this keyed digest (together_contracts.email_digest)."""
         cursor = self.items.collection.find({"author_email_digest": digest})
+        return [from_document(d) async for d in cursor]
+
+    async def by_participant(self, participant: str) -> list[Item]:
+        """The statements a conversation's participant added (domain.talk)."""
+        cursor = self.items.collection.find({"participant": participant})
         return [from_document(d) async for d in cursor]
 
     async def open_created_before(self, cutoff: datetime) -> AsyncIterator[Item]:

@@ -6,14 +6,16 @@ document per participant and statement (`_id` holds both), so a later vote repla
 upsert. The results of the last analysis are kept whole, one document per conversation.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
+from moderation.domain.hosted import Host, HostedConversation
 from moderation.domain.items import Kind, Status
 from moderation.domain.talk import About, Conversation, Statement, VoteValue
 
@@ -28,14 +30,19 @@ class MongoTalkRepository:
         self.items: AsyncCollection[Document] = db["items"]
         self.participants: AsyncCollection[Document] = db["talk_participants"]
         self.themes: AsyncCollection[Document] = db["story_themes"]
+        self.hosts: AsyncCollection[Document] = db["talk_hosts"]
+        self.hosted: AsyncCollection[Document] = db["talk_hosted"]
 
     async def ensure_indexes(self) -> None:
         await self.conversations.create_index([("opened_at", ASCENDING)])
         await self.votes.create_index([("conversation", ASCENDING), ("participant", ASCENDING)])
         await self.votes.create_index([("conversation", ASCENDING), ("statement", ASCENDING)])
+        await self.votes.create_index([("participant", ASCENDING)])
+        await self.hosted.create_index([("conversation", ASCENDING), ("held_on", ASCENDING)])
         await self.items.create_index(
             [("kind", ASCENDING), ("conversation_id", ASCENDING), ("status", ASCENDING)]
         )
+        await self.participants.create_index([("person", ASCENDING)], unique=True, sparse=True)
 
     async def open(self, conversation: Conversation) -> None:
         await self.conversations.insert_one(_conversation_document(conversation))
@@ -118,6 +125,10 @@ class MongoTalkRepository:
     async def count_votes(self, conversation_id: UUID) -> int:
         return await self.votes.count_documents({"conversation": str(conversation_id)})
 
+    async def count_votes_by(self, participant: str) -> int:
+        """The participant's votes in every conversation."""
+        return await self.votes.count_documents({"participant": participant})
+
     async def voted_by(self, conversation_id: UUID, participant: str) -> set[UUID]:
         cursor = self.votes.find(
             {"conversation": str(conversation_id), "participant": participant}, {"statement": 1}
@@ -125,10 +136,35 @@ class MongoTalkRepository:
         return {UUID(document["statement"]) async for document in cursor}
 
     async def tell_about(self, participant: str, about: About, *, at: datetime) -> None:
-        await self.participants.replace_one(
+        await self.participants.update_one(
             {"_id": participant},
-            {"_id": participant, "region": about.region, "age_band": about.age_band, "at": at},
+            {"$set": {"region": about.region, "age_band": about.age_band, "at": at}},
             upsert=True,
+        )
+
+    async def link(self, participant: str, person_id: UUID, *, at: datetime) -> str:
+        """Tie the participant to a signed-in volunteer, unless the volunteer already has a
+        participant: then that one, which the caller adopts."""
+        linked = await self.linked_to(person_id)
+        if linked is not None:
+            return linked
+        try:
+            await self.participants.update_one(
+                {"_id": participant},
+                {"$set": {"person": str(person_id), "linked_at": at}},
+                upsert=True,
+            )
+        except DuplicateKeyError:  # linked from another device meanwhile
+            return await self.linked_to(person_id) or participant
+        return participant
+
+    async def linked_to(self, person_id: UUID) -> str | None:
+        document = await self.participants.find_one({"person": str(person_id)}, {"_id": 1})
+        return str(document["_id"]) if document else None
+
+    async def unlink(self, person_id: UUID) -> None:
+        await self.participants.update_many(
+            {"person": str(person_id)}, {"$unset": {"person": "", "linked_at": ""}}
         )
 
     async def about_of(self, participant: str) -> About | None:
@@ -146,6 +182,68 @@ class MongoTalkRepository:
         await self.results.replace_one(
             {"_id": str(conversation_id)}, {"_id": str(conversation_id), **results}, upsert=True
         )
+
+    async def invite_host(self, host: Host) -> None:
+        await self.hosts.insert_one(
+            {
+                "_id": str(host.id),
+                "conversation": str(host.conversation_id),
+                "name": host.name,
+                "invited_by": host.invited_by,
+                "invited_at": host.invited_at,
+            }
+        )
+
+    async def host(self, host_id: UUID) -> Host | None:
+        document = await self.hosts.find_one({"_id": str(host_id)})
+        if document is None:
+            return None
+        return Host(
+            id=UUID(document["_id"]),
+            conversation_id=UUID(document["conversation"]),
+            name=document["name"],
+            invited_by=document.get("invited_by", ""),
+            invited_at=document["invited_at"],
+        )
+
+    async def record_hosted(self, hosted: HostedConversation) -> bool:
+        """Keep the record; False when the same one was kept before (a form sent twice)."""
+        try:
+            await self.hosted.insert_one(
+                {
+                    "_id": str(hosted.id),
+                    "host": str(hosted.host_id),
+                    "conversation": str(hosted.conversation_id),
+                    "host_name": hosted.host_name,
+                    "place": hosted.place,
+                    "region": hosted.region,
+                    "held_on": hosted.held_on.isoformat(),
+                    "people": hosted.people,
+                    "statements": list(hosted.statements),
+                    "recorded_at": hosted.recorded_at,
+                }
+            )
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def hosted_of(self, conversation_id: UUID) -> list[HostedConversation]:
+        """The conversation's records from rooms, oldest first."""
+        cursor = self.hosted.find({"conversation": str(conversation_id)}).sort("held_on", 1)
+        return [
+            HostedConversation(
+                host_id=UUID(d["host"]),
+                conversation_id=UUID(d["conversation"]),
+                host_name=d["host_name"],
+                place=d["place"],
+                region=d.get("region"),
+                held_on=date.fromisoformat(d["held_on"]),
+                people=int(d["people"]),
+                statements=tuple(d.get("statements", ())),
+                recorded_at=d["recorded_at"],
+            )
+            async for d in cursor
+        ]
 
     async def keep_themes(self, found: Document) -> None:
         """The stories' latest themes (handlers.themes), one document."""

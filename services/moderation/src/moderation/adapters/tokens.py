@@ -10,14 +10,18 @@ from together_kit.keys import SecretKeys
 from together_kit.signing import Signer, TokenExpiredError, TokenInvalidError
 
 WITHDRAW_MAX_AGE_SECONDS = 5 * 365 * 24 * 3600
-PARTICIPANT_MAX_AGE_SECONDS = 365 * 24 * 3600
 """A published story stays up for years; so does its author's way to take it down."""
+PARTICIPANT_MAX_AGE_SECONDS = 365 * 24 * 3600
+HOST_MAX_AGE_SECONDS = 365 * 24 * 3600
+"""A host's link records conversations in rooms for a year."""
 
 
 class Purpose(StrEnum):
     WITHDRAW_STORY = "withdraw-story"
     TALK_PARTICIPANT = "talk-participant"
     """A conversation's participant: their pseudonymous id, in a cookie of its own."""
+    TALK_HOST = "talk-host"
+    """A host of conversations in rooms (domain.hosted): records them with this link."""
 
 
 class Tokens(Signer[Purpose]):
@@ -36,6 +40,15 @@ class Links:
 
     def withdrawn_story(self, token: str) -> UUID:
         return self.tokens.subject(token, Purpose.WITHDRAW_STORY, max_age=WITHDRAW_MAX_AGE_SECONDS)
+
+    def host(self, conversation_id: UUID, host_id: UUID) -> str:
+        token = quote(self.tokens.issue(Purpose.TALK_HOST, host_id), safe="")
+        return f"{self.base_url.rstrip('/')}/talk/{conversation_id}/hosted/{token}"
+
+    def hosting(self, token: str) -> UUID:
+        """The host a host link names; raises the kit's `TokenExpiredError` or
+        `TokenInvalidError`."""
+        return self.tokens.subject(token, Purpose.TALK_HOST, max_age=HOST_MAX_AGE_SECONDS)
 
 
 @dataclass(frozen=True)

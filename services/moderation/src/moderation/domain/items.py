@@ -187,6 +187,12 @@ class Item:
         return self.details
 
     @property
+    def statement(self) -> StatementDetails:
+        if not isinstance(self.details, StatementDetails):
+            raise TypeError(f"item {self.id} is a {self.kind}, not a statement")
+        return self.details
+
+    @property
     def first_decision_at(self) -> datetime | None:
         return self.decisions[0].at if self.decisions else None
 
@@ -349,17 +355,19 @@ class Item:
         return decision
 
     def forget_author(self) -> bool:
-        """Erasure: the story is unpublished and blanked: its text and title (as sent and as
-        published), the author's name and email, the screening findings (they quote the personal
-        data found) and the audit's before/after texts and notes. What the audit needs stays: the
-        ids, the decisions (who, what, why, when) and the times. Return whether it was published
-        (so the caller can tell the public pages it is gone)."""
-        if not isinstance(self.details, StoryDetails):
+        """Erasure: the story (or conversation statement) is unpublished and blanked: its text
+        and title (as sent and as published), a story author's name and email, the screening
+        findings (they quote the personal data found) and the audit's before/after texts and
+        notes. What the audit needs stays: the ids, the decisions (who, what, why, when) and the
+        times. Return whether it was published (so the caller can tell the public pages it is
+        gone)."""
+        if isinstance(self.details, StoryDetails):
+            self.details = replace(
+                self.details, author_name=None, author_email=None, notify_outcome=False
+            )
+        elif not isinstance(self.details, StatementDetails):
             return False
         was_published = self.status is Status.APPROVED
-        self.details = replace(
-            self.details, author_name=None, author_email=None, notify_outcome=False
-        )
         self.status = Status.ERASED
         self.title = self.text = ""
         self.published_title = self.published_text = None

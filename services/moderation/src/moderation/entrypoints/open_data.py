@@ -8,7 +8,8 @@ Table = list[list[object]]
 
 
 def csv_table(data: dict[str, Any], table: str) -> str:
-    rows = {"statements": _statements, "votes": _votes, "results": _results}[table](data)
+    tables = {"statements": _statements, "votes": _votes, "results": _results, "hosted": _hosted}
+    rows = tables[table](data)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerows(rows)
@@ -25,6 +26,12 @@ def _votes(data: dict[str, Any]) -> Table:
     return [["participant", "region", "statement", "vote"]] + [
         [v["participant"], v["region"], v["statement"], v["vote"]] for v in data["votes"]
     ]
+
+
+def _hosted(data: dict[str, Any]) -> Table:
+    """The conversations held in rooms, a line each."""
+    fields = ["host", "place", "region", "held_on", "people", "statements"]
+    return [fields] + [[room[f] for f in fields] for room in data["hosted"]]
 
 
 def _results(data: dict[str, Any]) -> Table:

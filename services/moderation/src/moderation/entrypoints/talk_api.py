@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response, Securi
 from together_kit.http.middleware import TOO_LARGE, current_correlation_id
 from together_kit.http.ratelimit import TOO_MANY
 from together_kit.http.security import ADMIN_KEY_RESPONSES, admin_key_header
+from together_kit.web.site import signed_in
 
 from moderation.domain.ports import ParticipantSigner
 from moderation.domain.talk import (
@@ -28,6 +29,8 @@ from moderation.entrypoints.talk_schemas import (
     ConversationCreate,
     ConversationPublic,
     ConversationSummary,
+    HostCreate,
+    HostInvited,
     NextStatement,
     Results,
     StatementCreate,
@@ -36,7 +39,7 @@ from moderation.entrypoints.talk_schemas import (
     VoteCreate,
     summary,
 )
-from moderation.handlers import talk
+from moderation.handlers import hosted, talk
 from moderation.handlers.context import Context
 
 PARTICIPANT_COOKIE = "together_talk"
@@ -57,15 +60,18 @@ async def limit_talk(request: Request) -> None:
     await request.app.state.talk_limit(request)
 
 
-def participant_cookie(request: Request) -> tuple[str, str | None]:
-    """The participant's id from their signed cookie, and None; or a new id and its token, for
-    the caller to set with `give_cookie`."""
+async def participant_cookie(request: Request, ctx: Context) -> tuple[str, str | None]:
+    """Who is taking part (handlers.talk.participant_of: the signed-in volunteer's tied
+    participant, else the one of the signed cookie, else a new random id) and the cookie to give
+    them with `give_cookie` (None when theirs already names that participant)."""
     signer: ParticipantSigner = request.app.state.talk_participants
     token = request.cookies.get(PARTICIPANT_COOKIE)
     known = signer.read(token) if token else None
-    if known is not None:
-        return str(known), None
-    participant = uuid4()
+    person = signed_in(request, request.app.state.site_tokens)
+    chosen = await talk.participant_of(str(known) if known else None, person, ctx)
+    if chosen is not None and chosen == str(known):
+        return chosen, None
+    participant = UUID(chosen) if chosen is not None else uuid4()
     return str(participant), signer.issue(participant)
 
 
@@ -81,9 +87,9 @@ def give_cookie(request: Request, response: Response, token: str | None) -> None
         )
 
 
-async def participant_of(request: Request, response: Response) -> str:
-    """The participant's id from their signed cookie; a new one (and its cookie) otherwise."""
-    participant, token = participant_cookie(request)
+async def participant_of(request: Request, response: Response, ctx: ContextDep) -> str:
+    """The participant (`participant_cookie`), giving them their cookie when it changed."""
+    participant, token = await participant_cookie(request, ctx)
     give_cookie(request, response, token)
     return participant
 
@@ -142,6 +148,25 @@ async def tell_about_me(body: AboutMe, ctx: ContextDep, participant: Participant
     await talk.tell_about(participant, About(region=body.region, age_band=body.age_band), ctx)
 
 
+@router.post(
+    "/me/volunteer",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[Depends(limit_talk)],
+    responses={**TOO_MANY, 401: {"description": 'Not signed in to "My together"'}},
+)
+async def link_volunteer(
+    request: Request, response: Response, ctx: ContextDep, participant: ParticipantDep
+) -> None:
+    """Tie your votes and statements to your volunteer account (signed in to "My together"), so
+    they follow you to another device and go if you ask us to forget you."""
+    person = signed_in(request, request.app.state.site_tokens)
+    if person is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, 'Sign in to "My together" first.')
+    kept = await talk.link_volunteer(participant, person, ctx)
+    if kept != participant:
+        give_cookie(request, response, request.app.state.talk_participants.issue(UUID(kept)))
+
+
 @router.get("/{conversation_id}", responses=NOT_FOUND)
 async def read_conversation(conversation_id: UUID, ctx: ContextDep) -> ConversationPublic:
     """The conversation and its statements open to votes."""
@@ -152,7 +177,27 @@ async def read_conversation(conversation_id: UUID, ctx: ContextDep) -> Conversat
         await store.statements(conversation),
         now=ctx.clock(),
         waiting=await store.waiting(conversation.id),
+        hosted=await hosted.voices(conversation.id, ctx),
     )
+
+
+@router.post(
+    "/{conversation_id}/hosts",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(admin_only)],
+    responses={**ADMIN_KEY_RESPONSES, **NOT_FOUND, **TOO_LARGE},
+)
+async def invite_host(conversation_id: UUID, body: HostCreate, ctx: ContextDep) -> HostInvited:
+    """Invite a host (an organisation or community connector) to hold this conversation in
+    rooms; send them the link, with which they record each one and the statements it gave."""
+    await _conversation(conversation_id, ctx)
+    host = await hosted.invite_host(
+        conversation_id, name=body.name, invited_by="admin API", ctx=ctx
+    )
+    links = ctx.links
+    if links is None:
+        raise RuntimeError("moderation has no links")
+    return HostInvited(id=host.id, name=host.name, link=links.host(conversation_id, host.id))
 
 
 @router.post(
@@ -258,10 +303,12 @@ async def export_json(conversation_id: UUID, ctx: ContextDep) -> Results:
     responses={**NOT_FOUND, 200: {"content": {"text/csv": {}}, "description": "The table"}},
 )
 async def export_csv(
-    conversation_id: UUID, table: Literal["statements", "votes", "results"], ctx: ContextDep
+    conversation_id: UUID,
+    table: Literal["statements", "votes", "results", "hosted"],
+    ctx: ContextDep,
 ) -> Response:
-    """One table of the open data as CSV: `statements`, `votes` or `results` (a statement a
-    line, with its agreement overall and by group)."""
+    """One table of the open data as CSV: `statements`, `votes`, `results` (a statement a line,
+    with its agreement overall and by group) or `hosted` (the conversations held in rooms)."""
     await _conversation(conversation_id, ctx)
     data = await talk.export(conversation_id, ctx)
     return Response(

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from together_contracts import Language
 from together_kit.http.text import multi_line, single_line
 
+from moderation.domain.hosted import MAX_HOST_NAME
 from moderation.domain.regions import REGIONS
 from moderation.domain.talk import (
     AGE_BANDS,
@@ -71,10 +72,16 @@ class ConversationSummary(BaseModel):
     language: Language
 
 
+class HostedVoices(BaseModel):
+    conversations: int = Field(description="Conversations held in rooms and recorded by hosts")
+    people: int = Field(description="How many took part in them")
+
+
 class ConversationPublic(ConversationSummary):
     description: str
     statements: list[StatementPublic]
     waiting: int = Field(description="Participants' statements still with the moderators")
+    hosted: HostedVoices = HostedVoices(conversations=0, people=0)
 
     @classmethod
     def of(
@@ -84,12 +91,14 @@ class ConversationPublic(ConversationSummary):
         *,
         now: datetime,
         waiting: int,
+        hosted: tuple[int, int] = (0, 0),
     ) -> "ConversationPublic":
         return cls(
             **summary(conversation, now=now).model_dump(),
             description=conversation.description,
             statements=[StatementPublic.of(s) for s in statements],
             waiting=waiting,
+            hosted=HostedVoices(conversations=hosted[0], people=hosted[1]),
         )
 
 
@@ -101,6 +110,23 @@ def summary(conversation: Conversation, *, now: datetime) -> ConversationSummary
         closes_at=conversation.closes_at,
         language="cy" if conversation.language == "cy" else "en",
     )
+
+
+class HostCreate(BaseModel):
+    """A host of conversations in rooms: an organisation or community connector, by the name the
+    conversation's page may show."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"name": "Grangetown Community Centre"}]}
+    )
+
+    name: Annotated[str, single_line(MAX_HOST_NAME)]
+
+
+class HostInvited(BaseModel):
+    id: UUID
+    name: str
+    link: str = Field(description="For the host alone: records conversations held in rooms")
 
 
 class StatementCreate(BaseModel):

@@ -1,7 +1,9 @@
 """Subject access: what moderation holds about a person, found by the keyed digest of their email
-(stories they shared with an address), told to signups as `person.access_answered`."""
+(stories they shared with an address) and by their id (the conversation participant they linked
+to their volunteer account, with its statements), told to signups as `person.access_answered`."""
 
 from typing import Any
+from uuid import UUID
 
 from together_contracts import PersonAccessRequested
 
@@ -35,6 +37,33 @@ def story_held(item: Item) -> dict[str, Any]:
     }
 
 
+def statement_held(item: Item) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "status": item.status.value,
+        "text": item.text,
+        "added_at": item.created_at,
+        "decided_at": item.decided_at,
+        "conversation_id": item.statement.conversation_id,
+    }
+
+
+async def participation_held(person_id: UUID | None, ctx: Context) -> dict[str, Any] | None:
+    """The linked participant's statements, how many votes they cast and what they told."""
+    if person_id is None or ctx.talk is None:
+        return None
+    participant = await ctx.talk.linked_to(person_id)
+    if participant is None:
+        return None
+    about = await ctx.talk.about_of(participant)
+    return {
+        "statements": [statement_held(i) for i in await ctx.items.by_participant(participant)],
+        "votes": await ctx.talk.count_votes_by(participant),
+        "region": about.region if about else None,
+        "age_band": about.age_band if about else None,
+    }
+
+
 async def answer_access(request: PersonAccessRequested, ctx: Context) -> None:
     """Answer with the person's stories (through `ctx.access_answers`, which bootstrap always
     sets); the read is an admin's read of personal data, so it goes in the security log (by the
@@ -43,7 +72,11 @@ async def answer_access(request: PersonAccessRequested, ctx: Context) -> None:
         raise RuntimeError("subject access needs ctx.access_answers")
     found = await ctx.items.by_author_digest(request.data.email_digest)
     stories = [story_held(item) for item in found if item.kind is Kind.STORY]
-    answered = await ctx.access_answers.answer(request, {"stories": stories})
+    held: dict[str, Any] = {"stories": stories}
+    conversations = await participation_held(request.data.person_id, ctx)
+    if conversations is not None:
+        held["conversations"] = conversations
+    answered = await ctx.access_answers.answer(request, held)
     if answered and ctx.security_log is not None:
         await record_security_event(
             ctx.security_log,

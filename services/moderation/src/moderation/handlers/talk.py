@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from together_contracts import IntegrationEvent
 
@@ -90,11 +90,29 @@ async def add_statement(
     votes on it before a moderator approves it."""
     conversation = await conversation_of(conversation_id, ctx)
     conversation.refuse_unless_open(ctx.clock())
+    item = await statement_item(
+        conversation, text=text, participant=participant, language=language, ctx=ctx
+    )
+    await queue_statement(item, correlation_id, ctx)
+    return item
+
+
+async def statement_item(
+    conversation: Conversation,
+    *,
+    text: str,
+    participant: str,
+    language: str,
+    ctx: Context,
+    item_id: UUID | None = None,
+) -> Item:
+    """A participant's statement, screened like a story, as an item of the moderation queue."""
     text = " ".join(text.split())
     title = conversation.question[:120]
     earlier = await earlier_sketches(Kind.STATEMENT, ctx)
     screening = await screened(title=title, text=text, earlier=earlier)
-    item = Item(
+    return Item(
+        id=item_id or uuid4(),
         kind=Kind.STATEMENT,
         title=title,
         text=text,
@@ -104,9 +122,12 @@ async def add_statement(
         details=StatementDetails(conversation_id=conversation.id, participant=participant),
         screening=screening,
     )
+
+
+async def queue_statement(item: Item, correlation_id: str, ctx: Context) -> bool:
+    """Into the queue with `statement.submitted`; False if it was there (sent twice)."""
     told: list[IntegrationEvent] = [outgoing_events.statement_submitted(item, correlation_id)]
-    await ctx.items.add(item, events=told)
-    return item
+    return await ctx.items.add(item, events=told)
 
 
 async def next_statement(
@@ -151,6 +172,24 @@ async def tell_about(participant: str, about: About, ctx: Context) -> None:
     await talk_of(ctx).tell_about(participant, about, at=ctx.clock())
 
 
+async def link_volunteer(participant: str, person_id: UUID, ctx: Context) -> str:
+    """At a signed-in volunteer's request, tie their participant to their account: their votes
+    follow them to another device, and erasing the account blanks their statements and removes
+    the tie (handlers.erasure). Returns the participant to go on as: the one tied before, if any
+    (votes cast meanwhile under the other stay a pseudonym's)."""
+    return await talk_of(ctx).link(participant, person_id, at=ctx.clock())
+
+
+async def participant_of(known: str | None, person_id: UUID | None, ctx: Context) -> str | None:
+    """Who is taking part: the participant tied to the signed-in volunteer, if any, otherwise
+    the one their cookie names (None: a newcomer)."""
+    if person_id is not None:
+        linked = await talk_of(ctx).linked_to(person_id)
+        if linked is not None:
+            return linked
+    return known
+
+
 async def analyse(conversation_id: UUID, ctx: Context) -> dict[str, Any]:
     """Find the opinion groups, what unites and what divides, and keep them for the results."""
     talk = talk_of(ctx)
@@ -193,7 +232,8 @@ async def export(conversation_id: UUID, ctx: Context) -> dict[str, Any]:
     """The open data of a conversation: its approved statements, its votes with each participant
     named by a number drawn for this export alone (so two exports cannot be joined on them) and
     the region they told, if any (no cookie, no volunteer, no age, nothing else about anyone),
-    and the last results, under `LICENCE`."""
+    the conversations held in rooms (host, place, day, how many took part) and the last results,
+    under `LICENCE`."""
     talk = talk_of(ctx)
     conversation = await conversation_of(conversation_id, ctx)
     statements = await talk.statements(conversation)
@@ -205,6 +245,7 @@ async def export(conversation_id: UUID, ctx: Context) -> dict[str, Any]:
     number = {who: n for n, who in enumerate(people, start=1)}
     kept = await talk.results_of(conversation.id) or {}
     kept.pop("votes_seen", None)
+    rooms = await talk.hosted_of(conversation.id)
     words = {1: "agree", -1: "disagree", 0: "pass"}
     return {
         "licence": LICENCE,
@@ -229,6 +270,17 @@ async def export(conversation_id: UUID, ctx: Context) -> dict[str, Any]:
             ),
             key=lambda vote: (vote["participant"], vote["statement"]),
         ),
+        "hosted": [
+            {
+                "host": room.host_name,
+                "place": room.place,
+                "region": room.region or "",
+                "held_on": room.held_on.isoformat(),
+                "people": room.people,
+                "statements": len(room.statements),
+            }
+            for room in rooms
+        ],
         "results": kept,
     }
 

@@ -6,7 +6,7 @@ from together_kit.web.pages import RateLimit, Site
 from together_kit.web.rendering import WebPages
 
 from moderation.entrypoints.schemas import MAX_STORY_LENGTH
-from moderation.entrypoints.web import reading, sharing, talking, withdrawing
+from moderation.entrypoints.web import hosting, reading, sharing, talking, withdrawing
 
 
 def public_site(pages: WebPages, *, share_limit: RateLimit) -> Site:
@@ -15,5 +15,7 @@ def public_site(pages: WebPages, *, share_limit: RateLimit) -> Site:
 
 
 router = APIRouter(include_in_schema=False)
-for module in (sharing, withdrawing, reading, talking):  # the withdraw link before /stories/{id}
+PAGES = (sharing, withdrawing, reading, talking, hosting)
+"""In this order: the withdraw link's route before /stories/{id}."""
+for module in PAGES:
     router.include_router(module.router)

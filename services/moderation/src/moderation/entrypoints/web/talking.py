@@ -9,8 +9,10 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 from together_kit.http.middleware import current_correlation_id
+from together_kit.web import uk_map
 from together_kit.web.labels import options
 from together_kit.web.pages import Site
+from together_kit.web.site import signed_in
 
 from moderation.domain.talk import (
     AGE_BANDS,
@@ -24,8 +26,9 @@ from moderation.domain.talk import (
 from moderation.entrypoints.dependencies import ContextDep, SiteDep
 from moderation.entrypoints.talk_api import give_cookie, participant_cookie
 from moderation.entrypoints.talk_schemas import StatementCreate
-from moderation.entrypoints.web import labels, talk_pictures
-from moderation.handlers import talk
+from moderation.entrypoints.web import labels, region_map, talk_pictures
+from moderation.handlers import hosted, talk
+from moderation.handlers.context import Context
 
 MAX_FORM_FIELDS = 8
 router = APIRouter()
@@ -58,7 +61,7 @@ async def _conversation_page(
     text: str = "",
     error: str = "",
 ) -> Response:
-    participant, token = participant_cookie(request)
+    participant, token = await participant_cookie(request, ctx)
     try:
         found = await talk.conversation_of(conversation_id, ctx)
         statement, voted, total = await talk.next_statement(
@@ -67,6 +70,8 @@ async def _conversation_page(
     except ConversationNotFoundError:
         return site.render(request, "talk_missing.html", status_code=status.HTTP_404_NOT_FOUND)
     asked = voted > 0 and await talk.talk_of(ctx).about_of(participant) is None
+    person = signed_in(request, request.app.state.site_tokens)
+    rooms, people = await hosted.voices(conversation_id, ctx)
     context = {
         "conversation": found,
         "ask_about": asked,
@@ -80,6 +85,10 @@ async def _conversation_page(
         "text": text,
         "error": site.translated(request, {"text": error}).get("text", "") if error else "",
         "max_statement": MAX_STATEMENT,
+        "rooms": rooms,
+        "room_people": people,
+        "volunteer": person is not None,
+        "linked": person is not None and await talk.talk_of(ctx).linked_to(person) == participant,
     }
     code = status.HTTP_422_UNPROCESSABLE_CONTENT if error else status.HTTP_200_OK
     page = site.render(request, "talk_conversation.html", context, status_code=code)
@@ -87,12 +96,12 @@ async def _conversation_page(
     return page
 
 
-async def _posted(request: Request, site: Site) -> tuple[FormData, str, str | None]:
+async def _posted(request: Request, site: Site, ctx: Context) -> tuple[FormData, str, str | None]:
     """A participant's form, within the limits per address and per participant: the form, the
-    participant, and the cookie to give them (None when they have one)."""
+    participant, and the cookie to give them (None when they have it)."""
     await request.app.state.talk_limit(request)
     form = await site.form(request, max_fields=MAX_FORM_FIELDS)
-    participant, token = participant_cookie(request)
+    participant, token = await participant_cookie(request, ctx)
     await request.app.state.talk_participant_limit(participant)
     return form, participant, token
 
@@ -106,7 +115,7 @@ def _back(request: Request, site: Site, path: str, token: str | None) -> Respons
 
 @router.post("/talk/{conversation_id}/vote")
 async def vote(request: Request, conversation_id: UUID, ctx: ContextDep, site: SiteDep) -> Response:
-    form, participant, token = await _posted(request, site)
+    form, participant, token = await _posted(request, site, ctx)
     try:
         value = VoteValue(str(form.get("vote", "")))
         statement_id = UUID(str(form.get("statement", "")))
@@ -124,7 +133,7 @@ async def about_me(
 ) -> Response:
     """The optional question asked once: a region and an age band, or "no thanks" (kept as
     nothing told, so it is not asked again)."""
-    form, participant, token = await _posted(request, site)
+    form, participant, token = await _posted(request, site, ctx)
     region = str(form.get("region", "")) or None
     age_band = str(form.get("age_band", "")) or None
     try:
@@ -136,11 +145,25 @@ async def about_me(
     return _back(request, site, f"/talk/{conversation_id}", token)
 
 
+@router.post("/talk/{conversation_id}/volunteer")
+async def link_volunteer(
+    request: Request, conversation_id: UUID, ctx: ContextDep, site: SiteDep
+) -> Response:
+    """A signed-in volunteer ties their votes to their account (handlers.talk.link_volunteer)."""
+    _, participant, token = await _posted(request, site, ctx)
+    person = signed_in(request, request.app.state.site_tokens)
+    if person is not None:
+        kept = await talk.link_volunteer(participant, person, ctx)
+        if kept != participant:
+            token = request.app.state.talk_participants.issue(UUID(kept))
+    return _back(request, site, f"/talk/{conversation_id}", token)
+
+
 @router.post("/talk/{conversation_id}/statements")
 async def add_statement(
     request: Request, conversation_id: UUID, ctx: ContextDep, site: SiteDep
 ) -> Response:
-    form, participant, token = await _posted(request, site)
+    form, participant, token = await _posted(request, site, ctx)
     text = str(form.get("text", ""))
     try:
         body = StatementCreate(text=text, language=site.pages.language(request))
@@ -172,6 +195,7 @@ async def results(
     except ConversationNotFoundError:
         return site.render(request, "talk_missing.html", status_code=status.HTTP_404_NOT_FOUND)
     kept = await talk.talk_of(ctx).results_of(conversation_id)
+    translate = site.translator(request)
     context = {
         "conversation": found,
         "results": kept,
@@ -182,7 +206,12 @@ async def results(
         ],
         "unites": talk_pictures.standings(kept["consensus"]) if kept else [],
         "divides": talk_pictures.standings(kept["divisive"]) if kept else [],
-        **(talk_pictures.by_region(kept, translate=site.translator(request)) if kept else {}),
+        **(talk_pictures.by_region(kept, translate=translate) if kept else {}),
+        "region_maps": talk_pictures.region_maps(kept, translate=translate) if kept else {},
+        "region_key": region_map.agreement_key(translate=translate),
+        "region_view": region_map.VIEW,
+        "region_radius": region_map.RADIUS,
+        "outline": uk_map.outline(),
         "map_size": talk_pictures.MAP_SIZE,
         "bar_width": talk_pictures.BAR_WIDTH,
         "bar_label": talk_pictures.BAR_LABEL,
