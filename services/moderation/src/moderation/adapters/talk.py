@@ -39,6 +39,7 @@ class MongoTalkRepository:
         await self.votes.create_index([("conversation", ASCENDING), ("statement", ASCENDING)])
         await self.votes.create_index([("participant", ASCENDING)])
         await self.hosted.create_index([("conversation", ASCENDING), ("held_on", ASCENDING)])
+        await self.hosts.create_index([("conversation", ASCENDING), ("invited_at", ASCENDING)])
         await self.items.create_index(
             [("kind", ASCENDING), ("conversation_id", ASCENDING), ("status", ASCENDING)]
         )
@@ -196,15 +197,12 @@ class MongoTalkRepository:
 
     async def host(self, host_id: UUID) -> Host | None:
         document = await self.hosts.find_one({"_id": str(host_id)})
-        if document is None:
-            return None
-        return Host(
-            id=UUID(document["_id"]),
-            conversation_id=UUID(document["conversation"]),
-            name=document["name"],
-            invited_by=document.get("invited_by", ""),
-            invited_at=document["invited_at"],
-        )
+        return None if document is None else _host(document)
+
+    async def hosts_of(self, conversation_id: UUID) -> list[Host]:
+        """The conversation's hosts, first invited first."""
+        found = self.hosts.find({"conversation": str(conversation_id)}).sort("invited_at", 1)
+        return [_host(document) async for document in found]
 
     async def record_hosted(self, hosted: HostedConversation) -> bool:
         """Keep the record; False when the same one was kept before (a form sent twice)."""
@@ -285,4 +283,14 @@ def _conversation(document: Document) -> Conversation:
         closes_at=document.get("closes_at"),
         language=document.get("language", "en"),
         seeds=[Statement(id=UUID(s["id"]), text=s["text"], seed=True) for s in document["seeds"]],
+    )
+
+
+def _host(document: Document) -> Host:
+    return Host(
+        id=UUID(document["_id"]),
+        conversation_id=UUID(document["conversation"]),
+        name=document["name"],
+        invited_by=document.get("invited_by", ""),
+        invited_at=document["invited_at"],
     )

@@ -45,6 +45,10 @@ async def host_of(conversation_id: UUID, host_id: UUID, ctx: Context) -> Host:
     return host
 
 
+async def hosts(conversation_id: UUID, ctx: Context) -> list[Host]:
+    return await talk_of(ctx).hosts_of(conversation_id)
+
+
 async def record_hosted(
     conversation_id: UUID,
     host_id: UUID,
@@ -80,6 +84,11 @@ async def record_hosted(
         )
         await queue_statement(item, correlation_id, ctx)
     return hosted
+
+
+async def records(conversation_id: UUID, ctx: Context) -> list[HostedConversation]:
+    """The conversations held in rooms and recorded by hosts, by the day they were held."""
+    return await talk_of(ctx).hosted_of(conversation_id)
 
 
 async def voices(conversation_id: UUID, ctx: Context) -> tuple[int, int]:

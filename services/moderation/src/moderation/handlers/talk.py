@@ -77,6 +77,30 @@ async def conversation_of(conversation_id: UUID, ctx: Context) -> Conversation:
     return conversation
 
 
+@dataclass(frozen=True)
+class Standing:
+    """Where a conversation stands, for its lead: statements open to votes and waiting, votes,
+    and when its results were last found."""
+
+    conversation: Conversation
+    statements: int
+    waiting: int
+    votes: int
+    analysed_at: datetime | None
+
+
+async def standing(conversation: Conversation, ctx: Context) -> Standing:
+    talk = talk_of(ctx)
+    results = await talk.results_of(conversation.id)
+    return Standing(
+        conversation=conversation,
+        statements=len(await talk.statements(conversation)),
+        waiting=await talk.waiting(conversation.id),
+        votes=await talk.count_votes(conversation.id),
+        analysed_at=results.get("computed_at") if results else None,
+    )
+
+
 async def add_statement(
     conversation_id: UUID,
     *,

@@ -26,6 +26,9 @@ FLASHES = {
     "signed-out": "You are signed out.",
     "account": "The account is changed.",
     "withdrawn": "Withdrawn: the item is no longer published.",
+    "opened": "The conversation is open: its page is public now.",
+    "host": "The host is invited: send them their link below.",
+    "analysed": "The results are found again from every vote so far.",
 }
 """Messages shown after a redirect, chosen by key so a link cannot put its own words on a page."""
 UK = ZoneInfo("Europe/London")
