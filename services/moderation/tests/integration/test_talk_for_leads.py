@@ -89,6 +89,23 @@ async def test_a_lead_opens_a_conversation_invites_a_host_and_finds_the_results(
     form = await moderation.http.get(html.unescape(link).removeprefix("http://test"))
     assert form.status_code == 200
     assert "For Grangetown Community Centre, hosting:" in form.text
+    recorded = await moderation.http.post(
+        html.unescape(link).removeprefix("http://test"),
+        data={
+            "place": "Grangetown Community Centre, Cardiff",
+            "region": "Wales",
+            "held_on": "2027-05-29",
+            "people": "14",
+            "statements": "Bus routes to the village matter.\nThe lunch club brought people back.",
+        },
+    )
+    assert recorded.status_code == 303, recorded.text
+    page = await lead.get(f"/moderation/conversations/{cid}")
+    assert "Grangetown Community Centre, Cardiff, 2027-05-29: 14 people, 2 statements" in page.text
+    assert '<a href="/moderation?kind=statement">2</a>' in page.text
+    queue = await lead.get("/moderation")
+    assert queue.status_code == 200
+    assert "2 statements" in queue.text
 
     assert "not yet" in page.text
     analysed = await lead.post(f"/moderation/conversations/{cid}/analysis", data={"csrf": csrf})
