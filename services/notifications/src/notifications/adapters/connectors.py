@@ -1,0 +1,78 @@
+"""Where each community connector is active (from `connector.moved`), one document per connector
+and district, so a call to action finds its district's connectors by an indexed equality (no
+array query: nx-27017's indexes are not multikey). Each keeps when that connector was last told
+of a call there, for the at-most-monthly rule. Beside them, the open calls to action (from
+`call.opened` until `call.closed`), so a connector made active where a call is open hears of it."""
+
+from datetime import datetime
+from typing import Any
+
+from pymongo import ASCENDING
+from pymongo.asynchronous.collection import AsyncCollection
+from together_contracts import CallOpenedData
+from together_kit.stored import epoch, moment
+
+Document = dict[str, Any]
+
+
+class MongoConnectorDistricts:
+    def __init__(
+        self, collection: AsyncCollection[Document], calls: AsyncCollection[Document]
+    ) -> None:
+        self.collection = collection
+        self.calls = calls
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_index([("district", ASCENDING)])
+        await self.collection.create_index([("person_id", ASCENDING)])
+        await self.calls.create_index([("district", ASCENDING)])
+
+    async def keep(self, person_id: str, districts: list[str]) -> None:
+        """Their districts now (none: not active); when each was last told stays with it."""
+        await self.collection.delete_many({"person_id": person_id, "district": {"$nin": districts}})
+        for district in districts:
+            await self.collection.update_one(
+                {"_id": f"{person_id}:{district}"},
+                {"$setOnInsert": {"person_id": person_id, "district": district}},
+                upsert=True,
+            )
+
+    async def active_in(self, district: str) -> list[Document]:
+        """The district's active connectors: `person_id` and, once told of a call there,
+        `last_call_told_at` (a datetime)."""
+        found = await self.collection.find({"district": district}).to_list()
+        for kept in found:
+            if "last_call_told_at" in kept:
+                kept["last_call_told_at"] = moment(kept["last_call_told_at"])
+        return found
+
+    async def told(self, person_id: str, district: str, at: datetime) -> None:
+        await self.collection.update_one(
+            {"_id": f"{person_id}:{district}"}, {"$set": {"last_call_told_at": epoch(at)}}
+        )
+
+    async def forget(self, person_id: str) -> None:
+        await self.collection.delete_many({"person_id": person_id})
+
+    async def call_opened(self, call: CallOpenedData, event_id: str) -> None:
+        """Keep an open call (with the id of the event that opened it, the cause of the messages
+        it leads to)."""
+        await self.calls.update_one(
+            {"_id": str(call.call_id)},
+            {
+                "$setOnInsert": {
+                    "district": call.outward_code,
+                    "event_id": event_id,
+                    "call": call.model_dump(mode="json"),
+                }
+            },
+            upsert=True,
+        )
+
+    async def call_closed(self, call_id: str) -> None:
+        await self.calls.delete_one({"_id": call_id})
+
+    async def open_calls_in(self, districts: list[str]) -> list[tuple[str, CallOpenedData]]:
+        """The open calls in these districts: the opening event's id and what it said."""
+        found = self.calls.find({"district": {"$in": districts}})
+        return [(d["event_id"], CallOpenedData.model_validate(d["call"])) async for d in found]

@@ -1,0 +1,153 @@
+"""Community connectors hear of their path and of calls to action, through the real broker, store
+and SMTP server: each step is an email in their language; while active, a call opened in their
+district asks them to put an event on, once a month at most; a paused connector and a connector
+of another district hear nothing; erasure forgets where they were active."""
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from notifications.bootstrap import create_app
+from notifications.handlers import connectors
+from notifications.handlers.context import Context
+from notifications.settings import Settings
+from pymongo.asynchronous.database import AsyncDatabase
+from together_contracts import (
+    CallOpened,
+    CallOpenedData,
+    ConnectorMoved,
+    ConnectorMovedData,
+    ConnectorState,
+    VolunteerRegistered,
+    VolunteerRegisteredData,
+)
+from together_kit.testing.probe import publish_event
+from together_kit.testing.waiting import eventually
+
+from .conftest import Clock, Document, Sink, unique_address
+
+pytestmark = pytest.mark.integration
+
+MIDDAY = datetime(2027, 6, 1, 11, 0, tzinfo=UTC)
+
+
+def registered(person_id: uuid.UUID, address: str, language: str) -> VolunteerRegistered:
+    return VolunteerRegistered(
+        producer="signups",
+        correlation_id="connector",
+        data=VolunteerRegisteredData(
+            person_id=person_id,
+            name="Alex",
+            email=address,
+            language=language,  # type: ignore[arg-type]
+            confirm_url="https://links.example/confirm",
+            unsubscribe_url="https://links.example/unsubscribe",
+        ),
+    )
+
+
+def moved(person_id: uuid.UUID, state: ConnectorState, districts: list[str]) -> ConnectorMoved:
+    return ConnectorMoved(
+        producer="moderation",
+        correlation_id="connector",
+        data=ConnectorMovedData(
+            person_id=person_id, state=state, previous=None, districts=districts, moved_at=MIDDAY
+        ),
+    )
+
+
+def call(code: str) -> CallOpened:
+    return CallOpened(
+        producer="matching",
+        correlation_id="call",
+        data=CallOpenedData(
+            call_id=uuid.uuid4(),
+            outward_code=code,
+            volunteers=6,
+            reach_km=10,
+            gap_since=datetime(2027, 5, 1, 9, 0, tzinfo=UTC),
+            opened_at=MIDDAY,
+        ),
+    )
+
+
+async def test_an_active_connector_hears_of_a_call_in_their_district_once_a_month(
+    settings_for: Callable[..., Settings],
+    smtp_sink: Sink,
+    rabbitmq_url: str,
+    inspector: AsyncDatabase[Document],
+) -> None:
+    clock = Clock(MIDDAY)
+    app = create_app(settings_for(matching_public_url="http://matching.test"), clock=clock)
+    ctx: Context = app.state.context
+    active, elsewhere, paused = (unique_address(n) for n in ("active", "elsewhere", "paused"))
+    people = {address: uuid.uuid4() for address in (active, elsewhere, paused)}
+    async with app.router.lifespan_context(app):
+        for address, person_id in people.items():
+            await publish_event(rabbitmq_url, registered(person_id, address, "cy"))
+            await smtp_sink.wait_for(address)
+        await publish_event(rabbitmq_url, moved(people[active], ConnectorState.ACTIVE, ["LL57"]))
+        await publish_event(rabbitmq_url, moved(people[elsewhere], ConnectorState.ACTIVE, ["SA31"]))
+        await publish_event(rabbitmq_url, moved(people[paused], ConnectorState.ACTIVE, ["LL57"]))
+        await publish_event(rabbitmq_url, moved(people[paused], ConnectorState.PAUSED, []))
+        [_, step] = await smtp_sink.wait_for(active, 2)
+        assert step["Subject"] == "Rydych chi bellach yn gysylltydd cymunedol"
+        await smtp_sink.wait_for(paused, 3)
+
+        async def only_active_in_ll57() -> list[str]:
+            found = await inspector["connector_districts"].find({"district": "LL57"}).to_list()
+            return [d["person_id"] for d in found]
+
+        await eventually(only_active_in_ll57, until=lambda ids: ids == [str(people[active])])
+
+        await publish_event(rabbitmq_url, call("LL57"))
+        [*_, asked] = await smtp_sink.wait_for(active, 3)
+        body = asked.get_body(preferencelist=("plain",))
+        assert body is not None
+        text = body.get_content()
+        assert asked["Subject"] == "Galwad i weithredu yn LL57: allech chi gynnal digwyddiad?"
+        assert "http://matching.test/events/new?postcode=LL57" in text
+        assert "http://matching.test/gaps/districts/LL57" in text
+
+        clock.now += timedelta(days=10)
+        await connectors.tell_call(call("LL57"), ctx)
+        clock.now += timedelta(days=25)
+        later = call("LL57")
+        await connectors.tell_call(later, ctx)
+        await smtp_sink.wait_for(active, 4)
+
+    told = await inspector["messages"].find({"template": "call_opened"}).to_list()
+    assert [m["cause_event_id"] for m in told][-1] == str(later.id)
+    assert len(told) == 2, "the second call came 10 days after the first: not told"
+    assert len(smtp_sink.handler.to(elsewhere)) == 2, "SA31's connector hears nothing of LL57"
+    assert len(smtp_sink.handler.to(paused)) == 3, "a paused connector hears of no call"
+
+
+async def test_a_connector_made_active_where_a_call_is_open_hears_of_it(
+    settings_for: Callable[..., Settings],
+    smtp_sink: Sink,
+    rabbitmq_url: str,
+    inspector: AsyncDatabase[Document],
+) -> None:
+    app = create_app(settings_for(matching_public_url="http://matching.test"), clock=Clock(MIDDAY))
+    address, person_id = unique_address("late"), uuid.uuid4()
+    async with app.router.lifespan_context(app):
+        await publish_event(rabbitmq_url, registered(person_id, address, "en"))
+        await smtp_sink.wait_for(address)
+        opened = call("LL58")
+        await publish_event(rabbitmq_url, opened)
+
+        async def kept() -> int:
+            return await inspector["open_calls"].count_documents({"district": "LL58"})
+
+        await eventually(kept, until=lambda n: n == 1, what="the open call kept")
+        await publish_event(rabbitmq_url, moved(person_id, ConnectorState.ACTIVE, ["LL58"]))
+        mails = await smtp_sink.wait_for(address, 3)
+
+    assert {m["Subject"] for m in mails[1:]} == {
+        "You are now a community connector",
+        "A call to action in LL58: could you put an event on?",
+    }
+    [told] = await inspector["messages"].find({"template": "call_opened"}).to_list()
+    assert told["cause_event_id"] == str(opened.id)
