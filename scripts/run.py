@@ -378,9 +378,11 @@ def url_box(plan: Plan, env: dict[str, str]) -> list[str]:
     pages = [
         ("signups", "home", "/"),
         ("signups", "join", "/join"),
+        ("signups", "open letter", "/letter"),
         ("moderation", "share a story", "/share"),
         ("moderation", "stories", "/stories"),
         ("moderation", "talk together", "/talk"),
+        ("moderation", "thank-you wall", "/thanks"),
         ("matching", "events", "/events"),
         ("matching", "list an event", "/events/new"),
         ("matching", "gap map", "/gaps"),

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from matching.adapters.calls import MongoCallRepository
 from matching.adapters.community_events import MongoEventRepository
 from matching.adapters.geocoding import CachedGeocoder, GeoNamesTable
 from matching.adapters.matches import MongoMatchRepository
@@ -71,6 +72,7 @@ def matching_context(db: AsyncDatabase[Document], settings: MatchingSettings) ->
         ),
         erasures=ErasureAnswers(aggregate(db, "erasures"), service="matching"),
         access=AccessAnswers(aggregate(db, "access_answers"), service="matching"),
+        calls=MongoCallRepository(aggregate(db, "calls"), db["gap_streaks"]),
     )
 
 

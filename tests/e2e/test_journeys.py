@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -56,11 +56,13 @@ async def start_everything(
     sink: Any,
     *,
     matching: Sequence[str] | None = None,
+    signups_env: Mapping[str, str] | None = None,
     **matching_env: str,
 ) -> None:
     """The four services, as `make run` starts them, with emails going to `sink`; matching by
-    `matching` (a launcher command, e.g. travelling_matching.py) with `matching_env` if given."""
-    system.start("signups", SIGNUPS_ADMIN_API_KEY=ADMIN_KEY)
+    `matching` (a launcher command, e.g. travelling_matching.py) with `matching_env` if given,
+    signups with `signups_env` besides its admin key."""
+    system.start("signups", SIGNUPS_ADMIN_API_KEY=ADMIN_KEY, **(signups_env or {}))
     system.start("moderation", MODERATION_LEAD_EMAILS=json.dumps([LEAD_EMAIL]))
     system.start("matching", command=matching, **matching_env)
     system.start(

@@ -109,6 +109,7 @@ PAGES: list[tuple[Callable[[], FastAPI], str]] = [
     (signups, "/forget"),
     (signups, "/confirm/not-a-token"),
     (moderation, "/share"),
+    (moderation, "/thanks/new"),
     (moderation, "/moderation/login"),
     (matching, "/events/new"),
     (matching, "/r/not-a-token"),

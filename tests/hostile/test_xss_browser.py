@@ -189,6 +189,12 @@ async def test_signups_pages_show_hostile_text_as_text(
         await watched.assert_inert(f"/join/organisation echo #{n}")
         await assert_echoed(watched, f"/join/organisation echo #{n}", entered)
 
+        entered = {"name": payload, "town": payload, "email": payload}
+        await watched.post_form(f"{signups.url}/letter", {**entered, "kind": "person"})
+        await expect(page.locator("#error-summary")).to_be_visible()
+        await watched.assert_inert(f"/letter echo #{n}")
+        await assert_echoed(watched, f"/letter echo #{n}", entered)
+
         await watched.post_form(f"{signups.url}/forget", {"email": payload})
         await expect(page.locator("#error-summary")).to_be_visible()
         await watched.assert_inert(f"/forget echo #{n}")

@@ -1,7 +1,7 @@
 """The composition root of matching: the only place its clients and adapters are built."""
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import together_contracts as contracts
@@ -14,6 +14,7 @@ from together_kit.runtime import ServiceRuntime
 from together_kit.web.rendering import WebPages, mount_static
 from together_kit.web.site import SiteTokens
 
+from matching.adapters.calls import MongoCallRepository
 from matching.adapters.community_events import MongoEventRepository
 from matching.adapters.geocoding import (
     CACHED_AT,
@@ -28,7 +29,7 @@ from matching.adapters.volunteers import MongoVolunteerRepository
 from matching.domain.areas import Locality
 from matching.domain.places import Geocoder
 from matching.entrypoints import api, consumers, web
-from matching.handlers import Context, MatchingRules, volunteers
+from matching.handlers import Context, MatchingRules, calls, volunteers
 from matching.settings import Settings
 
 WEB = Path(__file__).parent / "entrypoints" / "web"
@@ -64,6 +65,7 @@ def create_app(
     )
     profiles = MongoVolunteerRepository(runtime.aggregate("volunteers"))
     matches = MongoMatchRepository(runtime.aggregate("matches"))
+    call_store = MongoCallRepository(runtime.aggregate("calls"), runtime.db["gap_streaks"])
     tokens = Tokens(settings.secret_keys(), legacy=settings.legacy_links)
     clock = clock or (lambda: datetime.now(UTC))
     geocode_cache = runtime.db["geocode_cache"]
@@ -96,8 +98,9 @@ def create_app(
         ),
         erasures=ErasureAnswers(runtime.aggregate("erasures"), service=settings.service_name),
         access=AccessAnswers(runtime.aggregate("access_answers"), service=settings.service_name),
+        calls=call_store,
     )
-    runtime.indexes(events, profiles, matches)
+    runtime.indexes(events, profiles, matches, call_store)
     runtime.publishes(
         contracts.EventSubmitted,
         contracts.EventPublished,
@@ -108,6 +111,8 @@ def create_app(
         contracts.MatchDeclined,
         contracts.MatchSharingChanged,
         contracts.VolunteerUnmatched,
+        contracts.CallOpened,
+        contracts.CallClosed,
         contracts.AttendanceRecorded,
         contracts.OrganiserLinkRequested,
         contracts.EventMessagePosted,
@@ -119,6 +124,15 @@ def create_app(
         settings.unmatched_interval_seconds,
         lambda: volunteers.tell_unmatched(ctx),
         name="tell-unmatched",
+    )
+    runtime.every(
+        settings.calls_interval_seconds,
+        lambda: calls.review_calls(
+            ctx,
+            reach_km=settings.call_reach_km,
+            after=timedelta(weeks=settings.call_after_weeks),
+        ),
+        name="calls-to-action",
     )
 
     submit_limiter = SharedRateLimiter(settings.submit_rate_limit, runtime.db["rate_limits"])

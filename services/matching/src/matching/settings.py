@@ -35,4 +35,11 @@ class Settings(ServiceSettings):
     """N: the best upcoming events proposed to a newly confirmed volunteer."""
     unmatched_after_days: int = 7
     unmatched_interval_seconds: float = 3600.0
+    call_after_weeks: float = Field(default=4.0, ge=0)
+    """A district whose confirmed volunteers have had no event in reach this long opens a call
+    to action (domain.calls)."""
+    call_reach_km: float = Field(default=10.0, gt=0)
+    """How far an upcoming event may be from a district's centre and still count as in reach."""
+    calls_interval_seconds: float = Field(default=3600.0, gt=0)
+    """How often the districts are reviewed for calls to open and close."""
     submit_rate_limit: str = "10/minute"

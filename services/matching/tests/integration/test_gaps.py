@@ -31,12 +31,13 @@ async def test_districts_are_ranked_and_drawn(matching: Matching, probe: EventPr
     assert page.text.count('class="gap gap-few"') == 1
     assert "GeoNames" in page.text
     assert "Natural Earth" in page.text
-    assert '<th scope="row">M1</th>' in page.text
+    assert '<th scope="row"><a href="/gaps/districts/M1">M1</a></th>' in page.text
 
 
 def biggest_gaps(html: str) -> list[str]:
-    table = html.partition('class="gap-table"')[2].partition("</table>")[0]
-    return re.findall(r'<th scope="row">([A-Z0-9]+)</th>', table)
+    table = html.partition('id="biggest-gaps"')[2].partition("</table>")[0]
+    row = r'<th scope="row"><a href="/gaps/districts/[A-Z0-9]+">([A-Z0-9]+)</a></th>'
+    return re.findall(row, table)
 
 
 def view_box(html: str) -> list[float]:

@@ -17,6 +17,7 @@ OPERATIONS: list[Operation] = [
     ("POST", "/api/v1/events", {}),
     ("GET", "/api/v1/events", {}),
     ("GET", "/api/v1/gaps", {}),
+    ("GET", "/api/v1/calls", {}),
 ]
 
 

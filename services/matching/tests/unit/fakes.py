@@ -3,12 +3,13 @@ the store query, so the fakes exercise the grid search too."""
 
 import copy
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from matching.adapters.tokens import Links, Tokens
+from matching.domain.calls import Call
 from matching.domain.community_events import (
     CommunityEvent,
     EventChange,
@@ -308,6 +309,47 @@ class FakeAccessAnswers:
         return True
 
 
+@dataclass
+class FakeCalls:
+    """Calls to action in memory; the events each change carried go to the shared outbox."""
+
+    outbox: Outbox
+    streaks: dict[str, datetime] = field(default_factory=dict)
+    calls: dict[UUID, Call] = field(default_factory=dict)
+
+    async def gap_streaks(self) -> dict[str, datetime]:
+        return dict(self.streaks)
+
+    async def change_streaks(self, begun: Mapping[str, datetime], ended: set[str]) -> None:
+        for code, since in begun.items():
+            self.streaks.setdefault(code, since)
+        for code in ended:
+            self.streaks.pop(code, None)
+
+    async def open_calls(self) -> dict[str, Call]:
+        return {c.outward_code: c for c in self.calls.values() if c.open}
+
+    async def open(self, call: Call, event: IntegrationEvent) -> bool:
+        if call.id in self.calls:
+            return False
+        self.calls[call.id] = call
+        self.outbox.events.append(event)
+        return True
+
+    async def close(
+        self, call: Call, *, at: datetime, events_in_reach: int, event: IntegrationEvent
+    ) -> None:
+        if self.calls[call.id].open:
+            self.calls[call.id] = replace(call, closed_at=at, events_in_reach=events_in_reach)
+            self.outbox.events.append(event)
+
+    async def all(self, *, limit: int) -> list[Call]:
+        return sorted(self.calls.values(), key=lambda c: c.opened_at, reverse=True)[:limit]
+
+    async def of_district(self, outward_code: str) -> list[Call]:
+        return [c for c in await self.all(limit=10_000) if c.outward_code == outward_code]
+
+
 def context(
     rules: MatchingRules | None = None, clock: Clock | None = None
 ) -> tuple[Context, Outbox]:
@@ -334,5 +376,6 @@ def context(
         rules=rules or MatchingRules(),
         erasures=FakeAnswers(),
         access=FakeAccessAnswers(),
+        calls=FakeCalls(outbox),
     )
     return ctx, outbox

@@ -19,6 +19,7 @@ from together_kit.runtime import ServiceRuntime
 from together_kit.web.rendering import WebPages, mount_static
 from together_kit.web.site import SiteTokens
 
+from moderation.adapters.connectors import MongoConnectorRepository
 from moderation.adapters.documents import REJECTED_AT
 from moderation.adapters.items import MongoItemRepository
 from moderation.adapters.moderators import MongoModeratorRepository, Passwords
@@ -30,7 +31,7 @@ from moderation.adapters.throttle import MongoSignInThrottle
 from moderation.adapters.tokens import Links, ParticipantTokens, Tokens
 from moderation.domain.moderators import Backoff, Lockout
 from moderation.domain.targets import Targets
-from moderation.entrypoints import api, consumers, talk_api, web
+from moderation.entrypoints import api, consumers, talk_api, thanks_api, web
 from moderation.entrypoints.web import moderator
 from moderation.handlers import Context, backlog, talk, themes
 from moderation.handlers.moderators import Accounts
@@ -44,6 +45,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     items = MongoItemRepository(runtime.aggregate("items"), erasure_key=settings.erasure_digest_key)
     stores = account_stores(runtime.db, settings)
     conversations = MongoTalkRepository(runtime.db)
+    connectors = MongoConnectorRepository(runtime.aggregate("connectors"), runtime.db["open_calls"])
     ctx = Context(
         items=items,
         answers=ErasureAnswers(runtime.aggregate("erasures"), service=settings.service_name),
@@ -61,11 +63,13 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         ),
         security_log=stores.security_log,
         talk=conversations,
+        connectors=connectors,
     )
     accounts = accounts_of(stores, settings, clock=ctx.clock)
     runtime.indexes(
         items,
         conversations,
+        connectors,
         stores.moderators,
         stores.sessions,
         stores.security_log,
@@ -96,6 +100,11 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         contracts.StatementSubmitted,
         contracts.StatementApproved,
         contracts.StatementRejected,
+        contracts.ThanksSubmitted,
+        contracts.ThanksApproved,
+        contracts.ThanksRejected,
+        contracts.ThanksWithdrawn,
+        contracts.ConnectorMoved,
     )
     consumers.register(runtime, ctx=ctx)
     runtime.every(
@@ -122,7 +131,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         title="together moderation",
         description="Stories shared with the coalition, screened and read by moderators before "
         "they are published; community event listings are moderated here too.",
-        routers=[api.router, talk_api.router, web.router],
+        routers=[api.router, talk_api.router, thanks_api.router, web.router],
     )
     mount_static(app)
     allow_partner_origins(app, settings.cors_origins, methods=["GET", "POST"])

@@ -54,7 +54,13 @@ async def test_the_queue_puts_leads_items_first_then_oldest_and_filters(
     counts = await items.counts(QueueFilter(), now=now)
     assert counts.total == 3
     assert counts.by_status == {"pending": 2, "held": 1, "escalated": 0}
-    assert counts.by_kind == {"story": 3, "listing": 0, "pledge": 0, "statement": 0}
+    assert counts.by_kind == {
+        "story": 3,
+        "listing": 0,
+        "pledge": 0,
+        "statement": 0,
+        "thanks": 0,
+    }
     assert counts.by_flag["link"] == 1
     assert counts.by_flag["safeguarding"] == 1
     linked_only = await items.counts(QueueFilter(flag=Flag.LINK), now=now)

@@ -17,6 +17,8 @@ OPERATIONS: list[Operation] = [
     ("POST", "/api/v1/stories", {}),
     ("GET", "/api/v1/stories", {}),
     ("GET", "/api/v1/stories/{story_id}", {}),
+    ("POST", "/api/v1/thanks", {}),
+    ("GET", "/api/v1/thanks", {}),
     ("POST", "/api/v1/talk", ADMIN),
     ("GET", "/api/v1/talk", {}),
     ("PUT", "/api/v1/talk/me", {}),

@@ -30,6 +30,14 @@ STORY = {
     "consent_to_publish": "yes",
 }
 
+THANKS = {
+    "who": "Tîm y nos ar Ward 7",
+    "worker": "nhs-care",
+    "what_for": "Am ofalu am Dad pan nad oedden ni'n gallu bod yno.",
+    "region": "CF14",
+    "language": "cy",
+}
+
 
 async def rendered_pages(moderation: Moderation, choice: str) -> dict[str, str]:
     pages: dict[str, str] = {}
@@ -77,6 +85,18 @@ async def rendered_pages(moderation: Moderation, choice: str) -> dict[str, str]:
     await visit("hosted form", "GET", hosting, 200)
     await visit("hosted errors", "POST", hosting, 422, {"people": "0", "held_on": "2999-01-01"})
     await visit("conversation", "GET", f"/talk/{conversation.id}", 200)
+    await visit("thanks form", "GET", "/thanks/new", 200)
+    await visit("thanks errors", "POST", "/thanks/new", 422, {"email": "x", "what_for": "y" * 1001})
+    async with moderation.client() as http:
+        assert (await http.post("/thanks/new", data=THANKS)).status_code == 303
+    await visit("thanks sent", "GET", "/thanks/new/sent", 200)
+    posted = await moderation.db["items"].find_one({"kind": "thanks"})
+    assert posted is not None
+    await decisions.approve(uuid.UUID(posted["_id"]), Moderator("ann"), ctx=moderation.ctx)
+    await visit("thanks wall", "GET", "/thanks?nation=Wales&worker=nhs-care", 200)
+    await visit("one thanks", "GET", f"/thanks/{posted['_id']}", 200)
+    await visit("thanks missing", "GET", f"/thanks/{uuid.uuid4()}", 404)
+    await visit("the day", "GET", "/thanks/5-july", 200)
     return pages
 
 
@@ -93,6 +113,8 @@ async def test_every_public_page_is_in_welsh(moderation: Moderation, choice: str
     assert "Mae problem wedi codi" in rendered["share errors"]
     assert "Rhaid i&#39;ch stori fod yn 5,000 nod neu lai" in rendered["share errors"]
     assert "Wedi'i rhannu gan Siân, Cymru" in VisibleText(rendered["stories"]).text
+    assert "Rhaid i&#39;ch diolch fod yn 1,000 nod neu lai" in rendered["thanks errors"]
+    assert "Staff y GIG a gofal" in VisibleText(rendered["thanks wall"]).text
 
 
 async def test_the_wait_page_is_in_welsh(start_moderation: StartModeration) -> None:
@@ -122,7 +144,11 @@ async def test_english_is_the_default_and_the_check_sees_it(moderation: Moderati
 def test_the_welsh_catalogue_is_complete_and_repeats_nothing_of_the_kits() -> None:
     in_code = {
         text for mapping in (*labels.ALL, kit_labels.LANGUAGES) for text in mapping.values()
-    } | {text for said in (*forms.STORY.values(), CHECK) for text in texts_of(said)}
+    } | {
+        text
+        for said in (*forms.STORY.values(), *forms.THANKS.values(), CHECK)
+        for text in texts_of(said)
+    }
     in_code |= set(MESSAGES.values())
 
     assert catalogue_gaps(WEB, in_code=in_code) == {

@@ -20,6 +20,7 @@ from together_kit.web.site import SiteTokens
 from notifications.adapters.address_keys import address_keys
 from notifications.adapters.channels.smtp import SmtpChannel, SmtpConfig
 from notifications.adapters.channels.webhook import WebhookChannel, WebhookConfig
+from notifications.adapters.connectors import MongoConnectorDistricts
 from notifications.adapters.contacts import MongoContactRepository
 from notifications.adapters.handover_journal import HandoverJournal
 from notifications.adapters.messages import RETAINED_FROM, MongoMessageRepository
@@ -78,6 +79,9 @@ def create_app(
     )
     suppressions = MongoSuppressionRepository(runtime.db["suppressions"])
     rosters = MongoRosterRepository(runtime.db["rosters"], erasure_key=settings.erasure_digest_key)
+    connector_districts = MongoConnectorDistricts(
+        runtime.db["connector_districts"], runtime.db["open_calls"]
+    )
     organiser_links = MongoMailQuota(
         runtime.db["organiser_link_quota"],
         key=settings.secret_keys().derive("together.notifications.organiser-links"),
@@ -126,9 +130,13 @@ def create_app(
         wake=dispatcher.wake,
         sender=dispatcher if settings.send_from_consumer else None,
         rosters=rosters,
+        connectors=connector_districts,
         organiser_links=organiser_links,
         my_url=addresses.url("signups", "/my"),
         share_url=addresses.url("moderation", "/share"),
+        talk_url=addresses.url("moderation", "/talk"),
+        events_url=addresses.url("matching", "/events"),
+        districts_url=addresses.url("matching", "/gaps/districts"),
     )
     claim_stale_after = timedelta(seconds=settings.claim_stale_seconds)
     stale_after = timedelta(seconds=settings.sending_stale_seconds)
@@ -143,7 +151,7 @@ def create_app(
         await recovery.recover_handovers(ctx)
         await reconcile()
 
-    runtime.indexes(messages, suppressions, contacts, rosters, organiser_links)
+    runtime.indexes(messages, suppressions, contacts, rosters, organiser_links, connector_districts)
     runtime.startup_hooks.append(messages.date_undated)
     runtime.retain(
         messages.collection,

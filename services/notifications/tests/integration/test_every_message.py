@@ -13,15 +13,25 @@ from notifications.settings import Settings
 from together_contracts import (
     BacklogAlert,
     BacklogAlertData,
+    ConnectorMoved,
+    ConnectorMovedData,
+    ConnectorState,
     ErasureLinkRequested,
     ErasureLinkRequestedData,
     IntegrationEvent,
+    LetterConfirmed,
+    LetterConfirmedData,
+    LetterSigned,
+    LetterSignedData,
     OrganisationJoined,
     OrganisationJoinedData,
     StoryApproved,
     StoryHeld,
     StoryOutcomeData,
     StoryRejected,
+    ThanksApproved,
+    ThanksOutcomeData,
+    ThanksRejected,
     VolunteerChangeRequested,
     VolunteerChangeRequestedData,
     VolunteerConfirmed,
@@ -75,6 +85,8 @@ class Case:
     make: Callable[[str, uuid.UUID, str], IntegrationEvent]
     links: tuple[str, ...]
     needs_contact: bool = False
+    contact_from: str = "volunteer_confirm"
+    """The case whose event makes the contact a case that needs one writes to."""
     words: dict[str, str | tuple[str, ...]] | None = None
     subject: dict[str, str] | None = None
     """The whole subject, where what it says matters."""
@@ -105,6 +117,18 @@ def outcome(address: str, language: str) -> StoryOutcomeData:
         reason="off-topic",
         public_url=f"{LINK}story",
         withdraw_url=f"{LINK}withdraw",
+    )
+
+
+def thanked(address: str, language: str) -> ThanksOutcomeData:
+    return ThanksOutcomeData(
+        thanks_id=uuid.uuid4(),
+        who="the night team on Ward 7",
+        author_email=address,
+        author_name="Ann",
+        language=language,  # type: ignore[arg-type]
+        reason="off-topic",
+        public_url=f"{LINK}thanks",
     )
 
 
@@ -158,6 +182,47 @@ CASES: dict[str, Case] = {
             "cy": "Cadarnhewch eich e-bost i gyhoeddi addewid eich sefydliad",
         },
     ),
+    "letter_confirm": Case(
+        lambda a, p, lang: env(
+            LetterSignedData(signature_id=p, email=a, language=lang, confirm_url=f"{LINK}sign"),
+            LetterSigned,
+        ),
+        (f"{LINK}sign",),
+        subject={
+            "en": "Confirm your signature of the open letter",
+            "cy": "Cadarnhewch eich llofnod ar y llythyr agored",
+        },
+    ),
+    "letter_invitation": Case(
+        lambda a, p, lang: env(
+            LetterConfirmedData(
+                signature_id=p, kind="person", nation="wales", invite=True, language=lang
+            ),
+            LetterConfirmed,
+        ),
+        ("http://moderation.test/talk", "http://matching.test/events"),
+        needs_contact=True,
+        contact_from="letter_confirm",
+    ),
+    "connector_moved": Case(
+        lambda a, p, lang: env(
+            ConnectorMovedData(
+                person_id=p,
+                state=ConnectorState.ACTIVE,
+                previous=ConnectorState.TRAINED,
+                districts=["LL57"],
+                language=lang,  # type: ignore[arg-type]
+                moved_at=DAYTIME,
+            ),
+            ConnectorMoved,
+        ),
+        ("http://matching.test/gaps/districts/LL57",),
+        needs_contact=True,
+        subject={
+            "en": "You are now a community connector",
+            "cy": "Rydych chi bellach yn gysylltydd cymunedol",
+        },
+    ),
     "story_approved": Case(
         lambda a, p, lang: env(outcome(a, lang), StoryApproved),
         (f"{LINK}story", f"{LINK}withdraw"),
@@ -174,6 +239,19 @@ CASES: dict[str, Case] = {
         lambda a, p, lang: env(outcome(a, lang), StoryHeld),
         (),
         words={"en": "116 123", "cy": "0808 2000 247"},
+    ),
+    "thanks_approved": Case(
+        lambda a, p, lang: env(thanked(a, lang), ThanksApproved),
+        (f"{LINK}thanks",),
+        words={"en": "the night team on Ward 7", "cy": "the night team on Ward 7"},
+    ),
+    "thanks_rejected": Case(
+        lambda a, p, lang: env(thanked(a, lang), ThanksRejected),
+        (),
+        words={
+            "en": ("Hello Ann,", "Why: It was not about community life"),
+            "cy": ("Helo Ann,", "Pam: Nid oedd yn ymwneud â bywyd cymunedol"),
+        },
     ),
     "backlog_alert": Case(
         lambda a, p, lang: env(
@@ -360,6 +438,7 @@ async def test_message_renders_with_both_parts_and_working_links(
     settings = settings_for(
         staff_language=language,
         moderation_public_url="http://moderation.test",
+        matching_public_url="http://matching.test",
         signups_public_url="http://signups.test",
     )
     app = create_app(settings, clock=lambda: DAYTIME)
@@ -373,7 +452,7 @@ async def _renders(smtp_sink: Sink, rabbitmq_url: str, template: str, language: 
     person_id = uuid.uuid4()
     expected = 1
     if case.needs_contact:
-        joined = CASES["volunteer_confirm"].make(address, person_id, language)
+        joined = CASES[case.contact_from].make(address, person_id, language)
         await publish_event(rabbitmq_url, joined)
         await smtp_sink.wait_for(address)
         expected = 2
@@ -403,6 +482,7 @@ async def _renders(smtp_sink: Sink, rabbitmq_url: str, template: str, language: 
         assert mail["Subject"] == case.subject[language]
     footer = "Atal e-byst gennym ni" if language == "cy" else "Stop emails from us"
     assert footer in text
-    if case.needs_contact:  # every email to a volunteer links to My together
+    if case.needs_contact and case.contact_from == "volunteer_confirm":
+        # every email to a volunteer links to My together
         assert "http://signups.test/my" in text
         assert 'href="http://signups.test/my"' in html

@@ -17,6 +17,8 @@ from together_kit.web.site import SiteTokens
 
 from signups.adapters.access import MongoAccessRepository
 from signups.adapters.erasures import MongoErasureRepository
+from signups.adapters.letter import PENDING_SINCE as SIGNATURE_PENDING_SINCE
+from signups.adapters.letter import MongoSignatureRepository
 from signups.adapters.organisations import PENDING_SINCE, MongoOrganisationRepository
 from signups.adapters.people import MongoPeopleRepository
 from signups.adapters.tokens import Links, Tokens
@@ -44,6 +46,9 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         per_day=settings.emails_per_address_per_day,
     )
     access = MongoAccessRepository(runtime.aggregate("access_requests"))
+    signatures = MongoSignatureRepository(
+        runtime.aggregate("letter_signatures"), erasure_key=settings.erasure_digest_key
+    )
     ctx = Context(
         people=people,
         organisations=organisations,
@@ -60,8 +65,9 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         mail_quota=mail_quota,
         erasure_key=settings.erasure_digest_key,
         access=access,
+        signatures=signatures,
     )
-    runtime.indexes(people, organisations, erasures, mail_quota, access)
+    runtime.indexes(people, organisations, erasures, mail_quota, access, signatures)
     runtime.publishes(
         contracts.VolunteerRegistered,
         contracts.VolunteerConfirmed,
@@ -69,8 +75,11 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         contracts.VolunteerUnsubscribed,
         contracts.VolunteerChangeRequested,
         contracts.VolunteerContactChanged,
+        contracts.ConnectorInterested,
         contracts.OrganisationJoined,
         contracts.PledgeMade,
+        contracts.LetterSigned,
+        contracts.LetterConfirmed,
         contracts.ErasureLinkRequested,
         contracts.PersonErasureRequested,
         contracts.PersonAccessRequested,
@@ -92,6 +101,12 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         organisations.organisations.collection,
         field=PENDING_SINCE,
         keep=days(settings.unconfirmed_organisation_retention_days),
+        clock=ctx.clock,
+    )
+    runtime.retain(
+        signatures.signatures.collection,
+        field=SIGNATURE_PENDING_SINCE,
+        keep=days(settings.unconfirmed_signature_retention_days),
         clock=ctx.clock,
     )
 

@@ -22,5 +22,9 @@ class Settings(ServiceSettings):
     purge_interval_seconds: float = 3600.0
     unconfirmed_organisation_retention_days: float = Field(default=30.0, gt=0)
     """An organisation whose contact never confirmed is deleted this long after it joined."""
+    unconfirmed_signature_retention_days: float = Field(default=30.0, gt=0)
+    """A signature of the open letter never confirmed is deleted this long after it was made."""
+    signatories_per_page: int = Field(default=100, ge=1, le=1000)
+    """Names on one page of the open letter's public list."""
     erasure_services: tuple[str, ...] = ("moderation", "matching", "notifications")
     """The services whose `person.erased` answers an erasure waits for (besides signups)."""

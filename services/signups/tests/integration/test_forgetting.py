@@ -161,6 +161,38 @@ async def test_an_organisation_contact_is_forgotten_with_their_organisation(
     await nothing_holds(site, contact, "sam patelwood")
 
 
+async def test_a_signatory_of_the_open_letter_is_in_the_export_and_forgotten_by_address(
+    site: Site, probe: EventProbe, rabbitmq_url: str
+) -> None:
+    email = f"nia.{uuid.uuid4().hex[:6]}@example.org"
+    signing = {"kind": "person", "name": "Nia Signatorywood", "town": "Bangor", "email": email}
+    async with event_probe(rabbitmq_url, ["letter.signed"]) as letters:
+        signed = await site.http.post("/letter", data={**signing, "nation": "wales", "public": "y"})
+        assert signed.status_code == 303, signed.text
+        link = await first(letters, "letter.signed", email=email)
+    await site.http.post(urlsplit(link["data"]["confirm_url"]).path)
+    assert "Nia Signatorywood" in (await site.http.get("/letter")).text
+    admin = {"X-API-Key": ADMIN_KEY}
+
+    asked = await site.http.post("/api/v1/admin/access", json={"email": email}, headers=admin)
+
+    own = await site.db["access_requests"].find_one({"_id": asked.json()["id"]})
+    assert own is not None
+    [held] = own["answers"]["signups"]["letter_signatures"]
+    assert (held["details"]["name"], held["details"]["town"]) == ("Nia Signatorywood", "Bangor")
+    assert held["confirmed_at"] is not None
+
+    await site.http.post("/forget", data={"email": email})
+    erase = await first(probe, "person.erasure_link_requested", email=email)
+    erased = await site.http.post(urlsplit(erase["data"]["confirm_url"]).path)
+
+    assert erased.status_code == 200
+    assert await site.db["letter_signatures"].count_documents({}) == 0
+    assert "Nia Signatorywood" not in (await site.http.get("/letter")).text
+    await site.db["access_requests"].delete_many({})
+    await nothing_holds(site, email, "nia signatorywood", "bangor")
+
+
 # Subject access
 
 

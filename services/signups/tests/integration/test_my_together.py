@@ -296,6 +296,8 @@ async def test_my_data_is_everything_held_with_the_consent_log_and_no_link_secre
 ) -> None:
     email, person_id = await volunteer(signups, probe, phone="029 2000 0000")
     async with signed_in_client(signups, probe, email, person_id) as http:
+        signature = {"kind": "person", "name": "Ann", "email": email, "nation": "wales"}
+        assert (await http.post("/api/v1/letter/signatures", json=signature)).status_code == 202
         download = await http.get("/my/data.json")
 
     assert download.status_code == 200
@@ -309,6 +311,8 @@ async def test_my_data_is_everything_held_with_the_consent_log_and_no_link_secre
         ("matched-events", True),
         ("news", True),
     }
+    [signed] = held["letter_signatures"]
+    assert (signed["details"]["name"], signed["details"]["nation"]) == ("Ann", "wales")
     assert "nonce" not in download.text
 
 

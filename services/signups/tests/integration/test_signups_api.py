@@ -22,7 +22,12 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from signups.adapters.people import MongoPeopleRepository
 from signups.bootstrap import create_app
-from signups.entrypoints.schemas import ORGANISATION_EXAMPLE, VOLUNTEER_EXAMPLE, JoinAccepted
+from signups.entrypoints.schemas import (
+    ORGANISATION_EXAMPLE,
+    SIGNATURE_EXAMPLE,
+    VOLUNTEER_EXAMPLE,
+    JoinAccepted,
+)
 from signups.handlers import Context, erasure, volunteers
 from signups.handlers.erasure import ErasureOutcome
 from signups.settings import Settings
@@ -56,8 +61,11 @@ SIGNUPS_EVENTS = (
     "volunteer.unsubscribed",
     "volunteer.change_requested",
     "volunteer.contact_changed",
+    "connector.interested",
     "organisation.joined",
     "pledge.made",
+    "letter.signed",
+    "letter.confirmed",
     "person.erasure_link_requested",
     "person.erasure_requested",
     "person.access_requested",
@@ -770,7 +778,11 @@ async def test_openapi_documents_both_posts_with_complete_examples(signups: Sign
     document = (await signups.http.get("/openapi.json")).json()
     schemas = document["components"]["schemas"]
 
-    for path, example in ((SIGNUPS, VOLUNTEER_EXAMPLE), (ORGANISATIONS, ORGANISATION_EXAMPLE)):
+    for path, example in (
+        (SIGNUPS, VOLUNTEER_EXAMPLE),
+        (ORGANISATIONS, ORGANISATION_EXAMPLE),
+        ("/api/v1/letter/signatures", SIGNATURE_EXAMPLE),
+    ):
         operation = document["paths"][path]["post"]
         reference = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
         schema = schemas[reference.rpartition("/")[2]]

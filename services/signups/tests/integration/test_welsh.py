@@ -14,7 +14,7 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from signups.adapters.tokens import Tokens
 from signups.bootstrap import WEB, create_app
 from signups.domain.links import Purpose
-from signups.entrypoints.web import forms
+from signups.entrypoints.web import forms, letter
 from signups.settings import Settings
 from together_contracts import PledgeApproved, PledgeOutcomeData
 from together_kit.testing.probe import EventProbe, event_probe, publish_event
@@ -102,6 +102,10 @@ def public_pages(welsh: Welsh) -> dict[str, tuple[str, str, dict[str, Any] | Non
         "forget expired": ("GET", f"/forget/{old_erase}", None, 410),
         "forget broken": ("POST", f"/forget/{erase}", {}, 404),
         "pledges": ("GET", "/pledges", None, 200),
+        "letter": ("GET", "/letter", None, 200),
+        "letter errors": ("POST", "/letter", {"email": "x", "town": "t" * 101}, 422),
+        "letter thanks": ("GET", "/letter/thanks", None, 200),
+        "letter signatories": ("GET", "/letter/signatories", None, 200),
     }
 
 
@@ -126,6 +130,7 @@ async def journey_pages(welsh: Welsh, rabbitmq_url: str, choice: str) -> dict[st
         "organisation.joined",
         "person.erasure_link_requested",
         "pledge.made",
+        "letter.signed",
     ]
     welsh_please = in_welsh(choice)
     pages: dict[str, str] = {}
@@ -172,6 +177,12 @@ async def journey_pages(welsh: Welsh, rabbitmq_url: str, choice: str) -> dict[st
         await visit("change to confirm", "GET", confirm_change)
         await visit("change confirmed", "POST", confirm_change)
         await visit("change already confirmed", "GET", confirm_change)
+        signing = {"kind": "person", "name": "Nia", "email": contact, "nation": "wales"}
+        assert (await http.post("/letter", data={**signing, "public": "yes"})).status_code == 303
+        confirm_signature = await link("letter.signed", contact)
+        await visit("signature to confirm", "GET", confirm_signature)
+        await visit("signature confirmed", "POST", confirm_signature)
+        await visit("letter with a signatory", "GET", "/letter")
         unsubscribe = await link("volunteer.registered", volunteer, "unsubscribe_url")
         await visit("unsubscribed", "POST", unsubscribe)
         await visit("forget asked", "POST", "/forget", {"email": volunteer})
@@ -224,6 +235,9 @@ async def test_every_public_page_is_in_welsh(welsh: Welsh, rabbitmq_url: str, ch
     assert "Cadarnhau'r newidiadau hyn" in rendered["change to confirm"]
     assert "Mae eich newidiadau wedi" in rendered["change confirmed"]
     assert "Mae problem wedi codi" in rendered["join errors"]
+    assert "Degawd yr Ailgysylltu" in rendered["letter"]
+    assert "Cymru" in rendered["letter with a signatory"]
+    assert "Cadarnhewch eich llofnod" in rendered["signature to confirm"]
 
 
 async def test_english_is_the_default_and_the_check_sees_it(welsh: Welsh) -> None:
@@ -236,7 +250,8 @@ async def test_english_is_the_default_and_the_check_sees_it(welsh: Welsh) -> Non
 
 
 def test_the_welsh_catalogue_is_complete_and_repeats_nothing_of_the_kits() -> None:
-    in_code = {text for mapping in labels.ALL for text in mapping.values()} | {
+    choices = (*labels.ALL, *letter.LABELS)
+    in_code = {text for mapping in choices for text in mapping.values()} | {
         text for mapping in forms.ALL for said in mapping.values() for text in texts_of(said)
     }
 

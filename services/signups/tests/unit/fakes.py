@@ -8,6 +8,14 @@ from typing import Any
 from uuid import UUID
 
 from signups.adapters.tokens import Links, Tokens
+from signups.domain.letter import (
+    AlreadySignedError,
+    Counts,
+    Signatory,
+    Signature,
+    SignatureChange,
+    SignatureNotFoundError,
+)
 from signups.domain.organisations import (
     Organisation,
     OrganisationChange,
@@ -31,6 +39,7 @@ from together_contracts import (
     Consent,
     IntegrationEvent,
     Interest,
+    Nation,
     OrganisationType,
     email_digest,
 )
@@ -159,6 +168,59 @@ class FakeOrganisations:
 
 
 @dataclass
+class FakeSignatures:
+    """Signatures of the open letter in memory; one per address, as the unique index keeps it."""
+
+    key: bytes
+    signatures: dict[UUID, Signature] = field(default_factory=dict)
+    events: list[IntegrationEvent] = field(default_factory=list)
+
+    async def add(self, signature: Signature, *, events: Sequence[IntegrationEvent]) -> None:
+        if await self.find_by_email(signature.details.email) is not None:
+            raise AlreadySignedError(signature.details.email)
+        self.signatures[signature.id] = copy.deepcopy(signature)
+        self.events += events
+
+    async def get(self, signature_id: UUID) -> Signature | None:
+        signature = self.signatures.get(signature_id)
+        return copy.deepcopy(signature) if signature else None
+
+    async def find_by_email(self, email: str) -> Signature | None:
+        found = [s for s in self.signatures.values() if s.details.email == email]
+        return copy.deepcopy(found[0]) if found else None
+
+    async def with_digest(self, digest: str) -> list[Signature]:
+        return [
+            copy.deepcopy(s)
+            for s in self.signatures.values()
+            if email_digest(s.details.email, key=self.key) == digest
+        ]
+
+    async def change(self, signature_id: UUID, change: SignatureChange) -> Signature:
+        if signature_id not in self.signatures:
+            raise SignatureNotFoundError(signature_id)
+        signature = copy.deepcopy(self.signatures[signature_id])
+        self.events += change(signature)
+        self.signatures[signature_id] = signature
+        return copy.deepcopy(signature)
+
+    async def delete(self, signature_id: UUID) -> bool:
+        return self.signatures.pop(signature_id, None) is not None
+
+    async def counts(self) -> Counts:
+        confirmed = [s.details.nation for s in self.signatures.values() if s.confirmed]
+        return Counts({nation: confirmed.count(nation) for nation in Nation})
+
+    async def shown(self, *, skip: int, limit: int) -> tuple[list[Signatory], int]:
+        shown = [
+            Signatory(s.details.name, s.details.kind, s.details.town)
+            for s in sorted(self.signatures.values(), key=lambda s: s.confirmed_at or NOW)
+            if s.shown
+        ]
+        return shown[skip : skip + limit], len(shown)
+
+
+@dataclass
 class FakeErasures:
     records: dict[UUID, dict[str, Any]] = field(default_factory=dict)
     tombstones: set[str] = field(default_factory=set)
@@ -244,10 +306,16 @@ class World:
     organisations: FakeOrganisations
     erasures: FakeErasures
     clock: Clock
+    signatures: FakeSignatures
 
     @property
     def events(self) -> list[IntegrationEvent]:
-        return [*self.people.events, *self.organisations.events, *self.erasures.events]
+        return [
+            *self.people.events,
+            *self.organisations.events,
+            *self.erasures.events,
+            *self.signatures.events,
+        ]
 
     def of_type(self, event_type: str) -> list[IntegrationEvent]:
         return [event for event in self.events if event.type == event_type]
@@ -257,6 +325,7 @@ def new_world() -> World:
     """Fakes of every port of the handlers' `Context`, real tokens and links, a clock at NOW."""
     people, orgs, erasures, clock = FakePeople(), FakeOrganisations(), FakeErasures(), Clock(NOW)
     tokens = Tokens(SECRET)
+    signatures = FakeSignatures(ERASURE_KEY)
     ctx = Context(
         people=people,
         organisations=orgs,
@@ -267,8 +336,9 @@ def new_world() -> World:
         form_version="2026-11",
         mail_quota=FakeMailQuota(per_day=100),
         erasure_key=ERASURE_KEY,
+        signatures=signatures,
     )
-    return World(ctx, people, orgs, erasures, clock)
+    return World(ctx, people, orgs, erasures, clock, signatures)
 
 
 class Consumer:

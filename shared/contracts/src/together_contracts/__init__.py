@@ -3,6 +3,14 @@
 Depends on pydantic alone, so any service (or a partner) can import it without the kit.
 """
 
+from together_contracts.calls import CallClosed, CallClosedData, CallOpened, CallOpenedData
+from together_contracts.connectors import (
+    ConnectorInterested,
+    ConnectorInterestedData,
+    ConnectorMoved,
+    ConnectorMovedData,
+    ConnectorState,
+)
 from together_contracts.envelope import EXCHANGE, EventData, IntegrationEvent
 from together_contracts.erasure import (
     ErasureLinkRequested,
@@ -16,6 +24,14 @@ from together_contracts.erasure import (
     PersonErasureRequested,
     PersonErasureRequestedData,
     email_digest,
+)
+from together_contracts.letter import (
+    LetterConfirmed,
+    LetterConfirmedData,
+    LetterSigned,
+    LetterSignedData,
+    Nation,
+    SignatoryKind,
 )
 from together_contracts.listings import (
     EventSubmitted,
@@ -100,6 +116,15 @@ from together_contracts.taxonomy import (
     Language,
     OrganisationType,
 )
+from together_contracts.thanks import (
+    ThanksApproved,
+    ThanksOutcomeData,
+    ThanksRejected,
+    ThanksSubmitted,
+    ThanksSubmittedData,
+    ThanksWithdrawn,
+    ThanksWithdrawnData,
+)
 from together_contracts.volunteers import (
     VolunteerChangeRequested,
     VolunteerChangeRequestedData,
@@ -125,6 +150,15 @@ __all__ = [
     "Availability",
     "BacklogAlert",
     "BacklogAlertData",
+    "CallClosed",
+    "CallClosedData",
+    "CallOpened",
+    "CallOpenedData",
+    "ConnectorInterested",
+    "ConnectorInterestedData",
+    "ConnectorMoved",
+    "ConnectorMovedData",
+    "ConnectorState",
     "Consent",
     "ErasureLinkRequested",
     "ErasureLinkRequestedData",
@@ -144,6 +178,10 @@ __all__ = [
     "IntegrationEvent",
     "Interest",
     "Language",
+    "LetterConfirmed",
+    "LetterConfirmedData",
+    "LetterSigned",
+    "LetterSignedData",
     "ListingApproved",
     "ListingDecisionData",
     "ListingRejected",
@@ -157,6 +195,7 @@ __all__ = [
     "MatchProposedData",
     "MatchSharingChanged",
     "MatchSharingChangedData",
+    "Nation",
     "NearbyEvent",
     "NotificationFailed",
     "NotificationFailedData",
@@ -184,6 +223,7 @@ __all__ = [
     "Prompt",
     "SignInRequested",
     "SignInRequestedData",
+    "SignatoryKind",
     "StatementApproved",
     "StatementDecisionData",
     "StatementRejected",
@@ -197,6 +237,13 @@ __all__ = [
     "StorySubmittedData",
     "StoryWithdrawn",
     "StoryWithdrawnData",
+    "ThanksApproved",
+    "ThanksOutcomeData",
+    "ThanksRejected",
+    "ThanksSubmitted",
+    "ThanksSubmittedData",
+    "ThanksWithdrawn",
+    "ThanksWithdrawnData",
     "VolunteerChangeRequested",
     "VolunteerChangeRequestedData",
     "VolunteerConfirmed",

@@ -1,5 +1,7 @@
 """Every event model by (type, version): what the catalogue lists and consumers look up."""
 
+from together_contracts.calls import CallClosed, CallOpened
+from together_contracts.connectors import ConnectorInterested, ConnectorMoved
 from together_contracts.envelope import IntegrationEvent
 from together_contracts.erasure import (
     ErasureLinkRequested,
@@ -8,6 +10,7 @@ from together_contracts.erasure import (
     PersonErased,
     PersonErasureRequested,
 )
+from together_contracts.letter import LetterConfirmed, LetterSigned
 from together_contracts.listings import (
     EventSubmitted,
     ListingApproved,
@@ -46,6 +49,12 @@ from together_contracts.stories import (
     StoryWithdrawn,
 )
 from together_contracts.talk import StatementApproved, StatementRejected, StatementSubmitted
+from together_contracts.thanks import (
+    ThanksApproved,
+    ThanksRejected,
+    ThanksSubmitted,
+    ThanksWithdrawn,
+)
 from together_contracts.volunteers import (
     VolunteerChangeRequested,
     VolunteerConfirmed,
@@ -67,6 +76,8 @@ ALL_EVENTS: tuple[type[IntegrationEvent], ...] = (
     PledgeMade,
     PledgeApproved,
     PledgeRejected,
+    LetterSigned,
+    LetterConfirmed,
     ErasureLinkRequested,
     PersonErasureRequested,
     PersonErased,
@@ -81,6 +92,10 @@ ALL_EVENTS: tuple[type[IntegrationEvent], ...] = (
     StatementSubmitted,
     StatementApproved,
     StatementRejected,
+    ThanksSubmitted,
+    ThanksApproved,
+    ThanksRejected,
+    ThanksWithdrawn,
     EventSubmitted,
     ListingApproved,
     ListingRejected,
@@ -95,6 +110,10 @@ ALL_EVENTS: tuple[type[IntegrationEvent], ...] = (
     OrganiserLinkRequested,
     EventMessagePosted,
     VolunteerUnmatched,
+    CallOpened,
+    CallClosed,
+    ConnectorInterested,
+    ConnectorMoved,
     AttendanceRecorded,
     NotificationSent,
     NotificationFailed,

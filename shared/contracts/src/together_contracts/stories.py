@@ -140,7 +140,7 @@ class BacklogAlertData(EventData):
     )
 
     item_id: UUID
-    kind: Literal["story", "listing", "pledge", "statement"]
+    kind: Literal["story", "listing", "pledge", "statement", "thanks"]
     safeguarding: bool
     age_hours: float
     target_hours: float

@@ -259,6 +259,13 @@ class MongoVolunteerRepository:
         cursor = self.volunteers.collection.find(query).limit(limit)
         return [from_document(document) async for document in cursor]
 
+    async def unmatched_in(self, outward_code: str) -> int:
+        """Confirmed volunteers of a district never proposed an event: a count for its
+        community connector, never who they are."""
+        return await self.volunteers.collection.count_documents(
+            {"status": Status.CONFIRMED.value, "outward_code": outward_code, "ever_proposed": False}
+        )
+
     async def districts(self) -> list[District]:
         """Confirmed, located volunteers counted per outward code: a report for coalition staff
         (a `$group` over confirmed profiles), never used by matching itself."""
@@ -316,6 +323,7 @@ def to_document(volunteer: Volunteer) -> dict[str, Any]:
         "proposals": [{"event_id": str(p.event_id), "at": p.at} for p in volunteer.proposals],
         "last_proposed_at": volunteer.last_proposed_at,
         "ever_proposed": volunteer.last_proposed_at is not None,
+        "connector_districts": list(volunteer.connector_districts),
         "accepted": volunteer.accepted,
         "declined": volunteer.declined,
         "attended": volunteer.attended,
@@ -357,6 +365,7 @@ def from_document(document: dict[str, Any]) -> Volunteer:
         no_shows=document.get("no_shows", 0),
         proposed=document.get("proposed", 0),
         unmatched_told=document.get("unmatched_told", False),
+        connector_districts=tuple(document.get("connector_districts", ())),
         applied=[UUID(event_id) for event_id in document.get("applied", [])],
         version=document.get("version", 0),
     )

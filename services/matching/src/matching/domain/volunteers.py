@@ -55,6 +55,8 @@ class Volunteer:
     no_shows: int = 0
     proposed: int = 0
     unmatched_told: bool = False
+    connector_districts: tuple[str, ...] = ()
+    """Where they are an active community connector (`connector.moved`); empty otherwise."""
     applied: list[UUID] = field(default_factory=list)
     """The ids of the latest profile events applied (`APPLIED_KEPT`): a redelivered one is known."""
     version: int = 0

@@ -1,5 +1,6 @@
 """JSON API of matching: parse, build a command, call a handler."""
 
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -15,13 +16,16 @@ from matching.domain.geo import Point, distance_km
 from matching.domain.places import UnknownPostcodeError
 from matching.entrypoints.dependencies import ContextDep, within_submit_limit
 from matching.entrypoints.schemas import (
+    CallFiguresPublic,
+    CallPublic,
+    CallsPublic,
     EventCreate,
     EventListing,
     EventPublic,
     GapPublic,
     london,
 )
-from matching.handlers import Context, gaps, listings
+from matching.handlers import Context, calls, gaps, listings
 
 
 def unknown_postcode(where: list[str], message: str) -> HTTPException:
@@ -188,3 +192,28 @@ async def list_gaps(
         )
         for gap in found[:limit]
     ]
+
+
+@router.get("/calls", tags=["gaps"])
+async def list_calls(
+    ctx: ContextDep, limit: Annotated[int, Query(ge=1, le=5000)] = 100
+) -> CallsPublic:
+    """Calls to action, newest first, and the figures of all: how many opened and closed, and how
+    long the closed ones stayed open."""
+    found = await calls.calls_now(ctx)
+    now = ctx.clock()
+    return CallsPublic(
+        figures=CallFiguresPublic(**asdict(found.figures)),
+        calls=[
+            CallPublic(
+                id=call.id,
+                outward_code=call.outward_code,
+                volunteers=call.volunteers,
+                gap_since=call.gap_since,
+                opened_at=call.opened_at,
+                closed_at=call.closed_at,
+                days_open=round(call.open_for(now).total_seconds() / 86400, 1),
+            )
+            for call in found.calls[:limit]
+        ],
+    )

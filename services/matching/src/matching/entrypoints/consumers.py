@@ -5,6 +5,7 @@ no inbox record; the others (several writes, or an answer published) are guarded
 """
 
 from together_contracts import (
+    ConnectorMoved,
     ListingApproved,
     ListingRejected,
     ListingWithdrawn,
@@ -17,7 +18,15 @@ from together_contracts import (
 from together_kit.messaging.subscriptions import keyed, subscribe, then
 from together_kit.runtime import ServiceRuntime
 
-from matching.handlers import Context, access, erasure, listings, matching, volunteers
+from matching.handlers import (
+    Context,
+    access,
+    connectors,
+    erasure,
+    listings,
+    matching,
+    volunteers,
+)
 
 
 def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
@@ -29,9 +38,11 @@ def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
             VolunteerUpdated: [keyed(volunteers.volunteer_updated)],
             VolunteerUnsubscribed: [keyed(volunteers.volunteer_unsubscribed)],
             PersonErasureRequested: [erasure.erase_person],
+            ConnectorMoved: [connectors.note_connector],
         },
         ctx=ctx,
-        about="Keep the profile matching needs; propose events to newly confirmed volunteers.",
+        about="""Keep the profile matching needs (with the districts where they are an active
+        community connector); propose events to newly confirmed volunteers.""",
     )
     subscribe(
         runtime,

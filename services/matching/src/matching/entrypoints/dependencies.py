@@ -9,8 +9,10 @@ from together_kit.web.pages import Site
 
 from matching.domain.areas import Locality
 from matching.handlers import Context
+from matching.settings import Settings
 
 ContextDep = Annotated[Context, Depends(from_state("context", Context))]
+SettingsDep = Annotated[Settings, Depends(from_state("settings", Settings))]
 SiteDep = Annotated[Site, Depends(from_state("site", Site))]
 
 

@@ -309,3 +309,28 @@ def public_address(event: CommunityEvent) -> str | None:
         return None
     parts = [venue.name, *venue.address_lines, venue.town, venue.postcode or ""]
     return ", ".join(part for part in parts if part) or None
+
+
+class CallPublic(BaseModel):
+    """A call to action: a district whose confirmed volunteers had no event in reach for weeks."""
+
+    id: UUID
+    outward_code: str
+    volunteers: int = Field(description="Confirmed volunteers there when it opened")
+    gap_since: datetime = Field(description="Since when no event was in reach")
+    opened_at: datetime
+    closed_at: datetime | None = Field(description="When an event in reach closed it; null: open")
+    days_open: float
+
+
+class CallFiguresPublic(BaseModel):
+    opened: int
+    closed: int
+    open: int
+    median_days_open: float | None = Field(description="Of the closed calls")
+    longest_days_open: float | None = Field(description="Of the closed calls")
+
+
+class CallsPublic(BaseModel):
+    figures: CallFiguresPublic
+    calls: list[CallPublic] = Field(description="Newest first")

@@ -8,6 +8,7 @@ from matching.domain.community_events import CommunityEvent
 from matching.domain.places import Geocoder
 from matching.handlers.ports import (
     AccessAnswerer,
+    CallRepository,
     ErasureAnswerer,
     EventRepository,
     Links,
@@ -41,6 +42,7 @@ class Context:
     rules: MatchingRules
     erasures: ErasureAnswerer
     access: AccessAnswerer
+    calls: CallRepository
 
 
 def summary(event: CommunityEvent) -> EventSummary:

@@ -19,6 +19,7 @@ from moderation.domain.items import (
 )
 from moderation.domain.pledges import PledgeDetails
 from moderation.domain.screening import Finding, Flag, Screening
+from moderation.domain.thanks import ThanksDetails
 
 Document = dict[str, Any]
 REJECTED_AT = "rejected_at"
@@ -72,6 +73,14 @@ def to_document(item: Item) -> Document:
         document |= {
             "conversation_id": str(details.conversation_id),
             "participant": details.participant,
+        }
+    elif isinstance(details, ThanksDetails):
+        document |= {
+            "worker": details.worker,
+            "nation": details.nation,
+            "author_name": details.author_name,
+            "author_email": details.author_email,
+            "notify_outcome": details.notify_outcome,
         }
     else:
         document |= {
@@ -132,13 +141,21 @@ def decision_document(decision: Decision) -> Document:
 
 def from_document(document: Document) -> Item:
     kind = Kind(document["kind"])
-    details: StoryDetails | ListingDetails | PledgeDetails | StatementDetails
+    details: StoryDetails | ListingDetails | PledgeDetails | StatementDetails | ThanksDetails
     if kind is Kind.PLEDGE:
         details = pledge_from(document)
     elif kind is Kind.STATEMENT:
         details = StatementDetails(
             conversation_id=UUID(document["conversation_id"]),
             participant=document["participant"],
+        )
+    elif kind is Kind.THANKS:
+        details = ThanksDetails(
+            worker=document["worker"],
+            nation=document.get("nation"),
+            author_name=document.get("author_name"),
+            author_email=document.get("author_email"),
+            notify_outcome=document.get("notify_outcome", False),
         )
     elif kind is Kind.STORY:
         details = StoryDetails(

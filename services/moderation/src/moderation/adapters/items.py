@@ -46,6 +46,8 @@ class MongoItemRepository:
         await collection.create_index([("flags", 1), ("status", 1)])
         await collection.create_index([("region_key", 1), ("status", 1)])
         await collection.create_index([("status", 1), ("prompt", 1), ("decided_at", -1)])
+        await collection.create_index([("kind", 1), ("status", 1), ("decided_at", -1)])
+        await collection.create_index([("kind", 1), ("status", 1), ("starts_at", 1)])
         await collection.create_index("author_email_digest", sparse=True)
         await collection.create_index("participant", sparse=True)
         await backfill_digests(
@@ -128,8 +130,39 @@ class MongoItemRepository:
         found = [from_document(d) async for d in cursor.skip(offset).limit(limit)]
         return found, await self.items.collection.count_documents(query)
 
+    async def published_thanks(
+        self, *, nation: str | None, worker: str | None, limit: int, offset: int
+    ) -> tuple[list[Item], int]:
+        """Approved thank-yous, newest decision first, narrowed by nation and kind of worker."""
+        query: Document = {"kind": Kind.THANKS.value, "status": Status.APPROVED.value}
+        if nation:
+            query["nation"] = nation
+        if worker:
+            query["worker"] = worker
+        cursor = self.items.collection.find(query)
+        cursor = cursor.sort([("decided_at", DESCENDING), ("_id", ASCENDING)])
+        found = [from_document(d) async for d in cursor.skip(offset).limit(limit)]
+        return found, await self.items.collection.count_documents(query)
+
+    async def published_thanks_regions(self) -> list[str]:
+        """Where each approved thank-you comes from (one entry per thank-you)."""
+        query = {"kind": Kind.THANKS.value, "status": Status.APPROVED.value}
+        return [d["region"] async for d in self.items.collection.find(query, {"region": 1})]
+
+    async def listings_starting(self, start: datetime, end: datetime) -> list[Item]:
+        """Approved listings that start in [start, end), soonest first, leaving out those
+        matching cancelled (`extra.cancelled`, filtered here: a day holds few)."""
+        query: Document = {
+            "kind": Kind.LISTING.value,
+            "status": Status.APPROVED.value,
+            "starts_at": {"$gte": start, "$lt": end},
+        }
+        cursor = self.items.collection.find(query).sort([("starts_at", ASCENDING)])
+        found = [from_document(d) async for d in cursor]
+        return [item for item in found if not item.extra.get("cancelled")]
+
     async def by_author_digest(self, digest: str) -> list[Item]:
-        """Stories whose author email has this keyed digest (together_contracts.email_digest)."""
+        """Stories and thank-yous whose author email has this keyed digest (together_contracts.email_digest)."""
         cursor = self.items.collection.find({"author_email_digest": digest})
         return [from_document(d) async for d in cursor]
 

@@ -13,6 +13,8 @@ UK = ZoneInfo("Europe/London")
 class Role(StrEnum):
     MODERATOR = "moderator"
     LEAD = "lead"
+    COORDINATOR = "coordinator"
+    """Moves community connectors along their path (domain.connectors); sees no queue."""
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""An item under review (a story, a listing, a pledge or a conversation's statement), its claim and
-the rules of deciding it.
+"""An item under review (a story, a listing, a pledge, a conversation's statement or a
+thank-you), its claim and the rules of deciding it.
 
 An item is open while it is `pending`, `held` (screening found a possible safeguarding
 disclosure) or `escalated` (a moderator asked a lead). Held and escalated items are decided only
@@ -35,6 +35,7 @@ from moderation.domain.decisions import (
 )
 from moderation.domain.pledges import PledgeDetails
 from moderation.domain.screening import Flag, Screening
+from moderation.domain.thanks import ThanksDetails
 
 CLAIM_DURATION = timedelta(minutes=10)
 
@@ -50,6 +51,7 @@ class Kind(StrEnum):
     LISTING = "listing"
     PLEDGE = "pledge"
     STATEMENT = "statement"
+    THANKS = "thanks"
 
 
 class Status(StrEnum):
@@ -122,6 +124,10 @@ class StatementDetails:
     participant: str
 
 
+Details = StoryDetails | ListingDetails | PledgeDetails | StatementDetails | ThanksDetails
+"""What an item holds besides its title, text and region, by kind."""
+
+
 @dataclass(frozen=True)
 class Claim:
     moderator: str
@@ -138,7 +144,7 @@ class Item:
     text: str
     region: str
     created_at: datetime
-    details: StoryDetails | ListingDetails | PledgeDetails | StatementDetails
+    details: Details
     screening: Screening = field(default_factory=Screening)
     language: str = "en"
     id: UUID = field(default_factory=uuid4)
@@ -176,14 +182,28 @@ class Item:
 
     @property
     def rejected_story_at(self) -> datetime | None:
-        """When a story was rejected (its retention counts from then); None for any other item."""
-        rejected = isinstance(self.details, StoryDetails) and self.status is Status.REJECTED
+        """When a story or a thank-you was rejected (its retention counts from then); None for
+        any other item."""
+        authored = isinstance(self.details, StoryDetails | ThanksDetails)
+        rejected = authored and self.status is Status.REJECTED
         return self.decided_at if rejected else None
 
     @property
     def story(self) -> StoryDetails:
         if not isinstance(self.details, StoryDetails):
             raise TypeError(f"item {self.id} is a {self.kind}, not a story")
+        return self.details
+
+    @property
+    def listing(self) -> ListingDetails:
+        if not isinstance(self.details, ListingDetails):
+            raise TypeError(f"item {self.id} is a {self.kind}, not a listing")
+        return self.details
+
+    @property
+    def thanks(self) -> ThanksDetails:
+        if not isinstance(self.details, ThanksDetails):
+            raise TypeError(f"item {self.id} is a {self.kind}, not a thank-you")
         return self.details
 
     @property
@@ -355,13 +375,13 @@ class Item:
         return decision
 
     def forget_author(self) -> bool:
-        """Erasure: the story (or conversation statement) is unpublished and blanked: its text
-        and title (as sent and as published), a story author's name and email, the screening
-        findings (they quote the personal data found) and the audit's before/after texts and
-        notes. What the audit needs stays: the ids, the decisions (who, what, why, when) and the
+        """Erasure: the story (thank-you, or conversation statement) is unpublished and blanked:
+        its text and title (as sent and as published), a story's or thank-you's author's name
+        and email, the screening findings (they quote the personal data found) and the audit's
+        before/after texts and notes. What the audit needs stays: the ids, the decisions (who, what, why, when) and the
         times. Return whether it was published (so the caller can tell the public pages it is
         gone)."""
-        if isinstance(self.details, StoryDetails):
+        if isinstance(self.details, StoryDetails | ThanksDetails):
             self.details = replace(
                 self.details, author_name=None, author_email=None, notify_outcome=False
             )

@@ -91,6 +91,11 @@ class Account:
     def is_lead(self) -> bool:
         return self.role is Role.LEAD
 
+    @property
+    def is_coordinator(self) -> bool:
+        """Coordinators and leads work with community connectors."""
+        return self.role in (Role.COORDINATOR, Role.LEAD)
+
     def locked(self, now: datetime) -> bool:
         return self.locked_until is not None and now < self.locked_until
 

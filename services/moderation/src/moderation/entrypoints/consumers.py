@@ -4,6 +4,11 @@ Each table is one consumer queue, `moderation.<purpose>`; every handler takes `(
 """
 
 from together_contracts import (
+    CallClosed,
+    CallOpened,
+    ConnectorInterested,
+    EventCancelled,
+    EventChanged,
     EventSubmitted,
     PersonAccessRequested,
     PersonErasureRequested,
@@ -12,16 +17,21 @@ from together_contracts import (
 from together_kit.messaging.subscriptions import subscribe
 from together_kit.runtime import ServiceRuntime
 
-from moderation.handlers import Context, access, erasure, listings, pledges
+from moderation.handlers import Context, access, connectors, erasure, listings, pledges
 
 
 def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
     subscribe(
         runtime,
         "listings",
-        {EventSubmitted: [listings.receive_listing]},
+        {
+            EventSubmitted: [listings.receive_listing],
+            EventChanged: [listings.note_change],
+            EventCancelled: [listings.note_cancellation],
+        },
         ctx=ctx,
-        about="Queue an organiser's event listing for a moderator, screened like a story.",
+        about="""Queue an organiser's event listing for a moderator, screened like a story; keep
+        its times when they change and whether it was cancelled (for the 5 July page).""",
     )
     subscribe(
         runtime,
@@ -29,6 +39,18 @@ def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
         {PledgeMade: [pledges.receive_pledge]},
         ctx=ctx,
         about="Queue an organisation's confirmed pledge for a moderator, screened like a story.",
+    )
+    subscribe(
+        runtime,
+        "connectors",
+        {
+            ConnectorInterested: [connectors.receive_interest],
+            CallOpened: [connectors.note_call_opened],
+            CallClosed: [connectors.note_call_closed],
+        },
+        ctx=ctx,
+        about="""Start a volunteer who wants to be a community connector on their path, for the
+        coordinators; keep the districts with an open call to action.""",
     )
     subscribe(
         runtime,

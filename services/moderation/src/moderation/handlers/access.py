@@ -1,6 +1,7 @@
 """Subject access: what moderation holds about a person, found by the keyed digest of their email
-(stories they shared with an address) and by their id (the conversation participant they linked
-to their volunteer account, with its statements), told to signups as `person.access_answered`."""
+(stories and thank-yous they shared with an address) and by their id (the conversation
+participant they linked to their volunteer account, with its statements), told to signups as
+`person.access_answered`."""
 
 from typing import Any
 from uuid import UUID
@@ -37,6 +38,26 @@ def story_held(item: Item) -> dict[str, Any]:
     }
 
 
+def thanks_held(item: Item) -> dict[str, Any]:
+    thanks = item.thanks
+    return {
+        "id": item.id,
+        "status": item.status.value,
+        "who": item.title,
+        "what_for": item.text,
+        "published_who": item.published_title,
+        "published_what_for": item.published_text,
+        "region": item.region,
+        "worker": thanks.worker,
+        "language": item.language,
+        "posted_at": item.created_at,
+        "decided_at": item.decided_at,
+        "author_name": thanks.author_name,
+        "author_email": thanks.author_email,
+        "notify_outcome": thanks.notify_outcome,
+    }
+
+
 def statement_held(item: Item) -> dict[str, Any]:
     return {
         "id": item.id,
@@ -64,6 +85,29 @@ async def participation_held(person_id: UUID | None, ctx: Context) -> dict[str, 
     }
 
 
+async def connector_held(person_id: UUID | None, ctx: Context) -> dict[str, Any] | None:
+    """Their record as a community connector: what the coordinators keep and every step."""
+    if person_id is None or ctx.connectors is None:
+        return None
+    connector = await ctx.connectors.get(person_id)
+    if connector is None:
+        return None
+    return {
+        "name": connector.name,
+        "email": connector.email,
+        "phone": connector.phone,
+        "lives_in": connector.home_district,
+        "state": connector.state.value,
+        "districts": list(connector.districts),
+        "welcome_call": connector.call_at.isoformat() if connector.call_at else None,
+        "safeguarding_checklist": sorted(connector.checklist),
+        "steps": [
+            {"state": step.state.value, "at": step.at.isoformat(), "by": step.by}
+            for step in connector.steps
+        ],
+    }
+
+
 async def answer_access(request: PersonAccessRequested, ctx: Context) -> None:
     """Answer with the person's stories (through `ctx.access_answers`, which bootstrap always
     sets); the read is an admin's read of personal data, so it goes in the security log (by the
@@ -72,10 +116,14 @@ async def answer_access(request: PersonAccessRequested, ctx: Context) -> None:
         raise RuntimeError("subject access needs ctx.access_answers")
     found = await ctx.items.by_author_digest(request.data.email_digest)
     stories = [story_held(item) for item in found if item.kind is Kind.STORY]
-    held: dict[str, Any] = {"stories": stories}
+    thanks = [thanks_held(item) for item in found if item.kind is Kind.THANKS]
+    held: dict[str, Any] = {"stories": stories, "thanks": thanks}
     conversations = await participation_held(request.data.person_id, ctx)
     if conversations is not None:
         held["conversations"] = conversations
+    connector = await connector_held(request.data.person_id, ctx)
+    if connector is not None:
+        held["community_connector"] = connector
     answered = await ctx.access_answers.answer(request, held)
     if answered and ctx.security_log is not None:
         await record_security_event(
@@ -85,5 +133,5 @@ async def answer_access(request: PersonAccessRequested, ctx: Context) -> None:
             action=SecurityAction.PERSONAL_DATA_READ,
             target_id=request.data.access_id,
             outcome=Outcome.SUCCESS,
-            detail=f"subject access: {len(stories)} stories",
+            detail=f"subject access: {len(stories)} stories, {len(thanks)} thank-yous",
         )

@@ -5,6 +5,7 @@ from datetime import datetime
 from moderation.domain.ports import (
     AccessAnswerer,
     AuthorLinks,
+    ConnectorRepository,
     ErasureAnswerer,
     ItemRepository,
     SecurityLog,
@@ -35,3 +36,5 @@ class Context:
     """Where reads of personal data are recorded; bootstrap always sets it."""
     talk: TalkRepository | None = None
     """Conversations (talk/together); bootstrap always sets it."""
+    connectors: ConnectorRepository | None = None
+    """Community connectors and the open calls to action; bootstrap always sets it."""

@@ -1,16 +1,21 @@
-"""Erasure: unpublish and blank an author's stories and statements, then answer `person.erased`.
+"""Erasure: unpublish and blank an author's stories, thank-yous and statements, then answer
+`person.erased`.
 
 `person.erasure_requested` names a person by signups' id; stories are anonymous submissions with
 an optional email. When the person asked, the request carries the keyed digest of their email
 (`email_digest`, HMAC with the shared erasure key), and moderation finds their stories by the
-same digest of the author email it stored; it is never told the address. A conversation's
-participant who chose to link their votes to their volunteer account (handlers.talk.link_volunteer)
-is found by the person's id: their statements are blanked and the link is removed, so their votes
-stay only as a pseudonym's. It always answers, so the erasure completes.
+same digest of the author email it stored (a thank-you's author is found the same way); it is
+never told the address. A conversation's participant who chose to link their votes to their
+volunteer account (handlers.talk.link_volunteer) is found by the person's id: their statements
+are blanked and the link is removed, so their votes stay only as a pseudonym's. A community
+connector's record (handlers.connectors) is deleted by the person's id. It always answers, so
+the erasure completes.
 
 A published story leaves /stories, its page and the API at once (its status is `erased`), and
-`story.withdrawn` (by `erasure`) tells anyone who keeps a copy. A statement leaves the
-conversation's votes and results at the next analysis; no other service keeps statements.
+`story.withdrawn` (by `erasure`) tells anyone who keeps a copy; a published thank-you leaves
+/thanks, its page and the 5 July page the same way, told as `thanks.withdrawn`. A statement
+leaves the conversation's votes and results at the next analysis; no other service keeps
+statements.
 """
 
 from uuid import UUID
@@ -31,6 +36,8 @@ async def forget_author(request: PersonErasureRequested, ctx: Context) -> int:
         touched += await _forget(found, request, ctx)
     if request.data.person_id is not None:
         touched += await _forget_participant(request.data.person_id, request, ctx)
+        if ctx.connectors is not None and await ctx.connectors.delete(request.data.person_id):
+            touched += 1
     await ctx.answers.answer(request)
     return touched
 
@@ -55,7 +62,7 @@ async def _forget(found: list[Item], request: PersonErasureRequested, ctx: Conte
     for item in found:
 
         def forget(item: Item) -> list[IntegrationEvent]:
-            if not item.forget_author() or item.kind is not Kind.STORY:
+            if not item.forget_author() or item.kind not in (Kind.STORY, Kind.THANKS):
                 return []
             return [outgoing_events.erasure_event(item, request)]
 

@@ -1,12 +1,18 @@
 """Event listings from matching join the same queue as stories (kind `listing`).
 
 Matching sends a listing again (a new `event.submitted` for the same event id) when its
-organiser changed the title or description; `Item.resubmitted` says what that changes.
+organiser changed the title or description; `Item.resubmitted` says what that changes. A
+listing's new times (`event.changed`) and its cancellation (`event.cancelled`) are kept too, so
+the 5 July page lists the day's events as they stand.
 """
 
-from together_contracts import EventSubmitted, IntegrationEvent
+from collections.abc import Callable
+from dataclasses import replace
+from uuid import UUID
 
-from moderation.domain.items import Item, Kind, ListingDetails
+from together_contracts import EventCancelled, EventChanged, EventSubmitted, IntegrationEvent
+
+from moderation.domain.items import Item, ItemNotFoundError, Kind, ListingDetails
 from moderation.handlers.context import Context
 from moderation.handlers.screening import earlier_sketches, screened
 
@@ -53,3 +59,36 @@ async def _resubmitted(fresh: Item, ctx: Context) -> bool:
 
     await ctx.items.change(fresh.id, reopen)
     return reopened
+
+
+async def note_change(event: EventChanged, ctx: Context) -> None:
+    """Keep a listing's times as its organiser changed them (other changes are not shown here)."""
+    summary = event.data.event
+
+    def retime(item: Item) -> list[IntegrationEvent]:
+        if isinstance(item.details, ListingDetails):
+            item.details = replace(
+                item.details, starts_at=summary.starts_at, ends_at=summary.ends_at
+            )
+        return []
+
+    await _change_known(summary.event_id, retime, ctx)
+
+
+async def note_cancellation(event: EventCancelled, ctx: Context) -> None:
+    """Mark a listing cancelled, so the day's page leaves it out (its decisions stand)."""
+
+    def cancel(item: Item) -> list[IntegrationEvent]:
+        item.extra = {**item.extra, "cancelled": True}
+        return []
+
+    await _change_known(event.data.event.event_id, cancel, ctx)
+
+
+async def _change_known(
+    event_id: UUID, change: Callable[[Item], list[IntegrationEvent]], ctx: Context
+) -> None:
+    try:
+        await ctx.items.change(event_id, change)
+    except ItemNotFoundError:
+        return  # a listing this moderation never saw (or one long deleted): nothing to keep

@@ -11,11 +11,12 @@ from moderation.domain.items import Item, Kind, StatementDetails, Status
 from moderation.domain.pledges import PledgeDetails
 from moderation.handlers.context import PRODUCER, Context
 
-ALERT_KINDS: dict[Kind, Literal["story", "listing", "pledge", "statement"]] = {
+ALERT_KINDS: dict[Kind, Literal["story", "listing", "pledge", "statement", "thanks"]] = {
     Kind.STORY: "story",
     Kind.LISTING: "listing",
     Kind.PLEDGE: "pledge",
     Kind.STATEMENT: "statement",
+    Kind.THANKS: "thanks",
 }
 
 
@@ -32,6 +33,43 @@ def story_submitted(item: Item, correlation_id: str) -> contracts.StorySubmitted
             safeguarding=item.safeguarding,
         ),
     )
+
+
+def thanks_submitted(item: Item, correlation_id: str) -> contracts.ThanksSubmitted:
+    return contracts.ThanksSubmitted(
+        producer=PRODUCER,
+        correlation_id=correlation_id,
+        data=contracts.ThanksSubmittedData(
+            thanks_id=item.id,
+            worker=item.thanks.worker,
+            region=item.region,
+            nation=item.thanks.nation,
+            language="cy" if item.language == "cy" else "en",
+            flags=[flag.value for flag in item.screening.flags],
+            safeguarding=item.safeguarding,
+        ),
+    )
+
+
+def thanks_decision_event(
+    item: Item, *, reason: Reason | None, correlation_id: str, ctx: Context
+) -> contracts.IntegrationEvent:
+    """`thanks.approved` (with its shareable page) or `thanks.rejected`; the author's email only
+    when they asked to hear."""
+    thanks = item.thanks
+    email = thanks.author_email if thanks.notify_outcome else None
+    approved = item.status is Status.APPROVED
+    data = contracts.ThanksOutcomeData(
+        thanks_id=item.id,
+        who=(item.published_title or item.title)[:200],
+        author_email=email,
+        author_name=thanks.author_name if email else None,
+        language="cy" if item.language == "cy" else "en",
+        reason=reason.value if reason else None,
+        public_url=f"{ctx.public_base_url.rstrip('/')}/thanks/{item.id}" if approved else None,
+    )
+    outcome = contracts.ThanksApproved if approved else contracts.ThanksRejected
+    return outcome(producer=PRODUCER, correlation_id=correlation_id, data=data)
 
 
 def story_held(item: Item, correlation_id: str) -> contracts.StoryHeld:
@@ -57,6 +95,8 @@ def decision_event(
         )
     if item.kind is Kind.PLEDGE:
         return pledge_decision_event(item, reason=reason, correlation_id=correlation_id)
+    if item.kind is Kind.THANKS:
+        return thanks_decision_event(item, reason=reason, correlation_id=correlation_id, ctx=ctx)
     if item.kind is Kind.LISTING:
         data = contracts.ListingDecisionData(
             event_id=item.id, reason=reason.value if reason else None
@@ -93,6 +133,12 @@ def withdrawal_event(
         return statement_decision_event(item, reason="withdrawn", correlation_id=correlation_id)
     if item.kind is Kind.PLEDGE:
         return pledge_decision_event(item, reason=None, correlation_id=correlation_id)
+    if item.kind is Kind.THANKS:
+        return contracts.ThanksWithdrawn(
+            producer=PRODUCER,
+            correlation_id=correlation_id,
+            data=contracts.ThanksWithdrawnData(thanks_id=item.id, by="lead"),
+        )
     if item.kind is Kind.LISTING:
         return contracts.ListingWithdrawn(
             producer=PRODUCER,
@@ -168,8 +214,16 @@ def pledge_decision_event(
 
 def erasure_event(
     item: Item, request: contracts.PersonErasureRequested
-) -> contracts.StoryWithdrawn:
-    """`story.withdrawn` by `erasure`, for a published story erased at its author's request."""
+) -> contracts.IntegrationEvent:
+    """`story.withdrawn` (or `thanks.withdrawn`) by `erasure`, for a published story (or
+    thank-you) erased at its author's request."""
+    if item.kind is Kind.THANKS:
+        return contracts.ThanksWithdrawn(
+            producer=PRODUCER,
+            correlation_id=request.correlation_id,
+            causation_id=request.id,
+            data=contracts.ThanksWithdrawnData(thanks_id=item.id, by="erasure"),
+        )
     return contracts.StoryWithdrawn(
         producer=PRODUCER,
         correlation_id=request.correlation_id,

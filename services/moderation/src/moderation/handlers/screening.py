@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from uuid import UUID
 
-from moderation.domain.items import Kind
+from moderation.domain.items import Details, Item, Kind
 from moderation.domain.ports import Sketches
 from moderation.domain.screening import Screening, screen
 from moderation.handlers.context import Context
@@ -34,3 +34,27 @@ async def earlier_sketches(kind: Kind, ctx: Context, *, besides: UUID | None = N
     if besides is None:
         return earlier
     return [(item_id, sketch) for item_id, sketch in earlier if item_id != str(besides)]
+
+
+async def screened_item(
+    kind: Kind,
+    *,
+    title: str,
+    text: str,
+    region: str,
+    language: str,
+    details: Details,
+    ctx: Context,
+) -> Item:
+    """A new item of `kind` (a story or a thank-you) with what screening found in it."""
+    earlier = await earlier_sketches(kind, ctx)
+    return Item(
+        kind=kind,
+        title=title,
+        text=text,
+        region=region,
+        created_at=ctx.clock(),
+        language=language,
+        details=details,
+        screening=await screened(title=title, text=text, earlier=earlier),
+    )

@@ -8,7 +8,7 @@ from together_contracts import IntegrationEvent
 from moderation.domain.items import Item, ItemNotFoundError, Kind, Prompt, shared_story
 from moderation.handlers import outgoing_events
 from moderation.handlers.context import Context
-from moderation.handlers.screening import earlier_sketches, screened
+from moderation.handlers.screening import screened_item
 
 
 @dataclass(frozen=True)
@@ -41,17 +41,14 @@ async def submit_story(command: SubmitStory, ctx: Context) -> Submitted:
         author_email=command.author_email,
         notify_outcome=command.notify_outcome,
     )
-    earlier = await earlier_sketches(Kind.STORY, ctx)
-    screening = await screened(title=command.title, text=command.text, earlier=earlier)
-    item = Item(
-        kind=Kind.STORY,
+    item = await screened_item(
+        Kind.STORY,
         title=command.title,
         text=command.text,
         region=command.region,
-        created_at=ctx.clock(),
         language=command.language,
         details=details,
-        screening=screening,
+        ctx=ctx,
     )
     told: list[IntegrationEvent] = [outgoing_events.story_submitted(item, command.correlation_id)]
     if item.safeguarding:

@@ -11,6 +11,8 @@ from together_kit.runtime import ServiceRuntime
 from notifications.handlers import (
     Context,
     access,
+    connectors,
+    letter,
     matching,
     messages,
     organisers,
@@ -43,6 +45,8 @@ MODERATION: Table = {
     contracts.StoryApproved: [messages.tell_story_outcome],
     contracts.StoryRejected: [messages.tell_story_outcome],
     contracts.StoryHeld: [messages.tell_story_outcome],
+    contracts.ThanksApproved: [messages.tell_thanks_outcome],
+    contracts.ThanksRejected: [messages.tell_thanks_outcome],
     contracts.BacklogAlert: [messages.alert_leads],
 }
 MATCHES: Table = {
@@ -61,6 +65,15 @@ MATCHES: Table = {
     contracts.EventMessagePosted: [matching.pass_message],
     contracts.OrganiserLinkRequested: [organisers.send_link],
     contracts.AttendanceRecorded: [matching.thank],
+}
+LETTER: Table = {
+    contracts.LetterSigned: [letter.record_signatory, letter.confirm_signature],
+    contracts.LetterConfirmed: [letter.invite_signatory],
+}
+CONNECTORS: Table = {
+    contracts.ConnectorMoved: [connectors.tell_connector],
+    contracts.CallOpened: [connectors.tell_call],
+    contracts.CallClosed: [connectors.forget_call],
 }
 SESSIONS: Table = {contracts.SignInRequested: [messages.send_sign_in_link]}
 ERASURES: Table = {
@@ -99,8 +112,9 @@ def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
         "moderation",
         MODERATION,
         ctx=ctx,
-        about="""Tell authors who asked what became of their story (a held story gets a kind holding
-        message with where to find help); alert lead moderators to an overdue item.""",
+        about="""Tell authors who asked what became of their story or thank-you (a held story gets
+        a kind holding message with where to find help); alert lead moderators to an overdue
+        item.""",
     )
     subscribe(
         runtime,
@@ -113,6 +127,24 @@ def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
         as when a place is given up), give the organiser their links, keep who is coming for the
         organiser's page and digest, pass the organiser's messages on, thank those who came, and
         send a kind word to volunteers still waiting for a match.""",
+    )
+    subscribe(
+        runtime,
+        "letter",
+        LETTER,
+        ctx=ctx,
+        about="""Send a signatory of the open letter the link that confirms their signature; once
+        confirmed, invite them to the national conversation and events if they asked, and forget
+        their address.""",
+    )
+    subscribe(
+        runtime,
+        "connectors",
+        CONNECTORS,
+        ctx=ctx,
+        about="""Tell a community connector each step of their path (the welcome, their welcome
+        call, trained, active in their districts, paused or stepped down) and, while active, of
+        each call to action opened in their districts (at most monthly per district).""",
     )
     subscribe(
         runtime,

@@ -13,6 +13,7 @@ from notifications.domain.policy import InvitationRules
 from notifications.domain.reminders import ReminderTimes
 from notifications.handlers.ports import (
     Channel,
+    ConnectorDistricts,
     ContactRepository,
     HandoverJournal,
     MessageRepository,
@@ -72,3 +73,11 @@ class Context:
     """"My together" in signups, linked from every email to a volunteer."""
     share_url: str = ""
     """Moderation's page to share a story, linked from the thank-you after an event."""
+    talk_url: str = ""
+    """Moderation's national conversation, to which signatories of the open letter are invited."""
+    events_url: str = ""
+    """Matching's list of events, to which signatories of the open letter are invited."""
+    connectors: ConnectorDistricts | None = None
+    """Where community connectors are active, to tell them of calls to action there."""
+    districts_url: str = ""
+    """Matching's pages of postcode districts (`/gaps/districts`), linked for connectors."""

@@ -11,6 +11,8 @@ from together_contracts import (
     StoryApproved,
     StoryHeld,
     StoryRejected,
+    ThanksApproved,
+    ThanksRejected,
     VolunteerChangeRequested,
     VolunteerConfirmed,
     VolunteerRegistered,
@@ -29,6 +31,7 @@ KIND_IN_WELSH = {
     "listing": "rhestriad",
     "pledge": "addewid",
     "statement": "datganiad",
+    "thanks": "diolch",
 }
 
 
@@ -121,10 +124,29 @@ async def tell_story_outcome(
     )
 
 
+async def tell_thanks_outcome(event: ThanksApproved | ThanksRejected, ctx: Context) -> None:
+    """Only authors of a thank-you who left an address (and so asked to hear) are told."""
+    data = event.data
+    if data.author_email is None:
+        return
+    recipient = Recipient(str(data.author_email), data.author_name or "", data.language)
+    await delivery.request(
+        _request(
+            event,
+            event.type.replace(".", "_"),
+            recipient,
+            who=data.who,
+            reason=ctx.words.rejection(data.reason, data.language),
+            public_url=data.public_url or "",
+        ),
+        ctx,
+    )
+
+
 async def alert_leads(event: BacklogAlert, ctx: Context) -> None:
     data = event.data
     fields: dict[str, object] = {
-        "item_kind": data.kind,
+        "item_kind": "thank-you" if data.kind == "thanks" else data.kind,
         "item_id": str(data.item_id),
         "safeguarding": data.safeguarding,
         "age_hours": f"{data.age_hours:g}",

@@ -108,6 +108,8 @@ async def forget_person(event: PersonErasureRequested, ctx: Context) -> None:
         await ctx.contacts.forget(person_id)
         await ctx.messages.scrub_person(person_id)
         await ctx.suppressions.forget_person(person_id)
+        if ctx.connectors is not None:
+            await ctx.connectors.forget(person_id)
     if event.data.email_digest:
         await ctx.contacts.forget_address(event.data.email_digest)
         await ctx.messages.scrub_address(event.data.email_digest)

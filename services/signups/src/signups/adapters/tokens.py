@@ -56,6 +56,10 @@ class Links:
         token = self.tokens.issue(Purpose.CONFIRM_ORGANISATION, organisation_id, nonce)
         return self._url("confirm", token)
 
+    def confirm_signature(self, signature_id: UUID, nonce: str) -> str:
+        token = self.tokens.issue(Purpose.CONFIRM_SIGNATURE, signature_id, nonce)
+        return self._url("confirm", token)
+
     def confirm_change(self, person_id: UUID, nonce: str) -> str:
         return self._url("confirm", self.tokens.issue(Purpose.CONFIRM_CHANGE, person_id, nonce))
 

@@ -12,5 +12,7 @@ class Purpose(StrEnum):
     UNSUBSCRIBE = "unsubscribe"
     ERASE = "erase"
     CONFIRM_CHANGE = "confirm-change"
+    CONFIRM_SIGNATURE = "confirm-signature"
+    """A signature of the open letter (the subject is the signature)."""
     ERASE_ADDRESS = "erase-address"
     """An erasure asked for an address that is not a volunteer's: the subject is the request."""

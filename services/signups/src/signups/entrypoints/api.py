@@ -22,11 +22,15 @@ from signups.entrypoints.schemas import (
     AccessRequest,
     ErasureStatus,
     JoinAccepted,
+    LetterCounts,
     OrganisationCreate,
+    PublicSignatory,
+    SignatoriesPage,
+    SignatureCreate,
     SignupCreate,
     VolunteerAdmin,
 )
-from signups.handlers import access, organisations, volunteers
+from signups.handlers import access, letter, organisations, volunteers
 
 router = APIRouter(prefix="/api/v1", tags=["signups"])
 ADMIN_ONLY = [Depends(admin_only)]
@@ -81,6 +85,49 @@ async def create_organisation(
         return StoredResponse(202, JoinAccepted().model_dump(mode="json"))
 
     return await once.run("organisations", run)  # type: ignore[return-value]
+
+
+@router.post(
+    "/letter/signatures",
+    status_code=status.HTTP_202_ACCEPTED,
+    dependencies=[Depends(join_limit)],
+    responses={**TOO_LARGE, **TOO_MANY},
+    tags=["letter"],
+)
+async def sign_letter(body: SignatureCreate, ctx: ContextDep, once: OnceDep) -> JoinAccepted:
+    """Co-sign the open letter, as a person or an organisation. An email follows with the link
+    that confirms the address; the signature counts once it is followed. The answer is the same
+    whether or not the address has signed before."""
+
+    async def run() -> StoredResponse:
+        command = letter.SignLetter(details=body.details(), correlation_id=current_correlation_id())
+        await letter.sign_letter(command, ctx)
+        return StoredResponse(202, JoinAccepted().model_dump(mode="json"))
+
+    return await once.run("letter", run)  # type: ignore[return-value]
+
+
+@router.get("/letter/counts", tags=["letter"])
+async def letter_counts(ctx: ContextDep) -> LetterCounts:
+    """Confirmed signatures of the open letter, in all and by nation."""
+    counts = await letter.signatures(ctx).counts()
+    return LetterCounts(total=counts.total, by_nation=counts.by_nation)
+
+
+@router.get("/letter/signatories", tags=["letter"])
+async def letter_signatories(
+    ctx: ContextDep, settings: SettingsDep, page: int = Query(1, ge=1, le=100_000)
+) -> SignatoriesPage:
+    """The public list: confirmed signatories who agreed to be shown (names and towns only)."""
+    listed = await letter.public_list(page, per_page=settings.signatories_per_page, ctx=ctx)
+    return SignatoriesPage(
+        page=listed.page,
+        pages=listed.pages,
+        total=listed.total,
+        signatories=[
+            PublicSignatory(name=s.name, kind=s.kind, town=s.town) for s in listed.signatories
+        ],
+    )
 
 
 @router.get(

@@ -5,11 +5,20 @@ from uuid import UUID
 
 import structlog
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, EmailStr, Field
-from together_contracts import Availability, Consent, Interest, Language, OrganisationType
+from together_contracts import (
+    Availability,
+    Consent,
+    Interest,
+    Language,
+    Nation,
+    OrganisationType,
+    SignatoryKind,
+)
 from together_contracts.postcodes import INWARD_PATTERN
 from together_kit import districts
 from together_kit.http.text import multi_line, single_line
 
+from signups.domain.letter import SignatoryDetails
 from signups.domain.organisations import OrganisationDetails, Pledge
 from signups.domain.people import VolunteerDetails
 from signups.domain.postcodes import InvalidPostcodeError, normalise_postcode, outward_code
@@ -160,6 +169,74 @@ class OrganisationCreate(BaseModel):
 
     def pledge_made(self) -> Pledge:
         return Pledge(text=self.pledge, categories=tuple(dict.fromkeys(self.pledge_categories)))
+
+
+SIGNATURE_EXAMPLE: dict[str, Any] = {
+    "name": "Ann Jones",
+    "kind": "person",
+    "town": "Cardiff",
+    "email": "ann.jones@example.org",
+    "nation": "wales",
+    "public": True,
+    "invite": True,
+    "language": "cy",
+}
+
+
+class SignatureCreate(BaseModel):
+    """A person or an organisation co-signing the open letter. The signature counts once the
+    address is confirmed through the link emailed to it; an address signs once."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [SIGNATURE_EXAMPLE]})
+
+    name: Annotated[str, single_line(200)] = Field(
+        description="The person's name, or the organisation's"
+    )
+    kind: SignatoryKind
+    town: Annotated[str, single_line(100)] | None = None
+    email: Email
+    nation: Nation = Field(description="Where the signatory is, for the counts by nation")
+    public: bool = Field(default=False, description="Show the name and town on the public list")
+    invite: bool = Field(
+        default=False,
+        description="Tell them about the national conversation and events near them",
+    )
+    language: Language = "en"
+
+    def details(self) -> SignatoryDetails:
+        return SignatoryDetails(
+            name=self.name,
+            kind=self.kind,
+            email=str(self.email),
+            nation=self.nation,
+            town=self.town,
+            public=self.public,
+            invite=self.invite,
+            language=self.language,
+        )
+
+
+class LetterCounts(BaseModel):
+    """Confirmed signatures of the open letter, in all and by nation."""
+
+    total: int
+    by_nation: dict[Nation, int]
+
+
+class PublicSignatory(BaseModel):
+    name: str
+    kind: SignatoryKind
+    town: str | None
+
+
+class SignatoriesPage(BaseModel):
+    """A page of the public list: confirmed signatories who agreed to be shown, names and towns
+    only, in the order they confirmed."""
+
+    page: int
+    pages: int
+    total: int
+    signatories: list[PublicSignatory]
 
 
 class VolunteerAdmin(BaseModel):

@@ -17,6 +17,7 @@ from together_contracts import (
 from together_kit.access import plain
 
 from signups.domain.erasures import SELF, waiting_for
+from signups.handlers import letter
 from signups.handlers.context import PRODUCER, Context
 
 
@@ -39,6 +40,9 @@ async def request_access(email: str, *, correlation_id: str, ctx: Context) -> uu
     own: dict[str, Any] = {
         "volunteer": plain(dataclasses.asdict(person)) if person else None,
         "organisations": [plain(dataclasses.asdict(o)) for o in organisations],
+        "letter_signatures": [
+            plain(dataclasses.asdict(s)) for s in await letter.held_for(digest, ctx=ctx)
+        ],
     }
     access_id = uuid.uuid4()
     asked = PersonAccessRequested(

@@ -9,6 +9,7 @@ from signups.handlers.ports import (
     MailAllowance,
     OrganisationRepository,
     PeopleRepository,
+    SignatureRepository,
     TokenReader,
 )
 
@@ -32,3 +33,5 @@ class Context:
     """The key of `together_contracts.email_digest`, shared by every service (`ERASURE_KEY`)."""
     access: AccessRepository | None = None
     """Subject access requests (None where a test does not need them)."""
+    signatures: SignatureRepository | None = None
+    """Signatures of the open letter (None where a test does not need them)."""

@@ -1,9 +1,10 @@
 """The right to erasure: asked at /forget, confirmed by an emailed link, answered by every service.
 
 Anyone can be forgotten by address: a volunteer (the link names their record), and an organisation
-contact, event organiser or story author signups does not know as a volunteer (the link names a
-pending request that holds only the address's keyed digest). Confirming publishes
-`person.erasure_requested` with that digest, and the person's id when there is a person.
+contact, signatory of the open letter, event organiser or story author signups does not know as a
+volunteer (the link names a pending request that holds only the address's keyed digest).
+Confirming publishes `person.erasure_requested` with that digest, and the person's id when there
+is a person.
 """
 
 import uuid
@@ -25,6 +26,7 @@ from together_kit.signing import TokenExpiredError, TokenInvalidError
 from signups.domain.erasures import ASKED, SELF, UNCONFIRMED, reaches_address
 from signups.domain.links import ERASURE_MAX_AGE_SECONDS, Purpose
 from signups.domain.people import PENDING_PURGED_AFTER, Person, PersonNotFoundError
+from signups.handlers import letter
 from signups.handlers.context import PRODUCER, Context
 
 
@@ -144,7 +146,7 @@ async def erase_person(person: Person, *, reason: str, correlation_id: str, ctx:
     )
     await ctx.people.delete(person.id)
     if digest is not None:
-        await forget_organisation_contact(digest, ctx=ctx)
+        await forget_address(digest, ctx=ctx)
     existing = await ctx.erasures.for_person(person.id)
     if existing is not None:
         await ctx.erasures.answered(erasure_id=uuid.UUID(existing["_id"]), service=SELF, at=now)
@@ -177,9 +179,16 @@ async def erase_address(
         events=[requested],
     )
     await ctx.erasures.confirmed(request_id, erasure_id)
-    await forget_organisation_contact(digest, ctx=ctx)
+    await forget_address(digest, ctx=ctx)
     await ctx.erasures.answered(erasure_id=erasure_id, service=SELF, at=now)
     return ErasureOutcome.ERASED
+
+
+async def forget_address(digest: str, *, ctx: Context) -> None:
+    """Delete what is held under the address besides a volunteer's record: the organisations it
+    is the contact of, and its signature of the open letter."""
+    await forget_organisation_contact(digest, ctx=ctx)
+    await letter.forget_signatures(digest, ctx=ctx)
 
 
 async def forget_organisation_contact(digest: str, *, ctx: Context) -> int:
@@ -197,7 +206,7 @@ async def erase_again(request: PersonErasureRequested, ctx: Context) -> None:
     if request.data.person_id is not None:
         await ctx.people.delete(request.data.person_id)
     if request.data.email_digest is not None:
-        await forget_organisation_contact(request.data.email_digest, ctx=ctx)
+        await forget_address(request.data.email_digest, ctx=ctx)
 
 
 async def record_erased(event: PersonErased, ctx: Context) -> None:

@@ -11,6 +11,7 @@ from uuid import UUID
 from together_contracts import IntegrationEvent, PledgeMade, PledgeMadeData
 from together_kit.signing import TokenExpiredError, TokenInvalidError
 
+from signups.domain.letter import Signature, SignatureNotFoundError
 from signups.domain.links import CONFIRMATION_MAX_AGE_SECONDS, Purpose
 from signups.domain.organisations import Organisation, OrganisationNotFoundError
 from signups.domain.people import (
@@ -20,8 +21,15 @@ from signups.domain.people import (
     PersonNotFoundError,
     VolunteerDetails,
 )
+from signups.handlers import letter
 from signups.handlers.context import PRODUCER, Context
-from signups.handlers.volunteers import confirmed, contact_changed, unsubscribed, updated
+from signups.handlers.volunteers import (
+    confirmed,
+    connector_interest,
+    contact_changed,
+    unsubscribed,
+    updated,
+)
 
 CONFIRMING = (Purpose.CONFIRM_PERSON, Purpose.CONFIRM_CHANGE, Purpose.CONFIRM_ORGANISATION)
 
@@ -41,6 +49,7 @@ class Followed:
     outcome: LinkOutcome
     organisation: bool = False
     change: bool = False
+    signature: bool = False
     person_id: UUID | None = None
     """The volunteer who has just confirmed their address by following the link."""
 
@@ -48,12 +57,14 @@ class Followed:
 @dataclass(frozen=True)
 class Preview:
     """What a confirmation link would confirm: a volunteer's details (joining, or a change to
-    them) or an organisation with its pledge, shown only to whoever holds the link."""
+    them), an organisation with its pledge or a signature of the open letter, shown only to
+    whoever holds the link."""
 
     outcome: LinkOutcome
     purpose: Purpose | None = None
     volunteer: VolunteerDetails | None = None
     organisation: Organisation | None = None
+    signature: Signature | None = None
 
 
 async def preview(token: str, *, ctx: Context) -> Preview:
@@ -71,6 +82,12 @@ async def preview(token: str, *, ctx: Context) -> Preview:
             return Preview(LinkOutcome.INVALID, purpose)
         outcome = organisation.would_confirm(claims.nonce)
         return Preview(_ready(outcome), purpose, organisation=organisation)
+    if purpose is Purpose.CONFIRM_SIGNATURE:
+        signature = await letter.signatures(ctx).get(claims.subject)
+        if signature is None:
+            return Preview(LinkOutcome.INVALID, purpose)
+        outcome = signature.would_confirm(claims.nonce)
+        return Preview(_ready(outcome), purpose, signature=signature)
     if purpose not in CONFIRMING:
         return Preview(LinkOutcome.INVALID)
     person = await ctx.people.get(claims.subject)
@@ -114,7 +131,11 @@ async def confirm(token: str, *, correlation_id: str, ctx: Context) -> Followed:
                 if followed.contact_changed:
                     events.append(contact_changed(person, correlation_id))
                 told = confirmed if followed.first_confirmation else updated
-                return [*events, told(person, correlation_id)]
+                return [
+                    *events,
+                    told(person, correlation_id),
+                    *connector_interest(person, correlation_id),
+                ]
 
             await ctx.people.change(claims.subject, confirm_change)
         elif claims.purpose is Purpose.CONFIRM_PERSON:
@@ -122,8 +143,12 @@ async def confirm(token: str, *, correlation_id: str, ctx: Context) -> Followed:
             def confirm_person(person: Person) -> list[IntegrationEvent]:
                 nonlocal outcome
                 outcome = person.confirm(claims.nonce, now)
-                done = outcome is ConfirmOutcome.CONFIRMED
-                return [confirmed(person, correlation_id)] if done else []
+                if outcome is not ConfirmOutcome.CONFIRMED:
+                    return []
+                return [
+                    confirmed(person, correlation_id),
+                    *connector_interest(person, correlation_id),
+                ]
 
             await ctx.people.change(claims.subject, confirm_person)
         elif claims.purpose is Purpose.CONFIRM_ORGANISATION:
@@ -135,13 +160,23 @@ async def confirm(token: str, *, correlation_id: str, ctx: Context) -> Followed:
                 return [pledge_made(organisation, correlation_id)] if done else []
 
             await ctx.organisations.change(claims.subject, confirm_organisation)
-    except (PersonNotFoundError, OrganisationNotFoundError):
+        elif claims.purpose is Purpose.CONFIRM_SIGNATURE:
+
+            def confirm_signature(signature: Signature) -> list[IntegrationEvent]:
+                nonlocal outcome
+                outcome = signature.confirm(claims.nonce, now)
+                done = outcome is ConfirmOutcome.CONFIRMED
+                return [letter.confirmed(signature, correlation_id)] if done else []
+
+            await letter.signatures(ctx).change(claims.subject, confirm_signature)
+    except (PersonNotFoundError, OrganisationNotFoundError, SignatureNotFoundError):
         return Followed(LinkOutcome.INVALID)
     joined = claims.purpose is Purpose.CONFIRM_PERSON and outcome is ConfirmOutcome.CONFIRMED
     return Followed(
         LinkOutcome(outcome.value),
         organisation=claims.purpose is Purpose.CONFIRM_ORGANISATION,
         change=claims.purpose is Purpose.CONFIRM_CHANGE,
+        signature=claims.purpose is Purpose.CONFIRM_SIGNATURE,
         person_id=claims.subject if joined else None,
     )
 

@@ -10,7 +10,7 @@ from together_kit.access import plain
 
 from signups.domain.erasures import ASKED
 from signups.domain.people import Person, VolunteerDetails
-from signups.handlers import erasure
+from signups.handlers import erasure, letter
 from signups.handlers.context import Context
 from signups.handlers.volunteers import JoinOutcome, JoinVolunteer, join_volunteer
 
@@ -44,14 +44,16 @@ async def change_details(
 
 async def my_data(person: Person, ctx: Context) -> dict[str, Any]:
     """Everything signups holds about the person: their record with its consent log and any
-    pending change, and organisations they are the contact of."""
+    pending change, organisations they are the contact of, and their signature of the letter."""
     digest = email_digest(person.details.email, key=ctx.erasure_key)
     organisations = await ctx.organisations.with_contact_digest(digest, key=ctx.erasure_key)
+    signatures = await letter.held_for(digest, ctx=ctx)
     return {
         "service": "signups",
         "exported_at": ctx.clock().isoformat(),
         "volunteer": _without_secrets(plain(dataclasses.asdict(person))),
         "organisations": [_without_secrets(plain(dataclasses.asdict(o))) for o in organisations],
+        "letter_signatures": [_without_secrets(plain(dataclasses.asdict(s))) for s in signatures],
     }
 
 

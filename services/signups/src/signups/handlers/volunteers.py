@@ -216,6 +216,29 @@ def updated(person: Person, correlation_id: str) -> contracts.VolunteerUpdated:
     )
 
 
+def connector_interest(person: Person, correlation_id: str) -> list[contracts.IntegrationEvent]:
+    """`connector.interested` for a confirmed volunteer who ticked "community connector" (the
+    coordinators keep one connector per person, so telling it again changes nothing)."""
+    details = person.details
+    if not details.connector:
+        return []
+    return [
+        contracts.ConnectorInterested(
+            producer=PRODUCER,
+            correlation_id=correlation_id,
+            data=contracts.ConnectorInterestedData(
+                person_id=person.id,
+                name=details.name,
+                email=details.email,
+                phone=details.phone,
+                outward_code=details.outward_code,
+                language=details.language,
+                source="join-form",
+            ),
+        )
+    ]
+
+
 def confirmed(person: Person, correlation_id: str) -> contracts.VolunteerConfirmed:
     return contracts.VolunteerConfirmed(
         producer=PRODUCER,

@@ -44,7 +44,7 @@ SECTIONS = (
         "Stories",
         "moderation",
         "/stories",
-        within=(("moderation", "/stories"), ("moderation", "/share")),
+        within=(("moderation", "/stories"), ("moderation", "/share"), ("moderation", "/thanks")),
     ),
     Section("talk", "Talk", "moderation", "/talk"),
     Section(
@@ -60,7 +60,7 @@ SECTIONS = (
         "Organisations",
         "signups",
         "/join/organisation",
-        within=(("signups", "/join/organisation"), ("signups", "/pledges")),
+        within=(("signups", "/join/organisation"), ("signups", "/pledges"), ("signups", "/letter")),
     ),
     Section(
         "my",

@@ -123,9 +123,13 @@ class FormPage:
         request: Request,
         values: Mapping[str, Any],
         errors: Mapping[str, str] | None = None,
+        *,
+        more: Mapping[str, Any] | None = None,
     ) -> HTMLResponse:
+        """`more`: what else the page shows beside its form (e.g. counts)."""
         translate = self.site.translator(request)
         context = {
+            **(more or {}),
             "values": values,
             "errors": self.site.translated(request, errors or {}),
             **{name: options(labels, translate) for name, labels in self.choices.items()},

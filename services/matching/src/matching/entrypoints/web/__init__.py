@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from together_kit.web.pages import RateLimit, Site
 from together_kit.web.rendering import WebPages
 
-from matching.entrypoints.web import gaps, helping, links, listing, mine, organiser
+from matching.entrypoints.web import calls, gaps, helping, links, listing, mine, organiser
 from matching.entrypoints.web.dates import span, when
 
 
@@ -18,5 +18,5 @@ def site_of(pages: WebPages, *, submit_limit: RateLimit) -> Site:
 
 
 router = APIRouter(include_in_schema=False)
-for module in (listing, links, organiser, helping, mine, gaps):
+for module in (listing, links, organiser, helping, mine, calls, gaps):
     router.include_router(module.router)

@@ -11,6 +11,7 @@ from together_kit.web import uk_map
 from matching.domain import gaps as drawing
 from matching.domain.areas import LABELS, NATIONS, REGIONS, in_area
 from matching.entrypoints.dependencies import ContextDep, LocalitiesDep, SiteDep
+from matching.handlers.calls import open_calls
 from matching.handlers.gaps import find_gaps
 
 REACHES = (5, 10, 25)
@@ -34,6 +35,7 @@ async def gap_map(
     reach = reach_km if reach_km in REACHES else 10
     chosen = area if area in LABELS else None
     found = await find_gaps(ctx, reach_km=reach)
+    calling = await open_calls(ctx)
     view, districts = uk_map.WHOLE, []
     if chosen is not None:
         centroids = [places[code].centroid for code in in_area(chosen, places, places)]
@@ -46,7 +48,8 @@ async def gap_map(
             "place": places[gap.outward_code].name if gap.outward_code in places else "",
             "xy": uk_map.on_map(gap.centroid.latitude, gap.centroid.longitude),
             "r": round(drawing.radius_for(gap.volunteers) * view.scale, 2),
-            "class": drawing.colour_for(gap.events_in_reach),
+            "class": drawing.colour_for(gap.events_in_reach)
+            + (" call-open" if gap.outward_code in calling else ""),
         }
         for gap in sorted(found, key=lambda g: -g.volunteers)
     ]
@@ -61,6 +64,10 @@ async def gap_map(
         "sizes": [(n, drawing.radius_for(n)) for n in SIZES],
         "top": [(gap, places.get(gap.outward_code)) for gap in top[:TABLE_ROWS]],
         "any_volunteers": bool(found),
+        "calls": sorted(
+            (c for c in calling.values() if c.outward_code in shown),
+            key=lambda c: c.opened_at,
+        ),
         "reach": reach,
         "reaches": REACHES,
         "area": chosen,

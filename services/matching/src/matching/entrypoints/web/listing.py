@@ -16,6 +16,7 @@ from matching.domain.places import UnknownPostcodeError
 from matching.entrypoints.api import submit_command, upcoming_listings
 from matching.entrypoints.dependencies import ContextDep, SiteDep
 from matching.entrypoints.web import choices, forms
+from matching.entrypoints.web.calls import OUTWARD_CODE
 from matching.handlers import listings
 
 RADII = ("2", "5", "10", "25", "50")
@@ -36,7 +37,13 @@ def event_form(site: Site) -> FormPage:
 
 @router.get("/events/new")
 async def new_event_form(request: Request, site: SiteDep) -> HTMLResponse:
-    return event_form(site)(request, {"language": site.pages.language(request), "where": "venue"})
+    """The form; `?postcode=` (a district's page links here with its outward code) starts the
+    postcode field."""
+    values = {"language": site.pages.language(request), "where": "venue"}
+    postcode = request.query_params.get("postcode", "").strip().upper()
+    if OUTWARD_CODE.fullmatch(postcode):
+        values["postcode"] = postcode + " "
+    return event_form(site)(request, values)
 
 
 @router.post("/events/new")

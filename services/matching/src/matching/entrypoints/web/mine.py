@@ -18,9 +18,9 @@ from together_kit.http.middleware import current_correlation_id
 from together_kit.web import labels
 from together_kit.web.site import signed_in
 
-from matching.entrypoints.dependencies import ContextDep, SiteDep
+from matching.entrypoints.dependencies import ContextDep, SettingsDep, SiteDep
 from matching.entrypoints.web import choices
-from matching.handlers import Context, attendance, mine, responses
+from matching.handlers import Context, attendance, connectors, mine, responses
 
 MY_EVENTS = "/my/events"
 NOTICES = {"accepted", "waitlisted", "declined", "withdrawn", "closed", "shared", "not-shared"}
@@ -56,7 +56,9 @@ async def my_events_data(request: Request, ctx: ContextDep) -> Response:
 
 
 @router.get(MY_EVENTS)
-async def my_events(request: Request, ctx: ContextDep, site: SiteDep) -> HTMLResponse:
+async def my_events(
+    request: Request, ctx: ContextDep, site: SiteDep, settings: SettingsDep
+) -> HTMLResponse:
     person_id = person(request, ctx)
     if person_id is None:
         page = site.render(request, "my_events_signed_out.html", {"sign_in_url": sign_in_url(ctx)})
@@ -75,6 +77,10 @@ async def my_events(request: Request, ctx: ContextDep, site: SiteDep) -> HTMLRes
         "reasons": lambda kept: choices.reasons_said(kept, translate),
         "notice": done if done in NOTICES else None,
         "my_together": ctx.links.addresses.url("signups", "/my"),
+        "districts": await connectors.connector_picture(
+            person_id, ctx, reach_km=settings.call_reach_km
+        ),
+        "reach": settings.call_reach_km,
     }
     page = site.render(request, "my_events.html", context)
     page.headers["Cache-Control"] = "no-store"

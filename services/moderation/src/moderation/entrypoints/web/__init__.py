@@ -1,12 +1,19 @@
 """Public web pages of moderation (server-rendered, English and Welsh, working without JavaScript):
-the story form and the published stories. The moderator UI lives beside them, not here."""
+the story form and the published stories, the thank-you wall and its day. The moderator UI lives beside them, not here."""
 
 from fastapi import APIRouter
 from together_kit.web.pages import RateLimit, Site
 from together_kit.web.rendering import WebPages
 
 from moderation.entrypoints.schemas import MAX_STORY_LENGTH
-from moderation.entrypoints.web import hosting, reading, sharing, talking, withdrawing
+from moderation.entrypoints.web import (
+    hosting,
+    reading,
+    sharing,
+    talking,
+    thanking,
+    withdrawing,
+)
 
 
 def public_site(pages: WebPages, *, share_limit: RateLimit) -> Site:
@@ -15,7 +22,7 @@ def public_site(pages: WebPages, *, share_limit: RateLimit) -> Site:
 
 
 router = APIRouter(include_in_schema=False)
-PAGES = (sharing, withdrawing, reading, talking, hosting)
+PAGES = (sharing, withdrawing, reading, talking, hosting, thanking)
 """In this order: the withdraw link's route before /stories/{id}."""
 for module in PAGES:
     router.include_router(module.router)

@@ -1,4 +1,4 @@
-"""The posted story form: read it into the API's request model, with what to say per field.
+"""The posted story and thank-you forms: read it into the API's request model, with what to say per field.
 
 The form validates with the same model as the JSON API (`together_kit.web.forms.check`); only the
 messages differ. Each message is an English msgid, translated when the page is rendered.
@@ -41,6 +41,43 @@ STORY: Mapping[str, Messages] = {
 }
 """The email address is optional, so an empty one is no error: anything said about it is its
 format or its length."""
+
+
+THANKS: Mapping[str, Messages] = {
+    "who": Messages(
+        "Say who you are thanking: a name or a role",
+        "Say who you are thanking: a name or a role",
+        "Who you are thanking must be 120 characters or fewer",
+    ),
+    "worker": Messages("Choose who they are", "Choose who they are"),
+    "what_for": Messages(
+        "Say what you are thanking them for",
+        "Say what you are thanking them for",
+        "Your thanks must be 1,000 characters or fewer",
+    ),
+    "region": Messages(
+        "Enter where: the first half of a postcode, or a nation or region",
+        "Enter a UK nation or region, like Wales, or the first half of a postcode, like CF10",
+    ),
+    "name": STORY["name"],
+    "language": STORY["language"],
+    "email": STORY["email"],
+    "notify_outcome": CHECK,
+}
+
+
+def thanks_input(form: FormData) -> dict[str, Any]:
+    """The thank-you form as `ThanksCreate` reads it (and as the page shows it again)."""
+    return {
+        "who": text(form, "who"),
+        "worker": text(form, "worker"),
+        "what_for": text(form, "what_for"),
+        "region": text(form, "region"),
+        "name": text(form, "name").strip() or None,
+        "language": text(form, "language") or "en",
+        "email": text(form, "email").strip() or None,
+        "notify_outcome": ticked(form, "notify_outcome"),
+    }
 
 
 def story_input(form: FormData) -> dict[str, Any]:

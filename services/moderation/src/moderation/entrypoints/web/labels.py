@@ -25,7 +25,26 @@ REGIONS: Mapping[str, str] = {
     "South West": "South West",
 }
 
-ALL: tuple[Mapping[str, str], ...] = (PROMPTS, REGIONS)
+WORKERS: Mapping[str, str] = {
+    "nhs-care": "NHS and care staff",
+    "shops-delivery": "Shop and delivery workers",
+    "schools": "Teachers and school staff",
+    "transport": "Transport workers",
+    "emergency": "Emergency services",
+    "volunteers": "Volunteers",
+    "neighbours": "Neighbours",
+    "other": "Someone else",
+}
+"""Who a thank-you is for (domain.thanks.WORKERS)."""
+
+NATIONS: Mapping[str, str] = {
+    "England": "England",
+    "Northern Ireland": "Northern Ireland",
+    "Scotland": "Scotland",
+    "Wales": "Wales",
+}
+
+ALL: tuple[Mapping[str, str], ...] = (PROMPTS, REGIONS, WORKERS, NATIONS)
 """The labels whose Welsh is in moderation's catalogue."""
 
 REASONS: Mapping[str, str] = {
@@ -50,6 +69,7 @@ KINDS: Mapping[str, str] = {
     "listing": "Event listing",
     "pledge": "Pledge",
     "statement": "Conversation statement",
+    "thanks": "Thank-you",
 }
 STATUSES: Mapping[str, str] = {
     "pending": "Waiting",

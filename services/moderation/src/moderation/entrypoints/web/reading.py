@@ -1,6 +1,7 @@
 """Published stories (/stories and /stories/{id}): approved, redacted, always escaped."""
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -62,21 +63,12 @@ async def stories(
         page=page,
         per_page=settings.stories_per_page,
     )
-    last = max(1, -(-found.total // found.per_page))
-
-    def page_url(number: int) -> str:
-        query = {"theme": chosen, "region": region, "page": str(number)}
-        return "?" + urlencode({k: v for k, v in query.items() if v})
-
     context = {
         "stories": [shown(story, translate) for story in found.stories],
         "prompts": options(labels.PROMPTS, translate),
         "theme": chosen,
         "region": region,
-        "page": page,
-        "last_page": last,
-        "previous_url": page_url(page - 1) if page > 1 else None,
-        "next_url": page_url(page + 1) if page < last else None,
+        **paging(page, total=found.total, per_page=found.per_page, theme=chosen, region=region),
     }
     return site.render(request, "stories.html", context)
 
@@ -120,6 +112,23 @@ async def story_themes(request: Request, ctx: ContextDep, site: SiteDep) -> HTML
 
 
 THEME_BAR_WIDTH = 240
+
+
+def paging(page: int, *, total: int, per_page: int, **query: str) -> dict[str, Any]:
+    """What `_pages.html` needs: the page, the last one, and links to the pages either side
+    that keep the filters in `query` (empty ones left out)."""
+    last = max(1, -(-total // per_page))
+
+    def page_url(number: int) -> str:
+        kept = {**query, "page": str(number)}
+        return "?" + urlencode({k: v for k, v in kept.items() if v})
+
+    return {
+        "page": page,
+        "last_page": last,
+        "previous_url": page_url(page - 1) if page > 1 else None,
+        "next_url": page_url(page + 1) if page < last else None,
+    }
 
 
 @router.get("/stories/{story_id}")

@@ -6,8 +6,8 @@ Each page module has its own router; the pages' `Site` (templates and the forms'
 
 from fastapi import APIRouter
 
-from signups.entrypoints.web import forgetting, home, joining, links, mine, pledges
+from signups.entrypoints.web import forgetting, home, joining, letter, links, mine, pledges
 
 router = APIRouter(include_in_schema=False)
-for pages in (home, joining, links, forgetting, pledges, mine):
+for pages in (home, joining, links, forgetting, pledges, letter, mine):
     router.include_router(pages.router)

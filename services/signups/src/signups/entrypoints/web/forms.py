@@ -70,7 +70,33 @@ ORGANISATION: Mapping[str, Messages] = {
 
 FORGET: Mapping[str, Messages] = {"email": EMAIL}
 
-ALL: tuple[Mapping[str, Messages], ...] = (VOLUNTEER, ORGANISATION, FORGET, {"": CHECK})
+SIGNATURE: Mapping[str, Messages] = {
+    "kind": Messages(
+        "Choose whether you sign as a person or for an organisation",
+        "Choose whether you sign as a person or for an organisation",
+    ),
+    "name": Messages(
+        "Enter your name, or your organisation's",
+        "Enter your name, or your organisation's",
+        "Name must be 200 characters or fewer",
+    ),
+    "town": Messages(
+        "Enter your town, or leave it empty",
+        "Enter your town, or leave it empty",
+        "Town must be 100 characters or fewer",
+    ),
+    "email": EMAIL,
+    "nation": Messages("Choose where you live or work", "Choose where you live or work"),
+    "language": LANGUAGE,
+}
+
+ALL: tuple[Mapping[str, Messages], ...] = (
+    VOLUNTEER,
+    ORGANISATION,
+    FORGET,
+    SIGNATURE,
+    {"": CHECK},
+)
 
 
 def volunteer_input(form: FormData) -> dict[str, Any]:
@@ -101,6 +127,20 @@ def organisation_input(form: FormData) -> dict[str, Any]:
         "language": text(form, "language") or "en",
         "pledge": text(form, "pledge"),
         "pledge_categories": texts(form, "pledge_categories"),
+    }
+
+
+def signature_input(form: FormData) -> dict[str, Any]:
+    """The open letter's form as `SignatureCreate` reads it."""
+    return {
+        "kind": text(form, "kind"),
+        "name": text(form, "name"),
+        "town": text(form, "town").strip() or None,
+        "email": text(form, "email"),
+        "nation": text(form, "nation"),
+        "public": ticked(form, "public"),
+        "invite": ticked(form, "invite"),
+        "language": text(form, "language") or "en",
     }
 
 

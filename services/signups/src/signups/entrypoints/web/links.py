@@ -16,6 +16,7 @@ from together_kit.web.site import start_session
 
 from signups.domain.links import Purpose
 from signups.entrypoints.dependencies import ContextDep, SiteDep
+from signups.entrypoints.web.letter import KINDS, NATIONS
 from signups.entrypoints.web.mine import allowed_onward
 from signups.handlers import links
 from signups.handlers.links import LinkOutcome
@@ -26,6 +27,8 @@ LABELS = {
     "availability": kit_labels.AVAILABILITY,
     "languages": kit_labels.LANGUAGES,
     "organisation_types": kit_labels.ORGANISATION_TYPES,
+    "nations": NATIONS,
+    "kinds": KINDS,
 }
 """How the confirmation page names the choices it shows (translated in the template)."""
 
@@ -70,7 +73,12 @@ async def confirm_form(
 async def confirm(token: str, request: Request, ctx: ContextDep, site: SiteDep) -> HTMLResponse:
     followed = await links.confirm(token, correlation_id=current_correlation_id(), ctx=ctx)
     onward = allowed_onward(request.query_params.get("next"), ctx)
-    what = {"organisation": followed.organisation, "change": followed.change, "onward": onward}
+    what = {
+        "organisation": followed.organisation,
+        "change": followed.change,
+        "signature": followed.signature,
+        "onward": onward,
+    }
     page = confirm_outcome(site, request, followed.outcome, what)
     if followed.person_id is not None and ctx.links.site is not None:
         # Following the link proved the address is theirs: they are signed in, so a `next`
@@ -102,6 +110,8 @@ def shown(preview: links.Preview) -> dict[str, Any]:
     return {
         "organisation": preview.purpose is Purpose.CONFIRM_ORGANISATION,
         "change": preview.purpose is Purpose.CONFIRM_CHANGE,
+        "signature": preview.purpose is Purpose.CONFIRM_SIGNATURE,
+        "signature_details": preview.signature.details if preview.signature else None,
         "volunteer_details": preview.volunteer,
         "organisation_details": organisation.details if organisation else None,
         "pledge": organisation.pledge if organisation else None,

@@ -15,6 +15,7 @@ from together_kit.web.rendering import WebPages
 from moderation.domain.items import ItemNotFoundError
 from moderation.entrypoints.web.moderator import (
     auth,
+    connectors,
     conversations,
     items,
     leads,
@@ -40,7 +41,7 @@ def install(app: FastAPI, *, pages: WebPages, accounts: Accounts, settings: Sett
     app.state.moderator_ui = ModeratorUI(
         pages, accounts=accounts, settings=settings, ctx=app.state.context
     )
-    for module in (auth, queue, items, leads, conversations, reports, security_log):
+    for module in (auth, queue, items, leads, conversations, connectors, reports, security_log):
         app.include_router(module.router, prefix=PREFIX, include_in_schema=False)
     app.mount(PREFIX + "/static", StaticFiles(directory=STATIC), name="moderator-static")
     app.add_middleware(SecurityHeaders)

@@ -20,6 +20,7 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from moderation.domain.decisions import Role
 from moderation.domain.moderators import Account
 from moderation.domain.sessions import Session
 from moderation.handlers.moderators import Accounts
@@ -33,6 +34,8 @@ SAME_SITE_FETCHES = {"same-origin", "none"}
 """`Sec-Fetch-Site` values of a request made by our own page, or typed by the person."""
 UNLOCKED = {"password", "logout"}
 """What an account with a temporary password may reach before choosing its own."""
+CONNECTORS = "/connectors"
+"""Where a coordinator's pages are, under PREFIX."""
 HEADERS = {
     "content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
@@ -120,7 +123,15 @@ async def current(request: Request) -> Me:
     me = Me(*found)
     if me.account.must_change_password and request.url.path.rsplit("/", 1)[-1] not in UNLOCKED:
         raise NotSignedInError("/password")
+    if me.account.role is Role.COORDINATOR and not _for_coordinators(request):
+        raise NotSignedInError(CONNECTORS)
     return me
+
+
+def _for_coordinators(request: Request) -> bool:
+    """A coordinator opens the connectors' pages and their own account's, never the queue."""
+    page = request.url.path.removeprefix(request.scope.get("root_path", "") + PREFIX)
+    return page.startswith(CONNECTORS) or page.rsplit("/", 1)[-1] in UNLOCKED
 
 
 async def awaiting_second_factor(request: Request) -> Me:
@@ -142,6 +153,12 @@ async def posted_awaiting_second_factor(request: Request) -> Me:
 def client_address(request: Request) -> str:
     """The address the sign-in throttle counts (uvicorn has already applied trusted proxies)."""
     return request.client.host if request.client else "unknown"
+
+
+async def signed_in_coordinator(me: Annotated[Me, Depends(current)]) -> Me:
+    if not me.account.is_coordinator:
+        raise ForbiddenError("Only coordinators and lead moderators can open this page.")
+    return me
 
 
 async def signed_in_lead(me: Annotated[Me, Depends(current)]) -> Me:
@@ -194,6 +211,10 @@ async def posted_by_lead(me: Annotated[Me, Depends(posted)]) -> Me:
     return await signed_in_lead(me)
 
 
+async def posted_by_coordinator(me: Annotated[Me, Depends(posted)]) -> Me:
+    return await signed_in_coordinator(me)
+
+
 def _origin_of(url: str) -> str | None:
     if not url:
         return None
@@ -207,5 +228,7 @@ MeDep = Annotated[Me, Depends(current)]
 LeadDep = Annotated[Me, Depends(signed_in_lead)]
 PostedDep = Annotated[Me, Depends(posted)]
 LeadPostedDep = Annotated[Me, Depends(posted_by_lead)]
+CoordinatorDep = Annotated[Me, Depends(signed_in_coordinator)]
+CoordinatorPostedDep = Annotated[Me, Depends(posted_by_coordinator)]
 PendingDep = Annotated[Me, Depends(awaiting_second_factor)]
 PendingPostedDep = Annotated[Me, Depends(posted_awaiting_second_factor)]

@@ -29,6 +29,7 @@ FLASHES = {
     "opened": "The conversation is open: its page is public now.",
     "host": "The host is invited: send them their link below.",
     "analysed": "The results are found again from every vote so far.",
+    "moved": "Moved: the connector is told by email.",
 }
 """Messages shown after a redirect, chosen by key so a link cannot put its own words on a page."""
 UK = ZoneInfo("Europe/London")

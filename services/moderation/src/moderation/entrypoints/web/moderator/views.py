@@ -12,7 +12,8 @@ from moderation.domain.decisions import Reason
 from moderation.domain.items import Item, ListingDetails, StatementDetails
 from moderation.domain.pledges import PledgeDetails
 from moderation.domain.screening import Finding
-from moderation.entrypoints.web.labels import KINDS, PROMPTS, REASONS, STATUSES
+from moderation.domain.thanks import ThanksDetails
+from moderation.entrypoints.web.labels import KINDS, PROMPTS, REASONS, STATUSES, WORKERS
 from moderation.entrypoints.web.moderator.ui import uk_time
 
 PREVIEW_LENGTH = 160
@@ -79,6 +80,15 @@ def item_view(item: Item) -> dict[str, Any]:
         details = [
             ("Conversation", item.title),
             ("Voted on", "Only once approved, as written (a statement cannot be edited)"),
+        ]
+    elif isinstance(item.details, ThanksDetails):
+        thanks = item.details
+        details = [
+            ("Who is thanked", item.title),
+            ("Kind of worker", words(WORKERS, thanks.worker)),
+            ("Nation", thanks.nation or "Not known"),
+            ("Name to publish", thanks.author_name or "Anonymous"),
+            ("Wants to hear the outcome", "Yes" if thanks.notify_outcome else "No"),
         ]
     else:
         story = item.story
