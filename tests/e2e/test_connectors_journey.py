@@ -6,12 +6,12 @@ the connector is told; the connector lists an event there; a lead approves it; t
 """
 
 import re
-import uuid
 from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
+from together_kit.testing.tags import unique_tag
 from together_kit.testing.waiting import eventually
 
 from .conftest import System
@@ -59,7 +59,7 @@ async def test_a_connector_answers_a_call_to_action_in_their_district(
     await start_everything(
         system, mail_sink, MATCHING_CALL_AFTER_WEEKS="0", MATCHING_CALLS_INTERVAL_SECONDS="1"
     )
-    tag = uuid.uuid4().hex[:6]
+    tag = unique_tag()
     alex = f"alex-{tag}@example.org"
     await join(system, mail_sink, name="Alex Connector", email=alex, connector=True)
     await join(

@@ -15,7 +15,6 @@ import shutil
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
@@ -265,7 +264,7 @@ async def test_volunteer_is_matched_to_an_approved_event_and_takes_a_place(
     system: System, mail_sink: Any
 ) -> None:
     await start_everything(system, mail_sink)
-    tag = uuid.uuid4().hex[:6]
+    tag = unique_tag()
     email = f"rhys-{tag}@example.org"
     await join_and_confirm(
         system,
@@ -461,7 +460,7 @@ async def test_a_volunteer_who_also_shared_a_story_is_forgotten_everywhere(
     system: System, mail_sink: Any
 ) -> None:
     await start_everything(system, mail_sink)
-    tag = uuid.uuid4().hex[:6]
+    tag = unique_tag()
     email = f"forget-me-{tag}@example.org"
     name = f"Morwenna Quill{tag}"
     signups = system.url("signups")

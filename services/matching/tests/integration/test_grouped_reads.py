@@ -117,7 +117,7 @@ async def test_districts_asked_for_together_are_read_from_the_cache_at_once(
     assert stored == len(districts)
 
     geocoder._known.clear()  # type: ignore[attr-defined]  # a new process: the store's cache
-    with counting(matching.db.name) as counted:
+    with counting(matching.db.name, "geocode_cache") as counted:
         again = await asyncio.gather(*(geocoder.locate(district) for district in districts))
 
     assert again == first

@@ -26,6 +26,9 @@ BUDGETS_OUT = "TOGETHER_BUDGETS_OUT"
 class Counted:
     database: str
     by_command: Counter[str] = field(default_factory=Counter)
+    collection: str | None = None
+    """Count only the commands on this collection (None: every command on the database), so a
+    service's periodic jobs running meanwhile are not counted."""
 
     @property
     def total(self) -> int:
@@ -64,7 +67,10 @@ class _Listener(monitoring.CommandListener):
     def started(self, event: monitoring.CommandStartedEvent) -> None:
         with self._lock:
             for counted in self._open:
-                if counted.database == event.database_name:
+                if counted.database != event.database_name:
+                    continue
+                on = event.command.get(event.command_name)
+                if counted.collection is None or on == counted.collection:
                     counted.by_command[event.command_name] += 1
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
@@ -74,8 +80,8 @@ class _Listener(monitoring.CommandListener):
         pass
 
     @contextmanager
-    def counting(self, database: str) -> Iterator[Counted]:
-        counted = Counted(database)
+    def counting(self, database: str, collection: str | None = None) -> Iterator[Counted]:
+        counted = Counted(database, collection=collection)
         with self._lock:
             self._open.append(counted)
         try:
@@ -93,5 +99,5 @@ def install() -> None:
     monitoring.register(LISTENER)
 
 
-def counting(database: str) -> AbstractContextManager[Counted]:
-    return LISTENER.counting(database)
+def counting(database: str, collection: str | None = None) -> AbstractContextManager[Counted]:
+    return LISTENER.counting(database, collection)
