@@ -98,7 +98,7 @@ async def test_a_lasting_gap_opens_a_call_and_an_event_in_reach_closes_it(
         assert "<strong>3.0</strong> days open, the middle of the closed calls" in page
         district = (await matching.http.get("/gaps/districts/LL57")).text
         assert "A call to action is open here" not in district
-        assert "Upcoming events within 10.0 km: 1." in district
+        assert "Upcoming events within 10 km: 1." in district
 
 
 async def test_a_district_nobody_knows_is_a_page_not_an_error(matching: Matching) -> None:

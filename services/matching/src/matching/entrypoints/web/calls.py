@@ -51,7 +51,7 @@ async def district_page(
     context = {
         "district": found,
         "place": places[code].name if code in places else "",
-        "reach": settings.call_reach_km,
+        "reach": f"{settings.call_reach_km:g}",
         "now": ctx.clock(),
     }
     return site.render(request, "district.html", context)

@@ -80,7 +80,7 @@ async def my_events(
         "districts": await connectors.connector_picture(
             person_id, ctx, reach_km=settings.call_reach_km
         ),
-        "reach": settings.call_reach_km,
+        "reach": f"{settings.call_reach_km:g}",
     }
     page = site.render(request, "my_events.html", context)
     page.headers["Cache-Control"] = "no-store"
