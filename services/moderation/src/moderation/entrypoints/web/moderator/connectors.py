@@ -107,7 +107,7 @@ async def move(request: Request, person_id: UUID, me: CoordinatorPostedDep) -> R
     try:
         await connectors.move_connector(person_id, command, ui.ctx)
     except ConnectorNotFoundError:
-        return _missing(request, me)
+        return ui_of(request).missing(request, me, what="connector")
     except MoveError as wrong:
         return await _connector(
             request,
@@ -149,7 +149,7 @@ async def _connector(
     try:
         connector = await connectors.connector_of(person_id, ui.ctx)
     except ConnectorNotFoundError:
-        return _missing(request, me)
+        return ui_of(request).missing(request, me, what="connector")
     await record_security_event(
         ui.accounts.security_log,
         at=ui.now(),
@@ -168,13 +168,3 @@ async def _connector(
         "error": error,
     }
     return ui.render(request, "moderator/connector.html", context, me=me, status_code=status_code)
-
-
-def _missing(request: Request, me: Me) -> HTMLResponse:
-    return ui_of(request).render(
-        request,
-        "moderator/problem.html",
-        {"heading": "No such connector", "problem": "There is no connector at this address."},
-        me=me,
-        status_code=status.HTTP_404_NOT_FOUND,
-    )

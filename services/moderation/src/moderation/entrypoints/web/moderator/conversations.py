@@ -108,7 +108,7 @@ async def invite_host(request: Request, conversation_id: UUID, me: LeadPostedDep
     try:
         await hosted.invite_host(conversation_id, name=name, invited_by=me.account.name, ctx=ui.ctx)
     except ConversationNotFoundError:
-        return _missing(request, me)
+        return ui_of(request).missing(request, me, what="conversation")
     return ui.see_other(request, f"/conversations/{conversation_id}?done=host#hosts")
 
 
@@ -118,7 +118,7 @@ async def analyse(request: Request, conversation_id: UUID, me: LeadPostedDep) ->
     try:
         await talk.analyse(conversation_id, ui.ctx)
     except ConversationNotFoundError:
-        return _missing(request, me)
+        return ui_of(request).missing(request, me, what="conversation")
     return ui.see_other(request, f"/conversations/{conversation_id}?done=analysed")
 
 
@@ -171,7 +171,7 @@ async def _conversation(
     try:
         conversation = await talk.conversation_of(conversation_id, ui.ctx)
     except ConversationNotFoundError:
-        return _missing(request, me)
+        return ui_of(request).missing(request, me, what="conversation")
     links = ui.ctx.links
     records = await hosted.records(conversation.id, ui.ctx)
     context = {
@@ -191,14 +191,4 @@ async def _conversation(
     }
     return ui.render(
         request, "moderator/conversation.html", context, me=me, status_code=status_code
-    )
-
-
-def _missing(request: Request, me: Me) -> HTMLResponse:
-    return ui_of(request).render(
-        request,
-        "moderator/problem.html",
-        {"heading": "No such conversation", "problem": "There is no conversation at this address."},
-        me=me,
-        status_code=status.HTTP_404_NOT_FOUND,
     )

@@ -74,6 +74,16 @@ class ModeratorUI:
             request, template, {**shared, **(context or {})}, status_code=status_code
         )
 
+    def missing(self, request: Request, me: Me, *, what: str) -> HTMLResponse:
+        """The 404 page for a `what` ("conversation", "connector") no longer or never there."""
+        return self.render(
+            request,
+            "moderator/problem.html",
+            {"heading": f"No such {what}", "problem": f"There is no {what} at this address."},
+            me=me,
+            status_code=status.HTTP_404_NOT_FOUND,
+        )
+
     @staticmethod
     def see_other(request: Request, path: str) -> RedirectResponse:
         location = request.scope.get("root_path", "") + PREFIX + path
