@@ -379,6 +379,7 @@ def url_box(plan: Plan, env: dict[str, str]) -> list[str]:
         ("signups", "home", "/"),
         ("signups", "join", "/join"),
         ("signups", "open letter", "/letter"),
+        ("signups", "pledges", "/pledges"),
         ("moderation", "share a story", "/share"),
         ("moderation", "stories", "/stories"),
         ("moderation", "talk together", "/talk"),

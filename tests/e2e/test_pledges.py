@@ -51,9 +51,17 @@ async def start(system: System, sink: Any) -> None:
 
 
 async def pledge_and_confirm(
-    system: System, sink: Any, public: httpx.AsyncClient, *, name: str, email: str, pledge: str
+    system: System,
+    sink: Any,
+    public: httpx.AsyncClient,
+    *,
+    name: str,
+    email: str,
+    pledge: str,
+    districts: str = "",
 ) -> None:
-    """Pledge with the form, then follow the link in the welcome email."""
+    """Pledge with the form (naming `districts` it serves, if any), then follow the link in the
+    welcome email."""
     pledged = await public.post(
         "/join/organisation",
         data={
@@ -65,6 +73,7 @@ async def pledge_and_confirm(
             "language": "en",
             "pledge": pledge,
             "pledge_categories": ["food-and-mutual-aid"],
+            "pledge_districts": districts,
         },
     )
     assert pledged.status_code == 303, pledged.text

@@ -92,6 +92,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         contracts.ListingRejected,
         contracts.PledgeApproved,
         contracts.PledgeRejected,
+        contracts.PledgeUpdateApproved,
+        contracts.PledgeUpdateRejected,
         contracts.BacklogAlert,
         contracts.PersonErased,
         contracts.StoryWithdrawn,

@@ -11,7 +11,13 @@ from moderation.domain.pledges import PledgeDetails
 from moderation.domain.queue import QueueFilter
 from moderation.domain.screening import Flag
 from moderation.handlers import decisions
-from together_contracts import Interest, PledgeMade, PledgeMadeData
+from together_contracts import (
+    Interest,
+    PledgeMade,
+    PledgeMadeData,
+    PledgeUpdateSubmitted,
+    PledgeUpdateSubmittedData,
+)
 from together_kit.testing.probe import event_probe, publish_event
 from together_kit.testing.waiting import eventually
 
@@ -99,3 +105,71 @@ async def test_a_rejected_pledge_is_told_without_its_text(
 
     assert rejected["type"] == "pledge.rejected"
     assert (rejected["data"]["reason"], rejected["data"]["text"]) == ("commercial", "")
+
+
+def progress(text: str) -> PledgeUpdateSubmitted:
+    return PledgeUpdateSubmitted(
+        producer="signups",
+        correlation_id=f"test-{uuid.uuid4().hex[:8]}",
+        data=PledgeUpdateSubmittedData(
+            update_id=uuid.uuid4(),
+            pledge_id=uuid.uuid4(),
+            organisation_id=uuid.uuid4(),
+            organisation_name="Riverside Kitchen",
+            text=text,
+        ),
+    )
+
+
+async def queued_updates(moderation: Moderation) -> list[Any]:
+    found = QueueFilter(kind=Kind.PLEDGE_UPDATE)
+    return await moderation.ctx.items.queue(found, now=moderation.clock())
+
+
+async def test_progress_on_a_pledge_is_queued_as_its_own_kind_and_decided_like_a_pledge(
+    moderation: Moderation, rabbitmq_url: str
+) -> None:
+    first = progress("Six lunches so far. Ring Sam on 07700 900982 to help.")
+    second = progress("Twenty per cent off our kitchens.")
+    updates = ["pledge.update_approved", "pledge.update_rejected"]
+    async with event_probe(rabbitmq_url, updates) as probe:
+        await publish_event(rabbitmq_url, first)
+        await publish_event(rabbitmq_url, first)
+        await publish_event(rabbitmq_url, second)
+        queued = await eventually(
+            lambda: queued_updates(moderation), until=lambda q: len(q) == 2, what="queued"
+        )
+        item = next(i for i in queued if i.id == first.data.update_id)
+        assert item.screening.flags == (Flag.PERSONAL_DATA,)
+        assert item.details == PledgeDetails(
+            organisation_id=str(first.data.organisation_id),
+            pledge_id=str(first.data.pledge_id),
+        )
+        assert await queued_pledges(moderation) == []
+        await decisions.approve(
+            item.id,
+            ANN,
+            redacted_title=item.title,
+            redacted_text=item.screening.suggested_text,
+            ctx=moderation.ctx,
+        )
+        await decisions.reject(
+            second.data.update_id, ANN, reason=Reason.COMMERCIAL, ctx=moderation.ctx
+        )
+        told = {event["type"]: event for event in await probe.wait_for(2)}
+
+    approved = told["pledge.update_approved"]
+    assert approved["causation_id"] == str(first.id)
+    assert approved["data"] == {
+        "update_id": str(first.data.update_id),
+        "pledge_id": str(first.data.pledge_id),
+        "organisation_id": str(first.data.organisation_id),
+        "text": "Six lunches so far. Ring Sam on [phone number removed] to help.",
+        "reason": None,
+    }
+    rejected = told["pledge.update_rejected"]["data"]
+    assert (rejected["update_id"], rejected["text"], rejected["reason"]) == (
+        str(second.data.update_id),
+        "",
+        "commercial",
+    )

@@ -58,6 +58,7 @@ async def test_the_queue_puts_leads_items_first_then_oldest_and_filters(
         "story": 3,
         "listing": 0,
         "pledge": 0,
+        "pledge-update": 0,
         "statement": 0,
         "thanks": 0,
     }

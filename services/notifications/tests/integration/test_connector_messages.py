@@ -19,6 +19,9 @@ from together_contracts import (
     ConnectorMoved,
     ConnectorMovedData,
     ConnectorState,
+    PledgeProgressLinkRequested,
+    PledgePublished,
+    PledgePublishedData,
     VolunteerRegistered,
     VolunteerRegisteredData,
 )
@@ -26,6 +29,7 @@ from together_kit.testing.probe import publish_event
 from together_kit.testing.waiting import eventually
 
 from .conftest import Clock, Document, Sink, unique_address
+from .test_pledge_outcomes import organisation_joined, pledge_decided
 
 pytestmark = pytest.mark.integration
 
@@ -151,3 +155,54 @@ async def test_a_connector_made_active_where_a_call_is_open_hears_of_it(
     }
     [told] = await inspector["messages"].find({"template": "call_opened"}).to_list()
     assert told["cause_event_id"] == str(opened.id)
+
+
+async def test_an_organisation_whose_pledge_serves_a_district_hears_of_its_calls(
+    settings_for: Callable[..., Settings],
+    smtp_sink: Sink,
+    rabbitmq_url: str,
+    inspector: AsyncDatabase[Document],
+) -> None:
+    app = create_app(settings_for(matching_public_url="http://matching.test"), clock=Clock(MIDDAY))
+    address, organisation_id = unique_address("pledged"), uuid.uuid4()
+    joined = organisation_joined(organisation_id, address)
+    data = PledgePublishedData(
+        pledge_id=uuid.uuid4(),
+        organisation_id=organisation_id,
+        organisation_name="Riverside Kitchen",
+        districts=["LL59", "LL60"],
+        progress_url="https://links.example/pledges/progress/t",
+        public_url="https://links.example/pledges/p",
+    )
+    async with app.router.lifespan_context(app):
+        await publish_event(rabbitmq_url, joined)
+        await smtp_sink.wait_for(address)
+        opened = call("LL60")
+        await publish_event(rabbitmq_url, opened)
+        await publish_event(
+            rabbitmq_url, PledgePublished(producer="signups", correlation_id="p", data=data)
+        )
+        three = await smtp_sink.wait_for(address, 3)
+        [linked] = [m for m in three if m["Subject"] == "Post progress on your pledge"]
+        [asked] = [m for m in three if str(m["Subject"]).startswith("A call to action")]
+        await publish_event(rabbitmq_url, call("LL60"))  # within the month: not told
+        again = PledgeProgressLinkRequested(producer="signups", correlation_id="p", data=data)
+        await publish_event(rabbitmq_url, again)
+        [*_, sent_again] = await smtp_sink.wait_for(address, 4)
+        rejected = pledge_decided(organisation_id, data.pledge_id, approved=False)
+        await publish_event(rabbitmq_url, rejected)
+
+        async def districts_kept() -> list[Document]:
+            found = inspector["connector_districts"].find({"person_id": str(organisation_id)})
+            return await found.to_list()
+
+        await eventually(districts_kept, until=lambda kept: kept == [], what="districts forgotten")
+
+    assert linked["Subject"] == sent_again["Subject"] == "Post progress on your pledge"
+    body = asked.get_body(preferencelist=("plain",))
+    assert body is not None
+    assert asked["Subject"] == "A call to action in LL60: could you put an event on?"
+    assert "Your organisation pledged to serve LL60" in body.get_content()
+    assert "community connector" not in body.get_content()
+    told = await inspector["messages"].find({"template": "call_opened"}).to_list()
+    assert [m["cause_event_id"] for m in told] == [str(opened.id)]

@@ -25,6 +25,11 @@ from together_contracts import (
     LetterSignedData,
     OrganisationJoined,
     OrganisationJoinedData,
+    PledgePublished,
+    PledgePublishedData,
+    PledgeUpdateApproved,
+    PledgeUpdateOutcomeData,
+    PledgeUpdateRejected,
     StoryApproved,
     StoryHeld,
     StoryOutcomeData,
@@ -132,6 +137,16 @@ def thanked(address: str, language: str) -> ThanksOutcomeData:
     )
 
 
+def progress_decided(organisation_id: uuid.UUID, reason: str | None = None) -> object:
+    return PledgeUpdateOutcomeData(
+        update_id=uuid.uuid4(),
+        pledge_id=uuid.uuid4(),
+        organisation_id=organisation_id,
+        text="" if reason else "Six lunches so far.",
+        reason=reason,
+    )
+
+
 CASES: dict[str, Case] = {
     "volunteer_confirm": Case(
         lambda a, p, lang: env(
@@ -181,6 +196,40 @@ CASES: dict[str, Case] = {
             "en": "Please confirm your email to publish your organisation's pledge",
             "cy": "Cadarnhewch eich e-bost i gyhoeddi addewid eich sefydliad",
         },
+    ),
+    "pledge_progress_link": Case(
+        lambda a, p, lang: env(
+            PledgePublishedData(
+                pledge_id=uuid.uuid4(),
+                organisation_id=p,
+                organisation_name="Riverside Kitchen",
+                districts=["M1"],
+                progress_url=f"{LINK}progress",
+                public_url=f"{LINK}pledge",
+            ),
+            PledgePublished,
+        ),
+        (f"{LINK}progress", f"{LINK}pledge"),
+        needs_contact=True,
+        contact_from="organisation_welcome",
+        words={"en": "Riverside Kitchen", "cy": "Riverside Kitchen"},
+    ),
+    "pledge_update_approved": Case(
+        lambda a, p, lang: env(progress_decided(p), PledgeUpdateApproved),
+        (),
+        needs_contact=True,
+        contact_from="organisation_welcome",
+        subject={
+            "en": "Your progress update is published",
+            "cy": "Mae eich diweddariad cynnydd wedi'i gyhoeddi",
+        },
+    ),
+    "pledge_update_rejected": Case(
+        lambda a, p, lang: env(progress_decided(p, "commercial"), PledgeUpdateRejected),
+        (),
+        needs_contact=True,
+        contact_from="organisation_welcome",
+        words={"en": "Why: It was selling something", "cy": "Pam: Roedd yn gwerthu rhywbeth"},
     ),
     "letter_confirm": Case(
         lambda a, p, lang: env(

@@ -34,6 +34,42 @@ EXPECTED = {
 }
 
 
+def organisation_joined(
+    organisation_id: uuid.UUID, address: str, language: str = "en"
+) -> OrganisationJoined:
+    return OrganisationJoined(
+        producer="signups",
+        correlation_id="pledge-outcome",
+        data=OrganisationJoinedData(
+            organisation_id=organisation_id,
+            name="Riverside Kitchen",
+            organisation_type="charity",
+            contact_name="Sam",
+            contact_email=address,
+            outward_code="M1",
+            language=language,  # type: ignore[arg-type]
+            confirm_url="https://links.example/org",
+        ),
+    )
+
+
+def pledge_decided(
+    organisation_id: uuid.UUID, pledge_id: uuid.UUID, *, approved: bool
+) -> PledgeApproved | PledgeRejected:
+    model = PledgeApproved if approved else PledgeRejected
+    return model(
+        producer="moderation",
+        correlation_id="pledge-outcome",
+        data=PledgeOutcomeData(
+            pledge_id=pledge_id,
+            organisation_id=organisation_id,
+            organisation_name="Riverside Kitchen",
+            text="A monthly lunch." if approved else "",
+            reason=None if approved else "commercial",
+        ),
+    )
+
+
 @pytest.mark.parametrize(("decision", "language"), sorted(EXPECTED))
 async def test_the_contact_is_told_the_outcome_of_their_pledge(
     settings_for: Callable[..., Settings],
@@ -44,33 +80,8 @@ async def test_the_contact_is_told_the_outcome_of_their_pledge(
 ) -> None:
     address = unique_address("pledge")
     organisation_id = uuid.uuid4()
-    joined = OrganisationJoined(
-        producer="signups",
-        correlation_id="pledge-outcome",
-        data=OrganisationJoinedData(
-            organisation_id=organisation_id,
-            name="Riverside Kitchen",
-            organisation_type="charity",
-            contact_name="Sam",
-            contact_email=address,
-            outward_code="M1",
-            language=language,
-            confirm_url="https://links.example/org",
-        ),
-    )
-    approved = decision == "pledge.approved"
-    model = PledgeApproved if approved else PledgeRejected
-    outcome = model(
-        producer="moderation",
-        correlation_id="pledge-outcome",
-        data=PledgeOutcomeData(
-            pledge_id=uuid.uuid4(),
-            organisation_id=organisation_id,
-            organisation_name="Riverside Kitchen",
-            text="A monthly lunch." if approved else "",
-            reason=None if approved else "commercial",
-        ),
-    )
+    joined = organisation_joined(organisation_id, address, language)
+    outcome = pledge_decided(organisation_id, uuid.uuid4(), approved=decision == "pledge.approved")
     app = create_app(settings_for(), clock=lambda: DAYTIME)
     async with app.router.lifespan_context(app):
         await publish_event(rabbitmq_url, joined)

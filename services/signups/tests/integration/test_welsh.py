@@ -87,7 +87,12 @@ def public_pages(welsh: Welsh) -> dict[str, tuple[str, str, dict[str, Any] | Non
         "organisation errors": (
             "POST",
             "/join/organisation",
-            {"organisation_type": "x", "contact_email": "y", "name": "n" * 201},
+            {
+                "organisation_type": "x",
+                "contact_email": "y",
+                "name": "n" * 201,
+                "pledge_districts": "nowhere",
+            },
             422,
         ),
         "organisation thanks": ("GET", "/join/organisation/thanks", None, 200),
@@ -102,6 +107,12 @@ def public_pages(welsh: Welsh) -> dict[str, tuple[str, str, dict[str, Any] | Non
         "forget expired": ("GET", f"/forget/{old_erase}", None, 410),
         "forget broken": ("POST", f"/forget/{erase}", {}, 404),
         "pledges": ("GET", "/pledges", None, 200),
+        "pledge missing": ("GET", f"/pledges/{uuid.uuid4()}", None, 404),
+        "pledge link": ("GET", f"/pledges/{uuid.uuid4()}/link", None, 200),
+        "pledge link errors": ("POST", f"/pledges/{uuid.uuid4()}/link", {"email": "x"}, 422),
+        "pledge link sent": ("GET", "/pledges/link/sent", None, 200),
+        "progress sent": ("GET", "/pledges/progress/sent", None, 200),
+        "progress broken": ("GET", "/pledges/progress/not-a-token", None, 404),
         "letter": ("GET", "/letter", None, 200),
         "letter errors": ("POST", "/letter", {"email": "x", "town": "t" * 101}, 422),
         "letter thanks": ("GET", "/letter/thanks", None, 200),
@@ -130,6 +141,7 @@ async def journey_pages(welsh: Welsh, rabbitmq_url: str, choice: str) -> dict[st
         "organisation.joined",
         "person.erasure_link_requested",
         "pledge.made",
+        "pledge.published",
         "letter.signed",
     ]
     welsh_please = in_welsh(choice)
@@ -167,6 +179,17 @@ async def journey_pages(welsh: Welsh, rabbitmq_url: str, choice: str) -> dict[st
 
         await eventually(pledges_shown, until=lambda page: name in page)
         await visit("pledges with a pledge", "GET", "/pledges")
+
+        async def published_pledges() -> list[dict[str, Any]]:
+            return [e["data"] for e in probe.events if e["type"] == "pledge.published"]
+
+        [published, *_] = await eventually(published_pledges, what="pledge.published")
+        await visit("pledge page", "GET", urlsplit(published["public_url"]).path)
+        progress = urlsplit(published["progress_url"]).path
+        await visit("progress form", "GET", progress)
+        errors = await http.post(progress, data={"text": ""}, **welsh_please)
+        assert errors.status_code == 422, errors.text
+        pages["progress errors"] = errors.text
         confirm_person = await link("volunteer.registered", volunteer)
         await visit("volunteer to confirm", "GET", confirm_person)
         await visit("volunteer confirmed", "POST", confirm_person)
@@ -231,6 +254,9 @@ async def test_every_public_page_is_in_welsh(welsh: Welsh, rabbitmq_url: str, ch
         assert '<html lang="cy">' in html, name
         assert english_left(html, entries) == [], name
     assert "Elusen" in rendered["pledges with a pledge"]
+    assert "Fesul gwlad" in rendered["pledges with a pledge"]
+    assert "Dim cynnydd wedi'i adrodd eto." in rendered["pledge page"].replace("&#39;", "'")
+    assert "Rhowch eich diweddariad cynnydd" in rendered["progress errors"]
     assert "Bydd cymedrolwr yn darllen eich addewid" in rendered["organisation confirmed"]
     assert "Cadarnhau'r newidiadau hyn" in rendered["change to confirm"]
     assert "Mae eich newidiadau wedi" in rendered["change confirmed"]

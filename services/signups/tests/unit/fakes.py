@@ -156,6 +156,10 @@ class FakeOrganisations:
             if organisation.pledge_status is PledgeStatus.APPROVED:
                 yield organisation
 
+    async def with_pledge(self, pledge_id: UUID) -> Organisation | None:
+        found = [o for o in self.organisations.values() if o.pledge.id == pledge_id]
+        return copy.deepcopy(found[0]) if found else None
+
     async def with_contact_digest(self, digest: str, *, key: bytes) -> list[Organisation]:
         return [
             copy.deepcopy(o)

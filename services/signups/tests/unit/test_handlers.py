@@ -619,6 +619,7 @@ async def test_an_organisation_joins_pending_and_confirming_makes_its_pledge(
         "categories": ["food-and-mutual-aid"],
         "language": "en",
         "outward_code": "M1",
+        "districts": [],
     }
     assert "sam@example.org" not in pledge.model_dump_json()
 

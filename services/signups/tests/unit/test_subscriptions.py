@@ -19,7 +19,12 @@ def test_the_queues_keep_their_purposes_and_bindings() -> None:
         "erasures": ["person.erased", "person.erasure_requested"],
         "access": ["person.access_answered"],
         "unsubscribes": ["volunteer.unsubscribed"],
-        "pledges": ["pledge.approved", "pledge.rejected"],
+        "pledges": [
+            "pledge.approved",
+            "pledge.rejected",
+            "pledge.update_approved",
+            "pledge.update_rejected",
+        ],
     }
     assert all(len(consumer.subscribers) == 1 for consumer in runtime.consumers.values())
 
@@ -42,4 +47,6 @@ def test_each_event_names_its_handlers() -> None:
         "volunteer.unsubscribed": ["volunteers.note_unsubscribed_elsewhere"],
         "pledge.approved": ["pledges.record_decision"],
         "pledge.rejected": ["pledges.record_decision"],
+        "pledge.update_approved": ["progress.record_update_decision"],
+        "pledge.update_rejected": ["progress.record_update_decision"],
     }

@@ -96,13 +96,18 @@ def to_document(item: Item) -> Document:
 
 
 def pledge_document(details: PledgeDetails) -> Document:
-    return {"organisation_id": details.organisation_id, "categories": list(details.categories)}
+    return {
+        "organisation_id": details.organisation_id,
+        "categories": list(details.categories),
+        "pledge_id": details.pledge_id,
+    }
 
 
 def pledge_from(document: Document) -> PledgeDetails:
     return PledgeDetails(
         organisation_id=document["organisation_id"],
         categories=tuple(document.get("categories", [])),
+        pledge_id=document.get("pledge_id"),
     )
 
 
@@ -142,7 +147,7 @@ def decision_document(decision: Decision) -> Document:
 def from_document(document: Document) -> Item:
     kind = Kind(document["kind"])
     details: StoryDetails | ListingDetails | PledgeDetails | StatementDetails | ThanksDetails
-    if kind is Kind.PLEDGE:
+    if kind in (Kind.PLEDGE, Kind.PLEDGE_UPDATE):
         details = pledge_from(document)
     elif kind is Kind.STATEMENT:
         details = StatementDetails(

@@ -50,6 +50,8 @@ class Kind(StrEnum):
     STORY = "story"
     LISTING = "listing"
     PLEDGE = "pledge"
+    PLEDGE_UPDATE = "pledge-update"
+    """Progress an organisation posted on its published pledge (`moderation.domain.pledges`)."""
     STATEMENT = "statement"
     THANKS = "thanks"
 

@@ -13,6 +13,7 @@ from together_contracts import (
     PersonAccessRequested,
     PersonErasureRequested,
     PledgeMade,
+    PledgeUpdateSubmitted,
 )
 from together_kit.messaging.subscriptions import subscribe
 from together_kit.runtime import ServiceRuntime
@@ -36,9 +37,13 @@ def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
     subscribe(
         runtime,
         "pledges",
-        {PledgeMade: [pledges.receive_pledge]},
+        {
+            PledgeMade: [pledges.receive_pledge],
+            PledgeUpdateSubmitted: [pledges.receive_update],
+        },
         ctx=ctx,
-        about="Queue an organisation's confirmed pledge for a moderator, screened like a story.",
+        about="""Queue an organisation's confirmed pledge, and the progress it posts on it once
+        published, for a moderator, screened like a story.""",
     )
     subscribe(
         runtime,

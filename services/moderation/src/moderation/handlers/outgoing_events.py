@@ -15,6 +15,7 @@ ALERT_KINDS: dict[Kind, Literal["story", "listing", "pledge", "statement", "than
     Kind.STORY: "story",
     Kind.LISTING: "listing",
     Kind.PLEDGE: "pledge",
+    Kind.PLEDGE_UPDATE: "pledge",
     Kind.STATEMENT: "statement",
     Kind.THANKS: "thanks",
 }
@@ -95,6 +96,8 @@ def decision_event(
         )
     if item.kind is Kind.PLEDGE:
         return pledge_decision_event(item, reason=reason, correlation_id=correlation_id)
+    if item.kind is Kind.PLEDGE_UPDATE:
+        return update_decision_event(item, reason=reason, correlation_id=correlation_id)
     if item.kind is Kind.THANKS:
         return thanks_decision_event(item, reason=reason, correlation_id=correlation_id, ctx=ctx)
     if item.kind is Kind.LISTING:
@@ -133,6 +136,8 @@ def withdrawal_event(
         return statement_decision_event(item, reason="withdrawn", correlation_id=correlation_id)
     if item.kind is Kind.PLEDGE:
         return pledge_decision_event(item, reason=None, correlation_id=correlation_id)
+    if item.kind is Kind.PLEDGE_UPDATE:
+        return update_decision_event(item, reason=None, correlation_id=correlation_id)
     if item.kind is Kind.THANKS:
         return contracts.ThanksWithdrawn(
             producer=PRODUCER,
@@ -204,6 +209,31 @@ def pledge_decision_event(
         reason=reason.value if reason else None,
     )
     outcome = contracts.PledgeApproved if approved else contracts.PledgeRejected
+    return outcome(
+        producer=PRODUCER,
+        correlation_id=correlation_id,
+        causation_id=item.submission,
+        data=data,
+    )
+
+
+def update_decision_event(
+    item: Item, *, reason: Reason | None, correlation_id: str
+) -> contracts.IntegrationEvent:
+    """`pledge.update_approved` (with the text to show) or `pledge.update_rejected` (also for
+    an update taken down); signups shows or hides it on the pledge's page."""
+    details = item.details
+    if not isinstance(details, PledgeDetails) or details.pledge_id is None:
+        raise TypeError(f"item {item.id} is a {item.kind}, not a pledge update")
+    approved = item.status is Status.APPROVED
+    data = contracts.PledgeUpdateOutcomeData(
+        update_id=item.id,
+        pledge_id=UUID(details.pledge_id),
+        organisation_id=UUID(details.organisation_id),
+        text=(item.published_text or item.text) if approved else "",
+        reason=reason.value if reason else None,
+    )
+    outcome = contracts.PledgeUpdateApproved if approved else contracts.PledgeUpdateRejected
     return outcome(
         producer=PRODUCER,
         correlation_id=correlation_id,

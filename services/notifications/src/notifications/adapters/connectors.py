@@ -1,5 +1,6 @@
-"""Where each community connector is active (from `connector.moved`), one document per connector
-and district, so a call to action finds its district's connectors by an indexed equality (no
+"""Where each community connector is active (from `connector.moved`), and which districts each
+published pledge serves (from `pledge.published`, under the organisation's id), one document per
+connector (or organisation) and district, so a call to action finds its district's connectors by an indexed equality (no
 array query: nx-27017's indexes are not multikey). Each keeps when that connector was last told
 of a call there, for the at-most-monthly rule. Beside them, the open calls to action (from
 `call.opened` until `call.closed`), so a connector made active where a call is open hears of it."""
@@ -27,14 +28,16 @@ class MongoConnectorDistricts:
         await self.collection.create_index([("person_id", ASCENDING)])
         await self.calls.create_index([("district", ASCENDING)])
 
-    async def keep(self, person_id: str, districts: list[str]) -> None:
-        """Their districts now (none: not active); when each was last told stays with it."""
+    async def keep(
+        self, person_id: str, districts: list[str], *, organisation: bool = False
+    ) -> None:
+        """Their districts now (none: not active); when each was last told stays with it. An
+        `organisation` (by its id) is one whose published pledge serves these districts."""
         await self.collection.delete_many({"person_id": person_id, "district": {"$nin": districts}})
         for district in districts:
+            kept = {"person_id": person_id, "district": district, "organisation": organisation}
             await self.collection.update_one(
-                {"_id": f"{person_id}:{district}"},
-                {"$setOnInsert": {"person_id": person_id, "district": district}},
-                upsert=True,
+                {"_id": f"{person_id}:{district}"}, {"$setOnInsert": kept}, upsert=True
             )
 
     async def active_in(self, district: str) -> list[Document]:

@@ -40,6 +40,10 @@ ORGANISATIONS: Table = {
 PLEDGES: Table = {
     contracts.PledgeApproved: [pledges.tell_pledge_outcome],
     contracts.PledgeRejected: [pledges.tell_pledge_outcome],
+    contracts.PledgePublished: [pledges.send_progress_link, pledges.keep_districts],
+    contracts.PledgeProgressLinkRequested: [pledges.send_progress_link],
+    contracts.PledgeUpdateApproved: [pledges.tell_update_outcome],
+    contracts.PledgeUpdateRejected: [pledges.tell_update_outcome],
 }
 MODERATION: Table = {
     contracts.StoryApproved: [messages.tell_story_outcome],
@@ -105,7 +109,10 @@ def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
         "pledges",
         PLEDGES,
         ctx=ctx,
-        about="Tell an organisation's contact whether its pledge was published.",
+        about="""Tell an organisation's contact whether its pledge was published, send the link
+        to post progress on it (again on request) and whether each update was published; keep
+        the districts a published pledge serves, to tell the organisation of calls to action
+        there.""",
     )
     subscribe(
         runtime,

@@ -3,7 +3,9 @@ coordinators): welcome, the welcome call's time, trained, active in their distri
 districts' pages), paused or stepped down; and, while active, each call to action opened in one
 of their districts (`call.opened`, from matching), at most once a month per district. The
 connector is a volunteer: their contact is the one kept from `volunteer.registered`; someone with
-none here is not told."""
+none here is not told. Organisations whose published pledge serves a district are told of its
+calls the same way (`notifications.handlers.pledges`), under their contact from
+`organisation.joined`."""
 
 from datetime import timedelta
 from typing import Any
@@ -49,12 +51,7 @@ async def tell_connector(event: ConnectorMoved, ctx: Context) -> None:
         ),
         ctx,
     )
-    if ctx.connectors is None or not districts:
-        return
-    for cause, call in await ctx.connectors.open_calls_in(districts):
-        for kept in await ctx.connectors.active_in(call.outward_code):
-            if kept["person_id"] == str(data.person_id):
-                await _ask(kept, call, cause, event.correlation_id, ctx)
+    await ask_of_open_calls(str(data.person_id), districts, event.correlation_id, ctx)
 
 
 async def tell_call(event: CallOpened, ctx: Context) -> None:
@@ -69,6 +66,18 @@ async def tell_call(event: CallOpened, ctx: Context) -> None:
 async def forget_call(event: CallClosed, ctx: Context) -> None:
     if ctx.connectors is not None:
         await ctx.connectors.call_closed(str(event.data.call_id))
+
+
+async def ask_of_open_calls(
+    kept_id: str, districts: list[str], correlation_id: str, ctx: Context
+) -> None:
+    """Tell one connector (or organisation) just kept in `districts` of the calls open there."""
+    if ctx.connectors is None or not districts:
+        return
+    for cause, call in await ctx.connectors.open_calls_in(districts):
+        for kept in await ctx.connectors.active_in(call.outward_code):
+            if kept["person_id"] == kept_id:
+                await _ask(kept, call, cause, correlation_id, ctx)
 
 
 async def _ask(
@@ -93,6 +102,7 @@ async def _ask(
             template="call_opened",
             recipient=Recipient(contact.email, contact.name, contact.language, person_id),
             context={
+                "organisation": bool(kept.get("organisation")),
                 "district": call.outward_code,
                 "volunteers": call.volunteers,
                 "reach_km": f"{call.reach_km:g}",

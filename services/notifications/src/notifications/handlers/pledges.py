@@ -3,14 +3,31 @@
 Moderation never sees the contact: notifications keeps it from `organisation.joined`, under the
 organisation's id, and finds it again when `pledge.approved` or `pledge.rejected` arrives. An
 organisation that joined before this was kept has no contact here and is not told.
+
+Once signups shows an approved pledge (`pledge.published`) the contact is sent the signed link to
+post progress (again whenever they ask: `pledge.progress_link_requested`) and told what
+moderators decided about each update (`pledge.update_approved` / `pledge.update_rejected`), and
+the districts the
+pledge serves are kept beside connectors' so calls to action there reach the organisation too
+(at most monthly per district, `notifications.handlers.connectors`); a pledge taken down
+(`pledge.rejected`) is no longer told of calls.
 """
 
 import structlog
-from together_contracts import OrganisationJoined, PledgeApproved, PledgeRejected
+from together_contracts import (
+    OrganisationJoined,
+    PledgeApproved,
+    PledgeProgressLinkRequested,
+    PledgePublished,
+    PledgeRejected,
+    PledgeUpdateApproved,
+    PledgeUpdateRejected,
+)
 
 from notifications.domain.contacts import Contact
 from notifications.domain.messages import MessageRequest, Recipient
 from notifications.handlers import delivery
+from notifications.handlers.connectors import ask_of_open_calls
 from notifications.handlers.context import Context
 
 log = structlog.get_logger("notifications.pledges")
@@ -32,6 +49,8 @@ async def record_organisation_contact(event: OrganisationJoined, ctx: Context) -
 
 async def tell_pledge_outcome(event: PledgeApproved | PledgeRejected, ctx: Context) -> None:
     data = event.data
+    if isinstance(event, PledgeRejected) and ctx.connectors is not None:
+        await ctx.connectors.forget(str(data.organisation_id))
     contact = await ctx.contacts.get(str(data.organisation_id))
     if contact is None:
         log.info("pledge outcome not told: no contact", pledge_id=str(data.pledge_id))
@@ -45,6 +64,62 @@ async def tell_pledge_outcome(event: PledgeApproved | PledgeRejected, ctx: Conte
                 "organisation": data.organisation_name,
                 "reason": ctx.words.rejection(data.reason, contact.language),
             },
+            kind="requested",
+            correlation_id=event.correlation_id,
+        ),
+        ctx,
+    )
+
+
+async def send_progress_link(
+    event: PledgePublished | PledgeProgressLinkRequested, ctx: Context
+) -> None:
+    data = event.data
+    contact = await ctx.contacts.get(str(data.organisation_id))
+    if contact is None:
+        log.info("progress link not sent: no contact", pledge_id=str(data.pledge_id))
+        return
+    await delivery.request(
+        MessageRequest(
+            cause_event_id=str(event.id),
+            template="pledge_progress_link",
+            recipient=Recipient(contact.email, contact.name, contact.language),
+            context={
+                "organisation": data.organisation_name,
+                "progress_url": data.progress_url,
+                "public_url": data.public_url,
+            },
+            kind="requested",
+            correlation_id=event.correlation_id,
+        ),
+        ctx,
+    )
+
+
+async def keep_districts(event: PledgePublished, ctx: Context) -> None:
+    """Keep the districts the pledge serves, and tell the organisation of calls open there."""
+    if ctx.connectors is None:
+        return
+    data = event.data
+    organisation_id = str(data.organisation_id)
+    await ctx.connectors.keep(organisation_id, list(data.districts), organisation=True)
+    await ask_of_open_calls(organisation_id, list(data.districts), event.correlation_id, ctx)
+
+
+async def tell_update_outcome(
+    event: PledgeUpdateApproved | PledgeUpdateRejected, ctx: Context
+) -> None:
+    data = event.data
+    contact = await ctx.contacts.get(str(data.organisation_id))
+    if contact is None:
+        log.info("update outcome not told: no contact", update_id=str(data.update_id))
+        return
+    await delivery.request(
+        MessageRequest(
+            cause_event_id=str(event.id),
+            template=event.type.replace(".", "_"),
+            recipient=Recipient(contact.email, contact.name, contact.language),
+            context={"reason": ctx.words.rejection(data.reason, contact.language)},
             kind="requested",
             correlation_id=event.correlation_id,
         ),

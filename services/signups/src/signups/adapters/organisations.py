@@ -12,6 +12,7 @@ from uuid import UUID
 
 from together_contracts import IntegrationEvent, Interest, OrganisationType, email_digest
 from together_kit.messaging.outbox import AggregateCollection, AggregateNotFoundError
+from together_kit.stored import epoch, epoch_or_none, moment, moment_or_none
 
 from signups.domain.organisations import (
     Organisation,
@@ -21,6 +22,7 @@ from signups.domain.organisations import (
     Pledge,
 )
 from signups.domain.pledges import PledgeDecision, PledgeStatus
+from signups.domain.progress import PledgeUpdate, UpdateStatus
 
 PENDING_SINCE = "pending_since"
 """When an organisation that has not confirmed joined (None once it has: an update keeps the fields
@@ -37,6 +39,7 @@ class MongoOrganisationRepository:
         await self.organisations.collection.create_index(
             [("pledge_status", 1), ("pledge_decided_at", -1)]
         )
+        await self.organisations.collection.create_index([("pledge.id", 1)])
         await self.keep_pledges_shown_before_moderation()
 
     async def keep_pledges_shown_before_moderation(self) -> int:
@@ -101,6 +104,11 @@ class MongoOrganisationRepository:
     async def delete(self, organisation_id: UUID) -> bool:
         return await self.organisations.delete(str(organisation_id))
 
+    async def with_pledge(self, pledge_id: UUID) -> Organisation | None:
+        """The organisation that made this pledge (by the index on `pledge.id`)."""
+        document = await self.organisations.collection.find_one({"pledge.id": str(pledge_id)})
+        return from_document(document) if document else None
+
     async def approved_pledges(self, *, limit: int) -> AsyncIterator[Organisation]:
         """Pledges a moderator approved, most recently approved first."""
         cursor = (
@@ -132,7 +140,9 @@ def _document(organisation: Organisation) -> dict[str, Any]:
             "id": str(organisation.pledge.id),
             "text": organisation.pledge.text,
             "categories": [str(c) for c in organisation.pledge.categories],
+            "districts": list(organisation.pledge.districts),
         },
+        "updates": [update_document(update) for update in organisation.updates],
         "joined_at": organisation.joined_at,
         "confirmed_at": organisation.confirmed_at,
         "confirmation_nonce": organisation.confirmation_nonce,
@@ -182,6 +192,7 @@ def from_document(document: dict[str, Any]) -> Organisation:
             text=pledge["text"],
             categories=tuple(Interest(c) for c in pledge["categories"]),
             id=UUID(pledge["id"]),
+            districts=tuple(pledge.get("districts", ())),
         ),
         joined_at=document["joined_at"],
         id=UUID(document["_id"]),
@@ -189,4 +200,27 @@ def from_document(document: dict[str, Any]) -> Organisation:
         confirmation_nonce=document.get("confirmation_nonce"),
         version=document.get("version", 0),
         pledge_decision=decision_from(document.get("pledge_decision")),
+        updates=[update_from(update) for update in document.get("updates", ())],
+    )
+
+
+def update_document(update: PledgeUpdate) -> dict[str, Any]:
+    return {
+        "id": str(update.id),
+        "text": update.text,
+        "submitted_at": epoch(update.submitted_at),
+        "status": update.status.value,
+        "published_text": update.published_text,
+        "decided_at": epoch_or_none(update.decided_at),
+    }
+
+
+def update_from(document: dict[str, Any]) -> PledgeUpdate:
+    return PledgeUpdate(
+        text=document["text"],
+        submitted_at=moment(document["submitted_at"]),
+        id=UUID(document["id"]),
+        status=UpdateStatus(document["status"]),
+        published_text=document.get("published_text", ""),
+        decided_at=moment_or_none(document.get("decided_at")),
     )

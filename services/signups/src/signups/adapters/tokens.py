@@ -71,3 +71,10 @@ class Links:
 
     def erase_address(self, request_id: UUID) -> str:
         return self._url("forget", self.tokens.issue(Purpose.ERASE_ADDRESS, request_id))
+
+    def pledge_progress(self, organisation_id: UUID, pledge_id: UUID) -> str:
+        token = self.tokens.issue(Purpose.PLEDGE_PROGRESS, organisation_id, str(pledge_id))
+        return self._url("pledges/progress", token)
+
+    def pledge_page(self, pledge_id: UUID) -> str:
+        return f"{self.base_url.rstrip('/')}/pledges/{pledge_id}"

@@ -16,3 +16,6 @@ class Purpose(StrEnum):
     """A signature of the open letter (the subject is the signature)."""
     ERASE_ADDRESS = "erase-address"
     """An erasure asked for an address that is not a volunteer's: the subject is the request."""
+    PLEDGE_PROGRESS = "pledge-progress"
+    """The form for progress on a published pledge (the subject is the organisation, the nonce
+    its pledge): it works for `progress.PROGRESS_LINK_MAX_AGE_SECONDS`."""

@@ -16,6 +16,7 @@ from signups.domain.pledges import (
     rejection_outcome,
     status_of,
 )
+from signups.domain.progress import KEPT, PledgeUpdate, may_post
 
 
 class OrganisationNotFoundError(LookupError):
@@ -27,6 +28,8 @@ class Pledge:
     text: str
     categories: tuple[Interest, ...] = ()
     id: UUID = field(default_factory=uuid4)
+    districts: tuple[str, ...] = ()
+    """The postcode districts (outward codes) the pledge serves, up to five; none named: none."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,8 @@ class Organisation:
     confirmation_nonce: str | None = field(default_factory=lambda: uuid4().hex)
     version: int = 0
     pledge_decision: PledgeDecision | None = None
+    updates: list[PledgeUpdate] = field(default_factory=list)
+    """Progress posted on the pledge once published (`signups.domain.progress`), oldest first."""
 
     @property
     def confirmed(self) -> bool:
@@ -105,6 +110,23 @@ class Organisation:
         if outcome is DecisionOutcome.WITHDRAWN:
             self.pledge_decision = PledgeDecision(approved=False, at=now, reason=reason)
         return outcome
+
+    def post_update(self, text: str, now: datetime) -> PledgeUpdate | None:
+        """A progress update waiting for a moderator; None unless the pledge is public and
+        fewer than a few updates already wait."""
+        if self.pledge_status is not PledgeStatus.APPROVED or not may_post(self.updates):
+            return None
+        update = PledgeUpdate(text=text, submitted_at=now)
+        self.updates = [*self.updates, update][-KEPT:]
+        return update
+
+    def decide_update(
+        self, update_id: UUID, *, approved: bool, text: str, now: datetime
+    ) -> DecisionOutcome:
+        for update in self.updates:
+            if update.id == update_id:
+                return update.decide(approved=approved, text=text, now=now)
+        return DecisionOutcome.REFUSED
 
     def keep_pledge_shown_before_moderation(self) -> bool:
         """A confirmed pledge stored before pledges were moderated was already public: it stays

@@ -10,12 +10,14 @@ from together_contracts import (
     PersonErasureRequested,
     PledgeApproved,
     PledgeRejected,
+    PledgeUpdateApproved,
+    PledgeUpdateRejected,
     VolunteerUnsubscribed,
 )
 from together_kit.messaging.subscriptions import Table, subscribe
 from together_kit.runtime import ServiceRuntime
 
-from signups.handlers import Context, access, erasure, pledges, volunteers
+from signups.handlers import Context, access, erasure, pledges, progress, volunteers
 
 ERASURES: Table = {
     PersonErased: [erasure.record_erased],
@@ -26,6 +28,8 @@ UNSUBSCRIBES: Table = {VolunteerUnsubscribed: [volunteers.note_unsubscribed_else
 PLEDGES: Table = {
     PledgeApproved: [pledges.record_decision],
     PledgeRejected: [pledges.record_decision],
+    PledgeUpdateApproved: [progress.record_update_decision],
+    PledgeUpdateRejected: [progress.record_update_decision],
 }
 
 
@@ -57,5 +61,6 @@ def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
         "pledges",
         PLEDGES,
         ctx=ctx,
-        about="Show an approved pledge on /pledges; never show a rejected one (again).",
+        about="""Show an approved pledge on /pledges and its page (and tell its progress link);
+        never show a rejected one (again); the same for progress updates on a pledge.""",
     )

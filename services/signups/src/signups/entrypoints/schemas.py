@@ -22,6 +22,7 @@ from signups.domain.letter import SignatoryDetails
 from signups.domain.organisations import OrganisationDetails, Pledge
 from signups.domain.people import VolunteerDetails
 from signups.domain.postcodes import InvalidPostcodeError, normalise_postcode, outward_code
+from signups.domain.progress import MAX_DISTRICTS, districts_named
 
 log = structlog.get_logger("signups.postcodes")
 WRITTEN_FORM = f"^(?:{districts.shipped().outward_pattern()}) ?{INWARD_PATTERN}$"
@@ -42,6 +43,25 @@ def _postcode(value: str) -> str:
     if placed.fallback:
         log.info(districts.FALLBACK_EVENT, outward_code=placed.asked, district=placed.district)
     return postcode
+
+
+def _district(value: str) -> str:
+    """An outward code (`M1`, `cf10`) of a district matching can place, in capitals."""
+    code = "".join(value.split()).upper()
+    if not code or len(code) > 4 or districts.place(code) is None:
+        raise ValueError("not a postcode district")
+    return code
+
+
+District = Annotated[
+    str,
+    Field(
+        max_length=8,
+        description="A postcode district (outward code) matching can place; any case is accepted.",
+        json_schema_extra={"pattern": f"^(?:{districts.shipped().outward_pattern()})$"},
+    ),
+    AfterValidator(_district),
+]
 
 
 def _email(value: Any) -> Any:
@@ -139,6 +159,7 @@ ORGANISATION_EXAMPLE: dict[str, Any] = {
     "language": "en",
     "pledge": "We will host a monthly community lunch open to everyone in the neighbourhood.",
     "pledge_categories": ["food-and-mutual-aid", "community-events"],
+    "pledge_districts": ["M1", "M4"],
 }
 
 
@@ -155,6 +176,12 @@ class OrganisationCreate(BaseModel):
     language: Language = "en"
     pledge: Annotated[str, multi_line(2000)]
     pledge_categories: list[Interest] = Field(default_factory=list, max_length=len(Interest))
+    pledge_districts: list[District] = Field(
+        default_factory=list,
+        max_length=MAX_DISTRICTS,
+        description="Up to five postcode districts (outward codes) the pledge serves: "
+        "organisations are told of calls to action there",
+    )
 
     def details(self) -> OrganisationDetails:
         return OrganisationDetails(
@@ -168,7 +195,25 @@ class OrganisationCreate(BaseModel):
         )
 
     def pledge_made(self) -> Pledge:
-        return Pledge(text=self.pledge, categories=tuple(dict.fromkeys(self.pledge_categories)))
+        return Pledge(
+            text=self.pledge,
+            categories=tuple(dict.fromkeys(self.pledge_categories)),
+            districts=districts_named(self.pledge_districts),
+        )
+
+
+class ProgressCreate(BaseModel):
+    """A progress update on a published pledge, posted through its signed link."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[str, multi_line(2000)]
+
+
+class ProgressLinkRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email
 
 
 SIGNATURE_EXAMPLE: dict[str, Any] = {

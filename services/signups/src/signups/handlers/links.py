@@ -214,5 +214,6 @@ def pledge_made(organisation: Organisation, correlation_id: str) -> PledgeMade:
             categories=list(organisation.pledge.categories),
             language=organisation.details.language,
             outward_code=organisation.details.outward_code,
+            districts=list(organisation.pledge.districts),
         ),
     )

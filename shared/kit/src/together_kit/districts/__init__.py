@@ -148,3 +148,17 @@ def shipped() -> DistrictTable:
 def place(outward: str) -> Placed | None:
     """`shipped().place(outward)`."""
     return shipped().place(outward)
+
+
+@cache
+def _nations() -> dict[str, str]:
+    with SHIPPED.open(encoding="utf-8", newline="") as rows:
+        table = csv.reader(rows, delimiter="\t", quoting=csv.QUOTE_NONE)
+        return {row[1].strip().upper(): row[3].strip() for row in table if len(row) > 3}
+
+
+def nation(outward: str) -> str | None:
+    """The nation (England, Scotland, Wales, Northern Ireland) of the district `place` finds for
+    an outward code, from the table's fourth column; None where it places none."""
+    placed = place(outward)
+    return (_nations().get(placed.district) or None) if placed else None

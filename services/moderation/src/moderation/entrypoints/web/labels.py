@@ -68,6 +68,7 @@ KINDS: Mapping[str, str] = {
     "story": "Story",
     "listing": "Event listing",
     "pledge": "Pledge",
+    "pledge-update": "Pledge progress update",
     "statement": "Conversation statement",
     "thanks": "Thank-you",
 }

@@ -6,8 +6,17 @@ Each page module has its own router; the pages' `Site` (templates and the forms'
 
 from fastapi import APIRouter
 
-from signups.entrypoints.web import forgetting, home, joining, letter, links, mine, pledges
+from signups.entrypoints.web import (
+    forgetting,
+    home,
+    joining,
+    letter,
+    links,
+    mine,
+    pledges,
+    progress,
+)
 
 router = APIRouter(include_in_schema=False)
-for pages in (home, joining, links, forgetting, pledges, letter, mine):
+for pages in (home, joining, links, forgetting, progress, pledges, letter, mine):
     router.include_router(pages.router)

@@ -25,6 +25,7 @@ from signups.entrypoints.schemas import Email
 
 POSTCODE_INVALID = "Enter a real UK postcode, like SW1A 1AA"
 CHOOSE_FROM_LIST = "Choose from the options shown"
+DISTRICTS_INVALID = "Enter up to 5 postcode districts, like M1 or CF10, separated by commas"
 LANGUAGE = Messages("Choose English or Welsh", "Choose English or Welsh")
 
 VOLUNTEER: Mapping[str, Messages] = {
@@ -66,6 +67,15 @@ ORGANISATION: Mapping[str, Messages] = {
         "Enter your pledge", "Enter your pledge", "Your pledge must be 2,000 characters or fewer"
     ),
     "pledge_categories": Messages(CHOOSE_FROM_LIST, CHOOSE_FROM_LIST),
+    "pledge_districts": Messages(DISTRICTS_INVALID, DISTRICTS_INVALID),
+}
+
+PROGRESS: Mapping[str, Messages] = {
+    "text": Messages(
+        "Enter your progress update",
+        "Enter your progress update",
+        "Your update must be 2,000 characters or fewer",
+    ),
 }
 
 FORGET: Mapping[str, Messages] = {"email": EMAIL}
@@ -95,6 +105,7 @@ ALL: tuple[Mapping[str, Messages], ...] = (
     ORGANISATION,
     FORGET,
     SIGNATURE,
+    PROGRESS,
     {"": CHECK},
 )
 
@@ -127,6 +138,7 @@ def organisation_input(form: FormData) -> dict[str, Any]:
         "language": text(form, "language") or "en",
         "pledge": text(form, "pledge"),
         "pledge_categories": texts(form, "pledge_categories"),
+        "pledge_districts": text(form, "pledge_districts").replace(",", " ").split(),
     }
 
 

@@ -118,6 +118,8 @@ def item_view(item: Item) -> dict[str, Any]:
 def pledge_details(pledge: PledgeDetails) -> list[tuple[str, str]]:
     """The title is the organisation's name, the text its pledge."""
     themes = [words(INTERESTS, category) for category in pledge.categories]
+    if pledge.pledge_id is not None:
+        return [("Organisation", pledge.organisation_id), ("Progress on pledge", pledge.pledge_id)]
     return [
         ("Organisation", pledge.organisation_id),
         ("Themes", ", ".join(themes) or "None chosen"),
