@@ -1,15 +1,16 @@
 """Issue 16: a person who is every kind of person at once is forgotten everywhere, by their address.
 
-They join as a volunteer and confirm, share a story (with their phone number in it) that is
-approved redacted, thank key workers on the 5 July wall (their phone in it too, approved
-redacted, under their name), list an event that is approved, join as an organisation's contact,
-and co-sign the open letter (confirmed, their name on its public list). An admin
-exports what the four services hold about them (subject access); then they ask to be forgotten at
-/forget. Afterwards no collection of any service's database, and no retry or dead-letter queue,
-holds their name, email, phone or full postcode; a dead letter about them that was waiting is
-dropped by `together dlq replay`, not replayed; two databases restored from a backup taken before
-the erasure are cleaned again by `together erasures reapply`; and replaying every message the
-exchange carried during the test recreates nothing.
+They join as a volunteer who offers to be a community connector (so the coordinators keep their
+contact) and confirm, share a story (with their phone number in it) that is approved redacted,
+thank key workers on the 5 July wall (their phone in it too, approved redacted, under their
+name), list an event that is approved, join as an organisation's contact, and co-sign the open
+letter (confirmed, their name on its public list). An admin exports what the four services hold
+about them (subject access); then they ask to be forgotten at /forget. Afterwards no collection
+of any service's database, and no retry or dead-letter queue, holds their name, email, phone or
+full postcode; a dead letter about them that was waiting is dropped by `together dlq replay`, not
+replayed; two databases restored from a backup taken before the erasure are cleaned again by
+`together erasures reapply`; and replaying every message the exchange carried during the test
+recreates nothing.
 
 Runs the four services as real processes (tests/e2e/conftest.py), like test_journeys.
 """
@@ -287,6 +288,7 @@ async def test_every_kind_of_person_is_forgotten_by_their_address(
                 "travel_radius_km": "15",
                 "language": "en",
                 "consent_matched_events": "yes",
+                "connector": "yes",
             },
         )
         assert joined.status_code == 303, joined.text
@@ -385,6 +387,8 @@ async def test_every_kind_of_person_is_forgotten_by_their_address(
         assert signature_held["details"]["email"] == email
         assert signature_held["confirmed_at"] is not None
         assert [s["title"] for s in held["moderation"]["stories"]] == [story_title]
+        connector_held = held["moderation"]["community_connector"]
+        assert (connector_held["email"], connector_held["phone"]) == (email, phone)
         [thanks_held] = held["moderation"]["thanks"]
         assert (thanks_held["who"], thanks_held["author_email"]) == (thanked, email)
         assert [e["id"] for e in held["matching"]["events_listed"]] == [event_id]

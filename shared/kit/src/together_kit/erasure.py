@@ -28,6 +28,7 @@ from together_contracts import (
     email_digest,
 )
 
+from together_kit.messaging.declaring import OPERATOR_CONNECT_SECONDS
 from together_kit.messaging.outbox import AggregateCollection
 
 TOMBSTONES = "erasures"
@@ -162,7 +163,7 @@ async def reapply(*, mongodb_url: str, databases: list[str], rabbitmq_url: str) 
         await client.close()
     if not erasures:
         return 0
-    connection = await aio_pika.connect(rabbitmq_url, timeout=10)
+    connection = await aio_pika.connect(rabbitmq_url, timeout=OPERATOR_CONNECT_SECONDS)
     try:
         channel = await connection.channel(publisher_confirms=True)
         exchange = await channel.declare_exchange(

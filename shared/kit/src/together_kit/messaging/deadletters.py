@@ -35,6 +35,7 @@ import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractIncomingMessage
 from aio_pika.exceptions import AMQPError, ChannelNotFoundEntity
 
+from together_kit.messaging.declaring import OPERATOR_CONNECT_SECONDS
 from together_kit.messaging.topology import dead_letter_queue_name, service_exchange
 
 DEFAULT_URL = "amqp://guest:guest@localhost:5672/"
@@ -86,7 +87,7 @@ async def _borrowed(
 ) -> AsyncIterator[tuple[AbstractChannel, list[AbstractIncomingMessage]]]:
     """Every message now in the dead queue, unacknowledged; those not acked are requeued on exit."""
     try:
-        connection = await aio_pika.connect(url, timeout=10)
+        connection = await aio_pika.connect(url, timeout=OPERATOR_CONNECT_SECONDS)
     except (TimeoutError, AMQPError, OSError) as error:
         raise BrokerUnreachableError(
             f"cannot reach RabbitMQ at {redacted(url)}: {error}"

@@ -24,6 +24,9 @@ from faststream.rabbit import RabbitExchange, RabbitQueue
 from together_kit.messaging.topology import EVENTS, ConsumerTopology, dead_queue, service_exchange
 
 CONNECT_TIMEOUT_SECONDS = 10.0
+OPERATOR_CONNECT_SECONDS = 30.0
+"""The operator's commands (`together dlq replay`, `together erasures reapply`) wait longer for a
+busy broker than a starting service does: a refused command has to be run again by hand."""
 
 
 async def declare_topology(
