@@ -32,7 +32,7 @@ from .moderator_support import csrf_of, signed_in
 pytestmark = pytest.mark.integration
 
 
-def interested(person_id: uuid.UUID) -> ConnectorInterested:
+def interested(person_id: uuid.UUID, outward_code: str = "LL57") -> ConnectorInterested:
     return ConnectorInterested(
         producer="signups",
         correlation_id="connector-test",
@@ -41,7 +41,7 @@ def interested(person_id: uuid.UUID) -> ConnectorInterested:
             name="Alex Jones",
             email="alex.connector@example.org",
             phone="07700 900123",
-            outward_code="LL57",
+            outward_code=outward_code,
             language="cy",
             source="join-form",
         ),
@@ -156,7 +156,8 @@ async def test_districts_with_a_call_and_no_active_connector(
     person_id = uuid.uuid4()
     async with event_probe(rabbitmq_url, ["connector.moved"]) as probe:
         await publish_event(rabbitmq_url, interested(person_id))
-        await probe.wait_for(1)
+        await publish_event(rabbitmq_url, interested(uuid.uuid4(), "CF10"))
+        await probe.wait_for(2)
     coordinator = await signed_in(moderation, "Cerys", Role.COORDINATOR)
     await move(coordinator, person_id, to="call-booked", call_at="2027-06-01T18:30")
     await move(coordinator, person_id, to="trained", checklist_shown="1", checklist=list(CHECKLIST))
@@ -170,7 +171,10 @@ async def test_districts_with_a_call_and_no_active_connector(
     page = (await coordinator.get("/moderation/connectors")).text
 
     uncovered = page.partition("no active connector</h2>")[2].partition("</table>")[0]
-    assert ">SA31</a>" in uncovered
+    rows = uncovered.split("<tr>")[2:]
+    assert ">SA31</a>" in rows[0], "a district with a call comes first"
+    assert ">CF10</a>" in rows[1]
+    assert "no call" in rows[1], "a connector lives there, not active yet"
     assert "LL57" not in uncovered
     assert "LL57: Alex Jones" in page
 

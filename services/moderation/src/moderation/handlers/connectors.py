@@ -2,9 +2,9 @@
 path; coordinators move them along it in the moderator UI; each step is written with its
 `connector.moved`, which tells the connector (notifications) and matching."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 from together_contracts import CallClosed, CallOpened
@@ -103,12 +103,23 @@ async def connector_of(person_id: UUID, ctx: Context) -> Connector:
 
 
 @dataclass(frozen=True)
+class Uncovered:
+    """A district with no active connector that needs one: a call to action is open there, or
+    connectors live there who are not active yet."""
+
+    outward_code: str
+    call_since: datetime | None
+    living_there: int
+    """Connectors who live there, not active anywhere."""
+
+
+@dataclass(frozen=True)
 class Overview:
-    """The coordinators' page: connectors by state, and the districts with an open call to
-    action and no active connector (oldest call first)."""
+    """The coordinators' page: connectors by state, and the districts with no active connector
+    that need one (those with an open call to action first, oldest call first)."""
 
     by_state: dict[ConnectorState, list[Connector]]
-    uncovered: list[tuple[str, datetime]]
+    uncovered: list[Uncovered]
     active_districts: dict[str, list[Connector]]
 
 
@@ -117,15 +128,23 @@ async def overview(ctx: Context) -> Overview:
     every = await store.all()
     by_state: dict[ConnectorState, list[Connector]] = {state: [] for state in ConnectorState}
     active: dict[str, list[Connector]] = defaultdict(list)
+    waiting: Counter[str] = Counter()
     for connector in every:
         by_state[connector.state].append(connector)
         if connector.state is ConnectorState.ACTIVE:
             for district in connector.districts:
                 active[district].append(connector)
+        elif connector.state is not ConnectorState.STEPPED_DOWN:
+            waiting[connector.home_district] += 1
     calls = await store.open_calls()
+    needing = (set(calls) | set(waiting)) - set(active)
     uncovered = sorted(
-        ((code, since) for code, since in calls.items() if code not in active),
-        key=lambda found: found[1],
+        (Uncovered(code, calls.get(code), waiting[code]) for code in needing),
+        key=lambda u: (
+            u.call_since is None,
+            u.call_since or datetime.max.replace(tzinfo=UTC),
+            u.outward_code,
+        ),
     )
     return Overview(by_state=by_state, uncovered=uncovered, active_districts=dict(active))
 
