@@ -7,7 +7,6 @@ having reported progress this year. Screenshots of the form and the pledge's pag
 390 pixels wide go to var/screens/."""
 
 import re
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ import httpx
 import pytest
 from playwright.async_api import Page, expect
 from together_kit.testing.browser import chromium, require_chromium
+from together_kit.testing.tags import unique_tag
 from together_kit.testing.waiting import eventually
 
 from .conftest import System
@@ -62,7 +62,7 @@ async def test_an_organisation_posts_progress_through_its_link_shown_once_approv
     system: System, mail_sink: Any
 ) -> None:
     await start(system, mail_sink)
-    tag = uuid.uuid4().hex[:6]
+    tag = unique_tag()
     name, email = f"Riverside Kitchen {tag}", f"sam-{tag}@example.org"
     async with httpx.AsyncClient(base_url=system.url("signups"), timeout=30) as public:
         await pledge_and_confirm(

@@ -7,11 +7,11 @@ import asyncio
 import html
 import re
 import sys
-import uuid
 from typing import Any
 
 import httpx
 import pytest
+from together_kit.testing.tags import unique_tag
 from together_kit.testing.waiting import eventually
 
 from .conftest import System
@@ -96,7 +96,7 @@ async def test_a_pledge_is_public_only_once_approved_and_never_after_a_rejection
     system: System, mail_sink: Any
 ) -> None:
     await start(system, mail_sink)
-    tag = uuid.uuid4().hex[:6]
+    tag = unique_tag()
     kitchen, shop = f"Riverside Kitchen {tag}", f"Cheap Kitchens Ltd {tag}"
     kitchen_email, shop_email = f"sam-{tag}@example.org", f"sales-{tag}@example.org"
     async with httpx.AsyncClient(base_url=system.url("signups"), timeout=30) as public:
