@@ -1,12 +1,15 @@
 """Community connectors hear of their path and of calls to action, through the real broker, store
 and SMTP server: each step is an email in their language; while active, a call opened in their
 district asks them to put an event on, once a month at most; a paused connector and a connector
-of another district hear nothing; erasure forgets where they were active."""
+of another district hear nothing, nor one who unsubscribed; an organisation that pledged in the
+district hears of its calls too."""
 
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from notifications.bootstrap import create_app
 from notifications.handlers import connectors
@@ -206,3 +209,32 @@ async def test_an_organisation_whose_pledge_serves_a_district_hears_of_its_calls
     assert "community connector" not in body.get_content()
     told = await inspector["messages"].find({"template": "call_opened"}).to_list()
     assert [m["cause_event_id"] for m in told] == [str(opened.id)]
+
+
+async def test_a_connector_who_unsubscribed_hears_of_no_call(
+    settings_for: Callable[..., Settings],
+    smtp_sink: Sink,
+    rabbitmq_url: str,
+    inspector: AsyncDatabase[Document],
+) -> None:
+    app = create_app(settings_for(), clock=Clock(MIDDAY))
+    address, person_id = unique_address("quiet"), uuid.uuid4()
+    async with app.router.lifespan_context(app):
+        await publish_event(rabbitmq_url, registered(person_id, address, "en"))
+        await smtp_sink.wait_for(address)
+        await publish_event(rabbitmq_url, moved(person_id, ConnectorState.ACTIVE, ["LL59"]))
+        [_, step] = await smtp_sink.wait_for(address, 2)
+        path = urlsplit(step["List-Unsubscribe"].strip("<>")).path
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            done = await client.post(path, content=b"List-Unsubscribe=One-Click")
+            assert done.status_code == 200
+        await publish_event(rabbitmq_url, call("LL59"))
+
+        async def asked() -> list[Document]:
+            return await inspector["messages"].find({"template": "call_opened"}).to_list()
+
+        [told] = await eventually(asked, until=lambda found: len(found) == 1)
+
+    assert told["status"] == "suppressed"
+    assert len(smtp_sink.handler.to(address)) == 2

@@ -20,6 +20,9 @@ from notifications.handlers.context import Context
 from notifications.handlers.when import spoken, staff_time
 
 log = structlog.get_logger("notifications.connectors")
+VOLUNTEERING = "volunteering"
+"""The kind of both messages: about what they volunteered for, so an unsubscribe stops them (but
+no quiet hours or weekly cap: the monthly rule below is calls' own cap)."""
 CALLS_AT_MOST_EVERY = timedelta(days=30)
 """A connector hears of calls in one district at most this often."""
 
@@ -38,6 +41,7 @@ async def tell_connector(event: ConnectorMoved, ctx: Context) -> None:
         MessageRequest(
             cause_event_id=str(event.id),
             template="connector_moved",
+            kind=VOLUNTEERING,
             recipient=Recipient(contact.email, contact.name, language, str(data.person_id)),
             context={
                 "state": data.state.value,
@@ -100,6 +104,7 @@ async def _ask(
         MessageRequest(
             cause_event_id=cause,
             template="call_opened",
+            kind=VOLUNTEERING,
             recipient=Recipient(contact.email, contact.name, contact.language, person_id),
             context={
                 "organisation": bool(kept.get("organisation")),
