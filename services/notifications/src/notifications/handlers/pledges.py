@@ -13,8 +13,13 @@ pledge serves are kept beside connectors' so calls to action there reach the org
 (`pledge.rejected`) is no longer told of calls.
 """
 
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
 import structlog
 from together_contracts import (
+    IntegrationEvent,
     OrganisationJoined,
     PledgeApproved,
     PledgeProgressLinkRequested,
@@ -51,22 +56,14 @@ async def tell_pledge_outcome(event: PledgeApproved | PledgeRejected, ctx: Conte
     data = event.data
     if isinstance(event, PledgeRejected) and ctx.connectors is not None:
         await ctx.connectors.forget(str(data.organisation_id))
-    contact = await ctx.contacts.get(str(data.organisation_id))
-    if contact is None:
-        log.info("pledge outcome not told: no contact", pledge_id=str(data.pledge_id))
-        return
-    await delivery.request(
-        MessageRequest(
-            cause_event_id=str(event.id),
-            template=event.type.replace(".", "_"),
-            recipient=Recipient(contact.email, contact.name, contact.language),
-            context={
-                "organisation": data.organisation_name,
-                "reason": ctx.words.rejection(data.reason, contact.language),
-            },
-            kind="requested",
-            correlation_id=event.correlation_id,
-        ),
+    await _tell_contact(
+        event,
+        data.organisation_id,
+        event.type.replace(".", "_"),
+        lambda language: {
+            "organisation": data.organisation_name,
+            "reason": ctx.words.rejection(data.reason, language),
+        },
         ctx,
     )
 
@@ -75,23 +72,15 @@ async def send_progress_link(
     event: PledgePublished | PledgeProgressLinkRequested, ctx: Context
 ) -> None:
     data = event.data
-    contact = await ctx.contacts.get(str(data.organisation_id))
-    if contact is None:
-        log.info("progress link not sent: no contact", pledge_id=str(data.pledge_id))
-        return
-    await delivery.request(
-        MessageRequest(
-            cause_event_id=str(event.id),
-            template="pledge_progress_link",
-            recipient=Recipient(contact.email, contact.name, contact.language),
-            context={
-                "organisation": data.organisation_name,
-                "progress_url": data.progress_url,
-                "public_url": data.public_url,
-            },
-            kind="requested",
-            correlation_id=event.correlation_id,
-        ),
+    await _tell_contact(
+        event,
+        data.organisation_id,
+        "pledge_progress_link",
+        lambda _: {
+            "organisation": data.organisation_name,
+            "progress_url": data.progress_url,
+            "public_url": data.public_url,
+        },
         ctx,
     )
 
@@ -110,16 +99,34 @@ async def tell_update_outcome(
     event: PledgeUpdateApproved | PledgeUpdateRejected, ctx: Context
 ) -> None:
     data = event.data
-    contact = await ctx.contacts.get(str(data.organisation_id))
+    await _tell_contact(
+        event,
+        data.organisation_id,
+        event.type.replace(".", "_"),
+        lambda language: {"reason": ctx.words.rejection(data.reason, language)},
+        ctx,
+    )
+
+
+async def _tell_contact(
+    event: IntegrationEvent,
+    organisation_id: UUID,
+    template: str,
+    context: Callable[[str], dict[str, Any]],
+    ctx: Context,
+) -> None:
+    """Email the organisation's contact (`context` given their language); an organisation with no
+    contact kept here is not told."""
+    contact = await ctx.contacts.get(str(organisation_id))
     if contact is None:
-        log.info("update outcome not told: no contact", update_id=str(data.update_id))
+        log.info("not told: no contact", template=template, organisation_id=str(organisation_id))
         return
     await delivery.request(
         MessageRequest(
             cause_event_id=str(event.id),
-            template=event.type.replace(".", "_"),
+            template=template,
             recipient=Recipient(contact.email, contact.name, contact.language),
-            context={"reason": ctx.words.rejection(data.reason, contact.language)},
+            context=context(contact.language),
             kind="requested",
             correlation_id=event.correlation_id,
         ),
