@@ -124,6 +124,17 @@ from together_contracts.taxonomy import (
     Language,
     OrganisationType,
 )
+from together_contracts.texts import (
+    Channel,
+    MatchAnswered,
+    MatchAnsweredData,
+    TextReceived,
+    TextReceivedData,
+    TextsStopped,
+    TextsStoppedData,
+    normalised_phone,
+    phone_digest,
+)
 from together_contracts.thanks import (
     ThanksApproved,
     ThanksOutcomeData,
@@ -162,6 +173,7 @@ __all__ = [
     "CallClosedData",
     "CallOpened",
     "CallOpenedData",
+    "Channel",
     "ConnectorInterested",
     "ConnectorInterestedData",
     "ConnectorMoved",
@@ -197,6 +209,8 @@ __all__ = [
     "ListingWithdrawnData",
     "MatchAccepted",
     "MatchAcceptedData",
+    "MatchAnswered",
+    "MatchAnsweredData",
     "MatchDeclined",
     "MatchDeclinedData",
     "MatchProposed",
@@ -253,6 +267,10 @@ __all__ = [
     "StorySubmittedData",
     "StoryWithdrawn",
     "StoryWithdrawnData",
+    "TextReceived",
+    "TextReceivedData",
+    "TextsStopped",
+    "TextsStoppedData",
     "ThanksApproved",
     "ThanksOutcomeData",
     "ThanksRejected",
@@ -277,4 +295,6 @@ __all__ = [
     "VolunteerUpdatedData",
     "email_digest",
     "model_for",
+    "normalised_phone",
+    "phone_digest",
 ]

@@ -86,6 +86,12 @@ class PersonErasureRequestedData(EventData):
         "shared erasure key), so every service finds what it holds by address (story authors, "
         "event organisers, organisation contacts, the delivery log) without being told it",
     )
+    phone_digest: str | None = Field(
+        default=None,
+        pattern=DIGEST_PATTERN,
+        description="Set when the person asked by phone number: `phone_digest` of it (same key), "
+        "so notifications finds the texts it holds from and to that number",
+    )
 
 
 class PersonErasureRequested(IntegrationEvent):

@@ -54,6 +54,7 @@ from together_contracts.stories import (
     StoryWithdrawn,
 )
 from together_contracts.talk import StatementApproved, StatementRejected, StatementSubmitted
+from together_contracts.texts import MatchAnswered, TextReceived, TextsStopped
 from together_contracts.thanks import (
     ThanksApproved,
     ThanksRejected,
@@ -120,6 +121,9 @@ ALL_EVENTS: tuple[type[IntegrationEvent], ...] = (
     OrganiserLinkRequested,
     EventMessagePosted,
     VolunteerUnmatched,
+    MatchAnswered,
+    TextReceived,
+    TextsStopped,
     CallOpened,
     CallClosed,
     ConnectorInterested,

@@ -69,6 +69,11 @@ class StoryOutcomeData(EventData):
     language: Language = "en"
     reason: str | None = Field(default=None, max_length=500)
     public_url: str | None = None
+    reply_ref: UUID | None = Field(
+        default=None,
+        description="Sent by text (`text.received`): notifications texts the outcome to the number "
+        "this refers to",
+    )
     withdraw_url: str | None = Field(
         default=None,
         description="With `story.approved`: the author's signed link to take the story down",

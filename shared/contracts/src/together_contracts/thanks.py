@@ -85,6 +85,11 @@ class ThanksOutcomeData(EventData):
     language: Language = "en"
     reason: str | None = Field(default=None, max_length=500)
     public_url: str | None = None
+    reply_ref: UUID | None = Field(
+        default=None,
+        description="Sent by text (`text.received`): notifications texts the outcome to the number "
+        "this refers to",
+    )
 
 
 class ThanksApproved(IntegrationEvent):

@@ -11,6 +11,7 @@ from pydantic import ConfigDict, EmailStr, Field
 
 from together_contracts.envelope import EventData, IntegrationEvent
 from together_contracts.taxonomy import Availability, Consent, Interest, Language
+from together_contracts.texts import Channel
 
 
 class VolunteerRegisteredData(EventData):
@@ -35,6 +36,13 @@ class VolunteerRegisteredData(EventData):
     language: Language = "en"
     confirm_url: str = Field(default="", description="Single-use link that confirms the address")
     unsubscribe_url: str = Field(default="", description="Link that withdraws email consent")
+    phone: str | None = Field(
+        default=None, max_length=20, description="E.164 (+44…), when they gave one"
+    )
+    channels: list[Channel] = Field(
+        default_factory=lambda: ["email"],
+        description="How they chose to hear of invitations, reminders and changes",
+    )
 
 
 class VolunteerRegistered(IntegrationEvent):
@@ -213,6 +221,13 @@ class VolunteerContactChangedData(EventData):
     person_id: UUID
     name: str = Field(min_length=1, max_length=200)
     language: Language = "en"
+    phone: str | None = Field(
+        default=None, max_length=20, description="E.164; read only when `channels` is given"
+    )
+    channels: list[Channel] | None = Field(
+        default=None,
+        description="The channels now chosen, with `phone` the number now held; None: unchanged",
+    )
 
 
 class VolunteerContactChanged(IntegrationEvent):
