@@ -88,7 +88,8 @@ def _heading(run: Run) -> str:
             "",
             "# Benchmarks",
             "",
-            "The figures of one full `make bench` run (issue 8's B1-B7), each beside a limit"
+            "The figures of one full `make bench` run (issue 8's B1-B7, held to issue 20's goals;"
+            " B3 and B6 to issue 8's), each beside a limit"
             " measured moments earlier on the same machine. The machine may be shared: compare"
             " the ratios between runs, not the absolute figures. What each scenario measures and"
             " how: [bench/scenarios/](../bench/scenarios/).",

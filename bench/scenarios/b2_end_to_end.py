@@ -107,7 +107,6 @@ async def run(ctx: RunContext) -> ScenarioResult:
                 ms(sums[50]),
                 "sum of raw hop p50s",
                 better="lower",
-                goal_ratio=2.0,
             )
         )
         result.add(

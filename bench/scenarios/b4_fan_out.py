@@ -119,7 +119,7 @@ async def run(ctx: RunContext) -> ScenarioResult:
             "/s",
             limit,
             f"raw aiosmtplib send, {CONNECTIONS} connection(s)",
-            goal_ratio=0.7,
+            goal_ratio=0.5,
         )
     )
     if delivered < count:

@@ -96,7 +96,7 @@ async def run(ctx: RunContext) -> ScenarioResult:
             "/s",
             limit,
             "raw aio-pika consume+ack, same prefetch",
-            goal_ratio=0.5,
+            goal_ratio=0.25,
         )
     )
     return result
