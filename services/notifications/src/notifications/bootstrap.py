@@ -27,6 +27,7 @@ from notifications.adapters.messages import RETAINED_FROM, MongoMessageRepositor
 from notifications.adapters.rendering import Renderer, Words
 from notifications.adapters.rosters import MongoRosterRepository
 from notifications.adapters.suppressions import MongoSuppressionRepository
+from notifications.adapters.text_codes import EXPIRES_ON, MongoTextCodes
 from notifications.adapters.tokens import UnsubscribeLinks
 from notifications.domain.messages import RetryPlan
 from notifications.domain.policy import InvitationRules
@@ -87,6 +88,9 @@ def create_app(
         key=settings.secret_keys().derive("together.notifications.organiser-links"),
         per_day=settings.organiser_links_per_address_per_day,
     )
+    text_codes = MongoTextCodes(
+        runtime.db["text_codes"], clock=clock or (lambda: datetime.now(UTC))
+    )
     addresses = settings.addresses()
     dispatcher = Dispatcher(
         poll_seconds=settings.dispatch_poll_seconds, senders=settings.smtp_connections
@@ -137,6 +141,7 @@ def create_app(
         talk_url=addresses.url("moderation", "/talk"),
         events_url=addresses.url("matching", "/events"),
         districts_url=addresses.url("matching", "/gaps/districts"),
+        text_codes=text_codes,
     )
     claim_stale_after = timedelta(seconds=settings.claim_stale_seconds)
     stale_after = timedelta(seconds=settings.sending_stale_seconds)
@@ -152,6 +157,8 @@ def create_app(
         await reconcile()
 
     runtime.indexes(messages, suppressions, contacts, rosters, organiser_links, connector_districts)
+    runtime.indexes(text_codes)
+    runtime.retain(text_codes.collection, field=EXPIRES_ON, keep=timedelta(0), clock=ctx.clock)
     runtime.startup_hooks.append(messages.date_undated)
     runtime.retain(
         messages.collection,

@@ -21,6 +21,7 @@ from notifications.handlers.ports import (
     RosterRepository,
     Sender,
     SuppressionRepository,
+    TextCodes,
     UnsubscribeLinks,
     Words,
 )
@@ -81,3 +82,5 @@ class Context:
     """Where community connectors are active, to tell them of calls to action there."""
     districts_url: str = ""
     """Matching's pages of postcode districts (`/gaps/districts`), linked for connectors."""
+    text_codes: TextCodes | None = None
+    """The short codes that let a volunteer answer an invitation by text (YES K7MX)."""
