@@ -9,6 +9,7 @@ from together_contracts import (
     ListingApproved,
     ListingRejected,
     ListingWithdrawn,
+    MatchAnswered,
     PersonAccessRequested,
     PersonErasureRequested,
     VolunteerConfirmed,
@@ -25,6 +26,7 @@ from matching.handlers import (
     erasure,
     listings,
     matching,
+    text_answers,
     volunteers,
 )
 
@@ -55,6 +57,14 @@ def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
         ctx=ctx,
         about="Publish an approved event and propose it to volunteers; mark a rejected one; "
         "cancel a withdrawn one (people with a place are told).",
+    )
+    subscribe(
+        runtime,
+        "answers",
+        {MatchAnswered: [text_answers.answer_by_text]},
+        ctx=ctx,
+        about="Take or decline a place a volunteer answered by text, as the invitation's link "
+        "does (match.accepted / match.declined).",
     )
     subscribe(
         runtime,
