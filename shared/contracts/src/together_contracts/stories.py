@@ -145,7 +145,7 @@ class BacklogAlertData(EventData):
     )
 
     item_id: UUID
-    kind: Literal["story", "listing", "pledge", "statement", "thanks"]
+    kind: Literal["story", "listing", "pledge", "statement", "thanks", "recording"]
     safeguarding: bool
     age_hours: float
     target_hours: float
