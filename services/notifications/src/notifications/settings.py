@@ -1,4 +1,6 @@
+import re
 import tempfile
+import uuid
 from datetime import time
 from pathlib import Path
 from typing import Literal
@@ -8,6 +10,17 @@ from pydantic_settings import SettingsConfigDict
 from together_kit.settings import ServiceSettings
 
 DEVELOPMENT_WEBHOOK_SECRET = "development-only-webhook-secret"  # noqa: S105 (refused in production)
+DEVELOPMENT_NOTIFY_API_KEY = (
+    "development-00000000-0000-4000-8000-000000000000-00000000-0000-4000-8000-000000000000"
+)
+DEVELOPMENT_SMS_TOKEN = "development-only-sms-token"  # noqa: S105 (refused in production)
+SMS_API_URLS = {
+    "notify": "https://api.notifications.service.gov.uk",
+    "twilio": "https://api.twilio.com",
+}
+NOTIFY_API_KEY = re.compile(r"^.+-(?P<service>[0-9a-f-]{36})-(?P<secret>[0-9a-f-]{36})$")
+"""GOV.UK Notify's API key: `<key name>-<service id>-<secret>`, both UUIDs."""
+TWILIO_ACCOUNT_SID = re.compile(r"^AC[0-9a-f]{32}$")
 
 
 class Settings(ServiceSettings):
@@ -61,6 +74,11 @@ class Settings(ServiceSettings):
     staff_language: Literal["en", "cy"] = "en"
     """The language of messages to coalition staff (backlog alerts), whose own is not known."""
     weekly_invitation_cap: int = 3
+    sms_quiet_start: time = time(20, 0)
+    """London time from which no invitation goes by text (stricter than email's 21:00)."""
+    sms_quiet_end: time = time(9, 0)
+    """London time until which no invitation goes by text (email's: 08:00). Reminders of a
+    place keep their moment, by text as by email."""
     digest_check_seconds: float = 300.0
     """How often the weekly digest job looks for digests due (Monday 08:00 London)."""
     organiser_digest_check_seconds: float = 60.0
@@ -80,6 +98,28 @@ class Settings(ServiceSettings):
     delivery_log_retention_days: float = Field(default=90.0, gt=0)
     """How long the delivery log keeps a message after it was queued (or due, if later)."""
 
+    # Text messages (issue 23): the provider that carries them, and its credentials.
+    sms_provider: Literal["none", "notify", "twilio"] = "none"
+    """Who carries texts: GOV.UK Notify, Twilio, or nobody ("none": no texts are sent)."""
+    sms_api_url: str | None = None
+    """The provider's API; default its public one (`sms_api()`), the local sink's under make run."""
+    sms_from: str = ""
+    """Twilio: the number (E.164) or sender id texts come from. Notify: a text sender's id from
+    the service's settings (empty: the service's default sender)."""
+    notify_api_key: SecretStr = SecretStr(DEVELOPMENT_NOTIFY_API_KEY)
+    """`<key name>-<service id>-<secret>`, as Notify shows it once when the key is made."""
+    notify_template_id: str = ""
+    """The Notify template whose whole content is `((body))`: every text goes through it."""
+    notify_callback_token: SecretStr = SecretStr(DEVELOPMENT_SMS_TOKEN)
+    """The bearer token Notify sends with received texts and delivery receipts (set in Notify's
+    API integration settings)."""
+    twilio_account_sid: str = ""
+    twilio_auth_token: SecretStr = SecretStr(DEVELOPMENT_SMS_TOKEN)
+    """Signs Twilio's calls to our routes (X-Twilio-Signature) and our calls to its API."""
+
+    def sms_api(self) -> str:
+        return (self.sms_api_url or SMS_API_URLS.get(self.sms_provider, "")).rstrip("/")
+
     def journal_path(self) -> Path:
         default = Path(tempfile.gettempdir()) / f"together-notifications-{self.port}.handover"
         return self.handover_journal_path or default
@@ -97,3 +137,43 @@ class Settings(ServiceSettings):
                 " development placeholder"
             )
         return self
+
+    @model_validator(mode="after")
+    def _sms_provider_configured(self) -> "Settings":
+        """A provider's credentials in their own format, and no placeholder in production: the
+        callback token and auth token let anyone who knows them post texts as the provider."""
+        problems = []
+        production = self.environment == "production"
+        if self.sms_provider == "notify":
+            if not NOTIFY_API_KEY.match(self.notify_api_key.get_secret_value()):
+                problems.append("NOTIFICATIONS_NOTIFY_API_KEY is not '<name>-<uuid>-<uuid>'")
+            token = self.notify_callback_token.get_secret_value()
+            if production and self.notify_api_key.get_secret_value() == DEVELOPMENT_NOTIFY_API_KEY:
+                problems.append("set NOTIFICATIONS_NOTIFY_API_KEY, not the development one")
+            if production and not _uuid(self.notify_template_id):
+                problems.append("set NOTIFICATIONS_NOTIFY_TEMPLATE_ID to the ((body)) template")
+            if production and (token == DEVELOPMENT_SMS_TOKEN or len(token) < 32):
+                problems.append(
+                    "set NOTIFICATIONS_NOTIFY_CALLBACK_TOKEN to a random value of 32 characters"
+                    " or more (also in Notify's callback settings)"
+                )
+        if self.sms_provider == "twilio":
+            if not TWILIO_ACCOUNT_SID.match(self.twilio_account_sid):
+                problems.append("NOTIFICATIONS_TWILIO_ACCOUNT_SID is not 'AC' and 32 hex digits")
+            if not self.sms_from:
+                problems.append("set NOTIFICATIONS_SMS_FROM to the Twilio number texts come from")
+            if production and self.twilio_auth_token.get_secret_value() == DEVELOPMENT_SMS_TOKEN:
+                problems.append("set NOTIFICATIONS_TWILIO_AUTH_TOKEN, not the development one")
+        if problems:
+            raise ValueError(
+                f"NOTIFICATIONS_SMS_PROVIDER={self.sms_provider}: " + "; ".join(problems)
+            )
+        return self
+
+
+def _uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True

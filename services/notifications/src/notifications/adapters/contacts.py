@@ -3,13 +3,15 @@
 Contacts are an aggregate (they carry `volunteer.unsubscribed` in their outbox when a person
 unsubscribes through one of our links), so a preference change and its event are one write. The
 choice of a weekly digest is ours alone (set on our preferences page; no contract carries it).
+A volunteer's phone number (E.164) is kept with its keyed digest (`phone_digest`), by which an
+erasure asked for by number finds it.
 """
 
 from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from together_contracts import IntegrationEvent, email_digest
+from together_contracts import IntegrationEvent, email_digest, phone_digest
 from together_kit.erasure import backfill_digests
 from together_kit.grouping import GroupWrite
 from together_kit.messaging.outbox import (
@@ -21,6 +23,7 @@ from together_kit.messaging.outbox import (
 from notifications.domain.contacts import Contact
 
 DIGEST = "email_digest"
+PHONE_DIGEST = "phone_digest"
 Document = dict[str, Any]
 
 
@@ -37,6 +40,7 @@ class MongoContactRepository:
 
     async def ensure_indexes(self) -> None:
         await self.contacts.collection.create_index(DIGEST)
+        await self.contacts.collection.create_index(PHONE_DIGEST)
         await backfill_digests(
             self.contacts.collection,
             address_field="email",
@@ -49,8 +53,45 @@ class MongoContactRepository:
         while another insert is being written go in together."""
         document = {"_id": contact.person_id, **asdict(contact)}
         document["withdrawn"] = list(contact.withdrawn)
+        document["channels"] = list(contact.channels)
         document[DIGEST] = email_digest(contact.email, key=self.erasure_key)
+        document[PHONE_DIGEST] = self._phone_digest(contact.phone)
         return await self._adds((document, []))
+
+    def _phone_digest(self, phone: str) -> str | None:
+        return phone_digest(phone, key=self.erasure_key) if phone else None
+
+    async def with_phone(self, digest: str) -> list[Contact]:
+        """Every contact with this phone number (by its keyed digest)."""
+        found = self.contacts.collection.find({PHONE_DIGEST: digest})
+        return [from_document(d) async for d in found]
+
+    async def forget_phone(self, digest: str) -> int:
+        """Delete every contact with this phone number; how many."""
+        forgotten = 0
+        async for document in self.contacts.collection.find({PHONE_DIGEST: digest}, {"_id": 1}):
+            forgotten += int(await self.contacts.delete(document["_id"]))
+        return forgotten
+
+    async def set_channels(self, person_id: str, *, phone: str, channels: Sequence[str]) -> bool:
+        """The channels the person chose and the number they now hold ("" for none); False if
+        unknown."""
+        wanted = {
+            "phone": phone,
+            "channels": list(channels),
+            PHONE_DIGEST: self._phone_digest(phone),
+        }
+
+        def change(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[IntegrationEvent]]:
+            if all(document.get(name) == value for name, value in wanted.items()):
+                return {}, []
+            return wanted, []
+
+        try:
+            await self.contacts.update(person_id, change)
+        except AggregateNotFoundError:
+            return False
+        return True
 
     async def with_address(self, digest: str) -> list[Contact]:
         """Every contact with this address: the volunteer and organisation contacts."""
@@ -131,4 +172,6 @@ def from_document(document: dict[str, Any]) -> Contact:
         registered_at=document["registered_at"],
         withdrawn=tuple(document.get("withdrawn", [])),
         digest=bool(document.get("digest", False)),
+        phone=document.get("phone") or "",
+        channels=tuple(document.get("channels") or ("email",)),
     )

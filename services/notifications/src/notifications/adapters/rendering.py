@@ -2,6 +2,12 @@
 
 `templates/email/<language>/<template>.subject.txt`, `.txt` and `.html`; each body extends its
 language's `_base` (footer with the unsubscribe link). HTML is autoescaped, text is not.
+
+Texts (SMS) from `templates/sms/<language>/<template>.txt`: plain text sent as one paragraph (every
+run of spaces and line breaks becomes one space), so a template may be laid out for reading; each
+must fit two segments with long values (domain.segments, tests/unit/test_sms_templates.py).
+Someone's words in a text go through the `plain` filter (domain.segments.plain), long ones
+through `truncate`.
 """
 
 from pathlib import Path
@@ -25,8 +31,10 @@ from together_kit.web.i18n import (
 )
 
 from notifications.domain.channels import Rendered
+from notifications.domain.segments import plain
 
 EMAIL_TEMPLATES = Path(__file__).parent.parent / "templates" / "email"
+SMS_TEMPLATES = EMAIL_TEMPLATES.parent / "sms"
 FALLBACK = "en"
 
 
@@ -55,6 +63,34 @@ class Renderer:
             html=self._environment.get_template(f"{base}.html").render(subject=subject, **context),
             language=language,
         )
+
+
+class TextRenderer:
+    """Renders a text message: the `Rendered` of an email with only `text` (no subject, no HTML)."""
+
+    def __init__(self, folder: Path = SMS_TEMPLATES) -> None:
+        self._environment = Environment(
+            loader=FileSystemLoader(folder),
+            autoescape=False,  # noqa: S701 (plain text for a phone, never HTML)
+            undefined=StrictUndefined,
+        )
+        self._environment.filters["plain"] = plain
+
+    def render(self, template: str, *, language: str, context: dict[str, Any]) -> Rendered:
+        for candidate in dict.fromkeys((language, FALLBACK)):
+            try:
+                found = self._environment.get_template(f"{candidate}/{template}.txt")
+            except TemplateNotFound:
+                continue
+            return Rendered(
+                subject="", text=tidy(found.render(context)), html="", language=candidate
+            )
+        raise TemplateNotFound(f"{FALLBACK}/{template}.txt")
+
+
+def tidy(text: str) -> str:
+    """A text as it is sent: one paragraph, every run of spaces and line breaks one space."""
+    return " ".join(text.split())
 
 
 class Words:

@@ -27,6 +27,10 @@ class InvitationRules:
     digest_at: time = time(8, 0)
 
 
+TEXT_RULES = InvitationRules(quiet_start=time(20, 0), quiet_end=time(9, 0))
+"""Texts are stricter: no invitation by text from 20:00 to 09:00 (settings may change both)."""
+
+
 def in_quiet_hours(now: datetime, *, rules: InvitationRules) -> bool:
     local = now.astimezone(rules.zone).time()
     if rules.quiet_start > rules.quiet_end:

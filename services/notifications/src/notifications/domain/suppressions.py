@@ -4,19 +4,24 @@
 what a person can unsubscribe from (welcomes, invitations, the invitation digest, an organiser's
 digest of places taken and given up) but not what they have asked for (a confirmation link, an
 erasure link, the link to their event's page, the outcome of their story, news of a place they
-accepted and its reminders).
+accepted and its reminders). `texts-stopped` (the person replied STOP, or another UK opt-out
+word, to a text) is written under a phone number's digest and blocks every text to that number;
+`bounced` is written under it when the provider reports a number that can never receive texts.
 """
 
 from dataclasses import dataclass
 
 BOUNCED = "bounced"
 UNSUBSCRIBED = "unsubscribed"
+TEXTS_STOPPED = "texts-stopped"
 UNSUBSCRIBABLE_KINDS = frozenset({"volunteering", "invitation", "digest", "organiser-digest"})
 
 
 def blocks(reason: str, *, kind: str) -> bool:
     """Whether a suppression for `reason` stops a message of this kind."""
-    return reason == BOUNCED or (reason == UNSUBSCRIBED and kind in UNSUBSCRIBABLE_KINDS)
+    if reason in (BOUNCED, TEXTS_STOPPED):
+        return True
+    return reason == UNSUBSCRIBED and kind in UNSUBSCRIBABLE_KINDS
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,11 @@ from together_kit.access import AccessAnswers
 from together_kit.erasure import ErasureAnswers
 from together_kit.mail_quota import MailQuota
 
+from notifications.domain.contacts import SMS
 from notifications.domain.messages import AddressKeys, RetryPlan
-from notifications.domain.policy import InvitationRules
+from notifications.domain.policy import TEXT_RULES, InvitationRules
 from notifications.domain.reminders import ReminderTimes
+from notifications.domain.texts import SmsProvider
 from notifications.handlers.ports import (
     Channel,
     ConnectorDistricts,
@@ -20,6 +22,7 @@ from notifications.handlers.ports import (
     Renderer,
     RosterRepository,
     Sender,
+    ShortLinks,
     SuppressionRepository,
     TextCodes,
     UnsubscribeLinks,
@@ -84,3 +87,13 @@ class Context:
     """Matching's pages of postcode districts (`/gaps/districts`), linked for connectors."""
     text_codes: TextCodes | None = None
     """The short codes that let a volunteer answer an invitation by text (YES K7MX)."""
+    text_rules: InvitationRules = TEXT_RULES
+    """Quiet hours (stricter than email's) and the weekly cap of invitations by text."""
+    sms_provider: SmsProvider | None = None
+    """Where texts go (the `sms` channel's provider); None: no texts, email whatever the choice."""
+    short_links: ShortLinks | None = None
+    """Short links to long ones, for texts (adapters.short_links)."""
+
+    def rules_for(self, channel: str) -> InvitationRules:
+        """The invitation rules of a channel: texts have stricter quiet hours."""
+        return self.text_rules if channel == SMS else self.invitation_rules

@@ -10,13 +10,19 @@ quiet hours govern) is recorded already claimed by this process (`sending`, its 
 and sent from here right away: the claim is the insert, and no dispatcher pass has to find it.
 If this process dies before handing it over, the reconciler gives it back to `queued` as it does
 any interrupted claim (handlers.recovery).
+
+A text (channel `sms`) is recorded the same way, its address the phone number (E.164): its key,
+suppressions and weekly cap go by the number's digest, its erasure digest is `phone_digest`, and
+an invitation by text keeps the stricter quiet hours of texts (`Context.text_rules`).
 """
 
 import asyncio
 from typing import NamedTuple
 
+from together_contracts import phone_digest
 from together_contracts.erasure import email_digest
 
+from notifications.domain.contacts import SMS
 from notifications.domain.messages import (
     INVITATION,
     Message,
@@ -59,9 +65,9 @@ async def record_request(wanted: MessageRequest, ctx: Context) -> Requested:
     message = Message.requested(
         wanted,
         recipient_hash=digests[0],
-        email_digest=email_digest(wanted.recipient.address, key=ctx.erasure_key),
+        email_digest=erasure_digest(wanted, ctx),
         now=now,
-        rules=ctx.invitation_rules,
+        rules=ctx.rules_for(wanted.channel),
         suppression=suppression,
     )
     sender = ctx.sender
@@ -89,6 +95,15 @@ async def record_request(wanted: MessageRequest, ctx: Context) -> Requested:
         return Requested(message.key)
     sender.release()
     return await _recorded_before(message, ctx)
+
+
+def erasure_digest(wanted: MessageRequest, ctx: Context) -> str:
+    """The keyed digest every service shares of the recipient's address (or number, for a text),
+    by which an erasure finds the message."""
+    address = wanted.recipient.address
+    if wanted.channel == SMS:
+        return phone_digest(address, key=ctx.erasure_key)
+    return email_digest(address, key=ctx.erasure_key)
 
 
 async def _recorded_before(message: Message, ctx: Context) -> Requested:

@@ -1,7 +1,9 @@
 """Contacts and preferences: kept from signups' events, changed by our unsubscribe links, erased."""
 
+from collections.abc import Sequence
 from uuid import UUID
 
+import structlog
 from together_contracts import (
     Consent,
     PersonErasureRequested,
@@ -10,15 +12,28 @@ from together_contracts import (
     VolunteerRegistered,
     VolunteerUnsubscribed,
     VolunteerUnsubscribedData,
+    normalised_phone,
 )
 from together_kit.messaging.consuming import AlreadyHandled
 
-from notifications.domain.contacts import Contact
+from notifications.domain.contacts import SMS, Contact
 from notifications.domain.suppressions import UNSUBSCRIBED
 from notifications.handlers import organisers
 from notifications.handlers.context import PRODUCER, Context
 
+log = structlog.get_logger("notifications.people")
 ALL_CONSENTS = tuple(str(consent) for consent in Consent)
+
+
+def _phone(phone: str | None) -> str:
+    return normalised_phone(phone) if phone else ""
+
+
+def _note_texts_unavailable(person_id: str, channels: Sequence[str], ctx: Context) -> None:
+    """Texts chosen while no SMS provider is configured: said once, when the choice is recorded
+    (every message to the person then goes by email)."""
+    if SMS in channels and SMS not in ctx.channels:
+        log.info("texts chosen but no SMS provider is configured; email used", person_id=person_id)
 
 
 async def record_registration(event: VolunteerRegistered, ctx: Context) -> None:
@@ -34,9 +49,13 @@ async def record_registration(event: VolunteerRegistered, ctx: Context) -> None:
             language=event.data.language,
             registered_event_id=str(event.id),
             registered_at=event.occurred_at,
+            phone=_phone(event.data.phone),
+            channels=tuple(event.data.channels),
         )
     )
-    if not added:
+    if added:
+        _note_texts_unavailable(person_id, event.data.channels, ctx)
+    else:
         kept = await ctx.contacts.get(person_id)
         if kept is None or kept.registered_event_id == str(event.id):
             raise AlreadyHandled(str(event.id))
@@ -44,9 +63,17 @@ async def record_registration(event: VolunteerRegistered, ctx: Context) -> None:
 
 async def record_contact_change(event: VolunteerContactChanged, ctx: Context) -> None:
     """The person confirmed a new name or language in signups: write to them so from now on.
-    (The name kept from `volunteer.registered` was given before anyone proved the address.)"""
+    (The name kept from `volunteer.registered` was given before anyone proved the address.)
+    When it carries `channels`, the channels and the number held change with it."""
     data = event.data
-    await ctx.contacts.set_name(str(data.person_id), name=data.name, language=data.language)
+    person_id = str(data.person_id)
+    await ctx.contacts.set_name(person_id, name=data.name, language=data.language)
+    if data.channels is not None:
+        changed = await ctx.contacts.set_channels(
+            person_id, phone=_phone(data.phone), channels=data.channels
+        )
+        if changed:
+            _note_texts_unavailable(person_id, data.channels, ctx)
 
 
 async def record_confirmation(event: VolunteerConfirmed, ctx: Context) -> None:
@@ -100,9 +127,10 @@ async def unsubscribe(token: str, *, correlation_id: str, ctx: Context) -> bool:
 
 
 async def forget_person(event: PersonErasureRequested, ctx: Context) -> None:
-    """Delete the contact (by person id, and every contact with the address: organisation
-    contacts too), strip the delivery log of who and what (keys and statuses stay, so nothing is
-    sent twice), drop unsubscribes, take them off organisers' rosters; then say so with `person.erased`."""
+    """Delete the contact (by person id, every contact with the address: organisation contacts
+    too, and every contact with the phone number), strip the delivery log of who and what (keys
+    and statuses stay, so nothing is sent twice; texts are found by the number's digest), drop
+    unsubscribes, take them off organisers' rosters; then say so with `person.erased`."""
     if event.data.person_id is not None:
         person_id = str(event.data.person_id)
         await ctx.contacts.forget(person_id)
@@ -113,6 +141,9 @@ async def forget_person(event: PersonErasureRequested, ctx: Context) -> None:
     if event.data.email_digest:
         await ctx.contacts.forget_address(event.data.email_digest)
         await ctx.messages.scrub_address(event.data.email_digest)
+    if event.data.phone_digest:
+        await ctx.contacts.forget_phone(event.data.phone_digest)
+        await ctx.messages.scrub_address(event.data.phone_digest)
     await organisers.forget(event, ctx)
     if ctx.erasure_answers is not None:
         await ctx.erasure_answers.answer(event)

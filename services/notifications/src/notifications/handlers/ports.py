@@ -32,6 +32,11 @@ class ContactRepository(Protocol):
     ) -> bool: ...
     async def set_digest(self, person_id: str, *, digest: bool) -> bool: ...
     async def set_name(self, person_id: str, *, name: str, language: str) -> bool: ...
+    async def set_channels(
+        self, person_id: str, *, phone: str, channels: Sequence[str]
+    ) -> bool: ...
+    async def with_phone(self, digest: str) -> list[Contact]: ...
+    async def forget_phone(self, digest: str) -> int: ...
 
 
 class MessageRepository(Protocol):
@@ -130,6 +135,17 @@ class Sender(Protocol):
 
     def send(self, message: Message) -> None:
         """Sends a claimed message in the background, in the place reserved for it."""
+
+
+class ShortLinks(Protocol):
+    """Short links that stand for long ones in texts (adapters.short_links)."""
+
+    async def shorten(self, url: str, *, person_id: str | None, expires_at: datetime) -> str:
+        """A short link to `url`, the same each time for the same `url`."""
+        ...
+
+    async def target(self, code: str) -> str | None: ...
+    async def forget_person(self, person_id: str) -> None: ...
 
 
 class Channel(Protocol):

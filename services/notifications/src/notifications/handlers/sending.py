@@ -184,8 +184,9 @@ async def _settle_before_sending(
         await ctx.messages.finish(claimed.suppress(reason), events=[])
         return False
     if claimed.kind == INVITATION and not await _within_cap(claimed, now, ctx):
-        next_week = policy.week_start(now, rules=ctx.invitation_rules) + timedelta(days=7)
-        not_before = policy.send_at(next_week, rules=ctx.invitation_rules)
+        rules = ctx.rules_for(claimed.channel)
+        next_week = policy.week_start(now, rules=rules) + timedelta(days=7)
+        not_before = policy.send_at(next_week, rules=rules)
         await ctx.messages.requeue(
             claimed.requeue(not_before=not_before, reason="weekly cap reached")
         )
@@ -280,11 +281,12 @@ def outgoing(message: Message, ctx: Context) -> Outgoing:
 
 
 async def _within_cap(message: Message, now: datetime, ctx: Context) -> bool:
-    since = policy.week_start(now, rules=ctx.invitation_rules)
+    rules = ctx.rules_for(message.channel)
+    since = policy.week_start(now, rules=rules)
     others = await ctx.messages.invitations_since(
         ctx.address_keys.digests_of(message), since, excluding=message.key
     )
-    return policy.within_cap(others, now, rules=ctx.invitation_rules)
+    return policy.within_cap(others, now, rules=rules)
 
 
 async def _give_back(claimed: Message, now: datetime, ctx: Context) -> None:
