@@ -10,16 +10,26 @@ sent, so it is sent once). One handed over is settled by its own dispatcher when
 again). If that dispatcher never returns, `reconcile` marks the message `unknown` after the stale
 limit: it may have gone out, so it is never sent twice. The Message-ID is derived from the key, so
 any manual resend is recognisable.
+
+A text (channel `sms`) is one HTTP call to the provider, made just after its journal row: the row
+says the call began, not that it arrived. So a text left handed over is settled by asking the
+provider whether it holds a text with the message's key as reference (`SmsProvider.sent`): yes,
+it was sent; no, it goes back to `queued` and is sent once; when the provider cannot tell (or
+does not answer), the journal decides as for an email.
 """
 
 from datetime import timedelta
 
 import structlog
 
+from notifications.domain.contacts import SMS
+from notifications.domain.messages import Message
 from notifications.handlers.context import Context
 from notifications.handlers.sending import record
 
 log = structlog.get_logger("notifications.recovery")
+SINCE_MARGIN = timedelta(minutes=2)
+"""How far before the hand-over the provider's own clock may date a text."""
 
 
 async def recover_handovers(ctx: Context) -> int:
@@ -29,7 +39,10 @@ async def recover_handovers(ctx: Context) -> int:
     committed = ctx.journal.entries()
     settled = await ctx.messages.handed_over_by(ctx.journal.instance)
     for message in settled:
-        if committed.get(message.key) == message.attempts:
+        went = await provider_has(message, ctx)
+        if went is None:
+            went = committed.get(message.key) == message.attempts
+        if went:
             log.info("recovered: the final dot went before the crash", key=message.key)
             sent = message.sent(
                 at=message.handed_over_at or ctx.clock(),
@@ -47,6 +60,21 @@ async def recover_handovers(ctx: Context) -> int:
             ctx.wake()
     ctx.journal.forget(committed)
     return len(settled)
+
+
+async def provider_has(message: Message, ctx: Context) -> bool | None:
+    """For a text: whether its provider got it (None when it cannot tell); None for the rest."""
+    provider = ctx.sms_provider
+    if message.channel != SMS or provider is None or not message.recipient:
+        return None
+    if message.handed_over_at is None:
+        return None
+    since = message.handed_over_at - SINCE_MARGIN
+    try:
+        return await provider.sent(message.key, to=message.recipient, since=since)
+    except Exception as error:  # the provider is away: the journal decides
+        log.warning("provider not asked about a text", key=message.key, error=repr(error))
+        return None
 
 
 async def reconcile(ctx: Context, *, claim_stale_after: timedelta, stale_after: timedelta) -> int:
