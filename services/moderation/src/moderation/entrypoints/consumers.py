@@ -14,11 +14,12 @@ from together_contracts import (
     PersonErasureRequested,
     PledgeMade,
     PledgeUpdateSubmitted,
+    TextReceived,
 )
-from together_kit.messaging.subscriptions import subscribe
+from together_kit.messaging.subscriptions import keyed, subscribe
 from together_kit.runtime import ServiceRuntime
 
-from moderation.handlers import Context, access, connectors, erasure, listings, pledges
+from moderation.handlers import Context, access, connectors, erasure, listings, pledges, texts
 
 
 def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
@@ -44,6 +45,14 @@ def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
         ctx=ctx,
         about="""Queue an organisation's confirmed pledge, and the progress it posts on it once
         published, for a moderator, screened like a story.""",
+    )
+    subscribe(
+        runtime,
+        "texts",
+        {TextReceived: [keyed(texts.receive_text)]},
+        ctx=ctx,
+        about="""Queue a story or a thank-you sent by text message, screened like one sent on
+        the web; its outcome is told with the text's `reply_ref`.""",
     )
     subscribe(
         runtime,

@@ -6,6 +6,7 @@ from uuid import UUID
 
 import together_contracts as contracts
 
+from moderation.domain import texts
 from moderation.domain.decisions import Reason
 from moderation.domain.items import Item, Kind, StatementDetails, Status
 from moderation.domain.pledges import PledgeDetails
@@ -68,6 +69,7 @@ def thanks_decision_event(
         language="cy" if item.language == "cy" else "en",
         reason=reason.value if reason else None,
         public_url=f"{ctx.public_base_url.rstrip('/')}/thanks/{item.id}" if approved else None,
+        reply_ref=texts.reply_ref(item.extra),
     )
     outcome = contracts.ThanksApproved if approved else contracts.ThanksRejected
     return outcome(producer=PRODUCER, correlation_id=correlation_id, data=data)
@@ -289,4 +291,5 @@ def _outcome(
         author_name=story.author_name if email else None,
         language="cy" if item.language == "cy" else "en",
         reason=reason,
+        reply_ref=texts.reply_ref(item.extra),
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from together_kit.web.labels import INTERESTS, LANGUAGES
 
+from moderation.domain import texts
 from moderation.domain.decisions import Reason
 from moderation.domain.items import Item, ListingDetails, StatementDetails
 from moderation.domain.pledges import PledgeDetails
@@ -108,11 +109,25 @@ def item_view(item: Item) -> dict[str, Any]:
         "details": [
             ("Region", item.region),
             ("Language", words(LANGUAGES, item.language)),
-            *details,
+            *sent_by(item, details),
         ],
         "suggested_title": item.screening.suggested_title or item.title,
         "suggested_text": item.screening.suggested_text or item.text,
     }
+
+
+def sent_by(item: Item, details: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A story or thank-you sent by text: said so, and its outcome is texted, never emailed."""
+    if not texts.sent_by_text(item.extra):
+        return details
+    told = "Yes, by text message" if texts.reply_ref(item.extra) else "No"
+    return [
+        ("Sent", "Sent by text message"),
+        *(
+            (name, told if name == "Wants to hear the outcome" else value)
+            for name, value in details
+        ),
+    ]
 
 
 def pledge_details(pledge: PledgeDetails) -> list[tuple[str, str]]:
