@@ -1,6 +1,7 @@
 """Answers by text (`match.answered`, from notifications) take or decline a place through the
 same atomic path as the invitation's link, on the real broker and store."""
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -10,7 +11,7 @@ from together_kit.runtime import ServiceRuntime
 from together_kit.testing.probe import EventProbe, publish_event
 from together_kit.testing.waiting import eventually
 
-from .conftest import Document, Matching, seen, token_of
+from .conftest import Document, Matching, StartMatching, seen, token_of
 
 pytestmark = pytest.mark.integration
 
@@ -169,3 +170,32 @@ async def test_an_answer_after_the_event_began_is_dropped(
     again = await matching.db["events"].find_one({"_id": event_id})
     assert again is not None
     assert again["accepted"] == []
+
+
+async def test_answers_by_text_and_by_link_at_once_never_give_a_place_twice(
+    start_matching: StartMatching, probe: EventProbe
+) -> None:
+    async with start_matching(proposals_per_place=10) as matching:
+        event_id, proposals = await invited(matching, probe, volunteers=12, places=3)
+        by_text, by_link = proposals[:6], proposals[6:]
+        texts = [publish_event(matching.rabbitmq_url, answered(p, "accept")) for p in by_text]
+        links = [
+            matching.http.post(f"/r/{token_of(p['respond_url'])}", data={"answer": "accept"})
+            for p in by_link
+        ]
+        await asyncio.gather(*texts, *links)
+        told = await eventually(
+            lambda: _accepted(probe, event_id),
+            until=lambda found: len(found) >= 12,
+            what="12 answers",
+        )
+        outcomes = [e["data"]["outcome"] for e in told]
+        assert (outcomes.count("accepted"), outcomes.count("waitlisted")) == (3, 9)
+        stored = await matching.db["events"].find_one({"_id": event_id})
+        assert stored is not None
+        assert len(stored["accepted"]) == 3
+        assert len(set(stored["accepted"]) | set(stored["waitlist"])) == 12
+
+
+async def _accepted(probe: EventProbe, event_id: str) -> list[Document]:
+    return about("match.accepted", event_id, probe)
