@@ -6,7 +6,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
-from together_contracts import PersonAccessAnswered, PersonErased, VolunteerUnsubscribed
+from together_contracts import (
+    MatchAnswered,
+    PersonAccessAnswered,
+    PersonErased,
+    TextReceived,
+    TextsStopped,
+    VolunteerUnsubscribed,
+)
 from together_contracts.notifications import NotificationFailed, NotificationSent
 from together_kit.access import AccessAnswers
 from together_kit.erasure import ErasureAnswers
@@ -23,11 +30,13 @@ from notifications.adapters.channels.webhook import WebhookChannel, WebhookConfi
 from notifications.adapters.connectors import MongoConnectorDistricts
 from notifications.adapters.contacts import MongoContactRepository
 from notifications.adapters.handover_journal import HandoverJournal
+from notifications.adapters.inbound_texts import RECEIVED_ON, MongoInboundTexts
 from notifications.adapters.messages import RETAINED_FROM, MongoMessageRepository
 from notifications.adapters.rendering import Renderer, Words
 from notifications.adapters.rosters import MongoRosterRepository
 from notifications.adapters.suppressions import MongoSuppressionRepository
 from notifications.adapters.text_codes import EXPIRES_ON, MongoTextCodes
+from notifications.adapters.text_senders import KEPT_ON, MongoTextSenders
 from notifications.adapters.tokens import UnsubscribeLinks
 from notifications.domain.messages import RetryPlan
 from notifications.domain.policy import InvitationRules
@@ -35,12 +44,15 @@ from notifications.domain.reminders import ReminderTimes
 from notifications.entrypoints import consumers
 from notifications.entrypoints.api import api_router
 from notifications.entrypoints.dispatcher import Dispatcher
+from notifications.entrypoints.texts_in import texts_in_router
 from notifications.entrypoints.web import web_router
 from notifications.handlers import Context, digest, organisers, recovery
 from notifications.handlers.ports import Channel
 from notifications.settings import Settings
 
 WEB = Path(__file__).parent / "entrypoints" / "web"
+TEXT_KEEP = timedelta(days=90)
+"""How long a text received, and its sender's number for the outcome, are kept at most."""
 
 
 def build_channels(settings: Settings) -> dict[str, Channel]:
@@ -91,6 +103,8 @@ def create_app(
     text_codes = MongoTextCodes(
         runtime.db["text_codes"], clock=clock or (lambda: datetime.now(UTC))
     )
+    text_senders = MongoTextSenders(runtime.db["text_senders"])
+    inbound_texts = MongoInboundTexts(runtime.aggregate("inbound_texts"))
     addresses = settings.addresses()
     dispatcher = Dispatcher(
         poll_seconds=settings.dispatch_poll_seconds, senders=settings.smtp_connections
@@ -142,6 +156,8 @@ def create_app(
         events_url=addresses.url("matching", "/events"),
         districts_url=addresses.url("matching", "/gaps/districts"),
         text_codes=text_codes,
+        text_senders=text_senders,
+        inbound_texts=inbound_texts,
     )
     claim_stale_after = timedelta(seconds=settings.claim_stale_seconds)
     stale_after = timedelta(seconds=settings.sending_stale_seconds)
@@ -159,6 +175,9 @@ def create_app(
     runtime.indexes(messages, suppressions, contacts, rosters, organiser_links, connector_districts)
     runtime.indexes(text_codes)
     runtime.retain(text_codes.collection, field=EXPIRES_ON, keep=timedelta(0), clock=ctx.clock)
+    runtime.indexes(text_senders, inbound_texts)
+    runtime.retain(text_senders.collection, field=KEPT_ON, keep=TEXT_KEEP, clock=ctx.clock)
+    runtime.retain(inbound_texts.collection, field=RECEIVED_ON, keep=TEXT_KEEP, clock=ctx.clock)
     runtime.startup_hooks.append(messages.date_undated)
     runtime.retain(
         messages.collection,
@@ -173,6 +192,9 @@ def create_app(
         NotificationSent,
         NotificationFailed,
         PersonAccessAnswered,
+        TextsStopped,
+        MatchAnswered,
+        TextReceived,
     )
     consumers.register(runtime, ctx=ctx)
     runtime.every(settings.reconcile_interval_seconds, reconcile, name="reconcile-sending")
@@ -197,7 +219,11 @@ def create_app(
     app = runtime.app(
         title="together notifications",
         description="Email and webhooks to volunteers, authors, organisations and moderators.",
-        routers=[api_router(admin=require_admin_key(settings.admin_api_key)), web_router()],
+        routers=[
+            api_router(admin=require_admin_key(settings.admin_api_key)),
+            web_router(),
+            texts_in_router(),
+        ],
     )
     mount_static(app)
 

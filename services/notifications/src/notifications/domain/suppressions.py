@@ -5,7 +5,8 @@ what a person can unsubscribe from (welcomes, invitations, the invitation digest
 digest of places taken and given up) but not what they have asked for (a confirmation link, an
 erasure link, the link to their event's page, the outcome of their story, news of a place they
 accepted and its reminders). `texts-stopped` (the person replied STOP, or another UK opt-out
-word, to a text) is written under a phone number's digest and blocks every text to that number;
+word, to a text) is written under a phone number's digest and blocks every text to that number
+but the one that confirms the STOP (`STOP_CONFIRMATION`, recorded just before the suppression);
 `bounced` is written under it when the provider reports a number that can never receive texts.
 """
 
@@ -15,11 +16,15 @@ BOUNCED = "bounced"
 UNSUBSCRIBED = "unsubscribed"
 TEXTS_STOPPED = "texts-stopped"
 UNSUBSCRIBABLE_KINDS = frozenset({"volunteering", "invitation", "digest", "organiser-digest"})
+STOP_CONFIRMATION = "stop-confirmation"
+"""The kind of the text that confirms a STOP: the last one the number gets."""
 
 
 def blocks(reason: str, *, kind: str) -> bool:
     """Whether a suppression for `reason` stops a message of this kind."""
-    if reason in (BOUNCED, TEXTS_STOPPED):
+    if reason == TEXTS_STOPPED:
+        return kind != STOP_CONFIRMATION
+    if reason == BOUNCED:
         return True
     return reason == UNSUBSCRIBED and kind in UNSUBSCRIBABLE_KINDS
 

@@ -17,9 +17,14 @@ from datetime import datetime
 from typing import Literal, Protocol
 
 
-class InvalidCallback(Exception):
+class InvalidCallback(Exception):  # noqa: N818 (a refused call, not an error of ours)
     """A call to an SMS route that is not the provider's (bad or missing signature) or that
     cannot be read: answered 403 or 400, and nothing is recorded."""
+
+
+class UnreadableCallback(InvalidCallback):
+    """A call whose body or fields cannot be read (answered 400); any other `InvalidCallback`
+    is taken as not the provider's (403)."""
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from notifications.handlers import (
     people,
     pledges,
     reminders,
+    text_outcomes,
+    texts_in,
 )
 
 VOLUNTEERS: Table = {
@@ -46,11 +48,11 @@ PLEDGES: Table = {
     contracts.PledgeUpdateRejected: [pledges.tell_update_outcome],
 }
 MODERATION: Table = {
-    contracts.StoryApproved: [messages.tell_story_outcome],
-    contracts.StoryRejected: [messages.tell_story_outcome],
+    contracts.StoryApproved: [messages.tell_story_outcome, text_outcomes.text_outcome],
+    contracts.StoryRejected: [messages.tell_story_outcome, text_outcomes.text_outcome],
     contracts.StoryHeld: [messages.tell_story_outcome],
-    contracts.ThanksApproved: [messages.tell_thanks_outcome],
-    contracts.ThanksRejected: [messages.tell_thanks_outcome],
+    contracts.ThanksApproved: [messages.tell_thanks_outcome, text_outcomes.text_outcome],
+    contracts.ThanksRejected: [messages.tell_thanks_outcome, text_outcomes.text_outcome],
     contracts.BacklogAlert: [messages.alert_leads],
 }
 MATCHES: Table = {
@@ -81,7 +83,7 @@ CONNECTORS: Table = {
 }
 SESSIONS: Table = {contracts.SignInRequested: [messages.send_sign_in_link]}
 ERASURES: Table = {
-    contracts.PersonErasureRequested: [people.forget_person],
+    contracts.PersonErasureRequested: [texts_in.forget_number, people.forget_person],
     contracts.ErasureLinkRequested: [messages.send_erasure_link],
 }
 ACCESS: Table = {contracts.PersonAccessRequested: [access.answer_access]}
@@ -120,8 +122,8 @@ def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
         MODERATION,
         ctx=ctx,
         about="""Tell authors who asked what became of their story or thank-you (a held story gets
-        a kind holding message with where to find help); alert lead moderators to an overdue
-        item.""",
+        a kind holding message with where to find help; one sent by text is texted the
+        outcome); alert lead moderators to an overdue item.""",
     )
     subscribe(
         runtime,

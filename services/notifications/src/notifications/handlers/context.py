@@ -18,6 +18,7 @@ from notifications.handlers.ports import (
     ConnectorDistricts,
     ContactRepository,
     HandoverJournal,
+    InboundTexts,
     MessageRepository,
     Renderer,
     RosterRepository,
@@ -25,6 +26,7 @@ from notifications.handlers.ports import (
     ShortLinks,
     SuppressionRepository,
     TextCodes,
+    TextSenders,
     UnsubscribeLinks,
     Words,
 )
@@ -87,6 +89,10 @@ class Context:
     """Matching's pages of postcode districts (`/gaps/districts`), linked for connectors."""
     text_codes: TextCodes | None = None
     """The short codes that let a volunteer answer an invitation by text (YES K7MX)."""
+    text_senders: TextSenders | None = None
+    """Who sent a story or thank-you by text, to text them the outcome."""
+    inbound_texts: InboundTexts | None = None
+    """Texts received at the coalition's number, once each."""
     text_rules: InvitationRules = TEXT_RULES
     """Quiet hours (stricter than email's) and the weekly cap of invitations by text."""
     sms_provider: SmsProvider | None = None

@@ -14,6 +14,7 @@ from notifications.domain.messages import Due, Message, Recorded
 from notifications.domain.rosters import Roster
 from notifications.domain.suppressions import UnsubscribeClaims
 from notifications.domain.text_codes import CodeEntry
+from notifications.domain.text_senders import TextSender
 
 Document = dict[str, Any]
 
@@ -200,3 +201,29 @@ class TextCodes(Protocol):
     async def close(self, match_id: str) -> None: ...
     async def forget_number(self, phone_digest: str) -> None: ...
     async def forget_person(self, person_id: str) -> None: ...
+
+
+class TextSenders(Protocol):
+    """Who sent a story or thank-you by text, under its `reply_ref` (adapters.text_senders)."""
+
+    async def keep(self, sender: TextSender, *, phone_digest: str, at: datetime) -> None: ...
+    async def find(self, reply_ref: str) -> TextSender | None: ...
+    async def forget(self, reply_ref: str) -> None: ...
+    async def forget_number(self, phone_digest: str) -> None: ...
+
+
+class InboundTexts(Protocol):
+    """Texts received, once each, with the events they caused (adapters.inbound_texts)."""
+
+    async def seen(self, text_id: str) -> bool: ...
+    async def record(
+        self,
+        text_id: str,
+        *,
+        phone_digest: str,
+        asked: str,
+        at: datetime,
+        events: Sequence[IntegrationEvent],
+    ) -> bool: ...
+    async def count_since(self, phone_digest: str, since: datetime) -> int: ...
+    async def forget_number(self, phone_digest: str) -> None: ...

@@ -1,0 +1,362 @@
+"""Texts to the coalition's number, through `POST /sms/inbound` as GOV.UK Notify calls it (its
+bearer token, its JSON), on the real store and broker: each text acts once however often the
+provider resends it, what it tells other services goes through the outbox, and every reply is a
+text in the delivery log."""
+
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from notifications.bootstrap import create_app
+from notifications.handlers import Context
+from notifications.handlers.texts_in import reply_ref_of, text_id_of
+from notifications.settings import Settings
+from pymongo.asynchronous.database import AsyncDatabase
+from together_contracts import (
+    PersonErasureRequested,
+    PersonErasureRequestedData,
+    StoryApproved,
+    StoryOutcomeData,
+    VolunteerRegistered,
+    VolunteerRegisteredData,
+    phone_digest,
+)
+from together_kit.dev.stack import free_port
+from together_kit.testing.probe import event_probe, publish_event
+from together_kit.testing.waiting import eventually
+
+from .conftest import Document, unique_address
+
+pytestmark = pytest.mark.integration
+
+TOKEN = "callback-token-for-the-inbound-tests-0123456789"
+NOTIFY_KEY = "tests-00000000-0000-4000-8000-000000000000-00000000-0000-4000-8000-000000000000"
+
+
+def new_phone() -> str:
+    """A number in Ofcom's range for drama (07700 900000-900999), E.164."""
+    return f"+447700900{uuid.uuid4().int % 1000:03d}"
+
+
+@dataclass
+class Texting:
+    app: FastAPI
+    db: AsyncDatabase[Document]
+    client: httpx.AsyncClient
+
+    @property
+    def ctx(self) -> Context:
+        context: Context = self.app.state.context
+        return context
+
+    async def text(
+        self, body: str, *, sender: str, provider_id: str | None = None, token: str = TOKEN
+    ) -> httpx.Response:
+        """A text as Notify tells of it: the same `provider_id` is the same text, resent."""
+        message = {
+            "id": provider_id or str(uuid.uuid4()),
+            "source_number": sender.removeprefix("+"),
+            "destination_number": "07700900000",
+            "message": body,
+            "date_received": datetime.now(UTC).isoformat(),
+        }
+        headers = {"Authorization": f"Bearer {token}"}
+        return await self.client.post("/sms/inbound", json=message, headers=headers)
+
+    async def replies(self, phone: str, template: str) -> list[Document]:
+        found = self.db["messages"].find({"recipient": phone, "template": template})
+        return [document async for document in found]
+
+    async def recorded(self, provider_id: str) -> Document | None:
+        return await self.db["inbound_texts"].find_one({"_id": text_id_of(provider_id)})
+
+
+@pytest.fixture
+async def texting(
+    settings_for: Callable[..., Settings], inspector: AsyncDatabase[Document]
+) -> AsyncIterator[Texting]:
+    """Notifications with Notify as its provider; its API is a closed local port, so replies are
+    recorded and tried, never delivered (what was queued is what these tests look at)."""
+    settings = settings_for(
+        sms_provider="notify",
+        notify_api_key=NOTIFY_KEY,
+        notify_template_id=str(uuid.uuid4()),
+        notify_callback_token=TOKEN,
+        sms_api_url=f"http://127.0.0.1:{free_port()}",
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://notifications.test"
+        ) as client:
+            yield Texting(app, inspector, client)
+
+
+async def volunteer_with(phone: str, texting: Texting, rabbitmq_url: str) -> str:
+    """A volunteer who chose texts, kept by notifications; their person id."""
+    joined = VolunteerRegistered(
+        producer="signups",
+        correlation_id="texts-in",
+        data=VolunteerRegisteredData(
+            person_id=uuid.uuid4(),
+            name="Eirlys",
+            email=unique_address("eirlys"),
+            phone=phone,
+            channels=["email", "sms"],
+        ),
+    )
+    await publish_event(rabbitmq_url, joined)
+    person_id = str(joined.data.person_id)
+    await eventually(
+        lambda: texting.db["contacts"].find_one({"_id": person_id, "phone": phone}),
+        what="the volunteer's contact with their number",
+    )
+    return person_id
+
+
+async def published(texting: Texting, provider_id: str) -> Document:
+    """The text's record once its outbox is published."""
+
+    async def look() -> Document | None:
+        return await texting.recorded(provider_id)
+
+    record = await eventually(
+        look, until=lambda d: d is not None and d["outbox_pending"] == 0, what="outbox published"
+    )
+    assert record is not None
+    return record
+
+
+def about(events: list[dict[str, Any]], key: str, value: str) -> list[dict[str, Any]]:
+    return [event for event in events if event["data"].get(key) == value]
+
+
+async def test_stop_suppresses_the_number_tells_signups_once_and_confirms_once(
+    texting: Texting, rabbitmq_url: str
+) -> None:
+    phone = new_phone()
+    person_id = await volunteer_with(phone, texting, rabbitmq_url)
+    provider_id = str(uuid.uuid4())
+
+    async with event_probe(rabbitmq_url, ["volunteer.texts_stopped"]) as probe:
+        for _ in range(3):  # Notify resends a webhook it got no answer to
+            answered = await texting.text(" Stop. ", sender=phone, provider_id=provider_id)
+            assert answered.status_code == 200
+        await published(texting, provider_id)
+        told = await eventually(
+            lambda: _events_about(probe.events, person_id), until=bool, what="texts_stopped"
+        )
+        await texting.text("STOP", sender=phone, provider_id=provider_id)
+
+    assert len(told) == 1
+    assert told[0]["data"] == {"person_id": person_id, "keyword": "STOP"}
+    digests = texting.ctx.address_keys.digests(phone)
+    suppression = await texting.db["suppressions"].find_one({"_id": {"$in": digests}})
+    assert suppression is not None
+    assert suppression["reason"] == "texts-stopped"
+    assert phone not in str(suppression)
+    [confirmation] = await texting.replies(phone, "reply_stopped")
+    assert confirmation["kind"] == "stop-confirmation"
+    assert await texting.db["inbound_texts"].count_documents({"_id": text_id_of(provider_id)}) == 1
+
+    started = await texting.text("start", sender=phone)
+    assert started.status_code == 200
+    assert await texting.db["suppressions"].find_one({"_id": {"$in": digests}}) is None
+    assert len(await texting.replies(phone, "reply_started")) == 1
+
+
+async def _events_about(events: list[dict[str, Any]], person_id: str) -> list[dict[str, Any]]:
+    return about(events, "person_id", person_id)
+
+
+async def test_yes_with_the_invitations_code_answers_it(
+    texting: Texting, rabbitmq_url: str
+) -> None:
+    phone = new_phone()
+    digest = phone_digest(phone, key=texting.ctx.erasure_key)
+    match_id, person_id = str(uuid.uuid4()), str(uuid.uuid4())
+    assert texting.ctx.text_codes is not None
+    code = await texting.ctx.text_codes.issue(
+        match_id=match_id,
+        person_id=person_id,
+        phone_digest=digest,
+        expires_at=datetime.now(UTC) + timedelta(days=2),
+    )
+    provider_id = str(uuid.uuid4())
+
+    async with event_probe(rabbitmq_url, ["match.answered"]) as probe:
+        for _ in range(2):
+            answered = await texting.text(
+                f"yes {code.lower()}!", sender=phone, provider_id=provider_id
+            )
+            assert answered.status_code == 200
+        await published(texting, provider_id)
+        [told] = await eventually(
+            lambda: _answers_to(probe.events, match_id), until=bool, what="match.answered"
+        )
+        await texting.text("NO", sender=phone)  # bare: the number's one open invitation
+        answers = await eventually(
+            lambda: _answers_to(probe.events, match_id),
+            until=lambda found: len(found) == 2,
+            what="the second answer",
+        )
+
+    assert told["data"] == {
+        "match_id": match_id,
+        "person_id": person_id,
+        "answer": "accept",
+        "channel": "sms",
+    }
+    assert answers[1]["data"]["answer"] == "decline"
+    assert await texting.replies(phone, "reply_help") == []
+
+
+async def _answers_to(events: list[dict[str, Any]], match_id: str) -> list[dict[str, Any]]:
+    return about(events, "match_id", match_id)
+
+
+async def test_an_unknown_code_or_none_open_is_answered_with_a_short_reply(
+    texting: Texting,
+) -> None:
+    phone = new_phone()
+
+    assert (await texting.text("YES K7MX", sender=phone)).status_code == 200
+    assert (await texting.text("No", sender=phone)).status_code == 200
+
+    assert len(await texting.replies(phone, "reply_unknown_code")) == 1
+    assert len(await texting.replies(phone, "reply_no_invitation")) == 1
+
+
+async def test_a_story_by_text_goes_to_moderation_with_a_reference_and_a_reply(
+    texting: Texting, rabbitmq_url: str
+) -> None:
+    phone = new_phone()
+    provider_id = str(uuid.uuid4())
+    text_id = text_id_of(provider_id)
+
+    async with event_probe(rabbitmq_url, ["text.received"]) as probe:
+        for _ in range(2):
+            answered = await texting.text(
+                "STORI: Canodd y stryd gyfan bob nos Iau.", sender=phone, provider_id=provider_id
+            )
+            assert answered.status_code == 200
+        await published(texting, provider_id)
+        [told] = await eventually(
+            lambda: _texts(probe.events, text_id), until=bool, what="text.received"
+        )
+
+    reply_ref = reply_ref_of(text_id)
+    assert told["data"] == {
+        "text_id": text_id,
+        "kind": "story",
+        "body": "Canodd y stryd gyfan bob nos Iau.",
+        "language": "cy",
+        "reply_ref": reply_ref,
+    }
+    assert phone.removeprefix("+") not in str(told)
+    sender = await texting.db["text_senders"].find_one({"_id": reply_ref})
+    assert sender is not None
+    assert (sender["phone"], sender["language"]) == (phone, "cy")
+    [reply] = await texting.replies(phone, "reply_story_received")
+    assert reply["language"] == "cy"
+    record = await texting.recorded(provider_id)
+    assert record is not None
+    assert "Canodd" not in str(record)
+
+
+async def _texts(events: list[dict[str, Any]], text_id: str) -> list[dict[str, Any]]:
+    return about(events, "text_id", text_id)
+
+
+async def test_a_story_without_words_is_asked_for_them(texting: Texting) -> None:
+    phone = new_phone()
+
+    assert (await texting.text("thanks!", sender=phone)).status_code == 200
+
+    assert len(await texting.replies(phone, "reply_thanks_empty")) == 1
+    assert await texting.db["text_senders"].count_documents({"phone": phone}) == 0
+
+
+async def test_an_approved_story_sent_by_text_is_texted_once_with_its_link(
+    texting: Texting, rabbitmq_url: str
+) -> None:
+    phone = new_phone()
+    provider_id = str(uuid.uuid4())
+    await texting.text("STORY We sang on the doorsteps.", sender=phone, provider_id=provider_id)
+    reply_ref = reply_ref_of(text_id_of(provider_id))
+    approved = StoryApproved(
+        producer="moderation",
+        correlation_id="texts-in",
+        data=StoryOutcomeData(
+            story_id=uuid.uuid4(),
+            title="Doorsteps",
+            public_url="https://share.together.example/stories/doorsteps",
+            reply_ref=uuid.UUID(reply_ref),
+        ),
+    )
+
+    for _ in range(2):
+        await publish_event(rabbitmq_url, approved)
+    [told] = await eventually(
+        lambda: texting.replies(phone, "reply_story_approved"), until=bool, what="outcome text"
+    )
+    await eventually(
+        lambda: texting.db["text_senders"].find_one({"_id": reply_ref}),
+        until=lambda found: found is None,
+        what="the sender forgotten",
+    )
+
+    assert told["cause_event_id"] == str(approved.id)
+    assert len(await texting.replies(phone, "reply_story_approved")) == 1
+
+
+async def test_a_call_without_the_providers_token_is_refused_and_records_nothing(
+    texting: Texting,
+) -> None:
+    phone = new_phone()
+    provider_id = str(uuid.uuid4())
+
+    refused = await texting.text("STOP", sender=phone, provider_id=provider_id, token="guess")
+    unsigned = await texting.client.post("/sms/inbound", json={"id": provider_id})
+
+    assert (refused.status_code, unsigned.status_code) == (403, 403)
+    assert await texting.recorded(provider_id) is None
+    assert await texting.replies(phone, "reply_stopped") == []
+
+
+async def test_erasure_by_number_forgets_its_texts_senders_and_codes(
+    texting: Texting, rabbitmq_url: str
+) -> None:
+    phone = new_phone()
+    digest = phone_digest(phone, key=texting.ctx.erasure_key)
+    provider_id = str(uuid.uuid4())
+    await texting.text("THANKS to the bin crews", sender=phone, provider_id=provider_id)
+    assert texting.ctx.text_codes is not None
+    await texting.ctx.text_codes.issue(
+        match_id=str(uuid.uuid4()),
+        person_id=str(uuid.uuid4()),
+        phone_digest=digest,
+        expires_at=datetime.now(UTC) + timedelta(days=1),
+    )
+
+    erasure = PersonErasureRequested(
+        producer="signups",
+        correlation_id="texts-in",
+        data=PersonErasureRequestedData(erasure_id=uuid.uuid4(), phone_digest=digest),
+    )
+    await publish_event(rabbitmq_url, erasure)
+
+    async def left() -> int:
+        counts = [
+            await texting.db[name].count_documents({"phone_digest": digest})
+            for name in ("inbound_texts", "text_senders", "text_codes")
+        ]
+        return sum(counts)
+
+    await eventually(left, until=lambda n: n == 0, what="the number's texts forgotten")
