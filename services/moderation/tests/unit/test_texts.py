@@ -1,9 +1,21 @@
 """What moderation makes of a text's words: its title, who a thank-you thanks, what it keeps."""
 
 import uuid
+from typing import Any
 
 import pytest
 from moderation.domain import texts
+from moderation.domain.decisions import Reason
+from moderation.domain.items import Kind
+from moderation.domain.targets import Targets
+from moderation.handlers import Context, decisions
+from moderation.handlers.texts import receive_text
+from together_contracts import TextReceived, TextReceivedData
+from together_kit.messaging.consuming import AlreadyHandled
+from together_kit.testing.clock import Clock
+
+from .items import a_story
+from .test_handlers import ANN, START, FakeAnswers, FakeItems
 
 pytestmark = pytest.mark.unit
 
@@ -66,3 +78,57 @@ def test_an_item_keeps_that_it_came_by_text_and_the_reference_alone() -> None:
 def test_a_texts_item_is_its_own_and_the_same_every_time() -> None:
     text_id = uuid.uuid4()
     assert texts.item_id(text_id) == texts.item_id(text_id) != text_id
+
+
+def received(kind: str, body: str, **changes: Any) -> TextReceived:
+    data = {"text_id": uuid.uuid4(), "kind": kind, "body": body, "reply_ref": uuid.uuid4()}
+    return TextReceived(
+        producer="notifications",
+        correlation_id="c-text",
+        data=TextReceivedData.model_validate({**data, **changes}),
+    )
+
+
+def context(items: FakeItems) -> Context:
+    return Context(
+        items=items,
+        answers=FakeAnswers(),
+        clock=Clock(START),
+        targets=Targets(),
+        public_base_url="https://share.example/",
+    )
+
+
+async def test_a_text_is_queued_once_and_its_outcome_carries_the_reference() -> None:
+    items = FakeItems()
+    ctx = context(items)
+    sent = received("story", "Lockdown was long. Ring me on 07700 900982.")
+    item = await receive_text(sent, ctx)
+    with pytest.raises(AlreadyHandled):
+        await receive_text(sent, ctx)
+    with pytest.raises(AlreadyHandled):
+        await receive_text(received("story", "Other words", text_id=sent.data.text_id), ctx)
+    assert list(items.items) == [item.id]
+    assert (item.kind, item.region, item.title, item.story.prompt) == (
+        Kind.STORY,
+        "UK",
+        "Lockdown was long",
+        "lockdown",
+    )
+    assert item.personal_data
+    [submitted] = items.events
+    assert submitted.type == "story.submitted"
+
+    await decisions.reject(item.id, ANN, reason=Reason.PERSONAL_DATA, ctx=ctx)
+    rejected = items.events[-1]
+    assert rejected.type == "story.rejected"
+    assert rejected.data.reply_ref == sent.data.reply_ref  # type: ignore[attr-defined]
+
+
+async def test_a_web_story_has_no_reference_to_tell() -> None:
+    items = FakeItems()
+    ctx = context(items)
+    story = a_story(START)
+    await items.add(story, events=[])
+    await decisions.approve(story.id, ANN, ctx=ctx)
+    assert items.events[-1].data.reply_ref is None  # type: ignore[attr-defined]
