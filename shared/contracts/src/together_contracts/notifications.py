@@ -7,7 +7,8 @@ from pydantic import ConfigDict, Field
 
 from together_contracts.envelope import EventData, IntegrationEvent
 
-Channel = Literal["email", "webhook"]
+Channel = Literal["email", "webhook", "sms"]
+"""How a message went: email over SMTP, a signed webhook, or a text (SMS) through a provider."""
 
 
 class NotificationSentData(EventData):
