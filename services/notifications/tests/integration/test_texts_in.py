@@ -26,7 +26,8 @@ from together_contracts import (
     VolunteerRegisteredData,
     phone_digest,
 )
-from together_kit.dev.stack import free_port
+from together_kit.dev.smsshapes import Text, twilio_callback
+from together_kit.dev.smssink import NOTIFY_TEMPLATE_ID, SmsSink
 from together_kit.testing.probe import event_probe, publish_event
 from together_kit.testing.waiting import eventually
 
@@ -35,7 +36,6 @@ from .conftest import Document, unique_address
 pytestmark = pytest.mark.integration
 
 TOKEN = "callback-token-for-the-inbound-tests-0123456789"
-NOTIFY_KEY = "tests-00000000-0000-4000-8000-000000000000-00000000-0000-4000-8000-000000000000"
 
 
 def new_phone() -> str:
@@ -76,20 +76,27 @@ class Texting:
         return await self.db["inbound_texts"].find_one({"_id": text_id_of(provider_id)})
 
 
+def sink_settings(sink: SmsSink, **overrides: Any) -> dict[str, Any]:
+    """Texts through the session's SMS sink in Notify's shape, with this test's callback token."""
+    values = {
+        "sms_provider": "notify",
+        "sms_api_url": sink.url,
+        "notify_api_key": sink.notify_api_key,
+        "notify_template_id": NOTIFY_TEMPLATE_ID,
+        "notify_callback_token": TOKEN,
+        "sms_from": "",
+    }
+    return values | overrides
+
+
 @pytest.fixture
 async def texting(
-    settings_for: Callable[..., Settings], inspector: AsyncDatabase[Document]
+    settings_for: Callable[..., Settings],
+    inspector: AsyncDatabase[Document],
+    session_sms_sink: SmsSink,
 ) -> AsyncIterator[Texting]:
-    """Notifications with Notify as its provider; its API is a closed local port, so replies are
-    recorded and tried, never delivered (what was queued is what these tests look at)."""
-    settings = settings_for(
-        sms_provider="notify",
-        notify_api_key=NOTIFY_KEY,
-        notify_template_id=str(uuid.uuid4()),
-        notify_callback_token=TOKEN,
-        sms_api_url=f"http://127.0.0.1:{free_port()}",
-    )
-    app = create_app(settings)
+    """Notifications with Notify as its provider, the session's SMS sink in its place."""
+    app = create_app(settings_for(**sink_settings(session_sms_sink)))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(
@@ -138,7 +145,7 @@ def about(events: list[dict[str, Any]], key: str, value: str) -> list[dict[str, 
 
 
 async def test_stop_suppresses_the_number_tells_signups_once_and_confirms_once(
-    texting: Texting, rabbitmq_url: str
+    texting: Texting, rabbitmq_url: str, session_sms_sink: SmsSink
 ) -> None:
     phone = new_phone()
     person_id = await volunteer_with(phone, texting, rabbitmq_url)
@@ -163,12 +170,24 @@ async def test_stop_suppresses_the_number_tells_signups_once_and_confirms_once(
     assert phone not in str(suppression)
     [confirmation] = await texting.replies(phone, "reply_stopped")
     assert confirmation["kind"] == "stop-confirmation"
+    [delivered] = await eventually(
+        lambda: _texts_to(session_sms_sink, phone), until=bool, what="the confirmation"
+    )
+    assert delivered.body.startswith("together: you will get no more texts from us.")
+    await texting.text("help", sender=phone)
+    [unsent] = await texting.replies(phone, "reply_help")
+    assert unsent["status"] == "suppressed"
+    assert len(session_sms_sink.texts_to(phone)) == 1
     assert await texting.db["inbound_texts"].count_documents({"_id": text_id_of(provider_id)}) == 1
 
     started = await texting.text("start", sender=phone)
     assert started.status_code == 200
     assert await texting.db["suppressions"].find_one({"_id": {"$in": digests}}) is None
     assert len(await texting.replies(phone, "reply_started")) == 1
+
+
+async def _texts_to(sink: SmsSink, phone: str) -> list[Text]:
+    return sink.texts_to(phone)
 
 
 async def _events_about(events: list[dict[str, Any]], person_id: str) -> list[dict[str, Any]]:
@@ -360,3 +379,54 @@ async def test_erasure_by_number_forgets_its_texts_senders_and_codes(
         return sum(counts)
 
     await eventually(left, until=lambda n: n == 0, what="the number's texts forgotten")
+
+
+async def test_twilio_calls_are_checked_by_their_signature_and_answered_with_twiml(
+    settings_for: Callable[..., Settings], session_sms_sink: SmsSink
+) -> None:
+    """Twilio signs the public URL it called (`public_base_url`), whatever address the request
+    arrived at; a call signed with another token is refused, and records nothing."""
+    account = "AC" + "1" * 32
+    settings = settings_for(
+        **sink_settings(
+            session_sms_sink,
+            sms_provider="twilio",
+            twilio_account_sid=account,
+            twilio_auth_token=TOKEN,
+            sms_from="+447700900000",
+        )
+    )
+    app = create_app(settings)
+    phone = new_phone()
+    sid = f"SM{uuid.uuid4().hex}"
+    params = {"MessageSid": sid, "AccountSid": account, "From": phone, "To": "+447700900000"}
+    params |= {"Body": "Help?"}
+    public = "http://notifications.test/sms/inbound"
+    signed = twilio_callback(public, auth_token=TOKEN, params=params)
+    forged = twilio_callback(public, auth_token="another-token", params=params)
+
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://127.0.0.1:8004"
+        ) as client:
+            refused = await client.post(
+                "/sms/inbound", content=forged.content, headers=forged.headers
+            )
+            db = app.state.runtime.db
+            nothing = await db["inbound_texts"].find_one({"_id": text_id_of(sid)})
+            answered = await client.post(
+                "/sms/inbound", content=signed.content, headers=signed.headers
+            )
+            recorded = await db["inbound_texts"].find_one({"_id": text_id_of(sid)})
+            help_reply = await db["messages"].find_one(
+                {"recipient": phone, "template": "reply_help"}
+            )
+
+    assert (refused.status_code, nothing) == (403, None)
+    assert answered.status_code == 200
+    assert answered.headers["content-type"].startswith("text/xml")
+    assert "<Response/>" in answered.text
+    assert recorded is not None
+    assert recorded["asked"] == "help"
+    assert help_reply is not None
