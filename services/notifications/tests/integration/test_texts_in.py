@@ -335,7 +335,7 @@ async def test_an_approved_story_sent_by_text_is_texted_once_with_its_link(
     assert len(await texting.replies(phone, "reply_story_approved")) == 1
 
 
-async def test_a_call_without_the_providers_token_is_refused_and_records_nothing(
+async def test_a_call_not_the_providers_or_unreadable_is_refused_and_records_nothing(
     texting: Texting,
 ) -> None:
     phone = new_phone()
@@ -344,7 +344,11 @@ async def test_a_call_without_the_providers_token_is_refused_and_records_nothing
     refused = await texting.text("STOP", sender=phone, provider_id=provider_id, token="guess")
     unsigned = await texting.client.post("/sms/inbound", json={"id": provider_id})
 
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    unreadable = await texting.client.post("/sms/inbound", content=b"{not json", headers=headers)
+
     assert (refused.status_code, unsigned.status_code) == (403, 403)
+    assert unreadable.status_code == 400
     assert await texting.recorded(provider_id) is None
     assert await texting.replies(phone, "reply_stopped") == []
 
