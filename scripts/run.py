@@ -2,7 +2,8 @@
 
 Starts the embedded store (data kept in var/mongo) unless MONGODB_URL is set, checks RabbitMQ
 at RABBITMQ_URL (starting a local rabbitmq-server if one is installed), starts a local mail sink
-unless NOTIFICATIONS_SMTP_HOST is set, runs each service as a child process with its output
+unless NOTIFICATIONS_SMTP_HOST is set and a local SMS sink (GOV.UK Notify's API, with an inbox page)
+unless NOTIFICATIONS_SMS_PROVIDER is set, runs each service as a child process with its output
 prefixed by its name, waits for every /readyz and prints the pages to open.
 
 Every port it opens is a setting (an environment variable, listed by --help); a port already
@@ -26,6 +27,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -35,6 +37,7 @@ from urllib.parse import urlsplit
 
 import uvicorn
 from together_kit.dev.mailsink import MailSink
+from together_kit.dev.smssink import SmsSink
 from together_kit.dev.stack import (
     EmbeddedStore,
     die_with_parent,
@@ -46,7 +49,8 @@ from together_kit.serve import SUPERVISOR_PID
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = "VAR_DIR"
-"""Where the embedded store keeps its data (mongo/) and the mail sink its messages (mail/)."""
+"""Where the embedded store keeps its data (mongo/), the mail sink its messages (mail/) and the
+SMS sink its texts (sms/)."""
 SERVICES = {"signups": 8001, "moderation": 8002, "matching": 8003, "notifications": 8004}
 COLOURS = {"signups": 36, "moderation": 35, "matching": 33, "notifications": 32}
 WIDTH = max(map(len, SERVICES))
@@ -89,15 +93,24 @@ SERVICE_PORTS = {
 STORE_PORT = Port("STORE_PORT", 27017, "the embedded store's port")
 MAIL_SMTP_PORT = Port("MAIL_SMTP_PORT", 1025, "the mail sink's SMTP port")
 MAIL_PAGE_PORT = Port("MAIL_PAGE_PORT", 8025, "the mail inbox page's port")
+SMS_SINK_PORT = Port("SMS_SINK_PORT", 8026, "the SMS sink's port (its API and inbox page)")
 EPILOG = (
     "Ports (environment variables, default in brackets):\n"
     + "\n".join(
         f"  {port.setting:<20} {port.what} [{port.default}]"
-        for port in (*SERVICE_PORTS.values(), STORE_PORT, MAIL_SMTP_PORT, MAIL_PAGE_PORT)
+        for port in (
+            *SERVICE_PORTS.values(),
+            STORE_PORT,
+            MAIL_SMTP_PORT,
+            MAIL_PAGE_PORT,
+            SMS_SINK_PORT,
+        )
     )
     + "\nOther settings:\n"
     + "  MONGODB_URL          a store of your own instead of the embedded one\n"
     + "  NOTIFICATIONS_SMTP_HOST\n                       a mail relay of your own instead of the sink\n"
+    + "  NOTIFICATIONS_SMS_PROVIDER\n                       texts by notify or twilio (with their"
+    + " NOTIFICATIONS_ settings) or none, instead of the SMS sink\n"
     + "  RABBITMQ_URL         the broker [amqp://guest:guest@localhost:5672/]\n"
     + f"  {VAR_DIR:<20} the embedded store's data and the sink's mail [./var]"
 )
@@ -114,6 +127,7 @@ class Plan:
     ports: dict[str, int]
     store: bool
     mail: bool
+    texts: bool = False
     admin_key: str | None = None
     wanted: list[tuple[Port, int]] = field(default_factory=list)
 
@@ -160,6 +174,7 @@ def plan_ports(names: list[str], env: dict[str, str]) -> Plan:
         ports=ports,
         store=not env.get("MONGODB_URL"),
         mail=not env.get("NOTIFICATIONS_SMTP_HOST"),
+        texts=not env.get("NOTIFICATIONS_SMS_PROVIDER"),
     )
     plan.wanted = [(SERVICE_PORTS[name], ports[name]) for name in names]
     if plan.store:
@@ -167,6 +182,8 @@ def plan_ports(names: list[str], env: dict[str, str]) -> Plan:
     if plan.mail:
         plan.wanted.append((MAIL_SMTP_PORT, MAIL_SMTP_PORT.number(env)))
         plan.wanted.append((MAIL_PAGE_PORT, MAIL_PAGE_PORT.number(env)))
+    if plan.texts:
+        plan.wanted.append((SMS_SINK_PORT, SMS_SINK_PORT.number(env)))
     given: dict[int, Port] = {}
     for port, number in plan.wanted:
         if number in given:
@@ -253,6 +270,24 @@ def start_mail_sink(env: dict[str, str], stack: contextlib.ExitStack) -> MailSin
     env["NOTIFICATIONS_SMTP_HOST"] = "127.0.0.1"
     env["NOTIFICATIONS_SMTP_PORT"] = str(port)
     say("mail", f"SMTP sink on 127.0.0.1:{port}; inbox at {inbox_url(env)}")
+    return sink
+
+
+def start_sms_sink(
+    plan: Plan, env: dict[str, str], sock: socket.socket, stack: contextlib.ExitStack
+) -> SmsSink:
+    """The SMS sink in Notify's shape on its port, with keys of this run's own, and notifications
+    told to text through it (its receipts and replies go to this run's notifications)."""
+    sink = SmsSink(
+        folder=var_dir(env) / "sms",
+        notifications_url=plan.url("notifications", ""),
+        notify_api_key=f"together_dev-{uuid.uuid4()}-{uuid.uuid4()}",
+        notify_callback_token=secrets.token_urlsafe(32),
+    )
+    sink.start(sock)
+    stack.callback(sink.stop)
+    env.update(sink.notifications_env())
+    say("texts", f"SMS sink (GOV.UK Notify's API) on {sink.url}; inbox at {sink.url}/")
     return sink
 
 
@@ -394,6 +429,8 @@ def url_box(plan: Plan, env: dict[str, str]) -> list[str]:
     lines += [f"{what:<15} {plan.url(name, path)}" for name, what, path in pages if name in running]
     if plan.mail:
         lines.append(f"{'mail inbox':<15} {inbox_url(env)}")
+    if plan.texts:
+        lines.append(f"{'text inbox':<15} http://127.0.0.1:{SMS_SINK_PORT.number(env)}/")
     if "notifications" in running:
         lines.append(f"{'support':<15} {plan.url('notifications', '/support/messages')}")
     if plan.admin_key:
@@ -524,6 +561,8 @@ def main() -> int:
         if plan.mail:
             page = stack.enter_context(listen(MAIL_PAGE_PORT, env))
         sink = start_mail_sink(env, stack) if plan.mail else None
+        if plan.texts:
+            start_sms_sink(plan, env, stack.enter_context(listen(SMS_SINK_PORT, env)), stack)
         if plan.store:
             env["MONGODB_URL"] = start_store(env, stack).url
         try:

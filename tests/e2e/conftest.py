@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from together_kit.dev.mailsink import MailSink
+from together_kit.dev.smssink import SmsSink
 from together_kit.dev.stack import free_port, local_vhost, vhost_of
 from together_kit.testing.processes import ServiceProcess
 
@@ -99,6 +100,21 @@ def mail_sink(tmp_path: Path) -> Iterator[object]:
     """The local SMTP sink of `make run`, in this process on a free port: `.smtp_port`, and
     `.messages` (parsed `EmailMessage`s, in arrival order)."""
     sink = MailSink(folder=tmp_path / "mail", smtp_port=free_port())
+    sink.start()
+    try:
+        yield sink
+    finally:
+        sink.stop()
+
+
+@pytest.fixture
+def sms_sink(system: System, tmp_path: Path) -> Iterator[SmsSink]:
+    """The local SMS sink of `make run` (GOV.UK Notify's shape), in this process on a free port,
+    knowing this test's notifications: start it with `system.start("notifications",
+    **sms_sink.notifications_env())`. Then `.texts_to(phone)` (each text's `.body`,
+    `.segments`, `.status`), `await .reply(phone, "YES K7P")` (what notifications answered),
+    `.fail(phone, "refused" | "unavailable" | "undelivered")`, `.delay_seconds`, `.arrived`."""
+    sink = SmsSink(folder=tmp_path / "sms", notifications_url=system.url("notifications"))
     sink.start()
     try:
         yield sink

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RUN = ROOT / "scripts" / "run.py"
 TAG = "TOGETHER_RUN_TEST_TAG"
 SERVICE_PORTS = ("SIGNUPS_PORT", "MODERATION_PORT", "MATCHING_PORT", "NOTIFICATIONS_PORT")
-OTHER_PORTS = ("STORE_PORT", "MAIL_SMTP_PORT", "MAIL_PAGE_PORT")
+OTHER_PORTS = ("STORE_PORT", "MAIL_SMTP_PORT", "MAIL_PAGE_PORT", "SMS_SINK_PORT")
 
 
 def tagged(tag: str) -> list[int]:
@@ -130,7 +130,7 @@ def run_env(rabbitmq_url: str, tmp_path: Path) -> dict[str, str]:
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("MONGODB_", "NOTIFICATIONS_", "SIGNUPS_", "MATCHING_"))
-        and not key.startswith(("MODERATION_", "STORE_", "MAIL_"))
+        and not key.startswith(("MODERATION_", "STORE_", "MAIL_", "SMS_"))
     }
     env |= {name: str(free_port()) for name in (*SERVICE_PORTS, *OTHER_PORTS)}
     env |= {
@@ -224,6 +224,7 @@ def test_the_url_box_lists_the_pages_and_a_killed_supervisor_leaves_nothing_runn
         ("gap map", url("MATCHING_PORT", "/gaps")),
         ("moderation", url("MODERATION_PORT", "/moderation")),
         ("mail inbox", url("MAIL_PAGE_PORT", "/")),
+        ("text inbox", url("SMS_SINK_PORT", "/")),
         ("support", url("NOTIFICATIONS_PORT", "/support/messages")),
     ]:
         assert f"│ {what:<15} {address} " in box, (what, box)

@@ -15,6 +15,7 @@ def real_erasure_key(monkeypatch: pytest.MonkeyPatch) -> None:
     """Production also refuses the placeholder erasure key (together_kit.settings)."""
     monkeypatch.setenv("ERASURE_KEY", "e" * 40)
     monkeypatch.setenv("SITE_KEY", "s" * 40)
+    monkeypatch.delenv("NOTIFICATIONS_SMS_PROVIDER", raising=False)  # the session's SMS sink
 
 
 def test_production_with_a_webhook_refuses_the_placeholder_secret() -> None:

@@ -58,6 +58,7 @@ def test_twilio_receipts_come_back_to_our_public_address() -> None:
             twilio_account_sid="AC" + "1" * 32,
             sms_from="+447700900000",
             public_base_url="https://notifications.together.example/",
+            sms_api_url=None,
         )
     )
 

@@ -38,6 +38,8 @@ DEVELOPMENT_NOTIFY_API_KEY = (
 )
 DEVELOPMENT_TOKEN = "development-only-sms-token"  # noqa: S105 (the sink's own, for the tests)
 DEVELOPMENT_TWILIO_SID = "AC" + "0" * 32
+NOTIFY_TEMPLATE_ID = "00000000-0000-4000-8000-0000000005e5"
+"""The sink's one template, `((body))`: it takes any id."""
 
 
 class SmsSink:
@@ -76,6 +78,20 @@ class SmsSink:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    def notifications_env(self) -> dict[str, str]:
+        """notifications' settings (environment variables) for texting through this sink in
+        its shape, and for checking the calls it makes."""
+        env = {
+            "NOTIFICATIONS_SMS_PROVIDER": self.shape,
+            "NOTIFICATIONS_SMS_API_URL": self.url,
+            "NOTIFICATIONS_NOTIFY_API_KEY": self.notify_api_key,
+            "NOTIFICATIONS_NOTIFY_TEMPLATE_ID": NOTIFY_TEMPLATE_ID,
+            "NOTIFICATIONS_NOTIFY_CALLBACK_TOKEN": self.notify_callback_token,
+            "NOTIFICATIONS_TWILIO_ACCOUNT_SID": self.twilio_account_sid,
+            "NOTIFICATIONS_TWILIO_AUTH_TOKEN": self.twilio_auth_token,
+        }
+        return env | {"NOTIFICATIONS_SMS_FROM": self.number if self.shape == "twilio" else ""}
 
     def texts_to(self, phone: str) -> list[Text]:
         number = normalised_phone(phone)

@@ -12,11 +12,13 @@ import pytest
 from playwright.async_api import Browser
 
 from together_kit.dev.mailsink import MailSink
+from together_kit.dev.smssink import SmsSink
 from together_kit.dev.stack import free_port
 from together_kit.testing import commands, infra
 from together_kit.testing.browser import chromium
 
 SESSION_SINK = pytest.StashKey[MailSink]()
+SESSION_SMS_SINK = pytest.StashKey[SmsSink]()
 
 # The kit's shared tests (e.g. the contract tests) assert in these modules: show why, as in a test.
 pytest.register_assert_rewrite(
@@ -30,8 +32,9 @@ def pytest_configure(config: pytest.Config) -> None:
     """Mail from whatever a test starts without a mail server of its own (a `Settings()` made in
     the test, a service process given no SMTP settings) goes to this session's own sink on a free
     port: never to the fixed SMTP port of `make run`, where its inbox or a real mail server may
-    listen.
-    Set before any test runs; a test's own SMTP settings take precedence.
+    listen. Texts likewise go to this session's own SMS sink (in GOV.UK Notify's shape; it posts
+    no receipts and takes no replies, knowing no notifications: e2e tests use `sms_sink`).
+    Set before any test runs; a test's own SMTP and SMS settings take precedence.
 
     The store-command listener is registered here too, before any client is made."""
     commands.install()
@@ -40,12 +43,27 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SESSION_SINK] = sink
     os.environ["NOTIFICATIONS_SMTP_HOST"] = "127.0.0.1"
     os.environ["NOTIFICATIONS_SMTP_PORT"] = str(sink.smtp_port)
+    texts = SmsSink(folder=Path(tempfile.mkdtemp(prefix="together-sms-")))
+    texts.start()
+    config.stash[SESSION_SMS_SINK] = texts
+    os.environ.update(texts.notifications_env())
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     if (sink := config.stash.get(SESSION_SINK, None)) is not None:
         sink.stop()
         shutil.rmtree(sink.folder, ignore_errors=True)
+    if (texts := config.stash.get(SESSION_SMS_SINK, None)) is not None:
+        texts.stop()
+        shutil.rmtree(texts.folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def session_sms_sink(pytestconfig: pytest.Config) -> SmsSink:
+    """The session's SMS sink, where an app built from `Settings()` in this process texts:
+    `.texts_to(phone)`, `.fail(phone, how)`; a test that needs receipts or replies sets
+    `.notifications_url` to its own app's address, or starts a sink of its own."""
+    return pytestconfig.stash[SESSION_SMS_SINK]
 
 
 @pytest.fixture(scope="session")
