@@ -108,8 +108,11 @@ async def test_a_story_by_text_is_screened_queued_once_approved_and_published(
         assert "07700" not in str(submitted)
 
         bea = await signed_in(moderation, "Bea")
+        queue = await bea.get("/moderation")
         page = await bea.get(f"/moderation/items/{item['_id']}")
         await bea.aclose()
+        row = queue.text.split(f'data-id="{item["_id"]}"', 1)[1].split("</tr>", 1)[0]
+        assert '<span class="badge">by text</span>' in row
         assert page.status_code == 200
         assert "Sent by text message" in page.text
         assert str(sent.data.reply_ref) not in page.text

@@ -9,6 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import HTMLResponse, Response
 
+from moderation.domain import texts
 from moderation.domain.decisions import REJECT_REASONS, Action, Reason
 from moderation.domain.items import Item, Kind, Status
 from moderation.domain.queue import QueueFilter
@@ -39,6 +40,8 @@ class Row:
     """The start of the text, so a moderator can tell items apart before opening one."""
     roles: tuple[str, ...]
     """A listing's roles for volunteers."""
+    by_text: bool = False
+    """A story or thank-you sent by text message (its outcome is texted back)."""
 
 
 def row(item: Item, *, ui: ModeratorUI, now: datetime) -> Row:
@@ -58,6 +61,7 @@ def row(item: Item, *, ui: ModeratorUI, now: datetime) -> Row:
         held_by=held_by,
         preview=preview(item.text),
         roles=listing_roles(item),
+        by_text=texts.sent_by_text(item.extra),
     )
 
 
