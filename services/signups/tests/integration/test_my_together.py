@@ -294,7 +294,7 @@ async def test_a_change_on_my_page_applies_nothing_until_the_emailed_link(
 async def test_my_data_is_everything_held_with_the_consent_log_and_no_link_secrets(
     signups: Signups, probe: EventProbe
 ) -> None:
-    email, person_id = await volunteer(signups, probe, phone="029 2000 0000")
+    email, person_id = await volunteer(signups, probe, phone="07700 900 982", channels="email sms")
     async with signed_in_client(signups, probe, email, person_id) as http:
         signature = {"kind": "person", "name": "Ann", "email": email, "nation": "wales"}
         assert (await http.post("/api/v1/letter/signatures", json=signature)).status_code == 202
@@ -306,10 +306,12 @@ async def test_my_data_is_everything_held_with_the_consent_log_and_no_link_secre
     mine = held["volunteer"]
     assert mine["id"] == person_id
     assert mine["details"]["email"] == email
-    assert mine["details"]["phone"] == "029 2000 0000"
-    assert {(r["consent"], r["granted"]) for r in mine["consent_log"]} == {
-        ("matched-events", True),
-        ("news", True),
+    assert mine["details"]["phone"] == "+447700900982"
+    assert mine["details"]["channels"] == ["email", "sms"]
+    assert {(r["consent"], r["granted"], r["source"]) for r in mine["consent_log"]} == {
+        ("matched-events", True, "form"),
+        ("news", True, "form"),
+        ("texts", True, "form"),
     }
     [signed] = held["letter_signatures"]
     assert (signed["details"]["name"], signed["details"]["nation"]) == ("Ann", "wales")

@@ -37,6 +37,7 @@ from together_contracts import (
     PersonErasedData,
     VolunteerUnsubscribed,
     VolunteerUnsubscribedData,
+    phone_digest,
 )
 from together_kit.messaging.outbox import AggregateCollection, RelayStaging
 from together_kit.testing.apps import running
@@ -218,12 +219,15 @@ async def test_join_stores_a_pending_person_and_sends_a_confirmation_link(
         "pending",
     )
     assert [(c["consent"], c["granted"], c["source"]) for c in document["consent_log"]] == [
-        ("matched-events", True, "api")
+        ("matched-events", True, "api"),
+        ("texts", True, "api"),
     ]
+    assert (document["phone"], document["channels"]) == ("+447700900982", ["email", "sms"])
     registered = await event_caused_by(probe, "join-1", "volunteer.registered")
     assert registered["producer"] == "signups"
     data = registered["data"]
     assert (data["person_id"], data["email"], data["name"]) == (body["id"], email, "Ann Jones")
+    assert (data["phone"], data["channels"]) == ("+447700900982", ["email", "sms"])
     claims = signups.ctx.tokens.read(token_in(data["confirm_url"], "confirm"), max_age=60)
     assert str(claims.subject) == body["id"]
     assert token_in(data["unsubscribe_url"], "stop-emails")
@@ -240,7 +244,7 @@ async def test_joining_again_changes_nothing_until_the_emailed_change_is_confirm
     stored = await signups.db["people"].find_one({"_id": person_id})
     signups.clock.advance(days=1)
 
-    rewrite = {"name": "Mallory", "postcode": "M1 1AE", "phone": "0161 496 0000"}
+    rewrite = {"name": "Mallory", "postcode": "M1 1AE", "phone": "07700 900123"}
     again = await signups.join(
         "second", email=email.upper(), travel_radius_km=40, consent_news=False, **rewrite
     )
@@ -364,7 +368,7 @@ async def test_erasure_deletes_the_person_leaves_a_tombstone_and_collects_answer
 ) -> None:
     email = unique_email("dylan")
     person_id = await signups.join_id(
-        "join", name="Dylan Thomas", email=email, phone="01234 567890"
+        "join", name="Dylan Thomas", email=email, phone="07700 900 456"
     )
     await event_caused_by(probe, "join", "volunteer.registered")
     assert email in await signups.everything_stored()
@@ -379,11 +383,13 @@ async def test_erasure_deletes_the_person_leaves_a_tombstone_and_collects_answer
     assert outcome is ErasureOutcome.ERASED
     requested = await event_caused_by(probe, "erase", "person.erasure_requested")
     assert requested["data"]["person_id"] == person_id
+    number = phone_digest("+447700900456", key=signups.ctx.erasure_key)
+    assert requested["data"]["phone_digest"] == number
     erasure_id = requested["data"]["erasure_id"]
     assert await signups.db["people"].count_documents({}) == 0
     assert await signups.db["tombstones"].count_documents({}) == 1
     stored = (await signups.everything_stored()).lower()
-    for personal in (email, "dylan thomas", "01234 567890", "cf10 1aa"):
+    for personal in (email, "dylan thomas", "7700900456", "7700 900 456", "cf10 1aa"):
         assert personal not in stored
 
     status = await signups.http.get(f"/api/v1/erasures/{erasure_id}", headers=ADMIN)
@@ -423,7 +429,7 @@ async def test_erasure_deletes_the_person_leaves_a_tombstone_and_collects_answer
 
 async def test_admin_reads_need_the_admin_key(signups: Signups) -> None:
     email = unique_email("eira")
-    person_id = await signups.join_id(email=email, phone="029 2000 0000")
+    person_id = await signups.join_id(email=email, phone="029 2000 0000", channels=["email"])
     erasure_path = f"/api/v1/erasures/{uuid.uuid4()}"
 
     for path in (f"{SIGNUPS}/{person_id}", f"{SIGNUPS}?email={email}", erasure_path):
@@ -435,9 +441,10 @@ async def test_admin_reads_need_the_admin_key(signups: Signups) -> None:
     assert one.status_code == 200, one.text
     assert (one.json()["email"], one.json()["phone"], one.json()["status"]) == (
         email,
-        "029 2000 0000",
+        "+442920000000",
         "pending",
     )
+    assert one.json()["channels"] == ["email"]
     found = await signups.http.get(SIGNUPS, params={"email": f"  {email.upper()} "}, headers=ADMIN)
     assert found.status_code == 200, found.text
     assert [p["id"] for p in found.json()] == [person_id]
@@ -771,6 +778,7 @@ async def test_asyncapi_lists_every_event_signups_tells_and_hears(signups: Signu
         "person.access_answered",
         "person.erased",
         "pledge.approved",
+        "volunteer.texts_stopped",
         "volunteer.unsubscribed",
     ]
     heard = json.dumps(document["components"]["schemas"])

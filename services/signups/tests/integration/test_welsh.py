@@ -276,7 +276,7 @@ async def test_english_is_the_default_and_the_check_sees_it(welsh: Welsh) -> Non
 
 
 def test_the_welsh_catalogue_is_complete_and_repeats_nothing_of_the_kits() -> None:
-    choices = (*labels.ALL, *letter.LABELS)
+    choices = (*labels.ALL, *letter.LABELS, forms.CHANNEL_LABELS)
     in_code = {text for mapping in choices for text in mapping.values()} | {
         text for mapping in forms.ALL for said in mapping.values() for text in texts_of(said)
     }

@@ -36,6 +36,7 @@ from together_contracts import (
     PledgeOutcomeData,
     PledgeRejected,
     email_digest,
+    phone_digest,
 )
 
 from .fakes import (
@@ -231,6 +232,8 @@ async def test_following_the_change_link_applies_it_tells_updated_and_logs_the_l
         "person_id": str(person_id),
         "name": "Someone Else",
         "language": "cy",
+        "phone": "0161 000 0000",
+        "channels": ["email"],
     }
     assert updated.type == "volunteer.updated"
     assert updated.correlation_id == "ch1"
@@ -670,6 +673,7 @@ async def test_any_address_is_sent_a_link_without_a_name_and_can_be_forgotten(
         "erasure_id": record["_id"],
         "person_id": None,
         "email_digest": digest,
+        "phone_digest": None,
     }
     assert world.erasures.tombstones == {digest}
     assert record["answers"] == {"signups": NOW}
@@ -771,6 +775,7 @@ async def test_erasure_deletes_the_person_keeps_a_tombstone_and_tells_everyone(
         "erasure_id": record["_id"],
         "person_id": str(joined.person_id),
         "email_digest": email_digest(ANN.email, key=ERASURE_KEY),
+        "phone_digest": phone_digest("+44 29 2000 0000", key=ERASURE_KEY),
     }
     assert_no_pii(told)
 

@@ -234,16 +234,20 @@ def test_language_is_english_or_welsh() -> None:
 @pytest.mark.parametrize(
     ("raw", "kept"),
     [
-        ("029 2000 0000", "029 2000 0000"),
-        (" +44 (0)29 2000 0000 ", "+44 (0)29 2000 0000"),
-        ("07700-900123", "07700-900123"),
+        ("029 2000 0000", "+442920000000"),
+        (" +44 (0)29 2000 0000 ", "+442920000000"),
+        ("07700-900123", "+447700900123"),
+        ("0044 7911 123456", "+447911123456"),
+        ("+353 85 123 4567", "+353851234567"),
     ],
 )
-def test_a_phone_number_is_kept_trimmed(raw: str, kept: str) -> None:
+def test_a_phone_number_is_kept_in_e164(raw: str, kept: str) -> None:
     assert signup(phone=raw).phone == kept
 
 
-@pytest.mark.parametrize("raw", ["call me", "12345", "0770090012300000000000", "+44 7700 9001x"])
+@pytest.mark.parametrize(
+    "raw", ["call me", "12345", "0770090012300000000000", "+44 7700 9001x", "0791123"]
+)
 def test_a_phone_number_that_is_not_one_is_refused(raw: str) -> None:
     assert {loc for loc, _ in refused(SignupCreate, {**MINIMAL, "phone": raw})} == {("phone",)}
 

@@ -19,6 +19,7 @@ def test_the_queues_keep_their_purposes_and_bindings() -> None:
         "erasures": ["person.erased", "person.erasure_requested"],
         "access": ["person.access_answered"],
         "unsubscribes": ["volunteer.unsubscribed"],
+        "texts": ["volunteer.texts_stopped"],
         "pledges": [
             "pledge.approved",
             "pledge.rejected",
@@ -39,12 +40,19 @@ def test_every_event_keeps_its_inbox_record() -> None:
 
 
 def test_each_event_names_its_handlers() -> None:
-    tables = [consumers.ERASURES, consumers.ACCESS, consumers.UNSUBSCRIBES, consumers.PLEDGES]
+    tables = [
+        consumers.ERASURES,
+        consumers.ACCESS,
+        consumers.UNSUBSCRIBES,
+        consumers.TEXTS,
+        consumers.PLEDGES,
+    ]
     assert {key: names for table in tables for key, names in describe(table).items()} == {
         "person.erased": ["erasure.record_erased"],
         "person.erasure_requested": ["erasure.erase_again"],
         "person.access_answered": ["access.record_answer"],
         "volunteer.unsubscribed": ["volunteers.note_unsubscribed_elsewhere"],
+        "volunteer.texts_stopped": ["texts.note_texts_stopped"],
         "pledge.approved": ["pledges.record_decision"],
         "pledge.rejected": ["pledges.record_decision"],
         "pledge.update_approved": ["progress.record_update_decision"],

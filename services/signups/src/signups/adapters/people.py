@@ -14,8 +14,10 @@ from together_kit.messaging.outbox import (
 )
 
 from signups.domain.people import (
+    ChannelConsent,
     ConsentRecord,
     EmailAlreadyRegisteredError,
+    Logged,
     PendingChange,
     Person,
     PersonChange,
@@ -125,6 +127,7 @@ def _details_document(details: VolunteerDetails) -> dict[str, Any]:
         "availability": [str(a) for a in details.availability],
         "consents": sorted(str(c) for c in details.consents),
         "connector": details.connector,
+        "channels": list(details.channels),
     }
 
 
@@ -140,7 +143,7 @@ def from_document(document: dict[str, Any]) -> Person:
         confirmation_nonce=document.get("confirmation_nonce"),
         consent_log=[
             ConsentRecord(
-                consent=Consent(r["consent"]),
+                consent=_logged(r["consent"]),
                 granted=r["granted"],
                 form_version=r["form_version"],
                 source=r["source"],
@@ -176,4 +179,9 @@ def _details(document: dict[str, Any]) -> VolunteerDetails:
         availability=tuple(Availability(a) for a in document.get("availability", [])),
         consents=frozenset(Consent(c) for c in document.get("consents", [])),
         connector=document.get("connector", False),
+        channels=tuple(document.get("channels", ["email"])),
     )
+
+
+def _logged(value: str) -> Logged:
+    return ChannelConsent(value) if value in set(ChannelConsent) else Consent(value)

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID, uuid4
 
-from together_contracts import Availability, Consent, IntegrationEvent, Interest, Language
+from together_contracts import Availability, Channel, Consent, IntegrationEvent, Interest, Language
 
 CONFIRMATION_RESEND_AFTER = timedelta(minutes=10)
 PENDING_PURGED_AFTER = timedelta(days=30)
@@ -19,6 +19,19 @@ PENDING_CHANGE_KEPT_FOR = timedelta(days=7)
 """As long as the link that confirms a change works; then the change is dropped."""
 CHANGE_LINK_SOURCE = "change-link"
 """The consent log's source for what a confirmed "confirm these changes" link applied."""
+TEXT_REPLY_SOURCE = "sms-reply"
+"""The consent log's source for texts stopped by a reply, followed by the word: `sms-reply:STOP`."""
+
+
+class ChannelConsent(StrEnum):
+    """What the consent log keeps beside the email consents (`Consent`): agreeing to be texted,
+    given by choosing text as a channel."""
+
+    TEXTS = "texts"
+
+
+Logged = Consent | ChannelConsent
+"""Whatever a consent record is about."""
 
 
 class EmailAlreadyRegisteredError(Exception):
@@ -57,6 +70,8 @@ class ChangeFollowed:
     outcome: ConfirmOutcome
     contact_changed: bool = False
     """The name or the language changed: emails to the person are written differently."""
+    channels_changed: bool = False
+    """The phone or the channels changed: notifications reaches the person differently."""
     first_confirmation: bool = False
     """It confirmed the address too: told as the volunteer's confirmation, not as an update."""
 
@@ -83,13 +98,22 @@ class VolunteerDetails:
     availability: tuple[Availability, ...] = ()
     consents: frozenset[Consent] = frozenset()
     connector: bool = False
+    channels: tuple[Channel, ...] = ("email",)
+    """How they hear of invitations, reminders and changes: email, text ("sms") or both; none
+    once texts, their only channel, were stopped by a reply."""
+
+    @property
+    def agreed(self) -> frozenset[Logged]:
+        """Everything the consent log tracks as given: the email consents, and texts."""
+        texts = {ChannelConsent.TEXTS} if "sms" in self.channels else set()
+        return frozenset({*self.consents, *texts})
 
 
 @dataclass(frozen=True)
 class ConsentRecord:
     """Evidence of one consent given or withdrawn: what, on which form version, when, from where."""
 
-    consent: Consent
+    consent: Logged
     granted: bool
     form_version: str
     source: str
@@ -133,7 +157,7 @@ class Person:
     @classmethod
     def join(cls, details: VolunteerDetails, context: JoinContext) -> "Person":
         person = cls(details=details, joined_at=context.now)
-        person.consent_log = _consent_changes(frozenset(), details.consents, context)
+        person.consent_log = _consent_changes(frozenset(), details.agreed, context)
         return person
 
     @property
@@ -198,7 +222,7 @@ class Person:
             return outcome
         context = JoinContext(now=now, source=CHANGE_LINK_SOURCE, form_version=pending.form_version)
         self.consent_log.extend(
-            _consent_changes(self.details.consents, pending.details.consents, context)
+            _consent_changes(self.details.agreed, pending.details.agreed, context)
         )
         self.details = pending.details
         self.pending_change = None
@@ -212,18 +236,73 @@ class Person:
     def follow_change_link(self, nonce: str, now: datetime) -> ChangeFollowed:
         """`confirm_change`, saying also what the others must be told of it."""
         was_confirmed = self.confirmed
-        contact = self.contact
+        contact, reach = self.contact, self.reach
         outcome = self.confirm_change(nonce, now)
         if outcome is not ConfirmOutcome.CONFIRMED:
             return ChangeFollowed(outcome)
         return ChangeFollowed(
-            outcome, contact_changed=self.contact != contact, first_confirmation=not was_confirmed
+            outcome,
+            contact_changed=self.contact != contact,
+            channels_changed=self.reach != reach,
+            first_confirmation=not was_confirmed,
         )
 
     @property
     def contact(self) -> tuple[str, Language]:
         """How emails address the person: by their name, in their language."""
         return self.details.name, self.details.language
+
+    @property
+    def reach(self) -> tuple[str | None, tuple[Channel, ...]]:
+        """How invitations, reminders and changes reach the person: their phone and channels."""
+        return self.details.phone, self.details.channels
+
+    def choose_channels(
+        self, channels: tuple[Channel, ...], phone: str | None, context: JoinContext
+    ) -> bool:
+        """The signed-in volunteer chose how to hear from us: it applies at once, and to a change
+        still waiting for its link too (so following that link does not undo it); choosing or
+        dropping text is logged as texts agreed to or withdrawn. Returns whether it changed
+        anything."""
+        chosen = replace(self.details, channels=channels, phone=phone)
+        if chosen == self.details:
+            return False
+        self.consent_log.extend(_consent_changes(self.details.agreed, chosen.agreed, context))
+        self.details = chosen
+        self._pending_reach(channels, phone)
+        return True
+
+    def stop_texts(self, keyword: str, context: JoinContext) -> bool:
+        """They replied STOP (or another opt-out word) to a text: text is no longer one of their
+        channels, nor of a change waiting for its link. Logged with the word as its source
+        (`sms-reply:STOP`); returns False when texts were already off (a second STOP)."""
+        if "sms" not in self.details.channels:
+            return False
+        left = tuple(channel for channel in self.details.channels if channel != "sms")
+        stopped = replace(self.details, channels=left)
+        source = replace(context, source=f"{TEXT_REPLY_SOURCE}:{keyword}")
+        self.consent_log.extend(_consent_changes(self.details.agreed, stopped.agreed, source))
+        self.details = stopped
+        pending = self.pending_change
+        if pending is not None:
+            kept = tuple(c for c in pending.details.channels if c != "sms")
+            self._pending_reach(kept, pending.details.phone)
+        return True
+
+    @property
+    def texts_stopped(self) -> ConsentRecord | None:
+        """The withdrawal of texts by a reply, while nothing has agreed to texts since."""
+        texts = [r for r in self.consent_log if r.consent is ChannelConsent.TEXTS]
+        last = texts[-1] if texts else None
+        if last is None or last.granted or not last.source.startswith(TEXT_REPLY_SOURCE + ":"):
+            return None
+        return last
+
+    def _pending_reach(self, channels: tuple[Channel, ...], phone: str | None) -> None:
+        pending = self.pending_change
+        if pending is not None:
+            details = replace(pending.details, channels=channels, phone=phone)
+            self.pending_change = replace(pending, details=details)
 
     @property
     def name_in_emails(self) -> str | None:
@@ -289,7 +368,7 @@ PersonChange = Callable[[Person], Sequence[IntegrationEvent]]
 
 
 def _consent_changes(
-    before: frozenset[Consent], after: frozenset[Consent], context: JoinContext
+    before: frozenset[Logged], after: frozenset[Logged], context: JoinContext
 ) -> list[ConsentRecord]:
     return [
         ConsentRecord(consent, consent in after, context.form_version, context.source, context.now)

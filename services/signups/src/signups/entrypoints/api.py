@@ -221,6 +221,7 @@ def admin_view(person: Person) -> VolunteerAdmin:
         email=details.email,
         postcode=details.postcode,
         phone=details.phone,
+        channels=list(details.channels),
         status=person.status.value,
         interests=list(details.interests),
         availability=list(details.availability),

@@ -12,12 +12,13 @@ from together_contracts import (
     PledgeRejected,
     PledgeUpdateApproved,
     PledgeUpdateRejected,
+    TextsStopped,
     VolunteerUnsubscribed,
 )
 from together_kit.messaging.subscriptions import Table, subscribe
 from together_kit.runtime import ServiceRuntime
 
-from signups.handlers import Context, access, erasure, pledges, progress, volunteers
+from signups.handlers import Context, access, erasure, pledges, progress, texts, volunteers
 
 ERASURES: Table = {
     PersonErased: [erasure.record_erased],
@@ -25,6 +26,7 @@ ERASURES: Table = {
 }
 ACCESS: Table = {PersonAccessAnswered: [access.record_answer]}
 UNSUBSCRIBES: Table = {VolunteerUnsubscribed: [volunteers.note_unsubscribed_elsewhere]}
+TEXTS: Table = {TextsStopped: [texts.note_texts_stopped]}
 PLEDGES: Table = {
     PledgeApproved: [pledges.record_decision],
     PledgeRejected: [pledges.record_decision],
@@ -55,6 +57,13 @@ def register(runtime: ServiceRuntime, *, ctx: Context) -> None:
         UNSUBSCRIBES,
         ctx=ctx,
         about="Keep the consent log whole when someone unsubscribes through an email's own link.",
+    )
+    subscribe(
+        runtime,
+        "texts",
+        TEXTS,
+        ctx=ctx,
+        about="Keep the consent log whole when someone stops texts by replying STOP to one.",
     )
     subscribe(
         runtime,

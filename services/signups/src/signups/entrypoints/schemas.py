@@ -4,9 +4,20 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import structlog
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, EmailStr, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 from together_contracts import (
     Availability,
+    Channel,
     Consent,
     Interest,
     Language,
@@ -21,6 +32,7 @@ from together_kit.http.text import multi_line, single_line
 from signups.domain.letter import SignatoryDetails
 from signups.domain.organisations import OrganisationDetails, Pledge
 from signups.domain.people import VolunteerDetails
+from signups.domain.phones import NotAPhoneNumberError, e164, uk_mobile
 from signups.domain.postcodes import InvalidPostcodeError, normalise_postcode, outward_code
 from signups.domain.progress import MAX_DISTRICTS, districts_named
 
@@ -78,17 +90,65 @@ Postcode = Annotated[
     ),
     AfterValidator(_postcode),
 ]
+
+
+def _e164(value: str) -> str:
+    try:
+        return e164(value)
+    except NotAPhoneNumberError as error:
+        raise PydanticCustomError("phone_number", "Not a phone number") from error
+
+
 Phone = Annotated[
     str,
     BeforeValidator(lambda v: v.strip() if isinstance(v, str) else v),
-    Field(max_length=20, pattern=r"^\+?[0-9 ()-]{7,20}$"),
+    Field(
+        max_length=20,
+        pattern=r"^\+?[0-9 ()-]{7,20}$",
+        description="Any spacing is accepted; stored in E.164 (`+447700900982`).",
+    ),
+    AfterValidator(_e164),
 ]
+
+
+def _in_order(chosen: list[Channel]) -> list[Channel]:
+    return [channel for channel in ("email", "sms") if channel in chosen]
+
+
+Channels = Annotated[
+    list[Channel],
+    Field(
+        min_length=1,
+        max_length=2,
+        description="How to hear of invitations, reminders and changes: email, text (`sms`, "
+        "which needs a UK mobile `phone`) or both.",
+    ),
+    AfterValidator(_in_order),
+]
+
+
+def _email_only() -> list[Channel]:
+    return ["email"]
+
+
+def texts_need_a_mobile(phone: str | None, channels: list[Channel] | None) -> str | None:
+    """`phone` when it fits the channels chosen: texts need one, and a UK mobile (07…, +447…).
+    Channels that did not validate are their own error."""
+    if channels is None or "sms" not in channels:
+        return phone
+    if phone is None:
+        raise ValueError("texts need a phone number")
+    if not uk_mobile(phone):
+        raise ValueError("texts need a UK mobile number (07… or +447…)")
+    return phone
+
 
 VOLUNTEER_EXAMPLE: dict[str, Any] = {
     "name": "Ann Jones",
     "email": "ann.jones@example.org",
     "postcode": "CF10 1AA",
-    "phone": "029 2000 0000",
+    "channels": ["email", "sms"],
+    "phone": "07700 900982",
     "interests": ["befriending-and-loneliness", "food-and-mutual-aid"],
     "availability": ["weekday-evenings", "weekends"],
     "travel_radius_km": 10,
@@ -110,7 +170,8 @@ class SignupCreate(BaseModel):
     name: Annotated[str, single_line(200)]
     email: Email
     postcode: Postcode
-    phone: Phone | None = None
+    channels: Channels = Field(default_factory=_email_only)
+    phone: Phone | None = Field(default=None, validate_default=True)
     interests: list[Interest] = Field(default_factory=list, max_length=len(Interest))
     availability: list[Availability] = Field(default_factory=list, max_length=len(Availability))
     travel_radius_km: int = Field(10, ge=1, le=200)
@@ -118,6 +179,11 @@ class SignupCreate(BaseModel):
     consent_matched_events: bool = False
     consent_news: bool = False
     connector: bool = False
+
+    @field_validator("phone")
+    @classmethod
+    def _fits_channels(cls, phone: str | None, info: ValidationInfo) -> str | None:
+        return texts_need_a_mobile(phone, info.data.get("channels"))
 
     def details(self) -> VolunteerDetails:
         consents = {Consent.MATCHED_EVENTS} if self.consent_matched_events else set()
@@ -135,7 +201,22 @@ class SignupCreate(BaseModel):
             language=self.language,
             consents=frozenset(consents),
             connector=self.connector,
+            channels=tuple(self.channels),
         )
+
+
+class ReachChange(BaseModel):
+    """A signed-in volunteer's choice of how to hear from us, applied at once."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    channels: Channels
+    phone: Phone | None = Field(default=None, validate_default=True)
+
+    @field_validator("phone")
+    @classmethod
+    def _fits_channels(cls, phone: str | None, info: ValidationInfo) -> str | None:
+        return texts_need_a_mobile(phone, info.data.get("channels"))
 
 
 class JoinAccepted(BaseModel):
@@ -292,6 +373,7 @@ class VolunteerAdmin(BaseModel):
     email: str
     postcode: str
     phone: str | None
+    channels: list[Channel]
     status: str
     interests: list[Interest]
     availability: list[Availability]

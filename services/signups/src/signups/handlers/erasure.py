@@ -4,7 +4,11 @@ Anyone can be forgotten by address: a volunteer (the link names their record), a
 contact, signatory of the open letter, event organiser or story author signups does not know as a
 volunteer (the link names a pending request that holds only the address's keyed digest).
 Confirming publishes `person.erasure_requested` with that digest, and the person's id when there
-is a person.
+is a person (with the keyed digest of their phone number when they gave one, so notifications
+forgets the texts to and from it).
+
+Erasure by phone number alone is not offered: its link would have to be texted, and whoever typed
+a number need not own it.
 """
 
 import uuid
@@ -20,6 +24,7 @@ from together_contracts import (
     PersonErasureRequested,
     PersonErasureRequestedData,
     email_digest,
+    phone_digest,
 )
 from together_kit.signing import TokenExpiredError, TokenInvalidError
 
@@ -128,11 +133,13 @@ async def erase_person(person: Person, *, reason: str, correlation_id: str, ctx:
     digest = (
         email_digest(person.details.email, key=ctx.erasure_key) if reaches_address(reason) else None
     )
+    phone = person.details.phone
+    number = phone_digest(phone, key=ctx.erasure_key) if phone and reaches_address(reason) else None
     requested = PersonErasureRequested(
         producer=PRODUCER,
         correlation_id=correlation_id,
         data=PersonErasureRequestedData(
-            erasure_id=erasure_id, person_id=person.id, email_digest=digest
+            erasure_id=erasure_id, person_id=person.id, email_digest=digest, phone_digest=number
         ),
     )
     await ctx.erasures.record(

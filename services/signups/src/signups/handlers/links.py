@@ -128,8 +128,9 @@ async def confirm(token: str, *, correlation_id: str, ctx: Context) -> Followed:
                 if outcome is not ConfirmOutcome.CONFIRMED:
                     return []
                 events: list[IntegrationEvent] = []
-                if followed.contact_changed:
-                    events.append(contact_changed(person, correlation_id))
+                if followed.contact_changed or followed.channels_changed:
+                    reach = followed.channels_changed
+                    events.append(contact_changed(person, correlation_id, reach=reach))
                 told = confirmed if followed.first_confirmation else updated
                 return [
                     *events,

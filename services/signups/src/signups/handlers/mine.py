@@ -1,24 +1,31 @@
 """What a signed-in volunteer does on "My together": change their details (through the emailed
-link, as a join does), download what signups holds about them, be forgotten."""
+link, as a join does), choose how we reach them (at once), download what signups holds about
+them, be forgotten."""
 
 import dataclasses
 from typing import Any
 from uuid import UUID
 
-from together_contracts import email_digest
+from together_contracts import Channel, IntegrationEvent, email_digest
 from together_kit.access import plain
 
 from signups.domain.erasures import ASKED
-from signups.domain.people import Person, VolunteerDetails
+from signups.domain.people import JoinContext, Person, PersonNotFoundError, VolunteerDetails
 from signups.handlers import erasure, letter
 from signups.handlers.context import Context
-from signups.handlers.volunteers import JoinOutcome, JoinVolunteer, join_volunteer
+from signups.handlers.volunteers import (
+    JoinOutcome,
+    JoinVolunteer,
+    contact_changed,
+    join_volunteer,
+)
 
 SECRETS = frozenset({"confirmation_nonce", "applied_change_nonce", "sign_in_nonce", "nonce"})
 """Parts of the record that work links: not data about anyone, and never handed out."""
 
 SOURCE = "my-together"
-"""The consent log's source for a change asked for on "My together" (confirmed by link)."""
+"""The consent log's source for what is asked on "My together": a change (confirmed by link), and
+the channels, applied at once."""
 
 
 async def current(person_id: UUID | None, ctx: Context) -> Person | None:
@@ -34,12 +41,43 @@ async def change_details(
 ) -> JoinOutcome:
     """Ask for a change to the person's details: exactly what a join with their address does
     (`Person.rejoin`), so nothing applies before the link emailed to that address is followed.
-    The address itself is not changed here."""
-    same_address = dataclasses.replace(details, email=person.details.email)
+    The address, phone and channels are not changed here (`choose_reach` does)."""
+    held = person.details
+    same_address = dataclasses.replace(
+        details, email=held.email, phone=held.phone, channels=held.channels
+    )
     joined = await join_volunteer(
         JoinVolunteer(details=same_address, source=SOURCE, correlation_id=correlation_id), ctx
     )
     return joined.outcome
+
+
+async def choose_reach(
+    person: Person,
+    channels: tuple[Channel, ...],
+    phone: str | None,
+    *,
+    correlation_id: str,
+    ctx: Context,
+) -> bool:
+    """The signed-in volunteer chose how to hear of invitations, reminders and changes, and
+    their phone: applied at once (they are signed in, so they own the address) and told to
+    notifications as `volunteer.contact_changed`. Choosing text again after a STOP is how texts
+    restart: notifications lifts its stop on the number when told text is chosen. Returns whether
+    anything changed."""
+    context = JoinContext(now=ctx.clock(), source=SOURCE, form_version=ctx.form_version)
+    changed = False
+
+    def choose(current: Person) -> list[IntegrationEvent]:
+        nonlocal changed  # the last attempt's answer: a refused write is tried again
+        changed = current.choose_channels(channels, phone, context)
+        return [contact_changed(current, correlation_id, reach=True)] if changed else []
+
+    try:
+        await ctx.people.change(person.id, choose)
+    except PersonNotFoundError:
+        return False
+    return changed
 
 
 async def my_data(person: Person, ctx: Context) -> dict[str, Any]:

@@ -174,6 +174,8 @@ def registered(
                 person.id, person.confirmation_nonce or "", onward=command.onward
             ),
             unsubscribe_url=ctx.links.unsubscribe(person.id),
+            phone=person.details.phone,
+            channels=list(person.details.channels),
         ),
     )
 
@@ -195,13 +197,21 @@ def change_requested(
     )
 
 
-def contact_changed(person: Person, correlation_id: str) -> contracts.VolunteerContactChanged:
-    """The confirmed name and language to write to, for notifications alone."""
+def contact_changed(
+    person: Person, correlation_id: str, *, reach: bool = False
+) -> contracts.VolunteerContactChanged:
+    """The confirmed name and language to write to, for notifications alone; with `reach`, the
+    phone and channels too (they changed)."""
+    details = person.details
     return contracts.VolunteerContactChanged(
         producer=PRODUCER,
         correlation_id=correlation_id,
         data=contracts.VolunteerContactChangedData(
-            person_id=person.id, name=person.details.name, language=person.details.language
+            person_id=person.id,
+            name=details.name,
+            language=details.language,
+            phone=details.phone if reach else None,
+            channels=list(details.channels) if reach else None,
         ),
     )
 

@@ -24,6 +24,7 @@ router = APIRouter()
 def volunteer_form(site: Site) -> FormPage:
     return site.form_page(
         "join.html",
+        channels=forms.CHANNEL_LABELS,
         interests=labels.INTERESTS,
         availability=labels.AVAILABILITY,
         languages=labels.LANGUAGES,

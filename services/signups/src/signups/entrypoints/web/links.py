@@ -16,6 +16,7 @@ from together_kit.web.site import start_session
 
 from signups.domain.links import Purpose
 from signups.entrypoints.dependencies import ContextDep, SiteDep
+from signups.entrypoints.web.forms import CHANNEL_LABELS
 from signups.entrypoints.web.letter import KINDS, NATIONS
 from signups.entrypoints.web.mine import allowed_onward
 from signups.handlers import links
@@ -29,6 +30,7 @@ LABELS = {
     "organisation_types": kit_labels.ORGANISATION_TYPES,
     "nations": NATIONS,
     "kinds": KINDS,
+    "channels": CHANNEL_LABELS,
 }
 """How the confirmation page names the choices it shows (translated in the template)."""
 

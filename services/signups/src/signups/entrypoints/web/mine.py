@@ -10,7 +10,9 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from together_kit.http.middleware import current_correlation_id
@@ -23,13 +25,15 @@ from together_kit.web.site import end_session, signed_in, start_session
 from signups.domain.onward import onward
 from signups.domain.people import Person
 from signups.entrypoints.dependencies import ContextDep, SiteDep
-from signups.entrypoints.schemas import SignupCreate
+from signups.entrypoints.schemas import ReachChange, SignupCreate
 from signups.entrypoints.web import forms
 from signups.handlers import Context, mine, sessions
 from signups.handlers.sessions import SignInOutcome
 from signups.handlers.volunteers import JoinOutcome
 
-NOTICES = {"change-sent", "unchanged", "limited", "signed-out"}
+LONDON = ZoneInfo("Europe/London")
+BABEL = {"en": "en_GB", "cy": "cy"}
+NOTICES = {"change-sent", "unchanged", "limited", "signed-out", "reach-changed"}
 """What `/my?done=` may say about what was just done."""
 
 LINK_STATUS = {
@@ -80,7 +84,6 @@ def details_values(person: Person) -> dict[str, Any]:
         "name": d.name,
         "email": d.email,
         "postcode": d.postcode,
-        "phone": d.phone or "",
         "interests": [str(i) for i in d.interests],
         "availability": [str(a) for a in d.availability],
         "travel_radius_km": str(d.travel_radius_km),
@@ -119,6 +122,22 @@ def sign_in_page(
     return response
 
 
+def reach_values(person: Person) -> dict[str, Any]:
+    """How we reach the person, as the channels form's fields hold it."""
+    return {"channels": list(person.details.channels), "phone": person.details.phone or ""}
+
+
+def texts_stopped(person: Person, language: str) -> dict[str, str] | None:
+    """The word they replied to stop texts and the day, in the page's language, while stopped."""
+    stopped = person.texts_stopped
+    if stopped is None:
+        return None
+    day = format_date(
+        stopped.at.astimezone(LONDON).date(), "long", locale=BABEL.get(language, "en_GB")
+    )
+    return {"word": stopped.source.rpartition(":")[2], "day": day}
+
+
 def my_page(
     site: Site,
     request: Request,
@@ -127,13 +146,19 @@ def my_page(
     *,
     values: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
+    reach: dict[str, Any] | None = None,
 ) -> HTMLResponse:
+    """`values` and `errors` of the details form, or `reach` and `errors` of the channels form."""
     translate = site.translator(request)
     done = request.query_params.get("done")
     addresses = ctx.links.addresses
     context = {
         "person": person,
         "values": values or details_values(person),
+        "reach": reach or reach_values(person),
+        "reach_errors": reach is not None,
+        "reach_apart": True,
+        "texts_stopped": texts_stopped(person, site.pages.language(request)),
         "errors": site.translated(request, errors or {}),
         "notice": done if done in NOTICES else None,
         "pending": person.pending_change,
@@ -142,7 +167,9 @@ def my_page(
         "interests": options(labels.INTERESTS, translate),
         "availability": options(labels.AVAILABILITY, translate),
         "languages": options(labels.LANGUAGES, translate),
+        "channels": options(forms.CHANNEL_LABELS, translate),
         "labels": {
+            "channels": forms.CHANNEL_LABELS,
             "interests": labels.INTERESTS,
             "availability": labels.AVAILABILITY,
             "languages": labels.LANGUAGES,
@@ -229,6 +256,7 @@ async def change_details(request: Request, ctx: ContextDep, site: SiteDep) -> Re
         return site.see_other(request, "/my")
     form = await site.form(request)
     values = {**forms.volunteer_input(form), "email": person.details.email}
+    del values["channels"], values["phone"]  # not on this form: `mine.change_details` keeps them
     asked, errors = check(SignupCreate, values, forms.VOLUNTEER)
     if asked is None:
         return my_page(site, request, ctx, person, values=values, errors=errors)
@@ -236,6 +264,26 @@ async def change_details(request: Request, ctx: ContextDep, site: SiteDep) -> Re
         person, asked.details(), correlation_id=current_correlation_id(), ctx=ctx
     )
     return site.see_other(request, f"/my?done={DONE.get(outcome, 'unchanged')}")
+
+
+@router.post("/my/reach", response_model=None)
+async def change_reach(request: Request, ctx: ContextDep, site: SiteDep) -> Response:
+    person = await signed_in_person(request, ctx)
+    if person is None:
+        return site.see_other(request, "/my")
+    form = await site.form(request)
+    values = forms.reach_input(form)
+    chosen, errors = check(ReachChange, values, forms.REACH)
+    if chosen is None:
+        return my_page(site, request, ctx, person, errors=errors, reach=values)
+    changed = await mine.choose_reach(
+        person,
+        tuple(chosen.channels),
+        chosen.phone,
+        correlation_id=current_correlation_id(),
+        ctx=ctx,
+    )
+    return site.see_other(request, f"/my?done={'reach-changed' if changed else 'unchanged'}")
 
 
 @router.get("/my/data.json", response_model=None)
