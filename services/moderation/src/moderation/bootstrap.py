@@ -20,21 +20,25 @@ from together_kit.web.rendering import WebPages, mount_static
 from together_kit.web.site import SiteTokens
 
 from moderation.adapters.connectors import MongoConnectorRepository
-from moderation.adapters.documents import REJECTED_AT
+from moderation.adapters.documents import RECORDING_AT, REJECTED_AT
 from moderation.adapters.items import MongoItemRepository
 from moderation.adapters.moderators import MongoModeratorRepository, Passwords
+from moderation.adapters.recordings import RECEIVED_AT, MongoRecordings
 from moderation.adapters.secrets import SIGN_IN_THROTTLE, SecretBox
 from moderation.adapters.security_log import MongoSecurityLog
 from moderation.adapters.sessions import MongoSessionRepository
 from moderation.adapters.talk import MongoTalkRepository
 from moderation.adapters.throttle import MongoSignInThrottle
 from moderation.adapters.tokens import Links, ParticipantTokens, Tokens
+from moderation.adapters.transcriber import available_transcriber
+from moderation.adapters.twilio_recordings import TwilioRecordings
 from moderation.domain.moderators import Backoff, Lockout
 from moderation.domain.targets import Targets
-from moderation.entrypoints import api, consumers, talk_api, thanks_api, web
+from moderation.entrypoints import api, consumers, talk_api, thanks_api, voice, web
 from moderation.entrypoints.web import moderator
 from moderation.handlers import Context, backlog, talk, themes
 from moderation.handlers.moderators import Accounts
+from moderation.handlers.recordings import VoiceLine
 from moderation.settings import Settings
 
 WEB = Path(__file__).parent / "entrypoints" / "web"
@@ -64,6 +68,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         security_log=stores.security_log,
         talk=conversations,
         connectors=connectors,
+        recordings=MongoRecordings(runtime.db["recordings"]),
     )
     accounts = accounts_of(stores, settings, clock=ctx.clock)
     runtime.indexes(
@@ -82,6 +87,9 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         keep=days(settings.rejected_story_retention_days),
         clock=ctx.clock,
     )
+    for collection, field in (("items", RECORDING_AT), ("recordings", RECEIVED_AT)):
+        keep = days(settings.recording_retention_days)
+        runtime.retain(runtime.db[collection], field=field, keep=keep, clock=ctx.clock)
     runtime.every(300, lambda: sweep_sign_ins(stores, now=ctx.clock()), name="session-sweep")
     runtime.publishes(
         contracts.StorySubmitted,
@@ -133,7 +141,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         title="together moderation",
         description="Stories shared with the coalition, screened and read by moderators before "
         "they are published; community event listings are moderated here too.",
-        routers=[api.router, talk_api.router, thanks_api.router, web.router],
+        routers=[api.router, talk_api.router, thanks_api.router, voice.router, web.router],
     )
     mount_static(app)
     allow_partner_origins(app, settings.cors_origins, methods=["GET", "POST"])
@@ -144,6 +152,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     app.state.site = web.public_site(pages, share_limit=share_limit)
     app.state.idempotency = runtime.idempotency()
     app.state.security_log = accounts.security_log
+    app.state.voice = voice_line(settings) if settings.voice_enabled else None
     install_talk(app, runtime, settings)
     moderator.install(app, pages=pages, accounts=accounts, settings=settings)
     return app
@@ -165,6 +174,24 @@ def install_talk(app: FastAPI, runtime: ServiceRuntime, settings: Settings) -> N
     app.state.talk_limit = rate_limited(limiter, scope="talk")
     app.state.talk_participant_limit = per_participant
     app.state.talk_admin = require_admin_key(settings.admin_api_key)
+
+
+def voice_line(settings: Settings) -> VoiceLine:
+    """The voice line's Twilio account, recording fetcher and recogniser (entrypoints.voice)."""
+    token = settings.twilio_auth_token.get_secret_value()
+    return VoiceLine(
+        auth_token=token,
+        account_sid=settings.twilio_account_sid,
+        public_base_url=settings.public_base_url,
+        welsh_numbers=settings.voice_welsh_numbers,
+        fetcher=TwilioRecordings(
+            api_url=settings.twilio_api_url,
+            account_sid=settings.twilio_account_sid,
+            auth_token=token,
+        ),
+        transcriber=available_transcriber(),
+        erasure_key=settings.erasure_digest_key,
+    )
 
 
 @dataclass(frozen=True)

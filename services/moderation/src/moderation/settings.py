@@ -1,6 +1,9 @@
-from pydantic import EmailStr, Field, SecretStr
+from pydantic import EmailStr, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 from together_kit.settings import ServiceSettings
+
+DEVELOPMENT_TWILIO_TOKEN = "development-only-twilio-token-do-not-use-in-production"  # noqa: S105 (a known placeholder, refused in production)
+DEVELOPMENT_TWILIO_SID = "AC00000000000000000000000000000000"
 
 
 class Settings(ServiceSettings):
@@ -55,3 +58,32 @@ class Settings(ServiceSettings):
     """An address whose last failure is older than this starts afresh."""
     moderator_totp_issuer: str = "together moderation"
     """The name authenticator apps show beside a moderator's account."""
+    voice_enabled: bool = False
+    """The voice line's Twilio webhooks under /voice (stories told by phone); off: 404."""
+    twilio_account_sid: str = DEVELOPMENT_TWILIO_SID
+    twilio_auth_token: SecretStr = SecretStr(DEVELOPMENT_TWILIO_TOKEN)
+    """Checks `X-Twilio-Signature` on every voice webhook, and fetches the recordings."""
+    twilio_api_url: str = "https://api.twilio.com"
+    """Recordings are fetched only from under this address (the call simulator's under `make run`)."""
+    voice_welsh_numbers: tuple[str, ...] = ()
+    """The coalition's numbers whose callers hear the line in Welsh (`?lang=cy` does it too)."""
+    recording_retention_days: float = Field(default=30.0, gt=0)
+    """How long a recording nobody decided is kept (its audio and draft); a decision deletes the
+    audio at once."""
+
+    @model_validator(mode="after")
+    def _real_twilio_token_in_production(self) -> "Settings":
+        token = self.twilio_auth_token.get_secret_value()
+        placeholder = (
+            token == DEVELOPMENT_TWILIO_TOKEN or self.twilio_account_sid == DEVELOPMENT_TWILIO_SID
+        )
+        if (
+            self.environment == "production"
+            and self.voice_enabled
+            and (placeholder or len(token) < 32)
+        ):
+            raise ValueError(
+                "set MODERATION_TWILIO_ACCOUNT_SID and MODERATION_TWILIO_AUTH_TOKEN (the account's "
+                "own, 32 characters) or turn the voice line off (MODERATION_VOICE_ENABLED=false)"
+            )
+        return self

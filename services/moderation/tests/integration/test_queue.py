@@ -61,6 +61,7 @@ async def test_the_queue_puts_leads_items_first_then_oldest_and_filters(
         "pledge-update": 0,
         "statement": 0,
         "thanks": 0,
+        "recording": 0,
     }
     assert counts.by_flag["link"] == 1
     assert counts.by_flag["safeguarding"] == 1

@@ -13,6 +13,7 @@ from moderation.domain.items import (
     Item,
     Kind,
     ListingDetails,
+    RecordingDetails,
     StatementDetails,
     Status,
     StoryDetails,
@@ -26,6 +27,9 @@ REJECTED_AT = "rejected_at"
 """`Item.rejected_story_at` (None for every other item, so a rewrite clears it); its TTL index
 (`rejected_story_retention_days`) deletes each rejected story that long after. A TTL index and the
 sweep pass over null."""
+RECORDING_AT = "recording_at"
+"""When an undecided recording came in (None once decided, or for any other item): its retention
+(`recording_retention_days`) deletes the recording that long after, decided or not."""
 
 
 def to_document(item: Item) -> Document:
@@ -59,6 +63,8 @@ def to_document(item: Item) -> Document:
         "extra": item.extra,
     }
     document[REJECTED_AT] = item.rejected_story_at
+    undecided_recording = item.kind is Kind.RECORDING and item.open
+    document[RECORDING_AT] = item.created_at if undecided_recording else None
     if isinstance(details, StoryDetails):
         document |= {
             "prompt": details.prompt,
@@ -67,6 +73,8 @@ def to_document(item: Item) -> Document:
             "author_email": details.author_email,
             "notify_outcome": details.notify_outcome,
         }
+        if isinstance(details, RecordingDetails):
+            document |= recording_document(details)
     elif isinstance(details, PledgeDetails):
         document |= pledge_document(details)
     elif isinstance(details, StatementDetails):
@@ -93,6 +101,26 @@ def to_document(item: Item) -> Document:
             "roles": list(details.roles),
         }
     return document
+
+
+def recording_document(details: RecordingDetails) -> Document:
+    return {
+        "recording_sid": details.recording_sid,
+        "seconds": details.seconds,
+        "recogniser": details.recogniser,
+        "caller_digest": details.caller_digest,
+    }
+
+
+def recording_from(document: Document) -> RecordingDetails:
+    return RecordingDetails(
+        prompt=document["prompt"],
+        consent_to_publish=document["consent_to_publish"],
+        recording_sid=document["recording_sid"],
+        seconds=document.get("seconds", 0),
+        recogniser=document.get("recogniser", ""),
+        caller_digest=document.get("caller_digest"),
+    )
 
 
 def pledge_document(details: PledgeDetails) -> Document:
@@ -162,6 +190,8 @@ def from_document(document: Document) -> Item:
             author_email=document.get("author_email"),
             notify_outcome=document.get("notify_outcome", False),
         )
+    elif kind is Kind.RECORDING:
+        details = recording_from(document)
     elif kind is Kind.STORY:
         details = StoryDetails(
             prompt=document["prompt"],

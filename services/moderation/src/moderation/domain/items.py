@@ -46,6 +46,15 @@ class ItemNotFoundError(LookupError):
     """There is no item with this id."""
 
 
+class TranscriptMissingError(InvalidDecisionError):
+    """A recording is approved only with the text the moderator typed or corrected."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Type what the caller said: the text is what is published, never the audio."
+        )
+
+
 class Kind(StrEnum):
     STORY = "story"
     LISTING = "listing"
@@ -54,6 +63,9 @@ class Kind(StrEnum):
     """Progress an organisation posted on its published pledge (`moderation.domain.pledges`)."""
     STATEMENT = "statement"
     THANKS = "thanks"
+    RECORDING = "recording"
+    """A story told on the voice line, its audio kept apart (`moderation.adapters.recordings`)
+    until it is decided; approved, it becomes a story of the moderator's typed text."""
 
 
 class Status(StrEnum):
@@ -79,6 +91,18 @@ class StoryDetails:
     author_email: str | None = None
     notify_outcome: bool = False
     """The author asked to hear whether the story was published (only with an email)."""
+
+
+@dataclass(frozen=True)
+class RecordingDetails(StoryDetails):
+    """A story told on the voice line: no author's name or email (the caller's number is never
+    kept, only its keyed digest, for erasure by phone), the draft transcript in the item's text."""
+
+    recording_sid: str = ""
+    seconds: int = 0
+    recogniser: str = ""
+    """What drafted the transcript (`pocketsphinx`), or empty: the moderator types it all."""
+    caller_digest: str | None = None
 
 
 def shared_story(
@@ -295,6 +319,8 @@ class Item:
             raise InvalidDecisionError("Listings are approved as submitted or rejected.")
         if redacted and self.kind is Kind.STATEMENT:
             raise InvalidDecisionError("Statements are approved as written or rejected.")
+        if self.kind is Kind.RECORDING and not (redacted_text or "").strip():
+            raise TranscriptMissingError
         if redacted and not (after_text.strip() and after_title.strip()):
             raise InvalidDecisionError("The published title and text cannot be empty.")
         action = Action.APPROVE_WITH_REDACTIONS if redacted else Action.APPROVE
@@ -305,6 +331,10 @@ class Item:
         decision = self._decided(moderator, now, action, None, note, after=after_text)
         self.status = Status.APPROVED
         self.published_text, self.published_title = after_text, after_title
+        if isinstance(self.details, RecordingDetails):
+            self.kind = Kind.STORY
+            self.details = StoryDetails(prompt=self.details.prompt, consent_to_publish=True)
+            self.extra = {**self.extra, "told_by": "phone"}
         return decision
 
     def reject(self, moderator: Moderator, now: datetime, *, reason: Reason, note: str) -> Decision:

@@ -49,6 +49,14 @@ class ItemRepository(Protocol):
     def decided_between(self, start: datetime, end: datetime) -> AsyncIterator[Item]: ...
 
 
+class RecordingStore(Protocol):
+    """The audio of recordings told on the voice line, by their item's id (adapters.recordings)."""
+
+    async def keep(self, item_id: UUID, wav: bytes, *, at: datetime) -> None: ...
+    async def audio(self, item_id: UUID) -> bytes | None: ...
+    async def forget(self, item_id: UUID) -> bool: ...
+
+
 class AuthorLinks(Protocol):
     """Signed links for the authors of stories and the hosts of conversations in rooms."""
 

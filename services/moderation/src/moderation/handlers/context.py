@@ -8,6 +8,7 @@ from moderation.domain.ports import (
     ConnectorRepository,
     ErasureAnswerer,
     ItemRepository,
+    RecordingStore,
     SecurityLog,
     TalkRepository,
 )
@@ -38,3 +39,5 @@ class Context:
     """Conversations (talk/together); bootstrap always sets it."""
     connectors: ConnectorRepository | None = None
     """Community connectors and the open calls to action; bootstrap always sets it."""
+    recordings: RecordingStore | None = None
+    """The audio of stories told by phone; bootstrap always sets it."""

@@ -37,6 +37,7 @@ from moderation.domain.decisions import (
 from moderation.domain.items import Claim, Item, ItemNotFoundError
 from moderation.handlers import outgoing_events
 from moderation.handlers.context import Context
+from moderation.handlers.recordings import forget_audio
 
 
 async def claim(item_id: UUID, moderator: Moderator, *, ctx: Context) -> Claim:
@@ -91,7 +92,9 @@ async def approve(
             )
         ]
 
-    return await ctx.items.change(item_id, decide)
+    approved = await ctx.items.change(item_id, decide)
+    await forget_audio(approved, ctx)
+    return approved
 
 
 async def reject(
@@ -108,7 +111,9 @@ async def reject(
             )
         ]
 
-    return await ctx.items.change(item_id, decide)
+    rejected = await ctx.items.change(item_id, decide)
+    await forget_audio(rejected, ctx)
+    return rejected
 
 
 async def escalate(

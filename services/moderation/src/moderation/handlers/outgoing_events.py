@@ -12,13 +12,16 @@ from moderation.domain.items import Item, Kind, StatementDetails, Status
 from moderation.domain.pledges import PledgeDetails
 from moderation.handlers.context import PRODUCER, Context
 
-ALERT_KINDS: dict[Kind, Literal["story", "listing", "pledge", "statement", "thanks"]] = {
+ALERT_KINDS: dict[
+    Kind, Literal["story", "listing", "pledge", "statement", "thanks", "recording"]
+] = {
     Kind.STORY: "story",
     Kind.LISTING: "listing",
     Kind.PLEDGE: "pledge",
     Kind.PLEDGE_UPDATE: "pledge",
     Kind.STATEMENT: "statement",
     Kind.THANKS: "thanks",
+    Kind.RECORDING: "recording",
 }
 
 

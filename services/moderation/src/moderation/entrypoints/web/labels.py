@@ -71,6 +71,7 @@ KINDS: Mapping[str, str] = {
     "pledge-update": "Pledge progress update",
     "statement": "Conversation statement",
     "thanks": "Thank-you",
+    "recording": "Story told by phone",
 }
 STATUSES: Mapping[str, str] = {
     "pending": "Waiting",

@@ -20,6 +20,7 @@ from moderation.entrypoints.web.moderator import (
     items,
     leads,
     queue,
+    recordings,
     reports,
     security_log,
 )
@@ -41,7 +42,8 @@ def install(app: FastAPI, *, pages: WebPages, accounts: Accounts, settings: Sett
     app.state.moderator_ui = ModeratorUI(
         pages, accounts=accounts, settings=settings, ctx=app.state.context
     )
-    for module in (auth, queue, items, leads, conversations, connectors, reports, security_log):
+    modules = (auth, queue, items, recordings, leads, conversations, connectors, reports)
+    for module in (*modules, security_log):
         app.include_router(module.router, prefix=PREFIX, include_in_schema=False)
     app.mount(PREFIX + "/static", StaticFiles(directory=STATIC), name="moderator-static")
     app.add_middleware(SecurityHeaders)

@@ -19,7 +19,7 @@ from moderation.domain.decisions import (
     LeadRequiredError,
     Reason,
 )
-from moderation.domain.items import Item, ItemNotFoundError, Kind, Status
+from moderation.domain.items import Item, ItemNotFoundError, Kind, Status, TranscriptMissingError
 from moderation.domain.queue import QueueFilter
 from moderation.domain.security_log import Outcome, SecurityAction
 from moderation.entrypoints.web.labels import REASONS
@@ -71,6 +71,7 @@ async def show(
     conflict: str = "",
     error: str = "",
     reason_error: tuple[str, str] = ("", ""),
+    transcript_error: str = "",
     read_only: bool = False,
     status_code: int = status.HTTP_200_OK,
 ) -> HTMLResponse:
@@ -99,6 +100,8 @@ async def show(
         "next_id": await next_item(ui, me, item.id),
         "is_story": item.kind is Kind.STORY,
         "is_listing": item.kind is Kind.LISTING,
+        "is_recording": item.kind is Kind.RECORDING,
+        "transcript_error": transcript_error,
         "may_redact": item.kind not in (Kind.LISTING, Kind.STATEMENT),
     }
     return ui.render(request, "moderator/item.html", context, me=me, status_code=status_code)
@@ -168,6 +171,16 @@ async def decided(
         await decide(form)
     except LeadRequiredError as refused:
         raise ForbiddenError(str(refused)) from refused
+    except TranscriptMissingError as missing:
+        item = await shown_to(request, me, item_id)
+        return await show(
+            request,
+            me,
+            item,
+            error=str(missing),
+            transcript_error=str(missing),
+            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+        )
     except (DecisionError, ValueError) as refused:
         item = await shown_to(request, me, item_id)
         return await show(

@@ -10,7 +10,7 @@ from together_kit.web.labels import INTERESTS, LANGUAGES
 
 from moderation.domain import texts
 from moderation.domain.decisions import Reason
-from moderation.domain.items import Item, ListingDetails, StatementDetails
+from moderation.domain.items import Item, ListingDetails, RecordingDetails, StatementDetails
 from moderation.domain.pledges import PledgeDetails
 from moderation.domain.screening import Finding
 from moderation.domain.thanks import ThanksDetails
@@ -91,6 +91,8 @@ def item_view(item: Item) -> dict[str, Any]:
             ("Name to publish", thanks.author_name or "Anonymous"),
             ("Wants to hear the outcome", "Yes" if thanks.notify_outcome else "No"),
         ]
+    elif isinstance(item.details, RecordingDetails):
+        details = recording_details(item.details)
     else:
         story = item.story
         details = [
@@ -114,6 +116,21 @@ def item_view(item: Item) -> dict[str, Any]:
         "suggested_title": item.screening.suggested_title or item.title,
         "suggested_text": item.screening.suggested_text or item.text,
     }
+
+
+def recording_details(recording: RecordingDetails) -> list[tuple[str, str]]:
+    """How long the call was and where the draft came from (the caller is never named)."""
+    minutes, seconds = divmod(recording.seconds, 60)
+    drafted = (
+        f"By {recording.recogniser}, offline: listen and correct every word"
+        if recording.recogniser
+        else "None (no recogniser for this language): type what you hear"
+    )
+    return [
+        ("Told by", "Phone (the caller's number is not kept)"),
+        ("Length", f"{minutes} min {seconds} s" if minutes else f"{seconds} s"),
+        ("Draft transcript", drafted),
+    ]
 
 
 def sent_by(item: Item, details: list[tuple[str, str]]) -> list[tuple[str, str]]:
