@@ -14,6 +14,7 @@ from together_kit.dev.smsshapes import Reply, Text
 if TYPE_CHECKING:
     from together_kit.dev.smssink import SmsSink
 
+SHAPES = {"notify": "GOV.UK Notify's", "twilio": "Twilio's"}
 PAGE = """<!doctype html><html lang="en"><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Local SMS</title><style>body{{font-family:system-ui,sans-serif;max-width:50rem;margin:2rem auto;
@@ -57,7 +58,7 @@ def inbox_router(sink: "SmsSink") -> APIRouter:
         phones = list(dict.fromkeys([t.to for t in sink.texts] + [r.sender for r in sink.replies]))
         where = sink.notifications_url or "nowhere (no notifications_url)"
         intro = (
-            f"<p>Speaking {html.escape(sink.shape)}'s API; texts to the coalition go to"
+            f"<p>Speaking {SHAPES[sink.shape]} API; texts to the coalition go to"
             f" {html.escape(where)}.</p>"
         )
         empty = "" if phones else "<p>No texts yet. Choose text messages when you join.</p>"
