@@ -16,6 +16,8 @@ ADMIN = {"X-API-Key": ADMIN_KEY}
 OPERATIONS: list[Operation] = [
     *KIT_OPERATIONS,
     ("GET", "/api/v1/messages", ADMIN),
+    ("POST", "/sms/inbound", {}),
+    ("POST", "/sms/receipts", {}),
 ]
 
 
