@@ -14,7 +14,7 @@ import pytest
 from fastapi import FastAPI
 from notifications.bootstrap import create_app
 from notifications.handlers import Context
-from notifications.handlers.texts_in import reply_ref_of, text_id_of
+from notifications.handlers.texts_in import REPLIES_PER_DAY, reply_ref_of, text_id_of
 from notifications.settings import Settings
 from pymongo.asynchronous.database import AsyncDatabase
 from together_contracts import (
@@ -291,6 +291,20 @@ async def test_a_story_by_text_goes_to_moderation_with_a_reference_and_a_reply(
 
 async def _texts(events: list[dict[str, Any]], text_id: str) -> list[dict[str, Any]]:
     return about(events, "text_id", text_id)
+
+
+async def test_a_number_gets_at_most_ten_replies_a_day_but_a_stop_is_confirmed(
+    texting: Texting,
+) -> None:
+    """An auto-responder answering our replies must not talk to us for ever."""
+    phone = new_phone()
+
+    for n in range(REPLIES_PER_DAY + 2):
+        assert (await texting.text(f"hello {n}", sender=phone)).status_code == 200
+    await texting.text("STOP", sender=phone)
+
+    assert len(await texting.replies(phone, "reply_help")) == REPLIES_PER_DAY
+    assert len(await texting.replies(phone, "reply_stopped")) == 1
 
 
 async def test_a_story_without_words_is_asked_for_them(texting: Texting) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Literal
 
+import structlog
 from together_contracts import (
     IntegrationEvent,
     MatchAnswered,
@@ -40,6 +41,7 @@ from notifications.domain.texts import InboundText
 from notifications.handlers.context import PRODUCER, Context
 from notifications.handlers.texts_out import queue_text
 
+log = structlog.get_logger("notifications.texts_in")
 TEXT_IDS = uuid.UUID("5d0c1f4e-2b7a-4c55-9d43-7a1f6b0e2c11")
 """The namespace of `text_id`s (uuid5 of the provider's id) and of `reply_ref`s."""
 REPLY = "transactional"
@@ -107,13 +109,13 @@ async def receive_text(text: InboundText, *, correlation_id: str, ctx: Context) 
         done = await _act(heard, ctx)
         if done.reply and not await _too_many(heard, ctx):
             await _reply(heard, done, ctx)
-    return await ctx.inbound_texts.record(
-        text_id,
-        phone_digest=digest,
-        asked=type(asked).__name__.lower(),
-        at=ctx.clock(),
-        events=done.events,
+    asked_for = type(asked).__name__.lower()
+    recorded = await ctx.inbound_texts.record(
+        text_id, phone_digest=digest, asked=asked_for, at=ctx.clock(), events=done.events
     )
+    told = [event.type for event in done.events]
+    log.info("text received", text_id=text_id, asked=asked_for, told=told, recorded=recorded)
+    return recorded
 
 
 async def _act(heard: Heard, ctx: Context) -> Done:
