@@ -83,7 +83,7 @@ CONNECTORS: Table = {
 }
 SESSIONS: Table = {contracts.SignInRequested: [messages.send_sign_in_link]}
 ERASURES: Table = {
-    contracts.PersonErasureRequested: [texts_in.forget_number, people.forget_person],
+    contracts.PersonErasureRequested: [texts_in.forget_texts, people.forget_person],
     contracts.ErasureLinkRequested: [messages.send_erasure_link],
 }
 ACCESS: Table = {contracts.PersonAccessRequested: [access.answer_access]}

@@ -233,7 +233,7 @@ def _language(asked: Asked, contacts: list[Contact]) -> Language:
     return "en"
 
 
-async def forget_number(event: PersonErasureRequested, ctx: Context) -> None:
+async def forget_texts(event: PersonErasureRequested, ctx: Context) -> None:
     """Erasure: by number, the senders kept for outcomes, the codes and the records of texts
     received go; by person, their invitations' codes. (A STOP's suppression stays: it holds no
     number, and erasure must not start texts again.)"""
