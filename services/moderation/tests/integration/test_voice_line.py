@@ -6,6 +6,7 @@ published; the audio goes at the decision, or after the retention period if nobo
 import asyncio
 import io
 import math
+import uuid
 import wave
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -15,8 +16,9 @@ import pytest
 from moderation.adapters.transcriber import available_transcriber
 from moderation.domain.decisions import Moderator, Reason
 from moderation.domain.items import Kind
-from moderation.handlers import decisions
+from moderation.handlers import decisions, erasure
 from moderation.handlers.recordings import recording_item_id
+from together_contracts import PersonErasureRequested, PersonErasureRequestedData, phone_digest
 from together_kit.dev.callsim import CallSimulator, speech_available, spoken
 from together_kit.testing.waiting import eventually
 
@@ -223,3 +225,41 @@ async def test_retention_deletes_an_undecided_recording_and_a_rejection_its_audi
     left = await items.find_one({"_id": str(rejected_id)})
     assert left is not None, "a rejected recording is kept as a rejected story is (90 days)"
     assert left["status"] == "rejected"
+
+
+async def test_erasure_by_phone_forgets_the_callers_recordings_and_published_story(
+    line: Line,
+) -> None:
+    """The request carries the keyed digest of the number (together_contracts.phone_digest), as
+    the greeting made it: an undecided recording loses its draft and its audio; a story published
+    from a call leaves the public pages."""
+    waiting, published = [await line.phone.call(speech()) for _ in range(2)]
+    published_id = recording_item_id(published.recording_sid)
+    ctx = line.moderation.ctx
+    await decisions.claim(published_id, ANN, ctx=ctx)
+    await decisions.approve(
+        published_id, ANN, ctx=ctx, redacted_text=TYPED, redacted_title="Shopping"
+    )
+    assert (await line.moderation.http.get(f"/stories/{published_id}")).status_code == 200
+    relay = line.moderation.app.state.runtime.relay
+    await eventually(relay.backlog, until=lambda n: n == 0, what="the approval's events sent")
+    key = line.moderation.settings.erasure_digest_key
+    request = PersonErasureRequested(
+        producer="signups",
+        correlation_id="test-erasure-by-phone",
+        data=PersonErasureRequestedData(
+            erasure_id=uuid.uuid4(), phone_digest=phone_digest("07700 900123", key=key)
+        ),
+    )
+
+    assert await erasure.forget_author(request, ctx) == 2
+
+    items = line.moderation.db["items"]
+    for call in (waiting, published):
+        stored = await items.find_one({"_id": str(recording_item_id(call.recording_sid))})
+        assert stored is not None
+        assert (stored["status"], stored["text"], stored["published_text"]) == ("erased", "", None)
+        assert request.data.phone_digest not in str(stored)
+    assert await line.moderation.db["recordings"].count_documents({}) == 0
+    assert (await line.moderation.http.get(f"/stories/{published_id}")).status_code == 404
+    assert await erasure.forget_author(request, ctx) == 0, "nothing of the caller is left"

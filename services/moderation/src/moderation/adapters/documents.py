@@ -9,6 +9,7 @@ from uuid import UUID
 
 from moderation.domain.decisions import Action, Decision, Reason, Role
 from moderation.domain.items import (
+    CALLER_DIGEST,
     Claim,
     Item,
     Kind,
@@ -65,6 +66,7 @@ def to_document(item: Item) -> Document:
     document[REJECTED_AT] = item.rejected_story_at
     undecided_recording = item.kind is Kind.RECORDING and item.open
     document[RECORDING_AT] = item.created_at if undecided_recording else None
+    document[CALLER_DIGEST] = item.extra.get(CALLER_DIGEST)
     if isinstance(details, StoryDetails):
         document |= {
             "prompt": details.prompt,
@@ -108,7 +110,7 @@ def recording_document(details: RecordingDetails) -> Document:
         "recording_sid": details.recording_sid,
         "seconds": details.seconds,
         "recogniser": details.recogniser,
-        "caller_digest": details.caller_digest,
+        CALLER_DIGEST: details.caller_digest,
     }
 
 

@@ -49,6 +49,7 @@ class MongoItemRepository:
         await collection.create_index([("kind", 1), ("status", 1), ("decided_at", -1)])
         await collection.create_index([("kind", 1), ("status", 1), ("starts_at", 1)])
         await collection.create_index("author_email_digest", sparse=True)
+        await collection.create_index("caller_digest", sparse=True)
         await collection.create_index("participant", sparse=True)
         await backfill_digests(
             collection,
@@ -164,6 +165,12 @@ class MongoItemRepository:
     async def by_author_digest(self, digest: str) -> list[Item]:
         """Stories and thank-yous whose author email has this keyed digest (together_contracts.email_digest)."""
         cursor = self.items.collection.find({"author_email_digest": digest})
+        return [from_document(d) async for d in cursor]
+
+    async def by_caller_digest(self, digest: str) -> list[Item]:
+        """Recordings, and the stories published from them, whose caller's number has this keyed
+        digest (together_contracts.phone_digest)."""
+        cursor = self.items.collection.find({"caller_digest": digest})
         return [from_document(d) async for d in cursor]
 
     async def by_participant(self, participant: str) -> list[Item]:

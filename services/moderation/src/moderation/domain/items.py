@@ -38,6 +38,9 @@ from moderation.domain.screening import Flag, Screening
 from moderation.domain.thanks import ThanksDetails
 
 CLAIM_DURATION = timedelta(minutes=10)
+CALLER_DIGEST = "caller_digest"
+"""Where a story told by phone keeps its caller's keyed number digest once published (in
+`extra`; a recording's is on its details), so erasure by phone still finds it."""
 
 Prompt = Literal["lockdown", "unites-us", "divides-us", "closer"]
 
@@ -332,9 +335,10 @@ class Item:
         self.status = Status.APPROVED
         self.published_text, self.published_title = after_text, after_title
         if isinstance(self.details, RecordingDetails):
+            told_by = {"told_by": "phone", CALLER_DIGEST: self.details.caller_digest}
             self.kind = Kind.STORY
             self.details = StoryDetails(prompt=self.details.prompt, consent_to_publish=True)
-            self.extra = {**self.extra, "told_by": "phone"}
+            self.extra = {**self.extra, **told_by}
         return decision
 
     def reject(self, moderator: Moderator, now: datetime, *, reason: Reason, note: str) -> Decision:
@@ -413,12 +417,15 @@ class Item:
         before/after texts and notes. What the audit needs stays: the ids, the decisions (who, what, why, when) and the
         times. Return whether it was published (so the caller can tell the public pages it is
         gone)."""
+        if isinstance(self.details, RecordingDetails):
+            self.details = replace(self.details, caller_digest=None)
         if isinstance(self.details, StoryDetails | ThanksDetails):
             self.details = replace(
                 self.details, author_name=None, author_email=None, notify_outcome=False
             )
         elif not isinstance(self.details, StatementDetails):
             return False
+        self.extra.pop(CALLER_DIGEST, None)
         was_published = self.status is Status.APPROVED
         self.status = Status.ERASED
         self.title = self.text = ""

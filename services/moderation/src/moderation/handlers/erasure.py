@@ -5,7 +5,9 @@
 an optional email. When the person asked, the request carries the keyed digest of their email
 (`email_digest`, HMAC with the shared erasure key), and moderation finds their stories by the
 same digest of the author email it stored (a thank-you's author is found the same way); it is
-never told the address. A conversation's participant who chose to link their votes to their
+never told the address. A story told by phone is found by the keyed digest of the caller's
+number (`phone_digest`, the same key) when the person asked by phone number; its audio, if still
+kept, is deleted with it. A conversation's participant who chose to link their votes to their
 volunteer account (handlers.talk.link_volunteer) is found by the person's id: their statements
 are blanked and the link is removed, so their votes stay only as a pseudonym's. A community
 connector's record (handlers.connectors) is deleted by the person's id. It always answers, so
@@ -25,6 +27,7 @@ from together_contracts import IntegrationEvent, PersonErasureRequested
 from moderation.domain.items import Item, ItemNotFoundError, Kind
 from moderation.handlers import outgoing_events
 from moderation.handlers.context import Context
+from moderation.handlers.recordings import forget_audio
 
 
 async def forget_author(request: PersonErasureRequested, ctx: Context) -> int:
@@ -33,6 +36,9 @@ async def forget_author(request: PersonErasureRequested, ctx: Context) -> int:
     touched = 0
     if request.data.email_digest:
         found = await ctx.items.by_author_digest(request.data.email_digest)
+        touched += await _forget(found, request, ctx)
+    if request.data.phone_digest:
+        found = await ctx.items.by_caller_digest(request.data.phone_digest)
         touched += await _forget(found, request, ctx)
     if request.data.person_id is not None:
         touched += await _forget_participant(request.data.person_id, request, ctx)
@@ -67,8 +73,9 @@ async def _forget(found: list[Item], request: PersonErasureRequested, ctx: Conte
             return [outgoing_events.erasure_event(item, request)]
 
         try:
-            await ctx.items.change(item.id, forget)
+            forgotten = await ctx.items.change(item.id, forget)
         except ItemNotFoundError:
             continue
+        await forget_audio(forgotten, ctx)
         touched += 1
     return touched
