@@ -32,6 +32,7 @@ KIND_IN_WELSH = {
     "pledge": "addewid",
     "statement": "datganiad",
     "thanks": "diolch",
+    "recording": "recordiad",
 }
 
 
