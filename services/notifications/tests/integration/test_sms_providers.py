@@ -3,6 +3,7 @@ and found again by its reference, refusals mapped to permanent or temporary fail
 provider's calls to our routes (received texts, delivery receipts) accepted when signed or
 carrying the token, refused when forged."""
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
@@ -165,6 +166,35 @@ async def test_twilio_given_the_body_tells_two_texts_to_one_number_apart(sink: S
     assert await provider.sent("key-one", to=to, since=before, body="One") is True
     assert await provider.sent("key-two", to=to, since=before, body="Two") is False
     assert await provider.sent("key-one", to=to, since=before + timedelta(minutes=1)) is False
+    await provider.close()
+
+
+@pytest.mark.parametrize("shape", ["notify"])
+async def test_notify_calls_run_a_bounded_number_at_once_beside_the_event_loop(
+    sink: SmsSink,
+) -> None:
+    """The client is synchronous: its calls wait in the provider's own threads, two at a time
+    here, while the event loop goes on."""
+    sink.delay_seconds = 0.2
+    provider = NotifyProvider(
+        NotifyConfig(NOTIFY_KEY, str(uuid.uuid4()), TOKEN, base_url=sink.url, clients=2)
+    )
+    to = a_phone()
+    ticks = 0
+
+    async def ticking() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    ticker = asyncio.create_task(ticking())
+    await asyncio.gather(*(provider.send(to=to, body=f"{n}", reference=f"k{n}") for n in range(6)))
+    ticker.cancel()
+
+    assert len(sink.texts_to(to)) == 6
+    assert sink.most_at_once == 2
+    assert ticks > 10, "the event loop was not held up by the sends"
     await provider.close()
 
 

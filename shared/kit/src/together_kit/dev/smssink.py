@@ -71,6 +71,9 @@ class SmsSink:
         self.arrived: dict[str, float] = {}
         self.replies: list[Reply] = []
         self.delay_seconds = 0.0
+        self.most_at_once = 0
+        """The most texts the sink was answering at once (each held `delay_seconds`)."""
+        self._at_once = 0
         self.failing: dict[str, tuple[Failure, int | None]] = {}
         self._server: BackgroundServer | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -123,8 +126,12 @@ class SmsSink:
         task = asyncio.create_task(self._receipt(text))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-        if self.delay_seconds:
+        self._at_once += 1
+        self.most_at_once = max(self.most_at_once, self._at_once)
+        try:
             await asyncio.sleep(self.delay_seconds)
+        finally:
+            self._at_once -= 1
 
     async def reply(self, from_phone: str, body: str) -> Reply:
         """Text the coalition's number from `from_phone`: notifications' /sms/inbound called as
