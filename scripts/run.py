@@ -3,8 +3,10 @@
 Starts the embedded store (data kept in var/mongo) unless MONGODB_URL is set, checks RabbitMQ
 at RABBITMQ_URL (starting a local rabbitmq-server if one is installed), starts a local mail sink
 unless NOTIFICATIONS_SMTP_HOST is set and a local SMS sink (GOV.UK Notify's API, with an inbox page)
-unless NOTIFICATIONS_SMS_PROVIDER is set, runs each service as a child process with its output
-prefixed by its name, waits for every /readyz and prints the pages to open.
+unless NOTIFICATIONS_SMS_PROVIDER is set, and a phone call simulator (Twilio's side of moderation's
+voice line, with a "Simulate a phone call" page) unless MODERATION_TWILIO_API_URL is set, runs each
+service as a child process with its output prefixed by its name, waits for every /readyz and
+prints the pages to open.
 
 Every port it opens is a setting (an environment variable, listed by --help); a port already
 taken stops it before anything starts, with one line naming the setting to change. Ctrl-C,
@@ -36,6 +38,7 @@ from typing import NoReturn
 from urllib.parse import urlsplit
 
 import uvicorn
+from together_kit.dev.callsim import CallSimulator
 from together_kit.dev.mailsink import MailSink
 from together_kit.dev.smssink import SmsSink
 from together_kit.dev.stack import (
@@ -94,6 +97,7 @@ STORE_PORT = Port("STORE_PORT", 27017, "the embedded store's port")
 MAIL_SMTP_PORT = Port("MAIL_SMTP_PORT", 1025, "the mail sink's SMTP port")
 MAIL_PAGE_PORT = Port("MAIL_PAGE_PORT", 8025, "the mail inbox page's port")
 SMS_SINK_PORT = Port("SMS_SINK_PORT", 8026, "the SMS sink's port (its API and inbox page)")
+CALL_SIM_PORT = Port("CALL_SIM_PORT", 8027, "the phone call simulator's port (the voice line)")
 EPILOG = (
     "Ports (environment variables, default in brackets):\n"
     + "\n".join(
@@ -104,6 +108,7 @@ EPILOG = (
             MAIL_SMTP_PORT,
             MAIL_PAGE_PORT,
             SMS_SINK_PORT,
+            CALL_SIM_PORT,
         )
     )
     + "\nOther settings:\n"
@@ -128,6 +133,7 @@ class Plan:
     store: bool
     mail: bool
     texts: bool = False
+    calls: bool = False
     admin_key: str | None = None
     wanted: list[tuple[Port, int]] = field(default_factory=list)
 
@@ -175,6 +181,7 @@ def plan_ports(names: list[str], env: dict[str, str]) -> Plan:
         store=not env.get("MONGODB_URL"),
         mail=not env.get("NOTIFICATIONS_SMTP_HOST"),
         texts=not env.get("NOTIFICATIONS_SMS_PROVIDER"),
+        calls="moderation" in names and not env.get("MODERATION_TWILIO_API_URL"),
     )
     plan.wanted = [(SERVICE_PORTS[name], ports[name]) for name in names]
     if plan.store:
@@ -184,6 +191,8 @@ def plan_ports(names: list[str], env: dict[str, str]) -> Plan:
         plan.wanted.append((MAIL_PAGE_PORT, MAIL_PAGE_PORT.number(env)))
     if plan.texts:
         plan.wanted.append((SMS_SINK_PORT, SMS_SINK_PORT.number(env)))
+    if plan.calls:
+        plan.wanted.append((CALL_SIM_PORT, CALL_SIM_PORT.number(env)))
     given: dict[int, Port] = {}
     for port, number in plan.wanted:
         if number in given:
@@ -289,6 +298,26 @@ def start_sms_sink(
     env.update(sink.notifications_env())
     say("texts", f"SMS sink (GOV.UK Notify's API) on {sink.url}; inbox at {sink.url}/")
     return sink
+
+
+def start_call_simulator(
+    plan: Plan, env: dict[str, str], sock: socket.socket, stack: contextlib.ExitStack
+) -> CallSimulator:
+    """The phone call simulator (Twilio's side of moderation's voice line) on its port, with an
+    account of this run's own, and moderation's voice line turned on and pointed at it."""
+    calls = CallSimulator(
+        moderation_url=plan.url("moderation", ""),
+        account_sid="AC" + secrets.token_hex(16),
+        auth_token=secrets.token_hex(16),
+    )
+    calls.start(sock, queue_url=plan.url("moderation", "/moderation"))
+    stack.callback(calls.stop)
+    env["MODERATION_VOICE_ENABLED"] = "true"
+    env["MODERATION_TWILIO_ACCOUNT_SID"] = calls.account_sid
+    env["MODERATION_TWILIO_AUTH_TOKEN"] = calls.auth_token
+    env["MODERATION_TWILIO_API_URL"] = calls.api_url
+    say("calls", f"phone call simulator (Twilio's side of the voice line) on {calls.api_url}/")
+    return calls
 
 
 def inbox_url(env: dict[str, str]) -> str:
@@ -431,6 +460,8 @@ def url_box(plan: Plan, env: dict[str, str]) -> list[str]:
         lines.append(f"{'mail inbox':<15} {inbox_url(env)}")
     if plan.texts:
         lines.append(f"{'text inbox':<15} http://127.0.0.1:{SMS_SINK_PORT.number(env)}/")
+    if plan.calls:
+        lines.append(f"{'phone call':<15} http://127.0.0.1:{CALL_SIM_PORT.number(env)}/")
     if "notifications" in running:
         lines.append(f"{'support':<15} {plan.url('notifications', '/support/messages')}")
     if plan.admin_key:
@@ -563,6 +594,8 @@ def main() -> int:
         sink = start_mail_sink(env, stack) if plan.mail else None
         if plan.texts:
             start_sms_sink(plan, env, stack.enter_context(listen(SMS_SINK_PORT, env)), stack)
+        if plan.calls:
+            start_call_simulator(plan, env, stack.enter_context(listen(CALL_SIM_PORT, env)), stack)
         if plan.store:
             env["MONGODB_URL"] = start_store(env, stack).url
         try:

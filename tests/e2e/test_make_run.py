@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RUN = ROOT / "scripts" / "run.py"
 TAG = "TOGETHER_RUN_TEST_TAG"
 SERVICE_PORTS = ("SIGNUPS_PORT", "MODERATION_PORT", "MATCHING_PORT", "NOTIFICATIONS_PORT")
-OTHER_PORTS = ("STORE_PORT", "MAIL_SMTP_PORT", "MAIL_PAGE_PORT", "SMS_SINK_PORT")
+OTHER_PORTS = ("STORE_PORT", "MAIL_SMTP_PORT", "MAIL_PAGE_PORT", "SMS_SINK_PORT", "CALL_SIM_PORT")
 
 
 def tagged(tag: str) -> list[int]:
@@ -225,6 +225,7 @@ def test_the_url_box_lists_the_pages_and_a_killed_supervisor_leaves_nothing_runn
         ("moderation", url("MODERATION_PORT", "/moderation")),
         ("mail inbox", url("MAIL_PAGE_PORT", "/")),
         ("text inbox", url("SMS_SINK_PORT", "/")),
+        ("phone call", url("CALL_SIM_PORT", "/")),
         ("support", url("NOTIFICATIONS_PORT", "/support/messages")),
     ]:
         assert f"│ {what:<15} {address} " in box, (what, box)

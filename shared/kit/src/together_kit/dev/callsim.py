@@ -23,7 +23,6 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import threading
 import wave
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
@@ -35,6 +34,8 @@ import httpx
 import uvicorn
 from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
+
+from together_kit.dev.smssink import BackgroundServer
 
 Language = Literal["en", "cy"]
 ESPEAK_VOICES: dict[Language, str] = {"en": "en-gb", "cy": "cy"}
@@ -106,6 +107,7 @@ class CallSimulator:
     api_url: str = ""
     recordings: dict[str, bytes] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
+    _server: BackgroundServer | None = field(default=None, repr=False)
 
     async def call(self, wav: bytes, *, language: Language = "en", seconds: int = 0) -> Call:
         """One call: the greeting, the recording `wav`, the goodbye and the status callback."""
@@ -227,17 +229,16 @@ class CallSimulator:
             await task
             sock.close()
 
-    def serve_in_thread(self, sock: socket.socket, *, queue_url: str = "") -> uvicorn.Server:
+    def start(self, sock: socket.socket, *, queue_url: str = "") -> None:
         """Serve the page and the recordings on `sock` from a thread of its own (`make run`);
-        set `should_exit` on the server returned to stop it."""
+        `queue_url` is the moderators' queue the page points at."""
         self.api_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-        config = uvicorn.Config(self.app(queue_url=queue_url), log_level="warning")
-        server = uvicorn.Server(config)
-        thread = threading.Thread(
-            target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True
-        )
-        thread.start()
-        return server
+        self._server = BackgroundServer(self.app(queue_url=queue_url))
+        self._server.start(sock)
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
 
 
 def form_html(queue_url: str) -> str:
