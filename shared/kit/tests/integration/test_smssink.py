@@ -85,6 +85,9 @@ async def test_notify_takes_only_fresh_tokens_signed_with_its_key(sink: SmsSink)
             url, json=text_for("07700 900111", "Croeso"), headers=notify_auth()
         )
 
+    async with httpx.AsyncClient() as client:
+        garbled = await client.post(url, content=b"[1, 2", headers=notify_auth())
+    assert garbled.status_code == 400
     assert (forged.status_code, stale.status_code, good.status_code) == (403, 403, 201)
     assert forged.json()["errors"][0]["error"] == "AuthError"
     [text] = sink.texts_to("+447700900111")

@@ -9,6 +9,7 @@ as Twilio words them (`code`, `message`, `status`).
 """
 
 import base64
+import json
 import re
 import secrets
 import uuid
@@ -48,9 +49,12 @@ def api_router(sink: "SmsSink") -> APIRouter:
     ) -> JSONResponse:
         if not notify_token_valid(authorization, api_key=sink.notify_api_key):
             return notify_error(403, "AuthError", "Invalid token: signature, api token not found")
-        given = await request.json()
-        to = normalised_phone(str(given.get("phone_number", "")))
-        body = str((given.get("personalisation") or {}).get("body", ""))
+        try:
+            given = json.loads(await request.body())
+            to = normalised_phone(str(given.get("phone_number", "")))
+            body = str((given.get("personalisation") or {}).get("body", ""))
+        except (ValueError, AttributeError):
+            return notify_error(400, "ValidationError", "Request body is not a JSON object")
         failure = sink.failure(to) if MOBILE.match(to) else "refused"
         if failure == "refused":
             return notify_error(400, "ValidationError", "phone_number Not a UK mobile number")

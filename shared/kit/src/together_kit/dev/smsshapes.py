@@ -1,6 +1,7 @@
 """How GOV.UK Notify and Twilio speak, as far as the local SMS sink needs: checking the calls
 notifications makes to their APIs, and making the calls they make to notifications' routes
-(a received text, a delivery receipt) with a valid bearer token or signature.
+(a received text, a delivery receipt) with a valid bearer token or signature; and what the sink
+keeps of each text (`Text`, with its segments) and of each text sent to the coalition (`Reply`).
 
 Notify: its API takes a JWT (HS256, `iss` = the service id, `iat` within 30 s) signed with the
 secret half of the API key `<name>-<service id>-<secret>`; its callbacks carry JSON and
