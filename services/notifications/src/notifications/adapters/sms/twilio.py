@@ -17,7 +17,7 @@ import hashlib
 import hmac
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -94,9 +94,10 @@ class TwilioProvider:
         on the same account could still be taken for ours."""
         params = {"To": to, "From": self.config.sender, "PageSize": str(LOOK_BACK)}
         answer = await self._request("GET", params=params)
+        since = since.replace(microsecond=0, tzinfo=since.tzinfo or UTC)
         for message in answer.get("messages") or []:
             created = parsedate_to_datetime(str(message.get("date_created")))
-            if created >= since.replace(microsecond=0) and body in (None, message.get("body")):
+            if created >= since and body in (None, message.get("body")):
                 return True
         return False
 
