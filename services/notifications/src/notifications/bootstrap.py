@@ -25,6 +25,7 @@ from together_kit.web.rendering import WebPages, mount_static
 from together_kit.web.site import SiteTokens
 
 from notifications.adapters.address_keys import address_keys
+from notifications.adapters.channels.sms import SmsChannel
 from notifications.adapters.channels.smtp import SmtpChannel, SmtpConfig
 from notifications.adapters.channels.webhook import WebhookChannel, WebhookConfig
 from notifications.adapters.connectors import MongoConnectorDistricts
@@ -32,8 +33,11 @@ from notifications.adapters.contacts import MongoContactRepository
 from notifications.adapters.handover_journal import HandoverJournal
 from notifications.adapters.inbound_texts import RECEIVED_ON, MongoInboundTexts
 from notifications.adapters.messages import RETAINED_FROM, MongoMessageRepository
-from notifications.adapters.rendering import Renderer, Words
+from notifications.adapters.rendering import Renderer, TextRenderer, Words
 from notifications.adapters.rosters import MongoRosterRepository
+from notifications.adapters.short_links import EXPIRES_ON as LINK_EXPIRES_ON
+from notifications.adapters.short_links import MongoShortLinks
+from notifications.adapters.sms import build_provider
 from notifications.adapters.suppressions import MongoSuppressionRepository
 from notifications.adapters.text_codes import EXPIRES_ON, MongoTextCodes
 from notifications.adapters.text_senders import KEPT_ON, MongoTextSenders
@@ -41,10 +45,12 @@ from notifications.adapters.tokens import UnsubscribeLinks
 from notifications.domain.messages import RetryPlan
 from notifications.domain.policy import InvitationRules
 from notifications.domain.reminders import ReminderTimes
+from notifications.domain.texts import SmsProvider
 from notifications.entrypoints import consumers
 from notifications.entrypoints.api import api_router
 from notifications.entrypoints.dispatcher import Dispatcher
 from notifications.entrypoints.texts_in import texts_in_router
+from notifications.entrypoints.texts_out import texts_out_router
 from notifications.entrypoints.web import web_router
 from notifications.handlers import Context, digest, organisers, recovery
 from notifications.handlers.ports import Channel
@@ -55,7 +61,8 @@ TEXT_KEEP = timedelta(days=90)
 """How long a text received, and its sender's number for the outcome, are kept at most."""
 
 
-def build_channels(settings: Settings) -> dict[str, Channel]:
+def build_channels(settings: Settings, provider: SmsProvider | None = None) -> dict[str, Channel]:
+    """Email and webhooks; texts (`sms`) too when there is an SMS provider."""
     smtp = SmtpConfig(
         host=settings.smtp_host,
         port=settings.smtp_port,
@@ -71,10 +78,13 @@ def build_channels(settings: Settings) -> dict[str, Channel]:
         attempts=settings.webhook_attempts,
         backoff_seconds=settings.webhook_backoff_seconds,
     )
-    return {
+    channels: dict[str, Channel] = {
         "email": SmtpChannel(smtp, connections=settings.smtp_connections),
         "webhook": WebhookChannel(webhook),
     }
+    if provider is not None:
+        channels["sms"] = SmsChannel(provider)
+    return channels
 
 
 def create_app(
@@ -109,7 +119,13 @@ def create_app(
     dispatcher = Dispatcher(
         poll_seconds=settings.dispatch_poll_seconds, senders=settings.smtp_connections
     )
-    channels = channels if channels is not None else build_channels(settings)
+    provider = build_provider(settings)
+    channels = channels if channels is not None else build_channels(settings, provider)
+    short_links = MongoShortLinks(
+        runtime.db["short_links"],
+        key=settings.secret_keys().derive("together.notifications.short-links"),
+        base_url=settings.public_base_url,
+    )
     ctx = Context(
         contacts=contacts,
         messages=messages,
@@ -121,6 +137,7 @@ def create_app(
             runtime.aggregate("access_answers"), service=settings.service_name
         ),
         renderer=Renderer(),
+        text_renderer=TextRenderer(),
         channels=channels,
         links=UnsubscribeLinks(
             keys=settings.secret_keys(),
@@ -158,6 +175,13 @@ def create_app(
         text_codes=text_codes,
         text_senders=text_senders,
         inbound_texts=inbound_texts,
+        text_rules=InvitationRules(
+            weekly_cap=settings.weekly_invitation_cap,
+            quiet_start=settings.sms_quiet_start,
+            quiet_end=settings.sms_quiet_end,
+        ),
+        sms_provider=provider if "sms" in channels else None,
+        short_links=short_links,
     )
     claim_stale_after = timedelta(seconds=settings.claim_stale_seconds)
     stale_after = timedelta(seconds=settings.sending_stale_seconds)
@@ -174,6 +198,10 @@ def create_app(
 
     runtime.indexes(messages, suppressions, contacts, rosters, organiser_links, connector_districts)
     runtime.indexes(text_codes)
+    runtime.indexes(short_links)
+    runtime.retain(
+        short_links.collection, field=LINK_EXPIRES_ON, keep=timedelta(days=7), clock=ctx.clock
+    )
     runtime.retain(text_codes.collection, field=EXPIRES_ON, keep=timedelta(0), clock=ctx.clock)
     runtime.indexes(text_senders, inbound_texts)
     runtime.retain(text_senders.collection, field=KEPT_ON, keep=TEXT_KEEP, clock=ctx.clock)
@@ -223,6 +251,7 @@ def create_app(
             api_router(admin=require_admin_key(settings.admin_api_key)),
             web_router(),
             texts_in_router(),
+            texts_out_router(),
         ],
     )
     mount_static(app)
@@ -235,6 +264,8 @@ def create_app(
             finally:
                 for channel in channels.values():
                     await channel.close()
+                if provider is not None and "sms" not in channels:
+                    await provider.close()
                 ctx.journal.close()
 
     app.router.lifespan_context = lifespan

@@ -189,6 +189,8 @@ def loaded(document: Document) -> Message:
         gathered_at=moment_or_none(document.get("gathered_at")),
         digest_key=document.get("digest_key"),
         erased=bool(document.get("erased", False)),
+        receipt=document.get("receipt", ""),
+        receipt_detail=document.get("receipt_detail", ""),
     )
 
 
@@ -391,6 +393,17 @@ class MongoMessageRepository:
             found += [loaded(d) async for d in self.collection.find(query, {"outbox": 0})]
         return found
 
+    async def handed_over_before(self, sending_before: datetime, *, channel: str) -> list[Message]:
+        """Messages of `channel` handed over, claimed before `sending_before`, outcome unrecorded:
+        what `mark_unknown` would take."""
+        query = {
+            "status": Status.SENDING.value,
+            "channel": channel,
+            "sending_at": {"$lt": epoch(sending_before)},
+            "handed_over_at": {"$ne": NEVER},
+        }
+        return [loaded(d) async for d in self.collection.find(query, {"outbox": 0})]
+
     async def requeue_interrupted(self, *, claimed_before: datetime, now: datetime) -> int:
         """Give back messages claimed by a dispatcher that died before handing them over: they
         were never sent, so sending them now sends them once."""
@@ -466,6 +479,27 @@ class MongoMessageRepository:
             return one.fields, one.events
 
         await self.messages.update(one.message.key, change)
+
+    async def record_receipt(
+        self, key: str, *, status: str, detail: str, at: datetime
+    ) -> Message | None:
+        """What the provider reported of a text it took, on the text; None if not in the log
+        (gone with retention). Counts as a change (`version`), so an outcome write over an
+        older copy is refused and made afresh, never undoing it."""
+        document = await self.collection.find_one_and_update(
+            {"_id": key, "channel": "sms"},
+            {
+                "$set": {
+                    "receipt": status,
+                    "receipt_detail": detail[:200],
+                    "receipt_at": epoch(at),
+                },
+                "$inc": {"version": 1},
+            },
+            projection={"outbox": 0},
+            return_document=ReturnDocument.AFTER,
+        )
+        return loaded(document) if document else None
 
     async def mark_unknown(self, *, sending_before: datetime, now: datetime) -> int:
         updated = await self.collection.update_many(

@@ -234,6 +234,10 @@ class Message:
     gathered_at: datetime | None = None
     digest_key: str | None = None
     erased: bool = False
+    receipt: str = ""
+    """What the provider later reported of a text it took (`delivered`, `failed`), or ""."""
+    receipt_detail: str = ""
+    """The provider's own word for it (`permanent-failure`, `undelivered 30005`)."""
 
     @classmethod
     def requested(

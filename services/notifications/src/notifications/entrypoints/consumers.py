@@ -58,7 +58,11 @@ MODERATION: Table = {
 MATCHES: Table = {
     contracts.MatchProposed: [keyed(matching.invite)],
     contracts.MatchAccepted: [matching.confirm_place, reminders.schedule, organisers.record_place],
-    contracts.MatchDeclined: [reminders.give_up, organisers.record_leaving],
+    contracts.MatchDeclined: [
+        reminders.give_up,
+        organisers.record_leaving,
+        matching.confirm_answer,
+    ],
     contracts.EventChanged: [matching.tell_change, reminders.reschedule],
     contracts.EventCancelled: [
         reminders.cancel_for_event,

@@ -99,6 +99,8 @@ class Context:
     """Where texts go (the `sms` channel's provider); None: no texts, email whatever the choice."""
     short_links: ShortLinks | None = None
     """Short links to long ones, for texts (adapters.short_links)."""
+    text_renderer: Renderer | None = None
+    """Renders texts (SMS), as `renderer` renders emails."""
 
     def rules_for(self, channel: str) -> InvitationRules:
         """The invitation rules of a channel: texts have stricter quiet hours."""

@@ -1,7 +1,9 @@
 """Messages about matched events: invitations, places, changes, cancellations, a kind word.
 
 Reminders of an accepted place, and what happens to them when the place or the event changes, are
-in `handlers.reminders`; the weekly digest of invitations in `handlers.digest`.
+in `handlers.reminders`; the weekly digest of invitations in `handlers.digest`. Invitations,
+places, changes and cancellations go by text too (or instead) to those who chose texts
+(`handlers.reach`).
 """
 
 import structlog
@@ -15,6 +17,7 @@ from together_contracts.matches import (
     EventSummary,
     EventVenue,
     MatchAccepted,
+    MatchDeclined,
     MatchProposed,
     MatchReasons,
     OrganiserContact,
@@ -25,8 +28,9 @@ from together_kit.messaging.consuming import AlreadyHandled
 from together_kit.stored import epoch
 from together_kit.web.labels import NEARBY_KM
 
+from notifications.domain.contacts import SMS
 from notifications.domain.messages import MessageRequest, Recipient
-from notifications.handlers import delivery
+from notifications.handlers import delivery, reach
 from notifications.handlers.context import Context
 from notifications.handlers.when import span, spoken
 
@@ -91,10 +95,13 @@ async def _to_volunteer(
     ctx: Context,
     *,
     kind: str,
+    by_text: reach.TextFields | None = None,
     **fields: object,
 ) -> delivery.Requested | None:
-    """Volunteers are named only by id: their address is the contact kept from signups. What was
-    recorded, or `None` when nothing is to be sent."""
+    """Volunteers are named only by id: their address is the contact kept from signups; their
+    number too, for those who chose texts (`handlers.reach`: by email, text or both; `by_text` says
+    what a text of this message links to). What was recorded first (the email, or the only
+    text), or `None` when nothing is to be sent."""
     contact = await ctx.contacts.get(person_id)
     if contact is None:
         log.info("no contact for volunteer; nothing sent", person_id=person_id, template=template)
@@ -110,19 +117,23 @@ async def _to_volunteer(
     if isinstance(summary, EventSummary):
         context |= describe(summary, contact.language)
         event_id = str(summary.event_id)
-    return await delivery.record_request(
-        MessageRequest(
-            cause_event_id=str(cause.id),
-            template=template,
-            recipient=Recipient(contact.email, contact.name, contact.language, contact.person_id),
-            context=context,
-            kind=kind,
-            correlation_id=cause.correlation_id,
-            event_id=event_id,
-            digest=kind == "invitation" and contact.digest,
-        ),
-        ctx,
+    wanted = MessageRequest(
+        cause_event_id=str(cause.id),
+        template=template,
+        recipient=Recipient(contact.email, contact.name, contact.language, contact.person_id),
+        context=context,
+        kind=kind,
+        correlation_id=cause.correlation_id,
+        event_id=event_id,
+        digest=kind == "invitation" and contact.digest,
     )
+    recorded: list[delivery.Requested] = []
+    for channel in reach.channels_for(contact, wanted, ctx):
+        if channel == SMS:
+            extra = await (by_text or reach.TextFields()).values(contact, ctx)
+            wanted = reach.as_text(wanted, contact, **extra)
+        recorded.append(await delivery.record_request(wanted, ctx))
+    return recorded[0] if recorded else None
 
 
 async def invite(event: MatchProposed, ctx: Context) -> None:
@@ -145,6 +156,9 @@ async def invite(event: MatchProposed, ctx: Context) -> None:
         accept_url=data.accept_url,
         decline_url=data.decline_url,
         respond_url=data.respond_url,
+        by_text=reach.TextFields(
+            link=data.respond_url, match_id=str(data.match_id), until=data.event.starts_at
+        ),
     )
     if requested is not None and requested.before is not None:
         raise AlreadyHandled(str(event.id))
@@ -168,7 +182,27 @@ async def confirm_place(event: MatchAccepted, ctx: Context) -> None:
         respond_url=data.respond_url,
         venue=venue(data.venue) if shown else None,
         organiser=None if waitlisted else organiser(data.organiser),
+        by_text=reach.TextFields(link=data.respond_url, until=data.event.ends_at),
     )
+
+
+async def confirm_answer(event: MatchDeclined, ctx: Context) -> None:
+    """A text to those who chose texts that their no (or their place given up) was heard; by
+    email the answer page said so already, so no email goes."""
+    data = event.data
+    contact = await ctx.contacts.get(str(data.person_id))
+    if contact is None or not reach.texts_to(contact, ctx):
+        return
+    wanted = MessageRequest(
+        cause_event_id=str(event.id),
+        template="match_declined",
+        recipient=Recipient(contact.phone, contact.name, contact.language, contact.person_id),
+        context={"withdrawn": data.withdrawn},
+        channel=SMS,
+        kind="requested",
+        correlation_id=event.correlation_id,
+    )
+    await delivery.request(wanted, ctx)
 
 
 def worth_telling(data: EventChangedData) -> tuple[bool, bool]:

@@ -15,10 +15,12 @@ A text (channel `sms`) is one HTTP call to the provider, made just after its jou
 says the call began, not that it arrived. So a text left handed over is settled by asking the
 provider whether it holds a text with the message's key as reference (`SmsProvider.sent`): yes,
 it was sent; no, it goes back to `queued` and is sent once; when the provider cannot tell (or
-does not answer), the journal decides as for an email.
+does not answer), the journal decides as for an email. A text whose dispatcher never came back
+(its journal gone with its machine) is settled the same way by the reconciler after the stale
+limit, instead of ending `unknown`, whenever the provider can tell.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import structlog
 
@@ -42,24 +44,28 @@ async def recover_handovers(ctx: Context) -> int:
         went = await provider_has(message, ctx)
         if went is None:
             went = committed.get(message.key) == message.attempts
-        if went:
-            log.info("recovered: the final dot went before the crash", key=message.key)
-            sent = message.sent(
-                at=message.handed_over_at or ctx.clock(),
-                reason="sent just before a crash; the server's reply was not seen",
-                keep_context=ctx.keep_sent_context,
-            )
-            await record(sent, ctx)
-        else:
-            log.info("recovered: stopped before the final dot, queued again", key=message.key)
-            again = message.requeue(
-                not_before=ctx.clock(),
-                reason="stopped after the hand-over was recorded, before the final dot: queued again",
-            )
-            await ctx.messages.requeue(again)
-            ctx.wake()
+        await _settle(message, went=went, ctx=ctx)
     ctx.journal.forget(committed)
     return len(settled)
+
+
+async def _settle(message: Message, *, went: bool, ctx: Context) -> None:
+    if went:
+        log.info("recovered: the final dot went before the crash", key=message.key)
+        sent = message.sent(
+            at=message.handed_over_at or ctx.clock(),
+            reason="sent just before a crash; the server's reply was not seen",
+            keep_context=ctx.keep_sent_context,
+        )
+        await record(sent, ctx)
+    else:
+        log.info("recovered: stopped before the final dot, queued again", key=message.key)
+        again = message.requeue(
+            not_before=ctx.clock(),
+            reason="stopped after the hand-over was recorded, before the final dot: queued again",
+        )
+        await ctx.messages.requeue(again)
+        ctx.wake()
 
 
 async def provider_has(message: Message, ctx: Context) -> bool | None:
@@ -80,11 +86,29 @@ async def provider_has(message: Message, ctx: Context) -> bool | None:
 async def reconcile(ctx: Context, *, claim_stale_after: timedelta, stale_after: timedelta) -> int:
     """Deal with messages a crash left `sending`: those never handed over go back to `queued`,
     those handed over and not settled by their own dispatcher within `stale_after` become
-    `unknown` and are never sent again."""
+    `unknown` and are never sent again; but a text among them is first settled by asking its
+    provider, when it can tell (its dispatcher's journal may be gone with its machine)."""
     now = ctx.clock()
     requeued = await ctx.messages.requeue_interrupted(
         claimed_before=now - claim_stale_after, now=now
     )
     if requeued:
         ctx.wake()
-    return requeued + await ctx.messages.mark_unknown(sending_before=now - stale_after, now=now)
+    texts = await _settle_stale_texts(ctx, sending_before=now - stale_after)
+    return (
+        requeued
+        + texts
+        + await ctx.messages.mark_unknown(sending_before=now - stale_after, now=now)
+    )
+
+
+async def _settle_stale_texts(ctx: Context, *, sending_before: datetime) -> int:
+    if ctx.sms_provider is None:
+        return 0
+    settled = 0
+    for message in await ctx.messages.handed_over_before(sending_before, channel=SMS):
+        went = await provider_has(message, ctx)
+        if went is not None:
+            await _settle(message, went=went, ctx=ctx)
+            settled += 1
+    return settled

@@ -7,6 +7,8 @@ only if the event starts later). Quiet hours do not apply: the person asked for 
 accepting. The weekly invitation cap does not count them (it counts invitations only). Never
 twice: one reminder per (cause event, recipient, template), and a redelivered event finds its
 reminders recorded. A reminder no longer wanted ends `cancelled`, with the reason, never sent.
+Someone who chose texts gets each reminder by text too (or instead), at the same moment
+(`handlers.reach`): a text reminder is no invitation, so quiet hours do not hold it either.
 """
 
 from datetime import datetime
@@ -21,9 +23,10 @@ from together_contracts.matches import (
     MatchDeclined,
 )
 
+from notifications.domain.contacts import SMS
 from notifications.domain.messages import INVITATION, MessageRequest, Recipient
 from notifications.domain.reminders import KIND, reminders_due
-from notifications.handlers import delivery
+from notifications.handlers import delivery, reach
 from notifications.handlers.context import Context
 from notifications.handlers.matching import describe, worth_telling
 
@@ -93,19 +96,19 @@ async def _remind(
         log.info("no contact for volunteer; no reminders", person_id=person_id)
         return
     due: dict[str, datetime] = reminders_due(summary.starts_at, ctx.clock(), rules=ctx.reminders)
+    by_text = reach.TextFields(link=respond_url, until=summary.ends_at)
     for template, at in due.items():
-        await delivery.request(
-            MessageRequest(
-                cause_event_id=str(cause.id),
-                template=template,
-                recipient=Recipient(
-                    contact.email, contact.name, contact.language, contact.person_id
-                ),
-                context={**describe(summary, contact.language), "respond_url": respond_url},
-                kind=KIND,
-                correlation_id=cause.correlation_id,
-                not_before=at,
-                event_id=str(summary.event_id),
-            ),
-            ctx,
+        wanted = MessageRequest(
+            cause_event_id=str(cause.id),
+            template=template,
+            recipient=Recipient(contact.email, contact.name, contact.language, contact.person_id),
+            context={**describe(summary, contact.language), "respond_url": respond_url},
+            kind=KIND,
+            correlation_id=cause.correlation_id,
+            not_before=at,
+            event_id=str(summary.event_id),
         )
+        for channel in reach.channels_for(contact, wanted, ctx):
+            if channel == SMS:
+                wanted = reach.as_text(wanted, contact, **await by_text.values(contact, ctx))
+            await delivery.request(wanted, ctx)

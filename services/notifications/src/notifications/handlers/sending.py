@@ -43,6 +43,7 @@ from notifications.domain.channels import (
     PermanentDeliveryError,
     TemporaryDeliveryError,
 )
+from notifications.domain.contacts import SMS
 from notifications.domain.messages import INVITATION, Due, Message, Status
 from notifications.domain.suppressions import BOUNCED, blocks
 from notifications.handlers.context import PRODUCER, Context
@@ -263,7 +264,8 @@ def outgoing(message: Message, ctx: Context) -> Outgoing:
         "unsubscribe_url": unsubscribe,
         "my_url": ctx.my_url if message.person_id else "",
     }
-    rendered = ctx.renderer.render(message.template, language=message.language, context=context)
+    renderer = ctx.text_renderer if message.channel == SMS and ctx.text_renderer else ctx.renderer
+    rendered = renderer.render(message.template, language=message.language, context=context)
     return Outgoing(
         key=message.key,
         to=message.recipient,

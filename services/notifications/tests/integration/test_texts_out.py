@@ -1,0 +1,349 @@
+"""Texts to volunteers who chose them, through the real broker and store to the local SMS sink
+(GOV.UK Notify's API shape over localhost): an invitation by text carries its code, a person who
+chose both gets both, email-only gets none, a redelivery texts once, quiet hours hold a text
+invitation longer than an email, receipts are recorded, and erasure by number forgets texts."""
+
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from notifications.bootstrap import create_app
+from notifications.domain.policy import LONDON
+from notifications.handlers import Context
+from notifications.handlers.texts_out import queue_text
+from notifications.settings import Settings
+from pymongo.asynchronous.database import AsyncDatabase
+from together_contracts import (
+    PersonErasureRequested,
+    PersonErasureRequestedData,
+    VolunteerRegistered,
+    VolunteerRegisteredData,
+    phone_digest,
+)
+from together_contracts.matches import EventSummary, MatchProposed, MatchProposedData
+from together_kit.dev.smsshapes import Text, notify_callback
+from together_kit.dev.smssink import DEVELOPMENT_NOTIFY_API_KEY, DEVELOPMENT_TOKEN, SmsSink
+from together_kit.testing.probe import publish_event
+from together_kit.testing.waiting import eventually
+
+from .conftest import Clock, Document, Sink, unique_address
+
+pytestmark = pytest.mark.integration
+NOON = datetime(2026, 11, 25, 12, 0, tzinfo=LONDON)
+STARTS = datetime(2026, 12, 12, 12, 0, tzinfo=UTC)
+
+
+def new_phone() -> str:
+    """A number in Ofcom's range for drama (07700 900000-900999), E.164."""
+    return f"+447700900{uuid.uuid4().int % 1000:03d}"
+
+
+@pytest.fixture
+def sms_sink(tmp_path: Path) -> Iterator[SmsSink]:
+    sink = SmsSink(folder=tmp_path / "sms", shape="notify")
+    sink.start()
+    try:
+        yield sink
+    finally:
+        sink.stop()
+
+
+@dataclass
+class Texts:
+    app: FastAPI
+    db: AsyncDatabase[Document]
+    sink: SmsSink
+    clock: Clock
+
+    @property
+    def ctx(self) -> Context:
+        context: Context = self.app.state.context
+        return context
+
+    async def wait_for(self, phone: str, count: int = 1) -> list[Text]:
+        async def look() -> list[Text]:
+            return self.sink.texts_to(phone)
+
+        return await eventually(
+            look, until=lambda found: len(found) >= count, what=f"texts to {phone}"
+        )
+
+    async def logged(self, cause: str, channel: str, **expected: Any) -> Document:
+        async def look() -> Document | None:
+            query = {"cause_event_id": cause, "channel": channel, **expected}
+            return await self.db["messages"].find_one(query)
+
+        found = await eventually(look, what=f"{channel} message of {cause} {expected}")
+        assert found is not None
+        return found
+
+
+def sms_settings(
+    settings_for: Callable[..., Settings], sink: SmsSink, **overrides: Any
+) -> Settings:
+    return settings_for(
+        sms_provider="notify",
+        sms_api_url=sink.url,
+        notify_api_key=DEVELOPMENT_NOTIFY_API_KEY,
+        notify_template_id=str(uuid.uuid4()),
+        notify_callback_token=DEVELOPMENT_TOKEN,
+        **overrides,
+    )
+
+
+@pytest.fixture
+async def texts(
+    settings_for: Callable[..., Settings], inspector: AsyncDatabase[Document], sms_sink: SmsSink
+) -> AsyncIterator[Texts]:
+    clock = Clock(NOON)
+    app = create_app(sms_settings(settings_for, sms_sink), clock=clock)
+    async with app.router.lifespan_context(app):
+        yield Texts(app, inspector, sms_sink, clock)
+
+
+async def volunteer(
+    rabbitmq_url: str, db: AsyncDatabase[Document], *, channels: list[str], language: str = "en"
+) -> tuple[uuid.UUID, str, str]:
+    """A volunteer kept by notifications with a number and their choice; id, address, number."""
+    person_id, address, phone = uuid.uuid4(), unique_address("eirlys"), new_phone()
+    joined = VolunteerRegistered(
+        producer="signups",
+        correlation_id="texts-out",
+        data=VolunteerRegisteredData(
+            person_id=person_id,
+            name="Eirlys",
+            email=address,
+            language=language,  # type: ignore[arg-type]
+            phone=phone.replace("+44", "0"),
+            channels=channels,  # type: ignore[arg-type]
+        ),
+    )
+    await publish_event(rabbitmq_url, joined)
+    await eventually(
+        lambda: db["contacts"].find_one({"_id": str(person_id), "phone": phone}),
+        what="the volunteer's contact with their number, E.164",
+    )
+    return person_id, address, phone
+
+
+def proposal(person_id: uuid.UUID, title: str = "Litter pick on Llandaff Fields") -> MatchProposed:
+    return MatchProposed(
+        producer="matching",
+        correlation_id="texts-out",
+        data=MatchProposedData(
+            match_id=uuid.uuid4(),
+            person_id=person_id,
+            event=EventSummary(
+                event_id=uuid.uuid4(),
+                title=title,
+                event_type="environment",  # type: ignore[arg-type]
+                starts_at=STARTS,
+                ends_at=STARTS + timedelta(hours=2),
+                outward_code="CF10",
+            ),
+            reasons=["near you"],
+            reasons_text="near you",
+            respond_url=f"https://events.together.example/r/{uuid.uuid4().hex}",
+            accept_url="https://events.together.example/a",
+            decline_url="https://events.together.example/d",
+        ),
+    )
+
+
+async def test_a_volunteer_who_chose_texts_is_invited_by_text_with_a_code_and_no_email(
+    texts: Texts, rabbitmq_url: str
+) -> None:
+    person_id, _, phone = await volunteer(rabbitmq_url, texts.db, channels=["sms"])
+    invitation = proposal(person_id)
+    await publish_event(rabbitmq_url, invitation)
+
+    [text] = await texts.wait_for(phone)
+    logged = await texts.logged(str(invitation.id), "sms", status="sent")
+    [code] = [
+        c async for c in texts.db["text_codes"].find({"match_id": str(invitation.data.match_id)})
+    ]
+    link = text.body.rsplit("Details: ", 1)[1]
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=texts.app), base_url="http://notifications.test"
+    ) as client:
+        followed = await client.get(link.removeprefix("http://notifications.test"))
+
+    assert f"Reply YES {code['code']} to take a place, NO {code['code']} if you can't." in text.body
+    assert text.body.startswith("together: Litter pick on Llandaff Fields, Saturday 12 December")
+    assert text.reference == logged["_id"]
+    assert followed.status_code == 303
+    assert followed.headers["location"] == invitation.data.respond_url
+    assert logged["recipient"] == phone
+    assert logged["email_digest"] == phone_digest(phone, key=texts.ctx.erasure_key)
+    emailed = await texts.db["messages"].find_one(
+        {"cause_event_id": str(invitation.id), "channel": "email"}
+    )
+    assert emailed is None
+
+
+async def test_a_volunteer_who_chose_both_gets_both_and_email_only_gets_no_text(
+    texts: Texts, smtp_sink: Sink, rabbitmq_url: str
+) -> None:
+    both, both_address, both_phone = await volunteer(
+        rabbitmq_url, texts.db, channels=["email", "sms"], language="cy"
+    )
+    email_only, only_address, only_phone = await volunteer(
+        rabbitmq_url, texts.db, channels=["email"]
+    )
+    for person_id in (both, email_only):
+        await publish_event(rabbitmq_url, proposal(person_id, "Gŵyl y Gwanwyn"))
+
+    [text] = await texts.wait_for(both_phone)
+    await smtp_sink.wait_for(both_address, 2)  # the confirmation, then the invitation
+    await smtp_sink.wait_for(only_address, 2)
+
+    assert text.body.startswith("together: Gwyl y Gwanwyn, Dydd Sadwrn 12 Rhagfyr")
+    assert "Atebwch YES" in text.body
+    assert texts.sink.texts_to(only_phone) == []
+
+
+async def test_a_redelivered_invitation_texts_once(texts: Texts, rabbitmq_url: str) -> None:
+    person_id, _, phone = await volunteer(rabbitmq_url, texts.db, channels=["sms"])
+    invitation = proposal(person_id)
+    await publish_event(rabbitmq_url, invitation)
+    await texts.logged(str(invitation.id), "sms", status="sent")
+    await publish_event(rabbitmq_url, invitation)
+    await publish_event(rabbitmq_url, proposal(person_id, "A later event"))  # a marker after it
+
+    await texts.wait_for(phone, 2)
+    count = await texts.db["messages"].count_documents({"cause_event_id": str(invitation.id)})
+    assert count == 1
+    assert [t.body.split(",")[0] for t in texts.sink.texts_to(phone)] == [
+        "together: Litter pick on Llandaff Fields",
+        "together: A later event",
+    ]
+
+
+async def test_quiet_hours_hold_a_text_invitation_from_eight_until_nine(
+    texts: Texts, smtp_sink: Sink, rabbitmq_url: str
+) -> None:
+    texts.clock.now = datetime(2026, 11, 25, 20, 30, tzinfo=LONDON)
+    person_id, address, phone = await volunteer(rabbitmq_url, texts.db, channels=["email", "sms"])
+    invitation = proposal(person_id)
+    await publish_event(rabbitmq_url, invitation)
+
+    await smtp_sink.wait_for(address, 2)  # email's quiet hours begin at 21:00
+    held = await texts.logged(str(invitation.id), "sms", status="queued")
+    assert held["not_before"] == datetime(2026, 11, 26, 9, 0, tzinfo=LONDON).timestamp()
+    texts.clock.now = datetime(2026, 11, 26, 8, 59, tzinfo=LONDON)
+    texts.ctx.wake()
+    await texts.logged(str(invitation.id), "sms", status="queued")
+    assert texts.sink.texts_to(phone) == []
+
+    texts.clock.now = datetime(2026, 11, 26, 9, 0, 1, tzinfo=LONDON)
+    texts.ctx.wake()
+    await texts.wait_for(phone)
+
+
+async def test_delivery_receipts_are_recorded_and_a_dead_number_is_suppressed(
+    texts: Texts, rabbitmq_url: str
+) -> None:
+    person_id, _, phone = await volunteer(rabbitmq_url, texts.db, channels=["sms"])
+    invitation = proposal(person_id)
+    await publish_event(rabbitmq_url, invitation)
+    [text] = await texts.wait_for(phone)
+    key = text.reference
+
+    async def receipt(status: str, token: str = DEVELOPMENT_TOKEN) -> httpx.Response:
+        data = {"id": text.id, "reference": key, "to": phone, "status": status}
+        call = notify_callback("http://notifications.test/sms/receipts", token=token, data=data)
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=texts.app), base_url="http://notifications.test"
+        ) as client:
+            return await client.post("/sms/receipts", content=call.content, headers=call.headers)
+
+    forged = await receipt("delivered", token="not-the-providers-token-at-all-no")
+    assert forged.status_code == 403
+    assert (await texts.logged(str(invitation.id), "sms")).get("receipt") is None
+
+    assert (await receipt("delivered")).json() == {"recorded": True}
+    delivered = await texts.logged(str(invitation.id), "sms")
+    assert (delivered["status"], delivered["receipt"]) == ("sent", "delivered")
+
+    assert (await receipt("permanent-failure")).status_code == 200
+    failed = await texts.logged(str(invitation.id), "sms")
+    assert (failed["receipt"], failed["receipt_detail"]) == ("failed", "permanent-failure")
+    digests = texts.ctx.address_keys.digests(phone)
+    assert await texts.ctx.suppressions.reason(digests) == "bounced"
+    later = proposal(person_id, "Another event")
+    await publish_event(rabbitmq_url, later)
+    await texts.logged(str(later.id), "sms", status="suppressed")
+
+
+async def test_erasure_by_number_forgets_the_contact_and_scrubs_its_texts(
+    texts: Texts, rabbitmq_url: str
+) -> None:
+    person_id, _, phone = await volunteer(rabbitmq_url, texts.db, channels=["sms"])
+    invitation = proposal(person_id)
+    await publish_event(rabbitmq_url, invitation)
+    await texts.logged(str(invitation.id), "sms", status="sent")
+
+    erasure = PersonErasureRequested(
+        producer="signups",
+        correlation_id="forget-number",
+        data=PersonErasureRequestedData(
+            erasure_id=uuid.uuid4(), phone_digest=phone_digest(phone, key=texts.ctx.erasure_key)
+        ),
+    )
+    await publish_event(rabbitmq_url, erasure)
+
+    scrubbed = await texts.logged(str(invitation.id), "sms", erased=True)
+    assert (scrubbed["recipient"], scrubbed["context"]) == ("", {})
+    assert await texts.db["contacts"].find_one({"_id": str(person_id)}) is None
+
+
+async def test_queue_text_texts_once_per_cause_template_and_number(
+    texts: Texts, rabbitmq_url: str
+) -> None:
+    phone, cause = new_phone(), f"provider-id-{uuid.uuid4().hex}"
+    for to in (phone, phone.replace("+44", "0"), phone.replace("+44", "+44 ")):
+        await queue_text(
+            texts.ctx,
+            to=to,
+            template="reply_help",
+            language="en",
+            values={},
+            cause_id=cause,
+            kind="transactional",
+        )
+    await queue_text(
+        texts.ctx,
+        to=phone,
+        template="reply_help",
+        language="cy",
+        values={},
+        cause_id=f"{cause}-later",
+        kind="transactional",
+    )
+
+    english, welsh = await texts.wait_for(phone, 2)
+    assert await texts.db["messages"].count_documents({"recipient": phone}) == 2
+    assert english.body != welsh.body
+
+
+async def test_with_no_provider_a_volunteer_who_chose_texts_is_emailed(
+    settings_for: Callable[..., Settings],
+    inspector: AsyncDatabase[Document],
+    smtp_sink: Sink,
+    rabbitmq_url: str,
+) -> None:
+    app = create_app(settings_for(sms_provider="none"), clock=Clock(NOON))
+    async with app.router.lifespan_context(app):
+        person_id, address, _ = await volunteer(rabbitmq_url, inspector, channels=["sms"])
+        invitation = proposal(person_id)
+        await publish_event(rabbitmq_url, invitation)
+        mails = await smtp_sink.wait_for(address, 2)
+
+    assert "Litter pick on Llandaff Fields" in str(mails[1]["Subject"])
+    assert await inspector["messages"].count_documents({"channel": "sms"}) == 0
