@@ -125,7 +125,7 @@ class CallSimulator:
         }
         greeting = await self._post(call, first, {**about_call, "CallStatus": "ringing"})
         record = greeting.find("Record")
-        call.greeting = " ".join(say.text or "" for say in greeting.iter("Say"))
+        call.greeting = next((say.text or "" for say in greeting.iter("Say")), "")
         if record is None:
             return call
         call.recording_sid = "RE" + secrets.token_hex(16)
