@@ -113,11 +113,11 @@ def test_choosing_text_on_the_form_is_logged_as_a_consent_given_there() -> None:
 
 def test_stop_drops_text_and_is_logged_with_its_word_once() -> None:
     person = joined(channels=("email", "sms"), phone=MOBILE)
-    later = context(NOW + timedelta(days=3), source="ignored")
+    later = NOW + timedelta(days=3)
 
-    assert person.stop_texts("STOP", later)
-    assert not person.stop_texts("STOP", later)
-    assert not person.stop_texts("QUIT", later)
+    assert person.stop_texts("STOP", at=later, form_version="2026-11")
+    assert not person.stop_texts("STOP", at=later, form_version="2026-11")
+    assert not person.stop_texts("QUIT", at=later, form_version="2026-11")
 
     assert person.details.channels == ("email",)
     assert person.details.phone == MOBILE, "the number stays, for erasure and a restart"
@@ -130,7 +130,7 @@ def test_stop_drops_text_and_is_logged_with_its_word_once() -> None:
 def test_stop_of_the_only_channel_leaves_none_rather_than_email() -> None:
     person = joined(channels=("sms",), phone=MOBILE)
 
-    assert person.stop_texts("UNSUBSCRIBE", context())
+    assert person.stop_texts("UNSUBSCRIBE", at=NOW, form_version="2026-11")
 
     assert person.details.channels == ()
     assert texts_log(person)[-1] == (False, "sms-reply:UNSUBSCRIBE")
@@ -140,7 +140,7 @@ def test_stop_also_drops_text_from_a_change_waiting_for_its_link() -> None:
     person = joined(channels=("email", "sms"), phone=MOBILE)
     person.rejoin(details(channels=("sms",), phone=MOBILE, name="Ann J"), context())
 
-    person.stop_texts("STOP", context())
+    person.stop_texts("STOP", at=NOW, form_version="2026-11")
 
     assert person.pending_change is not None
     assert person.pending_change.details.channels == ()
@@ -149,7 +149,7 @@ def test_stop_also_drops_text_from_a_change_waiting_for_its_link() -> None:
 
 def test_choosing_text_again_restarts_texts_and_clears_the_stop() -> None:
     person = joined(channels=("email", "sms"), phone=MOBILE)
-    person.stop_texts("STOP", context())
+    person.stop_texts("STOP", at=NOW, form_version="2026-11")
 
     assert person.choose_channels(("sms",), MOBILE, context(source="my-together"))
     assert not person.choose_channels(("sms",), MOBILE, context(source="my-together"))

@@ -272,7 +272,7 @@ class Person:
         self._pending_reach(channels, phone)
         return True
 
-    def stop_texts(self, keyword: str, context: JoinContext) -> bool:
+    def stop_texts(self, keyword: str, *, at: datetime, form_version: str) -> bool:
         """They replied STOP (or another opt-out word) to a text: text is no longer one of their
         channels, nor of a change waiting for its link. Logged with the word as its source
         (`sms-reply:STOP`); returns False when texts were already off (a second STOP)."""
@@ -280,8 +280,9 @@ class Person:
             return False
         left = tuple(channel for channel in self.details.channels if channel != "sms")
         stopped = replace(self.details, channels=left)
-        source = replace(context, source=f"{TEXT_REPLY_SOURCE}:{keyword}")
-        self.consent_log.extend(_consent_changes(self.details.agreed, stopped.agreed, source))
+        source = f"{TEXT_REPLY_SOURCE}:{keyword}"
+        context = JoinContext(now=at, source=source, form_version=form_version)
+        self.consent_log.extend(_consent_changes(self.details.agreed, stopped.agreed, context))
         self.details = stopped
         pending = self.pending_change
         if pending is not None:

@@ -4,7 +4,7 @@ import contextlib
 
 from together_contracts import IntegrationEvent, TextsStopped
 
-from signups.domain.people import JoinContext, Person, PersonNotFoundError
+from signups.domain.people import Person, PersonNotFoundError
 from signups.handlers.context import Context
 
 
@@ -14,10 +14,9 @@ async def note_texts_stopped(event: TextsStopped, ctx: Context) -> None:
     reply, already sends them no texts. The consumer's inbox takes each event once; a second
     STOP finds texts already off and changes nothing."""
     keyword = event.data.keyword.strip().upper()
-    context = JoinContext(now=event.occurred_at, source="", form_version=ctx.form_version)
 
     def stop(person: Person) -> list[IntegrationEvent]:
-        person.stop_texts(keyword, context)
+        person.stop_texts(keyword, at=event.occurred_at, form_version=ctx.form_version)
         return []
 
     with contextlib.suppress(PersonNotFoundError):
