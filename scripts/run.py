@@ -96,6 +96,7 @@ SERVICE_PORTS = {
 STORE_PORT = Port("STORE_PORT", 27017, "the embedded store's port")
 MAIL_SMTP_PORT = Port("MAIL_SMTP_PORT", 1025, "the mail sink's SMTP port")
 MAIL_PAGE_PORT = Port("MAIL_PAGE_PORT", 8025, "the mail inbox page's port")
+SMS_SHAPES = {"notify": "GOV.UK Notify's", "twilio": "Twilio's"}
 SMS_SINK_PORT = Port("SMS_SINK_PORT", 8026, "the SMS sink's port (its API and inbox page)")
 CALL_SIM_PORT = Port("CALL_SIM_PORT", 8027, "the phone call simulator's port (the voice line)")
 EPILOG = (
@@ -116,6 +117,7 @@ EPILOG = (
     + "  NOTIFICATIONS_SMTP_HOST\n                       a mail relay of your own instead of the sink\n"
     + "  NOTIFICATIONS_SMS_PROVIDER\n                       texts by notify or twilio (with their"
     + " NOTIFICATIONS_ settings) or none, instead of the SMS sink\n"
+    + "  SMS_SINK_SHAPE       the API the SMS sink speaks, notify or twilio [notify]\n"
     + "  RABBITMQ_URL         the broker [amqp://guest:guest@localhost:5672/]\n"
     + f"  {VAR_DIR:<20} the embedded store's data and the sink's mail [./var]"
 )
@@ -285,18 +287,25 @@ def start_mail_sink(env: dict[str, str], stack: contextlib.ExitStack) -> MailSin
 def start_sms_sink(
     plan: Plan, env: dict[str, str], sock: socket.socket, stack: contextlib.ExitStack
 ) -> SmsSink:
-    """The SMS sink in Notify's shape on its port, with keys of this run's own, and notifications
-    told to text through it (its receipts and replies go to this run's notifications)."""
+    """The SMS sink in Notify's shape (or Twilio's: SMS_SINK_SHAPE) on its port, with keys of
+    this run's own, and notifications told to text through it (its receipts and replies go to
+    this run's notifications)."""
+    shape = env.get("SMS_SINK_SHAPE", "").strip() or "notify"
+    if shape not in SMS_SHAPES:
+        stop(f"SMS_SINK_SHAPE={shape!r} is not an SMS provider's API: set it to notify or twilio")
     sink = SmsSink(
         folder=var_dir(env) / "sms",
+        shape="twilio" if shape == "twilio" else "notify",
         notifications_url=plan.url("notifications", ""),
         notify_api_key=f"together_dev-{uuid.uuid4()}-{uuid.uuid4()}",
         notify_callback_token=secrets.token_urlsafe(32),
+        twilio_account_sid=f"AC{uuid.uuid4().hex}",
+        twilio_auth_token=secrets.token_urlsafe(32),
     )
     sink.start(sock)
     stack.callback(sink.stop)
     env.update(sink.notifications_env())
-    say("texts", f"SMS sink (GOV.UK Notify's API) on {sink.url}; inbox at {sink.url}/")
+    say("texts", f"SMS sink ({SMS_SHAPES[shape]} API) on {sink.url}; inbox at {sink.url}/")
     return sink
 
 
