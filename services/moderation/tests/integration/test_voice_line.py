@@ -263,3 +263,20 @@ async def test_erasure_by_phone_forgets_the_callers_recordings_and_published_sto
     assert await line.moderation.db["recordings"].count_documents({}) == 0
     assert (await line.moderation.http.get(f"/stories/{published_id}")).status_code == 404
     assert await erasure.forget_author(request, ctx) == 0, "nothing of the caller is left"
+
+
+async def test_a_recording_that_is_not_twilios_or_not_audio_is_refused(line: Line) -> None:
+    """Credentials go only to the Twilio API's address, and only a WAV is kept: 502 otherwise
+    (Twilio logs it), and nothing is stored."""
+    line.phone.recordings["RE" + "2" * 32] = b"<html>not a recording</html>"
+    status_url = f"{BASE_URL}/voice/recording-status?lang=en"
+    for url in (line.phone.recording_url("RE" + "2" * 32), "http://127.0.0.1:9/Recordings/RE2"):
+        finished = {
+            "AccountSid": SID,
+            "CallSid": "CA" + "2" * 32,
+            "RecordingSid": "RE" + "2" * 32,
+            "RecordingUrl": url,
+            "RecordingStatus": "completed",
+        }
+        assert await line.phone.post_signed(status_url, finished) == 502
+    assert await line.stored() == (0, 0)

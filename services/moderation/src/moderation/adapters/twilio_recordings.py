@@ -4,12 +4,10 @@ callback, and is checked all the same before any credentials are sent to it."""
 
 import httpx
 
+from moderation.domain.voice import RecordingFetchError
+
 MAX_WAV_BYTES = 8 * 1024 * 1024
 """Three minutes at 8 kHz 16-bit mono is 2.9 MB; this leaves room for a stereo or 16 kHz file."""
-
-
-class RecordingFetchError(Exception):
-    """The recording could not be fetched, or what came back is not a WAV file of a sane size."""
 
 
 class TwilioRecordings:

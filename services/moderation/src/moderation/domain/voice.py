@@ -17,6 +17,10 @@ LineLanguage = Literal["en", "cy"]
 MAX_RECORDING_SECONDS = 180
 
 
+class RecordingFetchError(Exception):
+    """The recording could not be fetched, or what came back is not a WAV file of a sane size."""
+
+
 @dataclass(frozen=True)
 class Words:
     """What the line says, and the Twilio voice that says it."""

@@ -20,11 +20,11 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import Response
 from together_contracts import phone_digest
 
-from moderation.adapters.twilio_recordings import RecordingFetchError
 from moderation.domain.voice import (
     MAX_RECORDING_SECONDS,
     WORDS,
     LineLanguage,
+    RecordingFetchError,
     line_language,
     signed_by_twilio,
 )
