@@ -25,6 +25,7 @@ from moderation.domain.items import (
 from moderation.domain.voice import WORDS, line_language, signed_by_twilio, twilio_signature
 from moderation.entrypoints import voice
 from moderation.handlers.recordings import VoiceLine
+from moderation.settings import Settings
 from together_contracts import phone_digest
 
 pytestmark = pytest.mark.unit
@@ -220,3 +221,26 @@ def test_recordings_are_read_as_one_channel_at_the_models_rate(rate: int, channe
     samples = mono_16k(wav(rate, channels, 1.5))
     assert abs(samples.size - int(1.5 * MODEL_RATE)) <= 1
     assert samples.dtype == np.dtype("<i2")
+
+
+def test_production_refuses_the_placeholder_twilio_account_with_the_line_on() -> None:
+    real = {"secret_key": "s" * 40, "erasure_key": "e" * 40, "site_key": "k" * 40}
+    with pytest.raises(ValueError, match="MODERATION_TWILIO_AUTH_TOKEN"):
+        Settings(environment="production", voice_enabled=True, **real)
+    with pytest.raises(ValueError, match="MODERATION_TWILIO_AUTH_TOKEN"):
+        Settings(
+            environment="production",
+            voice_enabled=True,
+            twilio_account_sid=SID,
+            twilio_auth_token="short",
+            **real,
+        )
+    Settings(environment="production", voice_enabled=False, **real)
+    Settings(
+        environment="production",
+        voice_enabled=True,
+        twilio_account_sid=SID,
+        twilio_auth_token=TOKEN,
+        **real,
+    )
+    assert Settings().recording_retention_days == 30
