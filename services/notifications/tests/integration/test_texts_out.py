@@ -5,6 +5,7 @@ invitation longer than an email, receipts are recorded, and erasure by number fo
 
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -44,14 +45,22 @@ def new_phone() -> str:
     return f"+447700900{uuid.uuid4().int % 1000:03d}"
 
 
-@pytest.fixture
-def sms_sink(tmp_path: Path) -> Iterator[SmsSink]:
-    sink = SmsSink(folder=tmp_path / "sms", shape="notify")
+@contextmanager
+def local_sink(folder: Path) -> Iterator[SmsSink]:
+    """The local SMS sink in GOV.UK Notify's shape, on a free port (no receipts: notifications
+    here listens on no port; tests post receipts themselves)."""
+    sink = SmsSink(folder=folder, shape="notify")
     sink.start()
     try:
         yield sink
     finally:
         sink.stop()
+
+
+@pytest.fixture
+def sms_sink(tmp_path: Path) -> Iterator[SmsSink]:
+    with local_sink(tmp_path / "sms") as sink:
+        yield sink
 
 
 @dataclass
