@@ -49,3 +49,25 @@ async def test_contact_fields_come_from_the_event() -> None:
     [contact] = contacts.added
     assert isinstance(contact.person_id, str)
     assert isinstance(contact.email, str)
+
+
+async def test_the_number_is_kept_in_e164_with_the_channels_chosen() -> None:
+    event = VolunteerRegistered(
+        producer="signups",
+        correlation_id="corr-8",
+        data=VolunteerRegisteredData(
+            person_id=uuid.uuid4(),
+            name="Eirlys",
+            email="eirlys@example.org",
+            phone="07700 900123",
+            channels=["email", "sms"],
+        ),
+    )
+    contacts = InMemoryContacts()
+    ctx = SimpleNamespace(contacts=contacts, channels={"email": object(), "sms": object()})
+
+    await record_registration(event, cast(Context, ctx))
+
+    [contact] = contacts.added
+    assert (contact.phone, contact.channels) == ("+447700900123", ("email", "sms"))
+    assert contact.texts
