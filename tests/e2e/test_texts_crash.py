@@ -65,7 +65,7 @@ def proposed(person_id: uuid.UUID) -> MatchProposed:
             event=EventSummary(
                 event_id=uuid.uuid4(),
                 title="Beach clean at Barry Island",
-                event_type="environment",  # type: ignore[arg-type]
+                event_type="environment",
                 starts_at=starts,
                 ends_at=starts + timedelta(hours=2),
                 outward_code="CF62",

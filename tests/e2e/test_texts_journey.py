@@ -1,0 +1,209 @@
+"""Issue 23, end to end by text: a volunteer who chose text messages on the join form gets an
+invitation by SMS, replies YES with its code, gets the place and a reminder by text; replies STOP
+and gets nothing more, and signups records the withdrawal in the consent log.
+
+The four services run as real processes (as `make run` starts them) on the real broker and store,
+texts go through the local SMS sink in GOV.UK Notify's shape (the volunteer's replies too), email
+to the SMTP sink. Notifications runs at London noon with a clock the test moves forward
+(travelling_notifications.py), so that a reminder due tomorrow morning goes now.
+"""
+
+import asyncio
+import json
+import re
+import sys
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from pymongo import AsyncMongoClient
+from together_kit.dev.smsshapes import Text
+from together_kit.dev.smssink import SmsSink
+from together_kit.testing.tags import unique_tag
+from together_kit.testing.waiting import eventually
+
+from .conftest import System
+from .test_journeys import (
+    ADMIN_KEY,
+    LEAD_EMAIL,
+    LONDON,
+    STEP,
+    csrf_of,
+    item_in_queue,
+    link,
+    mail_to,
+    moderator,
+    plain_text,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
+
+TRAVELLING_NOTIFICATIONS = Path(__file__).with_name("travelling_notifications.py")
+PHONE = "07700 900734"
+E164 = "+447700900734"
+Document = dict[str, Any]
+
+
+async def start(system: System, mail_sink: Any, sms_sink: SmsSink, offset: Path) -> None:
+    system.start("signups", SIGNUPS_ADMIN_API_KEY=ADMIN_KEY)
+    system.start("moderation", MODERATION_LEAD_EMAILS=json.dumps([LEAD_EMAIL]))
+    system.start("matching")
+    system.start(
+        "notifications",
+        command=[sys.executable, str(TRAVELLING_NOTIFICATIONS)],
+        TRAVEL_OFFSET_FILE=str(offset),
+        NOTIFICATIONS_SMTP_HOST="127.0.0.1",
+        NOTIFICATIONS_SMTP_PORT=str(mail_sink.smtp_port),
+        NOTIFICATIONS_ADMIN_API_KEY=ADMIN_KEY,
+        NOTIFICATIONS_DISPATCH_POLL_SECONDS="0.2",
+        **sms_sink.notifications_env(),
+    )
+    for name in ("signups", "moderation", "matching", "notifications"):
+        await asyncio.to_thread(system.processes[name].wait_ready, 60.0)
+
+
+async def text_saying(sink: SmsSink, words: str) -> Text:
+    async def found() -> Text | None:
+        return next((t for t in sink.texts_to(E164) if words in t.body), None)
+
+    text = await eventually(found, timeout=STEP, interval=0.3, what=f"a text saying {words!r}")
+    assert text is not None
+    return text
+
+
+async def join_by_text(system: System, mail_sink: Any, email: str) -> None:
+    """Join at /join choosing text messages, then confirm the address by the emailed link."""
+    async with httpx.AsyncClient(base_url=system.url("signups"), timeout=30) as client:
+        joined = await client.post(
+            "/join",
+            data={
+                "name": "Dilys Texter",
+                "email": email,
+                "postcode": "CF10 1AA",
+                "interests": ["environment"],
+                "availability": ["weekday-daytimes", "weekday-evenings", "weekends"],
+                "travel_radius_km": "15",
+                "language": "en",
+                "consent_matched_events": "yes",
+                "channels": "sms",
+                "phone": PHONE,
+            },
+        )
+        assert joined.status_code == 303, joined.text
+    confirmation = await mail_to(mail_sink, email, "Confirm your email address")
+    confirm_url = link(plain_text(confirmation), f"{system.url('signups')}/confirm/")
+    async with httpx.AsyncClient(timeout=30) as browser:
+        confirmed = await browser.post(confirm_url)
+    assert confirmed.status_code == 200, confirmed.text
+
+
+async def list_and_approve(system: System, title: str, starts: datetime) -> None:
+    async with httpx.AsyncClient(base_url=system.url("matching"), timeout=30) as matching:
+        listed = await matching.post(
+            "/api/v1/events",
+            json={
+                "title": title,
+                "description": "Gloves, bags and tea provided.",
+                "event_type": "environment",
+                "starts_at": starts.isoformat(),
+                "ends_at": (starts + timedelta(hours=2)).isoformat(),
+                "postcode": "CF24 3AA",
+                "venue_name": "The boathouse",
+                "address_lines": ["Taff Embankment"],
+                "town": "Cardiff",
+                "organiser_name": "Rhian Evans",
+                "places": 3,
+                "roles": ["Picking"],
+                "organiser_email": f"organiser-{unique_tag()}@example.org",
+            },
+        )
+        assert listed.status_code == 201, listed.text
+    async with moderator(system) as desk:
+        item_id = await item_in_queue(desk, title)
+        item = await desk.get(f"/moderation/items/{item_id}")
+        approved = await desk.post(
+            f"/moderation/items/{item_id}/approve", data={"csrf": csrf_of(item.text)}
+        )
+        assert approved.status_code == 303, approved.text
+
+
+async def texts_logged(system: System) -> list[dict[str, Any]]:
+    """The delivery log's texts to the number, as support staff read it (admin key)."""
+    async with httpx.AsyncClient(base_url=system.url("notifications"), timeout=30) as client:
+        found = await client.get(
+            "/api/v1/messages", params={"recipient": PHONE}, headers={"X-API-Key": ADMIN_KEY}
+        )
+    assert found.status_code == 200, found.text
+    return [m for m in found.json() if m["channel"] == "sms"]
+
+
+def travel(offset: Path, to: timedelta) -> None:
+    offset.write_text(str(to.total_seconds()))
+
+
+async def test_invited_by_text_answers_yes_is_reminded_then_stops_texts(
+    system: System, mail_sink: Any, sms_sink: SmsSink, tmp_path: Path
+) -> None:
+    offset = tmp_path / "notifications-offset"
+    await start(system, mail_sink, sms_sink, offset)
+    tag = unique_tag()
+    email = f"dilys-{tag}@example.org"
+    await join_by_text(system, mail_sink, email)
+
+    title = f"Bute Park litter pick {tag}"
+    event_day = datetime.now(LONDON).date() + timedelta(days=2)
+    starts = datetime.combine(event_day, time(13, 0), tzinfo=LONDON)
+    await list_and_approve(system, title, starts)
+
+    invitation = await text_saying(sms_sink, "Reply YES")
+    code = re.search(r"Reply YES (\w{4}) to take a place", invitation.body)
+    assert code, invitation.body
+    assert title[:20] in invitation.body
+    assert invitation.segments <= 2
+    yes = await sms_sink.reply(PHONE, f"YES {code.group(1)}")
+    assert yes.status == 200, yes.answer
+    booked = await text_saying(sms_sink, "is booked")
+    assert booked.body.startswith("together: your place at Bute Park litter pick")
+
+    travel(offset, timedelta(hours=22, minutes=1))  # notifications: the day before, 10:01 on
+    reminder = await text_saying(sms_sink, "is tomorrow")
+    assert reminder.body.startswith("together reminder: Bute Park litter pick")
+
+    stop = await sms_sink.reply(PHONE, "STOP")
+    assert stop.status == 200, stop.answer
+    await eventually(
+        lambda: _stopped_in_signups(system, email),
+        timeout=STEP,
+        what="texts withdrawn in signups' consent log",
+    )
+    travel(offset, timedelta(hours=44, minutes=1))  # the morning of the event, 08:01 on
+
+    async def morning() -> dict[str, Any] | None:
+        found = [m for m in await texts_logged(system) if m["template"] == "reminder_morning"]
+        return found[0] if found and found[0]["status"] != "queued" else None
+
+    suppressed = await eventually(morning, timeout=STEP, what="the morning reminder settled")
+    assert suppressed is not None
+    assert suppressed["status"] == "suppressed", suppressed
+    bodies = [t.body for t in sms_sink.texts_to(E164)]
+    assert bodies[-1].startswith("together: you will get no more texts from us.")
+    assert not any("is today" in body for body in bodies)
+    assert [b for b in bodies if "Reply YES" in b] == [invitation.body]
+
+
+async def _stopped_in_signups(system: System, email: str) -> bool:
+    client: AsyncMongoClient[Document] = AsyncMongoClient(system.mongodb_url)
+    try:
+        person = await client[system.database("signups")]["people"].find_one({"email": email})
+    finally:
+        await client.close()
+    if person is None:
+        return False
+    withdrawn = [
+        record
+        for record in person.get("consent_log", [])
+        if record["source"] == "sms-reply:STOP" and not record["granted"]
+    ]
+    return bool(withdrawn) and "sms" not in person.get("channels", [])
