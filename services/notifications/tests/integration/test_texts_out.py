@@ -290,7 +290,7 @@ async def test_delivery_receipts_are_recorded_and_a_dead_number_is_suppressed(
     await texts.logged(str(later.id), "sms", status="suppressed")
 
 
-async def test_erasure_by_number_forgets_the_contact_and_scrubs_its_texts(
+async def test_erasure_by_number_forgets_the_contact_its_texts_emails_and_short_links(
     texts: Texts, rabbitmq_url: str
 ) -> None:
     person_id, _, phone = await volunteer(rabbitmq_url, texts.db, channels=["sms"])
@@ -308,8 +308,14 @@ async def test_erasure_by_number_forgets_the_contact_and_scrubs_its_texts(
     await publish_event(rabbitmq_url, erasure)
 
     scrubbed = await texts.logged(str(invitation.id), "sms", erased=True)
+    confirmation = await texts.db["messages"].find_one(
+        {"person_id": str(person_id), "template": "volunteer_confirm"}
+    )
     assert (scrubbed["recipient"], scrubbed["context"]) == ("", {})
     assert await texts.db["contacts"].find_one({"_id": str(person_id)}) is None
+    assert confirmation is not None
+    assert (confirmation["recipient"], confirmation["erased"]) == ("", True)
+    assert await texts.db["short_links"].count_documents({"person_id": str(person_id)}) == 0
 
 
 async def test_queue_text_texts_once_per_cause_template_and_number(

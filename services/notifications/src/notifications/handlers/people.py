@@ -129,8 +129,9 @@ async def unsubscribe(token: str, *, correlation_id: str, ctx: Context) -> bool:
 async def forget_person(event: PersonErasureRequested, ctx: Context) -> None:
     """Delete the contact (by person id, every contact with the address: organisation contacts
     too, and every contact with the phone number), strip the delivery log of who and what (keys
-    and statuses stay, so nothing is sent twice; texts are found by the number's digest), drop
-    unsubscribes, take them off organisers' rosters; then say so with `person.erased`."""
+    and statuses stay, so nothing is sent twice; texts are found by the number's digest, and a
+    contact found by the number has its own messages scrubbed too), drop unsubscribes and short
+    links, take them off organisers' rosters; then say so with `person.erased`."""
     if event.data.person_id is not None:
         person_id = str(event.data.person_id)
         await ctx.contacts.forget(person_id)
@@ -138,10 +139,16 @@ async def forget_person(event: PersonErasureRequested, ctx: Context) -> None:
         await ctx.suppressions.forget_person(person_id)
         if ctx.connectors is not None:
             await ctx.connectors.forget(person_id)
+        if ctx.short_links is not None:
+            await ctx.short_links.forget_person(person_id)
     if event.data.email_digest:
         await ctx.contacts.forget_address(event.data.email_digest)
         await ctx.messages.scrub_address(event.data.email_digest)
     if event.data.phone_digest:
+        for contact in await ctx.contacts.with_phone(event.data.phone_digest):
+            await ctx.messages.scrub_person(contact.person_id)
+            if ctx.short_links is not None:
+                await ctx.short_links.forget_person(contact.person_id)
         await ctx.contacts.forget_phone(event.data.phone_digest)
         await ctx.messages.scrub_address(event.data.phone_digest)
     await organisers.forget(event, ctx)
