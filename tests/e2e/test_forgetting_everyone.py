@@ -265,7 +265,8 @@ async def test_every_kind_of_person_is_forgotten_by_their_address(
     email = f"every-kind-{tag}@example.org"
     name = f"Morwenna Pengelly{tag}"
     phone = f"07700 900{random.randint(100, 999)}"  # noqa: S311 (a test value)
-    needles = [email, name, phone, phone.replace(" ", ""), HOME, HOME.replace(" ", "")]
+    e164 = "+44" + phone.replace(" ", "")[1:]
+    needles = [email, name, phone, phone.replace(" ", ""), e164, HOME, HOME.replace(" ", "")]
     story_title = f"Tea on the green {tag}"
     thanked = f"The night team on Ward {tag}"
     event_title = f"Garden tidy-up {tag}"
@@ -381,14 +382,14 @@ async def test_every_kind_of_person_is_forgotten_by_their_address(
             export, until=lambda r: r.status_code == 200, timeout=STEP, what="the export"
         )
         held = answered.json()["held"]
-        assert held["signups"]["volunteer"]["details"]["phone"] == phone
+        assert held["signups"]["volunteer"]["details"]["phone"] == e164
         assert [o["details"]["contact_name"] for o in held["signups"]["organisations"]] == [name]
         [signature_held] = held["signups"]["letter_signatures"]
         assert signature_held["details"]["email"] == email
         assert signature_held["confirmed_at"] is not None
         assert [s["title"] for s in held["moderation"]["stories"]] == [story_title]
         connector_held = held["moderation"]["community_connector"]
-        assert (connector_held["email"], connector_held["phone"]) == (email, phone)
+        assert (connector_held["email"], connector_held["phone"]) == (email, e164)
         [thanks_held] = held["moderation"]["thanks"]
         assert (thanks_held["who"], thanks_held["author_email"]) == (thanked, email)
         assert [e["id"] for e in held["matching"]["events_listed"]] == [event_id]
