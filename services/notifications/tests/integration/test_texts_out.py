@@ -274,6 +274,20 @@ async def test_delivery_receipts_are_recorded_and_a_dead_number_is_suppressed(
 
     forged = await receipt("delivered", token="not-the-providers-token-at-all-no")
     assert forged.status_code == 403
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=texts.app), base_url="http://notifications.test"
+    ) as client:
+        unreadable = await client.post(
+            "/sms/receipts",
+            content=b"{not json",
+            headers={"Authorization": f"Bearer {DEVELOPMENT_TOKEN}"},
+        )
+        nameless = await client.post(
+            "/sms/receipts",
+            json={"status": "delivered"},
+            headers={"Authorization": f"Bearer {DEVELOPMENT_TOKEN}"},
+        )
+    assert (unreadable.status_code, nameless.status_code) == (400, 400)
     assert (await texts.logged(str(invitation.id), "sms")).get("receipt") is None
 
     assert (await receipt("delivered")).json() == {"recorded": True}
