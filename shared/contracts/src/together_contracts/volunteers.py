@@ -40,7 +40,7 @@ class VolunteerRegisteredData(EventData):
         default=None, max_length=20, description="E.164 (+44…), when they gave one"
     )
     channels: list[Channel] = Field(
-        default_factory=lambda: ["email"],
+        default_factory=lambda: list[Channel](["email"]),
         description="How they chose to hear of invitations, reminders and changes",
     )
 
