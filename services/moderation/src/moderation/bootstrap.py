@@ -36,7 +36,7 @@ from moderation.domain.moderators import Backoff, Lockout
 from moderation.domain.targets import Targets
 from moderation.entrypoints import api, consumers, talk_api, thanks_api, voice, web
 from moderation.entrypoints.web import moderator
-from moderation.handlers import Context, backlog, talk, themes
+from moderation.handlers import Context, backlog, drafts, talk, themes
 from moderation.handlers.moderators import Accounts
 from moderation.handlers.recordings import VoiceLine
 from moderation.settings import Settings
@@ -152,7 +152,13 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     app.state.site = web.public_site(pages, share_limit=share_limit)
     app.state.idempotency = runtime.idempotency()
     app.state.security_log = accounts.security_log
-    app.state.voice = voice_line(settings) if settings.voice_enabled else None
+    app.state.voice = line = voice_line(settings) if settings.voice_enabled else None
+    if line is not None and (transcriber := line.transcriber) is not None:
+        runtime.every(
+            settings.recording_draft_seconds,
+            lambda: drafts.draft_next(ctx, transcriber=transcriber),
+            name="recording-drafts",
+        )
     install_talk(app, runtime, settings)
     moderator.install(app, pages=pages, accounts=accounts, settings=settings)
     return app

@@ -111,6 +111,7 @@ def recording_document(details: RecordingDetails) -> Document:
         "seconds": details.seconds,
         "recogniser": details.recogniser,
         CALLER_DIGEST: details.caller_digest,
+        "draft_pending": details.draft_pending,
     }
 
 
@@ -122,6 +123,7 @@ def recording_from(document: Document) -> RecordingDetails:
         seconds=document.get("seconds", 0),
         recogniser=document.get("recogniser", ""),
         caller_digest=document.get("caller_digest"),
+        draft_pending=document.get("draft_pending", False),
     )
 
 

@@ -106,6 +106,8 @@ class RecordingDetails(StoryDetails):
     recogniser: str = ""
     """What drafted the transcript (`pocketsphinx`), or empty: the moderator types it all."""
     caller_digest: str | None = None
+    draft_pending: bool = False
+    """A draft is on its way (handlers.drafts makes it after the call, off the webhook)."""
 
 
 def shared_story(

@@ -1,5 +1,6 @@
 """Stories told by phone: a finished recording becomes a queue item of kind `recording`, once per
-Twilio RecordingSid, with a draft transcript where the recogniser knows the language (English).
+Twilio RecordingSid, waiting for a draft transcript where the recogniser knows the language
+(English; handlers.drafts makes it after the webhook has answered).
 
 The audio is kept apart from the item (`ctx.recordings`) and only until the item is decided: the
 decision deletes it, and retention deletes an undecided recording, audio and item, after
@@ -64,42 +65,38 @@ def recording_item_id(recording_sid: str) -> uuid.UUID:
 
 
 async def take_recording(recording: FinishedRecording, *, voice: VoiceLine, ctx: Context) -> bool:
-    """Fetch, draft and queue the recording; False if it was queued before (nothing changes).
-    The audio is stored before the item, so a crash in between is mended by the next callback
-    (its second store changes nothing)."""
+    """Fetch and queue the recording; False if it was queued before (nothing changes). The audio
+    is stored before the item, so a crash in between is mended by the next callback (its second
+    store changes nothing). Drafting waits for a job of its own: a three-minute call takes the
+    recogniser longer than Twilio waits for an answer (15 s)."""
     item_id = recording_item_id(recording.recording_sid)
     if ctx.recordings is None or await ctx.items.get(item_id) is not None:
         return False
     wav = await voice.fetcher.fetch(recording.recording_url)
-    draft, recogniser = "", ""
-    if voice.transcriber is not None and recording.language == "en":
-        draft, recogniser = await voice.transcriber.draft(wav), voice.transcriber.name
     title = WORDS[recording.language].title
     details = RecordingDetails(
         prompt="lockdown",
         consent_to_publish=True,
         recording_sid=recording.recording_sid,
         seconds=recording.seconds,
-        recogniser=recogniser,
         caller_digest=recording.caller_digest,
+        draft_pending=voice.transcriber is not None and recording.language == "en",
     )
     earlier = await earlier_sketches(Kind.RECORDING, ctx)
     item = Item(
         kind=Kind.RECORDING,
         title=title,
-        text=draft,
+        text="",
         region="",
         created_at=ctx.clock(),
         language=recording.language,
         details=details,
-        screening=await screened(title=title, text=draft, earlier=earlier),
+        screening=await screened(title=title, text="", earlier=earlier),
         id=item_id,
     )
     await ctx.recordings.keep(item_id, wav, at=item.created_at)
     added = await ctx.items.add(item, events=[])
-    log.info(
-        "recording queued", item_id=str(item_id), seconds=recording.seconds, drafted=bool(draft)
-    )
+    log.info("recording queued", item_id=str(item_id), seconds=recording.seconds)
     return added
 
 

@@ -124,7 +124,9 @@ def recording_details(recording: RecordingDetails) -> list[tuple[str, str]]:
     drafted = (
         f"By {recording.recogniser}, offline: listen and correct every word"
         if recording.recogniser
-        else "None (no recogniser for this language): type what you hear"
+        else "Being drafted: reload the page in a minute, or type what you hear"
+        if recording.draft_pending
+        else "None: type what you hear"
     )
     return [
         ("Told by", "Phone (the caller's number is not kept)"),
