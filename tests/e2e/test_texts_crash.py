@@ -2,7 +2,8 @@
 exactly once (issue 23; docs/adr/0007-email-point-of-no-return.md, "Texts").
 
 A real notifications process on the real broker and store texts a batch of invitations through
-the local SMS sink in GOV.UK Notify's shape. The sink holds each answer back after keeping the
+the local SMS sink in GOV.UK Notify's shape (and once in Twilio's, which finds a text by number
+and time, not by reference). The sink holds each answer back after keeping the
 text (a provider that got the text, its answer lost on the way), so texts are in hand-over when
 the process is killed mid-batch. After a restart each number has its text once: those the sink
 got are settled by asking it (by the message key each carries as reference), the rest are sent.
@@ -79,10 +80,13 @@ def proposed(person_id: uuid.UUID) -> MatchProposed:
     )
 
 
-@pytest.mark.parametrize("journal", ["kept", "lost"])
+@pytest.mark.parametrize(
+    ("shape", "journal"), [("notify", "kept"), ("notify", "lost"), ("twilio", "kept")]
+)
 async def test_a_sigkill_while_texts_are_handed_over_sends_each_text_exactly_once(
-    system: System, sms_sink: SmsSink, tmp_path: Path, journal: str
+    system: System, sms_sink: SmsSink, tmp_path: Path, shape: str, journal: str
 ) -> None:
+    sms_sink.shape = shape  # type: ignore[assignment]
     journal_path = tmp_path / "notifications.handover"
     env = {
         **sms_sink.notifications_env(),
