@@ -14,7 +14,6 @@ Under `make run` a page (`app`) offers "Simulate a phone call": paste text or up
 import asyncio
 import base64
 import contextlib
-import hashlib
 import hmac
 import html
 import io
@@ -24,7 +23,7 @@ import socket
 import subprocess
 import tempfile
 import wave
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
@@ -35,6 +34,7 @@ import uvicorn
 from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
+from together_kit.dev.smsshapes import twilio_signature
 from together_kit.dev.smssink import BackgroundServer
 
 Language = Literal["en", "cy"]
@@ -48,13 +48,6 @@ PAGE = """<!doctype html><html lang="en"><meta charset="utf-8">
 <title>Simulate a phone call</title><style>body{{font-family:system-ui,sans-serif;max-width:46rem;
 margin:2rem auto;padding:0 1rem;line-height:1.5}}textarea{{width:100%}}label{{display:block;
 margin-top:1rem;font-weight:600}}</style><h1>Simulate a phone call</h1>{body}</html>"""
-
-
-def twilio_signature(url: str, params: Iterable[tuple[str, str]], *, auth_token: str) -> str:
-    """As Twilio signs a POST of `params` to `url` (moderation.domain.voice checks it)."""
-    signed = url + "".join(name + value for name, value in sorted(params))
-    digest = hmac.new(auth_token.encode(), signed.encode(), hashlib.sha1).digest()
-    return base64.b64encode(digest).decode()
 
 
 def speech_available() -> bool:
@@ -168,7 +161,7 @@ class CallSimulator:
         return ET.fromstring(response.content)  # noqa: S314 (TwiML from the local service)
 
     async def _send(self, url: str, form: dict[str, str], *, token: str = "") -> httpx.Response:
-        signature = twilio_signature(url, form.items(), auth_token=token or self.auth_token)
+        signature = twilio_signature(token or self.auth_token, url=url, params=list(form.items()))
         headers = {"X-Twilio-Signature": signature}
         if self.http is not None:
             return await self.http.post(url, data=form, headers=headers)
