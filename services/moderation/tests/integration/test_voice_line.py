@@ -98,10 +98,11 @@ async def test_a_call_is_queued_transcribed_published_as_text_and_its_audio_dele
     item_id = recording_item_id(call.recording_sid)
     document = await line.moderation.db["items"].find_one({"_id": str(item_id)})
     assert document is not None
-    assert (document["kind"], document["status"], document["language"]) == (
+    assert (document["kind"], document["status"], document["language"], document["region"]) == (
         "recording",
         "pending",
         "en",
+        "UK",
     )
     assert CALLER_DIGITS not in str(document), "the caller's number is never stored"
     assert len(document["caller_digest"]) == 64

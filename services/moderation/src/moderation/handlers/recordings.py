@@ -15,6 +15,7 @@ from typing import Protocol
 
 import structlog
 
+from moderation.domain import texts
 from moderation.domain.items import Item, Kind, RecordingDetails
 from moderation.domain.voice import WORDS, LineLanguage
 from moderation.handlers.context import Context
@@ -87,7 +88,7 @@ async def take_recording(recording: FinishedRecording, *, voice: VoiceLine, ctx:
         kind=Kind.RECORDING,
         title=title,
         text="",
-        region="",
+        region=texts.REGION,
         created_at=ctx.clock(),
         language=recording.language,
         details=details,
