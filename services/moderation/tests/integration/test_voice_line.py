@@ -322,3 +322,51 @@ async def test_a_recording_decided_before_its_draft_keeps_the_moderators_text(
         story = await moderation.db["items"].find_one({"_id": str(item_id)})
         assert story is not None
         assert (story["kind"], story["published_text"]) == ("story", TYPED)
+
+
+class CountingTranscriber:
+    """A recogniser that takes its time and counts its calls (two replicas' jobs at once)."""
+
+    name = "counting"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def draft(self, wav: bytes) -> str:
+        self.calls += 1
+        await asyncio.sleep(0.3)
+        return "we sang on the doorsteps"
+
+
+async def test_two_replicas_draft_a_recording_once(start_moderation: StartModeration) -> None:
+    async with (
+        CallSimulator(
+            moderation_url=BASE_URL, account_sid=SID, auth_token=TOKEN
+        ).serving() as phone,
+        start_moderation(
+            voice_enabled=True,
+            twilio_account_sid=SID,
+            twilio_auth_token=TOKEN,
+            twilio_api_url=phone.api_url,
+            recording_draft_seconds=3600,
+        ) as moderation,
+    ):
+        phone.http = moderation.http
+        call = await phone.call(speech())
+        transcriber = CountingTranscriber()
+        drafted = await asyncio.gather(
+            *(drafts.draft_next(moderation.ctx, transcriber=transcriber) for _ in range(2))
+        )
+        item = await moderation.db["items"].find_one(
+            {"_id": str(recording_item_id(call.recording_sid))}
+        )
+        if available_transcriber() is None:
+            return  # no draft is waited for without a recogniser
+        assert (sorted(drafted), transcriber.calls) == ([0, 1], 1)
+        assert item is not None
+        assert (item["text"], item["recogniser"], item["draft_pending"]) == (
+            "we sang on the doorsteps",
+            "counting",
+            False,
+        )
+        assert "drafting_until" not in item["extra"]
