@@ -118,6 +118,9 @@ async def test_a_call_is_queued_transcribed_published_as_text_and_its_audio_dele
             assert drafted["text"].strip(), "a draft of the spoken phrase"
 
     ann = await signed_in(line.moderation, "Ann")
+    queue = await ann.get("/moderation")
+    assert "1 recording" in queue.text
+    assert "Story told by phone" in queue.text
     page = await ann.get(f"/moderation/items/{item_id}")
     assert page.status_code == 200
     assert f'src="/moderation/items/{item_id}/recording.wav"' in page.text
