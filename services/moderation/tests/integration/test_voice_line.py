@@ -131,6 +131,9 @@ async def test_a_call_is_queued_transcribed_published_as_text_and_its_audio_dele
         wav,
     )
     assert "no-store" in audio.headers["cache-control"]
+    heard = await line.moderation.db["security_log"].find_one({"target_id": str(item_id)})
+    assert heard is not None
+    assert (heard["action"], heard["detail"]) == ("personal-data-read", "recording")
     anonymous = httpx.AsyncClient(
         transport=httpx.ASGITransport(app=line.moderation.app), base_url="http://test"
     )
