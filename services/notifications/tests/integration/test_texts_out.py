@@ -16,6 +16,7 @@ import pytest
 from fastapi import FastAPI
 from notifications.bootstrap import create_app
 from notifications.domain.policy import LONDON
+from notifications.domain.suppressions import TEXTS_STOPPED
 from notifications.handlers import Context
 from notifications.handlers.texts_out import queue_text
 from notifications.settings import Settings
@@ -23,6 +24,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from together_contracts import (
     PersonErasureRequested,
     PersonErasureRequestedData,
+    VolunteerContactChanged,
+    VolunteerContactChangedData,
     VolunteerRegistered,
     VolunteerRegisteredData,
     phone_digest,
@@ -376,3 +379,41 @@ async def test_with_no_provider_a_volunteer_who_chose_texts_is_emailed(
 
     assert "Litter pick on Llandaff Fields" in str(mails[1]["Subject"])
     assert await inspector["messages"].count_documents({"channel": "sms"}) == 0
+
+
+def reach_changed(person_id: uuid.UUID, phone: str, *, at: datetime) -> VolunteerContactChanged:
+    return VolunteerContactChanged(
+        producer="signups",
+        correlation_id="texts-out",
+        occurred_at=at,
+        data=VolunteerContactChangedData(
+            person_id=person_id, name="Eirlys", phone=phone, channels=["sms"]
+        ),
+    )
+
+
+async def test_choosing_texts_again_after_a_stop_lifts_it_but_an_older_choice_does_not(
+    texts: Texts, rabbitmq_url: str
+) -> None:
+    person_id, _, phone = await volunteer(rabbitmq_url, texts.db, channels=["sms"])
+    digests = texts.ctx.address_keys.digests(phone)
+    await texts.ctx.suppressions.add(
+        digests, reason=TEXTS_STOPPED, at=NOON, person_id=str(person_id), detail="replied STOP"
+    )
+
+    await publish_event(rabbitmq_url, reach_changed(person_id, phone, at=NOON - timedelta(hours=1)))
+    held = proposal(person_id, "Before the stop")
+    await publish_event(rabbitmq_url, held)
+    await texts.logged(str(held.id), "sms", status="suppressed")
+
+    await publish_event(rabbitmq_url, reach_changed(person_id, phone, at=NOON + timedelta(hours=1)))
+    await eventually(
+        lambda: texts.ctx.suppressions.reason(digests),
+        until=lambda reason: reason is None,
+        what="the stop lifted by choosing texts again",
+    )
+    again = proposal(person_id, "After choosing texts again")
+    await publish_event(rabbitmq_url, again)
+
+    [text] = await texts.wait_for(phone)
+    assert text.body.startswith("together: After choosing texts again")

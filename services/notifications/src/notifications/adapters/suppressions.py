@@ -71,8 +71,15 @@ class MongoSuppressionRepository:
             upsert=True,
         )
 
-    async def lift(self, digests: Sequence[str], *, reason: str) -> None:
-        await self.collection.delete_many({"_id": {"$in": list(digests)}, "reason": reason})
+    async def lift(
+        self, digests: Sequence[str], *, reason: str, before: datetime | None = None
+    ) -> None:
+        """Lift the suppression for `reason`; with `before`, only one recorded before then (a
+        consent older than the suppression must not undo it)."""
+        wanted: dict[str, object] = {"_id": {"$in": list(digests)}, "reason": reason}
+        if before is not None:
+            wanted["at"] = {"$lt": epoch(before)}
+        await self.collection.delete_many(wanted)
 
     async def forget_person(self, person_id: str) -> None:
         """Erasure: unsubscribes go; bounces stay (they hold no address) but lose the person."""

@@ -17,7 +17,7 @@ from together_contracts import (
 from together_kit.messaging.consuming import AlreadyHandled
 
 from notifications.domain.contacts import SMS, Contact
-from notifications.domain.suppressions import UNSUBSCRIBED
+from notifications.domain.suppressions import TEXTS_STOPPED, UNSUBSCRIBED
 from notifications.handlers import organisers
 from notifications.handlers.context import PRODUCER, Context
 
@@ -64,7 +64,8 @@ async def record_registration(event: VolunteerRegistered, ctx: Context) -> None:
 async def record_contact_change(event: VolunteerContactChanged, ctx: Context) -> None:
     """The person confirmed a new name or language in signups: write to them so from now on.
     (The name kept from `volunteer.registered` was given before anyone proved the address.)
-    When it carries `channels`, the channels and the number held change with it."""
+    When it carries `channels`, the channels and the number held change with it; choosing texts
+    again (on My together, signed in) lifts a STOP replied before the choice was made."""
     data = event.data
     person_id = str(data.person_id)
     await ctx.contacts.set_name(person_id, name=data.name, language=data.language)
@@ -74,6 +75,12 @@ async def record_contact_change(event: VolunteerContactChanged, ctx: Context) ->
         )
         if changed:
             _note_texts_unavailable(person_id, data.channels, ctx)
+        if SMS in data.channels and data.phone:
+            await ctx.suppressions.lift(
+                ctx.address_keys.digests(_phone(data.phone)),
+                reason=TEXTS_STOPPED,
+                before=event.occurred_at,
+            )
 
 
 async def record_confirmation(event: VolunteerConfirmed, ctx: Context) -> None:
