@@ -56,9 +56,12 @@ class SmsProvider(Protocol):
         """Hand one text to the provider; its id for the text."""
         ...
 
-    async def sent(self, reference: str, *, to: str, since: datetime) -> bool | None:
-        """Whether the provider got a text with this reference (sent to `to` since `since`):
-        asked after a crash. None when the provider cannot tell."""
+    async def sent(
+        self, reference: str, *, to: str, since: datetime, body: str | None = None
+    ) -> bool | None:
+        """Whether the provider got a text with this reference (sent to `to` since `since`, with
+        `body` when it is known; a provider that keeps no reference matches by it): asked after
+        a crash. None when the provider cannot tell."""
         ...
 
     def inbound(self, *, url: str, headers: Mapping[str, str], body: bytes) -> InboundText:

@@ -53,7 +53,10 @@ class SmsChannel:
     async def _got(self, message: Outgoing, *, since: datetime) -> bool:
         """Whether the provider holds this text; False when it cannot tell or does not answer."""
         try:
-            return bool(await self.provider.sent(message.key, to=message.to, since=since))
+            got = await self.provider.sent(
+                message.key, to=message.to, since=since, body=message.text
+            )
+            return bool(got)
         except (DeliveryError, httpx.TransportError, TimeoutError, OSError):
             return False
 

@@ -74,7 +74,9 @@ class NotifyProvider:
         )
         return str(answer["id"])
 
-    async def sent(self, reference: str, *, to: str, since: datetime) -> bool | None:
+    async def sent(
+        self, reference: str, *, to: str, since: datetime, body: str | None = None
+    ) -> bool | None:
         """Whether Notify holds a text with this reference. An error answering raises
         `TemporaryDeliveryError`: ask again later."""
         found = await self._call(
