@@ -376,3 +376,17 @@ async def test_two_replicas_draft_a_recording_once(start_moderation: StartModera
             False,
         )
         assert "drafting_until" not in item["extra"]
+
+
+async def test_the_simulators_page_places_a_call(line: Line) -> None:
+    """What `make run` offers: paste text (spoken by espeak-ng) or upload a WAV, and call."""
+    async with httpx.AsyncClient(base_url=line.phone.api_url, timeout=60) as browser:
+        page = await browser.get("/")
+        assert "Simulate a phone call" in page.text
+        nothing = await browser.post("/calls", data={"text": "  "})
+        assert "Paste some text or choose a WAV." in nothing.text
+        upload = {"wav": ("story.wav", speech(), "audio/wav")}
+        placed = await browser.post("/calls", data={"language": "cy"}, files=upload)
+    assert "the status callback was answered 204" in placed.text
+    assert "cyfnod clo" in placed.text
+    assert await line.stored() == (1, 1)
