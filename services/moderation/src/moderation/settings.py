@@ -67,7 +67,7 @@ class Settings(ServiceSettings):
     """Recordings are fetched only from under this address (the call simulator's under `make run`)."""
     voice_welsh_numbers: tuple[str, ...] = ()
     """The coalition's numbers whose callers hear the line in Welsh (`?lang=cy` does it too)."""
-    recording_draft_seconds: float = Field(default=5.0, gt=0)
+    recording_draft_seconds: float = Field(default=15.0, gt=0)
     """How often recordings waiting for a draft transcript are looked for (once across replicas)."""
     recording_retention_days: float = Field(default=30.0, gt=0)
     """How long a recording nobody decided is kept (its audio and draft); a decision deletes the
