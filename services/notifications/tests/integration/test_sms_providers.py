@@ -16,10 +16,10 @@ from notifications.adapters.sms.notify import NotifyConfig, NotifyProvider
 from notifications.adapters.sms.twilio import TwilioConfig, TwilioProvider
 from notifications.domain.channels import PermanentDeliveryError, TemporaryDeliveryError
 from notifications.domain.texts import InboundText, InvalidCallback, Receipt, SmsProvider
-from together_kit.dev.smsshapes import twilio_signature
 from together_kit.dev.smssink import BackgroundServer, SmsSink, listening
 from together_kit.dev.stack import free_port
 from together_kit.testing.waiting import eventually
+from together_kit.twilio import twilio_signature
 
 pytestmark = pytest.mark.integration
 NOTIFY_KEY = f"together_test-{uuid.uuid4()}-{uuid.uuid4()}"

@@ -1,43 +1,13 @@
-"""The SMS providers' pure parts: Twilio's request signature (against the example in Twilio's
-own documentation), how refusals are classed, and which provider the settings choose."""
+"""The SMS providers' pure parts: how refusals are classed, and which provider the settings
+choose (Twilio's request signature: the kit's test_twilio)."""
 
 import pytest
 from notifications.adapters.sms import build_provider
 from notifications.adapters.sms.notify import NotifyProvider
-from notifications.adapters.sms.twilio import TwilioProvider, signature
+from notifications.adapters.sms.twilio import TwilioProvider
 from notifications.settings import Settings
 
 pytestmark = pytest.mark.unit
-
-
-def test_twilio_signature_matches_twilios_documented_example() -> None:
-    """Twilio's docs (security, "validating requests"; TwilioDevEd/api-snippets
-    security/signature_validation): auth token 12345, this URL and these parameters sign as
-    GvWf1cFY/Q7PnoempGyD5oXAezc=."""
-    params = {
-        "CallSid": "CA1234567890ABCDE",
-        "Caller": "+14158675310",
-        "Digits": "1234",
-        "From": "+14158675310",
-        "To": "+18005551212",
-    }
-
-    found = signature(
-        "12345", url="https://mycompany.com/myapp.php?foo=1&bar=2", params=list(params.items())
-    )
-
-    assert found == "GvWf1cFY/Q7PnoempGyD5oXAezc="
-
-
-def test_twilio_signature_sorts_the_parameters_by_name() -> None:
-    pairs = [("To", "+18005551212"), ("Body", "YES")]
-
-    assert signature("t", url="https://x/", params=pairs) == signature(
-        "t", url="https://x/", params=list(reversed(pairs))
-    )
-    assert signature("t", url="https://x/", params=pairs) != signature(
-        "t", url="https://x/?key=1", params=pairs
-    )
 
 
 def test_no_provider_unless_the_settings_choose_one() -> None:

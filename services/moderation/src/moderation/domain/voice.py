@@ -1,14 +1,6 @@
-"""The voice line (issue 23): what a caller hears, in English or Welsh, and how a request is known
-to come from Twilio.
+"""The voice line (issue 23): what a caller hears, in English or Welsh. (How a request is known to
+come from Twilio: `together_kit.twilio`.)"""
 
-Twilio signs each webhook with `X-Twilio-Signature`: the base64 of an HMAC-SHA1, keyed with the
-account's auth token, over the full URL it requested followed by every POST parameter's name and
-value, sorted by name (https://www.twilio.com/docs/usage/security#validating-requests).
-"""
-
-import base64
-import hashlib
-import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -75,18 +67,3 @@ def line_language(*, asked: str | None, called: str, welsh_numbers: Iterable[str
 
 def _digits(number: str) -> str:
     return "".join(character for character in number if character.isdigit())
-
-
-def twilio_signature(url: str, params: Iterable[tuple[str, str]], *, auth_token: str) -> str:
-    """The `X-Twilio-Signature` Twilio sends with a POST of `params` to `url`."""
-    signed = url + "".join(name + value for name, value in sorted(params))
-    digest = hmac.new(auth_token.encode(), signed.encode(), hashlib.sha1).digest()
-    return base64.b64encode(digest).decode()
-
-
-def signed_by_twilio(
-    url: str, params: Iterable[tuple[str, str]], signature: str, *, auth_token: str
-) -> bool:
-    """Whether `signature` is Twilio's for this request (compared in constant time)."""
-    expected = twilio_signature(url, params, auth_token=auth_token)
-    return hmac.compare_digest(expected.encode(), signature.encode())

@@ -19,6 +19,7 @@ from xml.etree import ElementTree as ET
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import Response
 from together_contracts import phone_digest
+from together_kit.twilio import signed_by_twilio
 
 from moderation.domain.voice import (
     MAX_RECORDING_SECONDS,
@@ -26,7 +27,6 @@ from moderation.domain.voice import (
     LineLanguage,
     RecordingFetchError,
     line_language,
-    signed_by_twilio,
 )
 from moderation.handlers.context import Context
 from moderation.handlers.recordings import FinishedRecording, VoiceLine, take_recording
@@ -52,7 +52,7 @@ async def from_twilio(request: Request) -> dict[str, str]:
     if request.url.query:
         url += "?" + request.url.query
     signature = request.headers.get("x-twilio-signature", "")
-    if not signed_by_twilio(url, params, signature, auth_token=voice.auth_token):
+    if not signed_by_twilio(voice.auth_token, url=url, params=params, signature=signature):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "This request is not signed by Twilio.")
     if form.get("AccountSid") != voice.account_sid:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "This call is for another account.")

@@ -34,8 +34,8 @@ import uvicorn
 from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from together_kit.dev.smsshapes import twilio_signature
 from together_kit.dev.smssink import BackgroundServer
+from together_kit.twilio import twilio_signature
 
 Language = Literal["en", "cy"]
 ESPEAK_VOICES: dict[Language, str] = {"en": "en-gb", "cy": "cy"}

@@ -10,20 +10,19 @@ token); its callbacks are forms signed in `X-Twilio-Signature` (base64 HMAC-SHA1
 auth token, of the URL followed by each parameter's name and value, sorted by name).
 """
 
-import base64
-import hashlib
-import hmac
 import importlib
 import json
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 from urllib.parse import urlencode
 
 import jwt
+
+from together_kit.twilio import twilio_signature
 
 importlib.import_module("gsm0338")  # registers the "gsm03.38" codec (the package is untyped)
 NOTIFY_TOKEN_SECONDS = 30
@@ -64,13 +63,6 @@ def notify_token_valid(authorization: str, *, api_key: str) -> bool:
         return False
     fresh = abs(time.time() - int(claims["iat"])) <= NOTIFY_TOKEN_SECONDS
     return bool(claims["iss"] == service_id and fresh)
-
-
-def twilio_signature(auth_token: str, *, url: str, params: Sequence[tuple[str, str]]) -> str:
-    signed = url + "".join(name + value for name, value in sorted(params))
-    return base64.b64encode(
-        hmac.new(auth_token.encode(), signed.encode(), hashlib.sha1).digest()
-    ).decode()
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,7 @@ keyed with the auth token, of the full URL it called followed by each POST param
 value, sorted by name.
 """
 
-import base64
-import hashlib
-import hmac
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -24,12 +21,12 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 from together_contracts.texts import normalised_phone
+from together_kit.twilio import SIGNATURE_HEADER, signed_by_twilio
 
 from notifications.adapters.sms.callbacks import field, form_pairs, header
 from notifications.domain.channels import PermanentDeliveryError, TemporaryDeliveryError
 from notifications.domain.texts import InboundText, InvalidCallback, Receipt
 
-SIGNATURE_HEADER = "X-Twilio-Signature"
 Status = Literal["delivered", "failed", "pending"]
 RECEIPT_STATUSES: dict[str, Status] = {
     "delivered": "delivered",
@@ -43,12 +40,6 @@ STOP to us, cannot be routed to, not a mobile."""
 LOOK_BACK = 100
 """Texts to one number read by `sent`: far more than one number is sent between a hand-over and
 the recovery after a crash."""
-
-
-def signature(auth_token: str, *, url: str, params: Sequence[tuple[str, str]]) -> str:
-    signed = url + "".join(name + value for name, value in sorted(params))
-    digest = hmac.new(auth_token.encode(), signed.encode(), hashlib.sha1).digest()
-    return base64.b64encode(digest).decode()
 
 
 @dataclass(frozen=True)
@@ -126,8 +117,8 @@ class TwilioProvider:
 
     def _signed(self, url: str, headers: Mapping[str, str], body: bytes) -> dict[str, str]:
         pairs = form_pairs(body)
-        expected = signature(self.config.auth_token, url=url, params=pairs).encode()
-        if not hmac.compare_digest(header(headers, SIGNATURE_HEADER).encode(), expected):
+        presented = header(headers, SIGNATURE_HEADER)
+        if not signed_by_twilio(self.config.auth_token, url=url, params=pairs, signature=presented):
             raise InvalidCallback("not Twilio's signature")
         return dict(pairs)
 
