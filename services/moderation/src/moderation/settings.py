@@ -4,6 +4,8 @@ from together_kit.settings import ServiceSettings
 
 DEVELOPMENT_TWILIO_TOKEN = "development-only-twilio-token-do-not-use-in-production"  # noqa: S105 (a known placeholder, refused in production)
 DEVELOPMENT_TWILIO_SID = "AC00000000000000000000000000000000"
+DEVELOPMENT_STAFF_PASS_SECRET = "development-only-staff-pass-secret-do-not-use-in-production"  # noqa: S105 (a known placeholder, refused in production)
+MIN_STAFF_PASS_SECRET_LENGTH = 32
 
 
 class Settings(ServiceSettings):
@@ -72,6 +74,22 @@ class Settings(ServiceSettings):
     recording_retention_days: float = Field(default=30.0, gt=0)
     """How long a recording nobody decided is kept (its audio and draft); a decision deletes the
     audio at once."""
+
+    staff_pass_secret: SecretStr = SecretStr(DEVELOPMENT_STAFF_PASS_SECRET)
+    """Signs the staff pass that starts a staff member's session on signups' assisted pages
+    (together_kit.staff_pass); the same value as signups' `SIGNUPS_STAFF_PASS_SECRET`."""
+
+    @model_validator(mode="after")
+    def _real_staff_pass_secret_in_production(self) -> "Settings":
+        secret = self.staff_pass_secret.get_secret_value()
+        if self.environment == "production" and (
+            secret == DEVELOPMENT_STAFF_PASS_SECRET or len(secret) < MIN_STAFF_PASS_SECRET_LENGTH
+        ):
+            raise ValueError(
+                "set MODERATION_STAFF_PASS_SECRET (the same as SIGNUPS_STAFF_PASS_SECRET) to a "
+                "random value of 32 characters or more"
+            )
+        return self
 
     @model_validator(mode="after")
     def _real_twilio_token_in_production(self) -> "Settings":

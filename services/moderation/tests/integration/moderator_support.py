@@ -37,7 +37,7 @@ def accounts(moderation: Moderation) -> Accounts:
 
 
 async def add_account(moderation: Moderation, name: str, role: Role = Role.MODERATOR) -> str:
-    email = f"{name.lower()}.{uuid.uuid4().hex[:6]}@example.org"
+    email = f"{'.'.join(name.lower().split())}.{uuid.uuid4().hex[:6]}@example.org"
     await moderators.create_account(
         email=email, name=name, role=role, password=PASSWORD, accounts=accounts(moderation)
     )

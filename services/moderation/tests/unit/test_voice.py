@@ -194,7 +194,12 @@ def test_recordings_are_read_as_one_channel_at_the_models_rate(rate: int, channe
 
 
 def test_production_refuses_the_placeholder_twilio_account_with_the_line_on() -> None:
-    real = {"secret_key": "s" * 40, "erasure_key": "e" * 40, "site_key": "k" * 40}
+    real = {
+        "secret_key": "s" * 40,
+        "erasure_key": "e" * 40,
+        "site_key": "k" * 40,
+        "staff_pass_secret": "p" * 40,
+    }
     with pytest.raises(ValueError, match="MODERATION_TWILIO_AUTH_TOKEN"):
         Settings(environment="production", voice_enabled=True, **real)
     with pytest.raises(ValueError, match="MODERATION_TWILIO_AUTH_TOKEN"):

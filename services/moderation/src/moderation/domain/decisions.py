@@ -15,6 +15,9 @@ class Role(StrEnum):
     LEAD = "lead"
     COORDINATOR = "coordinator"
     """Moves community connectors along their path (domain.connectors); sees no queue."""
+    STAFF = "staff"
+    """Signs up people who joined on paper or by phone and enters stories on their behalf
+    (entrypoints.web.moderator.assisted); sees no queue."""
 
 
 @dataclass(frozen=True)

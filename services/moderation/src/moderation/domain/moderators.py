@@ -96,6 +96,11 @@ class Account:
         """Coordinators and leads work with community connectors."""
         return self.role in (Role.COORDINATOR, Role.LEAD)
 
+    @property
+    def assists(self) -> bool:
+        """Staff and leads sign people up and enter stories on their behalf."""
+        return self.role in (Role.STAFF, Role.LEAD)
+
     def locked(self, now: datetime) -> bool:
         return self.locked_until is not None and now < self.locked_until
 

@@ -28,6 +28,10 @@ class SecurityAction(StrEnum):
     ROLE_CHANGE = "role-change"
     TAKE_DOWN = "take-down"
     PERSONAL_DATA_READ = "personal-data-read"
+    STAFF_PASS = "staff-pass"  # noqa: S105 (an action's name, not a secret)
+    """A staff pass issued for signups' assisted pages (the detail: what for)."""
+    ASSISTED_STORY = "assisted-story"
+    """A story entered on someone's behalf (the target: the story; the detail: how it came)."""
 
 
 class Outcome(StrEnum):

@@ -14,6 +14,7 @@ from together_kit.web.rendering import WebPages
 
 from moderation.domain.items import ItemNotFoundError
 from moderation.entrypoints.web.moderator import (
+    assisted,
     auth,
     connectors,
     conversations,
@@ -42,7 +43,7 @@ def install(app: FastAPI, *, pages: WebPages, accounts: Accounts, settings: Sett
     app.state.moderator_ui = ModeratorUI(
         pages, accounts=accounts, settings=settings, ctx=app.state.context
     )
-    modules = (auth, queue, items, recordings, leads, conversations, connectors, reports)
+    modules = (auth, queue, items, recordings, leads, conversations, connectors, reports, assisted)
     for module in (*modules, security_log):
         app.include_router(module.router, prefix=PREFIX, include_in_schema=False)
     app.mount(PREFIX + "/static", StaticFiles(directory=STATIC), name="moderator-static")

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
+from moderation.domain.assisted import entry_of
 from moderation.domain.decisions import (
     ESCALATE_REASONS,
     REJECT_REASONS,
@@ -101,6 +102,7 @@ async def show(
         "is_story": item.kind is Kind.STORY,
         "is_listing": item.kind is Kind.LISTING,
         "is_recording": item.kind is Kind.RECORDING,
+        "entry": entry_of(item.extra),
         "transcript_error": transcript_error,
         "may_redact": item.kind not in (Kind.LISTING, Kind.STATEMENT),
     }

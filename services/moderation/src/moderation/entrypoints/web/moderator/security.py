@@ -36,6 +36,8 @@ UNLOCKED = {"password", "logout"}
 """What an account with a temporary password may reach before choosing its own."""
 CONNECTORS = "/connectors"
 """Where a coordinator's pages are, under PREFIX."""
+ASSISTED = "/assisted"
+"""Where a staff member's pages are, under PREFIX."""
 HEADERS = {
     "content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
@@ -123,15 +125,18 @@ async def current(request: Request) -> Me:
     me = Me(*found)
     if me.account.must_change_password and request.url.path.rsplit("/", 1)[-1] not in UNLOCKED:
         raise NotSignedInError("/password")
-    if me.account.role is Role.COORDINATOR and not _for_coordinators(request):
+    if me.account.role is Role.COORDINATOR and not _within(request, CONNECTORS):
         raise NotSignedInError(CONNECTORS)
+    if me.account.role is Role.STAFF and not _within(request, ASSISTED):
+        raise NotSignedInError(ASSISTED)
     return me
 
 
-def _for_coordinators(request: Request) -> bool:
-    """A coordinator opens the connectors' pages and their own account's, never the queue."""
+def _within(request: Request, pages: str) -> bool:
+    """A coordinator opens the connectors' pages (a staff member the assisted ones) and their
+    own account's, never the queue."""
     page = request.url.path.removeprefix(request.scope.get("root_path", "") + PREFIX)
-    return page.startswith(CONNECTORS) or page.rsplit("/", 1)[-1] in UNLOCKED
+    return page.startswith(pages) or page.rsplit("/", 1)[-1] in UNLOCKED
 
 
 async def awaiting_second_factor(request: Request) -> Me:
@@ -158,6 +163,12 @@ def client_address(request: Request) -> str:
 async def signed_in_coordinator(me: Annotated[Me, Depends(current)]) -> Me:
     if not me.account.is_coordinator:
         raise ForbiddenError("Only coordinators and lead moderators can open this page.")
+    return me
+
+
+async def signed_in_assistant(me: Annotated[Me, Depends(current)]) -> Me:
+    if not me.account.assists:
+        raise ForbiddenError("Only staff and lead moderators can open this page.")
     return me
 
 
@@ -211,6 +222,10 @@ async def posted_by_lead(me: Annotated[Me, Depends(posted)]) -> Me:
     return await signed_in_lead(me)
 
 
+async def posted_by_assistant(me: Annotated[Me, Depends(posted)]) -> Me:
+    return await signed_in_assistant(me)
+
+
 async def posted_by_coordinator(me: Annotated[Me, Depends(posted)]) -> Me:
     return await signed_in_coordinator(me)
 
@@ -230,5 +245,7 @@ PostedDep = Annotated[Me, Depends(posted)]
 LeadPostedDep = Annotated[Me, Depends(posted_by_lead)]
 CoordinatorDep = Annotated[Me, Depends(signed_in_coordinator)]
 CoordinatorPostedDep = Annotated[Me, Depends(posted_by_coordinator)]
+AssistantDep = Annotated[Me, Depends(signed_in_assistant)]
+AssistantPostedDep = Annotated[Me, Depends(posted_by_assistant)]
 PendingDep = Annotated[Me, Depends(awaiting_second_factor)]
 PendingPostedDep = Annotated[Me, Depends(posted_awaiting_second_factor)]

@@ -30,6 +30,8 @@ FLASHES = {
     "host": "The host is invited: send them their link below.",
     "analysed": "The results are found again from every vote so far.",
     "moved": "Moved: the connector is told by email.",
+    "entered": "The story is in the queue: a moderator reads it before it is published. "
+    "/ Mae'r stori yn y ciw: bydd cymedrolwr yn ei darllen cyn ei chyhoeddi.",
 }
 """Messages shown after a redirect, chosen by key so a link cannot put its own words on a page."""
 UK = ZoneInfo("Europe/London")
