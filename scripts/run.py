@@ -211,7 +211,8 @@ def plan_ports(names: list[str], env: dict[str, str]) -> Plan:
 
 def wire(plan: Plan, env: dict[str, str]) -> None:
     """Tell every service its own port and every service's address (links in pages and emails
-    point at this run's ports), and give the support pages an admin key unless one is set."""
+    point at this run's ports), give the support pages an admin key unless one is set, and
+    moderation and signups one staff pass secret (moderation vouches for staff to signups)."""
     for name, number in plan.ports.items():
         env[SERVICE_PORTS[name].setting] = str(number)
         env.setdefault(f"{name.upper()}_PUBLIC_BASE_URL", plan.url(name, ""))
@@ -220,6 +221,8 @@ def wire(plan: Plan, env: dict[str, str]) -> None:
         for setting in ADMIN_KEY_SETTINGS:
             env[setting] = key
     plan.admin_key = env.get("NOTIFICATIONS_ADMIN_API_KEY") or env.get("SIGNUPS_ADMIN_API_KEY")
+    staff_pass = env.get("MODERATION_STAFF_PASS_SECRET") or secrets.token_urlsafe(32)
+    env["MODERATION_STAFF_PASS_SECRET"] = env["SIGNUPS_STAFF_PASS_SECRET"] = staff_pass
     env[SUPERVISOR_PID] = str(os.getpid())
 
 
