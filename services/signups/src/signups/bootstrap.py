@@ -23,6 +23,8 @@ from signups.adapters.organisations import PENDING_SINCE, MongoOrganisationRepos
 from signups.adapters.people import MongoPeopleRepository
 from signups.adapters.tokens import Links, Tokens
 from signups.entrypoints import api, consumers, web
+from signups.entrypoints.web import assisted
+from signups.entrypoints.web.staff_session import StaffOnlyError
 from signups.handlers import Context, erasure, volunteers
 from signups.settings import Settings
 
@@ -125,6 +127,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         routers=[api.router, web.router],
     )
     mount_static(app)
+    app.add_exception_handler(StaffOnlyError, assisted.staff_only)
     allow_partner_origins(app, settings.cors_origins, methods=["POST"])
     app.state.runtime = runtime
     app.state.settings = settings

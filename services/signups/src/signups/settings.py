@@ -1,6 +1,9 @@
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 from together_kit.settings import ServiceSettings
+
+DEVELOPMENT_STAFF_PASS_SECRET = "development-only-staff-pass-secret-do-not-use-in-production"  # noqa: S105 (a known placeholder, refused in production; moderation's development value)
+MIN_STAFF_PASS_SECRET_LENGTH = 32
 
 
 class Settings(ServiceSettings):
@@ -28,3 +31,19 @@ class Settings(ServiceSettings):
     """Names on one page of the open letter's public list."""
     erasure_services: tuple[str, ...] = ("moderation", "matching", "notifications")
     """The services whose `person.erased` answers an erasure waits for (besides signups)."""
+    staff_pass_secret: SecretStr = SecretStr(DEVELOPMENT_STAFF_PASS_SECRET)
+    """Verifies moderation's staff pass (together_kit.staff_pass) that signs a staff member in to
+    the assisted pages (`/assisted`), and signs their session there; the same value as
+    moderation's `MODERATION_STAFF_PASS_SECRET`."""
+
+    @model_validator(mode="after")
+    def _real_staff_pass_secret_in_production(self) -> "Settings":
+        secret = self.staff_pass_secret.get_secret_value()
+        if self.environment == "production" and (
+            secret == DEVELOPMENT_STAFF_PASS_SECRET or len(secret) < MIN_STAFF_PASS_SECRET_LENGTH
+        ):
+            raise ValueError(
+                "set SIGNUPS_STAFF_PASS_SECRET (the same as MODERATION_STAFF_PASS_SECRET) to a "
+                "random value of 32 characters or more"
+            )
+        return self

@@ -14,7 +14,7 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from signups.adapters.tokens import Tokens
 from signups.bootstrap import WEB, create_app
 from signups.domain.links import Purpose
-from signups.entrypoints.web import forms, letter
+from signups.entrypoints.web import assisted, assisted_forms, forms, letter
 from signups.settings import Settings
 from together_contracts import PledgeApproved, PledgeOutcomeData
 from together_kit.testing.probe import EventProbe, event_probe, publish_event
@@ -276,10 +276,13 @@ async def test_english_is_the_default_and_the_check_sees_it(welsh: Welsh) -> Non
 
 
 def test_the_welsh_catalogue_is_complete_and_repeats_nothing_of_the_kits() -> None:
-    choices = (*labels.ALL, *letter.LABELS, forms.CHANNEL_LABELS)
-    in_code = {text for mapping in choices for text in mapping.values()} | {
-        text for mapping in forms.ALL for said in mapping.values() for text in texts_of(said)
-    }
+    choices = (*labels.ALL, *letter.LABELS, forms.CHANNEL_LABELS, assisted_forms.JOINED_BY_LABELS)
+    in_code = (
+        {text for mapping in choices for text in mapping.values()}
+        | {text for mapping in forms.ALL for said in mapping.values() for text in texts_of(said)}
+        | {text for said in assisted_forms.ASSISTED.values() for text in texts_of(said)}
+        | {assisted.FIND_PHONE, assisted.NOT_FOUND, assisted.ASKED_HOW}
+    )
 
     assert catalogue_gaps(WEB, in_code=in_code) == {
         "untranslated": [],

@@ -107,6 +107,10 @@ class FakePeople:
         found = [p for p in self.people.values() if p.details.email == email]
         return copy.deepcopy(found[0]) if found else None
 
+    async def find_by_phone(self, phone: str) -> Person | None:
+        found = [p for p in self.people.values() if p.details.phone == phone]
+        return copy.deepcopy(found[0]) if found else None
+
     async def change(self, person_id: UUID, change: PersonChange) -> Person:
         if person_id not in self.people:
             raise PersonNotFoundError(person_id)
@@ -241,6 +245,7 @@ class FakeErasures:
         at: datetime,
         events: Sequence[IntegrationEvent],
         digest: str | None = None,
+        note: str | None = None,
     ) -> bool:
         if digest is not None:
             self.tombstones.add(digest)

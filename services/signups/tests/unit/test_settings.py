@@ -38,8 +38,18 @@ def test_production_refuses_an_admin_key_under_32_characters() -> None:
         erasure_key=NEW,
         site_key=NEW,
         admin_api_key="k" * 32,
+        staff_pass_secret=NEW,
     )
     assert accepted.admin_api_key is not None
+
+
+@pytest.mark.parametrize("secret", [None, "s" * 31])
+def test_production_refuses_the_development_staff_pass_secret_or_a_short_one(
+    secret: str | None,
+) -> None:
+    given = {} if secret is None else {"staff_pass_secret": secret}
+    with pytest.raises(ValidationError, match="SIGNUPS_STAFF_PASS_SECRET"):
+        Settings(environment="production", secret_key=NEW, erasure_key=NEW, site_key=NEW, **given)
 
 
 def app_with(**settings: object) -> Iterator[FastAPI]:

@@ -32,7 +32,13 @@ class VolunteerRegisteredData(EventData):
 
     person_id: UUID
     name: str = Field(min_length=1, max_length=200)
-    email: EmailStr
+    email: EmailStr | None = Field(
+        default=None,
+        description=(
+            "None for someone staff signed up from a paper form or a phone call who gave only a "
+            "UK mobile: then `phone` is set, `channels` is ['sms'], and they are confirmed at once"
+        ),
+    )
     language: Language = "en"
     confirm_url: str = Field(default="", description="Single-use link that confirms the address")
     unsubscribe_url: str = Field(default="", description="Link that withdraws email consent")
@@ -42,6 +48,16 @@ class VolunteerRegisteredData(EventData):
     channels: list[Channel] = Field(
         default_factory=lambda: list[Channel](["email"]),
         description="How they chose to hear of invitations, reminders and changes",
+    )
+    signed_up_by: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The first name of the staff member who signed them up (assisted entry)",
+    )
+    outward_code: str | None = Field(
+        default=None,
+        max_length=4,
+        description="Their postcode district, for the welcome text of an assisted entry",
     )
 
 

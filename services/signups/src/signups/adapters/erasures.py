@@ -86,8 +86,10 @@ class MongoErasureRepository:
         at: datetime,
         events: Sequence[IntegrationEvent],
         digest: str | None = None,
+        note: str | None = None,
     ) -> bool:
-        """Record an erasure once per person; return False when one was recorded already."""
+        """Record an erasure once per person; return False when one was recorded already.
+        `note`: how the person asked, when they asked staff (`asked by letter, staff: …`)."""
         digest = digest or (self.email_hash(email) if email is not None else None)
         if digest is not None:
             await self.tombstones.replace_one({"_id": digest}, {"erased_at": at}, upsert=True)
@@ -100,6 +102,8 @@ class MongoErasureRepository:
         }
         if person_id is not None:
             document["person_id"] = str(person_id)
+        if note is not None:
+            document["note"] = note
         try:
             await self.erasures.insert(document, events)
         except DuplicateKeyError:

@@ -26,6 +26,13 @@ from signups.domain.people import (
     VolunteerDetails,
 )
 
+BY_EMAIL = "email_when_given"
+"""Unique among people with an email (the join's key); none for someone signed up by phone."""
+PHONE_ALONE = "phone_alone"
+"""The mobile of someone signed up without an email (absent otherwise), held once for its index."""
+BY_PHONE_ALONE = "phone_without_email"
+"""Unique among people signed up with a mobile alone: the same person is not entered twice."""
+
 
 class MongoPeopleRepository:
     def __init__(self, people: AggregateCollection) -> None:
@@ -34,13 +41,29 @@ class MongoPeopleRepository:
         """Joins arriving together are inserted in one write (a surge costs a share of one)."""
 
     async def ensure_indexes(self) -> None:
-        await self.people.collection.create_index("email", unique=True)
+        indexes = await self.people.collection.index_information()
+        if "email_1" in indexes:
+            await self.people.collection.drop_index("email_1")
+        await self.people.collection.create_index(
+            "email",
+            unique=True,
+            name=BY_EMAIL,
+            partialFilterExpression={"email": {"$type": "string"}},
+        )
+        await self.people.collection.create_index(
+            PHONE_ALONE,
+            unique=True,
+            name=BY_PHONE_ALONE,
+            partialFilterExpression={PHONE_ALONE: {"$type": "string"}},
+        )
         await self.people.collection.create_index([("status", 1), ("joined_at", 1)])
         await self.people.collection.create_index("pending_change.requested_at", sparse=True)
 
     async def add(self, person: Person, *, events: Sequence[IntegrationEvent]) -> None:
+        """Raises `EmailAlreadyRegisteredError` for a known email, or a known mobile of someone
+        without one."""
         if not await self._inserts((to_document(person), events)):
-            raise EmailAlreadyRegisteredError(person.details.email)
+            raise EmailAlreadyRegisteredError(person.details.email or person.details.phone)
 
     async def get(self, person_id: UUID) -> Person | None:
         document = await self.people.collection.find_one({"_id": str(person_id)})
@@ -49,6 +72,15 @@ class MongoPeopleRepository:
     async def find_by_email(self, email: str) -> Person | None:
         document = await self.people.collection.find_one({"email": email})
         return from_document(document) if document else None
+
+    async def find_by_phone(self, phone: str) -> Person | None:
+        """The person with this mobile (E.164): one with no email first (that number is theirs
+        alone), else the first volunteer who gave it."""
+        for query in ({PHONE_ALONE: phone}, {"phone": phone}):
+            document = await self.people.collection.find_one(query)
+            if document:
+                return from_document(document)
+        return None
 
     async def change(self, person_id: UUID, change: PersonChange) -> Person:
         """Apply `change` to the stored person under optimistic concurrency, with its events."""
@@ -111,6 +143,7 @@ def to_document(person: Person) -> dict[str, Any]:
         },
         "applied_change_nonce": person.applied_change_nonce,
         "sign_in_nonce": person.sign_in_nonce,
+        **({PHONE_ALONE: person.details.phone} if person.details.email is None else {}),
     }
 
 

@@ -88,7 +88,8 @@ class VolunteerDetails:
     """What the join form or the API says about a volunteer, already validated and normalised."""
 
     name: str
-    email: str
+    email: str | None
+    """None only for someone staff signed up with a UK mobile alone (`Person.witnessed`)."""
     postcode: str
     outward_code: str
     travel_radius_km: int
@@ -159,6 +160,30 @@ class Person:
         person = cls(details=details, joined_at=context.now)
         person.consent_log = _consent_changes(frozenset(), details.agreed, context)
         return person
+
+    @classmethod
+    def witnessed(cls, details: VolunteerDetails, context: JoinContext) -> "Person":
+        """Someone staff signed up from a paper form or a phone call (assisted entry): with an
+        email, pending as any join (the address's owner confirms it); with only a mobile,
+        confirmed at once, since the staff member witnessed the consents (`context.source`)."""
+        person = cls.join(details, context)
+        if details.email is None:
+            person.status = Status.CONFIRMED
+            person.confirmed_at = context.now
+            person.confirmation_nonce = None
+        else:
+            person.confirmation_sent(context.now)
+        return person
+
+    def witnessed_again(self, details: VolunteerDetails, context: JoinContext) -> bool:
+        """Staff entered this mobile-only person again: the staff member witnessed the new
+        details, so they apply at once, with the consents they give or withdraw logged. Returns
+        whether anything changed."""
+        if details == self.details:
+            return False
+        self.consent_log.extend(_consent_changes(self.details.agreed, details.agreed, context))
+        self.details = details
+        return True
 
     @property
     def confirmed(self) -> bool:

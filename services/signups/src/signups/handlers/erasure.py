@@ -7,8 +7,9 @@ Confirming publishes `person.erasure_requested` with that digest, and the person
 is a person (with the keyed digest of their phone number when they gave one, so notifications
 forgets the texts to and from it).
 
-Erasure by phone number alone is not offered: its link would have to be texted, and whoever typed
-a number need not own it.
+Erasure by phone number alone is not offered here: its link would have to be texted, and whoever
+typed a number need not own it. Staff erase by phone number instead, for someone who asked them by
+phone or letter (handlers.assisted).
 """
 
 import uuid
@@ -122,17 +123,19 @@ async def erase(token: str, *, correlation_id: str, ctx: Context) -> ErasureOutc
     return ErasureOutcome.ERASED
 
 
-async def erase_person(person: Person, *, reason: str, correlation_id: str, ctx: Context) -> None:
-    """Record the erasure with its event (and a tombstone), then delete the person's data.
+async def erase_person(
+    person: Person, *, reason: str, correlation_id: str, ctx: Context, note: str | None = None
+) -> None:
+    """Record the erasure with its event (and a tombstone), then delete the person's data;
+    `note` says how someone asked staff for it (assisted erasure by phone number).
 
     The record is written first: if the process dies before the delete, the record exists and the
     next attempt (the link again, or the purge loop) finishes the delete.
     """
     now = ctx.clock()
     erasure_id = uuid.uuid4()
-    digest = (
-        email_digest(person.details.email, key=ctx.erasure_key) if reaches_address(reason) else None
-    )
+    email = person.details.email
+    digest = email_digest(email, key=ctx.erasure_key) if email and reaches_address(reason) else None
     phone = person.details.phone
     number = phone_digest(phone, key=ctx.erasure_key) if phone and reaches_address(reason) else None
     requested = PersonErasureRequested(
@@ -150,6 +153,7 @@ async def erase_person(person: Person, *, reason: str, correlation_id: str, ctx:
         digest=digest,
         at=now,
         events=[requested],
+        note=note,
     )
     await ctx.people.delete(person.id)
     if digest is not None:

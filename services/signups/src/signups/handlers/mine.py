@@ -83,9 +83,12 @@ async def choose_reach(
 async def my_data(person: Person, ctx: Context) -> dict[str, Any]:
     """Everything signups holds about the person: their record with its consent log and any
     pending change, organisations they are the contact of, and their signature of the letter."""
-    digest = email_digest(person.details.email, key=ctx.erasure_key)
-    organisations = await ctx.organisations.with_contact_digest(digest, key=ctx.erasure_key)
-    signatures = await letter.held_for(digest, ctx=ctx)
+    email = person.details.email
+    digest = email_digest(email, key=ctx.erasure_key) if email else None
+    organisations = (
+        await ctx.organisations.with_contact_digest(digest, key=ctx.erasure_key) if digest else []
+    )
+    signatures = await letter.held_for(digest, ctx=ctx) if digest else []
     return {
         "service": "signups",
         "exported_at": ctx.clock().isoformat(),

@@ -46,6 +46,8 @@ class JoinVolunteer:
     correlation_id: str
     onward: str | None = None
     """Where the confirmation link leads on once followed (a page of this site), if anywhere."""
+    form_version: str | None = None
+    """The wording agreed to, when not the current web form's (a paper form staff entered)."""
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,11 @@ async def join_volunteer(command: JoinVolunteer, ctx: Context) -> Joined:
     Written first, read only if need be: a new address (the usual join) costs its allowance and
     one insert; the unique index on the email turns a known address's insert away, and only then
     is the person read, and the email taken for it given back if the rejoin sends none."""
-    join = JoinContext(now=ctx.clock(), source=command.source, form_version=ctx.form_version)
+    version = command.form_version or ctx.form_version
+    join = JoinContext(now=ctx.clock(), source=command.source, form_version=version)
     email = command.details.email
+    if email is None:
+        raise ValueError("a join without an email is an assisted entry (handlers.assisted)")
     if not await ctx.mail_quota.take(email, now=join.now):
         existing = await ctx.people.find_by_email(email)
         if existing is None:
@@ -123,7 +128,7 @@ async def _give_back(
     allowance: Allowance, command: JoinVolunteer, join: JoinContext, ctx: Context
 ) -> None:
     """The email taken for a join that sends none is not counted against the address."""
-    if allowance is Allowance.TAKEN:
+    if allowance is Allowance.TAKEN and command.details.email is not None:
         await ctx.mail_quota.give_back(command.details.email, now=join.now)
 
 
@@ -230,8 +235,8 @@ def connector_interest(person: Person, correlation_id: str) -> list[contracts.In
     """`connector.interested` for a confirmed volunteer who ticked "community connector" (the
     coordinators keep one connector per person, so telling it again changes nothing)."""
     details = person.details
-    if not details.connector:
-        return []
+    if not details.connector or details.email is None:
+        return []  # a connector without an email is for coordinators to call: not told here
     return [
         contracts.ConnectorInterested(
             producer=PRODUCER,

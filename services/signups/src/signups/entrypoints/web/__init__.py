@@ -7,6 +7,7 @@ Each page module has its own router; the pages' `Site` (templates and the forms'
 from fastapi import APIRouter
 
 from signups.entrypoints.web import (
+    assisted,
     forgetting,
     home,
     joining,
@@ -18,5 +19,5 @@ from signups.entrypoints.web import (
 )
 
 router = APIRouter(include_in_schema=False)
-for pages in (home, joining, links, forgetting, progress, pledges, letter, mine):
+for pages in (home, joining, links, forgetting, progress, pledges, letter, mine, assisted):
     router.include_router(pages.router)
