@@ -108,6 +108,10 @@ async def test_sign_someone_up_hands_signups_a_pass_naming_the_staff_member(
     moderation: Moderation,
 ) -> None:
     sian = await signed_in(moderation, "Siân Roberts", Role.STAFF)
+    page = await sian.get("/moderation/assisted")
+    password_page = await sian.get("/moderation/password")
+    assert page.headers["content-security-policy"].endswith(f"form-action 'self' {SIGNUPS}")
+    assert password_page.headers["content-security-policy"].endswith("form-action 'self'")
     csrf = await csrf_of(sian, "/moderation/assisted")
     before = moderation.clock.now
     for purpose in ("sign-up", "erase"):
@@ -205,6 +209,7 @@ async def test_a_story_entered_on_someones_behalf_is_screened_queued_once_and_pu
         page = html.unescape((await lead.get(f"/moderation/items/{item['_id']}")).text)
         await lead.aclose()
         assert "Entered by Siân Roberts (staff) from a phone call" in page
+        assert "entered on someone's behalf by Siân Roberts (staff), from a phone call." in page
 
         item_id = uuid.UUID(item["_id"])
         await decisions.claim(item_id, ANN, ctx=moderation.ctx)

@@ -32,6 +32,7 @@ from moderation.entrypoints.web.moderator.security import (
     AssistantDep,
     AssistantPostedDep,
     Me,
+    allow_form_redirect,
     form_of,
 )
 from moderation.entrypoints.web.moderator.ui import ui_of
@@ -53,7 +54,9 @@ PROMPTS_CY = {
 
 @router.get("/assisted")
 async def assisted_page(request: Request, me: AssistantDep) -> HTMLResponse:
-    return ui_of(request).render(request, "moderator/assisted.html", me=me)
+    ui = ui_of(request)
+    allow_form_redirect(request, ui.settings.addresses().signups)
+    return ui.render(request, "moderator/assisted.html", me=me)
 
 
 @router.post("/assisted/pass")

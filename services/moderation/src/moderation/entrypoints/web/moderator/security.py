@@ -7,7 +7,9 @@
   sends one, then `Origin`, then `Referer`. Pages send no referrer at all, so a browser's form
   POST says `Origin: null`; that passes only with `Sec-Fetch-Site: same-origin`.
 - Every response under /moderation carries a strict Content-Security-Policy (no inline script or
-  style), nosniff, no referrer and no caching.
+  style), nosniff, no referrer and no caching. Forms post only to this site, except where a page
+  names another origin its forms are redirected to (`allow_form_redirect`: the assisted page's
+  forms end at signups).
 """
 
 import hmac
@@ -70,6 +72,28 @@ class Me:
         return self.session.csrf
 
 
+FORM_TARGETS = "moderator_form_targets"
+"""Where a page keeps (in the request's state) the other origins its forms may be redirected to."""
+
+
+def allow_form_redirect(request: Request, url: str) -> None:
+    """Let this page's forms be redirected to `url`'s origin (CSP `form-action` covers the
+    redirect after a POST too: without this the browser stops at the redirect)."""
+    origin = _origin_of(url)
+    if origin and origin != "null":
+        setattr(request.state, FORM_TARGETS, [*getattr(request.state, FORM_TARGETS, []), origin])
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    targets = scope.get("state", {}).get(FORM_TARGETS, [])
+    if not targets:
+        return HEADERS
+    policy = HEADERS["content-security-policy"].replace(
+        "form-action 'self'", " ".join(["form-action 'self'", *targets])
+    )
+    return {**HEADERS, "content-security-policy": policy}
+
+
 class SecurityHeaders:
     """Pure ASGI middleware adding `HEADERS` to every response under /moderation."""
 
@@ -84,9 +108,10 @@ class SecurityHeaders:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                names = {name.lower() for name in HEADERS}
+                headers = _headers(scope)
+                names = {name.lower() for name in headers}
                 kept = [(k, v) for k, v in message.get("headers", []) if k.decode() not in names]
-                added = [(k.encode(), v.encode()) for k, v in HEADERS.items()]
+                added = [(k.encode(), v.encode()) for k, v in headers.items()]
                 message = {**message, "headers": kept + added}
             await send(message)
 
