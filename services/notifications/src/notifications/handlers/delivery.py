@@ -19,6 +19,7 @@ an invitation by text keeps the stricter quiet hours of texts (`Context.text_rul
 import asyncio
 from typing import NamedTuple
 
+import structlog
 from together_contracts import phone_digest
 from together_contracts.erasure import email_digest
 
@@ -31,6 +32,8 @@ from notifications.domain.messages import (
     message_key,
 )
 from notifications.handlers.context import Context
+
+log = structlog.get_logger("notifications.delivery")
 
 
 class Requested(NamedTuple):
@@ -49,6 +52,9 @@ async def record_request(wanted: MessageRequest, ctx: Context) -> Requested:
     """Record one message to send (or why not), and send it now if it is due now. Never twice
     for one cause, address and template, whichever address key it was recorded under before
     (the log's insert refuses it, `MessageRepository.record`)."""
+    if not wanted.recipient.address:
+        log.info("no address to send to; nothing recorded", template=wanted.template)
+        return Requested("")
     now = ctx.clock()
     digests = ctx.address_keys.digests(wanted.recipient.address)
     older_keys = [

@@ -21,7 +21,7 @@ from together_contracts.sessions import SignInRequested
 from together_kit.messaging.consuming import AlreadyHandled
 
 from notifications.domain.messages import MessageRequest, Recipient
-from notifications.handlers import delivery
+from notifications.handlers import delivery, texts_out
 from notifications.handlers.context import Context
 from notifications.handlers.when import staff_time
 
@@ -63,11 +63,34 @@ async def confirm_registration(event: VolunteerRegistered, ctx: Context) -> None
     have come between the two writes), unless the person was erased meanwhile (the message is
     scrubbed): then the event is done, and the contact is not brought back."""
     data = event.data
+    if data.email is None:
+        await welcome_by_text(event, ctx)
+        return
     recipient = Recipient(str(data.email), "", data.language, str(data.person_id))
     wanted = _request(event, "volunteer_confirm", recipient, confirm_url=data.confirm_url)
     before = (await delivery.record_request(wanted, ctx)).before
     if before is not None and before.erased:
         raise AlreadyHandled(str(event.id))
+
+
+async def welcome_by_text(event: VolunteerRegistered, ctx: Context) -> None:
+    """Someone staff signed up with only a mobile (assisted entry) is confirmed already: instead
+    of a confirmation email, a text says who signed them up and what comes next. Keyed by the
+    event id like the email, so a redelivery texts nothing more."""
+    data = event.data
+    if not data.phone:
+        log.info("registration with neither email nor phone", person_id=str(data.person_id))
+        return
+    await texts_out.queue_text(
+        ctx,
+        to=data.phone,
+        template="assisted_welcome",
+        language=data.language,
+        values={"staff": data.signed_up_by or "", "where": data.outward_code or ""},
+        cause_id=str(event.id),
+        kind="transactional",
+        person_id=str(data.person_id),
+    )
 
 
 async def confirm_change(event: VolunteerChangeRequested, ctx: Context) -> None:
@@ -84,6 +107,8 @@ async def welcome_volunteer(event: VolunteerConfirmed, ctx: Context) -> None:
     contact = await ctx.contacts.get(str(event.data.person_id))
     if contact is None:
         raise ContactNotYetKnownError(str(event.data.person_id))
+    if not contact.email:
+        return  # signed up by staff with only a mobile: welcomed by text on registering
     recipient = Recipient(
         contact.email, contact.name, event.data.profile.language, contact.person_id
     )

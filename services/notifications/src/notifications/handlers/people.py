@@ -45,7 +45,7 @@ async def record_registration(event: VolunteerRegistered, ctx: Context) -> None:
         Contact(
             person_id=person_id,
             name=event.data.name,
-            email=str(event.data.email),
+            email=str(event.data.email or ""),
             language=event.data.language,
             registered_event_id=str(event.id),
             registered_at=event.occurred_at,
@@ -93,7 +93,7 @@ async def record_confirmation(event: VolunteerConfirmed, ctx: Context) -> None:
     consents = {str(consent) for consent in event.data.profile.consents}
     withdrawn = [c for c in contact.withdrawn if c not in consents]
     await ctx.contacts.set_preferences(person_id, withdrawn=withdrawn)
-    if consents:
+    if consents and contact.email:
         await ctx.suppressions.lift(ctx.address_keys.digests(contact.email), reason=UNSUBSCRIBED)
 
 

@@ -47,7 +47,7 @@ def texts_to(contact: Contact, ctx: Context) -> bool:
 def channels_for(contact: Contact, wanted: MessageRequest, ctx: Context) -> list[str]:
     """The channels this message goes by to this contact, email first."""
     texted = wanted.template in TEXTED and not wanted.digest and texts_to(contact, ctx)
-    chosen = [EMAIL] if contact.emails or not texted else []
+    chosen = [EMAIL] if contact.email and (contact.emails or not texted) else []
     return [*chosen, SMS] if texted else chosen
 
 
