@@ -1,0 +1,157 @@
+"""Issue 23's assisted entry, end to end: a staff member signed in to moderation follows its link
+to signups' assisted pages (the staff pass), signs up someone who joined on a paper form with only
+a mobile in CF10, who gets the welcome text; an approved event nearby invites them by text, and
+YES books a place.
+
+The four services run as real processes (as `make run` starts them) on the real broker and store,
+texts go through the local SMS sink in GOV.UK Notify's shape (the volunteer's reply too).
+"""
+
+import asyncio
+import json
+import re
+import uuid
+from datetime import datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from together_kit.dev.smsshapes import Text
+from together_kit.dev.smssink import SmsSink
+from together_kit.testing.tags import unique_tag
+from together_kit.testing.waiting import eventually
+
+from .conftest import System
+from .test_journeys import LEAD_EMAIL, LONDON, STEP, csrf_of, item_in_queue, moderator
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
+
+
+def a_mobile() -> tuple[str, str]:
+    """One of Ofcom's drama mobiles as staff would type it, and in E.164 (not the texts journey's)."""
+    last = 100 + uuid.uuid4().int % 600
+    return f"07700 900{last:03d}", f"+447700900{last:03d}"
+
+
+async def start(system: System, mail_sink: Any, sms_sink: SmsSink) -> None:
+    system.start("signups")
+    system.start("moderation", MODERATION_LEAD_EMAILS=json.dumps([LEAD_EMAIL]))
+    system.start("matching")
+    system.start(
+        "notifications",
+        NOTIFICATIONS_SMTP_HOST="127.0.0.1",
+        NOTIFICATIONS_SMTP_PORT=str(mail_sink.smtp_port),
+        NOTIFICATIONS_DISPATCH_POLL_SECONDS="0.2",
+        **sms_sink.notifications_env(),
+    )
+    for name in ("signups", "moderation", "matching", "notifications"):
+        await asyncio.to_thread(system.processes[name].wait_ready, 60.0)
+
+
+async def text_saying(sink: SmsSink, phone: str, words: str) -> Text:
+    async def found() -> Text | None:
+        return next((t for t in sink.texts_to(phone) if words in t.body), None)
+
+    text = await eventually(found, timeout=STEP, interval=0.3, what=f"a text saying {words!r}")
+    assert text is not None
+    return text
+
+
+async def pass_to_signups(desk: httpx.AsyncClient, system: System) -> str:
+    """The link moderation's assisted page gives: signups' `/assisted/start?pass=…`."""
+    page = await desk.get("/moderation/assisted")
+    assert page.status_code == 200, page.text
+    passed = await desk.post(
+        "/moderation/assisted/pass", data={"csrf": csrf_of(page.text), "purpose": "sign-up"}
+    )
+    assert passed.status_code == 303, passed.text
+    location = passed.headers["location"]
+    assert location.startswith(f"{system.url('signups')}/assisted/start?pass=")
+    return location
+
+
+async def sign_up_by_paper(signups: httpx.AsyncClient, start_link: str, typed: str) -> None:
+    parts = urlsplit(start_link)
+    started = await signups.get(f"{parts.path}?{parts.query}")
+    assert started.status_code == 303, started.text
+    form = await signups.get("/assisted/volunteers/new")
+    assert form.status_code == 200, form.text
+    entered = await signups.post(
+        "/assisted/volunteers/new",
+        data={
+            "csrf": csrf_of(form.text),
+            "name": "Gwen Harries",
+            "email": "",
+            "phone": typed,
+            "postcode": "CF10 1AA",
+            "interests": ["environment"],
+            "availability": ["weekday-daytimes", "weekday-evenings", "weekends"],
+            "travel_radius_km": "15",
+            "language": "en",
+            "consent_matched_events": "yes",
+            "joined_by": "paper form",
+            "on": datetime.now(LONDON).date().isoformat(),
+            "form_version": "paper-2026-12",
+            "agreed": "yes",
+        },
+    )
+    assert entered.status_code == 303, entered.text
+    letter = await signups.get(entered.headers["location"])
+    assert letter.status_code == 200
+    assert "Gwen Harries" in letter.text
+
+
+async def list_and_approve(desk: httpx.AsyncClient, system: System, title: str) -> None:
+    starts = datetime.combine(datetime.now(LONDON).date() + timedelta(days=3), time(13, 0))
+    async with httpx.AsyncClient(base_url=system.url("matching"), timeout=30) as matching:
+        listed = await matching.post(
+            "/api/v1/events",
+            json={
+                "title": title,
+                "description": "Gloves, bags and tea provided.",
+                "event_type": "environment",
+                "starts_at": starts.replace(tzinfo=LONDON).isoformat(),
+                "ends_at": (starts + timedelta(hours=2)).replace(tzinfo=LONDON).isoformat(),
+                "postcode": "CF24 3AA",
+                "venue_name": "The boathouse",
+                "address_lines": ["Taff Embankment"],
+                "town": "Cardiff",
+                "organiser_name": "Rhian Evans",
+                "places": 3,
+                "roles": ["Picking"],
+                "organiser_email": f"organiser-{unique_tag()}@example.org",
+            },
+        )
+        assert listed.status_code == 201, listed.text
+    item_id = await item_in_queue(desk, title)
+    item = await desk.get(f"/moderation/items/{item_id}")
+    approved = await desk.post(
+        f"/moderation/items/{item_id}/approve", data={"csrf": csrf_of(item.text)}
+    )
+    assert approved.status_code == 303, approved.text
+
+
+async def test_staff_sign_up_a_mobile_only_volunteer_who_is_welcomed_invited_and_booked_by_text(
+    system: System, mail_sink: Any, sms_sink: SmsSink
+) -> None:
+    await start(system, mail_sink, sms_sink)
+    typed, phone = a_mobile()
+    title = f"Bute Park litter pick {unique_tag()}"
+    async with moderator(system) as desk:
+        start_link = await pass_to_signups(desk, system)
+        async with httpx.AsyncClient(base_url=system.url("signups"), timeout=30) as signups:
+            await sign_up_by_paper(signups, start_link, typed)
+
+        welcome = await text_saying(sms_sink, phone, "signed you up as a volunteer")
+        assert "CF10" in welcome.body
+        assert welcome.segments <= 2
+        await list_and_approve(desk, system, title)
+
+    invitation = await text_saying(sms_sink, phone, "Reply YES")
+    code = re.search(r"Reply YES (\w{4}) to take a place", invitation.body)
+    assert code, invitation.body
+    yes = await sms_sink.reply(typed, f"YES {code.group(1)}")
+    assert yes.status == 200, yes.answer
+    booked = await text_saying(sms_sink, phone, "is booked")
+    assert booked.body.startswith("together: your place at Bute Park litter pick")
