@@ -69,7 +69,7 @@ async def change_role(request: Request, account_id: UUID, me: LeadPostedDep) -> 
 
     async def change() -> None:
         if role not in {r.value for r in Role}:
-            raise AccountError("Choose moderator or lead.")
+            raise AccountError("Choose a role: moderator, lead, coordinator or staff.")
         await moderators.change_role(account_id, Role(role), by=me.account, accounts=accounts)
 
     return await _changed(request, me, change())
