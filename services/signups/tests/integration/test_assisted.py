@@ -7,7 +7,7 @@ form's CSRF token, nothing is served and nothing written."""
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 from unittest import mock
@@ -30,6 +30,7 @@ signups = my_together.signups
 STAFF = StaffPass(uuid.uuid4(), "Siân Roberts", "staff")
 EVENTS = ["volunteer.registered", "volunteer.confirmed", "person.erasure_requested"]
 Document = dict[str, Any]
+ADMIN_KEY = "test-admin-key-of-thirty-two-chars"
 
 
 @pytest.fixture
@@ -235,3 +236,31 @@ async def test_erasure_by_mobile_number_is_told_with_its_phone_digest(
     record = await signups.db["erasures"].find_one({"person_id": person_id})
     assert record is not None
     assert record["note"] == f"asked by letter, staff: Siân Roberts ({STAFF.staff_id})"
+
+
+async def test_the_admin_view_shows_the_consent_ledger_and_the_erasure_note_as_stored(
+    start: Callable[..., Awaitable[Signups]],
+) -> None:
+    signups = await start(admin_api_key=ADMIN_KEY)
+    admin = {"X-API-Key": ADMIN_KEY}
+    async with signed_in(signups) as (http, csrf):
+        form = entry(csrf, joined_by="phone call", form_version="paper-2026-09")
+        entered = await http.post("/assisted/volunteers/new", data=form)
+        person_id = entered.headers["location"].split("/")[3]
+        read = await http.get(f"/api/v1/signups/{person_id}", headers=admin)
+        await http.post(
+            f"/assisted/volunteers/{person_id}/erase",
+            data={"csrf": csrf, "asked_by": "phone", "asked": "on"},
+        )
+        record = await signups.db["erasures"].find_one({"person_id": person_id})
+        assert record is not None
+        erasure = await http.get(f"/api/v1/erasures/{record['_id']}", headers=admin)
+
+    assert read.status_code == 200, read.text
+    assert read.json()["email"] is None
+    source = f"phone call, 2026-12-01, staff: Siân Roberts ({STAFF.staff_id})"
+    assert {(e["consent"], e["source"], e["form_version"]) for e in read.json()["consent_log"]} == {
+        ("matched-events", source, "paper-2026-09"),
+        ("texts", source, "paper-2026-09"),
+    }
+    assert erasure.json()["note"] == f"asked by phone, staff: Siân Roberts ({STAFF.staff_id})"

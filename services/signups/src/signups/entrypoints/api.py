@@ -20,6 +20,7 @@ from signups.entrypoints.schemas import (
     AccessExport,
     AccessPending,
     AccessRequest,
+    ConsentEntry,
     ErasureStatus,
     JoinAccepted,
     LetterCounts,
@@ -166,6 +167,7 @@ async def read_erasure(erasure_id: UUID, ctx: ContextDep, settings: SettingsDep)
         id=erasure_id,
         requested_at=record["requested_at"].isoformat(),
         reason=record["reason"],
+        note=record.get("note"),
         answered=answered,
         waiting_for=waiting,
         complete=not waiting,
@@ -231,4 +233,14 @@ def admin_view(person: Person) -> VolunteerAdmin:
         connector=details.connector,
         joined_at=person.joined_at.isoformat(),
         confirmed_at=person.confirmed_at.isoformat() if person.confirmed_at else None,
+        consent_log=[
+            ConsentEntry(
+                consent=str(record.consent),
+                granted=record.granted,
+                form_version=record.form_version,
+                source=record.source,
+                at=record.at.isoformat(),
+            )
+            for record in person.consent_log
+        ],
     )

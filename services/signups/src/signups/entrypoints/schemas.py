@@ -365,12 +365,24 @@ class SignatoriesPage(BaseModel):
     signatories: list[PublicSignatory]
 
 
+class ConsentEntry(BaseModel):
+    """One line of the consent ledger, as stored: what, given or withdrawn, on which wording,
+    from where (`form`, `api`, `sms-reply:STOP`, `paper form, 2026-12-01, staff: …`), when."""
+
+    consent: str
+    granted: bool
+    form_version: str
+    source: str
+    at: str
+
+
 class VolunteerAdmin(BaseModel):
     """What an admin may read about a person."""
 
     id: UUID
     name: str
-    email: str
+    email: str | None
+    """None for someone staff signed up with a mobile alone."""
     postcode: str
     phone: str | None
     channels: list[Channel]
@@ -383,12 +395,15 @@ class VolunteerAdmin(BaseModel):
     connector: bool
     joined_at: str
     confirmed_at: str | None
+    consent_log: list[ConsentEntry] = Field(default_factory=list)
 
 
 class ErasureStatus(BaseModel):
     id: UUID
     requested_at: str
     reason: str
+    note: str | None = None
+    """How the person asked, when they asked staff (`asked by letter, staff: …`)."""
     answered: dict[str, str]
     waiting_for: list[str]
     complete: bool
