@@ -14,6 +14,7 @@ from unittest import mock
 
 import httpx
 import pytest
+from pymongo import AsyncMongoClient
 from together_contracts import phone_digest
 from together_kit.staff_pass import StaffPass, issue_pass
 from together_kit.testing.probe import EventProbe, event_probe
@@ -264,3 +265,22 @@ async def test_the_admin_view_shows_the_consent_ledger_and_the_erasure_note_as_s
         ("texts", source, "paper-2026-09"),
     }
     assert erasure.json()["note"] == f"asked by phone, staff: Siân Roberts ({STAFF.staff_id})"
+
+
+async def test_the_unique_index_on_every_email_of_earlier_releases_gives_way(
+    start: Callable[..., Awaitable[Signups]], mongodb_url: str, database_name: str
+) -> None:
+    earlier: AsyncMongoClient[Document] = AsyncMongoClient(mongodb_url)
+    try:
+        await earlier[database_name]["people"].create_index("email", unique=True)
+    finally:
+        await earlier.close()
+    signups = await start()
+    async with signed_in(signups) as (http, csrf):
+        first = await http.post("/assisted/volunteers/new", data=entry(csrf))
+        second = await http.post("/assisted/volunteers/new", data=entry(csrf))
+
+    assert first.status_code == second.status_code == 303
+    assert first.headers["location"] != second.headers["location"]
+    indexes = await signups.db["people"].index_information()
+    assert "email_1" not in indexes

@@ -1,11 +1,13 @@
 """People in the signups database (`handlers.ports.PeopleRepository`); each write carries the
 events it causes (the outbox)."""
 
+import contextlib
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from pymongo.errors import OperationFailure
 from together_contracts import Availability, Consent, IntegrationEvent, Interest
 from together_kit.messaging.outbox import (
     AggregateCollection,
@@ -41,9 +43,9 @@ class MongoPeopleRepository:
         """Joins arriving together are inserted in one write (a surge costs a share of one)."""
 
     async def ensure_indexes(self) -> None:
-        indexes = await self.people.collection.index_information()
-        if "email_1" in indexes:
-            await self.people.collection.drop_index("email_1")
+        if "email_1" in await self.people.collection.index_information():
+            with contextlib.suppress(OperationFailure):  # another replica dropped it first
+                await self.people.collection.drop_index("email_1")  # unique on every person
         await self.people.collection.create_index(
             "email",
             unique=True,
