@@ -284,3 +284,20 @@ async def test_the_unique_index_on_every_email_of_earlier_releases_gives_way(
     assert first.headers["location"] != second.headers["location"]
     indexes = await signups.db["people"].index_information()
     assert "email_1" not in indexes
+
+
+async def test_the_assisted_pages_are_in_welsh_with_their_errors(signups: Signups) -> None:
+    welsh = {"Accept-Language": "cy"}
+    async with signed_in(signups) as (http, csrf):
+        home = await http.get("/assisted", headers=welsh)
+        refused = await http.post(
+            "/assisted/volunteers/new", data=entry(csrf, agreed="", on="2099-01-01"), headers=welsh
+        )
+        entered = await http.post("/assisted/volunteers/new", data=entry(csrf), headers=welsh)
+        letter = await http.get(entered.headers["location"], headers=welsh)
+
+    assert "Cofrestru gyda chymorth" in home.text
+    assert refused.status_code == 422
+    assert "Ni all y dyddiad fod yn y dyfodol" in refused.text
+    assert "Cadarnhewch fod y person wedi cytuno" in refused.text
+    assert "Sut i atal" in letter.text

@@ -27,7 +27,7 @@ from signups.entrypoints.web.assisted_forms import (
     JOINED_BY_LABELS,
     AssistedSignupCreate,
     assisted_input,
-    future,
+    with_future,
 )
 from signups.entrypoints.web.staff_session import KeysDep, StaffDep, StaffPostedDep
 from signups.handlers import assisted
@@ -107,8 +107,7 @@ async def enter_volunteer(
 ) -> Response:
     values = assisted_input(await site.form(request))
     signup, errors = check(AssistedSignupCreate, values, ASSISTED)
-    if signup is not None:
-        errors = future(signup.on, ctx.clock().date())
+    errors = with_future(errors, values["on"], ctx.clock().date())
     if signup is None or errors:
         shown = {**values, "email": values["email"] or ""}
         return volunteer_form(site)(request, shown, errors, more={"me": me})

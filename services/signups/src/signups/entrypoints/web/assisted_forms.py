@@ -107,6 +107,12 @@ def assisted_input(form: FormData) -> dict[str, Any]:
     }
 
 
-def future(on: date, today: date) -> dict[str, str]:
-    """The date's message when it is after `today`."""
-    return {"on": FUTURE_DATE} if on > today else {}
+def with_future(errors: Mapping[str, str], entered: str, today: date) -> dict[str, str]:
+    """`errors` and, when the date entered is a date after `today`, the date's message (shown
+    with the form's other errors, in the form's order)."""
+    try:
+        ahead = date.fromisoformat(entered) > today
+    except ValueError:
+        ahead = False
+    found = {**({"on": FUTURE_DATE} if ahead else {}), **errors}
+    return {name: found[name] for name in dict.fromkeys([*ASSISTED, *found]) if name in found}
