@@ -6,7 +6,8 @@ reapply` after a restore) finds the record, erases again and tells nothing twice
 
 The record is the service's tombstone: in the `erasures` collection of every service's database,
 `_id` the erasure id, `person_id` (signups' id, when there was one), `email_digest` (the keyed
-digest of the address, `together_contracts.email_digest`) and the time. It holds no personal data,
+digest of the address, `together_contracts.email_digest`), `phone_digest` (of the phone number,
+when erased by it) and the time. It holds no personal data,
 and it is what `together dlq replay` checks (a dead letter about an erased person is dropped, not
 replayed) and what `together erasures reapply` re-publishes.
 """
@@ -43,13 +44,20 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def tombstone(
-    *, erasure_id: UUID, person_id: UUID | None, digest: str | None, at: datetime
+    *,
+    erasure_id: UUID,
+    person_id: UUID | None,
+    digest: str | None,
+    at: datetime,
+    phone: str | None = None,
 ) -> dict[str, Any]:
-    """A tombstone document: ids, the keyed digest and a time; nothing personal."""
+    """A tombstone document: ids, the keyed digests (of the address and of the phone number, as
+    the erasure named them) and a time; nothing personal."""
     return {
         "_id": str(erasure_id),
         "person_id": str(person_id) if person_id else None,
         "email_digest": digest,
+        "phone_digest": phone,
         "answered_at": at,
     }
 
@@ -74,6 +82,7 @@ class ErasureAnswers:
             erasure_id=request.data.erasure_id,
             person_id=request.data.person_id,
             digest=request.data.email_digest,
+            phone=request.data.phone_digest,
             at=erased.occurred_at,
         )
         with contextlib.suppress(DuplicateKeyError):
@@ -154,10 +163,12 @@ async def reapply(*, mongodb_url: str, databases: list[str], rabbitmq_url: str) 
                 known = erasures.get(str(found["_id"]))
                 person_id = found.get("person_id") or (known and known.person_id) or None
                 digest = found.get("email_digest") or (known and known.email_digest) or None
+                phone = found.get("phone_digest") or (known and known.phone_digest) or None
                 erasures[str(found["_id"])] = PersonErasureRequestedData(
                     erasure_id=UUID(str(found["_id"])),
                     person_id=UUID(str(person_id)) if person_id else None,
                     email_digest=digest,
+                    phone_digest=phone,
                 )
     finally:
         await client.close()

@@ -257,9 +257,9 @@ async def test_reapply_republishes_every_recorded_erasure_once(
     however many services hold its tombstone, each a new event (so every inbox takes it)."""
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongodb_url)
     first, second = f"t{uuid.uuid4().hex[:10]}", f"t{uuid.uuid4().hex[:10]}"
-    shared, by_address = uuid.uuid4(), uuid.uuid4()
+    shared, by_address, by_phone = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     person = uuid.uuid4()
-    digest = "ab" * 32
+    digest, phone = "ab" * 32, "cd" * 32
     try:
         await client[first][TOMBSTONES].insert_one(
             tombstone(erasure_id=shared, person_id=person, digest=None, at=NOW)
@@ -268,6 +268,7 @@ async def test_reapply_republishes_every_recorded_erasure_once(
             [
                 tombstone(erasure_id=shared, person_id=None, digest=digest, at=NOW),
                 tombstone(erasure_id=by_address, person_id=None, digest=digest, at=NOW),
+                tombstone(erasure_id=by_phone, person_id=None, digest=None, phone=phone, at=NOW),
             ]
         )
         command = (
@@ -277,18 +278,34 @@ async def test_reapply_republishes_every_recorded_erasure_once(
         async with event_probe(rabbitmq_url, ["person.erasure_requested"]) as probe:
             done = await together(*command)
             assert done.exit_code == 0, done.output
-            assert "re-published 2 erasure(s)" in done.output
-            told = await probe.wait_for(2)
+            assert "re-published 3 erasure(s)" in done.output
+            told = await probe.wait_for(3)
             again = await together(*command)
             assert again.exit_code == 0, again.output
-            await probe.wait_for(4)
+            await probe.wait_for(6)
     finally:
         for name in (first, second):
             await client.drop_database(name)
         await client.close()
     by_id = {e["data"]["erasure_id"]: e["data"] for e in told}
     assert by_id == {
-        str(shared): {"erasure_id": str(shared), "person_id": str(person), "email_digest": digest},
-        str(by_address): {"erasure_id": str(by_address), "person_id": None, "email_digest": digest},
+        str(shared): {
+            "erasure_id": str(shared),
+            "person_id": str(person),
+            "email_digest": digest,
+            "phone_digest": None,
+        },
+        str(by_address): {
+            "erasure_id": str(by_address),
+            "person_id": None,
+            "email_digest": digest,
+            "phone_digest": None,
+        },
+        str(by_phone): {
+            "erasure_id": str(by_phone),
+            "person_id": None,
+            "email_digest": None,
+            "phone_digest": phone,
+        },
     }
-    assert len({e["id"] for e in probe.events}) == 4
+    assert len({e["id"] for e in probe.events}) == 6
