@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from moderation.settings import DEVELOPMENT_STAFF_PASS_SECRET
+from moderation.settings import DEVELOPMENT_STAFF_PASS_SECRET, Settings
 from playwright.async_api import Browser, Page, Route, expect
 from together_kit.staff_pass import read_pass
 from together_kit.testing.tags import unique_tag
@@ -20,9 +20,9 @@ from .test_moderator_item_page import SCREENS, WIDER_THAN_THE_SCREEN
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-SIGNUPS_START = "http://127.0.0.1:8001/assisted/start"
-"""Where moderation sends a staff member (the default `SIGNUPS_PUBLIC_BASE_URL`); the test
-answers it in the browser, so no signups is needed."""
+SIGNUPS_START = Settings().addresses().signups.rstrip("/") + "/assisted/start"
+"""Where moderation sends a staff member (`SIGNUPS_PUBLIC_BASE_URL`, read as the service reads
+it); the test answers it in the browser, so no signups is needed."""
 
 
 async def add_staff(page: Page, service: Service, email: str) -> str:

@@ -426,7 +426,7 @@ async def test_twilio_calls_are_checked_by_their_signature_and_answered_with_twi
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(
-            transport=transport, base_url="http://127.0.0.1:8004"
+            transport=transport, base_url="http://notifications.internal"
         ) as client:
             refused = await client.post(
                 "/sms/inbound", content=forged.content, headers=forged.headers
