@@ -17,13 +17,18 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from together_kit.dev.smsshapes import Text
 from together_kit.dev.smssink import SmsSink
 from together_kit.testing.tags import unique_tag
-from together_kit.testing.waiting import eventually
 
 from .conftest import System
-from .test_journeys import LEAD_EMAIL, LONDON, STEP, csrf_of, item_in_queue, moderator
+from .test_journeys import (
+    LEAD_EMAIL,
+    LONDON,
+    csrf_of,
+    list_and_approve,
+    moderator,
+    text_to,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
@@ -47,15 +52,6 @@ async def start(system: System, mail_sink: Any, sms_sink: SmsSink) -> None:
     )
     for name in ("signups", "moderation", "matching", "notifications"):
         await asyncio.to_thread(system.processes[name].wait_ready, 60.0)
-
-
-async def text_saying(sink: SmsSink, phone: str, words: str) -> Text:
-    async def found() -> Text | None:
-        return next((t for t in sink.texts_to(phone) if words in t.body), None)
-
-    text = await eventually(found, timeout=STEP, interval=0.3, what=f"a text saying {words!r}")
-    assert text is not None
-    return text
 
 
 async def pass_to_signups(desk: httpx.AsyncClient, system: System) -> str:
@@ -102,36 +98,6 @@ async def sign_up_by_paper(signups: httpx.AsyncClient, start_link: str, typed: s
     assert "Gwen Harries" in letter.text
 
 
-async def list_and_approve(desk: httpx.AsyncClient, system: System, title: str) -> None:
-    starts = datetime.combine(datetime.now(LONDON).date() + timedelta(days=3), time(13, 0))
-    async with httpx.AsyncClient(base_url=system.url("matching"), timeout=30) as matching:
-        listed = await matching.post(
-            "/api/v1/events",
-            json={
-                "title": title,
-                "description": "Gloves, bags and tea provided.",
-                "event_type": "environment",
-                "starts_at": starts.replace(tzinfo=LONDON).isoformat(),
-                "ends_at": (starts + timedelta(hours=2)).replace(tzinfo=LONDON).isoformat(),
-                "postcode": "CF24 3AA",
-                "venue_name": "The boathouse",
-                "address_lines": ["Taff Embankment"],
-                "town": "Cardiff",
-                "organiser_name": "Rhian Evans",
-                "places": 3,
-                "roles": ["Picking"],
-                "organiser_email": f"organiser-{unique_tag()}@example.org",
-            },
-        )
-        assert listed.status_code == 201, listed.text
-    item_id = await item_in_queue(desk, title)
-    item = await desk.get(f"/moderation/items/{item_id}")
-    approved = await desk.post(
-        f"/moderation/items/{item_id}/approve", data={"csrf": csrf_of(item.text)}
-    )
-    assert approved.status_code == 303, approved.text
-
-
 async def test_staff_sign_up_a_mobile_only_volunteer_who_is_welcomed_invited_and_booked_by_text(
     system: System, mail_sink: Any, sms_sink: SmsSink
 ) -> None:
@@ -143,15 +109,16 @@ async def test_staff_sign_up_a_mobile_only_volunteer_who_is_welcomed_invited_and
         async with httpx.AsyncClient(base_url=system.url("signups"), timeout=30) as signups:
             await sign_up_by_paper(signups, start_link, typed)
 
-        welcome = await text_saying(sms_sink, phone, "signed you up as a volunteer")
+        welcome = await text_to(sms_sink, phone, "signed you up as a volunteer")
         assert "CF10" in welcome.body
         assert welcome.segments <= 2
-        await list_and_approve(desk, system, title)
+        starts = datetime.combine(datetime.now(LONDON).date() + timedelta(days=3), time(13, 0))
+        await list_and_approve(desk, system, title, starts.replace(tzinfo=LONDON))
 
-    invitation = await text_saying(sms_sink, phone, "Reply YES")
+    invitation = await text_to(sms_sink, phone, "Reply YES")
     code = re.search(r"Reply YES (\w{4}) to take a place", invitation.body)
     assert code, invitation.body
     yes = await sms_sink.reply(typed, f"YES {code.group(1)}")
     assert yes.status == 200, yes.answer
-    booked = await text_saying(sms_sink, phone, "is booked")
+    booked = await text_to(sms_sink, phone, "is booked")
     assert booked.body.startswith("together: your place at Bute Park litter pick")

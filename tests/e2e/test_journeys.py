@@ -99,6 +99,50 @@ async def mail_to(sink: Any, address: str, subject: str, *, timeout: float = STE
     return seen
 
 
+async def text_to(sink: Any, phone: str, words: str, *, timeout: float = STEP) -> Any:
+    """The first text to `phone` (E.164) at the local SMS sink that contains `words`."""
+
+    async def found() -> Any:
+        return next((t for t in sink.texts_to(phone) if words in t.body), None)
+
+    seen = await eventually(found, timeout=timeout, interval=0.3, what=f"a text saying {words!r}")
+    assert seen is not None
+    return seen
+
+
+async def list_and_approve(
+    desk: httpx.AsyncClient, system: System, title: str, starts: datetime
+) -> None:
+    """A riverside litter pick in Cardiff (CF24) listed through matching's API, and approved by
+    the lead signed in at `desk`."""
+    async with httpx.AsyncClient(base_url=system.url("matching"), timeout=30) as matching:
+        listed = await matching.post(
+            "/api/v1/events",
+            json={
+                "title": title,
+                "description": "Gloves, bags and tea provided.",
+                "event_type": "environment",
+                "starts_at": starts.isoformat(),
+                "ends_at": (starts + timedelta(hours=2)).isoformat(),
+                "postcode": "CF24 3AA",
+                "venue_name": "The boathouse",
+                "address_lines": ["Taff Embankment"],
+                "town": "Cardiff",
+                "organiser_name": "Rhian Evans",
+                "places": 3,
+                "roles": ["Picking"],
+                "organiser_email": f"organiser-{unique_tag()}@example.org",
+            },
+        )
+        assert listed.status_code == 201, listed.text
+    item_id = await item_in_queue(desk, title)
+    item = await desk.get(f"/moderation/items/{item_id}")
+    approved = await desk.post(
+        f"/moderation/items/{item_id}/approve", data={"csrf": csrf_of(item.text)}
+    )
+    assert approved.status_code == 303, approved.text
+
+
 def link(text: str, start: str) -> str:
     """The one link in `text` that begins with `start`."""
     found: set[str] = set(re.findall(re.escape(start) + r"[^\s<>\"']+", text))

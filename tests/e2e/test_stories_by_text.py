@@ -15,10 +15,16 @@ import pytest
 from pymongo import AsyncMongoClient
 from together_kit.dev.smssink import SmsSink
 from together_kit.testing.tags import unique_tag
-from together_kit.testing.waiting import eventually
 
 from .conftest import System
-from .test_journeys import DAYTIME_NOTIFICATIONS, STEP, claimed, csrf_of, item_in_queue, moderator
+from .test_journeys import (
+    DAYTIME_NOTIFICATIONS,
+    claimed,
+    csrf_of,
+    item_in_queue,
+    moderator,
+    text_to,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -37,17 +43,6 @@ async def start(system: System, sink: SmsSink) -> None:
         await asyncio.to_thread(system.processes[name].wait_ready, 60.0)
 
 
-async def text_saying(sink: SmsSink, words: str) -> str:
-    """The body of the first text to the sender that contains `words`."""
-
-    async def found() -> str | None:
-        return next((t.body for t in sink.texts_to(SENDER) if words in t.body), None)
-
-    body = await eventually(found, timeout=STEP, interval=0.3, what=f"a text saying {words!r}")
-    assert body is not None
-    return body
-
-
 async def test_a_story_and_a_thank_you_by_text_are_moderated_published_and_answered(
     system: System, sms_sink: SmsSink
 ) -> None:
@@ -57,10 +52,10 @@ async def test_a_story_and_a_thank_you_by_text_are_moderated_published_and_answe
         SENDER, f"STORY Lockdown in {tag} was long. The choir kept us going."
     )
     assert sent.status == 200, sent.answer
-    await text_saying(sms_sink, "thank you for your story")
+    await text_to(sms_sink, SENDER, "thank you for your story")
     crew = f"the bin crew of {tag}"
     await sms_sink.reply(SENDER, f"THANKS to {crew} for never missing a week")
-    await text_saying(sms_sink, "thank you for your thank-you")
+    await text_to(sms_sink, SENDER, "thank you for your thank-you")
 
     async with moderator(system) as lead:
         story_id = await item_in_queue(lead, f"Lockdown in {tag} was long")
@@ -82,9 +77,9 @@ async def test_a_story_and_a_thank_you_by_text_are_moderated_published_and_answe
         wall = html.unescape((await lead.get("/thanks")).text)
         assert f"Thank you, {crew}" in wall
 
-    published = await text_saying(sms_sink, "your story is published")
+    published = (await text_to(sms_sink, SENDER, "your story is published")).body
     assert f"/stories/{story_id}" in published
-    await text_saying(sms_sink, "wall")
+    await text_to(sms_sink, SENDER, "wall")
 
     client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(system.mongodb_url)
     try:

@@ -19,7 +19,6 @@ from typing import Any
 import httpx
 import pytest
 from pymongo import AsyncMongoClient
-from together_kit.dev.smsshapes import Text
 from together_kit.dev.smssink import SmsSink
 from together_kit.testing.tags import unique_tag
 from together_kit.testing.waiting import eventually
@@ -30,12 +29,12 @@ from .test_journeys import (
     LEAD_EMAIL,
     LONDON,
     STEP,
-    csrf_of,
-    item_in_queue,
     link,
+    list_and_approve,
     mail_to,
     moderator,
     plain_text,
+    text_to,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
@@ -64,15 +63,6 @@ async def start(system: System, mail_sink: Any, sms_sink: SmsSink, offset: Path)
         await asyncio.to_thread(system.processes[name].wait_ready, 60.0)
 
 
-async def text_saying(sink: SmsSink, words: str) -> Text:
-    async def found() -> Text | None:
-        return next((t for t in sink.texts_to(E164) if words in t.body), None)
-
-    text = await eventually(found, timeout=STEP, interval=0.3, what=f"a text saying {words!r}")
-    assert text is not None
-    return text
-
-
 async def join_by_text(system: System, mail_sink: Any, email: str) -> None:
     """Join at /join choosing text messages, then confirm the address by the emailed link."""
     async with httpx.AsyncClient(base_url=system.url("signups"), timeout=30) as client:
@@ -97,36 +87,6 @@ async def join_by_text(system: System, mail_sink: Any, email: str) -> None:
     async with httpx.AsyncClient(timeout=30) as browser:
         confirmed = await browser.post(confirm_url)
     assert confirmed.status_code == 200, confirmed.text
-
-
-async def list_and_approve(system: System, title: str, starts: datetime) -> None:
-    async with httpx.AsyncClient(base_url=system.url("matching"), timeout=30) as matching:
-        listed = await matching.post(
-            "/api/v1/events",
-            json={
-                "title": title,
-                "description": "Gloves, bags and tea provided.",
-                "event_type": "environment",
-                "starts_at": starts.isoformat(),
-                "ends_at": (starts + timedelta(hours=2)).isoformat(),
-                "postcode": "CF24 3AA",
-                "venue_name": "The boathouse",
-                "address_lines": ["Taff Embankment"],
-                "town": "Cardiff",
-                "organiser_name": "Rhian Evans",
-                "places": 3,
-                "roles": ["Picking"],
-                "organiser_email": f"organiser-{unique_tag()}@example.org",
-            },
-        )
-        assert listed.status_code == 201, listed.text
-    async with moderator(system) as desk:
-        item_id = await item_in_queue(desk, title)
-        item = await desk.get(f"/moderation/items/{item_id}")
-        approved = await desk.post(
-            f"/moderation/items/{item_id}/approve", data={"csrf": csrf_of(item.text)}
-        )
-        assert approved.status_code == 303, approved.text
 
 
 async def texts_logged(system: System) -> list[dict[str, Any]]:
@@ -155,20 +115,21 @@ async def test_invited_by_text_answers_yes_is_reminded_then_stops_texts(
     title = f"Bute Park litter pick {tag}"
     event_day = datetime.now(LONDON).date() + timedelta(days=2)
     starts = datetime.combine(event_day, time(13, 0), tzinfo=LONDON)
-    await list_and_approve(system, title, starts)
+    async with moderator(system) as desk:
+        await list_and_approve(desk, system, title, starts)
 
-    invitation = await text_saying(sms_sink, "Reply YES")
+    invitation = await text_to(sms_sink, E164, "Reply YES")
     code = re.search(r"Reply YES (\w{4}) to take a place", invitation.body)
     assert code, invitation.body
     assert title[:20] in invitation.body
     assert invitation.segments <= 2
     yes = await sms_sink.reply(PHONE, f"YES {code.group(1)}")
     assert yes.status == 200, yes.answer
-    booked = await text_saying(sms_sink, "is booked")
+    booked = await text_to(sms_sink, E164, "is booked")
     assert booked.body.startswith("together: your place at Bute Park litter pick")
 
     travel(offset, timedelta(hours=22, minutes=1))  # notifications: the day before, 10:01 on
-    reminder = await text_saying(sms_sink, "is tomorrow")
+    reminder = await text_to(sms_sink, E164, "is tomorrow")
     assert reminder.body.startswith("together reminder: Bute Park litter pick")
 
     stop = await sms_sink.reply(PHONE, "STOP")
