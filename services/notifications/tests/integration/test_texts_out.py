@@ -7,7 +7,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,17 +30,17 @@ from together_contracts import (
     VolunteerRegisteredData,
     phone_digest,
 )
-from together_contracts.matches import EventSummary, MatchProposed, MatchProposedData
+from together_contracts.matches import MatchProposed
 from together_kit.dev.smsshapes import Text, notify_callback
 from together_kit.dev.smssink import DEVELOPMENT_NOTIFY_API_KEY, DEVELOPMENT_TOKEN, SmsSink
 from together_kit.testing.probe import publish_event
 from together_kit.testing.waiting import eventually
 
 from .conftest import Clock, Document, Sink, unique_address
+from .test_invitations import proposal as invitation_to
 
 pytestmark = pytest.mark.integration
 NOON = datetime(2026, 11, 25, 12, 0, tzinfo=LONDON)
-STARTS = datetime(2026, 12, 12, 12, 0, tzinfo=UTC)
 
 
 def new_phone() -> str:
@@ -145,27 +145,8 @@ async def volunteer(
 
 
 def proposal(person_id: uuid.UUID, title: str = "Litter pick on Llandaff Fields") -> MatchProposed:
-    return MatchProposed(
-        producer="matching",
-        correlation_id="texts-out",
-        data=MatchProposedData(
-            match_id=uuid.uuid4(),
-            person_id=person_id,
-            event=EventSummary(
-                event_id=uuid.uuid4(),
-                title=title,
-                event_type="environment",  # type: ignore[arg-type]
-                starts_at=STARTS,
-                ends_at=STARTS + timedelta(hours=2),
-                outward_code="CF10",
-            ),
-            reasons=["near you"],
-            reasons_text="near you",
-            respond_url=f"https://events.together.example/r/{uuid.uuid4().hex}",
-            accept_url="https://events.together.example/a",
-            decline_url="https://events.together.example/d",
-        ),
-    )
+    """An invitation (test_invitations' own) to an event on Saturday 12 December near CF10."""
+    return invitation_to(person_id, title)
 
 
 async def test_a_volunteer_who_chose_texts_is_invited_by_text_with_a_code_and_no_email(
