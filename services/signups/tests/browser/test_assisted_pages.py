@@ -5,7 +5,6 @@ without the site's navigation."""
 
 import tempfile
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,23 +20,6 @@ SCREENSHOT = Path(tempfile.gettempdir()) / "assisted-letter.png"
 """Kept for a person to look at: the letter as printed."""
 
 require_chromium()
-
-
-@pytest.fixture
-def signups(
-    rabbitmq_url: str, mongodb_url: str, database_name: str, tmp_path: Path
-) -> Iterator[ServiceProcess]:
-    service = ServiceProcess(
-        "signups",
-        env={
-            "RABBITMQ_URL": rabbitmq_url,
-            "MONGODB_URL": mongodb_url,
-            "SIGNUPS_MONGODB_DATABASE": database_name,
-        },
-        log_dir=tmp_path,
-    )
-    with service.running():
-        yield service
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 import tempfile
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,24 +16,6 @@ SCREENSHOT = Path(tempfile.gettempdir()) / "join-errors.png"
 """Kept for a person to look at: the error state on a phone-sized screen."""
 
 require_chromium()
-
-
-@pytest.fixture
-def signups(
-    rabbitmq_url: str, mongodb_url: str, database_name: str, tmp_path: Path
-) -> Iterator[ServiceProcess]:
-    service = ServiceProcess(
-        "signups",
-        env={
-            "RABBITMQ_URL": rabbitmq_url,
-            "MONGODB_URL": mongodb_url,
-            "SIGNUPS_MONGODB_DATABASE": database_name,
-            "SIGNUPS_JOIN_RATE_LIMIT": "1000/minute",
-        },
-        log_dir=tmp_path,
-    )
-    with service.running():
-        yield service
 
 
 @pytest.fixture
