@@ -1,11 +1,10 @@
 from pydantic import EmailStr, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 from together_kit.settings import ServiceSettings
+from together_kit.staff_pass import DEVELOPMENT_STAFF_PASS_SECRET, weak_secret
 
 DEVELOPMENT_TWILIO_TOKEN = "development-only-twilio-token-do-not-use-in-production"  # noqa: S105 (a known placeholder, refused in production)
 DEVELOPMENT_TWILIO_SID = "AC00000000000000000000000000000000"
-DEVELOPMENT_STAFF_PASS_SECRET = "development-only-staff-pass-secret-do-not-use-in-production"  # noqa: S105 (a known placeholder, refused in production)
-MIN_STAFF_PASS_SECRET_LENGTH = 32
 
 
 class Settings(ServiceSettings):
@@ -82,9 +81,7 @@ class Settings(ServiceSettings):
     @model_validator(mode="after")
     def _real_staff_pass_secret_in_production(self) -> "Settings":
         secret = self.staff_pass_secret.get_secret_value()
-        if self.environment == "production" and (
-            secret == DEVELOPMENT_STAFF_PASS_SECRET or len(secret) < MIN_STAFF_PASS_SECRET_LENGTH
-        ):
+        if self.environment == "production" and weak_secret(secret):
             raise ValueError(
                 "set MODERATION_STAFF_PASS_SECRET (the same as SIGNUPS_STAFF_PASS_SECRET) to a "
                 "random value of 32 characters or more"

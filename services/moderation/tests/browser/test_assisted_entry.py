@@ -9,9 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from moderation.settings import DEVELOPMENT_STAFF_PASS_SECRET, Settings
+from moderation.settings import Settings
 from playwright.async_api import Browser, Page, Route, expect
-from together_kit.staff_pass import read_pass
+from together_kit.staff_pass import DEVELOPMENT_STAFF_PASS_SECRET, read_pass
 from together_kit.testing.tags import unique_tag
 
 from .conftest import LEAD_EMAIL, LEAD_PASSWORD, Service, sign_in

@@ -8,7 +8,8 @@ import pytest
 from moderation.domain import assisted
 from moderation.domain.decisions import Role
 from moderation.domain.moderators import Account
-from moderation.settings import DEVELOPMENT_STAFF_PASS_SECRET, Settings
+from moderation.settings import Settings
+from together_kit.staff_pass import DEVELOPMENT_STAFF_PASS_SECRET
 
 REAL = {"secret_key": "s" * 40, "erasure_key": "e" * 40, "site_key": "k" * 40}
 

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page, expect
-from signups.settings import DEVELOPMENT_STAFF_PASS_SECRET
-from together_kit.staff_pass import StaffPass, issue_pass
+from together_kit.staff_pass import DEVELOPMENT_STAFF_PASS_SECRET, StaffPass, issue_pass
 from together_kit.testing.browser import PHONE, require_chromium
 from together_kit.testing.processes import ServiceProcess
 

@@ -17,6 +17,9 @@ from together_kit.keys import SecretKeys
 from together_kit.signing import TokenExpiredError, TokenInvalidError, serializer
 
 SALT = "together.staff-pass"
+DEVELOPMENT_STAFF_PASS_SECRET = "development-only-staff-pass-secret-do-not-use-in-production"  # noqa: S105 (a known placeholder, refused in production)
+"""Both services' development value, so `make run` and the tests work without setting one."""
+MIN_SECRET_LENGTH = 32
 PASS_SECONDS = 15 * 60
 """How long a pass may be used to start a session after moderation issued it."""
 
@@ -26,6 +29,11 @@ class StaffPass:
     staff_id: UUID
     name: str
     role: str
+
+
+def weak_secret(secret: str) -> bool:
+    """Whether a staff pass secret is refused in production: the placeholder, or too short."""
+    return secret == DEVELOPMENT_STAFF_PASS_SECRET or len(secret) < MIN_SECRET_LENGTH
 
 
 def issue_pass(keys: SecretKeys | str, staff: StaffPass) -> str:
