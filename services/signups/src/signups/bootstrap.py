@@ -22,6 +22,7 @@ from signups.adapters.letter import MongoSignatureRepository
 from signups.adapters.organisations import PENDING_SINCE, MongoOrganisationRepository
 from signups.adapters.people import MongoPeopleRepository
 from signups.adapters.tokens import Links, Tokens
+from signups.domain import phones
 from signups.entrypoints import api, consumers, web
 from signups.entrypoints.web import assisted
 from signups.entrypoints.web.staff_session import StaffOnlyError
@@ -133,7 +134,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     app.state.settings = settings
     app.state.context = ctx
     app.state.pages = pages
-    app.state.site = Site(pages, limit=join_limit)
+    app.state.site = Site(pages, limit=join_limit, common={"phone_shown": phones.shown})
     app.state.join_limit = join_limit
     app.state.idempotency = runtime.idempotency()
     return app

@@ -192,7 +192,8 @@ async def test_my_together_changes_channels_and_phone_at_once_and_tells_notifica
         assert chosen.headers["location"].endswith("/my?done=reach-changed")
         page = await http.get("/my")
     assert "By text message" in page.text
-    assert MOBILE in page.text
+    assert "07700 900982" in page.text, "the number shown as people write it"
+    assert MOBILE not in page.text
     document = await stored(signups, person_id)
     assert (document["phone"], document["channels"]) == (MOBILE, ["sms"])
     assert texts_log(document) == [(True, "my-together")]

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
+from signups.domain import phones
 from signups.domain.people import ChannelConsent, ConsentRecord, Person
 from signups.domain.phones import e164, uk_mobile
 from signups.entrypoints.schemas import ReachChange, SignupCreate
@@ -283,3 +284,16 @@ async def test_a_stop_for_someone_forgotten_is_dropped(world: World) -> None:
     await texts.note_texts_stopped(stop_event(person), world.ctx)
 
     assert world.people.people == {}
+
+
+@pytest.mark.parametrize(
+    ("kept", "shown"),
+    [
+        ("+447700900982", "07700 900982"),
+        ("+442920000000", "029 2000 0000"),
+        ("+33612345678", "+33 6 12 34 56 78"),
+        (None, ""),
+    ],
+)
+def test_a_number_is_shown_as_people_write_it(kept: str | None, shown: str) -> None:
+    assert phones.shown(kept) == shown

@@ -33,6 +33,23 @@ def e164(phone: str) -> str:
     return formatted
 
 
+def shown(phone: str | None) -> str:
+    """A number as people write it in the UK, for pages and letters (`07700 900982`); a number
+    from abroad in its international form."""
+    if not phone:
+        return ""
+    try:
+        parsed = phonenumbers.parse(phone, "GB")
+    except phonenumbers.NumberParseException:
+        return phone
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if parsed.country_code == 44
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(parsed, style)
+
+
 def uk_mobile(phone: str) -> bool:
     """A number in E.164 that takes texts: a UK mobile (+447…), not a pager or personal number."""
     if DRAMA_MOBILES.match(phone):

@@ -22,6 +22,7 @@ from together_kit.web.labels import options
 from together_kit.web.pages import Site
 from together_kit.web.site import end_session, signed_in, start_session
 
+from signups.domain import phones
 from signups.domain.onward import onward
 from signups.domain.people import Person
 from signups.entrypoints.dependencies import ContextDep, SiteDep
@@ -124,7 +125,7 @@ def sign_in_page(
 
 def reach_values(person: Person) -> dict[str, Any]:
     """How we reach the person, as the channels form's fields hold it."""
-    return {"channels": list(person.details.channels), "phone": person.details.phone or ""}
+    return {"channels": list(person.details.channels), "phone": phones.shown(person.details.phone)}
 
 
 def texts_stopped(person: Person, language: str) -> dict[str, str] | None:
