@@ -1,6 +1,7 @@
 """Issue 23, end to end by text: a volunteer who chose text messages on the join form gets an
 invitation by SMS, replies YES with its code, gets the place and a reminder by text; replies STOP
-and gets nothing more, and signups records the withdrawal in the consent log.
+and gets nothing more, and signups records the withdrawal in the consent log; replies BOTH and
+is reached by email and text again, in signups and in notifications.
 
 The four services run as real processes (as `make run` starts them) on the real broker and store,
 texts go through the local SMS sink in GOV.UK Notify's shape (the volunteer's replies too), email
@@ -153,18 +154,45 @@ async def test_invited_by_text_answers_yes_is_reminded_then_stops_texts(
     assert not any("is today" in body for body in bodies)
     assert [b for b in bodies if "Reply YES" in b] == [invitation.body]
 
+    both = await sms_sink.reply(PHONE, "Both please")
+    assert both.status == 200, both.answer
+    chosen = await text_to(sms_sink, E164, "email and text you")
+    assert chosen.body.startswith("together: from now on we'll email and text you")
+    await eventually(
+        lambda: _reached_by_both(system, email), timeout=STEP, what="both channels, everywhere"
+    )
 
-async def _stopped_in_signups(system: System, email: str) -> bool:
+
+async def _person(system: System, email: str) -> Document | None:
     client: AsyncMongoClient[Document] = AsyncMongoClient(system.mongodb_url)
     try:
-        person = await client[system.database("signups")]["people"].find_one({"email": email})
+        return await client[system.database("signups")]["people"].find_one({"email": email})
     finally:
         await client.close()
+
+
+def _logged(person: Document, source: str, *, granted: bool) -> bool:
+    log = person.get("consent_log", [])
+    return any(r["source"] == source and r["granted"] is granted for r in log)
+
+
+async def _stopped_in_signups(system: System, email: str) -> bool:
+    person = await _person(system, email)
     if person is None:
         return False
-    withdrawn = [
-        record
-        for record in person.get("consent_log", [])
-        if record["source"] == "sms-reply:STOP" and not record["granted"]
-    ]
-    return bool(withdrawn) and "sms" not in person.get("channels", [])
+    stopped = _logged(person, "sms-reply:STOP", granted=False)
+    return stopped and "sms" not in person.get("channels", [])
+
+
+async def _reached_by_both(system: System, email: str) -> bool:
+    """Signups logged the reply BOTH and told notifications, whose contact now has both."""
+    person = await _person(system, email)
+    if person is None or not _logged(person, "sms-reply:BOTH", granted=True):
+        return False
+    client: AsyncMongoClient[Document] = AsyncMongoClient(system.mongodb_url)
+    try:
+        contacts = client[system.database("notifications")]["contacts"]
+        contact = await contacts.find_one({"_id": person["_id"]})
+    finally:
+        await client.close()
+    return contact is not None and sorted(contact.get("channels", [])) == ["email", "sms"]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from together_contracts import (
+    ChannelsChosen,
     MatchAnswered,
     PersonAccessAnswered,
     PersonErased,
@@ -221,6 +222,7 @@ def create_app(
         NotificationFailed,
         PersonAccessAnswered,
         TextsStopped,
+        ChannelsChosen,
         MatchAnswered,
         TextReceived,
     )

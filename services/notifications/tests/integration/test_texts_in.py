@@ -105,17 +105,20 @@ async def texting(
             yield Texting(app, inspector, client)
 
 
-async def volunteer_with(phone: str, texting: Texting, rabbitmq_url: str) -> str:
-    """A volunteer who chose texts, kept by notifications; their person id."""
+async def volunteer_with(
+    phone: str, texting: Texting, rabbitmq_url: str, *, email: bool = True
+) -> str:
+    """A volunteer who chose texts, kept by notifications; their person id. Without `email`,
+    one signed up by staff with only a mobile."""
     joined = VolunteerRegistered(
         producer="signups",
         correlation_id="texts-in",
         data=VolunteerRegisteredData(
             person_id=uuid.uuid4(),
             name="Eirlys",
-            email=unique_address("eirlys"),
+            email=unique_address("eirlys") if email else None,
             phone=phone,
-            channels=["email", "sms"],
+            channels=["email", "sms"] if email else ["sms"],
         ),
     )
     await publish_event(rabbitmq_url, joined)
@@ -184,6 +187,57 @@ async def test_stop_suppresses_the_number_tells_signups_once_and_confirms_once(
     assert started.status_code == 200
     assert await texting.db["suppressions"].find_one({"_id": {"$in": digests}}) is None
     assert len(await texting.replies(phone, "reply_started")) == 1
+
+
+async def test_email_text_or_both_by_reply_tells_signups_and_says_what_now_reaches_them(
+    texting: Texting, rabbitmq_url: str, session_sms_sink: SmsSink
+) -> None:
+    phone = new_phone()
+    person_id = await volunteer_with(phone, texting, rabbitmq_url)
+    async with event_probe(rabbitmq_url, ["volunteer.channels_chosen"]) as probe:
+        await texting.text("E-mail please", sender=phone)
+        await texting.text("stop", sender=phone)
+        await texting.text("Ddau", sender=phone)
+        told = await eventually(
+            lambda: _events_about(probe.events, person_id),
+            until=lambda found: len(found) == 2,
+            what="both choices told",
+        )
+
+    assert sorted((e["data"]["keyword"], tuple(e["data"]["channels"])) for e in told) == [
+        ("DDAU", ("email", "sms")),
+        ("EMAIL", ("email",)),
+    ]
+    digests = texting.ctx.address_keys.digests(phone)
+    assert await texting.db["suppressions"].find_one({"_id": {"$in": digests}}) is None
+    texted = await eventually(
+        lambda: _texts_to(session_sms_sink, phone), until=lambda t: len(t) == 3, what="3 replies"
+    )
+    bodies = sorted(text.body for text in texted)
+    assert any(b.startswith("together: from now on we'll email you about") for b in bodies)
+    assert any(
+        b.startswith("together: o hyn ymlaen byddwn yn anfon e-bost a neges") for b in bodies
+    )
+
+
+async def test_email_is_no_choice_without_an_address_nor_for_an_unknown_number(
+    texting: Texting, rabbitmq_url: str
+) -> None:
+    phone, stranger = new_phone(), new_phone()
+    person_id = await volunteer_with(phone, texting, rabbitmq_url, email=False)
+    async with event_probe(rabbitmq_url, ["volunteer.channels_chosen"]) as probe:
+        kept = await texting.text("EMAIL", sender=phone)
+        unknown = await texting.text("both", sender=stranger)
+        texts = await texting.text("text", sender=phone)
+        await eventually(
+            lambda: _events_about(probe.events, person_id), until=bool, what="the TEXT choice"
+        )
+
+    assert (kept.status_code, unknown.status_code, texts.status_code) == (200, 200, 200)
+    assert [e["data"]["keyword"] for e in probe.events] == ["TEXT"]
+    assert len(await texting.replies(phone, "reply_choice_no_email")) == 1
+    assert len(await texting.replies(stranger, "reply_choice_unknown")) == 1
+    assert len(await texting.replies(phone, "reply_chose_sms")) == 1
 
 
 async def _texts_to(sink: SmsSink, phone: str) -> list[Text]:

@@ -5,6 +5,7 @@ import pytest
 from notifications.domain.keywords import (
     MAX_BODY,
     Answer,
+    Choice,
     Help,
     OptIn,
     OptOut,
@@ -105,6 +106,29 @@ def test_a_long_story_is_cut_to_what_the_event_carries() -> None:
     asked = parse("STORY " + "a" * 5000)
     assert isinstance(asked, Submission)
     assert len(asked.text) == MAX_BODY
+
+
+@pytest.mark.parametrize(
+    ("body", "asked"),
+    [
+        ("EMAIL", Choice(("email",), "EMAIL", "en")),
+        ("e-mail.", Choice(("email",), "EMAIL", "en")),
+        ("Email please", Choice(("email",), "EMAIL", "en")),
+        ("text", Choice(("sms",), "TEXT", "en")),
+        ("Texts!", Choice(("sms",), "TEXTS", "en")),
+        ("both thanks", Choice(("email", "sms"), "BOTH", "en")),
+        ("E-bost", Choice(("email",), "EBOST", "cy")),
+        ("testun", Choice(("sms",), "TESTUN", "cy")),
+        ("Ddau", Choice(("email", "sms"), "DDAU", "cy")),
+    ],
+)
+def test_email_text_or_both_choose_how_we_reach_them(body: str, asked: Choice) -> None:
+    assert parse(body) == asked
+
+
+@pytest.mark.parametrize("body", ["Text me when it starts", "Both of us can come", "email me"])
+def test_a_sentence_that_begins_with_a_channel_is_no_choice(body: str) -> None:
+    assert parse(body) == Help()
 
 
 @pytest.mark.parametrize("body", ["", "   ", "!!!", "Hello", "storytelling night?", "🙂"])

@@ -6,11 +6,17 @@ subject access."""
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from signups.entrypoints.schemas import VOLUNTEER_EXAMPLE
-from together_contracts import TextsStopped, TextsStoppedData, phone_digest
+from together_contracts import (
+    ChannelsChosen,
+    ChannelsChosenData,
+    TextsStopped,
+    TextsStoppedData,
+    phone_digest,
+)
 from together_kit.testing.probe import EventProbe, event_probe, publish_event
 from together_kit.testing.waiting import eventually
 
@@ -282,6 +288,39 @@ async def test_a_stop_is_recorded_once_shown_on_my_together_and_choosing_text_re
     ]
     assert (await stored(signups, other))["channels"] == []
     assert len([e for e in probe.events if e["type"] == "volunteer.contact_changed"]) == 1
+
+
+async def test_a_channel_chosen_by_reply_applies_is_logged_and_told_to_notifications(
+    signups: Signups, probe: EventProbe, rabbitmq_url: str
+) -> None:
+    _, person_id = await volunteer(signups, probe, channels="email sms", phone="07700 900982")
+
+    def chosen(keyword: str, *channels: Literal["email", "sms"]) -> ChannelsChosen:
+        return ChannelsChosen(
+            producer="notifications",
+            correlation_id="sms-inbound",
+            data=ChannelsChosenData(
+                person_id=uuid.UUID(person_id), channels=list(channels), keyword=keyword
+            ),
+        )
+
+    async def channels() -> list[str]:
+        return list((await stored(signups, person_id))["channels"])
+
+    await publish_event(rabbitmq_url, chosen("EMAIL", "email"))
+    await eventually(channels, until=lambda c: c == ["email"], what="email only")
+    await publish_event(rabbitmq_url, chosen("EMAIL", "email"))
+    await publish_event(rabbitmq_url, chosen("BOTH", "email", "sms"))
+    await eventually(channels, until=lambda c: c == ["email", "sms"], what="both again")
+
+    assert texts_log(await stored(signups, person_id)) == [
+        (True, "form"),
+        (False, "sms-reply:EMAIL"),
+        (True, "sms-reply:BOTH"),
+    ]
+    told = await sent(probe, "volunteer.contact_changed", person_id, count=2)
+    assert [event["data"]["channels"] for event in told] == [["email"], ["email", "sms"]]
+    assert {event["data"]["phone"] for event in told} == {MOBILE}
 
 
 # Erasure and subject access

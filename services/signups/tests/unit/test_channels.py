@@ -137,6 +137,20 @@ def test_stop_of_the_only_channel_leaves_none_rather_than_email() -> None:
     assert texts_log(person)[-1] == (False, "sms-reply:UNSUBSCRIBE")
 
 
+def test_a_choice_by_reply_is_logged_with_its_word_and_needs_the_address_it_names() -> None:
+    person = joined(channels=("email", "sms"), phone=MOBILE)
+    phone_only = joined(email=None, channels=("sms",), phone=MOBILE)
+    later = NOW + timedelta(days=1)
+
+    assert person.choose_channels_by_reply(("email",), "EMAIL", at=later, form_version="2026-11")
+    assert not person.choose_channels_by_reply(("email",), "EBOST", at=later, form_version="x")
+    assert not phone_only.choose_channels_by_reply(("email",), "EMAIL", at=later, form_version="x")
+
+    assert person.details.channels == ("email",)
+    assert texts_log(person) == [(True, "form"), (False, "sms-reply:EMAIL")]
+    assert phone_only.details.channels == ("sms",)
+
+
 def test_stop_also_drops_text_from_a_change_waiting_for_its_link() -> None:
     person = joined(channels=("email", "sms"), phone=MOBILE)
     person.rejoin(details(channels=("sms",), phone=MOBILE, name="Ann J"), context())

@@ -19,7 +19,7 @@ def test_the_queues_keep_their_purposes_and_bindings() -> None:
         "erasures": ["person.erased", "person.erasure_requested"],
         "access": ["person.access_answered"],
         "unsubscribes": ["volunteer.unsubscribed"],
-        "texts": ["volunteer.texts_stopped"],
+        "texts": ["volunteer.texts_stopped", "volunteer.channels_chosen"],
         "pledges": [
             "pledge.approved",
             "pledge.rejected",
@@ -53,6 +53,7 @@ def test_each_event_names_its_handlers() -> None:
         "person.access_answered": ["access.record_answer"],
         "volunteer.unsubscribed": ["volunteers.note_unsubscribed_elsewhere"],
         "volunteer.texts_stopped": ["texts.note_texts_stopped"],
+        "volunteer.channels_chosen": ["texts.note_channels_chosen"],
         "pledge.approved": ["pledges.record_decision"],
         "pledge.rejected": ["pledges.record_decision"],
         "pledge.update_approved": ["progress.record_update_decision"],

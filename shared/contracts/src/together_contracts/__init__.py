@@ -126,6 +126,8 @@ from together_contracts.taxonomy import (
 )
 from together_contracts.texts import (
     Channel,
+    ChannelsChosen,
+    ChannelsChosenData,
     MatchAnswered,
     MatchAnsweredData,
     TextReceived,
@@ -174,6 +176,8 @@ __all__ = [
     "CallOpened",
     "CallOpenedData",
     "Channel",
+    "ChannelsChosen",
+    "ChannelsChosenData",
     "ConnectorInterested",
     "ConnectorInterestedData",
     "ConnectorMoved",

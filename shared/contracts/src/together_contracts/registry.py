@@ -54,7 +54,7 @@ from together_contracts.stories import (
     StoryWithdrawn,
 )
 from together_contracts.talk import StatementApproved, StatementRejected, StatementSubmitted
-from together_contracts.texts import MatchAnswered, TextReceived, TextsStopped
+from together_contracts.texts import ChannelsChosen, MatchAnswered, TextReceived, TextsStopped
 from together_contracts.thanks import (
     ThanksApproved,
     ThanksRejected,
@@ -124,6 +124,7 @@ ALL_EVENTS: tuple[type[IntegrationEvent], ...] = (
     MatchAnswered,
     TextReceived,
     TextsStopped,
+    ChannelsChosen,
     CallOpened,
     CallClosed,
     ConnectorInterested,

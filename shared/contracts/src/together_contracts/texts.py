@@ -120,3 +120,28 @@ class TextsStopped(IntegrationEvent):
     type: Literal["volunteer.texts_stopped"] = "volunteer.texts_stopped"
     version: Literal[1] = 1
     data: TextsStoppedData
+
+
+class ChannelsChosenData(EventData):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"person_id": _PERSON, "channels": ["email"], "keyword": "EMAIL"}]
+        }
+    )
+
+    person_id: UUID
+    channels: list[Channel] = Field(
+        min_length=1, max_length=2, description="How they now want to hear from us"
+    )
+    keyword: str = Field(max_length=20, description="The word they replied, upper-cased")
+
+
+class ChannelsChosen(IntegrationEvent):
+    """A volunteer replied EMAIL, TEXT or BOTH (EBOST, TESTUN, DDAU) to choose how invitations,
+    reminders and changes reach them: signups applies it as a choice on My together would, logs
+    it with the word as its source, and tells notifications the new channels as
+    `volunteer.contact_changed`. Email is only chosen for a volunteer whose address we hold."""
+
+    type: Literal["volunteer.channels_chosen"] = "volunteer.channels_chosen"
+    version: Literal[1] = 1
+    data: ChannelsChosenData

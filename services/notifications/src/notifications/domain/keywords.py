@@ -2,7 +2,9 @@
 
 Case, spaces and punctuation around words are forgiven ("stop.", " Yes K7MX!", "STORY: ..."), and
 Welsh words are read as well as English: IE / NA for yes / no, STORI for a story, DIOLCH for a
-thank-you, CYMORTH for help, DECHRAU for start (STOP is STOP in Welsh too).
+thank-you, CYMORTH for help, DECHRAU for start (STOP is STOP in Welsh too), and EBOST, TESTUN and
+DDAU for EMAIL, TEXT and BOTH, which choose how invitations, reminders and changes reach the
+volunteer (the word alone or with a courtesy: "Text me when..." is no choice).
 
 The opt-out words are the UK carriers' (STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT), matched
 as providers match them, on a text that is the word alone; STOP, STOPALL and UNSUBSCRIBE also
@@ -39,6 +41,16 @@ SUBMISSIONS: dict[str, tuple[Literal["story", "thanks"], Language]] = {
     "THANKS": ("thanks", "en"),
     "DIOLCH": ("thanks", "cy"),
 }
+Channel = Literal["email", "sms"]
+CHOICES: dict[str, tuple[tuple[Channel, ...], Language]] = {
+    "EMAIL": (("email",), "en"),
+    "EBOST": (("email",), "cy"),
+    "TEXT": (("sms",), "en"),
+    "TEXTS": (("sms",), "en"),
+    "TESTUN": (("sms",), "cy"),
+    "BOTH": (("email", "sms"), "en"),
+    "DDAU": (("email", "sms"), "cy"),
+}
 MAX_BODY = 1600
 """The longest body `text.received` carries (ten segments of a concatenated text)."""
 
@@ -66,6 +78,13 @@ class Help:
 
 
 @dataclass(frozen=True)
+class Choice:
+    channels: tuple[Channel, ...]
+    keyword: str
+    language: Language
+
+
+@dataclass(frozen=True)
 class Answer:
     answer: Literal["accept", "decline"]
     code: str | None
@@ -81,7 +100,7 @@ class Submission:
     language: Language
 
 
-Asked = OptOut | OptIn | Help | Answer | Submission
+Asked = OptOut | OptIn | Help | Choice | Answer | Submission
 
 
 def word(raw: str) -> str:
@@ -102,12 +121,23 @@ def parse(body: str) -> Asked:
         return OptIn(first, OPT_IN[first])
     if first in HELP and not words:
         return Help(HELP[first])
+    if choice := _choice(body):
+        return choice
     if first in ANSWERS:
         return _answer(first, words)
     if first in SUBMISSIONS:
         kind, language = SUBMISSIONS[first]
         return Submission(kind, _LEADING_MARKS.sub("", rest)[:MAX_BODY], language)
     return Help()
+
+
+def _choice(body: str) -> Choice | None:
+    """EMAIL, TEXT or BOTH (or E-MAIL, EBOST...) alone or with a word of courtesy."""
+    said = [w for w in (word(part).replace("-", "") for part in body.split()) if w]
+    if not said or said[0] not in CHOICES or any(w not in COURTESIES for w in said[1:]):
+        return None
+    channels, language = CHOICES[said[0]]
+    return Choice(channels, said[0], language)
 
 
 def _answer(first: str, words: list[str]) -> Asked:

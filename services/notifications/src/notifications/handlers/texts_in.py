@@ -19,6 +19,8 @@ from typing import Literal
 
 import structlog
 from together_contracts import (
+    ChannelsChosen,
+    ChannelsChosenData,
     IntegrationEvent,
     MatchAnswered,
     MatchAnsweredData,
@@ -33,7 +35,7 @@ from together_contracts import (
 
 from notifications.domain import keywords
 from notifications.domain.contacts import Contact
-from notifications.domain.keywords import Answer, Asked, OptIn, OptOut, Submission
+from notifications.domain.keywords import Answer, Asked, Choice, OptIn, OptOut, Submission
 from notifications.domain.suppressions import STOP_CONFIRMATION, TEXTS_STOPPED
 from notifications.domain.text_codes import CodeEntry
 from notifications.domain.text_senders import TextSender
@@ -123,6 +125,8 @@ async def _act(heard: Heard, ctx: Context) -> Done:
     if isinstance(asked, OptIn):
         await ctx.suppressions.lift(ctx.address_keys.digests(heard.phone), reason=TEXTS_STOPPED)
         return Done(reply="reply_started")
+    if isinstance(asked, Choice):
+        return await _choose(asked, heard, ctx)
     if isinstance(asked, Answer):
         return await _answer(asked, heard, ctx)
     if isinstance(asked, Submission):
@@ -152,6 +156,34 @@ async def _stop(asked: OptOut, heard: Heard, ctx: Context) -> Done:
         for contact in heard.contacts
     ]
     return done
+
+
+async def _choose(asked: Choice, heard: Heard, ctx: Context) -> Done:
+    """EMAIL, TEXT or BOTH: `volunteer.channels_chosen` for each volunteer with the number
+    (signups applies it and tells us the channels back as `volunteer.contact_changed`), and a
+    reply saying what now reaches them. Email needs an address we hold: a volunteer signed up
+    with only a mobile is told so, and keeps texts. Choosing text lifts a STOP, as START does."""
+    if not heard.contacts:
+        return Done(reply="reply_choice_unknown")
+    wanting = "email" in asked.channels
+    choosing = [c for c in heard.contacts if c.email or not wanting]
+    if not choosing:
+        return Done(reply="reply_choice_no_email")
+    if "sms" in asked.channels:
+        await ctx.suppressions.lift(ctx.address_keys.digests(heard.phone), reason=TEXTS_STOPPED)
+    chosen: list[IntegrationEvent] = [
+        ChannelsChosen(
+            producer=PRODUCER,
+            correlation_id=heard.correlation_id,
+            data=ChannelsChosenData(
+                person_id=uuid.UUID(contact.person_id),
+                channels=list(asked.channels),
+                keyword=asked.keyword,
+            ),
+        )
+        for contact in choosing
+    ]
+    return Done(events=chosen, reply="reply_chose_" + "_".join(asked.channels))
 
 
 async def _answer(asked: Answer, heard: Heard, ctx: Context) -> Done:

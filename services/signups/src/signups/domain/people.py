@@ -315,6 +315,20 @@ class Person:
             self._pending_reach(kept, pending.details.phone)
         return True
 
+    def choose_channels_by_reply(
+        self, channels: tuple[Channel, ...], keyword: str, *, at: datetime, form_version: str
+    ) -> bool:
+        """They replied EMAIL, TEXT or BOTH to a text: as a choice on My together, logged with the
+        word as its source (`sms-reply:EMAIL`). Email without an address, or text without a
+        number, is no choice (False), nor is the choice they already have."""
+        if ("email" in channels and not self.details.email) or (
+            "sms" in channels and not self.details.phone
+        ):
+            return False
+        source = f"{TEXT_REPLY_SOURCE}:{keyword}"
+        context = JoinContext(now=at, source=source, form_version=form_version)
+        return self.choose_channels(channels, self.details.phone, context)
+
     @property
     def texts_stopped(self) -> ConsentRecord | None:
         """The withdrawal of texts by a reply, while nothing has agreed to texts since."""

@@ -5,6 +5,7 @@ the event models in the tables are the contracts the queues accept.
 """
 
 from together_contracts import (
+    ChannelsChosen,
     PersonAccessAnswered,
     PersonErased,
     PersonErasureRequested,
@@ -26,7 +27,10 @@ ERASURES: Table = {
 }
 ACCESS: Table = {PersonAccessAnswered: [access.record_answer]}
 UNSUBSCRIBES: Table = {VolunteerUnsubscribed: [volunteers.note_unsubscribed_elsewhere]}
-TEXTS: Table = {TextsStopped: [texts.note_texts_stopped]}
+TEXTS: Table = {
+    TextsStopped: [texts.note_texts_stopped],
+    ChannelsChosen: [texts.note_channels_chosen],
+}
 PLEDGES: Table = {
     PledgeApproved: [pledges.record_decision],
     PledgeRejected: [pledges.record_decision],

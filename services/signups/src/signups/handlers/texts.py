@@ -1,11 +1,13 @@
-"""Texts (SMS), which notifications sends: a volunteer who replied STOP to one."""
+"""Texts (SMS), which notifications sends: a volunteer who replied STOP to one, or EMAIL, TEXT
+or BOTH to choose how we reach them."""
 
 import contextlib
 
-from together_contracts import IntegrationEvent, TextsStopped
+from together_contracts import ChannelsChosen, IntegrationEvent, TextsStopped
 
 from signups.domain.people import Person, PersonNotFoundError
 from signups.handlers.context import Context
+from signups.handlers.volunteers import contact_changed
 
 
 async def note_texts_stopped(event: TextsStopped, ctx: Context) -> None:
@@ -21,3 +23,20 @@ async def note_texts_stopped(event: TextsStopped, ctx: Context) -> None:
 
     with contextlib.suppress(PersonNotFoundError):
         await ctx.people.change(event.data.person_id, stop)
+
+
+async def note_channels_chosen(event: ChannelsChosen, ctx: Context) -> None:
+    """Apply the channels they chose by replying, as a choice on My together is applied, and tell
+    notifications as `volunteer.contact_changed` (it answered the reply already). A choice that
+    changes nothing, or asks for email from someone with only a mobile, is dropped."""
+    channels = tuple(event.data.channels)
+    keyword = event.data.keyword.strip().upper()
+
+    def choose(person: Person) -> list[IntegrationEvent]:
+        chosen = person.choose_channels_by_reply(
+            channels, keyword, at=event.occurred_at, form_version=ctx.form_version
+        )
+        return [contact_changed(person, event.correlation_id, reach=True)] if chosen else []
+
+    with contextlib.suppress(PersonNotFoundError):
+        await ctx.people.change(event.data.person_id, choose)
