@@ -19,9 +19,11 @@ from together_contracts import (
 )
 from together_contracts.sessions import SignInRequested
 from together_kit.messaging.consuming import AlreadyHandled
+from together_kit.web.site import SIGN_IN_MAX_AGE_SECONDS
 
+from notifications.domain.contacts import Contact
 from notifications.domain.messages import MessageRequest, Recipient
-from notifications.handlers import delivery, texts_out
+from notifications.handlers import delivery, reach, texts_out
 from notifications.handlers.context import Context
 from notifications.handlers.when import staff_time
 
@@ -217,13 +219,38 @@ async def send_erasure_link(event: ErasureLinkRequested, ctx: Context) -> None:
 
 async def send_sign_in_link(event: SignInRequested, ctx: Context) -> None:
     """The link to "My together", to the address signups confirmed for this person (kept here
-    under their id); nothing when we do not know them."""
+    under their id), or by text to their mobile when signups asks (someone who joined with only
+    that); nothing when we do not know them."""
     data = event.data
     contact = await ctx.contacts.get(str(data.person_id))
     if contact is None:
         log.info("sign-in link not sent: no contact", person_id=str(data.person_id))
         return
+    if data.channel == "sms":
+        await text_sign_in_link(event, contact, ctx)
+        return
     recipient = Recipient(contact.email, contact.name, data.language, contact.person_id)
     await delivery.request(
         _request(event, "sign_in_link", recipient, sign_in_url=data.sign_in_url), ctx
+    )
+
+
+async def text_sign_in_link(event: SignInRequested, contact: Contact, ctx: Context) -> None:
+    """The sign-in link by text, shortened to keep the text within two segments; the short link
+    is kept as long as the link works (and a week after, as every short link is)."""
+    data = event.data
+    if not contact.phone:
+        log.info("sign-in link not texted: no phone", person_id=contact.person_id)
+        return
+    works_until = event.occurred_at + timedelta(seconds=SIGN_IN_MAX_AGE_SECONDS)
+    link = await reach.short(data.sign_in_url, ctx, person_id=contact.person_id, until=works_until)
+    await texts_out.queue_text(
+        ctx,
+        to=contact.phone,
+        template="sign_in_link",
+        language=data.language,
+        values={"link": link},
+        cause_id=str(event.id),
+        kind="transactional",
+        person_id=contact.person_id,
     )

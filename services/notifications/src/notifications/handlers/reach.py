@@ -4,7 +4,9 @@ text (SMS) or both, as they chose in signups.
 A text goes only to a volunteer who chose texts and gave a number, and only while there is an
 SMS provider: otherwise the email goes, whatever the choice (said once, when the choice is
 recorded: handlers.people). Someone who chose the weekly digest gets invitations in the email
-digest only, never by text. Every other message (confirmations, welcomes, links) is email only.
+digest only, never by text. Every other message (confirmations, welcomes, links) is email only,
+but for someone who joined with only a mobile: their welcome and sign-in links are texted
+(handlers.messages).
 
 A text is its own message beside the email (its key, its suppressions and its weekly cap under
 the number's digest), rendered from `templates/sms/`; it carries short links, and an
