@@ -121,8 +121,8 @@ async def look(page: Page, name: str) -> None:
 async def sign_in_by_email(page: Page, system: System, sink: Any, email: str) -> None:
     """From signups' sign-in page (already open): ask for the link, follow it, press the button."""
     await expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to My together")
-    await page.get_by_label("Email address").fill(email)
-    await page.get_by_role("button", name="Email me a sign-in link").click()
+    await page.get_by_label("Email address or mobile number").fill(email)
+    await page.get_by_role("button", name="Send me a sign-in link").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     letter = await mail_to(sink, email, "Your link to sign in to together")
     await page.goto(link(text_of(letter), f"{system.url('signups')}/my/sign-in/"))

@@ -299,7 +299,7 @@ async def test_the_session_signups_starts_opens_my_events_here(
         await joiner.post("/join", data=form)
         [registered] = await seen(links, "volunteer.registered", where=lambda e: True)
         await joiner.post(urlsplit(registered["data"]["confirm_url"]).path)
-        await phone.post("/my/sign-in", data={"email": email})
+        await phone.post("/my/sign-in", data={"contact": email})
         [asked] = await seen(links, "person.sign_in_requested", where=lambda e: True)
         signed = await phone.post(urlsplit(asked["data"]["sign_in_url"]).path)
         assert signed.status_code == 303

@@ -171,8 +171,8 @@ async def test_sign_in_by_link_see_my_details_and_accept_an_invitation_on_my_eve
     await page.goto(f"{matching.url}/my/events")
     await page.get_by_role("link", name="Sign in").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to My together")
-    await page.get_by_label("Email address").fill(email)
-    await page.get_by_role("button", name="Email me a sign-in link").click()
+    await page.get_by_label("Email address or mobile number").fill(email)
+    await page.get_by_role("button", name="Send me a sign-in link").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
 
     link = (await one(probe, "person.sign_in_requested", person_id))["data"]["sign_in_url"]

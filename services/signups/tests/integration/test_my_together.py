@@ -123,7 +123,7 @@ async def volunteer(signups: Signups, probe: EventProbe, **changes: Any) -> tupl
 async def sign_in_link(signups: Signups, probe: EventProbe, email: str, person_id: str) -> str:
     before = len([e for e in probe.events if e["type"] == "person.sign_in_requested"])
     async with signups.client() as http:
-        asked = await http.post("/my/sign-in", data={"email": email})
+        asked = await http.post("/my/sign-in", data={"contact": email})
     assert asked.status_code == 200
     found = await sent(probe, "person.sign_in_requested", person_id, count=before + 1)
     return path_of(found[-1]["data"]["sign_in_url"])
@@ -147,7 +147,7 @@ async def test_asking_for_a_link_says_the_same_for_anyone_and_only_a_volunteer_i
     async with signups.client() as http:
         await http.post("/join", data=volunteer_form(unconfirmed))
         pages = [
-            await http.post("/my/sign-in", data={"email": address})
+            await http.post("/my/sign-in", data={"contact": address})
             for address in (unique_email("nobody"), unconfirmed, email)
         ]
 
@@ -187,12 +187,12 @@ async def test_the_link_shows_a_button_only_the_post_signs_in_and_it_works_once(
         spent = await again.post(link)
         assert spent.status_code == 404
         assert "This sign-in link does not work" in spent.text
-        assert Page(spent.text).by_id("field-email")
+        assert Page(spent.text).by_id("field-contact")
         assert SESSION_COOKIE not in spent.headers.get("set-cookie", "")
         assert "Signed in as" not in (await again.get("/my")).text
         tampered = await again.get(link[:-3] + "xyz")
         assert tampered.status_code == 404
-        assert Page(tampered.text).by_id("field-email")
+        assert Page(tampered.text).by_id("field-contact")
 
 
 async def test_a_forged_or_foreign_session_is_not_signed_in(
@@ -219,14 +219,14 @@ async def test_next_is_kept_through_the_link_when_it_is_on_this_site(
     async with signups.client() as http:
         form = await http.get("/my/sign-in", params={"next": MATCHING_EVENTS})
         assert Page(form.text).find("input", name="next", value=MATCHING_EVENTS)
-        await http.post("/my/sign-in", data={"email": email, "next": MATCHING_EVENTS})
+        await http.post("/my/sign-in", data={"contact": email, "next": MATCHING_EVENTS})
         [asked] = await sent(probe, "person.sign_in_requested", person_id)
         url = asked["data"]["sign_in_url"]
         assert parse_qs(urlsplit(url).query)["next"] == [MATCHING_EVENTS]
         went = await http.post(path_of(url))
         assert (went.status_code, went.headers["location"]) == (303, MATCHING_EVENTS)
 
-        await http.post("/my/sign-in", data={"email": email, "next": "https://evil.example/x"})
+        await http.post("/my/sign-in", data={"contact": email, "next": "https://evil.example/x"})
         [_, second] = await sent(probe, "person.sign_in_requested", person_id, count=2)
         assert "next" not in urlsplit(second["data"]["sign_in_url"]).query
         tricked = await http.post(path_of(second["data"]["sign_in_url"]) + "?next=//evil.example")
@@ -240,7 +240,7 @@ async def test_sign_in_links_count_against_the_addresss_emails_for_the_day(
     email, person_id = await volunteer(signups, probe)
     async with signups.client() as http:
         for _ in range(3):
-            assert (await http.post("/my/sign-in", data={"email": email})).status_code == 200
+            assert (await http.post("/my/sign-in", data={"contact": email})).status_code == 200
     await sent(probe, "person.sign_in_requested", person_id)
     person = await signups.db["people"].find_one({"_id": person_id})
     assert person is not None
@@ -380,8 +380,8 @@ async def test_my_together_pages_are_in_welsh(signups: Signups, probe: EventProb
     pages: dict[str, str] = {}
     async with signups.client() as http:
         pages["sign in"] = (await http.get("/my", params=cy)).text
-        pages["sent"] = (await http.post("/my/sign-in", params=cy, data={"email": email})).text
-        pages["errors"] = (await http.post("/my/sign-in", params=cy, data={"email": "x"})).text
+        pages["sent"] = (await http.post("/my/sign-in", params=cy, data={"contact": email})).text
+        pages["errors"] = (await http.post("/my/sign-in", params=cy, data={"contact": "x"})).text
         pages["broken"] = (await http.get("/my/sign-in/nonsense", params=cy)).text
         pages["button"] = (await http.get(link, params=cy)).text
         await http.post(link)
@@ -399,8 +399,8 @@ async def test_asking_for_links_too_often_is_refused_politely(
 ) -> None:
     signups = await start(join_rate_limit="1/minute")
     async with signups.client() as http:
-        first = await http.post("/my/sign-in", data={"email": unique_email()})
-        second = await http.post("/my/sign-in", data={"email": unique_email()})
+        first = await http.post("/my/sign-in", data={"contact": unique_email()})
+        second = await http.post("/my/sign-in", data={"contact": unique_email()})
     assert first.status_code == 200
     assert second.status_code == 429
     assert "Too many attempts" in second.text
@@ -428,5 +428,5 @@ async def test_an_expired_link_gets_a_clear_page_with_the_form_for_a_new_one(
     for page in (looked, pressed):
         assert page.status_code == 410
         assert "This sign-in link has expired" in page.text
-        assert Page(page.text).by_id("field-email")
+        assert Page(page.text).by_id("field-contact")
     assert Page(looked.text).find("input", name="next", value="/my")

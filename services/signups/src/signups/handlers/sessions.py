@@ -1,13 +1,16 @@
-"""Signing in to "My together" with a link emailed to a volunteer's address; no password.
+"""Signing in to "My together" with a link emailed to a volunteer's address, or texted to the
+mobile of one who joined with only that (signed up by staff); no password.
 
-Asking for a link answers alike for any address (the page says nothing of who is known); only a
-known, confirmed volunteer's address is sent one (`person.sign_in_requested`, within the address's
-daily allowance of emails). The link shows a button first (mail scanners fetch links) and works
-once: spending it forgets the person's sign-in nonce, so no link sent before it works either.
+Asking for a link answers alike for any address or number (the page says nothing of who is
+known); only a known, confirmed volunteer is sent one (`person.sign_in_requested`, within the
+address's or number's daily allowance). The link shows a button first (mail scanners fetch links)
+and works once: spending it forgets the person's sign-in nonce, so no link sent before it works
+either.
 """
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Literal
 from uuid import UUID
 
 from together_contracts import IntegrationEvent, SignInRequested, SignInRequestedData
@@ -37,9 +40,39 @@ async def request_sign_in(
 ) -> bool:
     """Send a sign-in link to a known, confirmed volunteer's address; True if one was staged."""
     person = await ctx.people.find_by_email(email)
+    return await _send_link(
+        person, email, "email", onward=onward, correlation_id=correlation_id, ctx=ctx
+    )
+
+
+async def request_sign_in_by_text(
+    phone: str, *, onward: str | None, correlation_id: str, ctx: Context
+) -> bool:
+    """Text a sign-in link to a mobile (E.164) if it is the one a confirmed volunteer without an
+    email address joined with; True if one was staged. Someone with an address signs in by
+    email: a number given beside one was never confirmed, and others may have given it too."""
+    person = await ctx.people.find_by_phone(phone)
+    if person is None or person.details.email or person.details.phone != phone:
+        return False
+    return await _send_link(
+        person, phone, "sms", onward=onward, correlation_id=correlation_id, ctx=ctx
+    )
+
+
+async def _send_link(
+    person: Person | None,
+    to: str,
+    channel: Literal["email", "sms"],
+    *,
+    onward: str | None,
+    correlation_id: str,
+    ctx: Context,
+) -> bool:
+    """Stage `person.sign_in_requested` for a confirmed person, within the day's allowance of
+    `to` (their address or number)."""
     if person is None or not person.confirmed:
         return False
-    if not await ctx.mail_quota.take(email, now=ctx.clock()):
+    if not await ctx.mail_quota.take(to, now=ctx.clock()):
         return False
     staged = False
 
@@ -57,6 +90,7 @@ async def request_sign_in(
                     person_id=current.id,
                     language=current.details.language,
                     sign_in_url=ctx.links.sign_in(current.id, nonce, onward=onward),
+                    channel=channel,
                 ),
             )
         ]

@@ -5,7 +5,8 @@ is an English msgid, translated when the page is rendered.
 """
 
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
 from starlette.datastructures import FormData
@@ -21,6 +22,7 @@ from together_kit.web.forms import (
     ticked,
 )
 
+from signups.domain import phones
 from signups.entrypoints.schemas import Email
 
 POSTCODE_INVALID = "Enter a real UK postcode, like SW1A 1AA"
@@ -90,6 +92,13 @@ PROGRESS: Mapping[str, Messages] = {
 
 FORGET: Mapping[str, Messages] = {"email": EMAIL}
 
+SIGN_IN: Mapping[str, Messages] = {
+    "contact": Messages(
+        "Enter your email address or mobile number",
+        "Enter an email address, like name@example.com, or a UK mobile number, like 07700 900 982",
+    )
+}
+
 REACH: Mapping[str, Messages] = {
     "channels": Messages(CHANNELS_INVALID, CHANNELS_INVALID),
     "phone": PHONE,
@@ -120,6 +129,7 @@ ALL: tuple[Mapping[str, Messages], ...] = (
     REACH,
     ORGANISATION,
     FORGET,
+    SIGN_IN,
     SIGNATURE,
     PROGRESS,
     {"": CHECK},
@@ -190,3 +200,30 @@ def check_email(raw: str) -> tuple[str | None, dict[str, str]]:
         return str(_EMAIL.validate_python(raw)), {}
     except ValidationError as error:
         return None, field_errors(error.errors(), {"email": raw}, FORGET, field="email")
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How someone asking for a sign-in link is reached: an address, or a mobile in E.164."""
+
+    channel: Literal["email", "sms"]
+    to: str
+
+
+def check_contact(raw: str) -> tuple[Contact | None, dict[str, str]]:
+    """The sign-in form's one field: an email address when it holds an "@" (checked as the
+    `email` field is), else a UK mobile in any form people write it; or `None` and the message
+    for the `contact` field."""
+    if "@" in raw:
+        email, errors = check_email(raw)
+        if email is None:
+            return None, {"contact": errors["email"]}
+        return Contact("email", email), {}
+    try:
+        phone = phones.e164(raw)
+    except phones.NotAPhoneNumberError:
+        phone = None
+    if phone is None or not phones.uk_mobile(phone):
+        said = SIGN_IN["contact"]
+        return None, {"contact": said.invalid if raw.strip() else said.missing}
+    return Contact("sms", phone), {}

@@ -1,9 +1,11 @@
-"""The volunteer's page "My together" at `/my`, reached by signing in with an emailed link.
+"""The volunteer's page "My together" at `/my`, reached by signing in with a link emailed to
+their address, or texted to their mobile if they joined with only that.
 
-Not signed in, `/my` is the sign-in form: the page after it is the same for any address. Signed
-in (the site-wide session cookie, together_kit.web.site), it shows their details and consents with a
-form to change them (applied only once the emailed link is followed, as for a join), the download
-of their data, forgetting them, and signing out; their events are on matching's `/my/events`.
+Not signed in, `/my` is the sign-in form: the page after it is the same for any address or
+number. Signed in (the site-wide session cookie, together_kit.web.site), it shows their details
+and consents with a form to change them (applied only once the emailed link is followed, as for a
+join; not offered to someone without an address), the download of their data, forgetting them,
+and signing out; their events are on matching's `/my/events`.
 """
 
 import json
@@ -208,18 +210,19 @@ async def ask_for_link(request: Request, ctx: ContextDep, site: SiteDep) -> HTML
     if refused := await site.over_limit(request):
         return refused
     form = await site.form(request)
-    entered = text(form, "email")
-    values = {"email": entered, "next": text(form, "next")}
-    email, errors = forms.check_email(entered)
-    if email is None:
+    entered = text(form, "contact")
+    values = {"contact": entered, "next": text(form, "next")}
+    contact, errors = forms.check_contact(entered)
+    if contact is None:
         return sign_in_page(site, request, ctx, values=values, errors=errors)
-    await sessions.request_sign_in(
-        email,
+    ask = sessions.request_sign_in_by_text if contact.channel == "sms" else sessions.request_sign_in
+    await ask(
+        contact.to,
         onward=allowed_onward(values["next"], ctx),
         correlation_id=current_correlation_id(),
         ctx=ctx,
     )
-    return site.render(request, "my_sign_in_sent.html")
+    return site.render(request, "my_sign_in_sent.html", {"channel": contact.channel})
 
 
 @router.get("/my/sign-in/{token}")
@@ -253,8 +256,8 @@ async def sign_in(token: str, request: Request, ctx: ContextDep, site: SiteDep) 
 @router.post("/my/details", response_model=None)
 async def change_details(request: Request, ctx: ContextDep, site: SiteDep) -> Response:
     person = await signed_in_person(request, ctx)
-    if person is None:
-        return site.see_other(request, "/my")
+    if person is None or not person.details.email:
+        return site.see_other(request, "/my")  # without an address, staff change the details
     form = await site.form(request)
     values = {**forms.volunteer_input(form), "email": person.details.email}
     del values["channels"], values["phone"]  # not on this form: `mine.change_details` keeps them
