@@ -1,7 +1,8 @@
 """Issue 23's assisted entry, end to end: a staff member signed in to moderation follows its link
 to signups' assisted pages (the staff pass), signs up someone who joined on a paper form with only
 a mobile in CF10, who gets the welcome text; an approved event nearby invites them by text, and
-YES books a place.
+YES books a place. They then sign in to My together with their mobile: the texted short link
+leads to the sign-in button, and signed in they see their details and download their data.
 
 The four services run as real processes (as `make run` starts them) on the real broker and store,
 texts go through the local SMS sink in GOV.UK Notify's shape (the volunteer's reply too).
@@ -122,3 +123,30 @@ async def test_staff_sign_up_a_mobile_only_volunteer_who_is_welcomed_invited_and
     assert yes.status == 200, yes.answer
     booked = await text_to(sms_sink, phone, "is booked")
     assert booked.body.startswith("together: your place at Bute Park litter pick")
+    await sign_in_by_text(system, sms_sink, typed, phone)
+
+
+async def sign_in_by_text(system: System, sms_sink: SmsSink, typed: str, phone: str) -> None:
+    """Ask signups for a link with the mobile, follow the text's short link, press the button."""
+    async with httpx.AsyncClient(base_url=system.url("signups"), timeout=30) as browser:
+        asked = await browser.post("/my/sign-in", data={"contact": typed})
+        assert "Check your phone" in asked.text
+        text = await text_to(sms_sink, phone, "sign in to My together")
+        assert text.segments <= 2
+        short = re.search(r"https?://\S+/s/\w+", text.body)
+        assert short, text.body
+        led = await browser.get(short.group(0))
+        assert led.status_code == 303
+        sign_in = urlsplit(led.headers["location"])
+        assert f"{sign_in.scheme}://{sign_in.netloc}" == system.url("signups")
+        assert (await browser.get(sign_in.path)).status_code == 200
+        signed = await browser.post(sign_in.path)
+        assert signed.status_code == 303, signed.text
+        mine = await browser.get("/my")
+        held = (await browser.get("/my/data.json")).json()
+    assert f"Signed in as {typed}." in mine.text
+    assert "Gwen Harries" in mine.text
+    assert (held["volunteer"]["details"]["phone"], held["volunteer"]["details"]["email"]) == (
+        phone,
+        None,
+    )
