@@ -49,6 +49,8 @@ async def start(system: System, mail_sink: Any, sms_sink: SmsSink) -> None:
         NOTIFICATIONS_SMTP_HOST="127.0.0.1",
         NOTIFICATIONS_SMTP_PORT=str(mail_sink.smtp_port),
         NOTIFICATIONS_DISPATCH_POLL_SECONDS="0.2",
+        NOTIFICATIONS_SMS_QUIET_START="00:00",  # no quiet hours: the test runs at any hour
+        NOTIFICATIONS_SMS_QUIET_END="00:00",
         **sms_sink.notifications_env(),
     )
     for name in ("signups", "moderation", "matching", "notifications"):
