@@ -144,7 +144,8 @@ async def test_invited_by_text_answers_yes_is_reminded_then_stops_texts(
 
     async def morning() -> dict[str, Any] | None:
         found = [m for m in await texts_logged(system) if m["template"] == "reminder_morning"]
-        return found[0] if found and found[0]["status"] != "queued" else None
+        settled = found and found[0]["status"] not in {"queued", "sending"}  # claimed, not done
+        return found[0] if settled else None
 
     suppressed = await eventually(morning, timeout=STEP, what="the morning reminder settled")
     assert suppressed is not None
