@@ -254,6 +254,9 @@ async def test_join_form_labels_every_control_and_has_a_honeypot(site: Site) -> 
     assert page.find("form", method="post")[0].get("novalidate") is not None
     assert page.by_id("field-travel_radius_km")["value"] == "10"
     assert "checked" not in page.by_id("field-consent_news")
+    # Invitations reach people by the channel they choose (a text too), so the consent says "tell".
+    assert "Tell me about events near me that match my interests" in response.text
+    assert "replying STOP to a text" in response.text
 
 
 async def test_join_with_errors_shows_each_and_keeps_the_values(site: Site) -> None:
