@@ -49,21 +49,32 @@ def rendered() -> dict[str, list[Resource]]:
     return {name: kustomize(path) for name, path in OVERLAYS.items()}
 
 
-@pytest.fixture(scope="session")
-def hpa_variant(tmp_path_factory: pytest.TempPathFactory) -> list[Resource]:
-    """The base with components/hpa instead of components/keda, as a cluster without KEDA uses it."""
-    folder = tmp_path_factory.mktemp("hpa-variant")
+def with_component(folder: Path, resources: Path, component: str) -> list[Resource]:
+    """`resources` (the base or an overlay) with `components/<component>`, rendered from `folder`."""
     (folder / "kustomization.yaml").write_text(
         yaml.safe_dump(
             {
                 "apiVersion": "kustomize.config.k8s.io/v1beta1",
                 "kind": "Kustomization",
-                "resources": [os.path.relpath(K8S / "base", folder)],
-                "components": [os.path.relpath(K8S / "components" / "hpa", folder)],
+                "resources": [os.path.relpath(resources, folder)],
+                "components": [os.path.relpath(K8S / "components" / component, folder)],
             }
         )
     )
     return kustomize(folder)
+
+
+@pytest.fixture(scope="session")
+def hpa_variant(tmp_path_factory: pytest.TempPathFactory) -> list[Resource]:
+    """The base with components/hpa instead of components/keda, as a cluster without KEDA uses it."""
+    return with_component(tmp_path_factory.mktemp("hpa-variant"), K8S / "base", "hpa")
+
+
+@pytest.fixture(scope="session")
+def texts_variant(tmp_path_factory: pytest.TempPathFactory) -> list[Resource]:
+    """Production with components/texts-and-calls: texts through GOV.UK Notify, the voice line on."""
+    folder = tmp_path_factory.mktemp("texts-variant")
+    return with_component(folder, OVERLAYS["production"], "texts-and-calls")
 
 
 def of_kind(resources: list[Resource], kind: str) -> list[Resource]:

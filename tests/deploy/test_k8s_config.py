@@ -38,7 +38,15 @@ STAND_INS = {
         "mongodb://u:p@together-mongodb-0.together-mongodb-svc:27017/admin?w=majority"
         "&tls=true&tlsCAFile=/etc/together/ca/ca.crt"
     ),
+    "NOTIFICATIONS_NOTIFY_API_KEY": (
+        "together-live-4a1f7c2e-0c6b-4d1e-9f0a-3b5c7d9e1f20-9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b"
+    ),
+    "NOTIFICATIONS_NOTIFY_TEMPLATE_ID": "7d2c4b1a-3e5f-4a6b-8c9d-0e1f2a3b4c5d",
+    "MODERATION_TWILIO_ACCOUNT_SID": "AC" + "0123456789abcdef" * 2,
 }
+"""Stand-ins for secrets whose value has a format; any other secret stands in as 48 characters."""
+TEXTS = "production+texts-and-calls"
+"""Production with components/texts-and-calls (texts by GOV.UK Notify, the voice line on)."""
 
 
 # --- network ------------------------------------------------------------------------------
@@ -160,7 +168,8 @@ def secret_references(resources: list[Resource]) -> set[tuple[str, str]]:
 
 
 def documented_secrets(runbook: str) -> set[tuple[str, str]]:
-    """(secret, key) pairs created by `kubectl ... create secret` commands in the runbook."""
+    """(secret, key) pairs created by `kubectl ... create secret` commands in the runbook, or added
+    by `kubectl ... patch secret` ones (their `stringData` keys)."""
     joined = re.sub(r"\\\n\s*", " ", runbook)
     documented: set[tuple[str, str]] = set()
     for line in joined.splitlines():
@@ -169,13 +178,17 @@ def documented_secrets(runbook: str) -> set[tuple[str, str]]:
         if generic := re.search(r"create secret generic (\S+)", line):
             keys = re.findall(r"--from-(?:literal|file)=([A-Za-z0-9_.-]+)=", line)
             documented |= {(generic.group(1), key) for key in keys}
+        if patched := re.search(r"patch secret (\S+) .*stringData", line):
+            keys = re.findall(r'\\"([A-Z0-9_]+)\\": ', line)
+            documented |= {(patched.group(1), key) for key in keys}
     return documented
 
 
 def test_every_secret_key_the_manifests_read_is_created_in_the_runbook(
-    rendered: dict[str, list[Resource]], runbook: str
+    rendered: dict[str, list[Resource]], texts_variant: list[Resource], runbook: str
 ) -> None:
-    referenced = set().union(*(secret_references(r) for r in rendered.values()))
+    variants = [*rendered.values(), texts_variant]
+    referenced = set().union(*(secret_references(r) for r in variants))
     assert len(referenced) > len(SERVICES) * 3
     missing = referenced - documented_secrets(runbook)
     assert not missing, f"deploy/README.md must say how to create: {sorted(missing)}"
@@ -195,9 +208,10 @@ SESSION_ONLY = ("NOTIFICATIONS_SMS_", "NOTIFICATIONS_NOTIFY_", "NOTIFICATIONS_TW
 """Settings the test plugin gives every process of the session (its own SMS sink)."""
 
 
-@pytest.mark.parametrize("overlay", APP_OVERLAYS)
+@pytest.mark.parametrize("overlay", [*APP_OVERLAYS, TEXTS])
 def test_each_service_accepts_the_settings_its_pod_is_given(
     rendered: dict[str, list[Resource]],
+    texts_variant: list[Resource],
     overlay: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -208,8 +222,9 @@ def test_each_service_accepts_the_settings_its_pod_is_given(
     for variable in list(os.environ):
         if variable.startswith(SESSION_ONLY):
             monkeypatch.delenv(variable)
-    resources = rendered[overlay]
+    resources = texts_variant if overlay == TEXTS else rendered[overlay]
     config_maps = {c["metadata"]["name"]: c["data"] for c in of_kind(resources, "ConfigMap")}
+    accepted = {}
     for name, deployment in deployments(resources).items():
         container = pod_spec(deployment)["containers"][0]
         environment = {
@@ -223,6 +238,34 @@ def test_each_service_accepts_the_settings_its_pod_is_given(
         env_file.write_text("".join(f"{k}='{v}'\n" for k, v in environment.items()))
         settings_class = importlib.import_module(f"{name}.settings").Settings
         settings = settings_class(_env_file=env_file)
-        assert settings.environment == {"dev": "development", "production": "production"}[overlay]
+        assert settings.environment == ("development" if overlay == "dev" else "production")
         assert settings.host == "0.0.0.0"
         assert settings.database_name == name
+        accepted[name] = settings
+    texts_on = overlay == TEXTS
+    assert accepted["notifications"].sms_provider == ("notify" if texts_on else "none")
+    assert accepted["moderation"].voice_enabled is texts_on
+
+
+def test_texts_and_calls_open_only_https_out_of_moderation_and_read_only_own_secrets(
+    rendered: dict[str, list[Resource]], texts_variant: list[Resource]
+) -> None:
+    """The component adds HTTPS out of moderation (Twilio's API, for the recordings) and nothing
+    else to the network, and its credentials come from each service's own secret."""
+
+    def opened(resources: list[Resource]) -> dict[str, set[int]]:
+        return {
+            p["metadata"]["name"]: set().union(*map(port_numbers, p["spec"].get("egress", [])))
+            for p in of_kind(resources, "NetworkPolicy")
+        }
+
+    before, after = opened(rendered["production"]), opened(texts_variant)
+    assert after["moderation"] == before["moderation"] | {443}
+    assert {k: v for k, v in after.items() if k != "moderation"} == {
+        k: v for k, v in before.items() if k != "moderation"
+    }
+    for name, deployment in deployments(texts_variant).items():
+        secrets = {
+            v["valueFrom"]["secretKeyRef"]["name"] for v in env_of(deployment) if "valueFrom" in v
+        }
+        assert secrets == {f"together-{name}"}
