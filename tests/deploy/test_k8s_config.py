@@ -47,6 +47,17 @@ STAND_INS = {
 """Stand-ins for secrets whose value has a format; any other secret stands in as 48 characters."""
 TEXTS = "production+texts-and-calls"
 """Production with components/texts-and-calls (texts by GOV.UK Notify, the voice line on)."""
+VARIANTS = [*APP_OVERLAYS, TEXTS]
+TEXTS_EGRESS = {"moderation": {443}}
+"""What components/texts-and-calls opens: HTTPS out of moderation, for Twilio's recordings."""
+
+
+@pytest.fixture(scope="session")
+def variants(
+    rendered: dict[str, list[Resource]], texts_variant: list[Resource]
+) -> dict[str, list[Resource]]:
+    """The apps' overlays, and production with texts and calls."""
+    return {**{overlay: rendered[overlay] for overlay in APP_OVERLAYS}, TEXTS: texts_variant}
 
 
 # --- network ------------------------------------------------------------------------------
@@ -56,17 +67,17 @@ def port_numbers(rule: dict[str, Any]) -> set[int]:
     return {int(p["port"]) for p in rule.get("ports", [])}
 
 
-@pytest.mark.parametrize("overlay", APP_OVERLAYS)
+@pytest.mark.parametrize("overlay", VARIANTS)
 def test_network_is_denied_by_default_and_opened_per_service(
-    rendered: dict[str, list[Resource]], overlay: str, services: dict[str, ServiceFacts]
+    variants: dict[str, list[Resource]], overlay: str, services: dict[str, ServiceFacts]
 ) -> None:
-    policies = of_kind(rendered[overlay], "NetworkPolicy")
-    deny = named(rendered[overlay], "NetworkPolicy", "default-deny-all")["spec"]
+    policies = of_kind(variants[overlay], "NetworkPolicy")
+    deny = named(variants[overlay], "NetworkPolicy", "default-deny-all")["spec"]
     assert deny["podSelector"] == {}
     assert set(deny["policyTypes"]) == {"Ingress", "Egress"}
     assert "ingress" not in deny
     assert "egress" not in deny
-    dns = named(rendered[overlay], "NetworkPolicy", "allow-dns")["spec"]
+    dns = named(variants[overlay], "NetworkPolicy", "allow-dns")["spec"]
     assert dns["podSelector"] == {}
     assert dns["policyTypes"] == ["Egress"]
     assert {port_numbers(rule) == {53} for rule in dns["egress"]} == {True}
@@ -98,17 +109,20 @@ def test_network_is_denied_by_default_and_opened_per_service(
         assert engines, f"{name} cannot reach the engines"
         assert set().union(*map(port_numbers, engines)) == ALLOWED_EGRESS
         opened = set().union(*map(port_numbers, spec["egress"]))
-        assert opened == ALLOWED_EGRESS | EXTRA_EGRESS.get(name, set()), name
+        extra = EXTRA_EGRESS.get(name, set()) | (
+            TEXTS_EGRESS.get(name, set()) if overlay == TEXTS else set()
+        )
+        assert opened == ALLOWED_EGRESS | extra, name
 
 
 # --- settings and secrets ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("overlay", APP_OVERLAYS)
+@pytest.mark.parametrize("overlay", VARIANTS)
 def test_every_configured_variable_is_a_real_setting_of_its_service(
-    rendered: dict[str, list[Resource]], overlay: str, services: dict[str, ServiceFacts]
+    variants: dict[str, list[Resource]], overlay: str, services: dict[str, ServiceFacts]
 ) -> None:
-    resources = rendered[overlay]
+    resources = variants[overlay]
     config_maps = {c["metadata"]["name"]: c for c in of_kind(resources, "ConfigMap")}
     for name, deployment in deployments(resources).items():
         # Service links would put SIGNUPS_PORT=tcp://... (one per Service) into every pod's env
@@ -129,7 +143,7 @@ def test_every_configured_variable_is_a_real_setting_of_its_service(
         assert config[f"{name.upper()}_PORT"] == str(services[name].port)
         assert config[f"{name.upper()}_HOST"] == "0.0.0.0"
         assert config[f"{name.upper()}_MONGODB_DATABASE"] == name
-    expected = {"dev": "development", "production": "production"}[overlay]
+    expected = "development" if overlay == "dev" else "production"
     environments = {c["data"].get("ENVIRONMENT") for c in config_maps.values()} - {None}
     assert environments == {expected}
 
@@ -194,8 +208,11 @@ def test_every_secret_key_the_manifests_read_is_created_in_the_runbook(
     assert not missing, f"deploy/README.md must say how to create: {sorted(missing)}"
 
 
-def test_each_service_reads_only_its_own_secret(rendered: dict[str, list[Resource]]) -> None:
-    for name, deployment in deployments(rendered["production"]).items():
+@pytest.mark.parametrize("overlay", ["production", TEXTS])
+def test_each_service_reads_only_its_own_secret(
+    variants: dict[str, list[Resource]], overlay: str
+) -> None:
+    for name, deployment in deployments(variants[overlay]).items():
         secrets = {
             v["valueFrom"]["secretKeyRef"]["name"] for v in env_of(deployment) if "valueFrom" in v
         }
@@ -208,10 +225,9 @@ SESSION_ONLY = ("NOTIFICATIONS_SMS_", "NOTIFICATIONS_NOTIFY_", "NOTIFICATIONS_TW
 """Settings the test plugin gives every process of the session (its own SMS sink)."""
 
 
-@pytest.mark.parametrize("overlay", [*APP_OVERLAYS, TEXTS])
+@pytest.mark.parametrize("overlay", VARIANTS)
 def test_each_service_accepts_the_settings_its_pod_is_given(
-    rendered: dict[str, list[Resource]],
-    texts_variant: list[Resource],
+    variants: dict[str, list[Resource]],
     overlay: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -222,7 +238,7 @@ def test_each_service_accepts_the_settings_its_pod_is_given(
     for variable in list(os.environ):
         if variable.startswith(SESSION_ONLY):
             monkeypatch.delenv(variable)
-    resources = texts_variant if overlay == TEXTS else rendered[overlay]
+    resources = variants[overlay]
     config_maps = {c["metadata"]["name"]: c["data"] for c in of_kind(resources, "ConfigMap")}
     accepted = {}
     for name, deployment in deployments(resources).items():
@@ -245,27 +261,3 @@ def test_each_service_accepts_the_settings_its_pod_is_given(
     texts_on = overlay == TEXTS
     assert accepted["notifications"].sms_provider == ("notify" if texts_on else "none")
     assert accepted["moderation"].voice_enabled is texts_on
-
-
-def test_texts_and_calls_open_only_https_out_of_moderation_and_read_only_own_secrets(
-    rendered: dict[str, list[Resource]], texts_variant: list[Resource]
-) -> None:
-    """The component adds HTTPS out of moderation (Twilio's API, for the recordings) and nothing
-    else to the network, and its credentials come from each service's own secret."""
-
-    def opened(resources: list[Resource]) -> dict[str, set[int]]:
-        return {
-            p["metadata"]["name"]: set().union(*map(port_numbers, p["spec"].get("egress", [])))
-            for p in of_kind(resources, "NetworkPolicy")
-        }
-
-    before, after = opened(rendered["production"]), opened(texts_variant)
-    assert after["moderation"] == before["moderation"] | {443}
-    assert {k: v for k, v in after.items() if k != "moderation"} == {
-        k: v for k, v in before.items() if k != "moderation"
-    }
-    for name, deployment in deployments(texts_variant).items():
-        secrets = {
-            v["valueFrom"]["secretKeyRef"]["name"] for v in env_of(deployment) if "valueFrom" in v
-        }
-        assert secrets == {f"together-{name}"}
