@@ -25,6 +25,7 @@ from .conftest import System
 from .test_journeys import (
     LEAD_EMAIL,
     LONDON,
+    TEXTS_AT_ANY_HOUR,
     csrf_of,
     list_and_approve,
     moderator,
@@ -49,8 +50,7 @@ async def start(system: System, mail_sink: Any, sms_sink: SmsSink) -> None:
         NOTIFICATIONS_SMTP_HOST="127.0.0.1",
         NOTIFICATIONS_SMTP_PORT=str(mail_sink.smtp_port),
         NOTIFICATIONS_DISPATCH_POLL_SECONDS="0.2",
-        NOTIFICATIONS_SMS_QUIET_START="00:00",  # no quiet hours: the test runs at any hour
-        NOTIFICATIONS_SMS_QUIET_END="00:00",
+        **TEXTS_AT_ANY_HOUR,
         **sms_sink.notifications_env(),
     )
     for name in ("signups", "moderation", "matching", "notifications"):

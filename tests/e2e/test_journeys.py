@@ -44,6 +44,12 @@ LONDON = ZoneInfo("Europe/London")
 DAYTIME_NOTIFICATIONS = Path(__file__).with_name("daytime_notifications.py")
 STEP = 45.0
 """Deadline of one cross-service step (two cores run four services, the store and the broker)."""
+TEXTS_AT_ANY_HOUR = {
+    "NOTIFICATIONS_SMS_QUIET_START": "00:00",
+    "NOTIFICATIONS_SMS_QUIET_END": "00:00",
+}
+"""Notifications' settings for no quiet hours of texts, so that a journey texts at any hour (email's
+quiet hours are no setting: journeys that need them gone run DAYTIME_NOTIFICATIONS)."""
 UUID_PATTERN = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 

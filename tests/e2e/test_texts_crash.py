@@ -27,6 +27,7 @@ from together_kit.testing.probe import publish_event
 from together_kit.testing.waiting import eventually
 
 from .conftest import System
+from .test_journeys import TEXTS_AT_ANY_HOUR
 
 pytestmark = pytest.mark.e2e
 
@@ -91,8 +92,7 @@ async def test_a_sigkill_while_texts_are_handed_over_sends_each_text_exactly_onc
     env = {
         **sms_sink.notifications_env(),
         "NOTIFICATIONS_HANDOVER_JOURNAL_PATH": str(journal_path),
-        "NOTIFICATIONS_SMS_QUIET_START": "00:00",  # no quiet hours: the test runs at any hour
-        "NOTIFICATIONS_SMS_QUIET_END": "00:00",
+        **TEXTS_AT_ANY_HOUR,
         "NOTIFICATIONS_CLAIM_STALE_SECONDS": "1",
         "NOTIFICATIONS_DISPATCH_POLL_SECONDS": "0.2",
     }
