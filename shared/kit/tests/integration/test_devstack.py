@@ -80,7 +80,10 @@ def test_a_child_ends_when_whoever_started_it_is_killed(way: str, child: str) ->
     try:
         assert starter.stdout is not None
         child_pid = int(starter.stdout.readline())
-        assert child_pid in alive(tag)
+        started = time.monotonic() + 10  # its /proc entry cannot be read while it execs
+        while child_pid not in alive(tag):
+            assert time.monotonic() < started, f"{way}: the child {child_pid} never ran"
+            time.sleep(0.05)
         starter.kill()
         starter.wait(timeout=10)
         deadline = time.monotonic() + 20
