@@ -17,7 +17,7 @@ from typing import Any
 
 from matching.adapters.calls import MongoCallRepository
 from matching.adapters.community_events import MongoEventRepository
-from matching.adapters.geocoding import CachedGeocoder, GeoNamesTable
+from matching.adapters.geocoding import GeoNamesTable
 from matching.adapters.matches import MongoMatchRepository
 from matching.adapters.tokens import Links, Tokens
 from matching.adapters.volunteers import MongoVolunteerRepository, to_document
@@ -55,7 +55,7 @@ def matching_context(db: AsyncDatabase[Document], settings: MatchingSettings) ->
         events=MongoEventRepository(aggregate(db, "events")),
         volunteers=MongoVolunteerRepository(aggregate(db, "volunteers")),
         matches=MongoMatchRepository(aggregate(db, "matches")),
-        geocoder=CachedGeocoder(GeoNamesTable(settings.geonames_path), db["geocode_cache"]),
+        geocoder=GeoNamesTable(settings.geonames_path),
         tokens=tokens,
         links=Links(
             settings.public_base_url,

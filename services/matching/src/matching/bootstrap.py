@@ -3,9 +3,11 @@
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import together_contracts as contracts
 from fastapi import FastAPI
+from pymongo.asynchronous.collection import AsyncCollection
 from together_kit.access import AccessAnswers
 from together_kit.erasure import ErasureAnswers
 from together_kit.http.ratelimit import SharedRateLimiter, rate_limited
@@ -44,6 +46,16 @@ def geocoder(settings: Settings, runtime: ServiceRuntime) -> Geocoder:
     return table
 
 
+def stored_answers(
+    source: Geocoder, cache: AsyncCollection[dict[str, Any]], *, clock: Callable[[], datetime]
+) -> Geocoder:
+    """`source` with its answers kept in the store, unless it is the district table in memory:
+    a store round trip would cost more than asking the table again."""
+    if isinstance(source, GeoNamesTable):
+        return source
+    return CachedGeocoder(source, cache, clock=clock)
+
+
 def localities_of(source: Geocoder) -> Callable[[], dict[str, Locality]]:
     """The gap map's districts (names, nations and regions), when the table has them."""
     table = source.table if isinstance(source, WithDistrictFallback) else source
@@ -75,13 +87,14 @@ def create_app(
         keep=days(settings.geocode_cache_retention_days),
         clock=clock,
     )
-    cached_geocoder = CachedGeocoder(source, geocode_cache, clock=clock)
-    runtime.startup_hooks.append(cached_geocoder.drop_undated)
+    located = stored_answers(source, geocode_cache, clock=clock)
+    if isinstance(located, CachedGeocoder):
+        runtime.startup_hooks.append(located.drop_undated)
     ctx = Context(
         events=events,
         volunteers=profiles,
         matches=matches,
-        geocoder=cached_geocoder,
+        geocoder=located,
         tokens=tokens,
         links=Links(
             settings.public_base_url,

@@ -16,7 +16,9 @@ from urllib.parse import unquote, urlsplit
 import httpx
 import pytest
 from fastapi import FastAPI
+from matching.adapters.geocoding import GeoNamesTable
 from matching.bootstrap import create_app
+from matching.domain.places import Geocoder, Place
 from matching.handlers import Context
 from matching.settings import DISTRICTS, Settings
 from pymongo.asynchronous.database import AsyncDatabase
@@ -120,11 +122,24 @@ def token_of(url: str) -> str:
 StartMatching = Callable[..., AbstractAsyncContextManager[Matching]]
 
 
+class OutsideSource:
+    """A geocoder outside the process, as postcodes.io is (answering from the district table):
+    its answers are kept in the store. Counts what it is asked."""
+
+    def __init__(self) -> None:
+        self.table = GeoNamesTable(GEONAMES)
+        self.asked: list[str] = []
+
+    async def locate(self, postcode: str) -> Place:
+        self.asked.append(postcode)
+        return await self.table.locate(postcode)
+
+
 @pytest.fixture
 def start_matching(service_settings: dict[str, Any]) -> StartMatching:
 
     @asynccontextmanager
-    async def start(**settings: Any) -> AsyncIterator[Matching]:
+    async def start(source: Geocoder | None = None, **settings: Any) -> AsyncIterator[Matching]:
         options: dict[str, Any] = {
             "public_base_url": BASE_URL,
             "submit_rate_limit": "1000/minute",
@@ -134,7 +149,7 @@ def start_matching(service_settings: dict[str, Any]) -> StartMatching:
             **service_settings,
             **settings,
         }
-        app = create_app(Settings(**options), clock=(clock := Clock()))
+        app = create_app(Settings(**options), clock=(clock := Clock()), source=source)
         url, database = service_settings["mongodb_url"], service_settings["mongodb_database"]
         broker = service_settings["rabbitmq_url"]
         async with running(app, mongodb_url=url, database_name=database, base_url=BASE_URL) as (

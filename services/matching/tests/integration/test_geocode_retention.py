@@ -8,7 +8,7 @@ from matching.settings import Settings
 from together_kit.testing.retention import ids, ttl_seconds
 from together_kit.testing.waiting import eventually
 
-from .conftest import StartMatching
+from .conftest import OutsideSource, StartMatching
 
 pytestmark = pytest.mark.integration
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.integration
 async def test_a_geocoded_postcode_is_forgotten_after_its_retention(
     start_matching: StartMatching,
 ) -> None:
-    async with start_matching(retention_sweep_seconds=0.2) as matching:
+    async with start_matching(OutsideSource(), retention_sweep_seconds=0.2) as matching:
         cache = matching.db["geocode_cache"]
         await matching.ctx.geocoder.locate("M1 1AE")
         [cached] = [entry async for entry in cache.find({})]
@@ -35,9 +35,9 @@ async def test_answers_cached_before_they_were_dated_are_dropped_at_start(
     start_matching: StartMatching,
 ) -> None:
     legacy = {"_id": "M1 1AE", "outward_code": "M1", "latitude": 53.48, "longitude": -2.24}
-    async with start_matching() as matching:
+    async with start_matching(OutsideSource()) as matching:
         await matching.db["geocode_cache"].insert_one(legacy)
-    async with start_matching() as matching:
+    async with start_matching(OutsideSource()) as matching:
         assert await ids(matching.db["geocode_cache"]) == []
         place = await matching.ctx.geocoder.locate("M1 1AE")
         assert place.outward_code == "M1"

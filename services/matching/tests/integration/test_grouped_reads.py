@@ -2,7 +2,8 @@
 the answer it would have had alone.
 
 Events near them are looked for in one read per cell field of the union of their cells, and
-their districts' places in one read of the geocode cache; a read that fills its limit, and may
+their districts' places, when they come from a geocoder outside the process, in one read of the
+geocode cache (the district table in memory is asked directly, with no store command); a read that fills its limit, and may
 have cut someone's answer short, is followed by each question read alone.
 """
 
@@ -16,7 +17,7 @@ from matching.domain.geo import Point, covering
 from together_contracts import Interest
 from together_kit.testing.commands import counting
 
-from .conftest import Matching, next_saturday_noon
+from .conftest import Matching, OutsideSource, StartMatching, next_saturday_noon
 
 pytestmark = pytest.mark.integration
 
@@ -107,18 +108,36 @@ async def test_a_read_that_fills_its_limit_is_asked_again_for_each(matching: Mat
     assert [len(answer) for answer in alone] == [2, 2]
 
 
-async def test_districts_asked_for_together_are_read_from_the_cache_at_once(
-    matching: Matching,
-) -> None:
-    districts = ["M1", "LS1", "CF10", "S1", "SK1"]
-    geocoder = matching.ctx.geocoder
-    first = await asyncio.gather(*(geocoder.locate(district) for district in districts))
-    stored = await matching.db["geocode_cache"].count_documents({"_id": {"$in": districts}})
-    assert stored == len(districts)
+DISTRICTS = ["M1", "LS1", "CF10", "S1", "SK1"]
 
-    geocoder._known.clear()  # type: ignore[attr-defined]  # a new process: the store's cache
-    with counting(matching.db.name, "geocode_cache") as counted:
-        again = await asyncio.gather(*(geocoder.locate(district) for district in districts))
+
+async def test_districts_asked_for_together_are_read_from_the_cache_at_once(
+    start_matching: StartMatching,
+) -> None:
+    source = OutsideSource()
+    async with start_matching(source) as matching:
+        geocoder = matching.ctx.geocoder
+        first = await asyncio.gather(*(geocoder.locate(district) for district in DISTRICTS))
+        stored = await matching.db["geocode_cache"].count_documents({"_id": {"$in": DISTRICTS}})
+        assert stored == len(DISTRICTS)
+
+        geocoder._known.clear()  # type: ignore[attr-defined]  # a new process: the store's cache
+        with counting(matching.db.name, "geocode_cache") as counted:
+            again = await asyncio.gather(*(geocoder.locate(district) for district in DISTRICTS))
 
     assert again == first
     assert dict(counted.by_command) == {"find": 1}
+    assert sorted(source.asked) == sorted(DISTRICTS), "each asked outside once"
+
+
+async def test_the_district_table_is_asked_in_memory_with_nothing_kept_in_the_store(
+    matching: Matching,
+) -> None:
+    geocoder = matching.ctx.geocoder
+    with counting(matching.db.name, "geocode_cache") as counted:
+        places = await asyncio.gather(*(geocoder.locate(district) for district in DISTRICTS))
+        again = await asyncio.gather(*(geocoder.locate(district) for district in DISTRICTS))
+
+    assert [place.outward_code for place in places] == DISTRICTS
+    assert again == places
+    assert counted.total == 0

@@ -3,10 +3,10 @@
 The GeoNames table is the kit's district table (`together_kit.districts`, the one signups checks
 postcodes against) or a full GeoNames GB.txt read the same way; a full postcode is located at its
 outward code's centroid, and a district the table lacks at the nearest known district of its area
-(logged as `postcode.district_fallback`). postcodes.io (self-hostable) locates full postcodes and
-outward codes; what it does not know falls back to the district table, so a postcode signups
-accepted is always located. Either is wrapped in `CachedGeocoder`, which keeps answers in the
-store (`geocode_cache`).
+(logged as `postcode.district_fallback`, once per district). postcodes.io (self-hostable) locates
+full postcodes and outward codes; what it does not know falls back to the district table, so a
+postcode signups accepted is always located. postcodes.io's answers are kept in the store
+(`CachedGeocoder`, `geocode_cache`); the table, in memory already, is asked directly.
 """
 
 import csv
@@ -42,6 +42,7 @@ class GeoNamesTable:
         self._table: DistrictTable | None = None
         self._centroids: dict[str, Point] | None = None
         self._localities: dict[str, Locality] | None = None
+        self._placed: dict[str, Place] = {}
 
     @property
     def table(self) -> DistrictTable:
@@ -76,13 +77,21 @@ class GeoNamesTable:
 
     async def locate(self, postcode: str) -> Place:
         """The outward code asked for, at its district's centroid or (logged) its nearest known
-        neighbour's."""
-        placed = self.table.place(outward_code(postcode))
+        neighbour's (a fallback is found and logged once per district)."""
+        code = outward_code(postcode)
+        known = self._placed.get(code)
+        if known is not None:
+            return known
+        placed = self.table.place(code)
         if placed is None:
             raise UnknownPostcodeError(postcode)
         if placed.fallback:
             log.info(FALLBACK_EVENT, outward_code=placed.asked, district=placed.district)
-        return Place(placed.asked, Point(placed.centroid.latitude, placed.centroid.longitude))
+        place = Place(placed.asked, Point(placed.centroid.latitude, placed.centroid.longitude))
+        if len(self._placed) >= KNOWN_LIMIT:
+            self._placed.clear()
+        self._placed[code] = place
+        return place
 
 
 class GeoNamesMissingError(FileNotFoundError):
