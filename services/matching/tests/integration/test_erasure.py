@@ -1,5 +1,6 @@
 """`person.erasure_requested`: profile and matches deleted, anonymous counts kept, answered."""
 
+import time
 import uuid
 
 import pytest
@@ -134,6 +135,66 @@ async def test_an_organiser_erased_by_address_is_no_longer_held_or_emailed(
     assert published["data"]["organiser_email"] is None
     assert published["data"]["organiser_name"] == ""
     assert kept.status_code == 201
+
+
+async def test_an_organisers_erasure_reaches_the_events_their_listing_has_not_published_yet(
+    matching: Matching, probe: EventProbe
+) -> None:
+    """The listing's `event.published` (the organiser's address and name) is still in its outbox,
+    held by another replica that cannot reach the broker, when the erasure comes: it stays, to
+    tell the event is published, without the organiser's details."""
+    organiser = f"organiser-{uuid.uuid4().hex[:6]}@example.org"
+    listed = await matching.submit(organiser_email=organiser, organiser_name="Ada Quill")
+    event_id = listed.json()["id"]
+    await matching.approve(event_id)
+    [published] = await seen(
+        probe, "event.published", where=lambda e: e["data"]["event"]["event_id"] == event_id
+    )
+    assert published["data"]["organiser_email"] == organiser
+    events = matching.db["events"]
+    await eventually(
+        lambda: events.find_one({"_id": event_id}),
+        until=lambda stored: stored is not None and not stored["outbox"],
+        what="the approval's events sent",
+    )
+    stored = await events.find_one({"_id": event_id})
+    assert stored is not None
+    unsent = {key: value for key, value in published.items() if key != "routing_key"}
+    await events.replace_one(
+        {"_id": event_id},
+        {
+            **stored,
+            "version": stored["version"] + 1,
+            "outbox": [unsent],
+            "outbox_pending": 1,
+            "outbox_lease_owner": "replica-b",
+            "outbox_lease_until": time.time() + 3600,
+        },
+    )
+    key = matching.app.state.settings.erasure_digest_key
+    request = PersonErasureRequested(
+        producer="tests",
+        correlation_id="erase-organiser",
+        data=PersonErasureRequestedData(
+            erasure_id=uuid.uuid4(), email_digest=email_digest(organiser, key=key)
+        ),
+    )
+
+    await publish_event(matching.rabbitmq_url, request)
+
+    await seen(
+        probe,
+        "person.erased",
+        where=lambda e: e["data"]["erasure_id"] == str(request.data.erasure_id),
+    )
+    erased = await events.find_one({"_id": event_id})
+    assert erased is not None
+    [kept] = erased["outbox"]
+    assert (kept["id"], kept["type"]) == (published["id"], "event.published")
+    assert (kept["data"]["organiser_email"], kept["data"]["organiser_name"]) == (None, "")
+    assert kept["data"]["event"]["title"] == published["data"]["event"]["title"]
+    assert organiser not in str(erased)
+    assert "Ada Quill" not in str(erased)
 
 
 async def test_an_access_request_is_answered_with_profile_offers_and_listed_events(

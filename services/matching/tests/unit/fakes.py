@@ -185,8 +185,9 @@ class FakeEvents:
         found = self.stored.get(event_id)
         return copy.deepcopy(found) if found else None
 
-    async def change(self, event_id: UUID, change: EventChange) -> CommunityEvent:
-
+    async def change(
+        self, event_id: UUID, change: EventChange, *, erasing: bool = False
+    ) -> CommunityEvent:
         current = await self.get(event_id)
         if current is None:
             raise EventNotFoundError(event_id)

@@ -1,5 +1,6 @@
 """What moderation consumes, on the real broker: listings from matching, erasure requests."""
 
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,6 +19,8 @@ from together_contracts import (
     PersonAccessRequestedData,
     PersonErasureRequested,
     PersonErasureRequestedData,
+    StoryApproved,
+    StoryOutcomeData,
     email_digest,
 )
 from together_kit.testing.probe import event_probe, publish_event
@@ -143,9 +146,8 @@ async def test_erasure_by_email_unpublishes_and_blanks_the_authors_story(
     """Through the handler: the request carries the keyed digest of the author email, never the
     address. The published story leaves the API and /stories, and only what the audit needs stays.
 
-    The approval's events are let go first: an erasure rewrites the item's fields but not events
-    still pending in its outbox (a known gap, in issue 20's note), and whether they had gone by
-    then was left to timing."""
+    The approval's events are let go first, so this looks at the item's own fields; events still
+    pending at the erasure are the next test's."""
     story = {**STORY_EXAMPLE, "text": STORY_EXAMPLE["text"] + " Ring Ann on 07700 900982."}
     created = await moderation.http.post("/api/v1/stories", json=story)
     story_id = uuid.UUID(created.json()["id"])
@@ -186,6 +188,59 @@ async def test_erasure_by_email_unpublishes_and_blanks_the_authors_story(
     [tombstone] = await moderation.db["erasures"].find().to_list()
     assert tombstone["email_digest"] == request.data.email_digest
     assert "ann" not in str(tombstone).lower()
+
+
+async def test_erasure_reaches_the_events_the_story_has_not_published_yet(
+    moderation: Moderation,
+) -> None:
+    """The approval's `story.approved` (title, author's name and email) is still in the item's
+    outbox, held by another replica that cannot reach the broker, when the erasure comes: it is
+    dropped, and only the erasure's own `story.withdrawn` is left to publish."""
+    created = await moderation.http.post("/api/v1/stories", json=STORY_EXAMPLE)
+    story_id = uuid.UUID(created.json()["id"])
+    await decisions.approve(story_id, ANN, ctx=moderation.ctx)
+    relay = moderation.app.state.runtime.relay
+    await eventually(relay.backlog, until=lambda n: n == 0, what="the approval's events sent")
+    items = moderation.db["items"]
+    stored = await items.find_one({"_id": str(story_id)})
+    assert stored is not None
+    unsent = StoryApproved(
+        producer="moderation",
+        correlation_id="test-unsent",
+        data=StoryOutcomeData(
+            story_id=story_id,
+            title=STORY_EXAMPLE["title"],
+            author_email=STORY_EXAMPLE["email"],
+            author_name=STORY_EXAMPLE["name"],
+        ),
+    ).model_dump(mode="json")
+    held_elsewhere = {
+        **stored,
+        "version": stored["version"] + 1,
+        "outbox": [unsent],
+        "outbox_pending": 1,
+        "outbox_lease_owner": "replica-b",
+        "outbox_lease_until": time.time() + 3600,
+    }
+    await items.replace_one({"_id": str(story_id)}, held_elsewhere)
+    key = moderation.settings.erasure_digest_key
+    request = PersonErasureRequested(
+        producer="signups",
+        correlation_id="test-erasure",
+        data=PersonErasureRequestedData(
+            erasure_id=uuid.uuid4(), email_digest=email_digest("ann@example.org", key=key)
+        ),
+    )
+
+    assert await erasure.forget_author(request, moderation.ctx) == 1
+
+    erased = await items.find_one({"_id": str(story_id)})
+    assert erased is not None
+    assert [event["type"] for event in erased["outbox"]] == ["story.withdrawn"]
+    assert erased["outbox_pending"] == 1
+    everything = str(erased).lower()
+    for personal in ("ann from splott", "ann@example.org", "street choir"):
+        assert personal not in everything
 
 
 async def test_an_access_request_is_answered_with_the_authors_stories(

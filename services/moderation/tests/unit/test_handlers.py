@@ -58,7 +58,7 @@ class FakeItems:
     async def get(self, item_id: UUID) -> Item | None:
         return copy.deepcopy(self.items.get(item_id))
 
-    async def change(self, item_id: UUID, change: ItemChange) -> Item:
+    async def change(self, item_id: UUID, change: ItemChange, *, erasing: bool = False) -> Item:
         if item_id not in self.items:
             raise ItemNotFoundError(item_id)
         item = copy.deepcopy(self.items[item_id])

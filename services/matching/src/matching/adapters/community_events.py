@@ -93,7 +93,9 @@ class MongoEventRepository:
         document = await self.events.collection.find_one({"_id": str(event_id)})
         return from_document(document) if document else None
 
-    async def change(self, event_id: UUID, change: EventChange) -> CommunityEvent:
+    async def change(
+        self, event_id: UUID, change: EventChange, *, erasing: bool = False
+    ) -> CommunityEvent:
         changed: list[CommunityEvent] = []
 
         def apply(document: dict[str, Any]) -> tuple[dict[str, Any], Sequence[IntegrationEvent]]:
@@ -104,7 +106,7 @@ class MongoEventRepository:
 
         for _ in range(CHANGE_ATTEMPTS):
             try:
-                await self.events.update(str(event_id), apply, attempts=1)
+                await self.events.update(str(event_id), apply, attempts=1, redacting=erasing)
             except AggregateNotFoundError as error:
                 raise EventNotFoundError(event_id) from error
             except ConcurrentWriteError:

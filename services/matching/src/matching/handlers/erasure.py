@@ -28,7 +28,7 @@ async def erase_person(request: PersonErasureRequested, ctx: Context) -> None:
             return [accepted(event, promoted, request.correlation_id, ctx, from_waitlist=True)]
 
         try:
-            await ctx.events.change(event_id, forget)
+            await ctx.events.change(event_id, forget, erasing=True)
         except EventNotFoundError:
             continue
     await ctx.matches.delete_for_person(person_id)
@@ -59,7 +59,7 @@ async def forget_organiser(digest: str, *, ctx: Context) -> int:
             return []
 
         try:
-            await ctx.events.change(listed.id, forget)
+            await ctx.events.change(listed.id, forget, erasing=True)
         except EventNotFoundError:
             continue
         forgotten += 1

@@ -72,8 +72,9 @@ class MongoItemRepository:
         document = await self.items.collection.find_one({"_id": str(item_id)})
         return from_document(document) if document else None
 
-    async def change(self, item_id: UUID, change: ItemChange) -> Item:
-        """Apply `change` under optimistic concurrency with its events; its errors propagate."""
+    async def change(self, item_id: UUID, change: ItemChange, *, erasing: bool = False) -> Item:
+        """Apply `change` under optimistic concurrency with its events; its errors propagate.
+        `erasing`: what it blanks is taken out of the item's unpublished events too."""
         changed: list[Item] = []
 
         def apply(document: Document) -> tuple[Document, Sequence[IntegrationEvent]]:
@@ -85,7 +86,7 @@ class MongoItemRepository:
             return fields, events
 
         try:
-            await self.items.update(str(item_id), apply)
+            await self.items.update(str(item_id), apply, redacting=erasing)
         except AggregateNotFoundError as error:
             raise ItemNotFoundError(item_id) from error
         return changed[0]

@@ -73,7 +73,7 @@ async def _forget(found: list[Item], request: PersonErasureRequested, ctx: Conte
             return [outgoing_events.erasure_event(item, request)]
 
         try:
-            forgotten = await ctx.items.change(item.id, forget)
+            forgotten = await ctx.items.change(item.id, forget, erasing=True)
         except ItemNotFoundError:
             continue
         await forget_audio(forgotten, ctx)

@@ -26,6 +26,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from together_contracts import IntegrationEvent
 
 from together_kit.grouping import GroupWrite, insert_each
+from together_kit.messaging.redaction import erased_values, redacted
 
 Document = dict[str, Any]
 Change = tuple[Mapping[str, Any], Sequence[IntegrationEvent]]
@@ -150,6 +151,7 @@ class AggregateCollection:
         *,
         attempts: int = 8,
         known: Document | None = None,
+        redacting: bool = False,
     ) -> Document:
         """Apply `change` (current document -> fields to set, events) under optimistic concurrency.
 
@@ -159,7 +161,10 @@ class AggregateCollection:
 
         `known`: the document as its caller last wrote or read it, tried first instead of reading
         it again (one round trip fewer); if it is no longer current, the version filter refuses
-        the write and the document is read as usual."""
+        the write and the document is read as usual.
+
+        `redacting`: an erasure. The values the change removes from the document are taken out
+        of the events the document still holds, too (`together_kit.messaging.redaction`)."""
         for _ in range(attempts):
             current, known = known, None
             read = current is None
@@ -175,7 +180,11 @@ class AggregateCollection:
                 return current
             pending = staged(events)
             lease = self._lease(current, pending)
-            updated = _updated(current, fields, pending, lease)
+            held = current
+            if redacting and current.get("outbox"):
+                erased = erased_values(current, {**current, **fields})
+                held = {**current, "outbox": redacted(current["outbox"], erased)}
+            updated = _updated(held, fields, pending, lease)
             written = await self.collection.replace_one(
                 {"_id": document_id, "version": current["version"]}, updated
             )
