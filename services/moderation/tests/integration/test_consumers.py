@@ -51,6 +51,18 @@ def listing(description: str = "Soup and chat for everyone on the estate.") -> E
     )
 
 
+def erasure_of(address: str, moderation: Moderation) -> PersonErasureRequested:
+    """Signups' request to forget whoever wrote from `address` (named by its keyed digest)."""
+    key = moderation.settings.erasure_digest_key
+    return PersonErasureRequested(
+        producer="signups",
+        correlation_id="test-erasure",
+        data=PersonErasureRequestedData(
+            erasure_id=uuid.uuid4(), email_digest=email_digest(address, key=key)
+        ),
+    )
+
+
 async def test_a_listing_is_queued_screened_and_approved(
     moderation: Moderation, rabbitmq_url: str
 ) -> None:
@@ -158,14 +170,7 @@ async def test_erasure_by_email_unpublishes_and_blanks_the_authors_story(
     assert STORY_EXAMPLE["title"] in (await moderation.http.get("/stories")).text
     relay = moderation.app.state.runtime.relay
     await eventually(relay.backlog, until=lambda n: n == 0, what="the approval's events sent")
-    key = moderation.settings.erasure_digest_key
-    request = PersonErasureRequested(
-        producer="signups",
-        correlation_id="test-erasure",
-        data=PersonErasureRequestedData(
-            erasure_id=uuid.uuid4(), email_digest=email_digest("ANN@example.org ", key=key)
-        ),
-    )
+    request = erasure_of("ANN@example.org ", moderation)
 
     assert await erasure.forget_author(request, moderation.ctx) == 1
 
@@ -223,14 +228,7 @@ async def test_erasure_reaches_the_events_the_story_has_not_published_yet(
         "outbox_lease_until": time.time() + 3600,
     }
     await items.replace_one({"_id": str(story_id)}, held_elsewhere)
-    key = moderation.settings.erasure_digest_key
-    request = PersonErasureRequested(
-        producer="signups",
-        correlation_id="test-erasure",
-        data=PersonErasureRequestedData(
-            erasure_id=uuid.uuid4(), email_digest=email_digest("ann@example.org", key=key)
-        ),
-    )
+    request = erasure_of("ann@example.org", moderation)
 
     assert await erasure.forget_author(request, moderation.ctx) == 1
 
@@ -301,14 +299,7 @@ async def test_a_story_stored_before_the_keyed_digest_is_found_after_start_up(
         {"_id": story_id},
         {"$unset": {"author_email_digest": ""}, "$set": {"author_email_sha256": "ab" * 32}},
     )
-    key = moderation.settings.erasure_digest_key
-    request = PersonErasureRequested(
-        producer="signups",
-        correlation_id="test-erasure",
-        data=PersonErasureRequestedData(
-            erasure_id=uuid.uuid4(), email_digest=email_digest("ann@example.org", key=key)
-        ),
-    )
+    request = erasure_of("ann@example.org", moderation)
     assert await erasure.forget_author(request, moderation.ctx) == 0
 
     await moderation.ctx.items.ensure_indexes()  # type: ignore[attr-defined]
