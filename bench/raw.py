@@ -1,6 +1,7 @@
 """The raw hops each limit is made of, measured with the same clients the services use."""
 
 import asyncio
+import functools
 import json
 import sys
 import time
@@ -14,9 +15,12 @@ from typing import Any
 import aio_pika
 import aiosmtplib
 from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractQueue
+from faststream.middlewares import AckPolicy
+from faststream.rabbit import Channel, QueueType, RabbitBroker, RabbitQueue
 from pymongo import AsyncMongoClient
 from together_contracts import IntegrationEvent
 from together_kit.dev.stack import free_port, wait_for_port
+from together_kit.grouping import GroupWrite, insert_each
 from together_kit.messaging.topology import EVENTS
 
 from bench.stack import LaunchedService
@@ -188,8 +192,9 @@ async def consume_latencies(url: str, bodies: list[bytes]) -> list[float]:
     return took
 
 
-async def consume_rate(url: str, bodies: list[bytes], *, prefetch: int) -> float:
-    """Raw aio-pika consume + ack of a queue already holding the messages, per second."""
+@asynccontextmanager
+async def filled_queue(url: str, bodies: list[bytes]) -> AsyncIterator[str]:
+    """A quorum queue (as the services' are) holding `bodies`; its name. Deleted after."""
     key = f"bench.raw.{uuid.uuid4().hex[:8]}"
     async with events_exchange(url) as (channel, exchange):
         queue = await channel.declare_queue(
@@ -197,11 +202,20 @@ async def consume_rate(url: str, bodies: list[bytes], *, prefetch: int) -> float
         )
         await queue.bind(exchange, routing_key=key)
         await publish_many(exchange, bodies, key)
+        try:
+            yield queue.name
+        finally:
+            await queue.delete(if_unused=False, if_empty=False)
+
+
+async def consume_rate(url: str, bodies: list[bytes], *, prefetch: int) -> float:
+    """Raw aio-pika consume + ack of a queue already holding the messages, per second."""
+    async with filled_queue(url, bodies) as name:
         connection = await aio_pika.connect(url)
         try:
             consuming = await connection.channel()
             await consuming.set_qos(prefetch_count=prefetch)
-            source = await consuming.get_queue(queue.name)
+            source = await consuming.get_queue(name)
             done = asyncio.Event()
             count = 0
 
@@ -219,7 +233,57 @@ async def consume_rate(url: str, bodies: list[bytes], *, prefetch: int) -> float
             elapsed = time.perf_counter() - started
         finally:
             await connection.close()
-        await queue.delete(if_unused=False, if_empty=False)
+    return len(bodies) / elapsed
+
+
+async def framework_floor_rate(
+    url: str, mongodb_url: str, bodies: list[bytes], *, prefetch: int
+) -> float:
+    """A consumer as the services run one, doing only the store work any keyed handler that
+    looks something up must do, per second: FastStream with the kit's broker options, ack
+    policy and prefetch; per message one insert keyed by its id and one find, each grouped with
+    the messages in flight (`together_kit.grouping`); no guard, no service code. What a service
+    consumer could reach on this machine if its own code cost nothing."""
+    client = mongo_client(mongodb_url)
+    database = client[f"bench_floor_{uuid.uuid4().hex[:8]}"]
+    kept, looked = database["kept"], database["looked"]
+    await kept.insert_one({"_id": "warm"})
+
+    async def find_all(keys: Sequence[str]) -> list[None]:
+        await looked.find({"_id": {"$in": list(keys)}}).to_list()
+        return [None for _ in keys]
+
+    insert = GroupWrite(functools.partial(insert_each, kept))
+    find = GroupWrite(find_all)
+    done = asyncio.Event()
+    count = 0
+    try:
+        async with filled_queue(url, bodies) as name:
+            broker = RabbitBroker(url, logger=None)
+
+            @broker.subscriber(
+                RabbitQueue(name, durable=True, queue_type=QueueType.QUORUM, declare=False),
+                ack_policy=AckPolicy.NACK_ON_ERROR,
+                channel=Channel(prefetch_count=prefetch),
+            )
+            async def handle(body: dict[str, Any]) -> None:
+                nonlocal count
+                await insert({"_id": body["id"], "data": body.get("data")})
+                await find(body["id"])
+                count += 1
+                if count >= len(bodies):
+                    done.set()
+
+            started = time.perf_counter()
+            await broker.start()
+            try:
+                await asyncio.wait_for(done.wait(), 120)
+                elapsed = time.perf_counter() - started
+            finally:
+                await broker.stop()
+    finally:
+        await client.drop_database(database.name)
+        await client.close()
     return len(bodies) / elapsed
 
 

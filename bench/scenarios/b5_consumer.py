@@ -8,7 +8,10 @@ writes the profile keyed by the event id (its own inbox: `subscriptions.keyed`, 
 inbox check or record) and looks for events to propose (none here). The events in flight at once
 (the prefetch) share those reads and writes (`together_kit.grouping`). Figure: events/s from the first publish
 until the N-th volunteer's profile is stored. Limit: raw aio-pika consume + JSON parse + ack of
-the same bodies from a quorum queue already holding them, with the service's prefetch.
+the same bodies from a quorum queue already holding them, with the service's prefetch. Beside it,
+the floor (`raw.framework_floor_rate`): the same bodies through a FastStream consumer configured
+as the services' whose handler makes only matching's two store commands (the keyed insert, the
+look for events), grouped the same way, with no service code: the most B5 could be here.
 
 Before issue 20 the handler was inbox-guarded and the figure ended when the N-th id was in
 matching's inbox: the same point (the event handled), two store round trips per event earlier.
@@ -85,10 +88,13 @@ async def run(ctx: RunContext) -> ScenarioResult:
         ctx.stack.stop(matching)
         bodies = [event.model_dump_json().encode() for event in events]
         limit = await raw.consume_rate(ctx.stack.rabbitmq_url, bodies, prefetch=PREFETCH)
+        floor = await raw.framework_floor_rate(
+            ctx.stack.rabbitmq_url, ctx.stack.mongodb_url, bodies, prefetch=PREFETCH
+        )
     finally:
         await client.drop_database(database)
         await client.close()
-    result.limits = {"raw_consume_ack_per_s": limit}
+    result.limits = {"raw_consume_ack_per_s": limit, "framework_floor_per_s": floor}
     result.add(
         Figure(
             "events/s",
@@ -97,6 +103,15 @@ async def run(ctx: RunContext) -> ScenarioResult:
             limit,
             "raw aio-pika consume+ack, same prefetch",
             goal_ratio=0.25,
+        )
+    )
+    result.add(
+        Figure(
+            "floor: FastStream + 2 grouped store commands, no service code",
+            floor,
+            "/s",
+            limit,
+            "raw aio-pika consume+ack, same prefetch",
         )
     )
     return result

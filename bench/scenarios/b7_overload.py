@@ -5,10 +5,16 @@ signups runs as a process; requests are started at the fixed rate (open loop) ov
 2xx, 429 or 503 (a timeout, a refused connection or a 500 counts against it) and the goodput
 (2xx/s) against B1's peak rate measured in the same run. Requests the client could not even
 start (every connection busy) are reported as `not_sent`, and count against the share too.
+
+Beside them, the floor: the same client at the same rate, for at most `FLOOR_SECONDS`, against
+the bare FastAPI app of B1's H (`bench.bare_app`: the same server, no work), with signups
+stopped. Its share is what this machine's client and server stack answer at all at that rate:
+a share below 1 there cannot be reached by signups here either.
 """
 
 import json
 
+from bench import raw
 from bench.context import RunContext
 from bench.loadgen import TIMEOUT_STATUS, closed_loop, open_loop, post_request
 from bench.results import Figure, ScenarioResult
@@ -16,6 +22,7 @@ from bench.scenarios.b1_signup_surge import PATH
 from bench.stats import curve, ms, rate
 
 ANSWERED_ON_PURPOSE = (429, 503)
+FLOOR_SECONDS = 20.0
 
 
 async def run(ctx: RunContext) -> ScenarioResult:
@@ -54,6 +61,17 @@ async def run(ctx: RunContext) -> ScenarioResult:
         max_in_flight=p.b7_max_in_flight,
         timeout=p.b7_timeout_seconds,
     )
+    ctx.stack.stop(signups)
+    with raw.bare_app(ctx.work_dir / "bare-b7") as bare:
+        floor = await open_loop(
+            host,
+            bare.port,
+            lambda i: post_request(host, bare.port, PATH, bodies[i]),
+            rate=offered,
+            seconds=min(p.b7_seconds, FLOOR_SECONDS),
+            max_in_flight=p.b7_max_in_flight,
+            timeout=p.b7_timeout_seconds,
+        )
     asked = len(load.outcomes) + load.not_sent
     ok = load.count(lambda s: 200 <= s < 300)
     on_purpose = load.count(lambda s: s in ANSWERED_ON_PURPOSE)
@@ -74,6 +92,9 @@ async def run(ctx: RunContext) -> ScenarioResult:
         "other": other,
         "not_sent_client_busy": load.not_sent,
         "unanswered_by_cause": dict(load.failures.most_common()),
+        "floor_asked": len(floor.outcomes) + floor.not_sent,
+        "floor_sent_per_s": round(rate(len(floor.outcomes), floor.seconds), 1),
+        "floor_not_sent_client_busy": floor.not_sent,
     }
     result.add(
         Figure("share 2xx/429/503", answered_share, "", 1.0, "every request", goal_ratio=1.0)
@@ -86,6 +107,17 @@ async def run(ctx: RunContext) -> ScenarioResult:
             sustainable,
             "B1 signups/s (same run)",
             goal_ratio=0.9,
+        )
+    )
+    floor_asked = len(floor.outcomes) + floor.not_sent
+    floor_answered = floor.count(lambda s: 200 <= s < 300 or s in ANSWERED_ON_PURPOSE)
+    result.add(
+        Figure(
+            "floor: share answered by the bare app, same client and rate",
+            floor_answered / floor_asked if floor_asked else 0.0,
+            "",
+            1.0,
+            "every request",
         )
     )
     result.series["latency_curves"] = {
