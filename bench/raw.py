@@ -6,7 +6,7 @@ import json
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from email.message import EmailMessage
 from pathlib import Path
@@ -17,7 +17,7 @@ import aiosmtplib
 from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractQueue
 from faststream.middlewares import AckPolicy
 from faststream.rabbit import Channel, QueueType, RabbitBroker, RabbitQueue
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, UpdateOne
 from together_contracts import IntegrationEvent
 from together_kit.dev.stack import free_port, wait_for_port
 from together_kit.grouping import GroupWrite, insert_each
@@ -319,6 +319,84 @@ async def smtp_rate(port: int, count: int, *, size: int, connections: int) -> fl
     finally:
         for client in clients:
             await client.quit()
+
+
+async def mail_floor_rate(
+    url: str,
+    mongodb_url: str,
+    bodies: list[bytes],
+    *,
+    smtp_port: int,
+    size: int,
+    connections: int,
+    prefetch: int,
+) -> float:
+    """What crash-safe email sending costs on this machine before any service code, messages/s:
+    a FastStream consumer configured as the services' (`framework_floor_rate`) whose handler
+    makes the three writes a delivery log needs to send each message once (the message recorded
+    before it is sent, marked handed over at the point of no return, its outcome recorded), each
+    grouped with the messages in flight, and sends a prebuilt email of `size` bytes over
+    `connections` kept-open aiosmtplib connections, as `smtp_rate` does."""
+    client = mongo_client(mongodb_url)
+    database = client[f"bench_floor_{uuid.uuid4().hex[:8]}"]
+    log = database["messages"]
+    await log.insert_one({"_id": "warm"})
+
+    def marking(status: str) -> Callable[[Sequence[str]], Awaitable[list[bool]]]:
+        async def mark_all(keys: Sequence[str]) -> list[bool]:
+            change = {"$set": {"status": status, "at": time.time()}, "$inc": {"version": 1}}
+            await log.bulk_write([UpdateOne({"_id": key}, change) for key in keys], ordered=False)
+            return [True for _ in keys]
+
+        return mark_all
+
+    record = GroupWrite(functools.partial(insert_each, log))
+    hand_over, finish = GroupWrite(marking("handed-over")), GroupWrite(marking("sent"))
+    emails = [sample_email(n, size=size) for n in range(len(bodies))]
+    idle: asyncio.Queue[aiosmtplib.SMTP] = asyncio.Queue()
+    for _ in range(connections):
+        smtp = aiosmtplib.SMTP(hostname="127.0.0.1", port=smtp_port, timeout=30)
+        await smtp.connect()
+        idle.put_nowait(smtp)
+    done = asyncio.Event()
+    count = 0
+    try:
+        async with filled_queue(url, bodies) as name:
+            broker = RabbitBroker(url, logger=None)
+
+            @broker.subscriber(
+                RabbitQueue(name, durable=True, queue_type=QueueType.QUORUM, declare=False),
+                ack_policy=AckPolicy.NACK_ON_ERROR,
+                channel=Channel(prefetch_count=prefetch),
+            )
+            async def handle(body: dict[str, Any]) -> None:
+                nonlocal count
+                key, email = body["id"], emails[count % len(emails)]
+                await record({"_id": key, "status": "sending", "version": 1})
+                smtp = await idle.get()
+                try:
+                    await hand_over(key)
+                    await smtp.send_message(email)
+                finally:
+                    idle.put_nowait(smtp)
+                await finish(key)
+                count += 1
+                if count >= len(bodies):
+                    done.set()
+
+            started = time.perf_counter()
+            await broker.start()
+            try:
+                await asyncio.wait_for(done.wait(), 300)
+                elapsed = time.perf_counter() - started
+            finally:
+                await broker.stop()
+    finally:
+        while not idle.empty():
+            await idle.get_nowait().quit()
+        await client.drop_database(database.name)
+        await client.close()
+    return len(bodies) / elapsed
 
 
 async def smtp_latencies(port: int, count: int, *, size: int) -> list[float]:

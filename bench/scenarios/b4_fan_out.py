@@ -5,6 +5,10 @@ M contacts are written into its store with the documents its repository writes; 
 published as matching's relay would. Figure: messages accepted by the sink per second, from the
 first publish to the M-th message. Limit: raw aiosmtplib sends of messages of the same size over
 as many connections at once as notifications is given (`CONNECTIONS`), to the same sink.
+Beside it, the floor (`raw.mail_floor_rate`): the invitations' bodies through a FastStream
+consumer configured as the services', making only the three delivery-log writes that sending
+each message once needs, grouped as notifications groups them, and sending prebuilt emails of
+the same size over the same connections: the most B4 could be here with a crash-safe log.
 """
 
 import time
@@ -25,6 +29,9 @@ from bench.results import Figure, ScenarioResult
 from bench.scenarios.b3_matching import next_saturday_morning
 from bench.stats import rate
 
+PREFETCH: int = NotificationsSettings.model_fields["prefetch"].default
+FLOOR_MESSAGES = 3000
+"""The floor's sample of the invitations (its rate settles within a few hundred)."""
 CONNECTIONS: int = NotificationsSettings.model_fields["smtp_connections"].default
 """NOTIFICATIONS_SMTP_CONNECTIONS for the run (its default), and the raw limit's connections."""
 
@@ -108,10 +115,23 @@ async def run(ctx: RunContext) -> ScenarioResult:
             sizes = [len(bytes(m)) for m in sink.messages[:50]]
             size = sum(sizes) // max(1, len(sizes))
             limit = await raw.smtp_rate(sink.smtp_port, count, size=size, connections=CONNECTIONS)
+            floor = await raw.mail_floor_rate(
+                ctx.stack.rabbitmq_url,
+                ctx.stack.mongodb_url,
+                [event.model_dump_json().encode() for event in events[:FLOOR_MESSAGES]],
+                smtp_port=sink.smtp_port,
+                size=size,
+                connections=CONNECTIONS,
+                prefetch=PREFETCH,
+            )
     finally:
         await client.drop_database(database)
         await client.close()
-    result.limits = {"smtp_raw_per_s": limit, "message_bytes": float(size)}
+    result.limits = {
+        "smtp_raw_per_s": limit,
+        "message_bytes": float(size),
+        "crash_safe_floor_per_s": floor,
+    }
     result.add(
         Figure(
             "invitations/s",
@@ -120,6 +140,15 @@ async def run(ctx: RunContext) -> ScenarioResult:
             limit,
             f"raw aiosmtplib send, {CONNECTIONS} connection(s)",
             goal_ratio=0.5,
+        )
+    )
+    result.add(
+        Figure(
+            "floor: FastStream + 3 grouped delivery-log writes + raw send, no service code",
+            floor,
+            "/s",
+            limit,
+            f"raw aiosmtplib send, {CONNECTIONS} connection(s)",
         )
     )
     if delivered < count:
