@@ -11,7 +11,6 @@ texts go through the local SMS sink in GOV.UK Notify's shape (the volunteer's re
 import asyncio
 import json
 import re
-import uuid
 from datetime import datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,6 +18,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from together_kit.dev.smssink import SmsSink
+from together_kit.testing.phones import drama_mobile
 from together_kit.testing.tags import unique_tag
 
 from .conftest import System
@@ -33,12 +33,6 @@ from .test_journeys import (
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
-
-
-def a_mobile() -> tuple[str, str]:
-    """One of Ofcom's drama mobiles as staff would type it, and in E.164 (not the texts journey's)."""
-    last = 100 + uuid.uuid4().int % 600
-    return f"07700 900{last:03d}", f"+447700900{last:03d}"
 
 
 async def start(system: System, mail_sink: Any, sms_sink: SmsSink) -> None:
@@ -105,7 +99,8 @@ async def test_staff_sign_up_a_mobile_only_volunteer_who_is_welcomed_invited_and
     system: System, mail_sink: Any, sms_sink: SmsSink
 ) -> None:
     await start(system, mail_sink, sms_sink)
-    typed, phone = a_mobile()
+    mobile = drama_mobile()
+    typed, phone = mobile.national, mobile.e164
     title = f"Bute Park litter pick {unique_tag()}"
     async with moderator(system) as desk:
         start_link = await pass_to_signups(desk, system)

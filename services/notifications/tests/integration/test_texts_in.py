@@ -3,7 +3,6 @@ bearer token, its JSON), on the real store and broker: each text acts once howev
 provider resends it, what it tells other services goes through the outbox, and every reply is a
 text in the delivery log."""
 
-import random
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from together_contracts import (
 )
 from together_kit.dev.smsshapes import Text, twilio_callback
 from together_kit.dev.smssink import NOTIFY_TEMPLATE_ID, SmsSink
+from together_kit.testing.phones import drama_mobile
 from together_kit.testing.probe import event_probe, publish_event
 from together_kit.testing.waiting import eventually
 
@@ -39,13 +39,8 @@ pytestmark = pytest.mark.integration
 TOKEN = "callback-token-for-the-inbound-tests-0123456789"
 
 
-_DRAMA_ENDINGS = iter(random.sample(range(1000), 1000))
-
-
 def new_phone() -> str:
-    """A number in Ofcom's range for drama (07700 900000-900999), E.164, none twice in a run (a
-    test's two people on one number by chance would be one person)."""
-    return f"+447700900{next(_DRAMA_ENDINGS):03d}"
+    return drama_mobile().e164
 
 
 @dataclass

@@ -33,6 +33,7 @@ from together_contracts import (
 from together_contracts.matches import MatchProposed
 from together_kit.dev.smsshapes import Text, notify_callback
 from together_kit.dev.smssink import DEVELOPMENT_NOTIFY_API_KEY, DEVELOPMENT_TOKEN, SmsSink
+from together_kit.testing.phones import drama_mobile
 from together_kit.testing.probe import publish_event
 from together_kit.testing.waiting import eventually
 
@@ -44,8 +45,7 @@ NOON = datetime(2026, 11, 25, 12, 0, tzinfo=LONDON)
 
 
 def new_phone() -> str:
-    """A number in Ofcom's range for drama (07700 900000-900999), E.164."""
-    return f"+447700900{uuid.uuid4().int % 1000:03d}"
+    return drama_mobile().e164
 
 
 @contextmanager

@@ -11,6 +11,7 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 from together_kit.staff_pass import DEVELOPMENT_STAFF_PASS_SECRET, StaffPass, issue_pass
 from together_kit.testing.browser import PHONE, require_chromium
+from together_kit.testing.phones import drama_mobile
 from together_kit.testing.processes import ServiceProcess
 
 pytestmark = pytest.mark.browser
@@ -43,9 +44,7 @@ async def test_staff_sign_up_a_mobile_only_volunteer_and_print_the_letter(
 
     await page.get_by_role("link", name="Sign up a volunteer").click()
     await page.get_by_label("Their name").fill("Gwen Harries")
-    await page.get_by_label("Phone number (optional)").fill(
-        f"07700 900{uuid.uuid4().int % 1000:03d}"
-    )
+    await page.get_by_label("Phone number (optional)").fill(drama_mobile().national)
     await page.get_by_label("Postcode").fill("cf10 1aa")
     await page.get_by_label("On a paper form").check()
     await page.get_by_role("button", name="Sign them up").click()

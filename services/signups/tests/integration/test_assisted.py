@@ -17,6 +17,7 @@ import pytest
 from pymongo import AsyncMongoClient
 from together_contracts import phone_digest
 from together_kit.staff_pass import StaffPass, issue_pass
+from together_kit.testing.phones import drama_mobile
 from together_kit.testing.probe import EventProbe, event_probe
 
 from . import test_my_together as my_together
@@ -67,8 +68,7 @@ async def _sign_in(http: httpx.AsyncClient, signups: Signups) -> str:
 
 
 def mobile() -> str:
-    """One of Ofcom's drama mobiles, as staff might type it."""
-    return f"07700 900{uuid.uuid4().int % 1000:03d}"
+    return drama_mobile().national
 
 
 def e164(typed: str) -> str:
