@@ -12,10 +12,10 @@ from the document out of those events too:
   story, the id of an erased volunteer) is dropped; the erasure's own events follow it.
 
 Values are compared whole (strings only), with the event's model from the contracts' registry
-telling which fields may be empty. An event this process is publishing at that moment from
-memory (`together_kit.messaging.eager`) is published as it was: it was on its way before the
-erasure, as if the erasure had come a moment later, and the erasure's events reach its readers
-after it.
+telling which fields may be empty. Events a process already holds in memory to publish (the
+writer's eager publish, `together_kit.messaging.eager`, or a relay that claimed the document
+first) are published as they were, as if the erasure had come a little later: normally
+milliseconds, longer while the broker holds publishes back (docs/adr/0002-outbox.md).
 """
 
 import types
