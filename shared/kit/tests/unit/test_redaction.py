@@ -78,6 +78,13 @@ def test_the_values_a_change_removes_are_those_left_nowhere_in_the_document() ->
     assert erased_values(before, after) == {"sam@example.org", "Sam", "M1 1AE", "1 River Street"}
 
 
+def test_a_key_the_change_removes_is_erased_too() -> None:
+    person = str(uuid.uuid4())
+    before = {"_id": "e1", "attendance": {person: True, "someone-else": False}}
+    after = {"_id": "e1", "attendance": {"someone-else": False}}
+    assert erased_values(before, after) == {person}
+
+
 def test_an_event_that_cannot_be_told_without_an_erased_value_is_dropped() -> None:
     kept = story_approved(title="Kept")
     erased = story_approved()

@@ -38,7 +38,8 @@ _OUTBOX_FIELDS = frozenset(
 
 
 def erased_values(before: Mapping[str, Any], after: Mapping[str, Any]) -> frozenset[str]:
-    """The strings `before` holds anywhere that `after` holds nowhere (outbox fields aside)."""
+    """The strings `before` holds anywhere (values, and keys below the top) that `after` holds
+    nowhere (outbox fields aside)."""
     return frozenset(_strings(before)) - frozenset(_strings(after))
 
 
@@ -146,8 +147,11 @@ def _strings(value: Any, *, top: bool = True) -> Iterator[str]:
             yield value
     elif isinstance(value, Mapping):
         for key, inner in value.items():
-            if not (top and key in _OUTBOX_FIELDS):
-                yield from _strings(inner, top=False)
+            if top and key in _OUTBOX_FIELDS:
+                continue
+            if not top and isinstance(key, str) and key:
+                yield key  # e.g. a person's id keying what is known of them
+            yield from _strings(inner, top=False)
     elif isinstance(value, list | tuple):
         for inner in value:
             yield from _strings(inner, top=False)
