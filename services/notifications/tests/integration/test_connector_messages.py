@@ -54,12 +54,19 @@ def registered(person_id: uuid.UUID, address: str, language: str) -> VolunteerRe
     )
 
 
-def moved(person_id: uuid.UUID, state: ConnectorState, districts: list[str]) -> ConnectorMoved:
+def moved(
+    person_id: uuid.UUID, state: ConnectorState, districts: list[str], *, later: int = 0
+) -> ConnectorMoved:
+    """A step of the connector's path, made `later` minutes after midday."""
     return ConnectorMoved(
         producer="moderation",
         correlation_id="connector",
         data=ConnectorMovedData(
-            person_id=person_id, state=state, previous=None, districts=districts, moved_at=MIDDAY
+            person_id=person_id,
+            state=state,
+            previous=None,
+            districts=districts,
+            moved_at=MIDDAY + timedelta(minutes=later),
         ),
     )
 
@@ -77,6 +84,29 @@ def call(code: str) -> CallOpened:
             opened_at=MIDDAY,
         ),
     )
+
+
+async def test_a_connectors_moves_handled_out_of_order_leave_the_latest_districts(
+    settings_for: Callable[..., Settings], inspector: AsyncDatabase[Document]
+) -> None:
+    """Moves handled in any order, or again, leave the districts of the one made last."""
+    app = create_app(settings_for(), clock=Clock(MIDDAY))
+    ctx: Context = app.state.context
+    assert ctx.connectors is not None
+    person = str(uuid.uuid4())
+    first, then = MIDDAY, MIDDAY + timedelta(days=3)
+    async with app.router.lifespan_context(app):
+        assert await ctx.connectors.keep(person, [], as_of=then)
+        assert not await ctx.connectors.keep(person, ["LL57", "LL55"], as_of=first)
+        assert await ctx.connectors.active_in("LL57") == []
+
+        assert await ctx.connectors.keep(person, ["SA31"], as_of=then + timedelta(days=1))
+        assert await ctx.connectors.keep(person, ["SA31"], as_of=then + timedelta(days=1))
+        assert [d["person_id"] for d in await ctx.connectors.active_in("SA31")] == [person]
+
+        await ctx.connectors.forget(person)
+        assert await inspector["connector_districts"].count_documents({}) == 0
+        assert await ctx.connectors.keep(person, ["LL57"], as_of=first), "forgotten: anew"
 
 
 async def test_an_active_connector_hears_of_a_call_in_their_district_once_a_month(
@@ -97,7 +127,7 @@ async def test_an_active_connector_hears_of_a_call_in_their_district_once_a_mont
         await publish_event(rabbitmq_url, moved(people[active], ConnectorState.ACTIVE, ["LL57"]))
         await publish_event(rabbitmq_url, moved(people[elsewhere], ConnectorState.ACTIVE, ["SA31"]))
         await publish_event(rabbitmq_url, moved(people[paused], ConnectorState.ACTIVE, ["LL57"]))
-        await publish_event(rabbitmq_url, moved(people[paused], ConnectorState.PAUSED, []))
+        await publish_event(rabbitmq_url, moved(people[paused], ConnectorState.PAUSED, [], later=5))
         [_, step] = await smtp_sink.wait_for(active, 2)
         assert step["Subject"] == "Rydych chi bellach yn gysylltydd cymunedol"
         await smtp_sink.wait_for(paused, 3)

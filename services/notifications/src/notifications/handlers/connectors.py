@@ -30,8 +30,10 @@ CALLS_AT_MOST_EVERY = timedelta(days=30)
 async def tell_connector(event: ConnectorMoved, ctx: Context) -> None:
     data = event.data
     districts = list(data.districts) if data.state is ConnectorState.ACTIVE else []
-    if ctx.connectors is not None:
-        await ctx.connectors.keep(str(data.person_id), districts)
+    if ctx.connectors is not None and not await ctx.connectors.keep(
+        str(data.person_id), districts, as_of=data.moved_at
+    ):
+        districts = []  # an older step than the one kept: its districts are not theirs now
     contact = await ctx.contacts.get(str(data.person_id))
     if contact is None:
         log.info("connector step not told: no contact", person_id=str(data.person_id))

@@ -122,8 +122,16 @@ class ConnectorDistricts(Protocol):
     """Where each community connector is active (adapters.connectors)."""
 
     async def keep(
-        self, person_id: str, districts: list[str], *, organisation: bool = False
-    ) -> None: ...
+        self,
+        person_id: str,
+        districts: list[str],
+        *,
+        organisation: bool = False,
+        as_of: datetime | None = None,
+    ) -> bool:
+        """False when a move made after `as_of` is already kept (nothing changed)."""
+        ...
+
     async def active_in(self, district: str) -> list[dict[str, Any]]: ...
     async def told(self, person_id: str, district: str, at: datetime) -> None: ...
     async def forget(self, person_id: str) -> None: ...
