@@ -9,6 +9,7 @@ import argparse
 import uvicorn
 from fastapi import FastAPI, status
 from pydantic import BaseModel, Field
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 
 class Body(BaseModel):
@@ -41,11 +42,35 @@ def create_app() -> FastAPI:
     return app
 
 
+SHED_BODY = b'{"detail":"busy"}'
+
+
+async def shed_everything(scope: Scope, receive: Receive, send: Send) -> None:
+    """The cheapest answer the services' server can give: a 503 at once, as load shedding's, to
+    every request (`--shed`, B7's floor); nothing read, nothing built per request."""
+    if scope["type"] != "http":
+        return
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 503,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(SHED_BODY)).encode()),
+                (b"retry-after", b"1"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": SHED_BODY})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
-    port: int = parser.parse_args().port
-    uvicorn.run(create_app(), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    parser.add_argument("--shed", action="store_true", help="answer every request 503 at once")
+    args = parser.parse_args()
+    app: ASGIApp = shed_everything if args.shed else create_app()
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
 
 
 if __name__ == "__main__":

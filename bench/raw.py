@@ -36,15 +36,23 @@ def mongo_client(url: str) -> AsyncMongoClient[Document]:
 
 
 @contextmanager
-def bare_app(log_dir: Path) -> Iterator[LaunchedService]:
-    """The tiny FastAPI app of `bench.bare_app` as a process; yields it ready."""
+def bare_app(log_dir: Path, *, shed: bool = False) -> Iterator[LaunchedService]:
+    """The tiny FastAPI app of `bench.bare_app` as a process (`shed`: instead, a raw ASGI app
+    answering every request 503 at once); yields it ready."""
     port = free_port()
     process = LaunchedService(
         "bare",
         {},
         log_dir,
         port=port,
-        command=[sys.executable, "-m", "bench.bare_app", "--port", str(port)],
+        command=[
+            sys.executable,
+            "-m",
+            "bench.bare_app",
+            "--port",
+            str(port),
+            *(["--shed"] if shed else []),
+        ],
     )
     log_dir.mkdir(parents=True, exist_ok=True)
     process.start()

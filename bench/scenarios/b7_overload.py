@@ -7,9 +7,10 @@ signups runs as a process; requests are started at the fixed rate (open loop) ov
 start (every connection busy) are reported as `not_sent`, and count against the share too.
 
 Beside them, the floor: the same client at the same rate, for at most `FLOOR_SECONDS`, against
-the bare FastAPI app of B1's H (`bench.bare_app`: the same server, no work), with signups
-stopped. Its share is what this machine's client and server stack answer at all at that rate:
-a share below 1 there cannot be reached by signups here either.
+uvicorn serving a raw ASGI app that answers every request 503 at once (`bench.bare_app --shed`:
+the cheapest answer signups could give), with signups stopped. Its share is the most this
+machine's client and server answer at that rate: a share below 1 there cannot be reached by
+signups here either.
 """
 
 import json
@@ -62,7 +63,7 @@ async def run(ctx: RunContext) -> ScenarioResult:
         timeout=p.b7_timeout_seconds,
     )
     ctx.stack.stop(signups)
-    with raw.bare_app(ctx.work_dir / "bare-b7") as bare:
+    with raw.bare_app(ctx.work_dir / "bare-b7", shed=True) as bare:
         floor = await open_loop(
             host,
             bare.port,
@@ -113,7 +114,7 @@ async def run(ctx: RunContext) -> ScenarioResult:
     floor_answered = floor.count(lambda s: 200 <= s < 300 or s in ANSWERED_ON_PURPOSE)
     result.add(
         Figure(
-            "floor: share answered by the bare app, same client and rate",
+            "floor: share answered by a server that sheds every request, same client and rate",
             floor_answered / floor_asked if floor_asked else 0.0,
             "",
             1.0,
