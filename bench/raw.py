@@ -244,6 +244,43 @@ async def consume_rate(url: str, bodies: list[bytes], *, prefetch: int) -> float
     return len(bodies) / elapsed
 
 
+async def faststream_rate(
+    url: str,
+    bodies: list[bytes],
+    handle: Callable[[dict[str, Any]], Awaitable[None]],
+    *,
+    prefetch: int,
+    timeout: float = 120,
+) -> float:
+    """`bodies` from a filled quorum queue through a FastStream consumer configured as the
+    services' (the kit's broker options, ack policy and prefetch) whose handler is `handle`,
+    messages/s until every one is handled."""
+    done = asyncio.Event()
+    count = 0
+    async with filled_queue(url, bodies) as name:
+        broker = RabbitBroker(url, logger=None)
+
+        @broker.subscriber(
+            RabbitQueue(name, durable=True, queue_type=QueueType.QUORUM, declare=False),
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            channel=Channel(prefetch_count=prefetch),
+        )
+        async def counted(body: dict[str, Any]) -> None:
+            nonlocal count
+            await handle(body)
+            count += 1
+            if count >= len(bodies):
+                done.set()
+
+        started = time.perf_counter()
+        await broker.start()
+        try:
+            await asyncio.wait_for(done.wait(), timeout)
+            return len(bodies) / (time.perf_counter() - started)
+        finally:
+            await broker.stop()
+
+
 async def framework_floor_rate(
     url: str, mongodb_url: str, bodies: list[bytes], *, prefetch: int
 ) -> float:
@@ -263,36 +300,16 @@ async def framework_floor_rate(
 
     insert = GroupWrite(functools.partial(insert_each, kept))
     find = GroupWrite(find_all)
-    done = asyncio.Event()
-    count = 0
+
+    async def handle(body: dict[str, Any]) -> None:
+        await insert({"_id": body["id"], "data": body.get("data")})
+        await find(body["id"])
+
     try:
-        async with filled_queue(url, bodies) as name:
-            broker = RabbitBroker(url, logger=None)
-
-            @broker.subscriber(
-                RabbitQueue(name, durable=True, queue_type=QueueType.QUORUM, declare=False),
-                ack_policy=AckPolicy.NACK_ON_ERROR,
-                channel=Channel(prefetch_count=prefetch),
-            )
-            async def handle(body: dict[str, Any]) -> None:
-                nonlocal count
-                await insert({"_id": body["id"], "data": body.get("data")})
-                await find(body["id"])
-                count += 1
-                if count >= len(bodies):
-                    done.set()
-
-            started = time.perf_counter()
-            await broker.start()
-            try:
-                await asyncio.wait_for(done.wait(), 120)
-                elapsed = time.perf_counter() - started
-            finally:
-                await broker.stop()
+        return await faststream_rate(url, bodies, handle, prefetch=prefetch)
     finally:
         await client.drop_database(database.name)
         await client.close()
-    return len(bodies) / elapsed
 
 
 def sample_email(n: int, *, size: int = 1500) -> EmailMessage:
@@ -340,7 +357,7 @@ async def mail_floor_rate(
     prefetch: int,
 ) -> float:
     """What crash-safe email sending costs on this machine before any service code, messages/s:
-    a FastStream consumer configured as the services' (`framework_floor_rate`) whose handler
+    a FastStream consumer configured as the services' (`faststream_rate`) whose handler
     makes the three writes a delivery log needs to send each message once (the message recorded
     before it is sent, marked handed over at the point of no return, its outcome recorded), each
     grouped with the messages in flight, and sends a prebuilt email of `size` bytes over
@@ -366,45 +383,28 @@ async def mail_floor_rate(
         smtp = aiosmtplib.SMTP(hostname="127.0.0.1", port=smtp_port, timeout=30)
         await smtp.connect()
         idle.put_nowait(smtp)
-    done = asyncio.Event()
-    count = 0
+    emails_by_key = {
+        json.loads(body)["id"]: email for body, email in zip(bodies, emails, strict=True)
+    }
+
+    async def handle(body: dict[str, Any]) -> None:
+        key = body["id"]
+        await record({"_id": key, "status": "sending", "version": 1})
+        smtp = await idle.get()
+        try:
+            await hand_over(key)
+            await smtp.send_message(emails_by_key[key])
+        finally:
+            idle.put_nowait(smtp)
+        await finish(key)
+
     try:
-        async with filled_queue(url, bodies) as name:
-            broker = RabbitBroker(url, logger=None)
-
-            @broker.subscriber(
-                RabbitQueue(name, durable=True, queue_type=QueueType.QUORUM, declare=False),
-                ack_policy=AckPolicy.NACK_ON_ERROR,
-                channel=Channel(prefetch_count=prefetch),
-            )
-            async def handle(body: dict[str, Any]) -> None:
-                nonlocal count
-                key, email = body["id"], emails[count % len(emails)]
-                await record({"_id": key, "status": "sending", "version": 1})
-                smtp = await idle.get()
-                try:
-                    await hand_over(key)
-                    await smtp.send_message(email)
-                finally:
-                    idle.put_nowait(smtp)
-                await finish(key)
-                count += 1
-                if count >= len(bodies):
-                    done.set()
-
-            started = time.perf_counter()
-            await broker.start()
-            try:
-                await asyncio.wait_for(done.wait(), 300)
-                elapsed = time.perf_counter() - started
-            finally:
-                await broker.stop()
+        return await faststream_rate(url, bodies, handle, prefetch=prefetch, timeout=300)
     finally:
         while not idle.empty():
             await idle.get_nowait().quit()
         await client.drop_database(database.name)
         await client.close()
-    return len(bodies) / elapsed
 
 
 async def smtp_latencies(port: int, count: int, *, size: int) -> list[float]:
