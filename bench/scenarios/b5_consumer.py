@@ -19,6 +19,7 @@ matching's inbox: the same point (the event handled), two store round trips per 
 
 import time
 
+from matching.settings import Settings as MatchingSettings
 from together_contracts import VolunteerConfirmed, VolunteerConfirmedData, VolunteerProfile
 
 from bench import raw
@@ -27,8 +28,8 @@ from bench.profiling import recording
 from bench.results import Figure, ScenarioResult
 from bench.stats import rate
 
-PREFETCH = 16
-"""The services' default `<SERVICE>_PREFETCH`."""
+PREFETCH: int = MatchingSettings.model_fields["prefetch"].default
+"""Matching's default `MATCHING_PREFETCH`: the limit and the floor take as many at once."""
 
 
 async def run(ctx: RunContext) -> ScenarioResult:

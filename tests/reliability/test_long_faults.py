@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import pytest
 from together_kit.dev.stack import rabbitmqctl, vhost_of, wait_for_port
+from together_kit.settings import ServiceSettings
 
 from .conftest import Record
 from .harness import Load, Rig, RssSampler, env_seed, seeded
@@ -30,7 +31,7 @@ SLOW_WINDOW_SECONDS = 60.0
 RSS_GROWTH_BOUND_MIB = 120.0
 """Notifications' RSS may grow by at most this much over its idle size while SMTP is slow."""
 RSS_CEILING_MIB = 350.0
-PREFETCH = 16
+PREFETCH: int = ServiceSettings.model_fields["prefetch"].default
 
 
 async def test_baseline_without_fault(fresh_rig: Callable[..., Rig], report: Record) -> None:
