@@ -88,6 +88,18 @@ def speech() -> bytes:
     return out.getvalue()
 
 
+def finished(recording_sid: str, url: str) -> dict[str, str]:
+    """Twilio's recording-status callback for a completed recording."""
+    return {
+        "AccountSid": SID,
+        "CallSid": "CA" + recording_sid[2:],
+        "RecordingSid": recording_sid,
+        "RecordingUrl": url,
+        "RecordingStatus": "completed",
+        "RecordingDuration": "3",
+    }
+
+
 async def test_a_call_is_queued_transcribed_published_as_text_and_its_audio_deleted(
     line: Line,
 ) -> None:
@@ -287,14 +299,41 @@ async def test_a_recording_that_is_not_twilios_or_not_audio_is_refused(line: Lin
     line.phone.recordings["RE" + "2" * 32] = b"<html>not a recording</html>"
     status_url = f"{BASE_URL}/voice/recording-status?lang=en"
     for url in (line.phone.recording_url("RE" + "2" * 32), "http://127.0.0.1:9/Recordings/RE2"):
-        finished = {
-            "AccountSid": SID,
-            "CallSid": "CA" + "2" * 32,
-            "RecordingSid": "RE" + "2" * 32,
-            "RecordingUrl": url,
-            "RecordingStatus": "completed",
-        }
-        assert await line.phone.post_signed(status_url, finished) == 502
+        assert await line.phone.post_signed(status_url, finished("RE" + "2" * 32, url)) == 502
+    assert await line.stored() == (0, 0)
+
+
+async def test_a_recording_twilio_fails_to_serve_at_first_is_fetched_again(line: Line) -> None:
+    """Twilio calls back once and never again after an error: a 5xx or a 429 from its API is
+    tried again while it waits for the answer, and the story is kept."""
+    sid = "RE" + "3" * 32
+    line.phone.recordings[sid] = speech()
+    line.phone.failing[sid] = [502, 429]
+    status_url = f"{BASE_URL}/voice/recording-status?lang=en"
+    assert (
+        await line.phone.post_signed(status_url, finished(sid, line.phone.recording_url(sid)))
+        == 204
+    )
+    assert line.phone.fetches[sid] == 3
+    assert await line.stored() == (1, 1)
+
+
+async def test_a_recording_twilio_cannot_serve_is_tried_three_times_a_missing_one_once(
+    line: Line,
+) -> None:
+    """Retries are bounded (three tries), and a 4xx is not Twilio's passing trouble: no retry.
+    Either way Twilio hears 502 (its debugger logs it) and nothing is stored."""
+    down, missing = "RE" + "4" * 32, "RE" + "5" * 32
+    line.phone.recordings[down] = line.phone.recordings[missing] = speech()
+    line.phone.failing[down] = [503] * 5
+    line.phone.failing[missing] = [404]
+    status_url = f"{BASE_URL}/voice/recording-status?lang=en"
+    for sid in (down, missing):
+        answer = await line.phone.post_signed(
+            status_url, finished(sid, line.phone.recording_url(sid))
+        )
+        assert answer == 502
+    assert (line.phone.fetches[down], line.phone.fetches[missing]) == (3, 1)
     assert await line.stored() == (0, 0)
 
 

@@ -14,7 +14,8 @@ from notifications.adapters.channels.webhook import (
     WebhookConfig,
     verify,
 )
-from notifications.domain.channels import Outgoing, PermanentDeliveryError
+from notifications.domain.channels import Outgoing, PermanentDeliveryError, TemporaryDeliveryError
+from stamina.instrumentation import get_on_retry_hooks, set_on_retry_hooks
 
 pytestmark = pytest.mark.integration
 SECRET = b"partner-shared-secret"
@@ -73,20 +74,22 @@ async def handed_over() -> None:
 
 
 async def test_signature_verifies_and_503_is_retried(receiver: Receiver) -> None:
+    """Retried with growing waits: the configured first wait, then twice it, each with at most
+    half of the first wait's jitter added; every try signed afresh."""
     receiver.statuses = [503, 503]
-    delays: list[float] = []
-
-    async def no_wait(seconds: float) -> None:
-        delays.append(seconds)
-
-    channel = WebhookChannel(WebhookConfig(secret=SECRET, backoff_seconds=0.5), sleep=no_wait)
+    waits: list[float] = []
+    kept = get_on_retry_hooks()
+    set_on_retry_hooks([*kept, lambda details: waits.append(details.wait_for)])
+    channel = WebhookChannel(WebhookConfig(secret=SECRET, backoff_seconds=0.05))
     try:
         await channel.send(outgoing(receiver.url), handing_over=handed_over, committing=recorded)
     finally:
+        set_on_retry_hooks(kept)
         await channel.close()
 
     assert len(receiver.requests) == 3
-    assert delays == [0.5, 1.0]
+    assert len(waits) == 2, waits
+    assert 0.05 <= waits[0] <= 0.075 < 0.1 <= waits[1] <= 0.125, waits
     headers, body = receiver.requests[-1]
     assert json.loads(body)["item_id"] == "i1"
     assert verify(
@@ -112,3 +115,19 @@ async def test_client_error_is_permanent_and_not_retried(receiver: Receiver) -> 
     finally:
         await channel.close()
     assert len(receiver.requests) == 1
+
+
+async def test_a_receiver_that_stays_down_is_tried_as_often_as_configured(
+    receiver: Receiver,
+) -> None:
+    """The last temporary failure is what the dispatcher sees: it tries the message again later."""
+    receiver.statuses = [503] * 5
+    channel = WebhookChannel(WebhookConfig(secret=SECRET, attempts=3, backoff_seconds=0.01))
+    try:
+        with pytest.raises(TemporaryDeliveryError, match="503"):
+            await channel.send(
+                outgoing(receiver.url), handing_over=handed_over, committing=recorded
+            )
+    finally:
+        await channel.close()
+    assert len(receiver.requests) == 3

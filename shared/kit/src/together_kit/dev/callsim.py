@@ -23,6 +23,7 @@ import socket
 import subprocess
 import tempfile
 import wave
+from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,6 +100,9 @@ class CallSimulator:
     line: str = LINE
     api_url: str = ""
     recordings: dict[str, bytes] = field(default_factory=dict)
+    failing: dict[str, list[int]] = field(default_factory=dict)
+    """Statuses the next fetches of a recording get before its audio (tests: Twilio's bad moment)."""
+    fetches: Counter[str] = field(default_factory=Counter)
     calls: list[Call] = field(default_factory=list)
     _server: BackgroundServer | None = field(default=None, repr=False)
 
@@ -180,6 +184,9 @@ class CallSimulator:
                 raise HTTPException(401, "Twilio's API wants the account's SID and auth token.")
             if account_sid != self.account_sid or recording_sid not in self.recordings:
                 raise HTTPException(404, "No such recording.")
+            self.fetches[recording_sid] += 1
+            if failures := self.failing.get(recording_sid):
+                raise HTTPException(failures.pop(0), "Twilio is having a bad moment.")
             return Response(self.recordings[recording_sid], media_type="audio/wav")
 
         @app.get("/", response_class=HTMLResponse)

@@ -2,18 +2,19 @@
 
 The receiver checks `X-Together-Signature: sha256=<hex>`, the HMAC-SHA256 with the shared secret
 of `<X-Together-Timestamp>.<body>`, and may refuse old timestamps. The message key travels as
-`X-Together-Delivery` so that a receiver can drop a repeat.
+`X-Together-Delivery` so that a receiver can drop a repeat. A timeout, a dropped connection, a 5xx
+or a 429 is tried again (stamina: exponential backoff with jitter, each retry logged as
+`stamina.retry_scheduled`), each try signed afresh; any other refusal is permanent at once.
 """
 
-import asyncio
 import hashlib
 import hmac
 import json
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import httpx
+import stamina
 
 from notifications.domain.channels import (
     Committing,
@@ -51,16 +52,16 @@ class WebhookChannel:
 
     name = "webhook"
 
-    def __init__(
-        self,
-        config: WebhookConfig,
-        *,
-        client: httpx.AsyncClient | None = None,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
+    def __init__(self, config: WebhookConfig, *, client: httpx.AsyncClient | None = None) -> None:
         self.config = config
         self._client = client or httpx.AsyncClient(timeout=config.timeout_seconds)
-        self._sleep = sleep
+        self._retrying = stamina.AsyncRetryingCaller(
+            attempts=config.attempts,
+            timeout=None,
+            wait_initial=config.backoff_seconds,
+            wait_max=config.backoff_max_seconds,
+            wait_jitter=config.backoff_seconds / 2,
+        ).on(TemporaryDeliveryError)
 
     async def send(
         self, message: Outgoing, *, handing_over: HandingOver, committing: Committing
@@ -68,33 +69,26 @@ class WebhookChannel:
         body = json.dumps(message.payload, separators=(",", ":"), sort_keys=True).encode()
         await handing_over()
         committing()
-        reason = ""
-        for attempt in range(1, self.config.attempts + 1):
-            timestamp = str(int(time.time()))
-            headers = {
-                "Content-Type": "application/json",
-                TIMESTAMP_HEADER: timestamp,
-                SIGNATURE_HEADER: signature(self.config.secret, timestamp=timestamp, body=body),
-                DELIVERY_HEADER: message.key,
-            }
-            try:
-                response = await self._client.post(message.to, content=body, headers=headers)
-            except (httpx.TimeoutException, httpx.TransportError) as error:
-                reason = f"transport: {error!r}"
-            else:
-                if response.status_code < 300:
-                    return
-                reason = f"{response.status_code} {response.text[:200]}"
-                if response.status_code < 500 and response.status_code != 429:
-                    raise PermanentDeliveryError(reason, code=response.status_code)
-            if attempt < self.config.attempts:
-                await self._sleep(self._delay(attempt))
-        raise TemporaryDeliveryError(reason)
+        await self._retrying(self._post, message, body)
 
-    def _delay(self, attempt: int) -> float:
-        return float(
-            min(self.config.backoff_seconds * 2 ** (attempt - 1), self.config.backoff_max_seconds)
-        )
+    async def _post(self, message: Outgoing, body: bytes) -> None:
+        timestamp = str(int(time.time()))
+        headers = {
+            "Content-Type": "application/json",
+            TIMESTAMP_HEADER: timestamp,
+            SIGNATURE_HEADER: signature(self.config.secret, timestamp=timestamp, body=body),
+            DELIVERY_HEADER: message.key,
+        }
+        try:
+            response = await self._client.post(message.to, content=body, headers=headers)
+        except httpx.TransportError as error:  # timeouts too
+            raise TemporaryDeliveryError(f"transport: {error!r}") from error
+        if response.status_code < 300:
+            return
+        reason = f"{response.status_code} {response.text[:200]}"
+        if response.status_code < 500 and response.status_code != 429:
+            raise PermanentDeliveryError(reason, code=response.status_code)
+        raise TemporaryDeliveryError(reason)
 
     async def close(self) -> None:
         await self._client.aclose()
