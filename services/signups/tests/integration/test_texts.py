@@ -5,7 +5,7 @@ subject access."""
 
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 import pytest
@@ -290,19 +290,27 @@ async def test_a_stop_is_recorded_once_shown_on_my_together_and_choosing_text_re
     assert len([e for e in probe.events if e["type"] == "volunteer.contact_changed"]) == 1
 
 
+def reply(
+    person_id: str, keyword: str, *channels: Literal["email", "sms"], at: datetime | None = None
+) -> ChannelsChosen:
+    """Notifications telling of a reply choosing `channels`, sent `at` (now by default)."""
+    return ChannelsChosen(
+        producer="notifications",
+        correlation_id="sms-inbound",
+        occurred_at=at or datetime.now(UTC),
+        data=ChannelsChosenData(
+            person_id=uuid.UUID(person_id), channels=list(channels), keyword=keyword
+        ),
+    )
+
+
 async def test_a_channel_chosen_by_reply_applies_is_logged_and_told_to_notifications(
     signups: Signups, probe: EventProbe, rabbitmq_url: str
 ) -> None:
     _, person_id = await volunteer(signups, probe, channels="email sms", phone="07700 900982")
 
     def chosen(keyword: str, *channels: Literal["email", "sms"]) -> ChannelsChosen:
-        return ChannelsChosen(
-            producer="notifications",
-            correlation_id="sms-inbound",
-            data=ChannelsChosenData(
-                person_id=uuid.UUID(person_id), channels=list(channels), keyword=keyword
-            ),
-        )
+        return reply(person_id, keyword, *channels)
 
     async def channels() -> list[str]:
         return list((await stored(signups, person_id))["channels"])
@@ -321,6 +329,33 @@ async def test_a_channel_chosen_by_reply_applies_is_logged_and_told_to_notificat
     told = await sent(probe, "volunteer.contact_changed", person_id, count=2)
     assert [event["data"]["channels"] for event in told] == [["email"], ["email", "sms"]]
     assert {event["data"]["phone"] for event in told} == {MOBILE}
+
+
+async def test_a_reply_sent_before_a_later_choice_changes_nothing(
+    signups: Signups, probe: EventProbe, rabbitmq_url: str
+) -> None:
+    """Replies and choices can reach signups out of order: a reply sent before the choice the
+    person made since on My together is not applied, nor logged, nor told to notifications."""
+    email, person_id = await volunteer(signups, probe, channels="email sms", phone="07700 900982")
+    async with signed_in_client(signups, probe, email, person_id) as http:
+        chose = await http.post("/my/reach", data={"channels": "email", "phone": MOBILE})
+        assert chose.status_code == 303
+    await sent(probe, "volunteer.contact_changed", person_id)
+    stale = reply(person_id, "BOTH", "email", "sms", at=datetime.now(UTC) - timedelta(minutes=1))
+
+    await publish_event(rabbitmq_url, stale)
+    await eventually(
+        lambda: signups.db["inbox"].find_one({"event_id": str(stale.id)}),
+        what="the earlier reply consumed",
+    )
+
+    document = await stored(signups, person_id)
+    assert document["channels"] == ["email"]
+    assert texts_log(document) == [(True, "form"), (False, "my-together")]
+    told = [e for e in probe.events if e["type"] == "volunteer.contact_changed"]
+    assert [e["data"]["channels"] for e in told if e["data"]["person_id"] == person_id] == [
+        ["email"]
+    ]
 
 
 # Erasure and subject access

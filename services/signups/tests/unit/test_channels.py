@@ -151,6 +151,26 @@ def test_a_choice_by_reply_is_logged_with_its_word_and_needs_the_address_it_name
     assert phone_only.details.channels == ("sms",)
 
 
+def test_a_reply_sent_before_a_later_choice_is_not_applied_one_after_it_is() -> None:
+    """Replies and choices reach signups in any order; the one made last is what holds."""
+    person = joined(channels=("email", "sms"), phone=MOBILE)
+    assert person.choose_channels(("email",), MOBILE, context(NOW + timedelta(hours=2)))
+
+    sent_before = NOW + timedelta(hours=1)
+    assert not person.choose_channels_by_reply(
+        ("email", "sms"), "BOTH", at=sent_before, form_version="2026-11"
+    )
+    assert person.details.channels == ("email",)
+    assert person.choose_channels_by_reply(
+        ("sms",), "TEXT", at=NOW + timedelta(hours=3), form_version="2026-11"
+    )
+    assert not person.stop_texts("STOP", at=sent_before, form_version="2026-11")
+
+    assert person.details.channels == ("sms",)
+    assert texts_log(person) == [(True, "form"), (False, "form"), (True, "sms-reply:TEXT")]
+    assert person.reach_chosen_at == NOW + timedelta(hours=3)
+
+
 def test_stop_also_drops_text_from_a_change_waiting_for_its_link() -> None:
     person = joined(channels=("email", "sms"), phone=MOBILE)
     person.rejoin(details(channels=("sms",), phone=MOBILE, name="Ann J"), context())

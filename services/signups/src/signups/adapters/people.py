@@ -145,6 +145,7 @@ def to_document(person: Person) -> dict[str, Any]:
         },
         "applied_change_nonce": person.applied_change_nonce,
         "sign_in_nonce": person.sign_in_nonce,
+        "reach_chosen_at": person.reach_chosen_at,
         **({PHONE_ALONE: person.details.phone} if person.details.email is None else {}),
     }
 
@@ -197,6 +198,7 @@ def from_document(document: dict[str, Any]) -> Person:
         ),
         applied_change_nonce=document.get("applied_change_nonce"),
         sign_in_nonce=document.get("sign_in_nonce"),
+        reach_chosen_at=document.get("reach_chosen_at"),
         version=document.get("version", 0),
     )
 

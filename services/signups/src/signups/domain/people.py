@@ -153,6 +153,10 @@ class Person:
     applied_change_nonce: str | None = None
     sign_in_nonce: str | None = None
     """The nonce of the sign-in links emailed and not yet used: the first one used spends them all."""
+    reach_chosen_at: datetime | None = None
+    """When they last chose how to hear from us (on My together, or by replying to a text, STOP
+    included): a reply sent before that is not applied, since replies and choices can reach
+    signups out of order."""
     version: int = 0
 
     @classmethod
@@ -289,6 +293,7 @@ class Person:
         still waiting for its link too (so following that link does not undo it); choosing or
         dropping text is logged as texts agreed to or withdrawn. Returns whether it changed
         anything."""
+        self._chose_reach(context.now)
         chosen = replace(self.details, channels=channels, phone=phone)
         if chosen == self.details:
             return False
@@ -300,7 +305,11 @@ class Person:
     def stop_texts(self, keyword: str, *, at: datetime, form_version: str) -> bool:
         """They replied STOP (or another opt-out word) to a text: text is no longer one of their
         channels, nor of a change waiting for its link. Logged with the word as its source
-        (`sms-reply:STOP`); returns False when texts were already off (a second STOP)."""
+        (`sms-reply:STOP`); returns False when texts were already off (a second STOP), or when it
+        was sent before a later choice reached us (`reach_chosen_at`)."""
+        if self._chosen_since(at):
+            return False
+        self._chose_reach(at)
         if "sms" not in self.details.channels:
             return False
         left = tuple(channel for channel in self.details.channels if channel != "sms")
@@ -320,7 +329,10 @@ class Person:
     ) -> bool:
         """They replied EMAIL, TEXT or BOTH to a text: as a choice on My together, logged with the
         word as its source (`sms-reply:EMAIL`). Email without an address, or text without a
-        number, is no choice (False), nor is the choice they already have."""
+        number, is no choice (False), nor is the choice they already have, nor one sent before a
+        later choice reached us (`reach_chosen_at`)."""
+        if self._chosen_since(at):
+            return False
         if ("email" in channels and not self.details.email) or (
             "sms" in channels and not self.details.phone
         ):
@@ -328,6 +340,13 @@ class Person:
         source = f"{TEXT_REPLY_SOURCE}:{keyword}"
         context = JoinContext(now=at, source=source, form_version=form_version)
         return self.choose_channels(channels, self.details.phone, context)
+
+    def _chosen_since(self, at: datetime) -> bool:
+        return self.reach_chosen_at is not None and at < self.reach_chosen_at
+
+    def _chose_reach(self, at: datetime) -> None:
+        if self.reach_chosen_at is None or at > self.reach_chosen_at:
+            self.reach_chosen_at = at
 
     @property
     def texts_stopped(self) -> ConsentRecord | None:
