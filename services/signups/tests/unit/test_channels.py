@@ -171,6 +171,25 @@ def test_a_reply_sent_before_a_later_choice_is_not_applied_one_after_it_is() -> 
     assert person.reach_chosen_at == NOW + timedelta(hours=3)
 
 
+def test_a_change_confirmed_by_its_link_or_entered_by_staff_is_a_choice_too() -> None:
+    """The channels in a change count from when it was asked for; staff's entry from when it was
+    made: a reply sent before either is not applied over it."""
+    person = joined(channels=("email", "sms"), phone=MOBILE)
+    asked = NOW + timedelta(hours=2)
+    person.rejoin(details(channels=("email",), phone=MOBILE), context(asked))
+    nonce = person.pending_change.nonce if person.pending_change else ""
+    person.confirm_change(nonce, asked + timedelta(hours=1))
+    assert not person.choose_channels_by_reply(
+        ("email", "sms"), "BOTH", at=NOW + timedelta(hours=1), form_version="2026-11"
+    )
+    assert person.details.channels == ("email",)
+
+    by_staff = joined(email=None, channels=("sms",), phone=MOBILE)
+    by_staff.witnessed_again(by_staff.details, context(asked, source="paper"))
+    assert not by_staff.stop_texts("STOP", at=NOW + timedelta(hours=1), form_version="2026-11")
+    assert by_staff.details.channels == ("sms",)
+
+
 def test_stop_also_drops_text_from_a_change_waiting_for_its_link() -> None:
     person = joined(channels=("email", "sms"), phone=MOBILE)
     person.rejoin(details(channels=("sms",), phone=MOBILE, name="Ann J"), context())

@@ -154,9 +154,9 @@ class Person:
     sign_in_nonce: str | None = None
     """The nonce of the sign-in links emailed and not yet used: the first one used spends them all."""
     reach_chosen_at: datetime | None = None
-    """When they last chose how to hear from us (on My together, or by replying to a text, STOP
-    included): a reply sent before that is not applied, since replies and choices can reach
-    signups out of order."""
+    """When they last chose how to hear from us (on My together, by replying to a text, STOP
+    included, in a change whose link they followed, or through staff): a reply sent before that
+    is not applied, since replies and choices can reach signups out of order."""
     version: int = 0
 
     @classmethod
@@ -183,6 +183,7 @@ class Person:
         """Staff entered this mobile-only person again: the staff member witnessed the new
         details, so they apply at once, with the consents they give or withdraw logged. Returns
         whether anything changed."""
+        self._chose_reach(context.now)
         if details == self.details:
             return False
         self.consent_log.extend(_consent_changes(self.details.agreed, details.agreed, context))
@@ -254,6 +255,7 @@ class Person:
             _consent_changes(self.details.agreed, pending.details.agreed, context)
         )
         self.details = pending.details
+        self._chose_reach(pending.requested_at)
         self.pending_change = None
         self.applied_change_nonce = pending.nonce
         if not self.confirmed:
