@@ -85,10 +85,8 @@ class ServiceSettings(BaseSettings):
     max_in_flight: int = 100
     prefetch: int = Field(64, gt=0)
     """Events a consumer handles at once. The store work of those in flight goes together
-    (`together_kit.grouping`), so a wider window makes fewer, larger commands: matching's
-    `volunteer.confirmed` rose from about 750 to 1,000 events/s going from 16 to 64 on the bench
-    machine (B5), notifications' invitations about 12% (B4). A crash or a drain gives back at
-    most this many for redelivery."""
+    (`together_kit.grouping`), so a wider window makes fewer, larger commands (ADR 0002); a crash
+    or a drain gives back at most this many for redelivery."""
     max_attempts: int = 5
     retry_backoff_seconds: float = 0.5
     retry_backoff_max_seconds: float = 30.0
