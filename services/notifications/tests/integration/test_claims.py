@@ -51,8 +51,12 @@ async def test_messages_due_together_are_claimed_together_and_a_suppressed_one_i
     inspector: AsyncDatabase[Document],
     smtp_sink: Sink,
 ) -> None:
+    """The pass's own commands are counted: neither the dispatcher's loop nor the outbox relay's
+    sweep (a findAndModify per collection, once a second) may run meanwhile, as on a busy
+    machine the pass outlasts a second."""
     clock = Clock(NOON)
-    app = create_app(settings_for(dispatch_poll_seconds=3600.0), clock=clock)
+    quiet = settings_for(dispatch_poll_seconds=3600.0, outbox_poll_seconds=3600.0)
+    app = create_app(quiet, clock=clock)
     async with app.router.lifespan_context(app):
         ctx = app.state.context
         addresses = [unique_address(f"due{n}") for n in range(12)]
