@@ -6,12 +6,10 @@ published; the audio goes at the decision, or after the retention period if nobo
 import asyncio
 import io
 import math
-import time
 import uuid
 import wave
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
 
 import httpx
 import pytest
@@ -20,7 +18,6 @@ from moderation.domain.decisions import Moderator, Reason
 from moderation.domain.items import Kind
 from moderation.handlers import decisions, drafts, erasure
 from moderation.handlers.recordings import recording_item_id
-from pymongo import AsyncMongoClient
 from together_contracts import PersonErasureRequested, PersonErasureRequestedData, phone_digest
 from together_kit.dev.callsim import CallSimulator, speech_available, spoken
 from together_kit.testing.waiting import eventually
@@ -340,22 +337,11 @@ async def test_a_recording_twilio_cannot_serve_is_tried_three_times_a_missing_on
     assert await line.stored() == (0, 0)
 
 
-async def another_replica_holds(job: str, service_settings: dict[str, Any]) -> None:
-    """Lease `job` as a second replica would, before the app starts: its own run at start (which,
-    on a busy machine, could come after the call and draft the recording itself) waits."""
-    now = time.time()
-    lease = {"_id": job, "lease_until": now + 3600, "owner": "another replica", "claimed_at": now}
-    async with AsyncMongoClient(service_settings["mongodb_url"]) as client:
-        await client[service_settings["mongodb_database"]]["jobs"].insert_one(lease)
-
-
 async def test_a_recording_decided_before_its_draft_keeps_the_moderators_text(
-    start_moderation: StartModeration, service_settings: dict[str, Any]
+    start_moderation: StartModeration,
 ) -> None:
-    """The draft job is slower than a quick moderator here (another replica holds it for the
-    hour): the item is approved with the typed text, and a draft made afterwards changes
-    nothing."""
-    await another_replica_holds("recording-drafts", service_settings)
+    """The draft job is slower than a quick moderator here (it runs once an hour): the item is
+    approved with the typed text, and a draft made afterwards changes nothing."""
     async with (
         CallSimulator(
             moderation_url=BASE_URL, account_sid=SID, auth_token=TOKEN
@@ -397,10 +383,7 @@ class CountingTranscriber:
         return "we sang on the doorsteps"
 
 
-async def test_two_replicas_draft_a_recording_once(
-    start_moderation: StartModeration, service_settings: dict[str, Any]
-) -> None:
-    await another_replica_holds("recording-drafts", service_settings)
+async def test_two_replicas_draft_a_recording_once(start_moderation: StartModeration) -> None:
     async with (
         CallSimulator(
             moderation_url=BASE_URL, account_sid=SID, auth_token=TOKEN

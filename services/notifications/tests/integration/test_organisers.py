@@ -40,6 +40,7 @@ from together_contracts.organising import (
     OrganiserLinkRequested,
     OrganiserLinkRequestedData,
 )
+from together_kit.testing.apps import started
 from together_kit.testing.probe import publish_event
 from together_kit.testing.tags import unique_tag
 from together_kit.testing.waiting import eventually
@@ -134,7 +135,8 @@ async def digests_now(app: FastAPI) -> int:
 
 @pytest.fixture
 def settings(settings_for: Callable[..., Settings]) -> Settings:
-    """The digest job is run by the test (on its clock), not by the app's timer."""
+    """The digest job is run by the test (on its clock), not by the app's timer: its first run,
+    at start, is over before the test goes on (`started`), and the next is an hour away."""
     return settings_for(
         organiser_digest_check_seconds=3600.0,
         organiser_links_per_address_per_day=2,
@@ -162,7 +164,7 @@ async def test_the_organiser_gets_their_page_link_on_submitting_and_on_asking(
         )
 
     app = create_app(settings, clock=lambda: NOW)
-    async with app.router.lifespan_context(app):
+    async with started(app):
         await publish_event(rabbitmq_url, link("submitted"))
         [submitted] = await smtp_sink.wait_for(organiser, 1)
         await publish_event(rabbitmq_url, link("requested"))
@@ -193,7 +195,7 @@ async def test_the_organiser_digest_lists_places_taken_and_given_up_at_most_once
     organiser = unique_address("sam")
     event = community_event(f"Riverside lunch {unique_tag()}")
     app = create_app(settings, clock=clock)
-    async with app.router.lifespan_context(app):
+    async with started(app):
         nia_id, nia, _ = await join(rabbitmq_url, smtp_sink, name="Nia Jones")
         ben_id, ben, _ = await join(rabbitmq_url, smtp_sink, name="Ben")
         cai_id, _cai, _ = await join(rabbitmq_url, smtp_sink, name="Cai")
@@ -265,7 +267,7 @@ async def test_who_is_coming_shows_first_names_and_only_shared_emails(
     token = SiteTokens(settings.site_keys()).issue(SitePurpose.ORGANISER, event.event_id)
     page = f"/organisers/{quote(token, safe='')}/people"
     app = create_app(settings, clock=lambda: NOW)
-    async with app.router.lifespan_context(app):
+    async with started(app):
         nia_id, nia, _ = await join(rabbitmq_url, smtp_sink, name="Nia Jones")
         ben_id, ben, _ = await join(rabbitmq_url, smtp_sink, name="Ben Evans")
         cai_id, cai, _ = await join(rabbitmq_url, smtp_sink, name="Cai")
@@ -339,7 +341,7 @@ async def test_an_erased_organiser_gets_no_digest(
     organiser = unique_address("sam")
     event = community_event(f"Riverside lunch {unique_tag()}")
     app = create_app(settings, clock=lambda: NOW)
-    async with app.router.lifespan_context(app):
+    async with started(app):
         nia_id, _nia, _ = await join(rabbitmq_url, smtp_sink, name="Nia")
         await publish_event(rabbitmq_url, published(event, organiser))
         await smtp_sink.wait_for(organiser, 1)
@@ -368,7 +370,7 @@ async def test_a_digest_interrupted_before_the_roster_was_updated_is_not_sent_tw
     event = community_event(f"Riverside lunch {unique_tag()}")
     rosters = inspector["rosters"]
     app = create_app(settings, clock=lambda: NOW)
-    async with app.router.lifespan_context(app):
+    async with started(app):
         nia_id, _nia, _ = await join(rabbitmq_url, smtp_sink, name="Nia")
         await publish_event(rabbitmq_url, published(event, organiser))
         taken = accepted(nia_id, event)

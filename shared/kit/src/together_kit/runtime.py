@@ -96,6 +96,7 @@ class ServiceRuntime:
     periodic_jobs: list[tuple[str, float, Callable[[], Awaitable[object]]]] = field(
         default_factory=list
     )
+    _first_turns: list[asyncio.Event] = field(default_factory=list, init=False, repr=False)
 
     @classmethod
     def build(cls, settings: ServiceSettings) -> "ServiceRuntime":
@@ -139,6 +140,13 @@ class ServiceRuntime:
     def every(self, seconds: float, job: Callable[[], Awaitable[object]], *, name: str) -> None:
         """Run `job` now and then every `seconds`, once per interval across all replicas."""
         self.periodic_jobs.append((name, seconds, job))
+
+    async def first_turns(self) -> None:
+        """Until each periodic job has had its first turn since `running` began (run, found
+        leased by another replica, or failed). A test that runs a job by hand waits for this
+        first: otherwise the app's own first run, late on a busy machine, can do the work the
+        test is about (`together_kit.testing.apps.running` waits for it)."""
+        await asyncio.gather(*(turn.wait() for turn in self._first_turns))
 
     def retain(
         self,
@@ -251,9 +259,15 @@ class ServiceRuntime:
         leases = JobLeases(self.db["jobs"])
         self.eager.start()
         relay = asyncio.create_task(self.relay.run(), name="outbox-relay")
+        self._first_turns = [asyncio.Event() for _ in self.periodic_jobs]
         jobs = [
-            asyncio.create_task(run_every(leases, name=name, seconds=seconds, job=job), name=name)
-            for name, seconds, job in self.periodic_jobs
+            asyncio.create_task(
+                run_every(leases, name=name, seconds=seconds, job=job, first_turn=first_turn),
+                name=name,
+            )
+            for (name, seconds, job), first_turn in zip(
+                self.periodic_jobs, self._first_turns, strict=True
+            )
         ]
         log.info("service started", port=self.settings.port)
         try:

@@ -43,8 +43,16 @@ class JobLeases:
         return True
 
 
-async def run_every(leases: JobLeases, *, name: str, seconds: float, job: Job) -> None:
-    """Until cancelled: claim, run, wait. Failures are logged; the job runs again next time."""
+async def run_every(
+    leases: JobLeases,
+    *,
+    name: str,
+    seconds: float,
+    job: Job,
+    first_turn: asyncio.Event | None = None,
+) -> None:
+    """Until cancelled: claim, run, wait. Failures are logged; the job runs again next time.
+    `first_turn` is set once the first claim has been tried and any run it won has ended."""
     while True:
         try:
             if await leases.claim(name, seconds=seconds * 0.9):
@@ -52,6 +60,8 @@ async def run_every(leases: JobLeases, *, name: str, seconds: float, job: Job) -
                 log.info("periodic job ran", job=name, result=result)
         except Exception as error:
             log.warning("periodic job failed", job=name, error=repr(error))
+        if first_turn is not None:
+            first_turn.set()
         await asyncio.sleep(seconds)
 
 
