@@ -145,7 +145,7 @@ class ServiceRuntime:
         """Until each periodic job has had its first turn since `running` began (run, found
         leased by another replica, or failed). A test that runs a job by hand waits for this
         first: otherwise the app's own first run, late on a busy machine, can do the work the
-        test is about (`together_kit.testing.apps.running` waits for it)."""
+        test is about (`together_kit.testing.apps.started` waits for it)."""
         await asyncio.gather(*(turn.wait() for turn in self._first_turns))
 
     def retain(

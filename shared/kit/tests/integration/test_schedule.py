@@ -7,6 +7,7 @@ import pytest
 from pymongo import AsyncMongoClient
 from together_kit.schedule import JobLeases, cancel_all, run_every
 from together_kit.testing.outbox import EpochClock
+from together_kit.testing.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -47,44 +48,31 @@ async def test_a_first_turn_ends_when_its_run_ends_or_another_replica_holds_the_
         ran.append("failing")
         raise RuntimeError("the job's dependency is away")
 
+    turns = {name: asyncio.Event() for name in ("first", "second", "failing")}
+    tasks = []
     try:
         jobs = client[database_name]["jobs"]
-        turns = {name: asyncio.Event() for name in ("first", "second", "failing")}
-        tasks = [
-            asyncio.create_task(
-                run_every(JobLeases(jobs), name="sweep", seconds=3600, job=slow, first_turn=turn)
+        for turn in (turns["first"], turns["second"]):
+            sweep = run_every(
+                JobLeases(jobs), name="sweep", seconds=3600, job=slow, first_turn=turn
             )
-            for turn in (turns["first"], turns["second"])
-        ]
-        tasks.append(
-            asyncio.create_task(
-                run_every(
-                    JobLeases(jobs),
-                    name="flaky",
-                    seconds=3600,
-                    job=failing,
-                    first_turn=turns["failing"],
-                )
-            )
+            tasks.append(asyncio.create_task(sweep))
+        flaky = run_every(
+            JobLeases(jobs), name="flaky", seconds=3600, job=failing, first_turn=turns["failing"]
         )
-        await asyncio.wait_for(turns["failing"].wait(), 10)
-        await asyncio.wait_for(_either(turns["first"], turns["second"]), 10)
-        settled_before_release = sorted(n for n in ("first", "second") if turns[n].is_set())
+        tasks.append(asyncio.create_task(flaky))
+
+        async def sweeps_over() -> int:
+            return turns["first"].is_set() + turns["second"].is_set()
+
+        over_while_running = await eventually(sweeps_over, what="the lease loser's first turn")
+        await asyncio.sleep(0.2)  # the runner's turn must not end while its run goes on
+        still_over_while_running = await sweeps_over()
         release.set()
         await asyncio.wait_for(asyncio.gather(*(t.wait() for t in turns.values())), 10)
-        await cancel_all(tasks)
     finally:
+        await cancel_all(tasks)
         await client.close()
 
-    assert sorted(ran) == [
-        "failing",
-        "slow",
-    ]  # one replica ran the sweep, the other found it leased
-    assert len(settled_before_release) == 1, "the replica running it is not done before its run"
-
-
-async def _either(*events: asyncio.Event) -> None:
-    waits = [asyncio.create_task(event.wait()) for event in events]
-    _, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-    for wait in pending:
-        wait.cancel()
+    assert sorted(ran) == ["failing", "slow"]  # one replica ran the sweep, one found it leased
+    assert (over_while_running, still_over_while_running) == (1, 1)
