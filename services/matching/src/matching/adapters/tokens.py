@@ -12,7 +12,7 @@ from together_kit.keys import SecretKeys
 from together_kit.signing import Signer
 from together_kit.web.site import Addresses, SitePurpose, SiteTokens
 
-from matching.domain.links import Purpose
+from matching.domain.links import AnswerLinks, Purpose
 
 
 class Tokens(Signer[Purpose]):
@@ -30,9 +30,12 @@ class Links:
     def _url(self, path: str) -> str:
         return f"{self.base_url.rstrip('/')}{path}"
 
-    def respond(self, match_id: UUID, answer: str | None = None) -> str:
-        token = quote(self.tokens.issue(Purpose.RESPOND, match_id))
-        return self._url(f"/r/{token}" + (f"?answer={answer}" if answer else ""))
+    def respond(self, match_id: UUID) -> str:
+        return self.answers(match_id).page
+
+    def answers(self, match_id: UUID) -> AnswerLinks:
+        page = self._url(f"/r/{quote(self.tokens.issue(Purpose.RESPOND, match_id))}")
+        return AnswerLinks(page, f"{page}?answer=accept", f"{page}?answer=decline")
 
     def cancel_event(self, event_id: UUID) -> str:
         token = quote(self.tokens.issue(Purpose.ORGANISER, event_id))

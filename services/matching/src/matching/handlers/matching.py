@@ -144,6 +144,7 @@ def proposed(
     identifier = match_id(event.id, candidate.volunteer.person_id)
     said = scoring.reasons(candidate, event)
     distance = candidate.distance_km
+    links = ctx.links.answers(identifier)
     return MatchProposed(
         producer=PRODUCER,
         correlation_id=correlation_id,
@@ -155,9 +156,9 @@ def proposed(
             reasons=said,
             reasons_text=" · ".join(said),
             why=MatchReasons.model_validate(reasons_kept(candidate, event)),
-            respond_url=ctx.links.respond(identifier),
-            accept_url=ctx.links.respond(identifier, "accept"),
-            decline_url=ctx.links.respond(identifier, "decline"),
+            respond_url=links.page,
+            accept_url=links.accept,
+            decline_url=links.decline,
         ),
     )
 
