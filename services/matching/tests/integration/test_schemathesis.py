@@ -21,14 +21,16 @@ OPERATIONS: list[Operation] = [
 ]
 
 
-@pytest.fixture
-def contract_app(service_settings: dict[str, Any]) -> FastAPI:
+@pytest.fixture(scope="module")
+def contract_app(module_service_settings: dict[str, Any]) -> FastAPI:
     settings = Settings(
-        **service_settings, geonames_path=GEONAMES, submit_rate_limit="100000/minute"
+        **module_service_settings, geonames_path=GEONAMES, submit_rate_limit="100000/minute"
     )
     return create_app(settings)
 
 
-test_the_api_answers_as_documented_and_never_fails, test_every_documented_operation_is_tested = (
-    contract_tests(OPERATIONS)
-)
+(
+    contract_schema,
+    test_the_api_answers_as_documented_and_never_fails,
+    test_every_documented_operation_is_tested,
+) = contract_tests(OPERATIONS)

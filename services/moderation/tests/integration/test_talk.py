@@ -65,7 +65,7 @@ async def test_two_planted_groups_are_found_with_what_unites_and_what_divides(
     url = f"/api/v1/talk/{conversation['id']}"
     noise = random.Random(11)  # noqa: S311 (test data, not secrecy)
 
-    for n in range(40):
+    for n in range(20):
         ours, theirs = (SIDE_A, SIDE_B) if n % 2 == 0 else (SIDE_B, SIDE_A)
         wanted = {**dict.fromkeys(UNITE, "agree"), **dict.fromkeys(ours, "agree")}
         wanted |= dict.fromkeys(theirs, "disagree")
@@ -86,8 +86,8 @@ async def test_two_planted_groups_are_found_with_what_unites_and_what_divides(
     assert response.status_code == 200, response.text
     results = (await talking.http.get(f"{url}/results")).json()
 
-    assert results["participants"] == 40
-    assert [group["size"] for group in results["groups"]] == [20, 20]
+    assert results["participants"] == 20
+    assert [group["size"] for group in results["groups"]] == [10, 10]
     assert {s["id"] for s in results["consensus"]} == {ids[text] for text in UNITE}
     assert {s["id"] for s in results["divisive"]} == {ids[t] for t in SIDE_A + SIDE_B}
     sides = [{r["text"] for r in group["representative"]} for group in results["groups"]]

@@ -1,6 +1,6 @@
 """The API against its own OpenAPI: the kit's contract tests (together_kit.testing.contract)."""
 
-from collections.abc import Callable
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -9,6 +9,7 @@ from notifications.settings import Settings
 from together_kit.testing.contract import KIT_OPERATIONS, Operation, contract_tests
 
 from .conftest import ADMIN_KEY
+from .conftest import test_settings as settings_of_tests
 
 pytestmark = pytest.mark.integration
 
@@ -21,11 +22,21 @@ OPERATIONS: list[Operation] = [
 ]
 
 
-@pytest.fixture
-def contract_app(settings_for: Callable[..., Settings]) -> FastAPI:
-    return create_app(settings_for())
+@pytest.fixture(scope="module")
+def contract_app(module_service_settings: dict[str, Any]) -> FastAPI:
+    """Mail, should any be sent, goes to the session's sink (`together_kit.testing.plugin`)."""
+    return create_app(
+        settings_of_tests(
+            rabbitmq_url=module_service_settings["rabbitmq_url"],
+            mongodb_url=module_service_settings["mongodb_url"],
+            database_name=module_service_settings["mongodb_database"],
+            smtp_port=Settings().smtp_port,
+        )
+    )
 
 
-test_the_api_answers_as_documented_and_never_fails, test_every_documented_operation_is_tested = (
-    contract_tests(OPERATIONS)
-)
+(
+    contract_schema,
+    test_the_api_answers_as_documented_and_never_fails,
+    test_every_documented_operation_is_tested,
+) = contract_tests(OPERATIONS)

@@ -27,14 +27,16 @@ OPERATIONS: list[Operation] = [
 ]
 
 
-@pytest.fixture
-def contract_app(service_settings: dict[str, Any]) -> FastAPI:
+@pytest.fixture(scope="module")
+def contract_app(module_service_settings: dict[str, Any]) -> FastAPI:
     settings = Settings(
-        **service_settings, admin_api_key=ADMIN_KEY, join_rate_limit="100000/minute"
+        **module_service_settings, admin_api_key=ADMIN_KEY, join_rate_limit="100000/minute"
     )
     return create_app(settings)
 
 
-test_the_api_answers_as_documented_and_never_fails, test_every_documented_operation_is_tested = (
-    contract_tests(OPERATIONS)
-)
+(
+    contract_schema,
+    test_the_api_answers_as_documented_and_never_fails,
+    test_every_documented_operation_is_tested,
+) = contract_tests(OPERATIONS)

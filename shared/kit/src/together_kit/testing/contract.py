@@ -2,7 +2,10 @@
 response the document does not describe (its status code, its content type, its body).
 
 Schemathesis reaches the ASGI app in-process and runs its lifespan on its own event-loop thread;
-valid (positive) and invalid (negative) requests are generated from the schema.
+valid (positive) and invalid (negative) requests are generated from the schema. The app starts
+once per test module (starting it costs more than a test's requests): schemathesis' own pytest
+plugin, which would end every lifespan after each test, is off (`-p no:schemathesis` in
+pyproject.toml; these tests use hypothesis directly, not the plugin).
 """
 
 from collections.abc import Callable, Iterator, Mapping
@@ -97,31 +100,43 @@ def answers_as_documented(
     check()
 
 
-def contract_tests(operations: list[Operation]) -> tuple[Callable[..., None], Callable[..., None]]:
-    """The two contract tests of a service whose API covers `operations`. Both take the service
-    module's `contract_app` fixture (its app, made with the test's settings); bind them to test
-    names in that module:
+ContractTests = tuple[Callable[..., Iterator[BaseSchema]], Callable[..., None], Callable[..., None]]
 
-        test_the_api_answers_as_documented_and_never_fails, test_every_documented_operation_is_tested = (
+
+def contract_tests(operations: list[Operation]) -> ContractTests:
+    """The contract schema fixture and the two contract tests of a service whose API covers
+    `operations`. They take the service module's `contract_app` fixture: its app, made with
+    `module_service_settings` (module-scoped, as the schema is: the app starts once per module
+    and its requests share one database). Bind the three to these names in that module:
+
+        contract_schema, test_the_api_answers_as_documented_and_never_fails, test_every_documented_operation_is_tested = (
             contract_tests(OPERATIONS)
         )
     """
+
+    @pytest.fixture(scope="module")
+    def schema(contract_app: FastAPI) -> Iterator[BaseSchema]:
+        """The app's OpenAPI document, its lifespan running until the module's tests are done."""
+        with openapi_of(contract_app) as document:
+            yield document
 
     @pytest.mark.parametrize(
         ("method", "path", "headers"), operations, ids=[f"{m} {p}" for m, p, _ in operations]
     )
     @pytest.mark.parametrize("mode", MODES, ids=str)
     def answers(
-        contract_app: FastAPI, method: str, path: str, headers: dict[str, str], mode: GenerationMode
+        contract_schema: BaseSchema,
+        method: str,
+        path: str,
+        headers: dict[str, str],
+        mode: GenerationMode,
     ) -> None:
         """One operation answers generated valid or invalid requests as documented."""
-        with openapi_of(contract_app) as schema:
-            answers_as_documented(schema, method, path, mode, headers=headers)
+        answers_as_documented(contract_schema, method, path, mode, headers=headers)
 
-    def covers(contract_app: FastAPI) -> None:
+    def covers(contract_schema: BaseSchema) -> None:
         """The operations tested are exactly those the OpenAPI document describes."""
-        with openapi_of(contract_app) as schema:
-            documented = documented_operations(schema)
+        documented = documented_operations(contract_schema)
         assert documented == {(method, path) for method, path, _ in operations}
 
-    return answers, covers
+    return schema, answers, covers

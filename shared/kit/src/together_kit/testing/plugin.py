@@ -84,16 +84,28 @@ def database_name() -> str:
     return f"t{uuid.uuid4().hex[:12]}"
 
 
-@pytest.fixture
-def service_settings(rabbitmq_url: str, mongodb_url: str, database_name: str) -> dict[str, Any]:
+def settings_in(rabbitmq_url: str, mongodb_url: str, database_name: str) -> dict[str, Any]:
     """The settings every service's `Settings` takes to run against the test broker and store,
-    in a database of the test's own: `Settings(**service_settings, **its_own)`."""
+    in the database named."""
     return {
         "rabbitmq_url": rabbitmq_url,
         "mongodb_url": mongodb_url,
         "mongodb_database": database_name,
         "port": 0,
     }
+
+
+@pytest.fixture
+def service_settings(rabbitmq_url: str, mongodb_url: str, database_name: str) -> dict[str, Any]:
+    """`settings_in` a database of the test's own: `Settings(**service_settings, **its_own)`."""
+    return settings_in(rabbitmq_url, mongodb_url, database_name)
+
+
+@pytest.fixture(scope="module")
+def module_service_settings(rabbitmq_url: str, mongodb_url: str) -> dict[str, Any]:
+    """`settings_in` a database of the module's own, for tests that share one app started once
+    per module (the contract tests: starting an app costs more than a test's requests)."""
+    return settings_in(rabbitmq_url, mongodb_url, f"m{uuid.uuid4().hex[:12]}")
 
 
 @pytest.fixture(scope="session")
