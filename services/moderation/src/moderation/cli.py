@@ -55,8 +55,12 @@ def read_password(*, from_stdin: bool) -> str:
     return password
 
 
-async def create_lead(email: str, name: str, password: str) -> int:
-    settings = Settings()
+async def create_lead(
+    email: str, name: str, password: str, *, settings: Settings | None = None
+) -> int:
+    """Create the lead moderator in the store `settings` name (by default the environment's);
+    0 once made, 1 (said on standard error) when refused."""
+    settings = settings or Settings()
     client = mongo.connect(settings)
     try:
         db = mongo.database(client, settings)

@@ -1,9 +1,9 @@
-"""Moderation as a real process on the real broker and store, a lead made with the CLI, and a
+"""Moderation as a real process on the real broker and store, a lead made as the CLI makes one, and a
 Chromium driven by Playwright."""
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,10 +11,12 @@ from typing import Any
 import httpx
 import pyotp
 import pytest
+from moderation.cli import create_lead
 from moderation.entrypoints.schemas import STORY_EXAMPLE
+from moderation.settings import Settings
 from playwright.async_api import Browser, Page, expect
 from together_kit.testing.browser import require_chromium
-from together_kit.testing.processes import ServiceProcess, run_module
+from together_kit.testing.processes import ServiceProcess
 from together_kit.testing.tags import unique_tag
 
 ADMIN_KEY = "admin-key-for-the-browser-tests"
@@ -61,9 +63,9 @@ class Service:
 
 
 @pytest.fixture
-def service(
+async def service(
     rabbitmq_url: str, mongodb_url: str, database_name: str, tmp_path: Path
-) -> Iterator[Service]:
+) -> AsyncIterator[Service]:
     env = {
         "RABBITMQ_URL": rabbitmq_url,
         "MONGODB_URL": mongodb_url,
@@ -74,15 +76,15 @@ def service(
     }
     process = ServiceProcess("moderation", env=env, log_dir=tmp_path).start()
     try:
-        # While the service starts (both are CPU-bound start-ups, on a machine of two cores).
-        created = run_module(
-            "moderation.cli",
-            *("create-lead", "--email", LEAD_EMAIL, "--name", "Lena", "--password-stdin"),
-            env=env,
-            input=LEAD_PASSWORD + "\n",
-            timeout=60,
+        # While the service starts: what `python -m moderation.cli create-lead` runs, in this
+        # process (the CLI itself is tested in test_moderator_views.py).
+        settings = Settings(
+            rabbitmq_url=rabbitmq_url,
+            mongodb_url=mongodb_url,
+            mongodb_database=database_name,
+            admin_api_key=ADMIN_KEY,
         )
-        assert "Created lead moderator Lena" in created.stdout
+        assert await create_lead(LEAD_EMAIL, "Lena", LEAD_PASSWORD, settings=settings) == 0
         process.wait_ready()
         yield Service(process)
     finally:
