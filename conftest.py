@@ -5,24 +5,18 @@ pytest_plugins = ["together_kit.testing.plugin"]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list["pytest.Item"]) -> None:
-    """Under `pytest -n` (xdist, `--dist loadgroup`), the system's own tests (end to end, fault
-    scenarios, and the browser tests of `tests/`, which start several services) run one after
-    another on one worker: two such at once on a 2-core machine only make each slower, and a fault
-    test's broker faults or one test's vhost teardown then stall the other's broker connections
-    past their timeouts. A service's own browser tests (one service process and a browser, on the
-    worker's vhost) share out over every worker with the unit and integration tests, as they
-    would otherwise leave the one worker the critical path while the other idles.
+    """Under `pytest -n` (xdist, `--dist loadgroup`), tests that start service processes or a
+    browser run one after another on one worker: two such at once on a 2-core machine only make
+    each slower, and a fault test's broker faults or one test's vhost teardown then stall the
+    other's broker connections past their timeouts. Unit and integration tests share out over
+    every worker.
 
     pytest-xdist 3.8 groups a test by renaming `item._nodeid` to end in `@<group>`, which pytest 9
     no longer reads (a node's id is `_id`): so the group's suffix is put on `_id` here, on each
     worker, which is what the scheduler reads (`-v` shows `@processes` on those tests)."""
     grouping = hasattr(config, "workerinput") and bool(config.getvalue("loadgroup"))
-    system_tests = config.rootpath / "tests"
     for item in items:
-        system_browser = item.path.is_relative_to(system_tests) and item.get_closest_marker(
-            "browser"
-        )
-        if system_browser or any(item.get_closest_marker(n) for n in ("e2e", "reliability")):
+        if any(item.get_closest_marker(name) for name in ("e2e", "browser", "reliability")):
             item.add_marker(pytest.mark.xdist_group("processes"))
             if grouping:
                 item._id = coerce_node_id(f"{item.nodeid}@processes")  # type: ignore[attr-defined]
