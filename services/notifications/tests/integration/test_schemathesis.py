@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from notifications.bootstrap import create_app
-from notifications.settings import Settings
+from together_kit.dev.mailsink import MailSink
 from together_kit.testing.contract import KIT_OPERATIONS, Operation, contract_tests
 
 from .conftest import ADMIN_KEY
@@ -23,14 +23,13 @@ OPERATIONS: list[Operation] = [
 
 
 @pytest.fixture(scope="module")
-def contract_app(module_service_settings: dict[str, Any]) -> FastAPI:
-    """Mail, should any be sent, goes to the session's sink (`together_kit.testing.plugin`)."""
+def contract_app(module_service_settings: dict[str, Any], session_mail_sink: MailSink) -> FastAPI:
     return create_app(
         settings_of_tests(
             rabbitmq_url=module_service_settings["rabbitmq_url"],
             mongodb_url=module_service_settings["mongodb_url"],
             database_name=module_service_settings["mongodb_database"],
-            smtp_port=Settings().smtp_port,
+            smtp_port=session_mail_sink.smtp_port,
         )
     )
 

@@ -59,6 +59,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
+def session_mail_sink(pytestconfig: pytest.Config) -> MailSink:
+    """The session's mail sink, where an app built from `Settings()` in this process sends."""
+    return pytestconfig.stash[SESSION_SINK]
+
+
+@pytest.fixture(scope="session")
 def session_sms_sink(pytestconfig: pytest.Config) -> SmsSink:
     """The session's SMS sink, where an app built from `Settings()` in this process texts:
     `.texts_to(phone)`, `.fail(phone, how)`; a test that needs receipts or replies sets
