@@ -129,7 +129,7 @@ class MongoEventRepository:
         `near` alone asked together are read together (`_near_all`)."""
         if near is not None and event_type is None and until is None:
             field, disk = covering(*near)
-            found = await self._near(_Near(now, field, frozenset(disk), limit))
+            found = await self._near(_Near(now, field, disk, limit))
             return [from_document(document) for document in found]
         starts: dict[str, datetime] = {"$gt": now}
         if until is not None:
@@ -177,7 +177,7 @@ class MongoEventRepository:
         query = {
             "status": EventStatus.PUBLISHED.value,
             "starts_at": {"$gt": after},
-            field: {"$in": sorted(cells)},
+            field: {"$in": list(cells)},
         }
         cursor = self.events.collection.find(query).sort("starts_at", ASCENDING).limit(limit)
         return [document async for document in cursor]

@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass
 
 import h3
+import h3.api.basic_int as h3_int
 
 EARTH_RADIUS_KM = 6371.0088
 RESOLUTIONS = (7, 5, 4)
@@ -72,11 +73,17 @@ def search_resolution(radius_km: float) -> int:
     return RESOLUTIONS[-1]
 
 
-@functools.lru_cache(maxsize=4096)
-def covering(point: Point, radius_km: float) -> tuple[str, tuple[str, ...]]:
-    """The document field and the cells that together cover a circle of `radius_km` around point
-    (remembered: volunteers share their district's centroid and a few radii)."""
+def covering(point: Point, radius_km: float) -> tuple[str, frozenset[str]]:
+    """The document field and the cells that together cover a circle of `radius_km` around point."""
     resolution = search_resolution(radius_km)
-    centre = h3.latlng_to_cell(point.latitude, point.longitude, resolution)
-    disk = h3.grid_disk(centre, rings_for(radius_km, resolution))
-    return f"h3_{resolution}", tuple(sorted(disk))
+    centre = h3_int.latlng_to_cell(point.latitude, point.longitude, resolution)
+    return f"h3_{resolution}", _disk(centre, rings_for(radius_km, resolution))
+
+
+@functools.lru_cache(maxsize=8192)
+def _disk(centre: int, rings: int) -> frozenset[str]:
+    """The cells within `rings` of `centre`, as stored (remembered: the volunteers of a district
+    share its centroid's cell, and nearby radii the same number of rings). H3's integer API, each
+    cell written as its hexadecimal string here: the string API's own conversion cost most of a
+    new volunteer's search."""
+    return frozenset(format(cell, "x") for cell in h3_int.grid_disk(centre, rings))
