@@ -34,10 +34,17 @@ class LoadResult:
     """Open loop only: requests the client could not start (every connection busy)."""
     failures: Counter[str] = field(default_factory=Counter)
     """Requests answered `TIMEOUT_STATUS`, by why (`failure`)."""
+    client_cpu_seconds: float = 0.0
+    """CPU time this process (the client, and whatever else it ran meanwhile) spent on the load."""
 
     @property
     def seconds(self) -> float:
         return self.finished - self.started
+
+    @property
+    def client_cores(self) -> float:
+        """The machine's cores the client kept busy on average: what the server did not get."""
+        return self.client_cpu_seconds / self.seconds if self.seconds > 0 else 0.0
 
     def latencies(self, *, ok_only: bool = True) -> list[float]:
         return [o.latency for o in self.outcomes if not ok_only or 200 <= o.status < 300]
@@ -114,8 +121,10 @@ async def closed_loop(
     *,
     concurrency: int,
     timeout: float = 30.0,
+    until: float | None = None,
 ) -> LoadResult:
-    """Send every request over `concurrency` keep-alive connections, as fast as answered."""
+    """Send every request over `concurrency` keep-alive connections, as fast as answered; none is
+    started after `until` (a `time.perf_counter()` moment), if given."""
     result = LoadResult()
     queue = iter(requests)
 
@@ -123,6 +132,8 @@ async def closed_loop(
         connection: Connection | None = None
         for request in queue:
             due = time.perf_counter()
+            if until is not None and due >= until:
+                break
             reused = connection is not None and connection.usable
             try:
                 if connection is None or not connection.usable:
@@ -142,8 +153,10 @@ async def closed_loop(
             connection.close()
 
     result.started = time.perf_counter()
+    cpu = time.process_time()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     result.finished = time.perf_counter()
+    result.client_cpu_seconds = time.process_time() - cpu
     return result
 
 
@@ -193,6 +206,7 @@ async def open_loop(
 
     total = int(rate * seconds)
     result.started = start = time.perf_counter()
+    cpu = time.process_time()
     for index in range(total):
         due = start + index / rate
         delay = due - time.perf_counter()
@@ -208,6 +222,7 @@ async def open_loop(
     if tasks:
         await asyncio.wait(tasks)
     result.finished = time.perf_counter()
+    result.client_cpu_seconds = time.process_time() - cpu
     for connection in idle:
         with contextlib.suppress(Exception):
             connection.close()

@@ -146,6 +146,7 @@ async def run(ctx: RunContext) -> ScenarioResult:
         half_rate_answered=len(steady.outcomes),
         half_rate_not_2xx=len(steady.outcomes) - len(ok),
         surge_not_202=errors,
+        surge_client_cores=round(load.client_cores, 2),
         signups_rss_peak_mb=round(peak[0], 1),
     )
     if errors:
