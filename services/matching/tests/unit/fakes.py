@@ -212,8 +212,8 @@ class FakeEvents:
             if near is not None:
                 if event.venue.location is None:
                     continue
-                name, disk = covering(*near)
-                if cells(event.venue.location)[name] not in disk:
+                cover = covering(*near)
+                if cells(event.venue.location)[cover.field] not in cover.cells:
                     continue
             found.append(copy.deepcopy(event))
         return found[:limit]

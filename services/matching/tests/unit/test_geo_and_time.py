@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matching.domain.availability import available, slot
-from matching.domain.geo import Point, band_of, cells, covering, distance_km
+from matching.domain.geo import COARSEST, Point, band_of, cells, covering, distance_km
 from matching.domain.nearby import blocks_reaching, reach_key
 from together_contracts import Availability
 
@@ -57,8 +57,9 @@ def test_the_cells_covering_a_radius_contain_every_point_within_it(
     other = offset(centre, north * radius * 0.7, east * radius * 0.7)
     if distance_km(centre, other) > radius:
         return
-    name, disk = covering(centre, radius)
-    assert cells(other)[name] in disk
+    cover = covering(centre, radius)
+    assert cells(other)[cover.field] in cover.cells
+    assert cells(other)[COARSEST] in cover.regions
 
 
 @settings(max_examples=300, deadline=None)

@@ -30,7 +30,7 @@ from matching.domain.community_events import (
     Organiser,
     Venue,
 )
-from matching.domain.geo import Point, cells, covering
+from matching.domain.geo import COARSEST, Cover, Point, cells, covering
 
 CHANGE_ATTEMPTS = 200
 
@@ -40,8 +40,7 @@ class _Near:
     """One question of `upcoming(near=...)`: published events after `now` in these cells."""
 
     now: datetime
-    field: str
-    cells: frozenset[str]
+    cover: Cover
     limit: int
 
 
@@ -128,8 +127,7 @@ class MongoEventRepository:
         in the cells covering the circle (the caller checks the exact distance). Questions of
         `near` alone asked together are read together (`_near_all`)."""
         if near is not None and event_type is None and until is None:
-            field, disk = covering(*near)
-            found = await self._near(_Near(now, field, disk, limit))
+            found = await self._near(_Near(now, covering(*near), limit))
             return [from_document(document) for document in found]
         starts: dict[str, datetime] = {"$gt": now}
         if until is not None:
@@ -138,41 +136,44 @@ class MongoEventRepository:
         if event_type is not None:
             query["event_type"] = str(event_type)
         if near is not None:
-            field, disk = covering(*near)
-            query[field] = {"$in": list(disk)}
+            cover = covering(*near)
+            query[cover.field] = {"$in": list(cover.cells)}
         cursor = self.events.collection.find(query).sort("starts_at", ASCENDING).limit(limit)
         return [from_document(document) async for document in cursor]
 
     async def _near_all(self, asks: Sequence[_Near]) -> list[list[dict[str, Any]]]:
-        """Each question's answer, from one read per cell field of the union of their cells.
-        A read that fills its limit may have cut some question short: those are read alone."""
-        answers: dict[int, list[dict[str, Any]]] = {}
-        by_field: dict[str, list[int]] = {}
-        for index, ask in enumerate(asks):
-            by_field.setdefault(ask.field, []).append(index)
-        for field, indices in by_field.items():
-            group = [asks[index] for index in indices]
-            limit = sum(ask.limit for ask in group)
-            found = await self._published_in(
-                field,
-                frozenset().union(*(ask.cells for ask in group)),
-                after=min(ask.now for ask in group),
-                limit=limit,
-            )
-            for index, ask in zip(indices, group, strict=True):
-                answers[index] = (
-                    [
-                        document
-                        for document in found
-                        if document.get(field) in ask.cells and document["starts_at"] > ask.now
-                    ][: ask.limit]
-                    if len(found) < limit or len(group) == 1
-                    else await self._published_in(field, ask.cells, after=ask.now, limit=ask.limit)
-                )
-        return [answers[index] for index in range(len(asks))]
+        """Each question's answer. One question is read by its own cells; several, by the union
+        of their regions (`Cover.regions`): one read naming a few hundred cells at most instead
+        of thousands, whose extra events (in a region, outside every circle's cells) are left out
+        here. A read that fills its limit may have cut some question short: those are read
+        alone."""
+        if len(asks) == 1:
+            ask = asks[0]
+            return [await self._published_in(ask.cover.field, ask.cover.cells, ask.now, ask.limit)]
+        limit = sum(ask.limit for ask in asks)
+        found = await self._published_in(
+            COARSEST,
+            frozenset().union(*(ask.cover.regions for ask in asks)),
+            min(ask.now for ask in asks),
+            limit,
+        )
+        if len(found) >= limit:
+            return [
+                await self._published_in(ask.cover.field, ask.cover.cells, ask.now, ask.limit)
+                for ask in asks
+            ]
+        return [
+            [
+                document
+                for document in found
+                if document.get(ask.cover.field) in ask.cover.cells
+                and document["starts_at"] > ask.now
+            ][: ask.limit]
+            for ask in asks
+        ]
 
     async def _published_in(
-        self, field: str, cells: frozenset[str], *, after: datetime, limit: int
+        self, field: str, cells: frozenset[str], after: datetime, limit: int
     ) -> list[dict[str, Any]]:
         query = {
             "status": EventStatus.PUBLISHED.value,

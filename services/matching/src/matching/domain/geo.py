@@ -4,7 +4,8 @@ Every located event stores its H3 cell at three resolutions (`h3_7`, `h3_5`, `h3
 for events "within r km" picks the finest of them whose disk of cells covering r km stays small
 (`search_resolution`), asks the store for events whose cell at that resolution is in the disk,
 and then checks the exact distance here: the store has no `$near` on the embedded server, and the
-disk is a superset of the circle.
+disk is a superset of the circle. Searches made at once are read together by their regions, the
+disks' parents at the coarsest resolution (`Cover.regions`), and each answered from that read.
 
 Volunteers each have their own radius, so "whose radius reaches this event" is asked per band:
 a volunteer's band is the resolution of the first of `BANDS` their radius fits. Volunteers are
@@ -14,6 +15,7 @@ filed and read by blocks of cells per band, nearest first (`nearby`).
 import functools
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import h3
 import h3.api.basic_int as h3_int
@@ -73,17 +75,36 @@ def search_resolution(radius_km: float) -> int:
     return RESOLUTIONS[-1]
 
 
-def covering(point: Point, radius_km: float) -> tuple[str, frozenset[str]]:
-    """The document field and the cells that together cover a circle of `radius_km` around point."""
+class Cover(NamedTuple):
+    """The cells that together cover a circle, as a read for events asks for them."""
+
+    field: str
+    """The document field of their resolution (`search_resolution`)."""
+    cells: frozenset[str]
+    regions: frozenset[str]
+    """Their parents at the coarsest stored resolution (`COARSEST`): a handful where `cells` may
+    be hundreds, so a read of many circles at once names far fewer cells, for a superset."""
+
+
+COARSEST = f"h3_{RESOLUTIONS[-1]}"
+
+
+def covering(point: Point, radius_km: float) -> Cover:
+    """The cells covering a circle of `radius_km` around point."""
     resolution = search_resolution(radius_km)
     centre = h3_int.latlng_to_cell(point.latitude, point.longitude, resolution)
-    return f"h3_{resolution}", _disk(centre, rings_for(radius_km, resolution))
+    return _cover(resolution, centre, rings_for(radius_km, resolution))
 
 
 @functools.lru_cache(maxsize=8192)
-def _disk(centre: int, rings: int) -> frozenset[str]:
-    """The cells within `rings` of `centre`, as stored (remembered: the volunteers of a district
-    share its centroid's cell, and nearby radii the same number of rings). H3's integer API, each
-    cell written as its hexadecimal string here: the string API's own conversion cost most of a
-    new volunteer's search."""
-    return frozenset(format(cell, "x") for cell in h3_int.grid_disk(centre, rings))
+def _cover(resolution: int, centre: int, rings: int) -> Cover:
+    """Remembered: the volunteers of a district share its centroid's cell, and nearby radii the
+    same number of rings. H3's integer API, each cell written as its hexadecimal string here: the
+    string API's own conversion cost most of a new volunteer's search."""
+    disk = h3_int.grid_disk(centre, rings)
+    parents = {h3_int.cell_to_parent(cell, RESOLUTIONS[-1]) for cell in disk}
+    return Cover(
+        f"h3_{resolution}",
+        frozenset(format(cell, "x") for cell in disk),
+        frozenset(format(cell, "x") for cell in parents),
+    )
