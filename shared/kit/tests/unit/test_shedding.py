@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from fastapi import FastAPI
-from together_kit.http.middleware import install_http_middleware
+from together_kit.http.middleware import RESPONSE_HEADERS, install_http_middleware
 from together_kit.metrics import Metrics
 
 pytestmark = pytest.mark.unit
@@ -72,6 +72,7 @@ async def test_requests_past_the_cap_are_refused_at_once_with_retry_after(
 
     assert refused.status_code == 503
     assert refused.headers["Retry-After"] == "1"
+    assert refused.headers["Referrer-Policy"] == RESPONSE_HEADERS["Referrer-Policy"]
     assert "busy" in refused.json()["detail"]
     assert b"http_requests_shed_total 1.0" in metrics.render()
     assert health.status_code == 200

@@ -55,11 +55,18 @@ def install_http_middleware(
 ) -> None:
     """The shared middleware and error handlers; with `errors`, a browser gets error pages
     (together_kit.web.errors) where an API client gets the JSON."""
-    # Starlette runs the last added outermost: shedding, then request context, then body limit.
+    # From the outside in: shedding, the response headers, the app's own layers (Starlette's
+    # error middleware first), request context, body limit (Starlette runs the last added first).
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     app.add_middleware(RequestContext, metrics=metrics)
-    app.add_middleware(LoadShedding, max_in_flight=max_in_flight, metrics=metrics)
     _outermost(app, ResponseHeaders, headers=RESPONSE_HEADERS)
+    _outermost(
+        app,
+        LoadShedding,
+        max_in_flight=max_in_flight,
+        metrics=metrics,
+        headers=RESPONSE_HEADERS,
+    )
 
     def answer(request: Request, response: Response) -> Response:
         """`response` for an API client; the same error as a page for a browser."""
