@@ -74,16 +74,14 @@ async def service(
         "MODERATION_TALK_RATE_LIMIT": "1000/minute",
         "MODERATION_ADMIN_API_KEY": ADMIN_KEY,
     }
+    with pytest.MonkeyPatch.context() as patch:  # the service's settings, read as it reads them
+        for name, value in env.items():
+            patch.setenv(name, value)
+        settings = Settings()
     process = ServiceProcess("moderation", env=env, log_dir=tmp_path).start()
     try:
         # While the service starts: what `python -m moderation.cli create-lead` runs, in this
         # process (the CLI itself is tested in test_moderator_views.py).
-        settings = Settings(
-            rabbitmq_url=rabbitmq_url,
-            mongodb_url=mongodb_url,
-            mongodb_database=database_name,
-            admin_api_key=ADMIN_KEY,
-        )
         assert await create_lead(LEAD_EMAIL, "Lena", LEAD_PASSWORD, settings=settings) == 0
         process.wait_ready()
         yield Service(process)
