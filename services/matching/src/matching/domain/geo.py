@@ -87,6 +87,9 @@ class Cover(NamedTuple):
 
 
 COARSEST = f"h3_{RESOLUTIONS[-1]}"
+COVERS_KEPT = 1024
+"""Covers remembered (`_cover`): about 20 KB each (150 cells on average), so at most about 20 MB
+of matching's memory; enough for the districts and radii in use at any time."""
 
 
 def covering(point: Point, radius_km: float) -> Cover:
@@ -96,7 +99,7 @@ def covering(point: Point, radius_km: float) -> Cover:
     return _cover(resolution, centre, rings_for(radius_km, resolution))
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=COVERS_KEPT)
 def _cover(resolution: int, centre: int, rings: int) -> Cover:
     """Remembered: the volunteers of a district share its centroid's cell, and nearby radii the
     same number of rings. H3's integer API, each cell written as its hexadecimal string here: the
