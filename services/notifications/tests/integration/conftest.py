@@ -8,7 +8,7 @@ import email
 import email.policy
 import threading
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
@@ -136,13 +136,13 @@ class Notifications:
         return consumed(self.app, outcome)
 
 
-def test_settings(
-    *, rabbitmq_url: str, mongodb_url: str, database_name: str, smtp_port: int, **overrides: Any
+def settings_of_tests(
+    service_settings: Mapping[str, Any], *, smtp_port: int, **overrides: Any
 ) -> Settings:
+    """Notifications' settings for tests: the kit's `service_settings` (broker, store, database),
+    quick retries and backoffs, the SMTP sink at `smtp_port`, then `overrides`."""
     values: dict[str, Any] = {
-        "rabbitmq_url": rabbitmq_url,
-        "mongodb_url": mongodb_url,
-        "mongodb_database": database_name,
+        **service_settings,
         "port": 0,
         "smtp_port": smtp_port,
         "send_backoff_seconds": 0.05,
@@ -160,17 +160,9 @@ def test_settings(
 
 
 @pytest.fixture
-def settings_for(
-    rabbitmq_url: str, mongodb_url: str, database_name: str, smtp_sink: Sink
-) -> Callable[..., Settings]:
+def settings_for(service_settings: dict[str, Any], smtp_sink: Sink) -> Callable[..., Settings]:
     def build(**overrides: Any) -> Settings:
-        return test_settings(
-            rabbitmq_url=rabbitmq_url,
-            mongodb_url=mongodb_url,
-            database_name=database_name,
-            smtp_port=smtp_sink.port,
-            **overrides,
-        )
+        return settings_of_tests(service_settings, smtp_port=smtp_sink.port, **overrides)
 
     return build
 

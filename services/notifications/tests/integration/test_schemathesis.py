@@ -8,8 +8,7 @@ from notifications.bootstrap import create_app
 from together_kit.dev.mailsink import MailSink
 from together_kit.testing.contract import KIT_OPERATIONS, Operation, contract_tests
 
-from .conftest import ADMIN_KEY
-from .conftest import test_settings as settings_of_tests
+from .conftest import ADMIN_KEY, settings_of_tests
 
 pytestmark = pytest.mark.integration
 
@@ -25,12 +24,7 @@ OPERATIONS: list[Operation] = [
 @pytest.fixture(scope="module")
 def contract_app(module_service_settings: dict[str, Any], session_mail_sink: MailSink) -> FastAPI:
     return create_app(
-        settings_of_tests(
-            rabbitmq_url=module_service_settings["rabbitmq_url"],
-            mongodb_url=module_service_settings["mongodb_url"],
-            database_name=module_service_settings["mongodb_database"],
-            smtp_port=session_mail_sink.smtp_port,
-        )
+        settings_of_tests(module_service_settings, smtp_port=session_mail_sink.smtp_port)
     )
 
 
