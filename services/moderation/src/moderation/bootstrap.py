@@ -59,7 +59,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
             safeguarding=timedelta(hours=settings.safeguarding_target_hours),
         ),
         public_base_url=settings.public_base_url,
-        lead_emails=tuple(str(email) for email in settings.lead_emails),
+        lead_emails=settings.lead_emails,
         duplicate_window=settings.duplicate_window,
         links=Links(settings.public_base_url, Tokens(settings.secret_keys())),
         access_answers=AccessAnswers(

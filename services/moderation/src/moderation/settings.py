@@ -1,5 +1,6 @@
-from pydantic import EmailStr, Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
+from together_contracts.emails import Email
 from together_kit.settings import ServiceSettings
 from together_kit.staff_pass import DEVELOPMENT_STAFF_PASS_SECRET, weak_secret
 
@@ -30,7 +31,7 @@ class Settings(ServiceSettings):
     """An open item older than this is highlighted, and leads are alerted once."""
     safeguarding_target_hours: float = 4.0
     backlog_check_seconds: float = 300.0
-    lead_emails: tuple[EmailStr, ...] = ()
+    lead_emails: tuple[Email, ...] = ()
     """Who the backlog alerts are addressed to (until the moderator accounts say who the leads are)."""
     duplicate_window: int = 500
     """How many recent items of the same kind a submission is compared with for near-duplicates."""

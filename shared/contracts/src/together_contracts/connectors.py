@@ -8,8 +8,9 @@ from enum import StrEnum
 from typing import Literal
 from uuid import UUID
 
-from pydantic import ConfigDict, EmailStr, Field
+from pydantic import ConfigDict, Field
 
+from together_contracts.emails import Email
 from together_contracts.envelope import EventData, IntegrationEvent
 from together_contracts.taxonomy import Language
 
@@ -47,7 +48,7 @@ class ConnectorInterestedData(EventData):
 
     person_id: UUID
     name: str = Field(min_length=1, max_length=200)
-    email: EmailStr
+    email: Email
     phone: str | None = Field(default=None, max_length=40)
     outward_code: str = Field(min_length=2, max_length=4, description="Where they live")
     language: Language = "en"

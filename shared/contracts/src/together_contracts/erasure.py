@@ -5,8 +5,9 @@ import hmac
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import ConfigDict, EmailStr, Field
+from pydantic import ConfigDict, Field
 
+from together_contracts.emails import Email
 from together_contracts.envelope import EventData, IntegrationEvent
 from together_contracts.taxonomy import Language
 
@@ -33,7 +34,7 @@ class ErasureLinkRequestedData(EventData):
         max_length=200,
         description="Only for a known volunteer; absent when the address is all we were given",
     )
-    email: EmailStr
+    email: Email
     language: Language = "en"
     confirm_url: str
 

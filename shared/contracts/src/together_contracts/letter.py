@@ -6,8 +6,9 @@ from enum import StrEnum
 from typing import Literal
 from uuid import UUID
 
-from pydantic import ConfigDict, EmailStr, Field
+from pydantic import ConfigDict, Field
 
+from together_contracts.emails import Email
 from together_contracts.envelope import EventData, IntegrationEvent
 from together_contracts.taxonomy import Language
 
@@ -41,7 +42,7 @@ class LetterSignedData(EventData):
     )
 
     signature_id: UUID
-    email: EmailStr
+    email: Email
     language: Language = "en"
     confirm_url: str = Field(description="Single-use link that confirms the signature")
 

@@ -11,8 +11,9 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import ConfigDict, EmailStr, Field, JsonValue
+from pydantic import ConfigDict, Field, JsonValue
 
+from together_contracts.emails import Email
 from together_contracts.envelope import EventData, IntegrationEvent
 from together_contracts.taxonomy import Availability, Interest, Language
 
@@ -91,7 +92,7 @@ class OrganiserContact(EventData):
     )
 
     first_name: str = Field(max_length=100)
-    email: EmailStr | None = None
+    email: Email | None = None
     phone: str = Field(default="", max_length=32)
 
 
@@ -128,7 +129,7 @@ class EventPublishedData(EventData):
 
     event: EventSummary
     places: int = Field(ge=1)
-    organiser_email: EmailStr | None = Field(
+    organiser_email: Email | None = Field(
         description="So notifications can send the organiser links; none once the organiser "
         "has been erased"
     )

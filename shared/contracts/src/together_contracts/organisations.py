@@ -3,8 +3,9 @@
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import ConfigDict, EmailStr, Field
+from pydantic import ConfigDict, Field
 
+from together_contracts.emails import Email
 from together_contracts.envelope import EventData, IntegrationEvent
 from together_contracts.taxonomy import Interest, Language, OrganisationType
 
@@ -31,7 +32,7 @@ class OrganisationJoinedData(EventData):
     name: str = Field(min_length=1, max_length=200)
     organisation_type: OrganisationType
     contact_name: str = Field(min_length=1, max_length=200)
-    contact_email: EmailStr
+    contact_email: Email
     outward_code: str = Field(max_length=4)
     language: Language = "en"
     confirm_url: str = Field(

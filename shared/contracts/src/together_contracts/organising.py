@@ -7,8 +7,9 @@ notifications writes to each without showing anyone's address to anyone.
 from typing import Literal
 from uuid import UUID
 
-from pydantic import ConfigDict, EmailStr, Field
+from pydantic import ConfigDict, Field
 
+from together_contracts.emails import Email
 from together_contracts.envelope import EventData, IntegrationEvent
 from together_contracts.matches import _EVENT, _MATCH, _PERSON, _SUMMARY, EventSummary
 from together_contracts.taxonomy import Language
@@ -33,7 +34,7 @@ class OrganiserLinkRequestedData(EventData):
 
     event_id: UUID
     title: str = Field(min_length=1, max_length=200)
-    organiser_email: EmailStr
+    organiser_email: Email
     organiser_name: str = Field(default="", max_length=200)
     language: Language = "en"
     manage_url: str = Field(description="The organiser's page of this event (signed)")

@@ -3,8 +3,9 @@
 from typing import Literal
 from uuid import UUID
 
-from pydantic import ConfigDict, EmailStr, Field
+from pydantic import ConfigDict, Field
 
+from together_contracts.emails import Email
 from together_contracts.envelope import EventData, IntegrationEvent
 from together_contracts.taxonomy import Language
 
@@ -64,7 +65,7 @@ class StoryOutcomeData(EventData):
 
     story_id: UUID
     title: str = Field(max_length=200)
-    author_email: EmailStr | None = None
+    author_email: Email | None = None
     author_name: str | None = Field(default=None, max_length=100)
     language: Language = "en"
     reason: str | None = Field(default=None, max_length=500)
@@ -149,7 +150,7 @@ class BacklogAlertData(EventData):
     safeguarding: bool
     age_hours: float
     target_hours: float
-    lead_emails: list[EmailStr] = Field(default_factory=list)
+    lead_emails: list[Email] = Field(default_factory=list)
 
 
 class BacklogAlert(IntegrationEvent):

@@ -5,8 +5,9 @@ leaves moderation only to tell them the outcome they asked for."""
 from typing import Literal
 from uuid import UUID
 
-from pydantic import ConfigDict, EmailStr, Field
+from pydantic import ConfigDict, Field
 
+from together_contracts.emails import Email
 from together_contracts.envelope import EventData, IntegrationEvent
 from together_contracts.taxonomy import Language
 
@@ -80,7 +81,7 @@ class ThanksOutcomeData(EventData):
 
     thanks_id: UUID
     who: str = Field(max_length=200, description="Who is thanked, as published")
-    author_email: EmailStr | None = None
+    author_email: Email | None = None
     author_name: str | None = Field(default=None, max_length=100)
     language: Language = "en"
     reason: str | None = Field(default=None, max_length=500)

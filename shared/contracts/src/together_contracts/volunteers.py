@@ -7,8 +7,9 @@ carry no name, email, phone or full postcode: only the outward code and the prof
 from typing import Literal
 from uuid import UUID
 
-from pydantic import ConfigDict, EmailStr, Field
+from pydantic import ConfigDict, Field
 
+from together_contracts.emails import Email
 from together_contracts.envelope import EventData, IntegrationEvent
 from together_contracts.taxonomy import Availability, Consent, Interest, Language
 from together_contracts.texts import Channel
@@ -32,7 +33,7 @@ class VolunteerRegisteredData(EventData):
 
     person_id: UUID
     name: str = Field(min_length=1, max_length=200)
-    email: EmailStr | None = Field(
+    email: Email | None = Field(
         default=None,
         description=(
             "None for someone staff signed up from a paper form or a phone call who gave only a "
@@ -206,7 +207,7 @@ class VolunteerChangeRequestedData(EventData):
     )
 
     person_id: UUID
-    email: EmailStr
+    email: Email
     language: Language = "en"
     confirm_url: str = Field(description="Single-use link to the page that applies the change")
 

@@ -53,7 +53,7 @@ def submit_command(
         postcode=body.postcode,
         coordinates=coordinates,
         places=body.places,
-        organiser_email=str(body.organiser_email),
+        organiser_email=body.organiser_email,
         roles=tuple(body.roles),
         accessibility=body.accessibility,
         language=body.language,

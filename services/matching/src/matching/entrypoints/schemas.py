@@ -8,14 +8,13 @@ from uuid import UUID
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
-    EmailStr,
     Field,
     ValidationInfo,
     field_validator,
 )
 from together_contracts import Interest
+from together_contracts.emails import TypedEmail
 from together_kit.districts import normalise
 from together_kit.http.text import multi_line, single_line
 
@@ -30,10 +29,6 @@ def _postcode(value: str) -> str:
     return normalise(value)
 
 
-def _email(value: Any) -> Any:
-    return value.strip().lower() if isinstance(value, str) else value
-
-
 Postcode = Annotated[
     str,
     Field(
@@ -43,7 +38,6 @@ Postcode = Annotated[
     ),
     AfterValidator(_postcode),
 ]
-Email = Annotated[EmailStr, BeforeValidator(_email), Field(max_length=254)]
 Role = Annotated[str, single_line(100)]
 AddressLine = Annotated[str, single_line(100)]
 PHONE = re.compile(r"\+?[0-9 ()-]{6,32}")
@@ -174,7 +168,7 @@ class EventCreate(BaseModel):
     places: int = Field(ge=1, le=1000)
     accessibility: Annotated[str, multi_line(1000, min_length=0)] = ""
     organiser_name: Annotated[str, single_line(200)]
-    organiser_email: Email
+    organiser_email: TypedEmail
     organiser_phone: Phone = ""
     language: EventLanguage = "en"
 

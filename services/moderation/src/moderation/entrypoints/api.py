@@ -85,7 +85,7 @@ def command(body: StoryCreate, correlation_id: str) -> SubmitStory:
         correlation_id=correlation_id,
         language=body.language,
         author_name=body.name,
-        author_email=str(body.email) if body.email else None,
+        author_email=body.email,
         notify_outcome=body.notify_outcome,
     )
 

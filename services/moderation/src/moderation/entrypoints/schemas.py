@@ -4,8 +4,9 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, EmailStr, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from together_contracts import Language
+from together_contracts.emails import TypedEmail
 from together_contracts.stories import Prompt
 from together_kit.http.text import multi_line, single_line
 
@@ -13,10 +14,6 @@ from moderation.domain.items import Item
 from moderation.domain.regions import InvalidRegionError, normalise_region
 
 MAX_STORY_LENGTH = 5000
-
-
-def _email(value: Any) -> Any:
-    return value.strip().lower() if isinstance(value, str) else value
 
 
 def _region(value: str) -> str:
@@ -32,7 +29,6 @@ def _consented(value: bool) -> bool:
     return value
 
 
-Email = Annotated[EmailStr, BeforeValidator(_email), Field(max_length=254)]
 Region = Annotated[
     str,
     single_line(40),
@@ -75,7 +71,7 @@ class StoryCreate(BaseModel):
     consent_to_publish: Annotated[bool, AfterValidator(_consented)] = Field(
         description="Must be true: the author agrees that the story, once approved, is public."
     )
-    email: Email | None = Field(
+    email: TypedEmail | None = Field(
         None, description="Optional; used only to tell the author about their story."
     )
     notify_outcome: bool = Field(

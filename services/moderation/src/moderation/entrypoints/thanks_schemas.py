@@ -6,11 +6,12 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 from together_contracts import Language
+from together_contracts.emails import TypedEmail
 from together_contracts.thanks import Worker
 from together_kit.http.text import multi_line, single_line
 
 from moderation.domain.items import Item
-from moderation.entrypoints.schemas import Email, Region
+from moderation.entrypoints.schemas import Region
 
 MAX_THANKS_LENGTH = 1000
 
@@ -44,11 +45,11 @@ class ThanksCreate(BaseModel):
         None, description="A name or pseudonym to publish with it; anonymous if absent."
     )
     language: Language = "en"
-    email: Email | None = Field(
+    email: TypedEmail | None = Field(
         None, description="Optional; used only to tell the author when it is published."
     )
     notify_outcome: bool = Field(
-        False, description="Email the author whether it was published (needs `email`)."
+        False, description="TypedEmail the author whether it was published (needs `email`)."
     )
 
 

@@ -37,7 +37,7 @@ async def receive_interest(event: ConnectorInterested, ctx: Context) -> bool:
     connector = Connector(
         person_id=data.person_id,
         name=data.name,
-        email=str(data.email),
+        email=data.email,
         phone=data.phone,
         home_district=data.outward_code,
         language=data.language,

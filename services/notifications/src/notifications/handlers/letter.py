@@ -23,7 +23,7 @@ async def record_signatory(event: LetterSigned, ctx: Context) -> None:
         Contact(
             person_id=str(data.signature_id),
             name="",
-            email=str(data.email),
+            email=data.email,
             language=data.language,
             registered_event_id=str(event.id),
             registered_at=event.occurred_at,
@@ -38,7 +38,7 @@ async def confirm_signature(event: LetterSigned, ctx: Context) -> None:
         MessageRequest(
             cause_event_id=str(event.id),
             template="letter_confirm",
-            recipient=Recipient(str(data.email), "", data.language),
+            recipient=Recipient(data.email, "", data.language),
             context={"confirm_url": data.confirm_url},
             correlation_id=event.correlation_id,
         ),

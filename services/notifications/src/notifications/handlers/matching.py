@@ -84,7 +84,7 @@ def venue(place: EventVenue | None) -> dict[str, object] | None:
 def organiser(contact: OrganiserContact | None) -> dict[str, object] | None:
     if contact is None:
         return None
-    email = str(contact.email) if contact.email else ""
+    email = contact.email or ""
     return {"first_name": contact.first_name, "email": email, "phone": contact.phone}
 
 
@@ -320,7 +320,7 @@ async def tell_organiser(event: EventPublished, ctx: Context) -> None:
         MessageRequest(
             cause_event_id=str(event.id),
             template="event_published",
-            recipient=Recipient(str(data.organiser_email), "", language),
+            recipient=Recipient(data.organiser_email, "", language),
             context={
                 **describe(data.event, language),
                 "public_url": data.public_url,

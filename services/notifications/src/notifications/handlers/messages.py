@@ -68,7 +68,7 @@ async def confirm_registration(event: VolunteerRegistered, ctx: Context) -> None
     if data.email is None:
         await welcome_by_text(event, ctx)
         return
-    recipient = Recipient(str(data.email), "", data.language, str(data.person_id))
+    recipient = Recipient(data.email, "", data.language, str(data.person_id))
     wanted = _request(event, "volunteer_confirm", recipient, confirm_url=data.confirm_url)
     before = (await delivery.record_request(wanted, ctx)).before
     if before is not None and before.erased:
@@ -99,7 +99,7 @@ async def confirm_change(event: VolunteerChangeRequested, ctx: Context) -> None:
     """Someone asked to change the details held for this address: its owner decides on the page
     behind the link, and the email carries nothing the asker wrote."""
     data = event.data
-    recipient = Recipient(str(data.email), "", data.language, str(data.person_id))
+    recipient = Recipient(data.email, "", data.language, str(data.person_id))
     await delivery.request(
         _request(event, "volunteer_change", recipient, confirm_url=data.confirm_url), ctx
     )
@@ -123,7 +123,7 @@ async def welcome_organisation(event: OrganisationJoined, ctx: Context) -> None:
     """Sent to an address not yet confirmed: no organisation or contact name, which whoever
     joined chose; the page behind the link shows them to the address's owner."""
     data = event.data
-    recipient = Recipient(str(data.contact_email), "", data.language)
+    recipient = Recipient(data.contact_email, "", data.language)
     await delivery.request(
         _request(event, "organisation_welcome", recipient, confirm_url=data.confirm_url), ctx
     )
@@ -137,7 +137,7 @@ async def tell_story_outcome(
     if data.author_email is None:
         return
     template = event.type.replace(".", "_")
-    recipient = Recipient(str(data.author_email), data.author_name or "", data.language)
+    recipient = Recipient(data.author_email, data.author_name or "", data.language)
     await delivery.request(
         _request(
             event,
@@ -157,7 +157,7 @@ async def tell_thanks_outcome(event: ThanksApproved | ThanksRejected, ctx: Conte
     data = event.data
     if data.author_email is None:
         return
-    recipient = Recipient(str(data.author_email), data.author_name or "", data.language)
+    recipient = Recipient(data.author_email, data.author_name or "", data.language)
     await delivery.request(
         _request(
             event,
@@ -211,7 +211,7 @@ async def alert_leads(event: BacklogAlert, ctx: Context) -> None:
 
 async def send_erasure_link(event: ErasureLinkRequested, ctx: Context) -> None:
     data = event.data
-    recipient = Recipient(str(data.email), data.name or "", data.language)
+    recipient = Recipient(data.email, data.name or "", data.language)
     await delivery.request(
         _request(event, "erasure_link", recipient, confirm_url=data.confirm_url), ctx
     )

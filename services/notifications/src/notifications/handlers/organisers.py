@@ -39,7 +39,7 @@ async def send_link(event: OrganiserLinkRequested, ctx: Context) -> None:
     not confirmed, so the email carries no name, and the title (the lister's own words, shown
     to the address they typed) goes at most a few times a day to one address (`organiser_links`)."""
     data = event.data
-    address = str(data.organiser_email)
+    address = data.organiser_email
     if ctx.organiser_links is not None and not await ctx.organiser_links.take(
         address, now=ctx.clock()
     ):
@@ -64,7 +64,7 @@ async def keep_event(event: EventPublished, ctx: Context) -> None:
         return
     data = event.data
     language = "cy" if data.event.language == "cy" else "en"
-    email = str(data.organiser_email) if data.organiser_email else ""
+    email = data.organiser_email or ""
     organiser = Organiser(email, data.organiser_name, language, data.manage_url) if email else None
 
     def keep(roster: Roster) -> bool:

@@ -44,7 +44,7 @@ async def record_organisation_contact(event: OrganisationJoined, ctx: Context) -
         Contact(
             person_id=str(data.organisation_id),
             name=data.contact_name,
-            email=str(data.contact_email),
+            email=data.contact_email,
             language=data.language,
             registered_event_id=str(event.id),
             registered_at=event.occurred_at,

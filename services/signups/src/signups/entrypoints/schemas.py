@@ -9,7 +9,6 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
-    EmailStr,
     Field,
     ValidationInfo,
     field_validator,
@@ -25,6 +24,7 @@ from together_contracts import (
     OrganisationType,
     SignatoryKind,
 )
+from together_contracts.emails import Email, TypedEmail
 from together_contracts.postcodes import INWARD_PATTERN
 from together_kit import districts
 from together_kit.http.text import multi_line, single_line
@@ -76,11 +76,6 @@ District = Annotated[
 ]
 
 
-def _email(value: Any) -> Any:
-    return value.strip().lower() if isinstance(value, str) else value
-
-
-Email = Annotated[EmailStr, BeforeValidator(_email), Field(max_length=254)]
 Postcode = Annotated[
     str,
     Field(
@@ -168,7 +163,7 @@ class SignupCreate(BaseModel):
     )
 
     name: Annotated[str, single_line(200)]
-    email: Email
+    email: TypedEmail
     postcode: Postcode
     channels: Channels = Field(default_factory=_email_only)
     phone: Phone | None = Field(default=None, validate_default=True)
@@ -191,7 +186,7 @@ class SignupCreate(BaseModel):
             consents.add(Consent.NEWS)
         return VolunteerDetails(
             name=self.name,
-            email=str(self.email),
+            email=self.email,
             postcode=self.postcode,
             outward_code=outward_code(self.postcode),
             phone=self.phone,
@@ -252,7 +247,7 @@ class OrganisationCreate(BaseModel):
     name: Annotated[str, single_line(200)]
     organisation_type: OrganisationType
     contact_name: Annotated[str, single_line(200)]
-    contact_email: Email
+    contact_email: TypedEmail
     postcode: Postcode
     language: Language = "en"
     pledge: Annotated[str, multi_line(2000)]
@@ -269,7 +264,7 @@ class OrganisationCreate(BaseModel):
             name=self.name,
             organisation_type=self.organisation_type,
             contact_name=self.contact_name,
-            contact_email=str(self.contact_email),
+            contact_email=self.contact_email,
             postcode=self.postcode,
             outward_code=outward_code(self.postcode),
             language=self.language,
@@ -294,7 +289,7 @@ class ProgressCreate(BaseModel):
 class ProgressLinkRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: Email
+    email: TypedEmail
 
 
 SIGNATURE_EXAMPLE: dict[str, Any] = {
@@ -320,7 +315,7 @@ class SignatureCreate(BaseModel):
     )
     kind: SignatoryKind
     town: Annotated[str, single_line(100)] | None = None
-    email: Email
+    email: TypedEmail
     nation: Nation = Field(description="Where the signatory is, for the counts by nation")
     public: bool = Field(default=False, description="Show the name and town on the public list")
     invite: bool = Field(
@@ -333,7 +328,7 @@ class SignatureCreate(BaseModel):
         return SignatoryDetails(
             name=self.name,
             kind=self.kind,
-            email=str(self.email),
+            email=self.email,
             nation=self.nation,
             town=self.town,
             public=self.public,
@@ -414,7 +409,7 @@ class AccessRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    email: EmailStr
+    email: Email
 
 
 class AccessPending(BaseModel):

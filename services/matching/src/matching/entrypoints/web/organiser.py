@@ -11,6 +11,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, Response
 from pydantic import TypeAdapter, ValidationError
+from together_contracts.emails import TypedEmail
 from together_kit.http.middleware import current_correlation_id
 from together_kit.web import labels
 from together_kit.web.forms import EMAIL, field_errors, text
@@ -20,7 +21,7 @@ from matching.domain.availability import LONDON
 from matching.domain.community_events import CommunityEvent, EventStatus, PlacesTakenError
 from matching.domain.places import UnknownPostcodeError
 from matching.entrypoints.dependencies import ContextDep, SiteDep
-from matching.entrypoints.schemas import Email, EventEdit, MessageCreate
+from matching.entrypoints.schemas import EventEdit, MessageCreate
 from matching.entrypoints.web import choices, forms
 from matching.handlers import Context, attendance, listings, organising
 from matching.handlers.responses import LinkState
@@ -28,7 +29,7 @@ from matching.handlers.responses import LinkState
 DONE = frozenset(
     {"saved", "moderated", "unchanged", "cancelled", "attendance", "message", "no-one", "closed"}
 )
-ORGANISER_EMAIL: TypeAdapter[str] = TypeAdapter(Email)
+ORGANISER_EMAIL: TypeAdapter[str] = TypeAdapter(TypedEmail)
 PLACES_TAKEN = "You cannot have fewer places than the %(taken)s volunteers who already have one"
 
 

@@ -8,12 +8,13 @@ from typing import Any
 
 from pydantic import Field, ValidationInfo, field_validator
 from starlette.datastructures import FormData
+from together_contracts.emails import TypedEmail
 from together_kit.web.forms import Messages, text, ticked
 
 from signups.domain.assisted import PAPER_FORM_VERSIONS, JoinedBy, Staff, Witness
 from signups.domain.people import VolunteerDetails
 from signups.domain.phones import uk_mobile
-from signups.entrypoints.schemas import Email, SignupCreate, texts_need_a_mobile
+from signups.entrypoints.schemas import SignupCreate, texts_need_a_mobile
 from signups.entrypoints.web import forms
 
 FUTURE_DATE = "The date cannot be in the future"
@@ -51,7 +52,7 @@ class AssistedSignupCreate(SignupCreate):
     """A volunteer staff sign up from a paper form or a phone call. Without an email their only
     channel is text, so a UK mobile is needed; with one, it is the join form's volunteer."""
 
-    email: Email | None = None  # type: ignore[assignment]
+    email: TypedEmail | None = None  # type: ignore[assignment]
     joined_by: JoinedBy
     on: date
     form_version: str = Field(json_schema_extra={"enum": list(PAPER_FORM_VERSIONS)})

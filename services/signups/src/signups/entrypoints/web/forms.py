@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
 from starlette.datastructures import FormData
+from together_contracts.emails import TypedEmail
 from together_kit.web.forms import (
     CHECK,
     EMAIL,
@@ -23,7 +24,6 @@ from together_kit.web.forms import (
 )
 
 from signups.domain import phones
-from signups.entrypoints.schemas import Email
 
 POSTCODE_INVALID = "Enter a real UK postcode, like SW1A 1AA"
 CHOOSE_FROM_LIST = "Choose from the options shown"
@@ -191,7 +191,7 @@ def signature_input(form: FormData) -> dict[str, Any]:
     }
 
 
-_EMAIL: TypeAdapter[str] = TypeAdapter(Email)
+_EMAIL: TypeAdapter[str] = TypeAdapter(TypedEmail)
 
 
 def check_email(raw: str) -> tuple[str | None, dict[str, str]]:

@@ -116,6 +116,6 @@ async def ask_for_link(
     if asked is None:
         return link_form(site)(request, values, errors, more={"pledge_id": pledge_id})
     await progress.send_link_again(
-        pledge_id, str(asked.email), correlation_id=current_correlation_id(), ctx=ctx
+        pledge_id, asked.email, correlation_id=current_correlation_id(), ctx=ctx
     )
     return site.see_other(request, LINK_SENT)
