@@ -15,7 +15,9 @@ which the server would read as part of the body.
 import asyncio
 import re
 from dataclasses import dataclass
+from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage
+from email.policy import default as default_policy
 from email.utils import formataddr, formatdate, parseaddr
 
 import aiosmtplib
@@ -43,8 +45,27 @@ class SmtpConfig:
     message_id_domain: str = "notifications.together.example"
 
 
+class _KeptHeaderClasses(HeaderRegistry):
+    """The standard header registry, keeping the class it makes for each header name: the
+    stdlib's makes a new class for every header set or counted, a third of building an email."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[str, type[BaseHeader]] = {}
+
+    def __getitem__(self, name: str) -> type[BaseHeader]:
+        key = name.lower()
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = super().__getitem__(key)
+        return made
+
+
+_POLICY = default_policy.clone(header_factory=_KeptHeaderClasses())
+
+
 def build_email(message: Outgoing, *, config: SmtpConfig) -> EmailMessage:
-    email = EmailMessage()
+    email = EmailMessage(policy=_POLICY)
     email["From"] = config.sender
     email["To"] = _recipient(message)
     email["Subject"] = message.subject
