@@ -1,5 +1,6 @@
-"""`build_email` keeps the header classes the stdlib makes (`_KeptHeaderClasses`); the emails it
-builds are byte for byte what the stdlib's own policy builds."""
+"""`build_email` keeps the header classes the stdlib makes and `flatten` writes one-line ASCII
+headers without refolding them; the bytes sent are exactly what the stdlib's own policies and
+aiosmtplib's `flatten_message` write for the same email."""
 
 import re
 from email.message import EmailMessage
@@ -7,7 +8,9 @@ from email.policy import default
 
 import pytest
 from aiosmtplib.email import flatten_message
-from notifications.adapters.channels.smtp import SmtpConfig, _recipient, build_email
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from notifications.adapters.channels.smtp import SmtpConfig, _recipient, build_email, flatten
 from notifications.domain.channels import Outgoing
 
 pytestmark = pytest.mark.unit
@@ -32,12 +35,29 @@ MESSAGES = [
         html="<p>Diolch — </p>" * 200,
     ),
     Outgoing(key="k-3", to="bob@example.org", subject="Plain", text="Hi\n.\n", html="<p>Hi</p>"),
+    Outgoing(
+        key="k-4",
+        to="jones@example.org",
+        to_name='Jones, Ann "AJ" (café)',
+        subject="Two  spaces, a (comment), =?utf-8?q?an_encoded_word?= and a tab\there",
+        text="x",
+        html="<p>x</p>",
+        headers={"List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    ),
+    Outgoing(
+        key="k-5",
+        to="long.name@example.org",
+        to_name="A" * 70,
+        subject="A subject long enough to need folding onto a second line when it is written",
+        text="x",
+        html="<p>x</p>",
+    ),
 ]
 
 
-def stdlib_build(message: Outgoing) -> EmailMessage:
-    """`build_email` as it was written before, on a message of the stdlib's default policy."""
-    built = build_email(message, config=CONFIG)
+def stdlib_build(message: Outgoing, built: EmailMessage) -> EmailMessage:
+    """`build_email` as it was written before, on a message of the stdlib's default policy (its
+    Date and Message-ID taken from `built`)."""
     plain = EmailMessage(policy=default)
     plain["From"] = CONFIG.sender
     plain["To"] = _recipient(message)
@@ -55,11 +75,37 @@ def without_boundaries(body: bytes) -> bytes:
     return re.sub(rb"={15}\d+==", b"BOUNDARY", body)
 
 
-@pytest.mark.parametrize("message", MESSAGES, ids=lambda m: m.key)
-@pytest.mark.parametrize("utf8", [False, True])
-def test_built_emails_are_the_stdlibs_byte_for_byte(message: Outgoing, utf8: bool) -> None:
-    ours = flatten_message(build_email(message, config=CONFIG), utf8=utf8, cte_type="8bit")
-    theirs = flatten_message(stdlib_build(message), utf8=utf8, cte_type="8bit")
+def both(message: Outgoing, *, utf8: bool, eight_bit: bool) -> tuple[bytes, bytes]:
+    built = build_email(message, config=CONFIG)
+    ours = flatten(built, utf8=utf8, eight_bit=eight_bit)
+    cte_type = "8bit" if eight_bit else "7bit"
+    theirs = flatten_message(stdlib_build(message, built), utf8=utf8, cte_type=cte_type)
+    return without_boundaries(ours), without_boundaries(theirs)
 
-    assert without_boundaries(ours) == without_boundaries(theirs)
-    assert b"Subject: " in ours
+
+@pytest.mark.parametrize("message", MESSAGES, ids=lambda m: m.key)
+@pytest.mark.parametrize(("utf8", "eight_bit"), [(False, True), (True, True), (False, False)])
+def test_sent_emails_are_the_stdlibs_byte_for_byte(
+    message: Outgoing, utf8: bool, eight_bit: bool
+) -> None:
+    ours, theirs = both(message, utf8=utf8, eight_bit=eight_bit)
+
+    assert ours == theirs
+    assert b"\r\nSubject:" in ours
+
+
+LINE = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=120)
+
+
+@settings(max_examples=150, deadline=None)
+@given(name=st.one_of(st.just(""), LINE), subject=LINE, utf8=st.booleans())
+def test_any_name_and_subject_are_written_as_the_stdlib_writes_them(
+    name: str, subject: str, utf8: bool
+) -> None:
+    message = Outgoing(
+        key="k", to="ann@example.org", to_name=name, subject=subject, text="x", html="<p>x</p>"
+    )
+
+    ours, theirs = both(message, utf8=utf8, eight_bit=True)
+
+    assert ours == theirs
