@@ -186,7 +186,7 @@ async def request_access(
     """Admin: ask every service what it holds about an address (subject access). Fetch the
     export from `GET /api/v1/admin/access/{id}` once all have answered."""
     access_id = await access.request_access(
-        body.email.strip().lower(), correlation_id=current_correlation_id(), ctx=ctx
+        body.email, correlation_id=current_correlation_id(), ctx=ctx
     )
     return AccessPending(id=access_id, waiting_for=list(settings.erasure_services))
 

@@ -24,7 +24,7 @@ from together_contracts import (
     OrganisationType,
     SignatoryKind,
 )
-from together_contracts.emails import Email, TypedEmail
+from together_contracts.emails import TypedEmail
 from together_contracts.postcodes import INWARD_PATTERN
 from together_kit import districts
 from together_kit.http.text import multi_line, single_line
@@ -409,7 +409,7 @@ class AccessRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    email: Email
+    email: TypedEmail
 
 
 class AccessPending(BaseModel):
