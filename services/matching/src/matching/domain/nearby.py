@@ -18,6 +18,7 @@ the places to fill, not with the number of volunteers.
 """
 
 import functools
+import math
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -118,7 +119,13 @@ block with more to read)."""
 MAX_WAVE_BLOCKS = 32
 """While every block comes back short, each wave reads twice as many blocks, up to this."""
 MIN_PAGE = 8
-"""The least a widened wave asks of each block."""
+"""The least a wave asks of each block."""
+FIRST_SHARE_KEPT = 0.5
+"""The share of the profiles read that the caller is taken to keep before any page is read."""
+READ_MARGIN = 1.5
+"""Pages read this many times what the share kept predicts is needed: a profile more in a page
+costs the store far less than another wave (a round trip costs about as much as a dozen), and a
+wave that falls just short costs a whole wave."""
 
 
 @dataclass(frozen=True)
@@ -135,17 +142,19 @@ class ReadingPlan:
     """The order the candidate search reads in, nearest blocks first (ADR 0008): the store runs
     the reads, the plan decides what to read next from what they returned.
 
-    Each wave reads a page from each of `FIRST_WAVE_BLOCKS` blocks at once, a page being a
-    quarter of `enough`; a block whose page came back full may hold more, and is read again before
-    farther blocks. While every block of a wave comes back short (sparse country) the next wave
-    reads twice as many blocks, with pages of what is still wanted shared among them."""
+    Each wave reads a page from each of `FIRST_WAVE_BLOCKS` blocks at once; a block whose page
+    came back full may hold more, and is read again before farther blocks. While every block of a
+    wave comes back short (sparse country) the next wave reads twice as many blocks. A wave's
+    pages share what is still wanted, read at the rate the caller has kept what was read so far
+    (`FIRST_SHARE_KEPT` before anything is read), with a margin (`READ_MARGIN`): what is read
+    aims a little past `enough`, so most searches take one or two waves."""
 
     def __init__(self, blocks: Iterable[Block], *, enough: int) -> None:
         self.enough = enough
         self._unread = deque((block, block.first_key) for block in blocks)
         self._unfinished: deque[tuple[Block, str]] = deque()
         self._width = FIRST_WAVE_BLOCKS
-        self._full_page = -(-enough // FIRST_WAVE_BLOCKS)
+        self._returned = 0
         self._started = False
 
     def next_wave(self, found: int) -> list[Read]:
@@ -160,12 +169,20 @@ class ReadingPlan:
         wave = [self._unfinished.popleft() for _ in range(min(self._width, len(self._unfinished)))]
         while len(wave) < self._width and self._unread:
             wave.append(self._unread.popleft())
-        shared = -(-(self.enough - found) // len(wave))
-        page = self._full_page if self._width == FIRST_WAVE_BLOCKS else max(MIN_PAGE, shared)
-        return [Read(block, after, page) for block, after in wave]
+        return [Read(block, after, self._page(found, len(wave))) for block, after in wave]
+
+    def _page(self, found: int, blocks: int) -> int:
+        """Each of `blocks` pages' part of what is still wanted, read at the share kept so far;
+        never more than `enough` from one block. The share counts `FIRST_SHARE_KEPT` as one
+        profile read, so it starts there and a wave that kept nobody widens the pages (up to
+        `enough`) instead of dividing by 0."""
+        share = (found + FIRST_SHARE_KEPT) / (self._returned + 1)
+        to_read = math.ceil(READ_MARGIN * (self.enough - found) / share)
+        return min(self.enough, max(MIN_PAGE, math.ceil(to_read / blocks)))
 
     def read(self, page: Read, keys: Sequence[str]) -> None:
         """The `reach` keys a page returned, in order: a full page means its block may hold
         more, read from after its last key."""
+        self._returned += len(keys)
         if keys and len(keys) == page.limit:
             self._unfinished.append((page.block, keys[-1]))
