@@ -78,17 +78,22 @@ def language_fits(volunteer: Volunteer, event: CommunityEvent) -> bool:
 def eligible(volunteer: Volunteer, event: CommunityEvent, *, now: datetime, cap: int) -> bool:
     return (
         volunteer.matchable
-        and within_reach(volunteer, event)
         and bool(volunteer.interests & event.interests)
         and available(volunteer.availability, event.starts_at)
         and language_fits(volunteer, event)
+        and within_reach(volunteer, event)
         and volunteer.under_cap(now, cap)
         and not volunteer.was_proposed(event.id)
     )
 
 
 def score(volunteer: Volunteer, event: CommunityEvent, *, now: datetime) -> float:
-    distance = distance_to(volunteer, event)
+    return _score(volunteer, event, distance_to(volunteer, event), now=now)
+
+
+def _score(
+    volunteer: Volunteer, event: CommunityEvent, distance: float | None, *, now: datetime
+) -> float:
     proximity = 0.5 if distance is None else max(0.0, 1 - distance / volunteer.travel_radius_km)
     overlap = len(volunteer.interests & event.interests) / len(event.interests)
     v = volunteer
@@ -112,11 +117,13 @@ def ranked(
     volunteers: Iterable[Volunteer], event: CommunityEvent, *, now: datetime, cap: int
 ) -> list[Candidate]:
     """The eligible volunteers, best first, with rotation among equals (see the module doc)."""
-    candidates = [
-        Candidate(v, distance_to(v, event), score(v, event, now=now))
-        for v in volunteers
-        if eligible(v, event, now=now, cap=cap)
-    ]
+    candidates = []
+    for volunteer in volunteers:
+        if eligible(volunteer, event, now=now, cap=cap):
+            distance = distance_to(volunteer, event)
+            candidates.append(
+                Candidate(volunteer, distance, _score(volunteer, event, distance, now=now))
+            )
 
     def order(candidate: Candidate) -> tuple[float, float, str]:
         last = candidate.volunteer.last_proposed_at
