@@ -148,8 +148,7 @@ class MongoEventRepository:
         here. A read that fills its limit may have cut some question short: those are read
         alone."""
         if len(asks) == 1:
-            ask = asks[0]
-            return [await self._published_in(ask.cover.field, ask.cover.cells, ask.now, ask.limit)]
+            return [await self._alone(asks[0])]
         limit = sum(ask.limit for ask in asks)
         found = await self._published_in(
             COARSEST,
@@ -158,10 +157,7 @@ class MongoEventRepository:
             limit,
         )
         if len(found) >= limit:
-            return [
-                await self._published_in(ask.cover.field, ask.cover.cells, ask.now, ask.limit)
-                for ask in asks
-            ]
+            return [await self._alone(ask) for ask in asks]
         return [
             [
                 document
@@ -171,6 +167,9 @@ class MongoEventRepository:
             ][: ask.limit]
             for ask in asks
         ]
+
+    async def _alone(self, ask: _Near) -> list[dict[str, Any]]:
+        return await self._published_in(ask.cover.field, ask.cover.cells, ask.now, ask.limit)
 
     async def _published_in(
         self, field: str, cells: frozenset[str], after: datetime, limit: int
