@@ -47,10 +47,18 @@ def parser() -> argparse.ArgumentParser:
 
 
 def read_password(*, from_stdin: bool) -> str:
+    """The password typed twice at the terminal, or the first line of standard input."""
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    password = getpass.getpass("Password: ")
-    if getpass.getpass("Password again: ") != password:
+    try:
+        password = getpass.getpass("Password: ")
+        again = getpass.getpass("Password again: ")
+    except EOFError:
+        raise ValueError(
+            "No password was typed (no terminal to ask at?): give it on the first line of "
+            "standard input with --password-stdin."
+        ) from None
+    if again != password:
         raise ValueError("The passwords differ.")
     return password
 
