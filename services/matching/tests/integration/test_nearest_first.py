@@ -14,6 +14,7 @@ from matching.domain.nearby import FIRST_WAVE_BLOCKS, MIN_PAGE
 from matching.domain.volunteers import Status, Volunteer
 from matching.handlers.matching import CANDIDATES_PER_PROPOSAL, match_event
 from together_contracts import Availability, Interest
+from together_kit.testing.commands import counting
 
 from .conftest import Matching, next_saturday_noon
 
@@ -108,7 +109,7 @@ async def test_an_event_reads_only_enough_candidates_and_the_next_turns_to_other
     repository: MongoVolunteerRepository = matching.ctx.volunteers  # type: ignore[assignment]
     original = repository.nearest
 
-    async def counting(
+    async def reading(
         event: CommunityEvent, *, enough: int, keep: Callable[[Volunteer], bool]
     ) -> list[Volunteer]:
         def counted(candidate: Volunteer) -> bool:
@@ -117,7 +118,7 @@ async def test_an_event_reads_only_enough_candidates_and_the_next_turns_to_other
 
         return await original(event, enough=enough, keep=counted)
 
-    repository.nearest = counting  # type: ignore[method-assign]
+    repository.nearest = reading  # type: ignore[method-assign]
     first, second = lunch(places), lunch(places)
     for event in (first, second):
         await matching.ctx.events.add(event, events=[])
@@ -187,3 +188,23 @@ async def test_slots_are_claimed_in_one_write_and_a_profile_changed_since_the_re
     kept = await repository.get(changed.person_id)
     assert kept is not None
     assert kept.connector
+
+
+async def test_the_proposals_made_are_counted_on_the_event_in_one_write(matching: Matching) -> None:
+    await matching.db["volunteers"].insert_many([document(volunteer(SALFORD)) for _ in range(12)])
+    event = lunch(places=2)
+    await matching.ctx.events.add(event, events=[])
+    before = await matching.db["events"].find_one({"_id": str(event.id)})
+    assert before is not None
+
+    with counting(matching.db.name, collection="events") as counted:
+        made = await match_event(event, correlation_id="test", ctx=matching.ctx)
+
+    assert made == 2 * matching.ctx.rules.proposals_per_place
+    assert dict(counted.by_command) == {"update": 1}
+    stored = await matching.ctx.events.get(event.id)
+    assert stored is not None
+    assert stored.proposed == made
+    after = await matching.db["events"].find_one({"_id": str(event.id)})
+    assert after is not None
+    assert after["version"] == before["version"] + 1

@@ -196,6 +196,11 @@ class FakeEvents:
         self.stored[event_id] = copy.deepcopy(current)
         return current
 
+    async def count_proposals(self, event_id: UUID, made: int) -> None:
+        if (event := self.stored.get(event_id)) is not None:
+            event.proposed += made
+            event.version += 1
+
     async def upcoming(
         self,
         *,

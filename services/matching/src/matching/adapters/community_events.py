@@ -114,6 +114,13 @@ class MongoEventRepository:
             return changed[0]
         raise ConcurrentWriteError(event_id)
 
+    async def count_proposals(self, event_id: UUID, made: int) -> None:
+        """An increment, so no read first: the version it moves refuses any writer that read
+        the event before it (as every write of the event does), and it stages no events."""
+        await self.events.collection.update_one(
+            {"_id": str(event_id)}, {"$inc": {"proposed": made, "version": 1}}
+        )
+
     async def upcoming(
         self,
         *,

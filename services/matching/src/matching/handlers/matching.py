@@ -9,7 +9,6 @@ proposals are not made: the safe side of the cap.
 
 from uuid import UUID
 
-from together_contracts import IntegrationEvent
 from together_contracts.matches import MatchProposed, MatchProposedData, MatchReasons
 
 from matching.domain import scoring
@@ -56,7 +55,7 @@ async def match_event(event: CommunityEvent, *, correlation_id: str, ctx: Contex
         tried += len(wave)
         made += await propose(wave, event, correlation_id=correlation_id, ctx=ctx)
     if made:
-        await _count_proposals(event.id, made, ctx)
+        await ctx.events.count_proposals(event.id, made)
     return made
 
 
@@ -96,7 +95,7 @@ async def match_volunteer(volunteer: Volunteer, *, correlation_id: str, ctx: Con
     made = 0
     for _, event, candidate in scored[: ctx.rules.events_per_new_volunteer]:
         if await propose([candidate], event, correlation_id=correlation_id, ctx=ctx):
-            await _count_proposals(event.id, 1, ctx)
+            await ctx.events.count_proposals(event.id, 1)
             made += 1
     return made
 
@@ -161,11 +160,3 @@ def proposed(
             decline_url=links.decline,
         ),
     )
-
-
-async def _count_proposals(event_id: UUID, made: int, ctx: Context) -> None:
-    def count(event: CommunityEvent) -> list[IntegrationEvent]:
-        event.proposed += made
-        return []
-
-    await ctx.events.change(event_id, count)
