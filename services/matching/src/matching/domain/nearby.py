@@ -147,7 +147,7 @@ class ReadingPlan:
     wave comes back short (sparse country) the next wave reads twice as many blocks. A wave's
     pages share what is still wanted, read at the rate the caller has kept what was read so far
     (`FIRST_SHARE_KEPT` before anything is read), with a margin (`READ_MARGIN`): what is read
-    aims a little past `enough`, so most searches take one or two waves."""
+    aims a little past `enough`, in as few waves as the share kept allows."""
 
     def __init__(self, blocks: Iterable[Block], *, enough: int) -> None:
         self.enough = enough
