@@ -4,6 +4,7 @@ removed in batches, and the relay's sweep as the fallback when that process cann
 import asyncio
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -26,8 +27,8 @@ async def test_writes_are_published_at_once_and_removed_in_batches(
     settings_for: Callable[..., ServiceSettings], rabbitmq_url: str
 ) -> None:
     """50 inserts: their events reach the broker, and the store sees the inserts plus a few bulk
-    removals; the relay never has to claim a document (its backstop sweep, every minute here,
-    is not a write's cost)."""
+    removals of one update each (no document was written again meanwhile); the relay never has
+    to claim a document (its backstop sweep, every minute here, is not a write's cost)."""
     runtime = ServiceRuntime.build(settings_for(outbox_poll_seconds=60.0))
     people = runtime.aggregate("people")
     ids = [uuid.uuid4() for _ in range(50)]
@@ -50,6 +51,7 @@ async def test_writes_are_published_at_once_and_removed_in_batches(
     assert commands["insert"] == 50
     assert commands["findAndModify"] <= 2, f"the relay claimed documents: {commands}"
     assert commands["update"] <= 25, f"removals were not batched: {commands}"
+    assert counted.statements["update"] == 50, counted.statements
 
 
 async def test_one_documents_events_keep_their_order_under_rapid_writes(
@@ -193,3 +195,105 @@ async def test_concurrent_writes_to_one_document_publish_each_event_once(
     ids = [e["id"] for e in probe.events]
     assert len(ids) == 31
     assert len(set(ids)) == 31
+
+
+@dataclass
+class HeldRemovals:
+    """The eager outbox's removal writes held until `landing` is set; `writes` counts their
+    operations and `sent` is set at the first."""
+
+    sent: asyncio.Event = field(default_factory=asyncio.Event)
+    landing: asyncio.Event = field(default_factory=asyncio.Event)
+    writes: list[int] = field(default_factory=list)
+
+    def hold(self, collection: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        bulk_write = collection.bulk_write
+
+        async def held(operations: list[Any], **options: Any) -> Any:
+            self.writes.append(len(operations))
+            self.sent.set()
+            await self.landing.wait()
+            return await bulk_write(operations, **options)
+
+        monkeypatch.setattr(collection, "bulk_write", held)
+
+
+async def relayed_names(collection: Any, clock: EpochClock) -> list[str]:
+    """What a relay's pass publishes from `collection`, by name."""
+    relayed: list[str] = []
+
+    async def publish(event: dict[str, Any]) -> None:
+        relayed.append(event["data"]["name"])
+
+    await OutboxRelay(publish=publish, collections=[collection], clock=clock).drain()
+    return relayed
+
+
+async def test_a_write_while_its_removal_is_on_its_way_is_left_to_the_relay(
+    runtime: ServiceRuntime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The removal of a document this process wrote once is one update that assumes the lease
+    it published under. While it is on its way, a write of the same document takes no lease:
+    the relay, woken again once the removal lands, publishes the new event after the first."""
+    published: list[str] = []
+    woken: list[str] = []
+
+    async def publish(event: dict[str, Any]) -> None:
+        published.append(event["data"]["name"])
+
+    clock = EpochClock()
+    eager = EagerOutbox(
+        publish=publish, owner="me", wake_relay=lambda c: woken.append(c.name), clock=clock
+    )
+    people = AggregateCollection(runtime.db["people"], staging=eager)
+    removals = HeldRemovals()
+    removals.hold(people.collection, monkeypatch)
+    eager.start()
+    person_id = uuid.uuid4()
+    await people.insert(
+        {"_id": str(person_id)}, [volunteer_registered(person_id=person_id, name="a")]
+    )
+    await removals.sent.wait()
+    await people.update(str(person_id), renamed("b", person_id))
+    assert woken == ["people"], "the write took no lease: the relay's"
+    removals.landing.set()
+    await eager.close()
+    assert woken == ["people", "people"], "woken again once the removal landed"
+    stored = await people.collection.find_one({"_id": str(person_id)})
+    assert stored is not None
+    assert [e["data"]["name"] for e in stored["outbox"]] == ["b"]
+    assert stored["outbox_lease_until"] == 0
+    assert (published, await relayed_names(people.collection, clock)) == (["a"], ["b"])
+
+
+async def test_events_another_replica_adds_before_the_removal_lands_stay_for_the_relay(
+    runtime: ServiceRuntime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The removal empties the outbox only while it holds nothing but the events this process
+    published; another replica's event added meanwhile stays (this process's are pulled by a
+    second write) and the relay publishes it."""
+
+    async def ignore(event: dict[str, Any]) -> None:
+        pass
+
+    clock = EpochClock()
+    eager = EagerOutbox(publish=ignore, owner="me", wake_relay=lambda _c: None, clock=clock)
+    people = AggregateCollection(runtime.db["people"], staging=eager)
+    other = AggregateCollection(runtime.db["people"], staging=RelayStaging(wake=lambda: None))
+    removals = HeldRemovals()
+    removals.hold(people.collection, monkeypatch)
+    eager.start()
+    person_id = uuid.uuid4()
+    await people.insert(
+        {"_id": str(person_id)}, [volunteer_registered(person_id=person_id, name="ours")]
+    )
+    await removals.sent.wait()
+    await other.update(str(person_id), renamed("theirs", person_id))
+    removals.landing.set()
+    await eager.close()
+    assert removals.writes == [1, 1], "emptying refused, then a pull of this process's event"
+    stored = await people.collection.find_one({"_id": str(person_id)})
+    assert stored is not None
+    assert [e["data"]["name"] for e in stored["outbox"]] == ["theirs"]
+    assert (stored["outbox_pending"], stored["outbox_lease_until"]) == (1, 0)
+    assert await relayed_names(people.collection, clock) == ["theirs"]

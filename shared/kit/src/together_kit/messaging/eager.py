@@ -83,10 +83,18 @@ class EagerOutbox:
         self._chains: dict[Key, _Chain] = {}
         self._unremoved: dict[Key, set[str]] = {}
         """Per document, the ids published by this process whose removal is not yet written."""
+        self._relet: set[Key] = set()
+        """Documents leased again by this process while it still held events of theirs: their
+        removal must not assume the lease is still the one it published under (`_removal`)."""
+        self._removing: dict[Key, bool] = {}
+        """Documents whose removal, sent assuming their lease unchanged, has not yet landed, and
+        whether a write was refused a lease meanwhile (the relay is woken once it lands)."""
         self._tasks: set[asyncio.Task[None]] = set()
         self._removals: list[_Removal] = []
         self._removal_due = asyncio.Event()
         self._flusher: asyncio.Task[None] | None = None
+        self._flushing: asyncio.Future[None] | None = None
+        """The removals being written, let finish by `close` rather than cancelled with them."""
         self._slots = asyncio.Semaphore(MAX_IN_FLIGHT)
         self._open = False
 
@@ -107,6 +115,8 @@ class EagerOutbox:
                 with contextlib.suppress(asyncio.CancelledError):
                     await self._flusher
                 self._flusher = None
+            if self._flushing is not None:
+                await asyncio.gather(self._flushing, return_exceptions=True)
         await self._flush()
 
     def lease(
@@ -124,12 +134,16 @@ class EagerOutbox:
         if current is None or not current.get("outbox"):
             return mine
         key = (collection.full_name, current["_id"])
+        if key in self._removing:
+            self._removing[key] = True
+            return {}
         ours = set(self._unremoved.get(key, ()))
         if chain := self._chains.get(key):
             ours.update(chain.published, (event["id"] for event in chain.waiting))
-        if all(event["id"] in ours for event in current["outbox"]):
-            return mine
-        return {}
+        if not all(event["id"] in ours for event in current["outbox"]):
+            return {}
+        self._relet.add(key)
+        return mine
 
     def written(
         self,
@@ -191,8 +205,9 @@ class EagerOutbox:
             await self._removal_due.wait()
             if len(self._removals) < BATCH_SIZE:
                 await asyncio.sleep(self._linger)
+            self._flushing = asyncio.ensure_future(self._flush())
             try:
-                await self._flush()
+                await asyncio.shield(self._flushing)
             except Exception as error:  # the store is away: the leases run out, the relay sweeps
                 log.warning("marking events published failed", error=repr(error))
 
@@ -205,44 +220,95 @@ class EagerOutbox:
         try:
             for removals in by_collection.values():
                 for start in range(0, len(removals), BATCH_SIZE):
-                    batch = removals[start : start + BATCH_SIZE]
-                    operations = [op for removal in batch for op in self._removal(removal)]
-                    if operations:
-                        await batch[0].collection.bulk_write(operations, ordered=False)
+                    await self._remove(removals[start : start + BATCH_SIZE])
         finally:  # written or not: a document still holding them is the relay's from now on
             for removal in taken:
                 self._forget(removal)
 
+    async def _remove(self, batch: list[_Removal]) -> None:
+        """One bulk write; a second, of pulls, only if a document emptied as wholly this
+        process's held another's events too (fewer matched than removals)."""
+        collection = batch[0].collection
+        whole = [self._whole(removal) for removal in batch]
+        self._removing.update(
+            (key, False) for key in map(self._key, batch) if key not in self._relet
+        )
+        operations = [
+            op
+            for removal, emptying in zip(batch, whole, strict=True)
+            for op in self._removal(removal, whole=emptying)
+        ]
+        written = await collection.bulk_write(operations, ordered=False)
+        if any(whole) and written.matched_count < len(batch):
+            pulls = [
+                op
+                for removal, emptying in zip(batch, whole, strict=True)
+                if emptying
+                for op in self._removal(removal, whole=False)
+            ]
+            await collection.bulk_write(pulls, ordered=False)
+
+    @staticmethod
+    def _key(removal: _Removal) -> Key:
+        return (removal.collection.full_name, removal.document_id)
+
     def _forget(self, removal: _Removal) -> None:
-        key = (removal.collection.full_name, removal.document_id)
+        key = self._key(removal)
+        if self._removing.pop(key, False):
+            self._wake_relay(removal.collection)
         left = self._unremoved.get(key, set()) - set(removal.published)
         if left:
             self._unremoved[key] = left
         else:
             self._unremoved.pop(key, None)
+            if key not in self._chains:
+                self._relet.discard(key)
 
-    def _removal(self, removal: _Removal) -> list[UpdateOne]:
+    def _whole(self, removal: _Removal) -> bool:
+        """The removal may assume the events it published are all the document holds."""
+        return bool(removal.published) and self._key(removal) not in self._relet
+
+    def _removal(self, removal: _Removal, *, whole: bool) -> list[UpdateOne]:
         """Pull what was published and give the lease back, unless a later write of this
         process leased the document again (its events are on their way): then only pull.
 
-        Which of the two is decided by the store, by the lease the document holds when the
-        removal lands, not by this process when it sends it: a write leasing it again may be in
-        flight. Each applies only while the document still holds the events, so at most one of
-        the two pulls them."""
+        Where this process leased the document again (`_relet`), which of the two is decided by
+        the store, by the lease the document holds when the removal lands, not by this process
+        when it sends it: that write may be in flight. Each applies only while the document
+        still holds the events, so at most one of the two pulls them.
+
+        Where it did not (`whole`, the usual case: a new document written once), the lease is
+        still the one published under, and until the removal lands no write of this process
+        leases the document (`lease` gives none). Then the outbox is emptied, as long as it
+        holds only these events (an assignment, which the embedded store makes in SQL, where a
+        `$pull` of documents reads, copies and rewrites the document in Python); if another
+        process's write added some, `_flush` pulls these instead."""
         holding: Document = {"_id": removal.document_id, "outbox_lease_owner": self._owner}
-        pull: Document = {"$inc": {"version": 1}}
+        until = 0.0 if removal.completed else self._clock() + FAILURE_PAUSE
         if removal.published:
             # they leave together, so the first one tells whether they are still there (an
             # equality: the embedded store's updates ignore `$elemMatch` with `$in`)
             holding["outbox.id"] = removal.published[0]
+        if whole:
+            only_these = {"outbox_pending": len(removal.published)}
+            return [
+                UpdateOne(
+                    {**holding, **only_these, "outbox_lease_until": removal.lease_until},
+                    {
+                        "$set": {"outbox": [], "outbox_pending": 0, "outbox_lease_until": until},
+                        "$inc": {"version": 1},
+                    },
+                )
+            ]
+        pull: Document = {"$inc": {"version": 1}}
+        if removal.published:
             pull["$pull"] = {"outbox": {"id": {"$in": removal.published}}}
             pull["$inc"]["outbox_pending"] = -len(removal.published)
-        until = 0.0 if removal.completed else self._clock() + FAILURE_PAUSE
         give_back = UpdateOne(
             {**holding, "outbox_lease_until": removal.lease_until},
             {**pull, "$set": {"outbox_lease_until": until}},
         )
-        if not removal.published:
+        if not removal.published or self._key(removal) not in self._relet:
             return [give_back]
         only_pull = UpdateOne({**holding, "outbox_lease_until": {"$ne": removal.lease_until}}, pull)
         return [give_back, only_pull]

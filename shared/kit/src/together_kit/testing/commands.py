@@ -11,10 +11,11 @@ import json
 import os
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pymongo import monitoring
 
@@ -26,6 +27,9 @@ BUDGETS_OUT = "TOGETHER_BUDGETS_OUT"
 class Counted:
     database: str
     by_command: Counter[str] = field(default_factory=Counter)
+    statements: Counter[str] = field(default_factory=Counter)
+    """Per command, the statements the store executes one by one: a bulk write's documents,
+    updates or deletes (1 for any other command)."""
     collection: str | None = None
     """Count only the commands on this collection (None: every command on the database), so a
     service's periodic jobs running meanwhile are not counted."""
@@ -59,6 +63,16 @@ class Counted:
         return per_operation
 
 
+WRITE_STATEMENTS = ("documents", "updates", "deletes")
+
+
+def _statements(command: Mapping[str, Any]) -> int:
+    for name in WRITE_STATEMENTS:
+        if name in command:
+            return len(command[name])
+    return 1
+
+
 class _Listener(monitoring.CommandListener):
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -72,6 +86,7 @@ class _Listener(monitoring.CommandListener):
                 on = event.command.get(event.command_name)
                 if counted.collection is None or on == counted.collection:
                     counted.by_command[event.command_name] += 1
+                    counted.statements[event.command_name] += _statements(event.command)
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
         pass
