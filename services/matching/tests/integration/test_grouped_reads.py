@@ -2,10 +2,11 @@
 the answer it would have had alone.
 
 Events near them are looked for in one read by the union of their circles' regions (the coarsest
-stored cells holding each circle's cells), and
-their districts' places, when they come from a geocoder outside the process, in one read of the
-geocode cache (the district table in memory is asked directly, with no store command); a read that fills its limit, and may
-have cut someone's answer short, is followed by each question read alone.
+stored cells holding each circle, `geo.regions`) and kept by exact distance, as one read alone
+keeps them, and their districts' places, when they come from a geocoder outside the process, in
+one read of the geocode cache (the district table in memory is asked directly, with no store
+command); a read that fills its limit, and may have cut someone's answer short, is followed by
+each question read alone.
 """
 
 import asyncio

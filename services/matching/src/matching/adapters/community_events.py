@@ -30,18 +30,27 @@ from matching.domain.community_events import (
     Organiser,
     Venue,
 )
-from matching.domain.geo import COARSEST, Cover, Point, cells, covering
+from matching.domain.geo import COARSEST, Point, cells, covering, distance_km, regions
 
 CHANGE_ATTEMPTS = 200
 
 
 @dataclass(frozen=True)
 class _Near:
-    """One question of `upcoming(near=...)`: published events after `now` in these cells."""
+    """One question of `upcoming(near=...)`: published events after `now` within `radius_km`."""
 
     now: datetime
-    cover: Cover
+    point: Point
+    radius_km: float
     limit: int
+
+    def reaches(self, document: dict[str, Any], where: Point | None) -> bool:
+        """A published event found among many questions' answers is one of this question's."""
+        return (
+            where is not None
+            and document["starts_at"] > self.now
+            and distance_km(self.point, where) <= self.radius_km
+        )
 
 
 class MongoEventRepository:
@@ -131,10 +140,11 @@ class MongoEventRepository:
         limit: int = 200,
     ) -> list[CommunityEvent]:
         """Published events starting after `now`, soonest first; `near` finds only located ones
-        in the cells covering the circle (the caller checks the exact distance). Questions of
-        `near` alone asked together are read together (`_near_all`)."""
+        within the circle (with `event_type` or `until`, in the cells covering it: the caller
+        checks the exact distance). Questions of `near` alone asked together are read together
+        (`_near_all`)."""
         if near is not None and event_type is None and until is None:
-            found = await self._near(_Near(now, covering(*near), limit))
+            found = await self._near(_Near(now, *near, limit))
             return [from_document(document) for document in found]
         starts: dict[str, datetime] = {"$gt": now}
         if until is not None:
@@ -149,34 +159,35 @@ class MongoEventRepository:
         return [from_document(document) async for document in cursor]
 
     async def _near_all(self, asks: Sequence[_Near]) -> list[list[dict[str, Any]]]:
-        """Each question's answer. One question is read by its own cells; several, by the union
-        of their regions (`Cover.regions`): one read naming a few hundred cells at most instead
-        of thousands, whose extra events (in a region, outside every circle's cells) are left out
-        here. A read that fills its limit may have cut some question short: those are read
-        alone."""
+        """Each question's answer. One question is read by the cells covering its circle;
+        several, by the union of their regions (`geo.regions`): one read naming at most the
+        country's 150 coarsest cells instead of thousands of finer ones, whose events outside
+        each circle are left out here by their exact distance. A read that fills its limit may
+        have cut some question short: those are read alone."""
         if len(asks) == 1:
             return [await self._alone(asks[0])]
         limit = sum(ask.limit for ask in asks)
+        areas = [regions(ask.point, ask.radius_km) for ask in asks]
         found = await self._published_in(
-            COARSEST,
-            frozenset().union(*(ask.cover.regions for ask in asks)),
-            min(ask.now for ask in asks),
-            limit,
+            COARSEST, frozenset().union(*areas), min(ask.now for ask in asks), limit
         )
         if len(found) >= limit:
             return [await self._alone(ask) for ask in asks]
+        located = [(document, _location(document)) for document in found]
         return [
             [
                 document
-                for document in found
-                if document.get(ask.cover.field) in ask.cover.cells
-                and document["starts_at"] > ask.now
+                for document, where in located
+                if document.get(COARSEST) in area and ask.reaches(document, where)
             ][: ask.limit]
-            for ask in asks
+            for ask, area in zip(asks, areas, strict=True)
         ]
 
     async def _alone(self, ask: _Near) -> list[dict[str, Any]]:
-        return await self._published_in(ask.cover.field, ask.cover.cells, ask.now, ask.limit)
+        """By the cells covering the circle, and then by exact distance, as when read together."""
+        cover = covering(ask.point, ask.radius_km)
+        found = await self._published_in(cover.field, cover.cells, ask.now, ask.limit)
+        return [document for document in found if ask.reaches(document, _location(document))]
 
     async def _published_in(
         self, field: str, cells: frozenset[str], after: datetime, limit: int
@@ -253,8 +264,14 @@ def to_document(event: CommunityEvent) -> dict[str, Any]:
     }
 
 
-def from_document(document: dict[str, Any]) -> CommunityEvent:
+def _location(document: dict[str, Any]) -> Point | None:
     latitude, longitude = document.get("latitude"), document.get("longitude")
+    if latitude is None or longitude is None:
+        return None
+    return Point(latitude, longitude)
+
+
+def from_document(document: dict[str, Any]) -> CommunityEvent:
     details = document.get("venue") or {}
     organiser = document.get("organiser") or {}
     return CommunityEvent(
@@ -269,9 +286,7 @@ def from_document(document: dict[str, Any]) -> CommunityEvent:
             online=document["online"],
             postcode=document.get("postcode"),
             outward_code=document.get("outward_code"),
-            location=Point(latitude, longitude)
-            if latitude is not None and longitude is not None
-            else None,
+            location=_location(document),
             name=details.get("name", ""),
             address_lines=tuple(details.get("address_lines", [])),
             town=details.get("town", ""),

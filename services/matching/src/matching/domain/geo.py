@@ -81,15 +81,12 @@ class Cover(NamedTuple):
     field: str
     """The document field of their resolution (`search_resolution`)."""
     cells: frozenset[str]
-    regions: frozenset[str]
-    """Their parents at the coarsest stored resolution (`COARSEST`): a handful where `cells` may
-    be hundreds, so a read of many circles at once names far fewer cells, for a superset."""
 
 
 COARSEST = f"h3_{RESOLUTIONS[-1]}"
 COVERS_KEPT = 1024
-"""Covers remembered (`_cover`): about 20 KB each (150 cells on average), so at most about 20 MB
-of matching's memory; enough for the districts and radii in use at any time."""
+"""Covers remembered (`_cover`, `_regions`): about 20 KB each (150 cells on average), so at most
+about 40 MB of matching's memory; enough for the districts and radii in use at any time."""
 
 
 def covering(point: Point, radius_km: float) -> Cover:
@@ -104,10 +101,23 @@ def _cover(resolution: int, centre: int, rings: int) -> Cover:
     """Remembered: the volunteers of a district share its centroid's cell, and nearby radii the
     same number of rings. H3's integer API, each cell written as its hexadecimal string here: the
     string API's own conversion cost most of a new volunteer's search."""
-    disk = h3_int.grid_disk(centre, rings)
-    parents = {h3_int.cell_to_parent(cell, RESOLUTIONS[-1]) for cell in disk}
-    return Cover(
-        f"h3_{resolution}",
-        frozenset(format(cell, "x") for cell in disk),
-        frozenset(format(cell, "x") for cell in parents),
-    )
+    return Cover(f"h3_{resolution}", _hexadecimal(h3_int.grid_disk(centre, rings)))
+
+
+def regions(point: Point, radius_km: float) -> frozenset[str]:
+    """The cells at the coarsest stored resolution (`COARSEST`) that hold every point within
+    `radius_km` of point: a few dozen (the whole country is about 150), where `covering` may
+    name hundreds of finer ones and costs ten times as much to work out. For reads of many
+    circles at once, which check the exact distance of what they find."""
+    resolution = RESOLUTIONS[-1]
+    centre = h3_int.latlng_to_cell(point.latitude, point.longitude, resolution)
+    return _regions(centre, rings_for(radius_km, resolution))
+
+
+@functools.lru_cache(maxsize=COVERS_KEPT)
+def _regions(centre: int, rings: int) -> frozenset[str]:
+    return _hexadecimal(h3_int.grid_disk(centre, rings))
+
+
+def _hexadecimal(disk: list[int]) -> frozenset[str]:
+    return frozenset(format(cell, "x") for cell in disk)
