@@ -226,8 +226,8 @@ class EagerOutbox:
                 self._forget(removal)
 
     async def _remove(self, batch: list[_Removal]) -> None:
-        """One bulk write; a second, of pulls, only if a document emptied as wholly this
-        process's held another's events too (fewer matched than removals)."""
+        """One bulk write; then, only if it matched fewer documents than there are removals (one
+        taken to hold only this process's events held another's too), a second one of pulls."""
         collection = batch[0].collection
         whole = [self._whole(removal) for removal in batch]
         self._removing.update(
@@ -282,7 +282,7 @@ class EagerOutbox:
         leases the document (`lease` gives none). Then the outbox is emptied, as long as it
         holds only these events (an assignment, which the embedded store makes in SQL, where a
         `$pull` of documents reads, copies and rewrites the document in Python); if another
-        process's write added some, `_flush` pulls these instead."""
+        process's write added some, `_remove` pulls these instead."""
         holding: Document = {"_id": removal.document_id, "outbox_lease_owner": self._owner}
         until = 0.0 if removal.completed else self._clock() + FAILURE_PAUSE
         if removal.published:
