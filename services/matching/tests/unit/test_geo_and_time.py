@@ -7,15 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matching.domain.availability import available, slot
-from matching.domain.geo import (
-    COARSEST,
-    Point,
-    band_of,
-    cells,
-    covering,
-    distance_km,
-    regions,
-)
+from matching.domain.geo import COARSEST, Point, band_of, cells, covering, distance_km, regions
 from matching.domain.nearby import blocks_reaching, reach_key
 from together_contracts import Availability
 

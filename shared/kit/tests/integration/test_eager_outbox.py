@@ -51,7 +51,10 @@ async def test_writes_are_published_at_once_and_removed_in_batches(
     assert commands["insert"] == 50
     assert commands["findAndModify"] <= 2, f"the relay claimed documents: {commands}"
     assert commands["update"] <= 25, f"removals were not batched: {commands}"
-    assert counted.statements["update"] == 50, counted.statements
+    # one update statement per document (the old removal sent two); a document the relay did
+    # claim is removed by the relay's own update too
+    removed = counted.statements["update"]
+    assert 50 <= removed <= 50 + commands["findAndModify"], counted.statements
 
 
 async def test_one_documents_events_keep_their_order_under_rapid_writes(

@@ -45,7 +45,8 @@ class _Near:
     limit: int
 
     def reaches(self, document: dict[str, Any], where: Point | None) -> bool:
-        """A published event found among many questions' answers is one of this question's."""
+        """A published event found by a read of cells is one of this question's answers: it
+        starts after `now`, within the circle."""
         return (
             where is not None
             and document["starts_at"] > self.now
