@@ -687,13 +687,28 @@ async def test_joining_too_often_is_429_with_retry_after(start_signups: StartSig
         organisation = await signups.http.post(ORGANISATIONS, json=ORGANISATION_EXAMPLE)
         admin = await signups.http.get(SIGNUPS, params={"email": unique_email()}, headers=ADMIN)
         stored = await signups.db["people"].count_documents({})
+        emails_counted = [quota["count"] async for quota in signups.db["mail_quota"].find()]
 
     assert allowed == [202, 202, 202]
     assert refused.status_code == 429, refused.text
+    assert sorted(emails_counted) == [0, 1, 1, 1]  # the refused join's email taken and given back
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
     assert organisation.status_code == 429
     assert admin.status_code == 200
     assert stored == 3
+
+
+async def test_a_replayed_join_counts_against_the_rate_too(start_signups: StartSignups) -> None:
+    headers = {"Idempotency-Key": f"replayed-{uuid.uuid4()}"}
+    async with start_signups(join_rate_limit="1/minute") as signups:
+        sent = volunteer()
+        first = await signups.http.post(SIGNUPS, json=sent, headers=headers)
+        replayed = await signups.http.post(SIGNUPS, json=sent, headers=headers)
+        stored = await signups.db["people"].count_documents({})
+
+    assert first.status_code == 202, first.text
+    assert replayed.status_code == 429, replayed.text
+    assert stored == 1
 
 
 # CORS

@@ -1,11 +1,13 @@
 """The per-client rate limiter, alone and as a FastAPI dependency."""
 
+import asyncio
+import gc
 from collections.abc import Callable
 
 import httpx
 import pytest
-from fastapi import Depends, FastAPI
-from together_kit.http.ratelimit import RateLimiter, rate_limited
+from fastapi import Depends, FastAPI, HTTPException, Request
+from together_kit.http.ratelimit import RateLimiter, begin_check, rate_limited
 
 pytestmark = pytest.mark.unit
 
@@ -109,3 +111,22 @@ async def test_forwarded_headers_are_ignored_by_the_limiter_itself(
         assert (await client.post("/signups", headers={"X-Forwarded-For": "1.1.1.1"})).is_success
         refused = await client.post("/signups", headers={"X-Forwarded-For": "2.2.2.2"})
     assert refused.status_code == 429
+
+
+async def test_a_check_begun_early_answers_every_await_and_a_refusal_left_unawaited_is_quiet() -> None:
+    limit = rate_limited(RateLimiter("1/minute"), scope="signups")
+    request = Request({"type": "http", "client": ("127.0.0.1", 50000), "headers": []})
+    unreported: list[dict[str, object]] = []
+    asyncio.get_running_loop().set_exception_handler(lambda _, context: unreported.append(context))
+
+    admitted = begin_check(limit, request)
+    await admitted
+    await admitted  # the same answer again, counted once
+    refused = begin_check(limit, request)
+    with pytest.raises(HTTPException) as error:
+        await refused
+    await asyncio.wait([begin_check(limit, request)])  # refused, and never awaited for its answer
+    del refused, error
+    gc.collect()
+
+    assert unreported == []

@@ -2,10 +2,10 @@
 
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from together_kit.http.idempotency import OnceDep, StoredResponse
 from together_kit.http.middleware import TOO_LARGE, current_correlation_id
-from together_kit.http.ratelimit import TOO_MANY
+from together_kit.http.ratelimit import TOO_MANY, begin_check
 from together_kit.http.security import ADMIN_KEY_RESPONSES
 
 from signups.domain.erasures import waiting_for
@@ -40,10 +40,10 @@ ADMIN_ONLY = [Depends(admin_only)]
 @router.post(
     "/signups",
     status_code=status.HTTP_202_ACCEPTED,
-    dependencies=[Depends(join_limit)],
     responses={**TOO_LARGE, **TOO_MANY},
 )
 async def create_signup(
+    request: Request,
     body: SignupCreate,
     ctx: ContextDep,
     once: OnceDep,
@@ -51,15 +51,18 @@ async def create_signup(
     """Join as a volunteer. An email follows to confirm the address, or, for an address we
     already know, to confirm the changed details: nothing changes until its link is followed.
     The answer is the same whether or not the address is known."""
+    admitted = begin_check(join_limit, request)
 
     async def run() -> StoredResponse:
         command = volunteers.JoinVolunteer(
             details=body.details(), source="api", correlation_id=current_correlation_id()
         )
-        await volunteers.join_volunteer(command, ctx)
+        await volunteers.join_volunteer(command, ctx, admitted=admitted)
         return StoredResponse(202, JoinAccepted().model_dump(mode="json"))
 
-    return await once.run("signups", run)  # type: ignore[return-value]
+    answer = await once.run("signups", run)
+    await admitted  # a replayed answer counts against the client's rate too
+    return answer  # type: ignore[return-value]
 
 
 @router.post(

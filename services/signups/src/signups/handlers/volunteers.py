@@ -1,8 +1,11 @@
 """Joining, rejoining, confirming and unsubscribing volunteers."""
 
+import asyncio
 import contextlib
 import copy
+from collections.abc import Awaitable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
@@ -57,20 +60,26 @@ class Joined:
     mail: Mail | None = None
 
 
-async def join_volunteer(command: JoinVolunteer, ctx: Context) -> Joined:
+async def join_volunteer(
+    command: JoinVolunteer, ctx: Context, *, admitted: Awaitable[None] | None = None
+) -> Joined:
     """A new address registers a pending person. A known one changes nothing until the owner of
     the address confirms (`Person.rejoin`), and never duplicates. Every email a join asks for
     counts against the address's allowance for the day; past it, the join does nothing.
 
     Written first, read only if need be: a new address (the usual join) costs its allowance and
     one insert; the unique index on the email turns a known address's insert away, and only then
-    is the person read, and the email taken for it given back if the rejoin sends none."""
+    is the person read, and the email taken for it given back if the rejoin sends none.
+
+    `admitted`, when given, is the client's rate check still on its way (the API's,
+    `together_kit.http.ratelimit.begin_check`): the allowance is taken while it answers, and
+    given back if it refuses, whose refusal the join then raises having stored nothing."""
     version = command.form_version or ctx.form_version
     join = JoinContext(now=ctx.clock(), source=command.source, form_version=version)
     email = command.details.email
     if email is None:
         raise ValueError("a join without an email is an assisted entry (handlers.assisted)")
-    if not await ctx.mail_quota.take(email, now=join.now):
+    if not await _take_allowance(email, join.now, ctx, admitted=admitted):
         existing = await ctx.people.find_by_email(email)
         if existing is None:
             return Joined(None, JoinOutcome.LIMITED)
@@ -87,6 +96,21 @@ async def join_volunteer(command: JoinVolunteer, ctx: Context) -> Joined:
             return await _rejoin(existing, command, join, ctx, allowance=Allowance.TAKEN)
         return Joined(person.id, JoinOutcome.REGISTERED, Mail.CONFIRM_ADDRESS)
     raise EmailAlreadyRegisteredError(email)
+
+
+async def _take_allowance(
+    email: str, now: datetime, ctx: Context, *, admitted: Awaitable[None] | None
+) -> bool:
+    if admitted is None:
+        return await ctx.mail_quota.take(email, now=now)
+    taking = asyncio.ensure_future(ctx.mail_quota.take(email, now=now))
+    try:
+        await admitted
+    except BaseException:
+        if await taking:
+            await ctx.mail_quota.give_back(email, now=now)
+        raise
+    return await taking
 
 
 async def _rejoin(
