@@ -26,11 +26,12 @@ class Dispatcher:
         self._stopping = True
         self._ctx: Context | None = None
         self._places = asyncio.Semaphore(senders)
-        """One per SMTP connection, shared by the consumer's sends and the dispatcher's passes:
-        a message is claimed only with a connection free for it, so no claim waits behind other
-        transactions long enough for the reconciler to think its sender died
-        (`claim_stale_seconds`). A consumer with no place free waits; the broker holds the rest
-        of its events."""
+        """One per SMTP connection, shared by the consumer's sends and the dispatcher's passes,
+        each held from a message's claim (or, for the lines' first messages claimed a group
+        ahead, from the moment it goes) until its channel is done with it (`sending.Place`): so
+        no claim waits behind other transactions long enough for the reconciler to think its
+        sender died (`claim_stale_seconds`). A consumer with no place free waits; the broker
+        holds the rest of its events."""
         self._sends: set[asyncio.Task[None]] = set()
 
     async def reserve(self) -> bool:
@@ -52,12 +53,15 @@ class Dispatcher:
         task.add_done_callback(self._sends.discard)
 
     async def _send(self, message: Message, ctx: Context) -> None:
+        place = sending.Place(self._places, held=True)
         try:
-            await sending.send_claimed(message, ctx, now=message.sending_at or ctx.clock())
+            await sending.send_claimed(
+                message, ctx, now=message.sending_at or ctx.clock(), place=place
+            )
         except Exception as error:  # not handed over: given back, or the reconciler's to give back
             log.warning("sending failed", key=message.key, error=repr(error))
         finally:
-            self._places.release()
+            place.free()
 
     def wake(self) -> None:
         self._woken.set()

@@ -85,37 +85,70 @@ async def _send_all(due: Sequence[Due], ctx: Context, places: asyncio.Semaphore)
     place freed is taken by the next message at once, not when a whole group is done).
 
     The lines' first messages are claimed `CLAIMED_AHEAD` at a time, and their suppressions read
-    in one query (`_claim_ahead`), a few places' worth ahead of the sending (their claims are
-    handed over within moments, far inside `claim_stale_seconds`); a line's later messages are
-    claimed each once the one before it is done, as the weekly cap must see it."""
-    attempted = 0
+    in one query (`_claim_ahead`): the next group is claimed while one is being sent, so the
+    places do not wait for its claims and reads (their claims are handed over within moments,
+    far inside `claim_stale_seconds`); a line's later messages are claimed each once the one
+    before it is done, as the weekly cap must see it."""
     lines = by_address(due)
-    for start in range(0, len(lines), CLAIMED_AHEAD):
-        attempted += await _send_lines(lines[start : start + CLAIMED_AHEAD], ctx, places)
+    groups = [lines[start : start + CLAIMED_AHEAD] for start in range(0, len(lines), CLAIMED_AHEAD)]
+    attempted = 0
+    claiming = _claiming(groups[0], ctx) if groups else None
+    for index, group in enumerate(groups):
+        assert claiming is not None
+        ahead = await claiming
+        claiming = _claiming(groups[index + 1], ctx) if index + 1 < len(groups) else None
+        try:
+            attempted += await _send_lines(group, ahead, ctx, places)
+        except Exception:
+            if claiming is not None:
+                await _give_back_all(claiming, ctx)
+            raise
+        except BaseException:  # stopping: claims on their way are the reconciler's to give back
+            if claiming is not None:
+                claiming.cancel()
+            raise
     return attempted
 
 
-async def _send_lines(lines: list[list[Due]], ctx: Context, places: asyncio.Semaphore) -> int:
-    now = ctx.clock()
-    ready, settled = await _claim_ahead([line[0].key for line in lines], now, ctx)
+def _claiming(lines: list[list[Due]], ctx: Context) -> "asyncio.Future[_Claimed]":
+    return asyncio.ensure_future(_claim_ahead([line[0].key for line in lines], ctx.clock(), ctx))
+
+
+async def _give_back_all(claiming: "asyncio.Future[_Claimed]", ctx: Context) -> None:
+    """The messages of a group claimed ahead that the pass will not send, back to `queued`."""
+    try:
+        claimed = await claiming
+    except Exception:  # its claim failed: `_claim_ahead` gave back what it had claimed
+        return
+    for unsent in claimed.ready.values():
+        await _give_back(unsent, claimed.now, ctx)
+
+
+async def _send_lines(
+    lines: list[list[Due]], ahead: "_Claimed", ctx: Context, places: asyncio.Semaphore
+) -> int:
+    now, ready, settled = ahead.now, ahead.ready, ahead.settled
     failures: list[BaseException] = []
 
     async def send_line(line: list[Due]) -> int:
         attempted = 0
         for position, item in enumerate(line):
-            async with places:
+            place = Place(places)
+            await place.take()
+            try:
                 if failures:
                     break
-                try:
-                    if position > 0:
-                        attempted += await send_one(item.key, ctx)
-                    elif (claimed := ready.pop(item.key, None)) is not None:
-                        attempted += await send_claimed(claimed, ctx, now=now)
-                    elif item.key not in settled:
-                        break  # another dispatcher's: it goes on with this address's line
-                except Exception as error:
-                    failures.append(error)
-                    break
+                if position > 0:
+                    attempted += await send_one(item.key, ctx, place=place)
+                elif (claimed := ready.pop(item.key, None)) is not None:
+                    attempted += await send_claimed(claimed, ctx, now=now, place=place)
+                elif item.key not in settled:
+                    break  # another dispatcher's: it goes on with this address's line
+            except Exception as error:
+                failures.append(error)
+                break
+            finally:
+                place.free()
         return attempted
 
     attempted = sum(await asyncio.gather(*(send_line(line) for line in lines)))
@@ -127,6 +160,8 @@ async def _send_lines(lines: list[list[Due]], ctx: Context, places: asyncio.Sema
 
 
 class _Claimed(NamedTuple):
+    now: datetime
+    """When they were claimed."""
     ready: dict[str, Message]
     """Claimed ahead and to be sent, by key."""
     settled: frozenset[str]
@@ -155,12 +190,13 @@ async def _claim_ahead(keys: Sequence[str], now: datetime, ctx: Context) -> _Cla
         raise
     decided = list(zip(claimed, to_send, strict=True))
     return _Claimed(
+        now=now,
         ready={message.key: message for message, go in decided if go},
         settled=frozenset(message.key for message, go in decided if not go),
     )
 
 
-async def send_one(key: str, ctx: Context) -> int:
+async def send_one(key: str, ctx: Context, *, place: "Place | None" = None) -> int:
     now = ctx.clock()
     claimed = await ctx.messages.claim(key, now=now)
     if claimed is None:
@@ -172,7 +208,7 @@ async def send_one(key: str, ctx: Context) -> int:
     except ConnectionFailure:
         await _give_back(claimed, now, ctx)
         raise
-    return await send_claimed(claimed, ctx, now=now)
+    return await send_claimed(claimed, ctx, now=now, place=place)
 
 
 async def _settle_before_sending(
@@ -195,9 +231,13 @@ async def _settle_before_sending(
     return True
 
 
-async def send_claimed(claimed: Message, ctx: Context, *, now: datetime) -> int:
+async def send_claimed(
+    claimed: Message, ctx: Context, *, now: datetime, place: "Place | None" = None
+) -> int:
     """Hand a message this process holds the claim of to its channel and record the outcome;
-    what stops it before the point of no return gives it back. Returns 1 if it was attempted."""
+    what stops it before the point of no return gives it back. Returns 1 if it was attempted.
+    `place`, the sending place the message holds, is freed once the channel is done with it,
+    before the outcome is written."""
     key = claimed.key
     channel = ctx.channels[claimed.channel]
     attempt = claimed.attempts
@@ -212,7 +252,13 @@ async def send_claimed(claimed: Message, ctx: Context, *, now: datetime) -> int:
 
     settled: Message
     try:
-        await channel.send(outgoing(claimed, ctx), handing_over=handing_over, committing=committing)
+        try:
+            await channel.send(
+                outgoing(claimed, ctx), handing_over=handing_over, committing=committing
+            )
+        finally:
+            if place is not None:
+                place.free()
     except ClaimLostError:
         log.warning("claim lost before hand-over; another dispatcher has the message", key=key)
         return 0
@@ -250,6 +296,25 @@ async def record(message: Message, ctx: Context) -> None:
                 detail=message.reason,
             )
     await ctx.messages.finish(message, events=_told(message))
+
+
+class Place:
+    """One of the sending places (`Dispatcher`: one per SMTP connection), taken for a message
+    before its claim and freed once, as soon as its channel is done with it: the outcome's write
+    comes after, so the next message's transaction does not wait for it."""
+
+    def __init__(self, places: asyncio.Semaphore, *, held: bool = False) -> None:
+        self._places = places
+        self._held = held
+
+    async def take(self) -> None:
+        await self._places.acquire()
+        self._held = True
+
+    def free(self) -> None:
+        if self._held:
+            self._held = False
+            self._places.release()
 
 
 class ClaimLostError(Exception):
