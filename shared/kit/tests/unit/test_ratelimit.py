@@ -113,7 +113,9 @@ async def test_forwarded_headers_are_ignored_by_the_limiter_itself(
     assert refused.status_code == 429
 
 
-async def test_a_check_begun_early_answers_every_await_and_a_refusal_left_unawaited_is_quiet() -> None:
+async def test_a_check_begun_early_answers_every_await_and_a_refusal_left_unawaited_is_quiet() -> (
+    None
+):
     limit = rate_limited(RateLimiter("1/minute"), scope="signups")
     request = Request({"type": "http", "client": ("127.0.0.1", 50000), "headers": []})
     unreported: list[dict[str, object]] = []

@@ -2,16 +2,17 @@
 
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from together_kit.http.idempotency import OnceDep, StoredResponse
 from together_kit.http.middleware import TOO_LARGE, current_correlation_id
-from together_kit.http.ratelimit import TOO_MANY, begin_check
+from together_kit.http.ratelimit import TOO_MANY
 from together_kit.http.security import ADMIN_KEY_RESPONSES
 
 from signups.domain.erasures import waiting_for
 from signups.domain.people import Person
 from signups.entrypoints.dependencies import (
     ContextDep,
+    JoinCheckDep,
     SettingsDep,
     admin_only,
     join_limit,
@@ -43,7 +44,7 @@ ADMIN_ONLY = [Depends(admin_only)]
     responses={**TOO_LARGE, **TOO_MANY},
 )
 async def create_signup(
-    request: Request,
+    admitted: JoinCheckDep,
     body: SignupCreate,
     ctx: ContextDep,
     once: OnceDep,
@@ -51,7 +52,6 @@ async def create_signup(
     """Join as a volunteer. An email follows to confirm the address, or, for an address we
     already know, to confirm the changed details: nothing changes until its link is followed.
     The answer is the same whether or not the address is known."""
-    admitted = begin_check(join_limit, request)
 
     async def run() -> StoredResponse:
         command = volunteers.JoinVolunteer(
@@ -61,7 +61,7 @@ async def create_signup(
         return StoredResponse(202, JoinAccepted().model_dump(mode="json"))
 
     answer = await once.run("signups", run)
-    await admitted  # a replayed answer counts against the client's rate too
+    await admitted  # a replayed answer too is refused to a client over its rate
     return answer  # type: ignore[return-value]
 
 

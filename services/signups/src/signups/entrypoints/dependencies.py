@@ -1,8 +1,10 @@
 """Typed FastAPI dependencies of signups: everything comes from the app built by bootstrap."""
 
+import asyncio
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
+from together_kit.http.ratelimit import begin_check
 from together_kit.http.security import admin_key_header, require_admin_key
 from together_kit.http.state import from_state
 from together_kit.web.pages import RateLimit, Site
@@ -20,6 +22,16 @@ async def join_limit(request: Request) -> None:
     shared by the API and the forms."""
     limit: RateLimit = request.app.state.join_limit
     await limit(request)
+
+
+async def join_check(request: Request) -> "asyncio.Future[None]":
+    """`join_limit`'s check begun at once and answered later (`begin_check`): every request is
+    counted, valid or not, and the route awaits the answer beside its first store write."""
+    limit: RateLimit = request.app.state.join_limit
+    return begin_check(limit, request)
+
+
+JoinCheckDep = Annotated["asyncio.Future[None]", Depends(join_check)]
 
 
 def admin_only(

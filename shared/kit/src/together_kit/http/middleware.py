@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from together_kit.http.ratelimit import refusal
 from together_kit.http.shedding import LoadShedding
 from together_kit.metrics import Metrics
 from together_kit.web.errors import ErrorPages, wants_page
@@ -81,7 +82,10 @@ def install_http_middleware(
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:
-        """422 naming each field in error; inputs JSON cannot carry are spelled out as text."""
+        """422 naming each field in error; inputs JSON cannot carry are spelled out as text. A
+        client over its rate limit gets the 429 instead, whatever it sent (`begin_check`)."""
+        if (refused := await refusal(request)) is not None:
+            return await http_error(request, refused)
         return answer(
             request,
             JSONResponse({"detail": _sendable(jsonable_encoder(error.errors()))}, status_code=422),

@@ -324,10 +324,26 @@ def begin_check(
     when awaited, as often as need be. A route that awaits it beside its first store write
     waits for one round trip instead of two in a row; it must not change anything the client
     asked for until the check has answered, and must undo what it did beside the check if the
-    check refuses. A refusal nobody awaited (the route failed first) is not reported as lost."""
+    check refuses. Begun in a dependency, it counts every request, valid or not, and a request
+    whose body is invalid is answered with the check's refusal, if it refuses, rather than 422
+    (`refusal`). A refusal nobody awaited (the route failed first) is not reported as lost."""
     check = asyncio.ensure_future(limit(request))
     check.add_done_callback(_retrieve)
+    request.state.rate_check = check
     return check
+
+
+async def refusal(request: Request) -> HTTPException | None:
+    """The refusal of the rate check begun for this request (`begin_check`), once it has
+    answered; None if it admitted the request or none was begun."""
+    check: asyncio.Future[None] | None = getattr(request.state, "rate_check", None)
+    if check is None:
+        return None
+    try:
+        await check
+    except HTTPException as refused:
+        return refused
+    return None
 
 
 def _retrieve(check: "asyncio.Future[None]") -> None:
