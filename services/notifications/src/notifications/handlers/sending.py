@@ -300,8 +300,9 @@ async def record(message: Message, ctx: Context) -> None:
 
 class Place:
     """One of the sending places (`Dispatcher`: one per SMTP connection), taken for a message
-    before its claim and freed once, as soon as its channel is done with it: the outcome's write
-    comes after, so the next message's transaction does not wait for it."""
+    before its claim (a line's first message, claimed a group ahead, before it goes) and freed
+    once, as soon as its channel is done with it: the outcome's write comes after, so the next
+    message's transaction does not wait for it."""
 
     def __init__(self, places: asyncio.Semaphore, *, held: bool = False) -> None:
         self._places = places
