@@ -113,22 +113,28 @@ async def test_forwarded_headers_are_ignored_by_the_limiter_itself(
     assert refused.status_code == 429
 
 
+def client_request() -> Request:
+    return Request({"type": "http", "client": ("127.0.0.1", 50000), "headers": []})
+
+
 async def test_a_check_begun_early_answers_every_await_and_a_refusal_left_unawaited_is_quiet() -> (
     None
 ):
     limit = rate_limited(RateLimiter("1/minute"), scope="signups")
-    request = Request({"type": "http", "client": ("127.0.0.1", 50000), "headers": []})
     unreported: list[dict[str, object]] = []
-    asyncio.get_running_loop().set_exception_handler(lambda _, context: unreported.append(context))
-
-    admitted = begin_check(limit, request)
-    await admitted
-    await admitted  # the same answer again, counted once
-    refused = begin_check(limit, request)
-    with pytest.raises(HTTPException) as error:
-        await refused
-    await asyncio.wait([begin_check(limit, request)])  # refused, and never awaited for its answer
-    del refused, error
-    gc.collect()
+    loop = asyncio.get_running_loop()
+    handler = loop.get_exception_handler()  # the loop outlives this test: give its handler back
+    loop.set_exception_handler(lambda _, context: unreported.append(context))
+    try:
+        admitted = begin_check(limit, client_request())
+        await admitted
+        await admitted  # the same answer again
+        with pytest.raises(HTTPException):
+            await begin_check(limit, client_request())
+        # Refused, its answer never awaited, and gone with its request: nothing is reported.
+        await asyncio.wait([begin_check(limit, client_request())])
+        gc.collect()
+    finally:
+        loop.set_exception_handler(handler)
 
     assert unreported == []
