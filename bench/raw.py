@@ -253,12 +253,14 @@ async def faststream_rate(
     timeout: float = 120,
 ) -> float:
     """`bodies` from a filled quorum queue through a FastStream consumer configured as the
-    services' (the kit's broker options, ack policy and prefetch) whose handler is `handle`,
-    messages/s until every one is handled."""
+    services' (the kit's broker options, ack policy and prefetch; no dependency injection, as
+    `together_kit.runtime` has it) whose handler is `handle`, messages/s until every one is
+    handled. The body reaches `handle` parsed from JSON, where a service's handler gets it
+    validated as its event model."""
     done = asyncio.Event()
     count = 0
     async with filled_queue(url, bodies) as name:
-        broker = RabbitBroker(url, logger=None)
+        broker = RabbitBroker(url, logger=None, apply_types=False)
 
         @broker.subscriber(
             RabbitQueue(name, durable=True, queue_type=QueueType.QUORUM, declare=False),

@@ -102,7 +102,10 @@ class ServiceRuntime:
     def build(cls, settings: ServiceSettings) -> "ServiceRuntime":
         metrics = Metrics()
         broker = RabbitBroker(
-            settings.rabbitmq_url, graceful_timeout=BROKER_GRACEFUL_SECONDS, logger=None
+            settings.rabbitmq_url,
+            graceful_timeout=BROKER_GRACEFUL_SECONDS,
+            logger=None,
+            apply_types=False,  # consumers validate their events themselves: Consumer.subscriber
         )
         client = mongo.connect(settings)
         db = mongo.database(client, settings)

@@ -26,8 +26,10 @@ in between duplicates it (absorbed by the inbox) and never loses it.
 """
 
 import asyncio
+import functools
 import json
 import time
+import typing
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -39,8 +41,7 @@ from faststream import BaseMiddleware
 from faststream.message import StreamMessage
 from faststream.middlewares import AckPolicy
 from faststream.rabbit import Channel, RabbitBroker, RabbitRouter
-from faststream.rabbit.subscriber import RabbitSubscriber
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from pymongo.errors import ConnectionFailure
 
 from together_kit.messaging.inbox import Inbox
@@ -235,6 +236,9 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"[:ERROR_HEADER_LIMIT]
 
 
+EventHandler = Callable[[Any], Awaitable[None]]
+
+
 @dataclass
 class Consumer:
     """One consumer queue: its topology and the router (guarded) whose subscribers read it."""
@@ -243,11 +247,43 @@ class Consumer:
     router: RabbitRouter
     prefetch: int
 
-    def subscriber(self) -> RabbitSubscriber:
-        """Use as `@consumer.subscriber()` above a handler whose parameter is the event model."""
-        return self.router.subscriber(
-            self.topology.queue(self.topology.routing_keys[0], declare=False),
-            EVENTS,
-            ack_policy=AckPolicy.NACK_ON_ERROR,
-            channel=Channel(prefetch_count=self.prefetch),
-        )
+    def subscriber(self) -> Callable[[EventHandler], EventHandler]:
+        """Use as `@consumer.subscriber()` above a handler whose one parameter is the event model
+        (or a union of them): the body is validated against it (`validating`)."""
+
+        def register(handler: EventHandler) -> EventHandler:
+            self.router.subscriber(
+                self.topology.queue(self.topology.routing_keys[0], declare=False),
+                EVENTS,
+                ack_policy=AckPolicy.NACK_ON_ERROR,
+                channel=Channel(prefetch_count=self.prefetch),
+                decoder=_body,
+            )(validating(handler))
+            return handler
+
+        return register
+
+
+async def _body(msg: StreamMessage[Any]) -> bytes:
+    return msg.body
+
+
+def validating(handler: EventHandler) -> Callable[[bytes], Awaitable[None]]:
+    """The handler, called with its event validated by pydantic straight from the message's JSON.
+
+    The services' broker has FastStream's dependency injection off (`apply_types=False`): it
+    would parse the JSON, build the handler's arguments and validate them through a call model
+    for every message, to inject nothing but the event (docs/adr/0003-messaging.md). The wrapper
+    keeps the handler's signature (`__wrapped__`), from which FastStream still names the event in
+    the AsyncAPI document. A body that is not valid JSON or
+    not a valid event raises `ValidationError`: dead-lettered by the guard."""
+    hints = typing.get_type_hints(handler, include_extras=True)
+    hints.pop("return", None)
+    (model,) = hints.values()
+    event = TypeAdapter(model)
+
+    @functools.wraps(handler)
+    async def validated(body: bytes) -> None:
+        await handler(event.validate_json(body))
+
+    return validated
