@@ -19,8 +19,9 @@ redelivery's write finds the work done, so the consumer guard keeps no separate 
 for an event type all of whose handlers are keyed (two store round trips fewer per event). The
 handler may raise `AlreadyHandled` when it finds its work done, to be counted as a duplicate.
 
-The consumer's queue binds the routing keys of the table's event types; FastStream reads the body
-as the discriminated union of those types, so the AsyncAPI document names each one.
+The consumer's queue binds the routing keys of the table's event types; the body is validated as
+the discriminated union of those types (`consuming.validating`), which is also how the AsyncAPI
+document names each one.
 """
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -93,7 +94,7 @@ async def dispatch(table: Table, event: IntegrationEvent, ctx: Any) -> None:
 
 
 def event_model(table: Table) -> Any:
-    """The type FastStream validates the body against: the one model, or their union by `type`."""
+    """The type the body is validated against: the one model, or their union by `type`."""
     models = tuple(table)
     if not models:
         raise ValueError("a subscription table needs at least one event type")
