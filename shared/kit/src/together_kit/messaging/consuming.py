@@ -275,8 +275,8 @@ def validating(handler: EventHandler) -> Callable[[bytes], Awaitable[None]]:
     would parse the JSON, build the handler's arguments and validate them through a call model
     for every message, to inject nothing but the event (docs/adr/0003-messaging.md). The wrapper
     keeps the handler's signature (`__wrapped__`), from which FastStream still names the event in
-    the AsyncAPI document. A body that is not valid JSON or
-    not a valid event raises `ValidationError`: dead-lettered by the guard."""
+    the AsyncAPI document. A body that is not valid JSON or not a valid event raises
+    `ValidationError`: dead-lettered by the guard."""
     hints = typing.get_type_hints(handler, include_extras=True)
     hints.pop("return", None)
     (model,) = hints.values()
