@@ -1,21 +1,22 @@
 """A consumer's handler gets its event validated from the message's JSON, with FastStream's
 dependency injection off (`together_kit.messaging.consuming.validating`)."""
 
-from typing import Annotated, Any, Union
+from typing import Any
 
 import pytest
-from pydantic import Field, ValidationError
+from pydantic import ValidationError
 from together_contracts import IntegrationEvent, VolunteerConfirmed, VolunteerRegistered
 from together_kit.http.health import asyncapi_document
 from together_kit.messaging.consuming import validating
-from together_kit.messaging.subscriptions import subscribe
+from together_kit.messaging.subscriptions import event_model, subscribe
 from together_kit.runtime import ServiceRuntime
 from together_kit.settings import ServiceSettings
 from together_kit.testing.events import volunteer_confirmed, volunteer_registered
 
 pytestmark = pytest.mark.unit
 
-Either = Annotated[Union[VolunteerRegistered, VolunteerConfirmed], Field(discriminator="type")]  # noqa: UP007
+Either = event_model({VolunteerRegistered: [], VolunteerConfirmed: []})
+"""What `subscribe` annotates a two-event table's handler with."""
 
 
 @pytest.fixture
