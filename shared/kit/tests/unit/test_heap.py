@@ -11,8 +11,10 @@ pytestmark = pytest.mark.unit
 
 @pytest.fixture
 def collector() -> Iterator[None]:
-    """The test process's collector as it was, whatever the test did to it."""
+    """Nothing frozen before the test (so only `settle_heap` can freeze what it counts), and
+    the test process's thresholds as they were after it, whatever it did to them."""
     threshold = gc.get_threshold()
+    gc.unfreeze()
     try:
         yield
     finally:
