@@ -6,11 +6,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import h3
 import pytest
 from matching.adapters.volunteers import MongoVolunteerRepository, to_document
 from matching.domain.community_events import CommunityEvent, EventStatus, Venue
 from matching.domain.geo import Point
-from matching.domain.nearby import FIRST_WAVE_BLOCKS, MIN_PAGE
+from matching.domain.nearby import FIRST_WAVE_BLOCKS, MIN_PAGE, reach_key_of
 from matching.domain.volunteers import Status, Volunteer
 from matching.handlers.matching import CANDIDATES_PER_PROPOSAL, match_event
 from together_contracts import Availability, Interest
@@ -151,6 +152,42 @@ async def test_profiles_stored_before_reach_keys_are_filed_at_start(
         stored = await matching.db["volunteers"].find_one({"_id": str(unlocated.person_id)})
         assert stored is not None
         assert stored.get("reach") is None
+
+
+def filed_under_scheme_1(person: Volunteer) -> Document:
+    """A profile as scheme 1 filed it: every radius over 60 km in band 4, in blocks of
+    resolution 3."""
+    assert person.location is not None
+    block = h3.latlng_to_cell(person.location.latitude, person.location.longitude, 3)
+    return {**document(person), "reach": f"4:{block}:0:{person.person_id}"}
+
+
+async def test_profiles_filed_under_an_older_scheme_are_filed_again_once_at_start(
+    start_matching: Any,
+) -> None:
+    wide = volunteer(SHEFFIELD, radius=150)
+    later = volunteer(SHEFFIELD, radius=150)
+    within_band = volunteer(SHEFFIELD, radius=80)
+    async with start_matching() as matching:
+        await matching.db["key_schemes"].delete_many({})
+        await matching.db["volunteers"].insert_many(
+            [filed_under_scheme_1(wide), filed_under_scheme_1(within_band)]
+        )
+    async with start_matching() as matching:
+        repository: MongoVolunteerRepository = matching.ctx.volunteers  # type: ignore[assignment]
+        found = await repository.nearest(lunch(), enough=10, keep=lambda _: True)
+        assert {v.person_id for v in found} == {wide.person_id, within_band.person_id}
+        stored = await matching.db["volunteers"].find_one({"_id": str(wide.person_id)})
+        assert stored is not None
+        assert stored["reach"] == reach_key_of(wide)
+        assert stored["reach"].startswith("3:")
+        # Filed under scheme 1 after the refiling (an older process still running): left as
+        # it is, since the start-up records the scheme as done and reads no profile again.
+        await matching.db["volunteers"].insert_one(filed_under_scheme_1(later))
+    async with start_matching() as matching:
+        stored = await matching.db["volunteers"].find_one({"_id": str(later.person_id)})
+        assert stored is not None
+        assert stored["reach"] == filed_under_scheme_1(later)["reach"]
 
 
 async def test_slots_are_claimed_in_one_write_and_a_profile_changed_since_the_read_keeps_its_change(

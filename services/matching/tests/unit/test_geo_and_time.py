@@ -30,7 +30,8 @@ def test_one_degree_of_latitude_is_about_111_km() -> None:
 
 
 def test_radius_bands() -> None:
-    assert [band_of(r) for r in (1, 15, 16, 60, 61, 200)] == [7, 7, 5, 5, 4, 4]
+    radii = (1, 15, 16, 60, 61, 100, 101, 200)
+    assert [band_of(r) for r in radii] == [7, 7, 5, 5, 4, 4, 3, 3]
 
 
 def offset(point: Point, north_km: float, east_km: float) -> Point:
@@ -88,8 +89,8 @@ def test_a_volunteer_whose_radius_reaches_is_in_a_block_read_no_later_than_their
 def test_blocks_are_listed_nearest_first_and_none_is_beyond_its_bands_reach() -> None:
     blocks = blocks_reaching(LONDON)
     assert [b.nearest_km for b in blocks] == sorted(b.nearest_km for b in blocks)
-    assert {b.band for b in blocks if b.nearest_km == 0} == {7, 5, 4}
-    limits = {7: 15, 5: 60, 4: 200}
+    assert {b.band for b in blocks if b.nearest_km == 0} == {7, 5, 4, 3}
+    limits = {7: 15, 5: 60, 4: 100, 3: 200}
     assert all(b.nearest_km <= limits[b.band] for b in blocks)
     assert len(blocks) < 60
 

@@ -19,7 +19,13 @@ from together_kit.messaging.outbox import (
 from matching.domain.community_events import CommunityEvent
 from matching.domain.gaps import District
 from matching.domain.geo import Point
-from matching.domain.nearby import Read, ReadingPlan, blocks_reaching, reach_key_of
+from matching.domain.nearby import (
+    REACH_SCHEME,
+    Read,
+    ReadingPlan,
+    blocks_reaching,
+    reach_key_of,
+)
 from matching.domain.volunteers import (
     Applied,
     ProfileDecision,
@@ -35,6 +41,8 @@ STORED_PRECISION = timedelta(milliseconds=1)
 READ_LIMIT = 4096
 """Candidate documents remembered for a proposal's write; more are forgotten all at once."""
 PROFILE_ATTEMPTS = 8
+KEY_SCHEMES = "key_schemes"
+"""Which scheme the stored `reach` keys were last filed under (`_refile_under_current_scheme`)."""
 
 
 class MongoVolunteerRepository:
@@ -54,6 +62,7 @@ class MongoVolunteerRepository:
             [("status", ASCENDING), ("ever_proposed", ASCENDING), ("confirmed_at", ASCENDING)]
         )
         await self._add_missing_reach_keys()
+        await self._refile_under_current_scheme()
 
     async def _add_missing_reach_keys(self) -> None:
         """Give a `reach` key to located profiles stored before keys existed (a one-off at the
@@ -68,6 +77,26 @@ class MongoVolunteerRepository:
                 {"_id": document["_id"], "version": document.get("version", 0), "reach": None},
                 {"$set": {"reach": key}},
             )
+
+    async def _refile_under_current_scheme(self) -> None:
+        """File every located profile under its key of `REACH_SCHEME`, once: a start finding the
+        scheme recorded as done reads one document. A profile changed meanwhile keeps the key its
+        own write gave it (the version filter)."""
+        collection = self.volunteers.collection
+        schemes = collection.database[KEY_SCHEMES]
+        done = await schemes.find_one({"_id": "reach"})
+        if done is not None and done.get("scheme", 0) >= REACH_SCHEME:
+            return
+        async for document in collection.find({}):
+            filed = document.get("reach")
+            key = reach_key_of(from_document(document))
+            if filed is None or key == filed:
+                continue
+            await collection.update_one(
+                {"_id": document["_id"], "version": document.get("version", 0), "reach": filed},
+                {"$set": {"reach": key}},
+            )
+        await schemes.update_one({"_id": "reach"}, {"$set": {"scheme": REACH_SCHEME}}, upsert=True)
 
     async def get(self, person_id: UUID) -> Volunteer | None:
         document = await self.volunteers.collection.find_one({"_id": str(person_id)})

@@ -60,7 +60,7 @@ def rings_for(radius_km: float, resolution: int) -> int:
     return math.ceil(radius_km / (1.5 * edge)) + 1
 
 
-BANDS = ((15.0, 7), (60.0, 5), (200.0, 4))
+BANDS = ((15.0, 7), (60.0, 5), (100.0, 4), (200.0, 3))
 """(largest radius in km, resolution) of each radius band."""
 
 

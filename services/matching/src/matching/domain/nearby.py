@@ -4,8 +4,10 @@ Every located volunteer is filed under one `reach` key (`reach_key`):
 
     {band}:{block}:{waited}:{person}
 
-- band:   the resolution of their radius band (`geo.BANDS`: 7 up to 15 km, 5 up to 60, 4 beyond)
-- block:  the H3 cell, at `BLOCKS[band]`, their location lies in (about 17, 45 and 120 km across)
+- band:   the resolution of their radius band (`geo.BANDS`: 7 up to 15 km, 5 up to 60, 4 up to
+          100, 3 beyond)
+- block:  the H3 cell, at `BLOCKS[band]`, their location lies in (about 17, 45, 120 and 320 km
+          across)
 - waited: when they were last proposed an event, "0" if never, so the longest waiting sort first
 - person: their id, so every key is unique and a page can resume after the last key it read
 
@@ -30,8 +32,11 @@ import h3
 from matching.domain.geo import BANDS, Point, band_of, distance_km, rings_for
 from matching.domain.volunteers import Volunteer
 
-BLOCKS = {7: 5, 5: 4, 4: 3}
+BLOCKS = {7: 5, 5: 4, 4: 3, 3: 2}
 """Band (its resolution) -> the resolution of the blocks its volunteers are filed under."""
+REACH_SCHEME = 2
+"""The version of the bands and blocks above: 2 since radii over 100 km have a band of their own
+(ADR 0008). Profiles filed under an older scheme are filed again once, at start-up."""
 NEVER = "0"
 """`waited` for someone never proposed an event: before every timestamp."""
 _BOUNDARY_MARGIN = 1.02
