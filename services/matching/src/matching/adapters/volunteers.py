@@ -24,6 +24,7 @@ from matching.domain.nearby import (
     Read,
     ReadingPlan,
     blocks_reaching,
+    reach_key,
     reach_key_of,
 )
 from matching.domain.volunteers import (
@@ -87,9 +88,9 @@ class MongoVolunteerRepository:
         done = await schemes.find_one({"_id": "reach"})
         if done is not None and done.get("scheme", 0) >= REACH_SCHEME:
             return
-        async for document in collection.find({}):
+        async for document in collection.find({}, KEYED_BY):
             filed = document.get("reach")
-            key = reach_key_of(from_document(document))
+            key = _reach_key_of_document(document)
             if filed is None or key == filed:
                 continue
             await collection.update_one(
@@ -367,6 +368,21 @@ def _holds(volunteer: Volunteer, event_id: UUID, at: datetime) -> bool:
     """The profile records the proposal of `event_id` made at `at` (to the stored precision)."""
     return any(
         p.event_id == event_id and abs(p.at - at) < STORED_PRECISION for p in volunteer.proposals
+    )
+
+
+KEYED_BY = ("reach", "version", "latitude", "longitude", "travel_radius_km", "last_proposed_at")
+"""What a stored profile's `reach` key is made of (with its id), and what refiling it needs."""
+
+
+def _reach_key_of_document(document: dict[str, Any]) -> str | None:
+    latitude, longitude = document.get("latitude"), document.get("longitude")
+    location = None if latitude is None or longitude is None else Point(latitude, longitude)
+    return reach_key(
+        UUID(document["_id"]),
+        location,
+        document["travel_radius_km"],
+        document.get("last_proposed_at"),
     )
 
 
