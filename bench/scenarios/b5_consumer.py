@@ -3,8 +3,9 @@
 matching runs as a process; N `volunteer.confirmed` events are published as signups' relay would.
 Each goes through the kit's ConsumerGuard (retries, dead letters, ack) into matching's handler,
 which geocodes the outward code (from the district table in memory: matching keeps no store cache
-of the table's answers, `bootstrap.stored_answers`), writes the profile keyed by the event id (its own inbox: `subscriptions.keyed`, so no separate
-inbox check or record) and looks for events to propose (none here). The events in flight at once
+of the table's answers, `bootstrap.stored_answers`), writes the profile keyed by the event id (its
+own inbox: `subscriptions.keyed`, so no separate inbox check or record) and looks for events to
+propose (none here). The events in flight at once
 (the prefetch) share those reads and writes (`together_kit.grouping`).
 
 Figure: events/s through matching from a queue already holding all N, as its limit and floor are

@@ -144,6 +144,7 @@ async def test_profiles_stored_before_reach_keys_are_filed_at_start(
         before = [document(old), document(unlocated)]
         for stored in before:
             del stored["reach"]
+        await matching.db["key_schemes"].delete_many({})  # a database from before the keys
         await matching.db["volunteers"].insert_many(before)
     async with start_matching() as matching:
         repository: MongoVolunteerRepository = matching.ctx.volunteers  # type: ignore[assignment]
@@ -169,7 +170,7 @@ async def test_profiles_filed_under_an_older_scheme_are_filed_again_once_at_star
     later = volunteer(SHEFFIELD, radius=150)
     within_band = volunteer(SHEFFIELD, radius=80)
     async with start_matching() as matching:
-        await matching.db["key_schemes"].delete_many({})
+        await matching.db["key_schemes"].delete_many({})  # a database of scheme 1
         await matching.db["volunteers"].insert_many(
             [filed_under_scheme_1(wide), filed_under_scheme_1(within_band)]
         )

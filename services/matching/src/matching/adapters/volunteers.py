@@ -43,7 +43,9 @@ READ_LIMIT = 4096
 """Candidate documents remembered for a proposal's write; more are forgotten all at once."""
 PROFILE_ATTEMPTS = 8
 KEY_SCHEMES = "key_schemes"
-"""Which scheme the stored `reach` keys were last filed under (`_refile_under_current_scheme`)."""
+"""Which scheme the stored `reach` keys were last filed under (`_file_reach_keys`)."""
+KEYED_BY = ("reach", "version", "latitude", "longitude", "travel_radius_km", "last_proposed_at")
+"""What a stored profile's `reach` key is made of (with its id), and all filing it reads."""
 
 
 class MongoVolunteerRepository:
@@ -62,27 +64,13 @@ class MongoVolunteerRepository:
         await collection.create_index(
             [("status", ASCENDING), ("ever_proposed", ASCENDING), ("confirmed_at", ASCENDING)]
         )
-        await self._add_missing_reach_keys()
-        await self._refile_under_current_scheme()
+        await self._file_reach_keys()
 
-    async def _add_missing_reach_keys(self) -> None:
-        """Give a `reach` key to located profiles stored before keys existed (a one-off at the
-        first start after the upgrade; each later start finds only the unlocated, if any). A
-        profile changed meanwhile keeps the key its own write gave it (the version filter)."""
-        collection = self.volunteers.collection
-        async for document in collection.find({"reach": None}):  # alone: together_kit.stored
-            key = reach_key_of(from_document(document))
-            if key is None:
-                continue
-            await collection.update_one(
-                {"_id": document["_id"], "version": document.get("version", 0), "reach": None},
-                {"$set": {"reach": key}},
-            )
-
-    async def _refile_under_current_scheme(self) -> None:
-        """File every located profile under its key of `REACH_SCHEME`, once: a start finding the
-        scheme recorded as done reads one document. A profile changed meanwhile keeps the key its
-        own write gave it (the version filter)."""
+    async def _file_reach_keys(self) -> None:
+        """File every located profile under its `reach` key of `REACH_SCHEME`, once per scheme:
+        profiles stored before keys existed and profiles filed under an older scheme of bands and
+        blocks. A start finding the scheme recorded as done reads that one document. A profile
+        changed meanwhile keeps the key its own write gave it (the version filter)."""
         collection = self.volunteers.collection
         schemes = collection.database[KEY_SCHEMES]
         done = await schemes.find_one({"_id": "reach"})
@@ -91,7 +79,7 @@ class MongoVolunteerRepository:
         async for document in collection.find({}, KEYED_BY):
             filed = document.get("reach")
             key = _reach_key_of_document(document)
-            if filed is None or key == filed:
+            if key == filed:
                 continue
             await collection.update_one(
                 {"_id": document["_id"], "version": document.get("version", 0), "reach": filed},
@@ -371,29 +359,26 @@ def _holds(volunteer: Volunteer, event_id: UUID, at: datetime) -> bool:
     )
 
 
-KEYED_BY = ("reach", "version", "latitude", "longitude", "travel_radius_km", "last_proposed_at")
-"""What a stored profile's `reach` key is made of (with its id), and what refiling it needs."""
+def _location_of(document: dict[str, Any]) -> Point | None:
+    latitude, longitude = document.get("latitude"), document.get("longitude")
+    return None if latitude is None or longitude is None else Point(latitude, longitude)
 
 
 def _reach_key_of_document(document: dict[str, Any]) -> str | None:
-    latitude, longitude = document.get("latitude"), document.get("longitude")
-    location = None if latitude is None or longitude is None else Point(latitude, longitude)
+    """`reach_key_of` a stored profile, from the fields of `KEYED_BY` alone."""
     return reach_key(
         UUID(document["_id"]),
-        location,
+        _location_of(document),
         document["travel_radius_km"],
         document.get("last_proposed_at"),
     )
 
 
 def from_document(document: dict[str, Any]) -> Volunteer:
-    latitude, longitude = document.get("latitude"), document.get("longitude")
     return Volunteer(
         person_id=UUID(document["_id"]),
         outward_code=document["outward_code"],
-        location=Point(latitude, longitude)
-        if latitude is not None and longitude is not None
-        else None,
+        location=_location_of(document),
         interests=frozenset(Interest(i) for i in document.get("interests", [])),
         availability=frozenset(Availability(a) for a in document.get("availability", [])),
         travel_radius_km=document["travel_radius_km"],
