@@ -305,6 +305,11 @@ async def test_erasure_by_number_forgets_the_contact_its_texts_emails_and_short_
     )
     await publish_event(rabbitmq_url, erasure)
 
+    async def answered() -> Document | None:
+        return await texts.db["erasures"].find_one({"_id": str(erasure.data.erasure_id)})
+
+    # The tombstone is the erasure's last step: everything before it is done.
+    await eventually(answered, what="the erasure's answer")
     scrubbed = await texts.logged(str(invitation.id), "sms", erased=True)
     confirmation = await texts.db["messages"].find_one(
         {"person_id": str(person_id), "template": "volunteer_confirm"}
