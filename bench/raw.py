@@ -361,9 +361,9 @@ async def mail_floor_rate(
     """What crash-safe email sending costs on this machine before any service code, messages/s:
     a FastStream consumer configured as the services' (`faststream_rate`) whose handler
     makes the three writes a delivery log needs to send each message once (the message recorded
-    before it is sent, marked handed over at the point of no return, its outcome recorded), each
-    grouped with the messages in flight, and sends a prebuilt email of `size` bytes over
-    `connections` kept-open aiosmtplib connections, as `smtp_rate` does."""
+    before it is sent, marked handed over while the transaction is sent, as notifications does,
+    its outcome recorded), each grouped with the messages in flight, and sends a prebuilt email
+    of `size` bytes over `connections` kept-open aiosmtplib connections, as `smtp_rate` does."""
     client = mongo_client(mongodb_url)
     database = client[f"bench_floor_{uuid.uuid4().hex[:8]}"]
     log = database["messages"]
@@ -394,8 +394,7 @@ async def mail_floor_rate(
         await record({"_id": key, "status": "sending", "version": 1})
         smtp = await idle.get()
         try:
-            await hand_over(key)
-            await smtp.send_message(emails_by_key[key])
+            await asyncio.gather(hand_over(key), smtp.send_message(emails_by_key[key]))
         finally:
             idle.put_nowait(smtp)
         await finish(key)

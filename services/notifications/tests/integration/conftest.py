@@ -59,6 +59,8 @@ class SinkHandler:
     refuse: dict[str, str] = field(default_factory=dict)
     peers: set[object] = field(default_factory=set)
     """The client end of every connection a message arrived on."""
+    recipients: list[str] = field(default_factory=list)
+    """Every recipient accepted, in order, whether or not its message then arrived."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook name)
@@ -67,6 +69,8 @@ class SinkHandler:
         if address in self.refuse:
             return self.refuse[address]
         envelope.rcpt_tos.append(address)
+        with self.lock:
+            self.recipients.append(address)
         return "250 OK"
 
     async def handle_DATA(  # noqa: N802 (aiosmtpd's hook name)

@@ -1,8 +1,9 @@
 """The SMTP channel against a real SMTP server: the final dot of DATA is the point of no return.
 
-Everything that can fail (connection, sender, recipient, DATA) is settled before `handing_over`
-runs; whatever stops the sender at or before that moment, a SIGKILL included, delivers nothing.
-`committing` is called immediately before the dot: a sender killed just after it has sent the dot.
+`handing_over` (the store's mark) runs while the transaction opens (connection, sender,
+recipient, DATA) and is awaited before the dot; whatever stops the sender before the dot, a
+SIGKILL included, delivers nothing. `committing` is called immediately before the dot: a sender
+killed just after it has sent the dot.
 """
 
 import asyncio
@@ -21,6 +22,7 @@ from notifications.domain.channels import (
     TemporaryDeliveryError,
 )
 from together_kit.dev.stack import free_port
+from together_kit.testing.waiting import eventually
 
 from .conftest import Sink, SinkHandler, unique_address
 
@@ -71,13 +73,42 @@ async def test_the_server_holds_the_message_until_the_hand_over_is_recorded(
     assert ".a line that starts with a dot" in mail.get_body(("plain",)).get_content()
 
 
+async def test_the_mark_is_written_while_the_transaction_opens(smtp_sink: Sink) -> None:
+    """The connection does not wait for the mark in turn: the mark begins before the server has
+    accepted the recipient and lands only once it has, which a transaction waiting for the mark
+    would never reach (the mark would time out)."""
+    channel = SmtpChannel(SmtpConfig(port=smtp_sink.port))
+    address = unique_address("overlap")
+    accepted_when_marking: list[bool] = []
+
+    async def accepted() -> bool:
+        return address in smtp_sink.handler.recipients
+
+    async def handing_over() -> None:
+        accepted_when_marking.append(await accepted())
+        await eventually(accepted, timeout=10, interval=0.01, what="the recipient accepted")
+
+    try:
+        await channel.send(
+            outgoing(address), handing_over=handing_over, committing=nothing_to_record
+        )
+    finally:
+        await channel.close()
+
+    assert accepted_when_marking == [False]
+    assert len(smtp_sink.handler.to(address)) == 1
+
+
 async def test_a_refused_recipient_fails_before_the_point_of_no_return(smtp_sink: Sink) -> None:
+    """Nothing is delivered, and the refusal is raised only once the mark has landed: the outcome
+    the dispatcher writes next must come after it."""
     channel = SmtpChannel(SmtpConfig(port=smtp_sink.port))
     address = unique_address("refused")
     smtp_sink.handler.refuse[address] = "550 5.1.1 No such mailbox"
     handed_over: list[str] = []
 
     async def handing_over() -> None:
+        await asyncio.sleep(0.3)
         handed_over.append(address)
 
     try:
@@ -89,7 +120,8 @@ async def test_a_refused_recipient_fails_before_the_point_of_no_return(smtp_sink
         await channel.close()
 
     assert failure.value.code == 550
-    assert handed_over == []
+    assert handed_over == [address]
+    assert smtp_sink.handler.to(address) == []
 
 
 async def test_a_non_ascii_address_goes_with_smtputf8_and_fails_early_without(
@@ -121,7 +153,7 @@ async def test_a_non_ascii_address_goes_with_smtputf8_and_fails_early_without(
     finally:
         await channel.close()
         controller.stop()
-    assert handed_over == [address]
+    assert handed_over == [address, address]  # the second mark landed before the failure was raised
     assert plain.received == []
 
 

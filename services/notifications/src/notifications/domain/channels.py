@@ -3,10 +3,11 @@
 A channel either returns (accepted), or raises `TemporaryDeliveryError` (try again later) or
 `PermanentDeliveryError` (never again to this address). The dispatcher sees only this.
 
-Every channel awaits `handing_over()` at its point of no return, as late as it can (for SMTP: with
-the whole message on the server, before the final dot that commits it), then calls `committing()`
+Every channel has awaited `handing_over()` by its point of no return (for SMTP: with the whole
+message on the server, before the final dot that commits it; the mark is written while the
+transaction opens, so the connection does not wait for the two in turn), then calls `committing()`
 immediately before the write that commits the message, with no await between the two. Until then a
-crash loses nothing: the message was never handed over and is queued again. If either raises
+crash sends nothing: the message goes back to the queue (`handlers.recovery`). If either raises
 (`JournalError` when the handover journal cannot record the dot), nothing is sent.
 """
 

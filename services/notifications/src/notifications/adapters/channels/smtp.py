@@ -5,11 +5,11 @@ delivery log's key, so the same message can always be recognised (and any resend
 the receiving mail system) however it came to be sent.
 
 The point of no return is the final dot of DATA. The transaction (MAIL, RCPT, DATA and the whole
-body) is opened first; `handing_over` is awaited with the server still waiting for the dot; then
-`committing` is called and the dot written with no await between them. A server discards a
-transaction whose data never ended (RFC 5321 4.1.1.4), so a crash, or a failed `handing_over` or
-`committing`, before the dot delivers nothing: the connection is closed mid-DATA, never with QUIT,
-which the server would read as part of the body.
+body) is opened while `handing_over` records the mark, and the mark is awaited with the server
+still waiting for the dot; then `committing` is called and the dot written with no await between
+them. A server discards a transaction whose data never ended (RFC 5321 4.1.1.4), so a crash, or a
+failed `handing_over` or `committing`, before the dot delivers nothing: the connection is closed
+mid-DATA, never with QUIT, which the server would read as part of the body.
 """
 
 import asyncio
@@ -160,10 +160,22 @@ class _Connection:
     async def send(
         self, email: EmailMessage, *, handing_over: HandingOver, committing: Committing
     ) -> None:
+        """The hand-over mark is written while the transaction opens and awaited before the dot:
+        the connection waits for the longer of the two round trips, not for both in turn. A
+        transaction that fails to open is raised once the mark has landed or been refused, so
+        that the outcome the caller writes next comes after it."""
+        marking = asyncio.ensure_future(handing_over())
         try:
-            client = await self._open_transaction(email, retry_on_disconnect=True)
             try:
-                await handing_over()
+                client = await self._open_transaction(email, retry_on_disconnect=True)
+            except asyncio.CancelledError:
+                marking.cancel()
+                raise
+            except BaseException:
+                await _landed(marking)
+                raise
+            try:
+                await marking
                 committing()
             except BaseException:
                 self._abandon()
@@ -231,6 +243,14 @@ class _Connection:
                 await client.quit()
             except (aiosmtplib.SMTPException, OSError, TimeoutError):
                 client.close()
+
+
+async def _landed(marking: "asyncio.Future[None]") -> None:
+    """Wait until the hand-over mark is written or refused; a refusal is dropped (the
+    transaction's own failure is what the caller is told)."""
+    await asyncio.wait([marking])
+    if not marking.cancelled():
+        marking.exception()
 
 
 async def _send_all_but_the_dot(
