@@ -25,7 +25,7 @@ PAGE = """<!doctype html><html lang="en"><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title><style>body{{font-family:system-ui,sans-serif;max-width:50rem;margin:2rem auto;
 padding:0 1rem;line-height:1.5}}td,th{{padding:.3rem .6rem;text-align:left;vertical-align:top}}
-pre{{white-space:pre-wrap}}</style><h1>{title}</h1>{body}</html>"""
+pre{{white-space:pre-wrap;overflow-wrap:anywhere}}</style><h1>{title}</h1>{body}</html>"""
 
 
 class MailSink:
