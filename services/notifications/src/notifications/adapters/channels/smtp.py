@@ -172,7 +172,7 @@ class _Connection:
                 marking.cancel()
                 raise
             except BaseException:
-                await _landed(marking)
+                await asyncio.gather(marking, return_exceptions=True)  # a refused mark: moot
                 raise
             try:
                 await marking
@@ -243,14 +243,6 @@ class _Connection:
                 await client.quit()
             except (aiosmtplib.SMTPException, OSError, TimeoutError):
                 client.close()
-
-
-async def _landed(marking: "asyncio.Future[None]") -> None:
-    """Wait until the hand-over mark is written or refused; a refusal is dropped (the
-    transaction's own failure is what the caller is told)."""
-    await asyncio.wait([marking])
-    if not marking.cancelled():
-        marking.exception()
 
 
 async def _send_all_but_the_dot(
