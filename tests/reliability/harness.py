@@ -100,6 +100,9 @@ class Rig:
             "MONGODB_URL": mongodb_url,
             f"{prefix}_MONGODB_DATABASE": self.database(service),
             f"{prefix}_OUTBOX_POLL_SECONDS": "0.2",
+            # What a killed process published and never marked is swept once its lease is over:
+            # the default 30 s made a kill scenario wait that long for its outbox to drain.
+            f"{prefix}_OUTBOX_LEASE_SECONDS": "10",
             "SIGNUPS_JOIN_RATE_LIMIT": "1000000/minute",
             "NOTIFICATIONS_SMTP_HOST": "127.0.0.1",
             "NOTIFICATIONS_SMTP_PORT": str(self.sink.smtp_port),
