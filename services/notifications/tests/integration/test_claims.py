@@ -173,6 +173,43 @@ async def test_dispatchers_claiming_the_same_messages_at_once_take_each_once(
     assert {(d["status"], d["attempts"]) for d in stored} == {("sending", 1)}
 
 
+async def test_a_grouped_mark_with_one_claim_given_back_still_marks_the_others_as_theirs(
+    mongodb_url: str, database_name: str
+) -> None:
+    """Marks asked for together are one bulk write; when one of them is refused (its claim was
+    given back and taken again), the others are read back to tell which landed. A mark's time
+    reads back from the embedded store rounded to 10 microseconds: each landed mark must still be
+    recognised as its claim's, or its message is left handed over and never sent."""
+    client: AsyncMongoClient[Document] = AsyncMongoClient(
+        mongodb_url, tz_aware=True, uuidRepresentation="standard"
+    )
+    repository = MongoMessageRepository(
+        AggregateCollection(client[database_name]["marks"], staging=RelayStaging(lambda: None))
+    )
+    at = NOON.replace(microsecond=123457)
+    try:
+        await repository.ensure_indexes()
+        keys = await _record_waiting(repository, count=4)
+        claimed = await repository.claim_all(keys, now=NOON)
+        given_back = claimed[0].key
+        await repository.collection.update_one(
+            {"_id": given_back}, {"$set": {"status": Status.QUEUED.value}}
+        )
+        assert await repository.claim(given_back, now=NOON) is not None
+        marked = await asyncio.gather(
+            *(repository.mark_handed_over(c.hand_over(at=at, by="this-process")) for c in claimed)
+        )
+        stored = {d["_id"]: d async for d in repository.collection.find({"_id": {"$in": keys}})}
+    finally:
+        await client.close()
+
+    assert marked == [False, True, True, True]
+    assert stored[given_back]["attempts"] == 2
+    assert stored[given_back]["handed_over_by"] == ""
+    for message in claimed[1:]:
+        assert stored[message.key]["handed_over_by"] == "this-process"
+
+
 async def _record_waiting(
     repository: MongoMessageRepository, *, count: int, at: datetime = NOON
 ) -> list[str]:

@@ -17,6 +17,21 @@ NEVER = 0.0
 """The stored value of a time that has not happened (a number, not null: see the module doc)."""
 
 
+STORED_PRECISION_SECONDS = 0.001
+"""How closely a stored time reads back: the embedded store keeps a number to 15 significant
+digits, so epoch seconds (ten digits before the point) come back rounded to 10 microseconds."""
+
+
+def same_time(stored: object, written: float) -> bool:
+    """Whether a time read back from the store (`stored`) is the one written (`epoch`), to the
+    precision every store keeps: never compare the two with `==`."""
+    return (
+        isinstance(stored, int | float)
+        and not isinstance(stored, bool)
+        and abs(stored - written) < STORED_PRECISION_SECONDS
+    )
+
+
 def epoch(moment: datetime) -> float:
     """The stored form of a time: seconds since the epoch (UTC)."""
     return moment.timestamp()

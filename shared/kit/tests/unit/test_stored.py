@@ -7,6 +7,7 @@ from together_kit.stored import (
     epoch_or_never,
     moment,
     moment_or_none,
+    same_time,
 )
 
 NOON = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
@@ -38,3 +39,16 @@ def test_time_fields_convert_only_the_named_fields_both_ways() -> None:
     assert stored == {"sent_at": epoch(NOON), "failed_at": None, "created": NOON, "n": 1}
     assert times.load(stored) == document
     assert times.load({"sent_at": NEVER}) == {"sent_at": NEVER}
+
+
+def test_a_time_read_back_rounded_as_the_embedded_store_keeps_it_is_the_same_time() -> None:
+    written = epoch(NOON.replace(microsecond=123457))
+    kept = float(f"{written:.15g}")
+
+    assert kept != written
+    assert same_time(kept, written)
+    assert same_time(int(written), epoch(NOON))
+    assert not same_time(written + 0.002, written)
+    assert not same_time(NEVER, written)
+    assert not same_time(None, written)
+    assert not same_time(True, 1.0)

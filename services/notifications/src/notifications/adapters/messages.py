@@ -26,7 +26,7 @@ from together_contracts import IntegrationEvent
 from together_kit.erasure import backfill_digests
 from together_kit.grouping import GroupWrite
 from together_kit.messaging.outbox import AggregateCollection, grouped_inserts
-from together_kit.stored import NEVER, TimeFields, epoch, moment, moment_or_none
+from together_kit.stored import NEVER, TimeFields, epoch, moment, moment_or_none, same_time
 
 from notifications.domain.messages import (
     CLAIMABLE,
@@ -670,9 +670,12 @@ def _handed_over(message: Message) -> Document:
 
 
 def _holds(document: Document | None, attempts: int, marked: Document) -> bool:
-    """Whether the stored message carries this claim's mark."""
+    """Whether the stored message carries this claim's mark: its attempt, the process that made
+    it, and its time as the store keeps it (`same_time`; the embedded store rounds it, so a mark
+    compared with `==` was taken for another's, and its message left handed over, never sent)."""
     return (
         document is not None
         and document.get("attempts") == attempts
-        and all(document.get(name) == value for name, value in marked.items())
+        and document.get("handed_over_by") == marked["handed_over_by"]
+        and same_time(document.get("handed_over_at"), marked["handed_over_at"])
     )
