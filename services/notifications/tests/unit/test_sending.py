@@ -190,18 +190,16 @@ class ManySuppressions:
 
 
 class GatedChannel:
-    """Sends when let through (`gate`: every message, or those of `held` alone); records the
-    order in which sends began."""
+    """Sends when let through (`gate`); records the order in which sends began."""
 
-    def __init__(self, *, gate: asyncio.Event | None = None, held: set[str] | None = None) -> None:
+    def __init__(self, *, gate: asyncio.Event | None = None) -> None:
         self.gate = gate
-        self.held = held
         self.began: list[str] = []
         self.sent: list[str] = []
 
     async def send(self, outgoing: Message, *, handing_over: Any, committing: Any) -> None:
         self.began.append(outgoing.key)
-        if self.gate is not None and (self.held is None or outgoing.key in self.held):
+        if self.gate is not None:
             await self.gate.wait()
         await handing_over()
         committing()
@@ -240,25 +238,6 @@ async def test_the_next_group_is_claimed_while_one_is_being_sent() -> None:
 
     assert claimed_while_sending == [["a", "b"], ["c", "d"]]
     assert sent_by_then == []
-    assert attempted == 4
-    assert sorted(messages.finished) == ["a", "b", "c", "d"]
-
-
-@pytest.mark.usefixtures("small_groups")
-async def test_a_freed_place_takes_the_next_groups_message_while_its_own_group_is_sending() -> None:
-    messages, gate = Messages(["a", "b", "c", "d"]), asyncio.Event()
-    channel = GatedChannel(gate=gate, held={"a"})
-    dispatching = asyncio.create_task(
-        sending.dispatch_due(pipeline(messages, channel), places=asyncio.Semaphore(2))
-    )
-
-    await until(lambda: "c" in channel.began, "the second group's first message begun")
-    sent_by_then = list(channel.sent)
-    gate.set()
-    attempted = await dispatching
-
-    assert "a" not in sent_by_then
-    assert "b" in sent_by_then
     assert attempted == 4
     assert sorted(messages.finished) == ["a", "b", "c", "d"]
 

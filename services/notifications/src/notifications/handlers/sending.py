@@ -49,11 +49,9 @@ from notifications.domain.suppressions import BOUNCED, blocks
 from notifications.handlers.context import PRODUCER, Context
 
 log = structlog.get_logger("notifications.sending")
+BATCH = 50
 CLAIMED_AHEAD = 16
 """Lines whose first messages are claimed together, ahead of the places that send them."""
-BATCH = 10 * CLAIMED_AHEAD
-"""Due messages read at once. The places drain at the end of each read's messages, before the
-next read and its first claim: whole groups, and several, make that rare."""
 OUTCOME_RETRY_SECONDS = 1.0
 OUTCOME_PATIENCE_SECONDS = 300.0
 """How long a claimed message's outcome is retried through a store outage before giving up."""
@@ -87,43 +85,28 @@ async def _send_all(due: Sequence[Due], ctx: Context, places: asyncio.Semaphore)
     place freed is taken by the next message at once, not when a whole group is done).
 
     The lines' first messages are claimed `CLAIMED_AHEAD` at a time, and their suppressions read
-    in one query (`_claim_ahead`). A group's lines start as soon as its claim lands, queued for
-    the places behind the group before it, so the places never wait for a group's last message;
-    the next group is claimed once the one before that is done (two groups sending, one being
-    claimed, at most: their claims are handed over within moments, far inside
-    `claim_stale_seconds`). A line's later messages are claimed each once the one before it is
-    done, as the weekly cap must see it. Once any message fails, no group starts another."""
+    in one query (`_claim_ahead`): the next group is claimed while one is being sent, so the
+    places do not wait for its claims and reads (their claims are handed over within moments,
+    far inside `claim_stale_seconds`); a line's later messages are claimed each once the one
+    before it is done, as the weekly cap must see it."""
     lines = by_address(due)
     groups = [lines[start : start + CLAIMED_AHEAD] for start in range(0, len(lines), CLAIMED_AHEAD)]
-    failures: list[BaseException] = []
-    sending: list[asyncio.Future[int]] = []
     attempted = 0
     claiming = _claiming(groups[0], ctx) if groups else None
-    try:
-        for index, group in enumerate(groups):
-            assert claiming is not None
-            ahead = await claiming
-            claiming = None
-            sending.append(asyncio.ensure_future(_send_lines(group, ahead, ctx, places, failures)))
-            if len(sending) > 1:
-                attempted += await sending.pop(0)
-            if failures:
-                break
-            if index + 1 < len(groups):
-                claiming = _claiming(groups[index + 1], ctx)
-        for group_sent in sending:
-            attempted += await group_sent
-    except Exception:
-        if claiming is not None:
-            await _give_back_all(claiming, ctx)
-        await asyncio.gather(*sending, return_exceptions=True)  # each gives back its own
-        raise
-    except BaseException:  # stopping: claims on their way are the reconciler's to give back
-        if claiming is not None:
-            claiming.cancel()
-        for group_sent in sending:
-            group_sent.cancel()
-        raise
+    for index, group in enumerate(groups):
+        assert claiming is not None
+        ahead = await claiming
+        claiming = _claiming(groups[index + 1], ctx) if index + 1 < len(groups) else None
+        try:
+            attempted += await _send_lines(group, ahead, ctx, places)
+        except Exception:
+            if claiming is not None:
+                await _give_back_all(claiming, ctx)
+            raise
+        except BaseException:  # stopping: claims on their way are the reconciler's to give back
+            if claiming is not None:
+                claiming.cancel()
+            raise
     return attempted
 
 
@@ -142,15 +125,10 @@ async def _give_back_all(claiming: "asyncio.Future[_Claimed]", ctx: Context) -> 
 
 
 async def _send_lines(
-    lines: list[list[Due]],
-    ahead: "_Claimed",
-    ctx: Context,
-    places: asyncio.Semaphore,
-    failures: list[BaseException],
+    lines: list[list[Due]], ahead: "_Claimed", ctx: Context, places: asyncio.Semaphore
 ) -> int:
-    """The group's lines at once; `failures`, shared by the pass's groups, stops every line of
-    them once one fails, and the messages claimed ahead and not sent go back to `queued`."""
     now, ready, settled = ahead.now, ahead.ready, ahead.settled
+    failures: list[BaseException] = []
 
     async def send_line(line: list[Due]) -> int:
         attempted = 0
