@@ -2,7 +2,7 @@
 
 import asyncio
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -15,6 +15,7 @@ from together_kit.messaging.outbox import (
     ConcurrentWriteError,
     grouped_inserts,
 )
+from together_kit.stored import epoch, same_time
 
 from matching.domain.community_events import CommunityEvent
 from matching.domain.gaps import District
@@ -37,8 +38,6 @@ from matching.domain.volunteers import (
     VolunteerNotFoundError,
 )
 
-STORED_PRECISION = timedelta(milliseconds=1)
-"""Stores keep datetimes to the millisecond."""
 READ_LIMIT = 4096
 """Candidate documents remembered for a proposal's write; more are forgotten all at once."""
 PROFILE_ATTEMPTS = 8
@@ -355,7 +354,7 @@ def to_document(volunteer: Volunteer) -> dict[str, Any]:
 def _holds(volunteer: Volunteer, event_id: UUID, at: datetime) -> bool:
     """The profile records the proposal of `event_id` made at `at` (to the stored precision)."""
     return any(
-        p.event_id == event_id and abs(p.at - at) < STORED_PRECISION for p in volunteer.proposals
+        p.event_id == event_id and same_time(epoch(p.at), epoch(at)) for p in volunteer.proposals
     )
 
 
