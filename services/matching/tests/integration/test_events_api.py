@@ -128,6 +128,22 @@ async def test_filters_by_type_date_and_distance(matching: Matching, probe: Even
     assert "Yn eich ardal chi" in welsh.text
 
 
+async def test_an_empty_listing_says_whether_the_filters_or_the_listing_is_empty(
+    matching: Matching,
+) -> None:
+    unfiltered = await matching.http.get("/events")
+    assert unfiltered.status_code == 200
+    assert 'class="event"' not in unfiltered.text
+    assert "No events are listed yet." in unfiltered.text
+    assert 'href="/events/new">List the first one</a>' in unfiltered.text
+    assert "fewer filters" not in unfiltered.text
+    filtered = await matching.http.get("/events", params={"type": "sport"})
+    assert "No events match. Try a wider area or fewer filters." in filtered.text
+    assert "No events are listed yet." not in filtered.text
+    welsh = await matching.http.get("/events", params={"lang": "cy"})
+    assert "Does dim digwyddiadau wedi'u rhestru eto." in welsh.text
+
+
 def form(**changes: str) -> dict[str, str]:
     starts = next_saturday_noon(datetime.now(UTC))
     return {

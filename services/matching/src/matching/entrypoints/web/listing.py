@@ -102,6 +102,7 @@ async def list_events(
         "events": shown,
         "values": {"near": near, "within_km": radius, "type": chosen},
         "dates": {"date_from": date_from, "date_to": date_to},
+        "filtered": bool(near.strip() or chosen or date_from or date_to),
         "error": error,
         "types": labels.options(labels.INTERESTS, translate),
         "type_label": lambda value: labels.label(labels.INTERESTS, value, translate),
